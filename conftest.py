@@ -1,0 +1,33 @@
+"""Root pytest configuration: no network in tests (Zulip's block_internet), fast password hashing."""
+
+from __future__ import annotations
+
+import socket
+
+import pytest
+
+_real_connect = socket.socket.connect
+
+
+def _guarded_connect(self, address):
+    host = address[0] if isinstance(address, tuple) else address
+    if isinstance(host, str) and not (host.startswith("127.") or host in {"localhost", "::1"} or host.startswith("/")):
+        raise RuntimeError(f"tests must not reach the network (tried {address!r})")
+    return _real_connect(self, address)
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _block_internet():
+    socket.socket.connect = _guarded_connect
+    yield
+    socket.socket.connect = _real_connect
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _fast_password_hashing(request):
+    """Tests create many accounts; a cheap hasher keeps them fast (production keeps Django's default)."""
+    if request.config.pluginmanager.hasplugin("django"):
+        from django.conf import settings
+
+        settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    yield

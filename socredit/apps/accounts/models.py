@@ -1,0 +1,113 @@
+"""账号 — staff accounts scoped to a region, and department API tokens with scopes."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class StaffRole(models.TextChoices):
+    """岗位 — what a staff account may do inside its region."""
+
+    ADMIN = "admin", _("Administrator")
+    OFFICER = "officer", _("Officer")
+    VIEWER = "viewer", _("Viewer")
+
+
+class User(AbstractUser):
+    """工作人员账号 — belongs to a region; sees and changes organizations registered there or below."""
+
+    region = models.ForeignKey(
+        "registry.Region", on_delete=models.PROTECT, null=True, blank=True, related_name="users",
+        verbose_name=_("region"),
+    )  # fmt: skip
+    staff_role = models.CharField(_("post"), max_length=16, choices=StaffRole.choices, default=StaffRole.VIEWER)
+    full_name = models.CharField(_("full name"), max_length=50, blank=True)
+
+    class Meta:
+        verbose_name = _("staff account")
+        verbose_name_plural = _("staff accounts")
+
+    def __str__(self) -> str:
+        return self.full_name or self.username
+
+    def scope_path(self) -> str | None:
+        if self.is_superuser:
+            return ""
+        if not self.is_active or self.region_id is None:
+            return None
+        return self.region.path
+
+    @property
+    def can_write(self) -> bool:
+        return self.is_superuser or (self.region_id is not None and self.staff_role in {StaffRole.ADMIN, StaffRole.OFFICER})
+
+    @property
+    def can_see_id_numbers(self) -> bool:
+        return self.is_superuser or self.staff_role == StaffRole.ADMIN or self.has_perm("registry.view_id_number")
+
+
+class TokenScope(models.TextChoices):
+    """接口权限范围."""
+
+    ORGANIZATIONS_READ = "organizations:read", _("Read organizations")
+    ORGANIZATIONS_WRITE = "organizations:write", _("Create and update organizations")
+    RECORDS_READ = "records:read", _("Read credit records")
+    RECORDS_WRITE = "records:write", _("Push and revoke credit records")
+    PERSONS_READ = "persons:read", _("Read persons (masked ID numbers)")
+    PERSONS_PII = "persons:pii", _("Read unmasked ID numbers")
+
+
+def hash_token(raw: str) -> str:
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+class ApiToken(models.Model):
+    """部门接口令牌 — a department system's credential; only its hash is stored."""
+
+    department = models.ForeignKey(
+        "registry.Department", on_delete=models.PROTECT, related_name="tokens", verbose_name=_("department")
+    )
+    name = models.CharField(_("name"), max_length=100)
+    prefix = models.CharField(_("prefix"), max_length=12, db_index=True, editable=False)
+    key_hash = models.CharField(max_length=64, unique=True, editable=False)
+    scopes = models.JSONField(_("scopes"), default=list)
+    active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("expires at"), null=True, blank=True)
+    last_used_at = models.DateTimeField(_("last used at"), null=True, blank=True, editable=False)
+    created_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+
+    class Meta:
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+
+    def __str__(self) -> str:
+        return f"{self.department.name} · {self.name} ({self.prefix}…)"
+
+    # A token acts as a principal for region scoping (socredit.common.access).
+    is_authenticated = True
+
+    def scope_path(self) -> str | None:
+        if not self.usable:
+            return None
+        return self.department.region.path
+
+    @property
+    def usable(self) -> bool:
+        return self.active and self.department.active and (self.expires_at is None or self.expires_at > timezone.now())
+
+    def has_scope(self, scope: str) -> bool:
+        return scope in self.scopes
+
+    @staticmethod
+    def new_key() -> str:
+        return "sc_" + secrets.token_urlsafe(32)
+
+    def get_username(self) -> str:
+        return f"token:{self.prefix}"

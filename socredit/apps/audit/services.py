@@ -1,0 +1,83 @@
+"""record_event(): the one writer of the audit trail, called inside every service's transaction."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Model
+
+from socredit.apps.audit.models import AuditEvent
+
+CHANNELS = {"form", "import", "api", "cli", "system"}
+
+
+def _digest(prev_hash: str, payload: dict[str, Any]) -> str:
+    body = json.dumps(payload, sort_keys=True, ensure_ascii=False, default=str)
+    return hashlib.sha256((prev_hash + body).encode()).hexdigest()
+
+
+def record_event(
+    *,
+    actor: Any,
+    channel: str,
+    action: str,
+    target: Model | None = None,
+    target_type: str = "",
+    target_id: str = "",
+    summary: str = "",
+    data: dict[str, Any] | None = None,
+) -> AuditEvent:
+    """Append one audit event; must run inside the caller's transaction (services are atomic)."""
+    if channel not in CHANNELS:
+        raise ValueError(f"unknown audit channel {channel!r}")
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("record_event must be called inside a service transaction")
+    if target is not None:
+        target_type = target._meta.label_lower
+        target_id = str(target.pk)
+    user = actor if getattr(actor, "pk", None) and hasattr(actor, "get_username") else None
+    actor_label = user.get_username() if user else str(actor or "system")
+    # Round-trip through JSON so that what is hashed is exactly what the JSONField reads back.
+    data = json.loads(json.dumps(data or {}, ensure_ascii=False, default=str))
+    last = AuditEvent.objects.order_by("-id").values_list("hash", flat=True).first() or ""
+    payload = {
+        "actor": actor_label,
+        "channel": channel,
+        "action": action,
+        "target": f"{target_type}#{target_id}",
+        "summary": summary,
+        "data": data or {},
+    }
+    return AuditEvent.objects.create(
+        actor=user,
+        actor_label=actor_label[:150],
+        channel=channel,
+        action=action,
+        target_type=target_type,
+        target_id=target_id,
+        summary=summary[:500],
+        data=data or {},
+        prev_hash=last,
+        hash=_digest(last, payload),
+    )
+
+
+def verify_chain() -> int | None:
+    """The id of the first event whose hash does not follow from its predecessor, or None if intact."""
+    prev = ""
+    for ev in AuditEvent.objects.order_by("id").iterator(chunk_size=2000):
+        payload = {
+            "actor": ev.actor_label,
+            "channel": ev.channel,
+            "action": ev.action,
+            "target": f"{ev.target_type}#{ev.target_id}",
+            "summary": ev.summary,
+            "data": ev.data,
+        }
+        if ev.prev_hash != prev or ev.hash != _digest(prev, payload):
+            return ev.id
+        prev = ev.hash
+    return None

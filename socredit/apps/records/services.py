@@ -1,0 +1,158 @@
+"""The only writers of credit records: create, correct, revoke. Each is atomic and audited."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from socredit.apps.audit.services import record_event
+from socredit.apps.records.models import CreditRecord, RecordStateChange
+from socredit.apps.records.validation import RecordLookups, clean_record
+from socredit.apps.registry.models import Department
+from socredit.common.errors import FieldErrors
+from socredit.core.types import RecordSource, RecordStatus
+
+CHANNEL_SOURCE = {"form": RecordSource.FORM, "import": RecordSource.IMPORT, "api": RecordSource.API,
+                  "cli": RecordSource.IMPORT, "system": RecordSource.SYSTEM}  # fmt: skip
+CONTENT_FIELDS = ("kind", "occurred_on", "decided_on", "document_number", "amount", "department", "summary",
+                  "visibility", "dishonesty_class", "external_id")  # fmt: skip
+
+
+def today() -> dt.date:
+    return timezone.localdate()
+
+
+def actor_label(actor: Any) -> str:
+    return actor.get_username() if hasattr(actor, "get_username") else str(actor or "system")
+
+
+def _user(actor: Any) -> Any:
+    return actor if getattr(actor, "_meta", None) and actor._meta.label == "accounts.User" else None
+
+
+def find_duplicate(values: Mapping[str, Any]) -> CreditRecord | None:
+    """The current record with the same natural key (department + document number, or external id)."""
+    dept = values["department"]
+    if values.get("external_id"):
+        hit = CreditRecord.objects.filter(department=dept, external_id=values["external_id"], is_current=True).first()
+        if hit:
+            return hit
+    if values.get("document_number"):
+        return CreditRecord.objects.filter(
+            department=dept, document_number=values["document_number"], is_current=True
+        ).first()
+    return None
+
+
+def snapshot(record: CreditRecord) -> dict[str, Any]:
+    return {
+        "organization": record.organization.code,
+        "kind": record.kind.code,
+        "occurred_on": record.occurred_on,
+        "decided_on": record.decided_on,
+        "document_number": record.document_number,
+        "amount": record.amount,
+        "department": record.department.code,
+        "summary": record.summary,
+        "visibility": record.visibility,
+        "dishonesty_class": record.dishonesty_class,
+        "external_id": record.external_id,
+        "persons": sorted(p.id_number for p in record.persons.all()) if record.pk else [],
+    }
+
+
+def _state(record: CreditRecord, frm: int | None, to: int, reason: str, actor: Any, channel: str,
+           related: CreditRecord | None = None) -> None:  # fmt: skip
+    RecordStateChange.objects.create(record=record, from_status=frm, to_status=to, reason=reason,
+                                     actor=_user(actor), actor_label=actor_label(actor), channel=channel,
+                                     related=related)  # fmt: skip
+
+
+@transaction.atomic
+def create_record(
+    *, actor: Any, channel: str, data: Mapping[str, Any], fixed_department: Department | None = None,
+    lookups: RecordLookups | None = None,
+) -> CreditRecord:  # fmt: skip
+    """录入 one credit record from raw input; FieldErrors for bad input or a duplicate natural key."""
+    values = clean_record(data, today=today(), lookups=lookups or RecordLookups(actor),
+                          fixed_department=fixed_department)  # fmt: skip
+    dup = find_duplicate(values)
+    if dup is not None:
+        field = "external_id" if values.get("external_id") and dup.external_id == values["external_id"] else "document_number"
+        raise FieldErrors({field: [f"与已有记录 #{dup.pk} 重复（同一发布部门的文书号/外部编号不能重复）"]})
+    persons = values.pop("persons")
+    record = CreditRecord(**values, source=CHANNEL_SOURCE[channel].value, source_actor=actor_label(actor))
+    try:
+        with transaction.atomic():
+            record.save()
+    except IntegrityError:
+        raise FieldErrors(document_number="与已有记录重复（同一发布部门的文书号/外部编号不能重复）") from None
+    record.persons.set(persons)
+    _state(record, None, RecordStatus.EFFECTIVE.value, "录入", actor, channel)
+    record_event(actor=actor, channel=channel, action="record.create", target=record,
+                 summary=f"{record.organization.name}：{record.kind.name_zh}", data=snapshot(record))  # fmt: skip
+    return record
+
+
+def _require_reason(reason: str) -> str:
+    reason = (reason or "").strip()
+    if not reason:
+        raise FieldErrors(reason="必须填写理由")
+    if len(reason) > 500:
+        raise FieldErrors(reason="理由过长（最多500字）")
+    return reason
+
+
+@transaction.atomic
+def correct_record(
+    *, actor: Any, channel: str, record: CreditRecord, data: Mapping[str, Any], reason: str
+) -> CreditRecord:
+    """更正: supersede `record` with a new version holding the corrected values; the old keeps its content."""
+    reason = _require_reason(reason)
+    record = CreditRecord.objects.select_for_update().get(pk=record.pk)
+    if not record.is_current or record.status != RecordStatus.EFFECTIVE.value:
+        raise FieldErrors({"__all__": [f"记录状态为“{record.status_label}”，只能更正有效记录"]})
+    base = snapshot(record)
+    merged = {**base, **{k: v for k, v in data.items() if k in base and k != "organization"}}
+    lookups = RecordLookups(actor)
+    values = clean_record(merged, today=today(), lookups=lookups,
+                          fixed_department=record.department if channel == "api" else None)  # fmt: skip
+    persons = values.pop("persons")
+    changed = [f for f in CONTENT_FIELDS if values.get(f) != getattr(record, f)]
+    if not changed and {p.pk for p in persons} == {p.pk for p in record.persons.all()}:
+        raise FieldErrors({"__all__": ["更正内容与原记录相同"]})
+    # The old version leaves the natural-key uniqueness (is_current=False) before the new one enters.
+    old_status = record.status
+    record.status = RecordStatus.CORRECTED.value
+    record.is_current = False
+    record.save(update_fields=["status", "is_current", "updated_at"])
+    new = CreditRecord(**values, source=CHANNEL_SOURCE[channel].value, source_actor=actor_label(actor),
+                       supersedes=record)  # fmt: skip
+    new.save()
+    new.persons.set(persons)
+    _state(record, old_status, RecordStatus.CORRECTED.value, reason, actor, channel, related=new)
+    _state(new, None, RecordStatus.EFFECTIVE.value, f"更正 #{record.pk}：{reason}", actor, channel, related=record)
+    record_event(actor=actor, channel=channel, action="record.correct", target=new,
+                 summary=f"更正记录 #{record.pk} → #{new.pk}：{reason}",
+                 data={"from": record.pk, "changed": changed, "reason": reason, "after": snapshot(new)})  # fmt: skip
+    return new
+
+
+@transaction.atomic
+def revoke_record(*, actor: Any, channel: str, record: CreditRecord, reason: str) -> CreditRecord:
+    """撤销: the record stays, in state 已撤销, with the reason; it no longer counts anywhere."""
+    reason = _require_reason(reason)
+    record = CreditRecord.objects.select_for_update().get(pk=record.pk)
+    if not record.is_current or record.status != RecordStatus.EFFECTIVE.value:
+        raise FieldErrors({"__all__": [f"记录状态为“{record.status_label}”，只能撤销有效记录"]})
+    old = record.status
+    record.status = RecordStatus.REVOKED.value
+    record.save(update_fields=["status", "updated_at"])
+    _state(record, old, RecordStatus.REVOKED.value, reason, actor, channel)
+    record_event(actor=actor, channel=channel, action="record.revoke", target=record,
+                 summary=f"撤销记录 #{record.pk}：{reason}", data={"reason": reason})  # fmt: skip
+    return record

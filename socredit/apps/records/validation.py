@@ -1,0 +1,182 @@
+"""The field rules of a credit record, shared by the form, the API and the import."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from typing import Any
+
+from socredit.apps.records.models import RecordKind
+from socredit.apps.registry.access import access_organizations
+from socredit.apps.registry.models import Department, Organization, Person
+from socredit.common.errors import FieldErrors
+from socredit.core.codes import CodeError, validate_id_number
+from socredit.core.types import DishonestyClass, Polarity, Visibility
+from socredit.core.values import clean_text, parse_amount, parse_date
+
+RECORD_FIELDS = (
+    "organization", "kind", "occurred_on", "decided_on", "document_number", "amount", "department",
+    "summary", "visibility", "dishonesty_class", "persons", "external_id",
+)  # fmt: skip
+
+
+class RecordLookups:
+    """Resolves the references in record input, within the principal's scope, with a small cache.
+
+    The import subclasses it to preload whole tables; the form and the API use it as it is.
+    An organization outside the scope is reported exactly like an unknown one.
+    """
+
+    def __init__(self, principal: Any) -> None:
+        self.principal = principal
+        self._orgs: dict[str, Organization | None] = {}
+        self._kinds: dict[str, RecordKind | None] = {}
+        self._depts: dict[str, Department | None] = {}
+        self._persons: dict[str, Person | None] = {}
+
+    def organization(self, code: str) -> Organization | None:
+        if code not in self._orgs:
+            self._orgs[code] = access_organizations(self.principal).filter(code=code).first()
+        return self._orgs[code]
+
+    def kind(self, code: str) -> RecordKind | None:
+        if code not in self._kinds:
+            self._kinds[code] = (
+                RecordKind.objects.filter(code=code, active=True).first()
+                or RecordKind.objects.filter(name_zh=code, active=True).first()
+            )
+        return self._kinds[code]
+
+    def department(self, text: str) -> Department | None:
+        if text not in self._depts:
+            self._depts[text] = (
+                Department.objects.filter(code=text, active=True).select_related("region").first()
+                or Department.objects.filter(name=text, active=True).select_related("region").first()
+            )
+        return self._depts[text]
+
+    def person(self, id_number: str) -> Person | None:
+        if id_number not in self._persons:
+            self._persons[id_number] = Person.objects.filter(id_number=id_number).first()
+        return self._persons[id_number]
+
+
+def split_id_numbers(value: Any) -> list[str]:
+    if value in (None, ""):
+        return []
+    if isinstance(value, list | tuple):
+        items = [str(v) for v in value]
+    else:
+        items = str(value).replace("；", ";").replace("，", ",").replace(",", ";").split(";")
+    return [i.strip().upper() for i in items if i and i.strip()]
+
+
+def clean_record(
+    data: Mapping[str, Any],
+    *,
+    today: dt.date,
+    lookups: RecordLookups,
+    fixed_department: Department | None = None,
+) -> dict[str, Any]:
+    """Validate record input; return model values (plus "persons": [Person]) or raise FieldErrors.
+
+    `fixed_department` is set for a department's API token: its records are always its own.
+    """
+    errors = FieldErrors()
+    out: dict[str, Any] = {}
+
+    code = str(data.get("organization") or "").strip().upper()
+    org = lookups.organization(code) if code else None
+    if not code:
+        errors.add("organization", "不能为空")
+    elif org is None:
+        errors.add("organization", f"未知的社会组织（统一社会信用代码 {code} 未登记或不在本辖区）")
+    else:
+        out["organization"] = org
+
+    kind_code = str(data.get("kind") or "").strip()
+    kind = lookups.kind(kind_code) if kind_code else None
+    if not kind_code:
+        errors.add("kind", "不能为空")
+    elif kind is None:
+        errors.add("kind", f"未知的信用信息事项“{kind_code}”")
+    else:
+        out["kind"] = kind
+
+    for field in ("occurred_on", "decided_on"):
+        raw = data.get(field)
+        if field == "decided_on" and raw in (None, ""):
+            out[field] = None
+            continue
+        try:
+            out[field] = parse_date(raw, today=today)
+        except ValueError as exc:
+            errors.add(field, str(exc))
+    occurred, decided = out.get("occurred_on"), out.get("decided_on")
+    if occurred and decided and decided < occurred:
+        errors.add("decided_on", f"决定日期 {decided} 早于发生日期 {occurred}")
+    if org is not None and occurred and occurred < org.registered_on:
+        errors.add("occurred_on", f"发生日期 {occurred} 早于该组织成立登记日期 {org.registered_on}")
+
+    try:
+        out["amount"] = parse_amount(data.get("amount"))
+    except ValueError as exc:
+        errors.add("amount", str(exc))
+
+    for field, length in (("document_number", 100), ("summary", 2000), ("external_id", 100)):
+        try:
+            out[field] = clean_text(data.get(field), max_length=length, what="")
+        except ValueError as exc:
+            errors.add(field, str(exc))
+
+    if fixed_department is not None:
+        given = str(data.get("department") or "").strip()
+        if given and given not in {fixed_department.code, fixed_department.name}:
+            errors.add("department", f"令牌只能报送本部门（{fixed_department.name}）的信息")
+        out["department"] = fixed_department
+    else:
+        dept_text = str(data.get("department") or "").strip()
+        dept = lookups.department(dept_text) if dept_text else None
+        if not dept_text:
+            errors.add("department", "不能为空")
+        elif dept is None:
+            errors.add("department", f"未知的部门“{dept_text}”")
+        else:
+            out["department"] = dept
+
+    vis = data.get("visibility")
+    if vis in (None, ""):
+        out["visibility"] = kind.default_visibility if kind else Visibility.PUBLIC.value
+    else:
+        try:
+            out["visibility"] = Visibility.from_text(vis).value
+        except ValueError as exc:
+            errors.add("visibility", str(exc))
+
+    dc = data.get("dishonesty_class")
+    if dc in (None, ""):
+        out["dishonesty_class"] = kind.default_dishonesty_class if kind and kind.is_negative else ""
+    else:
+        try:
+            out["dishonesty_class"] = DishonestyClass.from_text(dc).value
+            if kind is not None and kind.polarity != Polarity.NEGATIVE.value:
+                errors.add("dishonesty_class", "只有失信信息才有失信程度")
+        except ValueError as exc:
+            errors.add("dishonesty_class", str(exc))
+
+    persons: list[Person] = []
+    for id_number in split_id_numbers(data.get("persons")):
+        try:
+            number = validate_id_number(id_number)
+        except CodeError as exc:
+            errors.add("persons", f"{id_number}：{exc}")
+            continue
+        person = lookups.person(number)
+        if person is None:
+            errors.add("persons", f"身份证号码 {number} 对应的人员未登记")
+        elif person not in persons:
+            persons.append(person)
+    out["persons"] = persons
+
+    errors.raise_if_any()
+    return out

@@ -1,0 +1,160 @@
+"""登记信息 — regions, departments, organizations, persons and their posts."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from socredit.common.choices import enum_choices, label_for
+from socredit.common.models import TimeStamped
+from socredit.core.codes import mask_id_number
+from socredit.core.types import DepartmentKind, OrgField, OrgStatus, OrgType, RegionLevel, RoleKind
+
+
+class Region(models.Model):
+    """行政区划 (GB/T 2260). `path` is the chain of codes from the nation down, e.g.
+    "/100000/410000/410100/410184/", so that "this region or below" is one prefix match."""
+
+    code = models.CharField(_("code"), max_length=6, unique=True)
+    name = models.CharField(_("name"), max_length=64)
+    level = models.PositiveSmallIntegerField(_("level"), choices=enum_choices(RegionLevel))
+    parent = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True, related_name="children")
+    path = models.CharField(max_length=40, db_index=True, editable=False)
+    active = models.BooleanField(_("current"), default=True)
+
+    class Meta:
+        verbose_name = _("region")
+        verbose_name_plural = _("regions")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return f"{self.name}（{self.code}）"
+
+    def save(self, *args, **kwargs):
+        self.path = (self.parent.path if self.parent_id else "/") + f"{self.code}/"
+        super().save(*args, **kwargs)
+
+    @property
+    def level_label(self) -> str:
+        return label_for(RegionLevel, self.level)
+
+
+class Department(models.Model):
+    """部门 — a government department that issues records or checks subjects (民政, 税务, 法院…)."""
+
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    kind = models.CharField(_("kind"), max_length=24, choices=enum_choices(DepartmentKind))
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="departments", verbose_name=_("region"))
+    active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("department")
+        verbose_name_plural = _("departments")
+        ordering = ["region__code", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Organization(TimeStamped):
+    """社会组织 — a registered association, social service institution or foundation.
+
+    Identified by its 统一社会信用代码 (`code`); `region` is where it is registered, which decides
+    which authority's staff see it.
+    """
+
+    code = models.CharField(_("unified social credit code"), max_length=18, unique=True)
+    name = models.CharField(_("name"), max_length=200, db_index=True)
+    org_type = models.CharField(_("type"), max_length=1, choices=enum_choices(OrgType))
+    region = models.ForeignKey(
+        Region, on_delete=models.PROTECT, related_name="organizations", verbose_name=_("region")
+    )
+    registration_authority = models.CharField(_("registration authority"), max_length=100)
+    supervisory_unit = models.CharField(_("business supervisory unit"), max_length=100, blank=True)
+    field = models.CharField(_("field"), max_length=16, choices=enum_choices(OrgField), default=OrgField.OTHER.value)
+    registered_on = models.DateField(_("registered on"))
+    status = models.CharField(_("status"), max_length=16, choices=enum_choices(OrgStatus), default=OrgStatus.NORMAL.value)
+    address = models.CharField(_("address"), max_length=200, blank=True)
+    contact_person = models.CharField(_("contact person"), max_length=50, blank=True)
+    contact_phone = models.CharField(_("contact phone"), max_length=30, blank=True)
+
+    class Meta:
+        verbose_name = _("organization")
+        verbose_name_plural = _("organizations")
+        ordering = ["name"]
+        indexes = [
+            models.Index(fields=["region", "status"]),
+            models.Index(fields=["org_type", "field"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def type_label(self) -> str:
+        return label_for(OrgType, self.org_type)
+
+    @property
+    def field_label(self) -> str:
+        return label_for(OrgField, self.field)
+
+    @property
+    def status_label(self) -> str:
+        return label_for(OrgStatus, self.status)
+
+
+class Person(TimeStamped):
+    """自然人 — a responsible person. The ID number is the matching key (rules.md R7.2) and is
+    shown unmasked only in privileged views and exports."""
+
+    name = models.CharField(_("name"), max_length=50, db_index=True)
+    id_number = models.CharField(_("ID number"), max_length=18, unique=True)
+
+    class Meta:
+        verbose_name = _("person")
+        verbose_name_plural = _("persons")
+        ordering = ["name"]
+        permissions = [("view_id_number", "Can see unmasked ID numbers")]
+
+    def __str__(self) -> str:
+        return f"{self.name}（{self.masked_id}）"
+
+    @property
+    def masked_id(self) -> str:
+        return mask_id_number(self.id_number)
+
+
+class Role(models.Model):
+    """任职 — a person's post in an organization (法定代表人, 理事长, 秘书长…) over a period."""
+
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="roles", verbose_name=_("person"))
+    organization = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, related_name="roles", verbose_name=_("organization")
+    )
+    kind = models.CharField(_("post"), max_length=24, choices=enum_choices(RoleKind))
+    start_on = models.DateField(_("from"))
+    end_on = models.DateField(_("until"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("post")
+        verbose_name_plural = _("posts")
+        ordering = ["organization", "kind", "-start_on"]
+        constraints = [
+            models.UniqueConstraint(fields=["person", "organization", "kind", "start_on"], name="role_natural_key"),
+            models.CheckConstraint(
+                condition=models.Q(end_on__isnull=True) | models.Q(end_on__gte=models.F("start_on")),
+                name="role_end_after_start",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person.name} {self.kind_label} @ {self.organization.name}"
+
+    @property
+    def kind_label(self) -> str:
+        return label_for(RoleKind, self.kind)
+
+    @property
+    def is_current(self) -> bool:
+        return self.end_on is None

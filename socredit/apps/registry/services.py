@@ -1,0 +1,130 @@
+"""The only writers of registry data. Each verb is one atomic, audited transaction."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from socredit.apps.audit.services import record_event
+from socredit.apps.registry.models import Organization, Person, Region, Role
+from socredit.apps.registry.validation import clean_organization, clean_person, clean_role_terms
+from socredit.common.errors import FieldErrors
+from socredit.core.regions import RegionEntry
+
+
+def today() -> dt.date:
+    return timezone.localdate()
+
+
+def region_by_code(code: str) -> Region | None:
+    return Region.objects.filter(code=code).first()
+
+
+def _snapshot(org: Organization) -> dict[str, Any]:
+    return {
+        f: (getattr(org, f).code if f == "region" else getattr(org, f))
+        for f in ("code", "name", "org_type", "region", "registration_authority", "supervisory_unit", "field",
+                  "registered_on", "status", "address", "contact_person", "contact_phone")
+    }  # fmt: skip
+
+
+@transaction.atomic
+def create_organization(*, actor: Any, channel: str, data: Mapping[str, Any]) -> Organization:
+    """登记 a new organization from raw input (validated here); FieldErrors on bad input or a known code."""
+    values = clean_organization(data, today=today(), region_lookup=region_by_code)
+    if Organization.objects.filter(code=values["code"]).exists():
+        raise FieldErrors(code=f"统一社会信用代码 {values['code']} 已登记")
+    org = Organization.objects.create(**values)
+    record_event(actor=actor, channel=channel, action="organization.create", target=org,
+                 summary=f"登记社会组织 {org.name}", data=_snapshot(org))  # fmt: skip
+    return org
+
+
+@transaction.atomic
+def update_organization(*, actor: Any, channel: str, organization: Organization, data: Mapping[str, Any]) -> list[str]:
+    """Change registry fields of an organization; returns the names of the fields that changed."""
+    if "code" in data and str(data["code"]).strip().upper() != organization.code:
+        raise FieldErrors(code="统一社会信用代码不可修改")
+    values = clean_organization({k: v for k, v in data.items() if k != "code"}, today=today(),
+                                region_lookup=region_by_code, partial=True)  # fmt: skip
+    before = _snapshot(organization)
+    changed = [k for k, v in values.items() if getattr(organization, k) != v]
+    if not changed:
+        return []
+    org = Organization.objects.select_for_update().get(pk=organization.pk)
+    for k in changed:
+        setattr(org, k, values[k])
+    org.save()
+    after = _snapshot(org)
+    record_event(actor=actor, channel=channel, action="organization.update", target=org,
+                 summary=f"变更社会组织 {org.name}：{'、'.join(changed)}",
+                 data={"before": {k: before[k] for k in changed}, "after": {k: after[k] for k in changed}})  # fmt: skip
+    organization.refresh_from_db()
+    return changed
+
+
+@transaction.atomic
+def get_or_create_person(*, actor: Any, channel: str, data: Mapping[str, Any]) -> tuple[Person, bool]:
+    """A person by ID number; created if new. A different name for a known ID number is refused."""
+    values = clean_person(data, today=today())
+    person = Person.objects.filter(id_number=values["id_number"]).first()
+    if person is not None:
+        if person.name != values["name"]:
+            raise FieldErrors(name=f"该身份证号码已登记为“{person.name}”，与“{values['name']}”不一致")
+        return person, False
+    person = Person.objects.create(**values)
+    record_event(actor=actor, channel=channel, action="person.create", target=person,
+                 summary=f"登记人员 {person.name}", data={"name": person.name})  # fmt: skip
+    return person, True
+
+
+@transaction.atomic
+def assign_role(
+    *, actor: Any, channel: str, organization: Organization, person: Person, data: Mapping[str, Any]
+) -> tuple[Role, bool]:
+    """Record a post (任职); an identical post (same person, organization, kind, start) is not duplicated."""
+    terms = clean_role_terms(data, today=today())
+    if terms["start_on"] < organization.registered_on - dt.timedelta(days=366):
+        raise FieldErrors(start_on="任职开始日期早于该组织成立日期一年以上")
+    role, created = Role.objects.get_or_create(
+        person=person, organization=organization, kind=terms["kind"], start_on=terms["start_on"],
+        defaults={"end_on": terms["end_on"]},
+    )  # fmt: skip
+    if not created and role.end_on != terms["end_on"] and terms["end_on"] is not None:
+        role.end_on = terms["end_on"]
+        role.save(update_fields=["end_on"])
+        created = True
+    if created:
+        record_event(actor=actor, channel=channel, action="role.assign", target=role,
+                     summary=f"{person.name} 任 {organization.name} {role.kind_label}",
+                     data={"organization": organization.code, "kind": role.kind,
+                           "start_on": role.start_on, "end_on": role.end_on})  # fmt: skip
+    return role, created
+
+
+@transaction.atomic
+def load_regions(entries: Iterable[RegionEntry], *, actor: Any = None, channel: str = "system") -> int:
+    """Create or refresh regions from GB/T 2260 entries (parents before children); idempotent."""
+    by_code = {r.code: r for r in Region.objects.all()}
+    count = 0
+    for e in sorted(entries, key=lambda e: (e.level.value, e.code)):
+        parent = by_code.get(e.parent_code) if e.parent_code else None
+        region = by_code.get(e.code)
+        if region is None:
+            region = Region(code=e.code)
+        elif (region.name, region.level, region.parent_id, region.active) == (
+            e.name, e.level.value, parent.pk if parent else None, e.active
+        ):
+            continue
+        region.name, region.level, region.parent, region.active = e.name, e.level.value, parent, e.active
+        region.save()
+        by_code[e.code] = region
+        count += 1
+    if count:
+        record_event(actor=actor, channel=channel, action="region.load", target_type="registry.region",
+                     summary=f"载入/更新行政区划 {count} 条", data={"count": count})  # fmt: skip
+    return count

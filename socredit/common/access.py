@@ -1,0 +1,52 @@
+"""Region scoping in one place: `restrict(queryset, user, region_field)`.
+
+A staff account belongs to a region and sees organizations registered in that region or below
+(a district sees its own, the city all its districts, the province all its cities). Superusers
+and national accounts see everything. Department API tokens carry their department's region.
+Not-found and not-allowed give the same 404, so that existence does not leak.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Protocol, TypeVar
+
+from django.db.models import Model, QuerySet
+from django.http import Http404
+
+M = TypeVar("M", bound=Model)
+
+
+class ScopedPrincipal(Protocol):
+    """Anything with a region path to scope by: a staff user or a department token."""
+
+    def scope_path(self) -> str | None:
+        """The principal's region path; "" for national scope; None for no access at all."""
+        ...
+
+
+def scope_path_of(principal: Any) -> str | None:
+    if principal is None or not getattr(principal, "is_authenticated", True):
+        return None
+    return principal.scope_path()
+
+
+def restrict(queryset: QuerySet[M], principal: Any, region_path_field: str) -> QuerySet[M]:
+    """Filter `queryset` to rows whose region lies at or below the principal's region.
+
+    `region_path_field` is the lookup to the row's region path, e.g. "region__path" for an
+    organization or "organization__region__path" for a credit record.
+    """
+    path = scope_path_of(principal)
+    if path is None:
+        return queryset.none()
+    if path == "":
+        return queryset
+    return queryset.filter(**{f"{region_path_field}__startswith": path})
+
+
+def get_or_404(queryset: QuerySet[M], **lookup: Any) -> M:
+    """One row from an already-restricted queryset, or the same 404 whether missing or forbidden."""
+    try:
+        return queryset.get(**lookup)
+    except (queryset.model.DoesNotExist, ValueError):
+        raise Http404 from None

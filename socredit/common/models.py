@@ -1,0 +1,16 @@
+"""Abstract model bases shared by the domain apps (no concrete models on this floor)."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class TimeStamped(models.Model):
+    """created_at / updated_at, set by the database layer, never by hand."""
+
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        abstract = True

@@ -1,0 +1,83 @@
+"""Parsing of the plain values that arrive from forms, spreadsheets and the API.
+
+Each parser returns the value or raises ValueError whose message says, in Chinese, what is wrong,
+so that an import report and a form error read the same.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from decimal import Decimal, InvalidOperation
+
+EARLIEST_DATE = dt.date(1949, 10, 1)
+"""No credit record or registration predates the People's Republic; earlier dates are typing errors."""
+
+_DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y%m%d", "%Y年%m月%d日")
+
+
+def parse_date(value: object, *, today: dt.date | None = None, allow_future: bool = False) -> dt.date:
+    """A calendar date from text, a date or a datetime; refuses impossible, pre-1949 and future dates."""
+    if isinstance(value, dt.datetime):
+        date = value.date()
+    elif isinstance(value, dt.date):
+        date = value
+    else:
+        text = str(value or "").strip()
+        if not text:
+            raise ValueError("日期不能为空")
+        date = None
+        for fmt in _DATE_FORMATS:
+            try:
+                date = dt.datetime.strptime(text, fmt).date()  # noqa: DTZ007 — a calendar date, no time zone
+                break
+            except ValueError:
+                continue
+        if date is None:
+            if re.fullmatch(r"\d{4}[-/.]\d{1,2}[-/.]\d{1,2}", text):
+                raise ValueError(f"日期“{text}”不存在")
+            raise ValueError(f"日期“{text}”格式错误，应为 YYYY-MM-DD")
+    if date < EARLIEST_DATE:
+        raise ValueError(f"日期 {date.isoformat()} 早于 1949-10-01，不可能")
+    if not allow_future and today is not None and date > today:
+        raise ValueError(f"日期 {date.isoformat()} 晚于今天（{today.isoformat()}）")
+    return date
+
+
+def parse_amount(value: object) -> Decimal | None:
+    """An amount in yuan (元), at most two decimals, not negative; empty means no amount."""
+    if value is None:
+        return None
+    if isinstance(value, Decimal):
+        amount = value
+    elif isinstance(value, int | float):
+        amount = Decimal(str(value))
+    else:
+        text = str(value).strip().replace(",", "").replace("，", "").removesuffix("元").strip()
+        if not text:
+            return None
+        try:
+            amount = Decimal(text)
+        except InvalidOperation:
+            raise ValueError(f"金额“{value}”不是数字") from None
+    if not amount.is_finite():
+        raise ValueError(f"金额“{value}”不是数字")
+    if amount < 0:
+        raise ValueError(f"金额不能为负数（{amount}）")
+    if amount != amount.quantize(Decimal("0.01")):
+        raise ValueError(f"金额最多保留两位小数（{amount}）")
+    if amount >= Decimal("1e12"):
+        raise ValueError(f"金额过大（{amount}）")
+    return amount.quantize(Decimal("0.01"))
+
+
+def clean_text(value: object, *, max_length: int, required: bool = False, what: str = "内容") -> str:
+    """Strip a text value, refuse control characters and over-long input; HTML is kept as inert text."""
+    text = "" if value is None else str(value).strip()
+    if required and not text:
+        raise ValueError(f"{what}不能为空")
+    if len(text) > max_length:
+        raise ValueError(f"{what}过长（{len(text)}字，最多{max_length}字）")
+    if any(ord(c) < 32 and c not in "\t\n\r" for c in text):
+        raise ValueError(f"{what}含有控制字符")
+    return text

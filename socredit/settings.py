@@ -1,0 +1,148 @@
+"""Settings for socredit: one file, driven by the environment, runnable with nothing set.
+
+Environment:
+  DATABASE_URL        default sqlite:///<repo>/var/socredit.sqlite3 (WAL); postgres://… for production
+  SOCREDIT_SECRET_KEY required when SOCREDIT_DEBUG is off
+  SOCREDIT_DEBUG      "1" (default) for development, "0" in production
+  SOCREDIT_ALLOWED_HOSTS  comma-separated, default "127.0.0.1,localhost"
+  SOCREDIT_TIME_ZONE  default Asia/Shanghai
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import dj_database_url
+from django.utils.translation import gettext_lazy as _
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+VAR_DIR = Path(os.environ.get("SOCREDIT_VAR_DIR", BASE_DIR / "var"))
+
+DEBUG = os.environ.get("SOCREDIT_DEBUG", "1") == "1"
+SECRET_KEY = os.environ.get("SOCREDIT_SECRET_KEY") or (
+    "dev-only-insecure-key-change-me" if DEBUG else ""  # noqa: S105 — refused below outside DEBUG
+)
+if not SECRET_KEY:
+    raise RuntimeError("SOCREDIT_SECRET_KEY must be set when SOCREDIT_DEBUG=0")
+ALLOWED_HOSTS = os.environ.get("SOCREDIT_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",")
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "django_htmx",
+    "django_filters",
+    "ninja",
+    # Domain apps, in dependency order (the import contract in pyproject.toml mirrors it).
+    "socredit.apps.audit",
+    "socredit.apps.registry",
+    "socredit.apps.accounts",
+    "socredit.apps.records",
+    "socredit.apps.imports",
+    "socredit.apps.demo",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+]
+
+ROOT_URLCONF = "socredit.urls"
+WSGI_APPLICATION = "socredit.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "socredit" / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "django.template.context_processors.i18n",
+            ],
+        },
+    },
+]
+
+# --- Database -------------------------------------------------------------------------------
+VAR_DIR.mkdir(parents=True, exist_ok=True)
+DATABASES = {
+    "default": dj_database_url.parse(
+        os.environ.get("DATABASE_URL", f"sqlite:///{VAR_DIR / 'socredit.sqlite3'}"),
+        conn_max_age=int(os.environ.get("SOCREDIT_CONN_MAX_AGE", "60")),
+    )
+}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    DATABASES["default"]["OPTIONS"] = {
+        # WAL lets readers go on while one writer writes; IMMEDIATE takes the write lock at BEGIN so
+        # that two writers queue on the busy timeout instead of failing with "database is locked".
+        "init_command": (
+            "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"
+            " PRAGMA temp_store=MEMORY; PRAGMA cache_size=-65536;"
+        ),
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 30,
+    }
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_USER_MODEL = "accounts.User"
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+]
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "registry:organization_list"
+LOGOUT_REDIRECT_URL = "accounts:login"
+
+# --- Language and time ----------------------------------------------------------------------
+LANGUAGE_CODE = "zh-hans"
+LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
+LOCALE_PATHS = [BASE_DIR / "socredit" / "locale"]
+TIME_ZONE = os.environ.get("SOCREDIT_TIME_ZONE", "Asia/Shanghai")
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "static/"
+STATIC_ROOT = BASE_DIR / "staticfiles"
+STATICFILES_DIRS = [BASE_DIR / "socredit" / "static"]
+
+# Uploaded import files are read in memory up to this size, then spooled to disk.
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 5000
+FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+SOCREDIT_IMPORT_MAX_BYTES = int(os.environ.get("SOCREDIT_IMPORT_MAX_BYTES", str(200 * 1024 * 1024)))
+
+SESSION_COOKIE_HTTPONLY = True
+CSRF_COOKIE_HTTPONLY = False  # HTMX reads the token from the cookie-less meta tag; see base.html
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+if not DEBUG:
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": os.environ.get("SOCREDIT_LOG_LEVEL", "WARNING")},
+}
+
+NINJA_PAGINATION_PER_PAGE = 50
+NINJA_PAGINATION_MAX_PER_PAGE_SIZE = 500
+
+SOCREDIT_PRODUCT_NAME = _("Social Organization Credit Management Platform")

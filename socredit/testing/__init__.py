@@ -1,0 +1,1 @@
+"""Test support (personas, factories). Imported only by tests; may import every floor."""

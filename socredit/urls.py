@@ -1,0 +1,18 @@
+"""Top-level routes: each app mounts its own urls.py; the JSON API lives under /api/v1/."""
+
+from django.contrib import admin
+from django.urls import include, path
+from django.views.generic import RedirectView
+
+from socredit.api import api
+
+urlpatterns = [
+    path("", RedirectView.as_view(pattern_name="registry:organization_list", permanent=False)),
+    path("accounts/", include("socredit.apps.accounts.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("organizations/", include("socredit.apps.registry.urls")),
+    path("records/", include("socredit.apps.records.urls")),
+    path("imports/", include("socredit.apps.imports.urls")),
+    path("admin/", admin.site.urls),
+    path("api/v1/", api.urls),
+]
