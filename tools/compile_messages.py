@@ -11,7 +11,7 @@ ROOT = pathlib.Path(__file__).resolve().parent.parent
 
 
 def main() -> int:
-    for po_path in sorted((ROOT / "socredit" / "locale").glob("*/LC_MESSAGES/*.po")):
+    for po_path in sorted((ROOT / "socredit").glob("**/locale/*/LC_MESSAGES/*.po")):
         mo_path = po_path.with_suffix(".mo")
         if mo_path.exists() and mo_path.stat().st_mtime >= po_path.stat().st_mtime:
             continue

@@ -18,6 +18,9 @@ class FieldErrors(Exception):
     def add(self, field: str, message: str) -> None:
         self.errors.setdefault(field, []).append(message)
 
+    def __str__(self) -> str:
+        return self.as_text()
+
     def __bool__(self) -> bool:
         return bool(self.errors)
 
