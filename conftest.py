@@ -6,7 +6,6 @@ import socket
 
 import pytest
 
-pytest_plugins = ["socredit.testing.fixtures"]
 
 _real_connect = socket.socket.connect
 

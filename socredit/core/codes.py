@@ -69,7 +69,7 @@ def validate_social_org_code(raw: str) -> SocialOrgCode:
     if code[0] != CIVIL_AFFAIRS_DEPARTMENT_CODE:
         raise CodeError(f"第1位登记管理部门码为“{code[0]}”，社会组织应为“5”（民政）")
     try:
-        org_type = OrgType(code[1])
+        org_type = OrgType.by_code(code[1])
     except ValueError:
         raise CodeError(
             f"第2位机构类别码为“{code[1]}”，应为1（社会团体）、2（民办非企业单位）、3（基金会）或9（其他）"

@@ -32,6 +32,14 @@ class Labelled(enum.Enum):
         return self.en if (language or "").startswith("en") else self.zh
 
     @classmethod
+    def by_code(cls, code: Any) -> Self:
+        """The member stored as `code`; ValueError if none."""
+        try:
+            return cls._value2member_map_[code]  # type: ignore[return-value]  # the map holds members of cls
+        except (KeyError, TypeError):
+            raise ValueError(f"{code!r} is not a valid {cls.__name__}") from None
+
+    @classmethod
     def from_text(cls, text: str) -> Self:
         """Accept the code, the Chinese label or the English label (case-insensitive); raise ValueError."""
         t = str(text).strip()

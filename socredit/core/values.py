@@ -16,6 +16,17 @@ EARLIEST_DATE = dt.date(1949, 10, 1)
 _DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y%m%d", "%Y年%m月%d日")
 
 
+def _strptime_any(text: str) -> dt.date:
+    for fmt in _DATE_FORMATS:
+        try:
+            return dt.datetime.strptime(text, fmt).date()  # noqa: DTZ007 — a calendar date, no time zone
+        except ValueError:
+            continue
+    if re.fullmatch(r"\d{4}[-/.]\d{1,2}[-/.]\d{1,2}", text):
+        raise ValueError(f"日期“{text}”不存在")
+    raise ValueError(f"日期“{text}”格式错误，应为 YYYY-MM-DD")
+
+
 def parse_date(value: object, *, today: dt.date | None = None, allow_future: bool = False) -> dt.date:
     """A calendar date from text, a date or a datetime; refuses impossible, pre-1949 and future dates."""
     if isinstance(value, dt.datetime):
@@ -26,17 +37,7 @@ def parse_date(value: object, *, today: dt.date | None = None, allow_future: boo
         text = str(value or "").strip()
         if not text:
             raise ValueError("日期不能为空")
-        date = None
-        for fmt in _DATE_FORMATS:
-            try:
-                date = dt.datetime.strptime(text, fmt).date()  # noqa: DTZ007 — a calendar date, no time zone
-                break
-            except ValueError:
-                continue
-        if date is None:
-            if re.fullmatch(r"\d{4}[-/.]\d{1,2}[-/.]\d{1,2}", text):
-                raise ValueError(f"日期“{text}”不存在")
-            raise ValueError(f"日期“{text}”格式错误，应为 YYYY-MM-DD")
+        date = _strptime_any(text)
     if date < EARLIEST_DATE:
         raise ValueError(f"日期 {date.isoformat()} 早于 1949-10-01，不可能")
     if not allow_future and today is not None and date > today:

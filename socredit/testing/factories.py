@@ -77,7 +77,7 @@ def organization(region_code: str = "410105", org_type: OrgType = OrgType.ASSOCI
     return create_organization(actor=None, channel="system", data=data)
 
 
-def person(name: str = "张伟", birth: dt.date = dt.date(1975, 6, 1), region_code: str = "410105") -> Person:
+def person(name: str = "张伟", birth: dt.date = dt.date(1985, 6, 1), region_code: str = "410105") -> Person:
     number = make_id_number(region_code, birth, next(_serial) % 1000)
     return get_or_create_person(actor=None, channel="system", data={"name": name, "id_number": number})[0]
 
