@@ -6,13 +6,14 @@ import socket
 
 import pytest
 
-
 _real_connect = socket.socket.connect
 
 
 def _guarded_connect(self, address):
     host = address[0] if isinstance(address, tuple) else address
-    if isinstance(host, str) and not (host.startswith("127.") or host in {"localhost", "::1"} or host.startswith("/")):
+    if isinstance(host, str) and not (
+        host.startswith("127.") or host in {"localhost", "::1"} or host.startswith("/")
+    ):
         raise RuntimeError(f"tests must not reach the network (tried {address!r})")
     return _real_connect(self, address)
 

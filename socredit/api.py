@@ -1,10 +1,74 @@
-"""The NinjaAPI root (v1): authentication and the routers of each app. Docs at /api/v1/docs."""
+"""The NinjaAPI root (v1): authentication, error shapes and the routers of each app.
 
+Two ways in:
+  * a department system sends `Authorization: Bearer sc_…` (an ApiToken; its scopes decide);
+  * a signed-in staff member's browser session (CSRF-checked on writes; the post decides).
+Docs at /api/v1/docs, schema at /api/v1/openapi.json.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, ValidationError
+from ninja.security import HttpBearer, SessionAuth
+
+from socredit.apps.accounts.services import authenticate_token
+from socredit.apps.records.api import router as records_router
+from socredit.apps.registry.api import router as registry_router
+from socredit.common.api import INPUT_ERROR, validation_errors_by_field
+from socredit.common.errors import FieldErrors
+
+
+class DepartmentToken(HttpBearer):
+    """部门接口令牌: `Authorization: Bearer sc_…`. A token that is given but unusable is a 401."""
+
+    def authenticate(self, request: HttpRequest, token: str) -> Any:
+        found = authenticate_token(token.strip())
+        if found is None:
+            raise AuthenticationError(message="令牌无效、已停用或已过期")
+        return found
+
+
+class StaffSession(SessionAuth):
+    """A signed-in, active staff account (Django session); ninja checks CSRF on unsafe methods."""
+
+    def authenticate(self, request: HttpRequest, key: str | None) -> Any:
+        user = request.user
+        return user if user.is_authenticated and user.is_active else None
+
 
 api = NinjaAPI(
     title="socredit API",
     version="1.0.0",
-    description="社会组织信用管理平台 — API for departments' systems and staff sessions.",
+    description=(
+        "社会组织信用管理平台 — API for departments' systems and staff sessions.\n\n"
+        "Lists are paginated (`page`, `page_size` ≤ 500). Errors: 401 without valid credentials, "
+        '403 `{"detail": …}` without the scope, 404 for missing or out-of-region objects, '
+        '422 `{"detail": "输入有误", "errors": {"field": ["message"]}}` for bad input.'
+    ),
     urls_namespace="api-1",
+    auth=[DepartmentToken(), StaffSession()],
 )
+
+
+@api.exception_handler(FieldErrors)
+def _field_errors(request: HttpRequest, exc: FieldErrors) -> HttpResponse:
+    return api.create_response(request, {"detail": INPUT_ERROR, "errors": exc.errors}, status=422)
+
+
+@api.exception_handler(ValidationError)
+def _validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    body = {"detail": INPUT_ERROR, "errors": validation_errors_by_field(exc.errors)}
+    return api.create_response(request, body, status=422)
+
+
+@api.exception_handler(Http404)
+def _not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+    return api.create_response(request, {"detail": "Not found"}, status=404)
+
+
+api.add_router("", registry_router, tags=["registry"])
+api.add_router("", records_router, tags=["records"])

@@ -73,7 +73,9 @@ def main() -> int:
             text = path.read_text(encoding="utf-8")
             for m in rule.pattern.finditer(text):
                 line = text.count("\n", 0, m.start()) + 1
-                print(f"{path.relative_to(ROOT)}:{line}: [{rule.name}] {rule.why}\n    bad:  {rule.bad}\n    good: {rule.good}")
+                print(
+                    f"{path.relative_to(ROOT)}:{line}: [{rule.name}] {rule.why}\n    bad:  {rule.bad}\n    good: {rule.good}"
+                )
                 failures += 1
     return 1 if failures else 0
 

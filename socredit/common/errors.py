@@ -25,7 +25,9 @@ class FieldErrors(Exception):
         return bool(self.errors)
 
     def as_text(self) -> str:
-        return "；".join(f"{f}：{'、'.join(ms)}" if f != "__all__" else "、".join(ms) for f, ms in self.errors.items())
+        return "；".join(
+            f"{f}：{'、'.join(ms)}" if f != "__all__" else "、".join(ms) for f, ms in self.errors.items()
+        )
 
     def raise_if_any(self) -> None:
         if self.errors:

@@ -33,7 +33,9 @@ def region(code: str) -> Region:
     return Region.objects.get(code=code)
 
 
-def staff(username: str, region_code: str | None, role: str = StaffRole.OFFICER, superuser: bool = False) -> User:
+def staff(
+    username: str, region_code: str | None, role: str = StaffRole.OFFICER, superuser: bool = False
+) -> User:
     existing = User.objects.filter(username=username).first()
     if existing:
         return existing
@@ -61,7 +63,9 @@ def department(code: str = "zz-mzj", name: str = "郑州市民政局", region_co
 
 
 def token(scopes: list[str], dept: Department | None = None, name: str = "test") -> tuple[ApiToken, str]:
-    return issue_token(actor=None, channel="system", department=dept or department(), name=name, scopes=scopes)
+    return issue_token(
+        actor=None, channel="system", department=dept or department(), name=name, scopes=scopes
+    )
 
 
 def organization(region_code: str = "410105", org_type: OrgType = OrgType.ASSOCIATION, name: str | None = None,
@@ -97,7 +101,9 @@ def record(org: Organization, kind: str = "penalty_warning", actor: Any = None, 
         **extra,
     }
     if actor is None:
-        actor = User.objects.filter(is_superuser=True).first() or staff("superuser", None, StaffRole.ADMIN, True)
+        actor = User.objects.filter(is_superuser=True).first() or staff(
+            "superuser", None, StaffRole.ADMIN, True
+        )
     return create_record(actor=actor, channel="system", data=data)
 
 

@@ -19,10 +19,29 @@ class UserAdmin(DjangoUserAdmin):
 class ApiTokenAdmin(admin.ModelAdmin):
     """Tokens are issued with `socredit issue-token` (the key is shown once); here they are reviewed and stopped."""
 
-    list_display = ("prefix", "name", "department", "scopes", "active", "created_at", "last_used_at", "expires_at")
+    list_display = (
+        "prefix",
+        "name",
+        "department",
+        "scopes",
+        "active",
+        "created_at",
+        "last_used_at",
+        "expires_at",
+    )
     list_filter = ("active",)
     readonly_fields = ("prefix", "department", "name", "scopes", "created_at", "last_used_at", "created_by")
-    fields = ("prefix", "department", "name", "scopes", "active", "expires_at", "created_at", "last_used_at", "created_by")
+    fields = (
+        "prefix",
+        "department",
+        "name",
+        "scopes",
+        "active",
+        "expires_at",
+        "created_at",
+        "last_used_at",
+        "created_by",
+    )
 
     def has_add_permission(self, request):
         return False

@@ -26,7 +26,9 @@ class User(AbstractUser):
         "registry.Region", on_delete=models.PROTECT, null=True, blank=True, related_name="users",
         verbose_name=_("region"),
     )  # fmt: skip
-    staff_role = models.CharField(_("post"), max_length=16, choices=StaffRole.choices, default=StaffRole.VIEWER)
+    staff_role = models.CharField(
+        _("post"), max_length=16, choices=StaffRole.choices, default=StaffRole.VIEWER
+    )
     full_name = models.CharField(_("full name"), max_length=50, blank=True)
 
     class Meta:
@@ -45,11 +47,17 @@ class User(AbstractUser):
 
     @property
     def can_write(self) -> bool:
-        return self.is_superuser or (self.region_id is not None and self.staff_role in {StaffRole.ADMIN, StaffRole.OFFICER})
+        return self.is_superuser or (
+            self.region_id is not None and self.staff_role in {StaffRole.ADMIN, StaffRole.OFFICER}
+        )
 
     @property
     def can_see_id_numbers(self) -> bool:
-        return self.is_superuser or self.staff_role == StaffRole.ADMIN or self.has_perm("registry.view_id_number")
+        return (
+            self.is_superuser
+            or self.staff_role == StaffRole.ADMIN
+            or self.has_perm("registry.view_id_number")
+        )
 
 
 class TokenScope(models.TextChoices):
@@ -100,7 +108,11 @@ class ApiToken(models.Model):
 
     @property
     def usable(self) -> bool:
-        return self.active and self.department.active and (self.expires_at is None or self.expires_at > timezone.now())
+        return (
+            self.active
+            and self.department.active
+            and (self.expires_at is None or self.expires_at > timezone.now())
+        )
 
     def has_scope(self, scope: str) -> bool:
         return scope in self.scopes

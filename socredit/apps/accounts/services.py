@@ -67,4 +67,6 @@ def authenticate_token(raw: str) -> ApiToken | None:
 def revoke_token(*, actor: Any, channel: str, token: ApiToken) -> None:
     token.active = False
     token.save(update_fields=["active"])
-    record_event(actor=actor, channel=channel, action="token.revoke", target=token, summary=f"停用接口令牌 {token}")
+    record_event(
+        actor=actor, channel=channel, action="token.revoke", target=token, summary=f"停用接口令牌 {token}"
+    )

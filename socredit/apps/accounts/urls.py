@@ -1,4 +1,14 @@
-from django.urls import path  # noqa: F401
+"""Sign-in and sign-out for staff, with Django's auth views and our templates."""
+
+from django.contrib.auth import views as auth_views
+from django.urls import path
 
 app_name = "accounts"
-urlpatterns: list = []
+urlpatterns = [
+    path(
+        "login/",
+        auth_views.LoginView.as_view(template_name="accounts/login.html", redirect_authenticated_user=True),
+        name="login",
+    ),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+]

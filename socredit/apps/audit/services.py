@@ -6,6 +6,7 @@ import hashlib
 import json
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Model
 
@@ -17,6 +18,17 @@ CHANNELS = {"form", "import", "api", "cli", "system"}
 def _digest(prev_hash: str, payload: dict[str, Any]) -> str:
     body = json.dumps(payload, sort_keys=True, ensure_ascii=False, default=str)
     return hashlib.sha256((prev_hash + body).encode()).hexdigest()
+
+
+def staff_user_of(actor: Any) -> Any:
+    """The staff User behind an actor, or None (a department token, the CLI, the system)."""
+    if isinstance(actor, Model) and actor._meta.label == settings.AUTH_USER_MODEL:
+        return actor
+    return None
+
+
+def actor_label(actor: Any) -> str:
+    return actor.get_username() if hasattr(actor, "get_username") else str(actor or "system")
 
 
 def record_event(
@@ -38,13 +50,13 @@ def record_event(
     if target is not None:
         target_type = target._meta.label_lower
         target_id = str(target.pk)
-    user = actor if getattr(actor, "pk", None) and hasattr(actor, "get_username") else None
-    actor_label = user.get_username() if user else str(actor or "system")
+    user = staff_user_of(actor)
+    label = actor_label(actor)
     # Round-trip through JSON so that what is hashed is exactly what the JSONField reads back.
     data = json.loads(json.dumps(data or {}, ensure_ascii=False, default=str))
     last = AuditEvent.objects.order_by("-id").values_list("hash", flat=True).first() or ""
     payload = {
-        "actor": actor_label,
+        "actor": label,
         "channel": channel,
         "action": action,
         "target": f"{target_type}#{target_id}",
@@ -53,7 +65,7 @@ def record_event(
     }
     return AuditEvent.objects.create(
         actor=user,
-        actor_label=actor_label[:150],
+        actor_label=label[:150],
         channel=channel,
         action=action,
         target_type=target_type,

@@ -8,11 +8,18 @@ from django.db.models import QuerySet
 
 from socredit.apps.records.models import CreditRecord, RecordKind
 from socredit.common.access import get_or_404, restrict
+from socredit.core.types import Visibility
 
 
 def access_records(principal: Any) -> QuerySet[CreditRecord]:
-    """Records (every version) of organizations within the principal's region."""
+    """Records (every version) of organizations within the principal's region.
+
+    Staff see every visibility; a department token (a principal with scopes) sees records that are
+    public or shared with government, never those marked 内部使用.
+    """
     qs = CreditRecord.objects.select_related("kind", "department", "organization")
+    if callable(getattr(principal, "has_scope", None)):
+        qs = qs.exclude(visibility=Visibility.INTERNAL.value)
     return restrict(qs, principal, "organization__region__path")
 
 

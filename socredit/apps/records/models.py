@@ -75,18 +75,26 @@ class CreditRecord(TimeStamped):
     """信用记录 — one piece of credit information about an organization (and the persons implicated)."""
 
     organization = models.ForeignKey(
-        "registry.Organization", on_delete=models.PROTECT, related_name="records", verbose_name=_("organization")
+        "registry.Organization",
+        on_delete=models.PROTECT,
+        related_name="records",
+        verbose_name=_("organization"),
     )
     persons = models.ManyToManyField(
         "registry.Person", blank=True, related_name="records", verbose_name=_("persons implicated")
     )
-    kind = models.ForeignKey(RecordKind, on_delete=models.PROTECT, related_name="records", verbose_name=_("kind"))
+    kind = models.ForeignKey(
+        RecordKind, on_delete=models.PROTECT, related_name="records", verbose_name=_("kind")
+    )
     occurred_on = models.DateField(_("occurred on"))
     decided_on = models.DateField(_("decided on"), null=True, blank=True)
     document_number = models.CharField(_("document number"), max_length=100, blank=True)
     amount = models.DecimalField(_("amount (yuan)"), max_digits=14, decimal_places=2, null=True, blank=True)
     department = models.ForeignKey(
-        "registry.Department", on_delete=models.PROTECT, related_name="records", verbose_name=_("issuing department")
+        "registry.Department",
+        on_delete=models.PROTECT,
+        related_name="records",
+        verbose_name=_("issuing department"),
     )
     summary = models.TextField(_("summary"), max_length=2000, blank=True)
     dishonesty_class = models.CharField(
@@ -128,7 +136,8 @@ class CreditRecord(TimeStamped):
                 name="record_external_id_unique",
             ),
             models.CheckConstraint(
-                condition=models.Q(amount__isnull=True) | models.Q(amount__gte=0), name="record_amount_not_negative"
+                condition=models.Q(amount__isnull=True) | models.Q(amount__gte=0),
+                name="record_amount_not_negative",
             ),
         ]
 

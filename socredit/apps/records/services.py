@@ -9,7 +9,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from socredit.apps.audit.services import record_event
+from socredit.apps.audit.services import actor_label, record_event, staff_user_of
 from socredit.apps.records.models import CreditRecord, RecordStateChange
 from socredit.apps.records.validation import RecordLookups, clean_record
 from socredit.apps.registry.models import Department
@@ -26,19 +26,13 @@ def today() -> dt.date:
     return timezone.localdate()
 
 
-def actor_label(actor: Any) -> str:
-    return actor.get_username() if hasattr(actor, "get_username") else str(actor or "system")
-
-
-def _user(actor: Any) -> Any:
-    return actor if getattr(actor, "_meta", None) and actor._meta.label == "accounts.User" else None
-
-
 def find_duplicate(values: Mapping[str, Any]) -> CreditRecord | None:
     """The current record with the same natural key (department + document number, or external id)."""
     dept = values["department"]
     if values.get("external_id"):
-        hit = CreditRecord.objects.filter(department=dept, external_id=values["external_id"], is_current=True).first()
+        hit = CreditRecord.objects.filter(
+            department=dept, external_id=values["external_id"], is_current=True
+        ).first()
         if hit:
             return hit
     if values.get("document_number"):
@@ -68,7 +62,7 @@ def snapshot(record: CreditRecord) -> dict[str, Any]:
 def _state(record: CreditRecord, frm: int | None, to: int, reason: str, actor: Any, channel: str,
            related: CreditRecord | None = None) -> None:  # fmt: skip
     RecordStateChange.objects.create(record=record, from_status=frm, to_status=to, reason=reason,
-                                     actor=_user(actor), actor_label=actor_label(actor), channel=channel,
+                                     actor=staff_user_of(actor), actor_label=actor_label(actor), channel=channel,
                                      related=related)  # fmt: skip
 
 
@@ -82,7 +76,11 @@ def create_record(
                           fixed_department=fixed_department)  # fmt: skip
     dup = find_duplicate(values)
     if dup is not None:
-        field = "external_id" if values.get("external_id") and dup.external_id == values["external_id"] else "document_number"
+        field = (
+            "external_id"
+            if values.get("external_id") and dup.external_id == values["external_id"]
+            else "document_number"
+        )
         raise FieldErrors({field: [f"与已有记录 #{dup.pk} 重复（同一发布部门的文书号/外部编号不能重复）"]})
     persons = values.pop("persons")
     record = CreditRecord(**values, source=CHANNEL_SOURCE[channel].value, source_actor=actor_label(actor))
@@ -135,7 +133,15 @@ def correct_record(
     new.save()
     new.persons.set(persons)
     _state(record, old_status, RecordStatus.CORRECTED.value, reason, actor, channel, related=new)
-    _state(new, None, RecordStatus.EFFECTIVE.value, f"更正 #{record.pk}：{reason}", actor, channel, related=record)
+    _state(
+        new,
+        None,
+        RecordStatus.EFFECTIVE.value,
+        f"更正 #{record.pk}：{reason}",
+        actor,
+        channel,
+        related=record,
+    )
     record_event(actor=actor, channel=channel, action="record.correct", target=new,
                  summary=f"更正记录 #{record.pk} → #{new.pk}：{reason}",
                  data={"from": record.pk, "changed": changed, "reason": reason, "after": snapshot(new)})  # fmt: skip
@@ -156,3 +162,114 @@ def revoke_record(*, actor: Any, channel: str, record: CreditRecord, reason: str
     record_event(actor=actor, channel=channel, action="record.revoke", target=record,
                  summary=f"撤销记录 #{record.pk}：{reason}", data={"reason": reason})  # fmt: skip
     return record
+
+
+BATCH_MAX = 1000
+"""The most items one batch may carry (API `POST /records/batch`)."""
+
+
+def _natural_keys(values: Mapping[str, Any]) -> list[tuple[str, str]]:
+    keys = []
+    if values.get("external_id"):
+        keys.append(("external_id", values["external_id"]))
+    if values.get("document_number"):
+        keys.append(("document_number", values["document_number"]))
+    return keys
+
+
+def _content(values: Mapping[str, Any]) -> dict[str, Any]:
+    """What decides "the same record": organization, every content field and the persons implicated."""
+    out = {f: values.get(f) for f in CONTENT_FIELDS}
+    out["organization"] = values["organization"].pk
+    out["kind"], out["department"] = values["kind"].pk, values["department"].pk
+    out["persons"] = sorted(p.pk for p in values.get("persons", []))
+    return out
+
+
+def same_content(values: Mapping[str, Any], record: CreditRecord) -> bool:
+    """Whether cleaned input `values` say exactly what the existing `record` says."""
+    existing = {f: getattr(record, f) for f in CONTENT_FIELDS}
+    existing["organization"] = record.organization_id
+    existing["kind"], existing["department"] = record.kind_id, record.department_id
+    existing["persons"] = sorted(p.pk for p in record.persons.all())
+    return _content(values) == existing
+
+
+def create_records_batch(
+    *, actor: Any, channel: str, items: list[Mapping[str, Any]], fixed_department: Department | None = None
+) -> dict[str, list[Any]]:
+    """批量报送: validate every item; write all valid new items in ONE transaction; report the rest by index.
+
+    Idempotent: an item whose natural key (department + document number, or external id) already
+    exists — in the database or earlier in the same batch — with the same content is reported under
+    "duplicates" with the existing id and not written again; with different content it is an error
+    (a change goes through correct_record). Returns
+    {"created": [id, …], "duplicates": [{"index", "id"}], "errors": [{"index", "errors"}]}.
+    """
+    if len(items) > BATCH_MAX:
+        raise FieldErrors(items=f"一次最多报送 {BATCH_MAX} 条，实际 {len(items)} 条")
+    lookups = RecordLookups(actor)
+    errors: list[dict[str, Any]] = []
+    duplicates: list[dict[str, Any]] = []
+    pending: list[tuple[int, Mapping[str, Any]]] = []
+    in_batch: dict[tuple[int, str, str], tuple[int, dict[str, Any]]] = {}
+    same_as_earlier: list[tuple[int, int]] = []  # (index, index of the earlier identical item)
+    for index, data in enumerate(items):
+        try:
+            values = clean_record(data, today=today(), lookups=lookups, fixed_department=fixed_department)
+        except FieldErrors as exc:
+            errors.append({"index": index, "errors": exc.errors})
+            continue
+        keys = [(values["department"].pk, f, v) for f, v in _natural_keys(values)]
+        earlier = next((in_batch[k] for k in keys if k in in_batch), None)
+        if earlier is not None:
+            if earlier[1] == _content(values):
+                same_as_earlier.append((index, earlier[0]))
+            else:
+                field = next(k[1] for k in keys if k in in_batch)
+                errors.append(
+                    {
+                        "index": index,
+                        "errors": {field: [f"与本批第 {earlier[0]} 条的文书号/外部编号相同但内容不同"]},
+                    }
+                )
+            continue
+        dup = find_duplicate(values)
+        if dup is not None:
+            if same_content(values, dup):
+                duplicates.append({"index": index, "id": dup.pk})
+            else:
+                field = (
+                    "external_id"
+                    if values.get("external_id") and dup.external_id == values["external_id"]
+                    else "document_number"
+                )
+                errors.append({"index": index, "errors": {field: [
+                    f"与已有记录 #{dup.pk} 的文书号/外部编号相同但内容不同（修改请使用更正）"]}})  # fmt: skip
+            continue
+        for k in keys:
+            in_batch[k] = (index, _content(values))
+        pending.append((index, data))
+
+    created_by_index: dict[int, int] = {}
+    with transaction.atomic():
+        for index, data in pending:
+            try:
+                record = create_record(actor=actor, channel=channel, data=data,
+                                       fixed_department=fixed_department, lookups=lookups)  # fmt: skip
+            except FieldErrors as exc:  # e.g. written by someone else since validation
+                errors.append({"index": index, "errors": exc.errors})
+                continue
+            created_by_index[index] = record.pk
+    for index, first in same_as_earlier:
+        if first in created_by_index:
+            duplicates.append({"index": index, "id": created_by_index[first]})
+        else:
+            errors.append(
+                {"index": index, "errors": {"__all__": [f"与本批第 {first} 条相同，而该条未能写入"]}}
+            )
+    return {
+        "created": [created_by_index[i] for i in sorted(created_by_index)],
+        "duplicates": sorted(duplicates, key=lambda d: d["index"]),
+        "errors": sorted(errors, key=lambda e: e["index"]),
+    }

@@ -57,5 +57,3 @@ class PersonAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
-
-

@@ -18,7 +18,9 @@ class Region(models.Model):
     code = models.CharField(_("code"), max_length=6, unique=True)
     name = models.CharField(_("name"), max_length=64)
     level = models.PositiveSmallIntegerField(_("level"), choices=enum_choices(RegionLevel))
-    parent = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True, related_name="children")
+    parent = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="children"
+    )
     path = models.CharField(max_length=40, db_index=True, editable=False)
     active = models.BooleanField(_("current"), default=True)
 
@@ -45,7 +47,9 @@ class Department(models.Model):
     code = models.SlugField(_("code"), max_length=40, unique=True)
     name = models.CharField(_("name"), max_length=100, unique=True)
     kind = models.CharField(_("kind"), max_length=24, choices=enum_choices(DepartmentKind))
-    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="departments", verbose_name=_("region"))
+    region = models.ForeignKey(
+        Region, on_delete=models.PROTECT, related_name="departments", verbose_name=_("region")
+    )
     active = models.BooleanField(_("active"), default=True)
 
     class Meta:
@@ -72,9 +76,13 @@ class Organization(TimeStamped):
     )
     registration_authority = models.CharField(_("registration authority"), max_length=100)
     supervisory_unit = models.CharField(_("business supervisory unit"), max_length=100, blank=True)
-    field = models.CharField(_("field"), max_length=16, choices=enum_choices(OrgField), default=OrgField.OTHER.value)
+    field = models.CharField(
+        _("field"), max_length=16, choices=enum_choices(OrgField), default=OrgField.OTHER.value
+    )
     registered_on = models.DateField(_("registered on"))
-    status = models.CharField(_("status"), max_length=16, choices=enum_choices(OrgStatus), default=OrgStatus.NORMAL.value)
+    status = models.CharField(
+        _("status"), max_length=16, choices=enum_choices(OrgStatus), default=OrgStatus.NORMAL.value
+    )
     address = models.CharField(_("address"), max_length=200, blank=True)
     contact_person = models.CharField(_("contact person"), max_length=50, blank=True)
     contact_phone = models.CharField(_("contact phone"), max_length=30, blank=True)
@@ -128,7 +136,9 @@ class Person(TimeStamped):
 class Role(models.Model):
     """任职 — a person's post in an organization (法定代表人, 理事长, 秘书长…) over a period."""
 
-    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="roles", verbose_name=_("person"))
+    person = models.ForeignKey(
+        Person, on_delete=models.PROTECT, related_name="roles", verbose_name=_("person")
+    )
     organization = models.ForeignKey(
         Organization, on_delete=models.PROTECT, related_name="roles", verbose_name=_("organization")
     )
@@ -141,7 +151,9 @@ class Role(models.Model):
         verbose_name_plural = _("posts")
         ordering = ["organization", "kind", "-start_on"]
         constraints = [
-            models.UniqueConstraint(fields=["person", "organization", "kind", "start_on"], name="role_natural_key"),
+            models.UniqueConstraint(
+                fields=["person", "organization", "kind", "start_on"], name="role_natural_key"
+            ),
             models.CheckConstraint(
                 condition=models.Q(end_on__isnull=True) | models.Q(end_on__gte=models.F("start_on")),
                 name="role_end_after_start",

@@ -45,7 +45,9 @@ def create_organization(*, actor: Any, channel: str, data: Mapping[str, Any]) ->
 
 
 @transaction.atomic
-def update_organization(*, actor: Any, channel: str, organization: Organization, data: Mapping[str, Any]) -> list[str]:
+def update_organization(
+    *, actor: Any, channel: str, organization: Organization, data: Mapping[str, Any]
+) -> list[str]:
     """Change registry fields of an organization; returns the names of the fields that changed."""
     if "code" in data and str(data["code"]).strip().upper() != organization.code:
         raise FieldErrors(code="统一社会信用代码不可修改")
@@ -117,7 +119,10 @@ def load_regions(entries: Iterable[RegionEntry], *, actor: Any = None, channel: 
         if region is None:
             region = Region(code=e.code)
         elif (region.name, region.level, region.parent_id, region.active) == (
-            e.name, e.level.value, parent.pk if parent else None, e.active
+            e.name,
+            e.level.value,
+            parent.pk if parent else None,
+            e.active,
         ):
             continue
         region.name, region.level, region.parent, region.active = e.name, e.level.value, parent, e.active

@@ -1,4 +1,10 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from socredit.apps.registry import views
 
 app_name = "registry"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.organization_list, name="organization_list"),
+    path("persons/<int:pk>/", views.person_detail, name="person_detail"),
+    path("<str:code>/", views.organization_detail, name="organization_detail"),
+]

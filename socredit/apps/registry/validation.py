@@ -32,7 +32,9 @@ def _enum(errors: FieldErrors, field: str, enum_cls: Any, value: Any, default: A
         return None
 
 
-def _text(errors: FieldErrors, data: Mapping[str, Any], field: str, max_length: int, required: bool = False) -> str:
+def _text(
+    errors: FieldErrors, data: Mapping[str, Any], field: str, max_length: int, required: bool = False
+) -> str:
     try:
         return clean_text(data.get(field), max_length=max_length, required=required, what="")
     except ValueError as exc:
@@ -80,7 +82,12 @@ def clean_organization(
         out["registration_authority"] = _text(errors, data, "registration_authority", 100)
         if not out["registration_authority"] and out.get("region") is not None:
             out["registration_authority"] = f"{out['region'].name}民政局"
-    for field, length in (("supervisory_unit", 100), ("address", 200), ("contact_person", 50), ("contact_phone", 30)):
+    for field, length in (
+        ("supervisory_unit", 100),
+        ("address", 200),
+        ("contact_person", 50),
+        ("contact_phone", 30),
+    ):
         if field in present:
             out[field] = _text(errors, data, field, length)
     if "field" in present:

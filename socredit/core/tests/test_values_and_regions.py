@@ -29,12 +29,16 @@ def test_today_itself_is_allowed():
     assert parse_date("2026-11-23", today=TODAY) == TODAY
 
 
-@pytest.mark.parametrize(("text", "value"), [("50000", "50000.00"), ("49,999.99", "49999.99"), ("3000元", "3000.00"), ("", None)])
+@pytest.mark.parametrize(
+    ("text", "value"), [("50000", "50000.00"), ("49,999.99", "49999.99"), ("3000元", "3000.00"), ("", None)]
+)
 def test_amounts(text, value):
     assert parse_amount(text) == (Decimal(value) if value else None)
 
 
-@pytest.mark.parametrize(("text", "reason"), [("-1", "负数"), ("abc", "不是数字"), ("1.005", "两位小数"), ("NaN", "不是数字")])
+@pytest.mark.parametrize(
+    ("text", "reason"), [("-1", "负数"), ("abc", "不是数字"), ("1.005", "两位小数"), ("NaN", "不是数字")]
+)
 def test_bad_amounts(text, reason):
     with pytest.raises(ValueError, match=reason):
         parse_amount(text)

@@ -62,13 +62,17 @@ def test_duplicate_code_is_refused():
 
 def test_update_changes_only_given_fields_and_audits_before_after():
     org = create_organization(actor=None, channel="form", data=_data())
-    changed = update_organization(actor=None, channel="api", organization=org, data={"address": "金水路1号", "status": "suspended"})
+    changed = update_organization(
+        actor=None, channel="api", organization=org, data={"address": "金水路1号", "status": "suspended"}
+    )
     assert sorted(changed) == ["address", "status"]
     org.refresh_from_db()
     assert org.address == "金水路1号" and org.status == "suspended"
     ev = AuditEvent.objects.get(action="organization.update")
     assert ev.data["before"]["address"] == "" and ev.data["after"]["address"] == "金水路1号"
-    assert update_organization(actor=None, channel="api", organization=org, data={"address": "金水路1号"}) == []
+    assert (
+        update_organization(actor=None, channel="api", organization=org, data={"address": "金水路1号"}) == []
+    )
     with pytest.raises(FieldErrors, match="不可修改"):
         update_organization(actor=None, channel="api", organization=org, data={"code": "53100000500019795A"})
 
@@ -80,8 +84,12 @@ def test_html_in_names_is_stored_verbatim():
 
 def test_person_matching_key_is_the_id_number():
     number = make_id_number("410105", dt.date(1986, 1, 2), 11)
-    p1, created1 = get_or_create_person(actor=None, channel="form", data={"name": "王芳", "id_number": number})
-    p2, created2 = get_or_create_person(actor=None, channel="form", data={"name": "王芳", "id_number": number.lower()})
+    p1, created1 = get_or_create_person(
+        actor=None, channel="form", data={"name": "王芳", "id_number": number}
+    )
+    p2, created2 = get_or_create_person(
+        actor=None, channel="form", data={"name": "王芳", "id_number": number.lower()}
+    )
     assert created1 and not created2 and p1 == p2
     with pytest.raises(FieldErrors, match="已登记为“王芳”"):
         get_or_create_person(actor=None, channel="form", data={"name": "王小芳", "id_number": number})
@@ -90,8 +98,20 @@ def test_person_matching_key_is_the_id_number():
 def test_role_is_not_duplicated_and_end_must_follow_start():
     org = factories.organization()
     who = factories.person()
-    r1, c1 = assign_role(actor=None, channel="form", organization=org, person=who, data={"kind": "秘书长", "start_on": "2019-01-01"})
-    r2, c2 = assign_role(actor=None, channel="form", organization=org, person=who, data={"kind": "secretary_general", "start_on": "2019-01-01"})
+    r1, c1 = assign_role(
+        actor=None,
+        channel="form",
+        organization=org,
+        person=who,
+        data={"kind": "秘书长", "start_on": "2019-01-01"},
+    )
+    r2, c2 = assign_role(
+        actor=None,
+        channel="form",
+        organization=org,
+        person=who,
+        data={"kind": "secretary_general", "start_on": "2019-01-01"},
+    )
     assert c1 and not c2 and r1 == r2
     with pytest.raises(FieldErrors, match="早于开始日期"):
         assign_role(actor=None, channel="form", organization=org, person=who,

@@ -1,0 +1,173 @@
+"""demo-data / demo-logins: load, idempotence, refusal, demo accounts and token (pytest-django)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from io import StringIO
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.utils import timezone
+
+from socredit.apps.accounts.models import ApiToken, User
+from socredit.apps.accounts.services import authenticate_token
+from socredit.apps.audit.models import AuditEvent
+from socredit.apps.audit.services import verify_chain
+from socredit.apps.demo.generator import generate
+from socredit.apps.demo.loader import DEMO_PASSWORD, DemoDataExists, load_demo
+from socredit.apps.records.models import CreditRecord, RecordStateChange
+from socredit.apps.registry.models import Department, Organization, Person, Role
+from socredit.common.access import restrict
+from socredit.core.types import RecordSource
+
+ORGS = 200
+SEED = 11
+
+
+@pytest.fixture
+def loaded(db, settings, tmp_path):
+    settings.VAR_DIR = tmp_path
+    out = StringIO()
+    call_command("demo_data", orgs=ORGS, seed=SEED, stdout=out)
+    return out.getvalue()
+
+
+def _expected(today):
+    totals = {"orgs": 0, "persons": 0, "roles": 0, "records": 0, "links": 0}
+    for b in generate(ORGS, SEED, today=today):
+        totals["orgs"] += len(b.orgs)
+        totals["persons"] += len(b.persons)
+        totals["roles"] += len(b.roles)
+        totals["records"] += len(b.records)
+        totals["links"] += sum(len(r.persons) for r in b.records)
+    return totals
+
+
+def test_load_counts_match_the_generator(loaded):
+    expected = _expected(timezone.localdate())
+    assert Organization.objects.count() == expected["orgs"] == ORGS
+    assert Person.objects.count() == expected["persons"]
+    assert Role.objects.count() == expected["roles"]
+    assert CreditRecord.objects.count() == expected["records"]
+    assert CreditRecord.persons.through.objects.count() == expected["links"]
+    assert RecordStateChange.objects.filter(reason="录入", to_status=1).count() == expected["records"]
+    assert not CreditRecord.objects.exclude(source=RecordSource.SYSTEM.value).exists()
+    assert not CreditRecord.objects.exclude(source_actor="demo-data").exists()
+    assert Department.objects.filter(name="郑州市民政局").exists()
+    assert Department.objects.filter(name="郑州市金水区民政局").exists()
+    assert Department.objects.filter(name="新郑市民政局").exists()
+    assert "已载入 200 个社会组织" in loaded
+
+
+def test_loaded_rows_read_back_through_the_orm(loaded):
+    org = Organization.objects.select_related("region").order_by("pk").first()
+    assert org.registered_on <= timezone.localdate()
+    assert org.region.code == org.code[2:8]
+    fine = CreditRecord.objects.filter(kind__code="penalty_fine").first()
+    if fine is not None:
+        assert fine.amount > 0 and fine.persons.exists()
+    assert CreditRecord.objects.filter(occurred_on__gt=timezone.localdate()).count() == 0
+    # New rows after the load get fresh primary keys (sequences follow the explicit ids).
+    assert Person.objects.create(name="新人", id_number="410105199001010011").pk > Person.objects.count() - 1
+
+
+def test_one_audit_event_summarizes_the_load(loaded):
+    event = AuditEvent.objects.get(action="demo.load")
+    assert event.channel == "cli"
+    assert event.data["organizations"] == ORGS
+    assert verify_chain() is None
+
+
+def test_if_empty_is_a_no_op_the_second_time(loaded):
+    before = (
+        Organization.objects.count(),
+        CreditRecord.objects.count(),
+        User.objects.count(),
+        ApiToken.objects.count(),
+    )
+    out = StringIO()
+    call_command("demo_data", orgs=ORGS, seed=SEED, if_empty=True, stdout=out)
+    assert "沿用现有数据" in out.getvalue()
+    after = (
+        Organization.objects.count(),
+        CreditRecord.objects.count(),
+        User.objects.count(),
+        ApiToken.objects.count(),
+    )
+    assert after == before
+
+
+def test_second_load_without_if_empty_is_refused(loaded):
+    with pytest.raises(CommandError, match="不会重复载入"):
+        call_command("demo_data", orgs=ORGS, seed=SEED, stdout=StringIO())
+    with pytest.raises(DemoDataExists):
+        load_demo(orgs=10, seed=1)
+    assert Organization.objects.count() == ORGS
+
+
+@pytest.mark.parametrize(
+    ("username", "region", "role"),
+    [("city_admin", "410100", "admin"), ("jinshui", "410105", "officer"), ("xinzheng", "410184", "officer"),
+     ("viewer", "410105", "viewer")],
+)  # fmt: skip
+def test_demo_users_log_in_and_are_scoped(loaded, client, username, region, role):
+    user = User.objects.get(username=username)
+    assert user.region.code == region and user.staff_role == role
+    assert client.login(username=username, password=DEMO_PASSWORD)
+    visible = restrict(Organization.objects.all(), user, "region__path")
+    assert visible.exists()
+    assert all(code.startswith(region[:4]) for code in visible.values_list("region__code", flat=True))
+    if region != "410100":
+        assert visible.count() < ORGS
+        assert set(visible.values_list("region__code", flat=True)) == {region}
+
+
+def test_superuser_admin_sees_everything(loaded, client):
+    admin = User.objects.get(username="admin")
+    assert admin.is_superuser
+    assert client.login(username="admin", password=DEMO_PASSWORD)
+    assert restrict(Organization.objects.all(), admin, "region__path").count() == ORGS
+
+
+def test_demo_token_file_holds_a_working_tax_token(loaded, settings):
+    raw = (settings.VAR_DIR / "demo-token.txt").read_text().strip()
+    token = authenticate_token(raw)
+    assert token is not None
+    assert token.department.kind == "tax"
+    assert set(token.scopes) == {"records:write", "records:read", "organizations:read"}
+
+
+def test_demo_logins_prints_url_accounts_and_token(loaded, settings):
+    out = StringIO()
+    call_command("demo_logins", stdout=out)
+    text = out.getvalue()
+    assert "http://127.0.0.1:8000/" in text
+    assert DEMO_PASSWORD in text and "仅供" in text
+    for name in ("city_admin", "jinshui", "xinzheng", "viewer", "admin"):
+        assert name in text
+    assert str(settings.VAR_DIR / "demo-token.txt") in text
+
+
+def test_demo_logins_before_any_load(db):
+    out = StringIO()
+    call_command("demo_logins", stdout=out)
+    assert "demo-data" in out.getvalue()
+
+
+def test_bad_arguments_are_refused(db):
+    with pytest.raises(CommandError, match="地级"):
+        call_command("demo_data", orgs=5, city="410105", stdout=StringIO())
+    with pytest.raises(CommandError):
+        call_command("demo_data", orgs=0, stdout=StringIO())
+
+
+def test_load_is_reproducible(db, settings, tmp_path):
+    settings.VAR_DIR = tmp_path
+    today = dt.date(2026, 11, 23)
+    load_demo(orgs=30, seed=5, today=today)
+    first = list(CreditRecord.objects.order_by("pk").values_list("organization__code", "kind__code", "occurred_on",
+                                                                  "document_number", "amount"))  # fmt: skip
+    assert first
+    expected = [(None, r.kind, r.occurred_on, r.document_number, r.amount)
+                for b in generate(30, 5, today=today) for r in b.records]  # fmt: skip
+    assert [(None, *row[1:]) for row in first] == expected

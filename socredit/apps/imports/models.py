@@ -1,0 +1,72 @@
+"""批量导入 — one row per import run, so that history and error reports outlive the request."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class ImportKind(models.TextChoices):
+    """What a file holds."""
+
+    ORGANIZATIONS = "organizations", _("Organizations")
+    ROLES = "roles", _("Persons and posts")
+    RECORDS = "records", _("Credit records")
+
+
+class ImportStatus(models.TextChoices):
+    RUNNING = "running", _("Running")
+    SUCCEEDED = "succeeded", _("Succeeded")
+    PARTIAL = "partial", _("Completed with errors")
+    FAILED = "failed", _("Failed")
+
+
+class ImportRun(models.Model):
+    """导入批次 — a file imported (or dry-run) by someone: counts, row errors, outcome.
+
+    `errors` holds every row error as {"row", "field", "column", "message"}; `message` holds a
+    file-level refusal (unreadable file, missing columns) or an unexpected failure.
+    """
+
+    kind = models.CharField(_("kind"), max_length=16, choices=ImportKind.choices)
+    file_name = models.CharField(_("file name"), max_length=255)
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    size = models.PositiveBigIntegerField(_("size (bytes)"), default=0)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name=_("imported by"),
+    )  # fmt: skip
+    actor_label = models.CharField(_("imported by"), max_length=150)
+    channel = models.CharField(_("channel"), max_length=16)
+    dry_run = models.BooleanField(_("dry run"), default=False)
+    started_at = models.DateTimeField(_("started at"), auto_now_add=True, db_index=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    status = models.CharField(
+        _("status"), max_length=16, choices=ImportStatus.choices, default=ImportStatus.RUNNING
+    )
+    total_rows = models.PositiveIntegerField(_("rows"), default=0)
+    created = models.PositiveIntegerField(_("created"), default=0)
+    updated = models.PositiveIntegerField(_("updated"), default=0)
+    unchanged = models.PositiveIntegerField(_("unchanged"), default=0)
+    error_rows = models.PositiveIntegerField(_("rows with errors"), default=0)
+    errors = models.JSONField(_("errors"), default=list, blank=True)
+    message = models.TextField(_("message"), blank=True)
+
+    class Meta:
+        verbose_name = _("import run")
+        verbose_name_plural = _("import runs")
+        ordering = ["-started_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.kind} {self.file_name}"
+
+    @property
+    def source_ref(self) -> str:
+        return f"import:{self.pk}"
+
+    @property
+    def seconds(self) -> float | None:
+        if self.finished_at is None:
+            return None
+        return (self.finished_at - self.started_at).total_seconds()

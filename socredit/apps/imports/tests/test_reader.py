@@ -1,0 +1,68 @@
+"""The reader: encodings, XLSX, header forms, file-level refusals."""
+
+import datetime as dt
+
+import pytest
+
+from socredit.apps.imports.columns import RECORD_COLUMNS
+from socredit.common.imports import Column, ImportFileError, read_table, write_csv, write_xlsx
+
+COLS = (Column("code", "统一社会信用代码", True), Column("name", "名称", True), Column("note", "备注"))
+
+
+def test_csv_utf8_with_and_without_bom_and_gb18030():
+    for raw in (
+        "统一社会信用代码,名称\nA1,示例协会\n".encode("utf-8-sig"),
+        "code,name\nA1,示例协会\n".encode(),
+        "统一社会信用代码,名称\nA1,示例协会\n".encode("gb18030"),
+    ):
+        assert list(read_table(raw, "x.csv", COLS)) == [(2, {"code": "A1", "name": "示例协会"})]
+
+
+def test_xlsx_reads_with_templated_headers_and_dates():
+    content = write_xlsx(
+        ["统一社会信用代码（code）", "名称(name)", "备注"],
+        [["A1", "甲", dt.datetime(2024, 5, 1)], [None, None, None], [12345, "乙", 3.0]],
+    )
+    rows = list(read_table(content, "x.xlsx", COLS))
+    assert rows == [
+        (2, {"code": "A1", "name": "甲", "note": dt.date(2024, 5, 1)}),
+        (4, {"code": "12345", "name": "乙", "note": "3"}),
+    ]
+
+
+def test_row_numbers_count_blank_rows_as_the_spreadsheet_does():
+    raw = "code,name\n\nA1,甲\n,\nA2,乙\n".encode()
+    assert [n for n, _ in read_table(raw, "x.csv", COLS)] == [3, 5]
+
+
+@pytest.mark.parametrize(
+    ("content", "name", "message"),
+    [
+        (b"", "x.csv", "文件为空"),
+        (b"code,name\n", "x.csv", "没有数据行"),
+        ("名称\n甲\n".encode(), "x.csv", "缺少必需的列：统一社会信用代码（code）"),
+        (b"code,name\nA,B\n", "x.pdf", "文件类型不支持"),
+        (b"code,name\nA,B\n", "x.xls", ".xls"),
+        (b"not a zip", "x.xlsx", "不是有效的 Excel"),
+        (b"PK\x03\x04garbage", "x.xlsx", "Excel 文件无法读取"),
+        (b"code,code,name\nA,B,C\n", "x.csv", "出现了两次"),
+        (b"\xff\xfe\x00\x00\x81\x30\xff", "x.csv", "无法识别文件编码"),
+    ],
+)
+def test_file_level_errors(content, name, message):
+    with pytest.raises(ImportFileError, match=message):
+        read_table(content, name, COLS)
+
+
+def test_oversize_file_is_refused(settings):
+    settings.SOCREDIT_IMPORT_MAX_BYTES = 10
+    with pytest.raises(ImportFileError, match="文件过大"):
+        read_table(b"code,name\nA1,B\n", "x.csv", COLS)
+
+
+def test_missing_record_columns_are_named():
+    raw = write_csv(["统一社会信用代码", "发生日期"], [["x", "2024-01-01"]])
+    with pytest.raises(ImportFileError) as exc:
+        read_table(raw, "r.csv", RECORD_COLUMNS)
+    assert "信用信息事项（kind）" in str(exc.value) and "发布部门（department）" in str(exc.value)

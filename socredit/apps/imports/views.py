@@ -1,0 +1,86 @@
+"""Staff pages of imports: upload (with templates and history), the result of a run, its report.
+
+Only accounts that may write (officers and administrators) use them; a run is read through
+access_import_run (404 outside one's own runs and region).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
+
+from socredit.apps.imports.access import access_import_run, access_import_runs
+from socredit.apps.imports.columns import COLUMNS, report_file, template_file
+from socredit.apps.imports.forms import ImportForm
+from socredit.apps.imports.models import ImportKind
+from socredit.apps.imports.services import run_import
+
+FORMATS = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+ERRORS_SHOWN = 200
+
+
+def _require_write(user: Any) -> None:
+    if not user.can_write:
+        raise PermissionDenied
+
+
+def _download(content: bytes, fmt: str, name: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=FORMATS[fmt])
+    response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def importrun_list(request: HttpRequest) -> HttpResponse:
+    _require_write(request.user)
+    form = ImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        run = run_import(actor=request.user, channel="import", kind=form.cleaned_data["kind"],
+                         content=upload.read(), file_name=upload.name,
+                         dry_run=form.cleaned_data["dry_run"])  # fmt: skip
+        return redirect("imports:importrun_detail", pk=run.pk)
+    context = {
+        "form": form,
+        "runs": access_import_runs(request.user)[:50],
+        "kinds": [(k, label, COLUMNS[k]) for k, label in ImportKind.choices],
+    }
+    return render(request, "imports/importrun_list.html", context, status=400 if form.errors else 200)
+
+
+@login_required
+def importrun_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    _require_write(request.user)
+    run = access_import_run(request.user, pk)
+    context = {
+        "run": run,
+        "errors": run.errors[:ERRORS_SHOWN],
+        "more": max(0, len(run.errors) - ERRORS_SHOWN),
+    }
+    return render(request, "imports/importrun_detail.html", context)
+
+
+@login_required
+def importrun_report(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+    _require_write(request.user)
+    if fmt not in FORMATS:
+        raise Http404
+    run = access_import_run(request.user, pk)
+    return _download(report_file(run.errors, fmt), fmt, f"import-{run.pk}-errors")
+
+
+@login_required
+def import_template(request: HttpRequest, kind: str, fmt: str) -> HttpResponse:
+    _require_write(request.user)
+    if kind not in ImportKind.values or fmt not in FORMATS:
+        raise Http404
+    return _download(template_file(kind, fmt), fmt, f"socredit-{kind}-template")

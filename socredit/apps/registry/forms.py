@@ -1,0 +1,32 @@
+"""Forms of the registry pages. The organization filter form comes from OrganizationFilter (shared
+with the API); here it only gets the widgets and hints of the staff UI."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from socredit.apps.registry.filters import OrganizationFilter
+
+ALL = _("All")
+"""The blank option of a filter select."""
+
+
+def organization_filter(data, queryset) -> OrganizationFilter:
+    """The shared filter set, with widgets for the list page (search box, region code, selects)."""
+    filterset = OrganizationFilter(data, queryset=queryset)
+    fields = filterset.form.fields
+    fields["q"].widget = forms.TextInput(
+        attrs={
+            "type": "search",
+            "placeholder": _("Name or unified social credit code"),
+            "autocomplete": "off",
+        }
+    )
+    fields["region"].widget = forms.TextInput(
+        attrs={"placeholder": _("e.g. 410105"), "inputmode": "numeric", "maxlength": 6, "autocomplete": "off"}
+    )
+    for name in ("org_type", "field", "status"):
+        fields[name].empty_label = ALL
+        fields[name].choices = fields[name].choices.choices  # rebuild the widget's options with the new label
+    return filterset

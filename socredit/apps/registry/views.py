@@ -1,0 +1,133 @@
+"""Staff pages of the registry: the organization list (filters, search, HTMX), an organization with
+its credit file, and a person. Each view: parse → access_* → render. The credit-file fragments
+come from the records app's template tags (`records_ui`): registry may not import records."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from socredit.apps.registry.access import (
+    access_organization,
+    access_organizations,
+    access_person,
+    access_roles,
+)
+from socredit.apps.registry.filters import OrganizationFilter
+from socredit.apps.registry.forms import organization_filter
+from socredit.apps.registry.models import Role
+from socredit.common.htmx import render_page_or_partial
+from socredit.core.types import RoleKind
+
+PER_PAGE = 25
+COUNT_CAP = 1000
+"""A filtered list counts its matches up to this many ("1000+"); an unfiltered list never counts."""
+
+
+@dataclass
+class Page:
+    """One page of rows without a COUNT of the whole table: fetch one row more than shown to know
+    whether a next page exists. With a million organizations, `ORDER BY name LIMIT 26 OFFSET n`
+    walks the name index; a full COUNT(*) would read every row on every page view."""
+
+    object_list: list[Any]
+    number: int
+    has_next: bool
+
+    @classmethod
+    def of(cls, queryset: QuerySet, number: int, per_page: int = PER_PAGE) -> Page:
+        start = (number - 1) * per_page
+        rows = list(queryset[start : start + per_page + 1])
+        return cls(rows[:per_page], number, len(rows) > per_page)
+
+    @property
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+    def previous_page_number(self) -> int:
+        return self.number - 1
+
+    def next_page_number(self) -> int:
+        return self.number + 1
+
+    @property
+    def start_index(self) -> int:
+        return (self.number - 1) * PER_PAGE + 1 if self.object_list else 0
+
+    @property
+    def end_index(self) -> int:
+        return (self.number - 1) * PER_PAGE + len(self.object_list)
+
+
+def _page_number(request: HttpRequest) -> int:
+    try:
+        return max(1, min(int(request.GET.get("page", "1")), 100_000))
+    except ValueError:
+        return 1
+
+
+def _is_filtered(filterset: OrganizationFilter) -> bool:
+    data = filterset.form.cleaned_data if filterset.form.is_valid() else {}
+    return any(v not in (None, "") for v in data.values())
+
+
+@login_required
+def organization_list(request: HttpRequest) -> HttpResponse:
+    # Name order: the index on name serves the ORDER BY … LIMIT of every page.
+    queryset = access_organizations(request.user).order_by("name", "pk")
+    filterset = organization_filter(request.GET, queryset)
+    page = Page.of(filterset.qs, _page_number(request))
+    total = None
+    if _is_filtered(filterset):
+        total = filterset.qs[: COUNT_CAP + 1].count()
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "filter": filterset,
+        "page": page,
+        "total": total,
+        "count_cap": COUNT_CAP,
+        "total_capped": total is not None and total > COUNT_CAP,
+        "query": query.urlencode(),
+    }
+    return render_page_or_partial(
+        request, "registry/organization_list.html", "registry/partials/_organization_table.html", context
+    )
+
+
+def _role_sort_key(role: Role) -> tuple[Any, ...]:
+    order = {k.value: i for i, k in enumerate(RoleKind)}
+    return (not role.is_current, order.get(role.kind, 99), -role.start_on.toordinal())
+
+
+@login_required
+def organization_detail(request: HttpRequest, code: str) -> HttpResponse:
+    org = access_organization(request.user, code)
+    roles = sorted(access_roles(request.user).filter(organization=org), key=_role_sort_key)
+    context = {
+        "org": org,
+        "roles": roles,
+        "show_ids": request.user.can_see_id_numbers,
+        "can_write": request.user.can_write,
+    }
+    return render(request, "registry/organization_detail.html", context)
+
+
+@login_required
+def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    person = access_person(request.user, pk)
+    roles = sorted(
+        access_roles(request.user).filter(person=person).select_related("organization__region"),
+        key=_role_sort_key,
+    )
+    context = {
+        "person": person,
+        "roles": roles,
+        "show_ids": request.user.can_see_id_numbers,
+    }
+    return render(request, "registry/person_detail.html", context)

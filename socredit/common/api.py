@@ -1,0 +1,192 @@
+"""What every app's API router shares: who is calling, scope checks, pagination and error bodies.
+
+Principals are duck-typed (this floor imports no app):
+  * a department token has `has_scope(scope)`, `department` and `scope_path()`;
+  * a staff user has `scope_path()`, `can_write` and `can_see_id_numbers`.
+
+Scopes are "<area>:<action>" (organizations:read, records:write, persons:pii…). A token needs the
+scope itself; a staff user's post decides: read needs a region, write needs `can_write`, pii needs
+`can_see_id_numbers`. A missing scope is a 403; region scoping stays with the `access_*` functions.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from ninja import Field, Schema
+from ninja.errors import HttpError
+from ninja.pagination import PaginationBase
+
+DEFAULT_PAGE_SIZE: int = getattr(settings, "NINJA_PAGINATION_PER_PAGE", 50)
+MAX_PAGE_SIZE: int = getattr(settings, "NINJA_MAX_PER_PAGE_SIZE", 500)
+
+
+# --- Who is calling -----------------------------------------------------------------------------
+
+
+def caller(request: HttpRequest) -> Any:
+    """The authenticated principal of an API request (set by the NinjaAPI auth classes)."""
+    return getattr(request, "auth", None)
+
+
+def is_token(principal: Any) -> bool:
+    """True for a department token (it carries scopes), False for a staff user."""
+    return callable(getattr(principal, "has_scope", None))
+
+
+def token_department(principal: Any) -> Any:
+    """The department a token speaks for; None for a staff user."""
+    return principal.department if is_token(principal) else None
+
+
+def allows(principal: Any, scope: str) -> bool:
+    """May `principal` act within `scope`? (Region scoping is applied separately by access_*.)"""
+    if principal is None or principal.scope_path() is None:
+        return False
+    if is_token(principal):
+        return bool(principal.has_scope(scope))
+    action = scope.rpartition(":")[2]
+    if action == "read":
+        return True
+    if action == "write":
+        return bool(getattr(principal, "can_write", False))
+    if action == "pii":
+        return bool(getattr(principal, "can_see_id_numbers", False))
+    return False
+
+
+def _refusal(principal: Any, scope: str) -> str:
+    if principal is None or principal.scope_path() is None:
+        return "账号或令牌没有可访问的辖区"
+    if is_token(principal):
+        return f"令牌缺少权限范围 {scope}"
+    action = scope.rpartition(":")[2]
+    if action == "write":
+        return "当前账号没有修改权限"
+    if action == "pii":
+        return "当前账号无权查看完整身份证号码"
+    return f"当前账号没有权限 {scope}"
+
+
+def require(request: HttpRequest, scope: str) -> Any:
+    """The calling principal, or a 403 `{"detail": ...}` if it lacks `scope`."""
+    principal = caller(request)
+    if not allows(principal, scope):
+        raise HttpError(403, _refusal(principal, scope))
+    return principal
+
+
+def request_allows(context: Any, scope: str) -> bool:
+    """For Schema resolvers: does the request in the serialization context allow `scope`?"""
+    request = (context or {}).get("request")
+    return request is not None and allows(caller(request), scope)
+
+
+# --- Pagination ---------------------------------------------------------------------------------
+
+
+class PageNumber(PaginationBase):
+    """`?page=1&page_size=50` (page_size ≤ 500) → `{"items", "count", "page", "page_size"}`."""
+
+    class Input(Schema):
+        page: int = Field(1, ge=1, description="页码，从1开始")
+        page_size: int = Field(
+            DEFAULT_PAGE_SIZE, ge=1, le=MAX_PAGE_SIZE, description=f"每页条数（≤{MAX_PAGE_SIZE}）"
+        )
+
+    class Output(Schema):
+        items: list[Any]
+        count: int
+        page: int
+        page_size: int
+
+    def paginate_queryset(
+        self, queryset: QuerySet[Any], pagination: Input, request: HttpRequest, **params: Any
+    ) -> dict[str, Any]:
+        offset = (pagination.page - 1) * pagination.page_size
+        return {
+            "items": queryset[offset : offset + pagination.page_size],
+            "count": self._items_count(queryset),
+            "page": pagination.page,
+            "page_size": pagination.page_size,
+        }
+
+
+# --- Error bodies -------------------------------------------------------------------------------
+
+
+class ErrorOut(Schema):
+    detail: str
+
+
+class FieldErrorsOut(Schema):
+    detail: str = "输入有误"
+    errors: dict[str, list[str]]
+
+
+INPUT_ERROR = "输入有误"
+
+_PYDANTIC_MESSAGES = {
+    "missing": "不能为空",
+    "string_type": "应为文本",
+    "int_type": "应为整数",
+    "int_parsing": "应为整数",
+    "bool_type": "应为真/假",
+    "bool_parsing": "应为真/假",
+    "list_type": "应为列表",
+    "dict_type": "应为对象",
+    "model_type": "应为对象",
+    "model_attributes_type": "应为对象",
+    "date_parsing": "日期格式应为 YYYY-MM-DD",
+    "date_from_datetime_parsing": "日期格式应为 YYYY-MM-DD",
+    "decimal_parsing": "应为数字",
+    "json_invalid": "JSON 格式错误",
+    "extra_forbidden": "不允许的字段",
+}
+
+
+def _message(error: dict[str, Any]) -> str:
+    kind = error.get("type", "")
+    ctx = error.get("ctx") or {}
+    if kind in _PYDANTIC_MESSAGES:
+        return _PYDANTIC_MESSAGES[kind]
+    if kind == "less_than_equal":
+        return f"不能大于 {ctx.get('le')}"
+    if kind == "greater_than_equal":
+        return f"不能小于 {ctx.get('ge')}"
+    if kind == "too_long":
+        return f"最多 {ctx.get('max_length')} 项/字"
+    if kind == "string_too_long":
+        return f"最多 {ctx.get('max_length')} 字"
+    return str(error.get("msg") or "无效")
+
+
+_UNION_TAGS = {"str", "int", "float", "bool", "date", "datetime", "decimal", "none", "dict", "list"}
+
+
+def field_name(loc: Any) -> str:
+    """("body", "payload", "items", 3, "kind") → "items.3.kind"; ("query", "page_size") → "page_size"."""
+    parts = [str(p) for p in (loc or ())]
+    if parts and parts[0] in {"body", "query", "path", "header", "cookie", "form", "file"}:
+        source, parts = parts[0], parts[1:]
+        if source == "body" and len(parts) > 1:
+            parts = parts[1:]  # the name of the body parameter (e.g. "payload") says nothing to a caller
+    kept = []
+    for part in parts:
+        if "[" in part or part in _UNION_TAGS:
+            break  # pydantic names the member of a union it tried ("str", "list[str]"): not a field
+        kept.append(part)
+    return ".".join(kept) or "__all__"
+
+
+def validation_errors_by_field(errors: list[dict[str, Any]]) -> dict[str, list[str]]:
+    """ninja's ValidationError.errors → the FieldErrors shape {"field": ["message", …]}."""
+    out: dict[str, list[str]] = {}
+    for error in errors:
+        messages = out.setdefault(field_name(error.get("loc")), [])
+        if (message := _message(error)) not in messages:
+            messages.append(message)
+    return out

@@ -1,0 +1,69 @@
+"""Browser tier: Playwright (sync API) driving Debian's chromium against pytest-django's live_server."""
+
+from __future__ import annotations
+
+import os
+import shutil
+
+import pytest
+
+# Playwright's sync API runs an event loop in this thread; Django would refuse ORM calls from it.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+from socredit.testing.fixtures import civil_affairs, login, personas  # noqa: E402, F401 — re-exported fixtures
+
+CHROMIUM = os.environ.get("SOCREDIT_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-background-networking",
+    "--disable-gpu",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+@pytest.fixture(autouse=True)
+def _reference_data(request):
+    """Regions and the record-kind catalogue, which data migrations load.
+
+    A transactional test elsewhere in the session (e.g. the audit chain test) flushes every table
+    when it ends, taking migration-loaded data with it; serialized_rollback cannot restore it after
+    such a flush (content types clash), so the browser tier reloads the reference data itself.
+    """
+    if "transactional_db" not in request.fixturenames and not request.node.get_closest_marker("django_db"):
+        return
+    request.getfixturevalue("transactional_db")
+    from socredit.apps.records.catalogue import reference_kinds
+    from socredit.apps.records.models import RecordKind
+    from socredit.apps.registry.models import Region
+    from socredit.apps.registry.services import load_regions
+    from socredit.core.regions import stdnum_regions
+
+    if not Region.objects.exists():
+        load_regions(stdnum_regions())
+    for row in reference_kinds():
+        RecordKind.objects.get_or_create(
+            code=row["code"], defaults={k: v for k, v in row.items() if k != "code"}
+        )
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright import sync_api  # installed by tools/setup --browser; a missing one must fail, not skip
+
+    if not shutil.which(CHROMIUM):
+        pytest.fail(f"chromium not found at {CHROMIUM}: run tools/setup --browser")
+    with sync_api.sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    yield page
+    context.close()
