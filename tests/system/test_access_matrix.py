@@ -1,0 +1,146 @@
+"""Role × route access matrix: every staff route the URL resolver knows, for every persona.
+
+A new route without a row here fails `test_every_route_is_in_the_matrix`, so access rules are
+decided for each page when it is added. Expected codes: 200 allowed, 302 sent to the login page,
+403 signed in but not allowed (read-only post), 404 outside the region (the same as missing),
+405 wrong method. The API is swept separately: every operation in the OpenAPI schema refuses an
+anonymous caller with 401.
+"""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from socredit.apps.imports.services import run_import
+from socredit.testing import factories
+
+pytestmark = pytest.mark.django_db
+
+PERSONAS = ("anonymous", "viewer_jinshui", "staff_jinshui", "staff_xinzheng", "city_admin")
+# Objects below all belong to 金水区 (410105): staff_xinzheng (新郑市) is outside their region.
+READ = {
+    "anonymous": 302,
+    "viewer_jinshui": 200,
+    "staff_jinshui": 200,
+    "staff_xinzheng": 404,
+    "city_admin": 200,
+}
+WRITE = {
+    "anonymous": 302,
+    "viewer_jinshui": 403,
+    "staff_jinshui": 200,
+    "staff_xinzheng": 404,
+    "city_admin": 200,
+}
+OWN_REGION_PAGE = {
+    "anonymous": 302,
+    "viewer_jinshui": 200,
+    "staff_jinshui": 200,
+    "staff_xinzheng": 200,
+    "city_admin": 200,
+}
+WRITER_PAGE = {
+    "anonymous": 302,
+    "viewer_jinshui": 403,
+    "staff_jinshui": 200,
+    "staff_xinzheng": 200,
+    "city_admin": 200,
+}
+IMPORT_RUN = {
+    "anonymous": 302,
+    "viewer_jinshui": 403,
+    "staff_jinshui": 200,
+    "staff_xinzheng": 404,
+    "city_admin": 200,
+}
+# The sign-in page sends an already signed-in user on to the organization list.
+LOGIN_PAGE = {
+    "anonymous": 200,
+    "viewer_jinshui": 302,
+    "staff_jinshui": 302,
+    "staff_xinzheng": 302,
+    "city_admin": 302,
+}
+POST_ONLY = dict.fromkeys(PERSONAS, 405)
+
+# route name → (kwargs builder over the world, expected code per persona)
+MATRIX = {
+    "accounts:login": (lambda w: {}, LOGIN_PAGE),
+    "accounts:logout": (lambda w: {}, POST_ONLY),
+    "registry:organization_list": (lambda w: {}, OWN_REGION_PAGE),
+    "registry:organization_detail": (lambda w: {"code": w["org"].code}, READ),
+    "registry:person_detail": (lambda w: {"pk": w["person"].pk}, READ),
+    "records:record_detail": (lambda w: {"pk": w["record"].pk}, READ),
+    "records:record_create": (lambda w: {"code": w["org"].code}, WRITE),
+    "records:record_correct": (lambda w: {"pk": w["record"].pk}, WRITE),
+    "records:record_revoke": (lambda w: {"pk": w["record"].pk}, WRITE),
+    "imports:importrun_list": (lambda w: {}, WRITER_PAGE),
+    "imports:importrun_detail": (lambda w: {"pk": w["run"].pk}, IMPORT_RUN),
+    "imports:importrun_report": (lambda w: {"pk": w["run"].pk, "fmt": "csv"}, IMPORT_RUN),
+    "imports:import_template": (lambda w: {"kind": "records", "fmt": "xlsx"}, WRITER_PAGE),
+}
+NAMESPACES = {"accounts", "registry", "records", "imports"}
+
+
+def _named_routes(resolver: URLResolver | None = None, namespace: str = "") -> set[str]:
+    names: set[str] = set()
+    for p in (resolver or get_resolver()).url_patterns:
+        if isinstance(p, URLResolver):
+            ns = p.namespace or namespace
+            names |= _named_routes(p, ns)
+        elif isinstance(p, URLPattern) and p.name and namespace in NAMESPACES:
+            names.add(f"{namespace}:{p.name}")
+    return names
+
+
+def test_every_route_is_in_the_matrix():
+    assert _named_routes() == set(MATRIX), "add new routes to MATRIX with their expected access"
+
+
+@pytest.fixture
+def world(personas):
+    org = factories.organization(region_code="410105", name="郑州市金水区矩阵测试协会")
+    person = factories.person("李娜")
+    factories.role(org, person)
+    record = factories.record(org, "penalty_warning")
+    csv = f"organization,kind,occurred_on,department,document_number\n{org.code},penalty_warning,2024-01-02,zz-mzj,矩阵〔2024〕1号\n"
+    run = run_import(actor=personas["staff_jinshui"], channel="import", kind="records",
+                     content=csv.encode(), file_name="matrix.csv", dry_run=True)  # fmt: skip
+    return {"org": org, "person": person, "record": record, "run": run}
+
+
+@pytest.mark.parametrize("route", sorted(MATRIX))
+def test_route_access_for_each_persona(route, world, personas, client):
+    build, expected = MATRIX[route]
+    url = reverse(route, kwargs=build(world))
+    got = {}
+    for persona in PERSONAS:
+        client.logout()
+        if persona != "anonymous":
+            client.force_login(personas[persona])
+        response = client.get(url)
+        got[persona] = response.status_code
+        if response.status_code == 302 and persona == "anonymous":
+            assert reverse("accounts:login") in response["Location"], (
+                f"{persona} {url} → {response['Location']}"
+            )
+    assert got == expected, f"{route}: {got}"
+
+
+def test_every_api_operation_refuses_anonymous_callers(client, world):
+    schema = client.get("/api/v1/openapi.json").json()
+    assert len(schema["paths"]) >= 10
+    params = {"code": world["org"].code, "id": world["record"].pk, "record_id": world["record"].pk,
+              "person_id": world["person"].pk, "pk": world["record"].pk}  # fmt: skip
+    checked = 0
+    for path, operations in schema["paths"].items():
+        url = path
+        for name, value in params.items():
+            url = url.replace("{" + name + "}", str(value))
+        assert "{" not in url, f"unfilled path parameter in {path}"
+        for method in operations:
+            response = client.generic(method.upper(), url, data="{}", content_type="application/json")
+            assert response.status_code == 401, f"{method.upper()} {url} → {response.status_code}"
+            checked += 1
+    assert checked >= 12
