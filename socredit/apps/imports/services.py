@@ -23,7 +23,7 @@ from typing import Any
 from django.db import DatabaseError, transaction
 from django.utils import timezone
 
-from socredit.apps.audit.services import record_event
+from socredit.apps.audit.services import actor_label, record_event, staff_user_of
 from socredit.apps.imports.columns import COLUMNS, column_title
 from socredit.apps.imports.models import ImportKind, ImportRun, ImportStatus
 from socredit.apps.records.models import CreditRecord, RecordKind, RecordStateChange
@@ -64,14 +64,6 @@ class SystemPrincipal:
 
     def __str__(self) -> str:
         return self.label
-
-
-def _user(actor: Any) -> Any:
-    return actor if getattr(actor, "pk", None) and getattr(actor, "_meta", None) else None
-
-
-def _label(actor: Any) -> str:
-    return actor.get_username() if hasattr(actor, "get_username") else str(actor or "system")
 
 
 def _chunks(items: list[Any], size: int = CHUNK) -> Iterator[list[Any]]:
@@ -346,7 +338,7 @@ class RecordImporter(Importer):
             hit = next((existing[k] for k in _record_keys(values) if k in existing), None)
             if hit is None:
                 persons = values.pop("persons")
-                record = CreditRecord(**values, source=RecordSource.IMPORT.value, source_actor=_label(self.actor)[:150],
+                record = CreditRecord(**values, source=RecordSource.IMPORT.value, source_actor=actor_label(self.actor)[:150],
                                       source_ref=self.run.source_ref)  # fmt: skip
                 self.new.append((record, persons))
                 self.created += 1
@@ -388,7 +380,7 @@ class RecordImporter(Importer):
         through = CreditRecord.persons.through
         links = [through(creditrecord_id=r.pk, person_id=p.pk) for r, persons in self.new for p in persons]
         through.objects.bulk_create(links, batch_size=CHUNK)
-        user, label = _user(self.actor), _label(self.actor)[:150]
+        user, label = staff_user_of(self.actor), actor_label(self.actor)[:150]
         channel = self.run.channel
         reason = f"批量导入（导入批次 #{self.run.pk}）"
         changes = [
@@ -454,7 +446,7 @@ def run_import(
         raise ValueError(f"unknown import kind {kind!r}")
     run = ImportRun.objects.create(
         kind=kind, file_name=file_name[:255], sha256=hashlib.sha256(content).hexdigest(), size=len(content),
-        actor=_user(actor), actor_label=_label(actor)[:150], channel=channel, dry_run=dry_run,
+        actor=staff_user_of(actor), actor_label=actor_label(actor)[:150], channel=channel, dry_run=dry_run,
     )  # fmt: skip
     importer = IMPORTERS[kind](actor, run)
     try:
