@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "socredit.apps.registry",
     "socredit.apps.accounts",
     "socredit.apps.records",
+    "socredit.apps.evaluation",
     "socredit.apps.imports",
     "socredit.apps.demo",
 ]
@@ -145,5 +146,9 @@ LOGGING = {
 
 NINJA_PAGINATION_PER_PAGE = 50
 NINJA_MAX_PER_PAGE_SIZE = 500
+
+# The indicator model (信用评价指标体系) used unless an evaluation names another
+# (socredit/core/scoring/models/; docs/credit-evaluation.md).
+SOCREDIT_CREDIT_MODEL = os.environ.get("SOCREDIT_CREDIT_MODEL", "reference-2026.1")
 
 SOCREDIT_PRODUCT_NAME = _("Social Organization Credit Management Platform")

@@ -50,3 +50,22 @@ def get_or_404(queryset: QuerySet[M], **lookup: Any) -> M:
         return queryset.get(**lookup)
     except (queryset.model.DoesNotExist, ValueError):
         raise Http404 from None
+
+
+class SystemPrincipal:
+    """The actor of a console command run without --as: national scope, labelled as the console."""
+
+    is_authenticated = True
+    pk = None
+
+    def __init__(self, label: str = "cli") -> None:
+        self.label = label
+
+    def scope_path(self) -> str:
+        return ""
+
+    def get_username(self) -> str:
+        return self.label
+
+    def __str__(self) -> str:
+        return self.label

@@ -29,6 +29,7 @@ from socredit.apps.accounts.services import create_staff_user, issue_token
 from socredit.apps.audit.services import record_event
 from socredit.apps.demo import generator as gen
 from socredit.apps.records.models import CreditRecord, RecordKind, RecordStateChange
+from socredit.apps.records.validation import publicity_end
 from socredit.apps.registry.models import Department, Organization, Person, Region, Role
 from socredit.core.types import RecordSource, RecordStatus
 
@@ -121,7 +122,8 @@ PERSON_COLUMNS = ("id", "name", "id_number", "created_at", "updated_at")
 ROLE_COLUMNS = ("person_id", "organization_id", "kind", "start_on", "end_on")
 RECORD_COLUMNS = ("id", "organization_id", "kind_id", "occurred_on", "decided_on", "document_number", "amount",
                   "department_id", "summary", "dishonesty_class", "visibility", "status", "source", "source_actor",
-                  "source_ref", "external_id", "is_current", "supersedes_id", "created_at", "updated_at")  # fmt: skip
+                  "source_ref", "external_id", "is_current", "supersedes_id", "created_at", "updated_at",
+                  "publicity_until")  # fmt: skip
 CHANGE_COLUMNS = ("id", "record_id", "at", "from_status", "to_status", "reason", "actor_id", "actor_label", "channel",
                   "related_id")  # fmt: skip
 
@@ -220,7 +222,7 @@ def load_demo(
                     record_id, org_base + r.org, k.pk, day(r.occurred_on), day(r.decided_on), r.document_number,
                     money(r.amount, 14, 2) if r.amount is not None else None, dept_ids[r.department], r.summary,
                     k.default_dishonesty_class, k.default_visibility, effective, system, ACTOR, "", "", True,
-                    None, stamp, stamp,
+                    None, stamp, stamp, day(publicity_end(k, r.decided_on or r.occurred_on)),
                 ))  # fmt: skip
                 link_rows += [(record_id, person_base + p) for p in r.persons]
                 change_rows.append(

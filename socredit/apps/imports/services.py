@@ -27,6 +27,7 @@ from socredit.apps.audit.services import actor_label, record_event, staff_user_o
 from socredit.apps.imports.columns import COLUMNS, column_title
 from socredit.apps.imports.models import ImportKind, ImportRun, ImportStatus
 from socredit.apps.records.models import CreditRecord, RecordKind, RecordStateChange
+from socredit.apps.records.signals import announce
 from socredit.apps.records.validation import RecordLookups, clean_record
 from socredit.apps.registry.access import access_organizations, access_persons
 from socredit.apps.registry.models import Department, Organization, Person, Region, Role
@@ -45,25 +46,6 @@ RECORD_CONTENT = ("organization_id", "kind_id", "occurred_on", "decided_on", "do
                   "department_id", "summary", "visibility", "dishonesty_class", "external_id")  # fmt: skip
 ORG_UPDATABLE = ("name", "org_type", "region", "registration_authority", "supervisory_unit", "field",
                  "registered_on", "status", "address", "contact_person", "contact_phone")  # fmt: skip
-
-
-class SystemPrincipal:
-    """The actor of a console import without --as: national scope, labelled as the console."""
-
-    is_authenticated = True
-    pk = None
-
-    def __init__(self, label: str = "cli") -> None:
-        self.label = label
-
-    def scope_path(self) -> str:
-        return ""
-
-    def get_username(self) -> str:
-        return self.label
-
-    def __str__(self) -> str:
-        return self.label
 
 
 def _chunks(items: list[Any], size: int = CHUNK) -> Iterator[list[Any]]:
@@ -396,6 +378,7 @@ class RecordImporter(Importer):
             for r in records
         ]
         RecordStateChange.objects.bulk_create(changes, batch_size=CHUNK)
+        announce({r.organization_id for r in records}, cause=reason, actor=self.actor)
 
     def audit_data(self) -> dict[str, Any]:
         ids = [r.pk for r, _ in self.new]

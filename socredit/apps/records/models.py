@@ -110,6 +110,14 @@ class CreditRecord(TimeStamped):
     source_actor = models.CharField(_("entered by"), max_length=150)
     source_ref = models.CharField(_("source reference"), max_length=60, blank=True)
     external_id = models.CharField(_("external id"), max_length=100, blank=True)
+    publicity_until = models.DateField(
+        _("publicity until"), null=True, blank=True,
+        help_text=_("Last day of the publicity period (公示期); empty when the kind has none."),
+    )  # fmt: skip
+    ended_on = models.DateField(
+        _("in force until"), null=True, blank=True,
+        help_text=_("The day the record stopped counting (repaired or expired); empty while in force."),
+    )  # fmt: skip
     is_current = models.BooleanField(_("current version"), default=True)
     supersedes = models.OneToOneField(
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="superseded_by",

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from socredit.apps.audit.services import actor_label, record_event, staff_user_of
 from socredit.apps.records.models import CreditRecord, RecordStateChange
+from socredit.apps.records.signals import announce, collected_changes
 from socredit.apps.records.validation import RecordLookups, clean_record
 from socredit.apps.registry.models import Department
 from socredit.common.errors import FieldErrors
@@ -93,6 +94,7 @@ def create_record(
     _state(record, None, RecordStatus.EFFECTIVE.value, "录入", actor, channel)
     record_event(actor=actor, channel=channel, action="record.create", target=record,
                  summary=f"{record.organization.name}：{record.kind.name_zh}", data=snapshot(record))  # fmt: skip
+    announce([record.organization_id], cause=f"新增记录 #{record.pk}：{record.kind.name_zh}", actor=actor)
     return record
 
 
@@ -145,6 +147,8 @@ def correct_record(
     record_event(actor=actor, channel=channel, action="record.correct", target=new,
                  summary=f"更正记录 #{record.pk} → #{new.pk}：{reason}",
                  data={"from": record.pk, "changed": changed, "reason": reason, "after": snapshot(new)})  # fmt: skip
+    announce({record.organization_id, new.organization_id}, cause=f"更正记录 #{record.pk} → #{new.pk}：{reason}",
+             actor=actor)  # fmt: skip
     return new
 
 
@@ -161,6 +165,7 @@ def revoke_record(*, actor: Any, channel: str, record: CreditRecord, reason: str
     _state(record, old, RecordStatus.REVOKED.value, reason, actor, channel)
     record_event(actor=actor, channel=channel, action="record.revoke", target=record,
                  summary=f"撤销记录 #{record.pk}：{reason}", data={"reason": reason})  # fmt: skip
+    announce([record.organization_id], cause=f"撤销记录 #{record.pk}：{reason}", actor=actor)
     return record
 
 
@@ -252,7 +257,7 @@ def create_records_batch(
         pending.append((index, data))
 
     created_by_index: dict[int, int] = {}
-    with transaction.atomic():
+    with transaction.atomic(), collected_changes():
         for index, data in pending:
             try:
                 record = create_record(actor=actor, channel=channel, data=data,

@@ -11,6 +11,7 @@ from socredit.apps.registry.access import access_organizations
 from socredit.apps.registry.models import Department, Organization, Person
 from socredit.common.errors import FieldErrors
 from socredit.core.codes import CodeError, validate_id_number
+from socredit.core.scoring.facts import add_months
 from socredit.core.types import DishonestyClass, Polarity, Visibility
 from socredit.core.values import clean_text, parse_amount, parse_date
 
@@ -179,4 +180,13 @@ def clean_record(
     out["persons"] = persons
 
     errors.raise_if_any()
+    out["publicity_until"] = publicity_end(kind, out.get("decided_on") or out["occurred_on"])
     return out
+
+
+def publicity_end(kind: RecordKind, start: dt.date) -> dt.date | None:
+    """The last day of a record's publicity period (公示期): the kind's months from the decision (R2.8)."""
+    months = kind.default_publicity_months
+    if not months or not kind.is_negative:
+        return None
+    return add_months(start, months) - dt.timedelta(days=1)

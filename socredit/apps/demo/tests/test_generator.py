@@ -14,7 +14,7 @@ from socredit.core.codes import validate_id_number, validate_social_org_code
 from socredit.core.types import OrgStatus, OrgType, RoleKind
 
 TODAY = dt.date(2026, 11, 23)
-KINDS_CSV = Path(__file__).resolve().parents[2] / "records" / "data" / "record_kinds.csv"
+KINDS_CSV = Path(__file__).resolve().parents[3] / "core" / "data" / "record_kinds.csv"
 
 
 def _flat(orgs: int = 600, seed: int = 7, batch_size: int = 250):

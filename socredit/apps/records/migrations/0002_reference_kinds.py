@@ -1,10 +1,10 @@
-"""Load the reference catalogue of record kinds (socredit/apps/records/data/record_kinds.csv)."""
+"""Load the reference catalogue of record kinds (socredit/core/data/record_kinds.csv)."""
 
 from django.db import migrations
 
 
 def load(apps, schema_editor):
-    from socredit.apps.records.catalogue import reference_kinds
+    from socredit.core.catalogue import reference_kinds
 
     RecordKind = apps.get_model("records", "RecordKind")
     for row in reference_kinds():

@@ -8,7 +8,9 @@ from django.utils import timezone
 
 from socredit.apps.demo import generator as gen
 from socredit.apps.demo.loader import DEMO_PASSWORD, DemoDataExists, create_demo_accounts, load_demo
+from socredit.apps.evaluation.services import rebuild_facts, run_evaluation
 from socredit.apps.registry.models import Organization
+from socredit.common.access import SystemPrincipal
 
 
 class Command(BaseCommand):
@@ -55,6 +57,14 @@ class Command(BaseCommand):
                                progress=progress if orgs >= 20_000 else None)  # fmt: skip
         except DemoDataExists as exc:
             raise CommandError(str(exc)) from None
+        # The loader writes rows directly, so the live update did not see them: pack and evaluate once.
+        rebuild_facts(actor=SystemPrincipal("demo"), channel="system")
+        run = run_evaluation(actor=SystemPrincipal("demo"), channel="system", as_of=today)
+        self.stdout.write(
+            "信用评价："
+            + "，".join(f"{k} 级 {run.level_counts.get(k, 0)} 个" for k in "ABCD")
+            + f"（模型 {run.model_version}，用时 {run.seconds:.1f} 秒）"
+        )
         users, token_file = create_demo_accounts(city=city, var_dir=settings.VAR_DIR)
         self.stdout.write(self.style.SUCCESS(
             f"已载入 {result.organizations} 个社会组织、{result.persons} 名人员、{result.roles} 条任职、"

@@ -10,7 +10,8 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from socredit.apps.imports.columns import report_file
 from socredit.apps.imports.models import ImportKind, ImportStatus
-from socredit.apps.imports.services import SystemPrincipal, run_import
+from socredit.apps.imports.services import run_import
+from socredit.common.access import SystemPrincipal
 
 
 class Command(BaseCommand):

@@ -1,0 +1,50 @@
+"""Which indicator model an evaluation uses, checked against the record kinds that exist."""
+
+from __future__ import annotations
+
+from django.conf import settings
+
+from socredit.apps.records.models import RecordKind
+from socredit.core.config import Library
+from socredit.core.scoring.model import IndicatorModel, model_library
+
+_cache: dict[frozenset[str], Library[IndicatorModel]] = {}
+
+
+class UnknownModel(ValueError):
+    """An indicator-model version that is not installed."""
+
+
+def kind_ids() -> dict[str, int]:
+    """Record-kind code → id, as used in the packed facts."""
+    return dict(RecordKind.objects.values_list("code", "id"))
+
+
+def library(kinds: dict[str, int] | None = None) -> Library[IndicatorModel]:
+    """The shipped models, checked against the record kinds in the database (cached per kind set)."""
+    codes = frozenset(kinds if kinds is not None else kind_ids())
+    if codes not in _cache:
+        _cache.clear()
+        _cache[codes] = model_library(known_kinds=codes)
+    return _cache[codes]
+
+
+def default_version() -> str:
+    """The model the authority uses unless told otherwise (setting SOCREDIT_CREDIT_MODEL)."""
+    return str(settings.SOCREDIT_CREDIT_MODEL)
+
+
+def get_model(version: str | None = None, kinds: dict[str, int] | None = None) -> IndicatorModel:
+    """The model ``version`` (default: the configured one); UnknownModel naming the versions there are."""
+    lib = library(kinds)
+    wanted = version or default_version()
+    try:
+        return lib.get(wanted)
+    except KeyError:
+        available = "、".join(m.version for m in lib.versions())
+        raise UnknownModel(f"未知的评价模型版本 “{wanted}”，可用：{available}") from None
+
+
+def available_models() -> list[IndicatorModel]:
+    lib = library()
+    return [lib.get(m.version) for m in lib.versions()]

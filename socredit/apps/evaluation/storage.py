@@ -1,0 +1,307 @@
+"""Bulk reads and writes of the evaluation: fact blocks in, scores and level changes out.
+
+These are the only places that speak SQL directly, because the ORM's per-row cost is what the
+evaluation cannot afford at national scale (docs/credit-evaluation.md, "Performance"):
+
+- facts are read as packed blocks (a few thousand rows for the whole country);
+- results go to a temporary table in one statement per 500 rows on SQLite, or by COPY on
+  PostgreSQL, and from there into the score table and the level history with two set-based
+  statements, so the database does the comparison and the writing.
+
+Callers hold the transaction; nothing here commits.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+import numpy as np
+import polars as pl
+from django.db import connection
+
+from socredit.apps.evaluation.models import BLOCK_SIZE, CreditScore, FactBlock, LevelChange
+from socredit.apps.records.models import CreditRecord
+from socredit.core.scoring.evaluate import NO_RULE, Evaluation
+from socredit.core.scoring.facts import (
+    COUNTED_STATUSES,
+    empty_facts,
+    fact_row,
+    pack,
+    sort_facts,
+    unpack,
+)
+from socredit.core.scoring.model import LEVEL_CODES
+
+IN_CLAUSE = 500
+"""Ids per IN (...) list; well below SQLite's variable limit."""
+VALUES_PER_STATEMENT = 500
+"""Rows per multi-row INSERT on SQLite (5 values each, below the 32,766 variable limit)."""
+
+
+def block_of(org_id: int) -> int:
+    return int(org_id) // BLOCK_SIZE
+
+
+def _chunks(items: Sequence[Any], size: int) -> Iterable[Sequence[Any]]:
+    for i in range(0, len(items), size):
+        yield items[i : i + size]
+
+
+# --- facts -------------------------------------------------------------------------------------
+
+
+def record_facts(org_ids: Iterable[int]) -> pl.DataFrame:
+    """The facts of these organizations, read from the credit records themselves (with record ids)."""
+    ids = sorted({int(i) for i in org_ids})
+    rows = []
+    for chunk in _chunks(ids, IN_CLAUSE):
+        rows += [
+            fact_row(
+                record_id=r[0],
+                org_id=r[1],
+                kind=r[2],
+                status=r[3],
+                dishonesty_class=r[4],
+                occurred_on=r[5],
+                publicity_until=r[6],
+                ended_on=r[7],
+                amount=r[8],
+            )  # fmt: skip
+            for r in CreditRecord.objects.filter(organization_id__in=chunk, status__in=COUNTED_STATUSES)
+            .values_list(
+                "id",
+                "organization_id",
+                "kind_id",
+                "status",
+                "dishonesty_class",
+                "occurred_on",
+                "publicity_until",
+                "ended_on",
+                "amount",
+            )  # fmt: skip
+            .iterator(chunk_size=5000)
+        ]
+    if not rows:
+        return empty_facts()
+    return sort_facts(pl.DataFrame(rows, schema=empty_facts().schema, orient="row"))
+
+
+def _range_facts(lo: int, hi: int) -> pl.DataFrame:
+    """Facts of organizations with lo <= id < hi, straight from the record table."""
+    rows = [
+        fact_row(
+            record_id=r[0],
+            org_id=r[1],
+            kind=r[2],
+            status=r[3],
+            dishonesty_class=r[4],
+            occurred_on=r[5],
+            publicity_until=r[6],
+            ended_on=r[7],
+            amount=r[8],
+        )  # fmt: skip
+        for r in CreditRecord.objects.filter(
+            organization_id__gte=lo, organization_id__lt=hi, status__in=COUNTED_STATUSES
+        )
+        .values_list(
+            "id",
+            "organization_id",
+            "kind_id",
+            "status",
+            "dishonesty_class",
+            "occurred_on",
+            "publicity_until",
+            "ended_on",
+            "amount",
+        )  # fmt: skip
+        .iterator(chunk_size=20000)
+    ]
+    return (
+        sort_facts(pl.DataFrame(rows, schema=empty_facts().schema, orient="row")) if rows else empty_facts()
+    )
+
+
+def write_blocks(facts: pl.DataFrame, blocks: Iterable[int] | None = None) -> int:
+    """Store ``facts`` (any organizations) as blocks, replacing those blocks entirely.
+
+    ``blocks`` lists blocks to write even if they end up empty (so stale facts disappear).
+    Returns the number of blocks written.
+    """
+    facts = sort_facts(facts)
+    block_col = (facts["org_id"] // BLOCK_SIZE).to_numpy()
+    present = np.unique(block_col)
+    targets = sorted(set(int(b) for b in present) | set(blocks or ()))
+    starts = np.searchsorted(block_col, targets, side="left")
+    ends = np.searchsorted(block_col, targets, side="right")
+    rows = []
+    for block, start, end in zip(targets, starts, ends, strict=True):
+        part = facts.slice(int(start), int(end - start))
+        rows.append((block, pack(part), part.height))
+    table = FactBlock._meta.db_table
+    with connection.cursor() as cursor:
+        for chunk in _chunks(rows, 200):
+            cursor.executemany(
+                f"INSERT INTO {table} (block, facts, rows, updated_at) VALUES (%s, %s, %s, CURRENT_TIMESTAMP) "
+                "ON CONFLICT (block) DO UPDATE SET facts = excluded.facts, rows = excluded.rows, "
+                "updated_at = excluded.updated_at",
+                list(chunk),
+            )
+    return len(rows)
+
+
+def rebuild_blocks(lo_org: int = 0, hi_org: int | None = None, *, progress: Any = None) -> int:
+    """Rebuild the fact blocks of organizations lo_org <= id < hi_org from the record table."""
+    from socredit.apps.registry.models import Organization
+
+    top = (
+        hi_org
+        if hi_org is not None
+        else (Organization.objects.order_by("-id").values_list("id", flat=True).first() or 0) + 1
+    )
+    step = BLOCK_SIZE * 64
+    written = 0
+    first = (lo_org // BLOCK_SIZE) * BLOCK_SIZE
+    for lo in range(first, top, step):
+        hi = min(lo + step, top + BLOCK_SIZE)
+        facts = _range_facts(lo, hi)
+        written += write_blocks(facts, blocks=range(lo // BLOCK_SIZE, (hi - 1) // BLOCK_SIZE + 1))
+        if progress:
+            progress(min(hi, top) - first, top - first)
+    return written
+
+
+def refresh_blocks(org_ids: Iterable[int]) -> None:
+    """Replace the facts of these organizations inside their blocks (the live path)."""
+    ids = sorted({int(i) for i in org_ids})
+    fresh = record_facts(ids)
+    by_block: dict[int, list[int]] = {}
+    for org in ids:
+        by_block.setdefault(block_of(org), []).append(org)
+    stored = {
+        b.block: b.facts
+        for b in FactBlock.objects.select_for_update().filter(block__in=list(by_block)).only("block", "facts")
+    }
+    merged = []
+    for block, orgs in by_block.items():
+        old = unpack([bytes(stored[block])]) if block in stored else empty_facts()
+        merged.append(old.filter(~pl.col("org_id").is_in(orgs)))
+    merged.append(fresh)
+    write_blocks(pl.concat(merged), blocks=by_block)
+
+
+def read_blocks(lo_block: int | None = None, hi_block: int | None = None) -> pl.DataFrame:
+    """The facts of blocks lo_block..hi_block inclusive (all when both are None)."""
+    table = FactBlock._meta.db_table
+    sql = f"SELECT facts FROM {table}"
+    params: list[int] = []
+    if lo_block is not None and hi_block is not None:
+        sql += " WHERE block >= %s AND block <= %s"
+        params = [lo_block, hi_block]
+    with connection.cursor() as cursor:
+        cursor.execute(sql + " ORDER BY block", params)
+        return unpack(bytes(r[0]) for r in cursor.fetchall())
+
+
+# --- results ----------------------------------------------------------------------------------
+
+_INCOMING = "evaluation_incoming"
+
+
+def breakdown_bytes(evaluation: Evaluation) -> list[bytes]:
+    """Per organization: (points, count) per indicator, int16 little-endian, in the model's order."""
+    k = len(evaluation.model.indicators)
+    pairs = np.empty((len(evaluation), k, 2), dtype="<i2")
+    pairs[:, :, 0] = evaluation.points
+    pairs[:, :, 1] = np.minimum(evaluation.counts, np.iinfo(np.int16).max)
+    raw = pairs.tobytes()
+    width = 4 * k
+    return [raw[i * width : (i + 1) * width] for i in range(len(evaluation))]
+
+
+def decode_breakdown(blob: bytes, indicator_count: int) -> list[tuple[int, int]]:
+    """(points, count) per indicator from ``breakdown_bytes``."""
+    arr = np.frombuffer(bytes(blob), dtype="<i2")
+    if len(arr) != 2 * indicator_count:
+        return []
+    return [(int(arr[2 * j]), int(arr[2 * j + 1])) for j in range(indicator_count)]
+
+
+def _load_incoming(cursor: Any, rows: list[tuple[Any, ...]]) -> None:
+    if connection.vendor == "postgresql":
+        cursor.execute(
+            f"CREATE TEMP TABLE IF NOT EXISTS {_INCOMING} (org_id bigint PRIMARY KEY, score smallint, "
+            "level varchar(1), cause varchar(60), breakdown bytea) ON COMMIT DELETE ROWS"
+        )
+        cursor.execute(f"TRUNCATE {_INCOMING}")
+        with cursor.cursor.copy(
+            f"COPY {_INCOMING} (org_id, score, level, cause, breakdown) FROM STDIN"
+        ) as copy:
+            for row in rows:
+                copy.write_row(row)
+        cursor.execute(f"ANALYZE {_INCOMING}")
+        return
+    cursor.execute(
+        f"CREATE TEMP TABLE IF NOT EXISTS {_INCOMING} (org_id integer PRIMARY KEY, score integer, "
+        "level text, cause text, breakdown blob)"
+    )
+    cursor.execute(f"DELETE FROM {_INCOMING}")
+    full, rest = divmod(len(rows), VALUES_PER_STATEMENT)
+    if full:
+        sql = f"INSERT INTO {_INCOMING} VALUES " + ", ".join(["(%s, %s, %s, %s, %s)"] * VALUES_PER_STATEMENT)
+        cursor.executemany(
+            sql,
+            [
+                [v for row in rows[i * VALUES_PER_STATEMENT : (i + 1) * VALUES_PER_STATEMENT] for v in row]
+                for i in range(full)
+            ],
+        )
+    if rest:
+        sql = f"INSERT INTO {_INCOMING} VALUES " + ", ".join(["(%s, %s, %s, %s, %s)"] * rest)
+        cursor.execute(sql, [v for row in rows[full * VALUES_PER_STATEMENT :] for v in row])
+
+
+def write_results(evaluation: Evaluation, *, trigger: str, at: dt.datetime, run_id: int | None = None) -> int:
+    """Store the evaluation as current scores; add a LevelChange for every level that changed.
+
+    Returns the number of level changes. One set-based statement each for the history and the
+    scores; the caller's transaction covers both.
+    """
+    if not len(evaluation):
+        return 0
+    causes = np.asarray(["score", *(r.id for r in evaluation.model.level_rules)], dtype=object)
+    levels = np.asarray(LEVEL_CODES, dtype=object)
+    rows = list(
+        zip(
+            evaluation.org_ids.tolist(),
+            evaluation.score.tolist(),
+            levels[evaluation.level].tolist(),
+            causes[evaluation.cause.astype(np.int64) - NO_RULE].tolist(),
+            breakdown_bytes(evaluation),
+            strict=True,
+        )
+    )
+    score_table, change_table = CreditScore._meta.db_table, LevelChange._meta.db_table
+    version = evaluation.model.version
+    with connection.cursor() as cursor:
+        _load_incoming(cursor, rows)
+        cursor.execute(
+            f"INSERT INTO {change_table} (organization_id, from_level, to_level, from_score, to_score, as_of, at, "
+            "cause, trigger, model_version, run_id) "
+            f"SELECT n.org_id, COALESCE(s.level, ''), n.level, s.score, n.score, %s, %s, n.cause, %s, %s, %s "
+            f"FROM {_INCOMING} n LEFT JOIN {score_table} s ON s.organization_id = n.org_id "
+            "WHERE s.level IS NULL OR s.level <> n.level",
+            [evaluation.as_of, at, trigger[:300], version, run_id],
+        )
+        changed = max(cursor.rowcount, 0)
+        cursor.execute(
+            f"INSERT INTO {score_table} (organization_id, score, level, cause, model_version, as_of, breakdown, "
+            "run_id, evaluated_at) "
+            f"SELECT org_id, score, level, cause, %s, %s, breakdown, %s, %s FROM {_INCOMING} WHERE true "
+            "ON CONFLICT (organization_id) DO UPDATE SET score = excluded.score, level = excluded.level, "
+            "cause = excluded.cause, model_version = excluded.model_version, as_of = excluded.as_of, "
+            "breakdown = excluded.breakdown, run_id = excluded.run_id, evaluated_at = excluded.evaluated_at",
+            [version, evaluation.as_of, run_id, at],
+        )
+    return changed
