@@ -150,5 +150,7 @@ NINJA_MAX_PER_PAGE_SIZE = 500
 # The indicator model (信用评价指标体系) used unless an evaluation names another
 # (socredit/core/scoring/models/; docs/credit-evaluation.md).
 SOCREDIT_CREDIT_MODEL = os.environ.get("SOCREDIT_CREDIT_MODEL", "reference-2026.1")
+# A directory of the authority's own indicator models (*.toml), added to the shipped ones.
+SOCREDIT_MODELS_DIR = os.environ.get("SOCREDIT_MODELS_DIR", "")
 
 SOCREDIT_PRODUCT_NAME = _("Social Organization Credit Management Platform")

@@ -13,6 +13,7 @@ urlpatterns = [
     path("organizations/", include("socredit.apps.registry.urls")),
     path("records/", include("socredit.apps.records.urls")),
     path("imports/", include("socredit.apps.imports.urls")),
+    path("credit/", include("socredit.apps.evaluation.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
 ]

@@ -59,7 +59,16 @@ class Locator:
         self._lines: dict[tuple[Any, ...], int] = {}
         counters: dict[str, int] = {}
         table: tuple[Any, ...] = ()
+        in_multiline: str | None = None
         for number, raw in enumerate(text.splitlines(), start=1):
+            # Inside a multi-line string nothing is a header or a key.
+            if in_multiline is not None:
+                if raw.count(in_multiline) % 2 == 1:
+                    in_multiline = None
+                continue
+            for quote in ('"""', "'''"):
+                if raw.count(quote) % 2 == 1:
+                    in_multiline = quote
             line = raw.split("#", 1)[0] if not raw.lstrip().startswith(("'", '"')) else raw
             header = _HEADER.match(line)
             if header and not _KEY.match(line):
@@ -68,6 +77,7 @@ class Locator:
                 if header.group(1) == "[[":
                     index = counters.get(name, 0)
                     counters[name] = index + 1
+                    self._lines.setdefault(parts, number)  # the array itself: its first table
                     parts = (*parts, index)
                 table = parts
                 self._lines.setdefault(table, number)

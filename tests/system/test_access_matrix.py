@@ -12,6 +12,7 @@ from __future__ import annotations
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from socredit.apps.evaluation.services import run_evaluation
 from socredit.apps.imports.services import run_import
 from socredit.testing import factories
 
@@ -54,6 +55,16 @@ IMPORT_RUN = {
     "staff_xinzheng": 404,
     "city_admin": 200,
 }
+# Batch evaluation runs are started by administrators only (officers may write records, not re-score a region).
+ADMIN_PAGE = {
+    "anonymous": 302,
+    "viewer_jinshui": 403,
+    "staff_jinshui": 403,
+    "staff_xinzheng": 403,
+    "city_admin": 200,
+}
+# Reference data every signed-in account reads (the indicator models).
+SIGNED_IN = OWN_REGION_PAGE
 # The sign-in page sends an already signed-in user on to the organization list.
 LOGIN_PAGE = {
     "anonymous": 200,
@@ -79,8 +90,14 @@ MATRIX = {
     "imports:importrun_detail": (lambda w: {"pk": w["run"].pk}, IMPORT_RUN),
     "imports:importrun_report": (lambda w: {"pk": w["run"].pk, "fmt": "csv"}, IMPORT_RUN),
     "imports:import_template": (lambda w: {"kind": "records", "fmt": "xlsx"}, WRITER_PAGE),
+    "evaluation:organization_credit": (lambda w: {"code": w["org"].code}, READ),
+    "evaluation:what_if": (lambda w: {"code": w["org"].code}, READ),
+    "evaluation:run_list": (lambda w: {}, OWN_REGION_PAGE),
+    "evaluation:run_start": (lambda w: {}, ADMIN_PAGE),
+    "evaluation:run_detail": (lambda w: {"pk": w["evaluation_run"].pk}, READ),
+    "evaluation:model_detail": (lambda w: {"version": "reference-2026.1"}, SIGNED_IN),
 }
-NAMESPACES = {"accounts", "registry", "records", "imports"}
+NAMESPACES = {"accounts", "registry", "records", "imports", "evaluation"}
 
 
 def _named_routes(resolver: URLResolver | None = None, namespace: str = "") -> set[str]:
@@ -107,7 +124,10 @@ def world(personas):
     csv = f"organization,kind,occurred_on,department,document_number\n{org.code},penalty_warning,2024-01-02,zz-mzj,矩阵〔2024〕1号\n"
     run = run_import(actor=personas["staff_jinshui"], channel="import", kind="records",
                      content=csv.encode(), file_name="matrix.csv", dry_run=True)  # fmt: skip
-    return {"org": org, "person": person, "record": record, "run": run}
+    evaluation_run = run_evaluation(
+        actor=personas["city_admin"], channel="form", region=factories.region("410105")
+    )
+    return {"org": org, "person": person, "record": record, "run": run, "evaluation_run": evaluation_run}
 
 
 @pytest.mark.parametrize("route", sorted(MATRIX))
@@ -132,7 +152,7 @@ def test_every_api_operation_refuses_anonymous_callers(client, world):
     schema = client.get("/api/v1/openapi.json").json()
     assert len(schema["paths"]) >= 10
     params = {"code": world["org"].code, "id": world["record"].pk, "record_id": world["record"].pk,
-              "person_id": world["person"].pk, "pk": world["record"].pk}  # fmt: skip
+              "person_id": world["person"].pk, "pk": world["record"].pk, "version": "reference-2026.1"}  # fmt: skip
     checked = 0
     for path, operations in schema["paths"].items():
         url = path

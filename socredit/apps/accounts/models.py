@@ -69,6 +69,7 @@ class TokenScope(models.TextChoices):
     RECORDS_WRITE = "records:write", _("Push and revoke credit records")
     PERSONS_READ = "persons:read", _("Read persons (masked ID numbers)")
     PERSONS_PII = "persons:pii", _("Read unmasked ID numbers")
+    CREDIT_READ = "credit:read", _("Read credit scores and levels")
 
 
 def hash_token(raw: str) -> str:

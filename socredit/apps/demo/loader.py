@@ -37,7 +37,12 @@ ACTOR = "demo-data"
 CHANNEL = "cli"
 DEMO_PASSWORD = "socredit-demo"  # noqa: S105 — published demo-only password, printed by demo-logins
 TOKEN_FILE_NAME = "demo-token.txt"  # noqa: S105 — a file name, not a secret
-TOKEN_SCOPES = (TokenScope.RECORDS_WRITE, TokenScope.RECORDS_READ, TokenScope.ORGANIZATIONS_READ)
+TOKEN_SCOPES = (
+    TokenScope.RECORDS_WRITE,
+    TokenScope.RECORDS_READ,
+    TokenScope.ORGANIZATIONS_READ,
+    TokenScope.CREDIT_READ,
+)
 BATCH_ORGS = 2000
 """Organizations per transaction (≈ 35,000 rows with their persons, posts, records and links)."""
 INSERT_BATCH = 2000

@@ -13,7 +13,9 @@ from socredit.common.access import get_or_404, restrict, scope_path_of
 
 def access_scores(principal: Any) -> QuerySet[CreditScore]:
     """Current scores of organizations in the principal's region or below."""
-    return restrict(CreditScore.objects.select_related("organization"), principal, "organization__region__path")
+    return restrict(
+        CreditScore.objects.select_related("organization"), principal, "organization__region__path"
+    )
 
 
 def access_score(principal: Any, organization: Organization) -> CreditScore | None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from django.conf import settings
 
 from socredit.apps.records.models import RecordKind
@@ -24,9 +26,20 @@ def library(kinds: dict[str, int] | None = None) -> Library[IndicatorModel]:
     """The shipped models, checked against the record kinds in the database (cached per kind set)."""
     codes = frozenset(kinds if kinds is not None else kind_ids())
     if codes not in _cache:
+        lib = model_library(known_kinds=codes)
+        extra = settings.SOCREDIT_MODELS_DIR
+        if extra:
+            # An authority's own models; a wrong file stops here with its line (ConfigError).
+            for path in sorted(Path(extra).glob("*.toml")):
+                lib.add_text(path.read_text(encoding="utf-8"), source=str(path))
         _cache.clear()
-        _cache[codes] = model_library(known_kinds=codes)
+        _cache[codes] = lib
     return _cache[codes]
+
+
+def check_model_text(text: str, source: str) -> IndicatorModel:
+    """Check a model file against the record kinds in the database; ConfigError with the line if wrong."""
+    return library().check_text(text, source=source)
 
 
 def default_version() -> str:

@@ -26,6 +26,7 @@ from socredit.apps.evaluation import hooks, storage
 from socredit.apps.evaluation.indicators import get_model, kind_ids
 from socredit.apps.evaluation.models import BLOCK_SIZE, EvaluationRun
 from socredit.apps.registry.models import Organization, Region
+from socredit.common.access import SystemPrincipal
 from socredit.core.scoring.evaluate import Evaluation, Explanation, check_as_of, evaluate
 from socredit.core.scoring.model import LEVEL_CODES, IndicatorModel
 
@@ -53,10 +54,9 @@ def _evaluate_orgs(
 def refresh_organizations(org_ids: Iterable[int], *, trigger: str, actor: Any = None) -> Evaluation:
     """Re-pack these organizations' facts and re-score them as of today (inside the caller's transaction)."""
     ids = sorted({int(i) for i in org_ids})
-    storage.refresh_blocks(ids)
+    facts = storage.refresh_blocks(ids)
     kinds = kind_ids()
     model = get_model(kinds=kinds)
-    facts = storage.record_facts(ids)
     result = _evaluate_orgs(ids, facts, today(), model, kinds)
     storage.write_results(result, trigger=trigger, at=timezone.now())
     return result
@@ -161,17 +161,21 @@ def execute_run(run: EvaluationRun, *, progress: Callable[[int, int], None] | No
     the run remembers the last organization done, so running it again continues from there and
     never writes a chunk twice.
     """
+    run.refresh_from_db()  # resume from what was committed, not from a copy a failed chunk left half-updated
     if run.status == EvaluationRun.Status.DONE:
         return run
-    kinds = kind_ids()
-    model = get_model(run.model_version, kinds=kinds)
-    ids = _org_ids(run.region)
-    todo = ids[ids > run.resume_after]
-    total = len(ids)
-    done = total - len(todo)
-    counts = Counter(run.level_counts or {})
-    EvaluationRun.objects.filter(pk=run.pk).update(status=EvaluationRun.Status.RUNNING, error="")
-    try:
+    # In memory too: every chunk saves the whole row, which would write back a resumed run's old
+    # FAILED status and error (and a finished resumed run would keep that error).
+    run.status, run.error = EvaluationRun.Status.RUNNING, ""
+    run.save(update_fields=["status", "error"])
+    try:  # from here on any error marks the run failed (e.g. its model is no longer installed)
+        kinds = kind_ids()
+        model = get_model(run.model_version, kinds=kinds)
+        ids = _org_ids(run.region)
+        todo = ids[ids > run.resume_after]
+        total = len(ids)
+        done = total - len(todo)
+        counts = Counter(run.level_counts or {})
         while len(todo):
             lo = int(todo[0])
             bound = (lo // CHUNK_ORGS + 1) * CHUNK_ORGS
@@ -203,15 +207,16 @@ def execute_run(run: EvaluationRun, *, progress: Callable[[int, int], None] | No
             if progress:
                 progress(done, total)
     except Exception as exc:
-        EvaluationRun.objects.filter(pk=run.pk).update(
-            status=EvaluationRun.Status.FAILED, error=str(exc)[:2000]
-        )
+        run.status, run.error = EvaluationRun.Status.FAILED, str(exc)[:2000]
+        EvaluationRun.objects.filter(pk=run.pk).update(status=run.status, error=run.error)
         raise
     with transaction.atomic():
         run.status = EvaluationRun.Status.DONE
         run.finished_at = timezone.now()
         run.save(update_fields=["status", "finished_at"])
-        record_event(actor=run.started_by, channel=run.channel, action="evaluation.finish", target=run,
+        # The finish is attributed to whoever started the run (a staff account, or the console label).
+        starter = run.started_by or SystemPrincipal(run.started_by_label)
+        record_event(actor=starter, channel=run.channel, action="evaluation.finish", target=run,
                      summary=f"信用评价批次 #{run.pk} 完成：{run.organizations} 个组织，{run.changed} 个等级变化",
                      data={"level_counts": run.level_counts, "seconds": round(run.seconds, 3)})  # fmt: skip
     return run

@@ -172,13 +172,22 @@ def rebuild_blocks(lo_org: int = 0, hi_org: int | None = None, *, progress: Any 
     return written
 
 
-def refresh_blocks(org_ids: Iterable[int]) -> None:
-    """Replace the facts of these organizations inside their blocks (the live path)."""
+def refresh_blocks(org_ids: Iterable[int]) -> pl.DataFrame:
+    """Replace the facts of these organizations inside their blocks (the live path); return those facts."""
     ids = sorted({int(i) for i in org_ids})
     fresh = record_facts(ids)
     by_block: dict[int, list[int]] = {}
     for org in ids:
         by_block.setdefault(block_of(org), []).append(org)
+    # Make sure every block row exists before locking it: a row that does not exist cannot be
+    # locked, and two transactions creating the same new block would each write only their own
+    # organizations' facts, the later one erasing the other's.
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            f"INSERT INTO {FactBlock._meta.db_table} (block, facts, rows, updated_at) "
+            "VALUES (%s, %s, 0, CURRENT_TIMESTAMP) ON CONFLICT (block) DO NOTHING",
+            [(block, b"") for block in by_block],
+        )
     stored = {
         b.block: b.facts
         for b in FactBlock.objects.select_for_update().filter(block__in=list(by_block)).only("block", "facts")
@@ -189,6 +198,7 @@ def refresh_blocks(org_ids: Iterable[int]) -> None:
         merged.append(old.filter(~pl.col("org_id").is_in(orgs)))
     merged.append(fresh)
     write_blocks(pl.concat(merged), blocks=by_block)
+    return fresh
 
 
 def read_blocks(lo_block: int | None = None, hi_block: int | None = None) -> pl.DataFrame:

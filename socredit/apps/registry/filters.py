@@ -1,28 +1,65 @@
-"""One FilterSet for the organization list page and the API list endpoint."""
+"""One FilterSet for the organization list page and the API list endpoint.
+
+The credit filters and the sort read the evaluation's current score through the reverse relation
+``credit`` (``credit__level``, ``credit__score``) by name: registry sits below the evaluation app and
+does not import it. An organization that was never evaluated has no score: it matches the level
+filter "not evaluated" and sorts after every evaluated one.
+"""
 
 from __future__ import annotations
 
+from typing import Any
+
 import django_filters
-from django.db.models import Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from socredit.apps.registry.models import Organization, Region
 from socredit.common.choices import enum_choices
+from socredit.core.scoring.model import LEVEL_CODES, LEVEL_NAMES
 from socredit.core.types import OrgField, OrgStatus, OrgType
+
+NOT_EVALUATED = "none"
+CREDIT_LEVELS = [(code, f"{code} {LEVEL_NAMES[code]}") for code in LEVEL_CODES]
+LEVEL_CHOICES = [*CREDIT_LEVELS, (NOT_EVALUATED, _("Not evaluated"))]
+
+SORTS = {
+    "score_desc": (_("Score, highest first"), [F("credit__score").desc(nulls_last=True), "name", "pk"]),
+    "score_asc": (_("Score, lowest first"), [F("credit__score").asc(nulls_last=True), "name", "pk"]),
+    "level": (_("Level, A first"), [F("credit__level").asc(nulls_last=True), F("credit__score").desc(), "name", "pk"]),
+    "level_desc": (_("Level, D first"), [F("credit__level").desc(nulls_last=True), F("credit__score").asc(), "name", "pk"]),
+}  # fmt: skip
+"""Sort keys of the list besides the default (name); ties by name, then id, so pages are stable."""
+
+FACET = "level"
+"""The filter the per-level counts leave out, so they show the spread under every other filter."""
+NOT_FILTERS = {"sort"}
+"""Form fields that order rather than filter (they do not make a list "filtered")."""
 
 
 class OrganizationFilter(django_filters.FilterSet):
-    """Filters: type, field, region (that region or below), status; `q` searches name or code."""
+    """Filters: type, field, region (that region or below), status, credit level and score range;
+    `q` searches name or code; `sort` orders by name (default), score or level."""
 
     q = django_filters.CharFilter(label=_("Name or code"), method="search")
     org_type = django_filters.ChoiceFilter(label=_("Type"), choices=enum_choices(OrgType))
     field = django_filters.ChoiceFilter(label=_("Field"), choices=enum_choices(OrgField))
     status = django_filters.ChoiceFilter(label=_("Status"), choices=enum_choices(OrgStatus))
     region = django_filters.CharFilter(label=_("Region code"), method="in_region")
+    level = django_filters.ChoiceFilter(label=_("Credit level"), choices=LEVEL_CHOICES, method="by_level")
+    score_min = django_filters.NumberFilter(
+        label=_("Score from"), field_name="credit__score", lookup_expr="gte"
+    )
+    score_max = django_filters.NumberFilter(
+        label=_("Score up to"), field_name="credit__score", lookup_expr="lte"
+    )
+    sort = django_filters.ChoiceFilter(
+        label=_("Sort by"), choices=[(k, label) for k, (label, _o) in SORTS.items()], method="sort_by"
+    )
 
     class Meta:
         model = Organization
-        fields = ["q", "org_type", "field", "region", "status"]
+        fields = ["q", "org_type", "field", "region", "status", "level", "score_min", "score_max", "sort"]
 
     def search(self, queryset: QuerySet[Organization], name: str, value: str) -> QuerySet[Organization]:
         value = value.strip()
@@ -33,7 +70,35 @@ class OrganizationFilter(django_filters.FilterSet):
         return queryset.filter(Q(name__contains=value) | Q(code__startswith=value.upper()))
 
     def in_region(self, queryset: QuerySet[Organization], name: str, value: str) -> QuerySet[Organization]:
-        region = Region.objects.filter(code=value.strip()).first()
+        code = value.strip()
+        cache = self.__dict__.setdefault("_regions", {})
+        if code not in cache:  # the facet counts apply the filters a second time: look the region up once
+            cache[code] = Region.objects.filter(code=code).first()
+        region = cache[code]
         if region is None:
             return queryset.none()
         return queryset.filter(region__path__startswith=region.path)
+
+    def by_level(self, queryset: QuerySet[Organization], name: str, value: str) -> QuerySet[Organization]:
+        if value == NOT_EVALUATED:
+            return queryset.filter(credit__isnull=True)
+        return queryset.filter(credit__level=value)
+
+    def sort_by(self, queryset: QuerySet[Organization], name: str, value: str) -> QuerySet[Organization]:
+        return queryset.order_by(*SORTS[value][1]) if value in SORTS else queryset
+
+    def is_filtered(self) -> bool:
+        """True when any filter (not the sort) has a value."""
+        data = self.form.cleaned_data if self.form.is_valid() else {}
+        return any(v not in (None, "") for k, v in data.items() if k not in NOT_FILTERS)
+
+    def level_counts(self) -> dict[str, int]:
+        """Organizations per credit level (and not evaluated) under every filter but the level
+        itself, in one aggregate query: {"A": n, "B": n, "C": n, "D": n, "none": n}."""
+        self.form.is_valid()
+        queryset: Any = self.queryset
+        for name, value in self.form.cleaned_data.items():
+            if name != FACET and name not in NOT_FILTERS:
+                queryset = self.filters[name].filter(queryset, value)
+        counts = {code: Count("pk", filter=Q(credit__level=code)) for code in LEVEL_CODES}
+        return queryset.aggregate(**counts, **{NOT_EVALUATED: Count("pk", filter=Q(credit__isnull=True))})

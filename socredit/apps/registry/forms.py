@@ -10,6 +10,8 @@ from socredit.apps.registry.filters import OrganizationFilter
 
 ALL = _("All")
 """The blank option of a filter select."""
+SORT_DEFAULT = _("By name")
+"""The blank option of the sort select: the list's default order."""
 
 
 def organization_filter(data, queryset) -> OrganizationFilter:
@@ -26,7 +28,11 @@ def organization_filter(data, queryset) -> OrganizationFilter:
     fields["region"].widget = forms.TextInput(
         attrs={"placeholder": _("e.g. 410105"), "inputmode": "numeric", "maxlength": 6, "autocomplete": "off"}
     )
-    for name in ("org_type", "field", "status"):
-        fields[name].empty_label = ALL
+    for name in ("score_min", "score_max"):
+        fields[name].widget = forms.NumberInput(
+            attrs={"min": 0, "max": 100, "step": 1, "inputmode": "numeric"}
+        )
+    for name in ("org_type", "field", "status", "level", "sort"):
+        fields[name].empty_label = SORT_DEFAULT if name == "sort" else ALL
         fields[name].choices = fields[name].choices.choices  # rebuild the widget's options with the new label
     return filterset

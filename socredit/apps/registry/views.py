@@ -1,6 +1,8 @@
-"""Staff pages of the registry: the organization list (filters, search, HTMX), an organization with
-its credit file, and a person. Each view: parse → access_* → render. The credit-file fragments
-come from the records app's template tags (`records_ui`): registry may not import records."""
+"""Staff pages of the registry: the organization list (filters, search, credit level and score,
+HTMX), an organization with its credit file, and a person. Each view: parse → access_* → render.
+The credit-file fragments come from the records app's template tags (`records_ui`), the credit
+evaluation panels are loaded from the evaluation app's URLs: registry may import neither; the list
+reads the current score through the reverse relation `credit` by name."""
 
 from __future__ import annotations
 
@@ -8,7 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
@@ -18,10 +20,11 @@ from socredit.apps.registry.access import (
     access_person,
     access_roles,
 )
-from socredit.apps.registry.filters import OrganizationFilter
+from socredit.apps.registry.filters import NOT_EVALUATED, OrganizationFilter
 from socredit.apps.registry.forms import organization_filter
 from socredit.apps.registry.models import Role
 from socredit.common.htmx import render_page_or_partial
+from socredit.core.scoring.model import LEVEL_CODES, LEVEL_NAMES
 from socredit.core.types import RoleKind
 
 PER_PAGE = 25
@@ -71,19 +74,38 @@ def _page_number(request: HttpRequest) -> int:
         return 1
 
 
-def _is_filtered(filterset: OrganizationFilter) -> bool:
-    data = filterset.form.cleaned_data if filterset.form.is_valid() else {}
-    return any(v not in (None, "") for v in data.values())
+def _level_links(request: HttpRequest, filterset: OrganizationFilter) -> list[dict[str, Any]]:
+    """One link per level (and "not evaluated") with its count under the other filters."""
+    counts = filterset.level_counts()
+    current = filterset.form.cleaned_data.get("level") if filterset.form.is_valid() else None
+    links = []
+    for code in [*LEVEL_CODES, NOT_EVALUATED]:
+        query = request.GET.copy()
+        query.pop("page", None)
+        if current == code:
+            query.pop("level", None)  # the chip of the chosen level takes the filter off again
+        else:
+            query["level"] = code
+        links.append({"code": code, "name": LEVEL_NAMES.get(code, ""), "n": counts[code], "current": current == code,
+                      "query": query.urlencode()})  # fmt: skip
+    return links
 
 
 @login_required
 def organization_list(request: HttpRequest) -> HttpResponse:
-    # Name order: the index on name serves the ORDER BY … LIMIT of every page.
-    queryset = access_organizations(request.user).order_by("name", "pk")
+    # Name order: the index on name serves the ORDER BY … LIMIT of every page. The current credit
+    # score and level come along in the same query (a LEFT JOIN on the score's primary key).
+    queryset = (
+        access_organizations(request.user)
+        .annotate(credit_score=F("credit__score"), credit_level=F("credit__level"))
+        .order_by("name", "pk")
+    )
     filterset = organization_filter(request.GET, queryset)
     page = Page.of(filterset.qs, _page_number(request))
+    for org in page.object_list:
+        org.credit_level_name = LEVEL_NAMES.get(org.credit_level or "", "")
     total = None
-    if _is_filtered(filterset):
+    if filterset.is_filtered():
         total = filterset.qs[: COUNT_CAP + 1].count()
     query = request.GET.copy()
     query.pop("page", None)
@@ -94,6 +116,7 @@ def organization_list(request: HttpRequest) -> HttpResponse:
         "count_cap": COUNT_CAP,
         "total_capped": total is not None and total > COUNT_CAP,
         "query": query.urlencode(),
+        "level_links": _level_links(request, filterset),
     }
     return render_page_or_partial(
         request, "registry/organization_list.html", "registry/partials/_organization_table.html", context

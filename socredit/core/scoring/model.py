@@ -35,6 +35,10 @@ LIST_KINDS = ("serious", "abnormal", "red")
 """List memberships a level rule may test: 严重违法失信名单, 活动异常名录, 红名单."""
 
 MODES = ("sum", "max")
+LIMIT = 10_000
+"""Bound on every number of a model (points, caps, scale): far above any sensible value, far below int32."""
+MAX_WINDOW_MONTHS = 600
+"""Fifty years: a window longer than the history of electronic credit files is a typing error."""
 
 
 @dataclass(frozen=True)
@@ -168,7 +172,16 @@ def _int(doc: Document, value: Any, what: str, *path: Any, positive: bool = Fals
         raise doc.error(f"{what} 必须是整数", *path)
     if positive and value <= 0:
         raise doc.error(f"{what} 必须大于 0", *path)
+    if abs(value) > LIMIT:
+        raise doc.error(f"{what} 超出允许范围（绝对值不超过 {LIMIT}）", *path)
     return value
+
+
+def _months(doc: Document, value: Any, what: str, *path: Any) -> int:
+    months = _int(doc, value, what, *path, positive=True)
+    if months > MAX_WINDOW_MONTHS:
+        raise doc.error(f"{what} 不能超过 {MAX_WINDOW_MONTHS} 个月", *path)
+    return months
 
 
 def _text(doc: Document, table: Mapping[str, Any], key: str, what: str, *path: Any) -> str:
@@ -263,7 +276,7 @@ def build_model(doc: Document, *, known_kinds: Collection[str] | None = None) ->
             cap = _int(doc, cap, f"{what} 的 cap", *at, "cap", positive=True)
         window = ind.get("window_months")
         if window is not None:
-            window = _int(doc, window, f"{what} 的 window_months", *at, "window_months", positive=True)
+            window = _months(doc, window, f"{what} 的 window_months", *at, "window_months")
         mode = ind.get("mode", "sum")
         if mode not in MODES:
             raise doc.error(f"{what} 的 mode 应为 sum 或 max", *at, "mode")
@@ -288,7 +301,14 @@ def build_model(doc: Document, *, known_kinds: Collection[str] | None = None) ->
                     ) from None
                 _int(doc, v, f"{what} 的 by_class.{k}", *at, "by_class")
         steps: list[AmountStep] = []
-        for step in ind.get("amount_steps") or []:
+        raw_steps = ind.get("amount_steps", [])
+        if not isinstance(raw_steps, list):
+            raise doc.error(
+                f"{what} 的 amount_steps 应为列表，如 [{{ at_least = 50000, points = -20 }}]",
+                *at,
+                "amount_steps",
+            )
+        for step in raw_steps:
             if not isinstance(step, Mapping) or set(step) != {"at_least", "points"}:
                 raise doc.error(
                     f"{what} 的 amount_steps 每项应为 {{ at_least = 金额, points = 分值 }}",
@@ -339,7 +359,7 @@ def build_model(doc: Document, *, known_kinds: Collection[str] | None = None) ->
                 raise doc.error(f"{what} 的 list 应为 {'、'.join(LIST_KINDS)} 之一", *at, "list")
         elif when == "kinds":
             raw = rule.get("kinds")
-            if not isinstance(raw, list) or not raw:
+            if not isinstance(raw, list) or not raw or not all(isinstance(k, str) for k in raw):
                 raise doc.error(f"{what} 缺少 kinds", *at, "kinds")
             for k in raw:
                 if k not in kinds_known:
@@ -349,12 +369,15 @@ def build_model(doc: Document, *, known_kinds: Collection[str] | None = None) ->
             raise doc.error(f"{what} 的 when 应为 list 或 kinds", *at, "when")
         window = rule.get("window_months")
         if window is not None:
-            window = _int(doc, window, f"{what} 的 window_months", *at, "window_months", positive=True)
+            window = _months(doc, window, f"{what} 的 window_months", *at, "window_months")
+        without_negative = rule.get("without_negative", False)
+        if not isinstance(without_negative, bool):
+            raise doc.error(f"{what} 的 without_negative 应为 true 或 false", *at, "without_negative")
         rules.append(
             LevelRule(
                 id=rid, when=when, reason=_text(doc, rule, "reason", what, *at),
                 basis=_text(doc, rule, "basis", what, *at), list=list_kind, kinds=kinds,
-                without_negative=bool(rule.get("without_negative", False)), window_months=window,
+                without_negative=without_negative, window_months=window,
                 set=rule.get("set"), at_most=rule.get("at_most"), at_least=rule.get("at_least"),
             )
         )  # fmt: skip

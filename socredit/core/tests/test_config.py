@@ -262,6 +262,7 @@ LOCATOR_TEXT = textwrap.dedent(
         (("meta",), 2),
         (("meta", "kind"), 3),
         (("meta", "missing"), 2),
+        (("item",), 5),  # an array of tables: its first table
         (("item", 0), 5),
         (("item", 0, "id"), 6),
         (("item", 0, "steps"), 7),

@@ -1,13 +1,22 @@
 """The indicator model: the shipped models load, and every mistake is refused at its line."""
 
 import datetime as dt
+import re
 from importlib import resources
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from socredit.core.catalogue import reference_kind_codes
 from socredit.core.config import ConfigError, parse_document
-from socredit.core.scoring.model import LEVEL_CODES, build_model, model_library, shipped_models
+from socredit.core.scoring.model import (
+    LEVEL_CODES,
+    IndicatorModel,
+    build_model,
+    model_library,
+    shipped_models,
+)
 
 REFERENCE = (
     resources.files("socredit.core.scoring")
@@ -212,6 +221,12 @@ def test_a_model_that_extends_the_reference_states_only_what_differs():
             f"amount_steps = [{{ at_least = 50000, points = -20 }}, {{ at_least = 1000, points = -10 }}]  {MARK}",
             "从小到大",
         ),
+        # amount steps that are not a list
+        (
+            "amount_steps = [{ at_least = 50000, points = -20 }]",
+            f"amount_steps = 50000  {MARK}",
+            "应为列表",
+        ),
         # a cap on a max-mode indicator
         ('mode = "max"', f'mode = "max"\ncap = 20  {MARK}', "不需要 cap"),
         # a window that is not positive
@@ -224,14 +239,43 @@ def test_a_model_that_extends_the_reference_states_only_what_differs():
         ('list = "abnormal"', f'list = "abnormals"  {MARK}', "list"),
         # a level rule on an unknown kind
         ('kinds = ["grade_5a", "grade_4a"]', f'kinds = ["grade_5a", "grade_6a"]  {MARK}', "grade_6a"),
+        # a level rule whose kinds are not names
+        ('kinds = ["grade_5a", "grade_4a"]', f'kinds = [{{ code = "grade_5a" }}]  {MARK}', "kinds"),
         # a level rule naming no level
         ('set = "D"', f'set = "E"  {MARK}', "A、B、C、D"),
+        # a misspelled array of tables
+        ('[[indicator]]\nid = "commendation"', f'[[indicators]]  {MARK}\nid = "commendation"', "indicators"),
         # an unknown top-level table
         (
             'basis = "R5.4(a); R5.5; R1.12"',
             f'basis = "R5.4(a); R5.5; R1.12"\n\n[extra]  {MARK}\nfoo = 1',
             "extra",
         ),
+    ],
+    ids=[
+        "overlap-equal",
+        "overlap-above",
+        "d-not-at-scale-min",
+        "level-above-max",
+        "unknown-kind",
+        "kind-in-two-indicators",
+        "unknown-key",
+        "mixed-sign",
+        "non-integer-points",
+        "unknown-group",
+        "duplicate-id",
+        "by-kind-not-in-kinds",
+        "by-class-unknown",
+        "amount-steps-order",
+        "amount-steps-not-a-list",
+        "cap-on-max-mode",
+        "window-not-positive",
+        "rule-unknown-list",
+        "rule-unknown-kind",
+        "rule-kinds-not-names",
+        "rule-unknown-level",
+        "misspelled-array",
+        "unknown-table",
     ],
 )
 def test_a_mistake_is_refused_at_its_line(old, new, message):
@@ -274,3 +318,32 @@ def test_levels_out_of_order_are_refused_at_the_first_level():
     with pytest.raises(ConfigError) as info:
         check(text)
     assert info.value.line == line_with(text, 'code = "A"') - 1
+
+
+LINES_BY_KEY: dict[str, list[int]] = {}
+for _n, _line in enumerate(REFERENCE.splitlines()):
+    if (_key := re.match(r"([a-z_]+) = ", _line)) and _key.group(1) != "description":
+        LINES_BY_KEY.setdefault(_key.group(1), []).append(_n)
+VALUE_LINES = st.sampled_from(sorted(LINES_BY_KEY)).flatmap(lambda key: st.sampled_from(LINES_BY_KEY[key]))
+"""A line ``key = value`` of the reference text: first a key, then one of its lines."""
+OTHER_VALUES = st.sampled_from(
+    ["0", "-5", "7", "1.5", "true", '"x"', '"grade_5a"', '"A"', "[]", "[1]", '["grade_5a"]', "{}", "{ a = 1 }",
+     "{ grade_5a = 1 }", "[{ at_least = 1, points = 2 }]", "2026-01-01"]
+)  # fmt: skip
+
+
+@settings(max_examples=200, deadline=None)
+@given(VALUE_LINES, OTHER_VALUES)
+def test_any_value_of_another_shape_builds_or_is_refused_with_a_line(index, value):
+    """An uploaded model never breaks the loader: it builds, or a ConfigError names a line."""
+    lines = REFERENCE.splitlines()
+    key = lines[index].split(" = ", 1)[0]
+    lines[index] = f"{key} = {value}"
+    text = "\n".join(lines) + "\n"
+    try:
+        model = check(text)
+    except ConfigError as exc:
+        assert exc.line is not None
+        assert 1 <= exc.line <= len(lines)
+    else:
+        assert isinstance(model, IndicatorModel)

@@ -88,12 +88,15 @@ def test_list_query_count_is_constant(personas, login, django_assert_max_num_que
     for i in range(30):
         factories.organization(name=f"查询计数协会{i}")
     client = login(personas["staff_jinshui"])
-    # session + user + user's region (top bar) + the page of rows
+    # session + user + user's region (top bar) + the page of rows (with each row's credit score and
+    # level, joined) + the counts per credit level (one aggregate)
     with django_assert_max_num_queries(5):
         client.get(LIST)
-    # filtered: + the region lookup of the filter + a capped count
+    # filtered: + the region lookup of the filter (once, though the level counts filter again) + a capped count
     with django_assert_max_num_queries(7):
         client.get(LIST, {"q": "查询", "region": "410105", "org_type": "1"})
+    with django_assert_max_num_queries(7):
+        client.get(LIST, {"region": "410105", "level": "B", "score_min": "60", "sort": "score_desc"})
 
 
 def test_detail_out_of_scope_is_404(orgs, personas, login):

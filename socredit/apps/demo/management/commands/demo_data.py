@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from socredit.apps.demo import generator as gen
 from socredit.apps.demo.loader import DEMO_PASSWORD, DemoDataExists, create_demo_accounts, load_demo
+from socredit.apps.evaluation.models import CreditScore
 from socredit.apps.evaluation.services import rebuild_facts, run_evaluation
 from socredit.apps.registry.models import Organization
 from socredit.common.access import SystemPrincipal
@@ -38,6 +39,8 @@ class Command(BaseCommand):
         if existing:
             if if_empty:
                 self.stdout.write(f"数据库中已有 {existing} 个社会组织，沿用现有数据（--if-empty）。")
+                if not CreditScore.objects.exists():  # a database from before the evaluation existed
+                    self._evaluate(timezone.localdate())
                 return
             raise CommandError(
                 f"数据库中已有 {existing} 个社会组织：演示数据只载入空数据库，不会重复载入。"
@@ -73,3 +76,13 @@ class Command(BaseCommand):
         if users:
             self.stdout.write(f"演示账号：{'、'.join(users)}（密码 {DEMO_PASSWORD}，仅供演示）")
         self.stdout.write(f"演示接口令牌已写入 {token_file}")
+
+    def _evaluate(self, today):
+        # The loader writes rows directly, so the live update did not see them: pack and evaluate once.
+        rebuild_facts(actor=SystemPrincipal("demo"), channel="system")
+        run = run_evaluation(actor=SystemPrincipal("demo"), channel="system", as_of=today)
+        self.stdout.write(
+            "信用评价："
+            + "，".join(f"{k} 级 {run.level_counts.get(k, 0)} 个" for k in "ABCD")
+            + f"（模型 {run.model_version}，用时 {run.seconds:.1f} 秒）"
+        )

@@ -1,18 +1,26 @@
-"""`socredit evaluate [--as-of DATE] [--region CODE] [--model VERSION] [--resume RUN] [--rebuild-facts]`."""
+"""`socredit evaluate [--as-of DATE] [--region CODE] [--model VERSION] [--resume RUN] [--rebuild-facts]`,
+`socredit evaluate --list-models`, `socredit evaluate --check-model FILE`."""
 
 from __future__ import annotations
 
 import sys
 import time
+from pathlib import Path
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from socredit.apps.evaluation.indicators import UnknownModel, available_models, default_version
+from socredit.apps.evaluation.indicators import (
+    UnknownModel,
+    available_models,
+    check_model_text,
+    default_version,
+)
 from socredit.apps.evaluation.models import EvaluationRun
 from socredit.apps.evaluation.services import execute_run, rebuild_facts, start_run
 from socredit.apps.registry.models import Region
 from socredit.common.access import SystemPrincipal
+from socredit.core.config import ConfigError
 from socredit.core.scoring.evaluate import EvaluationInputError
 from socredit.core.values import parse_date
 
@@ -50,10 +58,24 @@ class Command(BaseCommand):
         parser.add_argument("--rebuild-facts", action="store_true",
                             help="first rebuild the packed credit facts from the records")  # fmt: skip
         parser.add_argument("--list-models", action="store_true", help="list the installed indicator models")
+        parser.add_argument("--check-model", metavar="FILE", help="check an indicator model file and exit")
         parser.add_argument("--as", dest="username", help="run as this staff account (recorded on the run)")
         parser.add_argument("--quiet", action="store_true", help="no progress bar")
 
     def handle(self, *args, **opts) -> None:
+        if opts["check_model"]:
+            path = Path(opts["check_model"])
+            if not path.is_file():
+                raise CommandError(f"文件不存在：{path}")
+            try:
+                model = check_model_text(path.read_text(encoding="utf-8"), source=path.name)
+            except (ConfigError, UnicodeDecodeError) as exc:
+                raise CommandError(f"模型文件有误：{exc}") from None
+            self.stdout.write(
+                self.style.SUCCESS(f"{path.name}：模型 {model.version}（{model.title}）检查通过，"
+                                   f"{len(model.indicators)} 个指标，{len(model.level_rules)} 条等级规则")
+            )  # fmt: skip
+            return
         if opts["list_models"]:
             for model in available_models():
                 mark = "*" if model.version == default_version() else " "
