@@ -42,6 +42,26 @@ class FactBlock(models.Model):
         return f"block {self.block} ({self.rows})"
 
 
+class ResultBlock(models.Model):
+    """评价结果摘要块 — a 64-bit digest of each organization's stored result, per block of organizations.
+
+    The batch compares the new results with these digests and writes CreditScore and LevelChange
+    rows only for organizations whose result changed, so a nightly re-evaluation of the country
+    writes a few thousand rows instead of a million (docs/credit-evaluation.md, "Storage").
+    """
+
+    block = models.PositiveIntegerField(_("block"), primary_key=True)
+    digests = models.BinaryField(_("packed digests"))
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("result block")
+        verbose_name_plural = _("result blocks")
+
+    def __str__(self) -> str:
+        return f"results {self.block}"
+
+
 class EvaluationRun(models.Model):
     """评价批次 — one batch evaluation: model, date, scope, who started it, counts, duration."""
 
@@ -89,7 +109,11 @@ class EvaluationRun(models.Model):
 
 
 class CreditScore(models.Model):
-    """信用评价结果 — an organization's current score, level and breakdown."""
+    """信用评价结果 — an organization's current score, level and breakdown.
+
+    A row is written when the result changes; ``as_of``, ``run`` and ``evaluated_at`` tell when the
+    current result was first reached. The run list says when everything was last evaluated.
+    """
 
     organization = models.OneToOneField(
         "registry.Organization", on_delete=models.CASCADE, primary_key=True, related_name="credit",

@@ -14,6 +14,7 @@ Callers hold the transaction; nothing here commits.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -21,7 +22,7 @@ import numpy as np
 import polars as pl
 from django.db import connection
 
-from socredit.apps.evaluation.models import BLOCK_SIZE, CreditScore, FactBlock, LevelChange
+from socredit.apps.evaluation.models import BLOCK_SIZE, CreditScore, FactBlock, LevelChange, ResultBlock
 from socredit.apps.records.models import CreditRecord
 from socredit.core.scoring.evaluate import NO_RULE, Evaluation
 from socredit.core.scoring.facts import (
@@ -219,15 +220,16 @@ def read_blocks(lo_block: int | None = None, hi_block: int | None = None) -> pl.
 _INCOMING = "evaluation_incoming"
 
 
-def breakdown_bytes(evaluation: Evaluation) -> list[bytes]:
-    """Per organization: (points, count) per indicator, int16 little-endian, in the model's order."""
+def breakdown_bytes(evaluation: Evaluation, rows: np.ndarray[Any, Any] | None = None) -> list[bytes]:
+    """Per organization (all, or the positions ``rows``): (points, count) per indicator, int16 little-endian."""
+    picked = np.arange(len(evaluation)) if rows is None else rows
     k = len(evaluation.model.indicators)
-    pairs = np.empty((len(evaluation), k, 2), dtype="<i2")
-    pairs[:, :, 0] = evaluation.points
-    pairs[:, :, 1] = np.minimum(evaluation.counts, np.iinfo(np.int16).max)
+    pairs = np.empty((len(picked), k, 2), dtype="<i2")
+    pairs[:, :, 0] = evaluation.points[picked]
+    pairs[:, :, 1] = np.minimum(evaluation.counts[picked], np.iinfo(np.int16).max)
     raw = pairs.tobytes()
     width = 4 * k
-    return [raw[i * width : (i + 1) * width] for i in range(len(evaluation))]
+    return [raw[i * width : (i + 1) * width] for i in range(len(picked))]
 
 
 def decode_breakdown(blob: bytes, indicator_count: int) -> list[tuple[int, int]]:
@@ -272,23 +274,97 @@ def _load_incoming(cursor: Any, rows: list[tuple[Any, ...]]) -> None:
         cursor.execute(sql, [v for row in rows[full * VALUES_PER_STATEMENT :] for v in row])
 
 
+DIGEST_DTYPE = np.dtype([("org_id", "<i8"), ("digest", "<u8")])
+
+
+def result_digests(evaluation: Evaluation) -> np.ndarray[Any, np.dtype[np.uint64]]:
+    """A 64-bit digest per organization of everything CreditScore stores (score, level, cause, model, breakdown).
+
+    A fixed-weight multiply-add over uint64 (wrapping), seeded by the model version: two different
+    results share a digest with probability about 2**-64.
+    """
+    seed = int.from_bytes(
+        hashlib.blake2b(evaluation.model.version.encode(), digest_size=8).digest(), "little"
+    )
+    k = len(evaluation.model.indicators)
+    weights = np.random.default_rng(seed).integers(1, 2**63, size=3 + 2 * k, dtype=np.uint64) | np.uint64(1)
+    with np.errstate(over="ignore"):
+        h = np.full(len(evaluation), np.uint64(seed))
+        h += evaluation.score.astype(np.uint64) * weights[0]
+        h += evaluation.level.astype(np.uint64) * weights[1]
+        h += (evaluation.cause.astype(np.int64) + 1).astype(np.uint64) * weights[2]
+        if k:
+            h += (evaluation.points.astype(np.int64).astype(np.uint64) * weights[3 : 3 + k]).sum(
+                axis=1, dtype=np.uint64
+            )
+            h += (evaluation.counts.astype(np.uint64) * weights[3 + k :]).sum(axis=1, dtype=np.uint64)
+    return h
+
+
+def _changed(evaluation: Evaluation) -> np.ndarray[Any, np.dtype[np.bool_]]:
+    """Which organizations' results differ from what is stored; rewrites their result blocks."""
+    orgs = evaluation.org_ids
+    digests = result_digests(evaluation)
+    blocks = np.unique(orgs // BLOCK_SIZE).tolist()
+    # Locked (in block order) until the caller commits: a batch chunk and a live update of the same
+    # block would otherwise each write back the digests they read, one putting back a stale digest
+    # for an organization whose CreditScore the other changed — and that result would then never be
+    # written again when it recurs.
+    locked = ResultBlock.objects.select_for_update().order_by("block")
+    stored = [
+        np.frombuffer(bytes(b), dtype=DIGEST_DTYPE)
+        for b in locked.filter(block__in=blocks).values_list("digests", flat=True)
+    ] if len(blocks) <= IN_CLAUSE else [
+        np.frombuffer(bytes(b), dtype=DIGEST_DTYPE)
+        for b in locked.filter(block__gte=blocks[0], block__lte=blocks[-1]).values_list(
+            "digests", flat=True
+        )
+    ]  # fmt: skip
+    old = np.sort(np.concatenate(stored), order="org_id") if stored else np.empty(0, dtype=DIGEST_DTYPE)
+    pos = np.minimum(np.searchsorted(old["org_id"], orgs), max(len(old) - 1, 0))
+    known = (old["org_id"][pos] == orgs) if len(old) else np.zeros(len(orgs), dtype=bool)
+    changed = ~known | (old["digest"][pos] != digests) if len(old) else np.ones(len(orgs), dtype=bool)
+    # merged digests: the stored ones of organizations not evaluated now, and the new ones
+    keep = old[~np.isin(old["org_id"], orgs)]
+    new = np.empty(len(orgs), dtype=DIGEST_DTYPE)
+    new["org_id"], new["digest"] = orgs, digests
+    merged = np.sort(np.concatenate([keep, new]), order="org_id")
+    block_col = merged["org_id"] // BLOCK_SIZE
+    starts = np.searchsorted(block_col, blocks, side="left")
+    ends = np.searchsorted(block_col, blocks, side="right")
+    rows = [(b, merged[s:e].tobytes()) for b, s, e in zip(blocks, starts, ends, strict=True)]
+    table = ResultBlock._meta.db_table
+    with connection.cursor() as cursor:
+        for chunk in _chunks(rows, 200):
+            cursor.executemany(
+                f"INSERT INTO {table} (block, digests, updated_at) VALUES (%s, %s, CURRENT_TIMESTAMP) "
+                "ON CONFLICT (block) DO UPDATE SET digests = excluded.digests, updated_at = excluded.updated_at",
+                list(chunk),
+            )
+    return changed
+
+
 def write_results(evaluation: Evaluation, *, trigger: str, at: dt.datetime, run_id: int | None = None) -> int:
     """Store the evaluation as current scores; add a LevelChange for every level that changed.
 
-    Returns the number of level changes. One set-based statement each for the history and the
-    scores; the caller's transaction covers both.
+    Only organizations whose result differs from the stored one are written (compared by digest,
+    see ResultBlock). Returns the number of level changes. One set-based statement each for the
+    history and the scores; the caller's transaction covers both.
     """
     if not len(evaluation):
+        return 0
+    changed = np.flatnonzero(_changed(evaluation))
+    if not len(changed):
         return 0
     causes = np.asarray(["score", *(r.id for r in evaluation.model.level_rules)], dtype=object)
     levels = np.asarray(LEVEL_CODES, dtype=object)
     rows = list(
         zip(
-            evaluation.org_ids.tolist(),
-            evaluation.score.tolist(),
-            levels[evaluation.level].tolist(),
-            causes[evaluation.cause.astype(np.int64) - NO_RULE].tolist(),
-            breakdown_bytes(evaluation),
+            evaluation.org_ids[changed].tolist(),
+            evaluation.score[changed].tolist(),
+            levels[evaluation.level[changed]].tolist(),
+            causes[evaluation.cause[changed].astype(np.int64) - NO_RULE].tolist(),
+            breakdown_bytes(evaluation, changed),
             strict=True,
         )
     )

@@ -6,12 +6,13 @@ from __future__ import annotations
 
 import datetime as dt
 
+import numpy as np
 import polars as pl
 import pytest
 
 from socredit.apps.evaluation import services, storage
-from socredit.apps.evaluation.indicators import get_model
-from socredit.apps.evaluation.models import CreditScore, FactBlock
+from socredit.apps.evaluation.indicators import get_model, kind_ids
+from socredit.apps.evaluation.models import CreditScore, FactBlock, ResultBlock
 from socredit.apps.registry.models import Organization
 from socredit.common.access import SystemPrincipal
 from socredit.core.codes import make_social_org_code
@@ -38,22 +39,54 @@ def assert_block_consistent(*orgs: Organization) -> None:
         assert packed.equals(fresh), f"block of org {org.pk} differs from its records:\n{packed}\n{fresh}"
 
 
+def stored_digest(org_id: int) -> int | None:
+    """The digest ResultBlock keeps for this organization (None if it has none)."""
+    blob = (
+        ResultBlock.objects.filter(block=storage.block_of(org_id)).values_list("digests", flat=True).first()
+    )
+    packed = np.frombuffer(bytes(blob), dtype=storage.DIGEST_DTYPE) if blob is not None else []
+    found = [int(d) for o, d in packed if o == org_id]
+    assert len(found) <= 1, f"org {org_id} twice in its result block"
+    return found[0] if found else None
+
+
+def fresh_digest(org_id: int, as_of: dt.date, model_version: str) -> int:
+    """result_digests of a fresh evaluation of this organization from its records."""
+    kinds = kind_ids()
+    facts = storage.record_facts([org_id])
+    result = services._evaluate_orgs([org_id], facts, as_of, get_model(model_version, kinds=kinds), kinds)
+    return int(storage.result_digests(result)[0])
+
+
+def _assert_stored_is(stored: CreditScore, explained) -> None:
+    assert (stored.score, stored.level, stored.cause) == (
+        explained.score,
+        explained.level,
+        explained.cause,
+    )
+    # the breakdown went through the bulk write (COPY into bytea on PostgreSQL) intact
+    model = get_model(stored.model_version)
+    pairs = storage.decode_breakdown(stored.breakdown, len(model.indicators))
+    lines = {line.indicator.id: (line.points, line.count) for line in explained.lines}
+    assert pairs == [lines.get(ind.id, (0, 0)) for ind in model.indicators]
+
+
 def assert_score_is_explained(*orgs: Organization, as_of: dt.date | None = None) -> None:
-    """The stored CreditScore equals what explain_organization computes now from the records."""
+    """The stored CreditScore equals what explain_organization computes now from the records, and the
+    digest kept for it equals that of a fresh evaluation.
+
+    A row is rewritten only when the result changes, so its ``as_of`` is the evaluation date at which
+    the current result was first reached: the latest one, or an earlier one that gave the same result.
+    """
+    day = as_of or services.today()
     for org in orgs:
         stored = CreditScore.objects.get(organization=org)
-        explained = services.explain_organization(org, as_of=as_of)
-        assert (stored.score, stored.level, stored.cause) == (
-            explained.score,
-            explained.level,
-            explained.cause,
-        )
-        assert stored.as_of == (as_of or services.today())
-        # the breakdown went through the bulk write (COPY into bytea on PostgreSQL) intact
-        model = get_model(stored.model_version)
-        pairs = storage.decode_breakdown(stored.breakdown, len(model.indicators))
-        lines = {line.indicator.id: (line.points, line.count) for line in explained.lines}
-        assert pairs == [lines.get(ind.id, (0, 0)) for ind in model.indicators]
+        _assert_stored_is(stored, services.explain_organization(org, as_of=as_of))
+        assert stored_digest(org.pk) == fresh_digest(org.pk, day, stored.model_version)
+        if stored.as_of != day:  # reached earlier: that day gives the same result
+            assert stored.as_of <= services.today()
+            then = services.explain_organization(org, as_of=stored.as_of, model_version=stored.model_version)
+            _assert_stored_is(stored, then)
 
 
 @pytest.fixture

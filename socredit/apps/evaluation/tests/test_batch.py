@@ -13,7 +13,7 @@ import pytest
 
 from socredit.apps.evaluation import hooks, services, storage
 from socredit.apps.evaluation.indicators import UnknownModel, get_model, kind_ids, library
-from socredit.apps.evaluation.models import BLOCK_SIZE, CreditScore, EvaluationRun, LevelChange
+from socredit.apps.evaluation.models import BLOCK_SIZE, CreditScore, EvaluationRun, LevelChange, ResultBlock
 from socredit.apps.evaluation.tests.conftest import ago, assert_score_is_explained
 from socredit.apps.registry.models import Organization
 from socredit.core.scoring.evaluate import EvaluationInputError, evaluate
@@ -29,18 +29,41 @@ def stored_levels(**filters):
     return dict(CreditScore.objects.filter(**filters).values_list("organization_id", "level"))
 
 
+def stored_rows(**filters):
+    """Every stored result with when it was written: {org id: (score, level, cause, breakdown, as_of, run, at)}."""
+    return {
+        s.organization_id: (s.score, s.level, s.cause, bytes(s.breakdown), s.as_of, s.run_id, s.evaluated_at)
+        for s in CreditScore.objects.filter(**filters)
+    }
+
+
+def written_by(run):
+    return set(CreditScore.objects.filter(run=run).values_list("organization_id", flat=True))
+
+
+def live_scored(population):
+    """The population's organizations the live path scored (all but the one without records)."""
+    return {org.pk for name, org in population.items() if name != "clean"}
+
+
 def test_run_scores_every_organization(population, cli):
     orgs = population
     assert not CreditScore.objects.filter(organization=orgs["clean"]).exists()  # no record, never scored live
     live_changes = LevelChange.objects.count()
+    live = stored_rows()
+    assert set(live) == live_scored(orgs)
 
     run = services.run_evaluation(actor=cli, channel="cli")
 
     assert run.status == EvaluationRun.Status.DONE and run.finished_at is not None and run.error == ""
     assert run.model_version == REFERENCE and run.as_of == services.today()
     everyone = set(Organization.objects.values_list("id", flat=True))
-    assert set(CreditScore.objects.filter(run=run).values_list("organization_id", flat=True)) == everyone
+    assert set(CreditScore.objects.values_list("organization_id", flat=True)) == everyone
     assert run.organizations == len(everyone) == 5
+    # only the clean organization's result changed (it had none); the live results were current and
+    # keep the rows the live path wrote (run None, evaluated_at of the record change)
+    assert written_by(run) == {orgs["clean"].pk}
+    assert {k: v for k, v in stored_rows().items() if k in live} == live
     assert_score_is_explained(*orgs.values())
     model = get_model(REFERENCE)
     clean = CreditScore.objects.get(organization=orgs["clean"])
@@ -63,19 +86,31 @@ def test_a_large_chunk_is_written_in_full(population, many_orgs, cli):
     bulk = many_orgs(1234)
     run = services.run_evaluation(actor=cli, channel="cli")
     assert run.organizations == 1239 and run.changed == 1235  # the bulk organizations and the clean one
-    assert CreditScore.objects.filter(run=run).count() == 1239
+    assert CreditScore.objects.count() == 1239
+    assert written_by(run) == {o.pk for o in bulk} | {population["clean"].pk}  # the others were current
     assert set(CreditScore.objects.filter(organization__in=bulk).values_list("score", "level", "cause")) == {
         (75, "B", "score")
     }
     assert_score_is_explained(bulk[0], bulk[500], bulk[-1], *population.values())
 
 
-def test_second_run_on_the_same_date_adds_no_history(population, cli):
-    services.run_evaluation(actor=cli, channel="cli")
-    before = (LevelChange.objects.count(), stored_levels())
+def test_second_run_on_the_same_date_writes_nothing(population, many_orgs, cli):
+    many_orgs(700)  # over 500: the multi-row statements would be used if anything were written
+    first = services.run_evaluation(actor=cli, channel="cli")
+    before = (LevelChange.objects.count(), stored_rows())
+    digests = dict(ResultBlock.objects.values_list("block", "digests"))
+    assert len(before[1]) == 705 and written_by(first)
+
     again = services.run_evaluation(actor=cli, channel="cli")
-    assert again.changed == 0 and again.organizations == 5
-    assert (LevelChange.objects.count(), stored_levels()) == before
+    assert again.status == EvaluationRun.Status.DONE
+    assert again.changed == 0 and again.organizations == 705
+    assert again.level_counts == first.level_counts  # it evaluated everyone, and counts them all
+    # not a row written: run, evaluated_at, as_of and the result of every organization are as before
+    assert (LevelChange.objects.count(), stored_rows()) == before
+    assert not written_by(again) and not LevelChange.objects.filter(run=again).exists()
+    assert {b: bytes(d) for b, d in ResultBlock.objects.values_list("block", "digests")} == {
+        b: bytes(d) for b, d in digests.items()
+    }
 
 
 def test_run_as_of_an_earlier_date_gives_the_scores_of_that_date(population, cli):
@@ -89,33 +124,42 @@ def test_run_as_of_an_earlier_date_gives_the_scores_of_that_date(population, cli
         orgs["xinzheng"].pk: "B",
     }  # fmt: skip
     assert set(CreditScore.objects.values_list("score", flat=True)) == {75, 90}
+    # the graded organization's result is the same on both dates: it keeps its live row
+    assert written_by(run) == {o.pk for name, o in orgs.items() if name != "graded"}
+    graded = CreditScore.objects.get(organization=orgs["graded"])
+    assert (graded.run_id, graded.as_of) == (None, services.today())
     moved = LevelChange.objects.filter(run=run)
     assert {(c.organization_id, c.from_level, c.to_level) for c in moved} == {
         (orgs["clean"].pk, "", "B"), (orgs["fined"].pk, "C", "B"), (orgs["bad"].pk, "D", "B"),
         (orgs["xinzheng"].pk, "C", "B"),
     }  # fmt: skip
     assert {c.as_of for c in moved} == {day}
-    # and back to today: the records count again
-    services.run_evaluation(actor=cli, channel="cli")
+    # and back to today: the records count again; the clean organization's result is that of the
+    # earlier date, which is when it was first reached
+    back = services.run_evaluation(actor=cli, channel="cli")
     assert_score_is_explained(*orgs.values())
+    assert written_by(back) == {orgs["fined"].pk, orgs["bad"].pk, orgs["xinzheng"].pk}
+    assert CreditScore.objects.get(organization=orgs["clean"]).as_of == day
 
 
 def test_region_run_touches_only_that_region(population, cli):
     orgs = population
-    before = {s.organization_id: (s.score, s.evaluated_at, s.run_id) for s in CreditScore.objects.all()}
-    run = services.run_evaluation(actor=cli, channel="cli", region=factories.region("410184"))
-    assert run.organizations == 1 and run.region.code == "410184"
-    assert set(CreditScore.objects.filter(run=run).values_list("organization_id", flat=True)) == {
-        orgs["xinzheng"].pk
-    }
-    after = {s.organization_id: (s.score, s.evaluated_at, s.run_id) for s in CreditScore.objects.all()}
+    day = ago(60)  # before the fines: 新郑市's and two of 金水区's results differ on that day
+    before = stored_rows()
+    run = services.run_evaluation(actor=cli, channel="cli", region=factories.region("410184"), as_of=day)
+    assert run.organizations == 1 and run.region.code == "410184" and run.changed == 1
+    assert written_by(run) == {orgs["xinzheng"].pk}
+    assert_score_is_explained(orgs["xinzheng"], as_of=day)
+    after = stored_rows()
     assert {k: v for k, v in after.items() if k != orgs["xinzheng"].pk} == {
         k: v for k, v in before.items() if k != orgs["xinzheng"].pk
     }
     assert not CreditScore.objects.filter(organization=orgs["clean"]).exists()
     # a city run covers its districts: 金水区 and 新郑市 are both under 郑州市
-    city = services.run_evaluation(actor=cli, channel="cli", region=factories.region("410100"))
+    city = services.run_evaluation(actor=cli, channel="cli", region=factories.region("410100"), as_of=day)
     assert city.organizations == 5
+    assert written_by(city) == {orgs["clean"].pk, orgs["fined"].pk, orgs["bad"].pk}
+    assert_score_is_explained(*orgs.values(), as_of=day)
 
 
 def test_failed_run_keeps_finished_chunks_and_resumes(population, many_orgs, cli, monkeypatch):
@@ -146,11 +190,15 @@ def test_failed_run_keeps_finished_chunks_and_resumes(population, many_orgs, cli
     assert run.status == EvaluationRun.Status.FAILED and run.error == "数据库连接中断"
     assert run.finished_at is None
     assert (run.chunks_done, run.organizations, run.resume_after) == (1, len(first_chunk), first_chunk[-1])
-    assert set(CreditScore.objects.filter(run=run).values_list("organization_id", flat=True)) == set(
-        first_chunk
-    )
+    live = live_scored(population)
+    assert live <= set(first_chunk), "the population is in the first chunk"
+    assert set(CreditScore.objects.filter(organization_id__in=first_chunk).values_list(
+        "organization_id", flat=True)) == set(first_chunk)  # fmt: skip
+    assert written_by(run) == set(first_chunk) - live  # the live results were current
+    assert not CreditScore.objects.exclude(organization_id__in=first_chunk).exists()
     assert sum(run.level_counts.values()) == len(first_chunk)
-    first_written = dict(CreditScore.objects.filter(run=run).values_list("organization_id", "evaluated_at"))
+    first_written = dict(CreditScore.objects.filter(organization_id__in=first_chunk).values_list(
+        "organization_id", "evaluated_at"))  # fmt: skip
 
     written.clear()
     progress: list[tuple[int, int, str]] = []
@@ -169,7 +217,9 @@ def test_failed_run_keeps_finished_chunks_and_resumes(population, many_orgs, cli
     assert (run.organizations, run.chunks_done) == (len(ids), len(chunks))
     assert progress[-1][:2] == (len(ids), len(ids)) and progress[0][0] > len(first_chunk)
     assert {status for *_, status in progress} == {EvaluationRun.Status.RUNNING}
-    assert set(CreditScore.objects.filter(run=run).values_list("organization_id", flat=True)) == set(ids)
+    assert set(CreditScore.objects.values_list("organization_id", flat=True)) == set(ids)
+    assert written_by(run) == set(ids) - live
+    assert CreditScore.objects.filter(organization_id__in=live, run=None).count() == len(live)
     assert run.level_counts == {code: Counter(stored_levels().values())[code] for code in "ABCD"}
     # every organization never scored before got exactly one level change from this run, never two
     unscored = set(ids) - {o.pk for o in population.values()} | {population["clean"].pk}
@@ -202,8 +252,14 @@ def test_retry_with_the_same_object_after_a_failed_chunk_skips_nothing(
     services.execute_run(run)  # the same object, whose counters the failed chunk had moved on
     run.refresh_from_db()
     assert run.status == EvaluationRun.Status.DONE and run.organizations == len(ids)
-    assert set(CreditScore.objects.filter(run=run).values_list("organization_id", flat=True)) == set(ids)
+    assert set(CreditScore.objects.values_list("organization_id", flat=True)) == set(ids)
+    live = live_scored(population)
+    assert written_by(run) == set(ids) - live
     assert sum(run.level_counts.values()) == len(ids)
+    # the rolled-back chunk was written once, on the retry: one first level per unscored organization
+    by_run = Counter(LevelChange.objects.filter(run=run).values_list("organization_id", flat=True))
+    assert set(by_run) == set(ids) - live and set(by_run.values()) == {1} and run.changed == len(by_run)
+    assert_score_is_explained(*population.values())
 
 
 def test_start_run_refuses_bad_inputs_with_clear_messages(cli):

@@ -44,7 +44,11 @@ def test_run_today_scores_everyone(population):
     assert run.status == EvaluationRun.Status.DONE and run.channel == "cli" and run.started_by_label == "cli"
     assert f"评价批次 #{run.pk}：模型 reference-2026.1，评价日 {services.today()}，全部组织" in out
     assert "完成：5 个组织（A 1，B 1，C 2，D 1），等级变化 1 个" in out
-    assert CreditScore.objects.filter(run=run).count() == Organization.objects.count() == 5
+    assert CreditScore.objects.count() == Organization.objects.count() == 5
+    # written: the organization without records; the others' live results were current
+    assert list(CreditScore.objects.filter(run=run).values_list("organization_id", flat=True)) == [
+        population["clean"].pk
+    ]
     assert_score_is_explained(*population.values())
 
 
@@ -124,7 +128,10 @@ def test_rebuild_facts_gives_the_blocks_the_live_path_kept(population):
     FactBlock.objects.all().delete()  # e.g. after a raw load of records
     out = evaluate("--rebuild-facts", "--quiet")
     assert blocks() == kept
-    assert "完成：5 个组织" in out and CreditScore.objects.filter(run=last_run()).count() == 5
+    assert "完成：5 个组织" in out and CreditScore.objects.count() == 5
+    assert list(CreditScore.objects.filter(run=last_run()).values_list("organization_id", flat=True)) == [
+        population["clean"].pk
+    ]
     assert_block_consistent(*population.values())
     assert_score_is_explained(*population.values())
     # rebuilding again over current blocks changes nothing
