@@ -66,3 +66,13 @@ def test_officer_adds_a_record_from_search_to_timeline(live_server, page, person
     expect(item).to_contain_text("有效")
     expect(page.locator(".messages")).to_contain_text("已新增信用记录")
     shot(page, "4-timeline")
+
+    # The credit panel loads by HTMX and shows the score the live update stored for the new record.
+    from socredit.apps.evaluation.models import CreditScore
+
+    stored = CreditScore.objects.get(organization=org)
+    panel = page.locator("#credit-eval")
+    expect(panel.locator(".score-big")).to_have_text(str(stored.score))
+    expect(panel).to_contain_text(stored.level)
+    expect(page.locator("#what-if")).to_contain_text("行政处罚：警告")
+    shot(page, "5-credit")
