@@ -53,45 +53,13 @@ def _chunks(items: Sequence[Any], size: int) -> Iterable[Sequence[Any]]:
 # --- facts -------------------------------------------------------------------------------------
 
 
-def record_facts(org_ids: Iterable[int]) -> pl.DataFrame:
-    """The facts of these organizations, read from the credit records themselves (with record ids)."""
-    ids = sorted({int(i) for i in org_ids})
-    rows = []
-    for chunk in _chunks(ids, IN_CLAUSE):
-        rows += [
-            fact_row(
-                record_id=r[0],
-                org_id=r[1],
-                kind=r[2],
-                status=r[3],
-                dishonesty_class=r[4],
-                occurred_on=r[5],
-                publicity_until=r[6],
-                ended_on=r[7],
-                amount=r[8],
-            )  # fmt: skip
-            for r in CreditRecord.objects.filter(organization_id__in=chunk, status__in=COUNTED_STATUSES)
-            .values_list(
-                "id",
-                "organization_id",
-                "kind_id",
-                "status",
-                "dishonesty_class",
-                "occurred_on",
-                "publicity_until",
-                "ended_on",
-                "amount",
-            )  # fmt: skip
-            .iterator(chunk_size=5000)
-        ]
-    if not rows:
-        return empty_facts()
-    return sort_facts(pl.DataFrame(rows, schema=empty_facts().schema, orient="row"))
+_FACT_FIELDS = ("id", "organization_id", "kind_id", "status", "dishonesty_class", "occurred_on",
+                "publicity_until", "ended_on", "amount")  # fmt: skip
 
 
-def _range_facts(lo: int, hi: int) -> pl.DataFrame:
-    """Facts of organizations with lo <= id < hi, straight from the record table."""
-    rows = [
+def _facts_of(queryset: Any, chunk_size: int) -> list[tuple[Any, ...]]:
+    """Fact rows of the records in force-able statuses of ``queryset`` (record ids kept)."""
+    return [
         fact_row(
             record_id=r[0],
             org_id=r[1],
@@ -103,24 +71,31 @@ def _range_facts(lo: int, hi: int) -> pl.DataFrame:
             ended_on=r[7],
             amount=r[8],
         )  # fmt: skip
-        for r in CreditRecord.objects.filter(
-            organization_id__gte=lo, organization_id__lt=hi, status__in=COUNTED_STATUSES
-        )
-        .values_list(
-            "id",
-            "organization_id",
-            "kind_id",
-            "status",
-            "dishonesty_class",
-            "occurred_on",
-            "publicity_until",
-            "ended_on",
-            "amount",
-        )  # fmt: skip
-        .iterator(chunk_size=20000)
+        for r in queryset.filter(status__in=COUNTED_STATUSES)
+        .values_list(*_FACT_FIELDS)
+        .iterator(chunk_size=chunk_size)
     ]
+
+
+def _frame(rows: list[tuple[Any, ...]]) -> pl.DataFrame:
     return (
         sort_facts(pl.DataFrame(rows, schema=empty_facts().schema, orient="row")) if rows else empty_facts()
+    )
+
+
+def record_facts(org_ids: Iterable[int]) -> pl.DataFrame:
+    """The facts of these organizations, read from the credit records themselves (with record ids)."""
+    ids = sorted({int(i) for i in org_ids})
+    rows: list[tuple[Any, ...]] = []
+    for chunk in _chunks(ids, IN_CLAUSE):
+        rows += _facts_of(CreditRecord.objects.filter(organization_id__in=chunk), 5000)
+    return _frame(rows)
+
+
+def _range_facts(lo: int, hi: int) -> pl.DataFrame:
+    """Facts of organizations with lo <= id < hi, straight from the record table."""
+    return _frame(
+        _facts_of(CreditRecord.objects.filter(organization_id__gte=lo, organization_id__lt=hi), 20000)
     )
 
 
