@@ -31,15 +31,23 @@ def find_duplicate(values: Mapping[str, Any]) -> CreditRecord | None:
     """The current record with the same natural key (department + document number, or external id)."""
     dept = values["department"]
     if values.get("external_id"):
-        hit = CreditRecord.objects.filter(
-            department=dept, external_id=values["external_id"], is_current=True
-        ).first()
+        # The conditions of the partial unique indexes are repeated so the database can use them
+        # (without them SQLite scans the department's records: 119 ms vs 1.4 ms in a big department).
+        hit = (
+            CreditRecord.objects.filter(department=dept, external_id=values["external_id"], is_current=True)
+            .exclude(external_id="")
+            .first()
+        )
         if hit:
             return hit
     if values.get("document_number"):
-        return CreditRecord.objects.filter(
-            department=dept, document_number=values["document_number"], is_current=True
-        ).first()
+        return (
+            CreditRecord.objects.filter(
+                department=dept, document_number=values["document_number"], is_current=True
+            )
+            .exclude(document_number="")
+            .first()
+        )
     return None
 
 
