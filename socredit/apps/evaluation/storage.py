@@ -262,18 +262,18 @@ def result_digests(evaluation: Evaluation) -> np.ndarray[Any, np.dtype[np.uint64
         hashlib.blake2b(evaluation.model.version.encode(), digest_size=8).digest(), "little"
     )
     k = len(evaluation.model.indicators)
-    weights = np.random.default_rng(seed).integers(1, 2**63, size=3 + 2 * k, dtype=np.uint64) | np.uint64(1)
-    with np.errstate(over="ignore"):
-        h = np.full(len(evaluation), np.uint64(seed))
-        h += evaluation.score.astype(np.uint64) * weights[0]
-        h += evaluation.level.astype(np.uint64) * weights[1]
-        h += (evaluation.cause.astype(np.int64) + 1).astype(np.uint64) * weights[2]
-        if k:
-            h += (evaluation.points.astype(np.int64).astype(np.uint64) * weights[3 : 3 + k]).sum(
-                axis=1, dtype=np.uint64
-            )
-            h += (evaluation.counts.astype(np.uint64) * weights[3 + k :]).sum(axis=1, dtype=np.uint64)
-    return h
+    # int64 arithmetic wraps like uint64 (two's complement); viewed as uint64 at the end.
+    weights = (np.random.default_rng(seed).integers(1, 2**62, size=3 + 2 * k, dtype=np.int64) | 1).astype(
+        np.int64
+    )
+    h = np.full(len(evaluation), seed - 2**63, dtype=np.int64)
+    h += evaluation.score * weights[0]
+    h += evaluation.level.astype(np.int64) * weights[1]
+    h += (evaluation.cause.astype(np.int64) + 1) * weights[2]
+    if k:
+        h += evaluation.points @ weights[3 : 3 + k]
+        h += evaluation.counts @ weights[3 + k :]
+    return h.view(np.uint64)
 
 
 def _changed(evaluation: Evaluation) -> np.ndarray[Any, np.dtype[np.bool_]]:
@@ -295,7 +295,8 @@ def _changed(evaluation: Evaluation) -> np.ndarray[Any, np.dtype[np.bool_]]:
             "digests", flat=True
         )
     ]  # fmt: skip
-    old = np.sort(np.concatenate(stored), order="org_id") if stored else np.empty(0, dtype=DIGEST_DTYPE)
+    old = np.concatenate(stored) if stored else np.empty(0, dtype=DIGEST_DTYPE)
+    old = old[np.argsort(old["org_id"], kind="stable")]
     pos = np.minimum(np.searchsorted(old["org_id"], orgs), max(len(old) - 1, 0))
     known = (old["org_id"][pos] == orgs) if len(old) else np.zeros(len(orgs), dtype=bool)
     changed = ~known | (old["digest"][pos] != digests) if len(old) else np.ones(len(orgs), dtype=bool)
@@ -303,7 +304,8 @@ def _changed(evaluation: Evaluation) -> np.ndarray[Any, np.dtype[np.bool_]]:
     keep = old[~np.isin(old["org_id"], orgs)]
     new = np.empty(len(orgs), dtype=DIGEST_DTYPE)
     new["org_id"], new["digest"] = orgs, digests
-    merged = np.sort(np.concatenate([keep, new]), order="org_id")
+    merged = np.concatenate([keep, new])
+    merged = merged[np.argsort(merged["org_id"], kind="stable")]
     block_col = merged["org_id"] // BLOCK_SIZE
     # Only blocks holding a changed result are rewritten: a quiet night writes almost nothing.
     dirty = np.unique(orgs[changed] // BLOCK_SIZE).tolist()
