@@ -17,6 +17,7 @@ from ninja.security import HttpBearer, SessionAuth
 
 from socredit.apps.accounts.services import authenticate_token
 from socredit.apps.evaluation.api import router as evaluation_router
+from socredit.apps.lists.api import router as lists_router
 from socredit.apps.records.api import router as records_router
 from socredit.apps.registry.api import router as registry_router
 from socredit.common.api import INPUT_ERROR, validation_errors_by_field
@@ -74,3 +75,4 @@ def _not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
 api.add_router("", registry_router, tags=["registry"])
 api.add_router("", records_router, tags=["records"])
 api.add_router("", evaluation_router, tags=["credit"])
+api.add_router("", lists_router, tags=["lists"])

@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "socredit.apps.accounts",
     "socredit.apps.records",
     "socredit.apps.evaluation",
+    "socredit.apps.lists",
     "socredit.apps.imports",
     "socredit.apps.demo",
 ]
@@ -152,5 +153,7 @@ NINJA_MAX_PER_PAGE_SIZE = 500
 SOCREDIT_CREDIT_MODEL = os.environ.get("SOCREDIT_CREDIT_MODEL", "reference-2026.1")
 # A directory of the authority's own indicator models (*.toml), added to the shipped ones.
 SOCREDIT_MODELS_DIR = os.environ.get("SOCREDIT_MODELS_DIR", "")
+# The policy profile locality of the lists (core/policies: national, xinzheng, quzhou…).
+SOCREDIT_POLICY_LOCALITY = os.environ.get("SOCREDIT_POLICY_LOCALITY", "national")
 
 SOCREDIT_PRODUCT_NAME = _("Social Organization Credit Management Platform")

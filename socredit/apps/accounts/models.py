@@ -70,6 +70,7 @@ class TokenScope(models.TextChoices):
     PERSONS_READ = "persons:read", _("Read persons (masked ID numbers)")
     PERSONS_PII = "persons:pii", _("Read unmasked ID numbers")
     CREDIT_READ = "credit:read", _("Read credit scores and levels")
+    LISTS_READ = "lists:read", _("Read the abnormal, serious and red lists")
 
 
 def hash_token(raw: str) -> str:

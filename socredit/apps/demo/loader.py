@@ -42,6 +42,7 @@ TOKEN_SCOPES = (
     TokenScope.RECORDS_READ,
     TokenScope.ORGANIZATIONS_READ,
     TokenScope.CREDIT_READ,
+    TokenScope.LISTS_READ,
 )
 BATCH_ORGS = 2000
 """Organizations per transaction (≈ 35,000 rows with their persons, posts, records and links)."""

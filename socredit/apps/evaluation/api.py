@@ -10,12 +10,13 @@ need the scope ``credit:read``; staff sessions read within their region.
 import datetime as dt
 from typing import Any
 
+import numpy as np
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
 from ninja.pagination import paginate
 
-from socredit.apps.evaluation import services
+from socredit.apps.evaluation import hooks, services
 from socredit.apps.evaluation.access import access_level_changes, access_score
 from socredit.apps.evaluation.batch_api_support import evaluate_organizations
 from socredit.apps.evaluation.indicators import UnknownModel, available_models, default_version, get_model
@@ -24,6 +25,7 @@ from socredit.apps.registry.models import Organization
 from socredit.common.api import FieldErrorsOut, PageNumber, require
 from socredit.common.errors import FieldErrors
 from socredit.core.scoring.evaluate import EvaluationInputError, Explanation, check_as_of
+from socredit.core.scoring.facts import day_number, from_day_number
 from socredit.core.scoring.model import IndicatorModel, LevelRule
 
 router = Router()
@@ -74,6 +76,11 @@ class StoredScoreOut(Schema):
     evaluated_at: dt.datetime
 
 
+class ListStatusOut(Schema):
+    list: str = Field(description="serious 严重违法失信名单 / abnormal 活动异常名录 / red 红名单")
+    since: dt.date = Field(description="列入日期")
+
+
 class CreditResultOut(Schema):
     code: str = Field(description="统一社会信用代码")
     name: str
@@ -83,6 +90,7 @@ class CreditResultOut(Schema):
     score_level: str = Field(description="仅按得分阈值得到的等级（等级规则调整前）")
     decided_by: DecidedByOut
     breakdown: list[BreakdownLineOut] = Field(description="有记录计入的指标")
+    lists: list[ListStatusOut] = Field(description="评价日期当天所在的名录（名录模块提供）")
 
 
 class CreditOut(CreditResultOut):
@@ -256,6 +264,19 @@ def _result(org: Organization, model: IndicatorModel, ex: Explanation) -> dict[s
     }
 
 
+def _lists_on(orgs: list[Organization], day: dt.date) -> dict[int, list[dict[str, Any]]]:
+    """Each organization's list memberships on ``day``, from the membership sources (hooks)."""
+    ids = np.asarray(sorted(o.pk for o in orgs), dtype=np.int64)
+    out: dict[int, list[dict[str, Any]]] = {int(i): [] for i in ids}
+    if not len(ids):
+        return out
+    n = day_number(day)
+    for row in hooks.memberships(int(ids[0]), int(ids[-1]) + 1, ids).sort("list").iter_rows(named=True):
+        if row["org_id"] in out and row["since"] <= n < row["until"]:
+            out[row["org_id"]].append({"list": row["list"], "since": from_day_number(row["since"])})
+    return out
+
+
 def _model_ref(model: IndicatorModel) -> dict[str, str]:
     return {"version": model.version, "title": model.title}
 
@@ -287,7 +308,7 @@ def get_credit(request: HttpRequest, code: str, params: Query[CreditQuery]) -> d
     ex = services.explain_organization(org, as_of=day, model_version=model.version)
     stored = access_score(principal, org)
     return {**_result(org, model, ex), "model": _model_ref(model), "as_of": day, "base": ex.base,
-            "stored": stored}  # fmt: skip
+            "stored": stored, "lists": _lists_on([org], day)[org.pk]}  # fmt: skip
 
 
 @router.post(
@@ -306,13 +327,14 @@ def credit_batch(request: HttpRequest, payload: CreditBatchIn) -> dict[str, Any]
     results: list[dict[str, Any]] = []
     errors: list[dict[str, Any]] = []
     computed: dict[str, dict[str, Any]] = {}
+    lists = _lists_on(list(found.values()), day)
     for index, (sent, code) in enumerate(zip(payload.codes, wanted, strict=True)):
         org = found.get(code)
         if org is None:
             errors.append({"index": index, "code": sent, "message": NOT_FOUND})
             continue
         if code not in computed:
-            computed[code] = _result(org, model, batch.explanations[org.pk])
+            computed[code] = {**_result(org, model, batch.explanations[org.pk]), "lists": lists[org.pk]}
         results.append({**computed[code], "index": index})
     return {"as_of": day, "model": _model_ref(model), "results": results, "errors": errors}
 

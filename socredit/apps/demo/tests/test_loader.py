@@ -134,7 +134,13 @@ def test_demo_token_file_holds_a_working_tax_token(loaded, settings):
     token = authenticate_token(raw)
     assert token is not None
     assert token.department.kind == "tax"
-    assert set(token.scopes) == {"records:write", "records:read", "organizations:read", "credit:read"}
+    assert set(token.scopes) == {
+        "records:write",
+        "records:read",
+        "organizations:read",
+        "credit:read",
+        "lists:read",
+    }
 
 
 def test_demo_logins_prints_url_accounts_and_token(loaded, settings):

@@ -1,0 +1,55 @@
+"""Who may read which list rows: everything is scoped by the organization's region.
+
+Person listings (失信惩戒落实到人) are shown to staff only, never to department tokens, and only
+while public (erased ones keep no person).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+
+from socredit.apps.lists.models import (
+    ListDecision,
+    ListEntry,
+    ListProposal,
+    PersonListing,
+    RemovalApplication,
+)
+from socredit.common.access import get_or_404, restrict
+from socredit.common.api import is_token
+
+ORG_PATH = "organization__region__path"
+
+
+def access_entries(principal: Any) -> QuerySet[ListEntry]:
+    qs = ListEntry.objects.select_related("organization__region", "entry_decision", "exit_decision")
+    return restrict(qs, principal, ORG_PATH)
+
+
+def access_entry(principal: Any, pk: Any) -> ListEntry:
+    return get_or_404(access_entries(principal), pk=pk)
+
+
+def access_proposals(principal: Any) -> QuerySet[ListProposal]:
+    return restrict(ListProposal.objects.select_related("organization__region"), principal, ORG_PATH)
+
+
+def access_decisions(principal: Any) -> QuerySet[ListDecision]:
+    return restrict(ListDecision.objects.select_related("organization__region"), principal, ORG_PATH)
+
+
+def access_applications(principal: Any) -> QuerySet[RemovalApplication]:
+    qs = RemovalApplication.objects.select_related("entry__organization__region")
+    return restrict(qs, principal, "entry__organization__region__path")
+
+
+def access_person_listings(principal: Any, *, include_hidden: bool = False) -> QuerySet[PersonListing]:
+    """Staff only; public listings unless ``include_hidden`` (never the erased person: it is gone)."""
+    if principal is None or is_token(principal):
+        return PersonListing.objects.none()
+    qs = restrict(
+        PersonListing.objects.select_related("person", "organization", "decision"), principal, ORG_PATH
+    )
+    return qs if include_hidden else qs.filter(public=True)

@@ -1,0 +1,18 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ListsConfig(AppConfig):
+    name = "socredit.apps.lists"
+    label = "lists"
+    verbose_name = _("Credit lists")
+
+    def ready(self) -> None:
+        from socredit.apps.evaluation import hooks
+        from socredit.apps.lists import services
+        from socredit.apps.records.signals import records_changed
+
+        # The evaluation reads list memberships (serious → D, abnormal → at most C, red) from here.
+        hooks.register_membership_source("lists", services.membership_frame)
+        # A record that meets a ground creates a listing proposal at once (in the record's transaction).
+        records_changed.connect(services.on_records_changed, dispatch_uid="lists.propose")

@@ -1,0 +1,266 @@
+"""名录 — 活动异常名录, 严重违法失信名单 and the red list: entries, decisions, proposals, removal
+applications, responsible persons and the daily run.
+
+The rules live in ``socredit.core.lists`` (grounds, the listing state machine, exits); these tables
+hold what was decided: every entry and exit is a ``ListDecision`` with its ground, legal basis,
+records relied on, document number, authority, date and who confirmed it. Memberships are
+half-open: on the list from ``entered_on`` up to, not including, ``left_on``.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from socredit.core.lists.grounds import ABNORMAL, SERIOUS
+
+RED = "red"
+LIST_CHOICES = [
+    (ABNORMAL, "活动异常名录"),
+    (SERIOUS, "严重违法失信名单"),
+    (RED, "守信红名单"),
+]
+LIST_TITLES = dict(LIST_CHOICES)
+RED_GROUND = "RED"
+"""The ground code of a red-list entry (criteria in the policy profile, ``lists.red.*``)."""
+
+
+class ListDecision(models.Model):
+    """名录决定 — a decision to list, restart the clock, transfer, remove or exempt (R1.8)."""
+
+    class Kind(models.TextChoices):
+        ENTRY = "entry", _("listing")
+        RESTART = "restart", _("clock restart")
+        TRANSFER = "transfer", _("transfer to the serious list")
+        REMOVAL = "removal", _("removal")
+        EXEMPTION = "exemption", _("exemption")
+
+    organization = models.ForeignKey(
+        "registry.Organization", on_delete=models.PROTECT, related_name="list_decisions",
+        verbose_name=_("organization"),
+    )  # fmt: skip
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    list = models.CharField(_("list"), max_length=10, choices=LIST_CHOICES)
+    ground = models.CharField(_("ground"), max_length=20)
+    ground_title = models.CharField(_("ground title"), max_length=200, blank=True)
+    legal_basis = models.TextField(_("legal basis"))
+    reason = models.TextField(_("reason"), blank=True)
+    records = models.ManyToManyField(
+        "records.CreditRecord", blank=True, related_name="list_decisions", verbose_name=_("records relied on")
+    )
+    trigger_record = models.ForeignKey(
+        "records.CreditRecord", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name=_("record completing the ground"),
+    )  # fmt: skip
+    arose_on = models.DateField(_("ground arose on"), null=True, blank=True)
+    document_number = models.CharField(_("document number"), max_length=100)
+    authority = models.ForeignKey(
+        "registry.Department", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name=_("deciding authority"),
+    )  # fmt: skip
+    authority_name = models.CharField(_("deciding authority"), max_length=100)
+    decided_on = models.DateField(_("decided on"))
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name=_("confirmed by"),
+    )  # fmt: skip
+    confirmed_by_label = models.CharField(_("confirmed by"), max_length=150)
+    automatic = models.BooleanField(_("made by the daily run"), default=False)
+    notice_text = models.TextField(_("notice"), blank=True)
+    policy_version = models.CharField(_("policy profile"), max_length=60)
+    entry = models.ForeignKey(
+        "ListEntry", on_delete=models.PROTECT, null=True, blank=True, related_name="decisions",
+        verbose_name=_("entry"),
+    )  # fmt: skip
+    created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("list decision")
+        verbose_name_plural = _("list decisions")
+        ordering = ["-decided_on", "-id"]
+        indexes = [models.Index(fields=["organization", "decided_on"])]
+
+    def __str__(self) -> str:
+        return f"{self.document_number} {self.get_kind_display()} {self.ground}"
+
+
+class ListEntry(models.Model):
+    """名录列入 — one stay of an organization on one list (half-open: entered_on ≤ day < left_on)."""
+
+    organization = models.ForeignKey(
+        "registry.Organization", on_delete=models.PROTECT, related_name="list_entries",
+        verbose_name=_("organization"),
+    )  # fmt: skip
+    list = models.CharField(_("list"), max_length=10, choices=LIST_CHOICES)
+    ground = models.CharField(_("ground"), max_length=20)
+    entered_on = models.DateField(_("entered on"))
+    clock_start = models.DateField(_("listing period counted from"))
+    arose_on = models.DateField(_("ground arose on"), null=True, blank=True)
+    trigger_record = models.ForeignKey(
+        "records.CreditRecord", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    left_on = models.DateField(_("left on"), null=True, blank=True)
+    exit_ground = models.CharField(_("exit ground"), max_length=20, blank=True)
+    entry_decision = models.ForeignKey(
+        ListDecision, on_delete=models.PROTECT, related_name="+", verbose_name=_("listing decision")
+    )
+    exit_decision = models.ForeignKey(
+        ListDecision, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name=_("removal decision"),
+    )  # fmt: skip
+
+    class Meta:
+        verbose_name = _("list entry")
+        verbose_name_plural = _("list entries")
+        ordering = ["-entered_on", "-id"]
+        indexes = [
+            models.Index(fields=["organization", "list", "left_on"]),
+            models.Index(fields=["list", "left_on", "entered_on"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organization_id} {self.list} {self.entered_on}–{self.left_on or ''}"
+
+    @property
+    def list_title(self) -> str:
+        return LIST_TITLES.get(self.list, self.list)
+
+
+class ListProposal(models.Model):
+    """列入建议 — a ground met by the records (or a red-list candidate) awaiting a staff decision."""
+
+    class Status(models.TextChoices):
+        PROPOSED = "proposed", _("proposed")
+        CONFIRMED = "confirmed", _("confirmed")
+        DISMISSED = "dismissed", _("dismissed")
+        EXEMPTED = "exempted", _("exempted")
+
+    organization = models.ForeignKey(
+        "registry.Organization", on_delete=models.PROTECT, related_name="list_proposals",
+        verbose_name=_("organization"),
+    )  # fmt: skip
+    list = models.CharField(_("list"), max_length=10, choices=LIST_CHOICES)
+    action = models.CharField(_("action"), max_length=10, default="enter")
+    ground = models.CharField(_("ground"), max_length=20)
+    records = models.ManyToManyField(
+        "records.CreditRecord", blank=True, related_name="list_proposals", verbose_name=_("records relied on")
+    )
+    trigger_record = models.ForeignKey(
+        "records.CreditRecord", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    arose_on = models.DateField(_("ground arose on"))
+    needs_confirmation = models.BooleanField(_("needs a staff judgement"), default=False)
+    notice_required = models.BooleanField(_("prior notice required"), default=True)
+    reason = models.TextField(_("reason"), blank=True)
+    note = models.TextField(_("note"), blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PROPOSED)
+    exemption_certificate = models.TextField(_("certificate of no direct responsibility (R1.8)"), blank=True)
+    dismiss_reason = models.TextField(_("reason for not listing"), blank=True)
+    created_at = models.DateTimeField(_("proposed at"), auto_now_add=True)
+    decided_on = models.DateField(_("decided on"), null=True, blank=True)
+    decided_by_label = models.CharField(_("decided by"), max_length=150, blank=True)
+    decision = models.ForeignKey(
+        ListDecision, on_delete=models.PROTECT, null=True, blank=True, related_name="proposals"
+    )
+
+    class Meta:
+        verbose_name = _("listing proposal")
+        verbose_name_plural = _("listing proposals")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["organization", "status"]), models.Index(fields=["status", "list"])]
+
+    def __str__(self) -> str:
+        return f"{self.organization_id} {self.list} {self.ground} ({self.status})"
+
+
+class RemovalApplication(models.Model):
+    """移出申请 — an application to leave a list (R1.10(a), R1.14(a)/(b)) with evidence of correction."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("pending")
+        APPROVED = "approved", _("approved")
+        REFUSED = "refused", _("refused")
+
+    entry = models.ForeignKey(ListEntry, on_delete=models.PROTECT, related_name="applications")
+    applied_on = models.DateField(_("applied on"))
+    evidence = models.TextField(_("evidence of correction"))
+    fulfilment_confirmed = models.BooleanField(_("staff verified the obligations fulfilled"), default=False)
+    verified_on = models.DateField(_("verified on"), null=True, blank=True)
+    deadline = models.DateField(_("removal due by"), null=True, blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    reason = models.TextField(_("reason"), blank=True)
+    overdue = models.BooleanField(_("decided after the deadline"), default=False)
+    decided_on = models.DateField(_("decided on"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_by_label = models.CharField(_("decided by"), max_length=150, blank=True)
+    decision = models.ForeignKey(
+        ListDecision, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("removal application")
+        verbose_name_plural = _("removal applications")
+        ordering = ["-applied_on", "-id"]
+        indexes = [models.Index(fields=["status", "deadline"])]
+
+    def __str__(self) -> str:
+        return f"{self.entry_id} {self.applied_on} ({self.status})"
+
+
+class PersonListing(models.Model):
+    """失信惩戒落实到人 — a serious-list decision recorded against a 法定代表人 / 负责人.
+
+    Public until ``retention_until``; then it leaves public view and the person is erased
+    (``retention_sweep``): the person link and name are removed, the decision stays.
+    """
+
+    person = models.ForeignKey(
+        "registry.Person", on_delete=models.PROTECT, null=True, blank=True, related_name="list_listings"
+    )
+    person_name = models.CharField(_("name"), max_length=50, blank=True)
+    organization = models.ForeignKey(
+        "registry.Organization", on_delete=models.PROTECT, related_name="person_listings"
+    )
+    decision = models.ForeignKey(ListDecision, on_delete=models.PROTECT, related_name="person_listings")
+    entry = models.ForeignKey(ListEntry, on_delete=models.PROTECT, related_name="person_listings")
+    post = models.CharField(_("post"), max_length=24)
+    from_date = models.DateField(_("from"))
+    act_end = models.DateField(_("act ended on"))
+    retention_until = models.DateField(_("kept until"))
+    public = models.BooleanField(_("public"), default=True)
+    erased = models.BooleanField(_("erased"), default=False)
+    erased_on = models.DateField(_("erased on"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("person listing")
+        verbose_name_plural = _("person listings")
+        ordering = ["-from_date", "-id"]
+        indexes = [models.Index(fields=["erased", "retention_until"])]
+
+    def __str__(self) -> str:
+        return f"{self.person_name or '—'} {self.post} ({self.from_date})"
+
+
+class ListRun(models.Model):
+    """名录日常运行 — one daily run: the day, the counts and who started it."""
+
+    as_of = models.DateField(_("as of"))
+    started_at = models.DateTimeField(_("started"), auto_now_add=True)
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    started_by_label = models.CharField(_("started by"), max_length=150)
+    counts = models.JSONField(_("counts"), default=dict)
+    policy_version = models.CharField(_("policy profile"), max_length=60)
+
+    class Meta:
+        verbose_name = _("list run")
+        verbose_name_plural = _("list runs")
+        ordering = ["-started_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} @ {self.as_of}"

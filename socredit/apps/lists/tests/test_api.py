@@ -1,0 +1,105 @@
+"""The lists API: members now and on a past date, filters, an organization's history, the credit answer."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from socredit.apps.lists import services
+from socredit.apps.lists.models import ListProposal
+from socredit.apps.lists.tests.conftest import ago
+from socredit.testing import factories
+
+pytestmark = pytest.mark.django_db
+API = "/api/v1"
+
+
+def bearer(raw):
+    return {"HTTP_AUTHORIZATION": f"Bearer {raw}"} if raw else {}
+
+
+def get(client, path, raw=None, **params):
+    return client.get(API + path, params, **bearer(raw))
+
+
+@pytest.fixture
+def reader(civil_affairs):
+    return factories.token(["lists:read", "credit:read"], civil_affairs)[1]
+
+
+@pytest.fixture
+def transferred(org, actor):
+    """Abnormal 2023-03-10 → serious 2025-03-11 (R1.11)."""
+    factories.record(org, "annual_report_missing", occurred_on=dt.date(2023, 3, 1))
+    p = ListProposal.objects.get(organization=org)
+    services.confirm_proposal(actor, p, document_number="郑民异〔2023〕7号", decided_on=dt.date(2023, 3, 10))
+    services.daily_run(actor, dt.date(2025, 3, 11))
+    return org
+
+
+def codes(response):
+    assert response.status_code == 200, response.content
+    return [row["code"] for row in response.json()["items"]]
+
+
+def test_as_of_gives_the_exact_status_before_and_after(client, reader, transferred):
+    code = transferred.code
+    assert codes(get(client, "/lists/abnormal", reader, as_of="2023-03-09")) == []
+    assert codes(get(client, "/lists/abnormal", reader, as_of="2023-03-10")) == [code]
+    assert codes(get(client, "/lists/abnormal", reader, as_of="2025-03-10")) == [code]
+    assert codes(get(client, "/lists/abnormal", reader, as_of="2025-03-11")) == []
+    assert codes(get(client, "/lists/serious", reader, as_of="2025-03-10")) == []
+    assert codes(get(client, "/lists/serious", reader, as_of="2025-03-11")) == [code]
+    assert codes(get(client, "/lists/serious", reader)) == [code]
+    assert codes(get(client, "/lists/abnormal", reader)) == []
+
+
+def test_fields_follow_r1_17(client, reader, transferred):
+    [row] = get(client, "/lists/abnormal", reader, as_of="2024-01-01").json()["items"]
+    assert row["name"] == transferred.name
+    assert (row["entered_on"], row["ground"], row["document_number"]) == (
+        "2023-03-10",
+        "R1.6(1)",
+        "郑民异〔2023〕7号",
+    )
+    assert row["ground_title"].startswith("未按照规定时限")
+    assert row["authority"] and row["left_on"] == "2025-03-11" and row["exit_ground"] == "R1.11"
+
+
+def test_filters(client, reader, transferred):
+    assert codes(get(client, "/lists/serious", reader, ground="R1.12(1)")) == [transferred.code]
+    assert codes(get(client, "/lists/serious", reader, ground="R1.12(4)")) == []
+    assert codes(get(client, "/lists/serious", reader, q=transferred.name[-4:])) == [transferred.code]
+    assert codes(get(client, "/lists/serious", reader, q="没有这个组织")) == []
+    assert codes(get(client, "/lists/serious", reader, region="410105")) == [transferred.code]
+    assert codes(get(client, "/lists/serious", reader, region="410184")) == []
+
+
+def test_history_of_an_organization(client, reader, transferred):
+    r = get(client, f"/organizations/{transferred.code}/lists", reader)
+    assert r.status_code == 200
+    assert [(e["list"], e["ground"]) for e in r.json()] == [("serious", "R1.12(1)"), ("abnormal", "R1.6(1)")]
+
+
+def test_refusals(client, civil_affairs, transferred, personas):
+    assert get(client, "/lists/serious").status_code == 401
+    no_scope = factories.token(["credit:read"], civil_affairs)[1]
+    assert get(client, "/lists/serious", no_scope).status_code == 403
+    reader = factories.token(["lists:read"], civil_affairs)[1]
+    assert get(client, "/lists/black", reader).status_code == 404
+    xinzheng = factories.token(["lists:read"], factories.department("xz-mzj", "新郑市民政局", "410184"))[1]
+    assert codes(get(client, "/lists/serious", xinzheng)) == []
+    assert get(client, f"/organizations/{transferred.code}/lists", xinzheng).status_code == 404
+    client.force_login(personas["staff_jinshui"])
+    assert codes(get(client, "/lists/serious")) == [transferred.code]
+
+
+def test_credit_answer_carries_the_list_status(client, reader, org, actor):
+    factories.record(org, "penalty_fine", amount="60000", occurred_on=ago(10))
+    p = ListProposal.objects.get(organization=org)
+    services.confirm_proposal(actor, p, document_number="S9", decided_on=ago(5))
+    now = get(client, f"/organizations/{org.code}/credit", reader).json()
+    assert now["lists"] == [{"list": "serious", "since": ago(5).isoformat()}] and now["level"] == "D"
+    before = get(client, f"/organizations/{org.code}/credit", reader, as_of=ago(6).isoformat()).json()
+    assert before["lists"] == []

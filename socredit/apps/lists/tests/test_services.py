@@ -1,0 +1,234 @@
+"""The list services: live proposals, decisions, refusals, removals, the daily run, persons, profiles."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from socredit.apps.evaluation.models import CreditScore, LevelChange
+from socredit.apps.lists import services
+from socredit.apps.lists.models import (
+    ListDecision,
+    ListEntry,
+    ListProposal,
+    ListRun,
+    PersonListing,
+    RemovalApplication,
+)
+from socredit.apps.lists.tests.conftest import ago, confirm
+from socredit.apps.records.services import revoke_record
+from socredit.common.errors import FieldErrors
+from socredit.core.calendar import WorkingCalendar
+from socredit.testing import factories
+
+pytestmark = pytest.mark.django_db
+
+
+def open_proposals(org):
+    return list(ListProposal.objects.filter(organization=org, status="proposed"))
+
+
+def test_a_warning_proposes_the_abnormal_list_at_once_and_only_once(org, actor):
+    rec = factories.record(org, "penalty_warning", occurred_on=ago(10))
+    [p] = open_proposals(org)
+    assert (p.list, p.ground, p.trigger_record_id, p.arose_on) == ("abnormal", "R1.6(5)", rec.pk, ago(10))
+    assert [r.pk for r in p.records.all()] == [rec.pk]
+    services.propose_from_records([org.pk])
+    assert len(open_proposals(org)) == 1
+
+
+def test_a_fine_of_the_threshold_proposes_the_serious_list_and_one_yuan_less_the_abnormal(org, actor):
+    factories.record(org, "penalty_fine", amount="50000", occurred_on=ago(10))
+    other = factories.organization("410105")
+    factories.record(other, "penalty_fine", amount="49999", occurred_on=ago(10))
+    assert [(p.list, p.ground) for p in open_proposals(org)] == [("serious", "R1.12(4)")]
+    assert [(p.list, p.ground) for p in open_proposals(other)] == [("abnormal", "R1.6(5)")]
+
+
+def test_confirming_a_serious_proposal_lists_scores_d_and_lists_the_legal_representative(org, actor):
+    factories.record(org, "penalty_fine", amount="60000", occurred_on=ago(10))
+    [p] = open_proposals(org)
+    decision = confirm(actor, p, ago(5))
+    entry = ListEntry.objects.get(organization=org)
+    assert (entry.list, entry.ground, entry.entered_on, entry.left_on) == (
+        "serious",
+        "R1.12(4)",
+        ago(5),
+        None,
+    )
+    assert entry.entry_decision == decision and decision.kind == "entry"
+    assert decision.document_number == "郑民名〔2026〕1号" and decision.confirmed_by == actor
+    assert "R1.12(4)" in decision.legal_basis and "lists.serious.fine_threshold_yuan" in decision.legal_basis
+    assert org.name in decision.notice_text and "列入严重违法失信名单" in decision.notice_text
+    assert CreditScore.objects.get(organization=org).level == "D"
+    assert LevelChange.objects.filter(organization=org, to_level="D").exists()
+    [person] = PersonListing.objects.filter(organization=org)
+    assert (person.person_name, person.post, person.public) == ("李法人", "legal_rep", True)
+    assert person.retention_until == dt.date(ago(10).year + 5, ago(10).month, ago(10).day)
+    p.refresh_from_db()
+    assert p.status == "confirmed" and p.decision == decision
+
+
+def test_confirming_an_abnormal_proposal_caps_the_level_at_c(org, actor):
+    factories.record(org, "grade_5a", occurred_on=ago(400))
+    assert CreditScore.objects.get(organization=org).level == "A"
+    factories.record(org, "penalty_warning", occurred_on=ago(10))
+    [p] = open_proposals(org)
+    confirm(actor, p, ago(3))
+    assert CreditScore.objects.get(organization=org).level in ("C", "D")
+    assert LevelChange.objects.filter(organization=org, to_level="C").exists()
+
+
+def test_a_second_ground_while_listed_restarts_the_clock(org, actor):
+    factories.record(org, "annual_report_missing", occurred_on=ago(100))
+    confirm(actor, open_proposals(org)[0], ago(90))
+    factories.record(org, "rectification_overdue", occurred_on=ago(20))
+    [p] = open_proposals(org)
+    decision = confirm(actor, p, ago(10), "郑民名〔2026〕2号")
+    entry = ListEntry.objects.get(organization=org)
+    assert decision.kind == "restart" and decision.entry == entry
+    assert (entry.entered_on, entry.clock_start) == (ago(90), ago(20))
+
+
+def test_bad_decisions_are_refused_with_the_reason(org, actor):
+    rec = factories.record(org, "penalty_warning", occurred_on=ago(10))
+    [p] = open_proposals(org)
+    with pytest.raises(FieldErrors) as err:
+        services.confirm_proposal(actor, p, document_number=" ", decided_on=None)
+    assert set(err.value.errors) == {"document_number", "decided_on"}
+    with pytest.raises(FieldErrors) as err:
+        services.confirm_proposal(actor, p, document_number="X1", decided_on=ago(20))
+    assert "decided_on" in err.value.errors
+    revoke_record(actor=actor, channel="form", record=rec, reason="处罚决定被撤销")
+    with pytest.raises(FieldErrors) as err:
+        confirm(actor, p, ago(1))
+    assert "已不支持" in err.value.errors["__all__"][0]
+    assert not ListEntry.objects.filter(organization=org).exists()
+    assert not ListDecision.objects.filter(organization=org).exists()
+
+
+def test_a_proposal_without_a_ground_is_refused(org, actor):
+    p = ListProposal.objects.create(organization=org, list="abnormal", ground="", arose_on=ago(5))
+    with pytest.raises(FieldErrors) as err:
+        confirm(actor, p, ago(1))
+    assert "ground" in err.value.errors
+
+
+def _abnormal_entry(org, actor, listed_days_ago=90):
+    factories.record(org, "annual_report_missing", occurred_on=ago(listed_days_ago + 10))
+    confirm(actor, open_proposals(org)[0], ago(listed_days_ago))
+    return ListEntry.objects.get(organization=org)
+
+
+def test_removal_on_application_within_the_deadline(org, actor):
+    entry = _abnormal_entry(org, actor)
+    app = services.apply_for_removal(actor, entry, evidence="已补报年度工作报告", applied_on=ago(6))
+    app = services.verify_removal(actor, app, verified_on=ago(5))
+    assert app.deadline == WorkingCalendar().add_working_days(ago(5), 5)
+    app = services.decide_removal(
+        actor, app, approve=True, decided_on=ago(4), document_number="郑民移〔2026〕1号"
+    )
+    entry.refresh_from_db()
+    assert (app.status, app.overdue, entry.left_on, entry.exit_ground) == (
+        "approved",
+        False,
+        ago(4),
+        "R1.10(a)",
+    )
+    assert CreditScore.objects.get(organization=org).level != "D"
+
+
+def test_removal_on_application_past_the_deadline_is_flagged(org, actor):
+    entry = _abnormal_entry(org, actor)
+    app = services.apply_for_removal(actor, entry, evidence="已补报", applied_on=ago(40))
+    app = services.verify_removal(actor, app, verified_on=ago(30))
+    app = services.decide_removal(
+        actor, app, approve=True, decided_on=ago(0), document_number="郑民移〔2026〕2号"
+    )
+    assert app.overdue and "已超过办理时限" in app.reason
+
+
+def test_refusal_needs_a_reason_and_serious_removal_before_two_years_is_refused(org, actor):
+    factories.record(org, "penalty_suspension", occurred_on=ago(40))
+    confirm(actor, open_proposals(org)[0], ago(30))
+    entry = ListEntry.objects.get(organization=org)
+    app = services.apply_for_removal(actor, entry, evidence="已整改", applied_on=ago(5))
+    app = services.verify_removal(actor, app, verified_on=ago(4))
+    with pytest.raises(FieldErrors) as err:
+        services.decide_removal(actor, app, approve=True, decided_on=ago(1), document_number="X")
+    assert "未满2年" in err.value.errors["__all__"][0]
+    with pytest.raises(FieldErrors) as err:
+        services.decide_removal(actor, app, approve=False, decided_on=ago(1))
+    assert "reason" in err.value.errors
+    app = services.decide_removal(actor, app, approve=False, reason="列入未满2年", decided_on=ago(1))
+    assert app.status == RemovalApplication.Status.REFUSED
+
+
+def test_daily_run_transfers_after_two_full_years_on_the_right_day_and_is_idempotent(org, actor):
+    factories.record(org, "annual_report_missing", occurred_on=dt.date(2023, 3, 1))
+    services.confirm_proposal(
+        actor, open_proposals(org)[0], document_number="A1", decided_on=dt.date(2023, 3, 10)
+    )
+    run = services.daily_run(actor, dt.date(2025, 3, 10))
+    assert run.counts["transfers"] == 0
+    run = services.daily_run(actor, dt.date(2025, 3, 11))
+    assert run.counts == {"proposals": 0, "transfers": 1, "removals": 0, "red_removals": 0}
+    again = services.daily_run(actor, dt.date(2025, 3, 11))
+    assert again.counts == {"proposals": 0, "transfers": 0, "removals": 0, "red_removals": 0}
+    assert ListRun.objects.count() == 3
+    abnormal, serious = ListEntry.objects.filter(organization=org).order_by("entered_on")
+    assert (abnormal.left_on, abnormal.exit_ground) == (dt.date(2025, 3, 11), "R1.11")
+    assert (serious.list, serious.ground, serious.entered_on) == ("serious", "R1.12(1)", dt.date(2025, 3, 11))
+    assert serious.entry_decision.automatic and serious.entry_decision.kind == "transfer"
+    assert CreditScore.objects.get(organization=org).level == "D"
+    assert PersonListing.objects.filter(entry=serious).count() == 1
+
+
+def test_daily_run_removes_a_warning_entry_after_six_months(org, actor):
+    factories.record(org, "penalty_warning", occurred_on=dt.date(2025, 1, 2))
+    services.confirm_proposal(
+        actor, open_proposals(org)[0], document_number="A2", decided_on=dt.date(2025, 1, 10)
+    )
+    assert services.daily_run(actor, dt.date(2025, 7, 10)).counts["removals"] == 0
+    assert services.daily_run(actor, dt.date(2025, 7, 11)).counts["removals"] == 1
+    entry = ListEntry.objects.get(organization=org)
+    assert (entry.left_on, entry.exit_ground) == (dt.date(2025, 7, 11), "R1.10(b)")
+
+
+def test_person_listings_are_kept_while_listed_then_erased_after_retention(org, actor):
+    factories.record(org, "penalty_fine", amount="80000", occurred_on=dt.date(2019, 5, 1))
+    services.confirm_proposal(
+        actor, open_proposals(org)[0], document_number="S1", decided_on=dt.date(2023, 6, 1)
+    )
+    [pl] = PersonListing.objects.all()
+    assert pl.retention_until == dt.date(2024, 5, 1)
+    assert services.retention_sweep(actor, dt.date(2025, 1, 1)) == 0  # still on the serious list
+    entry = ListEntry.objects.get(organization=org)
+    entry.left_on = dt.date(2025, 6, 1)
+    entry.save()
+    assert services.retention_sweep(actor, dt.date(2025, 6, 2)) == 1
+    pl.refresh_from_db()
+    assert (pl.public, pl.erased, pl.person, pl.person_name) == (False, True, None, "")
+
+
+def test_a_profile_override_of_the_fine_threshold_changes_the_ground(org, actor, monkeypatch):
+    national = services.policy_profile(ago(0))
+    local = national.with_overrides({"lists.serious.fine_threshold_yuan": 10000}, authority="测试")
+    monkeypatch.setattr(services, "policy_profile", lambda day: local)
+    factories.record(org, "penalty_fine", amount="20000", occurred_on=ago(5))
+    [p] = open_proposals(org)
+    assert (p.list, p.ground) == ("serious", "R1.12(4)")
+    decision = confirm(actor, p, ago(1))
+    assert "10000" in decision.legal_basis and "测试" in decision.legal_basis
+
+
+def test_exemption_consumes_the_record(org, actor):
+    factories.record(org, "penalty_warning", occurred_on=ago(10))
+    [p] = open_proposals(org)
+    services.exempt_proposal(
+        actor, p, certificate="业务主管单位证明", document_number="E1", decided_on=ago(2)
+    )
+    services.propose_from_records([org.pk])
+    assert open_proposals(org) == []
+    assert services.daily_run(actor, ago(0)).counts["proposals"] == 0
