@@ -787,7 +787,8 @@ def main() -> int:
     _say(f"  {n:,} organizations, {records:,} records in the database")
 
     # --- 2. full national evaluation through the product path -----------------------------------
-    _say("\n2. full national evaluation through services.run_evaluation (read / compute / write)")
+    _say("\n2. full national evaluation through services.run_evaluation (read / compute / write); "
+         f"load average {os.getloadavg()[0]:.1f}")  # fmt: skip
     t0 = time.perf_counter()
     services._org_ids(None)
     t_ids = time.perf_counter() - t0
