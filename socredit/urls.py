@@ -14,6 +14,7 @@ urlpatterns = [
     path("records/", include("socredit.apps.records.urls")),
     path("imports/", include("socredit.apps.imports.urls")),
     path("credit/", include("socredit.apps.evaluation.urls")),
+    path("lists/", include("socredit.apps.lists.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
 ]

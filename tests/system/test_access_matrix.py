@@ -9,11 +9,15 @@ anonymous caller with 401.
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from socredit.apps.evaluation.services import run_evaluation
 from socredit.apps.imports.services import run_import
+from socredit.apps.lists import services as lists
+from socredit.apps.lists.models import ListProposal
 from socredit.testing import factories
 
 pytestmark = pytest.mark.django_db
@@ -96,8 +100,21 @@ MATRIX = {
     "evaluation:run_start": (lambda w: {}, ADMIN_PAGE),
     "evaluation:run_detail": (lambda w: {"pk": w["evaluation_run"].pk}, READ),
     "evaluation:model_detail": (lambda w: {"version": "reference-2026.1"}, SIGNED_IN),
+    "lists:proposal_list": (lambda w: {}, OWN_REGION_PAGE),
+    "lists:proposal_confirm": (lambda w: {"pk": w["proposal"].pk}, POST_ONLY),
+    "lists:proposal_dismiss": (lambda w: {"pk": w["proposal"].pk}, POST_ONLY),
+    "lists:proposal_exempt": (lambda w: {"pk": w["proposal"].pk}, POST_ONLY),
+    "lists:entry_list": (lambda w: {"list": "abnormal"}, OWN_REGION_PAGE),
+    "lists:removals_due": (lambda w: {}, OWN_REGION_PAGE),
+    "lists:removal_verify": (lambda w: {"pk": w["application"].pk}, POST_ONLY),
+    "lists:removal_decide": (lambda w: {"pk": w["application"].pk}, POST_ONLY),
+    "lists:removal_apply": (lambda w: {"pk": w["entry"].pk}, WRITE),
+    "lists:decision_detail": (lambda w: {"pk": w["entry"].entry_decision_id}, READ),
+    "lists:organization_lists": (lambda w: {"code": w["org"].code}, READ),
+    "lists:run_list": (lambda w: {}, OWN_REGION_PAGE),
+    "lists:run_start": (lambda w: {}, POST_ONLY),
 }
-NAMESPACES = {"accounts", "registry", "records", "imports", "evaluation"}
+NAMESPACES = {"accounts", "registry", "records", "imports", "evaluation", "lists"}
 
 
 def _named_routes(resolver: URLResolver | None = None, namespace: str = "") -> set[str]:
@@ -127,7 +144,16 @@ def world(personas):
     evaluation_run = run_evaluation(
         actor=personas["city_admin"], channel="form", region=factories.region("410105")
     )
-    return {"org": org, "person": person, "record": record, "run": run, "evaluation_run": evaluation_run}
+    # A listed organization of 金水区 with a pending removal application, and an open proposal (the warning's).
+    listed = factories.organization(region_code="410105", name="郑州市金水区矩阵名录协会")
+    factories.record(listed, "annual_report_missing", occurred_on=lists.today() - dt.timedelta(days=100))
+    staff = personas["staff_jinshui"]
+    decision = lists.confirm_proposal(staff, ListProposal.objects.get(organization=listed),
+                                      document_number="矩阵名〔2026〕1号", decided_on=lists.today() - dt.timedelta(days=90))  # fmt: skip
+    application = lists.apply_for_removal(staff, decision.entry, evidence="已补报", applied_on=lists.today())
+    proposal = ListProposal.objects.get(organization=org, status="proposed")
+    return {"org": org, "person": person, "record": record, "run": run, "evaluation_run": evaluation_run,
+            "proposal": proposal, "entry": decision.entry, "application": application}  # fmt: skip
 
 
 @pytest.mark.parametrize("route", sorted(MATRIX))

@@ -1,0 +1,20 @@
+from django.urls import path
+
+from socredit.apps.lists import views
+
+app_name = "lists"
+urlpatterns = [
+    path("proposals/", views.proposal_list, name="proposal_list"),
+    path("proposals/<int:pk>/confirm/", views.proposal_confirm, name="proposal_confirm"),
+    path("proposals/<int:pk>/dismiss/", views.proposal_dismiss, name="proposal_dismiss"),
+    path("proposals/<int:pk>/exempt/", views.proposal_exempt, name="proposal_exempt"),
+    path("removals/", views.removals_due, name="removals_due"),
+    path("removals/<int:pk>/verify/", views.removal_verify, name="removal_verify"),
+    path("removals/<int:pk>/decide/", views.removal_decide, name="removal_decide"),
+    path("entries/<int:pk>/apply/", views.removal_apply, name="removal_apply"),
+    path("decisions/<int:pk>/", views.decision_detail, name="decision_detail"),
+    path("organizations/<str:code>/", views.organization_lists, name="organization_lists"),
+    path("runs/", views.run_list, name="run_list"),
+    path("runs/start/", views.run_start, name="run_start"),
+    path("<str:list>/", views.entry_list, name="entry_list"),
+]

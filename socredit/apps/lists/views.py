@@ -1,0 +1,405 @@
+"""Staff pages of the lists (活动异常名录, 严重违法失信名单, 守信红名单): open proposals and their
+decisions, the members of a list now or on a past date, removal applications and their deadline,
+a decision with its printable notice, an organization's list history, and the daily runs.
+
+Each view: parse → access_* (404 outside the region) → service (the only writer, which validates)
+→ render. A refused decision re-renders its page with the service's message on the form (400).
+Everyone signed in reads; only accounts that may write (officers, administrators) decide.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import F, Prefetch, Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from socredit.apps.accounts.models import StaffRole
+from socredit.apps.lists import services
+from socredit.apps.lists.access import (
+    access_applications,
+    access_decisions,
+    access_entries,
+    access_entry,
+    access_person_listings,
+    access_proposals,
+)
+from socredit.apps.lists.forms import (
+    ApplyForm,
+    ConfirmForm,
+    DecideRemovalForm,
+    DismissForm,
+    EntryFilterForm,
+    ExemptForm,
+    VerifyForm,
+)
+from socredit.apps.lists.models import (
+    LIST_TITLES,
+    RED_GROUND,
+    ListProposal,
+    ListRun,
+    RemovalApplication,
+)
+from socredit.apps.records.access import access_records
+from socredit.apps.registry.access import access_organization
+from socredit.common.access import get_or_404
+from socredit.common.errors import FieldErrors
+from socredit.common.htmx import render_page_or_partial
+from socredit.core.lists.grounds import GROUNDS, title_of
+
+PER_PAGE = 50
+RUNS_SHOWN = 50
+
+
+def _require_write(user: Any) -> None:
+    if not user.can_write:
+        raise PermissionDenied
+
+
+def can_start_runs(user: Any) -> bool:
+    """The daily run is started by administrators who may write (and superusers)."""
+    return bool(user.is_superuser or (user.can_write and user.staff_role == StaffRole.ADMIN))
+
+
+def _title(code: str) -> str:
+    if not code:
+        return ""
+    if code == RED_GROUND:
+        return _("Meets the red-list criteria")
+    try:
+        return title_of(code)
+    except KeyError:
+        return code
+
+
+def _records_prefetch(user: Any) -> Prefetch:
+    """The records relied on, read through the records app's scope."""
+    qs = access_records(user).select_related("kind", "department").order_by("occurred_on", "id")
+    return Prefetch("records", queryset=qs)
+
+
+# --- proposals -----------------------------------------------------------------------------------
+
+
+def _open_proposals(user: Any) -> Any:
+    return (
+        access_proposals(user)
+        .filter(status=ListProposal.Status.PROPOSED)
+        .prefetch_related(_records_prefetch(user))
+        .order_by("arose_on", "id")
+    )
+
+
+def _proposal_page(request: HttpRequest, bound: dict[int, dict[str, Any]] | None = None) -> HttpResponse:
+    """The open proposals, each with its three forms (``bound``: the one that was refused)."""
+    bound = bound or {}
+    rows = []
+    profile = services.policy_profile(services.today())
+    for p in _open_proposals(request.user):
+        forms = bound.get(p.pk, {})
+        p.ground_title = _title(p.ground)
+        p.legal_basis = services._basis(p.ground, profile)
+        p.list_title = LIST_TITLES.get(p.list, p.list)
+        rows.append(
+            {
+                "proposal": p,
+                "confirm": forms.get("confirm")
+                or ConfirmForm(row=p.pk, initial={"decided_on": services.today()}),
+                "dismiss": forms.get("dismiss") or DismissForm(row=p.pk),
+                "exempt": forms.get("exempt")
+                or ExemptForm(row=p.pk, initial={"decided_on": services.today()}),
+                "open": next(iter(forms), None),
+            }
+        )
+    context = {"rows": rows, "can_write": request.user.can_write, "today": services.today()}
+    return render(request, "lists/proposal_list.html", context, status=400 if bound else 200)
+
+
+@login_required
+def proposal_list(request: HttpRequest) -> HttpResponse:
+    """列入建议: the open proposals in the account's region, oldest ground first."""
+    return _proposal_page(request)
+
+
+def _decide_proposal(request: HttpRequest, pk: int, which: str) -> HttpResponse:
+    _require_write(request.user)
+    proposal = get_or_404(access_proposals(request.user), pk=pk)
+    form_class = {"confirm": ConfirmForm, "dismiss": DismissForm, "exempt": ExemptForm}[which]
+    form = form_class(request.POST, row=pk)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            if which == "confirm":
+                decision = services.confirm_proposal(
+                    request.user, proposal, document_number=data["document_number"],
+                    decided_on=data["decided_on"], authority=data["authority"] or None,
+                )  # fmt: skip
+                messages.success(
+                    request, _("Decision %(number)s recorded.") % {"number": decision.document_number}
+                )
+                return redirect("lists:decision_detail", pk=decision.pk)
+            if which == "exempt":
+                decision = services.exempt_proposal(
+                    request.user, proposal, certificate=data["certificate"], document_number=data["document_number"],
+                    decided_on=data["decided_on"], authority=data["authority"] or None,
+                )  # fmt: skip
+                messages.success(
+                    request, _("Exemption %(number)s recorded.") % {"number": decision.document_number}
+                )
+                return redirect("lists:decision_detail", pk=decision.pk)
+            services.dismiss_proposal(request.user, proposal, reason=data["reason"])
+            messages.success(request, _("The proposal was dismissed."))
+            return redirect("lists:proposal_list")
+        except FieldErrors as exc:
+            form.add_service_errors(exc)
+    return _proposal_page(request, {pk: {which: form}})
+
+
+@require_POST
+@login_required
+def proposal_confirm(request: HttpRequest, pk: int) -> HttpResponse:
+    return _decide_proposal(request, pk, "confirm")
+
+
+@require_POST
+@login_required
+def proposal_dismiss(request: HttpRequest, pk: int) -> HttpResponse:
+    return _decide_proposal(request, pk, "dismiss")
+
+
+@require_POST
+@login_required
+def proposal_exempt(request: HttpRequest, pk: int) -> HttpResponse:
+    return _decide_proposal(request, pk, "exempt")
+
+
+# --- members of a list ---------------------------------------------------------------------------
+
+
+@login_required
+def entry_list(request: HttpRequest, list: str) -> HttpResponse:  # noqa: A002
+    """The members of one list in the account's region, now or on a past date (``as_of``)."""
+    if list not in LIST_TITLES:
+        raise Http404
+    form = EntryFilterForm(request.GET)
+    qs = access_entries(request.user).filter(list=list)
+    as_of = None
+    if form.is_valid():
+        data = form.cleaned_data
+        as_of = data["as_of"]
+        if data["region"]:
+            qs = qs.filter(organization__region__path__contains=f"/{data['region'].strip()}/")
+        if data["ground"]:
+            qs = qs.filter(ground=data["ground"].strip())
+        if data["q"]:
+            text = data["q"].strip()
+            qs = qs.filter(Q(organization__name__icontains=text) | Q(organization__code__icontains=text))
+    if as_of:
+        qs = qs.filter(entered_on__lte=as_of).filter(Q(left_on__isnull=True) | Q(left_on__gt=as_of))
+    else:
+        qs = qs.filter(left_on__isnull=True)
+    page = Paginator(qs.order_by("-entered_on", "-id"), PER_PAGE).get_page(request.GET.get("page"))
+    for e in page.object_list:
+        e.ground_title = _title(e.ground)
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "list": list,
+        "list_title": LIST_TITLES[list],
+        "lists": LIST_TITLES.items(),
+        "form": form,
+        "as_of": as_of,
+        "page": page,
+        "query": query.urlencode(),
+        "grounds": [g for g in GROUNDS if g.list == list],
+        "can_write": request.user.can_write,
+    }
+    return render(request, "lists/entry_list.html", context, status=400 if form.errors else 200)
+
+
+# --- removals ------------------------------------------------------------------------------------
+
+
+def _removals_page(request: HttpRequest, bound: dict[int, dict[str, Any]] | None = None) -> HttpResponse:
+    bound = bound or {}
+    today = services.today()
+    apps = (
+        access_applications(request.user)
+        .filter(status=RemovalApplication.Status.PENDING)
+        .order_by(F("deadline").asc(nulls_last=True), "applied_on", "id")
+    )
+    rows = []
+    for a in apps:
+        forms = bound.get(a.pk, {})
+        rows.append(
+            {
+                "application": a,
+                "overdue": a.deadline is not None and a.deadline < today,
+                "verify": forms.get("verify") or VerifyForm(row=a.pk, initial={"verified_on": today}),
+                "decide": forms.get("decide") or DecideRemovalForm(row=a.pk, initial={"decided_on": today}),
+            }
+        )
+    context = {"rows": rows, "today": today, "can_write": request.user.can_write}
+    return render(request, "lists/removals_due.html", context, status=400 if bound else 200)
+
+
+@login_required
+def removals_due(request: HttpRequest) -> HttpResponse:
+    """移出申请: pending applications with the day the removal is due by (overdue first)."""
+    return _removals_page(request)
+
+
+@require_POST
+@login_required
+def removal_verify(request: HttpRequest, pk: int) -> HttpResponse:
+    _require_write(request.user)
+    application = get_or_404(access_applications(request.user), pk=pk)
+    form = VerifyForm(request.POST, row=pk)
+    if form.is_valid():
+        try:
+            application = services.verify_removal(
+                request.user, application, verified_on=form.cleaned_data["verified_on"],
+                fulfilment_confirmed=form.cleaned_data["fulfilment_confirmed"],
+            )  # fmt: skip
+        except FieldErrors as exc:
+            form.add_service_errors(exc)
+        else:
+            messages.success(
+                request, _("Verified: the removal is due by %(day)s.") % {"day": application.deadline}
+            )
+            return redirect("lists:removals_due")
+    return _removals_page(request, {pk: {"verify": form}})
+
+
+@require_POST
+@login_required
+def removal_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    _require_write(request.user)
+    application = get_or_404(access_applications(request.user), pk=pk)
+    form = DecideRemovalForm(request.POST, row=pk)
+    approve = "approve" in request.POST
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            application = services.decide_removal(
+                request.user, application, approve=approve, reason=data["reason"], decided_on=data["decided_on"],
+                document_number=data["document_number"], authority=data["authority"] or None,
+            )  # fmt: skip
+        except FieldErrors as exc:
+            form.add_service_errors(exc)
+        else:
+            if approve:
+                messages.success(request, _("Removed from the list."))
+                return redirect("lists:decision_detail", pk=application.decision_id)
+            messages.success(request, _("The application was refused."))
+            return redirect("lists:removals_due")
+    return _removals_page(request, {pk: {"decide": form}})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def removal_apply(request: HttpRequest, pk: int) -> HttpResponse:
+    """File a removal application on the organization's behalf, from its entry."""
+    _require_write(request.user)
+    entry = access_entry(request.user, pk)
+    form = ApplyForm(request.POST or None, row=pk, initial={"applied_on": services.today()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.apply_for_removal(
+                request.user,
+                entry,
+                evidence=form.cleaned_data["evidence"],
+                applied_on=form.cleaned_data["applied_on"],
+            )
+        except FieldErrors as exc:
+            form.add_service_errors(exc)
+        else:
+            messages.success(request, _("The removal application was filed."))
+            return redirect("lists:removals_due")
+    entry.ground_title = _title(entry.ground)
+    return render(
+        request,
+        "lists/removal_apply.html",
+        {"entry": entry, "form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+# --- decisions and organizations -----------------------------------------------------------------
+
+
+@login_required
+def decision_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """A decision with everything it rests on; ``?print=1`` is the clean printable notice."""
+    decision = get_or_404(
+        access_decisions(request.user)
+        .select_related("authority", "entry")
+        .prefetch_related(_records_prefetch(request.user)),
+        pk=pk,
+    )
+    if request.GET.get("print"):
+        return render(request, "lists/decision_print.html", {"decision": decision})
+    context = {
+        "decision": decision,
+        "list_title": LIST_TITLES.get(decision.list, decision.list),
+        "persons": access_person_listings(request.user).filter(decision=decision),
+    }
+    return render(request, "lists/decision_detail.html", context)
+
+
+@login_required
+def organization_lists(request: HttpRequest, code: str) -> HttpResponse:
+    """名录情况 of one organization: its status today and every entry and decision (HTMX section)."""
+    org = access_organization(request.user, code)
+    entries = list(access_entries(request.user).filter(organization=org).order_by("-entered_on", "-id"))
+    for e in entries:
+        e.ground_title = _title(e.ground)
+        e.exit_title = _title(e.exit_ground) if e.exit_ground else ""
+        e.is_current = e.left_on is None
+    pending = {
+        a.entry_id
+        for a in access_applications(request.user).filter(
+            entry__organization=org, status=RemovalApplication.Status.PENDING
+        )
+    }
+    context = {
+        "org": org,
+        "current": [e for e in entries if e.is_current],
+        "entries": entries,
+        "pending": pending,
+        "decisions": access_decisions(request.user).filter(organization=org).order_by("-decided_on", "-id"),
+        "proposals": access_proposals(request.user).filter(
+            organization=org, status=ListProposal.Status.PROPOSED
+        ),
+        "can_write": request.user.can_write,
+    }
+    return render_page_or_partial(
+        request, "lists/organization_lists.html", "lists/partials/_organization_lists.html", context
+    )
+
+
+# --- daily runs ----------------------------------------------------------------------------------
+
+
+@login_required
+def run_list(request: HttpRequest) -> HttpResponse:
+    context = {"runs": ListRun.objects.all()[:RUNS_SHOWN], "can_start": can_start_runs(request.user)}
+    return render(request, "lists/run_list.html", context)
+
+
+@require_POST
+@login_required
+def run_start(request: HttpRequest) -> HttpResponse:
+    """Start the daily run as of today (administrators)."""
+    if not can_start_runs(request.user):
+        raise PermissionDenied
+    run = services.daily_run(request.user)
+    messages.success(request, _("Daily run #%(pk)s finished.") % {"pk": run.pk})
+    return redirect("lists:run_list")
