@@ -953,17 +953,18 @@ def main() -> int:
         t0 = time.perf_counter()
         explanation = services.explain_organization(orgs[org_id])
         explain_ms.append((time.perf_counter() - t0) * 1000)
-    # the natural-key lookup of find_duplicate, as it is and with the partial index's condition spelled out
+    # the natural-key lookup of find_duplicate, with the partial unique index's condition spelled out as
+    # find_duplicate does, and without it (then SQLite can only walk the department's records)
     # (the new records' departments, then a number that does not exist in the largest department)
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT department_id, COUNT(*) FROM {CreditRecord._meta.db_table} "  # noqa: S608
                        "GROUP BY department_id ORDER BY 2 DESC LIMIT 1")  # fmt: skip
         big_dept, big_rows = cursor.fetchone()
-    lookup_ms: dict[str, list[float]] = {"as in find_duplicate": [], "with .exclude(document_number='')": []}
+    lookup_ms: dict[str, list[float]] = {"without the index's condition": [], "with it (find_duplicate)": []}
     big_ms: dict[str, float] = {}
     for dept_id, doc in [*created, (big_dept, "不存在〔2026〕0号")]:
-        for label, qs in (("as in find_duplicate", CreditRecord.objects.all()),
-                          ("with .exclude(document_number='')", CreditRecord.objects.exclude(document_number=""))):  # fmt: skip
+        for label, qs in (("without the index's condition", CreditRecord.objects.all()),
+                          ("with it (find_duplicate)", CreditRecord.objects.exclude(document_number=""))):  # fmt: skip
             t0 = time.perf_counter()
             qs.filter(department_id=dept_id, document_number=doc, is_current=True).first()
             ms = (time.perf_counter() - t0) * 1000
@@ -984,7 +985,7 @@ def main() -> int:
             f"  {label:34} p50 {pct(values, 50):6.1f} ms  p95 {pct(values, 95):6.1f} ms  max {max(values):6.1f} ms"
         )
     if created:
-        plan = str(CreditRecord.objects.filter(department_id=created[0][0], document_number=created[0][1], is_current=True).explain())  # fmt: skip
+        plan = str(CreditRecord.objects.filter(department_id=created[0][0], document_number=created[0][1], is_current=True).exclude(document_number="").explain())  # fmt: skip
         search = next(
             (line.strip() for line in plan.splitlines() if "SEARCH" in line or "SCAN" in line), plan
         )

@@ -209,8 +209,10 @@ def execute_run(run: EvaluationRun, *, progress: Callable[[int, int], None] | No
                 run.level_counts = dict(counts)
                 run.seconds_read += t1 - t0
                 run.seconds_compute += t2 - t1
-                run.seconds_write += time.perf_counter() - t2
                 run.save()
+            # the write time includes the chunk's COMMIT (a second small UPDATE keeps it exact)
+            run.seconds_write += time.perf_counter() - t2
+            EvaluationRun.objects.filter(pk=run.pk).update(seconds_write=run.seconds_write)
             done += len(chunk)
             if progress:
                 progress(done, total)

@@ -128,7 +128,10 @@ def write_blocks(facts: pl.DataFrame, blocks: Iterable[int] | None = None) -> in
 
 
 def rebuild_blocks(lo_org: int = 0, hi_org: int | None = None, *, progress: Any = None) -> int:
-    """Rebuild the fact blocks of organizations lo_org <= id < hi_org from the record table."""
+    """Rebuild the fact blocks of organizations lo_org <= id < hi_org from the record table.
+
+    Whole blocks only: the bounds widen to block boundaries, so a block is never half rewritten.
+    """
     from socredit.apps.registry.models import Organization
 
     top = (
@@ -136,11 +139,12 @@ def rebuild_blocks(lo_org: int = 0, hi_org: int | None = None, *, progress: Any 
         if hi_org is not None
         else (Organization.objects.order_by("-id").values_list("id", flat=True).first() or 0) + 1
     )
+    top = -(-top // BLOCK_SIZE) * BLOCK_SIZE  # up to a block boundary
     step = BLOCK_SIZE * 64
     written = 0
     first = (lo_org // BLOCK_SIZE) * BLOCK_SIZE
     for lo in range(first, top, step):
-        hi = min(lo + step, top + BLOCK_SIZE)
+        hi = min(lo + step, top)
         facts = _range_facts(lo, hi)
         written += write_blocks(facts, blocks=range(lo // BLOCK_SIZE, (hi - 1) // BLOCK_SIZE + 1))
         if progress:

@@ -6,12 +6,14 @@ import datetime as dt
 import io
 from importlib import resources
 
+import polars as pl
 import pytest
 from django.core.management import CommandError, call_command
 
 from socredit.apps.evaluation import services, storage
 from socredit.apps.evaluation.models import CreditScore, EvaluationRun, FactBlock, LevelChange
 from socredit.apps.evaluation.tests.conftest import ago, assert_block_consistent, assert_score_is_explained
+from socredit.testing import factories
 from socredit.apps.registry.models import Organization
 
 pytestmark = pytest.mark.django_db
@@ -155,3 +157,18 @@ def test_check_model_accepts_a_good_file_and_names_the_line_of_a_bad_one(db, tmp
         evaluate("--check-model", str(bad))
     with pytest.raises(CommandError, match="文件不存在"):
         evaluate("--check-model", str(tmp_path / "missing.toml"))
+
+
+def test_rebuild_blocks_with_bounds_inside_a_block_keeps_the_whole_block(personas, civil_affairs, many_orgs):
+    from socredit.apps.evaluation import storage
+    from socredit.apps.evaluation.models import BLOCK_SIZE, FactBlock
+
+    orgs = many_orgs(BLOCK_SIZE + 40)
+    far = next(o for o in orgs if o.pk % BLOCK_SIZE > 20 and o.pk >= BLOCK_SIZE)  # deep inside its block
+    factories.record(far, "penalty_warning", occurred_on=ago(10))
+    block = far.pk // BLOCK_SIZE
+    before = bytes(FactBlock.objects.get(block=block).facts)
+    # an upper bound inside the block before: the rebuild must not touch (or truncate) the next block
+    storage.rebuild_blocks((block - 1) * BLOCK_SIZE, (block - 1) * BLOCK_SIZE + 3)
+    assert bytes(FactBlock.objects.get(block=block).facts) == before
+    assert storage.read_blocks(block, block).filter(pl.col("org_id") == far.pk).height == 1
