@@ -13,8 +13,8 @@ from django.core.management import CommandError, call_command
 from socredit.apps.evaluation import services, storage
 from socredit.apps.evaluation.models import CreditScore, EvaluationRun, FactBlock, LevelChange
 from socredit.apps.evaluation.tests.conftest import ago, assert_block_consistent, assert_score_is_explained
-from socredit.testing import factories
 from socredit.apps.registry.models import Organization
+from socredit.testing import factories
 
 pytestmark = pytest.mark.django_db
 
