@@ -104,6 +104,8 @@ MATRIX = {
     "lists:proposal_confirm": (lambda w: {"pk": w["proposal"].pk}, POST_ONLY),
     "lists:proposal_dismiss": (lambda w: {"pk": w["proposal"].pk}, POST_ONLY),
     "lists:proposal_exempt": (lambda w: {"pk": w["proposal"].pk}, POST_ONLY),
+    "lists:proposal_notice": (lambda w: {"pk": w["proposal"].pk}, POST_ONLY),
+    "lists:notice_detail": (lambda w: {"pk": w["notice"].pk}, READ),
     "lists:entry_list": (lambda w: {"list": "abnormal"}, OWN_REGION_PAGE),
     "lists:removals_due": (lambda w: {}, OWN_REGION_PAGE),
     "lists:removal_verify": (lambda w: {"pk": w["application"].pk}, POST_ONLY),
@@ -113,6 +115,11 @@ MATRIX = {
     "lists:organization_lists": (lambda w: {"code": w["org"].code}, READ),
     "lists:run_list": (lambda w: {}, OWN_REGION_PAGE),
     "lists:run_start": (lambda w: {}, POST_ONLY),
+    "lists:proposal_raise": (lambda w: {}, WRITER_PAGE),
+    "lists:red_candidates": (lambda w: {}, OWN_REGION_PAGE),
+    "lists:red_publication": (lambda w: {}, POST_ONLY),
+    "lists:red_confirm": (lambda w: {"pk": w["proposal"].pk}, POST_ONLY),
+    "lists:person_list": (lambda w: {}, OWN_REGION_PAGE),
 }
 NAMESPACES = {"accounts", "registry", "records", "imports", "evaluation", "lists"}
 
@@ -148,12 +155,14 @@ def world(personas):
     listed = factories.organization(region_code="410105", name="郑州市金水区矩阵名录协会")
     factories.record(listed, "annual_report_missing", occurred_on=lists.today() - dt.timedelta(days=100))
     staff = personas["staff_jinshui"]
+    notice = lists.serve_notice(staff, ListProposal.objects.get(organization=listed), "written",
+                                lists.today() - dt.timedelta(days=95), "矩阵告〔2026〕1号")  # fmt: skip
     decision = lists.confirm_proposal(staff, ListProposal.objects.get(organization=listed),
                                       document_number="矩阵名〔2026〕1号", decided_on=lists.today() - dt.timedelta(days=90))  # fmt: skip
     application = lists.apply_for_removal(staff, decision.entry, evidence="已补报", applied_on=lists.today())
     proposal = ListProposal.objects.get(organization=org, status="proposed")
     return {"org": org, "person": person, "record": record, "run": run, "evaluation_run": evaluation_run,
-            "proposal": proposal, "entry": decision.entry, "application": application}  # fmt: skip
+            "proposal": proposal, "entry": decision.entry, "application": application, "notice": notice}  # fmt: skip
 
 
 @pytest.mark.parametrize("route", sorted(MATRIX))

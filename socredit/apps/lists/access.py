@@ -13,6 +13,7 @@ from django.db.models import QuerySet
 from socredit.apps.lists.models import (
     ListDecision,
     ListEntry,
+    ListNotice,
     ListProposal,
     PersonListing,
     RemovalApplication,
@@ -53,3 +54,9 @@ def access_person_listings(principal: Any, *, include_hidden: bool = False) -> Q
         PersonListing.objects.select_related("person", "organization", "decision"), principal, ORG_PATH
     )
     return qs if include_hidden else qs.filter(public=True)
+
+
+def access_notices(principal: Any) -> QuerySet[ListNotice]:
+    return restrict(
+        ListNotice.objects.select_related("organization__region", "proposal"), principal, ORG_PATH
+    )

@@ -105,3 +105,84 @@ class EntryFilterForm(forms.Form):
     ground = forms.CharField(label=_("Ground"), required=False, max_length=20)
     q = forms.CharField(label=_("Name or code"), required=False, max_length=100)
     as_of = _date(_("Status on"))
+
+
+class RaiseProposalForm(ServiceErrorsMixin, forms.Form):
+    """人工列入建议 — a ground the records cannot decide (R1.6(2), R1.6(7), R1.12(2), R1.12(8))."""
+
+    code = forms.CharField(label=_("Unified social credit code"), max_length=18)
+    ground = forms.ChoiceField(label=_("Ground"), choices=())
+    arose_on = _date(_("Ground arose on"), required=True)
+    reason = forms.CharField(
+        label=_("Facts and the provision relied on"), required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
+    records = forms.CharField(
+        label=_("Records relied on"),
+        required=False,
+        max_length=500,
+        help_text=_("Optional: numbers of the organization's credit records, separated by commas or spaces."),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        from socredit.apps.lists.presentation import manual_grounds
+
+        super().__init__(*args, **kwargs)
+        choices = [(g.code, f"{g.code} {g.title}") for g in manual_grounds()]
+        self.fields["ground"].choices = [("", "—"), *choices]
+
+    def clean_code(self) -> str:
+        return self.cleaned_data["code"].strip().upper()
+
+    def clean_records(self) -> list[int]:
+        text = self.cleaned_data["records"].replace("，", ",").replace(",", " ")
+        ids = []
+        for part in text.split():
+            if not part.isdigit():
+                raise forms.ValidationError(_("“%(value)s” is not a record number.") % {"value": part})
+            ids.append(int(part))
+        return sorted(set(ids))
+
+
+class RedPublicationForm(ServiceErrorsMixin, forms.Form):
+    """守信红名单年度发布 — propose the year's candidates."""
+
+    year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
+
+
+class RedConfirmForm(_RowForm, DecisionFields):
+    """守信红名单发布决定 — confirm one candidate."""
+
+    prefix_name = "red"
+
+
+class PersonFilterForm(forms.Form):
+    """``?q=&hidden=`` of the responsible persons."""
+
+    q = forms.CharField(label=_("Name or organization"), required=False, max_length=100)
+    hidden = forms.BooleanField(label=_("Include listings no longer public"), required=False)
+
+
+class NoticeForm(_RowForm):
+    """事先告知 (R1.5) — written, or by internet announcement after two unsigned special letters (R1.7)."""
+
+    prefix_name = "notice"
+    method = forms.ChoiceField(
+        label=_("Method"),
+        choices=[("written", _("written notice")), ("announcement", _("internet announcement"))],
+        initial="written",
+    )
+    served_on = _date(_("Served on"))
+    document_number = forms.CharField(label=_("Document number"), required=False, max_length=100)
+    authority = forms.CharField(label=_("Authority"), required=False, max_length=100)
+    first_mailed_on = _date(_("First special letter mailed on"))
+    first_unsigned = forms.BooleanField(label=_("First letter not signed for"), required=False)
+    second_mailed_on = _date(_("Second special letter mailed on"))
+    second_unsigned = forms.BooleanField(label=_("Second letter not signed for"), required=False)
+
+    def mailings(self) -> list[dict[str, Any]]:
+        data = self.cleaned_data
+        return [
+            {"mailed_on": data[f"{n}_mailed_on"], "unsigned": data[f"{n}_unsigned"]}
+            for n in ("first", "second")
+            if data.get(f"{n}_mailed_on")
+        ]

@@ -264,3 +264,44 @@ class ListRun(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.pk} @ {self.as_of}"
+
+
+class ListNotice(models.Model):
+    """列入事先告知 (R1.5) — the written notice served before a listing: facts, reasons, legal basis
+    and the organization's right to state its case (陈述、申辩). By internet announcement (互联网公告)
+    only when the registered address is established unreachable (R1.7): two special letters, both
+    unsigned, ``mailings`` = ``[{"mailed_on": "YYYY-MM-DD", "unsigned": true}, …]``."""
+
+    class Method(models.TextChoices):
+        WRITTEN = "written", _("written notice")
+        ANNOUNCEMENT = "announcement", _("internet announcement")
+
+    proposal = models.ForeignKey(
+        ListProposal, on_delete=models.PROTECT, related_name="notices", verbose_name=_("proposal")
+    )
+    organization = models.ForeignKey(
+        "registry.Organization", on_delete=models.PROTECT, related_name="list_notices",
+        verbose_name=_("organization"),
+    )  # fmt: skip
+    method = models.CharField(_("method"), max_length=12, choices=Method.choices)
+    served_on = models.DateField(_("served on"))
+    document_number = models.CharField(_("document number"), max_length=100)
+    text = models.TextField(_("notice"))
+    mailings = models.JSONField(_("special letters"), default=list, blank=True)
+    unreachable_finding = models.TextField(_("address unreachable (R1.7)"), blank=True)
+    authority_name = models.CharField(_("authority"), max_length=100)
+    served_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name=_("served by"),
+    )  # fmt: skip
+    served_by_label = models.CharField(_("served by"), max_length=150)
+    policy_version = models.CharField(_("policy profile"), max_length=60)
+    created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("prior notice")
+        verbose_name_plural = _("prior notices")
+        ordering = ["-served_on", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.document_number} {self.get_method_display()} {self.served_on}"

@@ -31,6 +31,7 @@ from socredit.apps.lists.models import (
     RED_GROUND,
     ListDecision,
     ListEntry,
+    ListNotice,
     ListProposal,
     ListRun,
     PersonListing,
@@ -60,8 +61,9 @@ from socredit.core.lists import (
 from socredit.core.lists import (
     daily_run as core_daily_run,
 )
-from socredit.core.lists.engine import REMOVE, TRANSFER, Declined, Restart
+from socredit.core.lists.engine import REMOVE, TRANSFER, Declined, Restart, transfer_due
 from socredit.core.lists.grounds import EXITS_BY_CODE, GROUNDS_BY_CODE, basis_of, title_of
+from socredit.core.lists.notice import Mailing, address_unreachable_established
 from socredit.core.lists.red import GRADE_ORDER, RED_BASIS
 from socredit.core.policy import PolicyProfile, profile_for, shipped_profiles
 from socredit.core.scoring.facts import OPEN_END, add_months, day_number, empty_memberships
@@ -88,6 +90,28 @@ NOTICE_TEMPLATE = """{org_name}（统一社会信用代码：{org_code}）：
 {decided_on}
 """
 """The printable notice of a listing or removal decision (str.format fields)."""
+
+PRIOR_NOTICE_TEMPLATE = """{org_name}（统一社会信用代码：{org_code}）：
+
+经查，你单位存在“{ground_title}”情形（事由 {ground}）。
+一、事实
+{facts}
+二、理由
+{reason}
+三、依据
+{basis}
+
+本机关拟作出如下决定：{action}。
+
+四、你单位的权利
+根据《中华人民共和国行政处罚法》第四十五条等规定的精神，你单位有权进行陈述、申辩。你单位可以向{authority}提出陈述、申辩意见并提交相关证据；本机关将对你单位提出的事实、理由和证据进行复核，你单位提出的事实、理由或者证据成立的，本机关将予以采纳，不因你单位陈述、申辩而加重处理。
+{served_by}
+告知文号：{document_number}
+
+{authority}
+{served_on}
+"""
+"""列入事先告知书 (R1.5): facts, reasons, legal basis and the right to state its case (str.format fields)."""
 
 
 def today() -> dt.date:
@@ -354,16 +378,20 @@ def _authority(
     return None, text
 
 
-def _notice(
-    organization: Organization, *, ground: str, basis: str, action: str, document_number: str,
-    decided_on: dt.date, authority: str, records: Sequence[CreditRecord] = (), template: str | None = None,
-) -> str:  # fmt: skip
-    facts = "".join(
+def _facts(records: Sequence[CreditRecord]) -> str:
+    return "".join(
         f"{r.decided_on or r.occurred_on}，{r.department.name}{r.document_number or ''}：{r.kind.name_zh}"
         + (f"（{r.amount}元）" if r.amount is not None else "")
         + "。\n"
         for r in records
     )
+
+
+def _notice(
+    organization: Organization, *, ground: str, basis: str, action: str, document_number: str,
+    decided_on: dt.date, authority: str, records: Sequence[CreditRecord] = (), template: str | None = None,
+) -> str:  # fmt: skip
+    facts = _facts(records)
     return (template or NOTICE_TEMPLATE).format(
         org_name=organization.name, org_code=organization.code, basis=basis, ground=ground,
         ground_title=_title(ground), facts=facts, action=action, document_number=document_number,
@@ -459,6 +487,126 @@ def _rescore(org_ids: Iterable[int], trigger: str, actor: Any) -> None:
         refresh_organizations(ids, trigger=trigger[:300], actor=actor)
 
 
+# --- prior notice (R1.5, R1.7) --------------------------------------------------------------------
+
+
+def _mailing(m: Mailing | dict[str, Any]) -> Mailing:
+    if isinstance(m, Mailing):
+        return m
+    return Mailing(m["mailed_on"], signed=not m.get("unsigned", False))
+
+
+def _proposed_action(proposal: ListProposal, day: dt.date) -> str:
+    """What the decision would do, in the words of the notice."""
+    if proposal.action == TRANSFER:
+        return "移出活动异常名录，列入严重违法失信名单"
+    if proposal.action == "restart":
+        return f"你单位列入{LIST_TITLES[proposal.list]}期间又出现应当列入情形，列入时限自{proposal.arose_on}起重新计算"
+    current = active_entry(proposal.organization_id, day, red=proposal.list == RED)
+    if current is not None and current.list == ABNORMAL and proposal.list == SERIOUS:
+        return "移出活动异常名录，列入严重违法失信名单"
+    return f"列入{LIST_TITLES.get(proposal.list, proposal.list)}"
+
+
+@transaction.atomic
+def serve_notice(
+    actor: Any, proposal: ListProposal, method: str, served_on: dt.date | None, document_number: str,
+    mailings: Iterable[Mailing | dict[str, Any]] | None = None, *, authority: Department | str | None = None,
+    channel: str = "form",
+) -> ListNotice:  # fmt: skip
+    """R1.5: serve the 列入事先告知书 of a proposal (facts, reasons, legal basis, the right to state its
+    case). ``announcement`` (互联网公告) only where R1.7 establishes the registered address
+    unreachable: two consecutive special letters, both unsigned, ``mail_interval_min_days`` to
+    ``mail_interval_max_days`` days apart (the policy profile in force on ``served_on``), both
+    mailed by then. ``mailings``: core ``Mailing`` values or ``{"mailed_on": date, "unsigned": bool}``."""
+    proposal = ListProposal.objects.select_for_update().select_related("organization").get(pk=proposal.pk)
+    org = proposal.organization
+    letters = [_mailing(m) for m in (mailings or ()) if m]
+    errors = FieldErrors()
+    if proposal.status != ListProposal.Status.PROPOSED:
+        errors.add("__all__", f"该建议已处理（{proposal.get_status_display()}）")
+    if proposal.list == RED:
+        errors.add("__all__", "守信红名单不适用列入事先告知")
+    elif proposal.ground not in GROUNDS_BY_CODE:
+        errors.add("ground", f"未知的列入事由 {proposal.ground!r}")
+    if method not in ListNotice.Method.values:
+        errors.add("method", f"未知的告知方式 {method!r}")
+    if not (document_number or "").strip():
+        errors.add("document_number", "事先告知书须有文号")
+    if served_on is None:
+        errors.add("served_on", "请填写告知日期")
+    elif served_on > today():
+        errors.add("served_on", f"告知日期 {served_on} 不能晚于今天")
+    elif served_on < proposal.arose_on:
+        errors.add("served_on", f"告知日期不能早于事由发生之日 {proposal.arose_on}")
+    errors.raise_if_any()
+    assert served_on is not None
+    profile, params = parameters(served_on)
+    finding_text = ""
+    if method == ListNotice.Method.ANNOUNCEMENT:
+        finding = address_unreachable_established(letters, params)
+        if not finding.established:
+            raise FieldErrors(
+                mailings=f"R1.7：不能以互联网公告方式告知：{finding.reason}"
+                f"（参数 {params.key('mail_interval_min_days')} = {params.mail_interval_min_days}，"
+                f"{params.key('mail_interval_max_days')} = {params.mail_interval_max_days}，{profile.version}）"
+            )  # fmt: skip
+        assert finding.established_on is not None
+        if finding.established_on > served_on:
+            raise FieldErrors(
+                served_on=f"公告日期不能早于无法联系的事实确认之日 {finding.established_on}（R1.7）"
+            )
+        finding_text = finding.reason
+    else:
+        letters = []
+    _dept, dept_name = _authority(authority, org)
+    records = list(proposal.records.select_related("kind", "department").order_by("occurred_on", "id"))
+    basis = _basis(proposal.ground, profile)
+    if proposal.action == TRANSFER:
+        basis = f"{basis}；{_basis('R1.11', profile)}"
+    served_by = (
+        f"因通过登记的住所无法与你单位取得联系（{finding_text}），本告知书以互联网公告方式送达。\n"
+        if finding_text
+        else ""
+    )
+    text = PRIOR_NOTICE_TEMPLATE.format(
+        org_name=org.name, org_code=org.code, ground_title=_title(proposal.ground), ground=proposal.ground,
+        facts=_facts(records) or f"{proposal.reason or _title(proposal.ground)}。\n",
+        reason=proposal.reason or _title(proposal.ground), basis=basis,
+        action=_proposed_action(proposal, served_on), authority=dept_name, served_by=served_by,
+        document_number=document_number.strip(), served_on=served_on.isoformat(),
+    )  # fmt: skip
+    notice = ListNotice.objects.create(
+        proposal=proposal, organization=org, method=method, served_on=served_on,
+        document_number=document_number.strip(), text=text,
+        mailings=[{"mailed_on": m.sent_on.isoformat(), "unsigned": not m.signed}
+                  for m in sorted(letters, key=lambda m: m.sent_on)],
+        unreachable_finding=finding_text, authority_name=dept_name, served_by=staff_user_of(actor),
+        served_by_label=actor_label(actor)[:150], policy_version=profile.version,
+    )  # fmt: skip
+    record_event(actor=actor, channel=channel, action="lists.notice", target=notice,
+                 summary=f"事先告知（{notice.get_method_display()}）：{proposal.ground} {notice.document_number}",
+                 data={"organization": org.pk, "proposal": proposal.pk, "method": method,
+                       "served_on": served_on, "mailings": notice.mailings, "policy": profile.version})  # fmt: skip
+    return notice
+
+
+def _check_notice(proposal: ListProposal, decided_on: dt.date, params: ListParameters) -> None:
+    """R1.5: a listing needing prior notice is decided only after a notice was served."""
+    if not (proposal.notice_required and params.notice_required):
+        return
+    first = proposal.notices.order_by("served_on", "id").first()
+    if first is None:
+        raise FieldErrors(
+            __all__="R1.5：列入前须事先书面告知该组织拟列入的事实、理由、依据及其陈述申辩的权利"
+            "（住所无法联系的，以互联网公告告知）；该建议尚未送达事先告知书"
+        )
+    if decided_on < first.served_on:
+        raise FieldErrors(
+            decided_on=f"R1.5：决定日期 {decided_on} 早于事先告知送达之日 {first.served_on}（{first.document_number}）"
+        )
+
+
 @transaction.atomic
 def confirm_proposal(
     actor: Any, proposal: ListProposal, *, document_number: str, decided_on: dt.date | None,
@@ -477,6 +625,10 @@ def confirm_proposal(
     if decided_on < proposal.arose_on:
         raise FieldErrors(decided_on=f"决定日期不能早于事由发生之日 {proposal.arose_on}")
     profile, params = parameters(decided_on)
+    _check_notice(proposal, decided_on, params)
+    if proposal.action == TRANSFER:
+        return _confirm_transfer(actor, proposal, profile, params, document_number=document_number,
+                                 decided_on=decided_on, authority=authority, notice=notice, channel=channel)  # fmt: skip
     records = list(proposal.records.select_related("kind", "department").order_by("occurred_on", "id"))
     is_red = proposal.list == RED
     if not is_red and proposal.ground not in GROUNDS_BY_CODE:
@@ -770,6 +922,69 @@ class RunCounts:
         return dict(vars(self))
 
 
+def _transfer(
+    org: Organization, current: ListEntry, profile: PolicyProfile, *, document_number: str, decided_on: dt.date,
+    authority: Department | str | None, actor: Any, arose_on: dt.date, reason: str, automatic: bool,
+    notice_template: str | None = None,
+) -> ListDecision:  # fmt: skip
+    """R1.11 / R1.12(1): close the abnormal entry and open the serious one on ``decided_on``."""
+    decision = _new_decision(
+        org, kind=ListDecision.Kind.TRANSFER, lst=SERIOUS, ground="R1.12(1)", profile=profile,
+        document_number=document_number, decided_on=decided_on, authority=authority, actor=actor,
+        arose_on=arose_on, reason=reason, action_text="移出活动异常名录，列入严重违法失信名单",
+        automatic=automatic, records=list(current.entry_decision.records.all()), notice_template=notice_template,
+    )  # fmt: skip
+    _close_entry(current, decision, decided_on, "R1.11")
+    entry = _open_entry(decision, SERIOUS, "R1.12(1)", decided_on, clock_start=decided_on, arose_on=arose_on,
+                        trigger_record_id=None)  # fmt: skip
+    _person_listings(decision, entry, profile)
+    return decision
+
+
+def _confirm_transfer(
+    actor: Any, proposal: ListProposal, profile: PolicyProfile, params: ListParameters, *, document_number: str,
+    decided_on: dt.date, authority: Department | str | None, notice: str | None, channel: str,
+) -> ListDecision:  # fmt: skip
+    """Confirm a transfer proposal of the daily run (made instead of an automatic transfer when the
+    profile requires prior notice, R1.5): still on the abnormal list and the period still complete."""
+    org = proposal.organization
+    current = active_entry(org.pk, decided_on)
+    if current is None or current.list != ABNORMAL:
+        raise FieldErrors(__all__=f"{decided_on} 该组织不在活动异常名录中，不能转入严重违法失信名单")
+    if not transfer_due([histories([org.pk])[org.pk]], decided_on, params):
+        raise FieldErrors(
+            decided_on=f"{decided_on} 列入活动异常名录（自{current.clock_start}起计算）未满{params.transfer_years}年"
+        )
+    decision = _transfer(org, current, profile, document_number=document_number, decided_on=decided_on,
+                         authority=authority, actor=actor, arose_on=proposal.arose_on, reason=proposal.reason,
+                         automatic=False, notice_template=notice)  # fmt: skip
+    proposal.status = ListProposal.Status.CONFIRMED
+    proposal.decision = decision
+    proposal.decided_on = decided_on
+    proposal.decided_by_label = actor_label(actor)[:150]
+    proposal.save(update_fields=["status", "decision", "decided_on", "decided_by_label"])
+    record_event(actor=actor, channel=channel, action="lists.transfer", target=decision,
+                 summary=f"{decision.get_kind_display()}：{decision.ground} {decision.document_number}",
+                 data={"organization": org.pk, "proposal": proposal.pk, "automatic": False,
+                       "policy": profile.version})  # fmt: skip
+    _rescore([org.pk], f"转入严重违法失信名单（{decision.document_number}）", actor)
+    return decision
+
+
+def _propose_transfer(p: Any) -> ListProposal | None:
+    """R1.5 also covers the transfer (a listing on the serious list): where the profile requires prior
+    notice, the daily run proposes it (notice, then a staff decision) instead of making it."""
+    if _open_proposal(p.org_id, SERIOUS, "R1.12(1)", None) is not None:
+        return None
+    proposal = ListProposal.objects.create(
+        organization_id=p.org_id, list=SERIOUS, action=TRANSFER, ground="R1.12(1)", arose_on=p.due_on,
+        needs_confirmation=False, notice_required=True, reason=p.reason,
+        note="列入活动异常名录满期，须事先告知后决定转入（R1.5、R1.11）",
+    )  # fmt: skip
+    proposal.records.set(p.record_ids)
+    return proposal
+
+
 def _apply_automatic(p: Any, profile: PolicyProfile, actor: Any) -> bool:
     """Carry out a transfer (R1.11) or an automatic removal (R1.10(b), R1.14(c)); False if the rows
     no longer allow it."""
@@ -779,16 +994,9 @@ def _apply_automatic(p: Any, profile: PolicyProfile, actor: Any) -> bool:
     if p.action == TRANSFER:
         if current is None or current.list != ABNORMAL:
             return False
-        decision = _new_decision(
-            org, kind=ListDecision.Kind.TRANSFER, lst=SERIOUS, ground="R1.12(1)", profile=profile,
-            document_number=_auto_number("R1.11", org, day), decided_on=day, authority=None, actor=actor,
-            arose_on=p.due_on, reason=p.reason, action_text="移出活动异常名录，列入严重违法失信名单",
-            automatic=True, records=list(current.entry_decision.records.all()),
-        )  # fmt: skip
-        _close_entry(current, decision, day, "R1.11")
-        entry = _open_entry(decision, SERIOUS, "R1.12(1)", day, clock_start=day, arose_on=p.due_on,
-                            trigger_record_id=None)  # fmt: skip
-        _person_listings(decision, entry, profile)
+        decision = _transfer(org, current, profile, document_number=_auto_number("R1.11", org, day),
+                             decided_on=day, authority=None, actor=actor, arose_on=p.due_on, reason=p.reason,
+                             automatic=True)  # fmt: skip
     else:
         if current is None or current.list != p.list:
             return False
@@ -852,7 +1060,8 @@ def _red_removals(day: dt.date, params: ListParameters, profile: PolicyProfile, 
 
 @transaction.atomic
 def daily_run(actor: Any, as_of: dt.date | None = None, *, chunk: int = 500) -> ListRun:
-    """The daily list run on ``as_of``: new proposals, transfers after two full years (R1.11),
+    """The daily list run on ``as_of``: new proposals, transfers after two full years (R1.11; where the
+    profile requires prior notice, R1.5, a transfer proposal to serve notice on and decide instead),
     automatic removals (R1.10(b)), removals after deregistration (R1.14(c)) and red-list removals.
     Idempotent: a second run on the same day changes nothing (and records zero counts)."""
     day = as_of or today()
@@ -863,7 +1072,10 @@ def daily_run(actor: Any, as_of: dt.date | None = None, *, chunk: int = 500) -> 
     for i in range(0, len(ids), chunk):
         part = ids[i : i + chunk]
         for p in core_daily_run(histories(part), list_records(part), day, params):
-            if p.action in (TRANSFER, REMOVE):
+            if p.action == TRANSFER and p.notice_required:
+                if _propose_transfer(p) is not None:
+                    counts.proposals += 1
+            elif p.action in (TRANSFER, REMOVE):
                 if _apply_automatic(p, profile, actor):
                     changed.add(p.org_id)
                     if p.action == TRANSFER:
@@ -971,5 +1183,6 @@ __all__ = [
     "propose_from_records",
     "red_list_publication",
     "retention_sweep",
+    "serve_notice",
     "verify_removal",
 ]

@@ -18,16 +18,18 @@ from django.core.paginator import Paginator
 from django.db.models import F, Prefetch, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from socredit.apps.accounts.models import StaffRole
-from socredit.apps.lists import services
+from socredit.apps.lists import presentation, services
 from socredit.apps.lists.access import (
     access_applications,
     access_decisions,
     access_entries,
     access_entry,
+    access_notices,
     access_person_listings,
     access_proposals,
 )
@@ -38,17 +40,23 @@ from socredit.apps.lists.forms import (
     DismissForm,
     EntryFilterForm,
     ExemptForm,
+    NoticeForm,
+    PersonFilterForm,
+    RaiseProposalForm,
+    RedConfirmForm,
+    RedPublicationForm,
     VerifyForm,
 )
 from socredit.apps.lists.models import (
     LIST_TITLES,
+    RED,
     RED_GROUND,
     ListProposal,
     ListRun,
     RemovalApplication,
 )
 from socredit.apps.records.access import access_records
-from socredit.apps.registry.access import access_organization
+from socredit.apps.registry.access import access_organization, access_organizations
 from socredit.common.access import get_or_404
 from socredit.common.errors import FieldErrors
 from socredit.common.htmx import render_page_or_partial
@@ -92,7 +100,7 @@ def _open_proposals(user: Any) -> Any:
     return (
         access_proposals(user)
         .filter(status=ListProposal.Status.PROPOSED)
-        .prefetch_related(_records_prefetch(user))
+        .prefetch_related(_records_prefetch(user), "notices")
         .order_by("arose_on", "id")
     )
 
@@ -101,11 +109,11 @@ def _proposal_page(request: HttpRequest, bound: dict[int, dict[str, Any]] | None
     """The open proposals, each with its three forms (``bound``: the one that was refused)."""
     bound = bound or {}
     rows = []
-    profile = services.policy_profile(services.today())
+    day = services.today()
     for p in _open_proposals(request.user):
         forms = bound.get(p.pk, {})
         p.ground_title = _title(p.ground)
-        p.legal_basis = services._basis(p.ground, profile)
+        p.legal_basis = presentation.legal_basis(p.ground, day)
         p.list_title = LIST_TITLES.get(p.list, p.list)
         rows.append(
             {
@@ -115,6 +123,9 @@ def _proposal_page(request: HttpRequest, bound: dict[int, dict[str, Any]] | None
                 "dismiss": forms.get("dismiss") or DismissForm(row=p.pk),
                 "exempt": forms.get("exempt")
                 or ExemptForm(row=p.pk, initial={"decided_on": services.today()}),
+                "notice": forms.get("notice")
+                or NoticeForm(row=p.pk, initial={"served_on": services.today()}),
+                "notices": list(p.notices.all()),
                 "open": next(iter(forms), None),
             }
         )
@@ -178,6 +189,49 @@ def proposal_dismiss(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def proposal_exempt(request: HttpRequest, pk: int) -> HttpResponse:
     return _decide_proposal(request, pk, "exempt")
+
+
+# --- prior notice (R1.5, R1.7) --------------------------------------------------------------------
+
+
+@require_POST
+@login_required
+def proposal_notice(request: HttpRequest, pk: int) -> HttpResponse:
+    """Serve the 列入事先告知书 of a proposal (written, or by announcement after two unsigned letters)."""
+    _require_write(request.user)
+    proposal = get_or_404(access_proposals(request.user), pk=pk)
+    form = NoticeForm(request.POST, row=pk)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            notice = services.serve_notice(
+                request.user, proposal, data["method"], data["served_on"], data["document_number"],
+                form.mailings(), authority=data["authority"] or None,
+            )  # fmt: skip
+        except FieldErrors as exc:
+            form.add_service_errors(exc)
+        else:
+            messages.success(
+                request, _("Prior notice %(number)s served.") % {"number": notice.document_number}
+            )
+            return redirect("lists:notice_detail", pk=notice.pk)
+    return _proposal_page(request, {pk: {"notice": form}})
+
+
+@login_required
+def notice_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """A prior notice with its letters; ``?print=1`` is the clean printable 列入事先告知书."""
+    notice = get_or_404(access_notices(request.user), pk=pk)
+    if request.GET.get("print"):
+        return render(request, "lists/notice_print.html", {"notice": notice})
+    proposal = notice.proposal
+    context = {
+        "notice": notice,
+        "proposal": proposal,
+        "list_title": LIST_TITLES.get(proposal.list, proposal.list),
+        "ground_title": _title(proposal.ground),
+    }
+    return render(request, "lists/notice_detail.html", context)
 
 
 # --- members of a list ---------------------------------------------------------------------------
@@ -403,3 +457,177 @@ def run_start(request: HttpRequest) -> HttpResponse:
     run = services.daily_run(request.user)
     messages.success(request, _("Daily run #%(pk)s finished.") % {"pk": run.pk})
     return redirect("lists:run_list")
+
+
+# --- staff proposals on grounds needing judgement -------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def proposal_raise(request: HttpRequest) -> HttpResponse:
+    """人工列入建议: a proposal on a ground the records cannot decide (R1.6(2), R1.6(7), R1.12(2),
+    R1.12(8)), with the facts and, optionally, records of that organization relied on."""
+    _require_write(request.user)
+    today = services.today()
+    initial = {"arose_on": today, "code": request.GET.get("code", "")}
+    form = RaiseProposalForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)  # add_error() drops a field from cleaned_data
+        org = access_organizations(request.user).filter(code=data["code"]).first()
+        if org is None:
+            form.add_error("code", _("No organization with this code in your region."))
+        if data["arose_on"] > today:
+            form.add_error("arose_on", _("The ground cannot arise after today."))
+        records = []
+        if org is not None and data["records"]:
+            found = {
+                r.pk: r for r in access_records(request.user).filter(organization=org, pk__in=data["records"])
+            }
+            missing = [str(i) for i in data["records"] if i not in found]
+            if missing:
+                form.add_error(
+                    "records",
+                    _("Not a record of this organization: %(ids)s") % {"ids": ", ".join(missing)},
+                )
+            records = [found[i] for i in data["records"] if i in found]
+        if org is not None and not form.errors:
+            try:
+                proposal = services.raise_proposal(
+                    request.user, org, data["ground"], arose_on=data["arose_on"], reason=data["reason"],
+                    records=records,
+                )  # fmt: skip
+            except FieldErrors as exc:
+                form.add_service_errors(exc)
+            else:
+                messages.success(request, _("The proposal was raised; it now awaits a decision."))
+                return redirect(f"{reverse('lists:proposal_list')}#proposal-{proposal.pk}")
+    org_code = (form.data.get("code") if form.is_bound else initial["code"]) or ""
+    org = (
+        access_organizations(request.user).filter(code=org_code.strip().upper()).first() if org_code else None
+    )
+    context = {
+        "form": form,
+        "org": org,
+        "org_records": (
+            access_records(request.user)
+            .filter(organization=org)
+            .select_related("kind")
+            .order_by("-occurred_on", "-id")[:50]
+            if org is not None
+            else []
+        ),
+        "grounds": [(g, presentation.legal_basis(g.code, today)) for g in presentation.manual_grounds()],
+    }
+    return render(request, "lists/proposal_raise.html", context, status=400 if form.errors else 200)
+
+
+# --- the red list --------------------------------------------------------------------------------
+
+
+def _red_page(
+    request: HttpRequest, *, bound: dict[int, Any] | None = None, publication: Any = None
+) -> HttpResponse:
+    """守信红名单候选: the open red-list proposals, each with its confirm form."""
+    bound = bound or {}
+    today = services.today()
+    basis = presentation.legal_basis(RED_GROUND, today)
+    rows = [
+        {"proposal": p, "confirm": bound.get(p.pk) or RedConfirmForm(row=p.pk, initial={"decided_on": today})}
+        for p in access_proposals(request.user)
+        .filter(list=RED, status=ListProposal.Status.PROPOSED)
+        .order_by("organization__code", "id")
+    ]
+    context = {
+        "rows": rows,
+        "basis": basis,
+        "can_write": request.user.can_write,
+        "can_publish": can_start_runs(request.user),
+        "publication": publication or RedPublicationForm(initial={"year": today.year}),
+        "members": access_entries(request.user).filter(list=RED, left_on__isnull=True).count(),
+    }
+    status = 400 if bound or (publication is not None and publication.errors) else 200
+    return render(request, "lists/red_candidates.html", context, status=status)
+
+
+@login_required
+def red_candidates(request: HttpRequest) -> HttpResponse:
+    """守信红名单候选 from the yearly publication run, awaiting confirmation."""
+    return _red_page(request)
+
+
+@require_POST
+@login_required
+def red_publication(request: HttpRequest) -> HttpResponse:
+    """The yearly red-list publication run (administrators): proposes every organization meeting
+    every criterion (``lists.red.*``) on 31 December of the year, or today if earlier."""
+    if not can_start_runs(request.user):
+        raise PermissionDenied
+    form = RedPublicationForm(request.POST)
+    if form.is_valid():
+        year = form.cleaned_data["year"]
+        if year > services.today().year:
+            form.add_error("year", _("The year cannot be later than this year."))
+        else:
+            try:
+                made = services.red_list_publication(request.user, year, channel="form")
+            except FieldErrors as exc:
+                form.add_service_errors(exc)
+            else:
+                messages.success(
+                    request,
+                    _("Red list %(year)s: %(count)s new candidates.") % {"year": year, "count": len(made)},
+                )
+                return redirect("lists:red_candidates")
+    return _red_page(request, publication=form)
+
+
+@require_POST
+@login_required
+def red_confirm(request: HttpRequest, pk: int) -> HttpResponse:
+    """Publish one candidate on the red list (``services.confirm_red``)."""
+    _require_write(request.user)
+    proposal = get_or_404(access_proposals(request.user).filter(list=RED), pk=pk)
+    form = RedConfirmForm(request.POST, row=pk)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            decision = services.confirm_red(
+                request.user, proposal, document_number=data["document_number"],
+                decided_on=data["decided_on"], authority=data["authority"] or None,
+            )  # fmt: skip
+        except FieldErrors as exc:
+            form.add_service_errors(exc)
+        else:
+            messages.success(
+                request, _("Decision %(number)s recorded.") % {"number": decision.document_number}
+            )
+            return redirect("lists:decision_detail", pk=decision.pk)
+    return _red_page(request, bound={pk: form})
+
+
+# --- responsible persons -------------------------------------------------------------------------
+
+
+@login_required
+def person_list(request: HttpRequest) -> HttpResponse:
+    """失信惩戒落实到人: serious-list decisions recorded against 法定代表人 / 负责人 in the account's
+    region; ID numbers masked unless the account may see them."""
+    form = PersonFilterForm(request.GET)
+    hidden = form.is_valid() and form.cleaned_data["hidden"]
+    qs = access_person_listings(request.user, include_hidden=hidden).select_related("entry")
+    if form.is_valid() and form.cleaned_data["q"]:
+        text = form.cleaned_data["q"].strip()
+        qs = qs.filter(
+            Q(person_name__icontains=text)
+            | Q(organization__name__icontains=text)
+            | Q(organization__code__icontains=text)
+        )
+    page = Paginator(qs.order_by("-from_date", "-id"), PER_PAGE).get_page(request.GET.get("page"))
+    show = request.user.can_see_id_numbers
+    for pl in page.object_list:
+        pl.post_label = presentation.post_label(pl.post)
+        pl.id_shown = presentation.id_number_shown(pl.person.id_number if pl.person else "", show=show)
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {"form": form, "page": page, "query": query.urlencode(), "today": services.today()}
+    return render(request, "lists/person_list.html", context)

@@ -26,5 +26,21 @@ def org(personas, civil_affairs):
     return o
 
 
+def notify(actor, proposal, day, number="郑民告〔2026〕1号", method="written", mailings=None):
+    """R1.5: serve the prior notice of a proposal on ``day``."""
+    return services.serve_notice(actor, proposal, method, day, number, mailings)
+
+
 def confirm(actor, proposal, day, number="郑民名〔2026〕1号"):
+    """Serve the prior notice (when required and not yet served) on ``day``, then decide."""
+    if proposal.notice_required and not proposal.notices.exists():
+        notify(actor, proposal, day)
     return services.confirm_proposal(actor, proposal, document_number=number, decided_on=day)
+
+
+def without_notice(monkeypatch):
+    """A local profile that drops the prior-notice step (``lists.notice.required`` = false)."""
+    national = services.policy_profile(services.today())
+    local = national.with_overrides({"lists.notice.required": False}, authority="测试")
+    monkeypatch.setattr(services, "policy_profile", lambda day: local)
+    return local

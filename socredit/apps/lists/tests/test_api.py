@@ -8,7 +8,7 @@ import pytest
 
 from socredit.apps.lists import services
 from socredit.apps.lists.models import ListProposal
-from socredit.apps.lists.tests.conftest import ago
+from socredit.apps.lists.tests.conftest import ago, confirm
 from socredit.testing import factories
 
 pytestmark = pytest.mark.django_db
@@ -33,8 +33,10 @@ def transferred(org, actor):
     """Abnormal 2023-03-10 → serious 2025-03-11 (R1.11)."""
     factories.record(org, "annual_report_missing", occurred_on=dt.date(2023, 3, 1))
     p = ListProposal.objects.get(organization=org)
-    services.confirm_proposal(actor, p, document_number="郑民异〔2023〕7号", decided_on=dt.date(2023, 3, 10))
+    confirm(actor, p, dt.date(2023, 3, 10), "郑民异〔2023〕7号")
     services.daily_run(actor, dt.date(2025, 3, 11))
+    transfer = ListProposal.objects.get(organization=org, status="proposed", action="transfer")
+    confirm(actor, transfer, dt.date(2025, 3, 11), "郑民严〔2025〕3号")
     return org
 
 
@@ -98,7 +100,7 @@ def test_refusals(client, civil_affairs, transferred, personas):
 def test_credit_answer_carries_the_list_status(client, reader, org, actor):
     factories.record(org, "penalty_fine", amount="60000", occurred_on=ago(10))
     p = ListProposal.objects.get(organization=org)
-    services.confirm_proposal(actor, p, document_number="S9", decided_on=ago(5))
+    confirm(actor, p, ago(5), "S9")
     now = get(client, f"/organizations/{org.code}/credit", reader).json()
     assert now["lists"] == [{"list": "serious", "since": ago(5).isoformat()}] and now["level"] == "D"
     before = get(client, f"/organizations/{org.code}/credit", reader, as_of=ago(6).isoformat()).json()

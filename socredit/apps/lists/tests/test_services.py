@@ -16,7 +16,7 @@ from socredit.apps.lists.models import (
     PersonListing,
     RemovalApplication,
 )
-from socredit.apps.lists.tests.conftest import ago, confirm
+from socredit.apps.lists.tests.conftest import ago, confirm, notify, without_notice
 from socredit.apps.records.services import revoke_record
 from socredit.common.errors import FieldErrors
 from socredit.core.calendar import WorkingCalendar
@@ -167,29 +167,42 @@ def test_refusal_needs_a_reason_and_serious_removal_before_two_years_is_refused(
 
 def test_daily_run_transfers_after_two_full_years_on_the_right_day_and_is_idempotent(org, actor):
     factories.record(org, "annual_report_missing", occurred_on=dt.date(2023, 3, 1))
-    services.confirm_proposal(
-        actor, open_proposals(org)[0], document_number="A1", decided_on=dt.date(2023, 3, 10)
-    )
+    confirm(actor, open_proposals(org)[0], dt.date(2023, 3, 10), "A1")
     run = services.daily_run(actor, dt.date(2025, 3, 10))
-    assert run.counts["transfers"] == 0
+    assert run.counts["transfers"] == 0 and run.counts["proposals"] == 0
+    # R1.5 covers the transfer: the run proposes it (notice, then a decision) instead of making it.
     run = services.daily_run(actor, dt.date(2025, 3, 11))
-    assert run.counts == {"proposals": 0, "transfers": 1, "removals": 0, "red_removals": 0}
+    assert run.counts == {"proposals": 1, "transfers": 0, "removals": 0, "red_removals": 0}
     again = services.daily_run(actor, dt.date(2025, 3, 11))
     assert again.counts == {"proposals": 0, "transfers": 0, "removals": 0, "red_removals": 0}
     assert ListRun.objects.count() == 3
+    [transfer] = open_proposals(org)
+    assert (transfer.action, transfer.list, transfer.ground, transfer.arose_on) == (
+        "transfer",
+        "serious",
+        "R1.12(1)",
+        dt.date(2025, 3, 11),
+    )
+    with pytest.raises(FieldErrors) as err:
+        services.confirm_proposal(actor, transfer, document_number="T1", decided_on=dt.date(2025, 3, 11))
+    assert "R1.5" in err.value.errors["__all__"][0]
+    notice = notify(actor, transfer, dt.date(2025, 3, 11), "告T1")
+    assert "满2年" in notice.text and "陈述、申辩" in notice.text
+    decision = services.confirm_proposal(
+        actor, transfer, document_number="T1", decided_on=dt.date(2025, 3, 11)
+    )
+    assert decision.kind == "transfer" and not decision.automatic
     abnormal, serious = ListEntry.objects.filter(organization=org).order_by("entered_on")
     assert (abnormal.left_on, abnormal.exit_ground) == (dt.date(2025, 3, 11), "R1.11")
     assert (serious.list, serious.ground, serious.entered_on) == ("serious", "R1.12(1)", dt.date(2025, 3, 11))
-    assert serious.entry_decision.automatic and serious.entry_decision.kind == "transfer"
+    assert serious.entry_decision.kind == "transfer"
     assert CreditScore.objects.get(organization=org).level == "D"
     assert PersonListing.objects.filter(entry=serious).count() == 1
 
 
 def test_daily_run_removes_a_warning_entry_after_six_months(org, actor):
     factories.record(org, "penalty_warning", occurred_on=dt.date(2025, 1, 2))
-    services.confirm_proposal(
-        actor, open_proposals(org)[0], document_number="A2", decided_on=dt.date(2025, 1, 10)
-    )
+    confirm(actor, open_proposals(org)[0], dt.date(2025, 1, 10), "A2")
     assert services.daily_run(actor, dt.date(2025, 7, 10)).counts["removals"] == 0
     assert services.daily_run(actor, dt.date(2025, 7, 11)).counts["removals"] == 1
     entry = ListEntry.objects.get(organization=org)
@@ -198,9 +211,7 @@ def test_daily_run_removes_a_warning_entry_after_six_months(org, actor):
 
 def test_person_listings_are_kept_while_listed_then_erased_after_retention(org, actor):
     factories.record(org, "penalty_fine", amount="80000", occurred_on=dt.date(2019, 5, 1))
-    services.confirm_proposal(
-        actor, open_proposals(org)[0], document_number="S1", decided_on=dt.date(2023, 6, 1)
-    )
+    confirm(actor, open_proposals(org)[0], dt.date(2023, 6, 1), "S1")
     [pl] = PersonListing.objects.all()
     assert pl.retention_until == dt.date(2024, 5, 1)
     assert services.retention_sweep(actor, dt.date(2025, 1, 1)) == 0  # still on the serious list
@@ -232,3 +243,99 @@ def test_exemption_consumes_the_record(org, actor):
     services.propose_from_records([org.pk])
     assert open_proposals(org) == []
     assert services.daily_run(actor, ago(0)).counts["proposals"] == 0
+
+
+# --- prior notice (R1.5, R1.7) -------------------------------------------------------------------
+
+
+def test_confirm_without_a_notice_is_refused_with_the_reason(org, actor):
+    factories.record(org, "penalty_warning", occurred_on=ago(10))
+    [p] = open_proposals(org)
+    assert p.notice_required
+    with pytest.raises(FieldErrors) as err:
+        services.confirm_proposal(actor, p, document_number="X1", decided_on=ago(2))
+    assert "R1.5" in err.value.errors["__all__"][0] and "事先告知" in err.value.errors["__all__"][0]
+    notify(actor, p, ago(3))
+    decision = services.confirm_proposal(actor, p, document_number="X1", decided_on=ago(3))
+    assert decision.kind == "entry"
+
+
+def test_a_decision_before_the_notice_was_served_is_refused(org, actor):
+    factories.record(org, "penalty_warning", occurred_on=ago(10))
+    [p] = open_proposals(org)
+    notify(actor, p, ago(3))
+    with pytest.raises(FieldErrors) as err:
+        services.confirm_proposal(actor, p, document_number="X1", decided_on=ago(4))
+    assert "R1.5" in err.value.errors["decided_on"][0]
+
+
+def test_the_notice_states_facts_reasons_basis_and_rights_and_is_audited(org, actor):
+    from socredit.apps.audit.models import AuditEvent
+
+    factories.record(org, "penalty_warning", occurred_on=ago(10), document_number="金民罚〔2026〕7号")
+    [p] = open_proposals(org)
+    notice = notify(actor, p, ago(2), "郑民告〔2026〕5号")
+    assert notice.method == "written" and notice.mailings == [] and notice.served_by == actor
+    for part in (
+        org.name,
+        org.code,
+        "金民罚〔2026〕7号",
+        "R1.6(5)",
+        "列入活动异常名录",
+        "陈述、申辩",
+        "郑民告〔2026〕5号",
+    ):
+        assert part in notice.text, part
+    assert AuditEvent.objects.filter(action="lists.notice", target_id=str(notice.pk)).exists()
+
+
+def _letters(first, gap, *, first_unsigned=True, second_unsigned=True):
+    return [
+        {"mailed_on": first, "unsigned": first_unsigned},
+        {"mailed_on": first + dt.timedelta(days=gap), "unsigned": second_unsigned},
+    ]
+
+
+def test_announcement_needs_two_unsigned_letters_15_to_30_days_apart(org, actor):
+    factories.record(org, "penalty_warning", occurred_on=ago(60))
+    [p] = open_proposals(org)
+    with pytest.raises(FieldErrors) as err:
+        notify(actor, p, ago(1), method="announcement", mailings=_letters(ago(50), 14))
+    assert "间隔14日" in err.value.errors["mailings"][0] and "15至30日" in err.value.errors["mailings"][0]
+    for first, second in ((False, True), (True, False)):
+        with pytest.raises(FieldErrors) as err:
+            notify(actor, p, ago(1), method="announcement",
+                   mailings=_letters(ago(50), 15, first_unsigned=first, second_unsigned=second))  # fmt: skip
+        assert "无人签收" in err.value.errors["mailings"][0]
+    with pytest.raises(FieldErrors):
+        notify(actor, p, ago(1), method="announcement", mailings=[])
+    with pytest.raises(FieldErrors) as err:  # the letters must precede the announcement
+        notify(actor, p, ago(40), method="announcement", mailings=_letters(ago(50), 15))
+    assert "served_on" in err.value.errors
+    notice = notify(actor, p, ago(1), method="announcement", mailings=_letters(ago(50), 15))
+    assert notice.method == "announcement" and len(notice.mailings) == 2
+    assert all(m["unsigned"] for m in notice.mailings)
+    assert "互联网公告" in notice.text and "间隔15日" in notice.unreachable_finding
+    assert confirm(actor, p, ago(1)).kind == "entry"
+
+
+def test_a_profile_without_prior_notice_confirms_directly_and_transfers_automatically(
+    org, actor, monkeypatch
+):
+    without_notice(monkeypatch)
+    factories.record(org, "annual_report_missing", occurred_on=dt.date(2023, 3, 1))
+    [p] = open_proposals(org)
+    assert not p.notice_required
+    services.confirm_proposal(actor, p, document_number="A1", decided_on=dt.date(2023, 3, 10))
+    run = services.daily_run(actor, dt.date(2025, 3, 11))
+    assert run.counts == {"proposals": 0, "transfers": 1, "removals": 0, "red_removals": 0}
+    serious = ListEntry.objects.get(organization=org, list="serious")
+    assert serious.entry_decision.automatic and serious.entered_on == dt.date(2025, 3, 11)
+
+
+def test_a_staff_proposal_needs_notice_even_if_the_profile_is_read_later(org, actor, monkeypatch):
+    factories.record(org, "penalty_warning", occurred_on=ago(10))
+    [p] = open_proposals(org)
+    without_notice(monkeypatch)
+    # The profile in force on the decision day no longer requires notice: confirmed directly.
+    assert services.confirm_proposal(actor, p, document_number="X1", decided_on=ago(2)).kind == "entry"

@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from socredit.apps.lists import services
 from socredit.apps.lists.models import ListEntry, ListProposal, ListRun, RemovalApplication
-from socredit.apps.lists.tests.conftest import ago, confirm
+from socredit.apps.lists.tests.conftest import ago, confirm, notify
 from socredit.testing import factories
 
 pytestmark = pytest.mark.django_db
@@ -55,10 +55,21 @@ def test_confirm_through_the_page_lists_the_organization(warned, personas, login
     p = open_proposal(warned)
     page = text(client.get(reverse("lists:proposal_list")))
     assert reverse("lists:proposal_confirm", args=[p.pk]) in page
-    response = client.post(
-        reverse("lists:proposal_confirm", args=[p.pk]),
-        {"document_number": "郑民名〔2026〕9号", "decided_on": ago(2).isoformat(), "authority": ""},
+    assert reverse("lists:proposal_notice", args=[p.pk]) in page and "未送达事先告知" in page
+    decide = {"document_number": "郑民名〔2026〕9号", "decided_on": ago(2).isoformat(), "authority": ""}
+    refused = client.post(reverse("lists:proposal_confirm", args=[p.pk]), decide)
+    assert refused.status_code == 400 and "R1.5" in text(refused) and "尚未送达事先告知书" in text(refused)
+    served = client.post(
+        reverse("lists:proposal_notice", args=[p.pk]),
+        {"method": "written", "served_on": ago(3).isoformat(), "document_number": "郑民告〔2026〕9号"},
     )
+    notice = p.notices.get()
+    assert served.status_code == 302 and served["Location"] == reverse(
+        "lists:notice_detail", args=[notice.pk]
+    )
+    page = text(client.get(reverse("lists:proposal_list")))
+    assert "已送达事先告知" in page and reverse("lists:notice_detail", args=[notice.pk]) in page
+    response = client.post(reverse("lists:proposal_confirm", args=[p.pk]), decide)
     entry = ListEntry.objects.get(organization=warned)
     assert response.status_code == 302
     assert response["Location"] == reverse("lists:decision_detail", args=[entry.entry_decision_id])
@@ -222,3 +233,41 @@ def test_daily_run_is_started_by_administrators(personas, login):
     assert response.status_code == 302 and ListRun.objects.count() == 1
     html = text(login(personas["city_admin"]).get(reverse("lists:run_list")))
     assert reverse("lists:run_start") in html
+
+
+def test_announcement_through_the_page_checks_the_letters(warned, personas, login):
+    client = login(personas["staff_jinshui"])
+    p = open_proposal(warned)
+    form = {"method": "announcement", "served_on": ago(1).isoformat(), "document_number": "公告〔2026〕1号",
+            "first_mailed_on": ago(40).isoformat(), "first_unsigned": "on",
+            "second_mailed_on": ago(26).isoformat(), "second_unsigned": "on"}  # fmt: skip
+    refused = client.post(reverse("lists:proposal_notice", args=[p.pk]), form)
+    assert refused.status_code == 400 and "间隔14日" in text(refused) and not p.notices.exists()
+    form["second_mailed_on"] = ago(25).isoformat()
+    assert client.post(reverse("lists:proposal_notice", args=[p.pk]), form).status_code == 302
+    assert p.notices.get().method == "announcement"
+
+
+def test_viewer_cannot_serve_a_notice(warned, personas, login):
+    p = open_proposal(warned)
+    response = login(personas["viewer_jinshui"]).post(
+        reverse("lists:proposal_notice", args=[p.pk]),
+        {"method": "written", "served_on": ago(1).isoformat(), "document_number": "X"},
+    )
+    assert response.status_code == 403 and not p.notices.exists()
+
+
+def test_notice_page_and_printable_notice_show_the_facts_and_rights(warned, actor, personas, login):
+    p = open_proposal(warned)
+    notice = notify(actor, p, ago(2), "郑民告〔2026〕3号")
+    client = login(personas["viewer_jinshui"])
+    url = reverse("lists:notice_detail", args=[notice.pk])
+    html = text(client.get(url))
+    assert "郑民告〔2026〕3号" in html and "R1.6(5)" in html and warned.name in html
+    printed = client.get(url, {"print": "1"})
+    page = text(printed)
+    assert printed.status_code == 200 and "@media print" in page and 'class="topbar"' not in page
+    assert "列入事先告知书" in page
+    for part in ("金民罚〔2026〕7号", "事实", "理由", "依据", "陈述、申辩", warned.code, "郑民告〔2026〕3号"):
+        assert part in page, part
+    assert login(personas["staff_xinzheng"]).get(url).status_code == 404

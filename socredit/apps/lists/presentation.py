@@ -1,0 +1,53 @@
+"""What the list pages show about a ground, a post or an ID number, without reaching into the
+services' private helpers: the legal basis of a ground as a decision on ``day`` would cite it, the
+grounds staff raise by hand, the Chinese label of a post and the ID number as the viewer may see it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from socredit.apps.lists import services
+from socredit.core.codes import mask_id_number
+from socredit.core.lists.grounds import GROUNDS, Ground
+from socredit.core.types import RoleKind
+
+MANUAL_GROUNDS: tuple[str, ...] = ("R1.6(2)", "R1.6(7)", "R1.12(2)", "R1.12(8)")
+"""Grounds the records cannot decide: staff raise them by hand (``services.raise_proposal``)."""
+
+
+def manual_grounds() -> list[Ground]:
+    """The grounds a staff proposal may name, in rules.md order."""
+    return [g for g in GROUNDS if g.code in MANUAL_GROUNDS]
+
+
+def legal_basis(code: str, day: dt.date | None = None) -> str:
+    """The legal basis a decision on ``code`` taken on ``day`` (today) would cite, with the policy
+    profile parameters it reads — the same text the services write on the decision."""
+    profile = services.policy_profile(day or services.today())
+    # The one place the pages read the services' citation helper, so the text cannot drift.
+    return services._basis(code, profile)
+
+
+def post_label(code: str) -> str:
+    """任职类型 in Chinese (``legal_rep`` → 法定代表人); the code itself if unknown."""
+    try:
+        return RoleKind.by_code(code).zh
+    except ValueError:
+        return code
+
+
+def id_number_shown(number: str | None, *, show: bool) -> str:
+    """The ID number as the viewer may see it: whole only with ``show`` (``User.can_see_id_numbers``)."""
+    if not number:
+        return ""
+    return number if show else mask_id_number(number)
+
+
+__all__ = [
+    "MANUAL_GROUNDS",
+    "id_number_shown",
+    "legal_basis",
+    "manual_grounds",
+    "post_label",
+]
