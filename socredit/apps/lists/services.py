@@ -323,17 +323,28 @@ def propose_from_records(
     profile, params = parameters(day)
     hist = histories(ids)
     created: list[ListProposal] = []
+    # One open proposal per organization, list, ground and action: of several new records meeting
+    # the same ground (a bulk import of years of penalties), the latest one is proposed — it relies
+    # on the earlier ones and restarts the clock last — instead of one proposal per record.
+    latest: dict[tuple[Any, ...], Any] = {}
     for p in core_daily_run(hist, list_records(ids), day, params):
         if p.action in (TRANSFER, REMOVE) or p.trigger_record_id is None:
             continue
+        key = (p.org_id, p.list, p.ground, p.action)
+        if key not in latest or (p.due_on, p.trigger_record_id) >= (
+            latest[key].due_on,
+            latest[key].trigger_record_id,
+        ):
+            latest[key] = p
+    for p in latest.values():
         made = _propose(p)
         if made is not None:
             created.append(made)
-    for made in created:
-        record_event(actor=actor, channel=channel, action="lists.propose", target=made,
-                     summary=f"列入建议：{LIST_TITLES[made.list]} {made.ground}",
-                     data={"organization": made.organization_id, "ground": made.ground,
-                           "records": sorted(r.pk for r in made.records.all()), "policy": profile.version})  # fmt: skip
+            # the record ids come from the core proposal: no query per proposal (bulk imports)
+            record_event(actor=actor, channel=channel, action="lists.propose", target=made,
+                         summary=f"列入建议：{LIST_TITLES[made.list]} {made.ground}",
+                         data={"organization": made.organization_id, "ground": made.ground,
+                               "records": sorted(p.record_ids), "policy": profile.version})  # fmt: skip
     return created
 
 
