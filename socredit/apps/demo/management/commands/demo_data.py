@@ -10,6 +10,7 @@ from socredit.apps.demo import generator as gen
 from socredit.apps.demo.loader import DEMO_PASSWORD, DemoDataExists, create_demo_accounts, load_demo
 from socredit.apps.evaluation.models import CreditScore
 from socredit.apps.evaluation.services import rebuild_facts, run_evaluation
+from socredit.apps.lists.services import daily_run
 from socredit.apps.registry.models import Organization
 from socredit.common.access import SystemPrincipal
 
@@ -60,14 +61,7 @@ class Command(BaseCommand):
                                progress=progress if orgs >= 20_000 else None)  # fmt: skip
         except DemoDataExists as exc:
             raise CommandError(str(exc)) from None
-        # The loader writes rows directly, so the live update did not see them: pack and evaluate once.
-        rebuild_facts(actor=SystemPrincipal("demo"), channel="system")
-        run = run_evaluation(actor=SystemPrincipal("demo"), channel="system", as_of=today)
-        self.stdout.write(
-            "信用评价："
-            + "，".join(f"{k} 级 {run.level_counts.get(k, 0)} 个" for k in "ABCD")
-            + f"（模型 {run.model_version}，用时 {run.seconds:.1f} 秒）"
-        )
+        self._evaluate(today)
         users, token_file = create_demo_accounts(city=city, var_dir=settings.VAR_DIR)
         self.stdout.write(self.style.SUCCESS(
             f"已载入 {result.organizations} 个社会组织、{result.persons} 名人员、{result.roles} 条任职、"
@@ -81,6 +75,9 @@ class Command(BaseCommand):
         # The loader writes rows directly, so the live update did not see them: pack and evaluate once.
         rebuild_facts(actor=SystemPrincipal("demo"), channel="system")
         run = run_evaluation(actor=SystemPrincipal("demo"), channel="system", as_of=today)
+        # …and let the daily list run propose listings from the demo records, for staff to confirm.
+        lists_run = daily_run(SystemPrincipal("demo"), today)
+        self.stdout.write(f"信用名录：{lists_run.counts.get('proposals', 0)} 条列入建议待确认")
         self.stdout.write(
             "信用评价："
             + "，".join(f"{k} 级 {run.level_counts.get(k, 0)} 个" for k in "ABCD")
