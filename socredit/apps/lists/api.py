@@ -12,26 +12,16 @@ from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
 from ninja.pagination import paginate
 
+from socredit.apps.lists import services
 from socredit.apps.lists.access import access_entries
-from socredit.apps.lists.models import LIST_TITLES, RED_GROUND, ListEntry
+from socredit.apps.lists.models import LIST_TITLES, ListEntry
 from socredit.apps.registry.access import access_organization
 from socredit.common.api import PageNumber, require
-from socredit.core.lists.grounds import basis_of, title_of
+from socredit.core.lists.grounds import basis_of
 
 router = Router()
 
 LISTS_READ = "lists:read"
-
-
-def _title(code: str) -> str:
-    if not code:
-        return ""
-    if code == RED_GROUND:
-        return "符合守信红名单条件"
-    try:
-        return title_of(code)
-    except KeyError:
-        return code
 
 
 class ListQuery(Schema):
@@ -71,14 +61,14 @@ def _out(e: ListEntry) -> dict[str, Any]:
         "region": e.organization.region.code,
         "entered_on": e.entered_on,
         "ground": e.ground,
-        "ground_title": _title(e.ground),
+        "ground_title": services.ground_title(e.ground),
         "legal_basis": d.legal_basis if d else basis_of(e.ground),
         "document_number": d.document_number,
         "authority": d.authority_name,
         "clock_start": e.clock_start,
         "left_on": e.left_on,
         "exit_ground": e.exit_ground or None,
-        "exit_ground_title": _title(e.exit_ground) or None,
+        "exit_ground_title": services.ground_title(e.exit_ground) or None,
         "exit_document_number": x.document_number if x else None,
     }
 

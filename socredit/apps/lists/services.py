@@ -171,7 +171,8 @@ def _basis(code: str, profile: PolicyProfile) -> str:
     return legal_basis(code, profile, *_GROUND_PARAMS.get(code, ()))
 
 
-def _title(code: str) -> str:
+def ground_title(code: str) -> str:
+    """The Chinese title of a ground code (empty for none; the code itself if unknown)."""
     if code == RED_GROUND:
         return "符合守信红名单条件"
     try:
@@ -405,7 +406,7 @@ def _notice(
     facts = _facts(records)
     return (template or NOTICE_TEMPLATE).format(
         org_name=organization.name, org_code=organization.code, basis=basis, ground=ground,
-        ground_title=_title(ground), facts=facts, action=action, document_number=document_number,
+        ground_title=ground_title(ground), facts=facts, action=action, document_number=document_number,
         decided_on=decided_on.isoformat(), authority=authority,
     )  # fmt: skip
 
@@ -432,7 +433,7 @@ def _new_decision(
     dept, dept_name = _authority(authority, organization)
     basis = _basis(ground, profile)
     decision = ListDecision.objects.create(
-        organization=organization, kind=kind, list=lst, ground=ground, ground_title=_title(ground),
+        organization=organization, kind=kind, list=lst, ground=ground, ground_title=ground_title(ground),
         legal_basis=basis, reason=reason, trigger_record_id=trigger_record_id, arose_on=arose_on,
         document_number=document_number.strip(), authority=dept, authority_name=dept_name,
         decided_on=decided_on, confirmed_by=staff_user_of(actor), confirmed_by_label=actor_label(actor)[:150],
@@ -581,9 +582,9 @@ def serve_notice(
         else ""
     )
     text = PRIOR_NOTICE_TEMPLATE.format(
-        org_name=org.name, org_code=org.code, ground_title=_title(proposal.ground), ground=proposal.ground,
-        facts=_facts(records) or f"{proposal.reason or _title(proposal.ground)}。\n",
-        reason=proposal.reason or _title(proposal.ground), basis=basis,
+        org_name=org.name, org_code=org.code, ground_title=ground_title(proposal.ground), ground=proposal.ground,
+        facts=_facts(records) or f"{proposal.reason or ground_title(proposal.ground)}。\n",
+        reason=proposal.reason or ground_title(proposal.ground), basis=basis,
         action=_proposed_action(proposal, served_on), authority=dept_name, served_by=served_by,
         document_number=document_number.strip(), served_on=served_on.isoformat(),
     )  # fmt: skip
@@ -650,7 +651,7 @@ def confirm_proposal(
             h.ground == proposal.ground and h.trigger_record_id == proposal.trigger_record_id for h in hits
         ):
             raise FieldErrors(
-                __all__=f"所依据的记录已不支持列入事由 {proposal.ground}（{_title(proposal.ground)}）："
+                __all__=f"所依据的记录已不支持列入事由 {proposal.ground}（{ground_title(proposal.ground)}）："
                 "记录已撤销、更正或不再有效，或按现行参数不构成该事由"
             )  # fmt: skip
     current = active_entry(org.pk, decided_on, red=is_red)

@@ -60,7 +60,7 @@ from socredit.apps.registry.access import access_organization, access_organizati
 from socredit.common.access import get_or_404
 from socredit.common.errors import FieldErrors
 from socredit.common.htmx import render_page_or_partial
-from socredit.core.lists.grounds import GROUNDS, title_of
+from socredit.core.lists.grounds import GROUNDS
 
 PER_PAGE = 50
 RUNS_SHOWN = 50
@@ -77,14 +77,8 @@ def can_start_runs(user: Any) -> bool:
 
 
 def _title(code: str) -> str:
-    if not code:
-        return ""
-    if code == RED_GROUND:
-        return _("Meets the red-list criteria")
-    try:
-        return title_of(code)
-    except KeyError:
-        return code
+    """The ground's title, with the red-list pseudo-ground in the user's language."""
+    return str(_("Meets the red-list criteria")) if code == RED_GROUND else services.ground_title(code)
 
 
 def _records_prefetch(user: Any) -> Prefetch:
