@@ -120,6 +120,7 @@ MATRIX = {
     "lists:red_publication": (lambda w: {}, POST_ONLY),
     "lists:red_confirm": (lambda w: {"pk": w["proposal"].pk}, POST_ONLY),
     "lists:person_list": (lambda w: {}, OWN_REGION_PAGE),
+    "lists:person_screening": (lambda w: {"pk": w["person"].pk}, READ),
 }
 NAMESPACES = {"accounts", "registry", "records", "imports", "evaluation", "lists"}
 

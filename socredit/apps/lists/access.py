@@ -1,7 +1,8 @@
 """Who may read which list rows: everything is scoped by the organization's region.
 
-Person listings (失信惩戒落实到人) are shown to staff only, never to department tokens, and only
-while public (erased ones keep no person).
+Person listings (失信惩戒落实到人) are listed to staff only. A department token holding
+``persons:pii`` may screen one ID number it already knows (``screening.screen_person``), and sees
+only public listings of organizations in its region; erased listings keep no person.
 """
 
 from __future__ import annotations

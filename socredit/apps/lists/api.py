@@ -1,22 +1,32 @@
 """Lists API: the members of 活动异常名录 / 严重违法失信名单 / 守信红名单 now or on a past date, and an
 organization's list history. Token callers need the scope ``lists:read``; staff read within their
 region. Fields follow rules.md R1.17 (name, code, date of listing, ground, deciding authority, date
-and ground of removal)."""
+and ground of removal).
+
+``GET /persons/screening?id_number=&as_of=`` screens one person (``screening.screen_person``): the
+caller submits a full ID number, so a token needs ``persons:pii``; a staff session needs only a
+region. An invalid ID number is a 422 on ``id_number``. An unknown person, one outside the caller's
+region and one with nothing on record give the same empty answer (200, not 404), so that the
+answer does not tell whether an ID number is registered."""
 
 import datetime as dt
 from typing import Any
 
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest
+from django.utils import translation
 from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
 from ninja.pagination import paginate
 
-from socredit.apps.lists import services
+from socredit.apps.accounts.models import TokenScope
+from socredit.apps.lists import screening, services
 from socredit.apps.lists.access import access_entries
 from socredit.apps.lists.models import LIST_TITLES, ListEntry
 from socredit.apps.registry.access import access_organization
-from socredit.common.api import PageNumber, require
+from socredit.common.api import FieldErrorsOut, PageNumber, caller, is_token, require
+from socredit.common.errors import FieldErrors
+from socredit.core.codes import CodeError, validate_id_number
 from socredit.core.lists.grounds import basis_of
 
 router = Router()
@@ -127,3 +137,65 @@ def organization_lists(request: HttpRequest, code: str) -> list[dict[str, Any]]:
     return [
         _out(e) for e in access_entries(principal).filter(organization=org).order_by("-entered_on", "-id")
     ]
+
+
+# --- person screening (失信惩戒落实到人) ----------------------------------------------------------
+
+
+class ScreeningQuery(Schema):
+    id_number: str = Field(description="居民身份证号码（18位）")
+    as_of: dt.date | None = Field(None, description="筛查日期 YYYY-MM-DD（默认：今天）")
+
+
+class ScreeningListingOut(Schema):
+    organization_name: str = Field(description="被列入严重违法失信名单的组织名称")
+    organization_code: str = Field(description="统一社会信用代码")
+    list: str
+    list_title: str
+    ground: str = Field(description="列入事由代码")
+    ground_title: str
+    document_number: str = Field(description="列入决定文号")
+    decided_on: dt.date = Field(description="决定日期")
+    post: str = Field(description="任职类型代码（legal_rep / responsible）")
+    post_label: str
+    from_date: dt.date
+    retention_until: dt.date = Field(description="公示保留至")
+
+
+class ScreeningPostOut(Schema):
+    organization_name: str = Field(description="现任职组织名称")
+    organization_code: str
+    post: str
+    post_label: str
+    start_on: dt.date
+    warning: str
+
+
+class ScreeningOut(Schema):
+    as_of: dt.date
+    flagged: bool = Field(description="在列且在其他组织现任职")
+    listings: list[ScreeningListingOut]
+    posts_elsewhere: list[ScreeningPostOut]
+
+
+@router.get(
+    "/persons/screening",
+    response={200: ScreeningOut, 422: FieldErrorsOut},
+    summary="Screen a person by ID number: serious-list records in force and posts in other organizations",
+)
+def person_screening(request: HttpRequest, params: Query[ScreeningQuery]) -> Any:
+    principal = require(
+        request, TokenScope.PERSONS_PII if is_token(caller(request)) else TokenScope.PERSONS_READ
+    )
+    try:
+        number = validate_id_number(params.id_number, today=services.today())
+    except CodeError as exc:
+        raise FieldErrors(id_number=str(exc)) from None
+    with translation.override("zh-hans"):
+        result = screening.screen_person(number, params.as_of, principal=principal)
+    return {
+        "as_of": result.as_of,
+        "flagged": result.flagged,
+        "listings": [vars(h) for h in result.listings],
+        "posts_elsewhere": [vars(p) for p in result.posts_elsewhere],
+    }

@@ -23,5 +23,6 @@ urlpatterns = [
     path("red-candidates/publish/", views.red_publication, name="red_publication"),
     path("red-candidates/<int:pk>/confirm/", views.red_confirm, name="red_confirm"),
     path("persons/", views.person_list, name="person_list"),
+    path("persons/<int:pk>/screening/", views.person_screening, name="person_screening"),
     path("<str:list>/", views.entry_list, name="entry_list"),
 ]

@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from socredit.apps.accounts.models import StaffRole
-from socredit.apps.lists import presentation, services
+from socredit.apps.lists import presentation, screening, services
 from socredit.apps.lists.access import (
     access_applications,
     access_decisions,
@@ -56,7 +56,7 @@ from socredit.apps.lists.models import (
     RemovalApplication,
 )
 from socredit.apps.records.access import access_records
-from socredit.apps.registry.access import access_organization, access_organizations
+from socredit.apps.registry.access import access_organization, access_organizations, access_person
 from socredit.common.access import get_or_404
 from socredit.common.errors import FieldErrors
 from socredit.common.htmx import render_page_or_partial
@@ -625,3 +625,13 @@ def person_list(request: HttpRequest) -> HttpResponse:
     query.pop("page", None)
     context = {"form": form, "page": page, "query": query.urlencode(), "today": services.today()}
     return render(request, "lists/person_list.html", context)
+
+
+@login_required
+def person_screening(request: HttpRequest, pk: int) -> HttpResponse:
+    """任职筛查 section of a registry person page (HTMX): the person's serious-list records in force
+    today and a warning for each post the person now holds in another organization, all within the
+    account's region (404 for a person outside it)."""
+    person = access_person(request.user, pk)
+    result = screening.screen_person(person.id_number, principal=request.user)
+    return render(request, "lists/partials/_person_screening.html", {"person": person, "result": result})

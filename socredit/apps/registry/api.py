@@ -198,7 +198,7 @@ def list_persons(request: HttpRequest, filters: Query[PersonQuery]) -> Any:
     return qs.order_by("name", "id")
 
 
-@router.get("/persons/{person_id}", response=PersonDetailOut, summary="One person with posts in scope")
+@router.get("/persons/{int:person_id}", response=PersonDetailOut, summary="One person with posts in scope")
 def get_person(request: HttpRequest, person_id: int) -> Person:
     principal = require(request, PERSONS_READ)
     person = access_person(principal, person_id)
