@@ -212,12 +212,21 @@ def proposal_notice(request: HttpRequest, pk: int) -> HttpResponse:
     return _proposal_page(request, {pk: {"notice": form}})
 
 
+def _print_document(
+    request: HttpRequest, heading: str, number: str, organization: str, text: str
+) -> HttpResponse:
+    """The clean A4 print page shared by the prior notice and the decision notice."""
+    context = {"heading": heading, "document_number": number, "organization_name": organization, "text": text}
+    return render(request, "lists/print_document.html", context)
+
+
 @login_required
 def notice_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """A prior notice with its letters; ``?print=1`` is the clean printable 列入事先告知书."""
     notice = get_or_404(access_notices(request.user), pk=pk)
     if request.GET.get("print"):
-        return render(request, "lists/notice_print.html", {"notice": notice})
+        return _print_document(request, _("Prior notice of listing"), notice.document_number,
+                               notice.organization.name, notice.text)  # fmt: skip
     proposal = notice.proposal
     context = {
         "notice": notice,
@@ -393,7 +402,8 @@ def decision_detail(request: HttpRequest, pk: int) -> HttpResponse:
         pk=pk,
     )
     if request.GET.get("print"):
-        return render(request, "lists/decision_print.html", {"decision": decision})
+        return _print_document(request, _("Decision notice"), decision.document_number,
+                               decision.organization.name, decision.notice_text)  # fmt: skip
     context = {
         "decision": decision,
         "list_title": LIST_TITLES.get(decision.list, decision.list),
