@@ -2,7 +2,7 @@
 the installed indicator models, and the history of level changes.
 
 Scores are computed on the fly by the same functions as the credit file page
-(``services.explain_organization``; ``batch_api_support.evaluate_organizations`` for many), never
+(``services.explain_organization``; ``services.evaluate_organizations`` for many), never
 read back from a cache; ``stored`` shows what the last live update or batch run wrote. Token callers
 need the scope ``credit:read``; staff sessions read within their region.
 """
@@ -18,7 +18,6 @@ from ninja.pagination import paginate
 
 from socredit.apps.evaluation import hooks, services
 from socredit.apps.evaluation.access import access_level_changes, access_score
-from socredit.apps.evaluation.batch_api_support import evaluate_organizations
 from socredit.apps.evaluation.indicators import UnknownModel, available_models, default_version, get_model
 from socredit.apps.registry.access import access_organization, access_organizations
 from socredit.apps.registry.models import Organization
@@ -323,7 +322,7 @@ def credit_batch(request: HttpRequest, payload: CreditBatchIn) -> dict[str, Any]
     day, model = _inputs(payload.as_of, payload.model)
     wanted = [str(c).strip().upper() for c in payload.codes]
     found = {o.code: o for o in access_organizations(principal).filter(code__in=set(wanted))}
-    batch = evaluate_organizations(found.values(), as_of=day, model_version=model.version)
+    batch = services.evaluate_organizations(found.values(), as_of=day, model_version=model.version)
     results: list[dict[str, Any]] = []
     errors: list[dict[str, Any]] = []
     computed: dict[str, dict[str, Any]] = {}

@@ -250,8 +250,6 @@ def test_batch_reports_unknown_and_out_of_scope_codes_alike(client, org, xinzhen
 
 
 def test_batch_evaluates_found_organizations_in_one_call(client, org, xinzheng_org, reader, monkeypatch):
-    from socredit.apps.evaluation import batch_api_support
-
     calls = []
     real = services._evaluate_orgs
 
@@ -259,7 +257,7 @@ def test_batch_evaluates_found_organizations_in_one_call(client, org, xinzheng_o
         calls.append(sorted(ids))
         return real(ids, *args, **kwargs)
 
-    monkeypatch.setattr(batch_api_support.services, "_evaluate_orgs", spy)
+    monkeypatch.setattr(services, "_evaluate_orgs", spy)
     codes = [org.code, xinzheng_org.code, org.code, "nope"]
     assert post(client, "/credit/batch", {"codes": codes}, reader).status_code == 200
     assert calls == [sorted([org.pk, xinzheng_org.pk])]
