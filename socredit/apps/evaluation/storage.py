@@ -290,15 +290,12 @@ def _changed(evaluation: Evaluation) -> np.ndarray[Any, np.dtype[np.bool_]]:
     # for an organization whose CreditScore the other changed — and that result would then never be
     # written again when it recurs.
     locked = ResultBlock.objects.select_for_update().order_by("block")
-    stored = [
-        np.frombuffer(bytes(b), dtype=DIGEST_DTYPE)
-        for b in locked.filter(block__in=blocks).values_list("digests", flat=True)
-    ] if len(blocks) <= IN_CLAUSE else [
-        np.frombuffer(bytes(b), dtype=DIGEST_DTYPE)
-        for b in locked.filter(block__gte=blocks[0], block__lte=blocks[-1]).values_list(
-            "digests", flat=True
-        )
-    ]  # fmt: skip
+    rows = (
+        locked.filter(block__in=blocks)
+        if len(blocks) <= IN_CLAUSE
+        else locked.filter(block__gte=blocks[0], block__lte=blocks[-1])  # a batch chunk: one range
+    )
+    stored = [np.frombuffer(bytes(b), dtype=DIGEST_DTYPE) for b in rows.values_list("digests", flat=True)]
     old = np.concatenate(stored) if stored else np.empty(0, dtype=DIGEST_DTYPE)
     old = old[np.argsort(old["org_id"], kind="stable")]
     pos = np.minimum(np.searchsorted(old["org_id"], orgs), max(len(old) - 1, 0))
