@@ -34,10 +34,10 @@ def _reference_data(request):
     if "transactional_db" not in request.fixturenames and not request.node.get_closest_marker("django_db"):
         return
     request.getfixturevalue("transactional_db")
-    from socredit.apps.records.catalogue import reference_kinds
     from socredit.apps.records.models import RecordKind
     from socredit.apps.registry.models import Region
     from socredit.apps.registry.services import load_regions
+    from socredit.core.catalogue import reference_kinds
     from socredit.core.regions import stdnum_regions
 
     if not Region.objects.exists():

@@ -340,8 +340,17 @@ class RecordImporter(Importer):
         by_id: dict[int, dict[str, Any]] = {}
         for field in ("external_id", "document_number"):
             wanted = sorted({k[2] for k in keys if k[1] == field})
+            departments = sorted({k[0] for k in keys if k[1] == field})
             for chunk in _chunks(wanted):
-                qs = CreditRecord.objects.filter(is_current=True, **{f"{field}__in": chunk})
+                # department + the partial index's own condition, so the natural-key index serves the
+                # lookup (as in records.services.find_duplicate) instead of a scan of every record
+                qs = (
+                    CreditRecord.objects.filter(
+                        is_current=True, department_id__in=departments, **{f"{field}__in": chunk}
+                    )
+                    .exclude(**{field: ""})
+                    .order_by()
+                )
                 for rec in qs.values("id", *RECORD_CONTENT):
                     key = (rec["department_id"], field, rec[field])
                     if key in keys:
