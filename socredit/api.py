@@ -39,6 +39,8 @@ class StaffSession(SessionAuth):
 
     def authenticate(self, request: HttpRequest, key: str | None) -> Any:
         user = request.user
+        if getattr(user, "is_org_account", False):
+            return None  # an organization's account has no staff API (its pages are under /my/)
         return user if user.is_authenticated and user.is_active else None
 
 

@@ -41,10 +41,13 @@ INSTALLED_APPS = [
     # Domain apps, in dependency order (the import contract in pyproject.toml mirrors it).
     "socredit.apps.audit",
     "socredit.apps.registry",
+    "socredit.apps.workdays",
     "socredit.apps.accounts",
     "socredit.apps.records",
+    "socredit.apps.commitments",
     "socredit.apps.evaluation",
     "socredit.apps.lists",
+    "socredit.apps.cases",
     "socredit.apps.imports",
     "socredit.apps.demo",
 ]
@@ -57,6 +60,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "socredit.common.middleware.OrganizationAccountMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -110,7 +114,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
 LOGIN_URL = "accounts:login"
-LOGIN_REDIRECT_URL = "registry:organization_list"
+LOGIN_REDIRECT_URL = "/"  # "/" sends staff to the organization list and organization accounts to /my/
 LOGOUT_REDIRECT_URL = "accounts:login"
 
 # --- Language and time ----------------------------------------------------------------------
@@ -128,6 +132,10 @@ STATICFILES_DIRS = [BASE_DIR / "socredit" / "static"]
 # Uploaded import files are read in memory up to this size, then spooled to disk.
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 5000
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+# Uploaded evidence (证明材料) of objections, repairs and complaints; never served as static media,
+# only through views that check who may read the case.
+MEDIA_ROOT = VAR_DIR / "media"
+SOCREDIT_EVIDENCE_MAX_BYTES = int(os.environ.get("SOCREDIT_EVIDENCE_MAX_BYTES", str(10 * 1024 * 1024)))
 SOCREDIT_IMPORT_MAX_BYTES = int(os.environ.get("SOCREDIT_IMPORT_MAX_BYTES", str(200 * 1024 * 1024)))
 
 SESSION_COOKIE_HTTPONLY = True

@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 
 
 class ChineseUnlessChosenMiddleware:
@@ -19,4 +20,29 @@ class ChineseUnlessChosenMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if settings.LANGUAGE_COOKIE_NAME not in request.COOKIES:
             request.META.pop("HTTP_ACCEPT_LANGUAGE", None)
+        return self.get_response(request)
+
+
+ORGANIZATION_PREFIXES = ("/my/", "/accounts/", "/i18n/", "/public/", "/static/")
+"""What an organization's own account (组织账号) may open: its self-service pages and the public ones."""
+
+
+class OrganizationAccountMiddleware:
+    """Keep organization accounts out of the staff pages and the staff API in one place.
+
+    An organization's user signs in with the same login as staff but works only under /my/ (its own
+    credit file, objections, repairs, commitments). Every other page answers 403, so a staff page
+    added later cannot leak to organizations by forgetting a check; "/" sends them home.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and getattr(user, "is_org_account", False):
+            if request.path == "/":
+                return HttpResponseRedirect("/my/")
+            if not request.path.startswith(ORGANIZATION_PREFIXES):
+                raise PermissionDenied("组织账号只能使用“我的信用档案”页面")
         return self.get_response(request)

@@ -22,6 +22,7 @@ def _rows() -> tuple[dict[str, Any], ...]:
             int(row["default_publicity_months"]) if row["default_publicity_months"] else None
         )
         row["default_visibility"] = int(row["default_visibility"])
+        row["repairable"] = row["repairable"] == "1"
         rows.append(row)
     return tuple(rows)
 

@@ -30,6 +30,11 @@ class User(AbstractUser):
         _("post"), max_length=16, choices=StaffRole.choices, default=StaffRole.VIEWER
     )
     full_name = models.CharField(_("full name"), max_length=50, blank=True)
+    organization = models.ForeignKey(
+        "registry.Organization", on_delete=models.PROTECT, null=True, blank=True, related_name="accounts",
+        verbose_name=_("organization"),
+        help_text=_("组织账号: set for an organization's own user, who sees only that organization's file (/my/)."),
+    )  # fmt: skip
 
     class Meta:
         verbose_name = _("staff account")
@@ -38,21 +43,28 @@ class User(AbstractUser):
     def __str__(self) -> str:
         return self.full_name or self.username
 
+    @property
+    def is_org_account(self) -> bool:
+        """An organization's own account (组织账号): no staff access at all, only its own file."""
+        return self.organization_id is not None and not self.is_superuser
+
     def scope_path(self) -> str | None:
         if self.is_superuser:
             return ""
-        if not self.is_active or self.region_id is None:
+        if not self.is_active or self.region_id is None or self.organization_id is not None:
             return None
         return self.region.path
 
     @property
     def can_write(self) -> bool:
         return self.is_superuser or (
-            self.region_id is not None and self.staff_role in {StaffRole.ADMIN, StaffRole.OFFICER}
+            self.region_id is not None and self.organization_id is None and self.staff_role in {StaffRole.ADMIN, StaffRole.OFFICER}
         )
 
     @property
     def can_see_id_numbers(self) -> bool:
+        if self.organization_id is not None and not self.is_superuser:
+            return False
         return (
             self.is_superuser
             or self.staff_role == StaffRole.ADMIN
@@ -71,6 +83,9 @@ class TokenScope(models.TextChoices):
     PERSONS_PII = "persons:pii", _("Read unmasked ID numbers")
     CREDIT_READ = "credit:read", _("Read credit scores and levels")
     LISTS_READ = "lists:read", _("Read the abnormal, serious and red lists")
+    OBJECTIONS_VERIFY = "objections:verify", _("Receive forwarded objections and return verification results")
+    COMPLAINTS_WRITE = "complaints:write", _("Pass complaints (举报) on to the registration authority")
+    CHANGES_READ = "changes:read", _("Read the change events (repairs, corrections, revocations, list changes)")
 
 
 def hash_token(raw: str) -> str:

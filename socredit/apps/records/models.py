@@ -43,6 +43,10 @@ class RecordKind(models.Model):
     default_visibility = models.PositiveSmallIntegerField(
         _("default visibility"), choices=enum_choices(Visibility), default=Visibility.PUBLIC.value
     )
+    repairable = models.BooleanField(
+        _("repairable"), default=True,
+        help_text=_("Whether credit repair (信用修复) may end its publicity early (rules.md R2.6, R2.11)."),
+    )  # fmt: skip
     legal_basis = models.CharField(_("legal basis"), max_length=300, blank=True)
     active = models.BooleanField(_("active"), default=True)
 
@@ -117,6 +121,10 @@ class CreditRecord(TimeStamped):
     ended_on = models.DateField(
         _("in force until"), null=True, blank=True,
         help_text=_("The day the record stopped counting (repaired or expired); empty while in force."),
+    )  # fmt: skip
+    under_objection = models.BooleanField(
+        _("under objection"), default=False,
+        help_text=_("异议中: an objection about this record is open; it stays effective and published (R6.2)."),
     )  # fmt: skip
     is_current = models.BooleanField(_("current version"), default=True)
     supersedes = models.OneToOneField(
@@ -197,3 +205,32 @@ class RecordStateChange(models.Model):
     @property
     def to_label(self) -> str:
         return label_for(RecordStatus, self.to_status)
+
+
+class ChangeEvent(models.Model):
+    """变更事件 — the durable outbox of changes other departments must learn of.
+
+    Written in the same transaction as the change itself (a correction, revocation, repair or
+    expiry of a record; an entry on or removal from a list), so an event exists exactly when the
+    change committed. Departments read it in id order with a cursor (``GET /api/v1/changes``);
+    ids are handed out in commit order (see ``socredit.apps.records.outbox``), so a cursor never
+    skips an event that commits late.
+    """
+
+    id = models.BigAutoField(primary_key=True)
+    at = models.DateTimeField(_("time"), auto_now_add=True)
+    kind = models.CharField(_("kind"), max_length=40)
+    organization = models.ForeignKey(
+        "registry.Organization", on_delete=models.PROTECT, related_name="+", verbose_name=_("organization")
+    )
+    region_path = models.CharField(max_length=60, db_index=True)
+    record = models.ForeignKey(CreditRecord, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    payload = models.JSONField(default=dict)
+
+    class Meta:
+        verbose_name = _("change event")
+        verbose_name_plural = _("change events")
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.kind}"

@@ -8,9 +8,10 @@ def load(apps, schema_editor):
 
     RecordKind = apps.get_model("records", "RecordKind")
     known = set(RecordKind.objects.values_list("code", flat=True))
+    fields = {f.name for f in RecordKind._meta.get_fields()}
     for row in reference_kinds():
         if row["code"] not in known:
-            RecordKind.objects.create(**row)
+            RecordKind.objects.create(**{k: v for k, v in row.items() if k in fields})
 
 
 class Migration(migrations.Migration):
