@@ -16,6 +16,8 @@ from ninja.errors import AuthenticationError, ValidationError
 from ninja.security import HttpBearer, SessionAuth
 
 from socredit.apps.accounts.services import authenticate_token
+from socredit.apps.cases.api import router as cases_router
+from socredit.apps.commitments.api import router as commitments_router
 from socredit.apps.evaluation.api import router as evaluation_router
 from socredit.apps.lists.api import router as lists_router
 from socredit.apps.records.api import router as records_router
@@ -78,3 +80,5 @@ api.add_router("", registry_router, tags=["registry"])
 api.add_router("", records_router, tags=["records"])
 api.add_router("", evaluation_router, tags=["credit"])
 api.add_router("", lists_router, tags=["lists"])
+api.add_router("", commitments_router, tags=["commitments"])
+api.add_router("", cases_router, tags=["cases"])

@@ -15,6 +15,12 @@ urlpatterns = [
     path("imports/", include("socredit.apps.imports.urls")),
     path("credit/", include("socredit.apps.evaluation.urls")),
     path("lists/", include("socredit.apps.lists.urls")),
+    path("calendar/", include("socredit.apps.workdays.urls")),
+    path("commitments/", include("socredit.apps.commitments.urls")),
+    path("my/commitments/", include("socredit.apps.commitments.urls_org")),
+    path("cases/", include("socredit.apps.cases.urls")),
+    path("my/", include("socredit.apps.cases.urls_org")),
+    path("public/", include("socredit.apps.cases.urls_public")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
 ]

@@ -190,6 +190,10 @@ PARAMETERS: Mapping[str, ParameterSpec] = MappingProxyType(
         "objection.listing_continues": _p(
             "bool", None, None, "异议处理期间不停止列入、公示和处理（标注“异议中”）"
         ),
+        # --- 举报 ----------------------------------------------------------------------------------
+        "complaint.triage_working_days": _p("int", 1, _WD, "收到举报后登记、分办的期限（工作日）"),
+        "complaint.conclude_working_days": _p("int", 1, _WD, "自收到举报之日起办结的期限（工作日）"),
+        "complaint.reply_working_days": _p("int", 1, _WD, "作出处理结论后答复举报人的期限（工作日）"),
         # --- 救济 ----------------------------------------------------------------------------------
         "remedies.reconsideration_days": _p("int", 1, _DAYS, "申请行政复议的期限（日，自知道之日起）"),
         "remedies.litigation_months": _p("int", 1, 60, "提起行政诉讼的期限（月）"),

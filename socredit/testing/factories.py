@@ -54,6 +54,18 @@ def personas() -> dict[str, User]:
     }
 
 
+def org_account(org: Organization, username: str | None = None) -> User:
+    """An organization's own account (组织账号) for ``org``."""
+    from socredit.apps.accounts.services import create_organization_account
+
+    username = username or f"org-{org.code}"
+    existing = User.objects.filter(username=username).first()
+    if existing:
+        return existing
+    return create_organization_account(actor=None, channel="system", organization=org, username=username,
+                                       password=PASSWORD, full_name=f"{org.name}联络员")  # fmt: skip
+
+
 def department(code: str = "zz-mzj", name: str = "郑州市民政局", region_code: str = "410100",
                kind: DepartmentKind = DepartmentKind.CIVIL_AFFAIRS) -> Department:  # fmt: skip
     dept, _ = Department.objects.get_or_create(

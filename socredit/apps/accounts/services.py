@@ -33,6 +33,21 @@ def create_staff_user(
 
 
 @transaction.atomic
+def create_organization_account(
+    *, actor: Any, channel: str, organization: Any, username: str, password: str, full_name: str = ""
+) -> User:
+    """组织账号: a user of the organization itself, who sees only its own file under /my/."""
+    if User.objects.filter(username=username).exists():
+        raise FieldErrors(username=f"账号“{username}”已存在")
+    user = User(username=username, organization=organization, staff_role=StaffRole.VIEWER, full_name=full_name)
+    user.set_password(password)
+    user.save()
+    record_event(actor=actor, channel=channel, action="user.create_organization_account", target=user,
+                 summary=f"创建组织账号 {username}（{organization.name}）", data={"organization": organization.code})  # fmt: skip
+    return user
+
+
+@transaction.atomic
 def issue_token(
     *, actor: Any, channel: str, department: Department, name: str, scopes: Iterable[str]
 ) -> tuple[ApiToken, str]:

@@ -15,7 +15,6 @@ from typing import Any
 
 import numpy as np
 import polars as pl
-from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -37,9 +36,12 @@ from socredit.apps.lists.models import (
     PersonListing,
     RemovalApplication,
 )
+from socredit.apps.records import outbox
 from socredit.apps.records.models import CreditRecord
 from socredit.apps.registry.models import Department, Organization, Role
+from socredit.apps.workdays.services import working_calendar
 from socredit.common.errors import FieldErrors
+from socredit.common.policy import policy_profile
 from socredit.core.calendar import CalendarError, WorkingCalendar
 from socredit.core.lists import (
     ABNORMAL,
@@ -62,10 +64,10 @@ from socredit.core.lists import (
     daily_run as core_daily_run,
 )
 from socredit.core.lists.engine import REMOVE, TRANSFER, Declined, Restart, transfer_due
-from socredit.core.lists.grounds import EXITS_BY_CODE, GROUNDS_BY_CODE, basis_of, title_of
+from socredit.core.lists.grounds import EXITS_BY_CODE, GROUNDS_BY_CODE, OBJECTION_EXIT, basis_of, title_of
 from socredit.core.lists.notice import Mailing, address_unreachable_established
 from socredit.core.lists.red import GRADE_ORDER, RED_BASIS
-from socredit.core.policy import PolicyProfile, profile_for, shipped_profiles
+from socredit.core.policy import PolicyProfile
 from socredit.core.scoring.facts import OPEN_END, add_months, day_number, empty_memberships
 from socredit.core.types import RoleKind
 
@@ -119,22 +121,6 @@ def today() -> dt.date:
 
 
 # --- policy --------------------------------------------------------------------------------------
-
-
-def policy_profile(day: dt.date) -> PolicyProfile:
-    """The policy profile in force on ``day`` for ``SOCREDIT_POLICY_LOCALITY`` (national before the
-    locality's first profile; the oldest national one before any)."""
-    locality = getattr(settings, "SOCREDIT_POLICY_LOCALITY", "national") or "national"
-    for name in (locality, "national"):
-        try:
-            return profile_for(day, name)
-        except KeyError:
-            continue
-    national = sorted(
-        (m for m in shipped_profiles().versions() if m.version.startswith("national-")),
-        key=lambda m: m.effective_from,
-    )
-    return shipped_profiles().get(national[0].version)
 
 
 def parameters(day: dt.date) -> tuple[PolicyProfile, ListParameters]:
@@ -483,6 +469,9 @@ def _open_entry(decision: ListDecision, lst: str, ground: str, day: dt.date, *, 
     )  # fmt: skip
     decision.entry = entry
     decision.save(update_fields=["entry"])
+    outbox.emit("list.entered", decision.organization, None,
+                {"entry": entry.pk, "list": lst, "ground": ground, "entered_on": day.isoformat(),
+                 "decision": decision.document_number})  # fmt: skip
     return entry
 
 
@@ -491,6 +480,9 @@ def _close_entry(entry: ListEntry, decision: ListDecision, day: dt.date, exit_gr
     entry.exit_ground = exit_ground
     entry.exit_decision = decision
     entry.save(update_fields=["left_on", "exit_ground", "exit_decision"])
+    outbox.emit("list.removed", entry.organization, None,
+                {"entry": entry.pk, "list": entry.list, "left_on": day.isoformat(), "exit_ground": exit_ground,
+                 "decision": decision.document_number})  # fmt: skip
 
 
 def _rescore(org_ids: Iterable[int], trigger: str, actor: Any) -> None:
@@ -787,7 +779,8 @@ def apply_for_removal(actor: Any, entry: ListEntry, *, evidence: str, applied_on
 
 
 def _calendar() -> WorkingCalendar:
-    return WorkingCalendar()
+    # Strict: a removal deadline must not rest on a year whose holidays nobody has entered yet.
+    return working_calendar(strict=True)
 
 
 @transaction.atomic
@@ -1198,3 +1191,37 @@ __all__ = [
     "serve_notice",
     "verify_removal",
 ]
+
+
+# --- objections (R1.18) ----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def annul_entry_on_objection(
+    actor: Any, decision: ListDecision, *, case_number: str, reason: str, decided_on: dt.date
+) -> ListDecision | None:
+    """撤销列入: an objection found the listing decision wrong; the entry it opened ends on ``decided_on``.
+
+    The history keeps the entry and both decisions (nothing is deleted); the removal decision cites
+    the objection case. Returns None when the entry had already ended (nothing left to annul).
+    """
+    entry = ListEntry.objects.select_for_update().filter(entry_decision=decision).first()
+    if entry is None:
+        entry = getattr(decision, "entry", None)
+    if entry is None or entry.left_on is not None:
+        return None
+    profile = policy_profile(decided_on)
+    removal = _new_decision(
+        decision.organization, kind=ListDecision.Kind.REMOVAL, lst=entry.list, ground=OBJECTION_EXIT.code,
+        profile=profile, document_number=f"{case_number}（异议）", decided_on=decided_on,
+        authority=decision.authority or decision.authority_name, actor=actor,
+        reason=f"异议{case_number}成立：{reason}"[:1000], action_text=f"撤销列入{entry.list_title}",
+    )  # fmt: skip
+    removal.entry = entry
+    removal.save(update_fields=["entry"])
+    _close_entry(entry, removal, decided_on, OBJECTION_EXIT.code)
+    record_event(actor=actor, channel="form", action="lists.annul", target=removal,
+                 summary=f"异议成立，撤销列入{entry.list_title}：{decision.document_number}",
+                 data={"entry": entry.pk, "case": case_number})  # fmt: skip
+    _rescore([entry.organization_id], f"异议{case_number}成立，撤销列入{entry.list_title}", actor)
+    return removal

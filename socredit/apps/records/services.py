@@ -1,4 +1,4 @@
-"""The only writers of credit records: create, correct, revoke. Each is atomic and audited."""
+"""The only writers of credit records: create, correct, revoke, repair. Each is atomic and audited."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from socredit.apps.audit.services import actor_label, record_event, staff_user_of
+from socredit.apps.records import outbox
 from socredit.apps.records.models import CreditRecord, RecordStateChange
 from socredit.apps.records.signals import announce, collected_changes
 from socredit.apps.records.validation import RecordLookups, clean_record
@@ -157,6 +158,8 @@ def correct_record(
                  data={"from": record.pk, "changed": changed, "reason": reason, "after": snapshot(new)})  # fmt: skip
     announce({record.organization_id, new.organization_id}, cause=f"更正记录 #{record.pk} → #{new.pk}：{reason}",
              actor=actor)  # fmt: skip
+    outbox.emit("record.corrected", new.organization, new,
+                {"record": record.pk, "new_record": new.pk, "changed": changed, "reason": reason})  # fmt: skip
     return new
 
 
@@ -174,6 +177,36 @@ def revoke_record(*, actor: Any, channel: str, record: CreditRecord, reason: str
     record_event(actor=actor, channel=channel, action="record.revoke", target=record,
                  summary=f"撤销记录 #{record.pk}：{reason}", data={"reason": reason})  # fmt: skip
     announce([record.organization_id], cause=f"撤销记录 #{record.pk}：{reason}", actor=actor)
+    outbox.emit("record.revoked", record.organization, record, {"record": record.pk, "reason": reason})
+    return record
+
+
+@transaction.atomic
+def repair_record(
+    *, actor: Any, channel: str, record: CreditRecord, on: dt.date, reason: str, case_number: str,
+    extra: Mapping[str, Any] | None = None,
+) -> CreditRecord:  # fmt: skip
+    """信用修复: the record stops being published, shared and counted from ``on`` (rules.md R2.6).
+
+    It stays in the internal history in state 已修复 with ``ended_on = on``; the evaluation counts it
+    only for dates before ``on``. Conditions are the caller's to check (cases.services.repairs).
+    """
+    reason = _require_reason(reason)
+    record = CreditRecord.objects.select_for_update().get(pk=record.pk)
+    if not record.is_current or record.status != RecordStatus.EFFECTIVE.value:
+        raise FieldErrors({"__all__": [f"记录状态为“{record.status_label}”，只能修复有效记录"]})
+    old = record.status
+    record.status = RecordStatus.REPAIRED.value
+    record.ended_on = on
+    record.save(update_fields=["status", "ended_on", "updated_at"])
+    _state(record, old, RecordStatus.REPAIRED.value, f"信用修复（{case_number}）：{reason}", actor, channel)
+    record_event(actor=actor, channel=channel, action="record.repair", target=record,
+                 summary=f"修复记录 #{record.pk}（{case_number}）：{reason}",
+                 data={"case": case_number, "ended_on": on, "reason": reason})  # fmt: skip
+    announce([record.organization_id], cause=f"信用修复 #{record.pk}（{case_number}）", actor=actor)
+    outbox.emit("record.repaired", record.organization, record,
+                {"record": record.pk, "kind": record.kind.code, "ended_on": on.isoformat(), "case": case_number,
+                 "reason": reason, **(extra or {})})  # fmt: skip
     return record
 
 
@@ -286,3 +319,18 @@ def create_records_batch(
         "duplicates": sorted(duplicates, key=lambda d: d["index"]),
         "errors": sorted(errors, key=lambda e: e["index"]),
     }
+
+
+def set_objection_mark(*, actor: Any, channel: str, records: list[CreditRecord], marked: bool, case_number: str) -> int:
+    """异议标注: mark records as 异议中 while an objection is open, or clear the mark (rules.md R6.1, R6.2).
+
+    The record stays effective and published (R6.2); the mark is shown beside it wherever it is
+    shown. Runs inside the objection service's transaction; audited there with the case.
+    """
+    ids = [r.pk for r in records]
+    n = CreditRecord.objects.filter(pk__in=ids, under_objection=not marked).update(
+        under_objection=marked, updated_at=timezone.now()
+    )
+    for r in records:
+        r.under_objection = marked
+    return n

@@ -325,7 +325,18 @@ EXITS: Final[tuple[ExitRule, ...]] = (
     ),
 )
 
-EXITS_BY_CODE: Final[dict[str, ExitRule]] = {e.code: e for e in EXITS}
+OBJECTION_EXIT: Final = ExitRule(
+    "R1.18",
+    "",
+    "异议成立，撤销列入决定",
+    "《社会组织信用信息管理办法》（民政部令第60号）：经核实确有错误的，及时更正（rules.md R1.18, R6.3）",
+    "SECONDARY",
+    False,
+    "an objection (异议) against the listing decision found it wrong; either list (``list`` is empty)",
+)
+"""Not an exit the engine computes: the objection case decides it (socredit.apps.cases)."""
+
+EXITS_BY_CODE: Final[dict[str, ExitRule]] = {e.code: e for e in (*EXITS, OBJECTION_EXIT)}
 
 
 def ground(code: str) -> Ground:

@@ -1,0 +1,5 @@
+"""API of complaints."""
+
+from ninja import Router
+
+router = Router()

@@ -1,0 +1,1 @@
+"""Case services: ``common`` (the engine), ``objections``, ``repairs``, ``complaints``."""

@@ -1,0 +1,371 @@
+"""The case engine shared by objections, repairs and complaints: numbers, steps and their deadlines,
+the timeline, documents, evidence, assignment, escalation of overdue steps.
+
+Every public verb here runs inside the caller's service transaction (the kind-specific services
+are the atomic, audited entry points); the helpers never commit on their own.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from socredit.apps.accounts.models import StaffRole, User
+from socredit.apps.audit.services import actor_label, record_event, staff_user_of
+from socredit.apps.cases.models import (
+    CASE_PREFIX,
+    Case,
+    CaseCounter,
+    CaseDocument,
+    CaseEvent,
+    CaseStatus,
+    CaseStep,
+    Evidence,
+)
+from socredit.apps.registry.models import Organization, Region
+from socredit.apps.workdays.services import working_calendar
+from socredit.common.errors import FieldErrors
+from socredit.common.policy import policy_profile
+from socredit.common.uploads import check_evidence
+from socredit.core.calendar import WorkingCalendar
+from socredit.core.cases import RECEIVED, StepSpec, limits
+from socredit.core.policy import PolicyProfile
+
+
+def today() -> dt.date:
+    return timezone.localdate()
+
+
+AUDIT_CHANNEL = {"organization": "form", "paper": "form", "staff": "form", "public": "form",
+                 "department": "api", "api": "api", "form": "form", "cli": "cli", "system": "system"}  # fmt: skip
+
+
+def audit_channel(channel: str) -> str:
+    return AUDIT_CHANNEL.get(channel, "form")
+
+
+# --- numbers -----------------------------------------------------------------------------------------
+
+
+def next_number(kind: str, year: int) -> str:
+    """The next case number of ``kind`` in ``year`` (YY-2026-000001); the counter row is locked."""
+    counter, _ = CaseCounter.objects.select_for_update().get_or_create(kind=kind, year=year)
+    counter.last += 1
+    counter.save(update_fields=["last"])
+    return f"{CASE_PREFIX[kind]}-{year}-{counter.last:06d}"
+
+
+# --- deadlines ---------------------------------------------------------------------------------------
+
+
+def calendar() -> WorkingCalendar:
+    return working_calendar()
+
+
+def due_date(cal: WorkingCalendar, start: dt.date, days: int) -> tuple[dt.date, bool]:
+    """The n-th working day after ``start`` and whether it was counted on a guessed (weekend-only) year."""
+    d = cal.deadline(start, days)
+    return d.due, d.provisional
+
+
+def working_days_left(cal: WorkingCalendar, day: dt.date, due: dt.date) -> int:
+    """Working days from ``day`` to ``due``: 0 on the due day, negative once overdue."""
+    return cal.working_days_left(day, due)
+
+
+def parameter_snapshot(profile: PolicyProfile, keys: Iterable[str]) -> dict[str, dict[str, Any]]:
+    out = {}
+    for key in keys:
+        p = profile.parameter(key)
+        out[key] = {"value": p.value, "item": p.item, "tag": p.tag, "citation": p.citation}
+    return out
+
+
+def _limit(case: Case, key: str | None) -> int | None:
+    if key is None or key not in case.parameters:
+        return None
+    return int(case.parameters[key]["value"])
+
+
+def schedule(case: Case, cal: WorkingCalendar | None = None) -> None:
+    """(Re)compute the due date of every step whose anchor is known, and the overall deadline.
+
+    Called when a case opens, when a step is done (its dependants start counting) and when the
+    holiday table changes (a provisional date becomes exact).
+    """
+    cal = cal or calendar()
+    steps = {s.code: s for s in case.steps.all()}
+    plan = case.details.get("plan", [])
+    provisional = False
+    for spec in plan:
+        step = steps[spec["code"]]
+        anchor = spec["anchor"]
+        start = case.received_on if anchor == RECEIVED else getattr(steps.get(anchor), "done_on", None)
+        days = _limit(case, spec["param"])
+        due, prov = (None, False) if start is None or days is None else due_date(cal, start, days)
+        if (step.started_on, step.working_days, step.due_on, step.provisional) != (start, days, due, prov):
+            step.started_on, step.working_days, step.due_on, step.provisional = start, days, due, prov
+            step.save(update_fields=["started_on", "working_days", "due_on", "provisional"])
+        provisional |= prov and step.done_on is None
+    total = case.details.get("total_param")
+    days = _limit(case, total)
+    if days is not None:
+        case.due_on, prov = due_date(cal, case.received_on, days)
+        provisional |= prov and case.is_open
+    case.provisional = provisional
+    case.save(update_fields=["due_on", "provisional", "updated_at"])
+
+
+def open_case(
+    *,
+    actor: Any,
+    kind: str,
+    channel: str,
+    region: Region,
+    received_on: dt.date,
+    reasons: str,
+    plan: Sequence[StepSpec],
+    total_param: str | None,
+    organization: Organization | None = None,
+    subject_name: str = "",
+    applicant_name: str = "",
+    applicant_contact: str = "",
+    details: dict[str, Any] | None = None,
+    **fields: Any,
+) -> Case:
+    """Open a case: number, steps from the profile in force on the day of receipt, deadlines, timeline."""
+    profile = policy_profile(received_on)
+    params = limits(tuple(plan), profile, total_param)
+    case = Case.objects.create(
+        number=next_number(kind, received_on.year),
+        kind=kind,
+        stage=plan[0].code,
+        organization=organization,
+        subject_name=subject_name or (organization.name if organization else ""),
+        region=region,
+        channel=channel,
+        applicant_name=applicant_name,
+        applicant_contact=applicant_contact,
+        reasons=reasons,
+        received_on=received_on,
+        filed_by=staff_user_of(actor),
+        filed_by_label=actor_label(actor),
+        profile_version=profile.version,
+        parameters=parameter_snapshot(profile, params),
+        details={
+            **(details or {}),
+            "plan": [{"code": s.code, "title": s.title, "param": s.param, "anchor": s.anchor} for s in plan],
+            "total_param": total_param,
+        },
+        **fields,
+    )
+    CaseStep.objects.bulk_create(
+        CaseStep(case=case, order=i, code=s.code, title=s.title,
+                 basis=case.parameters[s.param]["citation"] if s.param in case.parameters else "")
+        for i, s in enumerate(plan)
+    )  # fmt: skip
+    schedule(case)
+    return case
+
+
+# --- steps -------------------------------------------------------------------------------------------
+
+
+def step(case: Case, code: str) -> CaseStep:
+    return case.steps.get(code=code)
+
+
+def require_open(case: Case) -> None:
+    if not case.is_open:
+        raise FieldErrors({"__all__": [f"案件 {case.number} 已{case.get_status_display()}，不能再办理"]})
+
+
+def require_step(case: Case, code: str, *, action: str) -> CaseStep:
+    """The step ``code`` if it is the one to do now; otherwise FieldErrors saying what comes first."""
+    require_open(case)
+    steps = list(case.steps.order_by("order"))
+    target = next((s for s in steps if s.code == code), None)
+    if target is None:
+        raise FieldErrors({"__all__": [f"本案没有“{action}”环节"]})
+    if target.done_on is not None:
+        raise FieldErrors({"__all__": [f"“{target.title}”已于{target.done_on}完成，不能重复办理"]})
+    pending = [s for s in steps if s.order < target.order and s.done_on is None]
+    if pending:
+        raise FieldErrors({"__all__": [f"须先完成“{pending[0].title}”，才能{action}"]})
+    return target
+
+
+def check_day(day: dt.date | None, *, field: str, not_before: dt.date | None = None,
+              not_before_label: str = "") -> dt.date:  # fmt: skip
+    day = day or today()
+    if day > today():
+        raise FieldErrors({field: [f"日期 {day} 晚于今天"]})
+    if not_before and day < not_before:
+        raise FieldErrors({field: [f"日期 {day} 早于{not_before_label}（{not_before}）"]})
+    return day
+
+
+def complete_step(case: Case, code: str, *, on: dt.date, actor: Any, note: str = "") -> CaseStep:
+    """Mark step ``code`` done on ``on``; the next undone step becomes the stage, dependants start counting."""
+    s = step(case, code)
+    s.done_on = on
+    s.done_by_label = actor_label(actor)[:150]
+    s.note = note[:500]
+    s.save(update_fields=["done_on", "done_by_label", "note"])
+    following = case.steps.filter(done_on__isnull=True).order_by("order").first()
+    case.stage = following.code if following else "done"
+    case.save(update_fields=["stage", "updated_at"])
+    schedule(case)
+    return s
+
+
+def close_case(case: Case, *, status: str, outcome: str, reason: str, on: dt.date) -> None:
+    case.status = status
+    case.outcome = outcome
+    case.outcome_reason = reason
+    case.closed_on = on
+    case.stage = "done"
+    case.save(update_fields=["status", "outcome", "outcome_reason", "closed_on", "stage", "updated_at"])
+    schedule(case)
+
+
+def add_event(case: Case, action: str, text: str, actor: Any, *, public: bool = False,
+              document: CaseDocument | None = None) -> CaseEvent:  # fmt: skip
+    return CaseEvent.objects.create(case=case, action=action, text=text, actor=staff_user_of(actor),
+                                    actor_label=actor_label(actor)[:150], public=public, document=document)  # fmt: skip
+
+
+def issue_document(case: Case, *, kind: str, title: str, body: str, addressee: str, on: dt.date,
+                   actor: Any, public: bool = True) -> CaseDocument:  # fmt: skip
+    """A printable notice (文书) with a number derived from the case number, and its timeline entry."""
+    seq = case.documents.count() + 1
+    doc = CaseDocument.objects.create(case=case, kind=kind, title=title, number=f"{case.number}-{seq:02d}",
+                                      issued_on=on, body=body, addressee=addressee)  # fmt: skip
+    add_event(case, "document", f"制作《{title}》（{doc.number}）", actor, public=public, document=doc)
+    return doc
+
+
+def attach_evidence(case: Case, files: Sequence[Any], *, party: str, actor: Any) -> list[Evidence]:
+    """Store checked evidence files (type by content, size limit); FieldErrors name the bad file."""
+    out = []
+    for f in check_evidence(list(files)):
+        ev = Evidence(case=case, original_name=f.name, content_type=f.content_type, size=f.size, sha256=f.sha256,
+                      party=party, uploaded_by_label=actor_label(actor)[:150])  # fmt: skip
+        ev.file.save(f.sha256, ContentFile(f.content), save=False)
+        ev.save()
+        out.append(ev)
+    if out:
+        add_event(case, "evidence", "上传证明材料：" + "、".join(e.original_name for e in out), actor,
+                  public=party == Evidence.Party.APPLICANT)  # fmt: skip
+    return out
+
+
+# --- assignment --------------------------------------------------------------------------------------
+
+
+def handlers_for(case: Case) -> list[User]:
+    """Staff who may handle the case: active writers of its region or a region above it."""
+    ancestors = [p for p in _ancestor_paths(case.region.path)]
+    return list(
+        User.objects.filter(is_active=True, organization__isnull=True, region__path__in=ancestors,
+                            staff_role__in=[StaffRole.ADMIN, StaffRole.OFFICER])
+        .select_related("region").order_by("region__path", "username")
+    )  # fmt: skip
+
+
+def _ancestor_paths(path: str) -> list[str]:
+    parts = [p for p in path.strip("/").split("/") if p]
+    return ["/" + "/".join(parts[: i + 1]) + "/" for i in range(len(parts))]
+
+
+@transaction.atomic
+def assign(actor: Any, case: Case, handler: User | None, *, channel: str = "form") -> Case:
+    """分办: give the case to a handler of its region (or take it back with None)."""
+    case = Case.objects.select_for_update().get(pk=case.pk)
+    require_open(case)
+    if not getattr(actor, "can_write", False) and not getattr(actor, "is_superuser", False):
+        raise FieldErrors({"__all__": ["只读账号不能分办案件"]})
+    if handler is not None and handler.pk not in {u.pk for u in handlers_for(case)}:
+        raise FieldErrors(assigned_to=f"{handler}不是{case.region.name}或其上级的在岗工作人员，不能承办本案")
+    before = case.assigned_to
+    case.assigned_to = handler
+    case.save(update_fields=["assigned_to", "updated_at"])
+    text = f"分办给 {handler}" if handler else "收回分办"
+    add_event(case, "assign", text + (f"（原承办人 {before}）" if before else ""), actor)
+    record_event(actor=actor, channel=audit_channel(channel), action="case.assign", target=case,
+                 summary=f"{case.number}：{text}", data={"handler": handler.pk if handler else None})  # fmt: skip
+    return case
+
+
+# --- escalation and recomputation ---------------------------------------------------------------------
+
+
+@transaction.atomic
+def escalate_overdue(actor: Any = None, as_of: dt.date | None = None) -> int:
+    """督办: mark every overdue undone step of an open case as escalated (once) and say so on the timeline.
+
+    Escalated steps show in the inbox of the region's administrators; the daily job runs this.
+    Returns the number of steps escalated now.
+    """
+    as_of = as_of or today()
+    actor = actor or "system"
+    steps = (
+        CaseStep.objects.filter(case__status=CaseStatus.OPEN, done_on__isnull=True, due_on__lt=as_of,
+                                escalated_on__isnull=True)
+        .select_related("case__region")
+    )  # fmt: skip
+    n = 0
+    for s in steps:
+        s.escalated_on = as_of
+        s.save(update_fields=["escalated_on"])
+        add_event(s.case, "escalate", f"“{s.title}”已超期（应于{s.due_on}前完成），提请{s.case.region.name}登记管理机关督办",
+                  actor)  # fmt: skip
+        n += 1
+    overdue_cases = Case.objects.filter(status=CaseStatus.OPEN, due_on__lt=as_of).exclude(
+        details__has_key="escalated_total_on"
+    )
+    for case in overdue_cases:
+        case.details["escalated_total_on"] = as_of.isoformat()
+        case.save(update_fields=["details", "updated_at"])
+        add_event(case, "escalate", f"办理总期限已超（应于{case.due_on}前答复），提请督办", actor)
+        n += 1
+    if n:
+        record_event(actor=actor, channel="system", action="case.escalate", target_type="cases.case",
+                     summary=f"{as_of} 超期督办 {n} 项")  # fmt: skip
+    return n
+
+
+@transaction.atomic
+def recompute_provisional(years: Iterable[int] | None = None) -> int:
+    """Recompute the deadlines of open cases counted on a guessed year (the holiday table changed)."""
+    cal = calendar()
+    n = 0
+    qs = Case.objects.filter(status=CaseStatus.OPEN).filter(Q(provisional=True) | Q(steps__provisional=True))
+    for case in qs.distinct():
+        schedule(case, cal)
+        add_event(case, "recompute", "节假日安排已录入，期限按正式安排重新计算" if not case.provisional
+                  else "期限已重新计算（仍有年份未录入放假安排，按周末推算）", "system")  # fmt: skip
+        n += 1
+    return n
+
+
+def on_calendar_changed(sender: Any, **kwargs: Any) -> None:
+    recompute_provisional(kwargs.get("years"))
+
+
+# --- reading helpers ---------------------------------------------------------------------------------
+
+
+def next_deadline(case: Case) -> tuple[CaseStep | None, dt.date | None]:
+    """The earliest due date still open: the current steps' or the overall deadline."""
+    open_steps = [s for s in case.steps.all() if s.done_on is None and s.due_on is not None]
+    first = min(open_steps, key=lambda s: s.due_on or dt.date.max, default=None)
+    if first is not None and (case.due_on is None or first.due_on <= case.due_on):  # type: ignore[operator]
+        return first, first.due_on
+    return None, case.due_on

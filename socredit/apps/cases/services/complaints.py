@@ -1,0 +1,630 @@
+"""举报 — complaints about social organizations (or bodies acting as one without registration).
+
+A complaint comes in through one of three doors: the public form (公众), a staff member entering
+one received by phone or letter (工作人员录入), or a department passing one on through the API
+(部门移送). It then runs the ``COMPLAINT`` plan of ``socredit.core.cases``: 登记分办 (accept or refuse,
+give to a handler), 调查核实 (investigation notes), 作出处理结论 (unfounded, or founded → a negative
+credit record), 答复举报人 (a reply the reporter reads with the case number and a 查询码).
+
+Confidentiality (seed 004 §五 对举报人信息严格保密): the reporter's identity lives only in
+``Reporter``, which ``access.reporter_for`` gives to the assigned handler alone. Nothing written
+here — audit events, timeline texts, ``Case.details``, documents, error messages — carries the
+reporter's name, phone, e-mail, address or IP address. The 查询码 is shown once and only its keyed
+hash is stored.
+
+Every verb is one atomic, audited transaction; bad input raises ``FieldErrors`` with Chinese
+messages naming the field.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import hmac
+import re
+import secrets
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from django.conf import settings
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import transaction
+
+from socredit.apps.audit.services import record_event
+from socredit.apps.cases.access import access_cases, can_see_reporter
+from socredit.apps.cases.models import (
+    Case,
+    CaseChannel,
+    CaseDocument,
+    CaseKind,
+    CaseRecord,
+    CaseStatus,
+    Evidence,
+    Reporter,
+)
+from socredit.apps.cases.services.common import (
+    add_event,
+    assign,
+    attach_evidence,
+    audit_channel,
+    check_day,
+    close_case,
+    complete_step,
+    issue_document,
+    open_case,
+    require_open,
+    require_step,
+    today,
+)
+from socredit.apps.records.models import RecordKind
+from socredit.apps.records.services import create_record
+from socredit.apps.registry.models import Department, Organization, Region
+from socredit.common.errors import FieldErrors
+from socredit.common.uploads import check_evidence
+from socredit.core.cases import COMPLAINT, COMPLAINT_TOTAL
+from socredit.core.codes import CodeError, validate_social_org_code
+from socredit.core.types import DepartmentKind
+
+CONTENT_MIN = 10
+CONTENT_MAX = 5000
+NOTE_MAX = 2000
+REASON_MAX = 2000
+DEFAULT_RECORD_KIND = "complaint_verified"
+"""投诉举报经查属实 (record catalogue, rules.md R1.3): the record a founded complaint produces by default."""
+
+LOOKUP_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+"""查询码 characters: no 0/O, 1/I/L, which are misread when a code is read out over the phone."""
+LOOKUP_LENGTH = 8
+
+REPLY_DOCUMENT = "complaint_reply"
+REJECT_DOCUMENT = "complaint_rejection"
+
+CHANNEL_TEXT = {
+    CaseChannel.PUBLIC: "网上举报",
+    CaseChannel.STAFF: "工作人员录入",
+    CaseChannel.DEPARTMENT: "部门移送",
+}
+STATUS_TEXT = {
+    CaseStatus.OPEN: "办理中",
+    CaseStatus.CLOSED: "已办结",
+    CaseStatus.REJECTED: "不予受理",
+    CaseStatus.WITHDRAWN: "已撤回",
+}
+OUTCOME_TEXT = {"founded": "举报事项经查属实", "unfounded": "举报事项经查不属实", "not_accepted": "不予受理"}
+
+REJECT_GROUNDS = {
+    "out_of_scope": "不属于社会组织登记管理机关职责范围",
+    "duplicate": "重复举报，已在办理或已办结",
+    "no_facts": "未提供具体违法违规事实或线索",
+    "other": "其他",
+}
+"""不予受理的常见事由; the handler still writes the concrete reason."""
+
+_MOBILE = re.compile(r"^(?:\+?86[- ]?)?1[3-9]\d{9}$")
+_LANDLINE = re.compile(r"^0\d{2,3}-?\d{7,8}(?:-\d{1,6})?$")
+
+REJECT_BODY = """举报人：
+
+您于{received_on}反映的关于“{subject}”的举报（案件编号 {number}）收悉。经审查，{ground}，本机关决定不予受理。
+
+理由：{reason}
+
+如有新的事实和证据，可以重新举报。
+
+{authority}
+{on}
+"""
+
+REPLY_BODY = """举报人：
+
+您于{received_on}反映的关于“{subject}”的举报（案件编号 {number}）已调查核实完毕。处理结论：{outcome}。
+
+{text}
+
+感谢您对社会组织监督管理工作的支持。
+
+{authority}
+{on}
+"""
+
+
+# --- the 查询码 -----------------------------------------------------------------------------------------
+
+
+def new_lookup_code() -> str:
+    """A random 8-character 查询码 from an unambiguous alphabet (about 40 bits)."""
+    return "".join(secrets.choice(LOOKUP_ALPHABET) for _ in range(LOOKUP_LENGTH))
+
+
+def normalize_code(code: str) -> str:
+    return re.sub(r"[\s-]", "", code or "").upper()
+
+
+def lookup_digest(number: str, code: str) -> str:
+    """The stored form of a 查询码: keyed with the secret key and bound to its case number, so that a
+    copied database alone does not let anyone test codes offline."""
+    message = f"{number.strip().upper()}:{normalize_code(code)}".encode()
+    return hmac.new(settings.SECRET_KEY.encode(), message, hashlib.sha256).hexdigest()
+
+
+# --- rate limit of the public form ----------------------------------------------------------------------
+
+
+def _rate_key(kind: str, ip: str) -> str:
+    # Only a hash of the address reaches the cache: the IP address identifies the reporter.
+    return f"complaints:{kind}:{hashlib.sha256(ip.encode()).hexdigest()[:32]}"
+
+
+def rate_limited(kind: str, ip: str | None, limit: int) -> bool:
+    """Has ``ip`` used up its ``limit`` of ``kind`` (submit / lookup) in the current hour?"""
+    if not ip or limit <= 0:
+        return False
+    return int(cache.get(_rate_key(kind, ip), 0)) >= limit
+
+
+def count_attempt(kind: str, ip: str | None) -> None:
+    if not ip:
+        return
+    key = _rate_key(kind, ip)
+    if not cache.add(key, 1, timeout=3600):
+        try:
+            cache.incr(key)
+        except ValueError:  # expired between add and incr
+            cache.add(key, 1, timeout=3600)
+
+
+def submit_limit() -> int:
+    return int(getattr(settings, "SOCREDIT_COMPLAINTS_PER_IP_HOUR", 5))
+
+
+def lookup_limit() -> int:
+    return int(getattr(settings, "SOCREDIT_COMPLAINT_LOOKUPS_PER_IP_HOUR", 30))
+
+
+# --- validation -------------------------------------------------------------------------------------
+
+
+def _text(value: Any) -> str:
+    return str(value or "").strip()
+
+
+def resolve_region(text: str) -> tuple[Region | None, str | None]:
+    """A current region by its GB/T 2260 code or by a name that is unique; (None, message) otherwise."""
+    text = text.strip()
+    if text.isdigit():
+        region = Region.objects.filter(code=text, active=True).first()
+        return (region, None) if region else (None, f"行政区划代码 {text} 不存在或已撤销")
+    found = list(Region.objects.filter(name=text, active=True).select_related("parent")[:6])
+    if len(found) == 1:
+        return found[0], None
+    if not found:
+        return None, f"未找到名为“{text}”的行政区划，请填写6位行政区划代码"
+    options = "、".join(f"{r.parent.name if r.parent else ''}{r.name}（{r.code}）" for r in found)
+    return None, f"名为“{text}”的行政区划不止一个，请填写代码：{options}"
+
+
+def _in_scope(principal: Any, region: Region) -> bool:
+    path = principal.scope_path() if hasattr(principal, "scope_path") else None
+    return path is not None and region.path.startswith(path)
+
+
+def clean_reporter(data: Mapping[str, Any] | None, errors: FieldErrors) -> dict[str, Any]:
+    """The reporter's fields; asking for anonymity (or giving nothing) drops every identity field."""
+    data = data or {}
+    values = {f: _text(data.get(f)) for f in ("name", "phone", "email", "address")}
+    anonymous = bool(data.get("anonymous")) or not any(values.values())
+    if anonymous:
+        return {"anonymous": True, "name": "", "phone": "", "email": "", "address": ""}
+    for field, limit in (("name", 50), ("email", 100), ("address", 200)):
+        if len(values[field]) > limit:
+            errors.add(f"reporter_{field}", f"最多{limit}个字，实为{len(values[field])}个字")
+    phone = re.sub(r"\s", "", values["phone"])
+    if phone and not (_MOBILE.match(phone) or _LANDLINE.match(phone)):
+        errors.add(
+            "reporter_phone", "电话号码格式不正确：手机号为11位（如13800000000），固定电话如0371-12345678"
+        )
+    values["phone"] = phone
+    if values["email"]:
+        try:
+            validate_email(values["email"])
+        except ValidationError:
+            errors.add("reporter_email", "电子邮箱格式不正确（如name@example.com）")
+    return {"anonymous": False, **values}
+
+
+def clean_complaint(
+    principal: Any, channel: str, *, subject_name: str, organization_code: str | None, region_code: str | None,
+    content: str, reporter: Mapping[str, Any] | None, files: Sequence[Any], received_on: dt.date | None,
+) -> dict[str, Any]:  # fmt: skip
+    """Validate a complaint from any door; the values ``submit_complaint`` writes, or FieldErrors."""
+    errors = FieldErrors()
+    out: dict[str, Any] = {"organization": None, "named_code": ""}
+
+    code = _text(organization_code).upper()
+    if code:
+        try:
+            code = validate_social_org_code(code).code
+        except CodeError as exc:
+            errors.add("organization_code", str(exc))
+        else:
+            out["organization"] = Organization.objects.select_related("region").filter(code=code).first()
+            out["named_code"] = code
+    org = out["organization"]
+
+    name = _text(subject_name)
+    if not name and org is None:
+        errors.add("subject_name", "请填写被举报的社会组织名称")
+    elif len(name) > 200:
+        errors.add("subject_name", f"名称最多200个字，实为{len(name)}个字")
+    out["subject_name"] = name or (org.name if org else "")
+
+    region = org.region if org is not None else None
+    if region is None:
+        text = _text(region_code)
+        if text:
+            region, message = resolve_region(text)
+            if message:
+                errors.add("region_code", message)
+        elif "organization_code" not in errors.errors:
+            errors.add(
+                "region_code", "被举报组织未登记或未填写统一社会信用代码时，须选择其所在地区（行政区划）"
+            )
+    if region is not None and channel != CaseChannel.PUBLIC and not _in_scope(principal, region):
+        errors.add("region_code", f"{region.name}不在您的辖区，请转交其登记管理机关办理")
+    out["region"] = region
+
+    text = _text(content)
+    if len(text) < CONTENT_MIN:
+        errors.add(
+            "content",
+            f"举报内容至少{CONTENT_MIN}个字，请写明具体事实（时间、地点、行为），实为{len(text)}个字",
+        )
+    elif len(text) > CONTENT_MAX:
+        errors.add("content", f"举报内容最多{CONTENT_MAX}个字，实为{len(text)}个字")
+    out["content"] = text
+
+    out["reporter"] = clean_reporter(reporter, errors)
+
+    if channel == CaseChannel.PUBLIC or received_on is None:
+        out["received_on"] = today()
+    else:
+        try:
+            out["received_on"] = check_day(received_on, field="received_on")
+        except FieldErrors as exc:
+            errors.errors.update(exc.errors)
+
+    try:
+        check_evidence(list(files))
+    except FieldErrors as exc:
+        errors.errors.update(exc.errors)
+    for f in files:  # checked once here for the combined message; attach_evidence reads them again
+        if hasattr(f, "seek"):
+            f.seek(0)
+
+    errors.raise_if_any()
+    return out
+
+
+# --- submission -----------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def submit_complaint(
+    actor: Any, channel: str, *, subject_name: str = "", organization_code: str | None = None,
+    region_code: str | None = None, content: str, reporter: Mapping[str, Any] | None = None,
+    files: Sequence[Any] = (), received_on: dt.date | None = None, client_ip: str | None = None,
+    honeypot: str = "", applicant_name: str = "", applicant_contact: str = "", via: str | None = None,
+) -> tuple[Case, str]:  # fmt: skip
+    """受理举报: open a complaint case; returns it and the 查询码, which is shown once and never stored.
+
+    ``channel`` is public (no account: ``actor`` is ignored and recorded as "public", so that a
+    signed-in person reporting is not identified by their account), staff (a writer entering a
+    complaint received by phone or letter) or department (an API token; ``applicant_*`` hold the
+    department's own contact, not the reporter's). The public door also refuses a filled honeypot
+    field and more than ``SOCREDIT_COMPLAINTS_PER_IP_HOUR`` submissions per address and hour.
+    """
+    if channel not in CHANNEL_TEXT:
+        raise ValueError(f"unknown complaint channel {channel!r}")
+    if channel == CaseChannel.PUBLIC:
+        actor = "public"
+        if honeypot.strip():
+            raise FieldErrors({"__all__": ["提交未能受理，请刷新页面后重新填写"]})
+        if rate_limited("submit", client_ip, submit_limit()):
+            raise FieldErrors({"__all__": [f"同一网络每小时最多提交{submit_limit()}件举报，请稍后再试"]})
+    elif channel == CaseChannel.STAFF and not getattr(actor, "can_write", False):
+        raise FieldErrors({"__all__": ["只读账号不能录入举报"]})
+    values = clean_complaint(actor, channel, subject_name=subject_name, organization_code=organization_code,
+                             region_code=region_code, content=content, reporter=reporter, files=files,
+                             received_on=received_on)  # fmt: skip
+    code = new_lookup_code()
+    org = values["organization"]
+    details: dict[str, Any] = {}
+    if values["named_code"] and org is None:
+        details["named_code"] = values["named_code"]  # a valid code that no registered organization holds
+    case = open_case(
+        actor=actor, kind=CaseKind.COMPLAINT, channel=channel, region=values["region"],
+        received_on=values["received_on"], reasons=values["content"], plan=COMPLAINT, total_param=COMPLAINT_TOTAL,
+        organization=org, subject_name=values["subject_name"], applicant_name=applicant_name[:100],
+        applicant_contact=applicant_contact[:100], details=details,
+    )  # fmt: skip
+    case.lookup_hash = lookup_digest(case.number, code)
+    case.save(update_fields=["lookup_hash"])
+    Reporter.objects.create(case=case, **values["reporter"])
+    add_event(case, "receive", f"收到举报（{CHANNEL_TEXT[channel]}）", actor, public=True)
+    party = Evidence.Party.DEPARTMENT if channel == CaseChannel.DEPARTMENT else Evidence.Party.APPLICANT
+    evidence = attach_evidence(case, list(files), party=party, actor=actor)
+    record_event(actor=actor, channel=via or audit_channel(channel), action="complaint.submit", target=case,
+                 summary=f"{case.number}：收到举报（{CHANNEL_TEXT[channel]}），被举报对象 {case.subject_name}",
+                 data={"channel": channel, "organization": org.pk if org else None, "region": case.region.code,
+                       "anonymous": values["reporter"]["anonymous"], "evidence": len(evidence)})  # fmt: skip
+    if channel == CaseChannel.PUBLIC:
+        count_attempt("submit", client_ip)
+    return case, code
+
+
+# --- handling -----------------------------------------------------------------------------------------
+
+
+def _lock(actor: Any, case: Case) -> Case:
+    """The case, locked, if ``actor`` is a writer who can see it (views have already given 404/403)."""
+    if not getattr(actor, "can_write", False):
+        raise FieldErrors({"__all__": ["只读账号不能办理举报"]})
+    locked = (
+        access_cases(actor)
+        .select_for_update(of=("self",))
+        .filter(pk=case.pk, kind=CaseKind.COMPLAINT)
+        .first()
+    )
+    if locked is None:
+        raise FieldErrors({"__all__": ["本案不在您的辖区"]})
+    return locked
+
+
+def _free_text(actor: Any, case: Case, field: str, value: str, *, required: str, limit: int) -> str:
+    """A staff-written text: required, bounded, and — for the handler, who alone knows it — free of the
+    reporter's identity, since everyone in the region reads the timeline and the documents."""
+    text = _text(value)
+    if not text:
+        raise FieldErrors({field: [required]})
+    if len(text) > limit:
+        raise FieldErrors({field: [f"最多{limit}个字，实为{len(text)}个字"]})
+    if can_see_reporter(actor, case):
+        reporter = Reporter.objects.filter(case=case).first()
+        marks = [v for v in (reporter.name, reporter.phone, reporter.email, reporter.address) if len(v) >= 2] if reporter else []  # fmt: skip
+        if any(m in text for m in marks):
+            raise FieldErrors(
+                {
+                    field: [
+                        "不得写入举报人的姓名、电话、电子邮箱或地址（对举报人信息严格保密），请以“举报人”代称"
+                    ]
+                }
+            )
+    return text
+
+
+def registering_department(case: Case) -> Department | None:
+    """The 登记管理机关 that issues a founded complaint's record: the department the organization names
+    as its registration authority, else the civil-affairs department of its region or the nearest above."""
+    org = case.organization
+    if org is not None:
+        named = Department.objects.filter(name=org.registration_authority, active=True).first()
+        if named is not None:
+            return named
+    region = org.region if org is not None else case.region
+    parts = [p for p in region.path.strip("/").split("/") if p]
+    paths = ["/" + "/".join(parts[: i + 1]) + "/" for i in range(len(parts))]
+    above = Department.objects.filter(
+        active=True, kind=DepartmentKind.CIVIL_AFFAIRS.value, region__path__in=paths
+    )
+    return max(above.select_related("region"), key=lambda d: len(d.region.path), default=None)
+
+
+def _authority_name(case: Case) -> str:
+    dept = registering_department(case)
+    return dept.name if dept else f"{case.region.name}社会组织登记管理机关"
+
+
+@transaction.atomic
+def triage(actor: Any, case: Case, *, accept: bool, reason: str = "", ground: str = "",
+           handler: Any = None, on: dt.date | None = None, channel: str = "form") -> Case:  # fmt: skip
+    """登记分办: accept (the triage step is done; optionally give the case to ``handler``) or refuse
+    (不予受理: a ground and a reason are required; the case closes as rejected with a reply document)."""
+    case = _lock(actor, case)
+    triage_step = require_step(case, "triage", action="登记分办")
+    on = check_day(on, field="on", not_before=case.received_on, not_before_label="收到举报的日期")
+    if accept:
+        note = _free_text(actor, case, "reason", reason, required="", limit=500) if _text(reason) else ""
+        complete_step(case, "triage", on=on, actor=actor, note=note)
+        add_event(case, "triage", "经审查予以受理，转入调查核实", actor, public=True)
+        record_event(actor=actor, channel=channel, action="complaint.accept", target=case,
+                     summary=f"{case.number}：予以受理", data={"on": on})  # fmt: skip
+        if handler is not None:
+            assign(actor, case, handler, channel=channel)
+            case.refresh_from_db()
+        return case
+    if ground not in REJECT_GROUNDS:
+        raise FieldErrors(ground="请选择不予受理的事由")
+    reason = _free_text(actor, case, "reason", reason, required="不予受理须写明理由", limit=REASON_MAX)
+    complete_step(case, triage_step.code, on=on, actor=actor, note=reason)
+    body = REJECT_BODY.format(received_on=case.received_on, subject=case.subject_name, number=case.number,
+                              ground=REJECT_GROUNDS[ground], reason=reason, authority=_authority_name(case), on=on)  # fmt: skip
+    doc = issue_document(case, kind=REJECT_DOCUMENT, title="举报不予受理告知书", body=body, addressee="举报人",
+                         on=on, actor=actor)  # fmt: skip
+    case.details["reject_ground"] = ground
+    case.decided_on = on
+    case.save(update_fields=["details", "decided_on", "updated_at"])
+    close_case(case, status=CaseStatus.REJECTED, outcome="not_accepted", reason=reason, on=on)
+    record_event(actor=actor, channel=channel, action="complaint.reject", target=case,
+                 summary=f"{case.number}：不予受理（{REJECT_GROUNDS[ground]}）",
+                 data={"ground": ground, "document": doc.number})  # fmt: skip
+    return case
+
+
+@transaction.atomic
+def add_note(actor: Any, case: Case, text: str, *, channel: str = "form") -> Case:
+    """调查记录: an internal timeline entry (never shown to the reporter). Any writer of the region may add
+    one, so that colleagues who help with the investigation can record what they found."""
+    case = _lock(actor, case)
+    require_open(case)
+    text = _free_text(actor, case, "text", text, required="调查记录不能为空", limit=NOTE_MAX)
+    add_event(case, "note", text, actor, public=False)
+    record_event(actor=actor, channel=channel, action="complaint.note", target=case,
+                 summary=f"{case.number}：调查记录", data={"length": len(text)})  # fmt: skip
+    return case
+
+
+@transaction.atomic
+def link_organization(actor: Any, case: Case, organization_code: str, *, channel: str = "form") -> Case:
+    """关联组织: the complaint turns out to concern a registered organization (named differently, or
+    without its code). The organization must lie in the case's region or below; the case moves to it."""
+    case = _lock(actor, case)
+    require_open(case)
+    try:
+        code = validate_social_org_code(_text(organization_code)).code
+    except CodeError as exc:
+        raise FieldErrors(organization_code=str(exc)) from None
+    org = Organization.objects.select_related("region").filter(code=code).first()
+    if org is None or not _in_scope(actor, org.region):
+        raise FieldErrors(organization_code=f"统一社会信用代码 {code} 未登记或不在您的辖区")
+    if not org.region.path.startswith(case.region.path):
+        raise FieldErrors(
+            organization_code=f"{org.name}由{org.region.name}登记管理，不属于本案受理地区，请转交办理"
+        )
+    before = case.organization
+    case.organization = org
+    case.region = org.region
+    case.save(update_fields=["organization", "region", "updated_at"])
+    add_event(case, "link", f"关联被举报组织：{org.name}（{org.code}）" + (f"，原为 {before.name}" if before else ""),
+              actor)  # fmt: skip
+    record_event(actor=actor, channel=channel, action="complaint.link", target=case,
+                 summary=f"{case.number}：关联组织 {org.name}",
+                 data={"organization": org.pk, "before": before.pk if before else None})  # fmt: skip
+    return case
+
+
+def _negative_kind(code: str | None) -> RecordKind:
+    code = _text(code) or DEFAULT_RECORD_KIND
+    kind = RecordKind.objects.filter(code=code, active=True).first()
+    if kind is None:
+        raise FieldErrors(record_kind=f"未知的信用信息事项“{code}”")
+    if not kind.is_negative:
+        raise FieldErrors(record_kind=f"“{kind.name_zh}”不是失信信息事项，举报查实只能记入失信信息")
+    return kind
+
+
+@transaction.atomic
+def conclude(
+    actor: Any, case: Case, *, founded: bool, reason: str, record_kind: str | None = None,
+    occurred_on: dt.date | None = None, document_number: str = "", on: dt.date | None = None,
+    channel: str = "form",
+) -> Case:  # fmt: skip
+    """调查核实、作出处理结论 (completes both steps). Refused before the complaint is accepted.
+
+    Unfounded: the reason is required. Founded: the organization must be a registered one (an
+    unregistered body is dealt with by 取缔非法社会组织, outside the credit file; or link the case to an
+    organization first), and a negative credit record is created — ``complaint_verified`` unless the
+    handler picks another negative kind — issued by the organization's registration authority, with
+    ``occurred_on`` (the day of the conduct; default: the day of the conclusion) and ``document_number``
+    (default: the case number).
+    """
+    case = _lock(actor, case)
+    require_step(case, "investigate", action="作出处理结论")
+    accepted_on = case.steps.get(code="triage").done_on
+    on = check_day(on, field="on", not_before=accepted_on, not_before_label="受理日期")
+    reason = _free_text(actor, case, "reason", reason, required="处理结论须写明理由（查明的事实和依据）",
+                        limit=REASON_MAX)  # fmt: skip
+    record = None
+    if founded:
+        org = case.organization
+        if org is None:
+            raise FieldErrors(organization_code=(
+                f"被举报对象“{case.subject_name}”不是已登记的社会组织，不能记入信用档案：未经登记以社会组织名义"
+                "开展活动的，应依法作为非法社会组织予以取缔（在信用档案之外办理）；如实为已登记组织，请先关联该组织"
+            ))  # fmt: skip
+        kind = _negative_kind(record_kind)
+        dept = registering_department(case)
+        if dept is None:
+            raise FieldErrors(
+                __all__=f"未找到{org.name}的登记管理机关（{case.region.name}或上级民政部门），无法记入信用档案"
+            )
+        data = {
+            "organization": org.code, "kind": kind.code, "occurred_on": occurred_on or on, "decided_on": on,
+            "document_number": _text(document_number) or case.number, "department": dept.code,
+            "summary": f"举报查实（{case.number}）：{reason}"[:2000],
+        }  # fmt: skip
+        record = create_record(actor=actor, channel=channel, data=data)
+        CaseRecord.objects.create(case=case, record=record, result_record=record)
+        case.details["record_id"] = record.pk
+    complete_step(case, "investigate", on=on, actor=actor)
+    complete_step(case, "decide", on=on, actor=actor, note=reason)
+    case.outcome = "founded" if founded else "unfounded"
+    case.outcome_reason = reason
+    case.decided_on = on
+    case.save(update_fields=["outcome", "outcome_reason", "decided_on", "details", "updated_at"])
+    text = OUTCOME_TEXT[case.outcome] + (
+        f"，记入信用记录 #{record.pk}（{record.kind.name_zh}）" if record else ""
+    )
+    add_event(case, "conclude", text, actor)
+    record_event(actor=actor, channel=channel, action="complaint.conclude", target=case,
+                 summary=f"{case.number}：{OUTCOME_TEXT[case.outcome]}",
+                 data={"founded": founded, "record": record.pk if record else None})  # fmt: skip
+    return case
+
+
+@transaction.atomic
+def reply(
+    actor: Any, case: Case, *, text: str, on: dt.date | None = None, channel: str = "form"
+) -> CaseDocument:
+    """答复举报人: the reply document (addressed to 举报人, never by name), then the case closes. The
+    reporter reads it with the case number and the 查询码."""
+    case = _lock(actor, case)
+    require_step(case, "reply", action="答复举报人")
+    on = check_day(on, field="on", not_before=case.decided_on, not_before_label="作出结论的日期")
+    text = _free_text(actor, case, "text", text, required="答复内容不能为空", limit=CONTENT_MAX)
+    body = REPLY_BODY.format(received_on=case.received_on, subject=case.subject_name, number=case.number,
+                             outcome=OUTCOME_TEXT.get(case.outcome, case.outcome), text=text,
+                             authority=_authority_name(case), on=on)  # fmt: skip
+    doc = issue_document(case, kind=REPLY_DOCUMENT, title="举报答复书", body=body, addressee="举报人", on=on,
+                         actor=actor)  # fmt: skip
+    complete_step(case, "reply", on=on, actor=actor)
+    close_case(case, status=CaseStatus.CLOSED, outcome=case.outcome, reason=case.outcome_reason, on=on)
+    record_event(actor=actor, channel=channel, action="complaint.reply", target=case,
+                 summary=f"{case.number}：答复举报人，办结", data={"document": doc.number})  # fmt: skip
+    return doc
+
+
+# --- the reporter's lookup --------------------------------------------------------------------------------
+
+
+def lookup(number: str, code: str) -> dict[str, Any] | None:
+    """查询: what the reporter may read with the case number and the 查询码 — status, stage, dates and
+    the reply once there is one; never the reporter's data nor internal notes. A wrong number and a
+    wrong code give the same None (and take the same work: a digest is always compared)."""
+    number = _text(number).upper()
+    given = lookup_digest(number, code)
+    case = (
+        Case.objects.filter(kind=CaseKind.COMPLAINT, number=number).exclude(lookup_hash="").first()
+        if number and normalize_code(code) else None
+    )  # fmt: skip
+    stored = case.lookup_hash if case is not None else lookup_digest("", secrets.token_hex(8))
+    if not hmac.compare_digest(given, stored) or case is None:
+        return None
+    stage = case.steps.filter(code=case.stage).values_list("title", flat=True).first()
+    doc = (
+        case.documents.filter(kind__in=[REPLY_DOCUMENT, REJECT_DOCUMENT]).order_by("-issued_on", "-id").first()
+        if not case.is_open else None
+    )  # fmt: skip
+    return {
+        "number": case.number,
+        "status": case.status,
+        "status_text": STATUS_TEXT.get(case.status, case.status),
+        "stage": stage or STATUS_TEXT.get(case.status, ""),
+        "received_on": case.received_on,
+        "due_on": case.due_on if case.is_open else None,
+        "closed_on": case.closed_on,
+        "reply_title": doc.title if doc else "",
+        "reply_on": doc.issued_on if doc else None,
+        "reply": doc.body if doc else "",
+    }

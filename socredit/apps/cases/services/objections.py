@@ -1,0 +1,431 @@
+"""异议 — objections against credit records or a list decision (rules.md R1.18, R6.1–R6.3; seed 004 §六(三)).
+
+The steps and their limits come from the policy profile in force on the day of receipt
+(``socredit.core.cases``): information supplied by another department is forwarded to it, verified
+there, decided on and the applicant told; information the registration authority formed itself is
+verified and decided here. While the objection is open the records stay effective and published,
+marked 异议中 (R6.2). A founded objection corrects or revokes the records through the records
+services (a new version with history; never an overwrite), or removes the list entry.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from django.db import transaction
+
+from socredit.apps.audit.services import actor_label, record_event
+from socredit.apps.cases.models import (
+    Case,
+    CaseChannel,
+    CaseKind,
+    CaseRecord,
+    CaseStatus,
+    Evidence,
+    Verification,
+)
+from socredit.apps.cases.services.common import (
+    add_event,
+    attach_evidence,
+    audit_channel,
+    check_day,
+    close_case,
+    complete_step,
+    issue_document,
+    open_case,
+    require_open,
+    require_step,
+    today,
+)
+from socredit.apps.lists.models import ListDecision
+from socredit.apps.lists.services import annul_entry_on_objection
+from socredit.apps.records.models import CreditRecord
+from socredit.apps.records.services import correct_record, revoke_record, set_objection_mark
+from socredit.apps.registry.models import Department, Organization
+from socredit.common.errors import FieldErrors
+from socredit.core.cases import OBJECTION_FORWARDED, OBJECTION_OWN, OBJECTION_TOTAL
+from socredit.core.types import DepartmentKind, RecordStatus
+
+OUTCOMES = {"corrected": "异议成立，已更正", "partly": "异议部分成立", "upheld": "异议不成立，维持原信息"}
+RECORD_ACTIONS = {"upheld": "维持", "correct": "更正", "revoke": "撤销"}
+MIN_REASONS = 10
+
+
+def is_own_information(record: CreditRecord) -> bool:
+    """Information the registration authority formed itself (民政部门), verified without forwarding."""
+    return record.department.kind == DepartmentKind.CIVIL_AFFAIRS.value
+
+
+def _clean_filing(organization: Organization, records: Sequence[CreditRecord], decision: ListDecision | None,
+                  reasons: str) -> None:  # fmt: skip
+    errors = FieldErrors()
+    if not records and decision is None:
+        errors.add("records", "请至少选择一条信用记录或一项名录决定")
+    for r in records:
+        if r.organization_id != organization.pk:
+            errors.add("records", f"记录 #{r.pk} 不属于{organization.name}，不能对其提出异议")
+        elif not r.is_current or r.status != RecordStatus.EFFECTIVE.value:
+            errors.add("records", f"记录 #{r.pk} 的状态为“{r.status_label}”，只能对有效记录提出异议")
+    if decision is not None and decision.organization_id != organization.pk:
+        errors.add("list_decision", f"名录决定 {decision.document_number} 不是对{organization.name}作出的")
+    if decision is not None and decision.kind not in (ListDecision.Kind.ENTRY, ListDecision.Kind.TRANSFER,
+                                                      ListDecision.Kind.RESTART):  # fmt: skip
+        errors.add("list_decision", "只能对列入、转入或重新计算列入时限的决定提出异议")
+    text = (reasons or "").strip()
+    if len(text) < MIN_REASONS:
+        errors.add("reasons", f"请写明异议的事实和理由（至少{MIN_REASONS}个字）")
+    elif len(text) > 5000:
+        errors.add("reasons", "异议理由过长（最多5000字）")
+    errors.raise_if_any()
+    open_ids = set(
+        CaseRecord.objects.filter(record__in=records, case__kind=CaseKind.OBJECTION, case__status=CaseStatus.OPEN)
+        .values_list("record_id", flat=True)
+    )  # fmt: skip
+    for r in records:
+        if r.pk in open_ids:
+            case = Case.objects.filter(
+                kind=CaseKind.OBJECTION, status=CaseStatus.OPEN, case_records__record=r
+            ).first()
+            errors.add(
+                "records", f"记录 #{r.pk} 已有办理中的异议（{case.number if case else ''}），请等待答复"
+            )
+    if decision is not None and Case.objects.filter(kind=CaseKind.OBJECTION, status=CaseStatus.OPEN,
+                                                    list_decision=decision).exists():  # fmt: skip
+        errors.add("list_decision", "该名录决定已有办理中的异议")
+    errors.raise_if_any()
+
+
+@transaction.atomic
+def file_objection(
+    actor: Any,
+    *,
+    channel: str,
+    organization: Organization,
+    records: Sequence[CreditRecord] = (),
+    list_decision: ListDecision | None = None,
+    reasons: str,
+    files: Sequence[Any] = (),
+    received_on: dt.date | None = None,
+    applicant_name: str = "",
+    applicant_contact: str = "",
+) -> Case:
+    """提出异议: open the case, mark the records 异议中 at once, store the evidence, issue the receipt.
+
+    ``channel`` is "organization" (the organization's own account) or "paper" (staff entering a
+    written objection, with the day it was received).
+    """
+    if getattr(actor, "is_org_account", False) and actor.organization_id != organization.pk:
+        raise FieldErrors({"__all__": ["组织账号只能对本组织的信息提出异议"]})
+    if channel not in (CaseChannel.ORGANIZATION, CaseChannel.PAPER, CaseChannel.STAFF):
+        raise FieldErrors(channel=f"未知的受理渠道“{channel}”")
+    if channel == CaseChannel.ORGANIZATION:
+        received_on = today()  # filed online: received the day it is filed
+    received_on = check_day(received_on, field="received_on")
+    records = list(CreditRecord.objects.select_for_update().select_related("department", "kind")
+                   .filter(pk__in=[r.pk for r in records]))  # fmt: skip
+    _clean_filing(organization, records, list_decision, reasons)
+    own = all(is_own_information(r) for r in records)
+    plan = OBJECTION_OWN if own else OBJECTION_FORWARDED
+    if channel == CaseChannel.ORGANIZATION and not applicant_name:
+        applicant_name = getattr(actor, "full_name", "") or actor_label(actor)
+    case = open_case(
+        actor=actor, kind=CaseKind.OBJECTION, channel=channel, region=organization.region, received_on=received_on,
+        reasons=reasons.strip(), plan=plan, total_param=OBJECTION_TOTAL, organization=organization,
+        applicant_name=applicant_name.strip()[:100], applicant_contact=applicant_contact.strip()[:100],
+        details={"own_information": own}, list_decision=list_decision,
+        list_entry=getattr(list_decision, "entry", None) if list_decision else None,
+    )  # fmt: skip
+    CaseRecord.objects.bulk_create(CaseRecord(case=case, record=r) for r in records)
+    try:
+        attach_evidence(case, files, party=Evidence.Party.APPLICANT, actor=actor)
+    except FieldErrors as exc:
+        raise FieldErrors({"evidence": exc.errors.get("evidence", [str(exc)])}) from None
+    what = "、".join(f"#{r.pk} {r.kind.name_zh}" for r in records)
+    if list_decision is not None:
+        what = "、".join(filter(None, [what, f"名录决定 {list_decision.document_number}"]))
+    add_event(case, "received", f"收到异议申请（{case.get_channel_display()}）：{what}", actor, public=True)
+    # 异议标注 on receipt (R6.1; 深圳 "immediately", 上海 within 1 working day): done by the system now.
+    set_objection_mark(actor=actor, channel=channel, records=records, marked=True, case_number=case.number)
+    complete_step(case, "mark", on=max(received_on, today()), actor="system", note="系统自动标注“异议中”")
+    add_event(
+        case, "mark", "相关信息已标注“异议中”；异议处理期间信息继续有效并公示（R6.2）", "system", public=True
+    )
+    issue_document(case, kind="receipt", title="异议申请受理回执", addressee=organization.name, on=today(),
+                   actor=actor, body=_receipt_text(case, what))  # fmt: skip
+    record_event(actor=actor, channel=audit_channel(channel), action="objection.file", target=case,
+                 summary=f"{case.number}：{organization.name} 对 {what} 提出异议",
+                 data={"records": [r.pk for r in records], "list_decision": getattr(list_decision, "pk", None),
+                       "received_on": received_on, "own": own})  # fmt: skip
+    return case
+
+
+def _receipt_text(case: Case, what: str) -> str:
+    p = case.parameters
+    total = p.get(OBJECTION_TOTAL, {})
+    return (
+        f"{case.organization.name if case.organization else case.subject_name}：\n"
+        f"    本机关于{case.received_on:%Y年%m月%d日}收到你单位对{what}提出的异议申请，编号 {case.number}。"
+        f"本机关将依照规定核查处理，并自收到异议申请之日起{total.get('value', '')}个工作日内"
+        f"（即{case.due_on:%Y年%m月%d日}前）书面答复（依据：{total.get('citation', '')}）。"
+        "异议处理期间，相关信息标注“异议中”，继续有效并公示。"
+    )
+
+
+@transaction.atomic
+def forward(actor: Any, case: Case, *, on: dt.date | None = None, note: str = "") -> list[Verification]:
+    """转办: send the objection to each department that supplied a record, with its verification deadline."""
+    case = Case.objects.select_for_update().get(pk=case.pk)
+    require_step(case, "forward", action="转交信息提供单位")
+    on = check_day(on, field="forwarded_on", not_before=case.received_on, not_before_label="收到异议之日")
+    by_dept: dict[int, list[CreditRecord]] = defaultdict(list)
+    for link in case.case_records.select_related("record__department"):
+        if not is_own_information(link.record):
+            by_dept[link.record.department_id].append(link.record)
+    complete_step(case, "forward", on=on, actor=actor, note=note)
+    verify = case.steps.get(code="verify")
+    out = []
+    for recs in by_dept.values():
+        dept = recs[0].department
+        v = Verification.objects.create(case=case, department=dept, forwarded_on=on, due_on=verify.due_on or on,
+                                        provisional=verify.provisional)  # fmt: skip
+        v.records.set(recs)
+        out.append(v)
+        issue_document(case, kind="forward", title="异议转办函", addressee=dept.name, on=on, actor=actor, public=False,
+                       body=_forward_text(case, dept, recs, v))  # fmt: skip
+    add_event(
+        case,
+        "forward",
+        "已转交信息提供单位核查：" + "、".join(v.department.name for v in out),
+        actor,
+        public=True,
+    )
+    record_event(actor=actor, channel="form", action="objection.forward", target=case,
+                 summary=f"{case.number} 转交 " + "、".join(v.department.name for v in out),
+                 data={"departments": [v.department_id for v in out], "on": on})  # fmt: skip
+    return out
+
+
+def _forward_text(case: Case, dept: Department, records: Sequence[CreditRecord], v: Verification) -> str:
+    lines = "\n".join(f"    {i}. #{r.pk} {r.kind.name_zh} {r.document_number}（{r.occurred_on}）"
+                      for i, r in enumerate(records, 1))  # fmt: skip
+    days = case.parameters.get("objection.verify_working_days", {})
+    return (
+        f"{dept.name}：\n    {case.organization.name if case.organization else ''}对你单位提供的以下信用信息提出异议"
+        f"（异议编号 {case.number}）：\n{lines}\n    异议理由：{case.reasons}\n"
+        f"    请于收到之日起{days.get('value', '')}个工作日内（{v.due_on:%Y年%m月%d日}前）核实并书面反馈处理意见"
+        f"（依据：{days.get('citation', '')}）。可通过接口 POST /api/v1/objections/{case.number}/verification 反馈。"
+    )
+
+
+VERIFICATION_RESULTS = {Verification.Result.NO_ERROR, Verification.Result.ERROR, Verification.Result.PARTLY}
+
+
+@transaction.atomic
+def record_verification(
+    actor: Any,
+    case: Case,
+    *,
+    department: Department,
+    result: str,
+    note: str,
+    corrections: Sequence[Mapping[str, Any]] = (),
+    on: dt.date | None = None,
+    channel: str = "form",
+) -> Verification:
+    """核查结果: a department's answer (by API, or entered by staff from its letter)."""
+    case = Case.objects.select_for_update().get(pk=case.pk)
+    require_open(case)
+    v = Verification.objects.filter(case=case, department=department).first()
+    if v is None:
+        if case.steps.filter(code="forward", done_on__isnull=True).exists():
+            raise FieldErrors({"__all__": ["异议尚未转交信息提供单位，不能登记核查结果"]})
+        raise FieldErrors(department=f"本异议未转交{department.name}核查")
+    if v.answered_on is not None:
+        raise FieldErrors({"__all__": [f"{department.name}已于{v.answered_on}反馈核查结果，不能重复反馈"]})
+    errors = FieldErrors()
+    if result not in VERIFICATION_RESULTS:
+        errors.add("result", "核查结果应为 no_error（信息无误）、error（信息有误）或 partly（部分有误）")
+    if not (note or "").strip():
+        errors.add("note", "请填写核查意见")
+    record_ids = set(v.records.values_list("pk", flat=True))
+    clean: list[dict[str, Any]] = []
+    for i, c in enumerate(corrections):
+        rid, action = c.get("record_id"), c.get("action")
+        if rid not in record_ids:
+            errors.add("corrections", f"第{i + 1}项：记录 #{rid} 不在转交给本单位的记录中")
+        elif action not in ("correct", "revoke"):
+            errors.add("corrections", f"第{i + 1}项：处理方式应为 correct（更正）或 revoke（撤销）")
+        else:
+            clean.append({"record_id": rid, "action": action, "data": dict(c.get("data") or {})})
+    if result == Verification.Result.NO_ERROR and clean:
+        errors.add("corrections", "核查结果为“信息无误”时不应提出更正")
+    errors.raise_if_any()
+    on = check_day(on, field="answered_on", not_before=v.forwarded_on, not_before_label="转交之日")
+    v.result, v.note, v.corrections, v.answered_on = result, note.strip(), clean, on
+    v.answered_by_label = actor_label(actor)[:150]
+    v.save()
+    late = on > v.due_on
+    add_event(case, "verification", f"{department.name}反馈核查结果：{v.get_result_display()}"
+              + ("（超过核查期限）" if late else ""), actor, public=True)  # fmt: skip
+    if not case.verifications.filter(answered_on__isnull=True).exists():
+        last = max(x.answered_on for x in case.verifications.all() if x.answered_on)
+        complete_step(case, "verify", on=last, actor=actor, note="全部信息提供单位已反馈")
+    record_event(actor=actor, channel=audit_channel(channel), action="objection.verification", target=case,
+                 summary=f"{case.number}：{department.name} {v.get_result_display()}",
+                 data={"result": result, "corrections": clean, "on": on})  # fmt: skip
+    return v
+
+
+@transaction.atomic
+def decide(
+    actor: Any,
+    case: Case,
+    *,
+    reason: str,
+    actions: Mapping[int, Mapping[str, Any]],
+    list_action: str = "",
+    on: dt.date | None = None,
+) -> Case:
+    """处理决定: for each record upheld / corrected (new values) / revoked, and for a list decision upheld or
+    annulled; the outcome (成立 / 部分成立 / 不成立) follows from what was changed.
+
+    ``actions`` maps record id → {"action": "upheld"|"correct"|"revoke", "data": {...} for a correction}.
+    """
+    case = Case.objects.select_for_update().get(pk=case.pk)
+    require_step(case, "decide", action="作出处理决定")
+    reason = (reason or "").strip()
+    errors = FieldErrors()
+    if not reason:
+        errors.add("reason", "必须写明处理决定的理由")
+    links = {
+        link.record_id: link
+        for link in case.case_records.select_related("record__kind", "record__department")
+    }
+    for rid in links:
+        a = (actions.get(rid) or {}).get("action")
+        if a not in RECORD_ACTIONS:
+            errors.add("actions", f"请为记录 #{rid} 选择处理方式：维持、更正或撤销")
+    for rid in actions:
+        if rid not in links:
+            errors.add("actions", f"记录 #{rid} 不在本异议之中")
+    if case.list_decision_id and list_action not in ("upheld", "annul"):
+        errors.add("list_action", "请为名录决定选择：维持或撤销列入")
+    errors.raise_if_any()
+    on = check_day(on, field="decided_on", not_before=case.received_on, not_before_label="收到异议之日")
+    changed = 0
+    for rid, link in links.items():
+        a = actions[rid]
+        record = link.record
+        set_objection_mark(
+            actor=actor, channel="form", records=[record], marked=False, case_number=case.number
+        )
+        why = f"异议{case.number}成立：{reason}"[:500]
+        if a["action"] == "correct":
+            try:
+                new = correct_record(actor=actor, channel="form", record=record, data=dict(a.get("data") or {}),
+                                     reason=why)  # fmt: skip
+            except FieldErrors as exc:
+                raise FieldErrors({f"record_{rid}": [exc.as_text()]}) from None
+            link.action, link.result_record = CaseRecord.Action.CORRECTED, new
+            changed += 1
+        elif a["action"] == "revoke":
+            revoke_record(actor=actor, channel="form", record=record, reason=why)
+            link.action = CaseRecord.Action.REVOKED
+            changed += 1
+        else:
+            link.action = CaseRecord.Action.UPHELD
+        link.save(update_fields=["action", "result_record"])
+    if case.list_decision_id and list_action == "annul":
+        removal = annul_entry_on_objection(actor, case.list_decision, case_number=case.number, reason=reason,
+                                           decided_on=on)  # fmt: skip
+        if removal is None:
+            raise FieldErrors(list_action="该名录决定所列入的记录已经移出，无需撤销")
+        case.details["list_annulled"] = removal.pk
+        changed += 1
+    total = len(links) + (1 if case.list_decision_id else 0)
+    outcome = "upheld" if changed == 0 else ("corrected" if changed == total else "partly")
+    case.outcome, case.outcome_reason, case.decided_on = outcome, reason, on
+    case.save(update_fields=["outcome", "outcome_reason", "decided_on", "details", "updated_at"])
+    complete_step(case, "decide", on=on, actor=actor, note=OUTCOMES[outcome])
+    add_event(case, "decide", f"处理决定：{OUTCOMES[outcome]}。理由：{reason}", actor, public=True)
+    record_event(actor=actor, channel="form", action="objection.decide", target=case,
+                 summary=f"{case.number}：{OUTCOMES[outcome]}",
+                 data={"outcome": outcome, "actions": {str(k): v for k, v in actions.items()},
+                       "list_action": list_action, "on": on})  # fmt: skip
+    return case
+
+
+@transaction.atomic
+def notify(actor: Any, case: Case, *, on: dt.date | None = None) -> Case:
+    """书面告知: the 异议处理结果告知书 with the outcome, what changed, and the remedies; closes the case."""
+    case = Case.objects.select_for_update().get(pk=case.pk)
+    require_step(case, "notify", action="书面告知申请人")
+    on = check_day(on, field="notified_on", not_before=case.decided_on, not_before_label="作出处理决定之日")
+    issue_document(case, kind="result", title="异议处理结果告知书", addressee=case.organization.name
+                   if case.organization else case.applicant_name, on=on, actor=actor, body=_result_text(case, on))  # fmt: skip
+    complete_step(case, "notify", on=on, actor=actor)
+    close_case(case, status=CaseStatus.CLOSED, outcome=case.outcome, reason=case.outcome_reason, on=on)
+    late = case.due_on is not None and on > case.due_on
+    add_event(
+        case,
+        "notify",
+        "已书面告知申请人处理结果" + ("（超过答复总期限）" if late else ""),
+        actor,
+        public=True,
+    )
+    record_event(actor=actor, channel="form", action="objection.notify", target=case,
+                 summary=f"{case.number} 已告知：{OUTCOMES.get(case.outcome, case.outcome)}", data={"on": on, "late": late})  # fmt: skip
+    return case
+
+
+def _result_text(case: Case, on: dt.date) -> str:
+    from socredit.common.policy import policy_profile
+
+    profile = policy_profile(on)
+    lines = []
+    for link in case.case_records.select_related("record__kind", "result_record"):
+        r = link.record
+        what = {CaseRecord.Action.CORRECTED: f"已更正（新记录 #{link.result_record_id}）",
+                CaseRecord.Action.REVOKED: "已撤销", CaseRecord.Action.UPHELD: "维持"}.get(link.action, link.action)  # fmt: skip
+        lines.append(f"    #{r.pk} {r.kind.name_zh} {r.document_number}：{what}")
+    if case.list_decision_id:
+        lines.append(f"    名录决定 {case.list_decision.document_number}："
+                     + ("已撤销列入" if case.outcome != "upheld" and case.details.get("list_annulled") else "维持"))  # fmt: skip
+    remedies = ""
+    if profile.has("remedies.reconsideration_days") and profile.has("remedies.litigation_months"):
+        remedies = (
+            f"    如不服本处理结果，可自收到本告知书之日起{profile.int_value('remedies.reconsideration_days')}日内"
+            f"申请行政复议，或者{profile.int_value('remedies.litigation_months')}个月内提起行政诉讼"
+            f"（{profile.parameter('remedies.reconsideration_days').citation}）。"
+        )
+    return (
+        f"{case.organization.name if case.organization else case.applicant_name}：\n"
+        f"    你单位于{case.received_on:%Y年%m月%d日}提出的异议（编号 {case.number}），经核查，"
+        f"{OUTCOMES.get(case.outcome, '')}。理由：{case.outcome_reason}\n"
+        + "\n".join(lines)
+        + "\n"
+        + remedies
+    )
+
+
+@transaction.atomic
+def withdraw(actor: Any, case: Case, *, reason: str) -> Case:
+    """撤回: the applicant withdraws an open objection; the 异议中 marks are cleared."""
+    case = Case.objects.select_for_update().get(pk=case.pk)
+    require_open(case)
+    if getattr(actor, "is_org_account", False) and actor.organization_id != case.organization_id:
+        raise FieldErrors({"__all__": ["只能撤回本组织的异议"]})
+    reason = (reason or "").strip()
+    if not reason:
+        raise FieldErrors(reason="请填写撤回理由")
+    records = [link.record for link in case.case_records.select_related("record")]
+    set_objection_mark(actor=actor, channel="form", records=records, marked=False, case_number=case.number)
+    close_case(case, status=CaseStatus.WITHDRAWN, outcome="withdrawn", reason=reason, on=today())
+    add_event(case, "withdraw", f"申请人撤回异议：{reason}", actor, public=True)
+    record_event(
+        actor=actor, channel="form", action="objection.withdraw", target=case, summary=f"{case.number} 撤回"
+    )
+    return case

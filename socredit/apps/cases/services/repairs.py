@@ -1,0 +1,419 @@
+"""信用修复 — repair applications: eligibility, application, acceptance, decision (rules.md §2).
+
+The flow (step plan ``socredit.core.cases.REPAIR``, deadlines from the profile, R2.10):
+
+1. ``apply_for_repair`` — the organization (or staff entering a paper application) applies for one
+   record with its reasons, a statement of the obligations performed and evidence files. Refused
+   at once, with the reason and nothing written: another organization's record, a kind that cannot
+   be repaired (R2.6, R2.11), information that is not negative or no longer effective, information
+   made by another department (谁认定、谁修复, R2.9), information past its maximum period (nothing to
+   repair, R2.8), a minimum period not yet complete (R2.9(1)), a record that grounds a listing (for
+   the lists, repair *is* the removal procedure, R2.13), a repair of the same record already open,
+   bad files.
+2. ``accept_repair`` (受理, staff confirm the obligations performed, R2.9(2)) or
+   ``refuse_acceptance`` (不予受理, with a reason, which closes the case).
+3. ``decide_repair`` — approve (every condition must hold on the decision day, including the
+   public credit commitment, R2.9(3)) or refuse, with a reason either way. Approval calls
+   ``records.services.repair_record``: the record leaves public view and the evaluation from the
+   decision day and the departments learn of it through the change outbox (R2.6, R2.4). A
+   信用修复决定书 or 不予修复决定书 naming its legal basis is served with the decision (告知).
+
+Each verb is one atomic, audited transaction; the applicant sees the public timeline events.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Q, QuerySet
+
+from socredit.apps.audit.services import actor_label, record_event
+from socredit.apps.cases.models import Case, CaseChannel, CaseKind, CaseRecord, CaseStatus, Evidence
+from socredit.apps.cases.services.common import (
+    add_event,
+    attach_evidence,
+    audit_channel,
+    calendar,
+    check_day,
+    close_case,
+    complete_step,
+    due_date,
+    issue_document,
+    open_case,
+    require_step,
+    today,
+)
+from socredit.apps.commitments.services import repair_commitment_for
+from socredit.apps.lists.models import RED, ListEntry
+from socredit.apps.records.models import CreditRecord
+from socredit.apps.records.services import repair_record
+from socredit.apps.registry.models import Organization
+from socredit.common.errors import FieldErrors
+from socredit.common.policy import policy_profile
+from socredit.common.uploads import check_evidence
+from socredit.core.cases import REPAIR, REPAIR_TOTAL
+from socredit.core.policy import PolicyProfile
+from socredit.core.repair import Eligibility, RecordFacts, class_label, eligibility
+from socredit.core.types import DepartmentKind, RecordStatus, Visibility
+
+REASON_MAX = 2000
+TEXT_MAX = 5000
+
+
+# --- reading ---------------------------------------------------------------------------------------
+
+
+def own_records(user: Any) -> QuerySet[CreditRecord]:
+    """An organization account's own records that it may see (not those marked 内部使用)."""
+    if not getattr(user, "is_org_account", False):
+        return CreditRecord.objects.none()
+    return (
+        CreditRecord.objects.filter(organization_id=user.organization_id)
+        .exclude(visibility=Visibility.INTERNAL.value)
+        .select_related("kind", "department", "organization")
+    )
+
+
+def repairable_candidates(user: Any) -> QuerySet[CreditRecord]:
+    """The organization's own effective negative records (the ones a repair may concern)."""
+    return own_records(user).filter(is_current=True, status=RecordStatus.EFFECTIVE.value,
+                                    kind__polarity="negative").order_by("-occurred_on", "-id")  # fmt: skip
+
+
+def own_list_entries(user: Any, as_of: dt.date) -> QuerySet[ListEntry]:
+    """The organization's current stays on the abnormal and serious lists (the red list is not a sanction)."""
+    if not getattr(user, "is_org_account", False):
+        return ListEntry.objects.none()
+    return (
+        ListEntry.objects.filter(organization_id=user.organization_id, entered_on__lte=as_of)
+        .filter(Q(left_on__isnull=True) | Q(left_on__gt=as_of))
+        .exclude(list=RED)
+        .order_by("-entered_on", "-id")
+    )
+
+
+def list_entry_for(record: CreditRecord, as_of: dt.date) -> ListEntry | None:
+    """The current abnormal/serious listing this record grounds, if any (its repair is removal, R2.13)."""
+    return (
+        ListEntry.objects.filter(organization_id=record.organization_id, entered_on__lte=as_of)
+        .filter(Q(left_on__isnull=True) | Q(left_on__gt=as_of))
+        .exclude(list=RED)
+        .filter(Q(trigger_record=record) | Q(entry_decision__records=record))
+        .order_by("-entered_on", "-id")
+        .first()
+    )
+
+
+def open_repair_for(record: CreditRecord) -> Case | None:
+    return Case.objects.filter(kind=CaseKind.REPAIR, status=CaseStatus.OPEN, case_records__record=record).first()
+
+
+def record_facts(record: CreditRecord) -> RecordFacts:
+    return RecordFacts(
+        kind_name=record.kind.name_zh,
+        repairable=record.kind.repairable,
+        negative=record.kind.is_negative,
+        effective=record.is_current and record.status == RecordStatus.EFFECTIVE.value,
+        status_label=record.status_label,
+        dishonesty_class=record.dishonesty_class,
+        occurred_on=record.occurred_on,
+        decided_on=record.decided_on,
+        department_name=record.department.name,
+    )
+
+
+def check_repair(
+    organization: Organization, record: CreditRecord, as_of: dt.date, *, obligations_done: bool | None = None
+) -> Eligibility:
+    """Whether ``record`` may be repaired on ``as_of``: every condition of R2.9 with its state.
+
+    The commitment is the organization's latest in-force public repair (or general) commitment
+    signed by ``as_of``; the obligations stay unknown (None) until staff confirm them at acceptance.
+    """
+    return eligibility(
+        record_facts(record),
+        as_of,
+        policy_profile(as_of),
+        commitment_signed=repair_commitment_for(organization, as_of) is not None,
+        obligations_done=obligations_done,
+        own_authority=record.department.kind == DepartmentKind.CIVIL_AFFAIRS.value,
+    )
+
+
+def repair_case_record(case: Case) -> CaseRecord:
+    return case.case_records.select_related("record__kind", "record__department", "record__organization").get()
+
+
+# --- helpers ---------------------------------------------------------------------------------------
+
+
+def _text(errors: FieldErrors, field: str, value: str, *, what: str, limit: int = TEXT_MAX) -> str:
+    value = (value or "").strip()
+    if not value:
+        errors.add(field, f"请填写{what}")
+    elif len(value) > limit:
+        errors.add(field, f"{what}过长（最多{limit}字）")
+    return value
+
+
+def _require_writer(actor: Any) -> None:
+    if not (getattr(actor, "can_write", False) or getattr(actor, "is_superuser", False)):
+        raise FieldErrors({"__all__": ["只读账号不能办理信用修复案件"]})
+
+
+def _locked_repair(case: Case) -> Case:
+    case = Case.objects.select_for_update().select_related("organization", "region").get(pk=case.pk)
+    if case.kind != CaseKind.REPAIR:
+        raise FieldErrors({"__all__": [f"案件 {case.number} 不是信用修复申请"]})
+    return case
+
+
+def _refusal(c: Any) -> str:
+    return f"{c.detail}（{c.item}）"
+
+
+def _basis_text(profile: PolicyProfile, *keys: str) -> str:
+    return "；".join(f"{profile.parameter(k).description}：{profile.parameter(k).citation}" for k in keys if profile.has(k))
+
+
+# --- apply -----------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def apply_for_repair(
+    actor: Any,
+    channel: str,
+    organization: Organization,
+    record: CreditRecord,
+    *,
+    reasons: str,
+    obligations_statement: str,
+    files: Sequence[Any],
+    received_on: dt.date | None = None,
+    applicant_name: str,
+    applicant_contact: str,
+) -> Case:
+    """申请信用修复 for one record; FieldErrors (nothing written) when it cannot be received."""
+    if channel not in CaseChannel.values:
+        raise ValueError(f"unknown case channel {channel!r}")
+    if getattr(actor, "is_org_account", False):
+        if actor.organization_id != organization.pk:
+            raise FieldErrors({"__all__": ["组织账号只能为本组织的信用记录申请修复"]})
+    else:
+        _require_writer(actor)
+    # The record row is locked so that two applications for it cannot both pass the "no open case" check.
+    record = CreditRecord.objects.select_for_update().select_related("kind", "department").get(pk=record.pk)
+    if record.organization_id != organization.pk:
+        raise FieldErrors({"__all__": [f"该记录不属于{organization.name}，不能为其申请修复"]})
+
+    errors = FieldErrors()
+    reasons = _text(errors, "reasons", reasons, what="申请理由")
+    statement = _text(errors, "obligations_statement", obligations_statement, what="履行义务、纠正失信行为的情况说明")
+    name = _text(errors, "applicant_name", applicant_name, what="申请人（经办人）姓名", limit=100)
+    contact = _text(errors, "applicant_contact", applicant_contact, what="联系方式", limit=100)
+    try:
+        received_on = check_day(received_on, field="received_on", not_before=record.decided_on or record.occurred_on,
+                                not_before_label="信息的认定日期")  # fmt: skip
+    except FieldErrors as exc:
+        for field, messages in exc.errors.items():
+            for m in messages:
+                errors.add(field, m)
+        received_on = None
+    if not files:
+        errors.add("evidence", "请上传已履行义务、纠正失信行为的证明材料（R2.9(2)）")
+    else:
+        try:
+            check_evidence(list(files))
+        except FieldErrors as exc:
+            for m in exc.errors.get("evidence", []):
+                errors.add("evidence", m)
+        finally:
+            for f in files:  # read once to check; attach_evidence reads again
+                if hasattr(f, "seek"):
+                    f.seek(0)
+
+    entry = list_entry_for(record, received_on or today())
+    if entry is not None:
+        errors.add("__all__", f"该记录是列入{entry.list_title}的依据。名录信息的信用修复即移出程序（R2.13），"
+                              "请申请移出名录，不能另行申请信用修复")  # fmt: skip
+    existing = open_repair_for(record)
+    if existing is not None:
+        errors.add("__all__", f"该记录已有办理中的信用修复申请（{existing.number}），不能重复申请")
+    check = None
+    if received_on is not None:
+        check = check_repair(organization, record, received_on)
+        for c in check.bars:
+            errors.add("__all__", _refusal(c))
+        minimum = check.condition("min_period")
+        if minimum.met is False:
+            errors.add("__all__", _refusal(minimum))
+    errors.raise_if_any()
+    assert check is not None and received_on is not None
+
+    case = open_case(
+        actor=actor, kind=CaseKind.REPAIR, channel=channel, region=organization.region, received_on=received_on,
+        reasons=reasons, plan=REPAIR, total_param=REPAIR_TOTAL, organization=organization,
+        applicant_name=name, applicant_contact=contact,
+        details={"record": record.pk, "obligations_statement": statement, "eligibility": check.as_dict()},
+    )  # fmt: skip
+    CaseRecord.objects.create(case=case, record=record)
+    add_event(case, "apply", f"收到信用修复申请：{record.kind.name_zh}（{record.document_number or f'#{record.pk}'}，"
+                             f"{class_label(record.dishonesty_class)}失信）", actor, public=True)  # fmt: skip
+    attach_evidence(case, files, party=Evidence.Party.APPLICANT, actor=actor)
+    if check.condition("commitment").met is False:
+        add_event(case, "note", "申请人尚未签署信用修复承诺书；作出修复决定前须签署（R2.9(3)）", actor, public=True)
+    record_event(actor=actor, channel=audit_channel(channel), action="case.repair.apply", target=case,
+                 summary=f"{case.number}：申请修复记录 #{record.pk}",
+                 data={"record": record.pk, "received_on": received_on, "eligibility": check.as_dict()})  # fmt: skip
+    return case
+
+
+# --- acceptance --------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def accept_repair(actor: Any, case: Case, *, on: dt.date | None, obligations_confirmed: bool, note: str = "",
+                  channel: str = "form") -> Case:  # fmt: skip
+    """受理: staff have checked the materials and confirm the obligations performed (R2.9(2), R2.10)."""
+    _require_writer(actor)
+    case = _locked_repair(case)
+    require_step(case, "accept", action="受理")
+    errors = FieldErrors()
+    try:
+        on = check_day(on, field="on", not_before=case.received_on, not_before_label="收到申请之日")
+    except FieldErrors as exc:
+        errors.errors.update(exc.errors)
+    if not obligations_confirmed:
+        errors.add("obligations_confirmed", "须核实申请人已履行义务、纠正失信行为后才能受理；"
+                                            "未履行的，请作出不予受理决定并说明理由（R2.9(2)）")  # fmt: skip
+    if len(note or "") > 500:
+        errors.add("note", "备注过长（最多500字）")
+    link = repair_case_record(case)
+    if not (link.record.is_current and link.record.status == RecordStatus.EFFECTIVE.value):
+        errors.add("__all__", f"记录状态已为“{link.record.status_label}”，不能受理；请作出不予受理决定")
+    errors.raise_if_any()
+    assert on is not None
+    complete_step(case, "accept", on=on, actor=actor, note=note or "")
+    case.details["obligations_confirmed"] = {"on": on.isoformat(), "by": actor_label(actor)}
+    case.save(update_fields=["details", "updated_at"])
+    add_event(case, "accept", f"{on} 受理；已核实申请人履行义务、纠正失信行为" + (f"（{note}）" if note else ""), actor,
+              public=True)  # fmt: skip
+    record_event(actor=actor, channel=audit_channel(channel), action="case.repair.accept", target=case,
+                 summary=f"{case.number}：受理", data={"on": on, "note": note})  # fmt: skip
+    return case
+
+
+@transaction.atomic
+def refuse_acceptance(actor: Any, case: Case, *, on: dt.date | None, reason: str, channel: str = "form") -> Case:
+    """不予受理 with the reason in a written notice; the case closes."""
+    _require_writer(actor)
+    case = _locked_repair(case)
+    require_step(case, "accept", action="作出不予受理决定")
+    errors = FieldErrors()
+    reason = _text(errors, "reason", reason, what="不予受理的理由", limit=REASON_MAX)
+    try:
+        on = check_day(on, field="on", not_before=case.received_on, not_before_label="收到申请之日")
+    except FieldErrors as exc:
+        errors.errors.update(exc.errors)
+    errors.raise_if_any()
+    assert on is not None
+    profile = policy_profile(on)
+    complete_step(case, "accept", on=on, actor=actor, note=f"不予受理：{reason}")
+    issue_document(
+        case, kind="repair_not_accepted", title="信用修复申请不予受理通知书", addressee=_addressee(case), on=on,
+        actor=actor,
+        body=(f"{_addressee(case)}：\n你单位于{case.received_on}提出的信用修复申请（{case.number}），"
+              f"经审查，决定不予受理。\n理由：{reason}\n"
+              f"依据：rules.md R2.9（修复条件）、R2.10（受理）；{_basis_text(profile, 'repair.acceptance_working_days')}\n"
+              "符合条件后可以重新申请。"),
+    )  # fmt: skip
+    close_case(case, status=CaseStatus.REJECTED, outcome="not_accepted", reason=reason, on=on)
+    add_event(case, "refuse_acceptance", f"{on} 不予受理：{reason}", actor, public=True)
+    record_event(actor=actor, channel=audit_channel(channel), action="case.repair.refuse_acceptance", target=case,
+                 summary=f"{case.number}：不予受理", data={"on": on, "reason": reason})  # fmt: skip
+    return case
+
+
+# --- decision ------------------------------------------------------------------------------------------
+
+
+def _addressee(case: Case) -> str:
+    return case.organization.name if case.organization else case.subject_name
+
+
+def _remedies(profile: PolicyProfile) -> str:
+    parts = []
+    if profile.has("remedies.reconsideration_days"):
+        p = profile.parameter("remedies.reconsideration_days")
+        parts.append(f"自收到本决定书之日起{p.value}日内申请行政复议（{p.citation}）")
+    if profile.has("remedies.litigation_months"):
+        p = profile.parameter("remedies.litigation_months")
+        parts.append(f"{p.value}个月内提起行政诉讼（{p.citation}）")
+    return ("如不服本决定，可以" + "，或者".join(parts) + "。") if parts else ""
+
+
+@transaction.atomic
+def decide_repair(actor: Any, case: Case, *, on: dt.date | None, approve: bool, reason: str,
+                  channel: str = "form") -> Case:  # fmt: skip
+    """作出修复决定 (approve or refuse, with a reason), serve the written decision (告知) and close the case."""
+    _require_writer(actor)
+    case = _locked_repair(case)
+    require_step(case, "decide", action="作出修复决定")
+    errors = FieldErrors()
+    reason = _text(errors, "reason", reason, what="决定理由", limit=REASON_MAX)
+    accepted_on = case.steps.get(code="accept").done_on
+    try:
+        on = check_day(on, field="on", not_before=accepted_on, not_before_label="受理之日")
+    except FieldErrors as exc:
+        errors.errors.update(exc.errors)
+    errors.raise_if_any()
+    assert on is not None and case.organization is not None
+    link = repair_case_record(case)
+    record = link.record
+    profile = policy_profile(on)
+    check = check_repair(case.organization, record, on, obligations_done=True)
+    if approve and not check.eligible:
+        raise FieldErrors({"approve": [f"{on} 不符合修复条件，不能决定修复：" + "；".join(
+            _refusal(c) for c in [*check.missing, *check.unknown])]})  # fmt: skip
+    addressee = _addressee(case)
+    what = f"{record.kind.name_zh}（{record.document_number or f'记录 #{record.pk}'}，{record.decided_on or record.occurred_on}）"
+    conditions = "\n".join(f"  {'✓' if c.met else '✗' if c.met is False else '?'} {c.title}：{c.detail}（{c.item}）"
+                           for c in check.conditions)  # fmt: skip
+    if approve:
+        sync_key = "repair.sync_working_days"
+        extra: dict[str, Any] = {}
+        if profile.has(sync_key):
+            due, _provisional = due_date(calendar(), on, profile.int_value(sync_key))
+            extra = {"sync_by": due.isoformat(), "sync_basis": profile.parameter(sync_key).citation}
+        repair_record(actor=actor, channel=audit_channel(channel), record=record, on=on, reason=reason,
+                      case_number=case.number, extra=extra)  # fmt: skip
+        link.action = CaseRecord.Action.REPAIRED
+        outcome, title, kind = "repaired", "信用修复决定书", "repair_decision"
+        body = (f"{addressee}：\n你单位于{case.received_on}申请对{what}进行信用修复（{case.number}）。经审查，"
+                f"符合修复条件，决定予以修复：该信息自{on}起终止公示、停止共享和使用，不再计入信用评价，"
+                f"相关失信惩戒措施同时解除；修复结果将同步至相关部门"
+                + (f"（{extra['sync_by']}前）" if extra else "") + "。\n"
+                f"理由：{reason}\n修复条件：\n{conditions}\n"
+                f"依据：rules.md R2.6（修复的效果）、R2.9（修复条件）、R2.13（登记管理机关为认定单位）；"
+                f"{_basis_text(profile, 'repair.require_commitment', sync_key)}")  # fmt: skip
+    else:
+        link.action = CaseRecord.Action.REFUSED
+        outcome, title, kind = "refused", "不予信用修复决定书", "repair_refusal"
+        body = (f"{addressee}：\n你单位于{case.received_on}申请对{what}进行信用修复（{case.number}）。经审查，"
+                f"决定不予修复。\n理由：{reason}\n修复条件（{on}）：\n{conditions}\n"
+                f"依据：rules.md R2.9（修复条件）、R2.10。\n{_remedies(profile)}")  # fmt: skip
+    link.save(update_fields=["action"])
+    complete_step(case, "decide", on=on, actor=actor, note=reason)
+    doc = issue_document(case, kind=kind, title=title, body=body, addressee=addressee, on=on, actor=actor)
+    complete_step(case, "notify", on=on, actor=actor, note=f"送达《{title}》{doc.number}")
+    case.decided_on = on
+    case.save(update_fields=["decided_on", "updated_at"])
+    close_case(case, status=CaseStatus.CLOSED, outcome=outcome, reason=reason, on=on)
+    add_event(case, "decide", f"{on} {'决定予以修复' if approve else '决定不予修复'}：{reason}", actor, public=True)
+    record_event(actor=actor, channel=audit_channel(channel), action=f"case.repair.{outcome}", target=case,
+                 summary=f"{case.number}：{title}", data={"on": on, "reason": reason, "record": record.pk,
+                                                          "eligibility": check.as_dict()})  # fmt: skip
+    return case

@@ -1,0 +1,188 @@
+"""The staff case inbox (案件收件箱): objections, repairs and complaints in one list with their next
+deadline, overdue and escalation filters, assignment, and one page per case with its steps,
+timeline, documents and evidence. Each kind contributes its own action forms to the case page.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Exists, Min, OuterRef, Q
+from django.http import FileResponse, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import URLPattern, path
+from django.views.decorators.http import require_POST
+
+from socredit.apps.accounts.models import User
+from socredit.apps.cases.access import access_cases, reporter_for
+from socredit.apps.cases.models import Case, CaseKind, CaseStatus, CaseStep
+from socredit.apps.cases.services import common
+from socredit.common.access import get_or_404
+from socredit.common.errors import FieldErrors
+
+PAGE_SIZE = 50
+
+
+def annotate_deadlines(qs: Any) -> Any:
+    """Next open step deadline and whether any open step is overdue or escalated (one query)."""
+    open_steps = CaseStep.objects.filter(case=OuterRef("pk"), done_on__isnull=True)
+    return qs.annotate(
+        next_due=Min("steps__due_on", filter=Q(steps__done_on__isnull=True)),
+        escalated=Exists(open_steps.filter(escalated_on__isnull=False)),
+    )
+
+
+def countdown(cal: Any, day: dt.date, due: dt.date | None) -> dict[str, Any] | None:
+    """What the inbox shows for a deadline: working days left, or how many overdue."""
+    if due is None:
+        return None
+    left = common.working_days_left(cal, day, due)
+    if left < 0:
+        return {"due": due, "left": left, "text": f"已超期{-left}个工作日", "css": "badge-bad"}
+    if left == 0:
+        return {"due": due, "left": 0, "text": "今天到期", "css": "badge-bad"}
+    return {
+        "due": due,
+        "left": left,
+        "text": f"剩{left}个工作日",
+        "css": "badge-warn" if left <= 2 else "badge-info",
+    }
+
+
+@login_required
+def case_list(request: HttpRequest) -> HttpResponse:
+    today = common.today()
+    qs = annotate_deadlines(access_cases(request.user))
+    kind = request.GET.get("kind", "")
+    status = request.GET.get("status", "open")
+    if kind in CaseKind.values:
+        qs = qs.filter(kind=kind)
+    if status in CaseStatus.values:
+        qs = qs.filter(status=status)
+    flt = request.GET.get("filter", "")
+    if flt == "overdue":
+        qs = qs.filter(Q(next_due__lt=today) | Q(due_on__lt=today), status=CaseStatus.OPEN)
+    elif flt == "escalated":
+        qs = qs.filter(escalated=True)
+    elif flt == "mine":
+        qs = qs.filter(assigned_to=request.user)
+    elif flt == "unassigned":
+        qs = qs.filter(assigned_to__isnull=True)
+    elif flt == "provisional":
+        qs = qs.filter(provisional=True)
+    q = request.GET.get("q", "").strip()
+    if q:
+        qs = qs.filter(
+            Q(number__icontains=q) | Q(subject_name__icontains=q) | Q(organization__code=q.upper())
+        )
+    qs = (
+        qs.order_by("next_due", "due_on", "-received_on", "-id")
+        if status == "open"
+        else qs.order_by("-received_on", "-id")
+    )
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    cal = common.calendar()
+    rows = [{"case": c, "countdown": countdown(cal, today, min(filter(None, [c.next_due, c.due_on]), default=None))}
+            for c in page]  # fmt: skip
+    counts = {
+        "open": access_cases(request.user).filter(status=CaseStatus.OPEN).count(),
+        "overdue": annotate_deadlines(access_cases(request.user).filter(status=CaseStatus.OPEN))
+        .filter(Q(next_due__lt=today) | Q(due_on__lt=today)).count(),
+        "provisional": access_cases(request.user).filter(status=CaseStatus.OPEN, provisional=True).count(),
+    }  # fmt: skip
+    return render(request, "cases/case_list.html", {
+        "rows": rows, "page": page, "kinds": CaseKind.choices, "statuses": CaseStatus.choices, "kind": kind,
+        "status": status, "filter": flt, "q": q, "counts": counts, "today": today,
+        "unknown_years": _unknown_years(cal, today),
+        "query": urlencode({k: v for k, v in {"kind": kind, "status": status, "filter": flt, "q": q}.items() if v}),
+    })  # fmt: skip
+
+
+def _unknown_years(cal: Any, today: dt.date) -> list[int]:
+    return [y for y in (today.year, today.year + 1) if not cal.is_known(dt.date(y, 6, 1))]
+
+
+def case_context(request: HttpRequest, case: Case) -> dict[str, Any]:
+    today = common.today()
+    cal = common.calendar()
+    steps = list(case.steps.all())
+    for s in steps:
+        s.countdown = countdown(cal, today, s.due_on) if s.done_on is None and case.is_open else None
+        s.late = bool(s.done_on and s.due_on and s.done_on > s.due_on)
+    return {
+        "case": case,
+        "steps": steps,
+        "total_countdown": countdown(cal, today, case.due_on) if case.is_open else None,
+        "links": list(
+            case.case_records.select_related("record__kind", "record__department", "result_record")
+        ),
+        "verifications": list(case.verifications.select_related("department").prefetch_related("records")),
+        "evidence": list(case.evidence.all()),
+        "documents": list(case.documents.all()),
+        "today": today,
+    }
+
+
+@login_required
+def case_detail(request: HttpRequest, number: str) -> HttpResponse:
+    case = get_or_404(access_cases(request.user), number=number)
+    ctx = case_context(request, case)
+    ctx["events"] = list(case.events.all())
+    ctx["reporter"] = reporter_for(request.user, case)
+    ctx["handlers"] = common.handlers_for(case) if request.user.can_write else []
+    ctx["can_write"] = request.user.can_write
+    return render(request, "cases/case_detail.html", ctx)
+
+
+@login_required
+@require_POST
+def case_assign(request: HttpRequest, number: str) -> HttpResponse:
+    case = get_or_404(access_cases(request.user), number=number)
+    if not request.user.can_write:
+        raise PermissionDenied
+    raw = request.POST.get("handler", "")
+    handler = User.objects.filter(pk=int(raw)).first() if raw.isdigit() else None
+    try:
+        common.assign(request.user, case, handler)
+    except FieldErrors as exc:
+        messages.error(request, exc.as_text())
+        return redirect("cases:case_detail", number=case.number)
+    messages.success(request, f"已分办给 {handler}" if handler else "已收回分办")
+    return redirect("cases:case_detail", number=case.number)
+
+
+def evidence_response(case: Case, pk: int) -> FileResponse:
+    ev = get_or_404(case.evidence.all(), pk=pk)
+    return FileResponse(
+        ev.file.open("rb"), as_attachment=True, filename=ev.original_name, content_type=ev.content_type
+    )
+
+
+@login_required
+def evidence_download(request: HttpRequest, number: str, pk: int) -> FileResponse:
+    case = get_or_404(access_cases(request.user), number=number)
+    return evidence_response(case, pk)
+
+
+@login_required
+def document_print(request: HttpRequest, number: str, pk: int) -> HttpResponse:
+    case = get_or_404(access_cases(request.user), number=number)
+    doc = get_or_404(case.documents.all(), pk=pk)
+    return render(request, "cases/document_print.html", {"case": case, "doc": doc})
+
+
+urls: list[URLPattern] = [
+    path("", case_list, name="case_list"),
+    path("<str:number>/", case_detail, name="case_detail"),
+    path("<str:number>/assign/", case_assign, name="case_assign"),
+    path("<str:number>/evidence/<int:pk>/", evidence_download, name="evidence_download"),
+    path("<str:number>/documents/<int:pk>/", document_print, name="document_print"),
+]
+org_urls: list[URLPattern] = []
+public_urls: list[URLPattern] = []

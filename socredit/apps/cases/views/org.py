@@ -1,0 +1,105 @@
+"""组织自助 — an organization's own account: its whole credit file (shared records included, internal
+ones not), its level and why, its list standing, its commitments and cases; from here it files
+objections, applies for repair and signs commitments, and follows each case to its answer.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.db.models import Q
+from django.http import FileResponse, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import URLPattern, path
+
+from socredit.apps.cases.access import own_cases, own_records, require_org_account
+from socredit.apps.cases.models import CaseKind, CaseStatus
+from socredit.apps.cases.services import common
+from socredit.apps.cases.views.inbox import case_context, evidence_response
+from socredit.apps.evaluation.indicators import default_version, get_model
+from socredit.apps.evaluation.models import CreditScore, LevelChange
+from socredit.apps.evaluation.services import explain_organization
+from socredit.apps.lists.models import ListEntry
+from socredit.common.access import get_or_404
+from socredit.core.types import Polarity, RecordStatus
+
+
+def _credit(organization: Any) -> dict[str, Any]:
+    model = get_model(default_version())
+    explanation = explain_organization(organization, model_version=model.version)
+    reasons = {r.id: r.reason for r in model.level_rules}
+    return {
+        "model": model,
+        "explanation": explanation,
+        "decided_by": reasons.get(explanation.cause, "按分数区间确定")
+        if explanation.rule
+        else "按分数区间确定",
+        "lines": [line for line in explanation.lines if line.count],
+        "stored": CreditScore.objects.filter(organization=organization).first(),
+        "changes": list(LevelChange.objects.filter(organization=organization).order_by("-as_of", "-id")[:10]),
+    }
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    require_org_account(request.user)
+    org = request.user.organization
+    records = list(own_records(request.user).filter(is_current=True).order_by("-occurred_on", "-id")[:300])
+    open_cases = {link for c in own_cases(request.user).filter(status=CaseStatus.OPEN) for link in
+                  c.case_records.values_list("record_id", flat=True)}  # fmt: skip
+    for r in records:
+        r.repair_open = r.pk in open_cases
+        r.negative = r.kind.polarity == Polarity.NEGATIVE.value and r.status == RecordStatus.EFFECTIVE.value
+    entries = list(ListEntry.objects.filter(organization=org).filter(Q(left_on__isnull=True)).select_related(
+        "entry_decision"))  # fmt: skip
+    ctx: dict[str, Any] = {
+        "org": org,
+        "records": records,
+        "entries": entries,
+        "cases": list(own_cases(request.user).order_by("-received_on", "-id")[:50]),
+        "today": common.today(),
+    }
+    try:
+        ctx.update(_credit(org))
+    except Exception as exc:  # noqa: BLE001 — the file must show even if the score cannot be computed now
+        ctx["credit_error"] = str(exc)
+    return render(request, "cases/my/home.html", ctx)
+
+
+@login_required
+def case_detail(request: HttpRequest, number: str) -> HttpResponse:
+    require_org_account(request.user)
+    case = get_or_404(own_cases(request.user), number=number)
+    ctx = case_context(request, case)
+    ctx["events"] = list(case.events.filter(public=True))
+    ctx["documents"] = [d for d in ctx["documents"] if d.kind != "forward"]
+    ctx["evidence"] = [e for e in ctx["evidence"] if e.party == "applicant"]
+    ctx["can_withdraw"] = case.is_open and case.kind == CaseKind.OBJECTION
+    return render(request, "cases/my/case_detail.html", ctx)
+
+
+@login_required
+def document_print(request: HttpRequest, number: str, pk: int) -> HttpResponse:
+    require_org_account(request.user)
+    case = get_or_404(own_cases(request.user), number=number)
+    doc = get_or_404(case.documents.exclude(kind="forward"), pk=pk)
+    return render(request, "cases/document_print.html", {"case": case, "doc": doc})
+
+
+@login_required
+def evidence_download(request: HttpRequest, number: str, pk: int) -> FileResponse:
+    require_org_account(request.user)
+    case = get_or_404(own_cases(request.user), number=number)
+    return evidence_response(case, pk) if case.evidence.filter(pk=pk, party="applicant").exists() else \
+        evidence_response(case, -1)  # fmt: skip
+
+
+urls: list[URLPattern] = []
+org_urls: list[URLPattern] = [
+    path("", home, name="home"),
+    path("cases/<str:number>/", case_detail, name="case_detail"),
+    path("cases/<str:number>/documents/<int:pk>/", document_print, name="document_print"),
+    path("cases/<str:number>/evidence/<int:pk>/", evidence_download, name="evidence_download"),
+]
+public_urls: list[URLPattern] = []
