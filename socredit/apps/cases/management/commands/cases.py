@@ -1,0 +1,38 @@
+"""`socredit cases daily [--as-of DATE]`: the daily duties of the case engine (idempotent).
+
+1. 督办: escalate every step and case whose working-day deadline has passed (once each);
+2. publicity: records whose maximum publicity period ended leave public view (rules.md R2.8).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from socredit.apps.cases.services.common import escalate_overdue, today
+from socredit.apps.records.publicity import expire_publicity
+from socredit.common.access import SystemPrincipal
+from socredit.core.values import parse_date
+
+
+class Command(BaseCommand):
+    help = "Cases (异议/修复/举报): daily escalation of overdue steps and the end of publicity periods."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        sub = parser.add_subparsers(dest="action", required=True)
+        daily = sub.add_parser("daily", help="escalate overdue steps; end expired publicity (idempotent)")
+        daily.add_argument("--as-of", help="as of this date (YYYY-MM-DD; default today)")
+
+    def handle(self, *args: Any, **opts: Any) -> None:
+        as_of = None
+        if opts.get("as_of"):
+            try:
+                as_of = parse_date(opts["as_of"], allow_future=True)
+            except ValueError as exc:
+                raise CommandError(f"--as-of：{exc}") from None
+        as_of = as_of or today()
+        actor = SystemPrincipal("cli")
+        escalated = escalate_overdue(actor, as_of)
+        expired = expire_publicity(actor, as_of)
+        self.stdout.write(f"超期督办 {escalated} 项；公示期届满停止公示 {expired} 条记录")
