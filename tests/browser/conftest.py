@@ -46,6 +46,11 @@ def _reference_data(request):
         RecordKind.objects.get_or_create(
             code=row["code"], defaults={k: v for k, v in row.items() if k != "code"}
         )
+    from socredit.apps.workdays.models import CalendarYear
+    from socredit.apps.workdays.services import seed_from_package
+
+    if not CalendarYear.objects.exists():
+        seed_from_package(None)
 
 
 @pytest.fixture(scope="session")
