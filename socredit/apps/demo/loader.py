@@ -43,6 +43,9 @@ TOKEN_SCOPES = (
     TokenScope.ORGANIZATIONS_READ,
     TokenScope.CREDIT_READ,
     TokenScope.LISTS_READ,
+    TokenScope.OBJECTIONS_VERIFY,
+    TokenScope.COMPLAINTS_WRITE,
+    TokenScope.CHANGES_READ,
 )
 BATCH_ORGS = 2000
 """Organizations per transaction (≈ 35,000 rows with their persons, posts, records and links)."""
@@ -129,7 +132,7 @@ ROLE_COLUMNS = ("person_id", "organization_id", "kind", "start_on", "end_on")
 RECORD_COLUMNS = ("id", "organization_id", "kind_id", "occurred_on", "decided_on", "document_number", "amount",
                   "department_id", "summary", "dishonesty_class", "visibility", "status", "source", "source_actor",
                   "source_ref", "external_id", "is_current", "supersedes_id", "created_at", "updated_at",
-                  "publicity_until")  # fmt: skip
+                  "publicity_until", "under_objection")  # fmt: skip
 CHANGE_COLUMNS = ("id", "record_id", "at", "from_status", "to_status", "reason", "actor_id", "actor_label", "channel",
                   "related_id")  # fmt: skip
 
@@ -228,7 +231,7 @@ def load_demo(
                     record_id, org_base + r.org, k.pk, day(r.occurred_on), day(r.decided_on), r.document_number,
                     money(r.amount, 14, 2) if r.amount is not None else None, dept_ids[r.department], r.summary,
                     k.default_dishonesty_class, k.default_visibility, effective, system, ACTOR, "", "", True,
-                    None, stamp, stamp, day(publicity_end(k, r.decided_on or r.occurred_on)),
+                    None, stamp, stamp, day(publicity_end(k, r.decided_on or r.occurred_on)), False,
                 ))  # fmt: skip
                 link_rows += [(record_id, person_base + p) for p in r.persons]
                 change_rows.append(

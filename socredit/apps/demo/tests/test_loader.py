@@ -140,6 +140,9 @@ def test_demo_token_file_holds_a_working_tax_token(loaded, settings):
         "organizations:read",
         "credit:read",
         "lists:read",
+        "objections:verify",
+        "complaints:write",
+        "changes:read",
     }
 
 
@@ -177,3 +180,14 @@ def test_load_is_reproducible(db, settings, tmp_path):
     expected = [(None, r.kind, r.occurred_on, r.document_number, r.amount)
                 for b in generate(30, 5, today=today) for r in b.records]  # fmt: skip
     assert [(None, *row[1:]) for row in first] == expected
+
+
+def test_demo_cases_give_an_organization_account_and_an_escalated_objection(loaded):
+    from socredit.apps.accounts.models import User
+    from socredit.apps.cases.models import Case, CaseStep
+
+    account = User.objects.get(username="zuzhi")
+    assert account.is_org_account and account.scope_path() is None
+    assert Case.objects.filter(organization=account.organization, channel="organization").count() == 1
+    for paper in Case.objects.filter(channel="paper"):  # forwarded three weeks ago: verification overdue
+        assert CaseStep.objects.filter(case=paper, code="verify", escalated_on__isnull=False).exists()

@@ -7,6 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from socredit.apps.demo import generator as gen
+from socredit.apps.demo.cases import create_demo_cases
 from socredit.apps.demo.loader import DEMO_PASSWORD, DemoDataExists, create_demo_accounts, load_demo
 from socredit.apps.evaluation.models import CreditScore
 from socredit.apps.evaluation.services import rebuild_facts, run_evaluation
@@ -63,6 +64,10 @@ class Command(BaseCommand):
             raise CommandError(str(exc)) from None
         self._evaluate(today)
         users, token_file = create_demo_accounts(city=city, var_dir=settings.VAR_DIR)
+        if city == gen.DEFAULT_CITY:
+            cases = create_demo_cases(password=DEMO_PASSWORD, today=today)
+            self.stdout.write(f"案件：{'、'.join(v for k, v in cases.items() if k in ('objection', 'overdue'))}"
+                              f"（超期督办 {cases.get('escalated', 0)} 项）")  # fmt: skip
         self.stdout.write(self.style.SUCCESS(
             f"已载入 {result.organizations} 个社会组织、{result.persons} 名人员、{result.roles} 条任职、"
             f"{result.records} 条信用记录，用时 {result.seconds:.1f} 秒。"

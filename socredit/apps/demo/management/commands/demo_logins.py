@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 
 from socredit.apps.accounts.models import User
+from socredit.apps.demo.cases import ORG_ACCOUNT
 from socredit.apps.demo.loader import DEMO_PASSWORD, token_path
 
 
@@ -37,8 +38,13 @@ class Command(BaseCommand):
                 else f"{u.region.name}（{u.region.code}） · {u.get_staff_role_display()}"
             )
             out(f"  {name:<12} {scope}")
+        org_user = User.objects.select_related("organization").filter(username=ORG_ACCOUNT).first()
+        if org_user is not None:
+            out(f"  {ORG_ACCOUNT:<12} 组织账号 · {org_user.organization.name}（登录后进入“我的信用档案”）")
         path = token_path(settings.VAR_DIR)
         if path.exists():
-            out(f"税务局接口令牌（records:write, records:read, organizations:read）：{path}")
+            out(
+                f"税务局接口令牌（records、organizations、credit、lists、objections:verify、complaints:write、changes:read）：{path}"
+            )
             out(f"  请求头 Authorization: Bearer <该文件内容>；接口文档 {url.rstrip('/')}/api/v1/docs")
         out("")

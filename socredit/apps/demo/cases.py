@@ -1,0 +1,60 @@
+"""Demo cases: an organization account with an open objection, and a forwarded paper objection that is
+already overdue, so that the inbox, the countdowns and the escalation show something real.
+
+Deterministic: the organizations are the first (by id) that fit, the dates are counted back from the
+demo's "today".
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from socredit.apps.accounts.models import User
+from socredit.apps.accounts.services import create_organization_account
+from socredit.apps.cases.services import common, objections
+from socredit.apps.records.models import CreditRecord
+from socredit.common.access import SystemPrincipal
+from socredit.core.types import DepartmentKind, Polarity, RecordStatus
+
+ORG_ACCOUNT = "zuzhi"
+"""The demo organization account (组织账号), printed by demo-logins."""
+
+
+def _negative(region_code: str, *, own: bool) -> CreditRecord | None:
+    qs = CreditRecord.objects.filter(
+        organization__region__code=region_code, status=RecordStatus.EFFECTIVE.value, is_current=True,
+        kind__polarity=Polarity.NEGATIVE.value, under_objection=False,
+    ).select_related("organization", "department", "kind")  # fmt: skip
+    qs = (
+        qs.filter(department__kind=DepartmentKind.CIVIL_AFFAIRS.value)
+        if own
+        else qs.exclude(department__kind=DepartmentKind.CIVIL_AFFAIRS.value)
+    )
+    return qs.order_by("organization_id", "id").first()
+
+
+def create_demo_cases(*, password: str, today: dt.date, staff_username: str = "jinshui",
+                      county_username: str = "xinzheng") -> dict[str, Any]:  # fmt: skip
+    """An organization account (zuzhi) with an open objection; an overdue forwarded objection in 新郑."""
+    out: dict[str, Any] = {}
+    own = _negative("410105", own=True)
+    if own is not None and not User.objects.filter(username=ORG_ACCOUNT).exists():
+        account = create_organization_account(actor=SystemPrincipal("demo"), channel="system",
+                                              organization=own.organization, username=ORG_ACCOUNT,
+                                              password=password, full_name="组织联络员")  # fmt: skip
+        case = objections.file_objection(account, channel="organization", organization=own.organization,
+                                         records=[own], reasons="该记录所载事实与本单位实际情况不符，相关材料已于决定前补正，请予核查更正。")  # fmt: skip
+        out["objection"] = case.number
+        out["org_account"] = ORG_ACCOUNT
+    county = User.objects.filter(username=county_username).first()
+    shared = _negative("410184", own=False)
+    if county is not None and shared is not None:
+        received = today - dt.timedelta(days=21)
+        case = objections.file_objection(county, channel="paper", organization=shared.organization, records=[shared],
+                                         reasons="书面异议：该信息已由信息提供单位更正，平台记录未同步。",
+                                         received_on=received, applicant_name="王磊", applicant_contact="0371-62000000")  # fmt: skip
+        objections.forward(county, case, on=received + dt.timedelta(days=1))
+        out["overdue"] = case.number
+    out["escalated"] = common.escalate_overdue(SystemPrincipal("demo"), today)
+    return out
