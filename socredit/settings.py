@@ -137,6 +137,9 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 MEDIA_ROOT = VAR_DIR / "media"
 SOCREDIT_EVIDENCE_MAX_BYTES = int(os.environ.get("SOCREDIT_EVIDENCE_MAX_BYTES", str(10 * 1024 * 1024)))
 SOCREDIT_IMPORT_MAX_BYTES = int(os.environ.get("SOCREDIT_IMPORT_MAX_BYTES", str(200 * 1024 * 1024)))
+# The public complaint form (举报) and its lookup, per client address and hour (counted in the cache).
+SOCREDIT_COMPLAINTS_PER_IP_HOUR = int(os.environ.get("SOCREDIT_COMPLAINTS_PER_IP_HOUR", "5"))
+SOCREDIT_COMPLAINT_LOOKUPS_PER_IP_HOUR = int(os.environ.get("SOCREDIT_COMPLAINT_LOOKUPS_PER_IP_HOUR", "30"))
 
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False  # HTMX reads the token from the cookie-less meta tag; see base.html

@@ -87,7 +87,10 @@ class Case(models.Model):
         verbose_name=_("handler"),
     )  # fmt: skip
     records = models.ManyToManyField(
-        "records.CreditRecord", through="CaseRecord", through_fields=("case", "record"), related_name="cases",
+        "records.CreditRecord",
+        through="CaseRecord",
+        through_fields=("case", "record"),
+        related_name="cases",
         verbose_name=_("records concerned"),
     )
     list_decision = models.ForeignKey(
@@ -144,6 +147,7 @@ class CaseRecord(models.Model):
         REVOKED = "revoked", _("revoked")
         REPAIRED = "repaired", _("repaired")
         REFUSED = "refused", _("repair refused")
+        CREATED = "created", _("record created")
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="case_records")
     record = models.ForeignKey("records.CreditRecord", on_delete=models.PROTECT, related_name="case_links")
@@ -254,7 +258,9 @@ class Verification(models.Model):
         PARTLY = "partly", _("partly wrong")
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="verifications")
-    department = models.ForeignKey("registry.Department", on_delete=models.PROTECT, related_name="verifications")
+    department = models.ForeignKey(
+        "registry.Department", on_delete=models.PROTECT, related_name="verifications"
+    )
     records = models.ManyToManyField("records.CreditRecord", related_name="+")
     forwarded_on = models.DateField(_("forwarded on"))
     due_on = models.DateField(_("due on"))

@@ -357,15 +357,3 @@ def recompute_provisional(years: Iterable[int] | None = None) -> int:
 
 def on_calendar_changed(sender: Any, **kwargs: Any) -> None:
     recompute_provisional(kwargs.get("years"))
-
-
-# --- reading helpers ---------------------------------------------------------------------------------
-
-
-def next_deadline(case: Case) -> tuple[CaseStep | None, dt.date | None]:
-    """The earliest due date still open: the current steps' or the overall deadline."""
-    open_steps = [s for s in case.steps.all() if s.done_on is None and s.due_on is not None]
-    first = min(open_steps, key=lambda s: s.due_on or dt.date.max, default=None)
-    if first is not None and (case.due_on is None or first.due_on <= case.due_on):  # type: ignore[operator]
-        return first, first.due_on
-    return None, case.due_on

@@ -24,6 +24,7 @@ import hmac
 import re
 import secrets
 from collections.abc import Mapping, Sequence
+from pathlib import PurePath
 from typing import Any
 
 from django.conf import settings
@@ -354,6 +355,10 @@ def submit_complaint(
     Reporter.objects.create(case=case, **values["reporter"])
     add_event(case, "receive", f"收到举报（{CHANNEL_TEXT[channel]}）", actor, public=True)
     party = Evidence.Party.DEPARTMENT if channel == CaseChannel.DEPARTMENT else Evidence.Party.APPLICANT
+    for i, f in enumerate(files, 1):
+        # A file's own name may carry the reporter's (王某举报材料.pdf); the timeline and the evidence list,
+        # read by everyone in the region, get a neutral one.
+        f.name = f"举报材料{i}{PurePath(str(f.name or '')).suffix.lower()}"
     evidence = attach_evidence(case, list(files), party=party, actor=actor)
     record_event(actor=actor, channel=via or audit_channel(channel), action="complaint.submit", target=case,
                  summary=f"{case.number}：收到举报（{CHANNEL_TEXT[channel]}），被举报对象 {case.subject_name}",
@@ -555,7 +560,7 @@ def conclude(
             "summary": f"举报查实（{case.number}）：{reason}"[:2000],
         }  # fmt: skip
         record = create_record(actor=actor, channel=channel, data=data)
-        CaseRecord.objects.create(case=case, record=record, result_record=record)
+        CaseRecord.objects.create(case=case, record=record, result_record=record, action=CaseRecord.Action.CREATED)
         case.details["record_id"] = record.pk
     complete_step(case, "investigate", on=on, actor=actor)
     complete_step(case, "decide", on=on, actor=actor, note=reason)

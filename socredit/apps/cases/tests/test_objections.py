@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
@@ -144,10 +143,9 @@ def test_refusals_change_nothing(org, personas):
     with pytest.raises(FieldErrors, match="与扩展名"):
         objections.file_objection(user, channel="organization", organization=org, records=[mine],
                                   reasons="PDF 内容却是 PNG 扩展名。", files=[pdf("scan.png")])  # fmt: skip
-    with override_settings(SOCREDIT_EVIDENCE_MAX_BYTES=10):
-        with pytest.raises(FieldErrors, match="超过"):
-            objections.file_objection(user, channel="organization", organization=org, records=[mine],
-                                      reasons="附件太大，应当被拒绝。", files=[pdf()])  # fmt: skip
+    with override_settings(SOCREDIT_EVIDENCE_MAX_BYTES=10), pytest.raises(FieldErrors, match="超过"):
+        objections.file_objection(user, channel="organization", organization=org, records=[mine],
+                                  reasons="附件太大，应当被拒绝。", files=[pdf()])  # fmt: skip
     assert Case.objects.count() == before
     mine.refresh_from_db()
     assert not mine.under_objection
