@@ -12,17 +12,25 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from socredit.apps.cases.services import complaints
+from socredit.apps.commitments.models import CommitmentTemplate
+from socredit.apps.commitments.services import sign_commitment
 from socredit.apps.evaluation.services import run_evaluation
 from socredit.apps.imports.services import run_import
 from socredit.apps.lists import services as lists
 from socredit.apps.lists.models import ListProposal
+from socredit.apps.cases.services import objections
 from socredit.testing import factories
 
 pytestmark = pytest.mark.django_db
 
-PERSONAS = ("anonymous", "viewer_jinshui", "staff_jinshui", "staff_xinzheng", "city_admin")
+PERSONAS = ("anonymous", "viewer_jinshui", "staff_jinshui", "staff_xinzheng", "city_admin", "org_jinshui")
+# org_jinshui is the organization account (组织账号) of the world's 金水区 organization: every staff page
+# answers it 403 (OrganizationAccountMiddleware), its own /my/ pages 200.
+ORG = "org_jinshui"
 # Objects below all belong to 金水区 (410105): staff_xinzheng (新郑市) is outside their region.
 READ = {
     "anonymous": 302,
@@ -77,12 +85,21 @@ LOGIN_PAGE = {
     "staff_xinzheng": 302,
     "city_admin": 302,
 }
-POST_ONLY = dict.fromkeys(PERSONAS, 405)
+for _staff_only in (READ, WRITE, OWN_REGION_PAGE, WRITER_PAGE, IMPORT_RUN, ADMIN_PAGE):
+    _staff_only[ORG] = 403
+LOGIN_PAGE[ORG] = 302
+POST_ONLY = {**dict.fromkeys(PERSONAS, 405), ORG: 403}
+LOGOUT = dict.fromkeys(PERSONAS, 405)
+# An organization's own pages (/my/…): no staff account has an organization.
+ORGANIZATION_ONLY = {"anonymous": 302, **dict.fromkeys(PERSONAS[1:], 403), ORG: 200}
+ORGANIZATION_POST_ONLY = dict.fromkeys(PERSONAS, 405)
+# Public pages (/public/): no sign-in, the same for everyone.
+PUBLIC = dict.fromkeys(PERSONAS, 200)
 
 # route name → (kwargs builder over the world, expected code per persona)
 MATRIX = {
     "accounts:login": (lambda w: {}, LOGIN_PAGE),
-    "accounts:logout": (lambda w: {}, POST_ONLY),
+    "accounts:logout": (lambda w: {}, LOGOUT),
     "registry:organization_list": (lambda w: {}, OWN_REGION_PAGE),
     "registry:organization_detail": (lambda w: {"code": w["org"].code}, READ),
     "registry:person_detail": (lambda w: {"pk": w["person"].pk}, READ),
@@ -121,8 +138,65 @@ MATRIX = {
     "lists:red_confirm": (lambda w: {"pk": w["proposal"].pk}, POST_ONLY),
     "lists:person_list": (lambda w: {}, OWN_REGION_PAGE),
     "lists:person_screening": (lambda w: {"pk": w["person"].pk}, READ),
+    "workdays:year_list": (lambda w: {}, OWN_REGION_PAGE),
+    "workdays:year_detail": (lambda w: {"year": 2026}, OWN_REGION_PAGE),
+    "workdays:year_enter": (lambda w: {"year": 2027}, ADMIN_PAGE),
+    "commitments:commitment_list": (lambda w: {}, OWN_REGION_PAGE),
+    "commitments:template_list": (lambda w: {}, SIGNED_IN),
+    "commitments:commitment_detail": (lambda w: {"pk": w["commitment"].pk}, READ),
+    "commitments:commitment_fulfil": (lambda w: {"pk": w["commitment"].pk}, POST_ONLY),
+    "commitments:commitment_break": (lambda w: {"pk": w["commitment"].pk}, POST_ONLY),
+    "commitments:organization_commitments": (lambda w: {"code": w["org"].code}, READ),
+    "commitments:commitment_sign": (lambda w: {"code": w["org"].code}, WRITE),
+    "my_commitments:commitment_list": (lambda w: {}, ORGANIZATION_ONLY),
+    "my_commitments:commitment_sign": (lambda w: {}, ORGANIZATION_ONLY),
+    "my_commitments:commitment_detail": (lambda w: {"pk": w["commitment"].pk}, ORGANIZATION_ONLY),
+    "cases:complaint_new": (lambda w: {}, WRITER_PAGE),
+    "cases:complaint_triage": (lambda w: {"pk": w["complaint"].pk}, WRITE),
+    "cases:complaint_note": (lambda w: {"pk": w["complaint"].pk}, WRITE),
+    "cases:complaint_link": (lambda w: {"pk": w["complaint"].pk}, WRITE),
+    "cases:complaint_conclude": (lambda w: {"pk": w["complaint"].pk}, WRITE),
+    "cases:complaint_reply": (lambda w: {"pk": w["complaint"].pk}, WRITE),
+    "cases:complaint_document": (lambda w: {"pk": w["rejected"].pk, "doc": w["complaint_doc"].pk}, READ),
+    "cases:case_list": (lambda w: {}, OWN_REGION_PAGE),
+    "cases:case_detail": (lambda w: {"number": w["objection"].number}, READ),
+    "cases:case_assign": (lambda w: {"number": w["objection"].number}, POST_ONLY),
+    "cases:evidence_download": (lambda w: {"number": w["objection"].number, "pk": w["evidence"].pk}, READ),
+    "cases:document_print": (lambda w: {"number": w["objection"].number, "pk": w["receipt"].pk}, READ),
+    "cases:objection_new": (lambda w: {"code": w["org"].code}, WRITE),
+    "cases:objection_forward": (lambda w: {"pk": w["objection"].pk}, POST_ONLY),
+    "cases:objection_verification": (lambda w: {"pk": w["objection"].pk}, POST_ONLY),
+    "cases:objection_decide": (lambda w: {"pk": w["objection"].pk}, POST_ONLY),
+    "cases:objection_notify": (lambda w: {"pk": w["objection"].pk}, POST_ONLY),
+    "my:home": (lambda w: {}, ORGANIZATION_ONLY),
+    "my:objection_new": (lambda w: {}, ORGANIZATION_ONLY),
+    "my:case_detail": (lambda w: {"number": w["objection"].number}, ORGANIZATION_ONLY),
+    "my:case_withdraw": (lambda w: {"number": w["objection"].number}, ORGANIZATION_POST_ONLY),
+    "my:document_print": (
+        lambda w: {"number": w["objection"].number, "pk": w["receipt"].pk},
+        ORGANIZATION_ONLY,
+    ),
+    "my:evidence_download": (
+        lambda w: {"number": w["objection"].number, "pk": w["evidence"].pk},
+        ORGANIZATION_ONLY,
+    ),
+    "public:complaint_new": (lambda w: {}, PUBLIC),
+    "public:complaint_lookup": (lambda w: {}, PUBLIC),
 }
-NAMESPACES = {"accounts", "registry", "records", "imports", "evaluation", "lists"}
+NAMESPACES = {
+    "accounts",
+    "registry",
+    "records",
+    "imports",
+    "evaluation",
+    "lists",
+    "workdays",
+    "commitments",
+    "my_commitments",
+    "cases",
+    "my",
+    "public",
+}
 
 
 def _named_routes(resolver: URLResolver | None = None, namespace: str = "") -> set[str]:
@@ -162,8 +236,23 @@ def world(personas):
                                       document_number="矩阵名〔2026〕1号", decided_on=lists.today() - dt.timedelta(days=90))  # fmt: skip
     application = lists.apply_for_removal(staff, decision.entry, evidence="已补报", applied_on=lists.today())
     proposal = ListProposal.objects.get(organization=org, status="proposed")
-    return {"org": org, "person": person, "record": record, "run": run, "evaluation_run": evaluation_run,
-            "proposal": proposal, "entry": decision.entry, "application": application, "notice": notice}  # fmt: skip
+    commitment = sign_commitment(staff, "form", org, CommitmentTemplate.objects.get(code="general"),
+                                 signed_by_name="李娜")  # fmt: skip
+    complaint, _ = complaints.submit_complaint(None, "public", subject_name="矩阵举报对象", region_code="410105",
+                                               content="矩阵测试：该协会违规收费，有收据为证。")  # fmt: skip
+    rejected, _ = complaints.submit_complaint(None, "public", subject_name="矩阵举报对象", region_code="410105",
+                                              content="矩阵测试：重复举报，不予受理。")  # fmt: skip
+    complaints.triage(staff, rejected, accept=False, ground="duplicate", reason="矩阵：重复举报。")
+    account = factories.org_account(org)
+    objection = objections.file_objection(
+        account, channel="organization", organization=org, records=[record], reasons="矩阵测试：记录有误，申请核查。",
+        files=[SimpleUploadedFile("回执.pdf", b"%PDF-1.4 matrix", content_type="application/pdf")],
+    )  # fmt: skip
+    return {"org_account": account, "objection": objection, "evidence": objection.evidence.get(),
+            "receipt": objection.documents.get(kind="receipt"),"org": org, "person": person, "record": record, "run": run, "evaluation_run": evaluation_run,
+            "proposal": proposal, "entry": decision.entry, "application": application, "notice": notice,
+            "commitment": commitment, "complaint": complaint, "rejected": rejected,
+            "complaint_doc": rejected.documents.get()}  # fmt: skip
 
 
 @pytest.mark.parametrize("route", sorted(MATRIX))
@@ -174,7 +263,7 @@ def test_route_access_for_each_persona(route, world, personas, client):
     for persona in PERSONAS:
         client.logout()
         if persona != "anonymous":
-            client.force_login(personas[persona])
+            client.force_login(world["org_account"] if persona == ORG else personas[persona])
         response = client.get(url)
         got[persona] = response.status_code
         if response.status_code == 302 and persona == "anonymous":
@@ -189,7 +278,7 @@ def test_every_api_operation_refuses_anonymous_callers(client, world):
     assert len(schema["paths"]) >= 10
     params = {"code": world["org"].code, "id": world["record"].pk, "record_id": world["record"].pk,
               "person_id": world["person"].pk, "pk": world["record"].pk, "version": "reference-2026.1",
-              "list": "serious"}  # fmt: skip
+              "list": "serious", "number": world["objection"].number}  # fmt: skip
     checked = 0
     for path, operations in schema["paths"].items():
         url = path

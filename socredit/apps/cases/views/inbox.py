@@ -140,8 +140,8 @@ def case_detail(request: HttpRequest, number: str) -> HttpResponse:
     return render(request, "cases/case_detail.html", ctx)
 
 
-@login_required
 @require_POST
+@login_required
 def case_assign(request: HttpRequest, number: str) -> HttpResponse:
     case = get_or_404(access_cases(request.user), number=number)
     if not request.user.can_write:

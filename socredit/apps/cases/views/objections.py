@@ -104,8 +104,8 @@ def my_objection_new(request: HttpRequest) -> HttpResponse:
                            channel="organization")  # fmt: skip
 
 
-@login_required
 @require_POST
+@login_required
 def my_case_withdraw(request: HttpRequest, number: str) -> HttpResponse:
     require_org_account(request.user)
     case = get_or_404(access_cases(request.user), number=number, kind=CaseKind.OBJECTION)
@@ -152,8 +152,8 @@ def _refused(request: HttpRequest, case: Case, exc: FieldErrors) -> HttpResponse
     return render(request, "cases/case_detail.html", ctx, status=400)
 
 
-@login_required
 @require_POST
+@login_required
 def objection_forward(request: HttpRequest, pk: int) -> HttpResponse:
     case = _objection(request, pk)
     try:
@@ -164,8 +164,8 @@ def objection_forward(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("cases:case_detail", number=case.number)
 
 
-@login_required
 @require_POST
+@login_required
 def objection_verification(request: HttpRequest, pk: int) -> HttpResponse:
     """Staff enter a department's written verification result."""
     case = _objection(request, pk)
@@ -204,8 +204,8 @@ def _actions(request: HttpRequest, case: Case) -> dict[int, dict[str, Any]]:
     return out
 
 
-@login_required
 @require_POST
+@login_required
 def objection_decide(request: HttpRequest, pk: int) -> HttpResponse:
     case = _objection(request, pk)
     try:
@@ -217,8 +217,8 @@ def objection_decide(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("cases:case_detail", number=case.number)
 
 
-@login_required
 @require_POST
+@login_required
 def objection_notify(request: HttpRequest, pk: int) -> HttpResponse:
     case = _objection(request, pk)
     try:
