@@ -22,7 +22,7 @@ from socredit.apps.evaluation.services import run_evaluation
 from socredit.apps.imports.services import run_import
 from socredit.apps.lists import services as lists
 from socredit.apps.lists.models import ListProposal
-from socredit.apps.cases.services import objections
+from socredit.apps.cases.services import objections, repairs
 from socredit.testing import factories
 
 pytestmark = pytest.mark.django_db
@@ -93,6 +93,8 @@ LOGOUT = dict.fromkeys(PERSONAS, 405)
 # An organization's own pages (/my/…): no staff account has an organization.
 ORGANIZATION_ONLY = {"anonymous": 302, **dict.fromkeys(PERSONAS[1:], 403), ORG: 200}
 ORGANIZATION_POST_ONLY = dict.fromkeys(PERSONAS, 405)
+# Another organization's object on an organization page: the same 404 as a missing one.
+OTHER_ORGANIZATION = {**ORGANIZATION_ONLY, ORG: 404}
 # Public pages (/public/): no sign-in, the same for everyone.
 PUBLIC = dict.fromkeys(PERSONAS, 200)
 
@@ -168,6 +170,14 @@ MATRIX = {
     "cases:objection_verification": (lambda w: {"pk": w["objection"].pk}, POST_ONLY),
     "cases:objection_decide": (lambda w: {"pk": w["objection"].pk}, POST_ONLY),
     "cases:objection_notify": (lambda w: {"pk": w["objection"].pk}, POST_ONLY),
+    "cases:repair_accept": (lambda w: {"pk": w["repair"].pk}, POST_ONLY),
+    "cases:repair_refuse": (lambda w: {"pk": w["repair"].pk}, POST_ONLY),
+    "cases:repair_decide": (lambda w: {"pk": w["repair"].pk}, POST_ONLY),
+    "cases:repair_eligibility": (lambda w: {"record_id": w["record"].pk}, READ),
+    "my:repair_index": (lambda w: {}, ORGANIZATION_ONLY),
+    "my:repair_check": (lambda w: {"record_id": w["fine"].pk}, ORGANIZATION_ONLY),
+    "my:repair_apply": (lambda w: {"record_id": w["fine"].pk}, ORGANIZATION_ONLY),
+    "my:repair_list_removal": (lambda w: {"entry_id": w["entry"].pk}, OTHER_ORGANIZATION),
     "my:home": (lambda w: {}, ORGANIZATION_ONLY),
     "my:objection_new": (lambda w: {}, ORGANIZATION_ONLY),
     "my:case_detail": (lambda w: {"number": w["objection"].number}, ORGANIZATION_ONLY),
@@ -248,7 +258,15 @@ def world(personas):
         account, channel="organization", organization=org, records=[record], reasons="矩阵测试：记录有误，申请核查。",
         files=[SimpleUploadedFile("回执.pdf", b"%PDF-1.4 matrix", content_type="application/pdf")],
     )  # fmt: skip
-    return {"org_account": account, "objection": objection, "evidence": objection.evidence.get(),
+    fine = factories.record(
+        org, "penalty_fine", occurred_on=lists.today() - dt.timedelta(days=180), amount="1000"
+    )
+    repair = repairs.apply_for_repair(
+        staff, "paper", org, fine, reasons="警告所涉问题已整改。", obligations_statement="已整改并提交报告。",
+        files=[SimpleUploadedFile("整改报告.pdf", b"%PDF-1.4 fixed", content_type="application/pdf")],
+        applicant_name="李娜", applicant_contact="0371-60000000",
+    )  # fmt: skip
+    return {"org_account": account, "objection": objection, "fine": fine, "repair": repair, "evidence": objection.evidence.get(),
             "receipt": objection.documents.get(kind="receipt"),"org": org, "person": person, "record": record, "run": run, "evaluation_run": evaluation_run,
             "proposal": proposal, "entry": decision.entry, "application": application, "notice": notice,
             "commitment": commitment, "complaint": complaint, "rejected": rejected,

@@ -58,7 +58,9 @@ class User(AbstractUser):
     @property
     def can_write(self) -> bool:
         return self.is_superuser or (
-            self.region_id is not None and self.organization_id is None and self.staff_role in {StaffRole.ADMIN, StaffRole.OFFICER}
+            self.region_id is not None
+            and self.organization_id is None
+            and self.staff_role in {StaffRole.ADMIN, StaffRole.OFFICER}
         )
 
     @property
@@ -85,7 +87,10 @@ class TokenScope(models.TextChoices):
     LISTS_READ = "lists:read", _("Read the abnormal, serious and red lists")
     OBJECTIONS_VERIFY = "objections:verify", _("Receive forwarded objections and return verification results")
     COMPLAINTS_WRITE = "complaints:write", _("Pass complaints (举报) on to the registration authority")
-    CHANGES_READ = "changes:read", _("Read the change events (repairs, corrections, revocations, list changes)")
+    CHANGES_READ = (
+        "changes:read",
+        _("Read the change events (repairs, corrections, revocations, list changes)"),
+    )
 
 
 def hash_token(raw: str) -> str:

@@ -39,7 +39,9 @@ def create_organization_account(
     """组织账号: a user of the organization itself, who sees only its own file under /my/."""
     if User.objects.filter(username=username).exists():
         raise FieldErrors(username=f"账号“{username}”已存在")
-    user = User(username=username, organization=organization, staff_role=StaffRole.VIEWER, full_name=full_name)
+    user = User(
+        username=username, organization=organization, staff_role=StaffRole.VIEWER, full_name=full_name
+    )
     user.set_password(password)
     user.save()
     record_event(actor=actor, channel=channel, action="user.create_organization_account", target=user,

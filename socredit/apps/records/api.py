@@ -1,4 +1,5 @@
-"""Records API: push, batch push, list, read, revoke and correct credit records; the kind catalogue.
+"""Records API: push, batch push, list, read, revoke and correct credit records; the kind catalogue;
+the change feed (outbox) departments follow with a cursor.
 
 A department token always reports as its own department and may revoke or correct only the
 records its department issued; it never sees records marked 内部使用 (see access_records).
@@ -14,7 +15,7 @@ from ninja.errors import HttpError
 from ninja.pagination import paginate
 from ninja.responses import Status
 
-from socredit.apps.records import services
+from socredit.apps.records import outbox, services
 from socredit.apps.records.access import access_record, access_records, record_kinds
 from socredit.apps.records.models import CreditRecord
 from socredit.apps.registry.access import access_organization
@@ -32,6 +33,7 @@ from socredit.core.types import RecordCategory
 router = Router()
 
 RECORDS_READ, RECORDS_WRITE, PERSONS_PII = "records:read", "records:write", "persons:pii"
+CHANGES_READ = "changes:read"
 
 
 # --- Schemas ------------------------------------------------------------------------------------
@@ -274,3 +276,40 @@ def correct_record(request: HttpRequest, record_id: int, payload: RecordCorrectI
     new = services.correct_record(actor=principal, channel="api", record=record, data=payload.changes,
                                   reason=payload.reason)  # fmt: skip
     return Status(201, new)
+
+
+# --- Change feed (outbox) -----------------------------------------------------------------------
+
+
+class ChangeEventOut(Schema):
+    id: int = Field(description="事件编号（游标），按提交顺序递增")
+    at: dt.datetime
+    kind: str = Field(description="record.corrected / record.revoked / record.repaired / record.expired / "
+                                  "list.entered / list.removed")  # fmt: skip
+    kind_label: str
+    organization: str = Field(alias="organization.code")
+    organization_name: str = Field(alias="organization.name")
+    record: int | None = Field(alias="record_id")
+    payload: dict[str, Any]
+
+    @staticmethod
+    def resolve_kind_label(obj: Any) -> str:
+        return outbox.KINDS.get(obj.kind, obj.kind)
+
+
+class ChangesOut(Schema):
+    items: list[ChangeEventOut]
+    next: int = Field(description="下次请求的 after 参数（本页最后一个事件编号；无新事件时不变）")
+    has_more: bool = Field(description="是否还有更多事件（可立即用 next 继续读取）")
+
+
+@router.get("/changes", response=ChangesOut, summary="Change events after a cursor (repairs, corrections, "
+            "revocations, expiries, list entries and removals)")  # fmt: skip
+def list_changes(
+    request: HttpRequest,
+    after: int = Query(0, ge=0, description="上次读到的事件编号；首次为 0"),
+    limit: int = Query(outbox.DEFAULT_LIMIT, ge=1, le=outbox.MAX_LIMIT),
+) -> dict[str, Any]:
+    principal = require(request, CHANGES_READ)
+    items, cursor, more = outbox.read(principal, after, limit)
+    return {"items": items, "next": cursor, "has_more": more}

@@ -224,7 +224,9 @@ class ChangeEvent(models.Model):
         "registry.Organization", on_delete=models.PROTECT, related_name="+", verbose_name=_("organization")
     )
     region_path = models.CharField(max_length=60, db_index=True)
-    record = models.ForeignKey(CreditRecord, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    record = models.ForeignKey(
+        CreditRecord, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     payload = models.JSONField(default=dict)
 
     class Meta:

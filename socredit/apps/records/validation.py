@@ -11,7 +11,7 @@ from socredit.apps.registry.access import access_organizations
 from socredit.apps.registry.models import Department, Organization, Person
 from socredit.common.errors import FieldErrors
 from socredit.core.codes import CodeError, validate_id_number
-from socredit.core.scoring.facts import add_months
+from socredit.core.repair import period_end
 from socredit.core.types import DishonestyClass, Polarity, Visibility
 from socredit.core.values import clean_text, parse_amount, parse_date
 
@@ -185,8 +185,10 @@ def clean_record(
 
 
 def publicity_end(kind: RecordKind, start: dt.date) -> dt.date | None:
-    """The last day of a record's publicity period (公示期): the kind's months from the decision (R2.8)."""
+    """The last day of a record's publicity period (公示期): the kind's months from the decision (R2.8),
+    counted as the repair rules count them (民法典 第二百零一、二百零二条: the decision day is not
+    counted; the period ends on the corresponding day), so that display, evaluation and repair agree."""
     months = kind.default_publicity_months
     if not months or not kind.is_negative:
         return None
-    return add_months(start, months) - dt.timedelta(days=1)
+    return period_end(start, months)

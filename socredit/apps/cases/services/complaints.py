@@ -560,7 +560,9 @@ def conclude(
             "summary": f"举报查实（{case.number}）：{reason}"[:2000],
         }  # fmt: skip
         record = create_record(actor=actor, channel=channel, data=data)
-        CaseRecord.objects.create(case=case, record=record, result_record=record, action=CaseRecord.Action.CREATED)
+        CaseRecord.objects.create(
+            case=case, record=record, result_record=record, action=CaseRecord.Action.CREATED
+        )
         case.details["record_id"] = record.pk
     complete_step(case, "investigate", on=on, actor=actor)
     complete_step(case, "decide", on=on, actor=actor, note=reason)

@@ -108,7 +108,9 @@ def list_entry_for(record: CreditRecord, as_of: dt.date) -> ListEntry | None:
 
 
 def open_repair_for(record: CreditRecord) -> Case | None:
-    return Case.objects.filter(kind=CaseKind.REPAIR, status=CaseStatus.OPEN, case_records__record=record).first()
+    return Case.objects.filter(
+        kind=CaseKind.REPAIR, status=CaseStatus.OPEN, case_records__record=record
+    ).first()
 
 
 def record_facts(record: CreditRecord) -> RecordFacts:
@@ -144,7 +146,9 @@ def check_repair(
 
 
 def repair_case_record(case: Case) -> CaseRecord:
-    return case.case_records.select_related("record__kind", "record__department", "record__organization").get()
+    return case.case_records.select_related(
+        "record__kind", "record__department", "record__organization"
+    ).get()
 
 
 # --- helpers ---------------------------------------------------------------------------------------
@@ -165,7 +169,9 @@ def _require_writer(actor: Any) -> None:
 
 
 def _locked_repair(case: Case) -> Case:
-    case = Case.objects.select_for_update().select_related("organization", "region").get(pk=case.pk)
+    case = (
+        Case.objects.select_for_update(of=("self",)).select_related("organization", "region").get(pk=case.pk)
+    )
     if case.kind != CaseKind.REPAIR:
         raise FieldErrors({"__all__": [f"案件 {case.number} 不是信用修复申请"]})
     return case
@@ -176,7 +182,9 @@ def _refusal(c: Any) -> str:
 
 
 def _basis_text(profile: PolicyProfile, *keys: str) -> str:
-    return "；".join(f"{profile.parameter(k).description}：{profile.parameter(k).citation}" for k in keys if profile.has(k))
+    return "；".join(
+        f"{profile.parameter(k).description}：{profile.parameter(k).citation}" for k in keys if profile.has(k)
+    )
 
 
 # --- apply -----------------------------------------------------------------------------------------
@@ -205,13 +213,19 @@ def apply_for_repair(
     else:
         _require_writer(actor)
     # The record row is locked so that two applications for it cannot both pass the "no open case" check.
-    record = CreditRecord.objects.select_for_update().select_related("kind", "department").get(pk=record.pk)
+    record = (
+        CreditRecord.objects.select_for_update(of=("self",))
+        .select_related("kind", "department")
+        .get(pk=record.pk)
+    )
     if record.organization_id != organization.pk:
         raise FieldErrors({"__all__": [f"该记录不属于{organization.name}，不能为其申请修复"]})
 
     errors = FieldErrors()
     reasons = _text(errors, "reasons", reasons, what="申请理由")
-    statement = _text(errors, "obligations_statement", obligations_statement, what="履行义务、纠正失信行为的情况说明")
+    statement = _text(
+        errors, "obligations_statement", obligations_statement, what="履行义务、纠正失信行为的情况说明"
+    )
     name = _text(errors, "applicant_name", applicant_name, what="申请人（经办人）姓名", limit=100)
     contact = _text(errors, "applicant_contact", applicant_contact, what="联系方式", limit=100)
     try:
@@ -264,7 +278,9 @@ def apply_for_repair(
                              f"{class_label(record.dishonesty_class)}失信）", actor, public=True)  # fmt: skip
     attach_evidence(case, files, party=Evidence.Party.APPLICANT, actor=actor)
     if check.condition("commitment").met is False:
-        add_event(case, "note", "申请人尚未签署信用修复承诺书；作出修复决定前须签署（R2.9(3)）", actor, public=True)
+        add_event(
+            case, "note", "申请人尚未签署信用修复承诺书；作出修复决定前须签署（R2.9(3)）", actor, public=True
+        )
     record_event(actor=actor, channel=audit_channel(channel), action="case.repair.apply", target=case,
                  summary=f"{case.number}：申请修复记录 #{record.pk}",
                  data={"record": record.pk, "received_on": received_on, "eligibility": check.as_dict()})  # fmt: skip
@@ -307,7 +323,9 @@ def accept_repair(actor: Any, case: Case, *, on: dt.date | None, obligations_con
 
 
 @transaction.atomic
-def refuse_acceptance(actor: Any, case: Case, *, on: dt.date | None, reason: str, channel: str = "form") -> Case:
+def refuse_acceptance(
+    actor: Any, case: Case, *, on: dt.date | None, reason: str, channel: str = "form"
+) -> Case:
     """不予受理 with the reason in a written notice; the case closes."""
     _require_writer(actor)
     case = _locked_repair(case)
@@ -357,8 +375,13 @@ def _remedies(profile: PolicyProfile) -> str:
 
 @transaction.atomic
 def decide_repair(actor: Any, case: Case, *, on: dt.date | None, approve: bool, reason: str,
-                  channel: str = "form") -> Case:  # fmt: skip
-    """作出修复决定 (approve or refuse, with a reason), serve the written decision (告知) and close the case."""
+                  min_period_confirmed: bool = False, channel: str = "form") -> Case:  # fmt: skip
+    """作出修复决定 (approve or refuse, with a reason), serve the written decision (告知) and close the case.
+
+    Approval needs every condition of R2.9 on ``on``. Where the profile states no period for the
+    record's class (e.g. the 新郑 较重 tier), the minimum period cannot be computed: staff judge it
+    and say so with ``min_period_confirmed`` (recorded in the decision), never a guessed period.
+    """
     _require_writer(actor)
     case = _locked_repair(case)
     require_step(case, "decide", action="作出修复决定")
@@ -375,9 +398,13 @@ def decide_repair(actor: Any, case: Case, *, on: dt.date | None, approve: bool, 
     record = link.record
     profile = policy_profile(on)
     check = check_repair(case.organization, record, on, obligations_done=True)
-    if approve and not check.eligible:
+    judged = min_period_confirmed and check.condition("min_period").met is None
+    open_items = [c for c in check.unknown if not (judged and c.code == "min_period")]
+    if approve and (check.missing or open_items):
         raise FieldErrors({"approve": [f"{on} 不符合修复条件，不能决定修复：" + "；".join(
-            _refusal(c) for c in [*check.missing, *check.unknown])]})  # fmt: skip
+            _refusal(c) for c in [*check.missing, *open_items])]})  # fmt: skip
+    if judged:
+        reason = f"{reason}（最短公示期经工作人员认定已届满）"
     addressee = _addressee(case)
     what = f"{record.kind.name_zh}（{record.document_number or f'记录 #{record.pk}'}，{record.decided_on or record.occurred_on}）"
     conditions = "\n".join(f"  {'✓' if c.met else '✗' if c.met is False else '?'} {c.title}：{c.detail}（{c.item}）"
@@ -412,7 +439,9 @@ def decide_repair(actor: Any, case: Case, *, on: dt.date | None, approve: bool, 
     case.decided_on = on
     case.save(update_fields=["decided_on", "updated_at"])
     close_case(case, status=CaseStatus.CLOSED, outcome=outcome, reason=reason, on=on)
-    add_event(case, "decide", f"{on} {'决定予以修复' if approve else '决定不予修复'}：{reason}", actor, public=True)
+    add_event(
+        case, "decide", f"{on} {'决定予以修复' if approve else '决定不予修复'}：{reason}", actor, public=True
+    )
     record_event(actor=actor, channel=audit_channel(channel), action=f"case.repair.{outcome}", target=case,
                  summary=f"{case.number}：{title}", data={"on": on, "reason": reason, "record": record.pk,
                                                           "eligibility": check.as_dict()})  # fmt: skip

@@ -1,0 +1,300 @@
+"""Views of credit repair (信用修复): staff act on repair cases and read a record's eligibility; an
+organization checks a record, applies with evidence, or — for a listing — starts the removal
+procedure of the lists (R2.13), which is the repair of list information.
+
+Thin views: parse, access, call ``cases.services.repairs``, render. Bad input gives status 400 with
+the service's reasons on the form; nothing is written.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import URLPattern, path, reverse
+from django.views.decorators.http import require_http_methods, require_POST
+
+from socredit.apps.cases.access import access_cases, own_cases
+from socredit.apps.cases.models import Case, CaseChannel, CaseKind
+from socredit.apps.cases.services import repairs
+from socredit.apps.lists.services import apply_for_removal
+from socredit.apps.records.access import access_record
+from socredit.apps.records.forms import ServiceErrorsMixin
+from socredit.common.access import get_or_404
+from socredit.common.errors import FieldErrors
+from socredit.common.uploads import ACCEPTED, MAX_FILES, max_bytes
+from socredit.core.repair import Eligibility
+
+# --- forms -------------------------------------------------------------------------------------------
+
+
+def _date() -> forms.DateInput:
+    # Left empty, the date is today (the services' check_day); a past date records a paper decision.
+    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class AcceptForm(ServiceErrorsMixin, forms.Form):
+    on = forms.DateField(label="受理日期", required=False, widget=_date())
+    obligations_confirmed = forms.BooleanField(
+        label="已核实申请人履行法定义务、纠正失信行为（R2.9(2)）", required=False
+    )
+    note = forms.CharField(label="备注", required=False, max_length=500)
+
+
+class RefuseForm(ServiceErrorsMixin, forms.Form):
+    on = forms.DateField(label="决定日期", required=False, widget=_date())
+    reason = forms.CharField(label="不予受理的理由", required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class DecideForm(ServiceErrorsMixin, forms.Form):
+    on = forms.DateField(label="决定日期", required=False, widget=_date())
+    approve = forms.TypedChoiceField(
+        label="决定", choices=[("1", "予以修复"), ("0", "不予修复")], coerce=lambda v: v == "1",
+        widget=forms.RadioSelect,
+    )  # fmt: skip
+    reason = forms.CharField(label="理由", required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    min_period_confirmed = forms.BooleanField(
+        label="政策未规定该类信息的公示期限，经认定最短公示期已届满", required=False
+    )
+
+
+class ApplyForm(ServiceErrorsMixin, forms.Form):
+    reasons = forms.CharField(label="申请理由", required=False, widget=forms.Textarea(attrs={"rows": 4}))
+    obligations_statement = forms.CharField(
+        label="履行义务、纠正失信行为的情况说明", required=False, widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="说明已履行行政处罚等决定所确定的义务、已纠正失信行为的情况。",
+    )  # fmt: skip
+    applicant_name = forms.CharField(label="经办人姓名", required=False)
+    applicant_contact = forms.CharField(label="联系方式", required=False)
+    evidence = forms.Field(label="证明材料", required=False, widget=forms.HiddenInput)
+    """Files are read from request.FILES (several per field); this field only carries their errors."""
+
+
+class RemovalForm(ServiceErrorsMixin, forms.Form):
+    evidence = forms.CharField(
+        label="已履行义务或完成整改的情况及证明材料", required=False, widget=forms.Textarea(attrs={"rows": 5})
+    )
+
+
+# --- helpers -----------------------------------------------------------------------------------------
+
+
+def _staff_writer(request: HttpRequest) -> None:
+    if not request.user.can_write:
+        raise PermissionDenied("只读账号不能办理信用修复案件")
+
+
+def _repair_case(request: HttpRequest, pk: int) -> Case:
+    return get_or_404(access_cases(request.user).filter(kind=CaseKind.REPAIR), pk=pk)
+
+
+def staff_case_url(case: Case) -> str:
+    """The generic case page if it is wired (cases:case_detail), else this module's own case page."""
+    return reverse("cases:case_detail", kwargs={"number": case.number})
+
+
+def own_case_url(case: Case) -> str:
+    return reverse("my:case_detail", kwargs={"number": case.number})
+
+
+def _hints(check: Eligibility) -> list[dict[str, Any]]:
+    """Each condition with what the organization can do about it."""
+    out = []
+    for c in check.conditions:
+        hint, url = "", ""
+        if c.code == "commitment" and c.met is False:
+            hint, url = "去签署信用修复承诺书", reverse("my_commitments:commitment_sign")
+        elif c.code == "min_period" and c.met is False and check.window.repair_from:
+            hint = f"请于{check.window.repair_from}起申请"
+        elif c.code == "obligations" and c.met is None:
+            hint = "申请时提交证明材料，由工作人员受理时核实"
+        elif c.code == "min_period" and c.met is None:
+            hint = "可以提出申请，由工作人员认定"
+        out.append({"c": c, "hint": hint, "url": url})
+    return out
+
+
+def _actions_page(request: HttpRequest, case: Case, action: str, form: forms.Form) -> HttpResponse:
+    context = {"case": case, f"{action}_form": form, "case_url": staff_case_url(case), **_case_context(case)}
+    return render(request, "cases/repairs/case_actions.html", context, status=400)
+
+
+def _case_context(case: Case) -> dict[str, Any]:
+    link = repairs.repair_case_record(case)
+    return {"repair_record": link.record, "repair_link": link}
+
+
+# --- staff -------------------------------------------------------------------------------------------
+
+
+def _act(request: HttpRequest, pk: int, action: str, form_class: type[forms.Form],
+         call: Callable[[Case, dict[str, Any]], Any], done: str) -> HttpResponse:  # fmt: skip
+    """One staff action on a repair case: a bad form or a refusal re-renders the actions with reasons (400)."""
+    case = _repair_case(request, pk)
+    _staff_writer(request)
+    form = form_class(request.POST)
+    if form.is_valid():
+        try:
+            call(case, form.cleaned_data)
+        except FieldErrors as exc:
+            form.add_service_errors(exc)  # type: ignore[attr-defined]  # every form here has the mixin
+        else:
+            messages.success(request, done)
+            return redirect(staff_case_url(case))
+    case.refresh_from_db()
+    return _actions_page(request, case, action, form)
+
+
+@require_POST
+@login_required
+def repair_accept(request: HttpRequest, pk: int) -> HttpResponse:
+    return _act(request, pk, "accept", AcceptForm, lambda case, d: repairs.accept_repair(
+        request.user, case, on=d["on"], obligations_confirmed=d["obligations_confirmed"], note=d["note"]),
+        "已受理信用修复申请")  # fmt: skip
+
+
+@require_POST
+@login_required
+def repair_refuse(request: HttpRequest, pk: int) -> HttpResponse:
+    return _act(request, pk, "refuse", RefuseForm, lambda case, d: repairs.refuse_acceptance(
+        request.user, case, on=d["on"], reason=d["reason"]), "已决定不予受理，告知书已生成")  # fmt: skip
+
+
+@require_POST
+@login_required
+def repair_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    return _act(request, pk, "decide", DecideForm, lambda case, d: repairs.decide_repair(
+        request.user, case, on=d["on"], approve=d["approve"], reason=d["reason"],
+        min_period_confirmed=d["min_period_confirmed"]), "修复决定已作出并告知，案件办结")  # fmt: skip
+
+
+@login_required
+def repair_eligibility(request: HttpRequest, record_id: int) -> HttpResponse:
+    """A record's repair conditions as of today (staff: any record of their region)."""
+    record = access_record(request.user, record_id)
+    day = repairs.today()
+    check = repairs.check_repair(record.organization, record, day)
+    context = {"org": record.organization, "record": record, "check": check, "hints": _hints(check), "as_of": day,
+               "entry": repairs.list_entry_for(record, day), "open_case": repairs.open_repair_for(record)}  # fmt: skip
+    return render(request, "cases/repairs/eligibility.html", context)
+
+
+# --- organization (/my/) -------------------------------------------------------------------------------
+
+
+def organization_account_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Signed in (else the login page) and an organization's own account (else 403)."""
+
+    @login_required
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not request.user.is_org_account:
+            raise PermissionDenied("只有社会组织账号可以使用本页面")
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+def _own_record(request: HttpRequest, record_id: int) -> Any:
+    return get_or_404(repairs.own_records(request.user), pk=record_id)
+
+
+@organization_account_required
+def my_repair_index(request: HttpRequest) -> HttpResponse:
+    """信用修复: the organization's negative records, its listings, and its repair applications."""
+    day = repairs.today()
+    context = {
+        "org": request.user.organization,
+        "records": repairs.repairable_candidates(request.user),
+        "entries": repairs.own_list_entries(request.user, day),
+        "cases": own_cases(request.user).filter(kind=CaseKind.REPAIR).order_by("-received_on", "-id"),
+    }
+    return render(request, "cases/my/repairs/index.html", context)
+
+
+@organization_account_required
+def my_repair_check(request: HttpRequest, record_id: int) -> HttpResponse:
+    record = _own_record(request, record_id)
+    day = repairs.today()
+    check = repairs.check_repair(record.organization, record, day)
+    context = {
+        "org": record.organization, "record": record, "check": check, "hints": _hints(check), "as_of": day,
+        "entry": repairs.list_entry_for(record, day), "open_case": repairs.open_repair_for(record),
+        "can_apply": not check.bars and check.condition("min_period").met is not False,
+    }  # fmt: skip
+    return render(request, "cases/my/repairs/check.html", context)
+
+
+@organization_account_required
+@require_http_methods(["GET", "POST"])
+def my_repair_apply(request: HttpRequest, record_id: int) -> HttpResponse:
+    record = _own_record(request, record_id)
+    org = record.organization
+    initial = {"applicant_name": request.user.full_name or "", "applicant_contact": request.user.email or ""}
+    form = ApplyForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            case = repairs.apply_for_repair(
+                request.user, CaseChannel.ORGANIZATION, org, record, reasons=data["reasons"],
+                obligations_statement=data["obligations_statement"], files=request.FILES.getlist("evidence"),
+                applicant_name=data["applicant_name"], applicant_contact=data["applicant_contact"],
+            )  # fmt: skip
+        except FieldErrors as exc:
+            form.add_service_errors(exc)
+        else:
+            messages.success(request, f"信用修复申请已提交，案件编号 {case.number}")
+            return redirect(own_case_url(case))
+    day = repairs.today()
+    context = {
+        "org": org, "record": record, "form": form, "entry": repairs.list_entry_for(record, day),
+        "accepted": ACCEPTED, "max_files": MAX_FILES, "max_mb": max_bytes() // (1024 * 1024),
+    }  # fmt: skip
+    return render(request, "cases/my/repairs/apply.html", context, status=400 if form.errors else 200)
+
+
+@organization_account_required
+@require_http_methods(["GET", "POST"])
+def my_list_removal(request: HttpRequest, entry_id: int) -> HttpResponse:
+    """Repair of list information = the lists' removal procedure (R2.13): this page only starts it."""
+    day = repairs.today()
+    entry = repairs.own_list_entries(request.user, day).filter(pk=entry_id).first()
+    if entry is None:
+        raise Http404
+    form = RemovalForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            apply_for_removal(request.user, entry, evidence=form.cleaned_data["evidence"], applied_on=day)
+        except FieldErrors as exc:
+            form.add_service_errors(exc)
+        else:
+            messages.success(request, f"已提交移出{entry.list_title}的申请，登记管理机关核实后作出决定")
+            return redirect("my:repair_index")
+    context = {"org": request.user.organization, "entry": entry, "form": form,
+               "pending": entry.applications.filter(status="pending").first()}  # fmt: skip
+    return render(request, "cases/my/repairs/list_removal.html", context, status=400 if form.errors else 200)
+
+
+urls: list[URLPattern] = [
+    path("repairs/<int:pk>/accept/", repair_accept, name="repair_accept"),
+    path("repairs/<int:pk>/refuse/", repair_refuse, name="repair_refuse"),
+    path("repairs/<int:pk>/decide/", repair_decide, name="repair_decide"),
+    path("repairs/eligibility/<int:record_id>/", repair_eligibility, name="repair_eligibility"),
+]
+"""Staff routes (namespace "cases")."""
+org_urls: list[URLPattern] = [
+    path("repairs/", my_repair_index, name="repair_index"),
+    path("repairs/check/<int:record_id>/", my_repair_check, name="repair_check"),
+    path("repairs/apply/<int:record_id>/", my_repair_apply, name="repair_apply"),
+    path("repairs/list/<int:entry_id>/", my_list_removal, name="repair_list_removal"),
+]
+"""Organization self-service routes under /my/ (namespace "my")."""
+public_urls: list[URLPattern] = []
+"""Public routes under /public/ (namespace "public")."""

@@ -1,0 +1,130 @@
+"""公示 — which records are on public view, and the automatic end of publicity at the maximum period.
+
+The periods are those of ``socredit.core.repair`` (rules.md R2.8, R2.3), read from the policy profile
+in force on the day asked about: a record of a class with a maximum period leaves public view the
+day after that maximum ends, without an application (R2.8 "届满自动停止公示"); 轻微 information is
+not published at all unless the profile says so (``repair.minor_published``). A record of a class
+without a maximum in the profile (新郑 较重, or unclassified) ends with its kind's own period
+(``publicity_until``), if any.
+
+``expire_publicity`` is the daily job that writes those ends down: the record becomes 已过期 with
+``ended_on`` = the first day after its period, a history row, an audit event, a change event for
+the departments, and the re-scoring of its organization. The evaluation already stops counting
+the record after ``ended_on``; ``published_records`` is the query public pages use.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Q, QuerySet
+
+from socredit.apps.audit.services import actor_label, record_event, staff_user_of
+from socredit.apps.records import outbox
+from socredit.apps.records.models import CreditRecord, RecordKind, RecordStateChange
+from socredit.apps.records.signals import announce, collected_changes
+from socredit.common.policy import policy_profile
+from socredit.core.policy import PolicyProfile
+from socredit.core.repair import MINOR, classes_with_maximum, last_start_ended_before, publicity_window
+from socredit.core.types import Polarity, RecordStatus, Visibility
+
+CHUNK = 500
+
+
+def _start_lte(day: dt.date) -> Q:
+    """The record's publicity start (decision date, else conduct date) is on or before ``day``."""
+    return Q(decided_on__lte=day) | Q(decided_on__isnull=True, occurred_on__lte=day)
+
+
+def ended_q(as_of: dt.date, profile: PolicyProfile) -> Q:
+    """Records whose publicity period is complete before ``as_of`` (they are off public view on ``as_of``)."""
+    maxima = classes_with_maximum(profile)
+    q = Q(pk__in=[])
+    for cls, months in maxima.items():
+        q |= Q(dishonesty_class=cls) & _start_lte(last_start_ended_before(months, as_of))
+    # Classes without a stated maximum: the kind's own period, if the record has one.
+    q |= ~Q(dishonesty_class__in=list(maxima)) & Q(publicity_until__lt=as_of)
+    return q
+
+
+def published_records(queryset: QuerySet[CreditRecord], as_of: dt.date) -> QuerySet[CreditRecord]:
+    """The records of ``queryset`` shown to the public on ``as_of`` (社会公开).
+
+    Current and effective (a repaired, expired, revoked or superseded record never is), marked
+    public, within its publicity period, and not 轻微 unless the profile publishes 轻微 information.
+    """
+    profile = policy_profile(as_of)
+    qs = queryset.filter(
+        is_current=True, status=RecordStatus.EFFECTIVE.value, visibility=Visibility.PUBLIC.value
+    )
+    if not profile.get("repair.minor_published", False):
+        qs = qs.exclude(dishonesty_class=MINOR)
+    return qs.exclude(ended_q(as_of, profile))
+
+
+def _end_of(record: CreditRecord, profile: PolicyProfile) -> dt.date:
+    """The first day ``record`` is off public view (its period is known to have ended)."""
+    window = publicity_window(record.dishonesty_class, record.decided_on or record.occurred_on, profile)
+    if window.ended_on is not None:
+        return window.ended_on
+    assert record.publicity_until is not None  # selected by ended_q
+    return record.publicity_until + dt.timedelta(days=1)
+
+
+def expire_publicity(actor: Any, as_of: dt.date) -> int:
+    """公示期届满: end the publicity of every effective record whose maximum period ended before ``as_of``.
+
+    Idempotent (only effective records are touched) and chunked: each chunk of ``CHUNK`` records is
+    one transaction, so a long run holds no lock for long and a failure keeps the chunks done.
+    The candidates are found through the (kind, status) index: negative kinds × 有效.
+    Returns the number of records expired.
+    """
+    actor = actor or "system"
+    profile = policy_profile(as_of)
+    negative_kinds = list(
+        RecordKind.objects.filter(polarity=Polarity.NEGATIVE.value).values_list("pk", flat=True)
+    )
+    base = CreditRecord.objects.filter(
+        kind_id__in=negative_kinds, status=RecordStatus.EFFECTIVE.value, is_current=True
+    ).filter(ended_q(as_of, profile))
+    done = 0
+    last_pk = 0
+    while True:
+        ids = list(base.filter(pk__gt=last_pk).order_by("pk").values_list("pk", flat=True)[:CHUNK])
+        if not ids:
+            return done
+        last_pk = ids[-1]
+        done += _expire_chunk(actor, ids, as_of, profile)
+
+
+@transaction.atomic
+def _expire_chunk(actor: Any, ids: list[int], as_of: dt.date, profile: PolicyProfile) -> int:
+    records = list(
+        CreditRecord.objects.select_for_update(of=("self",))
+        .filter(pk__in=ids, status=RecordStatus.EFFECTIVE.value, is_current=True)
+        .select_related("organization__region", "kind")
+        .order_by("pk")
+    )
+    if not records:
+        return 0
+    with collected_changes(f"{as_of} 公示期届满停止公示 {len(records)} 条"):
+        for record in records:
+            ended = _end_of(record, profile)
+            record.status = RecordStatus.EXPIRED.value
+            record.ended_on = ended
+            record.save(update_fields=["status", "ended_on", "updated_at"])
+            reason = f"公示期届满，自{ended}起自动停止公示（R2.8）"
+            RecordStateChange.objects.create(record=record, from_status=RecordStatus.EFFECTIVE.value,
+                                             to_status=RecordStatus.EXPIRED.value, reason=reason,
+                                             actor=staff_user_of(actor), actor_label=actor_label(actor)[:150],
+                                             channel="system")  # fmt: skip
+            outbox.emit("record.expired", record.organization, record,
+                        {"record": record.pk, "kind": record.kind.code, "ended_on": ended.isoformat(),
+                         "profile": profile.version})  # fmt: skip
+            announce([record.organization_id], cause=reason, actor=actor)
+        record_event(actor=actor, channel="system", action="record.expire", target_type="records.creditrecord",
+                     summary=f"{as_of} 公示期届满停止公示 {len(records)} 条",
+                     data={"records": [r.pk for r in records], "as_of": as_of, "profile": profile.version})  # fmt: skip
+    return len(records)
