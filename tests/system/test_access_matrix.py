@@ -15,14 +15,13 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from socredit.apps.cases.services import complaints
+from socredit.apps.cases.services import complaints, objections, repairs
 from socredit.apps.commitments.models import CommitmentTemplate
 from socredit.apps.commitments.services import sign_commitment
 from socredit.apps.evaluation.services import run_evaluation
 from socredit.apps.imports.services import run_import
 from socredit.apps.lists import services as lists
 from socredit.apps.lists.models import ListProposal
-from socredit.apps.cases.services import objections, repairs
 from socredit.testing import factories
 
 pytestmark = pytest.mark.django_db
