@@ -8,10 +8,14 @@ Not-found and not-allowed give the same 404, so that existence does not leak.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import wraps
 from typing import Any, Protocol, TypeVar
 
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.db.models import Model, QuerySet
-from django.http import Http404
+from django.http import Http404, HttpRequest, HttpResponse
 
 M = TypeVar("M", bound=Model)
 
@@ -69,3 +73,16 @@ class SystemPrincipal:
 
     def __str__(self) -> str:
         return self.label
+
+
+def organization_account_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """The /my/ pages: signed in (else the login page) and an organization's own account (else 403)."""
+
+    @login_required
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not getattr(request.user, "is_org_account", False):
+            raise PermissionDenied("只有社会组织账号可以使用本页面")
+        return view(request, *args, **kwargs)
+
+    return wrapped

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 
 from socredit.apps.cases.models import Case, CaseKind, Reporter
@@ -52,12 +51,6 @@ def reporter_for(user: Any, case: Case) -> Reporter | None:
     if not can_see_reporter(user, case):
         return None
     return Reporter.objects.filter(case=case).first()
-
-
-def require_org_account(user: Any) -> None:
-    """The /my/ pages are for an organization's own account; staff have their own pages (403)."""
-    if not getattr(user, "is_org_account", False):
-        raise PermissionDenied("此页面仅供社会组织账号使用")
 
 
 def own_records(user: Any) -> QuerySet[CreditRecord]:

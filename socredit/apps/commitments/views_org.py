@@ -8,13 +8,7 @@ account's own; nothing here takes an organization from the request.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from functools import wraps
-from typing import Any
-
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -23,20 +17,8 @@ from django.views.decorators.http import require_http_methods
 from socredit.apps.commitments import services
 from socredit.apps.commitments.access import commitment_templates, own_commitment, own_commitments
 from socredit.apps.commitments.forms import OrganizationSignForm
+from socredit.common.access import organization_account_required
 from socredit.common.errors import FieldErrors
-
-
-def organization_account_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """Signed in (else the login page) and an organization's own account (else 403)."""
-
-    @login_required
-    @wraps(view)
-    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not request.user.is_org_account:
-            raise PermissionDenied("只有社会组织账号可以使用本页面")
-        return view(request, *args, **kwargs)
-
-    return wrapped
 
 
 @organization_account_required

@@ -12,7 +12,7 @@ from typing import Any
 
 from socredit.apps.accounts.models import User
 from socredit.apps.accounts.services import create_organization_account
-from socredit.apps.cases.services import common, objections
+from socredit.apps.cases.services import common, complaints, objections
 from socredit.apps.records.models import CreditRecord
 from socredit.common.access import SystemPrincipal
 from socredit.core.types import DepartmentKind, Polarity, RecordStatus
@@ -56,5 +56,13 @@ def create_demo_cases(*, password: str, today: dt.date, staff_username: str = "j
                                          received_on=received, applicant_name="王磊", applicant_contact="0371-62000000")  # fmt: skip
         objections.forward(county, case, on=received + dt.timedelta(days=1))
         out["overdue"] = case.number
+    org = CreditRecord.objects.filter(organization__region__code="410105").order_by("organization_id").first()
+    if org is not None:
+        case, _ = complaints.submit_complaint(
+            None, "public", organization_code=org.organization.code, subject_name=org.organization.name,
+            content="该单位在开展培训活动时以会员费名义强制收取费用，未开具票据，多名学员反映。",
+            reporter={"anonymous": False, "name": "张敏", "phone": "13800000000"}, received_on=today,
+        )  # fmt: skip
+        out["complaint"] = case.number
     out["escalated"] = common.escalate_overdue(SystemPrincipal("demo"), today)
     return out

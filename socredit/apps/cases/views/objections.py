@@ -18,13 +18,13 @@ from django.shortcuts import redirect, render
 from django.urls import URLPattern, path
 from django.views.decorators.http import require_http_methods, require_POST
 
-from socredit.apps.cases.access import access_cases, own_records, require_org_account
+from socredit.apps.cases.access import access_cases, own_records
 from socredit.apps.cases.models import Case, CaseKind, Verification
 from socredit.apps.cases.services import objections
 from socredit.apps.cases.views.inbox import case_context
 from socredit.apps.lists.models import ListDecision
 from socredit.apps.registry.access import access_organization
-from socredit.common.access import get_or_404
+from socredit.common.access import get_or_404, organization_account_required
 from socredit.common.errors import FieldErrors
 from socredit.core.types import DishonestyClass
 from socredit.core.values import parse_date
@@ -95,19 +95,17 @@ def _objection_form(request: HttpRequest, organization: Any, records: Any, templ
 # --- organization account ---------------------------------------------------------------------------
 
 
-@login_required
+@organization_account_required
 @require_http_methods(["GET", "POST"])
 def my_objection_new(request: HttpRequest) -> HttpResponse:
-    require_org_account(request.user)
     org = request.user.organization
     return _objection_form(request, org, own_records(request.user), "cases/my/objection_new.html",
                            channel="organization")  # fmt: skip
 
 
 @require_POST
-@login_required
+@organization_account_required
 def my_case_withdraw(request: HttpRequest, number: str) -> HttpResponse:
-    require_org_account(request.user)
     case = get_or_404(access_cases(request.user), number=number, kind=CaseKind.OBJECTION)
     try:
         objections.withdraw(request.user, case, reason=request.POST.get("reason", ""))

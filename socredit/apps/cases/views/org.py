@@ -7,13 +7,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib.auth.decorators import login_required
 from django.db.models import Q
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import URLPattern, path
 
-from socredit.apps.cases.access import own_cases, own_records, require_org_account
+from socredit.apps.cases.access import own_cases, own_records
 from socredit.apps.cases.models import CaseKind, CaseStatus
 from socredit.apps.cases.services import common
 from socredit.apps.cases.views.inbox import case_context, evidence_response
@@ -21,7 +20,7 @@ from socredit.apps.evaluation.indicators import default_version, get_model
 from socredit.apps.evaluation.models import CreditScore, LevelChange
 from socredit.apps.evaluation.services import explain_organization
 from socredit.apps.lists.models import ListEntry
-from socredit.common.access import get_or_404
+from socredit.common.access import get_or_404, organization_account_required
 from socredit.core.types import Polarity, RecordStatus
 
 
@@ -41,9 +40,8 @@ def _credit(organization: Any) -> dict[str, Any]:
     }
 
 
-@login_required
+@organization_account_required
 def home(request: HttpRequest) -> HttpResponse:
-    require_org_account(request.user)
     org = request.user.organization
     records = list(own_records(request.user).filter(is_current=True).order_by("-occurred_on", "-id")[:300])
     open_cases = {link for c in own_cases(request.user).filter(status=CaseStatus.OPEN) for link in
@@ -67,9 +65,8 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "cases/my/home.html", ctx)
 
 
-@login_required
+@organization_account_required
 def case_detail(request: HttpRequest, number: str) -> HttpResponse:
-    require_org_account(request.user)
     case = get_or_404(own_cases(request.user), number=number)
     ctx = case_context(request, case)
     ctx["events"] = list(case.events.filter(public=True))
@@ -79,17 +76,15 @@ def case_detail(request: HttpRequest, number: str) -> HttpResponse:
     return render(request, "cases/my/case_detail.html", ctx)
 
 
-@login_required
+@organization_account_required
 def document_print(request: HttpRequest, number: str, pk: int) -> HttpResponse:
-    require_org_account(request.user)
     case = get_or_404(own_cases(request.user), number=number)
     doc = get_or_404(case.documents.exclude(kind="forward"), pk=pk)
     return render(request, "cases/document_print.html", {"case": case, "doc": doc})
 
 
-@login_required
+@organization_account_required
 def evidence_download(request: HttpRequest, number: str, pk: int) -> FileResponse:
-    require_org_account(request.user)
     case = get_or_404(own_cases(request.user), number=number)
     return evidence_response(case, pk) if case.evidence.filter(pk=pk, party="applicant").exists() else \
         evidence_response(case, -1)  # fmt: skip

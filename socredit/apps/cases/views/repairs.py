@@ -9,7 +9,6 @@ the service's reasons on the form; nothing is written.
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import wraps
 from typing import Any
 
 from django import forms
@@ -27,7 +26,7 @@ from socredit.apps.cases.services import repairs
 from socredit.apps.lists.services import apply_for_removal
 from socredit.apps.records.access import access_record
 from socredit.apps.records.forms import ServiceErrorsMixin
-from socredit.common.access import get_or_404
+from socredit.common.access import get_or_404, organization_account_required
 from socredit.common.errors import FieldErrors
 from socredit.common.uploads import ACCEPTED, MAX_FILES, max_bytes
 from socredit.core.repair import Eligibility
@@ -187,19 +186,6 @@ def repair_eligibility(request: HttpRequest, record_id: int) -> HttpResponse:
 
 
 # --- organization (/my/) -------------------------------------------------------------------------------
-
-
-def organization_account_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """Signed in (else the login page) and an organization's own account (else 403)."""
-
-    @login_required
-    @wraps(view)
-    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not request.user.is_org_account:
-            raise PermissionDenied("只有社会组织账号可以使用本页面")
-        return view(request, *args, **kwargs)
-
-    return wrapped
 
 
 def _own_record(request: HttpRequest, record_id: int) -> Any:

@@ -66,7 +66,7 @@ class Command(BaseCommand):
         users, token_file = create_demo_accounts(city=city, var_dir=settings.VAR_DIR)
         if city == gen.DEFAULT_CITY:
             cases = create_demo_cases(password=DEMO_PASSWORD, today=today)
-            self.stdout.write(f"案件：{'、'.join(v for k, v in cases.items() if k in ('objection', 'overdue'))}"
+            self.stdout.write(f"案件：{'、'.join(v for k, v in cases.items() if k in ('objection', 'overdue', 'complaint'))}"
                               f"（超期督办 {cases.get('escalated', 0)} 项）")  # fmt: skip
         self.stdout.write(self.style.SUCCESS(
             f"已载入 {result.organizations} 个社会组织、{result.persons} 名人员、{result.roles} 条任职、"
