@@ -6,12 +6,20 @@ from socredit.apps.accounts.models import ApiToken, User
 
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
-    list_display = ("username", "full_name", "region", "staff_role", "is_active", "is_superuser")
+    list_display = (
+        "username",
+        "full_name",
+        "region",
+        "organization",
+        "staff_role",
+        "is_active",
+        "is_superuser",
+    )
     list_filter = ("staff_role", "is_active", "is_superuser")
-    raw_id_fields = ("region",)
+    raw_id_fields = ("region", "organization")
     fieldsets = (
         *DjangoUserAdmin.fieldsets,
-        ("socredit", {"fields": ("full_name", "region", "staff_role")}),
+        ("socredit", {"fields": ("full_name", "region", "staff_role", "organization")}),
     )
 
 

@@ -37,3 +37,17 @@ def test_create_staff_refuses_weak_password_and_missing_region(db):
         call_command("create_staff", "weak", region="410105", role="viewer", password="123")
     with pytest.raises(CommandError, match="--region"):
         call_command("create_staff", "noregion", role="viewer", password="Long-enough-2026")
+
+
+def test_create_staff_makes_an_organization_account(db, capsys):
+    from django.core.management import call_command
+
+    from socredit.apps.accounts.models import User
+    from socredit.testing import factories
+
+    org = factories.organization(region_code="410105", name="郑州市金水区账号测试协会")
+    call_command("create_staff", "xiehui1", organization=org.code, password="Zuzhi-pass-2026")
+    user = User.objects.get(username="xiehui1")
+    assert user.is_org_account and user.organization == org and user.scope_path() is None
+    with pytest.raises(CommandError, match="没有统一社会信用代码"):
+        call_command("create_staff", "xiehui2", organization="51410105MJ0000000X", password="Zuzhi-pass-2026")

@@ -1,4 +1,5 @@
-"""socredit create-staff: a staff account in a region (password from --password, $SOCREDIT_PASSWORD or a prompt)."""
+"""socredit create-staff: a staff account in a region, or with --organization CODE an organization's own
+account (组织账号, /my/ only); password from --password, $SOCREDIT_PASSWORD or a prompt."""
 
 from __future__ import annotations
 
@@ -23,7 +24,10 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("username")
         parser.add_argument("--region", help="region code (GB/T 2260), e.g. 410105; optional for --superuser")
-        parser.add_argument("--role", required=True, choices=StaffRole.values, help="post within the region")
+        parser.add_argument(
+            "--role", choices=StaffRole.values, help="post within the region (staff accounts)"
+        )
+        parser.add_argument("--organization", help="USCC of the organization: create its own account instead")
         parser.add_argument("--superuser", action="store_true", help="national scope and Django admin access")
         parser.add_argument("--full-name", default="", help="display name")
         parser.add_argument("--password", help="the password (else $SOCREDIT_PASSWORD, else a prompt)")
@@ -39,8 +43,13 @@ class Command(BaseCommand):
             raise CommandError("the passwords differ")
         return password
 
-    def handle(self, *args: Any, username: str, region: str | None, role: str, superuser: bool, full_name: str,
-               password: str | None, **options: Any) -> None:  # fmt: skip
+    def handle(self, *args: Any, username: str, region: str | None, role: str | None, superuser: bool,
+               full_name: str, password: str | None, organization: str | None = None, **options: Any) -> None:  # fmt: skip
+        if organization:
+            self._organization_account(username, organization, full_name, password)
+            return
+        if not role:
+            raise CommandError("--role is required for a staff account")
         found = region_by_code(region) if region else None
         if region and found is None:
             raise CommandError(f"unknown region code {region!r}")
@@ -58,3 +67,21 @@ class Command(BaseCommand):
             raise CommandError(str(exc)) from None
         where = found.name if found else "全国"
         self.stdout.write(f"Created {user.username} ({role}{', superuser' if superuser else ''}) in {where}.")
+
+    def _organization_account(self, username: str, code: str, full_name: str, password: str | None) -> None:
+        from socredit.apps.accounts.services import create_organization_account
+        from socredit.apps.registry.models import Organization
+
+        org = Organization.objects.filter(code=code.strip().upper()).first()
+        if org is None:
+            raise CommandError(f"没有统一社会信用代码为 {code} 的社会组织")
+        secret = self._password(password)
+        try:
+            validate_password(secret)
+            user = create_organization_account(actor="cli", channel="cli", organization=org, username=username,
+                                               password=secret, full_name=full_name)  # fmt: skip
+        except ValidationError as exc:
+            raise CommandError("; ".join(exc.messages)) from None
+        except FieldErrors as exc:
+            raise CommandError(str(exc)) from None
+        self.stdout.write(f"Created organization account {user.username} for {org.name}.")
