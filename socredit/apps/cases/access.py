@@ -61,5 +61,5 @@ def own_records(user: Any) -> QuerySet[CreditRecord]:
     return (
         CreditRecord.objects.filter(organization_id=user.organization_id)
         .exclude(visibility=Visibility.INTERNAL.value)
-        .select_related("kind", "department")
+        .select_related("kind", "department", "organization")
     )

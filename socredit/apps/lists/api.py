@@ -99,11 +99,6 @@ class _Rows:
         return self.qs.count()
 
 
-def on_date(qs: QuerySet[ListEntry], day: dt.date) -> QuerySet[ListEntry]:
-    """Entries in force on ``day``: entered_on ≤ day < left_on."""
-    return qs.filter(entered_on__lte=day).filter(Q(left_on__isnull=True) | Q(left_on__gt=day))
-
-
 @router.get(
     "/lists/{list}",
     response=list[ListEntryOut],
@@ -115,7 +110,7 @@ def list_members(request: HttpRequest, list: str, params: Query[ListQuery]) -> A
     if list not in LIST_TITLES:
         raise HttpError(404, "名录应为 abnormal、serious 或 red")
     qs = access_entries(principal).filter(list=list)
-    qs = on_date(qs, params.as_of) if params.as_of else qs.filter(left_on__isnull=True)
+    qs = qs.in_force(params.as_of) if params.as_of else qs.filter(left_on__isnull=True)
     if params.region:
         qs = qs.filter(organization__region__path__contains=f"/{params.region.strip()}/")
     if params.ground:

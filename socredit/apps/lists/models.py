@@ -9,6 +9,8 @@ half-open: on the list from ``entered_on`` up to, not including, ``left_on``.
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -85,6 +87,14 @@ class ListDecision(models.Model):
         return f"{self.document_number} {self.get_kind_display()} {self.ground}"
 
 
+class ListEntryQuerySet(models.QuerySet["ListEntry"]):
+    def in_force(self, day: dt.date) -> ListEntryQuerySet:
+        """Entries in force on ``day``: entered_on ≤ day < left_on (memberships are half-open)."""
+        return self.filter(entered_on__lte=day).filter(
+            models.Q(left_on__isnull=True) | models.Q(left_on__gt=day)
+        )
+
+
 class ListEntry(models.Model):
     """名录列入 — one stay of an organization on one list (half-open: entered_on ≤ day < left_on)."""
 
@@ -109,6 +119,8 @@ class ListEntry(models.Model):
         ListDecision, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
         verbose_name=_("removal decision"),
     )  # fmt: skip
+
+    objects = ListEntryQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("list entry")

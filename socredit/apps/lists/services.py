@@ -247,8 +247,8 @@ def active_entry(org_id: int, day: dt.date, *, red: bool = False) -> ListEntry |
     lists = (RED,) if red else (SERIOUS, ABNORMAL)
     found = [
         e
-        for e in ListEntry.objects.filter(organization_id=org_id, list__in=lists, entered_on__lte=day)
-        .filter(Q(left_on__isnull=True) | Q(left_on__gt=day))
+        for e in ListEntry.objects.in_force(day)
+        .filter(organization_id=org_id, list__in=lists)
         .order_by("-entered_on", "-id")
     ]
     found.sort(key=lambda e: e.list != SERIOUS)
@@ -257,11 +257,7 @@ def active_entry(org_id: int, day: dt.date, *, red: bool = False) -> ListEntry |
 
 def status_on(organization: Organization, day: dt.date) -> list[ListEntry]:
     """Every entry (any list) in force on ``day``."""
-    return list(
-        ListEntry.objects.filter(organization=organization, entered_on__lte=day)
-        .filter(Q(left_on__isnull=True) | Q(left_on__gt=day))
-        .order_by("list")
-    )
+    return list(ListEntry.objects.in_force(day).filter(organization=organization).order_by("list"))
 
 
 # --- proposals -----------------------------------------------------------------------------------

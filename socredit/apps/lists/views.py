@@ -258,10 +258,7 @@ def entry_list(request: HttpRequest, list: str) -> HttpResponse:  # noqa: A002
         if data["q"]:
             text = data["q"].strip()
             qs = qs.filter(Q(organization__name__icontains=text) | Q(organization__code__icontains=text))
-    if as_of:
-        qs = qs.filter(entered_on__lte=as_of).filter(Q(left_on__isnull=True) | Q(left_on__gt=as_of))
-    else:
-        qs = qs.filter(left_on__isnull=True)
+    qs = qs.in_force(as_of) if as_of else qs.filter(left_on__isnull=True)
     page = Paginator(qs.order_by("-entered_on", "-id"), PER_PAGE).get_page(request.GET.get("page"))
     for e in page.object_list:
         e.ground_title = _title(e.ground)

@@ -31,6 +31,7 @@ from django.db import transaction
 from django.db.models import Q, QuerySet
 
 from socredit.apps.audit.services import actor_label, record_event
+from socredit.apps.cases.access import own_records
 from socredit.apps.cases.models import Case, CaseChannel, CaseKind, CaseRecord, CaseStatus, Evidence
 from socredit.apps.cases.services.common import (
     add_event,
@@ -57,24 +58,13 @@ from socredit.common.uploads import check_evidence
 from socredit.core.cases import REPAIR, REPAIR_TOTAL
 from socredit.core.policy import PolicyProfile
 from socredit.core.repair import Eligibility, RecordFacts, class_label, eligibility
-from socredit.core.types import DepartmentKind, RecordStatus, Visibility
+from socredit.core.types import DepartmentKind, RecordStatus
 
 REASON_MAX = 2000
 TEXT_MAX = 5000
 
 
 # --- reading ---------------------------------------------------------------------------------------
-
-
-def own_records(user: Any) -> QuerySet[CreditRecord]:
-    """An organization account's own records that it may see (not those marked 内部使用)."""
-    if not getattr(user, "is_org_account", False):
-        return CreditRecord.objects.none()
-    return (
-        CreditRecord.objects.filter(organization_id=user.organization_id)
-        .exclude(visibility=Visibility.INTERNAL.value)
-        .select_related("kind", "department", "organization")
-    )
 
 
 def repairable_candidates(user: Any) -> QuerySet[CreditRecord]:
@@ -88,8 +78,8 @@ def own_list_entries(user: Any, as_of: dt.date) -> QuerySet[ListEntry]:
     if not getattr(user, "is_org_account", False):
         return ListEntry.objects.none()
     return (
-        ListEntry.objects.filter(organization_id=user.organization_id, entered_on__lte=as_of)
-        .filter(Q(left_on__isnull=True) | Q(left_on__gt=as_of))
+        ListEntry.objects.in_force(as_of)
+        .filter(organization_id=user.organization_id)
         .exclude(list=RED)
         .order_by("-entered_on", "-id")
     )
@@ -98,8 +88,8 @@ def own_list_entries(user: Any, as_of: dt.date) -> QuerySet[ListEntry]:
 def list_entry_for(record: CreditRecord, as_of: dt.date) -> ListEntry | None:
     """The current abnormal/serious listing this record grounds, if any (its repair is removal, R2.13)."""
     return (
-        ListEntry.objects.filter(organization_id=record.organization_id, entered_on__lte=as_of)
-        .filter(Q(left_on__isnull=True) | Q(left_on__gt=as_of))
+        ListEntry.objects.in_force(as_of)
+        .filter(organization_id=record.organization_id)
         .exclude(list=RED)
         .filter(Q(trigger_record=record) | Q(entry_decision__records=record))
         .order_by("-entered_on", "-id")

@@ -20,7 +20,7 @@ from django.shortcuts import redirect, render
 from django.urls import URLPattern, path, reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
-from socredit.apps.cases.access import access_cases, own_cases
+from socredit.apps.cases.access import access_cases, own_cases, own_records
 from socredit.apps.cases.models import Case, CaseChannel, CaseKind
 from socredit.apps.cases.services import repairs
 from socredit.apps.lists.services import apply_for_removal
@@ -189,7 +189,7 @@ def repair_eligibility(request: HttpRequest, record_id: int) -> HttpResponse:
 
 
 def _own_record(request: HttpRequest, record_id: int) -> Any:
-    return get_or_404(repairs.own_records(request.user), pk=record_id)
+    return get_or_404(own_records(request.user), pk=record_id)
 
 
 @organization_account_required
