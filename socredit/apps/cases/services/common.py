@@ -64,21 +64,6 @@ def next_number(kind: str, year: int) -> str:
 # --- deadlines ---------------------------------------------------------------------------------------
 
 
-def calendar() -> WorkingCalendar:
-    return working_calendar()
-
-
-def due_date(cal: WorkingCalendar, start: dt.date, days: int) -> tuple[dt.date, bool]:
-    """The n-th working day after ``start`` and whether it was counted on a guessed (weekend-only) year."""
-    d = cal.deadline(start, days)
-    return d.due, d.provisional
-
-
-def working_days_left(cal: WorkingCalendar, day: dt.date, due: dt.date) -> int:
-    """Working days from ``day`` to ``due``: 0 on the due day, negative once overdue."""
-    return cal.working_days_left(day, due)
-
-
 def parameter_snapshot(profile: PolicyProfile, keys: Iterable[str]) -> dict[str, dict[str, Any]]:
     out = {}
     for key in keys:
@@ -99,7 +84,7 @@ def schedule(case: Case, cal: WorkingCalendar | None = None) -> None:
     Called when a case opens, when a step is done (its dependants start counting) and when the
     holiday table changes (a provisional date becomes exact).
     """
-    cal = cal or calendar()
+    cal = cal or working_calendar()
     steps = {s.code: s for s in case.steps.all()}
     plan = case.details.get("plan", [])
     provisional = False
@@ -108,7 +93,10 @@ def schedule(case: Case, cal: WorkingCalendar | None = None) -> None:
         anchor = spec["anchor"]
         start = case.received_on if anchor == RECEIVED else getattr(steps.get(anchor), "done_on", None)
         days = _limit(case, spec["param"])
-        due, prov = (None, False) if start is None or days is None else due_date(cal, start, days)
+        due, prov = None, False
+        if start is not None and days is not None:
+            d = cal.deadline(start, days)
+            due, prov = d.due, d.provisional
         if (step.started_on, step.working_days, step.due_on, step.provisional) != (start, days, due, prov):
             step.started_on, step.working_days, step.due_on, step.provisional = start, days, due, prov
             step.save(update_fields=["started_on", "working_days", "due_on", "provisional"])
@@ -116,8 +104,9 @@ def schedule(case: Case, cal: WorkingCalendar | None = None) -> None:
     total = case.details.get("total_param")
     days = _limit(case, total)
     if days is not None:
-        case.due_on, prov = due_date(cal, case.received_on, days)
-        provisional |= prov and case.is_open
+        total_due = cal.deadline(case.received_on, days)
+        case.due_on = total_due.due
+        provisional |= total_due.provisional and case.is_open
     case.provisional = provisional
     case.save(update_fields=["due_on", "provisional", "updated_at"])
 
@@ -271,7 +260,7 @@ def attach_evidence(case: Case, files: Sequence[Any], *, party: str, actor: Any)
 
 def handlers_for(case: Case) -> list[User]:
     """Staff who may handle the case: active writers of its region or a region above it."""
-    ancestors = [p for p in _ancestor_paths(case.region.path)]
+    ancestors = _ancestor_paths(case.region.path)
     return list(
         User.objects.filter(is_active=True, organization__isnull=True, region__path__in=ancestors,
                             staff_role__in=[StaffRole.ADMIN, StaffRole.OFFICER])
@@ -289,7 +278,7 @@ def assign(actor: Any, case: Case, handler: User | None, *, channel: str = "form
     """分办: give the case to a handler of its region (or take it back with None)."""
     case = Case.objects.select_for_update().get(pk=case.pk)
     require_open(case)
-    if not getattr(actor, "can_write", False) and not getattr(actor, "is_superuser", False):
+    if not getattr(actor, "can_write", False):
         raise FieldErrors({"__all__": ["只读账号不能分办案件"]})
     if handler is not None and handler.pk not in {u.pk for u in handlers_for(case)}:
         raise FieldErrors(assigned_to=f"{handler}不是{case.region.name}或其上级的在岗工作人员，不能承办本案")
@@ -310,8 +299,8 @@ def assign(actor: Any, case: Case, handler: User | None, *, channel: str = "form
 def escalate_overdue(actor: Any = None, as_of: dt.date | None = None) -> int:
     """督办: mark every overdue undone step of an open case as escalated (once) and say so on the timeline.
 
-    Escalated steps show in the inbox of the region's administrators; the daily job runs this.
-    Returns the number of steps escalated now.
+    A case past its overall limit is escalated once too. Escalations show in the inbox; the daily job
+    runs this. Returns the number of steps and cases escalated now.
     """
     as_of = as_of or today()
     actor = actor or "system"
@@ -342,9 +331,9 @@ def escalate_overdue(actor: Any = None, as_of: dt.date | None = None) -> int:
 
 
 @transaction.atomic
-def recompute_provisional(years: Iterable[int] | None = None) -> int:
+def recompute_provisional() -> int:
     """Recompute the deadlines of open cases counted on a guessed year (the holiday table changed)."""
-    cal = calendar()
+    cal = working_calendar()
     n = 0
     qs = Case.objects.filter(status=CaseStatus.OPEN).filter(Q(provisional=True) | Q(steps__provisional=True))
     for case in qs.distinct():
@@ -356,4 +345,4 @@ def recompute_provisional(years: Iterable[int] | None = None) -> int:
 
 
 def on_calendar_changed(sender: Any, **kwargs: Any) -> None:
-    recompute_provisional(kwargs.get("years"))
+    recompute_provisional()

@@ -37,11 +37,9 @@ from socredit.apps.cases.services.common import (
     add_event,
     attach_evidence,
     audit_channel,
-    calendar,
     check_day,
     close_case,
     complete_step,
-    due_date,
     issue_document,
     open_case,
     require_step,
@@ -52,6 +50,7 @@ from socredit.apps.lists.models import RED, ListEntry
 from socredit.apps.records.models import CreditRecord
 from socredit.apps.records.services import repair_record
 from socredit.apps.registry.models import Organization
+from socredit.apps.workdays.services import working_calendar
 from socredit.common.errors import FieldErrors
 from socredit.common.policy import policy_profile
 from socredit.common.uploads import check_evidence
@@ -403,7 +402,7 @@ def decide_repair(actor: Any, case: Case, *, on: dt.date | None, approve: bool, 
         sync_key = "repair.sync_working_days"
         extra: dict[str, Any] = {}
         if profile.has(sync_key):
-            due, _provisional = due_date(calendar(), on, profile.int_value(sync_key))
+            due = working_calendar().deadline(on, profile.int_value(sync_key)).due
             extra = {"sync_by": due.isoformat(), "sync_basis": profile.parameter(sync_key).citation}
         repair_record(actor=actor, channel=audit_channel(channel), record=record, on=on, reason=reason,
                       case_number=case.number, extra=extra)  # fmt: skip

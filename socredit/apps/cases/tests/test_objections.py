@@ -12,6 +12,7 @@ from socredit.apps.audit.services import verify_chain
 from socredit.apps.cases.models import Case, CaseRecord, CaseStatus, Verification
 from socredit.apps.cases.services import common, objections
 from socredit.apps.records.models import CreditRecord
+from socredit.apps.workdays.services import working_calendar
 from socredit.common.errors import FieldErrors
 from socredit.core.calendar import WorkingCalendar
 from socredit.core.types import DepartmentKind, RecordStatus
@@ -37,7 +38,7 @@ def org(db):
 
 
 def cal() -> WorkingCalendar:
-    return common.calendar()
+    return working_calendar()
 
 
 def test_an_objection_to_own_information_marks_the_record_and_runs_the_own_plan(org, personas):

@@ -23,6 +23,7 @@ from socredit.apps.accounts.models import User
 from socredit.apps.cases.access import access_cases, reporter_for
 from socredit.apps.cases.models import Case, CaseKind, CaseStatus, CaseStep
 from socredit.apps.cases.services import common
+from socredit.apps.workdays.services import working_calendar
 from socredit.common.access import get_or_404
 from socredit.common.errors import FieldErrors
 
@@ -42,7 +43,7 @@ def countdown(cal: Any, day: dt.date, due: dt.date | None) -> dict[str, Any] | N
     """What the inbox shows for a deadline: working days left, or how many overdue."""
     if due is None:
         return None
-    left = common.working_days_left(cal, day, due)
+    left = cal.working_days_left(day, due)
     if left < 0:
         return {"due": due, "left": left, "text": f"已超期{-left}个工作日", "css": "badge-bad"}
     if left == 0:
@@ -87,7 +88,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
         else qs.order_by("-received_on", "-id")
     )
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    cal = common.calendar()
+    cal = working_calendar()
     rows = [{"case": c, "countdown": countdown(cal, today, min(filter(None, [c.next_due, c.due_on]), default=None))}
             for c in page]  # fmt: skip
     counts = {
@@ -110,7 +111,7 @@ def _unknown_years(cal: Any, today: dt.date) -> list[int]:
 
 def case_context(request: HttpRequest, case: Case) -> dict[str, Any]:
     today = common.today()
-    cal = common.calendar()
+    cal = working_calendar()
     steps = list(case.steps.all())
     for s in steps:
         s.countdown = countdown(cal, today, s.due_on) if s.done_on is None and case.is_open else None
