@@ -39,6 +39,11 @@ def annotate_deadlines(qs: Any) -> Any:
     )
 
 
+def overdue(today: dt.date) -> Q:
+    """An open step or the overall limit is past (on a queryset from ``annotate_deadlines``)."""
+    return Q(next_due__lt=today) | Q(due_on__lt=today)
+
+
 def countdown(cal: Any, day: dt.date, due: dt.date | None) -> dict[str, Any] | None:
     """What the inbox shows for a deadline: working days left, or how many overdue."""
     if due is None:
@@ -68,7 +73,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
         qs = qs.filter(status=status)
     flt = request.GET.get("filter", "")
     if flt == "overdue":
-        qs = qs.filter(Q(next_due__lt=today) | Q(due_on__lt=today), status=CaseStatus.OPEN)
+        qs = qs.filter(overdue(today), status=CaseStatus.OPEN)
     elif flt == "escalated":
         qs = qs.filter(escalated=True)
     elif flt == "mine":
@@ -94,7 +99,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
     counts = {
         "open": access_cases(request.user).filter(status=CaseStatus.OPEN).count(),
         "overdue": annotate_deadlines(access_cases(request.user).filter(status=CaseStatus.OPEN))
-        .filter(Q(next_due__lt=today) | Q(due_on__lt=today)).count(),
+        .filter(overdue(today)).count(),
         "provisional": access_cases(request.user).filter(status=CaseStatus.OPEN, provisional=True).count(),
     }  # fmt: skip
     return render(request, "cases/case_list.html", {
@@ -109,7 +114,7 @@ def _unknown_years(cal: Any, today: dt.date) -> list[int]:
     return [y for y in (today.year, today.year + 1) if not cal.is_known(dt.date(y, 6, 1))]
 
 
-def case_context(request: HttpRequest, case: Case) -> dict[str, Any]:
+def case_context(case: Case) -> dict[str, Any]:
     today = common.today()
     cal = working_calendar()
     steps = list(case.steps.all())
@@ -130,15 +135,19 @@ def case_context(request: HttpRequest, case: Case) -> dict[str, Any]:
     }
 
 
-@login_required
-def case_detail(request: HttpRequest, number: str) -> HttpResponse:
-    case = get_or_404(access_cases(request.user), number=number)
-    ctx = case_context(request, case)
+def render_case(request: HttpRequest, case: Case, *, status: int = 200, **extra: Any) -> HttpResponse:
+    """The staff case page; a refused action passes ``action_errors`` (and the posted form) with 400."""
+    ctx = case_context(case)
     ctx["events"] = list(case.events.all())
     ctx["reporter"] = reporter_for(request.user, case)
     ctx["handlers"] = common.handlers_for(case) if request.user.can_write else []
     ctx["can_write"] = request.user.can_write
-    return render(request, "cases/case_detail.html", ctx)
+    return render(request, "cases/case_detail.html", {**ctx, **extra}, status=status)
+
+
+@login_required
+def case_detail(request: HttpRequest, number: str) -> HttpResponse:
+    return render_case(request, get_or_404(access_cases(request.user), number=number))
 
 
 @require_POST

@@ -21,7 +21,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from socredit.apps.cases.access import access_cases, own_records
 from socredit.apps.cases.models import Case, CaseKind, Verification
 from socredit.apps.cases.services import objections
-from socredit.apps.cases.views.inbox import case_context
+from socredit.apps.cases.views.inbox import render_case
 from socredit.apps.lists.models import ListDecision
 from socredit.apps.registry.access import access_organization
 from socredit.common.access import get_or_404, organization_account_required
@@ -141,13 +141,7 @@ def _objection(request: HttpRequest, pk: int) -> Case:
 
 
 def _refused(request: HttpRequest, case: Case, exc: FieldErrors) -> HttpResponse:
-    from socredit.apps.cases.access import reporter_for
-    from socredit.apps.cases.services.common import handlers_for
-
-    ctx = case_context(request, case)
-    ctx.update(events=list(case.events.all()), reporter=reporter_for(request.user, case), can_write=True,
-               handlers=handlers_for(case), action_errors=exc.errors, post=request.POST)  # fmt: skip
-    return render(request, "cases/case_detail.html", ctx, status=400)
+    return render_case(request, case, status=400, action_errors=exc.errors, post=request.POST)
 
 
 @require_POST

@@ -68,7 +68,7 @@ def home(request: HttpRequest) -> HttpResponse:
 @organization_account_required
 def case_detail(request: HttpRequest, number: str) -> HttpResponse:
     case = get_or_404(own_cases(request.user), number=number)
-    ctx = case_context(request, case)
+    ctx = case_context(case)
     ctx["events"] = list(case.events.filter(public=True))
     ctx["documents"] = [d for d in ctx["documents"] if d.kind != "forward"]
     ctx["evidence"] = [e for e in ctx["evidence"] if e.party == "applicant"]
