@@ -23,6 +23,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from socredit.apps.cases.access import access_cases, own_cases, own_records
 from socredit.apps.cases.models import Case, CaseChannel, CaseKind
 from socredit.apps.cases.services import repairs
+from socredit.apps.cases.views.inbox import render_case
 from socredit.apps.lists.services import apply_for_removal
 from socredit.apps.records.access import access_record
 from socredit.apps.records.forms import ServiceErrorsMixin
@@ -95,7 +96,7 @@ def _repair_case(request: HttpRequest, pk: int) -> Case:
 
 
 def staff_case_url(case: Case) -> str:
-    """The generic case page if it is wired (cases:case_detail), else this module's own case page."""
+    """The staff case page, where the repair actions are shown."""
     return reverse("cases:case_detail", kwargs={"number": case.number})
 
 
@@ -121,13 +122,8 @@ def _hints(check: Eligibility) -> list[dict[str, Any]]:
 
 
 def _actions_page(request: HttpRequest, case: Case, action: str, form: forms.Form) -> HttpResponse:
-    context = {"case": case, f"{action}_form": form, "case_url": staff_case_url(case), **_case_context(case)}
-    return render(request, "cases/repairs/case_actions.html", context, status=400)
-
-
-def _case_context(case: Case) -> dict[str, Any]:
-    link = repairs.repair_case_record(case)
-    return {"repair_record": link.record, "repair_link": link}
+    """The case page again, with the refused action's form and its reasons (400)."""
+    return render_case(request, case, status=400, **{f"{action}_form": form})
 
 
 # --- staff -------------------------------------------------------------------------------------------
