@@ -21,9 +21,10 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Q, QuerySet
 
-from socredit.apps.audit.services import actor_label, record_event, staff_user_of
+from socredit.apps.audit.services import record_event
 from socredit.apps.records import outbox
-from socredit.apps.records.models import CreditRecord, RecordKind, RecordStateChange
+from socredit.apps.records.models import CreditRecord, RecordKind
+from socredit.apps.records.services import add_state_change
 from socredit.apps.records.signals import announce, collected_changes
 from socredit.common.policy import policy_profile
 from socredit.core.policy import PolicyProfile
@@ -116,10 +117,8 @@ def _expire_chunk(actor: Any, ids: list[int], as_of: dt.date, profile: PolicyPro
             record.ended_on = ended
             record.save(update_fields=["status", "ended_on", "updated_at"])
             reason = f"公示期届满，自{ended}起自动停止公示（R2.8）"
-            RecordStateChange.objects.create(record=record, from_status=RecordStatus.EFFECTIVE.value,
-                                             to_status=RecordStatus.EXPIRED.value, reason=reason,
-                                             actor=staff_user_of(actor), actor_label=actor_label(actor)[:150],
-                                             channel="system")  # fmt: skip
+            add_state_change(record, RecordStatus.EFFECTIVE.value, RecordStatus.EXPIRED.value, reason, actor,
+                             "system")  # fmt: skip
             outbox.emit("record.expired", record.organization, record,
                         {"record": record.pk, "kind": record.kind.code, "ended_on": ended.isoformat(),
                          "profile": profile.version})  # fmt: skip

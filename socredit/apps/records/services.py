@@ -69,10 +69,11 @@ def snapshot(record: CreditRecord) -> dict[str, Any]:
     }
 
 
-def _state(record: CreditRecord, frm: int | None, to: int, reason: str, actor: Any, channel: str,
-           related: CreditRecord | None = None) -> None:  # fmt: skip
+def add_state_change(record: CreditRecord, frm: int | None, to: int, reason: str, actor: Any, channel: str,
+                     related: CreditRecord | None = None) -> None:  # fmt: skip
+    """One line of the record's readable history (RecordStateChange); inside the caller's transaction."""
     RecordStateChange.objects.create(record=record, from_status=frm, to_status=to, reason=reason,
-                                     actor=staff_user_of(actor), actor_label=actor_label(actor), channel=channel,
+                                     actor=staff_user_of(actor), actor_label=actor_label(actor)[:150], channel=channel,
                                      related=related)  # fmt: skip
 
 
@@ -100,7 +101,7 @@ def create_record(
     except IntegrityError:
         raise FieldErrors(document_number="与已有记录重复（同一发布部门的文书号/外部编号不能重复）") from None
     record.persons.set(persons)
-    _state(record, None, RecordStatus.EFFECTIVE.value, "录入", actor, channel)
+    add_state_change(record, None, RecordStatus.EFFECTIVE.value, "录入", actor, channel)
     record_event(actor=actor, channel=channel, action="record.create", target=record,
                  summary=f"{record.organization.name}：{record.kind.name_zh}", data=snapshot(record))  # fmt: skip
     announce([record.organization_id], cause=f"新增记录 #{record.pk}：{record.kind.name_zh}", actor=actor)
@@ -143,8 +144,8 @@ def correct_record(
                        supersedes=record)  # fmt: skip
     new.save()
     new.persons.set(persons)
-    _state(record, old_status, RecordStatus.CORRECTED.value, reason, actor, channel, related=new)
-    _state(
+    add_state_change(record, old_status, RecordStatus.CORRECTED.value, reason, actor, channel, related=new)
+    add_state_change(
         new,
         None,
         RecordStatus.EFFECTIVE.value,
@@ -173,7 +174,7 @@ def revoke_record(*, actor: Any, channel: str, record: CreditRecord, reason: str
     old = record.status
     record.status = RecordStatus.REVOKED.value
     record.save(update_fields=["status", "updated_at"])
-    _state(record, old, RecordStatus.REVOKED.value, reason, actor, channel)
+    add_state_change(record, old, RecordStatus.REVOKED.value, reason, actor, channel)
     record_event(actor=actor, channel=channel, action="record.revoke", target=record,
                  summary=f"撤销记录 #{record.pk}：{reason}", data={"reason": reason})  # fmt: skip
     announce([record.organization_id], cause=f"撤销记录 #{record.pk}：{reason}", actor=actor)
@@ -199,7 +200,9 @@ def repair_record(
     record.status = RecordStatus.REPAIRED.value
     record.ended_on = on
     record.save(update_fields=["status", "ended_on", "updated_at"])
-    _state(record, old, RecordStatus.REPAIRED.value, f"信用修复（{case_number}）：{reason}", actor, channel)
+    add_state_change(
+        record, old, RecordStatus.REPAIRED.value, f"信用修复（{case_number}）：{reason}", actor, channel
+    )
     record_event(actor=actor, channel=channel, action="record.repair", target=record,
                  summary=f"修复记录 #{record.pk}（{case_number}）：{reason}",
                  data={"case": case_number, "ended_on": on, "reason": reason})  # fmt: skip
