@@ -108,6 +108,14 @@ def create_record(
     return record
 
 
+def _locked_effective(record: CreditRecord, verb: str) -> CreditRecord:
+    """The current version of ``record``, locked; FieldErrors unless it is effective (only those change)."""
+    record = CreditRecord.objects.select_for_update().get(pk=record.pk)
+    if not record.is_current or record.status != RecordStatus.EFFECTIVE.value:
+        raise FieldErrors({"__all__": [f"记录状态为“{record.status_label}”，只能{verb}有效记录"]})
+    return record
+
+
 def _require_reason(reason: str) -> str:
     reason = (reason or "").strip()
     if not reason:
@@ -123,9 +131,7 @@ def correct_record(
 ) -> CreditRecord:
     """更正: supersede `record` with a new version holding the corrected values; the old keeps its content."""
     reason = _require_reason(reason)
-    record = CreditRecord.objects.select_for_update().get(pk=record.pk)
-    if not record.is_current or record.status != RecordStatus.EFFECTIVE.value:
-        raise FieldErrors({"__all__": [f"记录状态为“{record.status_label}”，只能更正有效记录"]})
+    record = _locked_effective(record, "更正")
     base = snapshot(record)
     merged = {**base, **{k: v for k, v in data.items() if k in base and k != "organization"}}
     lookups = RecordLookups(actor)
@@ -168,9 +174,7 @@ def correct_record(
 def revoke_record(*, actor: Any, channel: str, record: CreditRecord, reason: str) -> CreditRecord:
     """撤销: the record stays, in state 已撤销, with the reason; it no longer counts anywhere."""
     reason = _require_reason(reason)
-    record = CreditRecord.objects.select_for_update().get(pk=record.pk)
-    if not record.is_current or record.status != RecordStatus.EFFECTIVE.value:
-        raise FieldErrors({"__all__": [f"记录状态为“{record.status_label}”，只能撤销有效记录"]})
+    record = _locked_effective(record, "撤销")
     old = record.status
     record.status = RecordStatus.REVOKED.value
     record.save(update_fields=["status", "updated_at"])
@@ -193,9 +197,7 @@ def repair_record(
     only for dates before ``on``. Conditions are the caller's to check (cases.services.repairs).
     """
     reason = _require_reason(reason)
-    record = CreditRecord.objects.select_for_update().get(pk=record.pk)
-    if not record.is_current or record.status != RecordStatus.EFFECTIVE.value:
-        raise FieldErrors({"__all__": [f"记录状态为“{record.status_label}”，只能修复有效记录"]})
+    record = _locked_effective(record, "修复")
     old = record.status
     record.status = RecordStatus.REPAIRED.value
     record.ended_on = on
