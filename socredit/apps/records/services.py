@@ -326,9 +326,7 @@ def create_records_batch(
     }
 
 
-def set_objection_mark(
-    *, actor: Any, channel: str, records: list[CreditRecord], marked: bool, case_number: str
-) -> int:
+def set_objection_mark(records: list[CreditRecord], *, marked: bool) -> int:
     """异议标注: mark records as 异议中 while an objection is open, or clear the mark (rules.md R6.1, R6.2).
 
     The record stays effective and published (R6.2); the mark is shown beside it wherever it is

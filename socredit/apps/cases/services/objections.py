@@ -46,6 +46,7 @@ from socredit.apps.records.models import CreditRecord
 from socredit.apps.records.services import correct_record, revoke_record, set_objection_mark
 from socredit.apps.registry.models import Department, Organization
 from socredit.common.errors import FieldErrors
+from socredit.common.policy import policy_profile
 from socredit.core.cases import OBJECTION_FORWARDED, OBJECTION_OWN, OBJECTION_TOTAL
 from socredit.core.types import DepartmentKind, RecordStatus
 
@@ -139,16 +140,13 @@ def file_objection(
         list_entry=getattr(list_decision, "entry", None) if list_decision else None,
     )  # fmt: skip
     CaseRecord.objects.bulk_create(CaseRecord(case=case, record=r) for r in records)
-    try:
-        attach_evidence(case, files, party=Evidence.Party.APPLICANT, actor=actor)
-    except FieldErrors as exc:
-        raise FieldErrors({"evidence": exc.errors.get("evidence", [str(exc)])}) from None
+    attach_evidence(case, files, party=Evidence.Party.APPLICANT, actor=actor)
     what = "、".join(f"#{r.pk} {r.kind.name_zh}" for r in records)
     if list_decision is not None:
         what = "、".join(filter(None, [what, f"名录决定 {list_decision.document_number}"]))
     add_event(case, "received", f"收到异议申请（{case.get_channel_display()}）：{what}", actor, public=True)
     # 异议标注 on receipt (R6.1; 深圳 "immediately", 上海 within 1 working day): done by the system now.
-    set_objection_mark(actor=actor, channel=channel, records=records, marked=True, case_number=case.number)
+    set_objection_mark(records, marked=True)
     complete_step(case, "mark", on=max(received_on, today()), actor="system", note="系统自动标注“异议中”")
     add_event(
         case, "mark", "相关信息已标注“异议中”；异议处理期间信息继续有效并公示（R6.2）", "system", public=True
@@ -315,13 +313,11 @@ def decide(
         errors.add("list_action", "请为名录决定选择：维持或撤销列入")
     errors.raise_if_any()
     on = check_day(on, field="decided_on", not_before=case.received_on, not_before_label="收到异议之日")
+    set_objection_mark([link.record for link in links.values()], marked=False)
     changed = 0
     for rid, link in links.items():
         a = actions[rid]
         record = link.record
-        set_objection_mark(
-            actor=actor, channel="form", records=[record], marked=False, case_number=case.number
-        )
         why = f"异议{case.number}成立：{reason}"[:500]
         if a["action"] == "correct":
             try:
@@ -382,8 +378,6 @@ def notify(actor: Any, case: Case, *, on: dt.date | None = None) -> Case:
 
 
 def _result_text(case: Case, on: dt.date) -> str:
-    from socredit.common.policy import policy_profile
-
     profile = policy_profile(on)
     lines = []
     for link in case.case_records.select_related("record__kind", "result_record"):
@@ -422,7 +416,7 @@ def withdraw(actor: Any, case: Case, *, reason: str) -> Case:
     if not reason:
         raise FieldErrors(reason="请填写撤回理由")
     records = [link.record for link in case.case_records.select_related("record")]
-    set_objection_mark(actor=actor, channel="form", records=records, marked=False, case_number=case.number)
+    set_objection_mark(records, marked=False)
     close_case(case, status=CaseStatus.WITHDRAWN, outcome="withdrawn", reason=reason, on=today())
     add_event(case, "withdraw", f"申请人撤回异议：{reason}", actor, public=True)
     record_event(
