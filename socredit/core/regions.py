@@ -31,6 +31,13 @@ class RegionEntry:
     """First year of the current name's validity, where the list says (ID numbers check it)."""
 
 
+def ancestor_paths(path: str) -> list[str]:
+    """The materialized paths of a region and every region above it, nation first:
+    "/100000/410000/410105/" → ["/100000/", "/100000/410000/", "/100000/410000/410105/"]."""
+    parts = [p for p in path.split("/") if p]
+    return ["/" + "/".join(parts[: i + 1]) + "/" for i in range(len(parts))]
+
+
 def region_level(code: str) -> RegionLevel:
     """Level of a 6-digit code: XX0000 province, XXXX00 city (地级), otherwise district/county."""
     if not (len(code) == 6 and code.isdigit()):

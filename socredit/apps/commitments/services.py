@@ -27,8 +27,9 @@ from socredit.apps.records.models import CreditRecord
 from socredit.apps.records.services import create_record, revoke_record
 from socredit.apps.records.validation import RecordLookups
 from socredit.apps.registry.models import Department, Organization
+from socredit.apps.registry.services import registering_department
 from socredit.common.errors import FieldErrors
-from socredit.core.types import DepartmentKind, OrgStatus
+from socredit.core.types import OrgStatus
 
 ORGANIZATION_CHANNEL = "organization"
 """The channel of an organization's own account (组织账号, /my/commitments/)."""
@@ -76,21 +77,7 @@ def registration_authority(organization: Organization) -> Department | None:
     The department named as the registration authority if there is one; otherwise the active
     civil-affairs department of the organization's region or the nearest region above it.
     """
-    named = Department.objects.filter(name=organization.registration_authority, active=True).first()
-    if named is not None:
-        return named
-    path = organization.region.path
-    candidates = Department.objects.filter(active=True, kind=DepartmentKind.CIVIL_AFFAIRS.value).select_related(
-        "region"
-    )  # fmt: skip
-    above = [d for d in candidates.filter(region__path__in=_ancestor_paths(path))]
-    return max(above, key=lambda d: len(d.region.path), default=None)
-
-
-def _ancestor_paths(path: str) -> list[str]:
-    """ "/100000/410000/410105/" → ["/100000/", "/100000/410000/", "/100000/410000/410105/"]."""
-    parts = [p for p in path.split("/") if p]
-    return ["/" + "/".join(parts[: i + 1]) + "/" for i in range(len(parts))]
+    return registering_department(organization.region, organization.registration_authority)
 
 
 class _Own(RecordLookups):

@@ -10,10 +10,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from socredit.apps.audit.services import record_event
-from socredit.apps.registry.models import Organization, Person, Region, Role
+from socredit.apps.registry.models import Department, Organization, Person, Region, Role
 from socredit.apps.registry.validation import clean_organization, clean_person, clean_role_terms
 from socredit.common.errors import FieldErrors
-from socredit.core.regions import RegionEntry
+from socredit.core.regions import RegionEntry, ancestor_paths
+from socredit.core.types import DepartmentKind
 
 
 def today() -> dt.date:
@@ -22,6 +23,20 @@ def today() -> dt.date:
 
 def region_by_code(code: str) -> Region | None:
     return Region.objects.filter(code=code).first()
+
+
+def registering_department(region: Region, named: str = "") -> Department | None:
+    """The 登记管理机关 as a department: the active department ``named`` (an organization's stated
+    registration authority) if there is one, else the active civil-affairs department of ``region``
+    or of the nearest region above it."""
+    if named:
+        found = Department.objects.filter(name=named, active=True).first()
+        if found is not None:
+            return found
+    above = Department.objects.filter(
+        active=True, kind=DepartmentKind.CIVIL_AFFAIRS.value, region__path__in=ancestor_paths(region.path)
+    ).select_related("region")
+    return max(above, key=lambda d: len(d.region.path), default=None)
 
 
 def _snapshot(org: Organization) -> dict[str, Any]:

@@ -3,7 +3,7 @@ from decimal import Decimal
 
 import pytest
 
-from socredit.core.regions import NATIONAL_CODE, parent_code, region_level, stdnum_regions
+from socredit.core.regions import NATIONAL_CODE, ancestor_paths, parent_code, region_level, stdnum_regions
 from socredit.core.types import OrgField, RegionLevel
 from socredit.core.values import clean_text, parse_amount, parse_date
 
@@ -76,3 +76,13 @@ def test_labelled_enums_accept_code_and_labels():
     assert OrgField.from_text("elder_care") is OrgField.ELDER_CARE
     with pytest.raises(ValueError, match="可选"):
         OrgField.from_text("不存在的领域")
+
+
+def test_ancestor_paths_run_from_the_nation_down_to_the_region_itself():
+    assert ancestor_paths("/100000/410000/410100/410105/") == [
+        "/100000/",
+        "/100000/410000/",
+        "/100000/410000/410100/",
+        "/100000/410000/410100/410105/",
+    ]
+    assert ancestor_paths("/100000/") == ["/100000/"]

@@ -36,6 +36,7 @@ from socredit.common.uploads import check_evidence
 from socredit.core.calendar import WorkingCalendar
 from socredit.core.cases import RECEIVED, StepSpec, limits
 from socredit.core.policy import PolicyProfile
+from socredit.core.regions import ancestor_paths
 
 
 def today() -> dt.date:
@@ -260,17 +261,12 @@ def attach_evidence(case: Case, files: Sequence[Any], *, party: str, actor: Any)
 
 def handlers_for(case: Case) -> list[User]:
     """Staff who may handle the case: active writers of its region or a region above it."""
-    ancestors = _ancestor_paths(case.region.path)
+    ancestors = ancestor_paths(case.region.path)
     return list(
         User.objects.filter(is_active=True, organization__isnull=True, region__path__in=ancestors,
                             staff_role__in=[StaffRole.ADMIN, StaffRole.OFFICER])
         .select_related("region").order_by("region__path", "username")
     )  # fmt: skip
-
-
-def _ancestor_paths(path: str) -> list[str]:
-    parts = [p for p in path.strip("/").split("/") if p]
-    return ["/" + "/".join(parts[: i + 1]) + "/" for i in range(len(parts))]
 
 
 @transaction.atomic

@@ -61,12 +61,12 @@ from socredit.apps.cases.services.common import (
 )
 from socredit.apps.records.models import RecordKind
 from socredit.apps.records.services import create_record
+from socredit.apps.registry import services as registry
 from socredit.apps.registry.models import Department, Organization, Region
 from socredit.common.errors import FieldErrors
 from socredit.common.uploads import check_evidence
 from socredit.core.cases import COMPLAINT, COMPLAINT_TOTAL
 from socredit.core.codes import CodeError, validate_social_org_code
-from socredit.core.types import DepartmentKind
 
 CONTENT_MIN = 10
 CONTENT_MAX = 5000
@@ -413,17 +413,9 @@ def registering_department(case: Case) -> Department | None:
     """The 登记管理机关 that issues a founded complaint's record: the department the organization names
     as its registration authority, else the civil-affairs department of its region or the nearest above."""
     org = case.organization
-    if org is not None:
-        named = Department.objects.filter(name=org.registration_authority, active=True).first()
-        if named is not None:
-            return named
-    region = org.region if org is not None else case.region
-    parts = [p for p in region.path.strip("/").split("/") if p]
-    paths = ["/" + "/".join(parts[: i + 1]) + "/" for i in range(len(parts))]
-    above = Department.objects.filter(
-        active=True, kind=DepartmentKind.CIVIL_AFFAIRS.value, region__path__in=paths
-    )
-    return max(above.select_related("region"), key=lambda d: len(d.region.path), default=None)
+    if org is None:
+        return registry.registering_department(case.region)
+    return registry.registering_department(org.region, org.registration_authority)
 
 
 def _authority_name(case: Case) -> str:
