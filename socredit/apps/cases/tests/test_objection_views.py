@@ -27,6 +27,8 @@ def test_an_organization_files_an_objection_from_its_own_page(client, org):
     assert home.status_code == 200
     html = home.content.decode()
     assert org.name in html and record.kind.name_zh in html and "信用等级" in html
+    repair_link = f"/my/repairs/check/{record.pk}/"
+    assert repair_link in html
     form = client.get(f"/my/objections/new/?record={record.pk}")
     assert form.status_code == 200 and "checked" in form.content.decode()
     bad = client.post("/my/objections/new/", {"records": [record.pk], "reasons": "短"})
@@ -38,6 +40,7 @@ def test_an_organization_files_an_objection_from_its_own_page(client, org):
     })  # fmt: skip
     case = Case.objects.get()
     assert ok.status_code == 302 and ok["Location"] == f"/my/cases/{case.number}/"
+    assert repair_link not in client.get("/my/").content.decode()  # a case about it is open
     page = client.get(ok["Location"]).content.decode()
     assert case.number in page and "异议中" in page and "异议申请受理回执" in page
     receipt = case.documents.get(kind="receipt")

@@ -7,20 +7,20 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Q
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import URLPattern, path
 
 from socredit.apps.cases.access import own_cases, own_records
-from socredit.apps.cases.models import CaseKind, CaseStatus
+from socredit.apps.cases.models import CaseKind, CaseRecord, CaseStatus
 from socredit.apps.cases.services import common
 from socredit.apps.cases.views.inbox import case_context, evidence_response
-from socredit.apps.evaluation.indicators import default_version, get_model
+from socredit.apps.evaluation.indicators import UnknownModel, default_version, get_model
 from socredit.apps.evaluation.models import CreditScore, LevelChange
 from socredit.apps.evaluation.services import explain_organization
 from socredit.apps.lists.models import ListEntry
 from socredit.common.access import get_or_404, organization_account_required
+from socredit.core.scoring.evaluate import EvaluationInputError
 from socredit.core.types import Polarity, RecordStatus
 
 
@@ -44,13 +44,17 @@ def _credit(organization: Any) -> dict[str, Any]:
 def home(request: HttpRequest) -> HttpResponse:
     org = request.user.organization
     records = list(own_records(request.user).filter(is_current=True).order_by("-occurred_on", "-id")[:300])
-    open_cases = {link for c in own_cases(request.user).filter(status=CaseStatus.OPEN) for link in
-                  c.case_records.values_list("record_id", flat=True)}  # fmt: skip
+    in_open_cases = set(
+        CaseRecord.objects.filter(
+            case__in=own_cases(request.user).filter(status=CaseStatus.OPEN)
+        ).values_list("record_id", flat=True)
+    )
     for r in records:
-        r.repair_open = r.pk in open_cases
+        r.in_open_case = r.pk in in_open_cases
         r.negative = r.kind.polarity == Polarity.NEGATIVE.value and r.status == RecordStatus.EFFECTIVE.value
-    entries = list(ListEntry.objects.filter(organization=org).filter(Q(left_on__isnull=True)).select_related(
-        "entry_decision"))  # fmt: skip
+    entries = list(
+        ListEntry.objects.filter(organization=org, left_on__isnull=True).select_related("entry_decision")
+    )
     ctx: dict[str, Any] = {
         "org": org,
         "records": records,
@@ -60,7 +64,7 @@ def home(request: HttpRequest) -> HttpResponse:
     }
     try:
         ctx.update(_credit(org))
-    except Exception as exc:  # noqa: BLE001 — the file must show even if the score cannot be computed now
+    except (EvaluationInputError, UnknownModel) as exc:  # the file still shows without the score
         ctx["credit_error"] = str(exc)
     return render(request, "cases/my/home.html", ctx)
 
