@@ -23,7 +23,7 @@ from socredit.apps.accounts.models import User
 from socredit.apps.cases.access import access_cases, reporter_for
 from socredit.apps.cases.models import Case, CaseKind, CaseStatus, CaseStep
 from socredit.apps.cases.services import common
-from socredit.apps.workdays.services import working_calendar
+from socredit.apps.workdays.services import missing_years, working_calendar
 from socredit.common.access import get_or_404
 from socredit.common.errors import FieldErrors
 
@@ -105,13 +105,9 @@ def case_list(request: HttpRequest) -> HttpResponse:
     return render(request, "cases/case_list.html", {
         "rows": rows, "page": page, "kinds": CaseKind.choices, "statuses": CaseStatus.choices, "kind": kind,
         "status": status, "filter": flt, "q": q, "counts": counts, "today": today,
-        "unknown_years": _unknown_years(cal, today),
+        "unknown_years": missing_years(today),
         "query": urlencode({k: v for k, v in {"kind": kind, "status": status, "filter": flt, "q": q}.items() if v}),
     })  # fmt: skip
-
-
-def _unknown_years(cal: Any, today: dt.date) -> list[int]:
-    return [y for y in (today.year, today.year + 1) if not cal.is_known(dt.date(y, 6, 1))]
 
 
 def case_context(case: Case) -> dict[str, Any]:
