@@ -18,7 +18,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, URLPattern, path, reverse
+from django.urls import URLPattern, path, reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
@@ -237,11 +237,8 @@ def _complaint(request: HttpRequest, pk: int) -> Case:
 
 
 def case_url(case: Case) -> str:
-    """The generic case page if it is installed; else this complaint's note page (works in any state)."""
-    try:
-        return reverse("cases:case_detail", kwargs={"number": case.number})
-    except NoReverseMatch:
-        return reverse("cases:complaint_note", args=[case.pk])
+    """The case page, where the complaint's forms are shown."""
+    return reverse("cases:case_detail", kwargs={"number": case.number})
 
 
 def _no_store(response: HttpResponse) -> HttpResponse:
