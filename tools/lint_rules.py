@@ -57,10 +57,20 @@ RULES = [
         "from django.db import models",
         "pass plain values in from the app floor",
     ),
+    Rule(
+        "one-clock",
+        re.compile(r"timezone\.localdate\(\)|\bdate\.today\(\)|timezone\.now\(\)\.date\(\)"),
+        "socredit/apps/**/*.py (not tests)",
+        "the product has one clock, so a test sets the day in one place and no test runs on two days",
+        "day = timezone.localdate()",
+        "from socredit.common.clock import today; day = today()",
+    ),
 ]
 
 
 def _selected(pattern: str) -> list[pathlib.Path]:
+    if pattern == "socredit/apps/**/*.py (not tests)":
+        return sorted(p for p in ROOT.glob("socredit/apps/**/*.py") if "tests" not in p.parts)
     if pattern == "socredit/apps/*/[va][ip]*.py":
         return sorted(p for name in ("views.py", "api.py") for p in ROOT.glob(f"socredit/apps/*/{name}"))
     return sorted(ROOT.glob(pattern))

@@ -27,3 +27,21 @@ def login(client):
 @pytest.fixture
 def civil_affairs(db):
     return factories.department()
+
+
+@pytest.fixture
+def today_is():
+    """today_is(day): every module's "today" (``socredit.common.clock``) is ``day`` until the test ends."""
+    from socredit.common import clock
+
+    stack = []
+
+    def _set(day):
+        cm = clock.fixed(day)
+        cm.__enter__()
+        stack.append(cm)
+        return day
+
+    yield _set
+    while stack:
+        stack.pop().__exit__(None, None, None)

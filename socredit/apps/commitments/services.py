@@ -14,7 +14,6 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import Q, QuerySet
-from django.utils import timezone
 
 from socredit.apps.audit.services import actor_label, record_event, staff_user_of
 from socredit.apps.commitments.models import (
@@ -28,6 +27,7 @@ from socredit.apps.records.services import create_record, revoke_record
 from socredit.apps.records.validation import RecordLookups
 from socredit.apps.registry.models import Department, Organization
 from socredit.apps.registry.services import registering_department
+from socredit.common.clock import today
 from socredit.common.errors import FieldErrors
 from socredit.core.types import OrgStatus
 
@@ -40,10 +40,6 @@ CLOSED_STATUSES = (OrgStatus.DEREGISTERED.value, OrgStatus.REVOKED.value)
 """An organization in one of these states no longer exists as a legal person and cannot promise."""
 
 SIGNED_KIND, FULFILLED_KIND, BROKEN_KIND = "commitment_signed", "commitment_fulfilled", "commitment_broken"
-
-
-def today() -> dt.date:
-    return timezone.localdate()
 
 
 def _record_channel(channel: str) -> str:

@@ -31,6 +31,7 @@ from socredit.apps.demo import generator as gen
 from socredit.apps.records.models import CreditRecord, RecordKind, RecordStateChange
 from socredit.apps.records.validation import publicity_end
 from socredit.apps.registry.models import Department, Organization, Person, Region, Role
+from socredit.common import clock
 from socredit.core.types import RecordSource, RecordStatus
 
 ACTOR = "demo-data"
@@ -191,7 +192,7 @@ def load_demo(
             f"数据库中已有 {Organization.objects.count()} 个社会组织，未载入演示数据（不会重复载入）"
         )
     started = time.perf_counter()
-    today = today or timezone.localdate()
+    today = today or clock.today()
     layout = gen.city_layout(city)
     if batches is None:
         batches = gen.DemoGenerator(orgs, seed, today=today, layout=layout).batches(batch_orgs)

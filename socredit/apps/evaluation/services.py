@@ -27,15 +27,12 @@ from socredit.apps.evaluation.indicators import get_model, kind_ids
 from socredit.apps.evaluation.models import BLOCK_SIZE, EvaluationRun
 from socredit.apps.registry.models import Organization, Region
 from socredit.common.access import SystemPrincipal
+from socredit.common.clock import today
 from socredit.core.scoring.evaluate import Evaluation, Explanation, check_as_of, evaluate
 from socredit.core.scoring.model import LEVEL_CODES, IndicatorModel
 
 CHUNK_ORGS = BLOCK_SIZE * 512
 """Organizations per batch chunk (one transaction each): 131,072, about 2.6 million facts."""
-
-
-def today() -> dt.date:
-    return timezone.localdate()
 
 
 def _evaluate_orgs(

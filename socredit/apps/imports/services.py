@@ -32,6 +32,7 @@ from socredit.apps.records.validation import RecordLookups, clean_record
 from socredit.apps.registry.access import access_organizations, access_persons
 from socredit.apps.registry.models import Department, Organization, Person, Region, Role
 from socredit.apps.registry.validation import clean_organization, clean_person, clean_role_terms
+from socredit.common import clock
 from socredit.common.access import scope_path_of
 from socredit.common.errors import FieldErrors
 from socredit.common.imports import ImportFileError, read_table
@@ -85,7 +86,7 @@ class Importer:
     def __init__(self, actor: Any, run: ImportRun) -> None:
         self.actor = actor
         self.run = run
-        self.today = timezone.localdate()
+        self.today = clock.today()
         self.errors: list[dict[str, Any]] = []
         self.error_rows: set[int] = set()
         self.total = 0

@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 
 from socredit.apps.lists import services
+from socredit.common import policy
 from socredit.core.codes import mask_id_number
 from socredit.core.lists.grounds import GROUNDS, Ground
 from socredit.core.types import RoleKind
@@ -24,9 +25,9 @@ def manual_grounds() -> list[Ground]:
 def legal_basis(code: str, day: dt.date | None = None) -> str:
     """The legal basis a decision on ``code`` taken on ``day`` (today) would cite, with the policy
     profile parameters it reads — the same text the services write on the decision."""
-    profile = services.policy_profile(day or services.today())
+    profile = policy.policy_profile(day or services.today())
     # The one place the pages read the services' citation helper, so the text cannot drift.
-    return services._basis(code, profile)
+    return services.ground_basis(code, profile)
 
 
 def post_label(code: str) -> str:

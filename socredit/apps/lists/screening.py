@@ -29,6 +29,7 @@ from django.utils.translation import gettext as _
 from socredit.apps.lists import presentation, services
 from socredit.apps.lists.models import LIST_TITLES, PersonListing
 from socredit.apps.registry.models import Person, Role
+from socredit.common import policy
 from socredit.common.access import restrict
 
 ORG_PATH = "organization__region__path"
@@ -86,7 +87,7 @@ def _scoped(qs: QuerySet[Any], principal: Any, field_path: str) -> QuerySet[Any]
 def listings_in_force(person: Person, day: dt.date, principal: Any = None) -> QuerySet[PersonListing]:
     """The public, not erased listings of ``person`` in force on ``day`` (within scope)."""
     in_force = Q(retention_until__gte=day)
-    if bool(services.policy_profile(day).get("persons.extend_until_list_removal", False)):
+    if bool(policy.policy_profile(day).get("persons.extend_until_list_removal", False)):
         in_force |= Q(entry__left_on__isnull=True) | Q(entry__left_on__gt=day)
     qs = (
         PersonListing.objects.filter(person=person, public=True, erased=False, from_date__lte=day)

@@ -15,6 +15,7 @@ from socredit.apps.records.models import CreditRecord, RecordStateChange
 from socredit.apps.records.signals import announce, collected_changes
 from socredit.apps.records.validation import RecordLookups, clean_record
 from socredit.apps.registry.models import Department
+from socredit.common.clock import today
 from socredit.common.errors import FieldErrors
 from socredit.core.types import RecordSource, RecordStatus
 
@@ -22,10 +23,6 @@ CHANNEL_SOURCE = {"form": RecordSource.FORM, "import": RecordSource.IMPORT, "api
                   "cli": RecordSource.IMPORT, "system": RecordSource.SYSTEM}  # fmt: skip
 CONTENT_FIELDS = ("kind", "occurred_on", "decided_on", "document_number", "amount", "department", "summary",
                   "visibility", "dishonesty_class", "external_id")  # fmt: skip
-
-
-def today() -> dt.date:
-    return timezone.localdate()
 
 
 def find_duplicate(values: Mapping[str, Any]) -> CreditRecord | None:

@@ -7,18 +7,14 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django.db import transaction
-from django.utils import timezone
 
 from socredit.apps.audit.services import record_event
 from socredit.apps.registry.models import Department, Organization, Person, Region, Role
 from socredit.apps.registry.validation import clean_organization, clean_person, clean_role_terms
+from socredit.common.clock import today
 from socredit.common.errors import FieldErrors
 from socredit.core.regions import RegionEntry, ancestor_paths
 from socredit.core.types import DepartmentKind
-
-
-def today() -> dt.date:
-    return timezone.localdate()
 
 
 def region_by_code(code: str) -> Region | None:

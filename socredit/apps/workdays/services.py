@@ -19,12 +19,12 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import Count, Max, Q
-from django.utils import timezone
 
 from socredit.apps.audit.services import record_event, staff_user_of
 from socredit.apps.workdays.models import CalendarDay, CalendarYear
 from socredit.apps.workdays.signals import calendar_changed
 from socredit.apps.workdays.validation import HolidayItem, WorkingItem, schedule_days
+from socredit.common.clock import today
 from socredit.common.errors import FieldErrors
 from socredit.core.calendar import (
     FIRST_YEAR,
@@ -50,10 +50,6 @@ __all__ = [
 
 _version = 0
 _cached: tuple[tuple[Any, ...], WorkingCalendar] | None = None
-
-
-def today() -> dt.date:
-    return timezone.localdate()
 
 
 def invalidate_calendar() -> None:

@@ -14,7 +14,6 @@ from typing import Any
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Q
-from django.utils import timezone
 
 from socredit.apps.accounts.models import StaffRole, User
 from socredit.apps.audit.services import actor_label, record_event, staff_user_of
@@ -30,6 +29,7 @@ from socredit.apps.cases.models import (
 )
 from socredit.apps.registry.models import Organization, Region
 from socredit.apps.workdays.services import working_calendar
+from socredit.common.clock import today
 from socredit.common.errors import FieldErrors
 from socredit.common.policy import policy_profile
 from socredit.common.uploads import check_evidence
@@ -37,11 +37,6 @@ from socredit.core.calendar import WorkingCalendar
 from socredit.core.cases import RECEIVED, StepSpec, limits
 from socredit.core.policy import PolicyProfile
 from socredit.core.regions import ancestor_paths
-
-
-def today() -> dt.date:
-    return timezone.localdate()
-
 
 AUDIT_CHANNEL = {"organization": "form", "paper": "form", "staff": "form", "public": "form",
                  "department": "api", "api": "api", "form": "form", "cli": "cli", "system": "system"}  # fmt: skip

@@ -7,7 +7,7 @@ import datetime as dt
 
 import pytest
 
-from socredit.apps.cases.services import common, objections
+from socredit.apps.cases.services import objections
 from socredit.apps.workdays.services import enter_year
 from socredit.testing import factories
 
@@ -15,11 +15,8 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def on_christmas_eve(monkeypatch):
-    day = dt.date(2026, 12, 24)
-    monkeypatch.setattr(common, "today", lambda: day)
-    monkeypatch.setattr(objections, "today", lambda: day)
-    return day
+def on_christmas_eve(today_is):
+    return today_is(dt.date(2026, 12, 24))
 
 
 def test_a_deadline_in_an_unknown_year_is_provisional_until_the_year_is_entered(on_christmas_eve, personas):
@@ -43,10 +40,8 @@ def test_a_deadline_in_an_unknown_year_is_provisional_until_the_year_is_entered(
     assert case.events.filter(action="recompute").exists()
 
 
-def test_a_receipt_just_before_national_day_skips_the_golden_week(personas, monkeypatch):
-    day = dt.date(2025, 10, 20)
-    monkeypatch.setattr(common, "today", lambda: day)
-    monkeypatch.setattr(objections, "today", lambda: day)
+def test_a_receipt_just_before_national_day_skips_the_golden_week(personas, today_is):
+    today_is(dt.date(2025, 10, 20))
     org = factories.organization(region_code="410105", name="郑州市金水区国庆异议协会")
     record = factories.record(org, "penalty_warning", occurred_on=dt.date(2025, 5, 10))
     # Received Tuesday 2025-09-30; 1–8 October are holidays, Saturday 11 October is a working day (调休):

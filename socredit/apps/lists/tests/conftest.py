@@ -7,6 +7,7 @@ import datetime as dt
 import pytest
 
 from socredit.apps.lists import services
+from socredit.common import policy
 from socredit.testing import factories
 
 
@@ -40,7 +41,7 @@ def confirm(actor, proposal, day, number="郑民名〔2026〕1号"):
 
 def without_notice(monkeypatch):
     """A local profile that drops the prior-notice step (``lists.notice.required`` = false)."""
-    national = services.policy_profile(services.today())
+    national = policy.policy_profile(services.today())
     local = national.with_overrides({"lists.notice.required": False}, authority="测试")
-    monkeypatch.setattr(services, "policy_profile", lambda day: local)
+    monkeypatch.setattr(policy, "policy_profile", lambda day: local)
     return local

@@ -18,6 +18,7 @@ from socredit.apps.lists.models import (
 )
 from socredit.apps.lists.tests.conftest import ago, confirm, notify, without_notice
 from socredit.apps.records.services import revoke_record
+from socredit.common import policy
 from socredit.common.errors import FieldErrors
 from socredit.core.calendar import WorkingCalendar
 from socredit.testing import factories
@@ -224,9 +225,9 @@ def test_person_listings_are_kept_while_listed_then_erased_after_retention(org, 
 
 
 def test_a_profile_override_of_the_fine_threshold_changes_the_ground(org, actor, monkeypatch):
-    national = services.policy_profile(ago(0))
+    national = policy.policy_profile(ago(0))
     local = national.with_overrides({"lists.serious.fine_threshold_yuan": 10000}, authority="测试")
-    monkeypatch.setattr(services, "policy_profile", lambda day: local)
+    monkeypatch.setattr(policy, "policy_profile", lambda day: local)
     factories.record(org, "penalty_fine", amount="20000", occurred_on=ago(5))
     [p] = open_proposals(org)
     assert (p.list, p.ground) == ("serious", "R1.12(4)")

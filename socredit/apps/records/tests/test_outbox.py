@@ -10,8 +10,8 @@ import json
 import pytest
 from django.db import transaction
 
-from socredit.apps.lists import services as lists_services
 from socredit.apps.lists.models import ListDecision
+from socredit.apps.lists.services import decisions as lists_decisions
 from socredit.apps.records import outbox
 from socredit.apps.records.models import ChangeEvent
 from socredit.apps.records.services import correct_record, repair_record, revoke_record
@@ -79,9 +79,9 @@ def test_list_entry_and_removal_write_events(personas, jinshui):
                                            authority_name="郑州市民政局", decided_on=dt.date(2026, 2, 1),
                                            confirmed_by_label="t", policy_version="national-2026.1")  # fmt: skip
     with transaction.atomic():
-        entry = lists_services._open_entry(decision, "abnormal", "R1.6(5)", decision.decided_on,
+        entry = lists_decisions.open_entry(decision, "abnormal", "R1.6(5)", decision.decided_on,
                                            clock_start=decision.decided_on, arose_on=None, trigger_record_id=None)  # fmt: skip
-        lists_services._close_entry(entry, decision, dt.date(2026, 8, 1), "R1.10(a)")
+        lists_decisions.close_entry(entry, decision, dt.date(2026, 8, 1), "R1.10(a)")
     kinds = list(ChangeEvent.objects.order_by("id").values_list("kind", "payload"))
     assert [k for k, _ in kinds] == ["list.entered", "list.removed"]
     assert kinds[0][1]["list"] == "abnormal" and kinds[1][1]["left_on"] == "2026-08-01"

@@ -19,8 +19,8 @@ WARNING_2027 = "2027年放假安排尚未录入：涉及2027年的期限按周�
 
 
 @pytest.fixture(autouse=True)
-def today(monkeypatch):
-    monkeypatch.setattr(services, "today", lambda: dt.date(2026, 11, 23))
+def today(today_is):
+    today_is(dt.date(2026, 11, 23))
 
 
 def text(response):

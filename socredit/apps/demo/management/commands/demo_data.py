@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
-from django.utils import timezone
 
 from socredit.apps.demo import generator as gen
 from socredit.apps.demo.cases import create_demo_cases
@@ -13,6 +12,7 @@ from socredit.apps.evaluation.models import CreditScore
 from socredit.apps.evaluation.services import rebuild_facts, run_evaluation
 from socredit.apps.lists.services import daily_run
 from socredit.apps.registry.models import Organization
+from socredit.common import clock
 from socredit.common.access import SystemPrincipal
 
 
@@ -42,14 +42,14 @@ class Command(BaseCommand):
             if if_empty:
                 self.stdout.write(f"数据库中已有 {existing} 个社会组织，沿用现有数据（--if-empty）。")
                 if not CreditScore.objects.exists():  # a database from before the evaluation existed
-                    self._evaluate(timezone.localdate())
+                    self._evaluate(clock.today())
                 return
             raise CommandError(
                 f"数据库中已有 {existing} 个社会组织：演示数据只载入空数据库，不会重复载入。"
                 " 如需重新生成，请删除数据库文件（var/socredit.sqlite3）后执行 migrate 再运行本命令；"
                 " 若只想在空库时载入，请加 --if-empty。"
             )
-        today = timezone.localdate()
+        today = clock.today()
         step = max(orgs // 10, 1)
 
         def progress(done: int, total: int) -> None:

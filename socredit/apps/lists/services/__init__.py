@@ -1,0 +1,70 @@
+"""The writers of the lists, one module per workflow: proposals from records and prior notice
+(``proposals``), decisions (``decisions``), removal on application (``removals``), the daily run
+(``daily``), the red list (``red``), the retention of person listings (``persons``) and annulment on
+an objection (``objections``). Every verb is atomic and writes an audit event; every list change
+re-scores the organization in the same transaction (``evaluation.services.refresh_organizations``).
+
+The rules are those of ``socredit.core.lists``; these modules turn database rows into the core's
+``ListRecord`` / ``ListingHistory`` values and the core's answers back into rows. This package
+re-exports the verbs, so callers write ``services.confirm_proposal``.
+"""
+
+from socredit.apps.lists.services.common import (
+    RESPONSIBLE_POSTS,
+    TRIGGER_KINDS,
+    active_entry,
+    ground_basis,
+    ground_title,
+    histories,
+    legal_basis,
+    list_records,
+    membership_frame,
+    parameters,
+    status_on,
+)
+from socredit.apps.lists.services.daily import RunCounts, daily_run
+from socredit.apps.lists.services.objections import annul_entry_on_objection
+from socredit.apps.lists.services.persons import retention_sweep
+from socredit.apps.lists.services.proposals import (
+    confirm_proposal,
+    dismiss_proposal,
+    exempt_proposal,
+    on_records_changed,
+    propose_from_records,
+    raise_proposal,
+    serve_notice,
+)
+from socredit.apps.lists.services.red import confirm_red, red_list_publication
+from socredit.apps.lists.services.removals import apply_for_removal, decide_removal, verify_removal
+from socredit.common.clock import today
+
+__all__ = [
+    "RESPONSIBLE_POSTS",
+    "TRIGGER_KINDS",
+    "RunCounts",
+    "active_entry",
+    "annul_entry_on_objection",
+    "apply_for_removal",
+    "confirm_proposal",
+    "confirm_red",
+    "daily_run",
+    "decide_removal",
+    "dismiss_proposal",
+    "exempt_proposal",
+    "ground_basis",
+    "ground_title",
+    "histories",
+    "legal_basis",
+    "list_records",
+    "membership_frame",
+    "on_records_changed",
+    "parameters",
+    "propose_from_records",
+    "raise_proposal",
+    "red_list_publication",
+    "retention_sweep",
+    "serve_notice",
+    "status_on",
+    "today",
+    "verify_removal",
+]

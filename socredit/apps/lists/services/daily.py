@@ -1,0 +1,193 @@
+"""The daily run (每日列表运行): transfers, automatic exits and proposals, idempotent."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import transaction
+
+from socredit.apps.audit.services import actor_label, record_event, staff_user_of
+from socredit.apps.lists.models import (
+    LIST_TITLES,
+    RED,
+    RED_GROUND,
+    ListDecision,
+    ListEntry,
+    ListProposal,
+    ListRun,
+)
+from socredit.apps.lists.services.common import (
+    TRIGGER_KINDS,
+    active_entry,
+    histories,
+    list_records,
+    parameters,
+    red_standings,
+)
+from socredit.apps.lists.services.decisions import (
+    close_entry,
+    new_decision,
+    rescore,
+    transfer_to_serious,
+)
+from socredit.apps.lists.services.proposals import (
+    open_proposal,
+    propose,
+)
+from socredit.apps.records.models import CreditRecord
+from socredit.apps.registry.models import Organization
+from socredit.common.clock import today
+from socredit.core.lists import (
+    ABNORMAL,
+    SERIOUS,
+    ListParameters,
+    red_list_failures,
+)
+from socredit.core.lists import (
+    daily_run as core_daily_run,
+)
+from socredit.core.lists.engine import REMOVE, TRANSFER
+from socredit.core.policy import PolicyProfile
+
+# --- the daily run -------------------------------------------------------------------------------
+
+
+def _auto_number(ground: str, org: Organization, day: dt.date) -> str:
+    return f"名录自动〔{day.year}〕{ground}-{org.pk}-{day:%m%d}"
+
+
+def _candidate_org_ids(day: dt.date) -> list[int]:
+    listed = ListEntry.objects.filter(list__in=(ABNORMAL, SERIOUS), left_on__isnull=True).values_list(
+        "organization_id", flat=True
+    )
+    with_records = (
+        CreditRecord.objects.filter(kind__code__in=TRIGGER_KINDS, occurred_on__lte=day)
+        .values_list("organization_id", flat=True)
+        .distinct()
+    )
+    return sorted(set(listed) | set(with_records))
+
+
+@dataclass
+class RunCounts:
+    proposals: int = 0
+    transfers: int = 0
+    removals: int = 0
+    red_removals: int = 0
+
+    def as_dict(self) -> dict[str, int]:
+        return dict(vars(self))
+
+
+def _propose_transfer(p: Any) -> ListProposal | None:
+    """R1.5 also covers the transfer (a listing on the serious list): where the profile requires prior
+    notice, the daily run proposes it (notice, then a staff decision) instead of making it."""
+    if open_proposal(p.org_id, SERIOUS, "R1.12(1)", None) is not None:
+        return None
+    proposal = ListProposal.objects.create(
+        organization_id=p.org_id, list=SERIOUS, action=TRANSFER, ground="R1.12(1)", arose_on=p.due_on,
+        needs_confirmation=False, notice_required=True, reason=p.reason,
+        note="列入活动异常名录满期，须事先告知后决定转入（R1.5、R1.11）",
+    )  # fmt: skip
+    proposal.records.set(p.record_ids)
+    return proposal
+
+
+def _apply_automatic(p: Any, profile: PolicyProfile, actor: Any) -> bool:
+    """Carry out a transfer (R1.11) or an automatic removal (R1.10(b), R1.14(c)); False if the rows
+    no longer allow it."""
+    day = p.effective_on
+    current = active_entry(p.org_id, day)
+    org = Organization.objects.get(pk=p.org_id)
+    if p.action == TRANSFER:
+        if current is None or current.list != ABNORMAL:
+            return False
+        decision = transfer_to_serious(org, current, profile, document_number=_auto_number("R1.11", org, day),
+                             decided_on=day, authority=None, actor=actor, arose_on=p.due_on, reason=p.reason,
+                             automatic=True)  # fmt: skip
+    else:
+        if current is None or current.list != p.list:
+            return False
+        decision = new_decision(
+            org, kind=ListDecision.Kind.REMOVAL, lst=p.list, ground=p.ground, profile=profile,
+            document_number=_auto_number(p.ground, org, day), decided_on=day, authority=None, actor=actor,
+            reason=p.reason, action_text=f"移出{LIST_TITLES[p.list]}", automatic=True,
+        )  # fmt: skip
+        decision.entry = current
+        decision.save(update_fields=["entry"])
+        close_entry(current, decision, day, p.ground)
+    record_event(actor=actor, channel="system", action=f"lists.{p.action}", target=decision,
+                 summary=f"{decision.get_kind_display()}：{decision.ground} {decision.document_number}",
+                 data={"organization": org.pk, "automatic": True, "policy": profile.version})  # fmt: skip
+    return True
+
+
+def _red_removals(day: dt.date, params: ListParameters, profile: PolicyProfile, actor: Any) -> list[int]:
+    members = list(
+        ListEntry.objects.filter(list=RED, entered_on__lte=day, left_on__isnull=True).select_related(
+            "organization"
+        )
+    )
+    if not members:
+        return []
+    ids = [m.organization_id for m in members]
+    records = list_records(ids)
+    failures = red_list_failures(red_standings(ids, day, records), records, day, params, histories(ids))
+    failed = {f.org_id: f for f in failures}
+    removed = []
+    for m in members:
+        f = failed.get(m.organization_id)
+        if f is None:
+            continue
+        reason = "不再符合守信红名单条件：" + "；".join(f.reasons)
+        decision = new_decision(
+            m.organization, kind=ListDecision.Kind.REMOVAL, lst=RED, ground=RED_GROUND, profile=profile,
+            document_number=_auto_number("RED", m.organization, day), decided_on=day, authority=None,
+            actor=actor, reason=reason, action_text="移出守信红名单", automatic=True,
+        )  # fmt: skip
+        decision.entry = m
+        decision.save(update_fields=["entry"])
+        close_entry(m, decision, day, RED_GROUND)
+        record_event(actor=actor, channel="system", action="lists.red_removal", target=decision,
+                     summary=reason[:500], data={"organization": m.organization_id})  # fmt: skip
+        removed.append(m.organization_id)
+    return removed
+
+
+@transaction.atomic
+def daily_run(actor: Any, as_of: dt.date | None = None, *, chunk: int = 500) -> ListRun:
+    """The daily list run on ``as_of``: new proposals, transfers after two full years (R1.11; where the
+    profile requires prior notice, R1.5, a transfer proposal to serve notice on and decide instead),
+    automatic removals (R1.10(b)), removals after deregistration (R1.14(c)) and red-list removals.
+    Idempotent: a second run on the same day changes nothing (and records zero counts)."""
+    day = as_of or today()
+    profile, params = parameters(day)
+    counts = RunCounts()
+    changed: set[int] = set()
+    ids = _candidate_org_ids(day)
+    for i in range(0, len(ids), chunk):
+        part = ids[i : i + chunk]
+        for p in core_daily_run(histories(part), list_records(part), day, params):
+            if p.action == TRANSFER and p.notice_required:
+                if _propose_transfer(p) is not None:
+                    counts.proposals += 1
+            elif p.action in (TRANSFER, REMOVE):
+                if _apply_automatic(p, profile, actor):
+                    changed.add(p.org_id)
+                    if p.action == TRANSFER:
+                        counts.transfers += 1
+                    else:
+                        counts.removals += 1
+            elif p.trigger_record_id is not None and propose(p) is not None:
+                counts.proposals += 1
+    red = _red_removals(day, params, profile, actor)
+    counts.red_removals = len(red)
+    changed |= set(red)
+    run = ListRun.objects.create(as_of=day, started_by=staff_user_of(actor), started_by_label=actor_label(actor)[:150],
+                                 counts=counts.as_dict(), policy_version=profile.version)  # fmt: skip
+    record_event(actor=actor, channel="cli" if staff_user_of(actor) is None else "form", action="lists.run",
+                 target=run, summary=f"名录日常运行 {day}", data=counts.as_dict())  # fmt: skip
+    rescore(changed, f"名录日常运行（{day}）", actor)
+    return run

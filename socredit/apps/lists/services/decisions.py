@@ -1,0 +1,211 @@
+"""The steps every list decision takes: a numbered decision (决定) with its notice, an entry opened (列入)
+or closed (移出), person listings, and re-scoring in the same transaction."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from django.db.models import Q
+
+from socredit.apps.audit.services import actor_label, record_event, staff_user_of
+from socredit.apps.evaluation.services import refresh_organizations
+from socredit.apps.lists.models import (
+    ListDecision,
+    ListEntry,
+    ListProposal,
+    PersonListing,
+)
+from socredit.apps.lists.services.common import (
+    NOTICE_TEMPLATE,
+    RESPONSIBLE_POSTS,
+    active_entry,
+    ground_basis,
+    ground_title,
+    histories,
+)
+from socredit.apps.records import outbox
+from socredit.apps.records.models import CreditRecord
+from socredit.apps.registry.models import Department, Organization, Role
+from socredit.common.clock import today
+from socredit.common.errors import FieldErrors
+from socredit.core.lists import ABNORMAL, SERIOUS, ListParameters
+from socredit.core.lists.engine import transfer_due
+from socredit.core.policy import PolicyProfile
+from socredit.core.scoring.facts import add_months
+
+# --- decisions -----------------------------------------------------------------------------------
+
+
+def deciding_authority(
+    authority: Department | str | None, organization: Organization
+) -> tuple[Department | None, str]:
+    if isinstance(authority, Department):
+        return authority, authority.name
+    text = (authority or "").strip() or organization.registration_authority
+    return None, text
+
+
+def facts_text(records: Sequence[CreditRecord]) -> str:
+    return "".join(
+        f"{r.decided_on or r.occurred_on}，{r.department.name}{r.document_number or ''}：{r.kind.name_zh}"
+        + (f"（{r.amount}元）" if r.amount is not None else "")
+        + "。\n"
+        for r in records
+    )
+
+
+def notice_text(
+    organization: Organization, *, ground: str, basis: str, action: str, document_number: str,
+    decided_on: dt.date, authority: str, records: Sequence[CreditRecord] = (), template: str | None = None,
+) -> str:  # fmt: skip
+    facts = facts_text(records)
+    return (template or NOTICE_TEMPLATE).format(
+        org_name=organization.name, org_code=organization.code, basis=basis, ground=ground,
+        ground_title=ground_title(ground), facts=facts, action=action, document_number=document_number,
+        decided_on=decided_on.isoformat(), authority=authority,
+    )  # fmt: skip
+
+
+def check_decision_input(document_number: str, decided_on: dt.date | None, ground: str) -> FieldErrors:
+    errors = FieldErrors()
+    if not ground:
+        errors.add("ground", "决定须有列入或移出事由")
+    if not (document_number or "").strip():
+        errors.add("document_number", "决定须有文号")
+    if decided_on is None:
+        errors.add("decided_on", "决定须有日期")
+    elif decided_on > today():
+        errors.add("decided_on", f"决定日期 {decided_on} 不能晚于今天")
+    return errors
+
+
+def new_decision(
+    organization: Organization, *, kind: str, lst: str, ground: str, profile: PolicyProfile,
+    document_number: str, decided_on: dt.date, authority: Department | str | None, actor: Any,
+    records: Sequence[CreditRecord] = (), trigger_record_id: int | None = None, arose_on: dt.date | None = None,
+    reason: str = "", action_text: str = "", notice_template: str | None = None, automatic: bool = False,
+) -> ListDecision:  # fmt: skip
+    dept, dept_name = deciding_authority(authority, organization)
+    basis = ground_basis(ground, profile)
+    decision = ListDecision.objects.create(
+        organization=organization, kind=kind, list=lst, ground=ground, ground_title=ground_title(ground),
+        legal_basis=basis, reason=reason, trigger_record_id=trigger_record_id, arose_on=arose_on,
+        document_number=document_number.strip(), authority=dept, authority_name=dept_name,
+        decided_on=decided_on, confirmed_by=staff_user_of(actor), confirmed_by_label=actor_label(actor)[:150],
+        automatic=automatic, policy_version=profile.version,
+        notice_text=notice_text(organization, ground=ground, basis=basis, action=action_text or reason,
+                            document_number=document_number.strip(), decided_on=decided_on,
+                            authority=dept_name, records=records, template=notice_template),
+    )  # fmt: skip
+    decision.records.set(records)
+    return decision
+
+
+def person_listings(decision: ListDecision, entry: ListEntry, profile: PolicyProfile) -> list[PersonListing]:
+    """R1.19: record a serious listing against the organization's 法定代表人 / 负责人 in post on the
+    day of the decision; kept ``persons.retention_years`` from the end of the act."""
+    day = decision.decided_on
+    years = int(profile.value("persons.retention_years"))
+    act_end = decision.arose_on or day
+    roles = (
+        Role.objects.filter(organization_id=decision.organization_id, kind__in=RESPONSIBLE_POSTS, start_on__lte=day)
+        .filter(Q(end_on__isnull=True) | Q(end_on__gte=day))
+        .select_related("person")
+    )  # fmt: skip
+    made = []
+    for role in roles:
+        made.append(
+            PersonListing.objects.create(
+                person=role.person,
+                person_name=role.person.name,
+                organization_id=decision.organization_id,
+                decision=decision,
+                entry=entry,
+                post=role.kind,
+                from_date=day,
+                act_end=act_end,
+                retention_until=add_months(act_end, 12 * years),
+            )  # fmt: skip
+        )
+    return made
+
+
+def open_entry(decision: ListDecision, lst: str, ground: str, day: dt.date, *, clock_start: dt.date,
+                arose_on: dt.date | None, trigger_record_id: int | None) -> ListEntry:  # fmt: skip
+    entry = ListEntry.objects.create(
+        organization_id=decision.organization_id, list=lst, ground=ground, entered_on=day,
+        clock_start=clock_start, arose_on=arose_on, trigger_record_id=trigger_record_id, entry_decision=decision,
+    )  # fmt: skip
+    decision.entry = entry
+    decision.save(update_fields=["entry"])
+    outbox.emit("list.entered", decision.organization, None,
+                {"entry": entry.pk, "list": lst, "ground": ground, "entered_on": day.isoformat(),
+                 "decision": decision.document_number})  # fmt: skip
+    return entry
+
+
+def close_entry(entry: ListEntry, decision: ListDecision, day: dt.date, exit_ground: str) -> None:
+    entry.left_on = day
+    entry.exit_ground = exit_ground
+    entry.exit_decision = decision
+    entry.save(update_fields=["left_on", "exit_ground", "exit_decision"])
+    outbox.emit("list.removed", entry.organization, None,
+                {"entry": entry.pk, "list": entry.list, "left_on": day.isoformat(), "exit_ground": exit_ground,
+                 "decision": decision.document_number})  # fmt: skip
+
+
+def rescore(org_ids: Iterable[int], trigger: str, actor: Any) -> None:
+    ids = sorted({int(i) for i in org_ids})
+    if ids:
+        refresh_organizations(ids, trigger=trigger[:300], actor=actor)
+
+
+def transfer_to_serious(
+    org: Organization, current: ListEntry, profile: PolicyProfile, *, document_number: str, decided_on: dt.date,
+    authority: Department | str | None, actor: Any, arose_on: dt.date, reason: str, automatic: bool,
+    notice_template: str | None = None,
+) -> ListDecision:  # fmt: skip
+    """R1.11 / R1.12(1): close the abnormal entry and open the serious one on ``decided_on``."""
+    decision = new_decision(
+        org, kind=ListDecision.Kind.TRANSFER, lst=SERIOUS, ground="R1.12(1)", profile=profile,
+        document_number=document_number, decided_on=decided_on, authority=authority, actor=actor,
+        arose_on=arose_on, reason=reason, action_text="移出活动异常名录，列入严重违法失信名单",
+        automatic=automatic, records=list(current.entry_decision.records.all()), notice_template=notice_template,
+    )  # fmt: skip
+    close_entry(current, decision, decided_on, "R1.11")
+    entry = open_entry(decision, SERIOUS, "R1.12(1)", decided_on, clock_start=decided_on, arose_on=arose_on,
+                        trigger_record_id=None)  # fmt: skip
+    person_listings(decision, entry, profile)
+    return decision
+
+
+def confirm_transfer(
+    actor: Any, proposal: ListProposal, profile: PolicyProfile, params: ListParameters, *, document_number: str,
+    decided_on: dt.date, authority: Department | str | None, notice: str | None, channel: str,
+) -> ListDecision:  # fmt: skip
+    """Confirm a transfer proposal of the daily run (made instead of an automatic transfer when the
+    profile requires prior notice, R1.5): still on the abnormal list and the period still complete."""
+    org = proposal.organization
+    current = active_entry(org.pk, decided_on)
+    if current is None or current.list != ABNORMAL:
+        raise FieldErrors(__all__=f"{decided_on} 该组织不在活动异常名录中，不能转入严重违法失信名单")
+    if not transfer_due([histories([org.pk])[org.pk]], decided_on, params):
+        raise FieldErrors(
+            decided_on=f"{decided_on} 列入活动异常名录（自{current.clock_start}起计算）未满{params.transfer_years}年"
+        )
+    decision = transfer_to_serious(org, current, profile, document_number=document_number, decided_on=decided_on,
+                         authority=authority, actor=actor, arose_on=proposal.arose_on, reason=proposal.reason,
+                         automatic=False, notice_template=notice)  # fmt: skip
+    proposal.status = ListProposal.Status.CONFIRMED
+    proposal.decision = decision
+    proposal.decided_on = decided_on
+    proposal.decided_by_label = actor_label(actor)[:150]
+    proposal.save(update_fields=["status", "decision", "decided_on", "decided_by_label"])
+    record_event(actor=actor, channel=channel, action="lists.transfer", target=decision,
+                 summary=f"{decision.get_kind_display()}：{decision.ground} {decision.document_number}",
+                 data={"organization": org.pk, "proposal": proposal.pk, "automatic": False,
+                       "policy": profile.version})  # fmt: skip
+    rescore([org.pk], f"转入严重违法失信名单（{decision.document_number}）", actor)
+    return decision

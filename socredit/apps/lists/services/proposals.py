@@ -1,0 +1,413 @@
+"""Proposals (列入建议) from records, prior notice (事先告知, R1.5, R1.7) and the decisions that confirm,
+dismiss or exempt them."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from django.db import transaction
+
+from socredit.apps.audit.services import actor_label, record_event, staff_user_of
+from socredit.apps.lists.models import (
+    LIST_TITLES,
+    RED,
+    ListDecision,
+    ListNotice,
+    ListProposal,
+    PersonListing,
+)
+from socredit.apps.lists.services.common import (
+    PRIOR_NOTICE_TEMPLATE,
+    active_entry,
+    ground_basis,
+    ground_title,
+    histories,
+    list_records,
+    parameters,
+)
+from socredit.apps.lists.services.decisions import (
+    check_decision_input,
+    close_entry,
+    confirm_transfer,
+    deciding_authority,
+    facts_text,
+    new_decision,
+    open_entry,
+    person_listings,
+    rescore,
+)
+from socredit.apps.records.models import CreditRecord
+from socredit.apps.registry.models import Department, Organization
+from socredit.common.clock import today
+from socredit.common.errors import FieldErrors
+from socredit.core.lists import (
+    ABNORMAL,
+    SERIOUS,
+    ListParameters,
+    entry_grounds,
+)
+from socredit.core.lists import (
+    daily_run as core_daily_run,
+)
+from socredit.core.lists.engine import REMOVE, TRANSFER
+from socredit.core.lists.grounds import GROUNDS_BY_CODE
+from socredit.core.lists.notice import Mailing, address_unreachable_established
+
+# --- proposals -----------------------------------------------------------------------------------
+
+
+def open_proposal(org_id: int, lst: str, ground: str, trigger_id: int | None) -> ListProposal | None:
+    qs = ListProposal.objects.filter(
+        organization_id=org_id, ground=ground, status=ListProposal.Status.PROPOSED
+    )
+    if lst != RED:
+        qs = qs.filter(trigger_record_id=trigger_id)
+    return qs.first()
+
+
+def propose(p: Any) -> ListProposal | None:
+    """A ListProposal for a core ENTER/RESTART proposal, unless an open one exists already."""
+    if open_proposal(p.org_id, p.list, p.ground, p.trigger_record_id) is not None:
+        return None
+    proposal = ListProposal.objects.create(
+        organization_id=p.org_id,
+        list=GROUNDS_BY_CODE[p.ground].list if p.action != "restart" else p.list,
+        action=p.action,
+        ground=p.ground,
+        trigger_record_id=p.trigger_record_id,
+        arose_on=p.due_on,
+        needs_confirmation=p.needs_confirmation,
+        notice_required=p.notice_required,
+        reason=p.reason,
+        note=p.note,
+    )
+    proposal.records.set(p.record_ids)
+    return proposal
+
+
+@transaction.atomic
+def propose_from_records(
+    org_ids: Iterable[int], as_of: dt.date | None = None, *, actor: Any = None, channel: str = "system"
+) -> list[ListProposal]:
+    """Listing proposals for every ground the organizations' records meet on ``as_of`` and that no
+    decision has acted on yet. Idempotent: never two open proposals for the same organization,
+    ground and record."""
+    day = as_of or today()
+    ids = sorted({int(i) for i in org_ids})
+    if not ids:
+        return []
+    profile, params = parameters(day)
+    hist = histories(ids)
+    created: list[ListProposal] = []
+    # One open proposal per organization, list, ground and action: of several new records meeting
+    # the same ground (a bulk import of years of penalties), the latest one is proposed — it relies
+    # on the earlier ones and restarts the clock last — instead of one proposal per record.
+    latest: dict[tuple[Any, ...], Any] = {}
+    for p in core_daily_run(hist, list_records(ids), day, params):
+        if p.action in (TRANSFER, REMOVE) or p.trigger_record_id is None:
+            continue
+        key = (p.org_id, p.list, p.ground, p.action)
+        if key not in latest or (p.due_on, p.trigger_record_id) >= (
+            latest[key].due_on,
+            latest[key].trigger_record_id,
+        ):
+            latest[key] = p
+    for p in latest.values():
+        made = propose(p)
+        if made is not None:
+            created.append(made)
+            # the record ids come from the core proposal: no query per proposal (bulk imports)
+            record_event(actor=actor, channel=channel, action="lists.propose", target=made,
+                         summary=f"列入建议：{LIST_TITLES[made.list]} {made.ground}",
+                         data={"organization": made.organization_id, "ground": made.ground,
+                               "records": sorted(p.record_ids), "policy": profile.version})  # fmt: skip
+    return created
+
+
+def on_records_changed(sender: Any, *, organization_ids: set[int], cause: str, actor: Any, **_: Any) -> None:
+    """records.signals receiver: a record that meets a ground gives a proposal at once."""
+    propose_from_records(organization_ids, actor=actor)
+
+
+@transaction.atomic
+def raise_proposal(
+    actor: Any, organization: Organization, ground: str, *, arose_on: dt.date, reason: str,
+    records: Sequence[CreditRecord] = (), channel: str = "form",
+) -> ListProposal:  # fmt: skip
+    """A staff proposal on a ground the records cannot decide (R1.6(2), R1.6(7), R1.12(2), R1.12(8) …)."""
+    errors = FieldErrors()
+    g = GROUNDS_BY_CODE.get(ground)
+    if g is None:
+        errors.add("ground", f"未知的列入事由 {ground!r}")
+    if not reason.strip():
+        errors.add("reason", "请说明事实与所依据的规定")
+    errors.raise_if_any()
+    assert g is not None
+    proposal = ListProposal.objects.create(
+        organization=organization, list=g.list, ground=ground, arose_on=arose_on, needs_confirmation=True,
+        reason=reason.strip(), notice_required=True,
+    )  # fmt: skip
+    proposal.records.set(records)
+    record_event(actor=actor, channel=channel, action="lists.propose", target=proposal,
+                 summary=f"人工列入建议：{ground}", data={"organization": organization.pk})  # fmt: skip
+    return proposal
+
+
+# --- prior notice (R1.5, R1.7) --------------------------------------------------------------------
+
+
+def _mailing(m: Mailing | dict[str, Any]) -> Mailing:
+    if isinstance(m, Mailing):
+        return m
+    return Mailing(m["mailed_on"], signed=not m.get("unsigned", False))
+
+
+def _proposed_action(proposal: ListProposal, day: dt.date) -> str:
+    """What the decision would do, in the words of the notice."""
+    if proposal.action == TRANSFER:
+        return "移出活动异常名录，列入严重违法失信名单"
+    if proposal.action == "restart":
+        return f"你单位列入{LIST_TITLES[proposal.list]}期间又出现应当列入情形，列入时限自{proposal.arose_on}起重新计算"
+    current = active_entry(proposal.organization_id, day, red=proposal.list == RED)
+    if current is not None and current.list == ABNORMAL and proposal.list == SERIOUS:
+        return "移出活动异常名录，列入严重违法失信名单"
+    return f"列入{LIST_TITLES.get(proposal.list, proposal.list)}"
+
+
+@transaction.atomic
+def serve_notice(
+    actor: Any, proposal: ListProposal, method: str, served_on: dt.date | None, document_number: str,
+    mailings: Iterable[Mailing | dict[str, Any]] | None = None, *, authority: Department | str | None = None,
+    channel: str = "form",
+) -> ListNotice:  # fmt: skip
+    """R1.5: serve the 列入事先告知书 of a proposal (facts, reasons, legal basis, the right to state its
+    case). ``announcement`` (互联网公告) only where R1.7 establishes the registered address
+    unreachable: two consecutive special letters, both unsigned, ``mail_interval_min_days`` to
+    ``mail_interval_max_days`` days apart (the policy profile in force on ``served_on``), both
+    mailed by then. ``mailings``: core ``Mailing`` values or ``{"mailed_on": date, "unsigned": bool}``."""
+    proposal = ListProposal.objects.select_for_update().select_related("organization").get(pk=proposal.pk)
+    org = proposal.organization
+    letters = [_mailing(m) for m in (mailings or ()) if m]
+    errors = FieldErrors()
+    if proposal.status != ListProposal.Status.PROPOSED:
+        errors.add("__all__", f"该建议已处理（{proposal.get_status_display()}）")
+    if proposal.list == RED:
+        errors.add("__all__", "守信红名单不适用列入事先告知")
+    elif proposal.ground not in GROUNDS_BY_CODE:
+        errors.add("ground", f"未知的列入事由 {proposal.ground!r}")
+    if method not in ListNotice.Method.values:
+        errors.add("method", f"未知的告知方式 {method!r}")
+    if not (document_number or "").strip():
+        errors.add("document_number", "事先告知书须有文号")
+    if served_on is None:
+        errors.add("served_on", "请填写告知日期")
+    elif served_on > today():
+        errors.add("served_on", f"告知日期 {served_on} 不能晚于今天")
+    elif served_on < proposal.arose_on:
+        errors.add("served_on", f"告知日期不能早于事由发生之日 {proposal.arose_on}")
+    errors.raise_if_any()
+    assert served_on is not None
+    profile, params = parameters(served_on)
+    finding_text = ""
+    if method == ListNotice.Method.ANNOUNCEMENT:
+        finding = address_unreachable_established(letters, params)
+        if not finding.established:
+            raise FieldErrors(
+                mailings=f"R1.7：不能以互联网公告方式告知：{finding.reason}"
+                f"（参数 {params.key('mail_interval_min_days')} = {params.mail_interval_min_days}，"
+                f"{params.key('mail_interval_max_days')} = {params.mail_interval_max_days}，{profile.version}）"
+            )  # fmt: skip
+        assert finding.established_on is not None
+        if finding.established_on > served_on:
+            raise FieldErrors(
+                served_on=f"公告日期不能早于无法联系的事实确认之日 {finding.established_on}（R1.7）"
+            )
+        finding_text = finding.reason
+    else:
+        letters = []
+    _dept, dept_name = deciding_authority(authority, org)
+    records = list(proposal.records.select_related("kind", "department").order_by("occurred_on", "id"))
+    basis = ground_basis(proposal.ground, profile)
+    if proposal.action == TRANSFER:
+        basis = f"{basis}；{ground_basis('R1.11', profile)}"
+    served_by = (
+        f"因通过登记的住所无法与你单位取得联系（{finding_text}），本告知书以互联网公告方式送达。\n"
+        if finding_text
+        else ""
+    )
+    text = PRIOR_NOTICE_TEMPLATE.format(
+        org_name=org.name, org_code=org.code, ground_title=ground_title(proposal.ground), ground=proposal.ground,
+        facts=facts_text(records) or f"{proposal.reason or ground_title(proposal.ground)}。\n",
+        reason=proposal.reason or ground_title(proposal.ground), basis=basis,
+        action=_proposed_action(proposal, served_on), authority=dept_name, served_by=served_by,
+        document_number=document_number.strip(), served_on=served_on.isoformat(),
+    )  # fmt: skip
+    notice = ListNotice.objects.create(
+        proposal=proposal, organization=org, method=method, served_on=served_on,
+        document_number=document_number.strip(), text=text,
+        mailings=[{"mailed_on": m.sent_on.isoformat(), "unsigned": not m.signed}
+                  for m in sorted(letters, key=lambda m: m.sent_on)],
+        unreachable_finding=finding_text, authority_name=dept_name, served_by=staff_user_of(actor),
+        served_by_label=actor_label(actor)[:150], policy_version=profile.version,
+    )  # fmt: skip
+    record_event(actor=actor, channel=channel, action="lists.notice", target=notice,
+                 summary=f"事先告知（{notice.get_method_display()}）：{proposal.ground} {notice.document_number}",
+                 data={"organization": org.pk, "proposal": proposal.pk, "method": method,
+                       "served_on": served_on, "mailings": notice.mailings, "policy": profile.version})  # fmt: skip
+    return notice
+
+
+def _check_notice(proposal: ListProposal, decided_on: dt.date, params: ListParameters) -> None:
+    """R1.5: a listing needing prior notice is decided only after a notice was served."""
+    if not (proposal.notice_required and params.notice_required):
+        return
+    first = proposal.notices.order_by("served_on", "id").first()
+    if first is None:
+        raise FieldErrors(
+            __all__="R1.5：列入前须事先书面告知该组织拟列入的事实、理由、依据及其陈述申辩的权利"
+            "（住所无法联系的，以互联网公告告知）；该建议尚未送达事先告知书"
+        )
+    if decided_on < first.served_on:
+        raise FieldErrors(
+            decided_on=f"R1.5：决定日期 {decided_on} 早于事先告知送达之日 {first.served_on}（{first.document_number}）"
+        )
+
+
+@transaction.atomic
+def confirm_proposal(
+    actor: Any, proposal: ListProposal, *, document_number: str, decided_on: dt.date | None,
+    authority: Department | str | None = None, notice: str | None = None, channel: str = "form",
+) -> ListDecision:  # fmt: skip
+    """Decide a proposal as proposed: a listing (or a clock restart if already listed, R1.9/R1.13;
+    a move from the abnormal to the serious list), with its decision and notice. Refused with the
+    reason without a ground, document number or date, or if the records no longer support the ground."""
+    proposal = ListProposal.objects.select_for_update().get(pk=proposal.pk)
+    org = proposal.organization
+    errors = check_decision_input(document_number, decided_on, proposal.ground)
+    if proposal.status != ListProposal.Status.PROPOSED:
+        errors.add("__all__", f"该建议已处理（{proposal.get_status_display()}）")
+    errors.raise_if_any()
+    assert decided_on is not None
+    if decided_on < proposal.arose_on:
+        raise FieldErrors(decided_on=f"决定日期不能早于事由发生之日 {proposal.arose_on}")
+    profile, params = parameters(decided_on)
+    _check_notice(proposal, decided_on, params)
+    if proposal.action == TRANSFER:
+        return confirm_transfer(actor, proposal, profile, params, document_number=document_number,
+                                 decided_on=decided_on, authority=authority, notice=notice, channel=channel)  # fmt: skip
+    records = list(proposal.records.select_related("kind", "department").order_by("occurred_on", "id"))
+    is_red = proposal.list == RED
+    if not is_red and proposal.ground not in GROUNDS_BY_CODE:
+        raise FieldErrors(ground=f"未知的列入事由 {proposal.ground}")
+    if proposal.trigger_record_id is not None:
+        hits = entry_grounds(list_records([org.pk]), decided_on, params)
+        if not any(
+            h.ground == proposal.ground and h.trigger_record_id == proposal.trigger_record_id for h in hits
+        ):
+            raise FieldErrors(
+                __all__=f"所依据的记录已不支持列入事由 {proposal.ground}（{ground_title(proposal.ground)}）："
+                "记录已撤销、更正或不再有效，或按现行参数不构成该事由"
+            )  # fmt: skip
+    current = active_entry(org.pk, decided_on, red=is_red)
+    ground = proposal.ground
+    if is_red:
+        if current is not None:
+            raise FieldErrors(__all__="该组织已在守信红名单上")
+        lst, kind = RED, ListDecision.Kind.ENTRY
+    else:
+        lst = GROUNDS_BY_CODE[ground].list
+        if current is None or (current.list == ABNORMAL and lst == SERIOUS):
+            kind = ListDecision.Kind.ENTRY
+        else:
+            kind, lst = ListDecision.Kind.RESTART, current.list
+    title = LIST_TITLES[lst]
+    action = {
+        ListDecision.Kind.ENTRY: f"列入{title}",
+        ListDecision.Kind.RESTART: f"你单位列入{title}期间又出现应当列入情形，列入时限自{proposal.arose_on}起重新计算",
+    }[kind]  # fmt: skip
+    decision = new_decision(
+        org, kind=kind, lst=lst, ground=ground, profile=profile, document_number=document_number,
+        decided_on=decided_on, authority=authority, actor=actor, records=records,
+        trigger_record_id=proposal.trigger_record_id, arose_on=proposal.arose_on,
+        reason=proposal.reason, action_text=action, notice_template=notice,
+    )  # fmt: skip
+    people: list[PersonListing] = []
+    if kind == ListDecision.Kind.RESTART:
+        assert current is not None
+        current.clock_start = max(current.clock_start, proposal.arose_on)
+        current.save(update_fields=["clock_start"])
+        decision.entry = current
+        decision.save(update_fields=["entry"])
+    else:
+        if current is not None:  # abnormal → serious on a serious ground
+            close_entry(current, decision, decided_on, ground)
+        entry = open_entry(decision, lst, ground, decided_on, clock_start=decided_on,
+                            arose_on=proposal.arose_on, trigger_record_id=proposal.trigger_record_id)  # fmt: skip
+        if lst == SERIOUS:
+            people = person_listings(decision, entry, profile)
+    proposal.status = ListProposal.Status.CONFIRMED
+    proposal.decision = decision
+    proposal.decided_on = decided_on
+    proposal.decided_by_label = actor_label(actor)[:150]
+    proposal.save(update_fields=["status", "decision", "decided_on", "decided_by_label"])
+    record_event(actor=actor, channel=channel, action=f"lists.{kind}", target=decision,
+                 summary=f"{action}：{ground} {decision.document_number}",
+                 data={"organization": org.pk, "list": lst, "ground": ground, "proposal": proposal.pk,
+                       "records": [r.pk for r in records], "persons": [p.person_id for p in people],
+                       "policy": profile.version})  # fmt: skip
+    rescore([org.pk], f"{action}（{decision.document_number}）", actor)
+    return decision
+
+
+@transaction.atomic
+def dismiss_proposal(actor: Any, proposal: ListProposal, *, reason: str, decided_on: dt.date | None = None,
+                     channel: str = "form") -> ListProposal:  # fmt: skip
+    """Staff decide not to list (a ground needing judgement not confirmed); the record is consumed."""
+    if not reason.strip():
+        raise FieldErrors(reason="请说明不予列入的理由")
+    if proposal.status != ListProposal.Status.PROPOSED:
+        raise FieldErrors(__all__="该建议已处理")
+    proposal.status = ListProposal.Status.DISMISSED
+    proposal.dismiss_reason = reason.strip()
+    proposal.decided_on = decided_on or today()
+    proposal.decided_by_label = actor_label(actor)[:150]
+    proposal.save()
+    record_event(actor=actor, channel=channel, action="lists.dismiss", target=proposal,
+                 summary=f"不予列入：{proposal.ground}", data={"reason": proposal.dismiss_reason})  # fmt: skip
+    return proposal
+
+
+@transaction.atomic
+def exempt_proposal(
+    actor: Any, proposal: ListProposal, *, certificate: str, document_number: str, decided_on: dt.date | None,
+    authority: Department | str | None = None, channel: str = "form",
+) -> ListDecision:  # fmt: skip
+    """R1.8: not listed on a written certificate that the organization bears no direct responsibility."""
+    errors = check_decision_input(document_number, decided_on, proposal.ground)
+    if not certificate.strip():
+        errors.add("certificate", "须附业务主管单位等出具的不负直接责任的书面证明")
+    if proposal.status != ListProposal.Status.PROPOSED:
+        errors.add("__all__", "该建议已处理")
+    if proposal.list == RED:
+        errors.add("__all__", "红名单不适用豁免")
+    errors.raise_if_any()
+    assert decided_on is not None
+    profile, _params = parameters(decided_on)
+    decision = new_decision(
+        proposal.organization, kind=ListDecision.Kind.EXEMPTION, lst=proposal.list, ground=proposal.ground,
+        profile=profile, document_number=document_number, decided_on=decided_on, authority=authority, actor=actor,
+        records=list(proposal.records.all()), trigger_record_id=proposal.trigger_record_id,
+        arose_on=proposal.arose_on, reason="业务主管单位等书面证明不负直接责任，决定不予列入（R1.8）",
+        action_text="不予列入（R1.8）",
+    )  # fmt: skip
+    proposal.status = ListProposal.Status.EXEMPTED
+    proposal.exemption_certificate = certificate.strip()
+    proposal.decision = decision
+    proposal.decided_on = decided_on
+    proposal.decided_by_label = actor_label(actor)[:150]
+    proposal.save()
+    record_event(actor=actor, channel=channel, action="lists.exemption", target=decision,
+                 summary=f"豁免列入（R1.8）：{proposal.ground}", data={"proposal": proposal.pk})  # fmt: skip
+    return decision

@@ -1,0 +1,184 @@
+"""Removal on application (申请移出, R1.10(a), R1.14(a)(b)): apply, verify, decide within working days."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db import transaction
+
+from socredit.apps.audit.services import actor_label, record_event, staff_user_of
+from socredit.apps.lists.models import (
+    RED,
+    ListDecision,
+    ListEntry,
+    RemovalApplication,
+)
+from socredit.apps.lists.services.common import (
+    histories,
+    list_records,
+    parameters,
+)
+from socredit.apps.lists.services.decisions import (
+    close_entry,
+    new_decision,
+    rescore,
+)
+from socredit.apps.registry.models import Department
+from socredit.apps.workdays.services import working_calendar
+from socredit.common.clock import today
+from socredit.common.errors import FieldErrors
+from socredit.core.calendar import CalendarError, WorkingCalendar
+from socredit.core.lists import (
+    ABNORMAL,
+    Fulfilment,
+    removal_on_application,
+    serious_removal_on_application,
+)
+
+# --- removal on application ----------------------------------------------------------------------
+
+
+@transaction.atomic
+def apply_for_removal(actor: Any, entry: ListEntry, *, evidence: str, applied_on: dt.date | None,
+                      channel: str = "form") -> RemovalApplication:  # fmt: skip
+    """The organization (or staff on its behalf) applies to leave a list with evidence of correction."""
+    errors = FieldErrors()
+    if not (evidence or "").strip():
+        errors.add("evidence", "请提交已履行义务或完成整改的证明材料")
+    if applied_on is None:
+        errors.add("applied_on", "请填写申请日期")
+    elif applied_on > today():
+        errors.add("applied_on", "申请日期不能晚于今天")
+    elif applied_on < entry.entered_on or (entry.left_on is not None and applied_on >= entry.left_on):
+        errors.add("applied_on", f"申请日 {applied_on} 该组织不在{entry.list_title}中")
+    if entry.list == RED:
+        errors.add("__all__", "红名单不适用申请移出")
+    if entry.applications.filter(status=RemovalApplication.Status.PENDING).exists():
+        errors.add("__all__", "该列入已有待处理的移出申请")
+    errors.raise_if_any()
+    application = RemovalApplication.objects.create(
+        entry=entry, applied_on=applied_on, evidence=evidence.strip()
+    )
+    record_event(actor=actor, channel=channel, action="lists.apply_removal", target=application,
+                 summary=f"申请移出{entry.list_title}", data={"entry": entry.pk, "applied_on": applied_on})  # fmt: skip
+    return application
+
+
+def removal_calendar() -> WorkingCalendar:
+    # Strict: a removal deadline must not rest on a year whose holidays nobody has entered yet.
+    return working_calendar(strict=True)
+
+
+@transaction.atomic
+def verify_removal(actor: Any, application: RemovalApplication, *, verified_on: dt.date | None,
+                   fulfilment_confirmed: bool = True, channel: str = "form") -> RemovalApplication:  # fmt: skip
+    """Staff verify the application; the removal is due within N working days of this day."""
+    errors = FieldErrors()
+    if application.status != RemovalApplication.Status.PENDING:
+        errors.add("__all__", "该申请已处理")
+    if verified_on is None:
+        errors.add("verified_on", "请填写查实日期")
+    elif verified_on < application.applied_on:
+        errors.add("verified_on", "查实日期不能早于申请日期")
+    elif verified_on > today():
+        errors.add("verified_on", "查实日期不能晚于今天")
+    errors.raise_if_any()
+    assert verified_on is not None
+    _profile, params = parameters(verified_on)
+    days = (
+        params.abnormal_removal_working_days
+        if application.entry.list == ABNORMAL
+        else params.serious_removal_working_days
+    )
+    try:
+        deadline = removal_calendar().add_working_days(verified_on, days)
+    except CalendarError as exc:
+        raise FieldErrors(verified_on=str(exc)) from None
+    application.verified_on = verified_on
+    application.deadline = deadline
+    application.fulfilment_confirmed = fulfilment_confirmed
+    application.save(update_fields=["verified_on", "deadline", "fulfilment_confirmed"])
+    record_event(actor=actor, channel=channel, action="lists.verify_removal", target=application,
+                 summary=f"查实移出申请，{days}个工作日内（{deadline}前）办理", data={"deadline": deadline})  # fmt: skip
+    return application
+
+
+@transaction.atomic
+def decide_removal(
+    actor: Any, application: RemovalApplication, *, approve: bool, reason: str = "", decided_on: dt.date | None,
+    document_number: str = "", authority: Department | str | None = None, channel: str = "form",
+) -> RemovalApplication:  # fmt: skip
+    """Approve (with the core's check of R1.10(a) / R1.14(a)(b)) or refuse with a reason."""
+    application = (
+        RemovalApplication.objects.select_for_update()
+        .select_related("entry__organization")
+        .get(pk=application.pk)
+    )
+    entry = application.entry
+    org = entry.organization
+    errors = FieldErrors()
+    if application.status != RemovalApplication.Status.PENDING:
+        errors.add("__all__", "该申请已处理")
+    if decided_on is None:
+        errors.add("decided_on", "决定须有日期")
+    elif decided_on > today():
+        errors.add("decided_on", "决定日期不能晚于今天")
+    if not approve and not reason.strip():
+        errors.add("reason", "不予移出须说明理由")
+    if approve and not document_number.strip():
+        errors.add("document_number", "移出决定须有文号")
+    if approve and application.verified_on is None:
+        errors.add("__all__", "申请尚未查实")
+    errors.raise_if_any()
+    assert decided_on is not None
+    application.decided_on = decided_on
+    application.decided_by = staff_user_of(actor)
+    application.decided_by_label = actor_label(actor)[:150]
+    if not approve:
+        application.status = RemovalApplication.Status.REFUSED
+        application.reason = reason.strip()
+        application.save()
+        record_event(actor=actor, channel=channel, action="lists.refuse_removal", target=application,
+                     summary=f"不予移出{entry.list_title}", data={"reason": application.reason})  # fmt: skip
+        return application
+    assert application.verified_on is not None
+    profile, params = parameters(decided_on)
+    records = list_records([org.pk])
+    history = histories([org.pk])[org.pk]
+    core_entry = next(
+        (e for e in history.entries if e.entered_on == entry.entered_on and e.list == entry.list), None
+    )
+    facts = Fulfilment(tuple(records), application.fulfilment_confirmed)
+    try:
+        if entry.list == ABNORMAL and core_entry is not None:
+            answer = removal_on_application(core_entry, application.applied_on, application.verified_on, facts,
+                                            decided_on, params, removal_calendar())  # fmt: skip
+        else:
+            answer = serious_removal_on_application(history, records, application.applied_on, application.verified_on,
+                                                    facts, decided_on, params, removal_calendar())  # fmt: skip
+    except CalendarError as exc:
+        raise FieldErrors(decided_on=str(exc)) from None
+    if not answer.allowed:
+        raise FieldErrors(__all__=answer.reason)
+    assert answer.exit_ground is not None
+    decision = new_decision(
+        org, kind=ListDecision.Kind.REMOVAL, lst=entry.list, ground=answer.exit_ground, profile=profile,
+        document_number=document_number, decided_on=decided_on, authority=authority, actor=actor,
+        reason=answer.reason + (f"；{reason.strip()}" if reason.strip() else ""),
+        action_text=f"移出{entry.list_title}",
+    )  # fmt: skip
+    decision.entry = entry
+    decision.save(update_fields=["entry"])
+    close_entry(entry, decision, decided_on, answer.exit_ground)
+    application.status = RemovalApplication.Status.APPROVED
+    application.reason = decision.reason
+    application.overdue = answer.overdue
+    application.decision = decision
+    application.save()
+    record_event(actor=actor, channel=channel, action="lists.removal", target=decision,
+                 summary=f"移出{entry.list_title}：{answer.exit_ground} {decision.document_number}",
+                 data={"organization": org.pk, "entry": entry.pk, "overdue": answer.overdue,
+                       "deadline": answer.deadline, "policy": profile.version})  # fmt: skip
+    rescore([org.pk], f"移出{entry.list_title}（{decision.document_number}）", actor)
+    return application
