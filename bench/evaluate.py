@@ -304,7 +304,15 @@ def generate(args: argparse.Namespace) -> int:
 
     def insert(model: Any, columns: tuple[str, ...], rows: list[tuple[Any, ...]], constants: dict[str, str] | None = None) -> None:  # fmt: skip
         meta = model._meta
-        constants = constants or {}
+        constants = dict(constants or {})
+        # Columns added to the schema later get their model default, so a new NOT NULL column with a
+        # default never breaks the benchmark's load (it runs at a small size in the test command).
+        given = {meta.get_field(a).column for a in (*columns, *constants)}
+        for f in meta.concrete_fields:
+            if f.column in given or f.primary_key or f.null or not f.has_default():
+                continue
+            default = f.get_default()
+            constants[f.name] = str(int(default)) if isinstance(default, bool | int) else f"'{default}'"
         names_sql = [ops.quote_name(meta.get_field(a).column) for a in (*columns, *constants)]
         values = ["%s"] * len(columns) + list(constants.values())
         sql = f"INSERT INTO {ops.quote_name(meta.db_table)} ({', '.join(names_sql)}) VALUES ({', '.join(values)})"  # noqa: S608 — names from _meta, constants generated here
@@ -473,7 +481,7 @@ def generate(args: argparse.Namespace) -> int:
     months = kind_months[kind]
     public = months > 0
     begin = np.where(decided >= 0, decided, day)
-    until = np.where(public, add_months_days(begin, months) - 1, -1)
+    until = np.where(public, add_months_days(begin, months), -1)  # core.repair.period_end (民法典 counting)
     ended = np.full(total, -1, dtype=np.int64)
     effective = status == RecordStatus.EFFECTIVE.value
     repair_day = begin + ((0.3 + 0.7 * rng.random(total)) * (until - begin)).astype(np.int64)
@@ -733,6 +741,7 @@ def main() -> int:
     parser.add_argument("--samples", type=int, default=200, help="live record creations and explanations")
     parser.add_argument("--orm-sample", type=int, default=2000, help="organizations scored through the ORM")
     parser.add_argument("--seed", type=int, default=2026)
+    parser.add_argument("--smoke", action="store_true", help="small run for the test command: fail on wrong results only")
     parser.add_argument("--keep", metavar="PATH", help="put the database at PATH and keep it")
     parser.add_argument(
         "--reuse", action="store_true", help="with --keep: reuse an existing database at PATH"
@@ -1024,7 +1033,10 @@ def main() -> int:
     if args.keep:
         _say(f"database kept at {db}")
     shutil.rmtree(scratch, ignore_errors=True)
-    return 0 if all(ok for *_, ok in rows_out) else 1
+    # --smoke (the small run of the test command): only correctness decides; ratios at a few thousand
+    # organizations measure start-up costs, not the national path.
+    decisive = rows_out[-2:] if args.smoke else rows_out
+    return 0 if all(ok for *_, ok in decisive) else 1
 
 
 if __name__ == "__main__":

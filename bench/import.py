@@ -74,6 +74,8 @@ def main() -> int:
     print(f"setup: {args.orgs} organizations, {args.rows:,} rows, {len(content) / 1048576:.1f} MB CSV "
           f"in {time.perf_counter() - t0:.1f}s")  # fmt: skip
 
+    wrong = []
+    expected = {"dry run": (args.rows, 0), "import": (args.rows, 0), "second import (idempotent)": (0, args.rows)}
     for label, dry in (("dry run", True), ("import", False), ("second import (idempotent)", False)):
         t = time.perf_counter()
         run = run_import(
@@ -82,13 +84,17 @@ def main() -> int:
         s = time.perf_counter() - t
         print(f"{label:<28} {s:6.2f}s  {args.rows / s:9,.0f} rows/s  created={run.created:,} "
               f"unchanged={run.unchanged:,} errors={run.error_rows} status={run.status}")  # fmt: skip
+        if (run.created, run.unchanged) != expected[label] or run.error_rows:
+            wrong.append(label)
     if args.keep:
         print(f"scratch database kept in {scratch}")
     else:
         import shutil
 
         shutil.rmtree(scratch, ignore_errors=True)
-    return 0
+    if wrong:
+        print(f"WRONG RESULT in: {', '.join(wrong)}")
+    return 1 if wrong else 0
 
 
 if __name__ == "__main__":
