@@ -20,6 +20,7 @@ from socredit.apps.evaluation.models import EvaluationRun
 from socredit.apps.evaluation.services import execute_run, rebuild_facts, start_run
 from socredit.apps.registry.models import Region
 from socredit.common.access import SystemPrincipal
+from socredit.common.clock import today
 from socredit.core.config import ConfigError
 from socredit.core.scoring.evaluate import EvaluationInputError
 from socredit.core.values import parse_date
@@ -97,7 +98,7 @@ class Command(BaseCommand):
             as_of = None
             if opts["as_of"]:
                 try:
-                    as_of = parse_date(opts["as_of"], allow_future=True)
+                    as_of = parse_date(opts["as_of"], today=today())  # refused before --rebuild-facts runs
                 except ValueError as exc:
                     raise CommandError(f"--as-of：{exc}") from None
             region = None
