@@ -192,7 +192,9 @@ def _org_hits(records: Sequence[ListRecord], as_of: dt.date, params: ListParamet
             elif r.kind == "registration_revoked":
                 note = "须确认撤销的是成立登记（R1.12(7)）还是以弄虚作假取得的变更登记（R1.12(2)）"
             hits.append(
-                GroundHit(r.org_id, g.code, g.list, r.effective_on, (r.record_id,), r.record_id, confirm, note)
+                GroundHit(
+                    r.org_id, g.code, g.list, r.effective_on, (r.record_id,), r.record_id, confirm, note
+                )
             )
     small = [r for r in live if is_small_penalty(r.kind, r.amount, params)]
     months = 12 * params.repeat_window_years
@@ -759,7 +761,10 @@ def removal_after_deregistration(
     done = [
         r
         for r in records
-        if r.org_id == history.org_id and r.kind == "deregistration" and r.counts_on(as_of) and r.effective_on >= since
+        if r.org_id == history.org_id
+        and r.kind == "deregistration"
+        and r.counts_on(as_of)
+        and r.effective_on >= since
     ]
     if not done:
         return _refuse("尚未完成注销登记", "R1.14(c)")

@@ -95,7 +95,10 @@ def red_criteria(
     ]
     if negative:
         out.append(
-            (False, f"近{params.red_clean_years}年内有失信记录（{negative[-1].kind}，{negative[-1].effective_on}）")
+            (
+                False,
+                f"近{params.red_clean_years}年内有失信记录（{negative[-1].kind}，{negative[-1].effective_on}）",
+            )
         )
     elif listed:
         out.append((False, f"近{params.red_clean_years}年内曾被列入名录（{listed[-1].entered_on}）"))

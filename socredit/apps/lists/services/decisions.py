@@ -105,9 +105,15 @@ def check_relied_records(
         return errors
     for r in records:
         if r.decided_on is not None and day < r.decided_on:
-            errors.add(field, f"{what} {day} 早于所依据的{record_label(r)}的决定日期 {r.decided_on}，不能依据尚未作出的决定")
+            errors.add(
+                field,
+                f"{what} {day} 早于所依据的{record_label(r)}的决定日期 {r.decided_on}，不能依据尚未作出的决定",
+            )
         elif r.decided_on is None and day < r.occurred_on:
-            errors.add(field, f"{what} {day} 早于所依据的{record_label(r)}的发生日期 {r.occurred_on}，不能依据尚未发生的事实")
+            errors.add(
+                field,
+                f"{what} {day} 早于所依据的{record_label(r)}的发生日期 {r.occurred_on}，不能依据尚未发生的事实",
+            )
     return errors
 
 

@@ -410,9 +410,9 @@ def exempt_proposal(
         errors.add("__all__", "该建议已处理")
     if proposal.list == RED:
         errors.add("__all__", "红名单不适用豁免")
-    for message in check_relied_records(proposal.records.select_related("kind", "department"), decided_on).errors.get(
-        "decided_on", []
-    ):
+    for message in check_relied_records(
+        proposal.records.select_related("kind", "department"), decided_on
+    ).errors.get("decided_on", []):
         errors.add("decided_on", message)
     errors.raise_if_any()
     assert decided_on is not None

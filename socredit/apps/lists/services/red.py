@@ -21,10 +21,10 @@ from socredit.apps.lists.services.common import (
     list_records,
     parameters,
 )
-from socredit.apps.lists.services.decisions import refuse_future_day
 from socredit.apps.lists.services.daily import (
     red_standings,
 )
+from socredit.apps.lists.services.decisions import refuse_future_day
 from socredit.apps.lists.services.proposals import (
     confirm_proposal,
     open_proposal,

@@ -58,7 +58,9 @@ def test_a_second_warning_decided_three_years_and_a_day_later_is_no_repeat(org, 
 # --- no decision before the decision date of the record relied on -------------------------------------
 
 
-def test_a_listing_dated_before_the_penalty_decision_it_relies_on_is_refused_with_the_record_named(org, actor):
+def test_a_listing_dated_before_the_penalty_decision_it_relies_on_is_refused_with_the_record_named(
+    org, actor
+):
     factories.record(
         org, "penalty_warning", occurred_on=ago(100), decided_on=ago(10), document_number="郑民罚〔2026〕77号"
     )
@@ -82,7 +84,9 @@ def test_a_listing_dated_before_the_penalty_decision_it_relies_on_is_refused_wit
 
 
 def test_an_exemption_before_the_record_decision_is_refused(org, actor):
-    factories.record(org, "penalty_warning", occurred_on=ago(60), decided_on=ago(10), document_number="郑民罚〔2026〕78号")
+    factories.record(
+        org, "penalty_warning", occurred_on=ago(60), decided_on=ago(10), document_number="郑民罚〔2026〕78号"
+    )
     p = open_proposals(org)[("abnormal", "R1.6(5)")]
     with pytest.raises(FieldErrors) as refused:
         services.exempt_proposal(actor, p, certificate="主管单位证明", document_number="郑民免〔2026〕1号",
@@ -152,7 +156,9 @@ def test_decisions_dated_after_today_are_refused_on_their_field(org, actor):
 
 
 @pytest.mark.parametrize("restart", [True, False])
-def test_restart_on_new_event_decides_whether_a_confirmed_restart_moves_the_clock(org, actor, monkeypatch, restart):
+def test_restart_on_new_event_decides_whether_a_confirmed_restart_moves_the_clock(
+    org, actor, monkeypatch, restart
+):
     national = policy.policy_profile(services.today())
     local = national.with_overrides({"lists.abnormal.restart_on_new_event": restart}, authority="测试")
     monkeypatch.setattr(policy, "policy_profile", lambda day, *args, **kwargs: local)
@@ -163,7 +169,9 @@ def test_restart_on_new_event_decides_whether_a_confirmed_restart_moves_the_cloc
     factories.record(org, "annual_report_missing", occurred_on=ago(20))
     again = open_proposals(org)[("abnormal", "R1.6(1)")]
     assert again.action == "restart"
-    decision = services.confirm_proposal(actor, again, document_number="郑民名〔2026〕2号", decided_on=ago(10))
+    decision = services.confirm_proposal(
+        actor, again, document_number="郑民名〔2026〕2号", decided_on=ago(10)
+    )
     entry = ListEntry.objects.get(organization=org)
     assert entry.clock_start == (ago(20) if restart else ago(50))
     assert ("不重新计算" in decision.notice_text) is not restart

@@ -22,7 +22,7 @@ from socredit.apps.registry.models import Region
 from socredit.common.access import SystemPrincipal
 from socredit.common.clock import today
 from socredit.core.config import ConfigError
-from socredit.core.scoring.evaluate import EvaluationInputError
+from socredit.core.scoring.evaluate import EvaluationInputError, check_as_of
 from socredit.core.values import parse_date
 
 
@@ -98,8 +98,12 @@ class Command(BaseCommand):
             as_of = None
             if opts["as_of"]:
                 try:
-                    as_of = parse_date(opts["as_of"], today=today())  # refused before --rebuild-facts runs
+                    as_of = parse_date(opts["as_of"], allow_future=True)
                 except ValueError as exc:
+                    raise CommandError(f"--as-of：{exc}") from None
+                try:
+                    check_as_of(as_of, today=today())  # a future day is refused before --rebuild-facts runs
+                except EvaluationInputError as exc:
                     raise CommandError(f"--as-of：{exc}") from None
             region = None
             if opts["region"]:
