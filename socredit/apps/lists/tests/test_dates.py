@@ -9,6 +9,7 @@ from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.urls import reverse
 
 from socredit.apps.cases.models import CaseStep
 from socredit.apps.evaluation.models import EvaluationRun
@@ -175,3 +176,23 @@ def test_restart_on_new_event_decides_whether_a_confirmed_restart_moves_the_cloc
     entry = ListEntry.objects.get(organization=org)
     assert entry.clock_start == (ago(20) if restart else ago(50))
     assert ("不重新计算" in decision.notice_text) is not restart
+
+
+def test_the_proposal_page_shows_an_early_or_future_date_on_its_field(org, personas, login):
+    factories.record(
+        org, "penalty_warning", occurred_on=ago(90), decided_on=ago(10), document_number="郑民罚〔2026〕79号"
+    )
+    p = open_proposals(org)[("abnormal", "R1.6(5)")]
+    client = login(personas["staff_jinshui"])
+    early = client.post(
+        reverse("lists:proposal_notice", args=[p.pk]),
+        {"method": "written", "served_on": ago(12).isoformat(), "document_number": "郑民告〔2026〕11号"},
+    )
+    html = early.content.decode()
+    assert early.status_code == 400 and "郑民罚〔2026〕79号" in html and f"决定日期 {ago(10)}" in html
+    future = client.post(
+        reverse("lists:proposal_confirm", args=[p.pk]),
+        {"document_number": "郑民名〔2026〕11号", "decided_on": ago(-1).isoformat(), "authority": ""},
+    )
+    assert future.status_code == 400 and "不能晚于今天" in future.content.decode()
+    assert not ListNotice.objects.exists() and not ListDecision.objects.exists()
