@@ -144,7 +144,10 @@ def person_listings(decision: ListDecision, entry: ListEntry, profile: PolicyPro
     day of the decision; kept ``persons.retention_years`` from the end of the act."""
     day = decision.decided_on
     years = int(profile.value("persons.retention_years"))
-    act_end = decision.arose_on or day
+    # R7.1 counts from the end of the conduct, not from the penalty decision a record ground arose
+    # on; a transfer (R1.12(1)) or a staff ground keeps the day its ground arose
+    records = decision.records.all() if decision.trigger_record_id is not None else ()
+    act_end = max((r.occurred_on for r in records), default=None) or decision.arose_on or day
     roles = (
         Role.objects.filter(organization_id=decision.organization_id, kind__in=RESPONSIBLE_POSTS, start_on__lte=day)
         .filter(Q(end_on__isnull=True) | Q(end_on__gte=day))

@@ -14,7 +14,14 @@ from django.urls import reverse
 from socredit.apps.cases.models import CaseStep
 from socredit.apps.evaluation.models import EvaluationRun
 from socredit.apps.lists import services
-from socredit.apps.lists.models import ListDecision, ListEntry, ListNotice, ListProposal, ListRun
+from socredit.apps.lists.models import (
+    ListDecision,
+    ListEntry,
+    ListNotice,
+    ListProposal,
+    ListRun,
+    PersonListing,
+)
 from socredit.apps.lists.tests.conftest import ago, notify
 from socredit.common import policy
 from socredit.common.errors import FieldErrors
@@ -196,3 +203,14 @@ def test_the_proposal_page_shows_an_early_or_future_date_on_its_field(org, perso
     )
     assert future.status_code == 400 and "不能晚于今天" in future.content.decode()
     assert not ListNotice.objects.exists() and not ListDecision.objects.exists()
+
+
+def test_the_person_retention_clock_runs_from_the_conduct_not_the_decision(org, actor):
+    """R7.1: five years from the end of the conduct; the listing itself arose on the decision date."""
+    factories.record(org, "penalty_fine", amount="60000", occurred_on=D(2025, 6, 1), decided_on=ago(10))
+    p = open_proposals(org)[("serious", "R1.12(4)")]
+    assert p.arose_on == ago(10)
+    notify(actor, p, ago(5))
+    services.confirm_proposal(actor, p, document_number="郑民名〔2026〕12号", decided_on=ago(5))
+    [person] = PersonListing.objects.filter(organization=org)
+    assert person.act_end == D(2025, 6, 1) and person.retention_until == D(2030, 6, 1)
