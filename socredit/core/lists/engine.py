@@ -724,6 +724,14 @@ def serious_removal_on_application(
             f"列入期间又出现{title_of(h.ground)}情形（{h.arose_on}，{h.ground}），列入时限应重新计算",
             "R1.14(a)",
         )
+    # a ground already decided that did not move the clock (restart_on_new_event off) still arose
+    # "during those 2 years": R1.14(a) asks for none
+    kept = [r for r in entry.restarts if entry.clock_start < r.arose_on <= applied_on]
+    if kept:
+        r = kept[0]
+        return _refuse(
+            f"列入期间又出现{title_of(r.ground)}情形（{r.arose_on}，{r.ground}），不符合移出条件", "R1.14(a)"
+        )
     code = "R1.14(a)"
     if entry.ground == "R1.12(1)":
         code = "R1.14(b)"
