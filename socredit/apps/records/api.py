@@ -129,11 +129,28 @@ class RecordOut(Schema):
     external_id: str
     is_current: bool
     supersedes: int | None = Field(alias="supersedes_id")
+    under_objection: bool = Field(
+        description="异议中：该记录有正在办理的异议；处理期间继续有效并公示（异议处理结束后为 false）"
+    )
+    objection_number: str | None = Field(description="正在办理的异议案件编号（异议中时）")
     persons: list[PersonRef]
 
     @staticmethod
     def resolve_persons(obj: CreditRecord) -> list[Any]:
         return list(obj.persons.all())
+
+    @staticmethod
+    def resolve_objection_number(obj: CreditRecord) -> str | None:
+        # queried only for the few records marked 异议中 (a list page stays one query per page)
+        if not obj.under_objection:
+            return None
+        link = (
+            obj.case_links.filter(case__kind="objection", case__status="open")
+            .select_related("case")
+            .order_by("-case__received_on", "-case_id")
+            .first()
+        )
+        return link.case.number if link is not None else None
 
 
 class RecordStateChangeOut(Schema):

@@ -26,6 +26,8 @@ from socredit.apps.records import outbox
 from socredit.apps.records.models import CreditRecord, RecordKind
 from socredit.apps.records.services import add_state_change
 from socredit.apps.records.signals import announce, collected_changes
+from socredit.common.clock import refuse_future
+from socredit.common.errors import FieldErrors
 from socredit.common.policy import policy_profile
 from socredit.core.policy import PolicyProfile
 from socredit.core.repair import MINOR, classes_with_maximum, last_start_ended_before, publicity_window
@@ -82,6 +84,10 @@ def expire_publicity(actor: Any, as_of: dt.date) -> int:
     The candidates are found through the (kind, status) index: negative kinds × 有效.
     Returns the number of records expired.
     """
+    try:
+        refuse_future(as_of, "公示期届满日期")  # publicity ends on days that have come, never ahead
+    except ValueError as exc:
+        raise FieldErrors(as_of=str(exc)) from None
     actor = actor or "system"
     profile = policy_profile(as_of)
     negative_kinds = list(

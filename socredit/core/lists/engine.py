@@ -83,19 +83,38 @@ class ListRecord:
     kind: str
     """Record-kind code of the catalogue (``penalty_fine`` …)."""
     day: dt.date
-    """Decision / occurrence date."""
+    """The day it occurred (发生日期): for a penalty, the date of the conduct."""
     amount: float | None = None
     status: int = RecordStatus.EFFECTIVE.code
     ended: dt.date | None = None
+    decided_on: dt.date | None = None
+    """The date of the decision it records (决定日期: 处罚决定、吊销决定 …); None for a record that is
+    not a decision (an annual report not filed, a letter returned)."""
+
+    @property
+    def effective_on(self) -> dt.date:
+        """The day the list rules date the record by (生效日期): the decision date of a decision, else
+        the day it occurred. R1.6(5), R1.12(3)–(7) list on a penalty or other *decision* ("受到警告或
+        罚款"), R1.12(5) counts penalty decisions in its window (按处罚决定日期), and a restart (R1.9,
+        R1.13) runs from the new decision; the conduct date matters to none of the list rules."""
+        return self.decided_on or self.day
 
     def counts_on(self, day: dt.date) -> bool:
         return (
-            self.status in COUNTED_STATUSES and self.day <= day and (self.ended is None or day < self.ended)
+            self.status in COUNTED_STATUSES
+            and self.effective_on <= day
+            and (self.ended is None or day < self.ended)
         )
 
 
-def records_from_facts(facts: pl.DataFrame, kind_codes: Mapping[int, str]) -> list[ListRecord]:
-    """``ListRecord`` values from a facts frame (``FACT_SCHEMA``); kinds not in ``kind_codes`` are skipped."""
+def records_from_facts(
+    facts: pl.DataFrame, kind_codes: Mapping[int, str], decided_on: Mapping[int, dt.date] | None = None
+) -> list[ListRecord]:
+    """``ListRecord`` values from a facts frame (``FACT_SCHEMA``); kinds not in ``kind_codes`` are skipped.
+
+    The facts carry the day a record occurred only; ``decided_on`` maps record id → decision date
+    (决定日期) for the records that are decisions, which the list rules date penalties by."""
+    decided = decided_on or {}
     out: list[ListRecord] = []
     for row in facts.select(["record_id", "org_id", "kind", "status", "day", "ended", "amount"]).iter_rows():
         record_id, org_id, kind, status, day, ended, amount = row
@@ -114,6 +133,7 @@ def records_from_facts(facts: pl.DataFrame, kind_codes: Mapping[int, str]) -> li
                 amount=None if amount is None or float(amount) == NO_AMOUNT else float(amount),
                 status=int(status),
                 ended=from_day_number(int(ended)),
+                decided_on=decided.get(int(record_id)),
             )
         )
     return out
@@ -124,7 +144,7 @@ def by_org(records: Iterable[ListRecord]) -> dict[int, list[ListRecord]]:
     for r in records:
         grouped[r.org_id].append(r)
     for rs in grouped.values():
-        rs.sort(key=lambda r: (r.day, r.record_id))
+        rs.sort(key=lambda r: (r.effective_on, r.record_id))
     return dict(grouped)
 
 
@@ -172,20 +192,23 @@ def _org_hits(records: Sequence[ListRecord], as_of: dt.date, params: ListParamet
             elif r.kind == "registration_revoked":
                 note = "须确认撤销的是成立登记（R1.12(7)）还是以弄虚作假取得的变更登记（R1.12(2)）"
             hits.append(
-                GroundHit(r.org_id, g.code, g.list, r.day, (r.record_id,), r.record_id, confirm, note)
+                GroundHit(
+                    r.org_id, g.code, g.list, r.effective_on, (r.record_id,), r.record_id, confirm, note
+                )
             )
     small = [r for r in live if is_small_penalty(r.kind, r.amount, params)]
     months = 12 * params.repeat_window_years
     for i, r in enumerate(small):
-        # earlier penalties whose window (start day not counted, ends on the corresponding day) reaches r
-        window = [q for q in small[: i + 1] if r.day <= add_months(q.day, months)]
+        # earlier penalty decisions whose window (start day not counted, ends on the corresponding day)
+        # reaches r's decision: "三年内两次以上" counts decisions, not conduct (按处罚决定日期)
+        window = [q for q in small[: i + 1] if r.effective_on <= add_months(q.effective_on, months)]
         if len(window) >= params.repeat_count:
             hits.append(
                 GroundHit(
                     r.org_id,
                     "R1.12(5)",
                     SERIOUS,
-                    r.day,
+                    r.effective_on,
                     tuple(q.record_id for q in window),
                     r.record_id,
                     False,
@@ -316,15 +339,19 @@ def status_on(history: ListingHistory, day: dt.date) -> str:
     return NORMAL if entry is None else entry.list
 
 
-def restart_clock(history: ListingHistory, hit: GroundHit, on: dt.date) -> ListingHistory:
+def restart_clock(
+    history: ListingHistory, hit: GroundHit, on: dt.date, *, moves_clock: bool = True
+) -> ListingHistory:
     """R1.9 / R1.13: a new ground while listed restarts the listing period of the current entry
-    from the day the ground arose (never earlier than the current start)."""
+    from the day the ground arose (never earlier than the current start). With ``moves_clock``
+    false (a profile whose ``restart_on_new_event`` is off) the ground joins the entry's grounds —
+    it still counts for R1.10(b) and R1.14 — but the period runs on from its old start."""
     entry = history.entry_on(on)
     if entry is None:
         raise ValueError("未列入名录，无需重新计算列入时限")
     new = replace(
         entry,
-        clock_start=max(entry.clock_start, hit.arose_on),
+        clock_start=max(entry.clock_start, hit.arose_on) if moves_clock else entry.clock_start,
         restarts=(
             *entry.restarts,
             Restart(on, hit.ground, hit.arose_on, hit.record_ids, hit.trigger_record_id),
@@ -362,6 +389,8 @@ class Proposal:
     """R1.5: written prior notice (internet announcement if the address is unreachable) before effect."""
     exempted_by_certificate: bool = False
     """R1.8: staff decided not to list on a written certificate of no direct responsibility."""
+    restarts_clock: bool = True
+    """For a restart: whether the listing period starts again (``restart_on_new_event``, R1.9/R1.13)."""
     reason: str = ""
     note: str = ""
 
@@ -419,7 +448,7 @@ def apply(history: ListingHistory, proposal: Proposal) -> ListingHistory:
             proposal.trigger_record_id if proposal.trigger_record_id is not None else -1,
             proposal.needs_confirmation,
         )
-        return restart_clock(history, hit, day)
+        return restart_clock(history, hit, day, moves_clock=proposal.restarts_clock)
     if proposal.action == REMOVE:
         if current is None or current.list != proposal.list:
             raise ValueError(f"{day} 未列入{LIST_TITLES[proposal.list]}")
@@ -470,7 +499,12 @@ def _proposal_for_hit(
     else:
         item = "R1.13" if current.list == SERIOUS else "R1.9"
         action, kept, notice = RESTART, current.list, False
-        reason = f"列入{LIST_TITLES[current.list]}期间又出现{title}情形，列入时限重新计算（{item}）"
+        restarts = params.restarts_clock(current.list)
+        reason = (
+            f"列入{LIST_TITLES[current.list]}期间又出现{title}情形，列入时限重新计算（{item}）"
+            if restarts
+            else f"列入{LIST_TITLES[current.list]}期间又出现{title}情形，记入列入事由，列入时限不重新计算"
+        )
     return Proposal(
         action,
         hit.org_id,
@@ -482,6 +516,7 @@ def _proposal_for_hit(
         hit.trigger_record_id,
         needs_confirmation=hit.needs_confirmation,
         notice_required=notice,
+        restarts_clock=action != RESTART or params.restarts_clock(kept),
         reason=reason,
         note=hit.note,
     )
@@ -583,7 +618,7 @@ def _unfulfilled(entry: Entry, facts: Fulfilment, verified_on: dt.date) -> list[
         if not g.involves_obligation:
             continue
         if not any(
-            r.kind in g.fulfilment_kinds and r.counts_on(verified_on) and r.day >= since
+            r.kind in g.fulfilment_kinds and r.counts_on(verified_on) and r.effective_on >= since
             for r in facts.records
         ):
             missing.append(code)
@@ -689,6 +724,14 @@ def serious_removal_on_application(
             f"列入期间又出现{title_of(h.ground)}情形（{h.arose_on}，{h.ground}），列入时限应重新计算",
             "R1.14(a)",
         )
+    # a ground already decided that did not move the clock (restart_on_new_event off) still arose
+    # "during those 2 years": R1.14(a) asks for none
+    kept = [r for r in entry.restarts if entry.clock_start < r.arose_on <= applied_on]
+    if kept:
+        r = kept[0]
+        return _refuse(
+            f"列入期间又出现{title_of(r.ground)}情形（{r.arose_on}，{r.ground}），不符合移出条件", "R1.14(a)"
+        )
     code = "R1.14(a)"
     if entry.ground == "R1.12(1)":
         code = "R1.14(b)"
@@ -726,14 +769,17 @@ def removal_after_deregistration(
     done = [
         r
         for r in records
-        if r.org_id == history.org_id and r.kind == "deregistration" and r.counts_on(as_of) and r.day >= since
+        if r.org_id == history.org_id
+        and r.kind == "deregistration"
+        and r.counts_on(as_of)
+        and r.effective_on >= since
     ]
     if not done:
         return _refuse("尚未完成注销登记", "R1.14(c)")
     return ExitDecision(
         True,
         "R1.14(c)",
-        f"已于{done[0].day}完成注销登记，移出严重违法失信名单",
+        f"已于{done[0].effective_on}完成注销登记，移出严重违法失信名单",
         basis_of("R1.14(c)"),
         effective_on=as_of,
     )

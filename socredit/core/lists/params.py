@@ -33,6 +33,10 @@ class ListParameters:
     """R1.7: least days between the two special letters."""
     mail_interval_max_days: int = 30
     """R1.7: most days between the two special letters."""
+    mail_letters: int = 2
+    """R1.7: consecutive unsigned special letters that establish the address unreachable."""
+    abnormal_restart_on_new_event: bool = True
+    """R1.9: a new ground while on the abnormal list restarts the listing period."""
     fundraising_idle_months: int = 6
     """R1.6(4): months without public fundraising."""
     fine_threshold_yuan: float = 50_000.0
@@ -45,6 +49,8 @@ class ListParameters:
     """R1.14(a): full years on the serious list before removal on application."""
     serious_removal_working_days: int = 5
     """R1.14: removal on application within this many working days from verification."""
+    serious_restart_on_new_event: bool = True
+    """R1.13: a new ground while on the serious list restarts the listing period."""
     notice_required: bool = True
     """R1.5: written prior notice before any listing."""
     red_min_level: str = "A"
@@ -56,18 +62,25 @@ class ListParameters:
     red_require_commitment: bool = True
     """Red list: a signed, unbroken credit commitment is required."""
 
+    def restarts_clock(self, lst: str) -> bool:
+        """R1.9 / R1.13: whether a new ground while on ``lst`` restarts that list's listing period."""
+        return self.serious_restart_on_new_event if lst == "serious" else self.abnormal_restart_on_new_event
+
     KEYS: ClassVar[dict[str, str]] = {
         "auto_removal_months": "lists.abnormal.auto_removal_months",
         "abnormal_removal_working_days": "lists.abnormal.removal_working_days",
         "transfer_years": "lists.abnormal.transfer_years",
         "mail_interval_min_days": "lists.abnormal.mail_interval_min_days",
         "mail_interval_max_days": "lists.abnormal.mail_interval_max_days",
+        "mail_letters": "lists.abnormal.mail_letters",
+        "abnormal_restart_on_new_event": "lists.abnormal.restart_on_new_event",
         "fundraising_idle_months": "lists.abnormal.fundraising_idle_months",
         "fine_threshold_yuan": "lists.serious.fine_threshold_yuan",
         "repeat_window_years": "lists.serious.repeat_window_years",
         "repeat_count": "lists.serious.repeat_count",
         "serious_removal_min_years": "lists.serious.removal_min_years",
         "serious_removal_working_days": "lists.serious.removal_working_days",
+        "serious_restart_on_new_event": "lists.serious.restart_on_new_event",
         "notice_required": "lists.notice.required",
         "red_min_level": "lists.red.min_level",
         "red_clean_years": "lists.red.clean_years",

@@ -86,7 +86,7 @@ def red_criteria(
     negative = [
         r
         for r in rs
-        if r.kind in _negative_kinds() and r.status in COUNTED_STATUSES and start < r.day <= as_of
+        if r.kind in _negative_kinds() and r.status in COUNTED_STATUSES and start < r.effective_on <= as_of
     ]
     listed = [
         e
@@ -95,7 +95,10 @@ def red_criteria(
     ]
     if negative:
         out.append(
-            (False, f"近{params.red_clean_years}年内有失信记录（{negative[-1].kind}，{negative[-1].day}）")
+            (
+                False,
+                f"近{params.red_clean_years}年内有失信记录（{negative[-1].kind}，{negative[-1].effective_on}）",
+            )
         )
     elif listed:
         out.append((False, f"近{params.red_clean_years}年内曾被列入名录（{listed[-1].entered_on}）"))
@@ -103,11 +106,11 @@ def red_criteria(
         out.append((True, f"近{params.red_clean_years}年内无失信记录且未被列入名录"))
     if params.red_require_commitment:
         signed = [r for r in rs if r.kind == "commitment_signed" and r.counts_on(as_of)]
-        latest = max((r.day for r in signed), default=None)
+        latest = max((r.effective_on for r in signed), default=None)
         broken = [r for r in rs if r.kind == "commitment_broken" and r.counts_on(as_of)]
         if latest is None:
             out.append((False, "未签署信用承诺"))
-        elif any(b.day >= latest for b in broken):
+        elif any(b.effective_on >= latest for b in broken):
             out.append((False, "违背信用承诺"))
         else:
             out.append((True, f"已于{latest}签署信用承诺且未违背"))

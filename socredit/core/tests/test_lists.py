@@ -67,6 +67,7 @@ def make_records(case):
             amount=r.get("amount"),
             status=r.get("status", 1),
             ended=r.get("ended"),
+            decided_on=r.get("decided"),
         )
         for r in case.get("records", [])
     ]
@@ -147,6 +148,8 @@ def check_daily(case, params):
     assert daily_run(applied, records, as_of, params) == []
     if "clock" in exp:
         assert applied[org].entry_on(as_of).clock_start == exp["clock"]
+    if "grounds" in exp:
+        assert list(applied[org].entry_on(as_of).grounds) == exp["grounds"]
     if "exits" in exp:
         exits = [e.exit_ground for e in applied[org].entries if e.exit_ground]
         assert exits == exp["exits"]
@@ -291,12 +294,15 @@ NATIONAL = {
     "lists.abnormal.transfer_years": 2,
     "lists.abnormal.mail_interval_min_days": 15,
     "lists.abnormal.mail_interval_max_days": 30,
+    "lists.abnormal.mail_letters": 2,
+    "lists.abnormal.restart_on_new_event": True,
     "lists.abnormal.fundraising_idle_months": 6,
     "lists.serious.fine_threshold_yuan": 50000,
     "lists.serious.repeat_window_years": 3,
     "lists.serious.repeat_count": 2,
     "lists.serious.removal_min_years": 2,
     "lists.serious.removal_working_days": 5,
+    "lists.serious.restart_on_new_event": True,
     "lists.notice.required": True,
     "lists.red.min_level": "A",
     "lists.red.clean_years": 3,

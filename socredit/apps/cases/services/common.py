@@ -293,7 +293,7 @@ def escalate_overdue(actor: Any = None, as_of: dt.date | None = None) -> int:
     A case past its overall limit is escalated once too. Escalations show in the inbox; the daily job
     runs this. Returns the number of steps and cases escalated now.
     """
-    as_of = as_of or today()
+    as_of = check_day(as_of, field="as_of")  # an escalation on a day that has not come is refused
     actor = actor or "system"
     steps = (
         CaseStep.objects.filter(case__status=CaseStatus.OPEN, done_on__isnull=True, due_on__lt=as_of,

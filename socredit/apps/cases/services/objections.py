@@ -99,6 +99,23 @@ def _clean_filing(organization: Organization, records: Sequence[CreditRecord], d
     errors.raise_if_any()
 
 
+def _refuse_before_decisions(received_on: dt.date, records: Sequence[CreditRecord],
+                             decision: ListDecision | None) -> None:  # fmt: skip
+    """An objection cannot be received before the decision it objects to was made (决定日期; the
+    day it occurred for a record that is no decision)."""
+    errors = FieldErrors()
+    for r in records:
+        made_on = r.decided_on or r.occurred_on
+        if received_on < made_on:
+            what = "决定日期" if r.decided_on else "发生日期"
+            errors.add("received_on", f"收到异议之日 {received_on} 早于{r.department.name}{r.document_number}"
+                                      f"（{r.kind.name_zh}）的{what} {made_on}")  # fmt: skip
+    if decision is not None and received_on < decision.decided_on:
+        errors.add("received_on", f"收到异议之日 {received_on} 早于名录决定 {decision.document_number} 的决定日期 "
+                                  f"{decision.decided_on}")  # fmt: skip
+    errors.raise_if_any()
+
+
 @transaction.atomic
 def file_objection(
     actor: Any,
@@ -128,6 +145,7 @@ def file_objection(
     records = list(CreditRecord.objects.select_for_update().select_related("department", "kind")
                    .filter(pk__in=[r.pk for r in records]))  # fmt: skip
     _clean_filing(organization, records, list_decision, reasons)
+    _refuse_before_decisions(received_on, records, list_decision)
     own = all(is_own_information(r) for r in records)
     plan = OBJECTION_OWN if own else OBJECTION_FORWARDED
     if channel == CaseChannel.ORGANIZATION and not applicant_name:

@@ -19,6 +19,7 @@ from socredit.apps.lists.models import (
     ListEntry,
     ListProposal,
 )
+from socredit.apps.records.models import CreditRecord
 from socredit.apps.registry.models import Organization
 from socredit.common import policy
 from socredit.core.lists import (
@@ -135,9 +136,18 @@ def ground_title(code: str) -> str:
 
 
 def list_records(org_ids: Iterable[int]) -> list[ListRecord]:
-    """The organizations' records in counted statuses, as the list rules read them."""
+    """The organizations' records in counted statuses, as the list rules read them, with the decision
+    date (决定日期) of each record that has one: penalties are dated by their decisions (R1.12(5))."""
+    ids = sorted({int(i) for i in org_ids})
     codes = {v: k for k, v in kind_ids().items()}
-    return records_from_facts(storage.record_facts(org_ids), codes)
+    decided: dict[int, dt.date] = {}
+    for i in range(0, len(ids), storage.IN_CLAUSE):
+        decided.update(
+            CreditRecord.objects.filter(
+                organization_id__in=ids[i : i + storage.IN_CLAUSE], decided_on__isnull=False
+            ).values_list("id", "decided_on")
+        )
+    return records_from_facts(storage.record_facts(ids), codes, decided)
 
 
 def histories(org_ids: Iterable[int]) -> dict[int, ListingHistory]:
@@ -230,7 +240,7 @@ def red_standings(org_ids: Sequence[int], day: dt.date, records: Sequence[ListRe
     )
     grades: dict[int, tuple[dt.date, str]] = {}
     for r in records:
-        newer = r.org_id not in grades or grades[r.org_id][0] <= r.day
+        newer = r.org_id not in grades or grades[r.org_id][0] <= r.effective_on
         if r.kind in GRADE_ORDER and r.counts_on(day) and newer:
-            grades[r.org_id] = (r.day, r.kind)
+            grades[r.org_id] = (r.effective_on, r.kind)
     return [RedStanding(i, levels[i], grades[i][1] if i in grades else None) for i in org_ids if i in levels]

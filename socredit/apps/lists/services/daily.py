@@ -29,6 +29,7 @@ from socredit.apps.lists.services.common import (
 from socredit.apps.lists.services.decisions import (
     close_entry,
     new_decision,
+    refuse_future_day,
     rescore,
     transfer_to_serious,
 )
@@ -163,6 +164,7 @@ def daily_run(actor: Any, as_of: dt.date | None = None, *, chunk: int = 500) -> 
     automatic removals (R1.10(b)), removals after deregistration (R1.14(c)) and red-list removals.
     Idempotent: a second run on the same day changes nothing (and records zero counts)."""
     day = as_of or today()
+    refuse_future_day(day, what="名录日常运行日期")
     profile, params = parameters(day)
     counts = RunCounts()
     changed: set[int] = set()

@@ -28,7 +28,7 @@ from socredit.apps.lists.services.common import (
 from socredit.apps.records import outbox
 from socredit.apps.records.models import CreditRecord
 from socredit.apps.registry.models import Department, Organization, Role
-from socredit.common.clock import today
+from socredit.common.clock import refuse_future, today
 from socredit.common.errors import FieldErrors
 from socredit.core.lists import ABNORMAL, SERIOUS, ListParameters
 from socredit.core.lists.engine import transfer_due
@@ -81,6 +81,42 @@ def check_decision_input(document_number: str, decided_on: dt.date | None, groun
     return errors
 
 
+def refuse_future_day(day: dt.date, field: str = "as_of", what: str = "运行日期") -> None:
+    """No run or decision is dated after today (``clock.refuse_future``), as a field error."""
+    try:
+        refuse_future(day, what)
+    except ValueError as exc:
+        raise FieldErrors({field: [str(exc)]}) from None
+
+
+def record_label(record: CreditRecord) -> str:
+    """A record as a decision names it: department, document number and kind, never its id."""
+    number = record.document_number or ""
+    return f"{record.department.name}{number}（{record.kind.name_zh}）"
+
+
+def check_relied_records(
+    records: Iterable[CreditRecord], day: dt.date | None, *, field: str = "decided_on", what: str = "决定日期"
+) -> FieldErrors:
+    """A decision or notice cannot be dated before the decision date (决定日期; the day it occurred
+    where the record is no decision) of a record it relies on: nothing it relies on existed yet."""
+    errors = FieldErrors()
+    if day is None:
+        return errors
+    for r in records:
+        if r.decided_on is not None and day < r.decided_on:
+            errors.add(
+                field,
+                f"{what} {day} 早于所依据的{record_label(r)}的决定日期 {r.decided_on}，不能依据尚未作出的决定",
+            )
+        elif r.decided_on is None and day < r.occurred_on:
+            errors.add(
+                field,
+                f"{what} {day} 早于所依据的{record_label(r)}的发生日期 {r.occurred_on}，不能依据尚未发生的事实",
+            )
+    return errors
+
+
 def new_decision(
     organization: Organization, *, kind: str, lst: str, ground: str, profile: PolicyProfile,
     document_number: str, decided_on: dt.date, authority: Department | str | None, actor: Any,
@@ -108,7 +144,10 @@ def person_listings(decision: ListDecision, entry: ListEntry, profile: PolicyPro
     day of the decision; kept ``persons.retention_years`` from the end of the act."""
     day = decision.decided_on
     years = int(profile.value("persons.retention_years"))
-    act_end = decision.arose_on or day
+    # R7.1 counts from the end of the conduct, not from the penalty decision a record ground arose
+    # on; a transfer (R1.12(1)) or a staff ground keeps the day its ground arose
+    records = decision.records.all() if decision.trigger_record_id is not None else ()
+    act_end = max((r.occurred_on for r in records), default=None) or decision.arose_on or day
     roles = (
         Role.objects.filter(organization_id=decision.organization_id, kind__in=RESPONSIBLE_POSTS, start_on__lte=day)
         .filter(Q(end_on__isnull=True) | Q(end_on__gte=day))

@@ -11,6 +11,7 @@ from socredit.apps.audit.services import record_event
 from socredit.apps.lists.models import (
     PersonListing,
 )
+from socredit.apps.lists.services.decisions import refuse_future_day
 from socredit.common import policy
 from socredit.common.clock import today
 
@@ -23,6 +24,7 @@ def retention_sweep(actor: Any = None, as_of: dt.date | None = None) -> int:
     and name removed; the decision stays). With ``persons.extend_until_list_removal`` a listing
     is kept while the organization is still on the serious list."""
     day = as_of or today()
+    refuse_future_day(day, what="保留期清理日期")
     profile = policy.policy_profile(day)
     extend = bool(profile.get("persons.extend_until_list_removal", False))
     done = 0

@@ -29,6 +29,7 @@ from socredit.apps.lists.services.common import (
 )
 from socredit.apps.lists.services.decisions import (
     check_decision_input,
+    check_relied_records,
     close_entry,
     confirm_transfer,
     deciding_authority,
@@ -36,6 +37,7 @@ from socredit.apps.lists.services.decisions import (
     new_decision,
     open_entry,
     person_listings,
+    refuse_future_day,
     rescore,
 )
 from socredit.apps.records.models import CreditRecord
@@ -95,6 +97,7 @@ def propose_from_records(
     decision has acted on yet. Idempotent: never two open proposals for the same organization,
     ground and record."""
     day = as_of or today()
+    refuse_future_day(day, what="列入建议日期")
     ids = sorted({int(i) for i in org_ids})
     if not ids:
         return []
@@ -143,6 +146,12 @@ def raise_proposal(
         errors.add("ground", f"未知的列入事由 {ground!r}")
     if not reason.strip():
         errors.add("reason", "请说明事实与所依据的规定")
+    if arose_on > today():
+        errors.add("arose_on", f"事由发生日期 {arose_on} 不能晚于今天")
+    for message in check_relied_records(records, arose_on, field="arose_on", what="事由发生日期").errors.get(
+        "arose_on", []
+    ):
+        errors.add("arose_on", message)
     errors.raise_if_any()
     assert g is not None
     proposal = ListProposal.objects.create(
@@ -205,7 +214,11 @@ def serve_notice(
         errors.add("served_on", "请填写告知日期")
     elif served_on > today():
         errors.add("served_on", f"告知日期 {served_on} 不能晚于今天")
-    elif served_on < proposal.arose_on:
+    records = list(proposal.records.select_related("kind", "department").order_by("occurred_on", "id"))
+    too_early = check_relied_records(records, served_on, field="served_on", what="告知日期").errors
+    for message in too_early.get("served_on", []):
+        errors.add("served_on", message)
+    if served_on is not None and served_on < proposal.arose_on and not too_early:
         errors.add("served_on", f"告知日期不能早于事由发生之日 {proposal.arose_on}")
     errors.raise_if_any()
     assert served_on is not None
@@ -228,7 +241,6 @@ def serve_notice(
     else:
         letters = []
     _dept, dept_name = deciding_authority(authority, org)
-    records = list(proposal.records.select_related("kind", "department").order_by("occurred_on", "id"))
     basis = ground_basis(proposal.ground, profile)
     if proposal.action == TRANSFER:
         basis = f"{basis}；{ground_basis('R1.11', profile)}"
@@ -290,6 +302,8 @@ def confirm_proposal(
         errors.add("__all__", f"该建议已处理（{proposal.get_status_display()}）")
     errors.raise_if_any()
     assert decided_on is not None
+    relied = list(proposal.records.select_related("kind", "department").order_by("occurred_on", "id"))
+    check_relied_records(relied, decided_on).raise_if_any()
     if decided_on < proposal.arose_on:
         raise FieldErrors(decided_on=f"决定日期不能早于事由发生之日 {proposal.arose_on}")
     profile, params = parameters(decided_on)
@@ -297,7 +311,7 @@ def confirm_proposal(
     if proposal.action == TRANSFER:
         return confirm_transfer(actor, proposal, profile, params, document_number=document_number,
                                  decided_on=decided_on, authority=authority, notice=notice, channel=channel)  # fmt: skip
-    records = list(proposal.records.select_related("kind", "department").order_by("occurred_on", "id"))
+    records = relied
     is_red = proposal.list == RED
     if not is_red and proposal.ground not in GROUNDS_BY_CODE:
         raise FieldErrors(ground=f"未知的列入事由 {proposal.ground}")
@@ -325,7 +339,8 @@ def confirm_proposal(
     title = LIST_TITLES[lst]
     action = {
         ListDecision.Kind.ENTRY: f"列入{title}",
-        ListDecision.Kind.RESTART: f"你单位列入{title}期间又出现应当列入情形，列入时限自{proposal.arose_on}起重新计算",
+        ListDecision.Kind.RESTART: f"你单位列入{title}期间又出现应当列入情形，列入时限自{proposal.arose_on}起重新计算"
+        if params.restarts_clock(lst) else f"你单位列入{title}期间又出现应当列入情形，列入时限不重新计算",
     }[kind]  # fmt: skip
     decision = new_decision(
         org, kind=kind, lst=lst, ground=ground, profile=profile, document_number=document_number,
@@ -336,8 +351,9 @@ def confirm_proposal(
     people: list[PersonListing] = []
     if kind == ListDecision.Kind.RESTART:
         assert current is not None
-        current.clock_start = max(current.clock_start, proposal.arose_on)
-        current.save(update_fields=["clock_start"])
+        if params.restarts_clock(current.list):  # R1.9 / R1.13, unless the profile turns it off
+            current.clock_start = max(current.clock_start, proposal.arose_on)
+            current.save(update_fields=["clock_start"])
         decision.entry = current
         decision.save(update_fields=["entry"])
     else:
@@ -369,6 +385,8 @@ def dismiss_proposal(actor: Any, proposal: ListProposal, *, reason: str, decided
         raise FieldErrors(reason="请说明不予列入的理由")
     if proposal.status != ListProposal.Status.PROPOSED:
         raise FieldErrors(__all__="该建议已处理")
+    if decided_on is not None and decided_on > today():
+        raise FieldErrors(decided_on=f"决定日期 {decided_on} 不能晚于今天")
     proposal.status = ListProposal.Status.DISMISSED
     proposal.dismiss_reason = reason.strip()
     proposal.decided_on = decided_on or today()
@@ -392,6 +410,10 @@ def exempt_proposal(
         errors.add("__all__", "该建议已处理")
     if proposal.list == RED:
         errors.add("__all__", "红名单不适用豁免")
+    for message in check_relied_records(
+        proposal.records.select_related("kind", "department"), decided_on
+    ).errors.get("decided_on", []):
+        errors.add("decided_on", message)
     errors.raise_if_any()
     assert decided_on is not None
     profile, _params = parameters(decided_on)

@@ -13,6 +13,8 @@ from socredit.apps.evaluation.models import CreditScore
 from socredit.apps.records import publicity
 from socredit.apps.records.models import ChangeEvent, CreditRecord, RecordStateChange
 from socredit.apps.records.publicity import expire_publicity, published_records
+from socredit.common.clock import today
+from socredit.common.errors import FieldErrors
 from socredit.core.types import RecordStatus
 from socredit.testing import factories
 
@@ -89,10 +91,11 @@ def test_minor_published_when_the_profile_says_so(org, monkeypatch):
     assert minor.pk not in public(org, D(2026, 9, 2))
 
 
-def test_xinzheng_grave_tier_is_not_ended_by_a_guessed_period(settings, org):
+def test_xinzheng_grave_tier_is_not_ended_by_a_guessed_period(settings, org, today_is):
     settings.SOCREDIT_POLICY_LOCALITY = "xinzheng"
     grave = rec(org, "penalty_fine", D(2026, 4, 10), amount="3000", dishonesty_class="grave")
     assert grave.publicity_until is not None  # the kind's own period (12 months)
+    today_is(grave.publicity_until + dt.timedelta(days=1))  # publicity never ends on a day still to come
     assert expire_publicity("system", D(2026, 12, 1)) == 0
     # Only the kind's own period ends it (the last day stored on the record).
     assert expire_publicity("system", grave.publicity_until) == 0
@@ -111,3 +114,13 @@ def test_expiry_is_chunked_and_rescores(org, monkeypatch):
         for r in CreditRecord.objects.filter(pk__in=[r.pk for r in records])
     )
     assert CreditScore.objects.filter(organization=org).exists()
+
+
+def test_publicity_is_not_ended_on_a_day_still_to_come(org):
+    record = rec(org, "penalty_fine", D(2025, 1, 10), amount="3000")
+    tomorrow = today() + dt.timedelta(days=1)
+    with pytest.raises(FieldErrors) as refused:
+        expire_publicity("system", tomorrow)
+    assert tomorrow.isoformat() in refused.value.errors["as_of"][0]
+    record.refresh_from_db()
+    assert record.status == RecordStatus.EFFECTIVE.value

@@ -13,6 +13,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from socredit.apps.cases.services.common import escalate_overdue, today
 from socredit.apps.records.publicity import expire_publicity
 from socredit.common.access import SystemPrincipal
+from socredit.common.errors import FieldErrors
 from socredit.core.values import parse_date
 
 
@@ -28,11 +29,15 @@ class Command(BaseCommand):
         as_of = None
         if opts.get("as_of"):
             try:
-                as_of = parse_date(opts["as_of"], allow_future=True)
+                as_of = parse_date(opts["as_of"], today=today())
             except ValueError as exc:
-                raise CommandError(f"--as-of：{exc}") from None
+                # a future --as-of would escalate and end publicity on days that have not come
+                raise CommandError(f"--as-of 日期有误：{exc}；不能按未来日期运行") from None
         as_of = as_of or today()
         actor = SystemPrincipal("cli")
-        escalated = escalate_overdue(actor, as_of)
-        expired = expire_publicity(actor, as_of)
+        try:
+            escalated = escalate_overdue(actor, as_of)
+            expired = expire_publicity(actor, as_of)
+        except FieldErrors as exc:
+            raise CommandError(str(exc)) from None
         self.stdout.write(f"超期督办 {escalated} 项；公示期届满停止公示 {expired} 条记录")

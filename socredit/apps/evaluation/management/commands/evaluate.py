@@ -20,8 +20,9 @@ from socredit.apps.evaluation.models import EvaluationRun
 from socredit.apps.evaluation.services import execute_run, rebuild_facts, start_run
 from socredit.apps.registry.models import Region
 from socredit.common.access import SystemPrincipal
+from socredit.common.clock import today
 from socredit.core.config import ConfigError
-from socredit.core.scoring.evaluate import EvaluationInputError
+from socredit.core.scoring.evaluate import EvaluationInputError, check_as_of
 from socredit.core.values import parse_date
 
 
@@ -99,6 +100,10 @@ class Command(BaseCommand):
                 try:
                     as_of = parse_date(opts["as_of"], allow_future=True)
                 except ValueError as exc:
+                    raise CommandError(f"--as-of：{exc}") from None
+                try:
+                    check_as_of(as_of, today=today())  # a future day is refused before --rebuild-facts runs
+                except EvaluationInputError as exc:
                     raise CommandError(f"--as-of：{exc}") from None
             region = None
             if opts["region"]:

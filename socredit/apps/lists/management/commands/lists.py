@@ -7,6 +7,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from socredit.apps.lists import services
 from socredit.common.access import SystemPrincipal
+from socredit.common.clock import today
 from socredit.common.errors import FieldErrors
 from socredit.core.values import parse_date
 
@@ -39,9 +40,10 @@ class Command(BaseCommand):
         if not text:
             return None
         try:
-            return parse_date(text, allow_future=True)
+            return parse_date(text, today=today())
         except ValueError as exc:
-            raise CommandError(f"日期有误：{exc}") from None
+            # a future --as-of would write decisions dated after today: refused before anything runs
+            raise CommandError(f"--as-of 日期有误：{exc}；不能按未来日期运行") from None
 
     def handle(self, *args, **opts) -> None:
         try:
