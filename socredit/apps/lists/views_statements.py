@@ -203,7 +203,7 @@ def my_notice_detail(request: HttpRequest, pk: int) -> HttpResponse:
         waive = request.POST.get("action") == "waive"
         try:
             services.file_statement(request.user, notice, text=form.cleaned_data["text"], channel="account",
-                                    received_on=services.today(), waive=waive, audit_channel="organization",
+                                    received_on=services.today(), waive=waive,
                                     files=request.FILES.getlist("evidence"))  # fmt: skip
         except FieldErrors as exc:
             form.add_service_errors(exc)

@@ -171,3 +171,103 @@ def test_an_announcement_counts_the_period_from_the_day_it_is_published(org, act
     # Friday 12-26 → 12-29, 12-30, 12-31, (元旦 01-01 to 01-03 off) Sunday 01-04 (调休), Monday 01-05
     assert notice.statement_due_on == dt.date(2026, 1, 5)
     assert "自本公告发布之日起5个工作日内（即2026年1月5日前）" in notice.text
+
+
+# --- pages ---------------------------------------------------------------------------------------------
+
+
+def html(response):
+    return response.content.decode()
+
+
+def test_the_organization_states_its_case_from_its_account_and_reads_the_answer(
+    served, org, actor, personas, login, today_is
+):  # fmt: skip
+    from django.urls import reverse
+
+    today_is(dt.date(2025, 10, 9))
+    own = login(factories.org_account(org))
+    listing = html(own.get(reverse("my_lists:notice_list")))
+    assert "郑民告〔2025〕8号" in listing and "2025-10-14" in listing and "剩4个工作日" in listing
+    url = reverse("my_lists:notice_detail", args=[served.pk])
+    page = html(own.get(url))
+    assert "提交陈述申辩" in page and "放弃陈述申辩" in page and "自本告知书送达之日起5个工作日内" in page
+    empty = own.post(url, {"action": "statement", "text": ""})
+    assert empty.status_code == 400 and "请填写陈述、申辩的事实和理由" in html(empty)
+    report = SimpleUploadedFile("整改报告.pdf", b"%PDF-1.4 report", content_type="application/pdf")
+    sent = own.post(url, {"action": "statement", "text": "警告所涉问题已于处罚前纠正。", "evidence": [report]})
+    assert sent.status_code == 302
+    statement = ListStatement.objects.get()
+    assert (statement.channel, statement.received_on, statement.outcome) == ("account", dt.date(2025, 10, 9), "pending")
+    assert statement.created_by.is_org_account
+    [evidence] = statement.evidence.all()
+    assert own.get(reverse("my_lists:evidence_download", args=[evidence.pk])).status_code == 200
+    # staff of the region see it on the proposal page and answer it
+    staff = login(personas["staff_jinshui"])
+    block = html(staff.get(reverse("lists:proposal_statement", args=[served.proposal_id])))
+    assert "警告所涉问题已于处罚前纠正。" in block and "整改报告.pdf" in block and "待复核" in block
+    assert staff.get(reverse("lists:statement_evidence", args=[evidence.pk])).status_code == 200
+    refused = staff.post(reverse("lists:statement_answer", args=[statement.pk]),
+                         {"outcome": "rejected", "answer": "", "answered_on": "2025-10-09"})  # fmt: skip
+    assert refused.status_code == 400 and "须写明不予采纳的理由" in html(refused)
+    answered = staff.post(reverse("lists:statement_answer", args=[statement.pk]),
+                          {"outcome": "rejected", "answer": "纠正发生在处罚决定之后", "answered_on": "2025-10-09"})  # fmt: skip
+    assert answered.status_code == 302
+    decision = decide(actor, served, dt.date(2025, 10, 9))
+    detail = html(staff.get(reverse("lists:decision_detail", args=[decision.pk])))
+    assert "纠正发生在处罚决定之后" in detail and "经复核，你单位陈述、申辩的理由不成立" in detail
+    own = login(factories.org_account(org))  # the same test client, signed in as the organization again
+    assert "纠正发生在处罚决定之后" in html(own.get(url))
+
+
+def test_an_organization_cannot_see_or_file_on_another_organizations_notice(served, personas, login, today_is):
+    from django.urls import reverse
+
+    today_is(dt.date(2025, 10, 9))
+    other = login(factories.org_account(factories.organization("410105")))
+    url = reverse("my_lists:notice_detail", args=[served.pk])
+    assert other.get(url).status_code == 404
+    assert other.post(url, {"action": "waive", "text": ""}).status_code == 404
+    assert "郑民告〔2025〕8号" not in html(other.get(reverse("my_lists:notice_list")))
+    assert login(personas["staff_jinshui"]).get(url).status_code == 403
+    assert not ListStatement.objects.exists()
+
+
+def test_a_late_statement_from_the_account_is_refused_with_the_last_day(served, org, login, today_is):
+    from django.urls import reverse
+
+    today_is(dt.date(2025, 10, 15))
+    own = login(factories.org_account(org))
+    url = reverse("my_lists:notice_detail", args=[served.pk])
+    page = html(own.get(url))
+    assert "已届满" in page and "提交陈述申辩" not in page
+    late = own.post(url, {"action": "statement", "text": "补充说明"})
+    assert late.status_code == 400 and "陈述申辩期限已于2025-10-14届满" in html(late)
+    assert not ListStatement.objects.exists()
+
+
+def test_staff_outside_the_region_or_without_write_access_cannot_record(served, personas, login, today_is):
+    from django.urls import reverse
+
+    today_is(dt.date(2025, 10, 9))
+    pk = served.proposal_id
+    outside = login(personas["staff_xinzheng"])
+    assert outside.get(reverse("lists:proposal_statement", args=[pk])).status_code == 404
+    assert outside.post(reverse("lists:statement_waive", args=[pk]), {"received_on": "2025-10-09"}).status_code == 404
+    viewer = login(personas["viewer_jinshui"])
+    page = html(viewer.get(reverse("lists:proposal_statement", args=[pk])))
+    assert "剩4个工作日" in page and reverse("lists:statement_waive", args=[pk]) not in page
+    assert viewer.post(reverse("lists:statement_waive", args=[pk]), {"received_on": "2025-10-09"}).status_code == 403
+    assert not ListStatement.objects.exists()
+    staff = login(personas["staff_jinshui"])
+    empty = staff.post(reverse("lists:statement_record", args=[pk]), {"received_on": "2025-10-10", "text": ""})
+    assert empty.status_code == 400 and "请填写陈述、申辩的事实和理由" in html(empty)
+    recorded = staff.post(reverse("lists:statement_record", args=[pk]), {"received_on": "2025-10-09", "text": "已纠正"})
+    assert recorded.status_code == 302
+    statement = ListStatement.objects.get()
+    assert (statement.channel, statement.created_by) == ("paper", personas["staff_jinshui"])
+    staff.post(reverse("lists:statement_answer", args=[statement.pk]),
+               {"outcome": "upheld", "answer": "", "answered_on": "2025-10-09"})  # fmt: skip
+    proposal = ListProposal.objects.get(pk=pk)
+    assert (proposal.status, proposal.dismiss_reason) == ("dismissed", "陈述申辩理由成立")
+    assert reverse("lists:proposal_confirm", args=[pk]) not in html(staff.get(reverse("lists:proposal_list")))
