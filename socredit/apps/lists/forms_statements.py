@@ -14,7 +14,9 @@ from socredit.apps.records.forms import ServiceErrorsMixin
 
 def _date(label: Any) -> forms.DateField:
     # Not required here: a missing date is refused by the service, with its own message.
-    return forms.DateField(label=label, required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    return forms.DateField(
+        label=label, required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
 
 
 class _Form(ServiceErrorsMixin, forms.Form):
@@ -72,5 +74,7 @@ class OrganizationStatementForm(_Form):
 
     prefix_name = "own"
     text = forms.CharField(
-        label=_("Your statement: the facts and reasons"), required=False, widget=forms.Textarea(attrs={"rows": 6})
+        label=_("Your statement: the facts and reasons"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 6}),
     )

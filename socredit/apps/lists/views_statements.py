@@ -54,7 +54,9 @@ def period_state(notice: ListNotice, day: dt.date) -> dict[str, Any]:
     return {"due_on": due, "days_left": max(left, 0), "ended": day > due}
 
 
-def statement_block(user: Any, proposal: ListProposal, forms: dict[str, Any] | None = None) -> dict[str, Any] | None:
+def statement_block(
+    user: Any, proposal: ListProposal, forms: dict[str, Any] | None = None
+) -> dict[str, Any] | None:
     """What ``lists/partials/_statement.html`` shows for a proposal, or None before any notice."""
     notice = current_notice(proposal)
     if notice is None:
@@ -72,7 +74,9 @@ def statement_block(user: Any, proposal: ListProposal, forms: dict[str, Any] | N
         "statement": statement,
         "evidence": list(statement.evidence.all()) if statement else [],
         "can_file": can_write and statement is None and notice.statement_due_on is not None,
-        "can_answer": can_write and statement is not None and statement.outcome == ListStatement.Outcome.PENDING,
+        "can_answer": can_write
+        and statement is not None
+        and statement.outcome == ListStatement.Outcome.PENDING,
         "paper": forms.get("paper") or PaperStatementForm(row=proposal.pk, initial={"received_on": today}),
         "waiver": forms.get("waiver") or WaiverForm(row=proposal.pk, initial={"received_on": today}),
         "answer": forms.get("answer") or AnswerForm(row=proposal.pk, initial={"answered_on": today}),
@@ -80,7 +84,9 @@ def statement_block(user: Any, proposal: ListProposal, forms: dict[str, Any] | N
     }
 
 
-def _statement_page(request: HttpRequest, proposal: ListProposal, forms: dict[str, Any] | None = None) -> HttpResponse:
+def _statement_page(
+    request: HttpRequest, proposal: ListProposal, forms: dict[str, Any] | None = None
+) -> HttpResponse:
     context = {
         "proposal": proposal,
         "statement_block": statement_block(request.user, proposal, forms),
@@ -208,7 +214,9 @@ def my_notice_detail(request: HttpRequest, pk: int) -> HttpResponse:
         except FieldErrors as exc:
             form.add_service_errors(exc)
         else:
-            messages.success(request, _("Your waiver was received.") if waive else _("Your statement was received."))
+            messages.success(
+                request, _("Your waiver was received.") if waive else _("Your statement was received.")
+            )
             return redirect("my_lists:notice_detail", pk=notice.pk)
     proposal = notice.proposal
     statement = statement_on(notice)

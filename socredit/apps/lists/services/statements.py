@@ -114,12 +114,17 @@ def add_to_decision_text(decision: ListDecision, notice: ListNotice | None) -> N
     if notice is None:
         return
     statement = statement_on(notice)
-    if statement is not None and statement.outcome not in (ListStatement.Outcome.WAIVED, ListStatement.Outcome.REJECTED):
+    if statement is not None and statement.outcome not in (
+        ListStatement.Outcome.WAIVED,
+        ListStatement.Outcome.REJECTED,
+    ):
         statement = None
     paragraph = decision_paragraph(notice, statement)
     text = decision.notice_text
     at = text.find("本机关决定")
-    decision.notice_text = text[:at] + paragraph + text[at:] if at >= 0 else text.rstrip("\n") + "\n" + paragraph
+    decision.notice_text = (
+        text[:at] + paragraph + text[at:] if at >= 0 else text.rstrip("\n") + "\n" + paragraph
+    )
     decision.save(update_fields=["notice_text"])
 
 
@@ -164,7 +169,10 @@ def _check_filing(notice: ListNotice, received_on: dt.date | None, errors: Field
         errors.add("__all__", f"该列入建议已处理（{proposal.get_status_display()}），不再受理陈述、申辩")
     latest = current_notice(proposal)
     if latest is not None and latest.pk != notice.pk:
-        errors.add("__all__", f"该告知书已由 {latest.document_number}（{latest.served_on}送达）取代，请就新的告知书提出")
+        errors.add(
+            "__all__",
+            f"该告知书已由 {latest.document_number}（{latest.served_on}送达）取代，请就新的告知书提出",
+        )
     earlier = statement_on(notice)
     if earlier is not None:
         what = "放弃陈述、申辩" if earlier.waived else "提出陈述、申辩"
@@ -196,7 +204,9 @@ def file_statement(
 
     Refused, with nothing stored, after the period (the message names its last day), for a proposal
     already decided, a superseded notice, a second filing, an empty statement or a bad file."""
-    notice = ListNotice.objects.select_for_update().select_related("proposal", "organization").get(pk=notice.pk)
+    notice = (
+        ListNotice.objects.select_for_update().select_related("proposal", "organization").get(pk=notice.pk)
+    )
     ListProposal.objects.select_for_update().filter(pk=notice.proposal_id).first()
     errors = FieldErrors()
     if channel not in ListStatement.Channel.values:
@@ -244,7 +254,9 @@ def answer_statement(
     """复核 — the authority's answer to a statement. Upheld: the proposal is withdrawn (不予列入, reason
     陈述申辩理由成立) and no listing follows. Not upheld: the answer says why, and the decision may
     then be made (dated on or after the answer)."""
-    statement = ListStatement.objects.select_for_update().select_related("proposal", "notice").get(pk=statement.pk)
+    statement = (
+        ListStatement.objects.select_for_update().select_related("proposal", "notice").get(pk=statement.pk)
+    )
     proposal = ListProposal.objects.select_for_update().get(pk=statement.proposal_id)
     errors = FieldErrors()
     if statement.outcome != ListStatement.Outcome.PENDING:

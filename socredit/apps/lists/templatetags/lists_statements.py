@@ -19,7 +19,7 @@ def statement_block_for(context: Any) -> dict[str, Any] | None:
 
     built = context.get("statement_block")
     if built is not None:
-        return built  # type: ignore[no-any-return]
+        return built  # type: ignore[no-any-return]  # the context holds what the view built
     proposal = context.get("proposal") or context.get("p")
     if not isinstance(proposal, ListProposal):
         return None

@@ -33,7 +33,9 @@ def counts():
 def served(org, actor, today_is):
     """A warning of 2025-09-20, its abnormal-list proposal, and the prior notice served on SERVED."""
     today_is(dt.date(2025, 9, 30))
-    factories.record(org, "penalty_warning", occurred_on=dt.date(2025, 9, 20), document_number="金民罚〔2025〕3号")
+    factories.record(
+        org, "penalty_warning", occurred_on=dt.date(2025, 9, 20), document_number="金民罚〔2025〕3号"
+    )
     proposal = ListProposal.objects.get(organization=org, status="proposed")
     return notify(actor, proposal, SERVED, "郑民告〔2025〕8号")
 
@@ -59,7 +61,10 @@ def test_the_period_is_counted_in_working_days_across_the_national_day_holidays(
     assert counts() == before and served.proposal.status == "proposed"
     today_is(DUE + dt.timedelta(days=1))
     decision = decide(actor, served, DUE + dt.timedelta(days=1))
-    assert decision.decided_on == dt.date(2025, 10, 15) and ListEntry.objects.filter(entry_decision=decision).exists()
+    assert (
+        decision.decided_on == dt.date(2025, 10, 15)
+        and ListEntry.objects.filter(entry_decision=decision).exists()
+    )
     assert "你单位在规定期限内（2025年10月14日前）未提出陈述、申辩" in decision.notice_text
     assert decision.notice_text.index("未提出陈述、申辩") < decision.notice_text.index("本机关决定")
 
@@ -78,19 +83,28 @@ def test_a_waiver_lets_the_decision_proceed_from_the_day_of_the_waiver(served, a
     assert AuditEvent.objects.filter(action="lists.waiver").count() == 1
 
 
-def test_a_statement_awaiting_review_blocks_the_decision_and_one_not_upheld_goes_into_it(served, actor, today_is):
+def test_a_statement_awaiting_review_blocks_the_decision_and_one_not_upheld_goes_into_it(
+    served, actor, today_is
+):
     today_is(dt.date(2025, 10, 20))
     statement = file(actor, served, dt.date(2025, 10, 10))
     assert statement.outcome == "pending"
     before = counts()
     with pytest.raises(FieldErrors) as refused:
         decide(actor, served, dt.date(2025, 10, 20))
-    assert "2025-10-10" in refused.value.errors["__all__"][0] and "尚未复核" in refused.value.errors["__all__"][0]
+    assert (
+        "2025-10-10" in refused.value.errors["__all__"][0]
+        and "尚未复核" in refused.value.errors["__all__"][0]
+    )
     with pytest.raises(FieldErrors) as no_reason:
-        services.answer_statement(actor, statement, upheld=False, answer=" ", answered_on=dt.date(2025, 10, 16))
+        services.answer_statement(
+            actor, statement, upheld=False, answer=" ", answered_on=dt.date(2025, 10, 16)
+        )
     assert "answer" in no_reason.value.errors
     with pytest.raises(FieldErrors) as early:
-        services.answer_statement(actor, statement, upheld=False, answer="理由", answered_on=dt.date(2025, 10, 9))
+        services.answer_statement(
+            actor, statement, upheld=False, answer="理由", answered_on=dt.date(2025, 10, 9)
+        )
     assert "2025-10-10" in early.value.errors["answered_on"][0]
     assert counts() == before
     statement.refresh_from_db()
@@ -101,7 +115,9 @@ def test_a_statement_awaiting_review_blocks_the_decision_and_one_not_upheld_goes
         decide(actor, served, dt.date(2025, 10, 15))
     assert "2025-10-16" in before_answer.value.errors["decided_on"][0]
     decision = decide(actor, served, dt.date(2025, 10, 16))
-    assert "你单位于2025年10月10日提出陈述、申辩。经复核，你单位陈述、申辩的理由不成立" in decision.notice_text
+    assert (
+        "你单位于2025年10月10日提出陈述、申辩。经复核，你单位陈述、申辩的理由不成立" in decision.notice_text
+    )
     assert "所称整改材料未能证明警告所涉问题已于处罚前纠正" in decision.notice_text
     assert services.decision_statement(decision).pk == statement.pk
     with pytest.raises(FieldErrors) as twice:
@@ -127,7 +143,9 @@ def test_an_upheld_statement_withdraws_the_proposal_and_nothing_is_listed(served
     assert AuditEvent.objects.filter(action="lists.statement_answer").count() == 1
 
 
-def test_a_statement_after_the_period_or_twice_or_empty_is_refused_and_nothing_is_stored(served, actor, today_is):
+def test_a_statement_after_the_period_or_twice_or_empty_is_refused_and_nothing_is_stored(
+    served, actor, today_is
+):
     today_is(dt.date(2025, 10, 20))
     before = counts()
     with pytest.raises(FieldErrors) as late:
@@ -135,7 +153,9 @@ def test_a_statement_after_the_period_or_twice_or_empty_is_refused_and_nothing_i
     message = late.value.errors["received_on"][0]
     assert "2025-10-14" in message and "届满" in message and "不予受理" in message
     with pytest.raises(FieldErrors) as late_waiver:
-        services.file_statement(actor, served, text="", received_on=dt.date(2025, 10, 15), channel="paper", waive=True)
+        services.file_statement(
+            actor, served, text="", received_on=dt.date(2025, 10, 15), channel="paper", waive=True
+        )
     assert "2025-10-14" in late_waiver.value.errors["received_on"][0]
     with pytest.raises(FieldErrors) as empty:
         file(actor, served, dt.date(2025, 10, 10), text="  ")
@@ -155,7 +175,9 @@ def test_a_statement_after_the_period_or_twice_or_empty_is_refused_and_nothing_i
     statement = file(actor, served, dt.date(2025, 10, 10), files=[good])
     assert [e.original_name for e in statement.evidence.all()] == ["整改报告.pdf"]
     with pytest.raises(FieldErrors) as twice:
-        services.file_statement(actor, served, text="", received_on=dt.date(2025, 10, 11), channel="paper", waive=True)
+        services.file_statement(
+            actor, served, text="", received_on=dt.date(2025, 10, 11), channel="paper", waive=True
+        )
     assert "2025-10-10" in twice.value.errors["__all__"][0] and "不能重复" in twice.value.errors["__all__"][0]
     assert ListStatement.objects.count() == 1
 
@@ -195,10 +217,16 @@ def test_the_organization_states_its_case_from_its_account_and_reads_the_answer(
     empty = own.post(url, {"action": "statement", "text": ""})
     assert empty.status_code == 400 and "请填写陈述、申辩的事实和理由" in html(empty)
     report = SimpleUploadedFile("整改报告.pdf", b"%PDF-1.4 report", content_type="application/pdf")
-    sent = own.post(url, {"action": "statement", "text": "警告所涉问题已于处罚前纠正。", "evidence": [report]})
+    sent = own.post(
+        url, {"action": "statement", "text": "警告所涉问题已于处罚前纠正。", "evidence": [report]}
+    )
     assert sent.status_code == 302
     statement = ListStatement.objects.get()
-    assert (statement.channel, statement.received_on, statement.outcome) == ("account", dt.date(2025, 10, 9), "pending")
+    assert (statement.channel, statement.received_on, statement.outcome) == (
+        "account",
+        dt.date(2025, 10, 9),
+        "pending",
+    )
     assert statement.created_by.is_org_account
     [evidence] = statement.evidence.all()
     assert own.get(reverse("my_lists:evidence_download", args=[evidence.pk])).status_code == 200
@@ -220,7 +248,9 @@ def test_the_organization_states_its_case_from_its_account_and_reads_the_answer(
     assert "纠正发生在处罚决定之后" in html(own.get(url))
 
 
-def test_an_organization_cannot_see_or_file_on_another_organizations_notice(served, personas, login, today_is):
+def test_an_organization_cannot_see_or_file_on_another_organizations_notice(
+    served, personas, login, today_is
+):
     from django.urls import reverse
 
     today_is(dt.date(2025, 10, 9))
@@ -253,16 +283,26 @@ def test_staff_outside_the_region_or_without_write_access_cannot_record(served, 
     pk = served.proposal_id
     outside = login(personas["staff_xinzheng"])
     assert outside.get(reverse("lists:proposal_statement", args=[pk])).status_code == 404
-    assert outside.post(reverse("lists:statement_waive", args=[pk]), {"received_on": "2025-10-09"}).status_code == 404
+    assert (
+        outside.post(reverse("lists:statement_waive", args=[pk]), {"received_on": "2025-10-09"}).status_code
+        == 404
+    )
     viewer = login(personas["viewer_jinshui"])
     page = html(viewer.get(reverse("lists:proposal_statement", args=[pk])))
     assert "剩4个工作日" in page and reverse("lists:statement_waive", args=[pk]) not in page
-    assert viewer.post(reverse("lists:statement_waive", args=[pk]), {"received_on": "2025-10-09"}).status_code == 403
+    assert (
+        viewer.post(reverse("lists:statement_waive", args=[pk]), {"received_on": "2025-10-09"}).status_code
+        == 403
+    )
     assert not ListStatement.objects.exists()
     staff = login(personas["staff_jinshui"])
-    empty = staff.post(reverse("lists:statement_record", args=[pk]), {"received_on": "2025-10-10", "text": ""})
+    empty = staff.post(
+        reverse("lists:statement_record", args=[pk]), {"received_on": "2025-10-10", "text": ""}
+    )
     assert empty.status_code == 400 and "请填写陈述、申辩的事实和理由" in html(empty)
-    recorded = staff.post(reverse("lists:statement_record", args=[pk]), {"received_on": "2025-10-09", "text": "已纠正"})
+    recorded = staff.post(
+        reverse("lists:statement_record", args=[pk]), {"received_on": "2025-10-09", "text": "已纠正"}
+    )
     assert recorded.status_code == 302
     statement = ListStatement.objects.get()
     assert (statement.channel, statement.created_by) == ("paper", personas["staff_jinshui"])
