@@ -134,7 +134,10 @@ def check_statement_period(proposal: ListProposal, decided_on: dt.date) -> None:
     if notice is None or notice.statement_due_on is None:
         return
     due = notice.statement_due_on
-    statement = statement_on(notice)
+    pending = (
+        proposal.statements.filter(outcome=ListStatement.Outcome.PENDING).order_by("received_on").first()
+    )
+    statement = pending or statement_on(notice)
     if statement is not None and statement.outcome == ListStatement.Outcome.PENDING:
         raise FieldErrors(
             __all__=f"该组织于{statement.received_on}提出的陈述、申辩尚未复核：请先复核并答复，"
@@ -209,6 +212,9 @@ def file_statement(
     )
     ListProposal.objects.select_for_update().filter(pk=notice.proposal_id).first()
     errors = FieldErrors()
+    own = getattr(actor, "organization_id", None) if getattr(actor, "is_org_account", False) else None
+    if own is not None and own != notice.organization_id:
+        errors.add("__all__", "只能就送达本单位的告知书提出陈述、申辩")
     if channel not in ListStatement.Channel.values:
         errors.add("channel", f"未知的提交方式 {channel!r}")
     _check_filing(notice, received_on, errors)

@@ -311,3 +311,25 @@ def test_staff_outside_the_region_or_without_write_access_cannot_record(served, 
     proposal = ListProposal.objects.get(pk=pk)
     assert (proposal.status, proposal.dismiss_reason) == ("dismissed", "陈述申辩理由成立")
     assert reverse("lists:proposal_confirm", args=[pk]) not in html(staff.get(reverse("lists:proposal_list")))
+
+
+def test_a_statement_pending_on_an_earlier_notice_still_blocks_and_accounts_file_only_for_their_own(
+    served, actor, today_is
+):  # fmt: skip
+    today_is(dt.date(2025, 10, 31))
+    file(actor, served, dt.date(2025, 10, 10))
+    again = notify(actor, served.proposal, dt.date(2025, 10, 15), "郑民告〔2025〕9号")
+    assert again.statement_due_on == dt.date(2025, 10, 22)
+    with pytest.raises(FieldErrors) as refused:
+        decide(actor, again, dt.date(2025, 10, 31))
+    assert (
+        "2025-10-10" in refused.value.errors["__all__"][0]
+        and "尚未复核" in refused.value.errors["__all__"][0]
+    )
+    stranger = factories.org_account(factories.organization("410105"))
+    with pytest.raises(FieldErrors) as foreign:
+        services.file_statement(
+            stranger, again, text="代为陈述", received_on=dt.date(2025, 10, 16), channel="account"
+        )
+    assert "本单位" in foreign.value.errors["__all__"][0]
+    assert ListStatement.objects.count() == 1
