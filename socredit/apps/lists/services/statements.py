@@ -67,8 +67,9 @@ def statement_notice_paragraph(method: str, served_on: dt.date, due_on: dt.date,
 
 
 def current_notice(proposal: ListProposal) -> ListNotice | None:
-    """The notice whose period governs the proposal: the latest one served."""
-    return proposal.notices.order_by("-served_on", "-id").first()
+    """The notice whose period governs the proposal: the latest one served (read from the proposal's
+    prefetched notices when a page loaded them)."""
+    return max(proposal.notices.all(), key=lambda n: (n.served_on, n.pk), default=None)
 
 
 def statement_on(notice: ListNotice) -> ListStatement | None:
