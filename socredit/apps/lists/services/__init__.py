@@ -42,6 +42,7 @@ from socredit.apps.lists.services.statements import (
     decision_statement,
     file_statement,
     statement_due_on,
+    statement_for_decision,
 )
 from socredit.common.clock import today
 
@@ -55,6 +56,7 @@ __all__ = [
     "decision_statement",
     "file_statement",
     "statement_due_on",
+    "statement_for_decision",
     "annul_entry_on_objection",
     "apply_for_removal",
     "confirm_proposal",

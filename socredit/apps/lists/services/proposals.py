@@ -43,6 +43,7 @@ from socredit.apps.lists.services.statements import (
     check_statement_period,
     current_notice,
     statement_due_on,
+    statement_for_decision,
     statement_notice_paragraph,
     statement_working_days,
 )
@@ -308,11 +309,11 @@ def confirm_proposal(
     profile, params = parameters(decided_on)
     _check_notice(proposal, decided_on, params)
     check_statement_period(proposal, decided_on)
-    served = current_notice(proposal)
+    served, statement = current_notice(proposal), statement_for_decision(proposal)
     if proposal.action == TRANSFER:
         decision = confirm_transfer(actor, proposal, profile, params, document_number=document_number,
                                     decided_on=decided_on, authority=authority, notice=notice, channel=channel)  # fmt: skip
-        add_to_decision_text(decision, served)
+        add_to_decision_text(decision, served, statement)
         return decision
     records = list(proposal.records.select_related("kind", "department").order_by("occurred_on", "id"))
     is_red = proposal.list == RED
@@ -350,7 +351,7 @@ def confirm_proposal(
         trigger_record_id=proposal.trigger_record_id, arose_on=proposal.arose_on,
         reason=proposal.reason, action_text=action, notice_template=notice,
     )  # fmt: skip
-    add_to_decision_text(decision, served)
+    add_to_decision_text(decision, served, statement)
     people: list[PersonListing] = []
     if kind == ListDecision.Kind.RESTART:
         assert current is not None

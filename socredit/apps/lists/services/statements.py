@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from django.core.files.base import ContentFile
@@ -92,12 +93,39 @@ def _cn(day: dt.date) -> str:
     return f"{day.year}年{day.month}月{day.day}日"
 
 
-def decision_paragraph(notice: ListNotice, statement: ListStatement | None) -> str:
+@dataclass(frozen=True)
+class NoStatement:
+    """What a decision prints when the period ran out without a statement or waiver (the documents'
+    ``StatementLike``: outcome, text, answer, received_on)."""
+
+    due_on: dt.date
+    outcome: str = "none"
+    text: str = ""
+    answer: str = ""
+    received_on: dt.date | None = None
+
+
+def statement_for_decision(proposal: ListProposal) -> ListStatement | NoStatement | None:
+    """The 陈述申辩 a listing decision on ``proposal`` reports: the waiver or the statement answered as
+    not upheld, ``NoStatement`` when the period of the notice ran out without one, None when the
+    notice gave no period (or none was served). Call after ``check_statement_period``."""
+    notice = current_notice(proposal)
+    if notice is None or notice.statement_due_on is None:
+        return None
+    statement = statement_on(notice)
+    if statement is not None and statement.outcome in (
+        ListStatement.Outcome.WAIVED,
+        ListStatement.Outcome.REJECTED,
+    ):
+        return statement
+    return NoStatement(notice.statement_due_on)
+
+
+def decision_paragraph(notice: ListNotice, statement: ListStatement | NoStatement) -> str:
     """What the decision says about the 陈述申辩 (经复核，理由不成立 / waived / none within the period)."""
     served = f"本机关于{_cn(notice.served_on)}向你单位告知拟作出的决定及其事实、理由、依据和陈述、申辩的权利（{notice.document_number}）。"
-    if statement is None:
-        due = notice.statement_due_on
-        return served + (f"你单位在规定期限内（{_cn(due)}前）未提出陈述、申辩。\n" if due else "\n")
+    if isinstance(statement, NoStatement):
+        return served + f"你单位在规定期限内（{_cn(statement.due_on)}前）未提出陈述、申辩。\n"
     if statement.outcome == ListStatement.Outcome.WAIVED:
         return served + f"你单位于{_cn(statement.received_on)}表示放弃陈述、申辩的权利。\n"
     answer = statement.answer.strip().rstrip("。")
@@ -107,19 +135,15 @@ def decision_paragraph(notice: ListNotice, statement: ListStatement | None) -> s
     )
 
 
-def add_to_decision_text(decision: ListDecision, notice: ListNotice | None) -> None:
+def add_to_decision_text(
+    decision: ListDecision, notice: ListNotice | None, statement: ListStatement | NoStatement | None
+) -> None:
     """Put the 陈述申辩 paragraph into the decision's printed text, before the decision itself.
 
     Until the documents' renderer takes ``statement=`` itself, the paragraph goes before the line
     that states the decision (本机关决定), or at the end if the template has no such line."""
-    if notice is None:
+    if notice is None or statement is None:
         return
-    statement = statement_on(notice)
-    if statement is not None and statement.outcome not in (
-        ListStatement.Outcome.WAIVED,
-        ListStatement.Outcome.REJECTED,
-    ):
-        statement = None
     paragraph = decision_paragraph(notice, statement)
     text = decision.notice_text
     at = text.find("本机关决定")
