@@ -29,7 +29,17 @@ def statement_block_for(context: Any) -> dict[str, Any] | None:
 
 @register.simple_tag
 def decision_statement_for(decision: Any) -> Any:
-    """The statement (or waiver) in a listing decision's file, or None."""
-    from socredit.apps.lists.services.statements import decision_statement
+    """The 陈述申辩 in a listing decision's file: the statement or waiver, else the notice whose period
+    ran out without one (``{"notice": …, "none": True}``), or None."""
+    from socredit.apps.lists.services.statements import current_notice, decision_statement
 
-    return decision_statement(decision) if decision is not None else None
+    if decision is None:
+        return None
+    found = decision_statement(decision)
+    if found is not None:
+        return found
+    proposal = decision.proposals.first()
+    notice = current_notice(proposal) if proposal is not None else None
+    if notice is None or notice.statement_due_on is None:
+        return None
+    return {"notice": notice, "none": True}

@@ -67,6 +67,20 @@ def test_the_period_is_counted_in_working_days_across_the_national_day_holidays(
     )
     assert "你单位在规定期限内（2025年10月14日前）未提出陈述、申辩" in decision.notice_text
     assert decision.notice_text.index("未提出陈述、申辩") < decision.notice_text.index("本机关决定")
+    assert isinstance(
+        services.statement_for_decision(decision.proposals.get()), services.statements.NoStatement
+    )
+
+
+def test_the_decision_page_says_no_statement_was_received_within_the_period(
+    served, actor, personas, login, today_is
+):
+    from django.urls import reverse
+
+    today_is(dt.date(2025, 10, 15))
+    decision = decide(actor, served, dt.date(2025, 10, 15))
+    page = html(login(personas["viewer_jinshui"]).get(reverse("lists:decision_detail", args=[decision.pk])))
+    assert "陈述申辩期限（至 2025-10-14）内未收到陈述申辩" in page
 
 
 def test_a_waiver_lets_the_decision_proceed_from_the_day_of_the_waiver(served, actor, today_is):
