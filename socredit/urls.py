@@ -18,6 +18,7 @@ urlpatterns = [
     path("calendar/", include("socredit.apps.workdays.urls")),
     path("commitments/", include("socredit.apps.commitments.urls")),
     path("my/commitments/", include("socredit.apps.commitments.urls_org")),
+    path("my/lists/", include("socredit.apps.lists.urls_org")),
     path("cases/", include("socredit.apps.cases.urls")),
     path("my/", include("socredit.apps.cases.urls_org")),
     path("public/", include("socredit.apps.cases.urls_public")),

@@ -96,6 +96,9 @@ PARAMETERS: Mapping[str, ParameterSpec] = MappingProxyType(
         # --- lists: common -----------------------------------------------------------------------
         "lists.notice.required": _p("bool", None, None, "列入名录/名单前须书面告知事实、理由、依据和权利"),
         "lists.notice.announce_if_unreachable": _p("bool", None, None, "住所无法联系时以互联网公告方式告知"),
+        "lists.notice.statement_working_days": _p(
+            "int", 1, _WD, "事先告知送达（或公告）后，组织提出陈述、申辩的期限（工作日）"
+        ),
         # --- 活动异常名录 --------------------------------------------------------------------------
         "lists.abnormal.auto_removal_months": _p(
             "int", 1, 120, "无需履行义务的列入事由，自列入之日起届满即自动移出（月）"

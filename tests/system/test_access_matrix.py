@@ -139,6 +139,14 @@ MATRIX = {
     "lists:red_confirm": (lambda w: {"pk": w["proposal"].pk}, POST_ONLY),
     "lists:person_list": (lambda w: {}, OWN_REGION_PAGE),
     "lists:person_screening": (lambda w: {"pk": w["person"].pk}, READ),
+    "lists:proposal_statement": (lambda w: {"pk": w["proposal"].pk}, READ),
+    "lists:statement_record": (lambda w: {"pk": w["proposal"].pk}, POST_ONLY),
+    "lists:statement_waive": (lambda w: {"pk": w["proposal"].pk}, POST_ONLY),
+    "lists:statement_answer": (lambda w: {"pk": w["statement"].pk}, POST_ONLY),
+    "lists:statement_evidence": (lambda w: {"pk": w["statement_evidence"].pk}, READ),
+    "my_lists:notice_list": (lambda w: {}, ORGANIZATION_ONLY),
+    "my_lists:notice_detail": (lambda w: {"pk": w["org_notice"].pk}, ORGANIZATION_ONLY),
+    "my_lists:evidence_download": (lambda w: {"pk": w["statement_evidence"].pk}, ORGANIZATION_ONLY),
     "workdays:year_list": (lambda w: {}, OWN_REGION_PAGE),
     "workdays:year_detail": (lambda w: {"year": 2026}, OWN_REGION_PAGE),
     "workdays:year_enter": (lambda w: {"year": 2027}, ADMIN_PAGE),
@@ -202,6 +210,7 @@ NAMESPACES = {
     "workdays",
     "commitments",
     "my_commitments",
+    "my_lists",
     "cases",
     "my",
     "public",
@@ -241,8 +250,9 @@ def world(personas):
     staff = personas["staff_jinshui"]
     notice = lists.serve_notice(staff, ListProposal.objects.get(organization=listed), "written",
                                 lists.today() - dt.timedelta(days=95), "矩阵告〔2026〕1号")  # fmt: skip
+    # decided once the 陈述申辩 period of the notice (5 working days) has run out
     decision = lists.confirm_proposal(staff, ListProposal.objects.get(organization=listed),
-                                      document_number="矩阵名〔2026〕1号", decided_on=lists.today() - dt.timedelta(days=90))  # fmt: skip
+                                      document_number="矩阵名〔2026〕1号", decided_on=lists.today() - dt.timedelta(days=75))  # fmt: skip
     application = lists.apply_for_removal(staff, decision.entry, evidence="已补报", applied_on=lists.today())
     proposal = ListProposal.objects.get(organization=org, status="proposed")
     commitment = sign_commitment(staff, "form", org, CommitmentTemplate.objects.get(code="general"),
@@ -253,6 +263,12 @@ def world(personas):
                                               content="矩阵测试：重复举报，不予受理。")  # fmt: skip
     complaints.triage(staff, rejected, accept=False, ground="duplicate", reason="矩阵：重复举报。")
     account = factories.org_account(org)
+    # The open proposal's prior notice, and the organization's statement on it with one file (陈述申辩).
+    org_notice = lists.serve_notice(staff, proposal, "written", lists.today(), "矩阵告〔2026〕2号")
+    statement = lists.file_statement(
+        account, org_notice, text="矩阵测试：警告所涉问题已纠正。", received_on=lists.today(), channel="account",
+        files=[SimpleUploadedFile("说明.pdf", b"%PDF-1.4 statement", content_type="application/pdf")],
+    )  # fmt: skip
     objection = objections.file_objection(
         account, channel="organization", organization=org, records=[record], reasons="矩阵测试：记录有误，申请核查。",
         files=[SimpleUploadedFile("回执.pdf", b"%PDF-1.4 matrix", content_type="application/pdf")],
@@ -269,7 +285,8 @@ def world(personas):
             "receipt": objection.documents.get(kind="receipt"),"org": org, "person": person, "record": record, "run": run, "evaluation_run": evaluation_run,
             "proposal": proposal, "entry": decision.entry, "application": application, "notice": notice,
             "commitment": commitment, "complaint": complaint, "rejected": rejected,
-            "complaint_doc": rejected.documents.get()}  # fmt: skip
+            "complaint_doc": rejected.documents.get(), "org_notice": org_notice, "statement": statement,
+            "statement_evidence": statement.evidence.get()}  # fmt: skip
 
 
 @pytest.mark.parametrize("route", sorted(MATRIX))

@@ -1,4 +1,5 @@
-"""Who may read which list rows: everything is scoped by the organization's region.
+"""Who may read which list rows: everything is scoped by the organization's region; an organization's
+own account (/my/) reads only the prior notices served on it and its own statements.
 
 Person listings (失信惩戒落实到人) are listed to staff only. A department token holding
 ``persons:pii`` may screen one ID number it already knows (``screening.screen_person``), and sees
@@ -16,8 +17,10 @@ from socredit.apps.lists.models import (
     ListEntry,
     ListNotice,
     ListProposal,
+    ListStatement,
     PersonListing,
     RemovalApplication,
+    StatementEvidence,
 )
 from socredit.common.access import get_or_404, restrict
 from socredit.common.api import is_token
@@ -61,3 +64,30 @@ def access_notices(principal: Any) -> QuerySet[ListNotice]:
     return restrict(
         ListNotice.objects.select_related("organization__region", "proposal"), principal, ORG_PATH
     )
+
+
+def access_statements(principal: Any) -> QuerySet[ListStatement]:
+    """陈述申辩 on prior notices, for staff of the organization's region."""
+    qs = ListStatement.objects.select_related("proposal__organization__region", "notice")
+    return restrict(qs, principal, "proposal__organization__region__path")
+
+
+def access_statement_evidence(principal: Any) -> QuerySet[StatementEvidence]:
+    qs = StatementEvidence.objects.select_related("statement__proposal__organization__region")
+    return restrict(qs, principal, "statement__proposal__organization__region__path")
+
+
+def own_notices(user: Any) -> QuerySet[ListNotice]:
+    """The prior notices served on the organization of its own account (none for any other user)."""
+    org_id = getattr(user, "organization_id", None)
+    if not getattr(user, "is_org_account", False) or org_id is None:
+        return ListNotice.objects.none()
+    return ListNotice.objects.filter(organization_id=org_id).select_related("proposal", "organization")
+
+
+def own_statement_evidence(user: Any) -> QuerySet[StatementEvidence]:
+    """Files the organization's statements carry (its own, as for the notices)."""
+    org_id = getattr(user, "organization_id", None)
+    if not getattr(user, "is_org_account", False) or org_id is None:
+        return StatementEvidence.objects.none()
+    return StatementEvidence.objects.filter(statement__proposal__organization_id=org_id)

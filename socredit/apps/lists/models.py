@@ -307,6 +307,10 @@ class ListNotice(models.Model):
         verbose_name=_("served by"),
     )  # fmt: skip
     served_by_label = models.CharField(_("served by"), max_length=150)
+    statement_due_on = models.DateField(_("statements accepted until"), null=True, blank=True)
+    """The last day of the 陈述申辩 period: ``lists.notice.statement_working_days`` working days after
+    ``served_on`` (the day of service, or of the announcement). Printed on the notice and honoured as
+    printed; empty on notices served before the period was introduced."""
     policy_version = models.CharField(_("policy profile"), max_length=60)
     created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
 
@@ -317,3 +321,75 @@ class ListNotice(models.Model):
 
     def __str__(self) -> str:
         return f"{self.document_number} {self.get_method_display()} {self.served_on}"
+
+
+class ListStatement(models.Model):
+    """陈述申辩 — the organization's statement of its case on a prior notice, or its waiver (放弃陈述申辩),
+    and the authority's answer after review (复核意见). Part of the listing decision's file (through
+    the proposal): upheld withdraws the proposal; rejected lets the decision proceed."""
+
+    class Channel(models.TextChoices):
+        PAPER = "paper", _("on paper")
+        ACCOUNT = "account", _("in the organization's account")
+
+    class Outcome(models.TextChoices):
+        PENDING = "pending", _("awaiting review")
+        UPHELD = "upheld", _("upheld")
+        REJECTED = "rejected", _("not upheld")
+        WAIVED = "waived", _("waived")
+
+    notice = models.ForeignKey(
+        ListNotice, on_delete=models.PROTECT, related_name="statements", verbose_name=_("prior notice")
+    )
+    proposal = models.ForeignKey(
+        ListProposal, on_delete=models.PROTECT, related_name="statements", verbose_name=_("proposal")
+    )
+    received_on = models.DateField(_("received on"))
+    channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
+    text = models.TextField(_("statement"), blank=True)
+    outcome = models.CharField(_("outcome"), max_length=10, choices=Outcome.choices, default=Outcome.PENDING)
+    answer = models.TextField(_("answer after review"), blank=True)
+    answered_on = models.DateField(_("answered on"), null=True, blank=True)
+    answered_by_label = models.CharField(_("answered by"), max_length=150, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name=_("recorded by"),
+    )  # fmt: skip
+    created_by_label = models.CharField(_("recorded by"), max_length=150)
+    created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("statement of case")
+        verbose_name_plural = _("statements of case")
+        ordering = ["-received_on", "-id"]
+        indexes = [models.Index(fields=["proposal", "outcome"])]
+
+    def __str__(self) -> str:
+        return f"{self.proposal_id} {self.received_on} ({self.outcome})"
+
+    @property
+    def waived(self) -> bool:
+        return self.outcome == self.Outcome.WAIVED
+
+
+def statement_evidence_path(instance: StatementEvidence, filename: str) -> str:
+    # The stored name is the content hash: no user-chosen path ever reaches the file system.
+    return f"evidence/{instance.sha256[:2]}/{instance.sha256}"
+
+
+class StatementEvidence(models.Model):
+    """陈述申辩证据 — a file submitted with a statement (checked for type and size before it is stored)."""
+
+    statement = models.ForeignKey(ListStatement, on_delete=models.CASCADE, related_name="evidence")
+    file = models.FileField(upload_to=statement_evidence_path, max_length=200)
+    original_name = models.CharField(_("file name"), max_length=200)
+    content_type = models.CharField(_("type"), max_length=60)
+    size = models.PositiveIntegerField(_("size"))
+    sha256 = models.CharField(max_length=64)
+    uploaded_by_label = models.CharField(_("uploaded by"), max_length=150)
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("statement evidence")
+        verbose_name_plural = _("statement evidence")
+        ordering = ["uploaded_at", "id"]

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from socredit.apps.lists import views
+from socredit.apps.lists import views, views_statements
 
 app_name = "lists"
 urlpatterns = [
@@ -24,5 +24,6 @@ urlpatterns = [
     path("red-candidates/<int:pk>/confirm/", views.red_confirm, name="red_confirm"),
     path("persons/", views.person_list, name="person_list"),
     path("persons/<int:pk>/screening/", views.person_screening, name="person_screening"),
+    *views_statements.staff_urls,  # 陈述申辩: the statement block of a proposal and its forms
     path("<str:list>/", views.entry_list, name="entry_list"),
 ]

@@ -116,6 +116,7 @@ REQUIRED = {
     "lists.serious.removal_min_years": (2, "R1.14(a)", None),
     "lists.serious.removal_working_days": (5, "R1.14", "UNVERIFIED"),
     "lists.notice.required": (True, "R1.5", "DRAFT-ONLY"),
+    "lists.notice.statement_working_days": (5, "R1.5", "UNVERIFIED"),
     "lists.red.min_level": ("A", None, "UNVERIFIED"),
     "lists.red.clean_years": (3, None, "UNVERIFIED"),
     "lists.red.min_grade": ("grade_4a", None, "UNVERIFIED"),

@@ -218,7 +218,10 @@ def test_a_listing_decision_is_annulled_by_a_founded_objection(org, personas):
     staff = personas["staff_jinshui"]
     factories.record(org, "annual_report_missing", occurred_on=lists.today() - dt.timedelta(days=100))
     proposal = ListProposal.objects.get(organization=org)
-    lists.serve_notice(staff, proposal, "written", lists.today() - dt.timedelta(days=95), "告〔2026〕9号")
+    notice = lists.serve_notice(
+        staff, proposal, "written", lists.today() - dt.timedelta(days=95), "告〔2026〕9号"
+    )
+    lists.file_statement(staff, notice, text="", received_on=notice.served_on, channel="paper", waive=True)
     decision = lists.confirm_proposal(staff, proposal, document_number="名〔2026〕9号",
                                       decided_on=lists.today() - dt.timedelta(days=90))  # fmt: skip
     user = factories.org_account(org)

@@ -36,6 +36,14 @@ from socredit.apps.lists.services.proposals import (
 )
 from socredit.apps.lists.services.red import confirm_red, red_list_publication
 from socredit.apps.lists.services.removals import apply_for_removal, decide_removal, verify_removal
+from socredit.apps.lists.services.statements import (
+    answer_statement,
+    check_statement_period,
+    decision_statement,
+    file_statement,
+    statement_due_on,
+    statement_for_decision,
+)
 from socredit.common.clock import today
 
 __all__ = [
@@ -43,6 +51,12 @@ __all__ = [
     "TRIGGER_KINDS",
     "RunCounts",
     "active_entry",
+    "answer_statement",
+    "check_statement_period",
+    "decision_statement",
+    "file_statement",
+    "statement_due_on",
+    "statement_for_decision",
     "annul_entry_on_objection",
     "apply_for_removal",
     "confirm_proposal",

@@ -40,6 +40,15 @@ from socredit.apps.lists.services.decisions import (
     refuse_future_day,
     rescore,
 )
+from socredit.apps.lists.services.statements import (
+    add_to_decision_text,
+    check_statement_period,
+    current_notice,
+    statement_due_on,
+    statement_for_decision,
+    statement_notice_paragraph,
+    statement_working_days,
+)
 from socredit.apps.records.models import CreditRecord
 from socredit.apps.registry.models import Department, Organization
 from socredit.common.clock import today
@@ -249,6 +258,10 @@ def serve_notice(
         if finding_text
         else ""
     )
+    due_on = statement_due_on(served_on, profile)
+    served_by = (
+        statement_notice_paragraph(method, served_on, due_on, statement_working_days(profile)) + served_by
+    )
     text = PRIOR_NOTICE_TEMPLATE.format(
         org_name=org.name, org_code=org.code, ground_title=ground_title(proposal.ground), ground=proposal.ground,
         facts=facts_text(records) or f"{proposal.reason or ground_title(proposal.ground)}。\n",
@@ -262,12 +275,13 @@ def serve_notice(
         mailings=[{"mailed_on": m.sent_on.isoformat(), "unsigned": not m.signed}
                   for m in sorted(letters, key=lambda m: m.sent_on)],
         unreachable_finding=finding_text, authority_name=dept_name, served_by=staff_user_of(actor),
-        served_by_label=actor_label(actor)[:150], policy_version=profile.version,
+        served_by_label=actor_label(actor)[:150], policy_version=profile.version, statement_due_on=due_on,
     )  # fmt: skip
     record_event(actor=actor, channel=channel, action="lists.notice", target=notice,
                  summary=f"事先告知（{notice.get_method_display()}）：{proposal.ground} {notice.document_number}",
                  data={"organization": org.pk, "proposal": proposal.pk, "method": method,
-                       "served_on": served_on, "mailings": notice.mailings, "policy": profile.version})  # fmt: skip
+                       "served_on": served_on, "mailings": notice.mailings, "policy": profile.version,
+                       "statement_due_on": due_on})  # fmt: skip
     return notice
 
 
@@ -308,9 +322,13 @@ def confirm_proposal(
         raise FieldErrors(decided_on=f"决定日期不能早于事由发生之日 {proposal.arose_on}")
     profile, params = parameters(decided_on)
     _check_notice(proposal, decided_on, params)
+    check_statement_period(proposal, decided_on)
+    served, statement = current_notice(proposal), statement_for_decision(proposal)
     if proposal.action == TRANSFER:
-        return confirm_transfer(actor, proposal, profile, params, document_number=document_number,
-                                 decided_on=decided_on, authority=authority, notice=notice, channel=channel)  # fmt: skip
+        decision = confirm_transfer(actor, proposal, profile, params, document_number=document_number,
+                                    decided_on=decided_on, authority=authority, notice=notice, channel=channel)  # fmt: skip
+        add_to_decision_text(decision, served, statement)
+        return decision
     records = relied
     is_red = proposal.list == RED
     if not is_red and proposal.ground not in GROUNDS_BY_CODE:
@@ -348,6 +366,7 @@ def confirm_proposal(
         trigger_record_id=proposal.trigger_record_id, arose_on=proposal.arose_on,
         reason=proposal.reason, action_text=action, notice_template=notice,
     )  # fmt: skip
+    add_to_decision_text(decision, served, statement)
     people: list[PersonListing] = []
     if kind == ListDecision.Kind.RESTART:
         assert current is not None

@@ -32,10 +32,16 @@ def notify(actor, proposal, day, number="郑民告〔2026〕1号", method="writt
     return services.serve_notice(actor, proposal, method, day, number, mailings)
 
 
+def waive(actor, notice, day):
+    """The organization waives its 陈述申辩 on ``day`` (recorded on paper by staff)."""
+    return services.file_statement(actor, notice, text="", received_on=day, channel="paper", waive=True)
+
+
 def confirm(actor, proposal, day, number="郑民名〔2026〕1号"):
-    """Serve the prior notice (when required and not yet served) on ``day``, then decide."""
+    """Serve the prior notice (when required and not yet served) on ``day`` and record the organization's
+    waiver of its 陈述申辩 the same day (so the period need not run), then decide."""
     if proposal.notice_required and not proposal.notices.exists():
-        notify(actor, proposal, day)
+        waive(actor, notify(actor, proposal, day), day)
     return services.confirm_proposal(actor, proposal, document_number=number, decided_on=day)
 
 

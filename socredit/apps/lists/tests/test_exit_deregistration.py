@@ -9,7 +9,7 @@ import pytest
 
 from socredit.apps.lists import services
 from socredit.apps.lists.models import ListEntry, ListProposal
-from socredit.apps.lists.tests.conftest import ago
+from socredit.apps.lists.tests.conftest import ago, waive
 from socredit.common.errors import FieldErrors
 from socredit.testing import factories
 
@@ -25,7 +25,8 @@ def revoked(org, actor):
     proposal = ListProposal.objects.get(organization=org, status="proposed")
     assert (proposal.list, proposal.ground, proposal.needs_confirmation) == ("serious", "R1.12(7)", False)
     if hasattr(services, "serve_notice") and proposal.notice_required:
-        services.serve_notice(actor, proposal, "written", ago(95), "郑民告〔2026〕31号")
+        notice = services.serve_notice(actor, proposal, "written", ago(95), "郑民告〔2026〕31号")
+        waive(actor, notice, ago(94))
     services.confirm_proposal(actor, proposal, document_number="郑民名〔2026〕31号", decided_on=ago(90))
     entry = ListEntry.objects.get(organization=org, list="serious")
     assert (entry.ground, entry.arose_on, entry.left_on) == ("R1.12(7)", ago(100), None)

@@ -11,7 +11,7 @@ from django.urls import reverse
 from socredit.apps.evaluation.models import CreditScore
 from socredit.apps.lists import presentation, services
 from socredit.apps.lists.models import ListEntry, ListProposal, PersonListing
-from socredit.apps.lists.tests.conftest import ago
+from socredit.apps.lists.tests.conftest import ago, waive
 from socredit.core.codes import mask_id_number
 from socredit.testing import factories
 
@@ -26,7 +26,7 @@ def list_serious(actor, org, day, number="郑民名〔2026〕5号"):
     """Confirm the organization's open proposal (serving the prior notice first where one is required)."""
     proposal = ListProposal.objects.get(organization=org, status="proposed")
     if hasattr(services, "serve_notice") and proposal.notice_required:
-        services.serve_notice(actor, proposal, "written", day, f"告知{number}")
+        waive(actor, services.serve_notice(actor, proposal, "written", day, f"告知{number}"), day)
     return services.confirm_proposal(actor, proposal, document_number=number, decided_on=day)
 
 

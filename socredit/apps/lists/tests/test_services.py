@@ -16,7 +16,7 @@ from socredit.apps.lists.models import (
     PersonListing,
     RemovalApplication,
 )
-from socredit.apps.lists.tests.conftest import ago, confirm, notify, without_notice
+from socredit.apps.lists.tests.conftest import ago, confirm, notify, waive, without_notice
 from socredit.apps.records.services import revoke_record
 from socredit.common import policy
 from socredit.common.errors import FieldErrors
@@ -189,10 +189,12 @@ def test_daily_run_transfers_after_two_full_years_on_the_right_day_and_is_idempo
     assert "R1.5" in err.value.errors["__all__"][0]
     notice = notify(actor, transfer, dt.date(2025, 3, 11), "告T1")
     assert "满2年" in notice.text and "陈述、申辩" in notice.text
+    waive(actor, notice, dt.date(2025, 3, 11))
     decision = services.confirm_proposal(
         actor, transfer, document_number="T1", decided_on=dt.date(2025, 3, 11)
     )
     assert decision.kind == "transfer" and not decision.automatic
+    assert "2025年3月11日表示放弃陈述、申辩的权利" in decision.notice_text
     abnormal, serious = ListEntry.objects.filter(organization=org).order_by("entered_on")
     assert (abnormal.left_on, abnormal.exit_ground) == (dt.date(2025, 3, 11), "R1.11")
     assert (serious.list, serious.ground, serious.entered_on) == ("serious", "R1.12(1)", dt.date(2025, 3, 11))
@@ -256,7 +258,7 @@ def test_confirm_without_a_notice_is_refused_with_the_reason(org, actor):
     with pytest.raises(FieldErrors) as err:
         services.confirm_proposal(actor, p, document_number="X1", decided_on=ago(2))
     assert "R1.5" in err.value.errors["__all__"][0] and "事先告知" in err.value.errors["__all__"][0]
-    notify(actor, p, ago(3))
+    waive(actor, notify(actor, p, ago(3)), ago(3))
     decision = services.confirm_proposal(actor, p, document_number="X1", decided_on=ago(3))
     assert decision.kind == "entry"
 
@@ -317,6 +319,8 @@ def test_announcement_needs_two_unsigned_letters_15_to_30_days_apart(org, actor)
     assert notice.method == "announcement" and len(notice.mailings) == 2
     assert all(m["unsigned"] for m in notice.mailings)
     assert "互联网公告" in notice.text and "间隔15日" in notice.unreachable_finding
+    assert "自本公告发布之日起5个工作日内" in notice.text
+    waive(actor, notice, ago(1))
     assert confirm(actor, p, ago(1)).kind == "entry"
 
 

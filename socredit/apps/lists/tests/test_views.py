@@ -69,6 +69,12 @@ def test_confirm_through_the_page_lists_the_organization(warned, personas, login
     )
     page = text(client.get(reverse("lists:proposal_list")))
     assert "已送达事先告知" in page and reverse("lists:notice_detail", args=[notice.pk]) in page
+    assert "陈述申辩" in page and reverse("lists:statement_waive", args=[p.pk]) in page
+    early = client.post(reverse("lists:proposal_confirm", args=[p.pk]), decide)
+    assert early.status_code == 400 and "陈述申辩期限尚未届满" in text(early)
+    assert str(p.notices.get().statement_due_on) in text(early)
+    waived = client.post(reverse("lists:statement_waive", args=[p.pk]), {"received_on": ago(3).isoformat()})
+    assert waived.status_code == 302 and p.statements.get().outcome == "waived"
     response = client.post(reverse("lists:proposal_confirm", args=[p.pk]), decide)
     entry = ListEntry.objects.get(organization=warned)
     assert response.status_code == 302
