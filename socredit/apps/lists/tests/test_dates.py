@@ -22,7 +22,7 @@ from socredit.apps.lists.models import (
     ListRun,
     PersonListing,
 )
-from socredit.apps.lists.tests.conftest import ago, notify
+from socredit.apps.lists.tests.conftest import ago, confirm, notify, waive
 from socredit.common import policy
 from socredit.common.errors import FieldErrors
 from socredit.testing import factories
@@ -78,7 +78,7 @@ def test_a_listing_dated_before_the_penalty_decision_it_relies_on_is_refused_wit
         services.serve_notice(actor, p, "written", ago(20), "郑民告〔2026〕9号")
     assert "郑民罚〔2026〕77号" in refused.value.errors["served_on"][0]
     assert str(ago(10)) in refused.value.errors["served_on"][0]
-    notify(actor, p, ago(5))
+    waive(actor, notify(actor, p, ago(5)), ago(5))
     with pytest.raises(FieldErrors) as refused:
         services.confirm_proposal(actor, p, document_number="郑民名〔2026〕9号", decided_on=ago(11))
     message = refused.value.errors["decided_on"][0]
@@ -172,8 +172,7 @@ def test_restart_on_new_event_decides_whether_a_confirmed_restart_moves_the_cloc
     monkeypatch.setattr(policy, "policy_profile", lambda day, *args, **kwargs: local)
     factories.record(org, "penalty_warning", occurred_on=ago(60))
     first = open_proposals(org)[("abnormal", "R1.6(5)")]
-    notify(actor, first, ago(50))
-    services.confirm_proposal(actor, first, document_number="郑民名〔2026〕1号", decided_on=ago(50))
+    confirm(actor, first, ago(50), "郑民名〔2026〕1号")
     factories.record(org, "annual_report_missing", occurred_on=ago(20))
     again = open_proposals(org)[("abnormal", "R1.6(1)")]
     assert again.action == "restart"
@@ -210,7 +209,6 @@ def test_the_person_retention_clock_runs_from_the_conduct_not_the_decision(org, 
     factories.record(org, "penalty_fine", amount="60000", occurred_on=D(2025, 6, 1), decided_on=ago(10))
     p = open_proposals(org)[("serious", "R1.12(4)")]
     assert p.arose_on == ago(10)
-    notify(actor, p, ago(5))
-    services.confirm_proposal(actor, p, document_number="郑民名〔2026〕12号", decided_on=ago(5))
+    confirm(actor, p, ago(5), "郑民名〔2026〕12号")
     [person] = PersonListing.objects.filter(organization=org)
     assert person.act_end == D(2025, 6, 1) and person.retention_until == D(2030, 6, 1)
