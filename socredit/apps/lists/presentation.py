@@ -9,7 +9,6 @@ import datetime as dt
 
 from socredit.apps.lists import services
 from socredit.common import policy
-from socredit.core.codes import mask_id_number
 from socredit.core.lists.grounds import GROUNDS, Ground
 from socredit.core.types import RoleKind
 
@@ -42,7 +41,7 @@ def id_number_shown(number: str | None, *, show: bool) -> str:
     """The ID number as the viewer may see it: whole only with ``show`` (``User.can_see_id_numbers``)."""
     if not number:
         return ""
-    return number if show else mask_id_number(number)
+    return number if show else policy.masked_id_number(number)
 
 
 __all__ = [

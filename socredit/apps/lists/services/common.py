@@ -20,6 +20,7 @@ from socredit.apps.lists.models import (
     ListProposal,
 )
 from socredit.apps.registry.models import Organization
+from socredit.apps.registry.services import authority_region, authority_region_paths
 from socredit.common import policy
 from socredit.core.lists import (
     ABNORMAL,
@@ -87,9 +88,28 @@ PRIOR_NOTICE_TEMPLATE = """{org_name}（统一社会信用代码：{org_code}）
 # --- policy --------------------------------------------------------------------------------------
 
 
-def parameters(day: dt.date) -> tuple[PolicyProfile, ListParameters]:
-    profile = policy.policy_profile(day)
+def parameters(day: dt.date, region: Any = None) -> tuple[PolicyProfile, ListParameters]:
+    """The profile in force on ``day`` for an authority of ``region`` (a Region, code or path; see
+    ``org_region``), and the list parameters read from it."""
+    profile = policy.policy_profile(day, region)
     return profile, ListParameters.from_profile(profile)
+
+
+def org_region(org: Organization) -> Any:
+    """The region whose rules decide the organization's listings: its registering authority's."""
+    return authority_region(org)
+
+
+def profile_groups(
+    org_ids: Iterable[int], day: dt.date
+) -> list[tuple[PolicyProfile, ListParameters, list[int]]]:
+    """The organizations grouped by the profile their registering authority applies on ``day``
+    (one group per profile version, in version order), for the runs over many organizations."""
+    groups: dict[str, tuple[PolicyProfile, ListParameters, list[int]]] = {}
+    for org_id, path in sorted(authority_region_paths(org_ids).items()):
+        profile, params = parameters(day, path)
+        groups.setdefault(profile.version, (profile, params, []))[2].append(org_id)
+    return [groups[v] for v in sorted(groups)]
 
 
 def legal_basis(code: str, profile: PolicyProfile, *param_fields: str) -> str:

@@ -25,7 +25,9 @@ from socredit.apps.lists.services.common import (
     ground_title,
     histories,
     list_records,
+    org_region,
     parameters,
+    profile_groups,
 )
 from socredit.apps.lists.services.decisions import (
     check_decision_input,
@@ -98,22 +100,24 @@ def propose_from_records(
     ids = sorted({int(i) for i in org_ids})
     if not ids:
         return []
-    profile, params = parameters(day)
-    hist = histories(ids)
     created: list[ListProposal] = []
     # One open proposal per organization, list, ground and action: of several new records meeting
     # the same ground (a bulk import of years of penalties), the latest one is proposed — it relies
     # on the earlier ones and restarts the clock last — instead of one proposal per record.
     latest: dict[tuple[Any, ...], Any] = {}
-    for p in core_daily_run(hist, list_records(ids), day, params):
-        if p.action in (TRANSFER, REMOVE) or p.trigger_record_id is None:
-            continue
-        key = (p.org_id, p.list, p.ground, p.action)
-        if key not in latest or (p.due_on, p.trigger_record_id) >= (
-            latest[key].due_on,
-            latest[key].trigger_record_id,
-        ):
-            latest[key] = p
+    version: dict[int, str] = {}
+    # Each organization under the profile of its registering authority's region (新郑 vs 金水区).
+    for profile, params, group in profile_groups(ids, day):
+        for p in core_daily_run(histories(group), list_records(group), day, params):
+            if p.action in (TRANSFER, REMOVE) or p.trigger_record_id is None:
+                continue
+            version[p.org_id] = profile.version
+            key = (p.org_id, p.list, p.ground, p.action)
+            if key not in latest or (p.due_on, p.trigger_record_id) >= (
+                latest[key].due_on,
+                latest[key].trigger_record_id,
+            ):
+                latest[key] = p
     for p in latest.values():
         made = propose(p)
         if made is not None:
@@ -122,7 +126,7 @@ def propose_from_records(
             record_event(actor=actor, channel=channel, action="lists.propose", target=made,
                          summary=f"列入建议：{LIST_TITLES[made.list]} {made.ground}",
                          data={"organization": made.organization_id, "ground": made.ground,
-                               "records": sorted(p.record_ids), "policy": profile.version})  # fmt: skip
+                               "records": sorted(p.record_ids), "policy": version[p.org_id]})  # fmt: skip
     return created
 
 
@@ -209,7 +213,7 @@ def serve_notice(
         errors.add("served_on", f"告知日期不能早于事由发生之日 {proposal.arose_on}")
     errors.raise_if_any()
     assert served_on is not None
-    profile, params = parameters(served_on)
+    profile, params = parameters(served_on, org_region(org))
     finding_text = ""
     if method == ListNotice.Method.ANNOUNCEMENT:
         finding = address_unreachable_established(letters, params)
@@ -292,7 +296,7 @@ def confirm_proposal(
     assert decided_on is not None
     if decided_on < proposal.arose_on:
         raise FieldErrors(decided_on=f"决定日期不能早于事由发生之日 {proposal.arose_on}")
-    profile, params = parameters(decided_on)
+    profile, params = parameters(decided_on, org_region(org))
     _check_notice(proposal, decided_on, params)
     if proposal.action == TRANSFER:
         return confirm_transfer(actor, proposal, profile, params, document_number=document_number,
@@ -394,7 +398,7 @@ def exempt_proposal(
         errors.add("__all__", "红名单不适用豁免")
     errors.raise_if_any()
     assert decided_on is not None
-    profile, _params = parameters(decided_on)
+    profile, _params = parameters(decided_on, org_region(proposal.organization))
     decision = new_decision(
         proposal.organization, kind=ListDecision.Kind.EXEMPTION, lst=proposal.list, ground=proposal.ground,
         profile=profile, document_number=document_number, decided_on=decided_on, authority=authority, actor=actor,
