@@ -1,6 +1,6 @@
 from django.urls import path
 
-from socredit.apps.lists import views
+from socredit.apps.lists import views, views_policy
 
 app_name = "lists"
 urlpatterns = [
@@ -24,5 +24,7 @@ urlpatterns = [
     path("red-candidates/<int:pk>/confirm/", views.red_confirm, name="red_confirm"),
     path("persons/", views.person_list, name="person_list"),
     path("persons/<int:pk>/screening/", views.person_screening, name="person_screening"),
+    path("policy/", views_policy.policy_profiles, name="policy_profiles"),
+    path("policy/<str:version>/", views_policy.policy_profile_detail, name="policy_profile_detail"),
     path("<str:list>/", views.entry_list, name="entry_list"),
 ]
