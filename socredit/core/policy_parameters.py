@@ -253,6 +253,9 @@ RESERVED: Mapping[str, str] = MappingProxyType(
     {
         "spot_check.": "抽查（“双随机”）模块：按登记管理机关层级确定最低抽查比例、现场检查人数和频次",
         "green_channel.": "行政审批“绿色通道”“容缺受理”：审批模块",
+        "evaluation.": "评估等级管理（等级有效期、申请条件、降级和证书退回）：评估模块",
+        "publicity.list_fields": "名录、名单的社会公示页面：公示的字段",
+        "publicity.publish_internal_class": "社会公开的信用信息页面：是否公开 A/B/C/D 内部分类",
     }
 )
 """Parameters stated for work not yet built (prefix → what will use them). Nothing reads them yet;

@@ -172,12 +172,13 @@ def publicity_end(dishonesty_class: str, start: dt.date, profile: PolicyProfile)
 
 
 def classes_with_maximum(profile: PolicyProfile) -> dict[str, int]:
-    """{class code: maximum months} for every dishonesty class the profile gives a maximum for."""
+    """{class code: maximum months} for every dishonesty class of the profile (``dishonesty.tiers``)
+    that it gives a maximum for; a class outside the profile's tiers has none (no invented period)."""
     out: dict[str, int] = {}
-    for cls in DishonestyClass:
-        key = f"repair.{cls.code}_publicity_max_months"
+    for code in profile.list_value("dishonesty.tiers"):
+        key = f"repair.{code}_publicity_max_months"
         if profile.has(key):
-            out[str(cls.code)] = profile.int_value(key)
+            out[code] = profile.int_value(key)
     return out
 
 

@@ -19,6 +19,7 @@ from socredit.apps.lists.models import (
     ListEntry,
     ListProposal,
 )
+from socredit.apps.records.models import CreditRecord
 from socredit.apps.registry.models import Organization
 from socredit.apps.registry.services import authority_region, authority_region_paths
 from socredit.common import policy
@@ -34,11 +35,11 @@ from socredit.core.lists import (
     records_from_facts,
 )
 from socredit.core.lists.engine import Declined, Restart
-from socredit.core.lists.grounds import basis_of, title_of
+from socredit.core.lists.grounds import GROUNDS_BY_CODE, basis_of, title_of
 from socredit.core.lists.red import GRADE_ORDER, RED_BASIS
 from socredit.core.policy import PolicyProfile
 from socredit.core.scoring.facts import OPEN_END, day_number, empty_memberships
-from socredit.core.types import RoleKind
+from socredit.core.types import DepartmentKind, RoleKind
 
 RESPONSIBLE_POSTS = (RoleKind.LEGAL_REPRESENTATIVE.value, RoleKind.RESPONSIBLE_PERSON.value)
 """失信惩戒落实到人 (R1.19): the posts answerable for a serious listing."""
@@ -154,10 +155,26 @@ def ground_title(code: str) -> str:
 # --- reading rows as core values -----------------------------------------------------------------
 
 
-def list_records(org_ids: Iterable[int]) -> list[ListRecord]:
-    """The organizations' records in counted statuses, as the list rules read them."""
+def list_records(org_ids: Iterable[int], profile: PolicyProfile | None = None) -> list[ListRecord]:
+    """The organizations' records in counted statuses, as the list rules read them.
+
+    Where ``profile`` says penalties count only when a civil-affairs department imposed them
+    (``lists.abnormal.penalties_any_department`` = false; R1.6(5)), the warnings and fines of other
+    departments are left out."""
+    ids = list(org_ids)
     codes = {v: k for k, v in kind_ids().items()}
-    return records_from_facts(storage.record_facts(org_ids), codes)
+    records = records_from_facts(storage.record_facts(ids), codes)
+    if profile is not None and not profile.bool_value("lists.abnormal.penalties_any_department"):
+        penalty_kinds = {
+            k for code in ("R1.6(5)", "R1.12(4)", "R1.12(5)") for k in GROUNDS_BY_CODE[code].trigger_kinds
+        }
+        outside = set(
+            CreditRecord.objects.filter(organization_id__in=ids, kind__code__in=penalty_kinds)
+            .exclude(department__kind=DepartmentKind.CIVIL_AFFAIRS.value)
+            .values_list("pk", flat=True)
+        )
+        records = [r for r in records if r.record_id not in outside]
+    return records
 
 
 def histories(org_ids: Iterable[int]) -> dict[int, ListingHistory]:

@@ -176,7 +176,7 @@ def daily_run(actor: Any, as_of: dt.date | None = None, *, chunk: int = 500) -> 
         # each organization under the profile of its registering authority's region on the day
         for profile, params, part in profile_groups(ids[i : i + chunk], day):
             versions.add(profile.version)
-            for p in core_daily_run(histories(part), list_records(part), day, params):
+            for p in core_daily_run(histories(part), list_records(part, profile), day, params):
                 if p.action == TRANSFER and p.notice_required:
                     if _propose_transfer(p) is not None:
                         counts.proposals += 1

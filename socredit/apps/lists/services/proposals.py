@@ -108,7 +108,7 @@ def propose_from_records(
     version: dict[int, str] = {}
     # Each organization under the profile of its registering authority's region (新郑 vs 金水区).
     for profile, params, group in profile_groups(ids, day):
-        for p in core_daily_run(histories(group), list_records(group), day, params):
+        for p in core_daily_run(histories(group), list_records(group, profile), day, params):
             if p.action in (TRANSFER, REMOVE) or p.trigger_record_id is None:
                 continue
             version[p.org_id] = profile.version
@@ -215,6 +215,10 @@ def serve_notice(
     assert served_on is not None
     profile, params = parameters(served_on, org_region(org))
     finding_text = ""
+    if method == ListNotice.Method.ANNOUNCEMENT and not profile.bool_value(
+        "lists.notice.announce_if_unreachable"
+    ):
+        raise FieldErrors(method="本机关适用的规定未规定以互联网公告方式告知，请以书面方式送达")
     if method == ListNotice.Method.ANNOUNCEMENT:
         finding = address_unreachable_established(letters, params)
         if not finding.established:
@@ -399,6 +403,8 @@ def exempt_proposal(
     errors.raise_if_any()
     assert decided_on is not None
     profile, _params = parameters(decided_on, org_region(proposal.organization))
+    if not profile.bool_value("lists.abnormal.exemption_manual"):
+        raise FieldErrors(__all__="本机关适用的规定不允许以书面证明不予列入（R1.8）")
     decision = new_decision(
         proposal.organization, kind=ListDecision.Kind.EXEMPTION, lst=proposal.list, ground=proposal.ground,
         profile=profile, document_number=document_number, decided_on=decided_on, authority=authority, actor=actor,

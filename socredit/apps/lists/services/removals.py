@@ -145,7 +145,7 @@ def decide_removal(
         return application
     assert application.verified_on is not None
     profile, params = parameters(decided_on, org_region(org))
-    records = list_records([org.pk])
+    records = list_records([org.pk], profile)
     history = histories([org.pk])[org.pk]
     core_entry = next(
         (e for e in history.entries if e.entered_on == entry.entered_on and e.list == entry.list), None
