@@ -140,6 +140,11 @@ def _iso(day: dt.date | None) -> str | None:
     return None if day is None else day.isoformat()
 
 
+def tiers_text(profile: PolicyProfile) -> str:
+    """The profile's dishonesty tiers in Chinese, mildest first (``dishonesty.tiers``): 一般/较重/严重."""
+    return "/".join(class_label(code) for code in profile.list_value("dishonesty.tiers"))
+
+
 def _months(profile: PolicyProfile, key: str) -> tuple[int | None, str]:
     if not profile.has(key):
         return None, ""
@@ -172,13 +177,12 @@ def publicity_end(dishonesty_class: str, start: dt.date, profile: PolicyProfile)
 
 
 def classes_with_maximum(profile: PolicyProfile) -> dict[str, int]:
-    """{class code: maximum months} for every dishonesty class of the profile (``dishonesty.tiers``)
-    that it gives a maximum for; a class outside the profile's tiers has none (no invented period)."""
+    """{class code: maximum months} for every dishonesty class the profile gives a maximum for."""
     out: dict[str, int] = {}
-    for code in profile.list_value("dishonesty.tiers"):
-        key = f"repair.{code}_publicity_max_months"
+    for cls in DishonestyClass:
+        key = f"repair.{cls.code}_publicity_max_months"
         if profile.has(key):
-            out[code] = profile.int_value(key)
+            out[str(cls.code)] = profile.int_value(key)
     return out
 
 
@@ -347,8 +351,8 @@ def _minimum_reached(record: RecordFacts, window: PublicityWindow, as_of: dt.dat
     if not window.known:
         return Condition(
             "min_period", title, None,
-            f"现行政策参数（{profile.version}）未规定“{cls}”失信信息的公示期限，"
-            "最短公示期是否届满无法自动判断，须由工作人员认定",
+            f"现行政策参数（{profile.version}）未规定“{cls}”失信信息的公示期限"
+            f"（适用的失信程度分级：{tiers_text(profile)}），最短公示期是否届满无法自动判断，须由工作人员认定",
             "R2.8; R2.13",
         )  # fmt: skip
     if window.min_months is None:  # 轻微

@@ -557,3 +557,16 @@ def test_the_documentation_lists_every_parameter_with_its_national_value():
     for key in national.stated_keys():
         parameter = national.parameter(key)
         assert parameter.tag in rows[key], key
+
+
+def test_the_documentation_is_generated_from_the_profiles():
+    import importlib.util
+
+    path = Path(__file__).resolve().parents[3] / "tools" / "policy_doc.py"
+    spec = importlib.util.spec_from_file_location("policy_doc", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    text = module.PAGE.read_text(encoding="utf-8")
+    assert module.render(text) == text, "docs/policy-profiles.md is out of step: run tools/policy_doc.py"
+    assert "预留：尚未启用" in module.parameters_table()
+    assert "410184 and below" in module.shipped_table()

@@ -173,6 +173,7 @@ def test_xinzheng_grave_tier_needs_staff_judgement_never_an_invented_period():
         and "无法自动判断" in cond.detail
         and "xinzheng-2019.1+national-2026.1" in cond.detail
     )
+    assert "一般/较重/严重" in cond.detail  # the tiers 新郑 applies (dishonesty.tiers)
     assert e.condition("in_publicity").met is True  # no maximum stated: never expired by a guess
     assert not e.eligible and not e.missing
 

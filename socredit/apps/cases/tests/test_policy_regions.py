@@ -67,7 +67,9 @@ def test_an_organization_registered_by_the_city_follows_the_city_even_in_xinzhen
     today_is(D(2025, 6, 13))
     city = factories.department("zz-mzj", "郑州市民政局", "410100")
     tax = factories.department("zz-sw", "郑州市税务局", kind=DepartmentKind.TAX)
-    org = factories.organization(region_code="410184", name="市级登记的新郑协会", registration_authority=city.name)
+    org = factories.organization(
+        region_code="410184", name="市级登记的新郑协会", registration_authority=city.name
+    )
     case = objection(personas["staff_xinzheng"], org, tax, D(2025, 6, 10))
     assert case.profile_version == "national-2023.1"
 
@@ -90,7 +92,9 @@ def test_list_decisions_and_notices_record_the_region_profile(personas, authorit
         proposal = ListProposal.objects.get(organization=org)
         actor = personas[staff]
         notice = lists.serve_notice(actor, proposal, ListNotice.Method.WRITTEN, D(2026, 6, 5), f"告{key}1")
-        decision = lists.confirm_proposal(actor, proposal, document_number=f"决{key}1", decided_on=D(2026, 6, 12))
+        decision = lists.confirm_proposal(
+            actor, proposal, document_number=f"决{key}1", decided_on=D(2026, 6, 12)
+        )
         made[key] = (notice, decision)
     assert made["xz"][0].policy_version == made["xz"][1].policy_version == "xinzheng-2019.1+national-2026.1"
     assert made["js"][0].policy_version == made["js"][1].policy_version == "national-2026.1"

@@ -53,7 +53,9 @@ def test_officers_do_not_see_the_profile_pages(client, personas):
 def override(monkeypatch, values):
     base = policy.policy_profile
     monkeypatch.setattr(
-        policy, "policy_profile", lambda day, region=None: base(day, region).with_overrides(values, authority="测试")
+        policy,
+        "policy_profile",
+        lambda day, region=None: base(day, region).with_overrides(values, authority="测试"),
     )
 
 
@@ -90,5 +92,7 @@ def test_penalties_of_other_departments_count_only_where_the_profile_says_so(org
     assert [p.ground for p in open_proposals(org)] == ["R1.6(5)"]
     monkeypatch.undo()
     other = factories.organization("410105")
-    factories.record(other, "penalty_warning", occurred_on=ago(10), department=tax.code, document_number="税1")
+    factories.record(
+        other, "penalty_warning", occurred_on=ago(10), department=tax.code, document_number="税1"
+    )
     assert [p.ground for p in open_proposals(other)] == ["R1.6(5)"]  # national: any department (R1.6(5))
