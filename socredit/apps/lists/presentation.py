@@ -21,10 +21,11 @@ def manual_grounds() -> list[Ground]:
     return [g for g in GROUNDS if g.code in MANUAL_GROUNDS]
 
 
-def legal_basis(code: str, day: dt.date | None = None) -> str:
-    """The legal basis a decision on ``code`` taken on ``day`` (today) would cite, with the policy
-    profile parameters it reads — the same text the services write on the decision."""
-    profile = policy.policy_profile(day or services.today())
+def legal_basis(code: str, day: dt.date | None = None, region: object = None) -> str:
+    """The legal basis a decision on ``code`` taken on ``day`` (today) by an authority of ``region``
+    (None: the default region) would cite, with the policy profile parameters it reads — the same
+    text the services write on the decision."""
+    profile = policy.policy_profile(day or services.today(), region)
     # The one place the pages read the services' citation helper, so the text cannot drift.
     return services.ground_basis(code, profile)
 

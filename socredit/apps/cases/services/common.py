@@ -32,7 +32,7 @@ from socredit.apps.registry.services import authority_region
 from socredit.apps.workdays.services import working_calendar
 from socredit.common.clock import today
 from socredit.common.errors import FieldErrors
-from socredit.common.policy import policy_profile
+from socredit.common.policy import NoProfile, policy_profile
 from socredit.common.uploads import check_evidence
 from socredit.core.calendar import WorkingCalendar
 from socredit.core.cases import RECEIVED, StepSpec, limits
@@ -134,9 +134,10 @@ def open_case(
     """Open a case: number, steps from the profile in force on the day of receipt for the authority
     concerned (the organization's registering authority; without an organization, ``region``),
     deadlines, timeline."""
-    profile = policy_profile(
-        received_on, authority_region(organization) if organization is not None else region
-    )
+    try:
+        profile = policy_profile(received_on, authority_region(organization) if organization else region)
+    except NoProfile as exc:
+        raise FieldErrors(received_on=f"无法适用政策参数：{exc.message}") from None
     params = limits(tuple(plan), profile, total_param)
     case = Case.objects.create(
         number=next_number(kind, received_on.year),

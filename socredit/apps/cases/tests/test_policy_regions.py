@@ -8,11 +8,13 @@ import datetime as dt
 
 import pytest
 
+from socredit.apps.cases.models import Case
 from socredit.apps.cases.services import objections
 from socredit.apps.lists import services as lists
 from socredit.apps.lists.models import ListDecision, ListNotice, ListProposal
 from socredit.apps.workdays.services import working_calendar
 from socredit.common import policy
+from socredit.common.errors import FieldErrors
 from socredit.common.policy import NoProfile
 from socredit.core.types import DepartmentKind
 from socredit.testing import factories
@@ -76,9 +78,13 @@ def test_an_organization_registered_by_the_city_follows_the_city_even_in_xinzhen
 
 def test_an_objection_dated_before_any_profile_is_refused_naming_the_locality_and_date(personas, authorities):
     org = factories.organization(region_code="410184", name="新郑市早期异议协会")
-    with pytest.raises(NoProfile) as info:
+    with pytest.raises(FieldErrors) as info:  # shown at the date field of the form
         objection(personas["staff_xinzheng"], org, authorities["tax"], D(2020, 3, 2))
-    assert "新郑市" in str(info.value) and "2020-03-02" in str(info.value)
+    message = info.value.errors["received_on"][0]
+    assert "新郑市" in message and "2020-03-02" in message
+    assert not Case.objects.filter(organization=org).exists()  # nothing half-written
+    with pytest.raises(NoProfile):
+        policy.policy_profile(D(2020, 3, 2), org.region)
 
 
 def test_list_decisions_and_notices_record_the_region_profile(personas, authorities, today_is):
@@ -137,3 +143,13 @@ def test_a_listing_under_objection_leaves_public_view_where_the_listing_does_not
     assert "暂停公示" in case.documents.get(kind="receipt").body
     objections.withdraw(staff, case, reason="撤回")
     assert members() == [org.code]
+
+
+def test_a_daily_run_over_two_counties_uses_each_county_s_profile(personas, authorities, today_is):
+    today_is(D(2026, 6, 15))
+    for region, dept in (("410184", "xinzheng"), ("410105", "jinshui")):
+        org = factories.organization(region_code=region)
+        factories.record(org, "penalty_warning", occurred_on=D(2026, 6, 1), decided_on=D(2026, 6, 1),
+                         department=authorities[dept].code)  # fmt: skip
+    run = lists.daily_run(personas["staff_jinshui"], D(2026, 6, 15))
+    assert run.policy_version == "national-2026.1; xinzheng-2019.1+national-2026.1"

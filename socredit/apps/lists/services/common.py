@@ -23,6 +23,7 @@ from socredit.apps.records.models import CreditRecord
 from socredit.apps.registry.models import Organization
 from socredit.apps.registry.services import authority_region, authority_region_paths
 from socredit.common import policy
+from socredit.common.errors import FieldErrors
 from socredit.core.lists import (
     ABNORMAL,
     GROUNDS,
@@ -92,7 +93,11 @@ PRIOR_NOTICE_TEMPLATE = """{org_name}（统一社会信用代码：{org_code}）
 def parameters(day: dt.date, region: Any = None) -> tuple[PolicyProfile, ListParameters]:
     """The profile in force on ``day`` for an authority of ``region`` (a Region, code or path; see
     ``org_region``), and the list parameters read from it."""
-    profile = policy.policy_profile(day, region)
+    try:
+        profile = policy.policy_profile(day, region)
+    except policy.NoProfile as exc:
+        # a date no profile covers is the user's to correct (a form, a command's --as-of)
+        raise FieldErrors(__all__=f"无法适用政策参数：{exc.message}") from None
     return profile, ListParameters.from_profile(profile)
 
 
