@@ -34,6 +34,15 @@ def _region_names(codes: set[str]) -> dict[str, str]:
     return dict(Region.objects.filter(code__in=codes).values_list("code", "name"))
 
 
+def _value_text(value: object) -> str:
+    """A value as the profile files write it: true/false, lists joined."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, tuple):
+        return "、".join(value)
+    return str(value)
+
+
 @login_required
 def policy_profiles(request: HttpRequest) -> HttpResponse:
     """Every profile version: locality, regions governed, period, parent, what it states itself."""
@@ -75,7 +84,7 @@ def policy_profile_detail(request: HttpRequest, version: str) -> HttpResponse:
     for key, spec in PARAMETERS.items():
         p = profile.parameters.get(key) if profile is not None else own.parameters.get(key)
         params.append({
-            "key": key, "spec": spec, "p": p, "own": key in own.parameters,
+            "key": key, "spec": spec, "p": p, "own": key in own.parameters, "value": _value_text(p.value) if p else "",
             "tag_name": TAG_NAMES.get(p.tag, "") if p else "", "reserved": reserved_for(key),
         })  # fmt: skip
     names = _region_names(set(row.regions))
