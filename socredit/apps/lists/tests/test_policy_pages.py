@@ -96,3 +96,11 @@ def test_penalties_of_other_departments_count_only_where_the_profile_says_so(org
         other, "penalty_warning", occurred_on=ago(10), department=tax.code, document_number="税1"
     )
     assert [p.ground for p in open_proposals(other)] == ["R1.6(5)"]  # national: any department (R1.6(5))
+
+
+def test_a_run_dated_before_any_national_profile_is_refused_with_the_date(org):
+    from django.core.management import CommandError, call_command
+
+    with pytest.raises(CommandError) as info:
+        call_command("lists", "run", "--as-of", "2020-01-06")
+    assert "2020-01-06" in str(info.value) and "2023-05-01" in str(info.value)
