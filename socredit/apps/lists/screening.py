@@ -32,6 +32,7 @@ from socredit.apps.registry.models import Person, Role
 from socredit.apps.registry.services import authority_region_paths
 from socredit.common import policy
 from socredit.common.access import restrict
+from socredit.common.errors import FieldErrors
 
 ORG_PATH = "organization__region__path"
 
@@ -98,7 +99,10 @@ def listings_in_force(person: Person, day: dt.date, principal: Any = None) -> Qu
         if pl_.retention_until >= day:
             ids.append(pl_.pk)
             continue
-        profile = policy.policy_profile(day, paths.get(pl_.organization_id))
+        try:
+            profile = policy.policy_profile(day, paths.get(pl_.organization_id))
+        except policy.NoProfile as exc:
+            raise FieldErrors(as_of=f"无法适用政策参数：{exc.message}") from None
         still_listed = pl_.entry.left_on is None or pl_.entry.left_on > day
         if still_listed and bool(profile.get("persons.extend_until_list_removal", False)):
             ids.append(pl_.pk)
