@@ -136,7 +136,7 @@ def _red_removals(day: dt.date, actor: Any, versions: set[str]) -> list[int]:
     profiles: dict[int, PolicyProfile] = {}
     for profile, params, ids in profile_groups([m.organization_id for m in members], day):
         versions.add(profile.version)
-        records = list_records(ids)
+        records = list_records(ids, profile)
         for f in red_list_failures(red_standings(ids, day, records), records, day, params, histories(ids)):
             failed[f.org_id] = f
             profiles[f.org_id] = profile
@@ -194,8 +194,11 @@ def daily_run(actor: Any, as_of: dt.date | None = None, *, chunk: int = 500) -> 
     changed |= set(red)
     if not versions:
         versions.add(parameters(day)[0].version)
+    used = "; ".join(sorted(versions))
+    if len(used) > 200:  # many localities in one run: the first ones and the count (decisions keep each)
+        used = used[:170].rsplit("; ", 1)[0] + f"; …（共 {len(versions)} 个配置）"
     run = ListRun.objects.create(as_of=day, started_by=staff_user_of(actor), started_by_label=actor_label(actor)[:150],
-                                 counts=counts.as_dict(), policy_version="; ".join(sorted(versions))[:200])  # fmt: skip
+                                 counts=counts.as_dict(), policy_version=used)  # fmt: skip
     record_event(actor=actor, channel="cli" if staff_user_of(actor) is None else "form", action="lists.run",
                  target=run, summary=f"名录日常运行 {day}", data=counts.as_dict())  # fmt: skip
     rescore(changed, f"名录日常运行（{day}）", actor)

@@ -31,10 +31,10 @@ def suspend_on_objection(entry: ListEntry | None, *, day: dt.date, open_: bool) 
     whether the entry's publicity is now suspended. Runs in the objection service's transaction."""
     if entry is None:
         return False
-    continues = policy.policy_profile(day, org_region(entry.organization)).bool_value(
+    # closing always lifts the suspension; opening asks the rule in force on the day of receipt
+    suspended = open_ and not policy.policy_profile(day, org_region(entry.organization)).bool_value(
         "objection.listing_continues"
     )
-    suspended = open_ and not continues
     if entry.publicity_suspended != suspended:
         entry.publicity_suspended = suspended
         entry.save(update_fields=["publicity_suspended"])

@@ -52,7 +52,7 @@ def red_list_publication(actor: Any, year: int, *, as_of: dt.date | None = None,
         if not ids:
             continue
         versions.add(profile.version)
-        records = list_records(ids)
+        records = list_records(ids, profile)
         candidates += red_list_candidates(
             red_standings(ids, day, records), records, day, params, histories(ids)
         )
