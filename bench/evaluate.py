@@ -741,7 +741,9 @@ def main() -> int:
     parser.add_argument("--samples", type=int, default=200, help="live record creations and explanations")
     parser.add_argument("--orm-sample", type=int, default=2000, help="organizations scored through the ORM")
     parser.add_argument("--seed", type=int, default=2026)
-    parser.add_argument("--smoke", action="store_true", help="small run for the test command: fail on wrong results only")
+    parser.add_argument(
+        "--smoke", action="store_true", help="small run for the test command: fail on wrong results only"
+    )
     parser.add_argument("--keep", metavar="PATH", help="put the database at PATH and keep it")
     parser.add_argument(
         "--reuse", action="store_true", help="with --keep: reuse an existing database at PATH"

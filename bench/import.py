@@ -75,7 +75,11 @@ def main() -> int:
           f"in {time.perf_counter() - t0:.1f}s")  # fmt: skip
 
     wrong = []
-    expected = {"dry run": (args.rows, 0), "import": (args.rows, 0), "second import (idempotent)": (0, args.rows)}
+    expected = {
+        "dry run": (args.rows, 0),
+        "import": (args.rows, 0),
+        "second import (idempotent)": (0, args.rows),
+    }
     for label, dry in (("dry run", True), ("import", False), ("second import (idempotent)", False)):
         t = time.perf_counter()
         run = run_import(

@@ -164,7 +164,8 @@ NINJA_MAX_PER_PAGE_SIZE = 500
 SOCREDIT_CREDIT_MODEL = os.environ.get("SOCREDIT_CREDIT_MODEL", "reference-2026.1")
 # A directory of the authority's own indicator models (*.toml), added to the shipped ones.
 SOCREDIT_MODELS_DIR = os.environ.get("SOCREDIT_MODELS_DIR", "")
-# The policy profile locality of the lists (core/policies: national, xinzheng, quzhou…).
-SOCREDIT_POLICY_LOCALITY = os.environ.get("SOCREDIT_POLICY_LOCALITY", "national")
+# Profiles are chosen by the deciding authority's region (core/policies: each locality states the
+# regions it governs). This region code is only the default for a caller deciding for no authority.
+SOCREDIT_POLICY_DEFAULT_REGION = os.environ.get("SOCREDIT_POLICY_DEFAULT_REGION", "100000")
 
 SOCREDIT_PRODUCT_NAME = _("Social Organization Credit Management Platform")

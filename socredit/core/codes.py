@@ -124,11 +124,16 @@ def make_id_number(region: str, birth: dt.date, sequence: int) -> str:
     return head + ric.calc_check_digit(head + "0")
 
 
-def mask_id_number(number: str) -> str:
-    """Mask an ID number for display: keep the first and last character (rules.md R7.2 recommendation)."""
-    if len(number) <= 2:
+def mask_id_number(number: str, keep_first: int = 1, keep_last: int = 1) -> str:
+    """Mask an ID number for display, keeping ``keep_first`` leading and ``keep_last`` trailing
+    characters (the profile's ``persons.id_mask_keep_first`` / ``_last``; rules.md R7.2 recommends
+    1 and 1). A number too short to keep that much and still hide something is masked whole."""
+    if keep_first < 0 or keep_last < 0:
+        raise ValueError("keep_first and keep_last must not be negative")
+    if len(number) <= keep_first + keep_last:
         return "*" * len(number)
-    return number[0] + "*" * (len(number) - 2) + number[-1]
+    tail = number[len(number) - keep_last :] if keep_last else ""
+    return number[:keep_first] + "*" * (len(number) - keep_first - keep_last) + tail
 
 
 def is_valid_uscc_char(ch: str) -> bool:

@@ -13,7 +13,11 @@ evaluating a past date keeps working. Every document starts with the same ``[met
     extends = "national-2026.1"       # optional: this document only overrides that one
 
 A document that ``extends`` another is merged over it key by key (tables merge, arrays and values
-replace), so a locality's profile states only what differs from the national one.
+replace): a fixed version, copied when the document is loaded. Policy profiles also know two keys
+that bind by date instead (``socredit.core.policy_select``)::
+
+    parent = "national"               # the locality whose profile in force on each date fills the rest
+    regions = ["410184"]              # the GB/T 2260 regions this locality's rules govern
 
 Errors carry the line of the document that is wrong, so that an authority that edits or uploads a
 document is told exactly where to look.
@@ -104,6 +108,11 @@ class DocumentMeta:
     effective_from: dt.date
     description: str = ""
     extends: str | None = None
+    parent: str | None = None
+    """Policy profiles: the locality (version-name prefix) whose profile in force on a date supplies
+    every parameter this document does not state."""
+    regions: tuple[str, ...] = ()
+    """Policy profiles: the GB/T 2260 codes of the regions (with everything below them) it governs."""
 
 
 @dataclass(frozen=True)
@@ -154,7 +163,10 @@ def parse_document(
     meta = data.get("meta")
     if not isinstance(meta, dict):
         raise fail("缺少 [meta] 表（kind、version、title、effective_from）")
-    unknown = set(meta) - {"kind", "version", "title", "effective_from", "description", "extends"}
+    allowed = {"kind", "version", "title", "effective_from", "description", "extends"}
+    if kind == "policy-profile":
+        allowed |= {"parent", "regions"}
+    unknown = set(meta) - allowed
     if unknown:
         raise fail(f"[meta] 中有未知的键：{', '.join(sorted(unknown))}", "meta", sorted(unknown)[0])
     if meta.get("kind") != kind:
@@ -181,6 +193,19 @@ def parse_document(
         body = _merge({k: v for k, v in base.data.items() if k != "meta"}, data)
     else:
         body = data
+    parent = meta.get("parent")
+    if parent is not None:
+        if not isinstance(parent, str) or not re.fullmatch(r"[a-z][a-z0-9_]*", parent):
+            raise fail("parent 必须是上级地方的名称（版本名的前缀，如 “national”）", "meta", "parent")
+        if extends is not None:
+            raise fail("extends（固定版本）与 parent（按日期的上级）不能同时使用", "meta", "parent")
+    regions = meta.get("regions", [])
+    if not isinstance(regions, list) or not all(
+        isinstance(r, str) and re.fullmatch(r"\d{6}", r) for r in regions
+    ):
+        raise fail('regions 必须是6位行政区划码的列表，如 ["410184"]', "meta", "regions")
+    if len(set(regions)) != len(regions):
+        raise fail("regions 中有重复的区划码", "meta", "regions")
     parsed_meta = DocumentMeta(
         kind=kind,
         version=version,
@@ -188,6 +213,8 @@ def parse_document(
         effective_from=effective,
         description=str(meta.get("description", "")).strip(),
         extends=extends,
+        parent=parent,
+        regions=tuple(regions),
     )
     return Document(meta=parsed_meta, data=body, text=text, source=source, locator=locator)
 

@@ -29,240 +29,28 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from functools import cache
 from types import MappingProxyType
-from typing import Any, Literal, NamedTuple
+from typing import Any
 
 from socredit.core.config import ConfigError, Document, Library
-
-TAGS = ("VERIFIED", "SECONDARY", "DRAFT-ONLY", "UNVERIFIED")
-"""Status tags of rules.md: read in the instrument / secondary material / 2017 draft only / no text seen."""
-
-TAG_NAMES = {
-    "VERIFIED": "已核实",
-    "SECONDARY": "二手资料",
-    "DRAFT-ONLY": "仅见征求意见稿",
-    "UNVERIFIED": "未核实",
-}
-
-ParamType = Literal["int", "float", "bool", "str", "list[str]"]
-ParamValue = int | float | bool | str | tuple[str, ...]
-
-_TYPE_NAMES = {
-    "int": "整数",
-    "float": "数值",
-    "bool": "布尔值（true/false）",
-    "str": "文本",
-    "list[str]": "文本列表",
-}
-_PARAM_KEYS = {"value", "item", "tag", "note"}
-
-DISHONESTY_CODES = ("minor", "general", "grave", "serious")
-"""Codes of ``socredit.core.types.DishonestyClass``: 轻微, 一般, 较重, 严重."""
-LEVELS = ("A", "B", "C", "D")
-GRADE_KINDS = ("grade_5a", "grade_4a", "grade_3a", "grade_2a", "grade_1a")
-LIST_FIELDS = ("name", "uscc", "listed_on", "reason", "authority", "removed_on", "removal_reason")
-
-
-class ParameterSpec(NamedTuple):
-    """What a parameter is: its type, range (inclusive, numbers only) and meaning."""
-
-    type: ParamType
-    min: float | None
-    max: float | None
-    description: str
-    required: bool = True
-    choices: tuple[str, ...] = ()
-    """For ``str``: the allowed values; for ``list[str]``: the allowed elements."""
-
-
-def _p(
-    type_: ParamType,
-    low: float | None,
-    high: float | None,
-    description: str,
-    *,
-    required: bool = True,
-    choices: tuple[str, ...] = (),
-) -> ParameterSpec:
-    return ParameterSpec(type_, low, high, description, required, choices)
-
-
-_DAYS = 366
-_WD = 60  # no legal deadline in working days is longer than about three months
-
-PARAMETERS: Mapping[str, ParameterSpec] = MappingProxyType(
-    {
-        # --- recording -----------------------------------------------------------------------
-        "records.entry_working_days": _p("int", 1, _WD, "信用信息形成或获取后录入系统的期限（工作日）"),
-        # --- lists: common -----------------------------------------------------------------------
-        "lists.notice.required": _p("bool", None, None, "列入名录/名单前须书面告知事实、理由、依据和权利"),
-        "lists.notice.announce_if_unreachable": _p("bool", None, None, "住所无法联系时以互联网公告方式告知"),
-        "lists.notice.statement_working_days": _p(
-            "int", 1, _WD, "事先告知送达（或公告）后，组织提出陈述、申辩的期限（工作日）"
-        ),
-        # --- 活动异常名录 --------------------------------------------------------------------------
-        "lists.abnormal.auto_removal_months": _p(
-            "int", 1, 120, "无需履行义务的列入事由，自列入之日起届满即自动移出（月）"
-        ),
-        "lists.abnormal.removal_working_days": _p(
-            "int", 1, _WD, "履行义务或完成整改后申请移出，自查实之日起移出期限（工作日）"
-        ),
-        "lists.abnormal.transfer_years": _p("int", 1, 10, "列入活动异常名录满该年数转入严重违法失信名单"),
-        "lists.abnormal.mail_letters": _p(
-            "int", 1, 5, "认定“通过登记的住所无法联系”所需的无人签收专用信函数"
-        ),
-        "lists.abnormal.mail_interval_min_days": _p("int", 1, _DAYS, "两次专用信函的最短间隔（日）"),
-        "lists.abnormal.mail_interval_max_days": _p("int", 1, _DAYS, "两次专用信函的最长间隔（日）"),
-        "lists.abnormal.fundraising_idle_months": _p(
-            "int", 1, 120, "具有公开募捐资格的慈善组织连续未开展公开募捐的月数"
-        ),
-        "lists.abnormal.penalties_any_department": _p(
-            "bool", None, None, "警告、罚款计入时不限于民政部门作出的处罚"
-        ),
-        "lists.abnormal.restart_on_new_event": _p(
-            "bool", None, None, "列入期间再次出现列入情形的，列入时限重新计算"
-        ),
-        "lists.abnormal.exemption_manual": _p(
-            "bool", None, None, "业务主管单位书面证明无直接责任的，可以不列入（须人工决定）"
-        ),
-        # --- 严重违法失信名单 ----------------------------------------------------------------------
-        "lists.serious.fine_threshold_yuan": _p(
-            "int", 1, 100_000_000, "罚款达到该金额（元）列入严重违法失信名单；不满该金额列入活动异常名录"
-        ),
-        "lists.serious.repeat_window_years": _p(
-            "int", 1, 10, "“三年内两次以上”警告或较小罚款的滚动窗口（年）"
-        ),
-        "lists.serious.repeat_count": _p("int", 2, 10, "窗口内警告或较小罚款达到该次数列入严重违法失信名单"),
-        "lists.serious.removal_min_years": _p("int", 1, 10, "列入满该年数且期间无列入情形，方可申请移出"),
-        "lists.serious.removal_working_days": _p(
-            "int", 1, _WD, "申请移出严重违法失信名单，自查实之日起移出期限（工作日）"
-        ),
-        "lists.serious.restart_on_new_event": _p(
-            "bool", None, None, "列入期间再次出现列入情形的，列入时限重新计算"
-        ),
-        # --- 红名单（登记管理机关的政策） -------------------------------------------------------------
-        "lists.red.min_level": _p("str", None, None, "列入红名单的最低信用等级", choices=LEVELS),
-        "lists.red.clean_years": _p("int", 1, 10, "列入红名单须连续无不良记录的年数"),
-        "lists.red.min_grade": _p(
-            "str", None, None, "列入红名单的最低评估等级（记录种类代码）", choices=GRADE_KINDS
-        ),
-        "lists.red.require_commitment": _p("bool", None, None, "列入红名单须签署信用承诺"),
-        # --- 失信程度 ------------------------------------------------------------------------------
-        "dishonesty.tiers": _p(
-            "list[str]",
-            None,
-            None,
-            "失信程度分级（DishonestyClass 代码，由轻到重）",
-            choices=DISHONESTY_CODES,
-        ),
-        # --- 信用修复 ------------------------------------------------------------------------------
-        "repair.minor_published": _p("bool", None, None, "轻微失信信息是否公示", required=False),
-        "repair.minor_publicity_max_months": _p(
-            "int", 0, 120, "轻微失信信息最长公示期（月）", required=False
-        ),
-        "repair.general_publicity_min_months": _p(
-            "int", 0, 120, "一般失信信息最短公示期（月），届满可申请修复"
-        ),
-        "repair.general_publicity_max_months": _p(
-            "int", 1, 120, "一般失信信息最长公示期（月），届满自动停止公示"
-        ),
-        "repair.serious_publicity_min_months": _p(
-            "int", 0, 120, "严重失信信息最短公示期（月），届满可申请修复"
-        ),
-        "repair.serious_publicity_max_months": _p(
-            "int", 1, 120, "严重失信信息最长公示期（月），届满自动停止公示"
-        ),
-        "repair.require_commitment": _p("bool", None, None, "申请修复须作出公开信用承诺"),
-        "repair.acceptance_working_days": _p(
-            "int", 1, _WD, "“信用中国”决定是否受理修复申请的期限（工作日）", required=False
-        ),
-        "repair.decision_working_days": _p(
-            "int", 1, _WD, "申请人获知修复结果的期限（工作日）", required=False
-        ),
-        "repair.sync_working_days": _p("int", 1, _WD, "修复或移出决定后停止公示、同步更新的期限（工作日）"),
-        # --- 异议 ----------------------------------------------------------------------------------
-        "objection.mark_working_days": _p("int", 0, _WD, "收到异议后作异议标注的期限（工作日，0 为即时）"),
-        "objection.decide_own_working_days": _p(
-            "int", 1, _WD, "本机关职责范围内的异议作出处理的期限（工作日）"
-        ),
-        "objection.forward_working_days": _p("int", 1, _WD, "将异议转交信息提供单位（科室）的期限（工作日）"),
-        "objection.verify_working_days": _p(
-            "int", 1, _WD, "信息提供单位（科室）核实并提交处理意见的期限（工作日）"
-        ),
-        "objection.notify_working_days": _p("int", 1, _WD, "收到核实结果后书面通知异议人的期限（工作日）"),
-        "objection.total_working_days": _p("int", 1, _WD, "自收到异议之日起答复异议人的总期限（工作日）"),
-        "objection.listing_continues": _p(
-            "bool", None, None, "异议处理期间不停止列入、公示和处理（标注“异议中”）"
-        ),
-        # --- 举报 ----------------------------------------------------------------------------------
-        "complaint.triage_working_days": _p("int", 1, _WD, "收到举报后登记、分办的期限（工作日）"),
-        "complaint.conclude_working_days": _p("int", 1, _WD, "自收到举报之日起办结的期限（工作日）"),
-        "complaint.reply_working_days": _p("int", 1, _WD, "作出处理结论后答复举报人的期限（工作日）"),
-        # --- 救济 ----------------------------------------------------------------------------------
-        "remedies.reconsideration_days": _p("int", 1, _DAYS, "申请行政复议的期限（日，自知道之日起）"),
-        "remedies.litigation_months": _p("int", 1, 60, "提起行政诉讼的期限（月）"),
-        # --- 公示 ----------------------------------------------------------------------------------
-        "publicity.withdraw_working_days": _p(
-            "int", 1, _WD, "已公示的处罚决定被变更、撤销等后撤回公示的期限（工作日）"
-        ),
-        "publicity.list_fields": _p("list[str]", None, None, "名录/名单公示的字段", choices=LIST_FIELDS),
-        "publicity.publish_internal_class": _p("bool", None, None, "是否公开内部信用分类（A/B/C/D）"),
-        # --- 个人（法定代表人、负责人） ----------------------------------------------------------------
-        "persons.retention_years": _p(
-            "int", 1, 30, "个人失信记录自行为终止之日起保留年数，届满删除（或归档）"
-        ),
-        "persons.extend_until_list_removal": _p(
-            "bool", None, None, "仍在严重失信名单上的，保留期延至移出之日"
-        ),
-        "persons.id_mask_keep_first": _p("int", 0, 18, "公示时身份证号保留的首位字符数"),
-        "persons.id_mask_keep_last": _p("int", 0, 18, "公示时身份证号保留的末位字符数"),
-        # --- 抽查 ----------------------------------------------------------------------------------
-        "spot_check.min_ratio_county": _p("float", 0, 1, "县级登记管理机关定期抽查最低比例"),
-        "spot_check.min_ratio_city": _p("float", 0, 1, "市级登记管理机关定期抽查最低比例"),
-        "spot_check.min_ratio_province": _p("float", 0, 1, "省级登记管理机关定期抽查最低比例"),
-        "spot_check.min_ratio_ministry": _p("float", 0, 1, "民政部定期抽查最低比例"),
-        "spot_check.min_onsite_ratio": _p(
-            "float", 0, 1, "现场抽检最低比例（占登记的社会组织）", required=False
-        ),
-        "spot_check.min_inspectors_onsite": _p("int", 1, 10, "现场检查最少检查人员数"),
-        "spot_check.regular_per_year": _p("int", 1, 12, "定期抽查每年次数"),
-        # --- 评估等级（与信用评价相邻） ------------------------------------------------------------------
-        "evaluation.validity_years": _p("int", 1, 10, "评估等级有效期（年）"),
-        "evaluation.eligibility_years": _p("int", 0, 10, "取得登记证书满该年度数方可申请评估"),
-        "evaluation.validity_from_next_year": _p(
-            "bool", None, None, "有效期自结果公告次年1月1日起算", required=False
-        ),
-        "evaluation.regrade_window_years": _p(
-            "int", 1, 10, "有效期内可申请重新评估的前若干年", required=False
-        ),
-        "evaluation.certificate_return_days": _p(
-            "int", 1, _DAYS, "降级、取消等级后退回证书和牌匾的期限（日）"
-        ),
-        "evaluation.downgrade_steps": _p("int", 1, 4, "降低评估等级的级数"),
-        # --- 绿色通道 ------------------------------------------------------------------------------
-        "green_channel.enabled": _p(
-            "bool", None, None, "对诚信典型和连续无不良记录者实施“绿色通道”“容缺受理”"
-        ),
-        "green_channel.clean_years": _p(
-            "int", 1, 10, "适用绿色通道须连续无不良信用记录的年数", required=False
-        ),
-    }
+from socredit.core.policy_parameters import (  # noqa: F401 — re-exported
+    _DAYS,
+    _ORDERED,
+    _PARAM_KEYS,
+    _SECTIONS,
+    _TYPE_NAMES,
+    _WD,
+    DISHONESTY_CODES,
+    GRADE_KINDS,
+    LEVELS,
+    LIST_FIELDS,
+    PARAMETERS,
+    TAG_NAMES,
+    TAGS,
+    ParameterSpec,
+    ParamType,
+    ParamValue,
+    _p,
 )
-"""Every parameter a profile may state: dotted key → (type, min, max, description, required, choices)."""
-
-_SECTIONS = frozenset(
-    ".".join(key.split(".")[:n]) for key in PARAMETERS for n in range(1, key.count(".") + 1)
-)
-
-_ORDERED: tuple[tuple[str, str], ...] = (
-    ("lists.abnormal.mail_interval_min_days", "lists.abnormal.mail_interval_max_days"),
-    ("repair.general_publicity_min_months", "repair.general_publicity_max_months"),
-    ("repair.serious_publicity_min_months", "repair.serious_publicity_max_months"),
-    ("repair.general_publicity_max_months", "repair.serious_publicity_max_months"),
-    ("repair.acceptance_working_days", "repair.decision_working_days"),
-    ("objection.decide_own_working_days", "objection.total_working_days"),
-    ("spot_check.min_onsite_ratio", "spot_check.min_ratio_county"),
-)
-"""Pairs (a, b) where a ≤ b must hold whenever both are present."""
 
 
 @dataclass(frozen=True)
@@ -305,11 +93,30 @@ class PolicyProfile:
     """A checked policy profile; look values up by dotted key."""
 
     version: str
+    """The file's version; for a locality profile combined with its parents on a date, the chain
+    from the locality up, e.g. ``xinzheng-2019.1+national-2026.1`` (what decisions record)."""
     title: str
     effective_from: dt.date
     description: str
     extends: str | None
     parameters: Mapping[str, Parameter] = field(repr=False)
+    parent: str | None = None
+    """The locality whose profile in force on each date supplies what this file does not state."""
+    regions: tuple[str, ...] = ()
+    """GB/T 2260 codes of the regions this locality governs (with the regions below them)."""
+    chain: tuple[str, ...] = ()
+    """The file versions combined into this profile, nearest locality first (one for a file)."""
+
+    @property
+    def locality(self) -> str:
+        """The locality: the prefix of the version name (``xinzheng`` of ``xinzheng-2019.1``)."""
+        return self.version.split("-", 1)[0]
+
+    @property
+    def partial(self) -> bool:
+        """A locality file on its own: it states only what it changes and is used only combined
+        with its parent's profile in force on a date (``socredit.core.policy_select``)."""
+        return self.parent is not None and len(self.chain) <= 1
 
     def parameter(self, key: str) -> Parameter:
         """The parameter ``key`` with its basis; KeyError if unknown or not stated by this profile."""
@@ -541,6 +348,10 @@ def build_profile(doc: Document, *, resolve: Callable[[str], PolicyProfile] | No
     The parameters are those the document's own text states, over those of the profile it
     ``extends`` (found through ``resolve``), which keep their own ``source_version``. A parameter
     table replaces the inherited one whole (item, tag and note do not leak from the base).
+
+    A document with a ``parent`` is a locality's partial profile: its parameters are checked one by
+    one and among themselves here; the required ones and the relations with the parent's values
+    are checked when it is combined with each parent version (``policy_select.check_library``).
     """
     own = tomllib.loads(doc.text)  # the text parsed once already; re-read for what *this* file states
     own.pop("meta", None)
@@ -555,7 +366,18 @@ def build_profile(doc: Document, *, resolve: Callable[[str], PolicyProfile] | No
     def fail(message: str, key: str) -> ConfigError:
         return doc.error(message, *key.split("."))
 
+    unknown_regions = sorted(set(doc.meta.regions) - known_region_codes())
+    if unknown_regions:
+        raise doc.error(
+            f"regions 中的 “{unknown_regions[0]}” 不是现行行政区划码（GB/T 2260）", "meta", "regions"
+        )
+    if doc.meta.regions and doc.meta.parent is None:
+        raise doc.error(
+            '规定 regions 的地方配置须以 parent 指明上级（如 parent = "national"）', "meta", "regions"
+        )
     for key, spec in PARAMETERS.items():
+        if doc.meta.parent is not None:
+            break
         if spec.required and key not in parameters:
             parts = key.split(".")
             where = parts if doc.locator.line_of(*parts) is not None else ["meta"]
@@ -569,19 +391,42 @@ def build_profile(doc: Document, *, resolve: Callable[[str], PolicyProfile] | No
         description=doc.meta.description,
         extends=doc.meta.extends,
         parameters=MappingProxyType(ordered),
+        parent=doc.meta.parent,
+        regions=doc.meta.regions,
+        chain=(doc.meta.version,),
     )
+
+
+@cache
+def known_region_codes() -> frozenset[str]:
+    """The current GB/T 2260 codes (python-stdnum's list), to check a profile's ``regions``."""
+    from socredit.core.regions import stdnum_regions
+
+    return frozenset(r.code for r in stdnum_regions() if r.active)
 
 
 def policy_library() -> Library[PolicyProfile]:
     """A new library holding the shipped profiles (add an authority's own with ``add_text``).
 
-    Files load in name order, so a profile must sort after the one it extends (``national-…``
-    before ``quzhou-…`` and ``xinzheng-…``).
+    Files load in name order, so a profile must sort after the one it ``extends`` (a fixed
+    version); a ``parent`` (a locality, bound by date) may load in any order. Every version added
+    after loading is checked with the whole library (``policy_select.check_library``): the regions
+    it claims, its parent, and every combination with the parent versions it meets.
     """
-    library: Library[PolicyProfile] = Library(
-        "policy-profile", lambda doc: build_profile(doc, resolve=library.get)
-    )
+    from socredit.core.policy_select import check_library
+
+    loading = True
+
+    def build(doc: Document) -> PolicyProfile:
+        profile = build_profile(doc, resolve=library.get)
+        if not loading:
+            check_library(library, adding=profile, document=doc)
+        return profile
+
+    library: Library[PolicyProfile] = Library("policy-profile", build)
     library.add_package_files("socredit.core", "policies")
+    loading = False
+    check_library(library)
     return library
 
 
@@ -594,7 +439,10 @@ def shipped_profiles() -> Library[PolicyProfile]:
 def profile_for(
     date: dt.date, locality: str = "national", *, library: Library[PolicyProfile] | None = None
 ) -> PolicyProfile:
-    """The newest profile of ``locality`` (the version-name prefix) in force on ``date``; KeyError if none."""
-    lib = library if library is not None else shipped_profiles()
-    names = [m.version for m in lib.versions() if m.version.startswith(f"{locality}-")]
-    return lib.for_date(date, among=names)
+    """The profile of ``locality`` (the version-name prefix) in force on ``date``, combined with its
+    parents' profiles in force on that date; ``policy_select.NoProfile`` (a KeyError) naming the
+    locality and the date if there is none. Callers that know the deciding authority's region use
+    ``policy_select.profile_in_force(date, region)`` instead."""
+    from socredit.core.policy_select import locality_profile
+
+    return locality_profile(date, locality, library=library)

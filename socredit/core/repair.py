@@ -140,6 +140,11 @@ def _iso(day: dt.date | None) -> str | None:
     return None if day is None else day.isoformat()
 
 
+def tiers_text(profile: PolicyProfile) -> str:
+    """The profile's dishonesty tiers in Chinese, mildest first (``dishonesty.tiers``): 一般/较重/严重."""
+    return "/".join(class_label(code) for code in profile.list_value("dishonesty.tiers"))
+
+
 def _months(profile: PolicyProfile, key: str) -> tuple[int | None, str]:
     if not profile.has(key):
         return None, ""
@@ -346,8 +351,8 @@ def _minimum_reached(record: RecordFacts, window: PublicityWindow, as_of: dt.dat
     if not window.known:
         return Condition(
             "min_period", title, None,
-            f"现行政策参数（{profile.version}）未规定“{cls}”失信信息的公示期限，"
-            "最短公示期是否届满无法自动判断，须由工作人员认定",
+            f"现行政策参数（{profile.version}）未规定“{cls}”失信信息的公示期限"
+            f"（适用的失信程度分级：{tiers_text(profile)}），最短公示期是否届满无法自动判断，须由工作人员认定",
             "R2.8; R2.13",
         )  # fmt: skip
     if window.min_months is None:  # 轻微

@@ -132,6 +132,8 @@ MATRIX = {
     "lists:decision_detail": (lambda w: {"pk": w["entry"].entry_decision_id}, READ),
     "lists:organization_lists": (lambda w: {"code": w["org"].code}, READ),
     "lists:run_list": (lambda w: {}, OWN_REGION_PAGE),
+    "lists:policy_profiles": (lambda w: {}, ADMIN_PAGE),
+    "lists:policy_profile_detail": (lambda w: {"version": "xinzheng-2019.1"}, ADMIN_PAGE),
     "lists:run_start": (lambda w: {}, POST_ONLY),
     "lists:proposal_raise": (lambda w: {}, WRITER_PAGE),
     "lists:red_candidates": (lambda w: {}, OWN_REGION_PAGE),

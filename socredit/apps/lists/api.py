@@ -109,8 +109,14 @@ def list_members(request: HttpRequest, list: str, params: Query[ListQuery]) -> A
     principal = require(request, LISTS_READ)
     if list not in LIST_TITLES:
         raise HttpError(404, "名录应为 abnormal、serious 或 red")
+    # An entry whose publicity is suspended during an objection (objection.listing_continues = false)
+    # is not shown as a current member.
     qs = access_entries(principal).filter(list=list)
-    qs = qs.in_force(params.as_of) if params.as_of else qs.filter(left_on__isnull=True)
+    qs = (
+        qs.in_force(params.as_of)
+        if params.as_of
+        else qs.filter(left_on__isnull=True, publicity_suspended=False)
+    )
     if params.region:
         qs = qs.filter(organization__region__path__contains=f"/{params.region.strip()}/")
     if params.ground:

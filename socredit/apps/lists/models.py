@@ -120,6 +120,12 @@ class ListEntry(models.Model):
         verbose_name=_("removal decision"),
     )  # fmt: skip
 
+    publicity_suspended = models.BooleanField(
+        _("publicity suspended"), default=False,
+        help_text=_("An objection to the listing decision is open and the profile stops the listing's "
+                    "publicity meanwhile (objection.listing_continues = false)."),
+    )  # fmt: skip
+
     objects = ListEntryQuerySet.as_manager()
 
     class Meta:
@@ -226,8 +232,10 @@ class RemovalApplication(models.Model):
 class PersonListing(models.Model):
     """失信惩戒落实到人 — a serious-list decision recorded against a 法定代表人 / 负责人.
 
-    Public until ``retention_until``; then it leaves public view and the person is erased
-    (``retention_sweep``): the person link and name are removed, the decision stays.
+    Public until ``retention_until``; then ``retention_sweep`` does what the profile's
+    ``persons.retention_end_action`` says: ``erase`` removes the person link and the name
+    (``erased``); ``archive`` removes the person link (no screening finds it) and public view but
+    keeps the name on the internal decision file (``archived_on``, 档案保存). The decision stays.
     """
 
     person = models.ForeignKey(
@@ -246,6 +254,7 @@ class PersonListing(models.Model):
     public = models.BooleanField(_("public"), default=True)
     erased = models.BooleanField(_("erased"), default=False)
     erased_on = models.DateField(_("erased on"), null=True, blank=True)
+    archived_on = models.DateField(_("archived on"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("person listing")
@@ -267,7 +276,7 @@ class ListRun(models.Model):
     )
     started_by_label = models.CharField(_("started by"), max_length=150)
     counts = models.JSONField(_("counts"), default=dict)
-    policy_version = models.CharField(_("policy profile"), max_length=60)
+    policy_version = models.CharField(_("policy profiles"), max_length=200)
 
     class Meta:
         verbose_name = _("list run")

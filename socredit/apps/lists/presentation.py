@@ -9,7 +9,6 @@ import datetime as dt
 
 from socredit.apps.lists import services
 from socredit.common import policy
-from socredit.core.codes import mask_id_number
 from socredit.core.lists.grounds import GROUNDS, Ground
 from socredit.core.types import RoleKind
 
@@ -22,10 +21,11 @@ def manual_grounds() -> list[Ground]:
     return [g for g in GROUNDS if g.code in MANUAL_GROUNDS]
 
 
-def legal_basis(code: str, day: dt.date | None = None) -> str:
-    """The legal basis a decision on ``code`` taken on ``day`` (today) would cite, with the policy
-    profile parameters it reads — the same text the services write on the decision."""
-    profile = policy.policy_profile(day or services.today())
+def legal_basis(code: str, day: dt.date | None = None, region: object = None) -> str:
+    """The legal basis a decision on ``code`` taken on ``day`` (today) by an authority of ``region``
+    (None: the default region) would cite, with the policy profile parameters it reads — the same
+    text the services write on the decision."""
+    profile = policy.policy_profile(day or services.today(), region)
     # The one place the pages read the services' citation helper, so the text cannot drift.
     return services.ground_basis(code, profile)
 
@@ -42,7 +42,7 @@ def id_number_shown(number: str | None, *, show: bool) -> str:
     """The ID number as the viewer may see it: whole only with ``show`` (``User.can_see_id_numbers``)."""
     if not number:
         return ""
-    return number if show else mask_id_number(number)
+    return number if show else policy.masked_id_number(number)
 
 
 __all__ = [

@@ -29,8 +29,10 @@ from django.utils.translation import gettext as _
 from socredit.apps.lists import presentation, services
 from socredit.apps.lists.models import LIST_TITLES, PersonListing
 from socredit.apps.registry.models import Person, Role
+from socredit.apps.registry.services import authority_region_paths
 from socredit.common import policy
 from socredit.common.access import restrict
+from socredit.common.errors import FieldErrors
 
 ORG_PATH = "organization__region__path"
 
@@ -85,13 +87,27 @@ def _scoped(qs: QuerySet[Any], principal: Any, field_path: str) -> QuerySet[Any]
 
 
 def listings_in_force(person: Person, day: dt.date, principal: Any = None) -> QuerySet[PersonListing]:
-    """The public, not erased listings of ``person`` in force on ``day`` (within scope)."""
-    in_force = Q(retention_until__gte=day)
-    if bool(policy.policy_profile(day).get("persons.extend_until_list_removal", False)):
-        in_force |= Q(entry__left_on__isnull=True) | Q(entry__left_on__gt=day)
+    """The public, not erased listings of ``person`` in force on ``day`` (within scope). Whether a
+    listing outlives its retention while the organization stays on the serious list is the rule
+    (``persons.extend_until_list_removal``) of the organization's registering authority's region."""
+    candidates = PersonListing.objects.filter(
+        person=person, public=True, erased=False, archived_on__isnull=True, from_date__lte=day
+    ).select_related("entry")
+    paths = authority_region_paths({pl_.organization_id for pl_ in candidates})
+    ids = []
+    for pl_ in candidates:
+        if pl_.retention_until >= day:
+            ids.append(pl_.pk)
+            continue
+        try:
+            profile = policy.policy_profile(day, paths.get(pl_.organization_id))
+        except policy.NoProfile as exc:
+            raise FieldErrors(as_of=f"无法适用政策参数：{exc.message}") from None
+        still_listed = pl_.entry.left_on is None or pl_.entry.left_on > day
+        if still_listed and bool(profile.get("persons.extend_until_list_removal", False)):
+            ids.append(pl_.pk)
     qs = (
-        PersonListing.objects.filter(person=person, public=True, erased=False, from_date__lte=day)
-        .filter(in_force)
+        PersonListing.objects.filter(pk__in=ids)
         .select_related("organization", "decision", "entry")
         .order_by("-from_date", "-id")
     )

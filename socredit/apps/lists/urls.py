@@ -1,6 +1,6 @@
 from django.urls import path
 
-from socredit.apps.lists import views, views_statements
+from socredit.apps.lists import views, views_policy, views_statements
 
 app_name = "lists"
 urlpatterns = [
@@ -25,5 +25,7 @@ urlpatterns = [
     path("persons/", views.person_list, name="person_list"),
     path("persons/<int:pk>/screening/", views.person_screening, name="person_screening"),
     *views_statements.staff_urls,  # 陈述申辩: the statement block of a proposal and its forms
+    path("policy/", views_policy.policy_profiles, name="policy_profiles"),
+    path("policy/<str:version>/", views_policy.policy_profile_detail, name="policy_profile_detail"),
     path("<str:list>/", views.entry_list, name="entry_list"),
 ]

@@ -27,7 +27,7 @@ from socredit.common.api import (
     token_department,
 )
 from socredit.common.errors import FieldErrors
-from socredit.core.codes import mask_id_number
+from socredit.common.policy import masked_id_number
 from socredit.core.types import RecordCategory
 
 router = Router()
@@ -99,7 +99,7 @@ class PersonRef(Schema):
 
     @staticmethod
     def resolve_id_number(obj: Any, context: Any) -> str:
-        return obj.id_number if request_allows(context, PERSONS_PII) else mask_id_number(obj.id_number)
+        return obj.id_number if request_allows(context, PERSONS_PII) else masked_id_number(obj.id_number)
 
 
 class RecordOut(Schema):

@@ -16,6 +16,7 @@ the record after ``ended_on``; ``published_records`` is the query public pages u
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
 from django.db import transaction
@@ -26,10 +27,13 @@ from socredit.apps.records import outbox
 from socredit.apps.records.models import CreditRecord, RecordKind
 from socredit.apps.records.services import add_state_change
 from socredit.apps.records.signals import announce, collected_changes
+from socredit.apps.registry.models import Region
 from socredit.common.clock import refuse_future
 from socredit.common.errors import FieldErrors
 from socredit.common.policy import policy_profile
-from socredit.core.policy import PolicyProfile
+from socredit.core.policy import PolicyProfile, shipped_profiles
+from socredit.core.policy_select import NATIONAL, lines_of
+from socredit.core.regions import NATIONAL_CODE
 from socredit.core.repair import MINOR, classes_with_maximum, last_start_ended_before, publicity_window
 from socredit.core.types import Polarity, RecordStatus, Visibility
 
@@ -52,19 +56,65 @@ def ended_q(as_of: dt.date, profile: PolicyProfile) -> Q:
     return q
 
 
+def regional_profiles(day: dt.date) -> list[tuple[str | None, PolicyProfile]]:
+    """For filters over many organizations at once: (Region.path prefix, profile) for every region a
+    locality governs, deepest first, then (None, the national profile) for every other region.
+
+    A queryset applies each profile to ``organization__region__path__startswith=prefix`` (minus the
+    deeper prefixes already taken) and the national one to the rest."""
+    codes = sorted(
+        {
+            code
+            for name, line in lines_of(shipped_profiles()).items()
+            if name != NATIONAL
+            for code in line.governs
+        }
+    )
+    paths = dict(Region.objects.filter(code__in=codes).values_list("code", "path"))
+    out: list[tuple[str | None, PolicyProfile]] = [
+        (paths[code], policy_profile(day, paths[code])) for code in codes if code in paths
+    ]
+    out.sort(key=lambda pair: -len(pair[0] or ""))
+    out.append((None, policy_profile(day, NATIONAL_CODE)))
+    return out
+
+
 def published_records(queryset: QuerySet[CreditRecord], as_of: dt.date) -> QuerySet[CreditRecord]:
     """The records of ``queryset`` shown to the public on ``as_of`` (社会公开).
 
     Current and effective (a repaired, expired, revoked or superseded record never is), marked
     public, within its publicity period, and not 轻微 unless the profile publishes 轻微 information.
     """
-    profile = policy_profile(as_of)
     qs = queryset.filter(
         is_current=True, status=RecordStatus.EFFECTIVE.value, visibility=Visibility.PUBLIC.value
     )
-    if not profile.get("repair.minor_published", False):
-        qs = qs.exclude(dishonesty_class=MINOR)
-    return qs.exclude(ended_q(as_of, profile))
+    return qs.exclude(_off_view_q(as_of))
+
+
+def _by_region(as_of: dt.date, each: Callable[[PolicyProfile], Q]) -> Q:
+    """``each(profile)`` applied to the organizations under each regional profile (``regional_profiles``)."""
+    q = Q(pk__in=[])
+    taken: list[str] = []
+    for prefix, profile in regional_profiles(as_of):
+        where = Q(organization__region__path__startswith=prefix) if prefix else Q()
+        for deeper in taken:
+            where &= ~Q(organization__region__path__startswith=deeper)
+        q |= where & each(profile)
+        if prefix:
+            taken.append(prefix)
+    return q
+
+
+def _off_view_q(as_of: dt.date) -> Q:
+    """Records off public view on ``as_of``: period ended, or 轻微 where the profile does not publish it."""
+
+    def each(profile: PolicyProfile) -> Q:
+        q = ended_q(as_of, profile)
+        if not profile.get("repair.minor_published", False):
+            q |= Q(dishonesty_class=MINOR)
+        return q
+
+    return _by_region(as_of, each)
 
 
 def _end_of(record: CreditRecord, profile: PolicyProfile) -> dt.date:
@@ -89,13 +139,12 @@ def expire_publicity(actor: Any, as_of: dt.date) -> int:
     except ValueError as exc:
         raise FieldErrors(as_of=str(exc)) from None
     actor = actor or "system"
-    profile = policy_profile(as_of)
     negative_kinds = list(
         RecordKind.objects.filter(polarity=Polarity.NEGATIVE.value).values_list("pk", flat=True)
     )
     base = CreditRecord.objects.filter(
         kind_id__in=negative_kinds, status=RecordStatus.EFFECTIVE.value, is_current=True
-    ).filter(ended_q(as_of, profile))
+    ).filter(_by_region(as_of, lambda profile: ended_q(as_of, profile)))
     done = 0
     last_pk = 0
     while True:
@@ -103,11 +152,11 @@ def expire_publicity(actor: Any, as_of: dt.date) -> int:
         if not ids:
             return done
         last_pk = ids[-1]
-        done += _expire_chunk(actor, ids, as_of, profile)
+        done += _expire_chunk(actor, ids, as_of)
 
 
 @transaction.atomic
-def _expire_chunk(actor: Any, ids: list[int], as_of: dt.date, profile: PolicyProfile) -> int:
+def _expire_chunk(actor: Any, ids: list[int], as_of: dt.date) -> int:
     records = list(
         CreditRecord.objects.select_for_update(of=("self",))
         .filter(pk__in=ids, status=RecordStatus.EFFECTIVE.value, is_current=True)
@@ -116,8 +165,11 @@ def _expire_chunk(actor: Any, ids: list[int], as_of: dt.date, profile: PolicyPro
     )
     if not records:
         return 0
+    versions = set()
     with collected_changes(f"{as_of} 公示期届满停止公示 {len(records)} 条"):
         for record in records:
+            profile = policy_profile(as_of, record.organization.region)
+            versions.add(profile.version)
             ended = _end_of(record, profile)
             record.status = RecordStatus.EXPIRED.value
             record.ended_on = ended
@@ -131,5 +183,5 @@ def _expire_chunk(actor: Any, ids: list[int], as_of: dt.date, profile: PolicyPro
             announce([record.organization_id], cause=reason, actor=actor)
         record_event(actor=actor, channel="system", action="record.expire", target_type="records.creditrecord",
                      summary=f"{as_of} 公示期届满停止公示 {len(records)} 条",
-                     data={"records": [r.pk for r in records], "as_of": as_of, "profile": profile.version})  # fmt: skip
+                     data={"records": [r.pk for r in records], "as_of": as_of, "profile": sorted(versions)})  # fmt: skip
     return len(records)

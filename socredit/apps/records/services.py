@@ -13,6 +13,7 @@ from socredit.apps.audit.services import actor_label, record_event, staff_user_o
 from socredit.apps.records import outbox
 from socredit.apps.records.models import CreditRecord, RecordStateChange
 from socredit.apps.records.signals import announce, collected_changes
+from socredit.apps.records.timeliness import withdraw_deadline
 from socredit.apps.records.validation import RecordLookups, clean_record
 from socredit.apps.registry.models import Department
 from socredit.common.clock import today
@@ -163,8 +164,18 @@ def correct_record(
     announce({record.organization_id, new.organization_id}, cause=f"更正记录 #{record.pk} → #{new.pk}：{reason}",
              actor=actor)  # fmt: skip
     outbox.emit("record.corrected", new.organization, new,
-                {"record": record.pk, "new_record": new.pk, "changed": changed, "reason": reason})  # fmt: skip
+                {"record": record.pk, "new_record": new.pk, "changed": changed, "reason": reason,
+                 **_withdrawal(record)})  # fmt: skip
     return new
+
+
+def _withdrawal(record: CreditRecord) -> dict[str, Any]:
+    """The withdrawal deadline of the published record after a revocation or change today (R6.3),
+    for the systems that published it: the last day and the working days it rests on."""
+    due = withdraw_deadline(record, today())
+    if due is None:
+        return {}
+    return {"withdraw_by": due.due.isoformat(), "withdraw_provisional": due.provisional}
 
 
 @transaction.atomic
@@ -179,7 +190,8 @@ def revoke_record(*, actor: Any, channel: str, record: CreditRecord, reason: str
     record_event(actor=actor, channel=channel, action="record.revoke", target=record,
                  summary=f"撤销记录 #{record.pk}：{reason}", data={"reason": reason})  # fmt: skip
     announce([record.organization_id], cause=f"撤销记录 #{record.pk}：{reason}", actor=actor)
-    outbox.emit("record.revoked", record.organization, record, {"record": record.pk, "reason": reason})
+    outbox.emit("record.revoked", record.organization, record,
+                {"record": record.pk, "reason": reason, **_withdrawal(record)})  # fmt: skip
     return record
 
 

@@ -14,6 +14,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -21,8 +22,10 @@ from socredit.apps.records.access import access_record, access_records
 from socredit.apps.records.forms import CorrectForm, RecordForm, RevokeForm
 from socredit.apps.records.models import CreditRecord
 from socredit.apps.records.services import correct_record, create_record, revoke_record
+from socredit.apps.records.timeliness import entry_lateness, withdraw_deadline
 from socredit.apps.registry.access import access_organization
 from socredit.common.errors import FieldErrors
+from socredit.core.types import RecordStatus
 
 
 def _require_write(user: Any) -> None:
@@ -74,8 +77,21 @@ def record_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "persons": record.persons.all(),
         "show_ids": request.user.can_see_id_numbers,
         "can_change": request.user.can_write and record.is_current and record.is_effective,
+        "entry_late": entry_lateness(record),
+        "withdraw_by": _withdraw_by(record),
     }
     return render(request, "records/record_detail.html", context)
+
+
+def _withdraw_by(record: CreditRecord) -> Any:
+    """For a revoked or corrected record: the deadline to withdraw its publicity (R6.3), from the day
+    of the revocation or correction."""
+    if record.is_current and record.status != RecordStatus.REVOKED.value:
+        return None
+    change = record.history.order_by("-at", "-pk").first()
+    if change is None:
+        return None
+    return withdraw_deadline(record, timezone.localtime(change.at).date())
 
 
 @login_required

@@ -21,7 +21,7 @@ from socredit.apps.registry.filters import OrganizationFilter
 from socredit.apps.registry.models import Organization, Person, Role
 from socredit.common.api import FieldErrorsOut, PageNumber, request_allows, require
 from socredit.common.errors import FieldErrors
-from socredit.core.codes import mask_id_number
+from socredit.common.policy import masked_id_number
 
 router = Router()
 
@@ -101,7 +101,7 @@ class PersonOut(Schema):
 
     @staticmethod
     def resolve_id_number(obj: Person, context: Any) -> str:
-        return obj.id_number if request_allows(context, PERSONS_PII) else mask_id_number(obj.id_number)
+        return obj.id_number if request_allows(context, PERSONS_PII) else masked_id_number(obj.id_number)
 
 
 class RoleOut(Schema):

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from socredit.common.choices import enum_choices, label_for
 from socredit.common.models import TimeStamped
-from socredit.core.codes import mask_id_number
+from socredit.common.policy import masked_id_number
 from socredit.core.types import DepartmentKind, OrgField, OrgStatus, OrgType, RegionLevel, RoleKind
 
 
@@ -130,7 +130,7 @@ class Person(TimeStamped):
 
     @property
     def masked_id(self) -> str:
-        return mask_id_number(self.id_number)
+        return masked_id_number(self.id_number)
 
 
 class Role(models.Model):

@@ -20,7 +20,8 @@ from socredit.core.policy import (
 )
 
 D = dt.date
-SHIPPED = ["national-2023.1", "national-2026.0", "national-2026.1", "quzhou-2026.1", "xinzheng-2026.1"]
+SHIPPED = ["quzhou-2018.1", "xinzheng-2019.1", "national-2023.1", "national-2026.0", "national-2026.1"]
+NATIONAL_SHIPPED = ["national-2023.1", "national-2026.0", "national-2026.1"]
 
 
 def shipped_text(version: str) -> str:
@@ -79,16 +80,32 @@ def insert_after(text: str, needle: str, new_line: str) -> str:
 def test_the_shipped_profiles_load():
     library = shipped_profiles()
     assert [m.version for m in library.versions()] == SHIPPED
-    assert library.document("xinzheng-2026.1").meta.extends == "national-2026.1"
-    assert library.document("quzhou-2026.1").meta.extends == "national-2026.1"
+    assert library.document("xinzheng-2019.1").meta.parent == "national"
+    assert library.document("xinzheng-2019.1").meta.regions == ("410184",)
+    assert library.get("xinzheng-2019.1").effective_from == D(2019, 7, 15)
+    assert library.document("quzhou-2018.1").meta.parent == "national"
+    assert library.document("quzhou-2018.1").meta.regions == ("330800",)
+    assert library.get("quzhou-2018.1").effective_from == D(2018, 5, 9)
     assert library.document("national-2026.1").meta.extends is None
     assert library.get("national-2026.1").effective_from == D(2026, 4, 1)
     assert library.get("national-2023.1").effective_from == D(2023, 5, 1)
 
 
-@pytest.mark.parametrize("version", SHIPPED)
+COMBINED = [
+    (D(2026, 6, 1), "xinzheng"),
+    (D(2025, 6, 1), "xinzheng"),
+    (D(2026, 6, 1), "quzhou"),
+    (D(2023, 5, 1), "quzhou"),
+]
+
+
+@pytest.mark.parametrize("version", NATIONAL_SHIPPED + [f"{loc}@{day}" for day, loc in COMBINED])
 def test_every_parameter_has_item_tag_and_every_required_key(version):
-    profile = shipped_profiles().get(version)
+    if "@" in version:
+        locality, day = version.split("@")
+        profile = profile_for(D.fromisoformat(day), locality)
+    else:
+        profile = shipped_profiles().get(version)
     for key, spec in PARAMETERS.items():
         if spec.required:
             assert profile.has(key), key
@@ -159,11 +176,13 @@ XINZHENG = {
 
 def test_xinzheng_has_the_national_values_except_its_overrides():
     national = shipped_profiles().get("national-2026.1")
-    xinzheng = shipped_profiles().get("xinzheng-2026.1")
+    xinzheng = profile_for(D(2026, 6, 1), "xinzheng")
+    assert xinzheng.version == "xinzheng-2019.1+national-2026.1"
+    assert xinzheng.chain == ("xinzheng-2019.1", "national-2026.1")
     for key, value in XINZHENG.items():
         parameter = xinzheng.parameter(key)
         assert parameter.value == value, key
-        assert parameter.source_version == "xinzheng-2026.1"
+        assert parameter.source_version == "xinzheng-2019.1"
         assert parameter.item.startswith("seed 004"), key
     for key in national.stated_keys():
         if key not in XINZHENG:
@@ -180,7 +199,7 @@ def test_xinzheng_has_the_national_values_except_its_overrides():
 
 def test_quzhou_raises_the_spot_check_floors_only():
     national = shipped_profiles().get("national-2026.1")
-    quzhou = shipped_profiles().get("quzhou-2026.1")
+    quzhou = profile_for(D(2026, 6, 1), "quzhou")
     assert quzhou.value("spot_check.min_ratio_city") == 0.05
     assert quzhou.value("spot_check.min_ratio_county") == 0.05
     assert quzhou.value("spot_check.min_onsite_ratio") == 0.005
@@ -249,8 +268,9 @@ def test_typed_accessors():
         (D(2026, 3, 31), "national", "national-2026.0"),
         (D(2026, 4, 1), "national", "national-2026.1"),
         (D(2030, 1, 1), "national", "national-2026.1"),
-        (D(2026, 6, 1), "xinzheng", "xinzheng-2026.1"),
-        (D(2026, 6, 1), "quzhou", "quzhou-2026.1"),
+        (D(2026, 6, 1), "xinzheng", "xinzheng-2019.1+national-2026.1"),
+        (D(2025, 6, 1), "xinzheng", "xinzheng-2019.1+national-2023.1"),
+        (D(2026, 6, 1), "quzhou", "quzhou-2018.1+national-2026.1"),
     ],
 )
 def test_profile_for_picks_the_version_in_force(day, locality, version):
@@ -261,7 +281,7 @@ def test_no_profile_before_the_first_and_none_of_an_unknown_locality():
     with pytest.raises(KeyError):
         profile_for(D(2023, 4, 30))
     with pytest.raises(KeyError):
-        profile_for(D(2026, 3, 31), "xinzheng")
+        profile_for(D(2019, 7, 14), "xinzheng")
     with pytest.raises(KeyError):
         profile_for(D(2026, 6, 1), "hangzhou")
 
@@ -517,7 +537,7 @@ def test_bad_overrides_are_refused(overrides, message):
 
 
 def test_quzhou_may_override_its_onsite_floor():
-    quzhou = shipped_profiles().get("quzhou-2026.1")
+    quzhou = profile_for(D(2026, 6, 1), "quzhou")
     assert (
         quzhou.with_overrides({"spot_check.min_onsite_ratio": 0.01}).value("spot_check.min_onsite_ratio")
         == 0.01
@@ -538,3 +558,16 @@ def test_the_documentation_lists_every_parameter_with_its_national_value():
     for key in national.stated_keys():
         parameter = national.parameter(key)
         assert parameter.tag in rows[key], key
+
+
+def test_the_documentation_is_generated_from_the_profiles():
+    import importlib.util
+
+    path = Path(__file__).resolve().parents[3] / "tools" / "policy_doc.py"
+    spec = importlib.util.spec_from_file_location("policy_doc", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    text = module.PAGE.read_text(encoding="utf-8")
+    assert module.render(text) == text, "docs/policy-profiles.md is out of step: run tools/policy_doc.py"
+    assert "预留：尚未启用" in module.parameters_table()
+    assert "410184 and below" in module.shipped_table()

@@ -1,7 +1,7 @@
 """信用修复 eligibility and publicity windows at the exact boundary dates (民法典 第二百零一至二百零三条):
 a period ends on the corresponding day (or the month's last day) and repair is possible from the day
 after; the maximum period stops publication from the day after it ends. Values come from the shipped
-profiles: national-2026.1 (36号令), national-2023.1 (58号令, no 轻微 class), xinzheng-2026.1 (较重 tier
+profiles: national-2026.1 (36号令), national-2023.1 (58号令, no 轻微 class), xinzheng-2019.1 over the national profile (较重 tier
 without periods)."""
 
 import dataclasses
@@ -168,7 +168,12 @@ def test_minor_is_repairable_at_once_once_liability_is_discharged():
 def test_xinzheng_grave_tier_needs_staff_judgement_never_an_invented_period():
     e = check(facts("grave", D(2026, 5, 10)), D(2030, 1, 1), XINZHENG)
     cond = e.condition("min_period")
-    assert cond.met is None and "无法自动判断" in cond.detail and "xinzheng-2026.1" in cond.detail
+    assert (
+        cond.met is None
+        and "无法自动判断" in cond.detail
+        and "xinzheng-2019.1+national-2026.1" in cond.detail
+    )
+    assert "一般/较重/严重" in cond.detail  # the tiers 新郑 applies (dishonesty.tiers)
     assert e.condition("in_publicity").met is True  # no maximum stated: never expired by a guess
     assert not e.eligible and not e.missing
 

@@ -28,10 +28,11 @@ from socredit.apps.cases.models import (
     Evidence,
 )
 from socredit.apps.registry.models import Organization, Region
+from socredit.apps.registry.services import authority_region
 from socredit.apps.workdays.services import working_calendar
 from socredit.common.clock import today
 from socredit.common.errors import FieldErrors
-from socredit.common.policy import policy_profile
+from socredit.common.policy import NoProfile, policy_profile
 from socredit.common.uploads import check_evidence
 from socredit.core.calendar import WorkingCalendar
 from socredit.core.cases import RECEIVED, StepSpec, limits
@@ -107,6 +108,12 @@ def schedule(case: Case, cal: WorkingCalendar | None = None) -> None:
     case.save(update_fields=["due_on", "provisional", "updated_at"])
 
 
+def case_profile(case: Case, day: dt.date) -> PolicyProfile:
+    """The profile in force on ``day`` for the authority handling ``case`` (as ``open_case`` chose it)."""
+    org = case.organization
+    return policy_profile(day, authority_region(org) if org is not None else case.region)
+
+
 def open_case(
     *,
     actor: Any,
@@ -124,8 +131,13 @@ def open_case(
     details: dict[str, Any] | None = None,
     **fields: Any,
 ) -> Case:
-    """Open a case: number, steps from the profile in force on the day of receipt, deadlines, timeline."""
-    profile = policy_profile(received_on)
+    """Open a case: number, steps from the profile in force on the day of receipt for the authority
+    concerned (the organization's registering authority; without an organization, ``region``),
+    deadlines, timeline."""
+    try:
+        profile = policy_profile(received_on, authority_region(organization) if organization else region)
+    except NoProfile as exc:
+        raise FieldErrors(received_on=f"无法适用政策参数：{exc.message}") from None
     params = limits(tuple(plan), profile, total_param)
     case = Case.objects.create(
         number=next_number(kind, received_on.year),

@@ -31,6 +31,7 @@ from socredit.apps.cases.services.common import (
     add_event,
     attach_evidence,
     audit_channel,
+    case_profile,
     check_day,
     close_case,
     complete_step,
@@ -41,12 +42,11 @@ from socredit.apps.cases.services.common import (
     today,
 )
 from socredit.apps.lists.models import ListDecision
-from socredit.apps.lists.services import annul_entry_on_objection
+from socredit.apps.lists.services import annul_entry_on_objection, suspend_on_objection
 from socredit.apps.records.models import CreditRecord
 from socredit.apps.records.services import correct_record, revoke_record, set_objection_mark
 from socredit.apps.registry.models import Department, Organization
 from socredit.common.errors import FieldErrors
-from socredit.common.policy import policy_profile
 from socredit.core.cases import OBJECTION_FORWARDED, OBJECTION_OWN, OBJECTION_TOTAL
 from socredit.core.types import DepartmentKind, RecordStatus
 
@@ -166,11 +166,10 @@ def file_objection(
     # 异议标注 on receipt (R6.1; 深圳 "immediately", 上海 within 1 working day): done by the system now.
     set_objection_mark(records, marked=True)
     complete_step(case, "mark", on=max(received_on, today()), actor="system", note="系统自动标注“异议中”")
-    add_event(
-        case, "mark", "相关信息已标注“异议中”；异议处理期间信息继续有效并公示（R6.2）", "system", public=True
-    )
+    suspended = suspend_on_objection(case.list_entry, day=received_on, open_=True)
+    add_event(case, "mark", _mark_text(suspended), "system", public=True)
     issue_document(case, kind="receipt", title="异议申请受理回执", addressee=organization.name, on=today(),
-                   actor=actor, body=_receipt_text(case, what))  # fmt: skip
+                   actor=actor, body=_receipt_text(case, what, suspended))  # fmt: skip
     record_event(actor=actor, channel=audit_channel(channel), action="objection.file", target=case,
                  summary=f"{case.number}：{organization.name} 对 {what} 提出异议",
                  data={"records": [r.pk for r in records], "list_decision": getattr(list_decision, "pk", None),
@@ -178,7 +177,13 @@ def file_objection(
     return case
 
 
-def _receipt_text(case: Case, what: str) -> str:
+def _mark_text(suspended: bool) -> str:
+    if suspended:
+        return "相关信息已标注“异议中”；异议处理期间，名录列入暂停公示（R6.2）"
+    return "相关信息已标注“异议中”；异议处理期间信息继续有效并公示（R6.2）"
+
+
+def _receipt_text(case: Case, what: str, suspended: bool = False) -> str:
     p = case.parameters
     total = p.get(OBJECTION_TOTAL, {})
     return (
@@ -186,7 +191,11 @@ def _receipt_text(case: Case, what: str) -> str:
         f"    本机关于{case.received_on:%Y年%m月%d日}收到你单位对{what}提出的异议申请，编号 {case.number}。"
         f"本机关将依照规定核查处理，并自收到异议申请之日起{total.get('value', '')}个工作日内"
         f"（即{case.due_on:%Y年%m月%d日}前）书面答复（依据：{total.get('citation', '')}）。"
-        "异议处理期间，相关信息标注“异议中”，继续有效并公示。"
+        + (
+            "异议处理期间，相关信息标注“异议中”，名录列入暂停公示。"
+            if suspended
+            else "异议处理期间，相关信息标注“异议中”，继续有效并公示。"
+        )
     )
 
 
@@ -332,6 +341,7 @@ def decide(
     errors.raise_if_any()
     on = check_day(on, field="decided_on", not_before=case.received_on, not_before_label="收到异议之日")
     set_objection_mark([link.record for link in links.values()], marked=False)
+    suspend_on_objection(case.list_entry, day=on, open_=False)
     changed = 0
     for rid, link in links.items():
         a = actions[rid]
@@ -396,7 +406,7 @@ def notify(actor: Any, case: Case, *, on: dt.date | None = None) -> Case:
 
 
 def _result_text(case: Case, on: dt.date) -> str:
-    profile = policy_profile(on)
+    profile = case_profile(case, on)
     lines = []
     for link in case.case_records.select_related("record__kind", "result_record"):
         r = link.record
@@ -435,6 +445,7 @@ def withdraw(actor: Any, case: Case, *, reason: str) -> Case:
         raise FieldErrors(reason="请填写撤回理由")
     records = [link.record for link in case.case_records.select_related("record")]
     set_objection_mark(records, marked=False)
+    suspend_on_objection(case.list_entry, day=today(), open_=False)
     close_case(case, status=CaseStatus.WITHDRAWN, outcome="withdrawn", reason=reason, on=today())
     add_event(case, "withdraw", f"申请人撤回异议：{reason}", actor, public=True)
     record_event(

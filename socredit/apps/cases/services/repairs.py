@@ -37,6 +37,7 @@ from socredit.apps.cases.services.common import (
     add_event,
     attach_evidence,
     audit_channel,
+    case_profile,
     check_day,
     close_case,
     complete_step,
@@ -50,6 +51,7 @@ from socredit.apps.lists.models import RED, ListEntry
 from socredit.apps.records.models import CreditRecord
 from socredit.apps.records.services import repair_record
 from socredit.apps.registry.models import Organization
+from socredit.apps.registry.services import authority_region
 from socredit.apps.workdays.services import working_calendar
 from socredit.common.errors import FieldErrors
 from socredit.common.policy import policy_profile
@@ -127,7 +129,7 @@ def check_repair(
     return eligibility(
         record_facts(record),
         as_of,
-        policy_profile(as_of),
+        policy_profile(as_of, authority_region(organization)),
         commitment_signed=repair_commitment_for(organization, as_of) is not None,
         obligations_done=obligations_done,
         own_authority=record.department.kind == DepartmentKind.CIVIL_AFFAIRS.value,
@@ -327,7 +329,7 @@ def refuse_acceptance(
         errors.errors.update(exc.errors)
     errors.raise_if_any()
     assert on is not None
-    profile = policy_profile(on)
+    profile = case_profile(case, on)
     complete_step(case, "accept", on=on, actor=actor, note=f"不予受理：{reason}")
     issue_document(
         case, kind="repair_not_accepted", title="信用修复申请不予受理通知书", addressee=_addressee(case), on=on,
@@ -385,7 +387,7 @@ def decide_repair(actor: Any, case: Case, *, on: dt.date | None, approve: bool, 
     assert on is not None and case.organization is not None
     link = repair_case_record(case)
     record = link.record
-    profile = policy_profile(on)
+    profile = case_profile(case, on)
     check = check_repair(case.organization, record, on, obligations_done=True)
     judged = min_period_confirmed and check.condition("min_period").met is None
     open_items = [c for c in check.unknown if not (judged and c.code == "min_period")]

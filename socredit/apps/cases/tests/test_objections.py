@@ -73,14 +73,17 @@ def test_an_objection_to_own_information_marks_the_record_and_runs_the_own_plan(
 
 
 def test_forwarded_objection_follows_the_xinzheng_deadlines(personas, tax):
+    factories.department(
+        "xz-mzj", "新郑市民政局", "410184"
+    )  # the registering authority of 新郑's organizations
     org = factories.organization(region_code="410184", name="新郑市异议测试协会")
     record = factories.record(org, "tax_arrears", department=tax.code, document_number="郑税〔2025〕8号")
     staff = personas["staff_xinzheng"]
-    with override_settings(SOCREDIT_POLICY_LOCALITY="xinzheng"):
-        case = objections.file_objection(staff, channel="paper", organization=org, records=[record],
-                                         reasons="欠税已于2025年3月缴清，税务部门记录未更新。",
-                                         received_on=common.today() - dt.timedelta(days=3))  # fmt: skip
-    assert case.profile_version == "xinzheng-2026.1"
+    # the organization's registering authority is in 新郑市: its profile applies, no setting needed
+    case = objections.file_objection(staff, channel="paper", organization=org, records=[record],
+                                     reasons="欠税已于2025年3月缴清，税务部门记录未更新。",
+                                     received_on=common.today() - dt.timedelta(days=3))  # fmt: skip
+    assert case.profile_version.startswith("xinzheng-2019.1+national-")
     steps = {s.code: s for s in case.steps.all()}
     assert list(steps) == ["mark", "forward", "verify", "decide", "notify"]
     assert steps["forward"].due_on == cal().add_working_days(case.received_on, 5)  # seed 004: 5

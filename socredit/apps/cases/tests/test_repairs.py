@@ -228,14 +228,16 @@ def test_minor_is_repairable_from_the_decision_day(org, officer):
     assert record.status == RecordStatus.REPAIRED.value
 
 
-def test_xinzheng_grave_tier_needs_a_staff_judgement(settings, org, officer):
-    settings.SOCREDIT_POLICY_LOCALITY = "xinzheng"
+def test_xinzheng_grave_tier_needs_a_staff_judgement(personas):
+    officer = personas["staff_xinzheng"]
+    factories.department("xz-mzj", "新郑市民政局", "410184")
+    org = factories.organization(region_code="410184", name="新郑市修复测试协会")
     record = fine(org, D(2026, 4, 10), officer=officer, dishonesty_class="grave")
     commit(org)
     check = repairs.check_repair(org, record, D(2026, 5, 1))
     assert (
         check.condition("min_period").met is None
-        and "xinzheng-2026.1" in check.condition("min_period").detail
+        and "xinzheng-2019.1+national-2026.1" in check.condition("min_period").detail
     )
     case = apply(officer, org, record, D(2026, 5, 1))  # received: staff decide whether the period is over
     repairs.accept_repair(officer, case, on=D(2026, 5, 2), obligations_confirmed=True)

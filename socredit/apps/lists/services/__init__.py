@@ -23,7 +23,7 @@ from socredit.apps.lists.services.common import (
     status_on,
 )
 from socredit.apps.lists.services.daily import RunCounts, daily_run
-from socredit.apps.lists.services.objections import annul_entry_on_objection
+from socredit.apps.lists.services.objections import annul_entry_on_objection, suspend_on_objection
 from socredit.apps.lists.services.persons import retention_sweep
 from socredit.apps.lists.services.proposals import (
     confirm_proposal,
@@ -58,6 +58,7 @@ __all__ = [
     "statement_due_on",
     "statement_for_decision",
     "annul_entry_on_objection",
+    "suspend_on_objection",
     "apply_for_removal",
     "confirm_proposal",
     "confirm_red",

@@ -21,7 +21,9 @@ from socredit.apps.lists.models import (
 )
 from socredit.apps.records.models import CreditRecord
 from socredit.apps.registry.models import Organization
+from socredit.apps.registry.services import authority_region, authority_region_paths
 from socredit.common import policy
+from socredit.common.errors import FieldErrors
 from socredit.core.lists import (
     ABNORMAL,
     GROUNDS,
@@ -34,11 +36,11 @@ from socredit.core.lists import (
     records_from_facts,
 )
 from socredit.core.lists.engine import Declined, Restart
-from socredit.core.lists.grounds import basis_of, title_of
+from socredit.core.lists.grounds import GROUNDS_BY_CODE, basis_of, title_of
 from socredit.core.lists.red import GRADE_ORDER, RED_BASIS
 from socredit.core.policy import PolicyProfile
 from socredit.core.scoring.facts import OPEN_END, day_number, empty_memberships
-from socredit.core.types import RoleKind
+from socredit.core.types import DepartmentKind, RoleKind
 
 RESPONSIBLE_POSTS = (RoleKind.LEGAL_REPRESENTATIVE.value, RoleKind.RESPONSIBLE_PERSON.value)
 """失信惩戒落实到人 (R1.19): the posts answerable for a serious listing."""
@@ -88,9 +90,32 @@ PRIOR_NOTICE_TEMPLATE = """{org_name}（统一社会信用代码：{org_code}）
 # --- policy --------------------------------------------------------------------------------------
 
 
-def parameters(day: dt.date) -> tuple[PolicyProfile, ListParameters]:
-    profile = policy.policy_profile(day)
+def parameters(day: dt.date, region: Any = None) -> tuple[PolicyProfile, ListParameters]:
+    """The profile in force on ``day`` for an authority of ``region`` (a Region, code or path; see
+    ``org_region``), and the list parameters read from it."""
+    try:
+        profile = policy.policy_profile(day, region)
+    except policy.NoProfile as exc:
+        # a date no profile covers is the user's to correct (a form, a command's --as-of)
+        raise FieldErrors(__all__=f"无法适用政策参数：{exc.message}") from None
     return profile, ListParameters.from_profile(profile)
+
+
+def org_region(org: Organization) -> Any:
+    """The region whose rules decide the organization's listings: its registering authority's."""
+    return authority_region(org)
+
+
+def profile_groups(
+    org_ids: Iterable[int], day: dt.date
+) -> list[tuple[PolicyProfile, ListParameters, list[int]]]:
+    """The organizations grouped by the profile their registering authority applies on ``day``
+    (one group per profile version, in version order), for the runs over many organizations."""
+    groups: dict[str, tuple[PolicyProfile, ListParameters, list[int]]] = {}
+    for org_id, path in sorted(authority_region_paths(org_ids).items()):
+        profile, params = parameters(day, path)
+        groups.setdefault(profile.version, (profile, params, []))[2].append(org_id)
+    return [groups[v] for v in sorted(groups)]
 
 
 def legal_basis(code: str, profile: PolicyProfile, *param_fields: str) -> str:
@@ -135,9 +160,13 @@ def ground_title(code: str) -> str:
 # --- reading rows as core values -----------------------------------------------------------------
 
 
-def list_records(org_ids: Iterable[int]) -> list[ListRecord]:
+def list_records(org_ids: Iterable[int], profile: PolicyProfile | None = None) -> list[ListRecord]:
     """The organizations' records in counted statuses, as the list rules read them, with the decision
-    date (决定日期) of each record that has one: penalties are dated by their decisions (R1.12(5))."""
+    date (决定日期) of each record that has one: penalties are dated by their decisions (R1.12(5)).
+
+    Where ``profile`` says penalties count only when a civil-affairs department imposed them
+    (``lists.abnormal.penalties_any_department`` = false; R1.6(5)), the warnings and fines of other
+    departments are left out."""
     ids = sorted({int(i) for i in org_ids})
     codes = {v: k for k, v in kind_ids().items()}
     decided: dict[int, dt.date] = {}
@@ -147,7 +176,18 @@ def list_records(org_ids: Iterable[int]) -> list[ListRecord]:
                 organization_id__in=ids[i : i + storage.IN_CLAUSE], decided_on__isnull=False
             ).values_list("id", "decided_on")
         )
-    return records_from_facts(storage.record_facts(ids), codes, decided)
+    records = records_from_facts(storage.record_facts(ids), codes, decided)
+    if profile is not None and not profile.bool_value("lists.abnormal.penalties_any_department"):
+        penalty_kinds = {
+            k for code in ("R1.6(5)", "R1.12(4)", "R1.12(5)") for k in GROUNDS_BY_CODE[code].trigger_kinds
+        }
+        outside = set(
+            CreditRecord.objects.filter(organization_id__in=ids, kind__code__in=penalty_kinds)
+            .exclude(department__kind=DepartmentKind.CIVIL_AFFAIRS.value)
+            .values_list("pk", flat=True)
+        )
+        records = [r for r in records if r.record_id not in outside]
+    return records
 
 
 def histories(org_ids: Iterable[int]) -> dict[int, ListingHistory]:

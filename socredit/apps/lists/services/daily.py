@@ -24,6 +24,7 @@ from socredit.apps.lists.services.common import (
     histories,
     list_records,
     parameters,
+    profile_groups,
     red_standings,
 )
 from socredit.apps.lists.services.decisions import (
@@ -43,7 +44,6 @@ from socredit.common.clock import today
 from socredit.core.lists import (
     ABNORMAL,
     SERIOUS,
-    ListParameters,
     red_list_failures,
 )
 from socredit.core.lists import (
@@ -125,7 +125,7 @@ def _apply_automatic(p: Any, profile: PolicyProfile, actor: Any) -> bool:
     return True
 
 
-def _red_removals(day: dt.date, params: ListParameters, profile: PolicyProfile, actor: Any) -> list[int]:
+def _red_removals(day: dt.date, actor: Any, versions: set[str]) -> list[int]:
     members = list(
         ListEntry.objects.filter(list=RED, entered_on__lte=day, left_on__isnull=True).select_related(
             "organization"
@@ -133,15 +133,20 @@ def _red_removals(day: dt.date, params: ListParameters, profile: PolicyProfile, 
     )
     if not members:
         return []
-    ids = [m.organization_id for m in members]
-    records = list_records(ids)
-    failures = red_list_failures(red_standings(ids, day, records), records, day, params, histories(ids))
-    failed = {f.org_id: f for f in failures}
+    failed: dict[int, Any] = {}
+    profiles: dict[int, PolicyProfile] = {}
+    for profile, params, ids in profile_groups([m.organization_id for m in members], day):
+        versions.add(profile.version)
+        records = list_records(ids, profile)
+        for f in red_list_failures(red_standings(ids, day, records), records, day, params, histories(ids)):
+            failed[f.org_id] = f
+            profiles[f.org_id] = profile
     removed = []
     for m in members:
         f = failed.get(m.organization_id)
         if f is None:
             continue
+        profile = profiles[m.organization_id]
         reason = "不再符合守信红名单条件：" + "；".join(f.reasons)
         decision = new_decision(
             m.organization, kind=ListDecision.Kind.REMOVAL, lst=RED, ground=RED_GROUND, profile=profile,
@@ -165,30 +170,37 @@ def daily_run(actor: Any, as_of: dt.date | None = None, *, chunk: int = 500) -> 
     Idempotent: a second run on the same day changes nothing (and records zero counts)."""
     day = as_of or today()
     refuse_future_day(day, what="名录日常运行日期")
-    profile, params = parameters(day)
     counts = RunCounts()
     changed: set[int] = set()
+    versions: set[str] = set()
     ids = _candidate_org_ids(day)
     for i in range(0, len(ids), chunk):
-        part = ids[i : i + chunk]
-        for p in core_daily_run(histories(part), list_records(part), day, params):
-            if p.action == TRANSFER and p.notice_required:
-                if _propose_transfer(p) is not None:
+        # each organization under the profile of its registering authority's region on the day
+        for profile, params, part in profile_groups(ids[i : i + chunk], day):
+            versions.add(profile.version)
+            for p in core_daily_run(histories(part), list_records(part, profile), day, params):
+                if p.action == TRANSFER and p.notice_required:
+                    if _propose_transfer(p) is not None:
+                        counts.proposals += 1
+                elif p.action in (TRANSFER, REMOVE):
+                    if _apply_automatic(p, profile, actor):
+                        changed.add(p.org_id)
+                        if p.action == TRANSFER:
+                            counts.transfers += 1
+                        else:
+                            counts.removals += 1
+                elif p.trigger_record_id is not None and propose(p) is not None:
                     counts.proposals += 1
-            elif p.action in (TRANSFER, REMOVE):
-                if _apply_automatic(p, profile, actor):
-                    changed.add(p.org_id)
-                    if p.action == TRANSFER:
-                        counts.transfers += 1
-                    else:
-                        counts.removals += 1
-            elif p.trigger_record_id is not None and propose(p) is not None:
-                counts.proposals += 1
-    red = _red_removals(day, params, profile, actor)
+    red = _red_removals(day, actor, versions)
     counts.red_removals = len(red)
     changed |= set(red)
+    if not versions:
+        versions.add(parameters(day)[0].version)
+    used = "; ".join(sorted(versions))
+    if len(used) > 200:  # many localities in one run: the first ones and the count (decisions keep each)
+        used = used[:170].rsplit("; ", 1)[0] + f"; …（共 {len(versions)} 个配置）"
     run = ListRun.objects.create(as_of=day, started_by=staff_user_of(actor), started_by_label=actor_label(actor)[:150],
-                                 counts=counts.as_dict(), policy_version=profile.version)  # fmt: skip
+                                 counts=counts.as_dict(), policy_version=used)  # fmt: skip
     record_event(actor=actor, channel="cli" if staff_user_of(actor) is None else "form", action="lists.run",
                  target=run, summary=f"名录日常运行 {day}", data=counts.as_dict())  # fmt: skip
     rescore(changed, f"名录日常运行（{day}）", actor)

@@ -12,6 +12,7 @@ from socredit.apps.lists.models import (
     ListDecision,
     ListEntry,
 )
+from socredit.apps.lists.services.common import org_region
 from socredit.apps.lists.services.decisions import (
     close_entry,
     new_decision,
@@ -21,6 +22,23 @@ from socredit.common import policy
 from socredit.core.lists.grounds import OBJECTION_EXIT
 
 # --- objections (R1.18) ----------------------------------------------------------------------------
+
+
+def suspend_on_objection(entry: ListEntry | None, *, day: dt.date, open_: bool) -> bool:
+    """异议期间: where the profile of the organization's registering authority says the listing does
+    not continue during an objection (``objection.listing_continues`` = false), the entry leaves
+    public view while the objection is open (``open_``) and returns when it is closed. Returns
+    whether the entry's publicity is now suspended. Runs in the objection service's transaction."""
+    if entry is None:
+        return False
+    # closing always lifts the suspension; opening asks the rule in force on the day of receipt
+    suspended = open_ and not policy.policy_profile(day, org_region(entry.organization)).bool_value(
+        "objection.listing_continues"
+    )
+    if entry.publicity_suspended != suspended:
+        entry.publicity_suspended = suspended
+        entry.save(update_fields=["publicity_suspended"])
+    return suspended
 
 
 @transaction.atomic
@@ -37,7 +55,7 @@ def annul_entry_on_objection(
         entry = getattr(decision, "entry", None)
     if entry is None or entry.left_on is not None:
         return None
-    profile = policy.policy_profile(decided_on)
+    profile = policy.policy_profile(decided_on, org_region(decision.organization))
     removal = new_decision(
         decision.organization, kind=ListDecision.Kind.REMOVAL, lst=entry.list, ground=OBJECTION_EXIT.code,
         profile=profile, document_number=f"{case_number}（异议）", decided_on=decided_on,

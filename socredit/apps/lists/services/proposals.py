@@ -25,7 +25,9 @@ from socredit.apps.lists.services.common import (
     ground_title,
     histories,
     list_records,
+    org_region,
     parameters,
+    profile_groups,
 )
 from socredit.apps.lists.services.decisions import (
     check_decision_input,
@@ -110,22 +112,24 @@ def propose_from_records(
     ids = sorted({int(i) for i in org_ids})
     if not ids:
         return []
-    profile, params = parameters(day)
-    hist = histories(ids)
     created: list[ListProposal] = []
     # One open proposal per organization, list, ground and action: of several new records meeting
     # the same ground (a bulk import of years of penalties), the latest one is proposed — it relies
     # on the earlier ones and restarts the clock last — instead of one proposal per record.
     latest: dict[tuple[Any, ...], Any] = {}
-    for p in core_daily_run(hist, list_records(ids), day, params):
-        if p.action in (TRANSFER, REMOVE) or p.trigger_record_id is None:
-            continue
-        key = (p.org_id, p.list, p.ground, p.action)
-        if key not in latest or (p.due_on, p.trigger_record_id) >= (
-            latest[key].due_on,
-            latest[key].trigger_record_id,
-        ):
-            latest[key] = p
+    version: dict[int, str] = {}
+    # Each organization under the profile of its registering authority's region (新郑 vs 金水区).
+    for profile, params, group in profile_groups(ids, day):
+        for p in core_daily_run(histories(group), list_records(group, profile), day, params):
+            if p.action in (TRANSFER, REMOVE) or p.trigger_record_id is None:
+                continue
+            version[p.org_id] = profile.version
+            key = (p.org_id, p.list, p.ground, p.action)
+            if key not in latest or (p.due_on, p.trigger_record_id) >= (
+                latest[key].due_on,
+                latest[key].trigger_record_id,
+            ):
+                latest[key] = p
     for p in latest.values():
         made = propose(p)
         if made is not None:
@@ -134,7 +138,7 @@ def propose_from_records(
             record_event(actor=actor, channel=channel, action="lists.propose", target=made,
                          summary=f"列入建议：{LIST_TITLES[made.list]} {made.ground}",
                          data={"organization": made.organization_id, "ground": made.ground,
-                               "records": sorted(p.record_ids), "policy": profile.version})  # fmt: skip
+                               "records": sorted(p.record_ids), "policy": version[p.org_id]})  # fmt: skip
     return created
 
 
@@ -231,8 +235,12 @@ def serve_notice(
         errors.add("served_on", f"告知日期不能早于事由发生之日 {proposal.arose_on}")
     errors.raise_if_any()
     assert served_on is not None
-    profile, params = parameters(served_on)
+    profile, params = parameters(served_on, org_region(org))
     finding_text = ""
+    if method == ListNotice.Method.ANNOUNCEMENT and not profile.bool_value(
+        "lists.notice.announce_if_unreachable"
+    ):
+        raise FieldErrors(method="本机关适用的规定未规定以互联网公告方式告知，请以书面方式送达")
     if method == ListNotice.Method.ANNOUNCEMENT:
         finding = address_unreachable_established(letters, params)
         if not finding.established:
@@ -320,7 +328,7 @@ def confirm_proposal(
     check_relied_records(relied, decided_on).raise_if_any()
     if decided_on < proposal.arose_on:
         raise FieldErrors(decided_on=f"决定日期不能早于事由发生之日 {proposal.arose_on}")
-    profile, params = parameters(decided_on)
+    profile, params = parameters(decided_on, org_region(org))
     _check_notice(proposal, decided_on, params)
     check_statement_period(proposal, decided_on)
     served, statement = current_notice(proposal), statement_for_decision(proposal)
@@ -435,7 +443,9 @@ def exempt_proposal(
         errors.add("decided_on", message)
     errors.raise_if_any()
     assert decided_on is not None
-    profile, _params = parameters(decided_on)
+    profile, _params = parameters(decided_on, org_region(proposal.organization))
+    if not profile.bool_value("lists.abnormal.exemption_manual"):
+        raise FieldErrors(__all__="本机关适用的规定不允许以书面证明不予列入（R1.8）")
     decision = new_decision(
         proposal.organization, kind=ListDecision.Kind.EXEMPTION, lst=proposal.list, ground=proposal.ground,
         profile=profile, document_number=document_number, decided_on=decided_on, authority=authority, actor=actor,

@@ -19,7 +19,7 @@ from socredit.apps.lists.services.common import (
     active_entry,
     histories,
     list_records,
-    parameters,
+    profile_groups,
 )
 from socredit.apps.lists.services.daily import (
     red_standings,
@@ -45,13 +45,19 @@ def red_list_publication(actor: Any, year: int, *, as_of: dt.date | None = None,
     (``lists.red.*``) on ``as_of`` (31 December of ``year``, or today if earlier)."""
     day = as_of or min(dt.date(year, 12, 31), today())
     refuse_future_day(day, what="红名单评选日期")
-    profile, params = parameters(day)
-    levels_ok = CreditScore.objects.filter(level=params.red_min_level).values_list(
-        "organization_id", flat=True
-    )
-    ids = sorted(set(levels_ok))
-    records = list_records(ids)
-    candidates = red_list_candidates(red_standings(ids, day, records), records, day, params, histories(ids))
+    candidates = []
+    versions = set()
+    levels = dict(CreditScore.objects.values_list("organization_id", "level"))
+    # each organization under the profile of its registering authority's region (its own red-list bar)
+    for profile, params, group in profile_groups(sorted(levels), day):
+        ids = [i for i in group if levels.get(i) == params.red_min_level]
+        if not ids:
+            continue
+        versions.add(profile.version)
+        records = list_records(ids, profile)
+        candidates += red_list_candidates(
+            red_standings(ids, day, records), records, day, params, histories(ids)
+        )
     made = []
     for c in candidates:
         if active_entry(c.org_id, day, red=True) is not None or open_proposal(
@@ -72,7 +78,7 @@ def red_list_publication(actor: Any, year: int, *, as_of: dt.date | None = None,
         )
     record_event(actor=actor, channel=channel, action="lists.red_publication", target_type="lists.listproposal",
                  summary=f"{year}年度守信红名单候选 {len(made)} 个",
-                 data={"year": year, "as_of": day, "proposals": [p.pk for p in made], "policy": profile.version})  # fmt: skip
+                 data={"year": year, "as_of": day, "proposals": [p.pk for p in made], "policy": sorted(versions)})  # fmt: skip
     return made
 
 

@@ -17,6 +17,7 @@ from socredit.apps.lists.models import (
 from socredit.apps.lists.services.common import (
     histories,
     list_records,
+    org_region,
     parameters,
 )
 from socredit.apps.lists.services.decisions import (
@@ -85,7 +86,7 @@ def verify_removal(actor: Any, application: RemovalApplication, *, verified_on: 
         errors.add("verified_on", "查实日期不能晚于今天")
     errors.raise_if_any()
     assert verified_on is not None
-    _profile, params = parameters(verified_on)
+    _profile, params = parameters(verified_on, org_region(application.entry.organization))
     days = (
         params.abnormal_removal_working_days
         if application.entry.list == ABNORMAL
@@ -143,8 +144,8 @@ def decide_removal(
                      summary=f"不予移出{entry.list_title}", data={"reason": application.reason})  # fmt: skip
         return application
     assert application.verified_on is not None
-    profile, params = parameters(decided_on)
-    records = list_records([org.pk])
+    profile, params = parameters(decided_on, org_region(org))
+    records = list_records([org.pk], profile)
     history = histories([org.pk])[org.pk]
     core_entry = next(
         (e for e in history.entries if e.entered_on == entry.entered_on and e.list == entry.list), None

@@ -49,5 +49,5 @@ def without_notice(monkeypatch):
     """A local profile that drops the prior-notice step (``lists.notice.required`` = false)."""
     national = policy.policy_profile(services.today())
     local = national.with_overrides({"lists.notice.required": False}, authority="测试")
-    monkeypatch.setattr(policy, "policy_profile", lambda day: local)
+    monkeypatch.setattr(policy, "policy_profile", lambda day, region=None: local)
     return local

@@ -30,13 +30,13 @@ def reader(civil_affairs):
 
 @pytest.fixture
 def transferred(org, actor):
-    """Abnormal 2023-03-10 → serious 2025-03-11 (R1.11)."""
-    factories.record(org, "annual_report_missing", occurred_on=dt.date(2023, 3, 1))
+    """Abnormal 2024-03-10 → serious 2026-03-11 (R1.11)."""
+    factories.record(org, "annual_report_missing", occurred_on=dt.date(2024, 3, 1))
     p = ListProposal.objects.get(organization=org)
-    confirm(actor, p, dt.date(2023, 3, 10), "郑民异〔2023〕7号")
-    services.daily_run(actor, dt.date(2025, 3, 11))
+    confirm(actor, p, dt.date(2024, 3, 10), "郑民异〔2024〕7号")
+    services.daily_run(actor, dt.date(2026, 3, 11))
     transfer = ListProposal.objects.get(organization=org, status="proposed", action="transfer")
-    confirm(actor, transfer, dt.date(2025, 3, 11), "郑民严〔2025〕3号")
+    confirm(actor, transfer, dt.date(2026, 3, 11), "郑民严〔2026〕3号")
     return org
 
 
@@ -47,26 +47,26 @@ def codes(response):
 
 def test_as_of_gives_the_exact_status_before_and_after(client, reader, transferred):
     code = transferred.code
-    assert codes(get(client, "/lists/abnormal", reader, as_of="2023-03-09")) == []
-    assert codes(get(client, "/lists/abnormal", reader, as_of="2023-03-10")) == [code]
-    assert codes(get(client, "/lists/abnormal", reader, as_of="2025-03-10")) == [code]
-    assert codes(get(client, "/lists/abnormal", reader, as_of="2025-03-11")) == []
-    assert codes(get(client, "/lists/serious", reader, as_of="2025-03-10")) == []
-    assert codes(get(client, "/lists/serious", reader, as_of="2025-03-11")) == [code]
+    assert codes(get(client, "/lists/abnormal", reader, as_of="2024-03-09")) == []
+    assert codes(get(client, "/lists/abnormal", reader, as_of="2024-03-10")) == [code]
+    assert codes(get(client, "/lists/abnormal", reader, as_of="2026-03-10")) == [code]
+    assert codes(get(client, "/lists/abnormal", reader, as_of="2026-03-11")) == []
+    assert codes(get(client, "/lists/serious", reader, as_of="2026-03-10")) == []
+    assert codes(get(client, "/lists/serious", reader, as_of="2026-03-11")) == [code]
     assert codes(get(client, "/lists/serious", reader)) == [code]
     assert codes(get(client, "/lists/abnormal", reader)) == []
 
 
 def test_fields_follow_r1_17(client, reader, transferred):
-    [row] = get(client, "/lists/abnormal", reader, as_of="2024-01-01").json()["items"]
+    [row] = get(client, "/lists/abnormal", reader, as_of="2025-01-01").json()["items"]
     assert row["name"] == transferred.name
     assert (row["entered_on"], row["ground"], row["document_number"]) == (
-        "2023-03-10",
+        "2024-03-10",
         "R1.6(1)",
-        "郑民异〔2023〕7号",
+        "郑民异〔2024〕7号",
     )
     assert row["ground_title"].startswith("未按照规定时限")
-    assert row["authority"] and row["left_on"] == "2025-03-11" and row["exit_ground"] == "R1.11"
+    assert row["authority"] and row["left_on"] == "2026-03-11" and row["exit_ground"] == "R1.11"
 
 
 def test_filters(client, reader, transferred):

@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 
 from socredit.apps.evaluation.models import CreditScore, LevelChange
-from socredit.apps.lists import services
+from socredit.apps.lists import screening, services
 from socredit.apps.lists.models import (
     ListDecision,
     ListEntry,
@@ -167,14 +167,14 @@ def test_refusal_needs_a_reason_and_serious_removal_before_two_years_is_refused(
 
 
 def test_daily_run_transfers_after_two_full_years_on_the_right_day_and_is_idempotent(org, actor):
-    factories.record(org, "annual_report_missing", occurred_on=dt.date(2023, 3, 1))
-    confirm(actor, open_proposals(org)[0], dt.date(2023, 3, 10), "A1")
-    run = services.daily_run(actor, dt.date(2025, 3, 10))
+    factories.record(org, "annual_report_missing", occurred_on=dt.date(2024, 3, 1))
+    confirm(actor, open_proposals(org)[0], dt.date(2024, 3, 10), "A1")
+    run = services.daily_run(actor, dt.date(2026, 3, 10))
     assert run.counts["transfers"] == 0 and run.counts["proposals"] == 0
     # R1.5 covers the transfer: the run proposes it (notice, then a decision) instead of making it.
-    run = services.daily_run(actor, dt.date(2025, 3, 11))
+    run = services.daily_run(actor, dt.date(2026, 3, 11))
     assert run.counts == {"proposals": 1, "transfers": 0, "removals": 0, "red_removals": 0}
-    again = services.daily_run(actor, dt.date(2025, 3, 11))
+    again = services.daily_run(actor, dt.date(2026, 3, 11))
     assert again.counts == {"proposals": 0, "transfers": 0, "removals": 0, "red_removals": 0}
     assert ListRun.objects.count() == 3
     [transfer] = open_proposals(org)
@@ -182,22 +182,22 @@ def test_daily_run_transfers_after_two_full_years_on_the_right_day_and_is_idempo
         "transfer",
         "serious",
         "R1.12(1)",
-        dt.date(2025, 3, 11),
+        dt.date(2026, 3, 11),
     )
     with pytest.raises(FieldErrors) as err:
-        services.confirm_proposal(actor, transfer, document_number="T1", decided_on=dt.date(2025, 3, 11))
+        services.confirm_proposal(actor, transfer, document_number="T1", decided_on=dt.date(2026, 3, 11))
     assert "R1.5" in err.value.errors["__all__"][0]
-    notice = notify(actor, transfer, dt.date(2025, 3, 11), "告T1")
+    notice = notify(actor, transfer, dt.date(2026, 3, 11), "告T1")
     assert "满2年" in notice.text and "陈述、申辩" in notice.text
     waive(actor, notice, dt.date(2025, 3, 11))
     decision = services.confirm_proposal(
-        actor, transfer, document_number="T1", decided_on=dt.date(2025, 3, 11)
+        actor, transfer, document_number="T1", decided_on=dt.date(2026, 3, 11)
     )
     assert decision.kind == "transfer" and not decision.automatic
     assert "2025年3月11日表示放弃陈述、申辩的权利" in decision.notice_text
     abnormal, serious = ListEntry.objects.filter(organization=org).order_by("entered_on")
-    assert (abnormal.left_on, abnormal.exit_ground) == (dt.date(2025, 3, 11), "R1.11")
-    assert (serious.list, serious.ground, serious.entered_on) == ("serious", "R1.12(1)", dt.date(2025, 3, 11))
+    assert (abnormal.left_on, abnormal.exit_ground) == (dt.date(2026, 3, 11), "R1.11")
+    assert (serious.list, serious.ground, serious.entered_on) == ("serious", "R1.12(1)", dt.date(2026, 3, 11))
     assert serious.entry_decision.kind == "transfer"
     assert CreditScore.objects.get(organization=org).level == "D"
     assert PersonListing.objects.filter(entry=serious).count() == 1
@@ -212,24 +212,51 @@ def test_daily_run_removes_a_warning_entry_after_six_months(org, actor):
     assert (entry.left_on, entry.exit_ground) == (dt.date(2025, 7, 11), "R1.10(b)")
 
 
-def test_person_listings_are_kept_while_listed_then_erased_after_retention(org, actor):
+def _listed_person_past_retention(org, actor):
     factories.record(org, "penalty_fine", amount="80000", occurred_on=dt.date(2019, 5, 1))
     confirm(actor, open_proposals(org)[0], dt.date(2023, 6, 1), "S1")
     [pl] = PersonListing.objects.all()
     assert pl.retention_until == dt.date(2024, 5, 1)
+    assert pl.person is not None and pl.person_name
     assert services.retention_sweep(actor, dt.date(2025, 1, 1)) == 0  # still on the serious list
     entry = ListEntry.objects.get(organization=org)
     entry.left_on = dt.date(2025, 6, 1)
     entry.save()
+    return pl
+
+
+def test_person_listings_are_kept_while_listed_then_archived_after_retention(org, actor):
+    """The national default (R7.1, 河南 第十九条 档案保存): the name stays on the internal decision
+    file, the listing leaves public view and screening (no person link)."""
+    pl = _listed_person_past_retention(org, actor)
+    name = pl.person_name
+    person = pl.person
+    assert screening.listings_in_force(person, dt.date(2025, 1, 1)).count() == 1
     assert services.retention_sweep(actor, dt.date(2025, 6, 2)) == 1
     pl.refresh_from_db()
-    assert (pl.public, pl.erased, pl.person, pl.person_name) == (False, True, None, "")
+    assert (pl.public, pl.erased, pl.person, pl.person_name) == (False, False, None, name)
+    assert pl.archived_on == dt.date(2025, 6, 2)
+    assert screening.listings_in_force(person, dt.date(2025, 6, 2)).count() == 0
+    assert services.retention_sweep(actor, dt.date(2025, 6, 3)) == 0  # done once
+
+
+def test_person_listings_are_erased_where_the_profile_says_erase(org, actor, monkeypatch):
+    pl = _listed_person_past_retention(org, actor)
+    base = policy.policy_profile
+
+    def erasing(day, region=None):
+        return base(day, region).with_overrides({"persons.retention_end_action": "erase"}, authority="测试")
+
+    monkeypatch.setattr(policy, "policy_profile", erasing)
+    assert services.retention_sweep(actor, dt.date(2025, 6, 2)) == 1
+    pl.refresh_from_db()
+    assert (pl.public, pl.erased, pl.person, pl.person_name, pl.archived_on) == (False, True, None, "", None)
 
 
 def test_a_profile_override_of_the_fine_threshold_changes_the_ground(org, actor, monkeypatch):
     national = policy.policy_profile(ago(0))
     local = national.with_overrides({"lists.serious.fine_threshold_yuan": 10000}, authority="测试")
-    monkeypatch.setattr(policy, "policy_profile", lambda day: local)
+    monkeypatch.setattr(policy, "policy_profile", lambda day, region=None: local)
     factories.record(org, "penalty_fine", amount="20000", occurred_on=ago(5))
     [p] = open_proposals(org)
     assert (p.list, p.ground) == ("serious", "R1.12(4)")

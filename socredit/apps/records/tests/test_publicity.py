@@ -83,16 +83,19 @@ def test_minor_published_when_the_profile_says_so(org, monkeypatch):
     minor = rec(org, "penalty_warning", D(2026, 6, 1))
     base = publicity.policy_profile
 
-    def publishing(day):
-        return base(day).with_overrides({"repair.minor_published": True}, authority="测试", reason="测试")
+    def publishing(day, region=None):
+        return base(day, region).with_overrides(
+            {"repair.minor_published": True}, authority="测试", reason="测试"
+        )
 
     monkeypatch.setattr(publicity, "policy_profile", publishing)
     assert minor.pk in public(org, D(2026, 6, 1))
     assert minor.pk not in public(org, D(2026, 9, 2))
 
 
-def test_xinzheng_grave_tier_is_not_ended_by_a_guessed_period(settings, org, today_is):
-    settings.SOCREDIT_POLICY_LOCALITY = "xinzheng"
+def test_xinzheng_grave_tier_is_not_ended_by_a_guessed_period(today_is):
+    org = factories.organization(region_code="410184", name="新郑市公示测试协会")  # 新郑's profile applies
+    assert publicity.policy_profile(D(2026, 12, 1), org.region).version.startswith("xinzheng-2019.1+")
     grave = rec(org, "penalty_fine", D(2026, 4, 10), amount="3000", dishonesty_class="grave")
     assert grave.publicity_until is not None  # the kind's own period (12 months)
     today_is(grave.publicity_until + dt.timedelta(days=1))  # publicity never ends on a day still to come

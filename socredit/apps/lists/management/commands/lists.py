@@ -60,6 +60,6 @@ class Command(BaseCommand):
                 self.stdout.write(f"{opts['year']}年度守信红名单候选：{len(made)} 个（待确认）")
             else:
                 n = services.retention_sweep(SystemPrincipal("cli"), self._date(opts))
-                self.stdout.write(f"保留期届满的个人失信记录：{n} 条已撤下公示并删除")
+                self.stdout.write(f"保留期届满的个人失信记录：{n} 条已撤下公示（按政策参数删除或转入档案）")
         except FieldErrors as exc:
             raise CommandError(str(exc)) from None

@@ -1,0 +1,273 @@
+"""The parameters a policy profile may state (政策参数登记表): type, range, meaning and whether required.
+
+Split from ``socredit.core.policy`` (which re-exports every name here) so that the registry, which
+grows with each rule the engines learn, does not crowd the loading and selection code.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from types import MappingProxyType
+from typing import Literal, NamedTuple
+
+TAGS = ("VERIFIED", "SECONDARY", "DRAFT-ONLY", "UNVERIFIED")
+"""Status tags of rules.md: read in the instrument / secondary material / 2017 draft only / no text seen."""
+
+TAG_NAMES = {
+    "VERIFIED": "已核实",
+    "SECONDARY": "二手资料",
+    "DRAFT-ONLY": "仅见征求意见稿",
+    "UNVERIFIED": "未核实",
+}
+
+ParamType = Literal["int", "float", "bool", "str", "list[str]"]
+ParamValue = int | float | bool | str | tuple[str, ...]
+
+_TYPE_NAMES = {
+    "int": "整数",
+    "float": "数值",
+    "bool": "布尔值（true/false）",
+    "str": "文本",
+    "list[str]": "文本列表",
+}
+_PARAM_KEYS = {"value", "item", "tag", "note"}
+
+DISHONESTY_CODES = ("minor", "general", "grave", "serious")
+"""Codes of ``socredit.core.types.DishonestyClass``: 轻微, 一般, 较重, 严重."""
+LEVELS = ("A", "B", "C", "D")
+GRADE_KINDS = ("grade_5a", "grade_4a", "grade_3a", "grade_2a", "grade_1a")
+RETENTION_END_ACTIONS = ("erase", "archive")
+"""What happens to a person's listing when its retention ends (``persons.retention_end_action``)."""
+LIST_FIELDS = ("name", "uscc", "listed_on", "reason", "authority", "removed_on", "removal_reason")
+
+
+class ParameterSpec(NamedTuple):
+    """What a parameter is: its type, range (inclusive, numbers only) and meaning."""
+
+    type: ParamType
+    min: float | None
+    max: float | None
+    description: str
+    required: bool = True
+    choices: tuple[str, ...] = ()
+    """For ``str``: the allowed values; for ``list[str]``: the allowed elements."""
+
+
+def _p(
+    type_: ParamType,
+    low: float | None,
+    high: float | None,
+    description: str,
+    *,
+    required: bool = True,
+    choices: tuple[str, ...] = (),
+) -> ParameterSpec:
+    return ParameterSpec(type_, low, high, description, required, choices)
+
+
+_DAYS = 366
+_WD = 60  # no legal deadline in working days is longer than about three months
+
+PARAMETERS: Mapping[str, ParameterSpec] = MappingProxyType(
+    {
+        # --- recording -----------------------------------------------------------------------
+        "records.entry_working_days": _p("int", 1, _WD, "信用信息形成或获取后录入系统的期限（工作日）"),
+        # --- lists: common -----------------------------------------------------------------------
+        "lists.notice.required": _p("bool", None, None, "列入名录/名单前须书面告知事实、理由、依据和权利"),
+        "lists.notice.announce_if_unreachable": _p("bool", None, None, "住所无法联系时以互联网公告方式告知"),
+        "lists.notice.statement_working_days": _p(
+            "int", 1, _WD, "事先告知送达（或公告）后，组织提出陈述、申辩的期限（工作日）"
+        ),
+        # --- 活动异常名录 --------------------------------------------------------------------------
+        "lists.abnormal.auto_removal_months": _p(
+            "int", 1, 120, "无需履行义务的列入事由，自列入之日起届满即自动移出（月）"
+        ),
+        "lists.abnormal.removal_working_days": _p(
+            "int", 1, _WD, "履行义务或完成整改后申请移出，自查实之日起移出期限（工作日）"
+        ),
+        "lists.abnormal.transfer_years": _p("int", 1, 10, "列入活动异常名录满该年数转入严重违法失信名单"),
+        "lists.abnormal.mail_letters": _p(
+            "int", 1, 5, "认定“通过登记的住所无法联系”所需的无人签收专用信函数"
+        ),
+        "lists.abnormal.mail_interval_min_days": _p("int", 1, _DAYS, "两次专用信函的最短间隔（日）"),
+        "lists.abnormal.mail_interval_max_days": _p("int", 1, _DAYS, "两次专用信函的最长间隔（日）"),
+        "lists.abnormal.fundraising_idle_months": _p(
+            "int", 1, 120, "具有公开募捐资格的慈善组织连续未开展公开募捐的月数"
+        ),
+        "lists.abnormal.penalties_any_department": _p(
+            "bool", None, None, "警告、罚款计入时不限于民政部门作出的处罚"
+        ),
+        "lists.abnormal.restart_on_new_event": _p(
+            "bool", None, None, "列入期间再次出现列入情形的，列入时限重新计算"
+        ),
+        "lists.abnormal.exemption_manual": _p(
+            "bool", None, None, "业务主管单位书面证明无直接责任的，可以不列入（须人工决定）"
+        ),
+        # --- 严重违法失信名单 ----------------------------------------------------------------------
+        "lists.serious.fine_threshold_yuan": _p(
+            "int", 1, 100_000_000, "罚款达到该金额（元）列入严重违法失信名单；不满该金额列入活动异常名录"
+        ),
+        "lists.serious.repeat_window_years": _p(
+            "int", 1, 10, "“三年内两次以上”警告或较小罚款的滚动窗口（年）"
+        ),
+        "lists.serious.repeat_count": _p("int", 2, 10, "窗口内警告或较小罚款达到该次数列入严重违法失信名单"),
+        "lists.serious.removal_min_years": _p("int", 1, 10, "列入满该年数且期间无列入情形，方可申请移出"),
+        "lists.serious.removal_working_days": _p(
+            "int", 1, _WD, "申请移出严重违法失信名单，自查实之日起移出期限（工作日）"
+        ),
+        "lists.serious.restart_on_new_event": _p(
+            "bool", None, None, "列入期间再次出现列入情形的，列入时限重新计算"
+        ),
+        # --- 红名单（登记管理机关的政策） -------------------------------------------------------------
+        "lists.red.min_level": _p("str", None, None, "列入红名单的最低信用等级", choices=LEVELS),
+        "lists.red.clean_years": _p("int", 1, 10, "列入红名单须连续无不良记录的年数"),
+        "lists.red.min_grade": _p(
+            "str", None, None, "列入红名单的最低评估等级（记录种类代码）", choices=GRADE_KINDS
+        ),
+        "lists.red.require_commitment": _p("bool", None, None, "列入红名单须签署信用承诺"),
+        # --- 失信程度 ------------------------------------------------------------------------------
+        "dishonesty.tiers": _p(
+            "list[str]",
+            None,
+            None,
+            "失信程度分级（DishonestyClass 代码，由轻到重）",
+            choices=DISHONESTY_CODES,
+        ),
+        # --- 信用修复 ------------------------------------------------------------------------------
+        "repair.minor_published": _p("bool", None, None, "轻微失信信息是否公示", required=False),
+        "repair.minor_publicity_max_months": _p(
+            "int", 0, 120, "轻微失信信息最长公示期（月）", required=False
+        ),
+        "repair.general_publicity_min_months": _p(
+            "int", 0, 120, "一般失信信息最短公示期（月），届满可申请修复"
+        ),
+        "repair.general_publicity_max_months": _p(
+            "int", 1, 120, "一般失信信息最长公示期（月），届满自动停止公示"
+        ),
+        "repair.serious_publicity_min_months": _p(
+            "int", 0, 120, "严重失信信息最短公示期（月），届满可申请修复"
+        ),
+        "repair.serious_publicity_max_months": _p(
+            "int", 1, 120, "严重失信信息最长公示期（月），届满自动停止公示"
+        ),
+        "repair.require_commitment": _p("bool", None, None, "申请修复须作出公开信用承诺"),
+        "repair.acceptance_working_days": _p(
+            "int", 1, _WD, "“信用中国”决定是否受理修复申请的期限（工作日）", required=False
+        ),
+        "repair.decision_working_days": _p(
+            "int", 1, _WD, "申请人获知修复结果的期限（工作日）", required=False
+        ),
+        "repair.sync_working_days": _p("int", 1, _WD, "修复或移出决定后停止公示、同步更新的期限（工作日）"),
+        # --- 异议 ----------------------------------------------------------------------------------
+        "objection.mark_working_days": _p("int", 0, _WD, "收到异议后作异议标注的期限（工作日，0 为即时）"),
+        "objection.decide_own_working_days": _p(
+            "int", 1, _WD, "本机关职责范围内的异议作出处理的期限（工作日）"
+        ),
+        "objection.forward_working_days": _p("int", 1, _WD, "将异议转交信息提供单位（科室）的期限（工作日）"),
+        "objection.verify_working_days": _p(
+            "int", 1, _WD, "信息提供单位（科室）核实并提交处理意见的期限（工作日）"
+        ),
+        "objection.notify_working_days": _p("int", 1, _WD, "收到核实结果后书面通知异议人的期限（工作日）"),
+        "objection.total_working_days": _p("int", 1, _WD, "自收到异议之日起答复异议人的总期限（工作日）"),
+        "objection.listing_continues": _p(
+            "bool", None, None, "异议处理期间不停止列入、公示和处理（标注“异议中”）"
+        ),
+        # --- 举报 ----------------------------------------------------------------------------------
+        "complaint.triage_working_days": _p("int", 1, _WD, "收到举报后登记、分办的期限（工作日）"),
+        "complaint.conclude_working_days": _p("int", 1, _WD, "自收到举报之日起办结的期限（工作日）"),
+        "complaint.reply_working_days": _p("int", 1, _WD, "作出处理结论后答复举报人的期限（工作日）"),
+        # --- 救济 ----------------------------------------------------------------------------------
+        "remedies.reconsideration_days": _p("int", 1, _DAYS, "申请行政复议的期限（日，自知道之日起）"),
+        "remedies.litigation_months": _p("int", 1, 60, "提起行政诉讼的期限（月）"),
+        # --- 公示 ----------------------------------------------------------------------------------
+        "publicity.withdraw_working_days": _p(
+            "int", 1, _WD, "已公示的处罚决定被变更、撤销等后撤回公示的期限（工作日）"
+        ),
+        "publicity.list_fields": _p("list[str]", None, None, "名录/名单公示的字段", choices=LIST_FIELDS),
+        "publicity.publish_internal_class": _p("bool", None, None, "是否公开内部信用分类（A/B/C/D）"),
+        # --- 个人（法定代表人、负责人） ----------------------------------------------------------------
+        "persons.retention_years": _p(
+            "int", 1, 30, "个人失信记录自行为终止之日起保留年数，届满删除（或归档）"
+        ),
+        "persons.extend_until_list_removal": _p(
+            "bool", None, None, "仍在严重失信名单上的，保留期延至移出之日"
+        ),
+        "persons.retention_end_action": _p(
+            "str",
+            None,
+            None,
+            "保留期届满后个人失信记录的处理：erase 删除（解除与个人的关联并删去姓名），"
+            "archive 转入不公开的档案（姓名仅留在内部决定档案中）",
+            choices=RETENTION_END_ACTIONS,
+        ),
+        "persons.id_mask_keep_first": _p("int", 0, 18, "公示时身份证号保留的首位字符数"),
+        "persons.id_mask_keep_last": _p("int", 0, 18, "公示时身份证号保留的末位字符数"),
+        # --- 抽查 ----------------------------------------------------------------------------------
+        "spot_check.min_ratio_county": _p("float", 0, 1, "县级登记管理机关定期抽查最低比例"),
+        "spot_check.min_ratio_city": _p("float", 0, 1, "市级登记管理机关定期抽查最低比例"),
+        "spot_check.min_ratio_province": _p("float", 0, 1, "省级登记管理机关定期抽查最低比例"),
+        "spot_check.min_ratio_ministry": _p("float", 0, 1, "民政部定期抽查最低比例"),
+        "spot_check.min_onsite_ratio": _p(
+            "float", 0, 1, "现场抽检最低比例（占登记的社会组织）", required=False
+        ),
+        "spot_check.min_inspectors_onsite": _p("int", 1, 10, "现场检查最少检查人员数"),
+        "spot_check.regular_per_year": _p("int", 1, 12, "定期抽查每年次数"),
+        # --- 评估等级（与信用评价相邻） ------------------------------------------------------------------
+        "evaluation.validity_years": _p("int", 1, 10, "评估等级有效期（年）"),
+        "evaluation.eligibility_years": _p("int", 0, 10, "取得登记证书满该年度数方可申请评估"),
+        "evaluation.validity_from_next_year": _p(
+            "bool", None, None, "有效期自结果公告次年1月1日起算", required=False
+        ),
+        "evaluation.regrade_window_years": _p(
+            "int", 1, 10, "有效期内可申请重新评估的前若干年", required=False
+        ),
+        "evaluation.certificate_return_days": _p(
+            "int", 1, _DAYS, "降级、取消等级后退回证书和牌匾的期限（日）"
+        ),
+        "evaluation.downgrade_steps": _p("int", 1, 4, "降低评估等级的级数"),
+        # --- 绿色通道 ------------------------------------------------------------------------------
+        "green_channel.enabled": _p(
+            "bool", None, None, "对诚信典型和连续无不良记录者实施“绿色通道”“容缺受理”"
+        ),
+        "green_channel.clean_years": _p(
+            "int", 1, 10, "适用绿色通道须连续无不良信用记录的年数", required=False
+        ),
+    }
+)
+"""Every parameter a profile may state: dotted key → (type, min, max, description, required, choices)."""
+
+_SECTIONS = frozenset(
+    ".".join(key.split(".")[:n]) for key in PARAMETERS for n in range(1, key.count(".") + 1)
+)
+
+_ORDERED: tuple[tuple[str, str], ...] = (
+    ("lists.abnormal.mail_interval_min_days", "lists.abnormal.mail_interval_max_days"),
+    ("repair.general_publicity_min_months", "repair.general_publicity_max_months"),
+    ("repair.serious_publicity_min_months", "repair.serious_publicity_max_months"),
+    ("repair.general_publicity_max_months", "repair.serious_publicity_max_months"),
+    ("repair.acceptance_working_days", "repair.decision_working_days"),
+    ("objection.decide_own_working_days", "objection.total_working_days"),
+    ("spot_check.min_onsite_ratio", "spot_check.min_ratio_county"),
+)
+"""Pairs (a, b) where a ≤ b must hold whenever both are present."""
+
+
+RESERVED: Mapping[str, str] = MappingProxyType(
+    {
+        "spot_check.": "抽查（“双随机”）模块：按登记管理机关层级确定最低抽查比例、现场检查人数和频次",
+        "green_channel.": "行政审批“绿色通道”“容缺受理”：审批模块",
+        "evaluation.": "评估等级管理（等级有效期、申请条件、降级和证书退回）：评估模块",
+        "publicity.list_fields": "名录、名单的社会公示页面：公示的字段",
+        "publicity.publish_internal_class": "社会公开的信用信息页面：是否公开 A/B/C/D 内部分类",
+    }
+)
+"""Parameters stated for work not yet built (prefix → what will use them). Nothing reads them yet;
+the profile pages mark them 预留：尚未启用, and the test that every parameter is read exempts them."""
+
+
+def reserved_for(key: str) -> str | None:
+    """What will use ``key`` when it is reserved for work not yet built; None for a parameter in use."""
+    for prefix, user in RESERVED.items():
+        if key.startswith(prefix):
+            return user
+    return None
