@@ -99,7 +99,7 @@ def test_list_decisions_and_notices_record_the_region_profile(personas, authorit
         actor = personas[staff]
         notice = lists.serve_notice(actor, proposal, ListNotice.Method.WRITTEN, D(2026, 6, 5), f"告{key}1")
         decision = lists.confirm_proposal(
-            actor, proposal, document_number=f"决{key}1", decided_on=D(2026, 6, 12)
+            actor, proposal, document_number=f"决{key}1", decided_on=D(2026, 6, 15)
         )
         made[key] = (notice, decision)
     assert made["xz"][0].policy_version == made["xz"][1].policy_version == "xinzheng-2019.1+national-2026.1"
@@ -117,7 +117,7 @@ def test_a_listing_under_objection_leaves_public_view_where_the_listing_does_not
     staff = personas["staff_jinshui"]
     proposal = ListProposal.objects.get(organization=org)
     lists.serve_notice(staff, proposal, ListNotice.Method.WRITTEN, D(2026, 6, 5), "告1")
-    decision = lists.confirm_proposal(staff, proposal, document_number="决1", decided_on=D(2026, 6, 12))
+    decision = lists.confirm_proposal(staff, proposal, document_number="决1", decided_on=D(2026, 6, 15))
     reader = factories.token(["lists:read"], authorities["jinshui"])[1]
 
     def members():

@@ -189,12 +189,12 @@ def test_daily_run_transfers_after_two_full_years_on_the_right_day_and_is_idempo
     assert "R1.5" in err.value.errors["__all__"][0]
     notice = notify(actor, transfer, dt.date(2026, 3, 11), "告T1")
     assert "满2年" in notice.text and "陈述、申辩" in notice.text
-    waive(actor, notice, dt.date(2025, 3, 11))
+    waive(actor, notice, dt.date(2026, 3, 11))
     decision = services.confirm_proposal(
         actor, transfer, document_number="T1", decided_on=dt.date(2026, 3, 11)
     )
     assert decision.kind == "transfer" and not decision.automatic
-    assert "2025年3月11日表示放弃陈述、申辩的权利" in decision.notice_text
+    assert "2026年3月11日表示放弃陈述、申辩的权利" in decision.notice_text
     abnormal, serious = ListEntry.objects.filter(organization=org).order_by("entered_on")
     assert (abnormal.left_on, abnormal.exit_ground) == (dt.date(2026, 3, 11), "R1.11")
     assert (serious.list, serious.ground, serious.entered_on) == ("serious", "R1.12(1)", dt.date(2026, 3, 11))
