@@ -8,7 +8,6 @@ from __future__ import annotations
 import datetime as dt
 
 from socredit.apps.lists import services
-from socredit.common import policy
 from socredit.core.codes import mask_id_number
 from socredit.core.lists.grounds import GROUNDS, Ground
 from socredit.core.types import RoleKind
@@ -23,11 +22,11 @@ def manual_grounds() -> list[Ground]:
 
 
 def legal_basis(code: str, day: dt.date | None = None) -> str:
-    """The legal basis a decision on ``code`` taken on ``day`` (today) would cite, with the policy
-    profile parameters it reads — the same text the services write on the decision."""
-    profile = policy.policy_profile(day or services.today())
+    """The legal basis a decision on ``code`` would cite, as the decision's document cites it (the
+    regulation by title and number, the verified article, the situation) — never an item code or a
+    parameter name (``day`` is kept for callers; the citation does not depend on the profile)."""
     # The one place the pages read the services' citation helper, so the text cannot drift.
-    return services.ground_basis(code, profile)
+    return services.ground_basis(code)
 
 
 def post_label(code: str) -> str:
