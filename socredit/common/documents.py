@@ -53,9 +53,14 @@ def render_text(doc_type: str, context: Mapping[str, Any]) -> str:
     return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip() + "\n"
 
 
+_ISO_DATE = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
+
+
 def clean(text: str | None) -> str:
-    """A reason written by the engine or staff, fit for a document (see ``core.citations.public_text``)."""
-    return public_text(text or "")
+    """A reason written by the engine or staff, fit for a document: without internal codes (see
+    ``core.citations.public_text``) and with dates written as documents write them."""
+    text = public_text(text or "")
+    return _ISO_DATE.sub(lambda m: f"{int(m[1])}年{int(m[2])}月{int(m[3])}日", text)
 
 
 def remedies(profile: PolicyProfile | None, what: str = "本决定") -> str:

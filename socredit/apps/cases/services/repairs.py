@@ -307,7 +307,7 @@ def accept_repair(actor: Any, case: Case, *, on: dt.date | None, obligations_con
     case.save(update_fields=["details", "updated_at"])
     issue_document(case, kind="repair_acceptance", title="信用修复申请受理通知书", addressee=_addressee(case), on=on,
                    actor=actor, body=documents.repair_acceptance(case, link.record, on))  # fmt: skip
-    add_event(case, "accept", f"{on} 受理；已核实申请人履行义务、纠正失信行为" + (f"（{note}）" if note else ""), actor,
+    add_event(case, "accept", f"{on} 受理；经核查，申请人已履行义务、纠正失信行为" + (f"（{note}）" if note else ""), actor,
               public=True)  # fmt: skip
     record_event(actor=actor, channel=audit_channel(channel), action="case.repair.accept", target=case,
                  summary=f"{case.number}：受理", data={"on": on, "note": note})  # fmt: skip
