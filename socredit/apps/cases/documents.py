@@ -12,7 +12,7 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
-from socredit.apps.cases.models import Case, CaseRecord
+from socredit.apps.cases.models import Case, CaseKind, CaseRecord
 from socredit.apps.records.models import CreditRecord
 from socredit.apps.registry import services as registry
 from socredit.apps.registry.documents import letterhead_of
@@ -45,6 +45,14 @@ def case_authority_name(case: Case) -> str:
 def case_letterhead(case: Case) -> Letterhead | None:
     """The letterhead the case's documents print under (the handling authority's)."""
     return letterhead_of(case_authority(case), case_authority_name(case))
+
+
+def case_basis(case: Case) -> str:
+    """The law a case is handled under, as its pages and documents cite it."""
+    if case.kind == CaseKind.REPAIR:
+        day = case.received_on
+        return repair_citation(day.year, day.month, day.day).text
+    return basis_text("objection" if case.kind == CaseKind.OBJECTION else "complaint")
 
 
 def addressee(case: Case) -> str:

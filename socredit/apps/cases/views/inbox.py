@@ -21,7 +21,7 @@ from django.views.decorators.http import require_POST
 
 from socredit.apps.accounts.models import User
 from socredit.apps.cases.access import access_cases, reporter_for
-from socredit.apps.cases.documents import case_letterhead
+from socredit.apps.cases.documents import case_basis, case_letterhead
 from socredit.apps.cases.models import Case, CaseKind, CaseStatus, CaseStep
 from socredit.apps.cases.services import common
 from socredit.apps.workdays.services import missing_years, working_calendar
@@ -123,6 +123,7 @@ def case_context(case: Case) -> dict[str, Any]:
         "case": case,
         "steps": steps,
         "total_countdown": countdown(cal, today, case.due_on) if case.is_open else None,
+        "legal_basis": case_basis(case),
         "links": list(
             case.case_records.select_related("record__kind", "record__department", "result_record")
         ),
