@@ -66,6 +66,7 @@ def clean(text: str | None) -> str:
 def remedies(profile: PolicyProfile | None, what: str = "本决定") -> str:
     """The remedies paragraph with the periods the profile states (``remedies.*``, the statutory 60
     days and 6 months in every shipped profile) and the articles that give them."""
+
     def value(key: str, default: int) -> int:
         return profile.int_value(key) if profile is not None and profile.has(key) else default
 

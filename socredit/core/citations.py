@@ -39,7 +39,9 @@ class Instrument:
 CREDIT_MEASURES: Final = Instrument("社会组织信用信息管理办法", "民政部令第60号")
 REPAIR_MEASURES: Final = Instrument("信用修复管理办法", "国家发展和改革委员会令第36号")
 """In force 2026-04-01 (rules.md R2.5, VERIFIED); articles 2–4 VERIFIED (R2.6, R2.7)."""
-REPAIR_MEASURES_2023: Final = Instrument("失信行为纠正后的信用信息修复管理办法（试行）", "国家发展和改革委员会令第58号")
+REPAIR_MEASURES_2023: Final = Instrument(
+    "失信行为纠正后的信用信息修复管理办法（试行）", "国家发展和改革委员会令第58号"
+)
 """In force 2023-05-01 to 2026-03-31 (R2.1, identity VERIFIED; articles UNVERIFIED)."""
 REPAIR_MEASURES_FROM: Final = (2026, 4, 1)
 ADMINISTRATIVE_PENALTY_LAW: Final = Instrument("中华人民共和国行政处罚法")
@@ -81,8 +83,14 @@ LIST_CITATIONS: Final[dict[str, Citation]] = {
         # 活动异常名录 — 列入情形 (R1.6, article UNVERIFIED)
         _list("R1.6(1)", "未按照规定时限和要求向登记管理机关报送年度工作报告"),
         _list("R1.6(2)", "未按照有关规定设立党组织"),
-        _list("R1.6(3)", "登记管理机关在抽查和其他监督检查中发现问题，发放整改文书要求限期整改，社会组织未按期完成整改"),
-        _list("R1.6(4)", "具有公开募捐资格的慈善组织，不再符合公开募捐资格条件或者连续6个月以上未开展公开募捐活动"),
+        _list(
+            "R1.6(3)",
+            "登记管理机关在抽查和其他监督检查中发现问题，发放整改文书要求限期整改，社会组织未按期完成整改",
+        ),
+        _list(
+            "R1.6(4)",
+            "具有公开募捐资格的慈善组织，不再符合公开募捐资格条件或者连续6个月以上未开展公开募捐活动",
+        ),
         _list("R1.6(5)", "受到警告或者不满5万元罚款处罚"),
         _list("R1.6(6)", "通过登记的住所无法与社会组织取得联系"),
         _list("R1.6(7)", "法律、行政法规规定应当列入的其他情形"),
@@ -97,10 +105,15 @@ LIST_CITATIONS: Final[dict[str, Citation]] = {
         _list("R1.12(8)", "法律、行政法规规定应当列入的其他情形"),
         # 移出 (R1.10 DRAFT-ONLY, R1.11 and R1.14 SECONDARY)
         _list("R1.10(a)", "已履行相关义务或者完成整改，申请移出活动异常名录，经查实", "DRAFT-ONLY"),
-        _list("R1.10(b)", "列入活动异常名录的事由不涉及履行义务或者整改，自列入之日起已满规定期限", "DRAFT-ONLY"),
+        _list(
+            "R1.10(b)", "列入活动异常名录的事由不涉及履行义务或者整改，自列入之日起已满规定期限", "DRAFT-ONLY"
+        ),
         _list("R1.11", "被列入活动异常名录满2年，移出活动异常名录并列入严重违法失信名单"),
         _list("R1.14(a)", "列入严重违法失信名单满2年，期间未再出现应当列入的情形，申请移出"),
-        _list("R1.14(b)", "因列入活动异常名录满2年被列入严重违法失信名单，已满2年并履行相关义务或者完成整改，申请移出"),
+        _list(
+            "R1.14(b)",
+            "因列入活动异常名录满2年被列入严重违法失信名单，已满2年并履行相关义务或者完成整改，申请移出",
+        ),
         _list("R1.14(c)", "因被吊销登记证书或者撤销成立登记被列入严重违法失信名单，已完成注销登记"),
         # 异议成立，撤销列入 (R1.18: 经核实确有错误的，及时更正; article UNVERIFIED)
         _list("R1.18", "对信用信息管理提出异议，经核实确有错误，予以更正"),
@@ -122,7 +135,9 @@ LIST_CITATIONS: Final[dict[str, Citation]] = {
 CASE_CITATIONS: Final[dict[str, Citation]] = {
     c.code: c
     for c in (
-        _list("objection", "社会组织对信用信息管理有异议的，可以向登记管理机关提出，经核实确有错误的，及时更正"),
+        _list(
+            "objection", "社会组织对信用信息管理有异议的，可以向登记管理机关提出，经核实确有错误的，及时更正"
+        ),
         Citation(
             "objection.revoked_decision",
             ADMINISTRATIVE_PENALTY_LAW,
@@ -197,7 +212,9 @@ LITIGATION: Final = Remedy(
 REMEDIES: Final = (RECONSIDERATION, LITIGATION)
 
 
-def remedies_sentence(what: str = "本决定", *, reconsideration_days: int = 60, litigation_months: int = 6) -> str:
+def remedies_sentence(
+    what: str = "本决定", *, reconsideration_days: int = 60, litigation_months: int = 6
+) -> str:
     """如不服{what}，可以…申请行政复议，也可以…提起行政诉讼 — the remedies paragraph of a decision.
     The periods are the statutory ones (the profile's ``remedies.*`` values, which restate them, are
     passed in where a profile is at hand; a different value would contradict the cited article)."""

@@ -125,7 +125,9 @@ def objection_result(case: Case, on: dt.date) -> str:
     if case.list_decision_id:
         d = case.list_decision
         done = "已撤销，你单位已移出该名录" if case.details.get("list_annulled") else "维持"
-        facts.append(f"{d.authority_name}{zh_date(d.decided_on)}作出的名录决定（{d.document_number}）：{done}；")
+        facts.append(
+            f"{d.authority_name}{zh_date(d.decided_on)}作出的名录决定（{d.document_number}）：{done}；"
+        )
     codes = ["objection", *(["objection.revoked_decision"] if revoked else [])]
     return render_text("objection_result", {
         **_common(case, on), "outcome": objection_outcome(case), "facts": facts,

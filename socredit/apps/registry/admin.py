@@ -79,4 +79,3 @@ class DocumentNumberPatternAdmin(RegistryAdmin):
     list_filter = ("doc_type",)
     search_fields = ("pattern", "department__name")
     raw_id_fields = ("department",)
-

@@ -215,7 +215,9 @@ class DocumentNumberPattern(models.Model):
     class Meta:
         verbose_name = _("document number pattern")
         verbose_name_plural = _("document number patterns")
-        constraints = [models.UniqueConstraint(fields=["department", "doc_type"], name="one_pattern_per_type")]
+        constraints = [
+            models.UniqueConstraint(fields=["department", "doc_type"], name="one_pattern_per_type")
+        ]
 
     def __str__(self) -> str:
         return f"{self.department.name} {self.get_doc_type_display()}：{self.pattern}"

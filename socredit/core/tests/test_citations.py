@@ -30,7 +30,9 @@ def test_every_ground_and_exit_has_a_citation() -> None:
     assert len(codes) == 7 + 8 + 6 + 2
 
 
-@pytest.mark.parametrize("code", ["objection", "objection.revoked_decision", "repair", "repair.scope", "complaint"])
+@pytest.mark.parametrize(
+    "code", ["objection", "objection.revoked_decision", "repair", "repair.scope", "complaint"]
+)
 def test_every_case_step_basis_has_a_citation(code: str) -> None:
     assert citation(code).text.startswith("《")
 
@@ -47,7 +49,9 @@ def test_no_printed_citation_carries_an_internal_code(c: Citation) -> None:
                          ids=lambda c: c.code)  # fmt: skip
 def test_articles_are_printed_only_for_verified_items(c: Citation) -> None:
     if c.tag != "VERIFIED":
-        assert c.article == "" and "第" not in c.text.split("》")[-1].replace("第60号", "").replace("第36号", "")
+        assert c.article == "" and "第" not in c.text.split("》")[-1].replace("第60号", "").replace(
+            "第36号", ""
+        )
     assert ("条" in c.text) == bool(c.article)
 
 
@@ -93,7 +97,10 @@ def test_verified_tags_match_rules_md() -> None:
 @pytest.mark.parametrize(
     "raw,clean",
     [
-        ("列入活动异常名录满6个月（2026-01-02）自动移出（R1.10(b)）", "列入活动异常名录满6个月（2026-01-02）自动移出"),
+        (
+            "列入活动异常名录满6个月（2026-01-02）自动移出（R1.10(b)）",
+            "列入活动异常名录满6个月（2026-01-02）自动移出",
+        ),
         ("移出活动异常名录并列入严重违法失信名单（R1.12(1)）", "移出活动异常名录并列入严重违法失信名单"),
         ("依据 rules.md R1.6(1)；民政部令第60号［SECONDARY］", "依据 ；民政部令第60号"),
         ("记录 #27067 已更正", "已更正"),
@@ -105,5 +112,9 @@ def test_public_text_strips_internal_codes(raw: str, clean: str) -> None:
 
 
 def test_internal_codes_are_found() -> None:
-    found = internal_codes_in("参数 lists.abnormal.removal_working_days = 5 national-2026.1 #12 R6.1〔VERIFIED〕")
-    assert {"参数 ", "lists.abnormal.removal_working_days", "national-20", "#12", "R6.1", "VERIFIED"} <= set(found)
+    found = internal_codes_in(
+        "参数 lists.abnormal.removal_working_days = 5 national-2026.1 #12 R6.1〔VERIFIED〕"
+    )
+    assert {"参数 ", "lists.abnormal.removal_working_days", "national-20", "#12", "R6.1", "VERIFIED"} <= set(
+        found
+    )

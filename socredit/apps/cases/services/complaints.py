@@ -552,7 +552,9 @@ def reply(
     require_step(case, "reply", action="答复举报人")
     on = check_day(on, field="on", not_before=case.decided_on, not_before_label="作出结论的日期")
     text = _free_text(actor, case, "text", text, required="答复内容不能为空", limit=CONTENT_MAX)
-    body = documents.complaint_reply(case, outcome=OUTCOME_TEXT.get(case.outcome, case.outcome), text=text, on=on)
+    body = documents.complaint_reply(
+        case, outcome=OUTCOME_TEXT.get(case.outcome, case.outcome), text=text, on=on
+    )
     doc = issue_document(case, kind=REPLY_DOCUMENT, title="举报答复书", body=body, addressee="举报人", on=on,
                          actor=actor)  # fmt: skip
     complete_step(case, "reply", on=on, actor=actor)

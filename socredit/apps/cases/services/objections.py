@@ -144,16 +144,16 @@ def file_objection(
     )  # fmt: skip
     CaseRecord.objects.bulk_create(CaseRecord(case=case, record=r) for r in records)
     attach_evidence(case, files, party=Evidence.Party.APPLICANT, actor=actor)
-    what = "、".join(f"{r.kind.name_zh}{f'（{r.document_number}）' if r.document_number else ''}" for r in records)
+    what = "、".join(
+        f"{r.kind.name_zh}{f'（{r.document_number}）' if r.document_number else ''}" for r in records
+    )
     if list_decision is not None:
         what = "、".join(filter(None, [what, f"名录决定 {list_decision.document_number}"]))
     add_event(case, "received", f"收到异议申请（{case.get_channel_display()}）：{what}", actor, public=True)
     # 异议标注 on receipt (R6.1; 深圳 "immediately", 上海 within 1 working day): done by the system now.
     set_objection_mark(records, marked=True)
     complete_step(case, "mark", on=max(received_on, today()), actor="system", note="系统自动标注“异议中”")
-    add_event(
-        case, "mark", "相关信息已标注“异议中”；异议处理期间信息继续有效并公示", "system", public=True
-    )
+    add_event(case, "mark", "相关信息已标注“异议中”；异议处理期间信息继续有效并公示", "system", public=True)
     extra = [f"{list_decision.authority_name}{zh_date(list_decision.decided_on)}作出的名录决定"
              f"（{list_decision.document_number}）；"] if list_decision is not None else []  # fmt: skip
     total = case.parameters.get(OBJECTION_TOTAL, {}).get("value")

@@ -104,7 +104,9 @@ def proposal_of(org, ground=None) -> ListProposal:
 
 
 def test_prior_notice_abnormal_states_facts_basis_and_the_period_for_a_statement(org, actor):
-    factories.record(org, "penalty_warning", occurred_on=ago(20), decided_on=ago(20), document_number="金民罚〔2026〕7号")
+    factories.record(
+        org, "penalty_warning", occurred_on=ago(20), decided_on=ago(20), document_number="金民罚〔2026〕7号"
+    )
     notice = services.serve_notice(actor, proposal_of(org), "written", ago(10), "金民告〔2026〕1号",
                                    statement_due_on=dt.date(2026, 12, 1), statement_working_days=5)  # fmt: skip
     text = notice.text
@@ -114,7 +116,7 @@ def test_prior_notice_abnormal_states_facts_basis_and_the_period_for_a_statement
                  "三、依据", CREDIT_MEASURES, "受到警告或者不满5万元罚款处罚", "列入活动异常名录",
                  "你单位可以自收到本告知书之日起5个工作日内（至2026年12月1日）提出陈述、申辩"):  # fmt: skip
         assert part in text, part
-    assert "金民告〔2026〕1号" == notice.document_number  # the number prints in the header, not the body
+    assert notice.document_number == "金民告〔2026〕1号"  # the number prints in the header, not the body
 
 
 def test_prior_notice_without_a_period_still_states_the_right(org, actor):
@@ -163,7 +165,9 @@ def test_transfer_notice_and_decision(org, actor):
     notice = services.serve_notice(actor, transfer, "written", dt.date(2025, 3, 11), "告T")
     assert_servable(notice.text)
     assert "移出活动异常名录，列入严重违法失信名单" in notice.text and "满2年" in notice.text
-    decision = services.confirm_proposal(actor, transfer, document_number="转T", decided_on=dt.date(2025, 3, 11))
+    decision = services.confirm_proposal(
+        actor, transfer, document_number="转T", decided_on=dt.date(2025, 3, 11)
+    )
     assert decision.kind == "transfer"
     assert_decision(decision.notice_text)
     assert "你单位于2023年3月10日被列入活动异常名录" in decision.notice_text
@@ -178,7 +182,9 @@ def test_removal_on_application_and_automatic_removal(org, actor):
     entry = ListEntry.objects.get(organization=org)
     app = services.apply_for_removal(actor, entry, evidence="已补报年度工作报告", applied_on=ago(6))
     app = services.verify_removal(actor, app, verified_on=ago(5))
-    app = services.decide_removal(actor, app, approve=True, decided_on=ago(4), document_number="金民移〔2026〕1号")
+    app = services.decide_removal(
+        actor, app, approve=True, decided_on=ago(4), document_number="金民移〔2026〕1号"
+    )
     text = app.decision.notice_text
     assert_decision(text)
     for part in (f"你单位于{zh_date(ago(50))}经本机关金民列〔2026〕5号决定被列入活动异常名录",
@@ -262,7 +268,11 @@ def test_objection_receipt_and_result_say_what_was_done(org, personas, actions, 
     for part in REMEDIES:
         assert part in result, part
     if "revoke" in actions:
-        assert "已撤销" in result and "已更正" not in result and "《中华人民共和国行政处罚法》第四十八条" in result
+        assert (
+            "已撤销" in result
+            and "已更正" not in result
+            and "《中华人民共和国行政处罚法》第四十八条" in result
+        )
     if actions == ("correct",):
         assert "已更正" in result and "已撤销" not in result
 
@@ -282,7 +292,9 @@ def test_objection_forwarding_letter_and_list_annulment(org, personas, tax):
     decision = services.confirm_proposal(staff, p, document_number="名〔2026〕9号", decided_on=ago(90))
     annul = _objection(org, [], list_decision=decision, reasons="年度报告已按时报送，有邮寄回执为证。")
     assert "名〔2026〕9号" in annul.documents.get(kind="receipt").body
-    objections.decide(staff, annul, reason="查实年度报告已按时报送，撤销列入。", actions={}, list_action="annul")
+    objections.decide(
+        staff, annul, reason="查实年度报告已按时报送，撤销列入。", actions={}, list_action="annul"
+    )
     removal = ListDecision.objects.get(organization=org, ground="R1.18")
     assert_decision(removal.notice_text)
     assert "撤销将你单位列入活动异常名录的决定（名〔2026〕9号）" in removal.notice_text
@@ -293,8 +305,11 @@ def test_objection_forwarding_letter_and_list_annulment(org, personas, tax):
 
 
 def _commit(org):
-    template = CommitmentTemplate.objects.filter(matter="repair").first() or CommitmentTemplate.objects.create(
-        code="repair-doc", title="信用修复承诺书", matter="repair", body="承诺")
+    template = CommitmentTemplate.objects.filter(
+        matter="repair"
+    ).first() or CommitmentTemplate.objects.create(
+        code="repair-doc", title="信用修复承诺书", matter="repair", body="承诺"
+    )
     Commitment.objects.create(organization=org, template=template, matter="repair", text="承诺",
                               signed_by_name="李理事长", signed_on=dt.date(2020, 1, 1), channel="form",
                               entered_by_label="test")  # fmt: skip
@@ -378,7 +393,10 @@ def test_every_stored_document_prints_without_internal_codes(org, personas, clie
         assert_servable(re.sub(r"<[^>]+>", "", html.split("<article", 1)[1]), seal=False)
         assert 'class="closing first">郑州市' in html or 'class="closing first">金水区' in html
     # the staff pages about the decision cite the law the same way (no codes, tags, profile names)
-    for url in (reverse("lists:decision_detail", args=[decision.pk]), reverse("lists:notice_detail", args=[notice.pk])):
+    for url in (
+        reverse("lists:decision_detail", args=[decision.pk]),
+        reverse("lists:notice_detail", args=[notice.pk]),
+    ):
         page = client.get(url).content.decode()
         main = page.split("<main", 1)[1]
         assert CREDIT_MEASURES in main and not re.search(r"R\d+\.\d+|national-20", main), url
@@ -435,12 +453,16 @@ def jinshui(db):
     return factories.department("js-mzj", "金水区民政局", "410105")
 
 
-def test_a_blank_number_takes_the_next_of_the_authoritys_pattern_and_a_refusal_gives_it_back(org, actor, jinshui):
+def test_a_blank_number_takes_the_next_of_the_authoritys_pattern_and_a_refusal_gives_it_back(
+    org, actor, jinshui
+):
     DocumentNumberPattern.objects.create(department=jinshui, doc_type=DocumentType.PRIOR_NOTICE,
                                          pattern="金民信告〔{year}〕{seq}号")  # fmt: skip
     DocumentNumberPattern.objects.create(department=jinshui, doc_type=DocumentType.LIST_DECISION,
                                          pattern="金民信列〔{year}〕{seq}号")  # fmt: skip
-    Letterhead.objects.create(department=jinshui, name="郑州市金水区民政局", address="金水路1号", phone="0371-0000")
+    Letterhead.objects.create(
+        department=jinshui, name="郑州市金水区民政局", address="金水路1号", phone="0371-0000"
+    )
     factories.record(org, "penalty_warning", occurred_on=ago(30))
     p = proposal_of(org)
     year = ago(20).year
@@ -453,12 +475,16 @@ def test_a_blank_number_takes_the_next_of_the_authoritys_pattern_and_a_refusal_g
     assert next_number(jinshui, DocumentType.LIST_DECISION, ago(10).year) == f"金民信列〔{ago(10).year}〕1号"
     decision = services.confirm_proposal(actor, p, document_number="", decided_on=ago(10), authority=jinshui)
     assert decision.document_number == f"金民信列〔{ago(10).year}〕1号"
-    assert allocate_number(jinshui, DocumentType.LIST_DECISION, ago(10).year) == f"金民信列〔{ago(10).year}〕2号"
+    assert (
+        allocate_number(jinshui, DocumentType.LIST_DECISION, ago(10).year) == f"金民信列〔{ago(10).year}〕2号"
+    )
     assert allocate_number(jinshui, DocumentType.REMOVAL_DECISION, 2026) == ""  # no pattern: staff type it
     # typed numbers stay possible
     other = factories.organization("410105", name="金水区手工文号协会")
     factories.record(other, "penalty_warning", occurred_on=ago(30))
-    typed = services.serve_notice(actor, proposal_of(other), "written", ago(20), "手工〔2026〕1号", authority=jinshui)
+    typed = services.serve_notice(
+        actor, proposal_of(other), "written", ago(20), "手工〔2026〕1号", authority=jinshui
+    )
     assert typed.document_number == "手工〔2026〕1号"
 
 
@@ -466,7 +492,9 @@ def test_the_letterhead_heads_the_printed_document(org, actor, jinshui, client):
     Letterhead.objects.create(department=jinshui, name="郑州市金水区民政局", address="金水路1号", postcode="450000",
                               phone="0371-12345678", contact="张三")  # fmt: skip
     factories.record(org, "penalty_warning", occurred_on=ago(30))
-    notice = services.serve_notice(actor, proposal_of(org), "written", ago(20), "金民告〔2026〕11号", authority=jinshui)
+    notice = services.serve_notice(
+        actor, proposal_of(org), "written", ago(20), "金民告〔2026〕11号", authority=jinshui
+    )
     client.force_login(actor)
     html = client.get(reverse("lists:notice_detail", args=[notice.pk]), {"print": "1"}).content.decode()
     assert '<div class="letterhead">郑州市金水区民政局</div>' in html
@@ -479,13 +507,19 @@ def test_letterheads_and_patterns_are_edited_in_the_admin_and_audited(personas, 
     root = User.objects.create_superuser("docroot", password="x-Long-enough-2026")
     client.force_login(root)
     url = reverse("admin:registry_documentnumberpattern_add")
-    bad = client.post(url, {"department": jinshui.pk, "doc_type": "list_decision", "pattern": "金民〔{year}〕号"})
+    bad = client.post(
+        url, {"department": jinshui.pk, "doc_type": "list_decision", "pattern": "金民〔{year}〕号"}
+    )
     assert bad.status_code == 200 and "缺少" in bad.content.decode()
     assert not DocumentNumberPattern.objects.exists()
-    ok = client.post(url, {"department": jinshui.pk, "doc_type": "list_decision", "pattern": "金民〔{year}〕{seq}号"})
+    ok = client.post(
+        url, {"department": jinshui.pk, "doc_type": "list_decision", "pattern": "金民〔{year}〕{seq}号"}
+    )
     assert ok.status_code == 302
     assert AuditEvent.objects.filter(action="documentnumberpattern.create").exists()
-    ok = client.post(reverse("admin:registry_letterhead_add"), {"department": jinshui.pk, "name": "郑州市金水区民政局"})
+    ok = client.post(
+        reverse("admin:registry_letterhead_add"), {"department": jinshui.pk, "name": "郑州市金水区民政局"}
+    )
     assert ok.status_code == 302 and AuditEvent.objects.filter(action="letterhead.create").exists()
 
 
@@ -498,5 +532,10 @@ def test_statement_object_shape_is_what_the_decision_reads():
     s = SimpleNamespace(outcome="upheld", text="理由", answer="成立", received_on=dt.date(2026, 1, 2))
     from socredit.apps.lists.documents import _statement
 
-    assert _statement(s) == {"outcome": "upheld", "text": "理由", "answer": "成立", "received_on": "2026年1月2日"}
+    assert _statement(s) == {
+        "outcome": "upheld",
+        "text": "理由",
+        "answer": "成立",
+        "received_on": "2026年1月2日",
+    }
     assert _statement(None) is None

@@ -58,7 +58,9 @@ def parameters(day: dt.date) -> tuple[PolicyProfile, ListParameters]:
 def ground_basis(code: str) -> str:
     """The legal basis of a ground or exit as documents and staff pages cite it: the regulation by
     title and number (the article only where verified) and the situation (情形) it names."""
-    return f"{documents.printed_basis(code)}：{documents.situation(code)}" if documents.situation(code) else ""
+    return (
+        f"{documents.printed_basis(code)}：{documents.situation(code)}" if documents.situation(code) else ""
+    )
 
 
 def ground_title(code: str) -> str:

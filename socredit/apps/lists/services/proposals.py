@@ -192,7 +192,9 @@ def serve_notice(
     proposal = ListProposal.objects.select_for_update().select_related("organization").get(pk=proposal.pk)
     org = proposal.organization
     if proposal.status == ListProposal.Status.PROPOSED and served_on is not None and served_on <= today():
-        document_number = document_number_for(document_number, authority, org, DocumentType.PRIOR_NOTICE, served_on)
+        document_number = document_number_for(
+            document_number, authority, org, DocumentType.PRIOR_NOTICE, served_on
+        )
     letters = [_mailing(m) for m in (mailings or ()) if m]
     errors = FieldErrors()
     if proposal.status != ListProposal.Status.PROPOSED:

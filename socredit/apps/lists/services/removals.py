@@ -118,7 +118,12 @@ def decide_removal(
     )
     entry = application.entry
     org = entry.organization
-    if approve and application.status == RemovalApplication.Status.PENDING and decided_on and decided_on <= today():
+    if (
+        approve
+        and application.status == RemovalApplication.Status.PENDING
+        and decided_on
+        and decided_on <= today()
+    ):
         document_number = document_number_for(document_number, authority, org, DocumentType.REMOVAL_DECISION,
                                               decided_on)  # fmt: skip
     errors = FieldErrors()
