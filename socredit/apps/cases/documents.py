@@ -120,7 +120,10 @@ def objection_result(case: Case, on: dt.date) -> str:
         result = RECORD_RESULTS.get(link.action, "")
         if link.action == CaseRecord.Action.CORRECTED and link.result_record is not None:
             result += "（更正后的信息已重新记载）"
-        revoked = revoked or link.action == CaseRecord.Action.REVOKED
+        # 行政处罚法第四十八条 speaks of published penalty decisions: cited when one was revoked
+        revoked = revoked or (
+            link.action == CaseRecord.Action.REVOKED and link.record.kind.code.startswith("penalty_")
+        )
         facts.append(f"{record_label(link.record)}：{result}；")
     if case.list_decision_id:
         d = case.list_decision

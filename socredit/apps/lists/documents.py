@@ -17,7 +17,7 @@ from socredit.apps.records.models import CreditRecord
 from socredit.apps.registry.models import Organization
 from socredit.common.documents import clean, remedies, render_text, zh_date
 from socredit.core.citations import LIST_CITATIONS, basis_text
-from socredit.core.lists import ABNORMAL, SERIOUS
+from socredit.core.lists import ABNORMAL, GROUNDS, SERIOUS
 from socredit.core.policy import PolicyProfile
 
 DECISION_TITLES = {
@@ -34,6 +34,7 @@ DECISION_TITLES = {
     (ListDecision.Kind.EXEMPTION, SERIOUS): "不予列入严重违法失信名单决定书",
 }
 PRIOR_NOTICE_TITLE = "列入事先告知书"
+GROUND_TITLES = {g.code: g.title for g in GROUNDS}
 
 
 def decision_title(kind: str, lst: str) -> str:
@@ -66,7 +67,7 @@ def record_fact(r: CreditRecord) -> str:
     day = zh_date(r.decided_on or r.occurred_on)
     number = f"以{r.document_number}" if r.document_number else ""
     amount = f"（罚款{_yuan(r.amount)}元）" if r.amount is not None else ""
-    return f"{day}，{r.department.name}{number}认定你单位：{r.kind.name_zh}{amount}。"
+    return f"{r.department.name}于{day}{number}对你单位作出“{r.kind.name_zh}”的认定{amount}。"
 
 
 def _yuan(amount: Any) -> str:
@@ -87,11 +88,27 @@ class StatementLike(Protocol):
     received_on: dt.date | None
 
 
+def _sentence(text: str) -> str:
+    """A quoted text without its closing punctuation (the template closes the sentence)."""
+    return clean(text).rstrip("。；，;,. ")
+
+
 def _statement(statement: StatementLike | None) -> dict[str, Any] | None:
     if statement is None:
         return None
-    return {"outcome": statement.outcome, "text": clean(statement.text), "answer": clean(statement.answer),
+    return {"outcome": statement.outcome, "text": _sentence(statement.text), "answer": _sentence(statement.answer),
             "received_on": zh_date(statement.received_on)}  # fmt: skip
+
+
+def own_reason(reason: str, ground: str) -> str:
+    """The reason a proposal adds to its ground (staff's facts and provision), without the engine's
+    restatement of the situation (``受到警告或者不满5万元罚款处罚，列入活动异常名录``)."""
+    text = _sentence(reason)
+    title = situation(ground)
+    short = GROUND_TITLES.get(ground, "")
+    if not text or (title and title in text) or (short and short in text):
+        return ""
+    return text + "。"
 
 
 def prior_notice_text(
@@ -104,7 +121,7 @@ def prior_notice_text(
     codes = (ground, "R1.11") if transfer else (ground,)
     return render_text("list_prior_notice", {
         "addressee": addressee(organization), "situation": situation(ground), "action": action,
-        "facts": facts(records, reason or situation(ground)), "reason": clean(reason) or situation(ground),
+        "facts": facts(records, reason or situation(ground)), "reason": own_reason(reason, ground),
         "basis": printed_basis(*codes), "served_by": served_by, "contact": contact,
         "statement_due_on": zh_date(statement_due_on), "statement_working_days": statement_working_days,
         "authority": authority, "date": zh_date(served_on),
@@ -133,7 +150,11 @@ def decision_text(
         codes = [ground, "R1.13" if lst == SERIOUS else "R1.9"]
     elif kind == ListDecision.Kind.EXEMPTION:
         codes = [ground, "R1.8"]
-    text_reason = clean(reason)
+    text_reason = (
+        own_reason(reason, ground)
+        if kind in (ListDecision.Kind.ENTRY, ListDecision.Kind.RESTART) and lst != RED
+        else _sentence(reason)
+    )
     return render_text(template, {
         "addressee": addressee(organization), "situation": situation(ground),
         "restart_situation": situation("R1.13" if lst == SERIOUS else "R1.9"),

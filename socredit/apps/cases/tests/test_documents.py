@@ -50,6 +50,7 @@ def assert_servable(text: str, *, seal: bool = True) -> None:
     """No internal code; the closing block (authority, seal, date) where the document has one."""
     found = [m.group(0) for p in FORBIDDEN for m in p.finditer(text)]
     assert found == [], f"internal codes {found} in:\n{text}"
+    assert not re.search(r"\d{4}-\d{2}-\d{2}", text), f"dates are written 2026年12月3日:\n{text}"
     if seal:
         lines = text.rstrip().split("\n")
         assert lines[-2] == "（印章）", text
@@ -112,7 +113,7 @@ def test_prior_notice_abnormal_states_facts_basis_and_the_period_for_a_statement
     text = notice.text
     assert_servable(text)
     assert text.startswith(f"{org.name}（统一社会信用代码：{org.code}）：")
-    for part in ("一、拟作出决定的事实", f"{zh_date(ago(20))}，郑州市民政局以金民罚〔2026〕7号认定你单位", "二、理由",
+    for part in ("一、拟作出决定的事实", f"郑州市民政局于{zh_date(ago(20))}以金民罚〔2026〕7号对你单位作出“行政处罚：警告”的认定", "二、理由",
                  "三、依据", CREDIT_MEASURES, "受到警告或者不满5万元罚款处罚", "列入活动异常名录",
                  "你单位可以自收到本告知书之日起5个工作日内（至2026年12月1日）提出陈述、申辩"):  # fmt: skip
         assert part in text, part

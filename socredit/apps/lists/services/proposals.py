@@ -169,7 +169,7 @@ def _proposed_action(proposal: ListProposal, day: dt.date) -> str:
     if proposal.action == TRANSFER:
         return "移出活动异常名录，列入严重违法失信名单"
     if proposal.action == "restart":
-        return f"你单位列入{LIST_TITLES[proposal.list]}的时限自{zh_date(proposal.arose_on)}起重新计算"
+        return f"列入{LIST_TITLES[proposal.list]}的时限自{zh_date(proposal.arose_on)}起重新计算"
     current = active_entry(proposal.organization_id, day, red=proposal.list == RED)
     if current is not None and current.list == ABNORMAL and proposal.list == SERIOUS:
         return "移出活动异常名录，列入严重违法失信名单"
@@ -344,7 +344,7 @@ def confirm_proposal(
     title = LIST_TITLES[lst]
     action = {
         ListDecision.Kind.ENTRY: f"列入{title}",
-        ListDecision.Kind.RESTART: f"你单位列入{title}的时限自{zh_date(proposal.arose_on)}起重新计算",
+        ListDecision.Kind.RESTART: f"列入{title}的时限自{zh_date(proposal.arose_on)}起重新计算",
     }[kind]  # fmt: skip
     decision = new_decision(
         org, kind=kind, lst=lst, ground=ground, profile=profile, document_number=document_number,
