@@ -89,6 +89,11 @@ def print_label(title: str) -> str:
 class Block:
     text: str
     closing: bool = False
+    indent: bool = False
+    """A body paragraph, indented two characters as official documents are (GB/T 9704)."""
+
+
+_HEADING = re.compile(r"^[一二三四五六七八九十]+、")
 
 
 def blocks(text: str) -> list[Block]:
@@ -97,7 +102,11 @@ def blocks(text: str) -> list[Block]:
     lines = text.rstrip("\n").split("\n")
     seal_at = max((i for i, ln in enumerate(lines) if ln.strip() == SEAL), default=-1)
     start = seal_at - 1 if seal_at > 0 else len(lines)
-    return [Block(ln) for ln in lines[:start]] + [Block(ln, True) for ln in lines[start:]]
+    body = [
+        Block(ln, indent=i > 0 and bool(ln.strip()) and not _HEADING.match(ln))
+        for i, ln in enumerate(lines[:start])
+    ]
+    return body + [Block(ln, True) for ln in lines[start:]]
 
 
 def print_html(*, title: str, number: str, text: str, letterhead: Letterhead | None, for_pdf: bool = False,

@@ -238,6 +238,7 @@ def notice_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "list_title": LIST_TITLES.get(proposal.list, proposal.list),
         "ground_title": _title(proposal.ground),
         "print_label": print_label(PRIOR_NOTICE_TITLE),
+        "document_title": PRIOR_NOTICE_TITLE,
     }
     return render(request, "lists/notice_detail.html", context)
 
@@ -412,6 +413,7 @@ def decision_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "list_title": LIST_TITLES.get(decision.list, decision.list),
         "persons": access_person_listings(request.user).filter(decision=decision),
         "print_label": print_label(decision_title(decision.kind, decision.list)),
+        "document_title": decision_title(decision.kind, decision.list),
     }
     return render(request, "lists/decision_detail.html", context)
 
