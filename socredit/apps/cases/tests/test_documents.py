@@ -349,7 +349,7 @@ def test_repair_not_accepted(org, actor):
     assert "本机关决定不予受理" in doc.body and "罚款尚未缴纳" in doc.body
 
 
-def test_complaint_reply_and_rejection_sign_once(personas, org):
+def test_complaint_reply_and_rejection_sign_once(personas, org, client):
     staff = personas["staff_jinshui"]
     content = "该协会以评比表彰名义向会员单位收取费用，每家三千元，有收据为证。"
     case, _code = complaints.submit_complaint(None, CaseChannel.PUBLIC, subject_name="某某协会", region_code="410105",
@@ -359,6 +359,13 @@ def test_complaint_reply_and_rejection_sign_once(personas, org):
     doc = complaints.reply(staff, case, text="经调查，您反映的问题不属实。")
     assert_servable(doc.body)
     assert doc.body.startswith("举报人：") and "举报事项经查不属实" in doc.body
+    client.force_login(staff)
+    page = client.get(reverse("cases:complaint_document", args=[case.pk, doc.pk])).content.decode()
+    authority = doc.body.rstrip().split("\n")[-3]
+    # signed once, not twice: one closing block (authority, seal, date), the letterhead apart
+    assert page.count("（印章）") == 1 and page.count('class="closing') == 3
+    assert f'<div class="letterhead">{authority}</div>' in page and page.count(f">{authority}<") == 2
+    assert "打印答复书" in page and "下载PDF" in page
     other, _ = complaints.submit_complaint(None, CaseChannel.PUBLIC, subject_name="某某协会", region_code="410105",
                                            content=content)  # fmt: skip
     complaints.triage(staff, other, accept=False, ground="no_facts", reason="未提供时间、地点等具体事实。")
