@@ -293,6 +293,7 @@ def _removals_page(request: HttpRequest, bound: dict[int, dict[str, Any]] | None
     apps = (
         access_applications(request.user)
         .filter(status=RemovalApplication.Status.PENDING)
+        .select_related("entry__entry_decision")
         .order_by(F("deadline").asc(nulls_last=True), "applied_on", "id")
     )
     rows = []
