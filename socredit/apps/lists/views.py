@@ -56,11 +56,11 @@ from socredit.apps.lists.models import (
     ListRun,
     RemovalApplication,
 )
-from socredit.apps.lists.services.decisions import authority_department
+from socredit.apps.lists.services.decisions import authority_department, suggested_number
 from socredit.apps.records.access import access_records
 from socredit.apps.registry.access import access_organization, access_organizations, access_person
 from socredit.apps.registry.documents import letterhead_of
-from socredit.apps.registry.models import Department, Organization
+from socredit.apps.registry.models import Department, DocumentType, Organization
 from socredit.common.access import get_or_404
 from socredit.common.documents import document_response, print_label
 from socredit.common.errors import FieldErrors
@@ -293,18 +293,23 @@ def _removals_page(request: HttpRequest, bound: dict[int, dict[str, Any]] | None
     apps = (
         access_applications(request.user)
         .filter(status=RemovalApplication.Status.PENDING)
-        .select_related("entry__entry_decision")
+        .select_related("entry__entry_decision", "entry__organization__region")
         .order_by(F("deadline").asc(nulls_last=True), "applied_on", "id")
     )
     rows = []
     for a in apps:
         forms = bound.get(a.pk, {})
+        decide = forms.get("decide") or DecideRemovalForm(row=a.pk, initial={"decided_on": today})
+        # offer the next number of the authority's pattern; typing another one stays possible
+        suggested = suggested_number(None, a.entry.organization, DocumentType.REMOVAL_DECISION, today)
+        if suggested:
+            decide.fields["document_number"].widget.attrs["placeholder"] = suggested
         rows.append(
             {
                 "application": a,
                 "overdue": a.deadline is not None and a.deadline < today,
                 "verify": forms.get("verify") or VerifyForm(row=a.pk, initial={"verified_on": today}),
-                "decide": forms.get("decide") or DecideRemovalForm(row=a.pk, initial={"decided_on": today}),
+                "decide": decide,
             }
         )
     context = {"rows": rows, "today": today, "can_write": request.user.can_write}

@@ -547,3 +547,20 @@ def test_statement_object_shape_is_what_the_decision_reads():
         "received_on": "2026年1月2日",
     }
     assert _statement(None) is None
+
+
+def test_the_removal_form_offers_the_next_number(org, actor, jinshui, client):
+    DocumentNumberPattern.objects.create(department=jinshui, doc_type=DocumentType.REMOVAL_DECISION,
+                                         pattern="金民信移〔{year}〕{seq}号")  # fmt: skip
+    org.registration_authority = jinshui.name
+    org.save(update_fields=["registration_authority"])
+    factories.record(org, "annual_report_missing", occurred_on=ago(60))
+    p = proposal_of(org)
+    services.serve_notice(actor, p, "written", ago(55), "告R")
+    services.confirm_proposal(actor, p, document_number="列R", decided_on=ago(50))
+    services.apply_for_removal(
+        actor, ListEntry.objects.get(organization=org), evidence="已补报", applied_on=ago(3)
+    )
+    client.force_login(actor)
+    page = client.get(reverse("lists:removals_due")).content.decode()
+    assert f'placeholder="金民信移〔{services.today().year}〕1号"' in page
