@@ -564,3 +564,19 @@ def test_the_removal_form_offers_the_next_number(org, actor, jinshui, client):
     client.force_login(actor)
     page = client.get(reverse("lists:removals_due")).content.decode()
     assert f'placeholder="金民信移〔{services.today().year}〕1号"' in page
+
+
+def test_restart_notice_and_decision(org, actor):
+    factories.record(org, "annual_report_missing", occurred_on=ago(100))
+    first = proposal_of(org)
+    services.serve_notice(actor, first, "written", ago(95), "告S1")
+    services.confirm_proposal(actor, first, document_number="列S1", decided_on=ago(90))
+    factories.record(org, "penalty_warning", occurred_on=ago(30), document_number="金民罚〔2026〕40号")
+    again = proposal_of(org)
+    notice = services.serve_notice(actor, again, "written", ago(20), "告S2")
+    assert_servable(notice.text)
+    decision = services.confirm_proposal(actor, again, document_number="列S2", decided_on=ago(10))
+    assert decision.kind == "restart"
+    assert_decision(decision.notice_text)
+    assert f"本机关决定：你单位列入活动异常名录的时限自{zh_date(ago(30))}起重新计算" in decision.notice_text
+    assert "金民罚〔2026〕40号" in decision.notice_text
