@@ -62,7 +62,7 @@ from socredit.apps.registry.access import access_organization, access_organizati
 from socredit.apps.registry.documents import letterhead_of
 from socredit.apps.registry.models import Department, DocumentType, Organization
 from socredit.common.access import get_or_404
-from socredit.common.documents import document_response, print_label
+from socredit.common.documents import clean, document_response, print_label
 from socredit.common.errors import FieldErrors
 from socredit.common.htmx import render_page_or_partial
 from socredit.core.lists.grounds import GROUNDS
@@ -420,6 +420,7 @@ def decision_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "persons": access_person_listings(request.user).filter(decision=decision),
         "print_label": print_label(decision_title(decision.kind, decision.list)),
         "document_title": decision_title(decision.kind, decision.list),
+        "reason": clean(decision.reason),
     }
     return render(request, "lists/decision_detail.html", context)
 

@@ -156,7 +156,7 @@ def test_the_decision_says_when_no_statement_was_made(org, actor, outcome, said)
     assert_decision(decision.notice_text)
 
 
-def test_transfer_notice_and_decision(org, actor):
+def test_transfer_notice_and_decision(org, actor, client):
     factories.record(org, "annual_report_missing", occurred_on=dt.date(2023, 3, 1))
     first = services.serve_notice(actor, proposal_of(org), "written", dt.date(2023, 3, 5), "告A")
     assert "未按照规定时限和要求向登记管理机关报送年度工作报告" in first.text
@@ -173,6 +173,10 @@ def test_transfer_notice_and_decision(org, actor):
     assert_decision(decision.notice_text)
     assert "你单位于2023年3月10日被列入活动异常名录" in decision.notice_text
     assert "本机关决定：将你单位移出活动异常名录，列入严重违法失信名单。" in decision.notice_text
+    assert "R1." in decision.reason  # the engine's reason keeps its item code for the record …
+    client.force_login(actor)
+    page = client.get(reverse("lists:decision_detail", args=[decision.pk])).content.decode().split("<main", 1)[1]
+    assert not re.search(r"R\d+\.\d+", page)  # … and the staff page shows it without
 
 
 def test_removal_on_application_and_automatic_removal(org, actor):
