@@ -175,7 +175,9 @@ def test_transfer_notice_and_decision(org, actor, client):
     assert "本机关决定：将你单位移出活动异常名录，列入严重违法失信名单。" in decision.notice_text
     assert "R1." in decision.reason  # the engine's reason keeps its item code for the record …
     client.force_login(actor)
-    page = client.get(reverse("lists:decision_detail", args=[decision.pk])).content.decode().split("<main", 1)[1]
+    page = (
+        client.get(reverse("lists:decision_detail", args=[decision.pk])).content.decode().split("<main", 1)[1]
+    )
     assert not re.search(r"R\d+\.\d+", page)  # … and the staff page shows it without
 
 
@@ -584,3 +586,13 @@ def test_restart_notice_and_decision(org, actor):
     assert_decision(decision.notice_text)
     assert f"本机关决定：你单位列入活动异常名录的时限自{zh_date(ago(30))}起重新计算" in decision.notice_text
     assert "金民罚〔2026〕40号" in decision.notice_text
+
+
+def test_the_organizations_case_page_shows_no_database_ids(org, client):
+    record = factories.record(org, "penalty_warning", document_number="金民罚〔2026〕50号")
+    user = factories.org_account(org)
+    case = objections.file_objection(user, channel="organization", organization=org, records=[record],
+                                     reasons="该信息与事实不符，请予核实更正。")  # fmt: skip
+    client.force_login(user)
+    page = client.get(reverse("my:case_detail", args=[case.number])).content.decode().split("<main", 1)[1]
+    assert "金民罚〔2026〕50号" in page and not re.search(r"#\d+|R\d+\.\d+", page)
