@@ -322,7 +322,7 @@ def _conditions(
     yield _minimum_reached(record, window, as_of, profile)
     yield Condition(
         "obligations", "已履行义务、纠正失信行为", obligations_done,
-        {True: "工作人员已核实申请人履行了法定义务、纠正了失信行为",
+        {True: "经工作人员核查，申请人已履行法定义务、纠正失信行为",
          False: "工作人员核实申请人尚未履行法定义务或纠正失信行为",
          None: "须提交已履行义务、纠正失信行为的证明材料，由工作人员受理时核实"}[obligations_done],
         "R2.9(2)",

@@ -30,9 +30,18 @@ from socredit.apps.audit.services import record_event
 from socredit.apps.demo import generator as gen
 from socredit.apps.records.models import CreditRecord, RecordKind, RecordStateChange
 from socredit.apps.records.validation import publicity_end
-from socredit.apps.registry.models import Department, Organization, Person, Region, Role
+from socredit.apps.registry.models import (
+    Department,
+    DocumentNumberPattern,
+    DocumentType,
+    Letterhead,
+    Organization,
+    Person,
+    Region,
+    Role,
+)
 from socredit.common import clock
-from socredit.core.types import RecordSource, RecordStatus
+from socredit.core.types import DepartmentKind, RecordSource, RecordStatus
 
 ACTOR = "demo-data"
 CHANNEL = "cli"
@@ -175,7 +184,32 @@ def _ensure_departments(layout: gen.CityLayout) -> tuple[dict[str, int], int]:
             )
             created += 1
         ids[d.code] = existing.pk
+        if d.kind == DepartmentKind.CIVIL_AFFAIRS.value:
+            _ensure_letterhead(existing, d, layout)
     return ids, created
+
+
+DEMO_NUMBER_PATTERNS = {
+    DocumentType.PRIOR_NOTICE: "{abbr}信告〔{{year}}〕{{seq}}号",
+    DocumentType.LIST_DECISION: "{abbr}信列〔{{year}}〕{{seq}}号",
+    DocumentType.TRANSFER_DECISION: "{abbr}信转〔{{year}}〕{{seq}}号",
+    DocumentType.REMOVAL_DECISION: "{abbr}信移〔{{year}}〕{{seq}}号",
+    DocumentType.RED_DECISION: "{abbr}信红〔{{year}}〕{{seq}}号",
+}
+"""文号格式 of the demo civil-affairs bureaus (金民信列〔2026〕1号 …); each authority sets its own in the admin."""
+
+
+def _ensure_letterhead(dept: Department, d: gen.Department, layout: gen.CityLayout) -> None:
+    """The demo bureau's letterhead (its full name with the city's, a made-up address and phone) and
+    number patterns, unless an administrator has set them already."""
+    full = d.name if d.name.startswith(layout.city.name) else f"{layout.city.name}{d.name}"
+    Letterhead.objects.get_or_create(department=dept, defaults={
+        "name": full, "address": f"{full.removesuffix('民政局')}政务服务中心三楼", "postcode": "",
+        "phone": "0371-12345678", "contact": "信用管理科",
+    })  # fmt: skip
+    for doc_type, pattern in DEMO_NUMBER_PATTERNS.items():
+        DocumentNumberPattern.objects.get_or_create(department=dept, doc_type=doc_type,
+                                                    defaults={"pattern": pattern.format(abbr=d.abbr)})  # fmt: skip
 
 
 def load_demo(

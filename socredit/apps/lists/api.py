@@ -27,7 +27,6 @@ from socredit.apps.registry.access import access_organization
 from socredit.common.api import FieldErrorsOut, PageNumber, caller, is_token, require
 from socredit.common.errors import FieldErrors
 from socredit.core.codes import CodeError, validate_id_number
-from socredit.core.lists.grounds import basis_of
 
 router = Router()
 
@@ -72,7 +71,7 @@ def _out(e: ListEntry) -> dict[str, Any]:
         "entered_on": e.entered_on,
         "ground": e.ground,
         "ground_title": services.ground_title(e.ground),
-        "legal_basis": d.legal_basis if d else basis_of(e.ground),
+        "legal_basis": d.legal_basis if d else services.ground_basis(e.ground),
         "document_number": d.document_number,
         "authority": d.authority_name,
         "clock_start": e.clock_start,

@@ -32,7 +32,10 @@ class _RowForm(ServiceErrorsMixin, forms.Form):
 
 
 class DecisionFields(forms.Form):
-    document_number = forms.CharField(label=_("Document number"), required=False, max_length=100)
+    document_number = forms.CharField(
+        label=_("Document number"), required=False, max_length=100,
+        help_text=_("Leave empty to take the next number of the authority's document number pattern."),
+    )  # fmt: skip
     decided_on = _date(_("Decided on"))
     authority = forms.CharField(
         label=_("Deciding authority"),
@@ -93,7 +96,10 @@ class DecideRemovalForm(_RowForm):
 
     prefix_name = "decide"
     decided_on = _date(_("Decided on"))
-    document_number = forms.CharField(label=_("Document number"), required=False, max_length=100)
+    document_number = forms.CharField(
+        label=_("Document number"), required=False, max_length=100,
+        help_text=_("Leave empty to take the next number of the authority's document number pattern."),
+    )  # fmt: skip
     authority = forms.CharField(label=_("Deciding authority"), required=False, max_length=100)
     reason = forms.CharField(label=_("Reason"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
@@ -124,10 +130,12 @@ class RaiseProposalForm(ServiceErrorsMixin, forms.Form):
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
+        from socredit.apps.lists.models import LIST_TITLES
         from socredit.apps.lists.presentation import manual_grounds
 
         super().__init__(*args, **kwargs)
-        choices = [(g.code, f"{g.code} {g.title}") for g in manual_grounds()]
+        # the list disambiguates the two "其他情形" grounds; the item code stays out of the page
+        choices = [(g.code, f"{LIST_TITLES[g.list]}：{g.title}") for g in manual_grounds()]
         self.fields["ground"].choices = [("", "—"), *choices]
 
     def clean_code(self) -> str:
@@ -172,7 +180,10 @@ class NoticeForm(_RowForm):
         initial="written",
     )
     served_on = _date(_("Served on"))
-    document_number = forms.CharField(label=_("Document number"), required=False, max_length=100)
+    document_number = forms.CharField(
+        label=_("Document number"), required=False, max_length=100,
+        help_text=_("Leave empty to take the next number of the authority's document number pattern."),
+    )  # fmt: skip
     authority = forms.CharField(label=_("Authority"), required=False, max_length=100)
     first_mailed_on = _date(_("First special letter mailed on"))
     first_unsigned = forms.BooleanField(label=_("First letter not signed for"), required=False)

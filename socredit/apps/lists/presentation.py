@@ -22,12 +22,12 @@ def manual_grounds() -> list[Ground]:
 
 
 def legal_basis(code: str, day: dt.date | None = None, region: object = None) -> str:
-    """The legal basis a decision on ``code`` taken on ``day`` (today) by an authority of ``region``
-    (None: the default region) would cite, with the policy profile parameters it reads — the same
-    text the services write on the decision."""
-    profile = policy.policy_profile(day or services.today(), region)
+    """The legal basis a decision on ``code`` would cite, as the decision's document cites it (the
+    regulation by title and number, the verified article, the situation) — never an item code or a
+    parameter name (``day`` and ``region`` are kept for callers; the citation does not depend on the
+    profile)."""
     # The one place the pages read the services' citation helper, so the text cannot drift.
-    return services.ground_basis(code, profile)
+    return services.ground_basis(code)
 
 
 def post_label(code: str) -> str:

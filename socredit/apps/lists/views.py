@@ -33,6 +33,7 @@ from socredit.apps.lists.access import (
     access_person_listings,
     access_proposals,
 )
+from socredit.apps.lists.documents import PRIOR_NOTICE_TITLE, decision_title
 from socredit.apps.lists.forms import (
     ApplyForm,
     ConfirmForm,
@@ -55,9 +56,13 @@ from socredit.apps.lists.models import (
     ListRun,
     RemovalApplication,
 )
+from socredit.apps.lists.services.decisions import authority_department, suggested_number
 from socredit.apps.records.access import access_records
 from socredit.apps.registry.access import access_organization, access_organizations, access_person
+from socredit.apps.registry.documents import letterhead_of
+from socredit.apps.registry.models import Department, DocumentType, Organization
 from socredit.common.access import get_or_404
+from socredit.common.documents import clean, document_response, print_label
 from socredit.common.errors import FieldErrors
 from socredit.common.htmx import render_page_or_partial
 from socredit.core.lists.grounds import GROUNDS
@@ -212,12 +217,11 @@ def proposal_notice(request: HttpRequest, pk: int) -> HttpResponse:
     return _proposal_page(request, {pk: {"notice": form}})
 
 
-def _print_document(
-    request: HttpRequest, heading: str, number: str, organization: str, text: str
-) -> HttpResponse:
-    """The clean A4 print page shared by the prior notice and the decision notice."""
-    context = {"heading": heading, "document_number": number, "organization_name": organization, "text": text}
-    return render(request, "lists/print_document.html", context)
+def _print_document(request: HttpRequest, title: str, number: str, organization: Organization, text: str,
+                    authority: Department | None, authority_name: str) -> HttpResponse:  # fmt: skip
+    """The A4 print page (or ``format=pdf`` the PDF) of a prior notice or a decision, as stored."""
+    letterhead = letterhead_of(authority_department(authority, organization), authority_name)
+    return document_response(request, title=title, number=number, text=text, letterhead=letterhead)
 
 
 @login_required
@@ -225,14 +229,16 @@ def notice_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """A prior notice with its letters; ``?print=1`` is the clean printable 列入事先告知书."""
     notice = get_or_404(access_notices(request.user), pk=pk)
     if request.GET.get("print"):
-        return _print_document(request, _("Prior notice of listing"), notice.document_number,
-                               notice.organization.name, notice.text)  # fmt: skip
+        return _print_document(request, PRIOR_NOTICE_TITLE, notice.document_number, notice.organization,
+                               notice.text, None, notice.authority_name)  # fmt: skip
     proposal = notice.proposal
     context = {
         "notice": notice,
         "proposal": proposal,
         "list_title": LIST_TITLES.get(proposal.list, proposal.list),
         "ground_title": _title(proposal.ground),
+        "print_label": print_label(PRIOR_NOTICE_TITLE),
+        "document_title": PRIOR_NOTICE_TITLE,
     }
     return render(request, "lists/notice_detail.html", context)
 
@@ -287,17 +293,23 @@ def _removals_page(request: HttpRequest, bound: dict[int, dict[str, Any]] | None
     apps = (
         access_applications(request.user)
         .filter(status=RemovalApplication.Status.PENDING)
+        .select_related("entry__entry_decision", "entry__organization__region")
         .order_by(F("deadline").asc(nulls_last=True), "applied_on", "id")
     )
     rows = []
     for a in apps:
         forms = bound.get(a.pk, {})
+        decide = forms.get("decide") or DecideRemovalForm(row=a.pk, initial={"decided_on": today})
+        # offer the next number of the authority's pattern; typing another one stays possible
+        suggested = suggested_number(None, a.entry.organization, DocumentType.REMOVAL_DECISION, today)
+        if suggested:
+            decide.fields["document_number"].widget.attrs["placeholder"] = suggested
         rows.append(
             {
                 "application": a,
                 "overdue": a.deadline is not None and a.deadline < today,
                 "verify": forms.get("verify") or VerifyForm(row=a.pk, initial={"verified_on": today}),
-                "decide": forms.get("decide") or DecideRemovalForm(row=a.pk, initial={"decided_on": today}),
+                "decide": decide,
             }
         )
     context = {"rows": rows, "today": today, "can_write": request.user.can_write}
@@ -399,12 +411,16 @@ def decision_detail(request: HttpRequest, pk: int) -> HttpResponse:
         pk=pk,
     )
     if request.GET.get("print"):
-        return _print_document(request, _("Decision notice"), decision.document_number,
-                               decision.organization.name, decision.notice_text)  # fmt: skip
+        return _print_document(request, decision_title(decision.kind, decision.list), decision.document_number,
+                               decision.organization, decision.notice_text, decision.authority,
+                               decision.authority_name)  # fmt: skip
     context = {
         "decision": decision,
         "list_title": LIST_TITLES.get(decision.list, decision.list),
         "persons": access_person_listings(request.user).filter(decision=decision),
+        "print_label": print_label(decision_title(decision.kind, decision.list)),
+        "document_title": decision_title(decision.kind, decision.list),
+        "reason": clean(decision.reason),
     }
     return render(request, "lists/decision_detail.html", context)
 

@@ -1,7 +1,14 @@
 from django.contrib import admin
 
 from socredit.apps.audit.services import record_event
-from socredit.apps.registry.models import Department, Organization, Person, Region
+from socredit.apps.registry.models import (
+    Department,
+    DocumentNumberPattern,
+    Letterhead,
+    Organization,
+    Person,
+    Region,
+)
 from socredit.common.admin import AuditedAdmin
 
 
@@ -57,3 +64,18 @@ class PersonAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(Letterhead)
+class LetterheadAdmin(RegistryAdmin):
+    list_display = ("department", "name", "phone", "contact")
+    search_fields = ("name", "department__name")
+    raw_id_fields = ("department",)
+
+
+@admin.register(DocumentNumberPattern)
+class DocumentNumberPatternAdmin(RegistryAdmin):
+    list_display = ("department", "doc_type", "pattern")
+    list_filter = ("doc_type",)
+    search_fields = ("pattern", "department__name")
+    raw_id_fields = ("department",)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -170,3 +171,84 @@ class Role(models.Model):
     @property
     def is_current(self) -> bool:
         return self.end_on is None
+
+
+class DocumentType(models.TextChoices):
+    """文书种类 with a number pattern of its own (each authority may number them separately)."""
+
+    PRIOR_NOTICE = "prior_notice", _("prior notice of listing")
+    LIST_DECISION = "list_decision", _("listing decision")
+    TRANSFER_DECISION = "transfer_decision", _("transfer decision")
+    REMOVAL_DECISION = "removal_decision", _("removal decision")
+    RED_DECISION = "red_decision", _("red-list decision")
+
+
+class Letterhead(models.Model):
+    """文头 — how an authority heads, signs and numbers its documents (编辑于后台，留痕)."""
+
+    department = models.OneToOneField(
+        Department, on_delete=models.CASCADE, related_name="letterhead", verbose_name=_("department")
+    )
+    name = models.CharField(_("letterhead"), max_length=100, help_text=_("e.g. 郑州市金水区民政局"))
+    address = models.CharField(_("address"), max_length=200, blank=True)
+    postcode = models.CharField(_("postcode"), max_length=6, blank=True)
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    contact = models.CharField(_("contact"), max_length=60, blank=True)
+
+    class Meta:
+        verbose_name = _("letterhead")
+        verbose_name_plural = _("letterheads")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class DocumentNumberPattern(models.Model):
+    """文号格式 — e.g. ``金民信列〔{year}〕{seq}号``; ``{year}`` and ``{seq}`` are filled in."""
+
+    department = models.ForeignKey(
+        Department, on_delete=models.CASCADE, related_name="number_patterns", verbose_name=_("department")
+    )
+    doc_type = models.CharField(_("document type"), max_length=20, choices=DocumentType.choices)
+    pattern = models.CharField(_("pattern"), max_length=100, help_text=_("{year} and {seq} are filled in"))
+
+    class Meta:
+        verbose_name = _("document number pattern")
+        verbose_name_plural = _("document number patterns")
+        constraints = [
+            models.UniqueConstraint(fields=["department", "doc_type"], name="one_pattern_per_type")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.department.name} {self.get_doc_type_display()}：{self.pattern}"
+
+    def clean(self) -> None:
+        try:
+            fill_number_pattern(self.pattern, 2026, 1)
+        except ValueError as exc:
+            raise ValidationError({"pattern": str(exc)}) from None
+
+
+def fill_number_pattern(pattern: str, year: int, seq: int) -> str:
+    """``金民信列〔{year}〕{seq}号`` → ``金民信列〔2026〕12号``; ValueError for a pattern without
+    ``{seq}`` or with another placeholder."""
+    if "{seq}" not in pattern:
+        raise ValueError(f"文号格式“{pattern}”缺少 {{seq}}")
+    try:
+        return pattern.format(year=year, seq=seq)
+    except (KeyError, IndexError, ValueError) as exc:
+        raise ValueError(f"文号格式“{pattern}”只能包含 {{year}} 和 {{seq}}：{exc}") from None
+
+
+class DocumentSequence(models.Model):
+    """The last number given per (department, document type, year); locked while a number is taken."""
+
+    department = models.ForeignKey(Department, on_delete=models.CASCADE, related_name="+")
+    doc_type = models.CharField(max_length=20, choices=DocumentType.choices)
+    year = models.PositiveSmallIntegerField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["department", "doc_type", "year"], name="one_sequence_per_year")
+        ]

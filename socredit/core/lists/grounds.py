@@ -1,7 +1,9 @@
 """Grounds of entry to and exit from the two lists (列入事由 / 移出事由), as data.
 
 Each ground names its rules.md item (``R1.6(5)`` …), the probable article of 民政部令第60号 and the
-verification tag rules.md gives it, so a decision shown to a user cites its legal basis in one step.
+verification tag rules.md gives it: the internal basis the engine, the logs and the administrators'
+rule pages show. What a document or a staff page prints is ``core.citations`` (the regulation by
+title and number, an article only where rules.md verifies it), never this text.
 
 Automatic or proposal
 ---------------------
@@ -85,7 +87,7 @@ class Ground:
 
     @property
     def basis(self) -> str:
-        """The legal basis as shown on a decision: item, article, tag."""
+        """The internal basis (item, probable article, tag); documents print ``core.citations``."""
         return f"rules.md {self.code}；{self.article}［{self.tag}］"
 
     @property

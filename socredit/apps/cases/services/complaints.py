@@ -34,6 +34,7 @@ from django.core.validators import validate_email
 from django.db import transaction
 
 from socredit.apps.audit.services import record_event
+from socredit.apps.cases import documents
 from socredit.apps.cases.access import access_cases, can_see_reporter
 from socredit.apps.cases.models import (
     Case,
@@ -105,31 +106,6 @@ REJECT_GROUNDS = {
 
 _MOBILE = re.compile(r"^(?:\+?86[- ]?)?1[3-9]\d{9}$")
 _LANDLINE = re.compile(r"^0\d{2,3}-?\d{7,8}(?:-\d{1,6})?$")
-
-REJECT_BODY = """举报人：
-
-您于{received_on}反映的关于“{subject}”的举报（案件编号 {number}）收悉。经审查，{ground}，本机关决定不予受理。
-
-理由：{reason}
-
-如有新的事实和证据，可以重新举报。
-
-{authority}
-{on}
-"""
-
-REPLY_BODY = """举报人：
-
-您于{received_on}反映的关于“{subject}”的举报（案件编号 {number}）已调查核实完毕。处理结论：{outcome}。
-
-{text}
-
-感谢您对社会组织监督管理工作的支持。
-
-{authority}
-{on}
-"""
-
 
 # --- the 查询码 -----------------------------------------------------------------------------------------
 
@@ -418,11 +394,6 @@ def registering_department(case: Case) -> Department | None:
     return registry.registering_department(org.region, org.registration_authority)
 
 
-def _authority_name(case: Case) -> str:
-    dept = registering_department(case)
-    return dept.name if dept else f"{case.region.name}社会组织登记管理机关"
-
-
 @transaction.atomic
 def triage(actor: Any, case: Case, *, accept: bool, reason: str = "", ground: str = "",
            handler: Any = None, on: dt.date | None = None, channel: str = "form") -> Case:  # fmt: skip
@@ -445,8 +416,7 @@ def triage(actor: Any, case: Case, *, accept: bool, reason: str = "", ground: st
         raise FieldErrors(ground="请选择不予受理的事由")
     reason = _free_text(actor, case, "reason", reason, required="不予受理须写明理由", limit=REASON_MAX)
     complete_step(case, triage_step.code, on=on, actor=actor, note=reason)
-    body = REJECT_BODY.format(received_on=case.received_on, subject=case.subject_name, number=case.number,
-                              ground=REJECT_GROUNDS[ground], reason=reason, authority=_authority_name(case), on=on)  # fmt: skip
+    body = documents.complaint_reject(case, ground=REJECT_GROUNDS[ground], reason=reason, on=on)
     doc = issue_document(case, kind=REJECT_DOCUMENT, title="举报不予受理告知书", body=body, addressee="举报人",
                          on=on, actor=actor)  # fmt: skip
     case.details["reject_ground"] = ground
@@ -582,9 +552,9 @@ def reply(
     require_step(case, "reply", action="答复举报人")
     on = check_day(on, field="on", not_before=case.decided_on, not_before_label="作出结论的日期")
     text = _free_text(actor, case, "text", text, required="答复内容不能为空", limit=CONTENT_MAX)
-    body = REPLY_BODY.format(received_on=case.received_on, subject=case.subject_name, number=case.number,
-                             outcome=OUTCOME_TEXT.get(case.outcome, case.outcome), text=text,
-                             authority=_authority_name(case), on=on)  # fmt: skip
+    body = documents.complaint_reply(
+        case, outcome=OUTCOME_TEXT.get(case.outcome, case.outcome), text=text, on=on
+    )
     doc = issue_document(case, kind=REPLY_DOCUMENT, title="举报答复书", body=body, addressee="举报人", on=on,
                          actor=actor)  # fmt: skip
     complete_step(case, "reply", on=on, actor=actor)

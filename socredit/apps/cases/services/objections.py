@@ -18,6 +18,7 @@ from typing import Any
 from django.db import transaction
 
 from socredit.apps.audit.services import actor_label, record_event
+from socredit.apps.cases import documents
 from socredit.apps.cases.models import (
     Case,
     CaseChannel,
@@ -31,7 +32,6 @@ from socredit.apps.cases.services.common import (
     add_event,
     attach_evidence,
     audit_channel,
-    case_profile,
     check_day,
     close_case,
     complete_step,
@@ -46,11 +46,14 @@ from socredit.apps.lists.services import annul_entry_on_objection, suspend_on_ob
 from socredit.apps.records.models import CreditRecord
 from socredit.apps.records.services import correct_record, revoke_record, set_objection_mark
 from socredit.apps.registry.models import Department, Organization
+from socredit.common.documents import zh_date
 from socredit.common.errors import FieldErrors
 from socredit.core.cases import OBJECTION_FORWARDED, OBJECTION_OWN, OBJECTION_TOTAL
 from socredit.core.types import DepartmentKind, RecordStatus
 
-OUTCOMES = {"corrected": "异议成立，已更正", "partly": "异议部分成立", "upheld": "异议不成立，维持原信息"}
+OUTCOMES = {"corrected": "异议成立", "partly": "异议部分成立", "upheld": "异议不成立，维持原信息"}
+"""The outcome in one word for the staff timeline; the result notice says what was done per record
+(更正 / 撤销 / 维持, ``cases.documents.objection_outcome``)."""
 RECORD_ACTIONS = {"upheld": "维持", "correct": "更正", "revoke": "撤销"}
 MIN_REASONS = 10
 
@@ -159,7 +162,9 @@ def file_objection(
     )  # fmt: skip
     CaseRecord.objects.bulk_create(CaseRecord(case=case, record=r) for r in records)
     attach_evidence(case, files, party=Evidence.Party.APPLICANT, actor=actor)
-    what = "、".join(f"#{r.pk} {r.kind.name_zh}" for r in records)
+    what = "、".join(
+        f"{r.kind.name_zh}{f'（{r.document_number}）' if r.document_number else ''}" for r in records
+    )
     if list_decision is not None:
         what = "、".join(filter(None, [what, f"名录决定 {list_decision.document_number}"]))
     add_event(case, "received", f"收到异议申请（{case.get_channel_display()}）：{what}", actor, public=True)
@@ -168,8 +173,11 @@ def file_objection(
     complete_step(case, "mark", on=max(received_on, today()), actor="system", note="系统自动标注“异议中”")
     suspended = suspend_on_objection(case.list_entry, day=received_on, open_=True)
     add_event(case, "mark", _mark_text(suspended), "system", public=True)
-    issue_document(case, kind="receipt", title="异议申请受理回执", addressee=organization.name, on=today(),
-                   actor=actor, body=_receipt_text(case, what, suspended))  # fmt: skip
+    extra = [f"{list_decision.authority_name}{zh_date(list_decision.decided_on)}作出的名录决定"
+             f"（{list_decision.document_number}）；"] if list_decision is not None else []  # fmt: skip
+    total = case.parameters.get(OBJECTION_TOTAL, {}).get("value")
+    issue_document(case, kind="receipt", title="异议申请受理回执", addressee=organization.name, on=today(), actor=actor,
+                   body=documents.objection_receipt(case, records, extra, today(), total, suspended=suspended))  # fmt: skip
     record_event(actor=actor, channel=audit_channel(channel), action="objection.file", target=case,
                  summary=f"{case.number}：{organization.name} 对 {what} 提出异议",
                  data={"records": [r.pk for r in records], "list_decision": getattr(list_decision, "pk", None),
@@ -178,25 +186,10 @@ def file_objection(
 
 
 def _mark_text(suspended: bool) -> str:
+    """The public timeline line of the 异议中 mark (R6.2; ``objection.listing_continues``)."""
     if suspended:
-        return "相关信息已标注“异议中”；异议处理期间，名录列入暂停公示（R6.2）"
-    return "相关信息已标注“异议中”；异议处理期间信息继续有效并公示（R6.2）"
-
-
-def _receipt_text(case: Case, what: str, suspended: bool = False) -> str:
-    p = case.parameters
-    total = p.get(OBJECTION_TOTAL, {})
-    return (
-        f"{case.organization.name if case.organization else case.subject_name}：\n"
-        f"    本机关于{case.received_on:%Y年%m月%d日}收到你单位对{what}提出的异议申请，编号 {case.number}。"
-        f"本机关将依照规定核查处理，并自收到异议申请之日起{total.get('value', '')}个工作日内"
-        f"（即{case.due_on:%Y年%m月%d日}前）书面答复（依据：{total.get('citation', '')}）。"
-        + (
-            "异议处理期间，相关信息标注“异议中”，名录列入暂停公示。"
-            if suspended
-            else "异议处理期间，相关信息标注“异议中”，继续有效并公示。"
-        )
-    )
+        return "相关信息已标注“异议中”；异议处理期间，名录列入暂停公示"
+    return "相关信息已标注“异议中”；异议处理期间信息继续有效并公示"
 
 
 @transaction.atomic
@@ -219,7 +212,9 @@ def forward(actor: Any, case: Case, *, on: dt.date | None = None, note: str = ""
         v.records.set(recs)
         out.append(v)
         issue_document(case, kind="forward", title="异议转办函", addressee=dept.name, on=on, actor=actor, public=False,
-                       body=_forward_text(case, dept, recs, v))  # fmt: skip
+                       body=documents.objection_forward(
+                           case, dept, recs, v.due_on,
+                           case.parameters.get("objection.verify_working_days", {}).get("value"), on))  # fmt: skip
     add_event(
         case,
         "forward",
@@ -231,18 +226,6 @@ def forward(actor: Any, case: Case, *, on: dt.date | None = None, note: str = ""
                  summary=f"{case.number} 转交 " + "、".join(v.department.name for v in out),
                  data={"departments": [v.department_id for v in out], "on": on})  # fmt: skip
     return out
-
-
-def _forward_text(case: Case, dept: Department, records: Sequence[CreditRecord], v: Verification) -> str:
-    lines = "\n".join(f"    {i}. #{r.pk} {r.kind.name_zh} {r.document_number}（{r.occurred_on}）"
-                      for i, r in enumerate(records, 1))  # fmt: skip
-    days = case.parameters.get("objection.verify_working_days", {})
-    return (
-        f"{dept.name}：\n    {case.organization.name if case.organization else ''}对你单位提供的以下信用信息提出异议"
-        f"（异议编号 {case.number}）：\n{lines}\n    异议理由：{case.reasons}\n"
-        f"    请于收到之日起{days.get('value', '')}个工作日内（{v.due_on:%Y年%m月%d日}前）核实并书面反馈处理意见"
-        f"（依据：{days.get('citation', '')}）。可通过接口 POST /api/v1/objections/{case.number}/verification 反馈。"
-    )
 
 
 VERIFICATION_RESULTS = {Verification.Result.NO_ERROR, Verification.Result.ERROR, Verification.Result.PARTLY}
@@ -373,8 +356,9 @@ def decide(
     outcome = "upheld" if changed == 0 else ("corrected" if changed == total else "partly")
     case.outcome, case.outcome_reason, case.decided_on = outcome, reason, on
     case.save(update_fields=["outcome", "outcome_reason", "decided_on", "details", "updated_at"])
-    complete_step(case, "decide", on=on, actor=actor, note=OUTCOMES[outcome])
-    add_event(case, "decide", f"处理决定：{OUTCOMES[outcome]}。理由：{reason}", actor, public=True)
+    said = documents.objection_outcome(case)
+    complete_step(case, "decide", on=on, actor=actor, note=said)
+    add_event(case, "decide", f"处理决定：{said}。理由：{reason}", actor, public=True)
     record_event(actor=actor, channel="form", action="objection.decide", target=case,
                  summary=f"{case.number}：{OUTCOMES[outcome]}",
                  data={"outcome": outcome, "actions": {str(k): v for k, v in actions.items()},
@@ -389,7 +373,8 @@ def notify(actor: Any, case: Case, *, on: dt.date | None = None) -> Case:
     require_step(case, "notify", action="书面告知申请人")
     on = check_day(on, field="notified_on", not_before=case.decided_on, not_before_label="作出处理决定之日")
     issue_document(case, kind="result", title="异议处理结果告知书", addressee=case.organization.name
-                   if case.organization else case.applicant_name, on=on, actor=actor, body=_result_text(case, on))  # fmt: skip
+                   if case.organization else case.applicant_name, on=on, actor=actor,
+                   body=documents.objection_result(case, on))  # fmt: skip
     complete_step(case, "notify", on=on, actor=actor)
     close_case(case, status=CaseStatus.CLOSED, outcome=case.outcome, reason=case.outcome_reason, on=on)
     late = case.due_on is not None and on > case.due_on
@@ -401,36 +386,8 @@ def notify(actor: Any, case: Case, *, on: dt.date | None = None) -> Case:
         public=True,
     )
     record_event(actor=actor, channel="form", action="objection.notify", target=case,
-                 summary=f"{case.number} 已告知：{OUTCOMES.get(case.outcome, case.outcome)}", data={"on": on, "late": late})  # fmt: skip
+                 summary=f"{case.number} 已告知：{documents.objection_outcome(case)}", data={"on": on, "late": late})  # fmt: skip
     return case
-
-
-def _result_text(case: Case, on: dt.date) -> str:
-    profile = case_profile(case, on)
-    lines = []
-    for link in case.case_records.select_related("record__kind", "result_record"):
-        r = link.record
-        what = {CaseRecord.Action.CORRECTED: f"已更正（新记录 #{link.result_record_id}）",
-                CaseRecord.Action.REVOKED: "已撤销", CaseRecord.Action.UPHELD: "维持"}.get(link.action, link.action)  # fmt: skip
-        lines.append(f"    #{r.pk} {r.kind.name_zh} {r.document_number}：{what}")
-    if case.list_decision_id:
-        lines.append(f"    名录决定 {case.list_decision.document_number}："
-                     + ("已撤销列入" if case.outcome != "upheld" and case.details.get("list_annulled") else "维持"))  # fmt: skip
-    remedies = ""
-    if profile.has("remedies.reconsideration_days") and profile.has("remedies.litigation_months"):
-        remedies = (
-            f"    如不服本处理结果，可自收到本告知书之日起{profile.int_value('remedies.reconsideration_days')}日内"
-            f"申请行政复议，或者{profile.int_value('remedies.litigation_months')}个月内提起行政诉讼"
-            f"（{profile.parameter('remedies.reconsideration_days').citation}）。"
-        )
-    return (
-        f"{case.organization.name if case.organization else case.applicant_name}：\n"
-        f"    你单位于{case.received_on:%Y年%m月%d日}提出的异议（编号 {case.number}），经核查，"
-        f"{OUTCOMES.get(case.outcome, '')}。理由：{case.outcome_reason}\n"
-        + "\n".join(lines)
-        + "\n"
-        + remedies
-    )
 
 
 @transaction.atomic

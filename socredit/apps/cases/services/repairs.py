@@ -31,6 +31,7 @@ from django.db import transaction
 from django.db.models import Q, QuerySet
 
 from socredit.apps.audit.services import actor_label, record_event
+from socredit.apps.cases import documents
 from socredit.apps.cases.access import own_records
 from socredit.apps.cases.models import Case, CaseChannel, CaseKind, CaseRecord, CaseStatus, Evidence
 from socredit.apps.cases.services.common import (
@@ -306,7 +307,9 @@ def accept_repair(actor: Any, case: Case, *, on: dt.date | None, obligations_con
     complete_step(case, "accept", on=on, actor=actor, note=note or "")
     case.details["obligations_confirmed"] = {"on": on.isoformat(), "by": actor_label(actor)}
     case.save(update_fields=["details", "updated_at"])
-    add_event(case, "accept", f"{on} 受理；已核实申请人履行义务、纠正失信行为" + (f"（{note}）" if note else ""), actor,
+    issue_document(case, kind="repair_acceptance", title="信用修复申请受理通知书", addressee=_addressee(case), on=on,
+                   actor=actor, body=documents.repair_acceptance(case, link.record, on))  # fmt: skip
+    add_event(case, "accept", f"{on} 受理；经核查，申请人已履行义务、纠正失信行为" + (f"（{note}）" if note else ""), actor,
               public=True)  # fmt: skip
     record_event(actor=actor, channel=audit_channel(channel), action="case.repair.accept", target=case,
                  summary=f"{case.number}：受理", data={"on": on, "note": note})  # fmt: skip
@@ -329,15 +332,10 @@ def refuse_acceptance(
         errors.errors.update(exc.errors)
     errors.raise_if_any()
     assert on is not None
-    profile = case_profile(case, on)
     complete_step(case, "accept", on=on, actor=actor, note=f"不予受理：{reason}")
     issue_document(
         case, kind="repair_not_accepted", title="信用修复申请不予受理通知书", addressee=_addressee(case), on=on,
-        actor=actor,
-        body=(f"{_addressee(case)}：\n你单位于{case.received_on}提出的信用修复申请（{case.number}），"
-              f"经审查，决定不予受理。\n理由：{reason}\n"
-              f"依据：rules.md R2.9（修复条件）、R2.10（受理）；{_basis_text(profile, 'repair.acceptance_working_days')}\n"
-              "符合条件后可以重新申请。"),
+        actor=actor, body=documents.repair_not_accepted(case, repair_case_record(case).record, reason, on),
     )  # fmt: skip
     close_case(case, status=CaseStatus.REJECTED, outcome="not_accepted", reason=reason, on=on)
     add_event(case, "refuse_acceptance", f"{on} 不予受理：{reason}", actor, public=True)
@@ -351,17 +349,6 @@ def refuse_acceptance(
 
 def _addressee(case: Case) -> str:
     return case.organization.name if case.organization else case.subject_name
-
-
-def _remedies(profile: PolicyProfile) -> str:
-    parts = []
-    if profile.has("remedies.reconsideration_days"):
-        p = profile.parameter("remedies.reconsideration_days")
-        parts.append(f"自收到本决定书之日起{p.value}日内申请行政复议（{p.citation}）")
-    if profile.has("remedies.litigation_months"):
-        p = profile.parameter("remedies.litigation_months")
-        parts.append(f"{p.value}个月内提起行政诉讼（{p.citation}）")
-    return ("如不服本决定，可以" + "，或者".join(parts) + "。") if parts else ""
 
 
 @transaction.atomic
@@ -397,32 +384,24 @@ def decide_repair(actor: Any, case: Case, *, on: dt.date | None, approve: bool, 
     if judged:
         reason = f"{reason}（最短公示期经工作人员认定已届满）"
     addressee = _addressee(case)
-    what = f"{record.kind.name_zh}（{record.document_number or f'记录 #{record.pk}'}，{record.decided_on or record.occurred_on}）"
-    conditions = "\n".join(f"  {'✓' if c.met else '✗' if c.met is False else '?'} {c.title}：{c.detail}（{c.item}）"
-                           for c in check.conditions)  # fmt: skip
+    conditions = [f"{c.title}：{'符合' if c.met else '不符合' if c.met is False else '待核实'}（{c.detail}）；"
+                  for c in check.conditions]  # fmt: skip
+    sync_by: dt.date | None = None
     if approve:
         sync_key = "repair.sync_working_days"
         extra: dict[str, Any] = {}
         if profile.has(sync_key):
-            due = working_calendar().deadline(on, profile.int_value(sync_key)).due
-            extra = {"sync_by": due.isoformat(), "sync_basis": profile.parameter(sync_key).citation}
+            sync_by = working_calendar().deadline(on, profile.int_value(sync_key)).due
+            extra = {"sync_by": sync_by.isoformat(), "sync_basis": profile.parameter(sync_key).citation}
         repair_record(actor=actor, channel=audit_channel(channel), record=record, on=on, reason=reason,
                       case_number=case.number, extra=extra)  # fmt: skip
         link.action = CaseRecord.Action.REPAIRED
         outcome, title, kind = "repaired", "信用修复决定书", "repair_decision"
-        body = (f"{addressee}：\n你单位于{case.received_on}申请对{what}进行信用修复（{case.number}）。经审查，"
-                f"符合修复条件，决定予以修复：该信息自{on}起终止公示、停止共享和使用，不再计入信用评价，"
-                f"相关失信惩戒措施同时解除；修复结果将同步至相关部门"
-                + (f"（{extra['sync_by']}前）" if extra else "") + "。\n"
-                f"理由：{reason}\n修复条件：\n{conditions}\n"
-                f"依据：rules.md R2.6（修复的效果）、R2.9（修复条件）、R2.13（登记管理机关为认定单位）；"
-                f"{_basis_text(profile, 'repair.require_commitment', sync_key)}")  # fmt: skip
     else:
         link.action = CaseRecord.Action.REFUSED
         outcome, title, kind = "refused", "不予信用修复决定书", "repair_refusal"
-        body = (f"{addressee}：\n你单位于{case.received_on}申请对{what}进行信用修复（{case.number}）。经审查，"
-                f"决定不予修复。\n理由：{reason}\n修复条件（{on}）：\n{conditions}\n"
-                f"依据：rules.md R2.9（修复条件）、R2.10。\n{_remedies(profile)}")  # fmt: skip
+    body = documents.repair_decision(case, record, approve=approve, reason=reason, conditions=conditions,
+                                     accepted_on=accepted_on, sync_by=sync_by, on=on)  # fmt: skip
     link.save(update_fields=["action"])
     complete_step(case, "decide", on=on, actor=actor, note=reason)
     doc = issue_document(case, kind=kind, title=title, body=body, addressee=addressee, on=on, actor=actor)

@@ -132,10 +132,10 @@ def test_repair_happy_path_leaves_public_view_and_evaluation(org, org_user, offi
     doc = CaseDocument.objects.get(case=case, kind="repair_decision")
     assert (
         doc.title == "信用修复决定书"
-        and "R2.6" in doc.body
-        and "R2.9" in doc.body
-        and "national-" in doc.body
+        and "《信用修复管理办法》（国家发展和改革委员会令第36号）第二条、第三条" in doc.body
     )
+    assert "终止公示" in doc.body and not {"R2.6", "R2.9", "national-"} & set(doc.body.split())
+    assert "R2." not in doc.body and "national-" not in doc.body
     # off public view, out of the evaluation (the internal history keeps it)
     assert (
         not published_records(CreditRecord.objects.filter(organization=org), TODAY())
@@ -159,7 +159,12 @@ def test_refused_decision_keeps_the_record_and_names_the_remedies(org, officer):
     assert (case.status, case.outcome) == (CaseStatus.CLOSED, "refused") and record.is_effective
     assert CaseRecord.objects.get(case=case).action == "refused"
     doc = CaseDocument.objects.get(case=case, kind="repair_refusal")
-    assert "整改情况不属实" in doc.body and "行政复议" in doc.body and "R1.18" in doc.body
+    assert (
+        "整改情况不属实" in doc.body
+        and "行政复议" in doc.body
+        and "《中华人民共和国行政复议法》第二十条" in doc.body
+    )
+    assert "R1.18" not in doc.body and "本机关决定不予信用修复" in doc.body
     assert not ChangeEvent.objects.filter(kind="record.repaired").exists()
 
 

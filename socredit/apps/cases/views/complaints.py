@@ -23,12 +23,14 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
 from socredit.apps.cases.access import access_cases, reporter_for
+from socredit.apps.cases.documents import case_letterhead
 from socredit.apps.cases.models import Case, CaseChannel, CaseKind
 from socredit.apps.cases.services import complaints as services
-from socredit.apps.cases.services.common import handlers_for, today
+from socredit.apps.cases.services.common import handlers_for
 from socredit.apps.records.access import record_kinds
 from socredit.apps.records.forms import ServiceErrorsMixin
 from socredit.common.access import get_or_404
+from socredit.common.documents import document_response
 from socredit.common.errors import FieldErrors
 
 # --- forms --------------------------------------------------------------------------------------------
@@ -343,8 +345,8 @@ def complaint_document(request: HttpRequest, pk: int, doc: int) -> HttpResponse:
     body = document.body
     if reporter is not None and not reporter.anonymous and reporter.name and body.startswith("举报人："):
         body = f"{reporter.name}：" + body.removeprefix("举报人：")
-    context = {"case": case, "document": document, "body": body, "printed_on": today()}
-    return render(request, "cases/complaints/document_print.html", context)
+    return document_response(request, title=document.title, number=document.number, text=body,
+                             letterhead=case_letterhead(case))  # fmt: skip
 
 
 urls: list[URLPattern] = [

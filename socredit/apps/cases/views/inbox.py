@@ -21,10 +21,12 @@ from django.views.decorators.http import require_POST
 
 from socredit.apps.accounts.models import User
 from socredit.apps.cases.access import access_cases, reporter_for
+from socredit.apps.cases.documents import case_basis, case_letterhead
 from socredit.apps.cases.models import Case, CaseKind, CaseStatus, CaseStep
 from socredit.apps.cases.services import common
 from socredit.apps.workdays.services import missing_years, working_calendar
 from socredit.common.access import get_or_404
+from socredit.common.documents import document_response
 from socredit.common.errors import FieldErrors
 
 PAGE_SIZE = 50
@@ -121,6 +123,7 @@ def case_context(case: Case) -> dict[str, Any]:
         "case": case,
         "steps": steps,
         "total_countdown": countdown(cal, today, case.due_on) if case.is_open else None,
+        "legal_basis": case_basis(case),
         "links": list(
             case.case_records.select_related("record__kind", "record__department", "result_record")
         ),
@@ -180,7 +183,8 @@ def evidence_download(request: HttpRequest, number: str, pk: int) -> FileRespons
 def document_print(request: HttpRequest, number: str, pk: int) -> HttpResponse:
     case = get_or_404(access_cases(request.user), number=number)
     doc = get_or_404(case.documents.all(), pk=pk)
-    return render(request, "cases/document_print.html", {"case": case, "doc": doc})
+    return document_response(request, title=doc.title, number=doc.number, text=doc.body,
+                             letterhead=case_letterhead(case))  # fmt: skip
 
 
 urls: list[URLPattern] = [

@@ -12,6 +12,7 @@ from django.shortcuts import render
 from django.urls import URLPattern, path
 
 from socredit.apps.cases.access import own_cases, own_records
+from socredit.apps.cases.documents import case_letterhead
 from socredit.apps.cases.models import CaseKind, CaseRecord, CaseStatus
 from socredit.apps.cases.services import common
 from socredit.apps.cases.views.inbox import case_context, evidence_response
@@ -20,6 +21,7 @@ from socredit.apps.evaluation.models import CreditScore, LevelChange
 from socredit.apps.evaluation.services import explain_organization
 from socredit.apps.lists.models import ListEntry
 from socredit.common.access import get_or_404, organization_account_required
+from socredit.common.documents import document_response
 from socredit.core.scoring.evaluate import EvaluationInputError
 from socredit.core.types import Polarity, RecordStatus
 
@@ -84,7 +86,8 @@ def case_detail(request: HttpRequest, number: str) -> HttpResponse:
 def document_print(request: HttpRequest, number: str, pk: int) -> HttpResponse:
     case = get_or_404(own_cases(request.user), number=number)
     doc = get_or_404(case.documents.exclude(kind="forward"), pk=pk)
-    return render(request, "cases/document_print.html", {"case": case, "doc": doc})
+    return document_response(request, title=doc.title, number=doc.number, text=doc.body,
+                             letterhead=case_letterhead(case))  # fmt: skip
 
 
 @organization_account_required

@@ -4,6 +4,7 @@ write their records (broken is negative); every refusal changes nothing; repeate
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 
@@ -35,8 +36,12 @@ def kinds(org):
 def test_shipped_templates_cite_their_basis(templates):
     assert set(templates) >= {"general", "repair", "funds", "licence", "tolerance"}
     assert templates["tolerance"].needs_due_date and not templates["general"].needs_due_date
-    assert "R2.9(3)" in templates["repair"].legal_basis
-    assert "四(三)" in templates["tolerance"].legal_basis and "四(一)" in templates["general"].legal_basis
+    assert templates["repair"].legal_basis.startswith("《信用修复管理办法》（国家发展和改革委员会令第36号）")
+    assert (
+        "第（三）项" in templates["tolerance"].legal_basis
+        and "第（一）项" in templates["general"].legal_basis
+    )
+    assert not any(re.search(r"R\d+\.\d+|seed|rules\.md", t.legal_basis) for t in templates.values())
     assert all(t.active and "{org_name}" in t.body for t in templates.values())
 
 

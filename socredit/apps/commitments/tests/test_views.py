@@ -134,7 +134,8 @@ def test_organization_section_and_templates(org, templates, personas, login):
         reverse("commitments:organization_commitments", args=[org.code]), HTTP_HX_REQUEST="true"
     )
     assert "社会组织综合信用承诺书" in text(response) and "<html" not in text(response)
-    assert "R2.9(3)" in text(client.get(reverse("commitments:template_list")))
+    page = text(client.get(reverse("commitments:template_list")))
+    assert "《信用修复管理办法》（国家发展和改革委员会令第36号）" in page and "R2.9" not in page
 
 
 # --- the organization's own pages ----------------------------------------------------------------

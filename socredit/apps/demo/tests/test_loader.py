@@ -191,3 +191,13 @@ def test_demo_cases_give_an_organization_account_and_an_escalated_objection(load
     assert Case.objects.filter(organization=account.organization, channel="organization").count() == 1
     for paper in Case.objects.filter(channel="paper"):  # forwarded three weeks ago: verification overdue
         assert CaseStep.objects.filter(case=paper, code="verify", escalated_on__isnull=False).exists()
+
+
+def test_demo_bureaus_have_letterheads_and_number_patterns(loaded):
+    from socredit.apps.registry.documents import next_number
+    from socredit.apps.registry.models import Department, DocumentType, Letterhead
+
+    jinshui = Department.objects.get(code="mzj-410105")
+    assert Letterhead.objects.get(department=jinshui).name == "郑州市金水区民政局"
+    assert next_number(jinshui, DocumentType.LIST_DECISION, 2026) == "金民信列〔2026〕1号"
+    assert not Letterhead.objects.filter(department__kind="tax").exists()

@@ -12,6 +12,7 @@ import polars as pl
 from socredit.apps.evaluation import storage
 from socredit.apps.evaluation.indicators import kind_ids
 from socredit.apps.evaluation.models import CreditScore
+from socredit.apps.lists import documents
 from socredit.apps.lists.models import (
     RED,
     RED_GROUND,
@@ -36,8 +37,8 @@ from socredit.core.lists import (
     records_from_facts,
 )
 from socredit.core.lists.engine import Declined, Restart
-from socredit.core.lists.grounds import GROUNDS_BY_CODE, basis_of, title_of
-from socredit.core.lists.red import GRADE_ORDER, RED_BASIS
+from socredit.core.lists.grounds import GROUNDS_BY_CODE, title_of
+from socredit.core.lists.red import GRADE_ORDER
 from socredit.core.policy import PolicyProfile
 from socredit.core.scoring.facts import OPEN_END, day_number, empty_memberships
 from socredit.core.types import DepartmentKind, RoleKind
@@ -48,44 +49,6 @@ RESPONSIBLE_POSTS = (RoleKind.LEGAL_REPRESENTATIVE.value, RoleKind.RESPONSIBLE_P
 TRIGGER_KINDS = frozenset(
     {k for g in GROUNDS for k in (*g.trigger_kinds, *g.confirm_kinds)} | {"deregistration"}
 )
-
-NOTICE_TEMPLATE = """{org_name}（统一社会信用代码：{org_code}）：
-
-根据{basis}，经查，你单位存在“{ground_title}”情形（事由 {ground}）。
-{facts}
-本机关决定：{action}。
-决定文号：{document_number}
-决定日期：{decided_on}
-
-如对本决定不服，可以依法申请行政复议或者提起行政诉讼。
-
-{authority}
-{decided_on}
-"""
-"""The printable notice of a listing or removal decision (str.format fields)."""
-
-PRIOR_NOTICE_TEMPLATE = """{org_name}（统一社会信用代码：{org_code}）：
-
-经查，你单位存在“{ground_title}”情形（事由 {ground}）。
-一、事实
-{facts}
-二、理由
-{reason}
-三、依据
-{basis}
-
-本机关拟作出如下决定：{action}。
-
-四、你单位的权利
-根据《中华人民共和国行政处罚法》第四十五条等规定的精神，你单位有权进行陈述、申辩。你单位可以向{authority}提出陈述、申辩意见并提交相关证据；本机关将对你单位提出的事实、理由和证据进行复核，你单位提出的事实、理由或者证据成立的，本机关将予以采纳，不因你单位陈述、申辩而加重处理。
-{served_by}
-告知文号：{document_number}
-
-{authority}
-{served_on}
-"""
-"""列入事先告知书 (R1.5): facts, reasons, legal basis and the right to state its case (str.format fields)."""
-
 
 # --- policy --------------------------------------------------------------------------------------
 
@@ -118,33 +81,12 @@ def profile_groups(
     return [groups[v] for v in sorted(groups)]
 
 
-def legal_basis(code: str, profile: PolicyProfile, *param_fields: str) -> str:
-    """The basis of a ground or exit, with the citation of the profile parameters it reads."""
-    parts = [basis_of(code) if code != RED_GROUND else RED_BASIS]
-    for name in param_fields:
-        key = ListParameters.key(name)
-        if profile.has(key):
-            p = profile.parameter(key)
-            parts.append(f"参数 {key} = {p.value}（{p.citation}）")
-    return "；".join(parts)
-
-
-GROUND_PARAMS: dict[str, tuple[str, ...]] = {
-    "R1.6(5)": ("fine_threshold_yuan",),
-    "R1.12(4)": ("fine_threshold_yuan",),
-    "R1.12(5)": ("repeat_window_years", "repeat_count", "fine_threshold_yuan"),
-    "R1.12(1)": ("transfer_years",),
-    "R1.11": ("transfer_years",),
-    "R1.10(a)": ("abnormal_removal_working_days",),
-    "R1.10(b)": ("auto_removal_months",),
-    "R1.14(a)": ("serious_removal_min_years", "serious_removal_working_days"),
-    "R1.14(b)": ("serious_removal_min_years", "serious_removal_working_days"),
-    RED_GROUND: ("red_min_level", "red_clean_years", "red_min_grade", "red_require_commitment"),
-}
-
-
-def ground_basis(code: str, profile: PolicyProfile) -> str:
-    return legal_basis(code, profile, *GROUND_PARAMS.get(code, ()))
+def ground_basis(code: str) -> str:
+    """The legal basis of a ground or exit as documents and staff pages cite it: the regulation by
+    title and number (the article only where verified) and the situation (情形) it names."""
+    return (
+        f"{documents.printed_basis(code)}：{documents.situation(code)}" if documents.situation(code) else ""
+    )
 
 
 def ground_title(code: str) -> str:

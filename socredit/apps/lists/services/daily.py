@@ -29,6 +29,7 @@ from socredit.apps.lists.services.common import (
 )
 from socredit.apps.lists.services.decisions import (
     close_entry,
+    document_number_for,
     new_decision,
     refuse_future_day,
     rescore,
@@ -39,7 +40,7 @@ from socredit.apps.lists.services.proposals import (
     propose,
 )
 from socredit.apps.records.models import CreditRecord
-from socredit.apps.registry.models import Organization
+from socredit.apps.registry.models import DocumentType, Organization
 from socredit.common.clock import today
 from socredit.core.lists import (
     ABNORMAL,
@@ -55,8 +56,15 @@ from socredit.core.policy import PolicyProfile
 # --- the daily run -------------------------------------------------------------------------------
 
 
-def _auto_number(ground: str, org: Organization, day: dt.date) -> str:
-    return f"名录自动〔{day.year}〕{ground}-{org.pk}-{day:%m%d}"
+def _auto_number(doc_type: str, org: Organization, day: dt.date) -> str:
+    """The number of a decision the daily run makes: the next one of the registering authority's
+    pattern, else 名录自动〔year〕N号 counted over the year's automatic decisions (the run is one
+    transaction at a time, so the count cannot race)."""
+    number = document_number_for("", None, org, doc_type, day)
+    if number:
+        return number
+    n = ListDecision.objects.filter(automatic=True, decided_on__year=day.year).count() + 1
+    return f"名录自动〔{day.year}〕{n}号"
 
 
 def _candidate_org_ids(day: dt.date) -> list[int]:
@@ -105,7 +113,7 @@ def _apply_automatic(p: Any, profile: PolicyProfile, actor: Any) -> bool:
     if p.action == TRANSFER:
         if current is None or current.list != ABNORMAL:
             return False
-        decision = transfer_to_serious(org, current, profile, document_number=_auto_number("R1.11", org, day),
+        decision = transfer_to_serious(org, current, profile, document_number=_auto_number(DocumentType.TRANSFER_DECISION, org, day),
                              decided_on=day, authority=None, actor=actor, arose_on=p.due_on, reason=p.reason,
                              automatic=True)  # fmt: skip
     else:
@@ -113,8 +121,9 @@ def _apply_automatic(p: Any, profile: PolicyProfile, actor: Any) -> bool:
             return False
         decision = new_decision(
             org, kind=ListDecision.Kind.REMOVAL, lst=p.list, ground=p.ground, profile=profile,
-            document_number=_auto_number(p.ground, org, day), decided_on=day, authority=None, actor=actor,
-            reason=p.reason, action_text=f"移出{LIST_TITLES[p.list]}", automatic=True,
+            document_number=_auto_number(DocumentType.REMOVAL_DECISION, org, day), decided_on=day, authority=None, actor=actor,
+            reason=p.reason, action_text=f"将你单位移出{LIST_TITLES[p.list]}", automatic=True,
+            document={"listed_on": current.entered_on, "entry_number": current.entry_decision.document_number},
         )  # fmt: skip
         decision.entry = current
         decision.save(update_fields=["entry"])
@@ -150,8 +159,9 @@ def _red_removals(day: dt.date, actor: Any, versions: set[str]) -> list[int]:
         reason = "不再符合守信红名单条件：" + "；".join(f.reasons)
         decision = new_decision(
             m.organization, kind=ListDecision.Kind.REMOVAL, lst=RED, ground=RED_GROUND, profile=profile,
-            document_number=_auto_number("RED", m.organization, day), decided_on=day, authority=None,
-            actor=actor, reason=reason, action_text="移出守信红名单", automatic=True,
+            document_number=_auto_number(DocumentType.RED_DECISION, m.organization, day), decided_on=day, authority=None,
+            actor=actor, reason=reason, action_text="将你单位移出守信红名单", automatic=True,
+            document={"listed_on": m.entered_on},
         )  # fmt: skip
         decision.entry = m
         decision.save(update_fields=["entry"])

@@ -11,6 +11,7 @@ from django.db.models import Q
 
 from socredit.apps.audit.services import actor_label, record_event, staff_user_of
 from socredit.apps.evaluation.services import refresh_organizations
+from socredit.apps.lists import documents
 from socredit.apps.lists.models import (
     ListDecision,
     ListEntry,
@@ -18,7 +19,6 @@ from socredit.apps.lists.models import (
     PersonListing,
 )
 from socredit.apps.lists.services.common import (
-    NOTICE_TEMPLATE,
     RESPONSIBLE_POSTS,
     active_entry,
     ground_basis,
@@ -27,7 +27,9 @@ from socredit.apps.lists.services.common import (
 )
 from socredit.apps.records import outbox
 from socredit.apps.records.models import CreditRecord
+from socredit.apps.registry.documents import allocate_number, next_number
 from socredit.apps.registry.models import Department, Organization, Role
+from socredit.apps.registry.services import registering_department
 from socredit.common.clock import refuse_future, today
 from socredit.common.errors import FieldErrors
 from socredit.core.lists import ABNORMAL, SERIOUS, ListParameters
@@ -48,24 +50,45 @@ def deciding_authority(
 
 
 def facts_text(records: Sequence[CreditRecord]) -> str:
-    return "".join(
-        f"{r.decided_on or r.occurred_on}，{r.department.name}{r.document_number or ''}：{r.kind.name_zh}"
-        + (f"（{r.amount}元）" if r.amount is not None else "")
-        + "。\n"
-        for r in records
-    )
+    """The records relied on, one fact a line (date, department, document number, what)."""
+    return "".join(documents.record_fact(r) + "\n" for r in records)
+
+
+def authority_department(dept: Department | None, organization: Organization) -> Department | None:
+    """The department whose letterhead and numbers a document uses: the deciding department, else the
+    organization's registering authority."""
+    if dept is not None:
+        return dept
+    return registering_department(organization.region, organization.registration_authority)
+
+
+def document_number_for(
+    document_number: str, authority: Department | str | None, organization: Organization, doc_type: str,
+    day: dt.date | None,
+) -> str:  # fmt: skip
+    """The number staff typed, or — left empty — the next number of the authority's pattern for this
+    document type (taken in the decision's transaction); empty if the authority set no pattern."""
+    typed = (document_number or "").strip()
+    if typed or day is None:
+        return typed
+    dept, _name = deciding_authority(authority, organization)
+    return allocate_number(authority_department(dept, organization), doc_type, day.year)
+
+
+def suggested_number(authority: Department | str | None, organization: Organization, doc_type: str,
+                     day: dt.date) -> str:  # fmt: skip
+    """The number a document left without one would get (a hint for the form; nothing is taken)."""
+    dept, _name = deciding_authority(authority, organization)
+    return next_number(authority_department(dept, organization), doc_type, day.year)
 
 
 def notice_text(
-    organization: Organization, *, ground: str, basis: str, action: str, document_number: str,
-    decided_on: dt.date, authority: str, records: Sequence[CreditRecord] = (), template: str | None = None,
+    organization: Organization, *, kind: str, lst: str, ground: str, action: str, reason: str,
+    decided_on: dt.date, authority: str, records: Sequence[CreditRecord] = (), **context: Any,
 ) -> str:  # fmt: skip
-    facts = facts_text(records)
-    return (template or NOTICE_TEMPLATE).format(
-        org_name=organization.name, org_code=organization.code, basis=basis, ground=ground,
-        ground_title=ground_title(ground), facts=facts, action=action, document_number=document_number,
-        decided_on=decided_on.isoformat(), authority=authority,
-    )  # fmt: skip
+    """The decision document (决定书) as served, from its template (see ``lists.documents``)."""
+    return documents.decision_text(organization, kind=kind, lst=lst, ground=ground, action=action, reason=reason,
+                                   records=records, authority=authority, decided_on=decided_on, **context)  # fmt: skip
 
 
 def check_decision_input(document_number: str, decided_on: dt.date | None, ground: str) -> FieldErrors:
@@ -121,19 +144,22 @@ def new_decision(
     organization: Organization, *, kind: str, lst: str, ground: str, profile: PolicyProfile,
     document_number: str, decided_on: dt.date, authority: Department | str | None, actor: Any,
     records: Sequence[CreditRecord] = (), trigger_record_id: int | None = None, arose_on: dt.date | None = None,
-    reason: str = "", action_text: str = "", notice_template: str | None = None, automatic: bool = False,
+    reason: str = "", action_text: str = "", automatic: bool = False, document: dict[str, Any] | None = None,
 ) -> ListDecision:  # fmt: skip
+    """A numbered decision with its document rendered now and stored (frozen). ``document``: what the
+    text adds beyond the decision itself (``listed_on``, ``entry_number``, ``applied_on``, ``verified_on``,
+    ``prior_notice`` (date, number), ``statement``)."""
     dept, dept_name = deciding_authority(authority, organization)
-    basis = ground_basis(ground, profile)
+    basis = ground_basis(ground)
     decision = ListDecision.objects.create(
         organization=organization, kind=kind, list=lst, ground=ground, ground_title=ground_title(ground),
         legal_basis=basis, reason=reason, trigger_record_id=trigger_record_id, arose_on=arose_on,
         document_number=document_number.strip(), authority=dept, authority_name=dept_name,
         decided_on=decided_on, confirmed_by=staff_user_of(actor), confirmed_by_label=actor_label(actor)[:150],
         automatic=automatic, policy_version=profile.version,
-        notice_text=notice_text(organization, ground=ground, basis=basis, action=action_text or reason,
-                            document_number=document_number.strip(), decided_on=decided_on,
-                            authority=dept_name, records=records, template=notice_template),
+        notice_text=notice_text(organization, kind=kind, lst=lst, ground=ground, action=action_text or reason,
+                                reason=reason, decided_on=decided_on, authority=dept_name, records=records,
+                                profile=profile, **(document or {})),
     )  # fmt: skip
     decision.records.set(records)
     return decision
@@ -204,14 +230,16 @@ def rescore(org_ids: Iterable[int], trigger: str, actor: Any) -> None:
 def transfer_to_serious(
     org: Organization, current: ListEntry, profile: PolicyProfile, *, document_number: str, decided_on: dt.date,
     authority: Department | str | None, actor: Any, arose_on: dt.date, reason: str, automatic: bool,
-    notice_template: str | None = None,
+    document: dict[str, Any] | None = None,
 ) -> ListDecision:  # fmt: skip
     """R1.11 / R1.12(1): close the abnormal entry and open the serious one on ``decided_on``."""
     decision = new_decision(
         org, kind=ListDecision.Kind.TRANSFER, lst=SERIOUS, ground="R1.12(1)", profile=profile,
         document_number=document_number, decided_on=decided_on, authority=authority, actor=actor,
         arose_on=arose_on, reason=reason, action_text="移出活动异常名录，列入严重违法失信名单",
-        automatic=automatic, records=list(current.entry_decision.records.all()), notice_template=notice_template,
+        automatic=automatic, records=list(current.entry_decision.records.all()),
+        document={"listed_on": current.entered_on, "entry_number": current.entry_decision.document_number,
+                  **(document or {})},
     )  # fmt: skip
     close_entry(current, decision, decided_on, "R1.11")
     entry = open_entry(decision, SERIOUS, "R1.12(1)", decided_on, clock_start=decided_on, arose_on=arose_on,
@@ -222,7 +250,7 @@ def transfer_to_serious(
 
 def confirm_transfer(
     actor: Any, proposal: ListProposal, profile: PolicyProfile, params: ListParameters, *, document_number: str,
-    decided_on: dt.date, authority: Department | str | None, notice: str | None, channel: str,
+    decided_on: dt.date, authority: Department | str | None, channel: str, document: dict[str, Any] | None = None,
 ) -> ListDecision:  # fmt: skip
     """Confirm a transfer proposal of the daily run (made instead of an automatic transfer when the
     profile requires prior notice, R1.5): still on the abnormal list and the period still complete."""
@@ -236,7 +264,7 @@ def confirm_transfer(
         )
     decision = transfer_to_serious(org, current, profile, document_number=document_number, decided_on=decided_on,
                          authority=authority, actor=actor, arose_on=proposal.arose_on, reason=proposal.reason,
-                         automatic=False, notice_template=notice)  # fmt: skip
+                         automatic=False, document=document)  # fmt: skip
     proposal.status = ListProposal.Status.CONFIRMED
     proposal.decision = decision
     proposal.decided_on = decided_on

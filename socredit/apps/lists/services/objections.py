@@ -60,7 +60,9 @@ def annul_entry_on_objection(
         decision.organization, kind=ListDecision.Kind.REMOVAL, lst=entry.list, ground=OBJECTION_EXIT.code,
         profile=profile, document_number=f"{case_number}（异议）", decided_on=decided_on,
         authority=decision.authority or decision.authority_name, actor=actor,
-        reason=f"异议{case_number}成立：{reason}"[:1000], action_text=f"撤销列入{entry.list_title}",
+        reason=f"你单位提出的异议（编号 {case_number}）经核实成立：{reason}"[:1000],
+        action_text=f"撤销将你单位列入{entry.list_title}的决定（{decision.document_number}），将你单位移出{entry.list_title}",
+        document={"listed_on": entry.entered_on, "entry_number": decision.document_number},
     )  # fmt: skip
     removal.entry = entry
     removal.save(update_fields=["entry"])

@@ -10,6 +10,7 @@ from typing import Any
 from django.db import transaction
 
 from socredit.apps.audit.services import actor_label, record_event, staff_user_of
+from socredit.apps.lists import documents
 from socredit.apps.lists.models import (
     LIST_TITLES,
     RED,
@@ -19,9 +20,7 @@ from socredit.apps.lists.models import (
     PersonListing,
 )
 from socredit.apps.lists.services.common import (
-    PRIOR_NOTICE_TEMPLATE,
     active_entry,
-    ground_basis,
     ground_title,
     histories,
     list_records,
@@ -35,7 +34,7 @@ from socredit.apps.lists.services.decisions import (
     close_entry,
     confirm_transfer,
     deciding_authority,
-    facts_text,
+    document_number_for,
     new_decision,
     open_entry,
     person_listings,
@@ -43,17 +42,15 @@ from socredit.apps.lists.services.decisions import (
     rescore,
 )
 from socredit.apps.lists.services.statements import (
-    add_to_decision_text,
     check_statement_period,
-    current_notice,
     statement_due_on,
     statement_for_decision,
-    statement_notice_paragraph,
     statement_working_days,
 )
 from socredit.apps.records.models import CreditRecord
-from socredit.apps.registry.models import Department, Organization
+from socredit.apps.registry.models import Department, DocumentType, Organization
 from socredit.common.clock import today
+from socredit.common.documents import zh_date
 from socredit.common.errors import FieldErrors
 from socredit.core.lists import (
     ABNORMAL,
@@ -191,7 +188,7 @@ def _proposed_action(proposal: ListProposal, day: dt.date) -> str:
     if proposal.action == TRANSFER:
         return "移出活动异常名录，列入严重违法失信名单"
     if proposal.action == "restart":
-        return f"你单位列入{LIST_TITLES[proposal.list]}期间又出现应当列入情形，列入时限自{proposal.arose_on}起重新计算"
+        return f"列入{LIST_TITLES[proposal.list]}的时限自{zh_date(proposal.arose_on)}起重新计算"
     current = active_entry(proposal.organization_id, day, red=proposal.list == RED)
     if current is not None and current.list == ABNORMAL and proposal.list == SERIOUS:
         return "移出活动异常名录，列入严重违法失信名单"
@@ -208,9 +205,15 @@ def serve_notice(
     case). ``announcement`` (互联网公告) only where R1.7 establishes the registered address
     unreachable: two consecutive special letters, both unsigned, ``mail_interval_min_days`` to
     ``mail_interval_max_days`` days apart (the policy profile in force on ``served_on``), both
-    mailed by then. ``mailings``: core ``Mailing`` values or ``{"mailed_on": date, "unsigned": bool}``."""
+    mailed by then. ``mailings``: core ``Mailing`` values or ``{"mailed_on": date, "unsigned": bool}``.
+    ``document_number`` left empty takes the next number of the authority's pattern; the notice states
+    the period for 陈述、申辩 (``lists.notice.statement_working_days``) and stores its last day."""
     proposal = ListProposal.objects.select_for_update().select_related("organization").get(pk=proposal.pk)
     org = proposal.organization
+    if proposal.status == ListProposal.Status.PROPOSED and served_on is not None and served_on <= today():
+        document_number = document_number_for(
+            document_number, authority, org, DocumentType.PRIOR_NOTICE, served_on
+        )
     letters = [_mailing(m) for m in (mailings or ()) if m]
     errors = FieldErrors()
     if proposal.status != ListProposal.Status.PROPOSED:
@@ -258,24 +261,18 @@ def serve_notice(
     else:
         letters = []
     _dept, dept_name = deciding_authority(authority, org)
-    basis = ground_basis(proposal.ground, profile)
-    if proposal.action == TRANSFER:
-        basis = f"{basis}；{ground_basis('R1.11', profile)}"
+    records = list(proposal.records.select_related("kind", "department").order_by("occurred_on", "id"))
     served_by = (
-        f"因通过登记的住所无法与你单位取得联系（{finding_text}），本告知书以互联网公告方式送达。\n"
+        f"因通过登记的住所无法与你单位取得联系（{documents.clean(finding_text)}），本告知书以互联网公告方式送达。"
         if finding_text
         else ""
     )
     due_on = statement_due_on(served_on, profile)
-    served_by = (
-        statement_notice_paragraph(method, served_on, due_on, statement_working_days(profile)) + served_by
-    )
-    text = PRIOR_NOTICE_TEMPLATE.format(
-        org_name=org.name, org_code=org.code, ground_title=ground_title(proposal.ground), ground=proposal.ground,
-        facts=facts_text(records) or f"{proposal.reason or ground_title(proposal.ground)}。\n",
-        reason=proposal.reason or ground_title(proposal.ground), basis=basis,
-        action=_proposed_action(proposal, served_on), authority=dept_name, served_by=served_by,
-        document_number=document_number.strip(), served_on=served_on.isoformat(),
+    text = documents.prior_notice_text(
+        org, ground=proposal.ground, action=_proposed_action(proposal, served_on), reason=proposal.reason,
+        records=records, authority=dept_name, served_on=served_on, transfer=proposal.action == TRANSFER,
+        served_by=served_by, statement_due_on=due_on, statement_working_days=statement_working_days(profile),
+        announced=method == ListNotice.Method.ANNOUNCEMENT,
     )  # fmt: skip
     notice = ListNotice.objects.create(
         proposal=proposal, organization=org, method=method, served_on=served_on,
@@ -309,16 +306,33 @@ def _check_notice(proposal: ListProposal, decided_on: dt.date, params: ListParam
         )
 
 
+def _decision_document(proposal: ListProposal, statement: Any) -> dict[str, Any]:
+    """What a decision document says of the procedure: the prior notice served and the statement."""
+    first = proposal.notices.order_by("served_on", "id").first()
+    return {
+        "prior_notice": (first.served_on, first.document_number) if first is not None else None,
+        "statement": statement,
+        "arose_on": proposal.arose_on,
+    }
+
+
 @transaction.atomic
 def confirm_proposal(
     actor: Any, proposal: ListProposal, *, document_number: str, decided_on: dt.date | None,
-    authority: Department | str | None = None, notice: str | None = None, channel: str = "form",
+    authority: Department | str | None = None, channel: str = "form",
 ) -> ListDecision:  # fmt: skip
     """Decide a proposal as proposed: a listing (or a clock restart if already listed, R1.9/R1.13;
     a move from the abnormal to the serious list), with its decision and notice. Refused with the
-    reason without a ground, document number or date, or if the records no longer support the ground."""
+    reason without a ground, document number or date, or if the records no longer support the ground.
+    ``document_number`` left empty takes the next number of the authority's pattern (rolled back with
+    the decision if it is refused). The organization's 陈述申辩 and its outcome (``statements``) are
+    printed in the decision; before the period ends it is refused (``check_statement_period``)."""
     proposal = ListProposal.objects.select_for_update().get(pk=proposal.pk)
     org = proposal.organization
+    if proposal.status == ListProposal.Status.PROPOSED and decided_on is not None and decided_on <= today():
+        doc_type = (DocumentType.RED_DECISION if proposal.list == RED else DocumentType.TRANSFER_DECISION
+                    if proposal.action == TRANSFER else DocumentType.LIST_DECISION)  # fmt: skip
+        document_number = document_number_for(document_number, authority, org, doc_type, decided_on)
     errors = check_decision_input(document_number, decided_on, proposal.ground)
     if proposal.status != ListProposal.Status.PROPOSED:
         errors.add("__all__", f"该建议已处理（{proposal.get_status_display()}）")
@@ -331,12 +345,11 @@ def confirm_proposal(
     profile, params = parameters(decided_on, org_region(org))
     _check_notice(proposal, decided_on, params)
     check_statement_period(proposal, decided_on)
-    served, statement = current_notice(proposal), statement_for_decision(proposal)
+    statement = statement_for_decision(proposal)
     if proposal.action == TRANSFER:
-        decision = confirm_transfer(actor, proposal, profile, params, document_number=document_number,
-                                    decided_on=decided_on, authority=authority, notice=notice, channel=channel)  # fmt: skip
-        add_to_decision_text(decision, served, statement)
-        return decision
+        return confirm_transfer(actor, proposal, profile, params, document_number=document_number,
+                                 decided_on=decided_on, authority=authority, channel=channel,
+                                 document=_decision_document(proposal, statement))  # fmt: skip
     records = relied
     is_red = proposal.list == RED
     if not is_red and proposal.ground not in GROUNDS_BY_CODE:
@@ -365,16 +378,15 @@ def confirm_proposal(
     title = LIST_TITLES[lst]
     action = {
         ListDecision.Kind.ENTRY: f"列入{title}",
-        ListDecision.Kind.RESTART: f"你单位列入{title}期间又出现应当列入情形，列入时限自{proposal.arose_on}起重新计算"
-        if params.restarts_clock(lst) else f"你单位列入{title}期间又出现应当列入情形，列入时限不重新计算",
+        ListDecision.Kind.RESTART: f"列入{title}的时限自{zh_date(proposal.arose_on)}起重新计算"
+        if params.restarts_clock(lst) else f"你单位列入{title}期间又出现应当列入情形，列入{title}的时限不重新计算",
     }[kind]  # fmt: skip
     decision = new_decision(
         org, kind=kind, lst=lst, ground=ground, profile=profile, document_number=document_number,
         decided_on=decided_on, authority=authority, actor=actor, records=records,
         trigger_record_id=proposal.trigger_record_id, arose_on=proposal.arose_on,
-        reason=proposal.reason, action_text=action, notice_template=notice,
+        reason=proposal.reason, action_text=action, document=_decision_document(proposal, statement),
     )  # fmt: skip
-    add_to_decision_text(decision, served, statement)
     people: list[PersonListing] = []
     if kind == ListDecision.Kind.RESTART:
         assert current is not None
@@ -430,6 +442,9 @@ def exempt_proposal(
     authority: Department | str | None = None, channel: str = "form",
 ) -> ListDecision:  # fmt: skip
     """R1.8: not listed on a written certificate that the organization bears no direct responsibility."""
+    if proposal.status == ListProposal.Status.PROPOSED and decided_on is not None and decided_on <= today():
+        document_number = document_number_for(document_number, authority, proposal.organization,
+                                              DocumentType.LIST_DECISION, decided_on)  # fmt: skip
     errors = check_decision_input(document_number, decided_on, proposal.ground)
     if not certificate.strip():
         errors.add("certificate", "须附业务主管单位等出具的不负直接责任的书面证明")
@@ -450,8 +465,8 @@ def exempt_proposal(
         proposal.organization, kind=ListDecision.Kind.EXEMPTION, lst=proposal.list, ground=proposal.ground,
         profile=profile, document_number=document_number, decided_on=decided_on, authority=authority, actor=actor,
         records=list(proposal.records.all()), trigger_record_id=proposal.trigger_record_id,
-        arose_on=proposal.arose_on, reason="业务主管单位等书面证明不负直接责任，决定不予列入（R1.8）",
-        action_text="不予列入（R1.8）",
+        arose_on=proposal.arose_on, reason="业务主管单位等书面证明不负直接责任，决定不予列入",
+        action_text=f"不予列入{LIST_TITLES.get(proposal.list, '')}", document={"prior_notice": None},
     )  # fmt: skip
     proposal.status = ListProposal.Status.EXEMPTED
     proposal.exemption_certificate = certificate.strip()

@@ -22,10 +22,11 @@ from socredit.apps.lists.services.common import (
 )
 from socredit.apps.lists.services.decisions import (
     close_entry,
+    document_number_for,
     new_decision,
     rescore,
 )
-from socredit.apps.registry.models import Department
+from socredit.apps.registry.models import Department, DocumentType
 from socredit.apps.workdays.services import working_calendar
 from socredit.common.clock import today
 from socredit.common.errors import FieldErrors
@@ -118,6 +119,14 @@ def decide_removal(
     )
     entry = application.entry
     org = entry.organization
+    if (
+        approve
+        and application.status == RemovalApplication.Status.PENDING
+        and decided_on
+        and decided_on <= today()
+    ):
+        document_number = document_number_for(document_number, authority, org, DocumentType.REMOVAL_DECISION,
+                                              decided_on)  # fmt: skip
     errors = FieldErrors()
     if application.status != RemovalApplication.Status.PENDING:
         errors.add("__all__", "该申请已处理")
@@ -167,7 +176,9 @@ def decide_removal(
         org, kind=ListDecision.Kind.REMOVAL, lst=entry.list, ground=answer.exit_ground, profile=profile,
         document_number=document_number, decided_on=decided_on, authority=authority, actor=actor,
         reason=answer.reason + (f"；{reason.strip()}" if reason.strip() else ""),
-        action_text=f"移出{entry.list_title}",
+        action_text=f"将你单位移出{entry.list_title}",
+        document={"listed_on": entry.entered_on, "entry_number": entry.entry_decision.document_number,
+                  "applied_on": application.applied_on, "verified_on": application.verified_on},
     )  # fmt: skip
     decision.entry = entry
     decision.save(update_fields=["entry"])

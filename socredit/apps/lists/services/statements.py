@@ -57,16 +57,6 @@ def statement_due_on(served_on: dt.date, profile: PolicyProfile) -> dt.date:
     return working_calendar().add_working_days(served_on, statement_working_days(profile))
 
 
-def statement_notice_paragraph(method: str, served_on: dt.date, due_on: dt.date, days: int) -> str:
-    """The sentence of the prior notice that states the period (printed after the organization's rights)."""
-    start = "本公告发布之日" if method == ListNotice.Method.ANNOUNCEMENT else "本告知书送达之日"
-    return (
-        f"你单位可以自{start}起{days}个工作日内（即{due_on.year}年{due_on.month}月{due_on.day}日前）"
-        "提出陈述、申辩，可以书面提交，也可以通过本机关社会组织信用信息管理平台的本单位账号提交；"
-        "逾期未提出的，视为放弃陈述、申辩的权利。\n"
-    )
-
-
 def current_notice(proposal: ListProposal) -> ListNotice | None:
     """The notice whose period governs the proposal: the latest one served (read from the proposal's
     prefetched notices when a page loaded them)."""
@@ -133,24 +123,6 @@ def decision_paragraph(notice: ListNotice, statement: ListStatement | NoStatemen
         served + f"你单位于{_cn(statement.received_on)}提出陈述、申辩。"
         f"经复核，你单位陈述、申辩的理由不成立，本机关不予采纳：{answer}。\n"
     )
-
-
-def add_to_decision_text(
-    decision: ListDecision, notice: ListNotice | None, statement: ListStatement | NoStatement | None
-) -> None:
-    """Put the 陈述申辩 paragraph into the decision's printed text, before the decision itself.
-
-    Until the documents' renderer takes ``statement=`` itself, the paragraph goes before the line
-    that states the decision (本机关决定), or at the end if the template has no such line."""
-    if notice is None or statement is None:
-        return
-    paragraph = decision_paragraph(notice, statement)
-    text = decision.notice_text
-    at = text.find("本机关决定")
-    decision.notice_text = (
-        text[:at] + paragraph + text[at:] if at >= 0 else text.rstrip("\n") + "\n" + paragraph
-    )
-    decision.save(update_fields=["notice_text"])
 
 
 def check_statement_period(proposal: ListProposal, decided_on: dt.date) -> None:

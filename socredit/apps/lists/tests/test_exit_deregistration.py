@@ -65,7 +65,7 @@ def test_the_daily_run_removes_only_after_a_deregistration_on_or_after_the_revoc
     assert (revoked.left_on, revoked.exit_ground) == (ago(0), "R1.14(c)")
     decision = revoked.exit_decision
     assert decision.automatic and decision.ground == "R1.14(c)" and "注销登记" in decision.reason
-    assert "R1.14(c)" in decision.legal_basis
+    assert "完成注销登记" in decision.legal_basis and "R1.14" not in decision.legal_basis
     assert services.daily_run(actor, ago(0)).counts["removals"] == 0  # idempotent
     assert services.status_on(org, ago(1)) == [revoked] and services.status_on(org, ago(0)) == []
 

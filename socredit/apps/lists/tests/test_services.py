@@ -60,7 +60,7 @@ def test_confirming_a_serious_proposal_lists_scores_d_and_lists_the_legal_repres
     )
     assert entry.entry_decision == decision and decision.kind == "entry"
     assert decision.document_number == "郑民名〔2026〕1号" and decision.confirmed_by == actor
-    assert "R1.12(4)" in decision.legal_basis and "lists.serious.fine_threshold_yuan" in decision.legal_basis
+    assert decision.legal_basis == "《社会组织信用信息管理办法》（民政部令第60号）：受到5万元以上罚款处罚"
     assert org.name in decision.notice_text and "列入严重违法失信名单" in decision.notice_text
     assert CreditScore.objects.get(organization=org).level == "D"
     assert LevelChange.objects.filter(organization=org, to_level="D").exists()
@@ -261,7 +261,8 @@ def test_a_profile_override_of_the_fine_threshold_changes_the_ground(org, actor,
     [p] = open_proposals(org)
     assert (p.list, p.ground) == ("serious", "R1.12(4)")
     decision = confirm(actor, p, ago(1))
-    assert "10000" in decision.legal_basis and "测试" in decision.legal_basis
+    # the document states the fact (the amount) and cites the regulation, never the parameter
+    assert "罚款20000元" in decision.notice_text and "fine_threshold_yuan" not in decision.notice_text
 
 
 def test_exemption_consumes_the_record(org, actor):
@@ -310,12 +311,15 @@ def test_the_notice_states_facts_reasons_basis_and_rights_and_is_audited(org, ac
         org.name,
         org.code,
         "金民罚〔2026〕7号",
-        "R1.6(5)",
+        "《社会组织信用信息管理办法》（民政部令第60号）",
+        "受到警告或者不满5万元罚款处罚",
         "列入活动异常名录",
         "陈述、申辩",
-        "郑民告〔2026〕5号",
+        "（印章）",
+        "2026年",
     ):
         assert part in notice.text, part
+    assert "R1.6" not in notice.text and notice.document_number == "郑民告〔2026〕5号"
     assert AuditEvent.objects.filter(action="lists.notice", target_id=str(notice.pk)).exists()
 
 

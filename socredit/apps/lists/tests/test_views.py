@@ -83,7 +83,8 @@ def test_confirm_through_the_page_lists_the_organization(warned, personas, login
     section = client.get(reverse("lists:organization_lists", args=[warned.code]), **HX)
     html = text(section)
     assert section.status_code == 200 and "<html" not in html
-    assert "郑民名〔2026〕9号" in html and "R1.6(5)" in html and "活动异常名录" in html
+    assert "郑民名〔2026〕9号" in html and "受到警告或者不满5万元罚款处罚" in html and "活动异常名录" in html
+    assert "R1.6(5)" not in html
     # the organization page loads that section
     detail = text(client.get(reverse("registry:organization_detail", args=[warned.code])))
     assert f'hx-get="{reverse("lists:organization_lists", args=[warned.code])}"' in detail
@@ -157,7 +158,7 @@ def test_removal_flow_through_the_pages(listed, personas, login):
     assert app.status == "approved" and listed.left_on == ago(1) and listed.exit_ground == "R1.10(a)"
     assert response["Location"] == reverse("lists:decision_detail", args=[app.decision_id])
     history = text(client.get(reverse("lists:organization_lists", args=[listed.organization.code])))
-    assert "郑民移〔2026〕1号" in history and "R1.10(a)" in history
+    assert "郑民移〔2026〕1号" in history and "申请移出活动异常名录" in history and "R1.10" not in history
 
 
 def test_overdue_applications_are_marked(listed, actor, personas, login):
@@ -186,13 +187,14 @@ def test_decision_page_and_printable_notice(listed, personas, login):
     client = login(personas["viewer_jinshui"])
     url = reverse("lists:decision_detail", args=[listed.entry_decision_id])
     html = text(client.get(url))
-    assert "郑民名〔2026〕1号" in html and listed.ground in html and "活动异常名录" in html
-    assert listed.entry_decision.legal_basis[:20] in html
+    assert "郑民名〔2026〕1号" in html and "活动异常名录" in html
+    assert listed.entry_decision.legal_basis[:20] in html and listed.ground not in html
     printed = client.get(url, {"print": "1"})
     page = text(printed)
     assert printed.status_code == 200
-    assert "郑民名〔2026〕1号" in page and listed.ground in page and listed.organization.name in page
+    assert "郑民名〔2026〕1号" in page and listed.organization.name in page and listed.ground not in page
     assert "@media print" in page and 'class="topbar"' not in page
+    assert "打印决定书" in page and "下载PDF" in page and "（印章）" in page
 
 
 def test_members_on_a_past_date(listed, actor, personas, login):
@@ -269,11 +271,12 @@ def test_notice_page_and_printable_notice_show_the_facts_and_rights(warned, acto
     client = login(personas["viewer_jinshui"])
     url = reverse("lists:notice_detail", args=[notice.pk])
     html = text(client.get(url))
-    assert "郑民告〔2026〕3号" in html and "R1.6(5)" in html and warned.name in html
+    assert "郑民告〔2026〕3号" in html and "受到警告或者不满5万元罚款处罚" in html and warned.name in html
+    assert "R1.6(5)" not in html
     printed = client.get(url, {"print": "1"})
     page = text(printed)
     assert printed.status_code == 200 and "@media print" in page and 'class="topbar"' not in page
-    assert "列入事先告知书" in page
+    assert "列入事先告知书" in page and "打印告知书" in page and "打印决定书" not in page
     for part in ("金民罚〔2026〕7号", "事实", "理由", "依据", "陈述、申辩", warned.code, "郑民告〔2026〕3号"):
         assert part in page, part
     assert login(personas["staff_xinzheng"]).get(url).status_code == 404
