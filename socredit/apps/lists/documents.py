@@ -136,9 +136,11 @@ def decision_text(
     records: Sequence[CreditRecord], authority: str, decided_on: dt.date, arose_on: dt.date | None = None,
     listed_on: dt.date | None = None, entry_number: str = "", applied_on: dt.date | None = None,
     verified_on: dt.date | None = None, prior_notice: tuple[dt.date, str] | None = None,
-    statement: StatementLike | None = None, profile: PolicyProfile | None = None,
+    statement: StatementLike | None = None, profile: PolicyProfile | None = None, restarts_clock: bool = True,
 ) -> str:  # fmt: skip
-    """The decision document of a list decision (列入, 时限重新计算, 转入, 移出, 不予列入; 红名单)."""
+    """The decision document of a list decision (列入, 时限重新计算, 转入, 移出, 不予列入; 红名单).
+    ``restarts_clock``: whether a new ground while listed restarts the listing period (R1.9, R1.13;
+    ``lists.*.restart_on_new_event``); a restart decision says which."""
     template = {
         ListDecision.Kind.ENTRY: "red_entry" if lst == RED else "list_entry",
         ListDecision.Kind.RESTART: "list_restart",
@@ -167,6 +169,6 @@ def decision_text(
         "basis": printed_basis(*codes), "list_title": LIST_TITLES.get(lst, lst),
         "arose_on": zh_date(arose_on), "listed_on": zh_date(listed_on), "entry_number": entry_number,
         "applied_on": zh_date(applied_on), "verified_on": zh_date(verified_on), "prior_notice": {"date": zh_date(prior_notice[0]), "number": prior_notice[1]} if prior_notice else None,
-        "statement": _statement(statement), "remedies": remedies(profile),
+        "statement": _statement(statement), "remedies": remedies(profile), "restarts_clock": restarts_clock,
         "authority": authority, "date": zh_date(decided_on),
     })  # fmt: skip

@@ -7,7 +7,6 @@ from __future__ import annotations
 import datetime as dt
 import re
 import zlib
-from dataclasses import dataclass
 from types import SimpleNamespace
 
 import pytest
@@ -69,16 +68,6 @@ def ago(days: int) -> dt.date:
     return services.today() - dt.timedelta(days=days)
 
 
-@dataclass
-class Statement:
-    """A 陈述申辩 as the statement workflow passes it to the decision (its model may not exist yet)."""
-
-    outcome: str
-    text: str
-    answer: str
-    received_on: dt.date | None
-
-
 @pytest.fixture
 def actor(personas):
     return personas["staff_jinshui"]
@@ -96,6 +85,14 @@ def _media(settings, tmp_path):
     settings.MEDIA_ROOT = str(tmp_path)
 
 
+def waived(actor, notice, day=None):
+    """The organization waives its 陈述申辩 on the day of service (on paper), so the decision may follow."""
+    services.file_statement(
+        actor, notice, text="", received_on=day or notice.served_on, channel="paper", waive=True
+    )
+    return notice
+
+
 def proposal_of(org, ground=None) -> ListProposal:
     qs = ListProposal.objects.filter(organization=org, status="proposed")
     return qs.get(ground=ground) if ground else qs.get()
@@ -108,33 +105,36 @@ def test_prior_notice_abnormal_states_facts_basis_and_the_period_for_a_statement
     factories.record(
         org, "penalty_warning", occurred_on=ago(20), decided_on=ago(20), document_number="金民罚〔2026〕7号"
     )
-    notice = services.serve_notice(actor, proposal_of(org), "written", ago(10), "金民告〔2026〕1号",
-                                   statement_due_on=dt.date(2026, 12, 1), statement_working_days=5)  # fmt: skip
+    notice = services.serve_notice(actor, proposal_of(org), "written", ago(10), "金民告〔2026〕1号")
     text = notice.text
     assert_servable(text)
     assert text.startswith(f"{org.name}（统一社会信用代码：{org.code}）：")
     for part in ("一、拟作出决定的事实", f"郑州市民政局于{zh_date(ago(20))}以金民罚〔2026〕7号对你单位作出“行政处罚：警告”的认定", "二、理由",
                  "三、依据", CREDIT_MEASURES, "受到警告或者不满5万元罚款处罚", "列入活动异常名录",
-                 "你单位可以自收到本告知书之日起5个工作日内（至2026年12月1日）提出陈述、申辩"):  # fmt: skip
+                 f"你单位可以自收到本告知书之日起5个工作日内（至{zh_date(notice.statement_due_on)}）提出陈述、申辩"):  # fmt: skip
         assert part in text, part
     assert notice.document_number == "金民告〔2026〕1号"  # the number prints in the header, not the body
 
 
-def test_prior_notice_without_a_period_still_states_the_right(org, actor):
+def test_prior_notice_for_the_serious_list_states_the_fine_and_the_period(org, actor):
     factories.record(org, "penalty_fine", amount="60000", occurred_on=ago(20))
     notice = services.serve_notice(actor, proposal_of(org), "written", ago(10), "金民告〔2026〕2号")
     assert_servable(notice.text)
     assert "受到5万元以上罚款处罚" in notice.text and "列入严重违法失信名单" in notice.text
-    assert "有权进行陈述、申辩" in notice.text and "罚款60000元" in notice.text
+    assert f"5个工作日内（至{zh_date(notice.statement_due_on)}）提出陈述、申辩" in notice.text
+    assert "罚款60000元" in notice.text
 
 
 def test_listing_decision_prints_the_notice_served_and_the_review_of_the_statement(org, actor):
     factories.record(org, "penalty_warning", occurred_on=ago(30), document_number="金民罚〔2026〕8号")
     p = proposal_of(org)
-    services.serve_notice(actor, p, "written", ago(20), "金民告〔2026〕3号")
-    statement = Statement("rejected", "警告已履行。", "警告决定合法有效，履行不影响列入情形的认定。", ago(15))
-    decision = services.confirm_proposal(actor, p, document_number="金民列〔2026〕1号", decided_on=ago(10),
-                                         statement=statement)  # fmt: skip
+    notice = services.serve_notice(actor, p, "written", ago(20), "金民告〔2026〕3号")
+    statement = services.file_statement(
+        actor, notice, text="警告已履行。", received_on=ago(15), channel="paper"
+    )
+    services.answer_statement(actor, statement, upheld=False, answer="警告决定合法有效，履行不影响列入情形的认定。",
+                              answered_on=ago(12))  # fmt: skip
+    decision = services.confirm_proposal(actor, p, document_number="金民列〔2026〕1号", decided_on=ago(10))
     text = decision.notice_text
     assert_decision(text)
     assert f"本机关已于{zh_date(ago(20))}向你单位送达列入事先告知书（金民告〔2026〕3号）" in text
@@ -145,33 +145,36 @@ def test_listing_decision_prints_the_notice_served_and_the_review_of_the_stateme
 
 
 @pytest.mark.parametrize("outcome,said", [("waived", "书面表示放弃陈述、申辩"),
-                                          ("pending", "在规定期限内未提出陈述、申辩")])  # fmt: skip
+                                          ("none", "在规定期限内未提出陈述、申辩")])  # fmt: skip
 def test_the_decision_says_when_no_statement_was_made(org, actor, outcome, said):
     factories.record(org, "penalty_warning", occurred_on=ago(30))
     p = proposal_of(org)
-    services.serve_notice(actor, p, "written", ago(20), "金民告〔2026〕4号")
-    decision = services.confirm_proposal(actor, p, document_number="金民列〔2026〕2号", decided_on=ago(10),
-                                         statement=Statement(outcome, "", "", None))  # fmt: skip
+    notice = services.serve_notice(actor, p, "written", ago(20), "金民告〔2026〕4号")
+    if outcome == "waived":
+        waived(actor, notice, ago(18))
+    decision = services.confirm_proposal(actor, p, document_number="金民列〔2026〕2号", decided_on=ago(10))
     assert said in decision.notice_text
     assert_decision(decision.notice_text)
 
 
 def test_transfer_notice_and_decision(org, actor, client):
-    factories.record(org, "annual_report_missing", occurred_on=dt.date(2023, 3, 1))
-    first = services.serve_notice(actor, proposal_of(org), "written", dt.date(2023, 3, 5), "告A")
+    factories.record(org, "annual_report_missing", occurred_on=dt.date(2024, 3, 1))
+    first = waived(
+        actor, services.serve_notice(actor, proposal_of(org), "written", dt.date(2024, 3, 5), "告A")
+    )
     assert "未按照规定时限和要求向登记管理机关报送年度工作报告" in first.text
-    services.confirm_proposal(actor, proposal_of(org), document_number="列A", decided_on=dt.date(2023, 3, 10))
-    services.daily_run(actor, dt.date(2025, 3, 11))
+    services.confirm_proposal(actor, proposal_of(org), document_number="列A", decided_on=dt.date(2024, 3, 10))
+    services.daily_run(actor, dt.date(2026, 3, 11))
     transfer = proposal_of(org)
-    notice = services.serve_notice(actor, transfer, "written", dt.date(2025, 3, 11), "告T")
+    notice = waived(actor, services.serve_notice(actor, transfer, "written", dt.date(2026, 3, 11), "告T"))
     assert_servable(notice.text)
     assert "移出活动异常名录，列入严重违法失信名单" in notice.text and "满2年" in notice.text
     decision = services.confirm_proposal(
-        actor, transfer, document_number="转T", decided_on=dt.date(2025, 3, 11)
+        actor, transfer, document_number="转T", decided_on=dt.date(2026, 3, 11)
     )
     assert decision.kind == "transfer"
     assert_decision(decision.notice_text)
-    assert "你单位于2023年3月10日被列入活动异常名录" in decision.notice_text
+    assert "你单位于2024年3月10日被列入活动异常名录" in decision.notice_text
     assert "本机关决定：将你单位移出活动异常名录，列入严重违法失信名单。" in decision.notice_text
     assert "R1." in decision.reason  # the engine's reason keeps its item code for the record …
     client.force_login(actor)
@@ -184,7 +187,7 @@ def test_transfer_notice_and_decision(org, actor, client):
 def test_removal_on_application_and_automatic_removal(org, actor):
     factories.record(org, "annual_report_missing", occurred_on=ago(60))
     p = proposal_of(org)
-    services.serve_notice(actor, p, "written", ago(55), "告B")
+    waived(actor, services.serve_notice(actor, p, "written", ago(55), "告B"))
     services.confirm_proposal(actor, p, document_number="金民列〔2026〕5号", decided_on=ago(50))
     entry = ListEntry.objects.get(organization=org)
     app = services.apply_for_removal(actor, entry, evidence="已补报年度工作报告", applied_on=ago(6))
@@ -202,7 +205,7 @@ def test_removal_on_application_and_automatic_removal(org, actor):
     other = factories.organization("410105", name="金水区自动移出测试协会")
     factories.record(other, "penalty_warning", occurred_on=dt.date(2025, 1, 2))
     q = proposal_of(other)
-    services.serve_notice(actor, q, "written", dt.date(2025, 1, 5), "告C")
+    waived(actor, services.serve_notice(actor, q, "written", dt.date(2025, 1, 5), "告C"))
     services.confirm_proposal(actor, q, document_number="列C", decided_on=dt.date(2025, 1, 10))
     services.daily_run(actor, dt.date(2025, 7, 11))
     auto = ListDecision.objects.get(organization=other, kind="removal")
@@ -295,7 +298,7 @@ def test_objection_forwarding_letter_and_list_annulment(org, personas, tax):
 
     factories.record(org, "annual_report_missing", occurred_on=ago(100))
     p = proposal_of(org)
-    services.serve_notice(staff, p, "written", ago(95), "告〔2026〕9号")
+    waived(staff, services.serve_notice(staff, p, "written", ago(95), "告〔2026〕9号"))
     decision = services.confirm_proposal(staff, p, document_number="名〔2026〕9号", decided_on=ago(90))
     annul = _objection(org, [], list_decision=decision, reasons="年度报告已按时报送，有邮寄回执为证。")
     assert "名〔2026〕9号" in annul.documents.get(kind="receipt").body
@@ -562,7 +565,7 @@ def test_the_removal_form_offers_the_next_number(org, actor, jinshui, client):
     org.save(update_fields=["registration_authority"])
     factories.record(org, "annual_report_missing", occurred_on=ago(60))
     p = proposal_of(org)
-    services.serve_notice(actor, p, "written", ago(55), "告R")
+    waived(actor, services.serve_notice(actor, p, "written", ago(55), "告R"))
     services.confirm_proposal(actor, p, document_number="列R", decided_on=ago(50))
     services.apply_for_removal(
         actor, ListEntry.objects.get(organization=org), evidence="已补报", applied_on=ago(3)
@@ -575,7 +578,7 @@ def test_the_removal_form_offers_the_next_number(org, actor, jinshui, client):
 def test_restart_notice_and_decision(org, actor):
     factories.record(org, "annual_report_missing", occurred_on=ago(100))
     first = proposal_of(org)
-    services.serve_notice(actor, first, "written", ago(95), "告S1")
+    waived(actor, services.serve_notice(actor, first, "written", ago(95), "告S1"))
     services.confirm_proposal(actor, first, document_number="列S1", decided_on=ago(90))
     factories.record(org, "penalty_warning", occurred_on=ago(30), document_number="金民罚〔2026〕40号")
     again = proposal_of(org)

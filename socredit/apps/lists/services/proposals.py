@@ -385,7 +385,8 @@ def confirm_proposal(
         org, kind=kind, lst=lst, ground=ground, profile=profile, document_number=document_number,
         decided_on=decided_on, authority=authority, actor=actor, records=records,
         trigger_record_id=proposal.trigger_record_id, arose_on=proposal.arose_on,
-        reason=proposal.reason, action_text=action, document=_decision_document(proposal, statement),
+        reason=proposal.reason, action_text=action,
+        document={**_decision_document(proposal, statement), "restarts_clock": params.restarts_clock(lst)},
     )  # fmt: skip
     people: list[PersonListing] = []
     if kind == ListDecision.Kind.RESTART:

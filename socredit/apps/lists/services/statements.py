@@ -79,10 +79,6 @@ def decision_statement(decision: ListDecision) -> ListStatement | None:
     )
 
 
-def _cn(day: dt.date) -> str:
-    return f"{day.year}年{day.month}月{day.day}日"
-
-
 @dataclass(frozen=True)
 class NoStatement:
     """What a decision prints when the period ran out without a statement or waiver (the documents'
@@ -109,20 +105,6 @@ def statement_for_decision(proposal: ListProposal) -> ListStatement | NoStatemen
     ):
         return statement
     return NoStatement(notice.statement_due_on)
-
-
-def decision_paragraph(notice: ListNotice, statement: ListStatement | NoStatement) -> str:
-    """What the decision says about the 陈述申辩 (经复核，理由不成立 / waived / none within the period)."""
-    served = f"本机关于{_cn(notice.served_on)}向你单位告知拟作出的决定及其事实、理由、依据和陈述、申辩的权利（{notice.document_number}）。"
-    if isinstance(statement, NoStatement):
-        return served + f"你单位在规定期限内（{_cn(statement.due_on)}前）未提出陈述、申辩。\n"
-    if statement.outcome == ListStatement.Outcome.WAIVED:
-        return served + f"你单位于{_cn(statement.received_on)}表示放弃陈述、申辩的权利。\n"
-    answer = statement.answer.strip().rstrip("。")
-    return (
-        served + f"你单位于{_cn(statement.received_on)}提出陈述、申辩。"
-        f"经复核，你单位陈述、申辩的理由不成立，本机关不予采纳：{answer}。\n"
-    )
 
 
 def check_statement_period(proposal: ListProposal, decided_on: dt.date) -> None:

@@ -194,7 +194,7 @@ def test_daily_run_transfers_after_two_full_years_on_the_right_day_and_is_idempo
         actor, transfer, document_number="T1", decided_on=dt.date(2026, 3, 11)
     )
     assert decision.kind == "transfer" and not decision.automatic
-    assert "2026年3月11日表示放弃陈述、申辩的权利" in decision.notice_text
+    assert "你单位于2026年3月11日书面表示放弃陈述、申辩" in decision.notice_text
     abnormal, serious = ListEntry.objects.filter(organization=org).order_by("entered_on")
     assert (abnormal.left_on, abnormal.exit_ground) == (dt.date(2026, 3, 11), "R1.11")
     assert (serious.list, serious.ground, serious.entered_on) == ("serious", "R1.12(1)", dt.date(2026, 3, 11))

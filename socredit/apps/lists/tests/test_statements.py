@@ -50,7 +50,7 @@ def file(actor, notice, day, text="年度报告已按时报送，警告所涉问
 
 def test_the_period_is_counted_in_working_days_across_the_national_day_holidays(served, actor, today_is):
     assert served.statement_due_on == DUE
-    assert "自本告知书送达之日起5个工作日内（即2025年10月14日前）提出陈述、申辩" in served.text
+    assert "自收到本告知书之日起5个工作日内（至2025年10月14日）提出陈述、申辩" in served.text
     assert "lists.notice" not in served.text and "R1.5" not in served.text
     today_is(DUE)
     before = counts()
@@ -65,7 +65,7 @@ def test_the_period_is_counted_in_working_days_across_the_national_day_holidays(
         decision.decided_on == dt.date(2025, 10, 15)
         and ListEntry.objects.filter(entry_decision=decision).exists()
     )
-    assert "你单位在规定期限内（2025年10月14日前）未提出陈述、申辩" in decision.notice_text
+    assert "你单位在规定期限内未提出陈述、申辩" in decision.notice_text
     assert decision.notice_text.index("未提出陈述、申辩") < decision.notice_text.index("本机关决定")
     assert isinstance(
         services.statement_for_decision(decision.proposals.get()), services.statements.NoStatement
@@ -92,7 +92,7 @@ def test_a_waiver_lets_the_decision_proceed_from_the_day_of_the_waiver(served, a
         decide(actor, served, dt.date(2025, 10, 8))
     assert "2025-10-09" in refused.value.errors["decided_on"][0]
     decision = decide(actor, served, dt.date(2025, 10, 9))
-    assert "你单位于2025年10月9日表示放弃陈述、申辩的权利" in decision.notice_text
+    assert "你单位于2025年10月9日书面表示放弃陈述、申辩" in decision.notice_text
     assert services.decision_statement(decision) == waiver
     assert AuditEvent.objects.filter(action="lists.waiver").count() == 1
 
@@ -129,9 +129,7 @@ def test_a_statement_awaiting_review_blocks_the_decision_and_one_not_upheld_goes
         decide(actor, served, dt.date(2025, 10, 15))
     assert "2025-10-16" in before_answer.value.errors["decided_on"][0]
     decision = decide(actor, served, dt.date(2025, 10, 16))
-    assert (
-        "你单位于2025年10月10日提出陈述、申辩。经复核，你单位陈述、申辩的理由不成立" in decision.notice_text
-    )
+    assert "经复核，你单位陈述、申辩的理由不成立" in decision.notice_text
     assert "所称整改材料未能证明警告所涉问题已于处罚前纠正" in decision.notice_text
     assert services.decision_statement(decision).pk == statement.pk
     with pytest.raises(FieldErrors) as twice:
@@ -206,7 +204,7 @@ def test_an_announcement_counts_the_period_from_the_day_it_is_published(org, act
     notice = notify(actor, proposal, dt.date(2025, 12, 26), method="announcement", mailings=letters)
     # Friday 12-26 → 12-29, 12-30, 12-31, (元旦 01-01 to 01-03 off) Sunday 01-04 (调休), Monday 01-05
     assert notice.statement_due_on == dt.date(2026, 1, 5)
-    assert "自本公告发布之日起5个工作日内（即2026年1月5日前）" in notice.text
+    assert "自本公告发布之日起5个工作日内（至2026年1月5日）" in notice.text
 
 
 # --- pages ---------------------------------------------------------------------------------------------
@@ -227,7 +225,7 @@ def test_the_organization_states_its_case_from_its_account_and_reads_the_answer(
     assert "郑民告〔2025〕8号" in listing and "2025-10-14" in listing and "剩4个工作日" in listing
     url = reverse("my_lists:notice_detail", args=[served.pk])
     page = html(own.get(url))
-    assert "提交陈述申辩" in page and "放弃陈述申辩" in page and "自本告知书送达之日起5个工作日内" in page
+    assert "提交陈述申辩" in page and "放弃陈述申辩" in page and "自收到本告知书之日起5个工作日内" in page
     empty = own.post(url, {"action": "statement", "text": ""})
     assert empty.status_code == 400 and "请填写陈述、申辩的事实和理由" in html(empty)
     report = SimpleUploadedFile("整改报告.pdf", b"%PDF-1.4 report", content_type="application/pdf")
