@@ -147,6 +147,7 @@ class ListProposal(models.Model):
         CONFIRMED = "confirmed", _("confirmed")
         DISMISSED = "dismissed", _("dismissed")
         EXEMPTED = "exempted", _("exempted")
+        WITHDRAWN = "withdrawn", _("withdrawn")
 
     organization = models.ForeignKey(
         "registry.Organization", on_delete=models.PROTECT, related_name="list_proposals",
@@ -169,6 +170,12 @@ class ListProposal(models.Model):
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PROPOSED)
     exemption_certificate = models.TextField(_("certificate of no direct responsibility (R1.8)"), blank=True)
     dismiss_reason = models.TextField(_("reason for not listing"), blank=True)
+    withdrawal_reason = models.TextField(_("reason for withdrawal"), blank=True)
+    superseded_by = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="supersedes",
+        verbose_name=_("replaced by"),
+    )  # fmt: skip
+    """撤回后替代它的建议: a correction of the record relied on replaces the proposal of the old version."""
     created_at = models.DateTimeField(_("proposed at"), auto_now_add=True)
     decided_on = models.DateField(_("decided on"), null=True, blank=True)
     decided_by_label = models.CharField(_("decided by"), max_length=150, blank=True)
@@ -180,7 +187,14 @@ class ListProposal(models.Model):
         verbose_name = _("listing proposal")
         verbose_name_plural = _("listing proposals")
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["organization", "status"]), models.Index(fields=["status", "list"])]
+        indexes = [
+            models.Index(fields=["organization", "status"]),
+            models.Index(fields=["status", "list"]),
+            # the queue (列入建议队列): open proposals by date, by ground and by list, each in date order
+            models.Index(fields=["status", "arose_on", "id"], name="lists_prop_queue_date"),
+            models.Index(fields=["status", "ground", "arose_on"], name="lists_prop_queue_ground"),
+            models.Index(fields=["status", "list", "arose_on"], name="lists_prop_queue_list"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.organization_id} {self.list} {self.ground} ({self.status})"

@@ -9,6 +9,7 @@ The rules are those of ``socredit.core.lists``; these modules turn database rows
 re-exports the verbs, so callers write ``services.confirm_proposal``.
 """
 
+from socredit.apps.lists.services.bulk import BulkResult, bulk_confirm, bulk_serve_notices
 from socredit.apps.lists.services.common import (
     RESPONSIBLE_POSTS,
     TRIGGER_KINDS,
@@ -33,6 +34,7 @@ from socredit.apps.lists.services.proposals import (
     propose_from_records,
     raise_proposal,
     serve_notice,
+    withdraw_unsupported,
 )
 from socredit.apps.lists.services.red import confirm_red, red_list_publication
 from socredit.apps.lists.services.removals import apply_for_removal, decide_removal, verify_removal
@@ -41,10 +43,13 @@ from socredit.common.clock import today
 __all__ = [
     "RESPONSIBLE_POSTS",
     "TRIGGER_KINDS",
+    "BulkResult",
     "RunCounts",
     "active_entry",
     "annul_entry_on_objection",
     "apply_for_removal",
+    "bulk_confirm",
+    "bulk_serve_notices",
     "confirm_proposal",
     "confirm_red",
     "daily_run",
@@ -67,4 +72,5 @@ __all__ = [
     "status_on",
     "today",
     "verify_removal",
+    "withdraw_unsupported",
 ]

@@ -1,0 +1,317 @@
+"""列入建议队列 — the open proposals of an account's region as a paged, filtered, sorted queue with a
+count per filter value, for a city of 20,000 organizations and a country of 900,000.
+
+Reading only (the services write). Every query starts from the open proposals (``status =
+proposed``) and is served by the queue indexes of ``ListProposal`` (status + arose_on, status +
+ground, status + list). No full COUNT per page: the total is the sum of the per-list counts that the
+filter panel shows anyway, and a page fetches one row more than it shows to know whether a next
+page exists. The per-value counts leave out their own filter, so they show the spread under every
+other filter (as the organization list's credit-level counts do).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from django import forms
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from socredit.apps.lists.access import access_proposals
+from socredit.apps.lists.models import LIST_CHOICES, LIST_TITLES, RED_GROUND, ListNotice, ListProposal
+from socredit.apps.records.models import RecordKind
+from socredit.apps.registry.models import Region
+from socredit.common.clock import today
+from socredit.core.lists.grounds import GROUNDS
+
+PER_PAGE = 25
+MAX_PAGE = 4000
+BULK_CAP = 500
+""""Select all matching" takes at most this many proposals (in the queue's order)."""
+
+AGES = [
+    ("0-30", _("up to 30 days"), 0, 30),
+    ("31-90", _("31 to 90 days"), 31, 90),
+    ("91-365", _("91 days to a year"), 91, 365),
+    ("365+", _("more than a year"), 366, None),
+]
+"""Age buckets: days since the ground arose (both ends included)."""
+
+HAS_STATEMENT_PERIOD = hasattr(ListNotice, "statement_due_on")
+"""The 陈述申辩 period of a prior notice (statement workflow); the queue filters on it once it exists."""
+
+STATES = [
+    ("not_served", _("notice not served")),
+    ("served", _("notice served")),
+    *(
+        [("period_running", _("statement period running")), ("period_ended", _("statement period ended"))]
+        if HAS_STATEMENT_PERIOD
+        else []
+    ),
+    ("no_notice", _("no notice needed")),
+]
+
+SORTS = {
+    "arose": (_("Oldest ground first"), ["arose_on", "id"]),
+    "-arose": (_("Newest ground first"), ["-arose_on", "-id"]),
+    "organization": (_("Organization"), ["organization__name", "id"]),
+    "ground": (_("Ground"), ["ground", "arose_on", "id"]),
+}
+FILTERS = ("list", "ground", "region", "age", "state", "kind", "q")
+
+
+def _ground_choices() -> list[tuple[str, str]]:
+    return [(g.code, f"{g.code} {g.title}") for g in GROUNDS] + [(RED_GROUND, str(_("Red-list criteria")))]
+
+
+class QueueFilterForm(forms.Form):
+    """``?list=&ground=&region=&age=&state=&kind=&q=&sort=&page=`` of the proposal queue."""
+
+    q = forms.CharField(label=_("Name or code"), required=False, max_length=100)
+    list = forms.ChoiceField(label=_("List"), required=False)
+    ground = forms.ChoiceField(label=_("Ground"), required=False)
+    region = forms.CharField(label=_("Region code"), required=False, max_length=12)
+    age = forms.ChoiceField(label=_("Days since the ground arose"), required=False)
+    state = forms.ChoiceField(label=_("State"), required=False)
+    kind = forms.ChoiceField(label=_("Record kind"), required=False)
+    sort = forms.ChoiceField(label=_("Sort by"), required=False)
+
+    def __init__(self, *args: Any, kinds: list[tuple[str, str]] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        blank = [("", "—")]
+        self.fields["list"].choices = blank + [(k, v) for k, v in LIST_CHOICES]
+        self.fields["ground"].choices = blank + _ground_choices()
+        self.fields["age"].choices = blank + [(k, label) for k, label, _a, _b in AGES]
+        self.fields["state"].choices = blank + STATES
+        self.fields["kind"].choices = blank + (kinds or [])
+        self.fields["sort"].choices = [(k, label) for k, (label, _o) in SORTS.items()]
+
+    def clean_region(self) -> str:
+        return self.cleaned_data["region"].strip()
+
+
+@dataclass
+class Facet:
+    """One filter's values with the number of open proposals under the other filters."""
+
+    name: str
+    label: Any
+    values: list[dict[str, Any]] = field(default_factory=list)
+
+
+@dataclass
+class QueuePage:
+    rows: list[ListProposal]
+    number: int
+    has_next: bool
+    per_page: int = PER_PAGE
+
+    @property
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+    def previous_page_number(self) -> int:
+        return self.number - 1
+
+    def next_page_number(self) -> int:
+        return self.number + 1
+
+    @property
+    def object_list(self) -> list[ListProposal]:
+        return self.rows
+
+    @property
+    def start_index(self) -> int:
+        return (self.number - 1) * self.per_page + 1 if self.rows else 0
+
+    @property
+    def end_index(self) -> int:
+        return (self.number - 1) * self.per_page + len(self.rows)
+
+
+def record_kinds() -> list[tuple[str, str]]:
+    """The record kinds that can complete a ground (code, name), for the kind filter."""
+    from socredit.apps.lists.services.common import TRIGGER_KINDS
+
+    kinds = RecordKind.objects.filter(code__in=TRIGGER_KINDS).order_by("code")
+    return [(k.code, k.name) for k in kinds]
+
+
+class ProposalQueue:
+    """The open proposals an account may read, filtered by ``data`` (a QueryDict or dict)."""
+
+    def __init__(self, user: Any, data: Any) -> None:
+        self.user = user
+        self.kinds = record_kinds()
+        self.form = QueueFilterForm(data, kinds=self.kinds)
+        self.valid = self.form.is_valid()
+        self.values: dict[str, Any] = dict(self.form.cleaned_data) if self.valid else {}
+        self.day = today()
+        self.base = access_proposals(user).filter(status=ListProposal.Status.PROPOSED)
+        self._region_ids: dict[str, list[int] | None] = {}
+        self._kind_ids = dict(
+            RecordKind.objects.filter(code__in=[c for c, _n in self.kinds]).values_list("code", "pk")
+        )
+
+    # --- filters ----------------------------------------------------------------------------------
+
+    def region_ids(self, code: str) -> list[int] | None:
+        """Ids of the region with this code and every region below it (None: no such region)."""
+        if code not in self._region_ids:
+            region = Region.objects.filter(code=code).first()
+            self._region_ids[code] = (
+                None
+                if region is None
+                else list(Region.objects.filter(path__startswith=region.path).values_list("pk", flat=True))
+            )
+        return self._region_ids[code]
+
+    def _apply(self, qs: QuerySet[ListProposal], name: str, value: Any) -> QuerySet[ListProposal]:
+        if value in (None, ""):
+            return qs
+        if name == "list":
+            return qs.filter(list=value)
+        if name == "ground":
+            return qs.filter(ground=value)
+        if name == "region":
+            ids = self.region_ids(value)
+            return qs.none() if ids is None else qs.filter(organization__region_id__in=ids)
+        if name == "age":
+            return qs.filter(self.age_q(value))
+        if name == "state":
+            return qs.filter(self.state_q(value))
+        if name == "kind":
+            return qs.filter(trigger_record__kind_id=self._kind_ids.get(value, -1))
+        if name == "q":
+            text = value.strip()
+            if len(text) == 18 and text[:2].isdigit():
+                return qs.filter(organization__code=text.upper())
+            return qs.filter(
+                Q(organization__name__contains=text) | Q(organization__code__startswith=text.upper())
+            )
+        raise KeyError(name)
+
+    def age_q(self, key: str) -> Q:
+        for k, _label, low, high in AGES:
+            if k == key:
+                q = Q(arose_on__lte=self.day - dt.timedelta(days=low))
+                if high is not None:
+                    q &= Q(arose_on__gte=self.day - dt.timedelta(days=high))
+                return q
+        return Q(pk__in=[])
+
+    def state_q(self, key: str) -> Q:
+        served = Exists(ListNotice.objects.filter(proposal=OuterRef("pk")))
+        if key == "not_served":
+            return Q(notice_required=True) & ~Q(served)
+        if key == "served":
+            return Q(served)
+        if key == "no_notice":
+            return Q(notice_required=False) & ~Q(served)
+        if HAS_STATEMENT_PERIOD and key in ("period_running", "period_ended"):
+            lookup = "statement_due_on__gte" if key == "period_running" else "statement_due_on__lt"
+            return Q(Exists(ListNotice.objects.filter(proposal=OuterRef("pk"), **{lookup: self.day})))
+        return Q(pk__in=[])
+
+    def filtered(self, *, without: str | None = None) -> QuerySet[ListProposal]:
+        qs = self.base
+        for name in FILTERS:
+            if name != without:
+                qs = self._apply(qs, name, self.values.get(name))
+        return qs
+
+    def is_filtered(self) -> bool:
+        return any(self.values.get(n) not in (None, "") for n in FILTERS)
+
+    def ordered(self) -> QuerySet[ListProposal]:
+        key = self.values.get("sort") or "arose"
+        return self.filtered().order_by(*SORTS.get(key, SORTS["arose"])[1])
+
+    # --- one page ---------------------------------------------------------------------------------
+
+    def page(self, number: int) -> QueuePage:
+        number = max(1, min(number, MAX_PAGE))
+        start = (number - 1) * PER_PAGE
+        rows = list(
+            self.ordered()
+            .select_related("organization__region", "trigger_record__kind")
+            .annotate(notice_count=Count("notices"))[start : start + PER_PAGE + 1]
+        )
+        return QueuePage(rows[:PER_PAGE], number, len(rows) > PER_PAGE)
+
+    def matching_ids(self, cap: int = BULK_CAP) -> list[int]:
+        """ "Select all matching": the ids of the first ``cap`` proposals in the queue's order."""
+        return list(self.ordered().values_list("pk", flat=True)[:cap])
+
+    # --- counts per filter value ------------------------------------------------------------------
+
+    def _grouped(self, without: str, column: str) -> dict[Any, int]:
+        qs = self.filtered(without=without)
+        return {
+            k: n
+            for k, n in qs.order_by().values_list(column).annotate(n=Count("pk")).values_list(column, "n")
+        }
+
+    def facets(self) -> list[Facet]:
+        lists = self._grouped("list", "list")
+        grounds = self._grouped("ground", "ground")
+        kinds = self._grouped("kind", "trigger_record__kind_id")
+        regions = self._grouped("region", "organization__region_id")
+        out = [
+            Facet("list", _("List"), [self._value("list", k, LIST_TITLES[k], lists.get(k, 0)) for k, _t in LIST_CHOICES]),
+            Facet("ground", _("Ground"), [self._value("ground", c, t, grounds[c]) for c, t in _ground_choices() if grounds.get(c)]),
+            Facet("age", _("Days since the ground arose"), self._age_values()),
+            Facet("state", _("State"), self._state_values()),
+            Facet("kind", _("Record kind"), [self._value("kind", c, n, kinds[self._kind_ids[c]]) for c, n in self.kinds if kinds.get(self._kind_ids.get(c))]),
+            Facet("region", _("Region"), self._region_values(regions)),
+        ]  # fmt: skip
+        return out
+
+    def _value(self, name: str, key: str, label: Any, n: int) -> dict[str, Any]:
+        return {"key": key, "label": label, "n": n, "current": self.values.get(name) == key}
+
+    def _age_values(self) -> list[dict[str, Any]]:
+        qs = self.filtered(without="age")
+        counts = qs.aggregate(**{k: Count("pk", filter=self.age_q(k)) for k, _l, _a, _b in AGES})
+        return [self._value("age", k, label, counts[k]) for k, label, _a, _b in AGES]
+
+    def _state_values(self) -> list[dict[str, Any]]:
+        qs = self.filtered(without="state")
+        counts = qs.aggregate(**{k: Count("pk", filter=self.state_q(k)) for k, _l in STATES})
+        return [self._value("state", k, label, counts[k]) for k, label in STATES]
+
+    def _region_values(self, per_region: dict[int, int]) -> list[dict[str, Any]]:
+        """Counts for the regions one level below the chosen region (or the account's own region)."""
+        code = self.values.get("region") or ""
+        parent = Region.objects.filter(code=code).first() if code else getattr(self.user, "region", None)
+        if parent is None:  # national scope: the provinces under the national root
+            parent = Region.objects.filter(parent__isnull=True).order_by("code").first()
+        children = Region.objects.filter(parent=parent)
+        ids = dict(Region.objects.filter(pk__in=list(per_region)).values_list("pk", "path"))
+        out = []
+        for child in children.order_by("code"):
+            n = sum(c for rid, c in per_region.items() if ids.get(rid, "").startswith(child.path))
+            if n:
+                out.append(self._value("region", child.code, child.name, n))
+        return out
+
+    def total(self, facets: list[Facet]) -> int:
+        """Exact number of matches: the list counts are taken under every other filter."""
+        lists = next(f for f in facets if f.name == "list").values
+        chosen = self.values.get("list")
+        return sum(v["n"] for v in lists if not chosen or v["key"] == chosen)
+
+
+def facet_links(facets: list[Facet], query: Any) -> None:
+    """Each value's link: the current query with this value set (or taken off when it is current)."""
+    for facet in facets:
+        for v in facet.values:
+            q = query.copy()
+            q.pop("page", None)
+            if v["current"]:
+                q.pop(facet.name, None)
+            else:
+                q[facet.name] = v["key"]
+            v["query"] = q.urlencode()
