@@ -16,13 +16,25 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django import forms
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import (
+    BooleanField,
+    Case,
+    CharField,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    OuterRef,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
 from django.utils.translation import gettext_lazy as _
 
-from socredit.apps.lists.access import access_proposals
+from socredit.apps.lists.access import access_open_proposals
 from socredit.apps.lists.models import LIST_CHOICES, LIST_TITLES, RED_GROUND, ListNotice, ListProposal
 from socredit.apps.records.models import RecordKind
-from socredit.apps.registry.models import Region
+from socredit.apps.registry.models import Organization, Region
 from socredit.common.clock import today
 from socredit.core.lists.grounds import GROUNDS
 
@@ -63,7 +75,10 @@ FILTERS = ("list", "ground", "region", "age", "state", "kind", "q")
 
 
 def _ground_choices() -> list[tuple[str, str]]:
-    return [(g.code, f"{g.code} {g.title}") for g in GROUNDS] + [(RED_GROUND, str(_("Red-list criteria")))]
+    """Grounds by title (the item codes stay internal); the list tells apart the two 其他情形."""
+    return [(g.code, f"{g.title}（{LIST_TITLES[g.list]}）") for g in GROUNDS] + [
+        (RED_GROUND, str(_("Meets the red-list criteria")))
+    ]
 
 
 class QueueFilterForm(forms.Form):
@@ -131,12 +146,11 @@ class QueuePage:
         return (self.number - 1) * self.per_page + len(self.rows)
 
 
-def record_kinds() -> list[tuple[str, str]]:
-    """The record kinds that can complete a ground (code, name), for the kind filter."""
+def trigger_kinds() -> list[RecordKind]:
+    """The record kinds that can complete a ground, for the kind filter."""
     from socredit.apps.lists.services.common import TRIGGER_KINDS
 
-    kinds = RecordKind.objects.filter(code__in=TRIGGER_KINDS).order_by("code")
-    return [(k.code, k.name) for k in kinds]
+    return list(RecordKind.objects.filter(code__in=TRIGGER_KINDS).order_by("code"))
 
 
 class ProposalQueue:
@@ -144,16 +158,17 @@ class ProposalQueue:
 
     def __init__(self, user: Any, data: Any) -> None:
         self.user = user
-        self.kinds = record_kinds()
+        kinds = trigger_kinds()
+        self.kinds = [(k.code, k.name) for k in kinds]
+        self._kind_codes = {k.pk: k.code for k in kinds}
         self.form = QueueFilterForm(data, kinds=self.kinds)
         self.valid = self.form.is_valid()
         self.values: dict[str, Any] = dict(self.form.cleaned_data) if self.valid else {}
         self.day = today()
-        self.base = access_proposals(user).filter(status=ListProposal.Status.PROPOSED)
+        self.base = access_open_proposals(user)
         self._region_ids: dict[str, list[int] | None] = {}
-        self._kind_ids = dict(
-            RecordKind.objects.filter(code__in=[c for c, _n in self.kinds]).values_list("code", "pk")
-        )
+        self._total = 0
+        self._kind_ids = {code: pk for pk, code in self._kind_codes.items()}
 
     # --- filters ----------------------------------------------------------------------------------
 
@@ -177,20 +192,20 @@ class ProposalQueue:
             return qs.filter(ground=value)
         if name == "region":
             ids = self.region_ids(value)
-            return qs.none() if ids is None else qs.filter(organization__region_id__in=ids)
+            return qs.none() if ids is None else qs.filter(region_id__in=ids)
         if name == "age":
             return qs.filter(self.age_q(value))
         if name == "state":
             return qs.filter(self.state_q(value))
         if name == "kind":
-            return qs.filter(trigger_record__kind_id=self._kind_ids.get(value, -1))
+            return qs.filter(trigger_kind_id=self._kind_ids.get(value, -1))
         if name == "q":
             text = value.strip()
             if len(text) == 18 and text[:2].isdigit():
-                return qs.filter(organization__code=text.upper())
-            return qs.filter(
-                Q(organization__name__contains=text) | Q(organization__code__startswith=text.upper())
-            )
+                orgs = Organization.objects.filter(code=text.upper())
+            else:
+                orgs = Organization.objects.filter(Q(name__contains=text) | Q(code__startswith=text.upper()))
+            return qs.filter(organization_id__in=orgs.values("pk"))
         raise KeyError(name)
 
     def age_q(self, key: str) -> Q:
@@ -203,13 +218,12 @@ class ProposalQueue:
         return Q(pk__in=[])
 
     def state_q(self, key: str) -> Q:
-        served = Exists(ListNotice.objects.filter(proposal=OuterRef("pk")))
         if key == "not_served":
-            return Q(notice_required=True) & ~Q(served)
+            return Q(notice_required=True, notice_served_on__isnull=True)
         if key == "served":
-            return Q(served)
+            return Q(notice_served_on__isnull=False)
         if key == "no_notice":
-            return Q(notice_required=False) & ~Q(served)
+            return Q(notice_required=False, notice_served_on__isnull=True)
         if HAS_STATEMENT_PERIOD and key in ("period_running", "period_ended"):
             lookup = "statement_due_on__gte" if key == "period_running" else "statement_due_on__lt"
             return Q(Exists(ListNotice.objects.filter(proposal=OuterRef("pk"), **{lookup: self.day})))
@@ -235,9 +249,9 @@ class ProposalQueue:
         number = max(1, min(number, MAX_PAGE))
         start = (number - 1) * PER_PAGE
         rows = list(
-            self.ordered()
-            .select_related("organization__region", "trigger_record__kind")
-            .annotate(notice_count=Count("notices"))[start : start + PER_PAGE + 1]
+            self.ordered().select_related("organization__region", "trigger_kind")[
+                start : start + PER_PAGE + 1
+            ]
         )
         return QueuePage(rows[:PER_PAGE], number, len(rows) > PER_PAGE)
 
@@ -247,40 +261,65 @@ class ProposalQueue:
 
     # --- counts per filter value ------------------------------------------------------------------
 
-    def _grouped(self, without: str, column: str) -> dict[Any, int]:
-        qs = self.filtered(without=without)
-        return {
-            k: n
-            for k, n in qs.order_by().values_list(column).annotate(n=Count("pk")).values_list(column, "n")
-        }
+    def _cube(self) -> list[dict[str, Any]]:
+        """One scan of the open proposals under the region and search filters, grouped by every other
+        dimension (list, ground, record kind, age bucket, notice state): a few dozen rows from which
+        each of those filters' counts is summed under the others."""
+        qs = self._apply(
+            self._apply(self.base, "region", self.values.get("region")), "q", self.values.get("q")
+        )
+        whens = [When(arose_on__gte=self.day - dt.timedelta(days=high), then=Value(k)) for k, _l, _low, high in AGES if high is not None]  # fmt: skip
+        age = Case(*whens, default=Value(AGES[-1][0]), output_field=CharField())
+        rows = (
+            qs.order_by()
+            .annotate(
+                age=age,
+                served=ExpressionWrapper(Q(notice_served_on__isnull=False), output_field=BooleanField()),
+            )
+            .values("list", "ground", "trigger_kind_id", "age", "served", "notice_required")
+            .annotate(n=Count("pk"))
+        )
+        out = []
+        for r in rows:
+            state = "served" if r["served"] else ("not_served" if r["notice_required"] else "no_notice")
+            kind = self._kind_codes.get(r["trigger_kind_id"], "")
+            out.append({"list": r["list"], "ground": r["ground"], "kind": kind, "age": r["age"], "state": state, "n": r["n"]})  # fmt: skip
+        return out
 
     def facets(self) -> list[Facet]:
-        lists = self._grouped("list", "list")
-        grounds = self._grouped("ground", "ground")
-        kinds = self._grouped("kind", "trigger_record__kind_id")
-        regions = self._grouped("region", "organization__region_id")
-        out = [
-            Facet("list", _("List"), [self._value("list", k, LIST_TITLES[k], lists.get(k, 0)) for k, _t in LIST_CHOICES]),
-            Facet("ground", _("Ground"), [self._value("ground", c, t, grounds[c]) for c, t in _ground_choices() if grounds.get(c)]),
-            Facet("age", _("Days since the ground arose"), self._age_values()),
-            Facet("state", _("State"), self._state_values()),
-            Facet("kind", _("Record kind"), [self._value("kind", c, n, kinds[self._kind_ids[c]]) for c, n in self.kinds if kinds.get(self._kind_ids.get(c))]),
+        cube = self._cube()
+        dims = ("list", "ground", "kind", "age", "state")
+        active = {d: self.values.get(d) for d in dims if self.values.get(d) not in (None, "")}
+        counts: dict[str, dict[str, int]] = {d: {} for d in dims}
+        self._total = 0
+        for row in cube:
+            misses = [d for d, v in active.items() if row[d] != v]
+            if not misses:
+                self._total += row["n"]
+            for d in dims:
+                if not misses or misses == [d]:  # the row passes every filter but (perhaps) d's own
+                    counts[d][row[d]] = counts[d].get(row[d], 0) + row["n"]
+        if HAS_STATEMENT_PERIOD:  # the statement period splits the served notices (an extra count)
+            extra = self.filtered(without="state").aggregate(
+                **{k: Count("pk", filter=self.state_q(k)) for k in ("period_running", "period_ended")}
+            )
+            counts["state"].update(extra)
+        regions = {
+            k: n
+            for k, n in self.filtered(without="region").order_by().values_list("region_id").annotate(n=Count("pk")).values_list("region_id", "n")
+        }  # fmt: skip
+        c = counts
+        return [
+            Facet("list", _("List"), [self._value("list", k, LIST_TITLES[k], c["list"].get(k, 0)) for k, _t in LIST_CHOICES]),
+            Facet("ground", _("Ground"), [self._value("ground", k, t, c["ground"][k]) for k, t in _ground_choices() if c["ground"].get(k)]),
+            Facet("age", _("Days since the ground arose"), [self._value("age", k, t, c["age"].get(k, 0)) for k, t, _a, _b in AGES]),
+            Facet("state", _("State"), [self._value("state", k, t, c["state"].get(k, 0)) for k, t in STATES]),
+            Facet("kind", _("Record kind"), [self._value("kind", k, t, c["kind"][k]) for k, t in self.kinds if c["kind"].get(k)]),
             Facet("region", _("Region"), self._region_values(regions)),
         ]  # fmt: skip
-        return out
 
     def _value(self, name: str, key: str, label: Any, n: int) -> dict[str, Any]:
         return {"key": key, "label": label, "n": n, "current": self.values.get(name) == key}
-
-    def _age_values(self) -> list[dict[str, Any]]:
-        qs = self.filtered(without="age")
-        counts = qs.aggregate(**{k: Count("pk", filter=self.age_q(k)) for k, _l, _a, _b in AGES})
-        return [self._value("age", k, label, counts[k]) for k, label, _a, _b in AGES]
-
-    def _state_values(self) -> list[dict[str, Any]]:
-        qs = self.filtered(without="state")
-        counts = qs.aggregate(**{k: Count("pk", filter=self.state_q(k)) for k, _l in STATES})
-        return [self._value("state", k, label, counts[k]) for k, label in STATES]
 
     def _region_values(self, per_region: dict[int, int]) -> list[dict[str, Any]]:
         """Counts for the regions one level below the chosen region (or the account's own region)."""
@@ -298,10 +337,8 @@ class ProposalQueue:
         return out
 
     def total(self, facets: list[Facet]) -> int:
-        """Exact number of matches: the list counts are taken under every other filter."""
-        lists = next(f for f in facets if f.name == "list").values
-        chosen = self.values.get("list")
-        return sum(v["n"] for v in lists if not chosen or v["key"] == chosen)
+        """Exact number of matches, summed from the grouped scan of ``facets()`` (no COUNT of its own)."""
+        return self._total
 
 
 def facet_links(facets: list[Facet], query: Any) -> None:

@@ -34,6 +34,7 @@ from socredit.apps.lists.services.proposals import (
     propose_from_records,
     raise_proposal,
     serve_notice,
+    sync_proposal_regions,
     withdraw_unsupported,
 )
 from socredit.apps.lists.services.red import confirm_red, red_list_publication
@@ -70,6 +71,7 @@ __all__ = [
     "retention_sweep",
     "serve_notice",
     "status_on",
+    "sync_proposal_regions",
     "today",
     "verify_removal",
     "withdraw_unsupported",

@@ -128,6 +128,14 @@ def propose_from_records(
     return created
 
 
+def sync_proposal_regions(sender: Any, *, instance: Organization, **_: Any) -> None:
+    """post_save of an organization: its open proposals' copy of its region follows a move (the
+    queue counts and filters by that copy; access is scoped by the organization itself)."""
+    ListProposal.objects.filter(organization_id=instance.pk, status=ListProposal.Status.PROPOSED).exclude(
+        region_id=instance.region_id
+    ).update(region_id=instance.region_id)
+
+
 WITHDRAWN_REVOKED = "所依据的记录已撤销，列入建议自动撤回"
 WITHDRAWN_CORRECTED = "所依据的记录已更正，列入建议自动撤回"
 SUPERSEDED_NOTE = "；由依据更正后记录的列入建议替代"
@@ -349,6 +357,9 @@ def serve_notice(
         unreachable_finding=finding_text, authority_name=dept_name, served_by=staff_user_of(actor),
         served_by_label=actor_label(actor)[:150], policy_version=profile.version,
     )  # fmt: skip
+    if proposal.notice_served_on is None or served_on < proposal.notice_served_on:
+        proposal.notice_served_on = served_on
+        proposal.save(update_fields=["notice_served_on"])
     record_event(actor=actor, channel=channel, action="lists.notice", target=notice,
                  summary=f"事先告知（{notice.get_method_display()}）：{proposal.ground} {notice.document_number}",
                  data={"organization": org.pk, "proposal": proposal.pk, "method": method,
