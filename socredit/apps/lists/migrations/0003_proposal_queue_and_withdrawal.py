@@ -64,7 +64,11 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name='listproposal',
-            index=models.Index(fields=['status', 'arose_on', 'organization', 'region', 'list', 'ground', 'trigger_kind', 'notice_required', 'notice_served_on'], name='lists_prop_queue'),
+            index=models.Index(fields=['status', 'arose_on', 'list', 'ground', 'trigger_kind', 'notice_required', 'notice_served_on', 'region', 'organization'], name='lists_prop_queue'),
+        ),
+        migrations.AddIndex(
+            model_name='listproposal',
+            index=models.Index(fields=['status', 'region', 'arose_on', 'list', 'ground', 'trigger_kind', 'notice_required', 'notice_served_on', 'organization'], name='lists_prop_queue_region'),
         ),
         migrations.AddIndex(
             model_name='listproposal',
