@@ -227,8 +227,17 @@ class ListProposal(models.Model):
                 name="lists_prop_queue",
             ),  # fmt: skip
             models.Index(
-                fields=["status", "region", "arose_on", "list", "ground", "trigger_kind", "notice_required",
-                        "notice_served_on", "organization"],
+                fields=[
+                    "status",
+                    "region",
+                    "arose_on",
+                    "list",
+                    "ground",
+                    "trigger_kind",
+                    "notice_required",
+                    "notice_served_on",
+                    "organization",
+                ],
                 name="lists_prop_queue_region",
             ),  # fmt: skip
             models.Index(fields=["status", "ground", "arose_on"], name="lists_prop_queue_ground"),

@@ -390,15 +390,21 @@ def organization_lists(request: HttpRequest, code: str) -> HttpResponse:
             entry__organization=org, status=RemovalApplication.Status.PENDING
         )
     }
+    proposals = list(
+        access_proposals(request.user)
+        .filter(organization=org, status=ListProposal.Status.PROPOSED)
+        .order_by("arose_on", "id")
+    )
+    for p in proposals:
+        p.ground_title = _title(p.ground)
+        p.list_title = LIST_TITLES.get(p.list, p.list)
     context = {
         "org": org,
         "current": [e for e in entries if e.is_current],
         "entries": entries,
         "pending": pending,
         "decisions": access_decisions(request.user).filter(organization=org).order_by("-decided_on", "-id"),
-        "proposals": access_proposals(request.user).filter(
-            organization=org, status=ListProposal.Status.PROPOSED
-        ),
+        "proposals": proposals,
         "can_write": request.user.can_write,
     }
     return render_page_or_partial(

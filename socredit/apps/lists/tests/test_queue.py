@@ -261,3 +261,28 @@ def test_bulk_on_all_matching_the_filters(warned, personas, login, actor):
     assert [p.status for p in ListProposal.objects.filter(pk__in=[a.pk, b.pk, c.pk, d.pk]).order_by("pk")] == [
         "confirmed", "proposed", "proposed", "proposed",
     ]  # fmt: skip
+
+
+def test_the_organization_page_links_to_its_open_proposals(warned, personas, login):
+    org = warned["orgs"][0]
+    p = warned["props"][0]
+    client = login(personas["viewer_jinshui"])
+    section = text(client.get(reverse("lists:organization_lists", args=[org.code]), **HX))
+    assert reverse("lists:proposal_detail", args=[p.pk]) in section
+    assert f"{reverse('lists:proposal_list')}?q={org.code}" in section
+    queue = text(client.get(reverse("lists:proposal_list"), {"q": org.code}))
+    assert row_ids(queue) == [p.pk]
+
+
+def test_a_region_move_moves_the_queue_copy(warned, personas):
+    from socredit.apps.registry.services import update_organization
+
+    org = warned["orgs"][0]
+    update_organization(
+        actor=personas["superuser"], channel="form", organization=org, data={"region": "410184"}
+    )
+    p = warned["props"][0]
+    p.refresh_from_db()
+    assert p.region.code == "410184"
+    assert p.pk not in ProposalQueue(personas["staff_jinshui"], {}).matching_ids()
+    assert p.pk in ProposalQueue(personas["staff_xinzheng"], {"region": "410184"}).matching_ids()
