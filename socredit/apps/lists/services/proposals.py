@@ -8,7 +8,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import OuterRef, Q, Subquery
 
 from socredit.apps.audit.services import actor_label, record_event, staff_user_of
 from socredit.apps.lists.models import (
@@ -134,6 +134,14 @@ def sync_proposal_regions(sender: Any, *, instance: Organization, **_: Any) -> N
     ListProposal.objects.filter(organization_id=instance.pk, status=ListProposal.Status.PROPOSED).exclude(
         region_id=instance.region_id
     ).update(region_id=instance.region_id)
+
+
+def resync_proposal_regions(org_ids: Iterable[int]) -> int:
+    """The same for organizations written in bulk (``bulk_update`` sends no post_save: the import)."""
+    region = Organization.objects.filter(pk=OuterRef("organization_id")).values("region_id")[:1]
+    return ListProposal.objects.filter(
+        organization_id__in=list(org_ids), status=ListProposal.Status.PROPOSED
+    ).update(region_id=Subquery(region))
 
 
 WITHDRAWN_REVOKED = "所依据的记录已撤销，列入建议自动撤回"

@@ -286,3 +286,22 @@ def test_a_region_move_moves_the_queue_copy(warned, personas):
     assert p.region.code == "410184"
     assert p.pk not in ProposalQueue(personas["staff_jinshui"], {}).matching_ids()
     assert p.pk in ProposalQueue(personas["staff_xinzheng"], {"region": "410184"}).matching_ids()
+
+
+def test_an_import_that_moves_an_organization_moves_the_queue_copy(warned, personas):
+    from socredit.apps.imports.columns import ORGANIZATION_COLUMNS
+    from socredit.apps.imports.services import run_import
+    from socredit.common.imports import write_csv
+
+    org = warned["orgs"][1]
+    row = {c.field: "" for c in ORGANIZATION_COLUMNS}
+    row.update(code=org.code, name=org.name, region="410184", registered_on=org.registered_on.isoformat())
+    content = write_csv([c.title for c in ORGANIZATION_COLUMNS], [[row[c.field] for c in ORGANIZATION_COLUMNS]])
+    run = run_import(actor=personas["city_admin"], channel="import", kind="organizations", content=content,
+                     file_name="o.csv", dry_run=False)  # fmt: skip
+    assert run.updated == 1, run.errors
+    p = warned["props"][1]
+    p.refresh_from_db()
+    assert p.region.code == "410184"
+    ids = ProposalQueue(personas["city_admin"], {"region": "410184"}).matching_ids()
+    assert p.pk in ids and warned["xinzheng"].pk in ids
