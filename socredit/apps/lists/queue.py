@@ -29,6 +29,7 @@ from socredit.apps.lists.access import access_open_proposals
 from socredit.apps.lists.models import LIST_CHOICES, LIST_TITLES, RED_GROUND, ListNotice, ListProposal
 from socredit.apps.records.models import RecordKind
 from socredit.apps.registry.models import Organization, Region
+from socredit.common.access import scope_path_of
 from socredit.common.clock import today
 from socredit.core.lists.grounds import GROUNDS
 
@@ -160,6 +161,11 @@ class ProposalQueue:
         self.values: dict[str, Any] = dict(self.form.cleaned_data) if self.valid else {}
         self.day = today()
         self.base = access_open_proposals(user)
+        # The counts read the proposals' copy of their organization's region, so that they scan one
+        # index without looking up organizations; the rows shown and acted on stay scoped by the
+        # organization itself (``access_open_proposals``). The copy follows every move of an
+        # organization (``sync_proposal_regions``, ``resync_proposal_regions``).
+        self.count_base = self._region_scope(scope_path_of(user))
         self._region_ids: dict[str, list[int] | None] = {}
         self._total = 0
         self._kind_ids = {code: pk for pk, code in self._kind_codes.items()}
@@ -223,8 +229,19 @@ class ProposalQueue:
             return Q(Exists(ListNotice.objects.filter(proposal=OuterRef("pk"), **{lookup: self.day})))
         return Q(pk__in=[])
 
-    def filtered(self, *, without: str | None = None) -> QuerySet[ListProposal]:
-        qs = self.base
+    @staticmethod
+    def _region_scope(path: str | None) -> QuerySet[ListProposal]:
+        qs = ListProposal.objects.filter(status=ListProposal.Status.PROPOSED)
+        if path is None:
+            return qs.none()
+        if path == "":
+            return qs
+        return qs.filter(
+            region_id__in=list(Region.objects.filter(path__startswith=path).values_list("pk", flat=True))
+        )
+
+    def filtered(self, *, without: str | None = None, counting: bool = False) -> QuerySet[ListProposal]:
+        qs = self.count_base if counting else self.base
         for name in FILTERS:
             if name != without:
                 qs = self._apply(qs, name, self.values.get(name))
@@ -268,7 +285,7 @@ class ProposalQueue:
         few thousand rows at most (days × grounds), read in the order of the queue index without a
         sort, from which each other filter's counts are summed under the rest."""
         qs = self._apply(
-            self._apply(self.base, "region", self.values.get("region")), "q", self.values.get("q")
+            self._apply(self.count_base, "region", self.values.get("region")), "q", self.values.get("q")
         )
         rows = (
             qs.order_by()
@@ -303,12 +320,15 @@ class ProposalQueue:
                 if not misses or misses == [d]:  # the row passes every filter but (perhaps) d's own
                     counts[d][row[d]] = counts[d].get(row[d], 0) + row["n"]
         if HAS_STATEMENT_PERIOD:  # the statement period splits the served notices (an extra count)
-            extra = self.filtered(without="state").aggregate(
+            extra = self.filtered(without="state", counting=True).aggregate(
                 **{k: Count("pk", filter=self.state_q(k)) for k in ("period_running", "period_ended")}
             )
             counts["state"].update(extra)
         per_region = (
-            self.filtered(without="region").order_by().values_list("region_id").annotate(n=Count("pk"))
+            self.filtered(without="region", counting=True)
+            .order_by()
+            .values_list("region_id")
+            .annotate(n=Count("pk"))
         )
         regions = dict(per_region.values_list("region_id", "n"))
         c = counts

@@ -296,7 +296,9 @@ def test_an_import_that_moves_an_organization_moves_the_queue_copy(warned, perso
     org = warned["orgs"][1]
     row = {c.field: "" for c in ORGANIZATION_COLUMNS}
     row.update(code=org.code, name=org.name, region="410184", registered_on=org.registered_on.isoformat())
-    content = write_csv([c.title for c in ORGANIZATION_COLUMNS], [[row[c.field] for c in ORGANIZATION_COLUMNS]])
+    content = write_csv(
+        [c.title for c in ORGANIZATION_COLUMNS], [[row[c.field] for c in ORGANIZATION_COLUMNS]]
+    )
     run = run_import(actor=personas["city_admin"], channel="import", kind="organizations", content=content,
                      file_name="o.csv", dry_run=False)  # fmt: skip
     assert run.updated == 1, run.errors
