@@ -1,6 +1,7 @@
 """Benchmark the proposal queue (/lists/proposals/) with many open proposals behind a real server.
 
     .venv/bin/python bench/proposals.py [--proposals 100000] [--orgs 40000] [--requests 30] [--keep]
+    .venv/bin/python bench/proposals.py --reuse /tmp/socredit-bench-queue-XXXX   # measure again
 
 1. A fresh SQLite file under a temporary SOCREDIT_VAR_DIR is migrated; organizations (over the
    districts of 郑州 and one other city), one trigger record each proposal and N open proposals
@@ -43,14 +44,40 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def build(n_proposals: int, n_orgs: int, seed: int) -> dict[str, str]:
-    """Migrate and fill the scratch database; returns the session keys of the bench accounts."""
+def sessions() -> tuple[dict[str, str], int]:
+    """A signed-in session for each bench account (a 郑州 city administrator, a national superuser)
+    and the number of open proposals in 郑州."""
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
     from django.contrib.sessions.backends.db import SessionStore
-    from django.core.management import call_command
 
     from socredit.apps.accounts.models import StaffRole, User
     from socredit.apps.accounts.services import create_staff_user
+    from socredit.apps.lists.models import ListProposal
+    from socredit.apps.registry.models import Region
+
+    keys = {}
+    for name, region, superuser in (("bench_city", "410100", False), ("bench_national", None, True)):
+        user = User.objects.filter(username=name).first() or create_staff_user(
+            actor=None, channel="system", username=name, password=secrets.token_urlsafe(16),
+            region=Region.objects.get(code=region) if region else None, staff_role=StaffRole.ADMIN,
+            superuser=superuser,
+        )  # fmt: skip
+        session = SessionStore()
+        session[SESSION_KEY] = str(user.pk)
+        session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+        session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+        session.create()
+        keys[name] = session.session_key
+    city = ListProposal.objects.filter(
+        organization__region__path__startswith=Region.objects.get(code="410100").path
+    ).count()
+    return keys, city
+
+
+def build(n_proposals: int, n_orgs: int, seed: int) -> None:
+    """Migrate and fill the scratch database."""
+    from django.core.management import call_command
+
     from socredit.apps.lists.models import ListNotice, ListProposal
     from socredit.apps.records.models import CreditRecord, RecordKind
     from socredit.apps.registry.models import Department, Organization, Region
@@ -129,24 +156,6 @@ def build(n_proposals: int, n_orgs: int, seed: int) -> dict[str, str]:
     print(f"built {n_orgs} organizations, {n_proposals} records and open proposals, {len(notices)} notices "
           f"in {t_all:.1f} s (records {t_records:.1f} s)")  # fmt: skip
 
-    keys = {}
-    for name, region, superuser in (("bench_city", "410100", False), ("bench_national", None, True)):
-        user = User.objects.filter(username=name).first() or create_staff_user(
-            actor=None, channel="system", username=name, password=secrets.token_urlsafe(16),
-            region=Region.objects.get(code=region) if region else None, staff_role=StaffRole.ADMIN,
-            superuser=superuser,
-        )  # fmt: skip
-        session = SessionStore()
-        session[SESSION_KEY] = str(user.pk)
-        session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
-        session[HASH_SESSION_KEY] = user.get_session_auth_hash()
-        session.create()
-        keys[name] = session.session_key
-    city = ListProposal.objects.filter(
-        organization__region__path__startswith=Region.objects.get(code="410100").path
-    ).count()
-    return keys, city
-
 
 def fetch(url: str, session: str) -> tuple[int, float, bytes]:
     req = urllib.request.Request(  # noqa: S310 — the loopback http URL built in main()
@@ -169,10 +178,11 @@ def main() -> int:
     parser.add_argument("--requests", type=int, default=30)
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument("--keep", action="store_true", help="keep the scratch database and print its path")
+    parser.add_argument("--reuse", metavar="DIR", help="measure again on a database kept by --keep")
     args = parser.parse_args()
     n_orgs = args.orgs or max(10, args.proposals * 2 // 5)
 
-    scratch = Path(tempfile.mkdtemp(prefix="socredit-bench-queue-"))
+    scratch = Path(args.reuse) if args.reuse else Path(tempfile.mkdtemp(prefix="socredit-bench-queue-"))
     env = {
         **os.environ,
         "DATABASE_URL": f"sqlite:///{scratch / 'bench.sqlite3'}",
@@ -188,7 +198,9 @@ def main() -> int:
     import django
 
     django.setup()
-    keys, in_city = build(args.proposals, n_orgs, args.seed)
+    if not args.reuse:
+        build(args.proposals, n_orgs, args.seed)
+    keys, in_city = sessions()
     far = min(50, max(1, in_city // 25))  # page 50, or the last full page of a small run
 
     port = _free_port()
@@ -241,7 +253,7 @@ def main() -> int:
     finally:
         server.terminate()
         server.wait(timeout=30)
-        if args.keep:
+        if args.keep or args.reuse:
             print(f"kept {scratch}")
         else:
             for p in scratch.iterdir():

@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from socredit.apps.audit.models import AuditEvent
@@ -307,3 +308,33 @@ def test_an_import_that_moves_an_organization_moves_the_queue_copy(warned, perso
     assert p.region.code == "410184"
     ids = ProposalQueue(personas["city_admin"], {"region": "410184"}).matching_ids()
     assert p.pk in ids and warned["xinzheng"].pk in ids
+
+
+@pytest.mark.parametrize(
+    "filters",
+    [
+        {},
+        {"ground": "R1.6(5)"},
+        {"region": "410105"},
+        {"list": "serious", "age": "0-30"},
+        {"state": "served"},
+    ],
+)
+def test_the_counts_read_a_queue_index_alone(city, personas, filters):
+    """EXPLAIN QUERY PLAN (SQLite): every grouped count is a search of a covering queue index — no
+    table row, no organization or record joined, whatever the filters."""
+    from django.db import connection
+
+    if connection.vendor != "sqlite":
+        pytest.skip("query plans are checked on SQLite")
+    with CaptureQueriesContext(connection) as queries:
+        ProposalQueue(personas["city_admin"], filters).facets()
+    counts = [
+        x["sql"] for x in queries.captured_queries if x["sql"].startswith('SELECT "lists_listproposal"')
+    ]
+    assert len(counts) == 2  # the grouped scan and the counts per region
+    for sql in counts:
+        with connection.cursor() as cursor:
+            plan = " / ".join(row[3] for row in cursor.execute(f"EXPLAIN QUERY PLAN {sql}").fetchall())
+        assert "USING COVERING INDEX lists_prop_queue" in plan, plan
+        assert "registry_organization" not in plan and "records_creditrecord" not in plan, plan
