@@ -257,14 +257,15 @@ class ProposalQueue:
     # --- one page ---------------------------------------------------------------------------------
 
     def page(self, number: int) -> QueuePage:
+        """One page: the ids in the queue's order first (the sort reads only what it orders by), then
+        those rows with their organization, region and record kind."""
         number = max(1, min(number, MAX_PAGE))
         start = (number - 1) * PER_PAGE
-        rows = list(
-            self.ordered().select_related("organization__region", "trigger_kind")[
-                start : start + PER_PAGE + 1
-            ]
+        ids = list(self.ordered().values_list("pk", flat=True)[start : start + PER_PAGE + 1])
+        by_id = ListProposal.objects.select_related("organization__region", "trigger_kind").in_bulk(
+            ids[:PER_PAGE]
         )
-        return QueuePage(rows[:PER_PAGE], number, len(rows) > PER_PAGE)
+        return QueuePage([by_id[i] for i in ids[:PER_PAGE]], number, len(ids) > PER_PAGE)
 
     def matching_ids(self, cap: int = BULK_CAP) -> list[int]:
         """ "Select all matching": the ids of the first ``cap`` proposals in the queue's order."""
