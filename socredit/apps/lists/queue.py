@@ -60,6 +60,8 @@ STATES = [
     ("no_notice", _("no notice needed")),
 ]
 
+PERIOD_STATES = ("period_running", "period_ended")
+
 SORTS = {
     "arose": (_("Oldest ground first"), ["arose_on", "id"]),
     "-arose": (_("Newest ground first"), ["-arose_on", "-id"]),
@@ -288,29 +290,33 @@ class ProposalQueue:
         qs = self._apply(
             self._apply(self.count_base, "region", self.values.get("region")), "q", self.values.get("q")
         )
+        if self.values.get("state") in PERIOD_STATES:  # not a column of the cube: filtered in SQL
+            qs = self._apply(qs, "state", self.values["state"])
         rows = (
             qs.order_by()
             .values_list("arose_on", "list", "ground", "trigger_kind_id", "notice_required")
             .annotate(n=Count("pk"), served=Count("notice_served_on"))
         )
-        out = []
+        cells: dict[tuple[str, str, str, str, str], int] = {}
+        ages: dict[dt.date, str] = {}
         for arose_on, lst, ground, kind_id, required, n, served in rows:
-            base = {
-                "list": lst,
-                "ground": ground,
-                "kind": self._kind_codes.get(kind_id, ""),
-                "age": self._age_key(arose_on),
-            }
-            if served:
-                out.append({**base, "state": "served", "n": served})
-            if n - served:
-                out.append({**base, "state": "not_served" if required else "no_notice", "n": n - served})
-        return out
+            age = ages.get(arose_on) or ages.setdefault(arose_on, self._age_key(arose_on))
+            kind = self._kind_codes.get(kind_id, "")
+            for state, m in (("served", served), ("not_served" if required else "no_notice", n - served)):
+                if m:
+                    key = (lst, ground, kind, age, state)
+                    cells[key] = cells.get(key, 0) + m
+        return [
+            {"list": k[0], "ground": k[1], "kind": k[2], "age": k[3], "state": k[4], "n": n}
+            for k, n in cells.items()
+        ]
 
     def facets(self) -> list[Facet]:
         cube = self._cube()
         dims = ("list", "ground", "kind", "age", "state")
         active = {d: self.values.get(d) for d in dims if self.values.get(d) not in (None, "")}
+        if active.get("state") in PERIOD_STATES:
+            del active["state"]  # applied in SQL by _cube
         counts: dict[str, dict[str, int]] = {d: {} for d in dims}
         self._total = 0
         for row in cube:
@@ -321,8 +327,11 @@ class ProposalQueue:
                 if not misses or misses == [d]:  # the row passes every filter but (perhaps) d's own
                     counts[d][row[d]] = counts[d].get(row[d], 0) + row["n"]
         if HAS_STATEMENT_PERIOD:  # the statement period splits the served notices (an extra count)
+            keys = [
+                k for k, _label in STATES if k in PERIOD_STATES or self.values.get("state") in PERIOD_STATES
+            ]
             extra = self.filtered(without="state", counting=True).aggregate(
-                **{k: Count("pk", filter=self.state_q(k)) for k in ("period_running", "period_ended")}
+                **{k: Count("pk", filter=self.state_q(k)) for k in keys}
             )
             counts["state"].update(extra)
         per_region = (
