@@ -16,7 +16,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import F, Prefetch, Q
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -126,7 +126,7 @@ def _decide_proposal(request: HttpRequest, pk: int, which: str) -> HttpResponse:
                 return redirect("lists:decision_detail", pk=decision.pk)
             services.dismiss_proposal(request.user, proposal, reason=data["reason"])
             messages.success(request, _("The proposal was dismissed."))
-            back = request.GET.get("back", "")
+            back = QueryDict(request.GET.get("back", "")).urlencode()  # re-encoded: only a query string
             return redirect(reverse("lists:proposal_list") + (f"?{back}" if back else ""))
         except FieldErrors as exc:
             form.add_service_errors(exc)

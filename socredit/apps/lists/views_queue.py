@@ -135,7 +135,7 @@ def proposal_page(request: HttpRequest, pk: int, bound: dict[str, forms.Form] | 
     }
     refused = next(iter(bound), None)
     opened = refused or ("confirm" if notices or not p.notice_required else "notice")
-    back = request.GET.get("back", "")
+    back = QueryDict(request.GET.get("back", "")).urlencode()  # re-encoded: only a query string
     context = {
         "p": p,
         "notices": notices,

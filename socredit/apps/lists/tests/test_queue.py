@@ -149,6 +149,14 @@ def test_the_proposal_page_links_back_to_the_queue_with_its_filters(city, person
     body = text(refused)
     assert refused.status_code == 400 and "决定须有文号" in body
     assert body.index("决定须有文号") < body.index('class="card proposal"')  # the error is at the top
+    dismissed = client.post(
+        f"{reverse('lists:proposal_dismiss', args=[p.pk])}?back=list%3Dserious",
+        {"reason": "情节轻微，已改正"},
+    )
+    assert (
+        dismissed.status_code == 302
+        and dismissed["Location"] == f"{reverse('lists:proposal_list')}?list=serious"
+    )
 
 
 # --- bulk actions --------------------------------------------------------------------------------
