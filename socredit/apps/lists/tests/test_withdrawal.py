@@ -4,6 +4,7 @@ transaction as the correction or revocation, and supersession of the old version
 from __future__ import annotations
 
 import pytest
+from django.db import transaction
 from django.urls import reverse
 
 from socredit.apps.audit.models import AuditEvent
@@ -95,3 +96,27 @@ def test_the_withdrawn_proposal_page_shows_the_reason_and_its_replacement(org, a
     queue = client.get(reverse("lists:proposal_list")).content.decode()
     assert reverse("lists:proposal_detail", args=[new.pk]) in queue
     assert reverse("lists:proposal_detail", args=[old.pk]) not in queue
+
+
+def test_the_withdrawal_belongs_to_the_revocations_transaction(org, actor):
+    rec = factories.record(org, "penalty_warning", occurred_on=ago(30))
+    [p] = proposals(org)
+    with pytest.raises(RuntimeError), transaction.atomic():
+        revoke_record(actor=actor, channel="form", record=rec, reason="处罚决定已被撤销")
+        p.refresh_from_db()
+        assert p.status == "withdrawn"
+        raise RuntimeError("the revocation is rolled back")
+    p.refresh_from_db()
+    assert p.status == "proposed" and not AuditEvent.objects.filter(action="lists.withdraw").exists()
+
+
+def test_a_bulk_action_on_a_withdrawn_proposal_says_why_and_touches_nothing(org, actor):
+    rec = factories.record(org, "penalty_warning", occurred_on=ago(30))
+    [p] = proposals(org)
+    revoke_record(actor=actor, channel="form", record=rec, reason="处罚决定已被撤销")
+    result = services.bulk_serve_notices(
+        actor, [p.pk], served_on=ago(1), number_pattern="金民告〔2026〕{seq}号", start=1
+    )
+    [failure] = result.failed
+    assert not result.done and WITHDRAWN_REVOKED in failure.reason and failure.organization_code == org.code
+    assert not p.notices.exists()
