@@ -138,6 +138,7 @@ def proposal_page(request: HttpRequest, pk: int, bound: dict[str, forms.Form] | 
     back = QueryDict(request.GET.get("back", "")).urlencode()  # re-encoded: only a query string
     context = {
         "p": p,
+        "proposal": p,  # the name the statement partial (lists/partials/_statement.html) reads
         "notices": notices,
         "forms": forms_,
         "refused": refused,
