@@ -346,3 +346,15 @@ def test_the_counts_read_a_queue_index_alone(city, personas, filters):
             plan = " / ".join(row[3] for row in cursor.execute(f"EXPLAIN QUERY PLAN {sql}").fetchall())
         assert "USING COVERING INDEX lists_prop_queue" in plan, plan
         assert "registry_organization" not in plan and "records_creditrecord" not in plan, plan
+
+
+def test_the_queue_in_english(city, personas, login):
+    from django.conf import settings
+
+    client = login(personas["staff_jinshui"])
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    html = text(client.get(reverse("lists:proposal_list")))
+    assert "30 open proposals" in html and "Days since the ground arose" in html and "notice not served" in html
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "zh-hans"
+    html = text(client.get(reverse("lists:proposal_list")))
+    assert "30 项待处理列入建议" in html and "事由发生距今天数" in html and "未送达事先告知" in html
