@@ -354,7 +354,9 @@ def test_the_queue_in_english(city, personas, login):
     client = login(personas["staff_jinshui"])
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     html = text(client.get(reverse("lists:proposal_list")))
-    assert "30 open proposals" in html and "Days since the ground arose" in html and "notice not served" in html
+    assert (
+        "30 open proposals" in html and "Days since the ground arose" in html and "notice not served" in html
+    )
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "zh-hans"
     html = text(client.get(reverse("lists:proposal_list")))
     assert "30 项待处理列入建议" in html and "事由发生距今天数" in html and "未送达事先告知" in html
