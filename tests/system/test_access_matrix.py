@@ -119,6 +119,8 @@ MATRIX = {
     "evaluation:run_detail": (lambda w: {"pk": w["evaluation_run"].pk}, READ),
     "evaluation:model_detail": (lambda w: {"version": "reference-2026.1"}, SIGNED_IN),
     "lists:proposal_list": (lambda w: {}, OWN_REGION_PAGE),
+    "lists:proposal_detail": (lambda w: {"pk": w["proposal"].pk}, READ),
+    "lists:proposal_bulk": (lambda w: {}, POST_ONLY),
     "lists:proposal_confirm": (lambda w: {"pk": w["proposal"].pk}, POST_ONLY),
     "lists:proposal_dismiss": (lambda w: {"pk": w["proposal"].pk}, POST_ONLY),
     "lists:proposal_exempt": (lambda w: {"pk": w["proposal"].pk}, POST_ONLY),

@@ -26,6 +26,7 @@ from django.utils import timezone
 from socredit.apps.audit.services import actor_label, record_event, staff_user_of
 from socredit.apps.imports.columns import COLUMNS, column_title
 from socredit.apps.imports.models import ImportKind, ImportRun, ImportStatus
+from socredit.apps.lists.services.proposals import resync_proposal_regions
 from socredit.apps.records.models import CreditRecord, RecordKind, RecordStateChange
 from socredit.apps.records.signals import announce
 from socredit.apps.records.validation import RecordLookups, clean_record
@@ -183,6 +184,8 @@ class OrganizationImporter(Importer):
         fields = sorted({f for diff in self.changed.values() for f in diff} | {"updated_at"})
         if self.to_update:
             Organization.objects.bulk_update(self.to_update, fields, batch_size=CHUNK)
+            if "region" in fields:  # bulk_update sends no post_save: the proposal queue's region copy
+                resync_proposal_regions(o.pk for o in self.to_update)
 
     def audit_data(self) -> dict[str, Any]:
         return {"created": [o.code for o in self.new], "changed": self.changed}

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_save
 from django.utils.translation import gettext_lazy as _
 
 
@@ -11,8 +12,11 @@ class ListsConfig(AppConfig):
         from socredit.apps.evaluation import hooks
         from socredit.apps.lists import services
         from socredit.apps.records.signals import records_changed
+        from socredit.apps.registry.models import Organization
 
         # The evaluation reads list memberships (serious → D, abnormal → at most C, red) from here.
         hooks.register_membership_source("lists", services.membership_frame)
         # A record that meets a ground creates a listing proposal at once (in the record's transaction).
         records_changed.connect(services.on_records_changed, dispatch_uid="lists.propose")
+        # The queue's copy of the organization's region follows the organization.
+        post_save.connect(services.sync_proposal_regions, sender=Organization, dispatch_uid="lists.region")

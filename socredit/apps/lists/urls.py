@@ -1,10 +1,12 @@
 from django.urls import path
 
-from socredit.apps.lists import views, views_policy, views_statements
+from socredit.apps.lists import views, views_policy, views_queue, views_statements
 
 app_name = "lists"
 urlpatterns = [
-    path("proposals/", views.proposal_list, name="proposal_list"),
+    path("proposals/", views_queue.proposal_list, name="proposal_list"),
+    path("proposals/bulk/", views_queue.proposal_bulk, name="proposal_bulk"),
+    path("proposals/<int:pk>/", views_queue.proposal_detail, name="proposal_detail"),
     path("proposals/<int:pk>/confirm/", views.proposal_confirm, name="proposal_confirm"),
     path("proposals/<int:pk>/dismiss/", views.proposal_dismiss, name="proposal_dismiss"),
     path("proposals/<int:pk>/exempt/", views.proposal_exempt, name="proposal_exempt"),

@@ -16,7 +16,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import F, Prefetch, Q
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -95,47 +95,12 @@ def _records_prefetch(user: Any) -> Prefetch:
 # --- proposals -----------------------------------------------------------------------------------
 
 
-def _open_proposals(user: Any) -> Any:
-    return (
-        access_proposals(user)
-        .filter(status=ListProposal.Status.PROPOSED)
-        .prefetch_related(_records_prefetch(user), "notices")
-        .order_by("arose_on", "id")
-    )
+def _proposal_page(request: HttpRequest, bound: dict[int, dict[str, Any]]) -> HttpResponse:
+    """The proposal's own page with the refused form (``bound``: {pk: {which: form}}) at the top (400)."""
+    from socredit.apps.lists.views_queue import proposal_page
 
-
-def _proposal_page(request: HttpRequest, bound: dict[int, dict[str, Any]] | None = None) -> HttpResponse:
-    """The open proposals, each with its three forms (``bound``: the one that was refused)."""
-    bound = bound or {}
-    rows = []
-    day = services.today()
-    for p in _open_proposals(request.user):
-        forms = bound.get(p.pk, {})
-        p.ground_title = _title(p.ground)
-        p.legal_basis = presentation.legal_basis(p.ground, day)
-        p.list_title = LIST_TITLES.get(p.list, p.list)
-        rows.append(
-            {
-                "proposal": p,
-                "confirm": forms.get("confirm")
-                or ConfirmForm(row=p.pk, initial={"decided_on": services.today()}),
-                "dismiss": forms.get("dismiss") or DismissForm(row=p.pk),
-                "exempt": forms.get("exempt")
-                or ExemptForm(row=p.pk, initial={"decided_on": services.today()}),
-                "notice": forms.get("notice")
-                or NoticeForm(row=p.pk, initial={"served_on": services.today()}),
-                "notices": list(p.notices.all()),
-                "open": next(iter(forms), None),
-            }
-        )
-    context = {"rows": rows, "can_write": request.user.can_write, "today": services.today()}
-    return render(request, "lists/proposal_list.html", context, status=400 if bound else 200)
-
-
-@login_required
-def proposal_list(request: HttpRequest) -> HttpResponse:
-    """列入建议: the open proposals in the account's region, oldest ground first."""
-    return _proposal_page(request)
+    [(pk, forms)] = bound.items()
+    return proposal_page(request, pk, forms)
 
 
 def _decide_proposal(request: HttpRequest, pk: int, which: str) -> HttpResponse:
@@ -166,7 +131,8 @@ def _decide_proposal(request: HttpRequest, pk: int, which: str) -> HttpResponse:
                 return redirect("lists:decision_detail", pk=decision.pk)
             services.dismiss_proposal(request.user, proposal, reason=data["reason"])
             messages.success(request, _("The proposal was dismissed."))
-            return redirect("lists:proposal_list")
+            back = QueryDict(request.GET.get("back", "")).urlencode()  # re-encoded: only a query string
+            return redirect(reverse("lists:proposal_list") + (f"?{back}" if back else ""))
         except FieldErrors as exc:
             form.add_service_errors(exc)
     return _proposal_page(request, {pk: {which: form}})
@@ -440,15 +406,21 @@ def organization_lists(request: HttpRequest, code: str) -> HttpResponse:
             entry__organization=org, status=RemovalApplication.Status.PENDING
         )
     }
+    proposals = list(
+        access_proposals(request.user)
+        .filter(organization=org, status=ListProposal.Status.PROPOSED)
+        .order_by("arose_on", "id")
+    )
+    for p in proposals:
+        p.ground_title = _title(p.ground)
+        p.list_title = LIST_TITLES.get(p.list, p.list)
     context = {
         "org": org,
         "current": [e for e in entries if e.is_current],
         "entries": entries,
         "pending": pending,
         "decisions": access_decisions(request.user).filter(organization=org).order_by("-decided_on", "-id"),
-        "proposals": access_proposals(request.user).filter(
-            organization=org, status=ListProposal.Status.PROPOSED
-        ),
+        "proposals": proposals,
         "can_write": request.user.can_write,
     }
     return render_page_or_partial(
@@ -517,7 +489,7 @@ def proposal_raise(request: HttpRequest) -> HttpResponse:
                 form.add_service_errors(exc)
             else:
                 messages.success(request, _("The proposal was raised; it now awaits a decision."))
-                return redirect(f"{reverse('lists:proposal_list')}#proposal-{proposal.pk}")
+                return redirect("lists:proposal_detail", pk=proposal.pk)
     org_code = (form.data.get("code") if form.is_bound else initial["code"]) or ""
     org = (
         access_organizations(request.user).filter(code=org_code.strip().upper()).first() if org_code else None

@@ -9,6 +9,7 @@ The rules are those of ``socredit.core.lists``; these modules turn database rows
 re-exports the verbs, so callers write ``services.confirm_proposal``.
 """
 
+from socredit.apps.lists.services.bulk import BulkResult, bulk_confirm, bulk_serve_notices
 from socredit.apps.lists.services.common import (
     RESPONSIBLE_POSTS,
     TRIGGER_KINDS,
@@ -31,7 +32,10 @@ from socredit.apps.lists.services.proposals import (
     on_records_changed,
     propose_from_records,
     raise_proposal,
+    resync_proposal_regions,
     serve_notice,
+    sync_proposal_regions,
+    withdraw_unsupported,
 )
 from socredit.apps.lists.services.red import confirm_red, red_list_publication
 from socredit.apps.lists.services.removals import apply_for_removal, decide_removal, verify_removal
@@ -48,6 +52,7 @@ from socredit.common.clock import today
 __all__ = [
     "RESPONSIBLE_POSTS",
     "TRIGGER_KINDS",
+    "BulkResult",
     "RunCounts",
     "active_entry",
     "answer_statement",
@@ -59,6 +64,8 @@ __all__ = [
     "annul_entry_on_objection",
     "suspend_on_objection",
     "apply_for_removal",
+    "bulk_confirm",
+    "bulk_serve_notices",
     "confirm_proposal",
     "confirm_red",
     "daily_run",
@@ -75,9 +82,12 @@ __all__ = [
     "propose_from_records",
     "raise_proposal",
     "red_list_publication",
+    "resync_proposal_regions",
     "retention_sweep",
     "serve_notice",
     "status_on",
+    "sync_proposal_regions",
     "today",
     "verify_removal",
+    "withdraw_unsupported",
 ]

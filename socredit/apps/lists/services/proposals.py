@@ -8,6 +8,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django.db import transaction
+from django.db.models import OuterRef, Q, Subquery
 
 from socredit.apps.audit.services import actor_label, record_event, staff_user_of
 from socredit.apps.lists import documents
@@ -64,6 +65,7 @@ from socredit.core.lists import (
 from socredit.core.lists.engine import REMOVE, TRANSFER
 from socredit.core.lists.grounds import GROUNDS_BY_CODE
 from socredit.core.lists.notice import Mailing, address_unreachable_established
+from socredit.core.types import RecordStatus
 
 # --- proposals -----------------------------------------------------------------------------------
 
@@ -139,9 +141,120 @@ def propose_from_records(
     return created
 
 
+def sync_proposal_regions(sender: Any, *, instance: Organization, **_: Any) -> None:
+    """post_save of an organization: its open proposals' copy of its region follows a move (the
+    queue counts and filters by that copy; access is scoped by the organization itself)."""
+    ListProposal.objects.filter(organization_id=instance.pk, status=ListProposal.Status.PROPOSED).exclude(
+        region_id=instance.region_id
+    ).update(region_id=instance.region_id)
+
+
+def resync_proposal_regions(org_ids: Iterable[int]) -> int:
+    """The same for organizations written in bulk (``bulk_update`` sends no post_save: the import)."""
+    region = Organization.objects.filter(pk=OuterRef("organization_id")).values("region_id")[:1]
+    return ListProposal.objects.filter(
+        organization_id__in=list(org_ids), status=ListProposal.Status.PROPOSED
+    ).update(region_id=Subquery(region))
+
+
+WITHDRAWN_REVOKED = "所依据的记录已撤销，列入建议自动撤回"
+WITHDRAWN_CORRECTED = "所依据的记录已更正，列入建议自动撤回"
+SUPERSEDED_NOTE = "；由依据更正后记录的列入建议替代"
+_GONE = (RecordStatus.REVOKED.value, RecordStatus.CORRECTED.value)
+
+
+@transaction.atomic
+def withdraw_unsupported(
+    org_ids: Iterable[int], *, actor: Any = None, channel: str = "system"
+) -> list[ListProposal]:
+    """自动撤回: the open proposals of these organizations that rely on a record since revoked or
+    corrected and that the records no longer support — the same check as ``confirm_proposal``
+    (``entry_grounds`` finds no hit with the proposal's ground and trigger record). Each is
+    withdrawn with the reason and audited. A proposal still supported by the remaining records
+    keeps only those (a third penalty revoked, two still meet R1.12(5)). Proposals on the listing
+    history (transfers), red-list candidates and staff proposals without a trigger record are not
+    decided by records and stay as they are."""
+    ids = sorted({int(i) for i in org_ids})
+    if not ids:
+        return []
+    gone = Q(trigger_record__status__in=_GONE) | Q(records__status__in=_GONE)
+    candidates = list(
+        ListProposal.objects.filter(organization_id__in=ids, status=ListProposal.Status.PROPOSED)
+        .exclude(list=RED)
+        .exclude(action=TRANSFER)
+        .filter(trigger_record__isnull=False)
+        .filter(gone)
+        .distinct()
+        .select_related("trigger_record")
+        .order_by("id")
+    )
+    if not candidates:
+        return []
+    day = today()
+    _profile, params = parameters(day)
+    hits = {
+        (h.org_id, h.ground, h.trigger_record_id): h for h in entry_grounds(list_records(ids), day, params)
+    }
+    withdrawn: list[ListProposal] = []
+    for p in candidates:
+        hit = hits.get((p.organization_id, p.ground, p.trigger_record_id))
+        if hit is not None:
+            p.records.set(hit.record_ids)
+            continue
+        assert p.trigger_record is not None
+        revoked = p.trigger_record.status == RecordStatus.REVOKED.value or (
+            p.trigger_record.status == RecordStatus.EFFECTIVE.value
+            and p.records.filter(status=RecordStatus.REVOKED.value).exists()
+        )
+        p.status = ListProposal.Status.WITHDRAWN
+        p.withdrawal_reason = WITHDRAWN_REVOKED if revoked else WITHDRAWN_CORRECTED
+        p.decided_on = day
+        p.decided_by_label = actor_label(actor)[:150]
+        p.save(update_fields=["status", "withdrawal_reason", "decided_on", "decided_by_label"])
+        record_event(actor=actor, channel=channel, action="lists.withdraw", target=p,
+                     summary=f"列入建议自动撤回：{p.ground}（{p.withdrawal_reason}）",
+                     data={"organization": p.organization_id, "ground": p.ground,
+                           "trigger_record": p.trigger_record_id, "reason": p.withdrawal_reason})  # fmt: skip
+        withdrawn.append(p)
+    return withdrawn
+
+
+def _link_replacements(withdrawn: Sequence[ListProposal], actor: Any, channel: str) -> None:
+    """A correction supersedes the proposal of the old version: the withdrawn proposal points to the
+    open one now proposed on the corrected record for the same organization, list, ground and action."""
+    for old in withdrawn:
+        if old.withdrawal_reason != WITHDRAWN_CORRECTED:
+            continue
+        new = (
+            ListProposal.objects.filter(
+                organization_id=old.organization_id,
+                list=old.list,
+                ground=old.ground,
+                action=old.action,
+                status=ListProposal.Status.PROPOSED,
+            )  # fmt: skip
+            .order_by("-id")
+            .first()
+        )
+        if new is None:
+            continue
+        old.superseded_by = new
+        old.withdrawal_reason = WITHDRAWN_CORRECTED + SUPERSEDED_NOTE
+        old.save(update_fields=["superseded_by", "withdrawal_reason"])
+        record_event(actor=actor, channel=channel, action="lists.supersede", target=old,
+                     summary=f"列入建议由依据更正后记录的建议替代：{old.ground}",
+                     data={"organization": old.organization_id, "replaced_by": new.pk,
+                           "trigger_record": new.trigger_record_id})  # fmt: skip
+
+
 def on_records_changed(sender: Any, *, organization_ids: set[int], cause: str, actor: Any, **_: Any) -> None:
-    """records.signals receiver: a record that meets a ground gives a proposal at once."""
+    """records.signals receiver, inside the transaction of the record change: proposals whose
+    records were revoked or corrected away are withdrawn (``withdraw_unsupported``), a record that
+    meets a ground gives a proposal at once, and the proposal on a corrected record's old version
+    is superseded by the one on the new version (one open proposal, not two)."""
+    withdrawn = withdraw_unsupported(organization_ids, actor=actor)
     propose_from_records(organization_ids, actor=actor)
+    _link_replacements(withdrawn, actor, "system")
 
 
 @transaction.atomic
@@ -282,6 +395,9 @@ def serve_notice(
         unreachable_finding=finding_text, authority_name=dept_name, served_by=staff_user_of(actor),
         served_by_label=actor_label(actor)[:150], policy_version=profile.version, statement_due_on=due_on,
     )  # fmt: skip
+    if proposal.notice_served_on is None or served_on < proposal.notice_served_on:
+        proposal.notice_served_on = served_on
+        proposal.save(update_fields=["notice_served_on"])
     record_event(actor=actor, channel=channel, action="lists.notice", target=notice,
                  summary=f"事先告知（{notice.get_method_display()}）：{proposal.ground} {notice.document_number}",
                  data={"organization": org.pk, "proposal": proposal.pk, "method": method,

@@ -55,13 +55,13 @@ def test_raise_a_proposal_with_facts_and_records(org, personas, login):
     )  # fmt: skip
     proposal = ListProposal.objects.get(organization=org, ground="R1.12(2)")
     assert response.status_code == 302
-    assert response["Location"] == f"{reverse('lists:proposal_list')}#proposal-{proposal.pk}"
+    assert response["Location"] == reverse("lists:proposal_detail", args=[proposal.pk])
     assert (proposal.list, proposal.status, proposal.arose_on) == ("serious", "proposed", ago(20))
     assert proposal.needs_confirmation and proposal.trigger_record_id is None
     assert list(proposal.records.all()) == [revoked]
     assert "虚假材料" in proposal.reason
     page = text(client.get(reverse("lists:proposal_list")))
-    assert f'id="proposal-{proposal.pk}"' in page and "R1.12(2)" in page
+    assert f'id="proposal-{proposal.pk}"' in page and services.ground_title("R1.12(2)") in page
 
 
 @pytest.mark.parametrize(

@@ -101,10 +101,11 @@ def test_bad_decisions_are_refused_with_the_reason(org, actor):
     with pytest.raises(FieldErrors) as err:
         services.confirm_proposal(actor, p, document_number="X1", decided_on=ago(20))
     assert "decided_on" in err.value.errors
+    notify(actor, p, ago(2))
     revoke_record(actor=actor, channel="form", record=rec, reason="处罚决定被撤销")
-    with pytest.raises(FieldErrors) as err:
-        confirm(actor, p, ago(1))
-    assert "已不支持" in err.value.errors["__all__"][0]
+    with pytest.raises(FieldErrors) as err:  # withdrawn with the revocation (withdraw_unsupported)
+        services.confirm_proposal(actor, p, document_number="X1", decided_on=ago(1))
+    assert "已处理" in err.value.errors["__all__"][0]
     assert not ListEntry.objects.filter(organization=org).exists()
     assert not ListDecision.objects.filter(organization=org).exists()
 

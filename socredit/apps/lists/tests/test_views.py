@@ -42,18 +42,20 @@ def listed(org, actor):
 
 
 def test_proposal_page_shows_the_ground_basis_and_records(warned, personas, login):
-    html = text(login(personas["viewer_jinshui"]).get(reverse("lists:proposal_list")))
-    assert warned.name in html and "R1.6(5)" in html and "金民罚〔2026〕7号" in html
+    client = login(personas["viewer_jinshui"])
+    p = open_proposal(warned)
+    queue = text(client.get(reverse("lists:proposal_list")))
+    assert warned.name in queue and reverse("lists:proposal_detail", args=[p.pk]) in queue
+    html = text(client.get(reverse("lists:proposal_detail", args=[p.pk])))
+    assert warned.name in html and services.ground_title("R1.6(5)") in html and "金民罚〔2026〕7号" in html
     assert "活动异常名录" in html
-    assert (
-        reverse("lists:proposal_confirm", args=[open_proposal(warned).pk]) not in html
-    )  # a viewer has no forms
+    assert reverse("lists:proposal_confirm", args=[p.pk]) not in html  # a viewer has no forms
 
 
 def test_confirm_through_the_page_lists_the_organization(warned, personas, login):
     client = login(personas["staff_jinshui"])
     p = open_proposal(warned)
-    page = text(client.get(reverse("lists:proposal_list")))
+    page = text(client.get(reverse("lists:proposal_detail", args=[p.pk])))
     assert reverse("lists:proposal_confirm", args=[p.pk]) in page
     assert reverse("lists:proposal_notice", args=[p.pk]) in page and "未送达事先告知" in page
     decide = {"document_number": "郑民名〔2026〕9号", "decided_on": ago(2).isoformat(), "authority": ""}
@@ -67,7 +69,7 @@ def test_confirm_through_the_page_lists_the_organization(warned, personas, login
     assert served.status_code == 302 and served["Location"] == reverse(
         "lists:notice_detail", args=[notice.pk]
     )
-    page = text(client.get(reverse("lists:proposal_list")))
+    page = text(client.get(reverse("lists:proposal_detail", args=[p.pk])))
     assert "已送达事先告知" in page and reverse("lists:notice_detail", args=[notice.pk]) in page
     assert "陈述申辩" in page and reverse("lists:statement_waive", args=[p.pk]) in page
     early = client.post(reverse("lists:proposal_confirm", args=[p.pk]), decide)

@@ -1,0 +1,176 @@
+"""Bulk actions on the proposal queue (批量送达事先告知书 / 批量作出列入决定): many organizations at
+once, each still its own document with its own number, decided by the same per-proposal verbs
+(``serve_notice``, ``confirm_proposal``), so every check of a single decision (prior notice, the
+statement period, records still supporting the ground, dates) applies to each one.
+
+Each proposal runs in its own savepoint: one that is refused is rolled back alone and reported with
+the organization's name, code and the reason; the others stand. Proposals outside the account's
+region, already decided or withdrawn are reported and never touched. Numbers come from a pattern
+with ``{seq}`` (e.g. 金民异告〔2026〕{seq}号) counted up from a start for the proposals that
+succeed, in the order given; a number already used by a document of the same kind refuses the whole
+batch before anything is written. One audit event per document (from the per-proposal verb) and one
+for the batch.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import transaction
+
+from socredit.apps.audit.services import record_event
+from socredit.apps.lists.access import access_proposals
+from socredit.apps.lists.models import ListDecision, ListNotice, ListProposal
+from socredit.apps.lists.services.proposals import confirm_proposal, serve_notice
+from socredit.common.errors import FieldErrors
+
+SEQ = "{seq}"
+MAX_BATCH = 500
+
+
+@dataclass(frozen=True)
+class BulkFailure:
+    """One proposal not acted on, with why (shown to the user as it is)."""
+
+    proposal_id: int
+    organization_name: str
+    organization_code: str
+    reason: str
+
+
+@dataclass
+class BulkResult:
+    """What a bulk action did: the documents made (proposal, document) and the proposals refused."""
+
+    action: str
+    done: list[tuple[ListProposal, Any]] = field(default_factory=list)
+    failed: list[BulkFailure] = field(default_factory=list)
+
+
+def check_number_pattern(pattern: str, start: int | None) -> FieldErrors:
+    """A number pattern holds ``{seq}`` exactly once and no other braces; the start is ≥ 1."""
+    errors = FieldErrors()
+    pattern = (pattern or "").strip()
+    if not pattern:
+        errors.add("number_pattern", "请填写文号格式，例如 金民告〔2026〕{seq}号")
+    elif (
+        pattern.count(SEQ) != 1 or pattern.replace(SEQ, "").count("{") or pattern.replace(SEQ, "").count("}")
+    ):
+        errors.add("number_pattern", "文号格式须含且只含一处 {seq}（序号），例如 金民告〔2026〕{seq}号")
+    if start is None or start < 1:
+        errors.add("start", "起始序号须为正整数")
+    return errors
+
+
+def number(pattern: str, seq: int) -> str:
+    return pattern.strip().replace(SEQ, str(seq))
+
+
+def _reason(exc: FieldErrors) -> str:
+    return "；".join(m for ms in exc.errors.values() for m in ms)
+
+
+def _select(actor: Any, ids: Sequence[int], result: BulkResult) -> list[ListProposal]:
+    """The proposals the account may act on, in the given order; the others go to ``result.failed``."""
+    wanted = list(dict.fromkeys(int(i) for i in ids))
+    if not wanted:
+        raise FieldErrors(__all__="请至少选择一项列入建议")
+    if len(wanted) > MAX_BATCH:
+        raise FieldErrors(__all__=f"一次最多处理 {MAX_BATCH} 项列入建议，已选 {len(wanted)} 项")
+    visible = {p.pk: p for p in access_proposals(actor).filter(pk__in=wanted)}
+    chosen = []
+    for pk in wanted:
+        p = visible.get(pk)
+        if p is None:
+            result.failed.append(
+                BulkFailure(pk, "", "", f"列入建议（编号 {pk}）不存在或不在你的辖区内，未作处理")
+            )
+        elif p.status != ListProposal.Status.PROPOSED:
+            why = p.withdrawal_reason if p.status == ListProposal.Status.WITHDRAWN else ""
+            result.failed.append(
+                BulkFailure(pk, p.organization.name, p.organization.code,
+                            f"该建议已处理（{p.get_status_display()}{'：' + why if why else ''}），未作处理")
+            )  # fmt: skip
+        else:
+            chosen.append(p)
+    return chosen
+
+
+def _run(
+    actor: Any, action: str, ids: Sequence[int], pattern: str, start: int | None, used: Callable[[list[str]], set[str]],
+    act: Callable[[ListProposal, str], Any], channel: str, data: dict[str, Any],
+) -> BulkResult:  # fmt: skip
+    result = BulkResult(action)
+    errors = check_number_pattern(pattern, start)
+    errors.raise_if_any()
+    assert start is not None
+    chosen = _select(actor, ids, result)
+    taken = used([number(pattern, start + i) for i in range(len(chosen))])
+    if taken:
+        raise FieldErrors(start=f"文号 {'、'.join(sorted(taken))} 已被使用，请调整起始序号或文号格式")
+    seq = start
+    for p in chosen:
+        doc_number = number(pattern, seq)
+        try:
+            with transaction.atomic():  # a savepoint: a refused proposal is rolled back alone
+                doc = act(p, doc_number)
+        except (FieldErrors, ValueError) as exc:  # ValueError: clock.refuse_future and the like
+            reason = _reason(exc) if isinstance(exc, FieldErrors) else str(exc)
+            result.failed.append(BulkFailure(p.pk, p.organization.name, p.organization.code, reason))
+            continue
+        result.done.append((p, doc))
+        seq += 1
+    record_event(actor=actor, channel=channel, action=f"lists.bulk_{action}",
+                 summary=f"批量{'送达事先告知书' if action == 'notice' else '作出列入决定'}："
+                         f"{len(result.done)} 项完成，{len(result.failed)} 项未处理",
+                 data={**data, "done": [p.pk for p, _d in result.done],
+                       "documents": [d.document_number for _p, d in result.done],
+                       "failed": [{"proposal": f.proposal_id, "reason": f.reason} for f in result.failed]})  # fmt: skip
+    return result
+
+
+@transaction.atomic
+def bulk_serve_notices(
+    actor: Any, proposal_ids: Sequence[int], *, served_on: dt.date | None, number_pattern: str, start: int | None,
+    authority: str | None = None, channel: str = "form",
+) -> BulkResult:  # fmt: skip
+    """批量送达列入事先告知书 (R1.5), written notices, one per organization with its own number."""
+    if served_on is None:
+        raise FieldErrors(served_on="请填写告知日期")
+
+    def used(numbers: list[str]) -> set[str]:
+        return set(
+            ListNotice.objects.filter(document_number__in=numbers).values_list("document_number", flat=True)
+        )
+
+    def act(p: ListProposal, doc_number: str) -> ListNotice:
+        return serve_notice(actor, p, ListNotice.Method.WRITTEN, served_on, doc_number, authority=authority or None,
+                            channel=channel)  # fmt: skip
+
+    return _run(actor, "notice", proposal_ids, number_pattern, start, used, act, channel,
+                {"served_on": served_on, "pattern": number_pattern, "start": start})  # fmt: skip
+
+
+@transaction.atomic
+def bulk_confirm(
+    actor: Any, proposal_ids: Sequence[int], *, decided_on: dt.date | None, number_pattern: str, start: int | None,
+    authority: str | None = None, channel: str = "form",
+) -> BulkResult:  # fmt: skip
+    """批量作出列入决定: each proposal confirmed as proposed, one decision and number per organization."""
+    if decided_on is None:
+        raise FieldErrors(decided_on="请填写决定日期")
+
+    def used(numbers: list[str]) -> set[str]:
+        return set(
+            ListDecision.objects.filter(document_number__in=numbers).values_list("document_number", flat=True)
+        )
+
+    def act(p: ListProposal, doc_number: str) -> ListDecision:
+        return confirm_proposal(actor, p, document_number=doc_number, decided_on=decided_on,
+                                authority=authority or None, channel=channel)  # fmt: skip
+
+    return _run(actor, "confirm", proposal_ids, number_pattern, start, used, act, channel,
+                {"decided_on": decided_on, "pattern": number_pattern, "start": start})  # fmt: skip
