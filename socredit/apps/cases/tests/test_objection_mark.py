@@ -72,7 +72,7 @@ def test_pages_showing_the_record_carry_the_mark_while_the_objection_is_open(cli
     pages = {
         "record detail": reverse("records:record_detail", args=[record.pk]),
         "organization credit file": reverse("registry:organization_detail", args=[org.code]),
-        "list proposals": reverse("lists:proposal_list") + f"?org={org.code}",
+        "list proposal": reverse("lists:proposal_detail", args=[proposal.pk]),
     }
     login(staff)
     for name, url in pages.items():

@@ -4,6 +4,7 @@ reported and left as it was)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 import pytest
@@ -14,7 +15,7 @@ from socredit.apps.audit.models import AuditEvent
 from socredit.apps.lists import services
 from socredit.apps.lists.models import ListDecision, ListNotice, ListProposal
 from socredit.apps.lists.queue import PER_PAGE, ProposalQueue
-from socredit.apps.lists.tests.conftest import ago, notify
+from socredit.apps.lists.tests.conftest import ago, notify, waive
 from socredit.common.errors import FieldErrors
 from socredit.testing import factories
 
@@ -200,7 +201,7 @@ def test_bulk_notices_one_number_each_and_the_bad_ones_reported_untouched(warned
 def test_bulk_decisions_one_without_notice_among_many(warned, actor):
     a, b, c, d = warned["props"]
     for n, p in enumerate((a, b, d), start=1):
-        notify(actor, p, ago(5), f"金民告〔2026〕{n}号")
+        waive(actor, notify(actor, p, ago(5), f"金民告〔2026〕{n}号"), ago(5))
     result = services.bulk_confirm(
         actor, [a.pk, c.pk, b.pk, d.pk], decided_on=ago(1), number_pattern="金民决〔2026〕{seq}号", start=1
     )
@@ -259,10 +260,29 @@ def test_bulk_through_the_page(warned, personas, login):
     assert viewer.post(reverse("lists:proposal_bulk"), form).status_code == 403
 
 
+def test_bulk_decisions_respect_the_statement_period(warned, actor, today_is):
+    a, b, _c, _d = warned["props"]
+    today_is(dt.date(2026, 12, 3))  # a Thursday: 5 working days from Monday 11-30 end on Monday 12-07
+    notify(actor, a, dt.date(2026, 11, 30), "金民告〔2026〕1号")
+    waive(actor, notify(actor, b, dt.date(2026, 11, 30), "金民告〔2026〕2号"), dt.date(2026, 11, 30))
+    result = services.bulk_confirm(
+        actor, [a.pk, b.pk], decided_on=dt.date(2026, 12, 3), number_pattern="金民决〔2026〕{seq}号", start=1
+    )
+    assert [p.pk for p, _n in result.done] == [b.pk]
+    [failure] = result.failed
+    assert (
+        failure.proposal_id == a.pk
+        and "陈述申辩期限尚未届满" in failure.reason
+        and "2026-12-07" in failure.reason
+    )
+    a.refresh_from_db()
+    assert a.status == "proposed" and not ListDecision.objects.filter(organization=a.organization).exists()
+
+
 def test_bulk_on_all_matching_the_filters(warned, personas, login, actor):
     client = login(personas["staff_jinshui"])
     a, b, c, d = warned["props"]
-    notify(actor, a, ago(5), "金民告〔2026〕1号")
+    waive(actor, notify(actor, a, ago(5), "金民告〔2026〕1号"), ago(5))
     form = {"action": "confirm", "day": ago(1).isoformat(), "number_pattern": "金民决〔2026〕{seq}号", "start": "1",
             "all_matching": "on", "query": "state=served"}  # fmt: skip
     response = client.post(reverse("lists:proposal_bulk"), form)
