@@ -67,6 +67,8 @@ def test_organization_objects_and_staff_decide(live_server, page, personas, civi
 
     sign_in(page, live_server.url, account.username)
     page.goto(live_server.url + f"/my/cases/{case.number}/")
-    expect(page.get_by_text("异议成立，已依法撤销相关信息").first).to_be_visible()  # not "已更正": it was revoked
+    expect(
+        page.get_by_text("异议成立，已依法撤销相关信息").first
+    ).to_be_visible()  # not "已更正": it was revoked
     page.get_by_role("link", name="《异议处理结果告知书》").click()
     expect(page.get_by_role("heading", name="异议处理结果告知书")).to_be_visible()
