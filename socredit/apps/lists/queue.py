@@ -31,9 +31,9 @@ from socredit.apps.records.models import RecordKind
 from socredit.apps.registry.models import Organization, Region
 from socredit.common.access import scope_path_of
 from socredit.common.clock import today
+from socredit.common.paging import PER_PAGE, Page
 from socredit.core.lists.grounds import GROUNDS
 
-PER_PAGE = 25
 MAX_PAGE = 4000
 BULK_CAP = 500
 """"Select all matching" takes at most this many proposals (in the queue's order)."""
@@ -106,36 +106,6 @@ class Facet:
     name: str
     label: Any
     values: list[dict[str, Any]] = field(default_factory=list)
-
-
-@dataclass
-class QueuePage:
-    rows: list[ListProposal]
-    number: int
-    has_next: bool
-    per_page: int = PER_PAGE
-
-    @property
-    def has_previous(self) -> bool:
-        return self.number > 1
-
-    def previous_page_number(self) -> int:
-        return self.number - 1
-
-    def next_page_number(self) -> int:
-        return self.number + 1
-
-    @property
-    def object_list(self) -> list[ListProposal]:
-        return self.rows
-
-    @property
-    def start_index(self) -> int:
-        return (self.number - 1) * self.per_page + 1 if self.rows else 0
-
-    @property
-    def end_index(self) -> int:
-        return (self.number - 1) * self.per_page + len(self.rows)
 
 
 def trigger_kinds() -> list[RecordKind]:
@@ -253,7 +223,7 @@ class ProposalQueue:
 
     # --- one page ---------------------------------------------------------------------------------
 
-    def page(self, number: int) -> QueuePage:
+    def page(self, number: int) -> Page:
         """One page: the ids in the queue's order first (the sort reads only what it orders by), then
         those rows with their organization, region and record kind."""
         number = max(1, min(number, MAX_PAGE))
@@ -262,7 +232,7 @@ class ProposalQueue:
         by_id = ListProposal.objects.select_related("organization__region", "trigger_kind").in_bulk(
             ids[:PER_PAGE]
         )
-        return QueuePage([by_id[i] for i in ids[:PER_PAGE]], number, len(ids) > PER_PAGE)
+        return Page([by_id[i] for i in ids[:PER_PAGE]], number, len(ids) > PER_PAGE)
 
     def matching_ids(self, cap: int = BULK_CAP) -> list[int]:
         """ "Select all matching": the ids of the first ``cap`` proposals in the queue's order."""

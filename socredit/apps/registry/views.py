@@ -6,11 +6,10 @@ reads the current score through the reverse relation `credit` by name."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.db.models import F, QuerySet
+from django.db.models import F
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
@@ -24,47 +23,12 @@ from socredit.apps.registry.filters import NOT_EVALUATED, OrganizationFilter
 from socredit.apps.registry.forms import organization_filter
 from socredit.apps.registry.models import Role
 from socredit.common.htmx import render_page_or_partial
+from socredit.common.paging import Page
 from socredit.core.scoring.model import LEVEL_CODES, LEVEL_NAMES
 from socredit.core.types import RoleKind
 
-PER_PAGE = 25
 COUNT_CAP = 1000
 """A filtered list counts its matches up to this many ("1000+"); an unfiltered list never counts."""
-
-
-@dataclass
-class Page:
-    """One page of rows without a COUNT of the whole table: fetch one row more than shown to know
-    whether a next page exists. With a million organizations, `ORDER BY name LIMIT 26 OFFSET n`
-    walks the name index; a full COUNT(*) would read every row on every page view."""
-
-    object_list: list[Any]
-    number: int
-    has_next: bool
-
-    @classmethod
-    def of(cls, queryset: QuerySet, number: int, per_page: int = PER_PAGE) -> Page:
-        start = (number - 1) * per_page
-        rows = list(queryset[start : start + per_page + 1])
-        return cls(rows[:per_page], number, len(rows) > per_page)
-
-    @property
-    def has_previous(self) -> bool:
-        return self.number > 1
-
-    def previous_page_number(self) -> int:
-        return self.number - 1
-
-    def next_page_number(self) -> int:
-        return self.number + 1
-
-    @property
-    def start_index(self) -> int:
-        return (self.number - 1) * PER_PAGE + 1 if self.object_list else 0
-
-    @property
-    def end_index(self) -> int:
-        return (self.number - 1) * PER_PAGE + len(self.object_list)
 
 
 def _page_number(request: HttpRequest) -> int:
