@@ -374,7 +374,7 @@ class RecordImporter(Importer):
         through.objects.bulk_create(links, batch_size=CHUNK)
         user, label = staff_user_of(self.actor), actor_label(self.actor)[:150]
         channel = self.run.channel
-        reason = f"批量导入（导入批次 #{self.run.pk}）"
+        reason = f"批量导入（{self.run.file_name}）"
         changes = [
             RecordStateChange(
                 record_id=r.pk,

@@ -43,7 +43,9 @@ def listed(org, actor):
 
 def test_proposal_page_shows_the_ground_basis_and_records(warned, personas, login):
     html = text(login(personas["viewer_jinshui"]).get(reverse("lists:proposal_list")))
-    assert warned.name in html and "R1.6(5)" in html and "金民罚〔2026〕7号" in html
+    assert warned.name in html and "金民罚〔2026〕7号" in html
+    # the ground by its situation and the law, not its rules.md item
+    assert "受到警告或者不满5万元罚款处罚" in html and "民政部令第60号" in html and "R1.6(5)" not in html
     assert "活动异常名录" in html
     assert (
         reverse("lists:proposal_confirm", args=[open_proposal(warned).pk]) not in html

@@ -1,0 +1,267 @@
+"""Users never see the inside: no page or API answer outside the rule administrators' pages shows
+an internal code.
+
+Staff, organization accounts, the public and the departments' systems read the law by title, number
+and (where rules.md verifies it) article. rules.md item codes (``R1.6(5)``), verification tags,
+parameter names (``lists.abnormal.…``), profile names (``national-2026.1``), ``rules.md`` itself and
+database ids shown as ``#123`` belong to code, logs and the pages where administrators maintain rules
+and profiles (``EXEMPT`` below). The patterns are ``socredit.core.citations.INTERNAL_PATTERNS``, the
+same list the document test uses.
+
+The world is the access matrix's (every named route with its kwargs and its personas), with a daily
+list run, an evaluation and a forwarded objection added so that the run, credit and API pages have
+something to show. Every route is opened by every persona the matrix lets in (200 only), and the
+text of ``<main>`` (the whole body where a page has none) is checked.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from html.parser import HTMLParser
+
+import pytest
+from django.conf import settings
+from django.urls import reverse
+
+from socredit.apps.cases.services import objections
+from socredit.apps.lists import services as lists
+from socredit.core.citations import internal_codes_in
+from socredit.core.types import DepartmentKind
+from socredit.testing import factories
+from tests.system.test_access_matrix import MATRIX, ORG, PERSONAS
+from tests.system.test_access_matrix import world as matrix_world  # noqa: F401  (a fixture)
+
+pytestmark = pytest.mark.django_db
+
+EXEMPT = {
+    # The administrators' pages that maintain the rules: they name profile versions, parameters with
+    # their rules.md items and verification tags on purpose (docs/policy-profiles.md).
+    "lists:policy_profiles",
+    "lists:policy_profile_detail",
+    # The indicator model in full: each indicator with the rules.md item it implements (the page where
+    # the model is maintained and reviewed).
+    "evaluation:model_detail",
+}
+# The Django admin (/admin/) and the audit log are not named routes of the product's namespaces: the
+# sweep never opens them, and they keep the codes.
+
+
+class _VisibleText(HTMLParser):
+    """The text a reader sees in ``<main>`` (or the body): text nodes and the title/placeholder/
+    aria-label attributes, without scripts and styles."""
+
+    ATTRS = ("title", "placeholder", "aria-label", "alt")
+
+    def __init__(self, has_main: bool) -> None:
+        super().__init__(convert_charrefs=True)
+        self.depth = 0 if has_main else 1
+        self.has_main = has_main
+        self.skip = 0
+        self.parts: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "main" and self.has_main:
+            self.depth += 1
+        if tag in ("script", "style"):
+            self.skip += 1
+        if self.depth and not self.skip:
+            self.parts += [v for k, v in attrs if k in self.ATTRS and v]
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "main" and self.has_main:
+            self.depth -= 1
+        if tag in ("script", "style"):
+            self.skip -= 1
+
+    def handle_data(self, data: str) -> None:
+        if self.depth and not self.skip:
+            self.parts.append(data)
+
+
+def visible_text(html: str) -> str:
+    parser = _VisibleText(has_main="<main" in html)
+    parser.feed(html)
+    return "\n".join(p.strip() for p in parser.parts if p.strip())
+
+
+def findings_in(text: str) -> list[str]:
+    """Each internal code with the line it stands in (what a failure message shows)."""
+    out = []
+    for line in text.splitlines():
+        for code in internal_codes_in(line):
+            out.append(f"{code!r} in {line[:160]!r}")
+    return out
+
+
+@pytest.fixture
+def world(matrix_world, personas):  # noqa: F811
+    """The access matrix's world, plus what the run, credit and API pages show."""
+    lists.daily_run(personas["city_admin"])
+    org = matrix_world["org"]
+    tax = factories.department("zz-tax", "郑州市税务局", kind=DepartmentKind.TAX)
+    arrears = factories.record(org, "tax_arrears", department=tax.code, occurred_on=dt.date(2025, 3, 1))
+    forwarded = objections.file_objection(
+        personas["staff_jinshui"], channel="paper", organization=org, records=[arrears],
+        reasons="税款已于2025年4月缴清，申请核查。", applicant_name="李娜", applicant_contact="0371-60000000",
+    )  # fmt: skip
+    objections.forward(personas["staff_jinshui"], forwarded)
+    listed = matrix_world["entry"].organization
+    listed_record = listed.records.get(kind__code="annual_report_missing")
+    return {
+        **matrix_world,
+        "tax": tax,
+        "forwarded": forwarded,
+        "listed": listed,
+        "listed_record": listed_record,
+    }
+
+
+# Pages opened a second time for the world's listed organization (an abnormal-list entry from a
+# missing annual report, a removal application pending): its credit file has listing records.
+LISTED_ORGANIZATION = {
+    "registry:organization_detail": lambda w: {"code": w["listed"].code},
+    "evaluation:organization_credit": lambda w: {"code": w["listed"].code},
+    "evaluation:what_if": lambda w: {"code": w["listed"].code},
+    "lists:organization_lists": lambda w: {"code": w["listed"].code},
+    "records:record_detail": lambda w: {"pk": w["listed_record"].pk},
+    "cases:repair_eligibility": lambda w: {"record_id": w["listed_record"].pk},
+}
+
+
+def _sweep(client, world, personas, routes, language=None):
+    found: dict[str, list[str]] = {}
+    opened = 0
+    urls = []
+    for route in routes:
+        build, expected = MATRIX[route]
+        urls.append((route, reverse(route, kwargs=build(world)), expected))
+        if route in LISTED_ORGANIZATION:  # the same page for the listed organization of the world
+            urls.append((route, reverse(route, kwargs=LISTED_ORGANIZATION[route](world)), expected))
+    for route, url, expected in urls:
+        for persona in PERSONAS:
+            if expected[persona] != 200:
+                continue
+            client.logout()
+            if persona != "anonymous":
+                client.force_login(world["org_account"] if persona == ORG else personas[persona])
+            if language:  # the language switch's cookie (logout clears the client's cookies)
+                client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+            response = client.get(url)
+            if language:
+                assert f'lang="{language}"' in response.content.decode()[:500], url
+            assert response.status_code == 200, f"{persona} {url} → {response.status_code}"
+            kind = response.get("Content-Type", "")
+            if not kind.startswith(("text/html", "text/csv")):
+                continue  # files (xlsx templates, evidence) are not pages
+            body = response.content.decode()
+            text = visible_text(body) if kind.startswith("text/html") else body
+            opened += 1
+            for f in findings_in(text):
+                found.setdefault(f"{route} ({persona})", []).append(f)
+    return found, opened
+
+
+def test_no_page_outside_the_rule_pages_shows_an_internal_code(client, world, personas):
+    found, opened = _sweep(client, world, personas, sorted(set(MATRIX) - EXEMPT))
+    assert opened > 100
+    assert not found, "internal codes on pages:\n" + "\n".join(
+        f"{where}: {f}" for where, fs in sorted(found.items()) for f in dict.fromkeys(fs)
+    )
+
+
+ENGLISH_PAGES = (
+    "registry:organization_detail",
+    "records:record_detail",
+    "evaluation:organization_credit",
+    "evaluation:what_if",
+    "evaluation:run_detail",
+    "lists:proposal_list",
+    "lists:run_list",
+    "lists:decision_detail",
+    "lists:notice_detail",
+    "cases:case_detail",
+    "my:home",
+    "my:case_detail",
+    "my_lists:notice_detail",
+    "public:complaint_lookup",
+)
+
+
+def test_the_english_pages_show_no_internal_code_either(client, world, personas):
+    found, opened = _sweep(client, world, personas, ENGLISH_PAGES, language="en")
+    assert opened > 30
+    assert not found, "internal codes on English pages:\n" + "\n".join(
+        f"{where}: {f}" for where, fs in sorted(found.items()) for f in dict.fromkeys(fs)
+    )
+
+
+def test_the_exempt_rule_pages_do_show_the_codes(client, world, personas):
+    """The allow-list is not a blind spot: the rule pages are where the codes are maintained."""
+    client.force_login(personas["city_admin"])
+    for route in sorted(EXEMPT):
+        build, _ = MATRIX[route]
+        text = visible_text(client.get(reverse(route, kwargs=build(world))).content.decode())
+        assert internal_codes_in(text), route
+
+
+# Fields of the department API that are machine codes by contract (documented as codes in the schema):
+# they are read by programs, not shown as text. Everything else that is a string must be clean.
+API_CODE_FIELDS = {"ground", "grounds", "kind", "code", "list", "status", "state", "model_version",
+                   "profile_version", "version", "result", "channel", "outcome", "level", "exit_ground"}  # fmt: skip
+
+
+def _strings(value, path=""):
+    if isinstance(value, dict):
+        for k, v in value.items():
+            if k in API_CODE_FIELDS and not isinstance(v, dict | list):
+                continue
+            yield from _strings(v, f"{path}.{k}")
+    elif isinstance(value, list):
+        for i, v in enumerate(value):
+            yield from _strings(v, f"{path}[{i}]")
+    elif isinstance(value, str):
+        yield path, value
+
+
+def test_the_department_api_shows_no_internal_code_in_its_texts(client, world):
+    scopes = ["records:read", "lists:read", "credit:read", "changes:read", "organizations:read"]
+    _, secret = factories.token(scopes)
+    _, tax_secret = factories.token([*scopes, "objections:verify"], world["tax"], name="tax")
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {secret}"}
+    org = world["org"]
+    listed = world["entry"].organization
+    urls = [
+        "/api/v1/record-kinds",
+        f"/api/v1/organizations/{org.code}/records",
+        f"/api/v1/records/{world['record'].pk}",
+        f"/api/v1/organizations/{org.code}/credit",
+        f"/api/v1/organizations/{listed.code}/credit",
+        f"/api/v1/organizations/{listed.code}/lists",
+        "/api/v1/lists/abnormal",
+        "/api/v1/changes",
+    ]
+    tax_urls = ["/api/v1/objections/forwarded?all=true", f"/api/v1/objections/{world['forwarded'].number}"]
+    found = []
+    for url in urls + tax_urls:
+        response = client.get(
+            url, **(auth if url in urls else {"HTTP_AUTHORIZATION": f"Bearer {tax_secret}"})
+        )
+        assert response.status_code == 200, f"{url} → {response.status_code} {response.content[:200]!r}"
+        data = response.json()
+        assert data, url
+        for path, text in _strings(data):
+            found += [f"{url} {path}: {f}" for f in findings_in(text)]
+    assert not found, "internal codes in API texts:\n" + "\n".join(dict.fromkeys(found))
+
+
+def test_the_sweep_sees_a_code_when_one_is_shown():
+    """The checker itself: a page text with a code in it is a finding, a clean one is not."""
+    html = (
+        "<html><body><nav>R1.6(5)</nav><main><p>依据：民政部令第60号 (rules.md R1.3)</p></main></body></html>"
+    )
+    assert findings_in(visible_text(html)) != []
+    assert "nav" not in visible_text(html) and "R1.6(5)" not in visible_text(html)
+    clean = "<main><p>《社会组织信用信息管理办法》（民政部令第60号）</p><script>var a='R1.2';</script></main>"
+    assert findings_in(visible_text(clean)) == []
+    assert json.dumps(list(_strings({"ground": "R1.6(5)", "reason": "x"}))) == '[[".reason", "x"]]'
