@@ -265,3 +265,80 @@ def test_the_sweep_sees_a_code_when_one_is_shown():
     clean = "<main><p>《社会组织信用信息管理办法》（民政部令第60号）</p><script>var a='R1.2';</script></main>"
     assert findings_in(visible_text(clean)) == []
     assert json.dumps(list(_strings({"ground": "R1.6(5)", "reason": "x"}))) == '[[".reason", "x"]]'
+
+
+def test_decided_cases_and_their_documents_show_no_internal_code(client, world, personas):
+    """Cases carried to their end (an objection decided as 撤销 and notified, a repair granted, a complaint
+    found true and answered): the case pages and every document page, for staff and the organization."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from socredit.apps.cases.services import complaints, repairs
+
+    staff, org = personas["staff_jinshui"], world["org"]
+    warning = factories.record(org, "penalty_warning", document_number="矩阵罚〔2026〕3号",
+                               occurred_on=lists.today() - dt.timedelta(days=40))  # fmt: skip
+    objection = objections.file_objection(
+        world["org_account"], channel="organization", organization=org, records=[warning],
+        reasons="矩阵测试：该警告已被复议撤销。",
+    )  # fmt: skip
+    objections.decide(
+        staff, objection, reason="经核查，原处罚决定已被撤销。", actions={warning.pk: {"action": "revoke"}}
+    )
+    objections.notify(staff, objection)
+    fine = factories.record(org, "penalty_fine", amount="2000", document_number="矩阵罚〔2026〕4号",
+                            occurred_on=lists.today() - dt.timedelta(days=150),
+                            decided_on=lists.today() - dt.timedelta(days=150))  # fmt: skip
+    repair = repairs.apply_for_repair(
+        staff, "paper", org, fine, reasons="罚款已缴清并完成整改。", obligations_statement="罚款已缴清。",
+        files=[SimpleUploadedFile("缴款凭证.pdf", b"%PDF-1.4 paid", content_type="application/pdf")],
+        applicant_name="李娜", applicant_contact="0371-60000000",
+    )  # fmt: skip
+    repairs.accept_repair(staff, repair, on=lists.today(), obligations_confirmed=True)
+    repairs.decide_repair(staff, repair, on=lists.today(), approve=True, reason="罚款已缴清，整改到位。")
+    complaint = world["complaint"]
+    complaints.triage(staff, complaint, accept=True)
+    complaints.link_organization(staff, complaint, org.code)
+    complaints.conclude(staff, complaint, founded=True, reason="经查，违规收费属实。")
+    complaints.reply(staff, complaint, text="经调查，您反映的问题属实，已依法处理并记入信用档案。")
+
+    pages: list[tuple[str, object, str]] = []  # (what, account, url)
+    for case in (objection, repair):
+        pages.append(("case", staff, reverse("cases:case_detail", args=[case.number])))
+        pages.append(("my case", world["org_account"], reverse("my:case_detail", args=[case.number])))
+        for doc in case.documents.all():
+            pages.append((doc.kind, staff, reverse("cases:document_print", args=[case.number, doc.pk])))
+            pages.append(
+                (doc.kind, world["org_account"], reverse("my:document_print", args=[case.number, doc.pk]))
+            )
+    pages.append(("complaint", staff, reverse("cases:case_detail", args=[complaint.number])))
+    for doc in complaint.documents.all():
+        pages.append((doc.kind, staff, reverse("cases:complaint_document", args=[complaint.pk, doc.pk])))
+    pages.append(("home", world["org_account"], reverse("my:home")))
+    pages.append(("record", staff, reverse("records:record_detail", args=[warning.pk])))
+    pages.append(("record", staff, reverse("records:record_detail", args=[fine.pk])))
+    pages.append(("credit", staff, reverse("evaluation:organization_credit", args=[org.code])))
+    found = []
+    for what, account, url in pages:
+        client.force_login(account)
+        response = client.get(url)
+        assert response.status_code == 200, f"{what} {url} → {response.status_code}"
+        found += [f"{what} {url}: {f}" for f in findings_in(visible_text(response.content.decode()))]
+    assert len(pages) > 12
+    assert not found, "internal codes on case pages:\n" + "\n".join(dict.fromkeys(found))
+
+
+def test_no_template_comment_spans_lines():
+    """Django's ``{# … #}`` is one line only: a comment continued on the next line is printed on the
+    page (the repair case page once showed its template notes to staff). Use {% comment %} instead."""
+    from pathlib import Path
+
+    import socredit
+
+    root = Path(socredit.__file__).parent
+    broken = [
+        f"{path.relative_to(root)}:{n}"
+        for path in root.rglob("*.html")
+        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if line.count("{#") > line.count("#}")
+    ]
+    assert not broken, broken
