@@ -114,6 +114,8 @@ def world(matrix_world, personas):  # noqa: F811
         "forwarded": forwarded,
         "listed": listed,
         "listed_record": listed_record,
+        # graded 5A while listed: its level is set by a level rule, which the credit panel explains
+        "graded": _graded_organization(listed),
     }
 
 
@@ -127,6 +129,12 @@ LISTED_ORGANIZATION = {
     "records:record_detail": lambda w: {"pk": w["listed_record"].pk},
     "cases:repair_eligibility": lambda w: {"record_id": w["listed_record"].pk},
 }
+
+
+def _graded_organization(listed):
+    """The listed organization graded 5A: its score alone would give B, the abnormal-list rule caps it at C."""
+    factories.record(listed, "grade_5a", occurred_on=lists.today() - dt.timedelta(days=30))
+    return listed
 
 
 def _sweep(client, world, personas, routes, language=None):
@@ -165,6 +173,15 @@ def _sweep(client, world, personas, routes, language=None):
 def test_no_page_outside_the_rule_pages_shows_an_internal_code(client, world, personas):
     found, opened = _sweep(client, world, personas, sorted(set(MATRIX) - EXEMPT))
     assert opened > 100
+    # the sweep reaches the texts that carried codes: a level rule's basis (the listed organization's
+    # level is capped by the abnormal-list rule), a record kind's legal basis
+    client.force_login(personas["staff_jinshui"])
+    panel = client.get(
+        reverse("evaluation:organization_credit", args=[world["listed"].code])
+    ).content.decode()
+    assert "本机关确定的社会组织信用评价标准" in panel, visible_text(panel)[:1500]
+    record = client.get(reverse("records:record_detail", args=[world["record"].pk])).content.decode()
+    assert "《社会组织信用信息管理办法》（民政部令第60号）" in record
     assert not found, "internal codes on pages:\n" + "\n".join(
         f"{where}: {f}" for where, fs in sorted(found.items()) for f in dict.fromkeys(fs)
     )
