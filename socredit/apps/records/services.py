@@ -96,7 +96,9 @@ def create_record(
             if values.get("external_id") and dup.external_id == values["external_id"]
             else "document_number"
         )
-        raise FieldErrors({field: [f"与已有记录 #{dup.pk} 重复（同一发布部门的文书号/外部编号不能重复）"]})
+        raise FieldErrors(
+            {field: [f"与已有记录“{dup.reference}”重复（同一发布部门的文书号/外部编号不能重复）"]}
+        )
     persons = values.pop("persons")
     record = CreditRecord(**values, source=CHANNEL_SOURCE[channel].value, source_actor=actor_label(actor))
     try:
@@ -311,7 +313,7 @@ def create_records_batch(
                     else "document_number"
                 )
                 errors.append({"index": index, "errors": {field: [
-                    f"与已有记录 #{dup.pk} 的文书号/外部编号相同但内容不同（修改请使用更正）"]}})  # fmt: skip
+                    f"与已有记录“{dup.reference}”的文书号/外部编号相同但内容不同（修改请使用更正）"]}})  # fmt: skip
             continue
         for k in keys:
             in_batch[k] = (index, _content(values))
