@@ -97,6 +97,12 @@ def findings_in(text: str) -> list[str]:
 @pytest.fixture
 def world(matrix_world, personas):  # noqa: F811
     """The access matrix's world, plus what the run, credit and API pages show."""
+    # engine reasons that name rules.md items for staff: a clock restart while listed (R1.9) and a
+    # revocation the engine cannot classify alone (R1.12(2) or (7))
+    listed = matrix_world["entry"].organization
+    factories.record(listed, "penalty_warning", occurred_on=lists.today() - dt.timedelta(days=20))
+    revoked = factories.organization(region_code="410105", name="郑州市金水区矩阵撤销登记协会")
+    factories.record(revoked, "registration_revoked", occurred_on=lists.today() - dt.timedelta(days=10))
     lists.daily_run(personas["city_admin"])
     org = matrix_world["org"]
     tax = factories.department("zz-tax", "郑州市税务局", kind=DepartmentKind.TAX)
@@ -106,7 +112,6 @@ def world(matrix_world, personas):  # noqa: F811
         reasons="税款已于2025年4月缴清，申请核查。", applicant_name="李娜", applicant_contact="0371-60000000",
     )  # fmt: skip
     objections.forward(personas["staff_jinshui"], forwarded)
-    listed = matrix_world["entry"].organization
     listed_record = listed.records.get(kind__code="annual_report_missing")
     return {
         **matrix_world,
