@@ -104,6 +104,12 @@ def world(matrix_world, personas):  # noqa: F811
     revoked = factories.organization(region_code="410105", name="郑州市金水区矩阵撤销登记协会")
     factories.record(revoked, "registration_revoked", occurred_on=lists.today() - dt.timedelta(days=10))
     lists.daily_run(personas["city_admin"])
+    # a corrected record: its history and the changes feed speak of both versions
+    from socredit.apps.records.services import correct_record
+
+    old = factories.record(revoked, "penalty_fine", amount="3000", document_number="矩阵罚〔2026〕9号")
+    corrected = correct_record(actor=personas["staff_jinshui"], channel="form", record=old,
+                               data={"amount": "2000"}, reason="金额录入错误")  # fmt: skip
     org = matrix_world["org"]
     tax = factories.department("zz-tax", "郑州市税务局", kind=DepartmentKind.TAX)
     arrears = factories.record(org, "tax_arrears", department=tax.code, occurred_on=dt.date(2025, 3, 1))
@@ -121,6 +127,7 @@ def world(matrix_world, personas):  # noqa: F811
         "listed_record": listed_record,
         # graded 5A while listed: its level is set by a level rule, which the credit panel explains
         "graded": _graded_organization(listed),
+        "corrected": corrected,
     }
 
 
@@ -134,6 +141,8 @@ LISTED_ORGANIZATION = {
     "records:record_detail": lambda w: {"pk": w["listed_record"].pk},
     "cases:repair_eligibility": lambda w: {"record_id": w["listed_record"].pk},
 }
+# and for the corrected record (two versions, a history that links them)
+CORRECTED_RECORD = {"records:record_detail": lambda w: {"pk": w["corrected"].pk}}
 
 
 def _graded_organization(listed):
@@ -149,8 +158,9 @@ def _sweep(client, world, personas, routes, language=None):
     for route in routes:
         build, expected = MATRIX[route]
         urls.append((route, reverse(route, kwargs=build(world)), expected))
-        if route in LISTED_ORGANIZATION:  # the same page for the listed organization of the world
-            urls.append((route, reverse(route, kwargs=LISTED_ORGANIZATION[route](world)), expected))
+        for extra in (LISTED_ORGANIZATION, CORRECTED_RECORD):  # the same page for other objects of the world
+            if route in extra:
+                urls.append((route, reverse(route, kwargs=extra[route](world)), expected))
     for route, url, expected in urls:
         for persona in PERSONAS:
             if expected[persona] != 200:
@@ -257,6 +267,7 @@ def test_the_department_api_shows_no_internal_code_in_its_texts(client, world):
         "/api/v1/record-kinds",
         f"/api/v1/organizations/{org.code}/records",
         f"/api/v1/records/{world['record'].pk}",
+        f"/api/v1/records/{world['corrected'].pk}",
         f"/api/v1/organizations/{org.code}/credit",
         f"/api/v1/organizations/{listed.code}/credit",
         f"/api/v1/organizations/{listed.code}/lists",

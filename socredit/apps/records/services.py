@@ -161,7 +161,7 @@ def correct_record(
         new,
         None,
         RecordStatus.EFFECTIVE.value,
-        f"更正 #{record.pk}：{reason}",
+        f"更正原记录（{_label(record)}）：{reason}",
         actor,
         channel,
         related=record,

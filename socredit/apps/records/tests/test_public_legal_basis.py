@@ -33,3 +33,27 @@ def test_the_sync_migration_replaces_coded_texts_and_keeps_an_administrators_own
         "《社会组织信用信息管理办法》（民政部令第60号）、《信用修复管理办法》（国家发展和改革委员会令第36号）"
     )
     assert RecordKind.objects.get(code="penalty_warning").legal_basis == "本局自定依据：《行政处罚法》"
+
+
+def test_the_migration_names_the_old_version_in_a_corrected_records_history(personas):
+    from socredit.apps.records.models import RecordStateChange
+    from socredit.apps.records.services import correct_record
+    from socredit.testing import factories
+
+    migration = importlib.import_module("socredit.apps.records.migrations.0006_public_legal_basis")
+    org = factories.organization()
+    old = factories.record(org, "penalty_fine", amount="3000", document_number="金民罚〔2025〕11号")
+    new = correct_record(
+        actor=personas["city_admin"],
+        channel="form",
+        record=old,
+        data={"amount": "2000"},
+        reason="金额录入错误",
+    )
+    entry = RecordStateChange.objects.get(record=new)
+    RecordStateChange.objects.filter(pk=entry.pk).update(
+        reason=f"更正 #{old.pk}：金额录入错误"
+    )  # as stored before
+    migration.history_without_ids(apps, None)
+    entry.refresh_from_db()
+    assert entry.reason == "更正原记录（行政处罚：罚款 金民罚〔2025〕11号）：金额录入错误"
