@@ -291,3 +291,51 @@ def public_text(text: str) -> str:
     text = _BARE_CODE.sub("", text)
     text = _RECORD_ID.sub("", text)
     return re.sub(r"[ \t]{2,}", " ", text).strip()
+
+
+EVALUATION_MEASURES: Final = Instrument("社会组织评估管理办法")
+"""Cited by title: the 2010 text (民政部令第39号) was replaced on 2026-03-01 by a revision whose number
+rules.md does not record (R3.1, R3.2)."""
+SPOT_CHECK_MEASURES: Final = Instrument("社会组织抽查暂行办法", "民发〔2017〕45号")
+REPAIR_PROGRAMME_2025: Final = Instrument("关于进一步完善信用修复制度的实施方案", "国办发〔2025〕22号")
+OWN_STANDARD: Final = "本机关确定的社会组织信用评价标准"
+"""What an indicator resting on local indicator systems (rules.md §5, templates rather than law) cites."""
+
+_ITEM = re.compile(r"R(\d+)\.(\d+)")
+_VERIFIED_ARTICLES: Final = {
+    (1, 1): "第二条",
+    (1, 3): "第六条、第七条",
+    (2, 6): "第二条、第三条",
+    (2, 7): "第四条",
+}
+"""rules.md items whose article is VERIFIED in the final text (R1.1, R1.3, R2.6, R2.7): only these
+print an article when a basis is derived from item codes."""
+
+
+def _item_citation(section: int, number: int) -> str:
+    article = _VERIFIED_ARTICLES.get((section, number), "")
+    if section == 1:
+        return CREDIT_MEASURES.cite(article)
+    if section == 2:
+        if number <= 4:
+            return REPAIR_MEASURES_2023.cite()
+        return (REPAIR_MEASURES if number <= 11 else REPAIR_PROGRAMME_2025).cite(article)
+    if section == 3:
+        return EVALUATION_MEASURES.cite()
+    if section == 4:
+        return SPOT_CHECK_MEASURES.cite()
+    return OWN_STANDARD
+
+
+def public_basis(text: str) -> str:
+    """The legal basis a page shows for a basis written for staff with rules.md items (an indicator's
+    or a level rule's ``basis``, e.g. ``R1.6(1) 未按规定报送年度工作报告; R2.8``): the instruments those
+    items come from, each once, in order — ``《社会组织信用信息管理办法》（民政部令第60号）；《信用修复
+    管理办法》（国家发展和改革委员会令第36号）``. The items stay in the model (the indicator-model page
+    shows them); a text without items is returned through ``public_text``."""
+    seen: list[str] = []
+    for m in _ITEM.finditer(text):
+        cited = _item_citation(int(m.group(1)), int(m.group(2)))
+        if cited not in seen:
+            seen.append(cited)
+    return "；".join(seen) if seen else public_text(text)

@@ -383,3 +383,33 @@ def governance(library: Library[PolicyProfile] | None = None) -> list[Governance
                 )
             )  # fmt: skip
     return rows
+
+
+# --- what a page says about the rules applied -----------------------------------------------------
+
+
+def rules_description(versions: str, *, library: Library[PolicyProfile] | None = None) -> str:
+    """The rules a decision or run applied, as staff read them (适用规则): ``新郑市规则（2019年7月15日
+    起）、全国规则（2026年4月1日起）`` for ``xinzheng-2019.1+national-2026.1``.
+
+    ``versions`` is what a decision or run records: one version, a chain joined by ``+``, or several
+    joined by ``; ``. Profile versions are the administrators' names (they stay on the profile pages);
+    this names each by its locality and the day it took effect, from the profile's own title. A name the
+    library does not know (a profile removed since) is described as "已停用的规则"."""
+    lib = _library(library)
+    seen: list[str] = []
+    for part in versions.replace("+", ";").split(";"):
+        version = part.strip()
+        if not version or version.startswith("…"):
+            continue
+        try:
+            profile = lib.get(version)
+        except KeyError:
+            text = "已停用的规则"
+        else:
+            place = profile.title.split("政策参数", 1)[0] or profile.title
+            day = profile.effective_from
+            text = f"{place}规则（{day.year}年{day.month}月{day.day}日起）"
+        if text not in seen:
+            seen.append(text)
+    return "、".join(seen) or "—"

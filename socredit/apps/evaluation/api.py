@@ -23,6 +23,7 @@ from socredit.apps.registry.access import access_organization, access_organizati
 from socredit.apps.registry.models import Organization
 from socredit.common.api import FieldErrorsOut, PageNumber, require
 from socredit.common.errors import FieldErrors
+from socredit.core.citations import public_basis, public_text
 from socredit.core.scoring.evaluate import EvaluationInputError, Explanation, check_as_of
 from socredit.core.scoring.facts import day_number, from_day_number
 from socredit.core.scoring.model import IndicatorModel, LevelRule
@@ -229,7 +230,12 @@ def _level_name(model: IndicatorModel, code: str) -> str:
 def _decided_by(model: IndicatorModel, ex: Explanation) -> dict[str, Any]:
     rule: LevelRule | None = ex.rule
     if rule is not None:
-        return {"kind": "rule", "rule": rule.id, "reason": rule.reason, "basis": rule.basis}
+        return {
+            "kind": "rule",
+            "rule": rule.id,
+            "reason": public_text(rule.reason),
+            "basis": public_basis(rule.basis),
+        }
     floor = next((lv.min_score for lv in model.levels if lv.code == ex.level), 0)
     reason = f"得分 {ex.score} 分（≥ {floor} 分）对应等级 {ex.level}（{_level_name(model, ex.level)}）"
     return {"kind": "score", "rule": None, "reason": reason, "basis": f"评价模型 {model.version} 等级阈值"}
@@ -255,8 +261,8 @@ def _result(org: Organization, model: IndicatorModel, ex: Explanation) -> dict[s
                 "raw_points": line.raw_points,
                 "points": line.points,
                 "capped": line.capped,
-                "reason": line.indicator.reason,
-                "basis": line.indicator.basis,
+                "reason": public_text(line.indicator.reason),
+                "basis": public_basis(line.indicator.basis),
             }
             for line in ex.lines
         ],

@@ -233,7 +233,7 @@ def execute_run(run: EvaluationRun, *, progress: Callable[[int, int], None] | No
             t2 = time.perf_counter()
             with transaction.atomic():
                 changed = storage.write_results(
-                    result, trigger=f"批量评价 #{run.pk}", at=timezone.now(), run_id=run.pk
+                    result, trigger=f"批量评价（{run.as_of:%Y-%m-%d}）", at=timezone.now(), run_id=run.pk
                 )
                 for code, n in zip(LEVEL_CODES, np.bincount(result.level, minlength=4).tolist(), strict=True):
                     counts[code] += n

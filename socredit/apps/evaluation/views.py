@@ -221,10 +221,10 @@ def run_start(request: HttpRequest) -> HttpResponse:
                 services.execute_run(run)
             except Exception:  # any failure: execute_run has marked the run failed with the error
                 messages.error(
-                    request, _("Evaluation run #%(pk)s failed; see the error below.") % {"pk": run.pk}
+                    request, _("Evaluation run of %(day)s failed; see the error below.") % {"day": run.as_of}
                 )
             else:
-                messages.success(request, _("Evaluation run #%(pk)s finished.") % {"pk": run.pk})
+                messages.success(request, _("Evaluation run of %(day)s finished.") % {"day": run.as_of})
             return redirect("evaluation:run_detail", pk=run.pk)
     return render(request, "evaluation/run_start.html", {"form": form}, status=400 if form.errors else 200)
 

@@ -334,7 +334,7 @@ class RecordImporter(Importer):
                 same_ext = values["external_id"] and hit[1]["external_id"] == values["external_id"]
                 field = "external_id" if same_ext else "document_number"
                 what = "外部编号" if same_ext else "文书号"
-                self.error(n, field, f"与已有记录 #{hit[0]} 的{what}相同但内容不同（修改已有记录请使用更正）")
+                self.error(n, field, f"与已有记录的{what}相同但内容不同（修改已有记录请使用更正）")
 
     def _existing(
         self, keys: dict[tuple[int, str, str], int]
@@ -377,7 +377,7 @@ class RecordImporter(Importer):
         through.objects.bulk_create(links, batch_size=CHUNK)
         user, label = staff_user_of(self.actor), actor_label(self.actor)[:150]
         channel = self.run.channel
-        reason = f"批量导入（导入批次 #{self.run.pk}）"
+        reason = f"批量导入（{self.run.file_name}）"
         changes = [
             RecordStateChange(
                 record_id=r.pk,

@@ -65,7 +65,7 @@ class ExemptForm(_RowForm, DecisionFields):
 
     prefix_name = "exempt"
     certificate = forms.CharField(
-        label=_("Certificate of no direct responsibility (R1.8)"),
+        label=_("Written certificate of no direct responsibility"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
     )

@@ -444,7 +444,7 @@ def run_start(request: HttpRequest) -> HttpResponse:
     if not can_start_runs(request.user):
         raise PermissionDenied
     run = services.daily_run(request.user)
-    messages.success(request, _("Daily run #%(pk)s finished.") % {"pk": run.pk})
+    messages.success(request, _("Daily run of %(day)s finished.") % {"day": run.as_of})
     return redirect("lists:run_list")
 
 

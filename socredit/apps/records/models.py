@@ -161,6 +161,12 @@ class CreditRecord(TimeStamped):
         return f"{self.kind.name_zh} {self.document_number or ''} ({self.occurred_on})"
 
     @property
+    def reference(self) -> str:
+        """How a page names the record to its readers (记录): the kind and its document number (文书号),
+        or the kind and the date where it has none — never the database id."""
+        return f"{self.kind.name} {self.document_number or self.occurred_on.strftime('%Y-%m-%d')}"
+
+    @property
     def status_label(self) -> str:
         return label_for(RecordStatus, self.status)
 

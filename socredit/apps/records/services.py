@@ -26,6 +26,12 @@ CONTENT_FIELDS = ("kind", "occurred_on", "decided_on", "document_number", "amoun
                   "visibility", "dishonesty_class", "external_id")  # fmt: skip
 
 
+def _label(record: CreditRecord) -> str:
+    """The record as the level-change history names it to staff and to the organization (kind and
+    document number, or kind and date): the history is read in /my/, so no database id."""
+    return f"{record.kind.name_zh} {record.document_number or record.occurred_on.strftime('%Y-%m-%d')}"
+
+
 def find_duplicate(values: Mapping[str, Any]) -> CreditRecord | None:
     """The current record with the same natural key (department + document number, or external id)."""
     dept = values["department"]
@@ -90,7 +96,9 @@ def create_record(
             if values.get("external_id") and dup.external_id == values["external_id"]
             else "document_number"
         )
-        raise FieldErrors({field: [f"与已有记录 #{dup.pk} 重复（同一发布部门的文书号/外部编号不能重复）"]})
+        raise FieldErrors(
+            {field: [f"与已有记录“{dup.reference}”重复（同一发布部门的文书号/外部编号不能重复）"]}
+        )
     persons = values.pop("persons")
     record = CreditRecord(**values, source=CHANNEL_SOURCE[channel].value, source_actor=actor_label(actor))
     try:
@@ -102,7 +110,7 @@ def create_record(
     add_state_change(record, None, RecordStatus.EFFECTIVE.value, "录入", actor, channel)
     record_event(actor=actor, channel=channel, action="record.create", target=record,
                  summary=f"{record.organization.name}：{record.kind.name_zh}", data=snapshot(record))  # fmt: skip
-    announce([record.organization_id], cause=f"新增记录 #{record.pk}：{record.kind.name_zh}", actor=actor)
+    announce([record.organization_id], cause=f"新增记录：{_label(record)}", actor=actor)
     return record
 
 
@@ -153,7 +161,7 @@ def correct_record(
         new,
         None,
         RecordStatus.EFFECTIVE.value,
-        f"更正 #{record.pk}：{reason}",
+        f"更正原记录（{_label(record)}）：{reason}",
         actor,
         channel,
         related=record,
@@ -161,7 +169,7 @@ def correct_record(
     record_event(actor=actor, channel=channel, action="record.correct", target=new,
                  summary=f"更正记录 #{record.pk} → #{new.pk}：{reason}",
                  data={"from": record.pk, "changed": changed, "reason": reason, "after": snapshot(new)})  # fmt: skip
-    announce({record.organization_id, new.organization_id}, cause=f"更正记录 #{record.pk} → #{new.pk}：{reason}",
+    announce({record.organization_id, new.organization_id}, cause=f"更正记录（{_label(record)}）：{reason}",
              actor=actor)  # fmt: skip
     outbox.emit("record.corrected", new.organization, new,
                 {"record": record.pk, "new_record": new.pk, "changed": changed, "reason": reason,
@@ -189,7 +197,7 @@ def revoke_record(*, actor: Any, channel: str, record: CreditRecord, reason: str
     add_state_change(record, old, RecordStatus.REVOKED.value, reason, actor, channel)
     record_event(actor=actor, channel=channel, action="record.revoke", target=record,
                  summary=f"撤销记录 #{record.pk}：{reason}", data={"reason": reason})  # fmt: skip
-    announce([record.organization_id], cause=f"撤销记录 #{record.pk}：{reason}", actor=actor)
+    announce([record.organization_id], cause=f"撤销记录（{_label(record)}）：{reason}", actor=actor)
     outbox.emit("record.revoked", record.organization, record,
                 {"record": record.pk, "reason": reason, **_withdrawal(record)})  # fmt: skip
     return record
@@ -217,7 +225,7 @@ def repair_record(
     record_event(actor=actor, channel=channel, action="record.repair", target=record,
                  summary=f"修复记录 #{record.pk}（{case_number}）：{reason}",
                  data={"case": case_number, "ended_on": on, "reason": reason})  # fmt: skip
-    announce([record.organization_id], cause=f"信用修复 #{record.pk}（{case_number}）", actor=actor)
+    announce([record.organization_id], cause=f"信用修复（{case_number}）：{_label(record)}", actor=actor)
     outbox.emit("record.repaired", record.organization, record,
                 {"record": record.pk, "kind": record.kind.code, "ended_on": on.isoformat(), "case": case_number,
                  "reason": reason, **(extra or {})})  # fmt: skip
@@ -305,7 +313,7 @@ def create_records_batch(
                     else "document_number"
                 )
                 errors.append({"index": index, "errors": {field: [
-                    f"与已有记录 #{dup.pk} 的文书号/外部编号相同但内容不同（修改请使用更正）"]}})  # fmt: skip
+                    f"与已有记录“{dup.reference}”的文书号/外部编号相同但内容不同（修改请使用更正）"]}})  # fmt: skip
             continue
         for k in keys:
             in_batch[k] = (index, _content(values))

@@ -61,7 +61,7 @@ def record_create(request: HttpRequest, code: str) -> HttpResponse:
         except FieldErrors as exc:
             form.add_service_errors(exc)
         else:
-            messages.success(request, _("Credit record #%(pk)s added.") % {"pk": record.pk})
+            messages.success(request, _("Credit record %(ref)s added.") % {"ref": record.reference})
             return redirect(reverse("registry:organization_detail", args=[org.code]) + f"#record-{record.pk}")
     return _render_form(request, "records/record_form.html", {"form": form, "org": org, "mode": "create"})
 
@@ -108,8 +108,8 @@ def record_correct(request: HttpRequest, pk: int) -> HttpResponse:
         except FieldErrors as exc:
             form.add_service_errors(exc)
         else:
-            messages.success(request, _("Record #%(old)s corrected; the current version is #%(new)s.")
-                             % {"old": record.pk, "new": new.pk})  # fmt: skip
+            messages.success(request, _("Record %(ref)s corrected; this is the current version.")
+                             % {"ref": new.reference})  # fmt: skip
             return redirect("records:record_detail", pk=new.pk)
     context = {"form": form, "org": record.organization, "record": record, "mode": "correct"}
     return _render_form(request, "records/record_form.html", context)
@@ -129,7 +129,7 @@ def record_revoke(request: HttpRequest, pk: int) -> HttpResponse:
         except FieldErrors as exc:
             form.add_service_errors(exc)
         else:
-            messages.success(request, _("Record #%(pk)s revoked.") % {"pk": record.pk})
+            messages.success(request, _("Record %(ref)s revoked.") % {"ref": record.reference})
             return redirect("records:record_detail", pk=record.pk)
     return _render_form(
         request, "records/record_revoke.html", {"form": form, "record": record, "org": record.organization}

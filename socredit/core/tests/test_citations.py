@@ -118,3 +118,22 @@ def test_internal_codes_are_found() -> None:
     assert {"参数 ", "lists.abnormal.removal_working_days", "national-20", "#12", "R6.1", "VERIFIED"} <= set(
         found
     )
+
+
+def test_a_basis_written_with_items_is_shown_as_the_instruments_it_rests_on():
+    from socredit.core.citations import public_basis
+
+    assert public_basis("R1.6(1) 未按规定报送年度工作报告; R2.8") == (
+        "《社会组织信用信息管理办法》（民政部令第60号）；《信用修复管理办法》（国家发展和改革委员会令第36号）"
+    )
+    # an article only where rules.md verifies it (R1.3: 第六、七条); local indicator systems are not law
+    assert public_basis("民政部令第60号 第六条 年报信息 (R1.3); R5.4(a) 年报信息") == (
+        "《社会组织信用信息管理办法》（民政部令第60号）第六条、第七条；本机关确定的社会组织信用评价标准"
+    )
+    assert (
+        public_basis("R2.2")
+        == "《失信行为纠正后的信用信息修复管理办法（试行）》（国家发展和改革委员会令第58号）"
+    )
+    assert public_basis("本机关规定") == "本机关规定"
+    for text in ("R1.12(4)(5); R2.8", "R3.6", "R4.6", "R2.13"):
+        assert internal_codes_in(public_basis(text)) == [], text

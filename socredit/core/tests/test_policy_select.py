@@ -277,3 +277,13 @@ def test_governance_lists_each_version_with_its_regions_and_period():
 def test_profile_for_a_locality_is_the_combined_profile():
     assert profile_for(D(2025, 6, 1), "xinzheng").version == "xinzheng-2019.1+national-2023.1"
     assert profile_for(D(2025, 6, 1)).version == "national-2023.1"
+
+
+def test_the_rules_applied_are_named_by_locality_and_start_not_by_version():
+    from socredit.core.policy_select import rules_description
+
+    assert rules_description("national-2026.1") == "全国规则（2026年4月1日起）"
+    assert rules_description("xinzheng-2019.1+national-2026.1; national-2026.1; …（共 3 个配置）") == (
+        "新郑市规则（2019年7月15日起）、全国规则（2026年4月1日起）"
+    )
+    assert rules_description("gone-2020.1") == "已停用的规则"

@@ -533,7 +533,9 @@ def conclude(
     case.decided_on = on
     case.save(update_fields=["outcome", "outcome_reason", "decided_on", "details", "updated_at"])
     text = OUTCOME_TEXT[case.outcome] + (
-        f"，记入信用记录 #{record.pk}（{record.kind.name_zh}）" if record else ""
+        f"，记入信用记录（{record.kind.name_zh} {record.document_number or record.occurred_on}）"
+        if record
+        else ""
     )
     add_event(case, "conclude", text, actor)
     record_event(actor=actor, channel=channel, action="complaint.conclude", target=case,

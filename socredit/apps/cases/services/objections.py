@@ -58,6 +58,11 @@ RECORD_ACTIONS = {"upheld": "维持", "correct": "更正", "revoke": "撤销"}
 MIN_REASONS = 10
 
 
+def _ref(record: CreditRecord) -> str:
+    """The record as an error message names it to the organization: kind and document number (文书号)."""
+    return f"{record.kind.name_zh} {record.document_number or record.occurred_on}"
+
+
 def is_own_information(record: CreditRecord) -> bool:
     """Information the registration authority formed itself (民政部门), verified without forwarding."""
     return record.department.kind == DepartmentKind.CIVIL_AFFAIRS.value
@@ -70,9 +75,9 @@ def _clean_filing(organization: Organization, records: Sequence[CreditRecord], d
         errors.add("records", "请至少选择一条信用记录或一项名录决定")
     for r in records:
         if r.organization_id != organization.pk:
-            errors.add("records", f"记录 #{r.pk} 不属于{organization.name}，不能对其提出异议")
+            errors.add("records", f"记录“{_ref(r)}”不属于{organization.name}，不能对其提出异议")
         elif not r.is_current or r.status != RecordStatus.EFFECTIVE.value:
-            errors.add("records", f"记录 #{r.pk} 的状态为“{r.status_label}”，只能对有效记录提出异议")
+            errors.add("records", f"记录“{_ref(r)}”的状态为“{r.status_label}”，只能对有效记录提出异议")
     if decision is not None and decision.organization_id != organization.pk:
         errors.add("list_decision", f"名录决定 {decision.document_number} 不是对{organization.name}作出的")
     if decision is not None and decision.kind not in (ListDecision.Kind.ENTRY, ListDecision.Kind.TRANSFER,
@@ -94,7 +99,7 @@ def _clean_filing(organization: Organization, records: Sequence[CreditRecord], d
                 kind=CaseKind.OBJECTION, status=CaseStatus.OPEN, case_records__record=r
             ).first()
             errors.add(
-                "records", f"记录 #{r.pk} 已有办理中的异议（{case.number if case else ''}），请等待答复"
+                "records", f"记录“{_ref(r)}”已有办理中的异议（{case.number if case else ''}），请等待答复"
             )
     if decision is not None and Case.objects.filter(kind=CaseKind.OBJECTION, status=CaseStatus.OPEN,
                                                     list_decision=decision).exists():  # fmt: skip

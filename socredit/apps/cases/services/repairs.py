@@ -266,7 +266,7 @@ def apply_for_repair(
         details={"record": record.pk, "obligations_statement": statement, "eligibility": check.as_dict()},
     )  # fmt: skip
     CaseRecord.objects.create(case=case, record=record)
-    add_event(case, "apply", f"收到信用修复申请：{record.kind.name_zh}（{record.document_number or f'#{record.pk}'}，"
+    add_event(case, "apply", f"收到信用修复申请：{record.kind.name_zh}（{record.document_number or record.occurred_on}，"
                              f"{class_label(record.dishonesty_class)}失信）", actor, public=True)  # fmt: skip
     attach_evidence(case, files, party=Evidence.Party.APPLICANT, actor=actor)
     if check.condition("commitment").met is False:

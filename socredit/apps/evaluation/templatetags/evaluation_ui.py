@@ -10,6 +10,7 @@ from typing import Any
 from django import template
 from django.utils.translation import gettext as _
 
+from socredit.core.citations import public_basis, public_text
 from socredit.core.scoring.evaluate import Explanation, IndicatorResult
 from socredit.core.scoring.model import LEVEL_CODES, LEVEL_NAMES, IndicatorModel
 
@@ -64,7 +65,7 @@ def decided_by(model: IndicatorModel, ex: Explanation) -> dict[str, Any]:
         override = _("By score alone the level would be %(before)s; this rule makes it %(after)s.") % {
             "before": ex.score_level, "after": ex.level,
         }  # fmt: skip
-    return {"kind": "rule", "text": ex.rule.reason, "basis": ex.rule.basis, "rule": ex.rule, "band": band,
+    return {"kind": "rule", "text": public_text(ex.rule.reason), "basis": public_basis(ex.rule.basis), "rule": ex.rule, "band": band,
             "override": override}  # fmt: skip
 
 
@@ -79,8 +80,8 @@ def _line(line: IndicatorResult, scale: int) -> dict[str, Any]:
         "capped": line.capped,
         "cap": ind.cap,
         "mode": ind.mode,
-        "reason": ind.reason,
-        "basis": ind.basis,
+        "reason": public_text(ind.reason),
+        "basis": public_basis(ind.basis),
         "width": round(min(abs(line.points) / scale, 1) * 100, 1),
         "sign": "pos" if line.points > 0 else ("neg" if line.points < 0 else "zero"),
     }

@@ -116,7 +116,8 @@ def test_level_rule_is_named_with_its_reason(client, org, reader):
     assert body["score"] == 75 and body["score_level"] == "B" and body["level"] == "A"
     assert body["level_name"] == "信用良好"  # the model's own name for the level
     assert body["decided_by"] == {"kind": "rule", "rule": "grade_a", "reason": ex.rule.reason,
-                                  "basis": ex.rule.basis}  # fmt: skip
+                                  "basis": "本机关确定的社会组织信用评价标准"}  # fmt: skip
+    assert ex.rule.basis == "R5.4(a)"  # the model keeps the item; departments read what it rests on
     assert body["model"]["version"] == STATUS_MODEL
 
 

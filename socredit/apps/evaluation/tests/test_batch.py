@@ -78,7 +78,7 @@ def test_run_scores_every_organization(population, cli):
     assert run.changed == 1 and LevelChange.objects.count() == live_changes + 1
     first = LevelChange.objects.get(organization=orgs["clean"])
     assert (first.from_level, first.to_level, first.run_id) == ("", "B", run.pk)
-    assert first.trigger == f"批量评价 #{run.pk}"
+    assert first.trigger == f"批量评价（{run.as_of:%Y-%m-%d}）"
 
 
 def test_a_large_chunk_is_written_in_full(population, many_orgs, cli):

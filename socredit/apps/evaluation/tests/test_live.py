@@ -54,14 +54,14 @@ def test_create_correct_revoke_rescore_at_once(personas, civil_affairs):
     [first] = changes_of(org)
     assert (first.from_level, first.to_level, first.from_score, first.to_score) == ("", "C", None, 55)
     assert first.as_of == services.today() and first.run_id is None and first.cause == "score"
-    assert f"#{fine.pk}" in first.trigger and "罚款" in first.trigger
+    assert first.trigger == f"新增记录：行政处罚：罚款 {fine.document_number}" and "#" not in first.trigger
 
     # A warning (minor, -5): 50 → D; the history names the record and both scores.
     warning = factories.record(org, "penalty_warning", actor=actor, occurred_on=ago(20))
     assert (score_of(org).score, score_of(org).level) == (50, "D")
     change = changes_of(org)[-1]
     assert (change.from_level, change.to_level, change.from_score, change.to_score) == ("C", "D", 55, 50)
-    assert change.trigger == f"新增记录 #{warning.pk}：行政处罚：警告"
+    assert change.trigger == f"新增记录：行政处罚：警告 {warning.document_number}"
     assert_block_consistent(org)
 
     # A clean spot check (+1) moves the score, not the level: no new history row.
@@ -78,7 +78,9 @@ def test_create_correct_revoke_rescore_at_once(personas, civil_affairs):
     assert (score_of(org).score, score_of(org).level) == (63, "C")
     change = changes_of(org)[-1]
     assert (change.from_level, change.to_level, change.from_score, change.to_score) == ("D", "C", 51, 63)
-    assert f"#{fine.pk} → #{new.pk}" in change.trigger
+    assert (
+        f"更正记录（行政处罚：罚款 {fine.document_number}）" in change.trigger and "#" not in change.trigger
+    )
     assert_score_is_explained(org)
     assert_block_consistent(org)  # the superseded version left the block, the new one is in it
 
@@ -89,7 +91,10 @@ def test_create_correct_revoke_rescore_at_once(personas, civil_affairs):
     assert "penalty_fine" not in {line.indicator.id for line in explained.lines}
     assert new.pk not in explained.contributions["record_id"].to_list()
     change = changes_of(org)[-1]
-    assert (change.from_level, change.to_level) == ("C", "B") and f"撤销记录 #{new.pk}" in change.trigger
+    assert (change.from_level, change.to_level) == (
+        "C",
+        "B",
+    ) and f"撤销记录（行政处罚：罚款 {new.document_number}）" in change.trigger
     assert_score_is_explained(org)
     assert_block_consistent(org)
     assert [c.to_level for c in changes_of(org)] == ["C", "D", "C", "B"]
@@ -184,7 +189,7 @@ def test_import_rescores_imported_organizations_and_dry_run_changes_nothing(
     assert (score_of(b).score, score_of(b).level) == (70, "B")  # 75 - 5
     change = changes_of(a)[-1]
     assert (change.from_level, change.to_level, change.from_score) == ("B", "C", 80)
-    assert change.trigger == f"批量导入（导入批次 #{run.pk}）"
+    assert change.trigger == f"批量导入（{run.file_name}）"
     assert_score_is_explained(a, b, untouched)
     assert_block_consistent(a, b, untouched)
 

@@ -145,7 +145,9 @@ def test_level_set_by_a_rule_shows_the_rule_its_basis_and_the_score_level(
     html = text(login(personas["staff_jinshui"]).get(panel_url(org), **HX))
     assert '<span class="level-badge level-D level-badge-lg"><b>D</b> 失信</span>' in html
     assert "等级规则" in html and "列入严重违法失信名单期间，信用等级为 D" in html
-    assert "R5.4(a); R5.5; R1.12" in html  # the basis
+    # the basis: the instruments the rule rests on, not the model's items (R5.4(a); R5.5; R1.12)
+    assert "本机关确定的社会组织信用评价标准；《社会组织信用信息管理办法》（民政部令第60号）" in html
+    assert "R5.4" not in html and "R1.12" not in html
     assert "按分数应为 C；依此规则为 D。" in html
 
 

@@ -105,3 +105,18 @@ def test_credit_answer_carries_the_list_status(client, reader, org, actor):
     assert now["lists"] == [{"list": "serious", "since": ago(5).isoformat()}] and now["level"] == "D"
     before = get(client, f"/organizations/{org.code}/credit", reader, as_of=ago(6).isoformat()).json()
     assert before["lists"] == []
+
+
+def test_a_decision_stored_with_item_codes_is_cited_from_the_catalogue(client, reader, transferred):
+    """Decisions written before documents cited the law kept texts like "根据rules.md R1.12(1)…":
+    departments read the catalogue's citation instead."""
+    from socredit.apps.lists.models import ListDecision
+
+    ListDecision.objects.filter(organization=transferred).update(
+        legal_basis="根据rules.md R1.12(1)；民政部令第60号 第十条（条号待核）［SECONDARY］"
+    )
+    rows = get(client, f"/organizations/{transferred.code}/lists", reader).json()
+    assert rows and all(
+        r["legal_basis"].startswith("《社会组织信用信息管理办法》（民政部令第60号）") for r in rows
+    )
+    assert not any("R1." in r["legal_basis"] or "SECONDARY" in r["legal_basis"] for r in rows)

@@ -62,6 +62,10 @@ def test_raise_a_proposal_with_facts_and_records(org, personas, login):
     assert "虚假材料" in proposal.reason
     page = text(client.get(reverse("lists:proposal_list")))
     assert f'id="proposal-{proposal.pk}"' in page and services.ground_title("R1.12(2)") in page
+    detail = text(client.get(reverse("lists:proposal_detail", args=[proposal.pk])))
+    assert (
+        "弄虚作假办理变更登记" in detail and "R1.12" not in detail.split("<main", 1)[1]
+    )  # the situation, not the item
 
 
 @pytest.mark.parametrize(

@@ -47,7 +47,9 @@ def test_proposal_page_shows_the_ground_basis_and_records(warned, personas, logi
     queue = text(client.get(reverse("lists:proposal_list")))
     assert warned.name in queue and reverse("lists:proposal_detail", args=[p.pk]) in queue
     html = text(client.get(reverse("lists:proposal_detail", args=[p.pk])))
-    assert warned.name in html and services.ground_title("R1.6(5)") in html and "金民罚〔2026〕7号" in html
+    assert warned.name in html and "金民罚〔2026〕7号" in html
+    # the ground by its situation and the law, not its rules.md item
+    assert "受到警告或者不满5万元罚款处罚" in html and "民政部令第60号" in html and "R1.6(5)" not in html
     assert "活动异常名录" in html
     assert reverse("lists:proposal_confirm", args=[p.pk]) not in html  # a viewer has no forms
 

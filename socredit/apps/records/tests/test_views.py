@@ -2,6 +2,7 @@
 revoke, scope (404), write permission (403), history and versions."""
 
 import datetime as dt
+import re
 
 import pytest
 from django.urls import reverse
@@ -129,7 +130,10 @@ def test_correct_creates_a_new_version_and_keeps_the_old(org, personas, login, c
     new = record.superseded_by
     assert record.status == RecordStatus.CORRECTED.value and str(new.amount) == "30000.00"
     detail = client.get(reverse("records:record_detail", args=[new.pk])).content.decode()
-    assert "金额录入错误" in detail and f"#{record.pk}" in detail  # history and chain of versions
+    # history and chain of versions, naming the old version by its document number, not its id
+    assert "金额录入错误" in detail and f"更正原记录（行政处罚：罚款 {record.document_number}）" in detail
+    assert reverse("records:record_detail", args=[record.pk]) in detail
+    assert not re.search(rf"#{record.pk}(?!\w)", detail.split("<main", 1)[1])
     timeline = client.get(org_url(org)).content.decode()
     assert 'class="pol-negative superseded"' in timeline and f'href="#record-{new.pk}"' in timeline
 
