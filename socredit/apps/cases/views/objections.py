@@ -181,7 +181,7 @@ def objection_verification(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _actions(request: HttpRequest, case: Case) -> dict[int, dict[str, Any]]:
     out: dict[int, dict[str, Any]] = {}
-    for link in case.case_records.all():
+    for link in case.case_records.select_related("record__kind"):
         rid = link.record_id
         action = request.POST.get(f"action_{rid}", "")
         data = {}
@@ -191,7 +191,9 @@ def _actions(request: HttpRequest, case: Case) -> dict[int, dict[str, Any]]:
                 if value:
                     data[f] = value
             if not data:
-                raise FieldErrors({f"record_{rid}": [f"更正记录 #{rid} 须填写至少一项更正后的内容"]})
+                raise FieldErrors(
+                    {f"record_{rid}": [f"更正记录（{link.record.reference}）须填写至少一项更正后的内容"]}
+                )
         out[rid] = {"action": action, "data": data}
     return out
 
