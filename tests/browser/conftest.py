@@ -42,9 +42,10 @@ def _reference_data(request):
 
     if not Region.objects.exists():
         load_regions(stdnum_regions())
+    fields = {f.name for f in RecordKind._meta.get_fields()}  # the catalogue has CSV-only columns too
     for row in reference_kinds():
         RecordKind.objects.get_or_create(
-            code=row["code"], defaults={k: v for k, v in row.items() if k != "code"}
+            code=row["code"], defaults={k: v for k, v in row.items() if k != "code" and k in fields}
         )
     from socredit.apps.workdays.models import CalendarYear
     from socredit.apps.workdays.services import seed_from_package
