@@ -73,6 +73,8 @@ _TOKEN_CACHE: dict[str, tuple[float, ApiToken]] = {}
 """Tokens found recently in this process: key hash → (monotonic time read, token with its department
 and region). A plain dict: one entry per department system, each read-only once stored."""
 _TOKEN_CACHE_MAX = 10_000
+_clock = time.monotonic
+"""The cache's clock (seconds, monotonic); tests move it instead of sleeping."""
 
 
 def forget_token(key_hash: str | None = None) -> None:
@@ -99,7 +101,7 @@ def authenticate_token(raw: str) -> ApiToken | None:
     if not raw or not raw.startswith("sc_"):
         return None
     key_hash = hash_token(raw)
-    now = time.monotonic()
+    now = _clock()
     cached = _TOKEN_CACHE.get(key_hash)
     if cached is not None and now - cached[0] < settings.SOCREDIT_TOKEN_CACHE_SECONDS:
         token = cached[1]
