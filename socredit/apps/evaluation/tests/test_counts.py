@@ -9,7 +9,8 @@ import datetime as dt
 import pytest
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
-from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule, run_state_machine_as_test
+from django.db import transaction
+from hypothesis.stateful import Bundle, RuleBasedStateMachine, invariant, rule, run_state_machine_as_test
 
 from socredit.apps.evaluation import counts, services
 from socredit.apps.registry import services as registry
@@ -38,46 +39,50 @@ def recount_under(path):
 
 
 class CountsMachine(RuleBasedStateMachine):
+    """Each example runs in a transaction of its own, rolled back at its end: a clean database."""
+
+    orgs = Bundle("orgs")
+
     def __init__(self):
         super().__init__()
-        self.orgs = []
-
-    @initialize()
-    def start(self):
+        self.atomic = transaction.atomic()
+        self.atomic.__enter__()
         self.today = services.today()
 
-    @rule(region=st.sampled_from(REGIONS))
-    def create_organization(self, region):
-        self.orgs.append(factories.organization(region_code=region).pk)
+    def teardown(self):
+        transaction.set_rollback(True)
+        self.atomic.__exit__(None, None, None)
 
-    @rule(data=st.data(), which=st.sampled_from(RECORDS), ago=st.integers(1, 900))
-    def add_record(self, data, which, ago):
-        if self.orgs:
-            org = Organization.objects.get(pk=data.draw(st.sampled_from(self.orgs)))
+    @rule(target=orgs, region=st.sampled_from(REGIONS))
+    def create_organization(self, region):
+        return factories.organization(region_code=region).pk
+
+    @rule(pk=orgs, which=st.sampled_from(RECORDS), ago=st.integers(1, 900))
+    def add_record(self, pk, which, ago):
+        org = Organization.objects.filter(pk=pk).first()
+        if org is not None:  # not deleted meanwhile
             kind, extra = which
             factories.record(org, kind, occurred_on=self.today - dt.timedelta(days=ago), **extra)
 
-    @rule(data=st.data())
-    def deregister(self, data):
-        if self.orgs:
-            org = Organization.objects.get(pk=data.draw(st.sampled_from(self.orgs)))
+    @rule(pk=orgs)
+    def deregister(self, pk):
+        org = Organization.objects.filter(pk=pk).first()
+        if org is not None:
             registry.update_organization(actor=SYSTEM, channel="system", organization=org,
                                          data={"status": OrgStatus.DEREGISTERED.value})  # fmt: skip
 
-    @rule(data=st.data(), region=st.sampled_from(REGIONS))
-    def move(self, data, region):
-        if self.orgs:
-            org = Organization.objects.get(pk=data.draw(st.sampled_from(self.orgs)))
+    @rule(pk=orgs, region=st.sampled_from(REGIONS))
+    def move(self, pk, region):
+        org = Organization.objects.filter(pk=pk).first()
+        if org is not None:
             registry.update_organization(actor=SYSTEM, channel="system", organization=org, data={"region": region})
 
-    @rule(data=st.data())
-    def delete_without_records(self, data):
+    @rule(pk=orgs)
+    def delete_without_records(self, pk):
         """The admin's delete (the score and level history go with it); only without records."""
-        bare = [pk for pk in self.orgs if not Organization.objects.get(pk=pk).records.exists()]
-        if bare:
-            pk = data.draw(st.sampled_from(bare))
-            Organization.objects.get(pk=pk).delete()
-            self.orgs.remove(pk)
+        org = Organization.objects.filter(pk=pk).first()
+        if org is not None and not org.records.exists():
+            org.delete()
 
     @rule(region=st.sampled_from([None, "410100", "410184"]), ago=st.sampled_from([0, 0, 400]))
     def batch_evaluation(self, region, ago):
@@ -96,7 +101,7 @@ class CountsMachine(RuleBasedStateMachine):
 def test_maintained_counts_equal_a_full_recount(personas):
     run_state_machine_as_test(
         CountsMachine,
-        settings=settings(max_examples=12, stateful_step_count=12, deadline=None,
+        settings=settings(max_examples=15, stateful_step_count=15, database=None, deadline=None,
                           suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture]),
     )  # fmt: skip
 
