@@ -108,7 +108,8 @@ def build(n: int, fresh: bool) -> dict[str, Any]:
         _say(f"  {n:,} organizations inserted in {time.perf_counter() - t0:.1f} s")
     city = Region.objects.get(code="410100")
     dept, _ = Department.objects.get_or_create(
-        code="bench-mzj", defaults={"name": "基准测试民政局", "kind": DepartmentKind.CIVIL_AFFAIRS.value, "region": city}
+        code="bench-mzj",
+        defaults={"name": "基准测试民政局", "kind": DepartmentKind.CIVIL_AFFAIRS.value, "region": city},
     )
     if not Department.objects.filter(code="bench-national").exists():
         Department.objects.create(code="bench-national", name="基准测试全国部门",
@@ -118,14 +119,20 @@ def build(n: int, fresh: bool) -> dict[str, Any]:
                             scopes=["organizations:read", "credit:read"])  # fmt: skip
     user = User.objects.filter(username="bench_national").first()
     if user is None:
-        user = User(username="bench_national", region=Region.objects.get(code="100000"), staff_role=StaffRole.VIEWER)
+        user = User(
+            username="bench_national", region=Region.objects.get(code="100000"), staff_role=StaffRole.VIEWER
+        )
         user.set_password("bench-national-password")
         user.save()
-    admin = User.objects.filter(is_superuser=True).first() or User.objects.create_superuser("bench_admin", None, "x" * 12)
+    admin = User.objects.filter(is_superuser=True).first() or User.objects.create_superuser(
+        "bench_admin", None, "x" * 12
+    )
     if fresh:  # a few records through the product's service, so some answers have a breakdown and a rule
         ids = Organization.objects.order_by("?").values_list("code", flat=True)[: max(20, min(300, n // 50))]
         for i, code in enumerate(ids):
-            kind, extra = [("penalty_warning", {}), ("penalty_fine", {"amount": "60000"}), ("grade_5a", {})][i % 3]
+            kind, extra = [("penalty_warning", {}), ("penalty_fine", {"amount": "60000"}), ("grade_5a", {})][
+                i % 3
+            ]
             create_record(actor=admin, channel="system", data={
                 "organization": code, "kind": kind, "occurred_on": today() - dt.timedelta(days=10 + i % 200),
                 "department": dept.code, "document_number": f"基准〔2026〕{i + 1}号", **extra})  # fmt: skip
@@ -204,14 +211,22 @@ def check_answers(port: int, ctx: dict[str, Any], n: int) -> list[str]:
         status, body, _ = fetch(port, f"/api/v1/organizations/{code}/credit", auth)
         org = Organization.objects.select_related("region").get(code=code)
         model = get_model()
-        computed = {**_result(org, model, services.explain_organization(org)), "lists": _lists_on([org], services.today())[org.pk]}
+        computed = {
+            **_result(org, model, services.explain_organization(org)),
+            "lists": _lists_on([org], services.today())[org.pk],
+        }
         answer = json.loads(body) if status == 200 else {}
         got = {k: answer.get(k) for k in computed}
         if status != 200 or json.loads(json.dumps(computed, default=str)) != got:
             wrong.append(f"credit {code}: {status} stored answer {got} != computed {computed}")
     status, body, _ = fetch(port, "/api/v1/organizations?page_size=5", auth)
     page = json.loads(body)
-    if status != 200 or len(page["items"]) != min(5, n) or page["count"] is not None or page["next"] is not (n > 5):
+    if (
+        status != 200
+        or len(page["items"]) != min(5, n)
+        or page["count"] is not None
+        or page["next"] is not (n > 5)
+    ):
         wrong.append(f"API list without count: {status} {str(page)[:200]}")
     status, body, _ = fetch(port, "/api/v1/organizations?page_size=5&count=true", auth)
     if status != 200 or json.loads(body)["count"] != Organization.objects.count():
@@ -225,7 +240,9 @@ def check_answers(port: int, ctx: dict[str, Any], n: int) -> list[str]:
     return wrong
 
 
-def wrk(port: int, paths: list[str], headers: dict[str, str], seconds: float, connections: int) -> dict[str, float]:
+def wrk(
+    port: int, paths: list[str], headers: dict[str, str], seconds: float, connections: int
+) -> dict[str, float]:
     """Requests/s and latency percentiles (ms) from wrk, requests spread over ``paths`` at random."""
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
         script.write("local paths = {" + ",".join(json.dumps(p) for p in paths) + "}\n")
@@ -246,8 +263,16 @@ def wrk(port: int, paths: list[str], headers: dict[str, str], seconds: float, co
     ).stdout  # fmt: skip
     os.unlink(script.name)
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
-    requests, bad_status, socket_errors, p50, p99 = (int(x) for x in re.search(r"BENCH (.*)", out).group(1).split())  # type: ignore[union-attr]
-    return {"rps": rps, "p50": p50 / 1000, "p99": p99 / 1000, "requests": requests, "errors": bad_status + socket_errors}
+    requests, bad_status, socket_errors, p50, p99 = (
+        int(x) for x in re.search(r"BENCH (.*)", out).group(1).split()
+    )  # type: ignore[union-attr]
+    return {
+        "rps": rps,
+        "p50": p50 / 1000,
+        "p99": p99 / 1000,
+        "requests": requests,
+        "errors": bad_status + socket_errors,
+    }
 
 
 def _pct(values: list[float], q: float) -> float:
@@ -258,19 +283,25 @@ def _pct(values: list[float], q: float) -> float:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--orgs", type=int, default=200_000)
-    parser.add_argument("--db", help="use this database (e.g. bench/evaluate.py --keep PATH) instead of a fresh one")
+    parser.add_argument(
+        "--db", help="use this database (e.g. bench/evaluate.py --keep PATH) instead of a fresh one"
+    )
     parser.add_argument("--seconds", type=float, default=10.0, help="load per endpoint")
     parser.add_argument("--connections", type=int, default=50)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--list-requests", type=int, default=200, help="staff list page requests")
-    parser.add_argument("--smoke", action="store_true", help="a small, quick run that fails only on wrong answers")
+    parser.add_argument(
+        "--smoke", action="store_true", help="a small, quick run that fails only on wrong answers"
+    )
     args = parser.parse_args()
     if args.smoke:
         args.seconds, args.list_requests = min(args.seconds, 2.0), min(args.list_requests, 20)
     scratch = Path(tempfile.mkdtemp(prefix="bench-lookups-"))
     db = Path(args.db) if args.db else scratch / "socredit.sqlite3"
     env = _environment(db, scratch)
-    _say(f"bench/lookups.py: {'reusing ' + str(db) if args.db else f'{args.orgs:,} organizations in a fresh database'}")
+    _say(
+        f"bench/lookups.py: {'reusing ' + str(db) if args.db else f'{args.orgs:,} organizations in a fresh database'}"
+    )
     ctx = build(args.orgs, fresh=not args.db)
     n = len(ctx["codes"]) if args.db else args.orgs
     port = _free_port()
@@ -281,7 +312,9 @@ def main() -> int:
         for message in wrong:
             _say(f"WRONG: {message}")
         auth = {"Authorization": f"Bearer {ctx['token']}"}
-        lookup = wrk(port, [f"/api/v1/organizations/{c}" for c in ctx["codes"]], auth, args.seconds, args.connections)
+        lookup = wrk(
+            port, [f"/api/v1/organizations/{c}" for c in ctx["codes"]], auth, args.seconds, args.connections
+        )
         credit = wrk(port, [f"/api/v1/organizations/{c}/credit" for c in ctx["codes"]], auth, args.seconds,
                      args.connections)  # fmt: skip
         cookie = {"Cookie": f"sessionid={ctx['session']}"}

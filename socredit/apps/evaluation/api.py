@@ -22,8 +22,8 @@ from ninja.pagination import paginate
 from socredit.apps.evaluation import hooks, services
 from socredit.apps.evaluation.access import access_level_changes
 from socredit.apps.evaluation.indicators import UnknownModel, available_models, default_version, get_model
-from socredit.apps.registry.access import access_organization, access_organizations
 from socredit.apps.evaluation.models import CreditScore
+from socredit.apps.registry.access import access_organization, access_organizations
 from socredit.apps.registry.models import Organization
 from socredit.common.access import get_or_404
 from socredit.common.api import FieldErrorsOut, PageNumber, require

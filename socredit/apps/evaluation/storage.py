@@ -22,6 +22,7 @@ import numpy as np
 import polars as pl
 from django.db import connection
 
+from socredit.apps.evaluation import counts
 from socredit.apps.evaluation.models import BLOCK_SIZE, CreditScore, FactBlock, LevelChange, ResultBlock
 from socredit.apps.records.models import CreditRecord
 from socredit.core.scoring.evaluate import NO_RULE, Evaluation
@@ -381,13 +382,14 @@ def write_results(evaluation: Evaluation, *, trigger: str, at: dt.datetime, run_
             [evaluation.as_of, at, trigger[:300], version, run_id],
         )
         changed = max(cursor.rowcount, 0)
-        cursor.execute(
-            f"INSERT INTO {score_table} (organization_id, score, level, cause, model_version, as_of, breakdown, "
-            "run_id, evaluated_at) "
-            f"SELECT org_id, score, level, cause, %s, %s, breakdown, %s, %s FROM {_INCOMING} WHERE true "
-            "ON CONFLICT (organization_id) DO UPDATE SET score = excluded.score, level = excluded.level, "
-            "cause = excluded.cause, model_version = excluded.model_version, as_of = excluded.as_of, "
-            "breakdown = excluded.breakdown, run_id = excluded.run_id, evaluated_at = excluded.evaluated_at",
-            [version, evaluation.as_of, run_id, at],
-        )
+        with counts.counted_by_writer(cursor, _INCOMING):  # the per-region level counts, in bulk
+            cursor.execute(
+                f"INSERT INTO {score_table} (organization_id, score, level, cause, model_version, as_of, breakdown, "
+                "run_id, evaluated_at) "
+                f"SELECT org_id, score, level, cause, %s, %s, breakdown, %s, %s FROM {_INCOMING} WHERE true "
+                "ON CONFLICT (organization_id) DO UPDATE SET score = excluded.score, level = excluded.level, "
+                "cause = excluded.cause, model_version = excluded.model_version, as_of = excluded.as_of, "
+                "breakdown = excluded.breakdown, run_id = excluded.run_id, evaluated_at = excluded.evaluated_at",
+                [version, evaluation.as_of, run_id, at],
+            )
     return changed

@@ -106,7 +106,9 @@ class OrganizationFilter(django_filters.FilterSet):
         """
         self.form.is_valid()
         data = self.form.cleaned_data
-        narrowing = {k for k, v in data.items() if k != FACET and k not in NOT_FILTERS and v not in (None, "")}
+        narrowing = {
+            k for k, v in data.items() if k != FACET and k not in NOT_FILTERS and v not in (None, "")
+        }
         if scope_path is not None and narrowing <= {"region"}:
             path = self._counted_path(scope_path, data.get("region"))
             return self._maintained(path) if path is not None else dict.fromkeys(ALL_LEVELS, 0)

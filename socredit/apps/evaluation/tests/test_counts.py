@@ -7,9 +7,9 @@ and through the organization list page's own numbers."""
 import datetime as dt
 
 import pytest
+from django.db import transaction
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
-from django.db import transaction
 from hypothesis.stateful import Bundle, RuleBasedStateMachine, invariant, rule, run_state_machine_as_test
 
 from socredit.apps.evaluation import counts, services
@@ -33,7 +33,9 @@ SYSTEM = SystemPrincipal("test")
 def recount_under(path):
     """Organizations per level under a region path, counted from the organizations themselves."""
     out = dict.fromkeys(ALL_LEVELS, 0)
-    for level in Organization.objects.filter(region__path__startswith=path).values_list("credit__level", flat=True):
+    for level in Organization.objects.filter(region__path__startswith=path).values_list(
+        "credit__level", flat=True
+    ):
         out[level or NOT_EVALUATED] += 1
     return out
 
@@ -75,7 +77,9 @@ class CountsMachine(RuleBasedStateMachine):
     def move(self, pk, region):
         org = Organization.objects.filter(pk=pk).first()
         if org is not None:
-            registry.update_organization(actor=SYSTEM, channel="system", organization=org, data={"region": region})
+            registry.update_organization(
+                actor=SYSTEM, channel="system", organization=org, data={"region": region}
+            )
 
     @rule(pk=orgs)
     def delete_without_records(self, pk):

@@ -45,7 +45,9 @@ def _records(org, today):
     factories.record(org, "grade_3a", occurred_on=today - dt.timedelta(days=30))
 
 
-def test_today_is_read_from_the_stored_score_and_equals_the_computed_answer(client, personas, reader, computed):
+def test_today_is_read_from_the_stored_score_and_equals_the_computed_answer(
+    client, personas, reader, computed
+):
     today = services.today()
     capped = factories.organization(name="封顶协会")
     _records(capped, today)
@@ -58,7 +60,10 @@ def test_today_is_read_from_the_stored_score_and_equals_the_computed_answer(clie
         assert answered(body) == expected(explain(org)), org.name
         assert body["stored"]["score"] == body["score"]
     assert computed == []  # the three answers above were read, not computed
-    lines = {b["indicator"]: b for b in get(client, f"/organizations/{capped.code}/credit", reader).json()["breakdown"]}
+    lines = {
+        b["indicator"]: b
+        for b in get(client, f"/organizations/{capped.code}/credit", reader).json()["breakdown"]
+    }
     assert lines["penalty_minor"]["capped"] and lines["penalty_minor"]["raw_points"] == -20
 
 

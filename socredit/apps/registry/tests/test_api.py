@@ -112,7 +112,11 @@ def test_list_is_paginated(client, personas, civil_affairs):
     counted = get(client, "/organizations", raw, page_size=2, count="true").json()
     assert (counted["count"], counted["next"], counted["items"]) == (3, True, first["items"])
     second = get(client, "/organizations", raw, page_size=2, page=2).json()
-    assert (len(second["items"]), second["next"], second["count"]) == (1, False, 3)  # the last page counts for free
+    assert (len(second["items"]), second["next"], second["count"]) == (
+        1,
+        False,
+        3,
+    )  # the last page counts for free
     beyond = get(client, "/organizations", raw, page_size=2, page=3).json()
     assert (beyond["items"], beyond["next"], beyond["count"]) == ([], False, None)
     assert get(client, "/organizations", raw, page_size=2, page=3, count="true").json()["count"] == 3

@@ -97,7 +97,9 @@ class Command(BaseCommand):
             wrong = check_counts()
             if wrong:
                 for (region_id, level), (kept, actual) in sorted(wrong.items())[:20]:
-                    self.stderr.write(f"区划 {region_id} 等级 {level or '未评价'}：记录 {kept}，实际 {actual}")
+                    self.stderr.write(
+                        f"区划 {region_id} 等级 {level or '未评价'}：记录 {kept}，实际 {actual}"
+                    )
                 raise CommandError(f"{len(wrong)} 个区划/等级的组织数与实际不符；用 --rebuild-counts 重建")
             self.stdout.write(self.style.SUCCESS("各区划各等级组织数与实际一致"))
             return
