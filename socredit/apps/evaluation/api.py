@@ -21,7 +21,13 @@ from ninja.pagination import paginate
 
 from socredit.apps.evaluation import hooks, services
 from socredit.apps.evaluation.access import access_level_changes
-from socredit.apps.evaluation.indicators import UnknownModel, available_models, default_version, get_model
+from socredit.apps.evaluation.indicators import (
+    UnknownModel,
+    available_models,
+    default_version,
+    get_model,
+    recent_kind_ids,
+)
 from socredit.apps.evaluation.models import CreditScore
 from socredit.apps.registry.access import access_organization, access_organizations
 from socredit.apps.registry.models import Organization
@@ -220,7 +226,7 @@ def _inputs(as_of: dt.date | None, version: str | None) -> tuple[dt.date, Indica
     except EvaluationInputError as exc:
         errors.add("as_of", str(exc))
     try:
-        model = get_model(version or None)
+        model = get_model(version or None, kinds=recent_kind_ids())
     except UnknownModel as exc:
         errors.add("model", str(exc))
     errors.raise_if_any()
@@ -275,7 +281,10 @@ def _lists_on(orgs: list[Organization], day: dt.date) -> dict[int, list[dict[str
     if not len(ids):
         return out
     n = day_number(day)
-    for row in hooks.memberships(int(ids[0]), int(ids[-1]) + 1, ids).sort("list").iter_rows(named=True):
+    frame = hooks.memberships(int(ids[0]), int(ids[-1]) + 1, ids)
+    if not frame.height:
+        return out
+    for row in frame.sort("list").iter_rows(named=True):
         if row["org_id"] in out and row["since"] <= n < row["until"]:
             out[row["org_id"]].append({"list": row["list"], "since": from_day_number(row["since"])})
     return out
