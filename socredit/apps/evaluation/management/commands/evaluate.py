@@ -96,10 +96,11 @@ class Command(BaseCommand):
         if opts["check_counts"]:
             wrong = check_counts()
             if wrong:
-                for (region_id, level), (kept, actual) in sorted(wrong.items())[:20]:
-                    self.stderr.write(
-                        f"区划 {region_id} 等级 {level or '未评价'}：记录 {kept}，实际 {actual}"
-                    )
+                shown = sorted(wrong.items())[:20]
+                regions = Region.objects.in_bulk([region_id for (region_id, _level), _n in shown])
+                for (region_id, level), (kept, actual) in shown:
+                    where = regions.get(region_id, region_id)
+                    self.stderr.write(f"区划 {where} 等级 {level or '未评价'}：记录 {kept}，实际 {actual}")
                 raise CommandError(f"{len(wrong)} 个区划/等级的组织数与实际不符；用 --rebuild-counts 重建")
             self.stdout.write(self.style.SUCCESS("各区划各等级组织数与实际一致"))
             return
