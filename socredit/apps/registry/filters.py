@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 import django_filters
+from django.db import connection
 from django.db.models import Count, F, Q, QuerySet, Sum
 from django.utils.translation import gettext_lazy as _
 
@@ -148,13 +149,17 @@ ALL_LEVELS = [*LEVEL_CODES, NOT_EVALUATED]
 
 def maintained_level_counts(path: str) -> dict[str, int]:
     """Organizations per level registered in the region with this path or below, summed from the
-    maintained counts of the regions under it (one prefix match; never the organizations)."""
-    rows = (
-        RegionLevelCount.objects.filter(region__path__startswith=path)
-        .values_list("level")
-        .annotate(total=Sum("n"))
-        .order_by()
-    )
+    maintained counts of the regions under it (never the organizations): at most one row per region
+    and level — about 15,000 for the whole country, a few hundred for a province."""
+    counts = RegionLevelCount.objects.all()
+    if path and connection.vendor == "sqlite":
+        # a range on the path index ("/" and digits sort below "~" in SQLite's binary order), not a
+        # LIKE over every region; PostgreSQL's collations may ignore the "/", so it keeps the prefix
+        regions = Region.objects.filter(path__gte=path, path__lt=path + "~")
+        counts = counts.filter(region__in=regions.values("pk"))
+    elif path:
+        counts = counts.filter(region__path__startswith=path)
+    rows = counts.values_list("level").annotate(total=Sum("n")).order_by()
     out = dict.fromkeys(ALL_LEVELS, 0)
     for level, total in rows:
         out[level or NOT_EVALUATED] += int(total or 0)
