@@ -93,8 +93,12 @@ DATABASES = {
         conn_max_age=int(os.environ.get("SOCREDIT_CONN_MAX_AGE", "60")),
     )
 }
+# Persistent connections on both databases: a new SQLite connection per request (open, the pragmas
+# below, schema read) cost more than the request itself. Django keeps one connection per thread
+# (gunicorn sync workers, runserver threads), checks it before reuse (CONN_HEALTH_CHECKS) and runs
+# the init_command once per new connection. SOCREDIT_CONN_MAX_AGE=0 closes after every request.
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"]["OPTIONS"] = {
         # WAL lets readers go on while one writer writes; IMMEDIATE takes the write lock at BEGIN so
         # that two writers queue on the busy timeout instead of failing with "database is locked".
@@ -157,6 +161,10 @@ LOGGING = {
 }
 
 NINJA_PAGINATION_PER_PAGE = 50
+# A department token (ApiToken) is looked up once and then served from the process's memory for this
+# many seconds: a revoked or expired token is refused at most this long after the change (at once in
+# the process that revoked it).
+SOCREDIT_TOKEN_CACHE_SECONDS = float(os.environ.get("SOCREDIT_TOKEN_CACHE_SECONDS", "5"))
 NINJA_MAX_PER_PAGE_SIZE = 500
 
 # The indicator model (信用评价指标体系) used unless an evaluation names another

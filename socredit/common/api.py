@@ -89,17 +89,24 @@ def request_allows(context: Any, scope: str) -> bool:
 
 
 class PageNumber(PaginationBase):
-    """`?page=1&page_size=50` (page_size ≤ 500) → `{"items", "count", "page", "page_size"}`."""
+    """`?page=1&page_size=50` (page_size ≤ 500) → `{"items", "count", "next", "page", "page_size"}`.
+
+    One row more than the page is read to tell whether a next page exists (`next`); the matches are
+    counted only when the caller asks (`?count=true`) — on a national table a COUNT costs more than
+    the page. Without it `count` is known for free on the last page and null on the others.
+    """
 
     class Input(Schema):
         page: int = Field(1, ge=1, description="页码，从1开始")
         page_size: int = Field(
             DEFAULT_PAGE_SIZE, ge=1, le=MAX_PAGE_SIZE, description=f"每页条数（≤{MAX_PAGE_SIZE}）"
         )
+        count: bool = Field(False, description="true：同时返回匹配总数 count（大范围查询较慢）")
 
     class Output(Schema):
         items: list[Any]
-        count: int
+        count: int | None = Field(description="匹配总数；未要求（count=true）且不是最后一页时为 null")
+        next: bool = Field(description="是否还有下一页")
         page: int
         page_size: int
 
@@ -107,9 +114,19 @@ class PageNumber(PaginationBase):
         self, queryset: QuerySet[Any], pagination: Input, request: HttpRequest, **params: Any
     ) -> dict[str, Any]:
         offset = (pagination.page - 1) * pagination.page_size
+        rows = list(queryset[offset : offset + pagination.page_size + 1])
+        has_next = len(rows) > pagination.page_size
+        items = rows[: pagination.page_size]
+        if pagination.count:
+            count: int | None = self._items_count(queryset)
+        elif not has_next and (items or offset == 0):
+            count = offset + len(items)  # the last page: the count is known without counting
+        else:
+            count = None
         return {
-            "items": queryset[offset : offset + pagination.page_size],
-            "count": self._items_count(queryset),
+            "items": items,
+            "count": count,
+            "next": has_next,
             "page": pagination.page,
             "page_size": pagination.page_size,
         }

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterable
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -67,16 +69,56 @@ def issue_token(
     return token, raw
 
 
+_TOKEN_CACHE: dict[str, tuple[float, ApiToken]] = {}
+"""Tokens found recently in this process: key hash → (monotonic time read, token with its department
+and region). A plain dict: one entry per department system, each read-only once stored."""
+_TOKEN_CACHE_MAX = 10_000
+_clock = time.monotonic
+"""The cache's clock (seconds, monotonic); tests move it instead of sleeping."""
+
+
+def forget_token(key_hash: str | None = None) -> None:
+    """Drop one token (or all) from this process's token cache (on revocation or any change)."""
+    if key_hash is None:
+        _TOKEN_CACHE.clear()
+    else:
+        _TOKEN_CACHE.pop(key_hash, None)
+
+
+def on_token_saved(sender: Any, instance: ApiToken, **_: Any) -> None:
+    """post_save/post_delete receiver: a token changed anywhere in this process is read afresh."""
+    forget_token(instance.key_hash)
+
+
 def authenticate_token(raw: str) -> ApiToken | None:
-    """The usable token for a raw key, or None. Touches last_used_at at most once a minute."""
+    """The usable token for a raw key, or None.
+
+    One indexed lookup (the key hash, with the department and its region), then kept in this
+    process for SOCREDIT_TOKEN_CACHE_SECONDS: another process's revocation takes effect within that
+    time, this process's at once (``on_token_saved``). Expiry is checked on every request.
+    Touches last_used_at at most once a minute.
+    """
     if not raw or not raw.startswith("sc_"):
         return None
-    token = ApiToken.objects.select_related("department__region").filter(key_hash=hash_token(raw)).first()
-    if token is None or not token.usable:
+    key_hash = hash_token(raw)
+    now = _clock()
+    cached = _TOKEN_CACHE.get(key_hash)
+    if cached is not None and now - cached[0] < settings.SOCREDIT_TOKEN_CACHE_SECONDS:
+        token = cached[1]
+    else:
+        token = ApiToken.objects.select_related("department__region").filter(key_hash=key_hash).first()
+        if token is None:
+            _TOKEN_CACHE.pop(key_hash, None)
+            return None
+        if len(_TOKEN_CACHE) >= _TOKEN_CACHE_MAX:
+            _TOKEN_CACHE.clear()  # a bound, never reached by real department systems
+        _TOKEN_CACHE[key_hash] = (now, token)
+    if not token.usable:
         return None
-    now = timezone.now()
-    if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
-        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)  # bookkeeping, not a domain change
+    moment = timezone.now()
+    if token.last_used_at is None or (moment - token.last_used_at).total_seconds() > 60:
+        token.last_used_at = moment
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=moment)  # bookkeeping, not a domain change
     return token
 
 
@@ -84,6 +126,7 @@ def authenticate_token(raw: str) -> ApiToken | None:
 def revoke_token(*, actor: Any, channel: str, token: ApiToken) -> None:
     token.active = False
     token.save(update_fields=["active"])
+    forget_token(token.key_hash)
     record_event(
         actor=actor, channel=channel, action="token.revoke", target=token, summary=f"停用接口令牌 {token}"
     )

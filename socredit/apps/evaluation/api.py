@@ -1,10 +1,13 @@
-"""Credit API: an organization's score and level computed now (or on a past date), a batch of them,
+"""Credit API: an organization's score and level today (or on a past date), a batch of them,
 the installed indicator models, and the history of level changes.
 
-Scores are computed on the fly by the same functions as the credit file page
-(``services.explain_organization``; ``services.evaluate_organizations`` for many), never
-read back from a cache; ``stored`` shows what the last live update or batch run wrote. Token callers
-need the scope ``credit:read``; staff sessions read within their region.
+The answer for today with the current model is read from the stored score when it is known to be
+today's (``services.stored_explanation``: scored today by a live update, or by a finished batch run
+of today that covered it), with its packed breakdown unpacked; otherwise — a past date, another
+model, a score not yet brought to today — it is computed on the fly by the same functions as the
+credit file page (``services.explain_organization``; ``services.evaluate_organizations`` for many).
+Either way the answer is the same. ``stored`` shows what the last live update or batch run wrote.
+Token callers need the scope ``credit:read``; staff sessions read within their region.
 """
 
 import datetime as dt
@@ -17,10 +20,18 @@ from ninja.errors import HttpError
 from ninja.pagination import paginate
 
 from socredit.apps.evaluation import hooks, services
-from socredit.apps.evaluation.access import access_level_changes, access_score
-from socredit.apps.evaluation.indicators import UnknownModel, available_models, default_version, get_model
+from socredit.apps.evaluation.access import access_level_changes
+from socredit.apps.evaluation.indicators import (
+    UnknownModel,
+    available_models,
+    default_version,
+    get_model,
+    recent_kind_ids,
+)
+from socredit.apps.evaluation.models import CreditScore
 from socredit.apps.registry.access import access_organization, access_organizations
 from socredit.apps.registry.models import Organization
+from socredit.common.access import get_or_404
 from socredit.common.api import FieldErrorsOut, PageNumber, require
 from socredit.common.errors import FieldErrors
 from socredit.core.citations import public_basis, public_text
@@ -216,7 +227,7 @@ def _inputs(as_of: dt.date | None, version: str | None) -> tuple[dt.date, Indica
     except EvaluationInputError as exc:
         errors.add("as_of", str(exc))
     try:
-        model = get_model(version or None)
+        model = get_model(version or None, kinds=recent_kind_ids())
     except UnknownModel as exc:
         errors.add("model", str(exc))
     errors.raise_if_any()
@@ -276,7 +287,10 @@ def _lists_on(orgs: list[Organization], day: dt.date) -> dict[int, list[dict[str
     if not len(ids):
         return out
     n = day_number(day)
-    for row in hooks.memberships(int(ids[0]), int(ids[-1]) + 1, ids).sort("list").iter_rows(named=True):
+    frame = hooks.memberships(int(ids[0]), int(ids[-1]) + 1, ids)
+    if not frame.height:
+        return out
+    for row in frame.sort("list").iter_rows(named=True):
         if row["org_id"] in out and row["since"] <= n < row["until"]:
             out[row["org_id"]].append({"list": row["list"], "since": from_day_number(row["since"])})
     return out
@@ -304,14 +318,17 @@ def _rule(rule: LevelRule) -> dict[str, Any]:
 @router.get(
     "/organizations/{code}/credit",
     response={200: CreditOut, 422: FieldErrorsOut},
-    summary="An organization's credit score and level, computed now",
+    summary="An organization's credit score and level today (stored), or on a past date (computed)",
 )
 def get_credit(request: HttpRequest, code: str, params: Query[CreditQuery]) -> dict[str, Any]:
     principal = require(request, CREDIT_READ)
-    org = access_organization(principal, code)
+    # the organization, its region and its stored score in one query (the score by its primary key)
+    org = get_or_404(access_organizations(principal).select_related("credit"), code=str(code).strip().upper())
     day, model = _inputs(params.as_of, params.model)
-    ex = services.explain_organization(org, as_of=day, model_version=model.version)
-    stored = access_score(principal, org)
+    stored: CreditScore | None = getattr(org, "credit", None)
+    ex = services.stored_explanation(org, stored, day, model)
+    if ex is None:  # a past date, another model, or a score not yet brought to today: computed now
+        ex = services.explain_organization(org, as_of=day, model_version=model.version)
     return {**_result(org, model, ex), "model": _model_ref(model), "as_of": day, "base": ex.base,
             "stored": stored, "lists": _lists_on([org], day)[org.pk]}  # fmt: skip
 

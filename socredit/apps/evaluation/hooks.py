@@ -32,8 +32,7 @@ def unregister_membership_source(name: str) -> None:
 
 def memberships(lo: int, hi: int, ids: np.ndarray[Any, Any] | None = None) -> pl.DataFrame:
     """Memberships of organizations lo <= id < hi from every registered source."""
-    frames = [
-        source(lo, hi, ids).select(list(MEMBERSHIP_SCHEMA)).cast(MEMBERSHIP_SCHEMA)
-        for source in _sources.values()
-    ]
+    found = [source(lo, hi, ids) for source in _sources.values()]
+    # most organizations are on no list: skip the frame work for empty answers (the credit API per call)
+    frames = [f.select(list(MEMBERSHIP_SCHEMA)).cast(MEMBERSHIP_SCHEMA) for f in found if f.height]
     return pl.concat(frames) if frames else empty_memberships()

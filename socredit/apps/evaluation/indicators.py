@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 from django.conf import settings
@@ -20,6 +21,21 @@ class UnknownModel(ValueError):
 def kind_ids() -> dict[str, int]:
     """Record-kind code → id, as used in the packed facts."""
     return dict(RecordKind.objects.values_list("code", "id"))
+
+
+_recent_kinds: tuple[float, dict[str, int]] = (-1e9, {})
+RECENT_KINDS_SECONDS = 5.0
+
+
+def recent_kind_ids() -> dict[str, int]:
+    """kind_ids() as read at most RECENT_KINDS_SECONDS ago in this process: for choosing a model on a
+    read path (the credit API), where a query per request for reference data that changes once a
+    year would be a third of the work. Writers and computations use kind_ids() itself."""
+    global _recent_kinds
+    now = time.monotonic()
+    if now - _recent_kinds[0] > RECENT_KINDS_SECONDS:
+        _recent_kinds = (now, kind_ids())
+    return _recent_kinds[1]
 
 
 def library(kinds: dict[str, int] | None = None) -> Library[IndicatorModel]:

@@ -22,13 +22,13 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from socredit.apps.audit.services import actor_label, record_event, staff_user_of
-from socredit.apps.evaluation import hooks, storage
+from socredit.apps.evaluation import counts, hooks, storage
 from socredit.apps.evaluation.indicators import get_model, kind_ids
-from socredit.apps.evaluation.models import BLOCK_SIZE, EvaluationRun
+from socredit.apps.evaluation.models import BLOCK_SIZE, CreditScore, EvaluationRun
 from socredit.apps.registry.models import Organization, Region
 from socredit.common.access import SystemPrincipal
 from socredit.common.clock import today
-from socredit.core.scoring.evaluate import Evaluation, Explanation, check_as_of, evaluate
+from socredit.core.scoring.evaluate import Evaluation, Explanation, IndicatorResult, check_as_of, evaluate
 from socredit.core.scoring.model import LEVEL_CODES, IndicatorModel
 
 CHUNK_ORGS = BLOCK_SIZE * 512
@@ -96,6 +96,65 @@ def explain_organization(
         [organization.pk], _without(facts, exclude_records), day, model, kinds, explain=True
     )
     return result.explain(organization.pk)
+
+
+_RUNS_SEEN: dict[tuple[dt.date, str], tuple[float, tuple[str, ...]]] = {}
+RUNS_SEEN_SECONDS = 5.0
+"""How long this process trusts its list of today's finished batch runs (a run finishing meanwhile
+only means a few more answers are computed instead of read)."""
+
+
+def _paths_evaluated(day: dt.date, model_version: str) -> tuple[str, ...]:
+    """Region paths ("" = every organization) covered by a batch run of ``model_version`` as of
+    ``day`` that has finished: their organizations' stored scores are that day's."""
+    key = (day, model_version)
+    now = time.monotonic()
+    seen = _RUNS_SEEN.get(key)
+    if seen is None or now - seen[0] > RUNS_SEEN_SECONDS:
+        runs = EvaluationRun.objects.filter(
+            status=EvaluationRun.Status.DONE, as_of=day, model_version=model_version
+        ).values_list("region__path", flat=True)
+        seen = (now, tuple(sorted({path or "" for path in runs})))
+        if len(_RUNS_SEEN) > 64:
+            _RUNS_SEEN.clear()
+        _RUNS_SEEN[key] = seen
+    return seen[1]
+
+
+def stored_explanation(
+    organization: Organization, stored: CreditScore | None, day: dt.date, model: IndicatorModel
+) -> Explanation | None:
+    """The explanation of ``organization`` today read from its stored score, or None when the stored
+    score cannot be trusted to be today's with ``model`` (then the caller computes it).
+
+    A stored score is today's when it was written today (a live update or a run re-scores every
+    organization whose records or list entries change) or when a finished batch run of today with
+    the same model covered its region (the run leaves unchanged results unwritten).
+    """
+    if stored is None or day != today() or stored.model_version != model.version:
+        return None
+    if stored.as_of != day:
+        path = organization.region.path
+        if not any(path.startswith(p) for p in _paths_evaluated(day, model.version)):
+            return None
+    lines = storage.decode_lines(stored.breakdown, len(model.indicators))
+    if lines is None:
+        return None
+    rule = None
+    if stored.cause != "score":
+        rule = next((r for r in model.level_rules if r.id == stored.cause), None)
+        if rule is None:
+            return None
+    return Explanation(
+        org_id=organization.pk, score=stored.score, level=stored.level,
+        score_level=model.level_for(stored.score), rule=rule, base=model.base,
+        lines=tuple(
+            IndicatorResult(ind, count, raw, points)
+            for ind, (points, count, raw) in zip(model.indicators, lines, strict=True)
+            if count
+        ),
+        contributions=None,
+    )  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -283,3 +342,12 @@ def rebuild_facts(*, actor: Any, channel: str, progress: Callable[[int, int], No
     record_event(actor=actor, channel=channel, action="evaluation.rebuild_facts", target=None,
                  summary=f"重建信用事实块 {written} 个")  # fmt: skip
     return written
+
+
+@transaction.atomic
+def rebuild_level_counts(*, actor: Any, channel: str) -> int:
+    """Recount the maintained organizations per region and level (registry.RegionLevelCount)."""
+    rows = counts.rebuild_counts()
+    record_event(actor=actor, channel=channel, action="evaluation.rebuild_counts", target=None,
+                 summary=f"重建各区划各等级组织数 {rows} 行")  # fmt: skip
+    return rows

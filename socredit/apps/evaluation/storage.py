@@ -22,6 +22,7 @@ import numpy as np
 import polars as pl
 from django.db import connection
 
+from socredit.apps.evaluation import counts
 from socredit.apps.evaluation.models import BLOCK_SIZE, CreditScore, FactBlock, LevelChange, ResultBlock
 from socredit.apps.records.models import CreditRecord
 from socredit.core.scoring.evaluate import NO_RULE, Evaluation
@@ -200,20 +201,38 @@ _INCOMING = "evaluation_incoming"
 
 
 def breakdown_bytes(evaluation: Evaluation, rows: np.ndarray[Any, Any] | None = None) -> list[bytes]:
-    """Per organization (all, or the positions ``rows``): (points, count) per indicator, int16 little-endian."""
+    """Per organization (all, or the positions ``rows``): (points, count, points before the cap) per
+    indicator, int16 little-endian — everything an explanation shows, so that the credit answer for
+    today can be read back instead of computed (``decode_lines``)."""
     picked = np.arange(len(evaluation)) if rows is None else rows
     k = len(evaluation.model.indicators)
-    pairs = np.empty((len(picked), k, 2), dtype="<i2")
-    pairs[:, :, 0] = evaluation.points[picked]
-    pairs[:, :, 1] = np.minimum(evaluation.counts[picked], np.iinfo(np.int16).max)
-    raw = pairs.tobytes()
-    width = 4 * k
+    small = np.iinfo(np.int16)
+    triples = np.empty((len(picked), k, 3), dtype="<i2")
+    triples[:, :, 0] = evaluation.points[picked]
+    triples[:, :, 1] = np.minimum(evaluation.counts[picked], small.max)
+    triples[:, :, 2] = np.clip(evaluation.raw_points[picked], small.min, small.max)
+    raw = triples.tobytes()
+    width = 6 * k
     return [raw[i * width : (i + 1) * width] for i in range(len(picked))]
 
 
-def decode_breakdown(blob: bytes, indicator_count: int) -> list[tuple[int, int]]:
-    """(points, count) per indicator from ``breakdown_bytes``."""
+def decode_lines(blob: bytes, indicator_count: int) -> list[tuple[int, int, int]] | None:
+    """(points, count, points before the cap) per indicator from ``breakdown_bytes``; None for a
+    breakdown stored in the older (points, count) form, which cannot tell a capped line."""
     arr = np.frombuffer(bytes(blob), dtype="<i2")
+    if len(arr) != 3 * indicator_count:
+        return None
+    small = np.iinfo(np.int16)
+    if np.any((arr[2::3] == small.max) | (arr[2::3] == small.min)):
+        return None  # a sum beyond int16 was clipped: not exact
+    return [(int(arr[3 * j]), int(arr[3 * j + 1]), int(arr[3 * j + 2])) for j in range(indicator_count)]
+
+
+def decode_breakdown(blob: bytes, indicator_count: int) -> list[tuple[int, int]]:
+    """(points, count) per indicator from ``breakdown_bytes`` (or the older two-value form)."""
+    arr = np.frombuffer(bytes(blob), dtype="<i2")
+    if len(arr) == 3 * indicator_count:
+        return [(int(arr[3 * j]), int(arr[3 * j + 1])) for j in range(indicator_count)]
     if len(arr) != 2 * indicator_count:
         return []
     return [(int(arr[2 * j]), int(arr[2 * j + 1])) for j in range(indicator_count)]
@@ -257,7 +276,8 @@ DIGEST_DTYPE = np.dtype([("org_id", "<i8"), ("digest", "<u8")])
 
 
 def result_digests(evaluation: Evaluation) -> np.ndarray[Any, np.dtype[np.uint64]]:
-    """A 64-bit digest per organization of everything CreditScore stores (score, level, cause, model, breakdown).
+    """A 64-bit digest per organization of everything CreditScore stores (score, level, cause, model,
+    breakdown with the points before the cap).
 
     A fixed-weight multiply-add over uint64 (wrapping), seeded by the model version: two different
     results share a digest with probability about 2**-64.
@@ -267,7 +287,7 @@ def result_digests(evaluation: Evaluation) -> np.ndarray[Any, np.dtype[np.uint64
     )
     k = len(evaluation.model.indicators)
     # int64 arithmetic wraps like uint64 (two's complement); viewed as uint64 at the end.
-    weights = (np.random.default_rng(seed).integers(1, 2**62, size=3 + 2 * k, dtype=np.int64) | 1).astype(
+    weights = (np.random.default_rng(seed).integers(1, 2**62, size=3 + 3 * k, dtype=np.int64) | 1).astype(
         np.int64
     )
     h = np.full(len(evaluation), seed - 2**63, dtype=np.int64)
@@ -276,7 +296,8 @@ def result_digests(evaluation: Evaluation) -> np.ndarray[Any, np.dtype[np.uint64
     h += (evaluation.cause.astype(np.int64) + 1) * weights[2]
     if k:
         h += evaluation.points @ weights[3 : 3 + k]
-        h += evaluation.counts @ weights[3 + k :]
+        h += evaluation.counts @ weights[3 + k : 3 + 2 * k]
+        h += evaluation.raw_points @ weights[3 + 2 * k :]
     return h.view(np.uint64)
 
 
@@ -361,13 +382,14 @@ def write_results(evaluation: Evaluation, *, trigger: str, at: dt.datetime, run_
             [evaluation.as_of, at, trigger[:300], version, run_id],
         )
         changed = max(cursor.rowcount, 0)
-        cursor.execute(
-            f"INSERT INTO {score_table} (organization_id, score, level, cause, model_version, as_of, breakdown, "
-            "run_id, evaluated_at) "
-            f"SELECT org_id, score, level, cause, %s, %s, breakdown, %s, %s FROM {_INCOMING} WHERE true "
-            "ON CONFLICT (organization_id) DO UPDATE SET score = excluded.score, level = excluded.level, "
-            "cause = excluded.cause, model_version = excluded.model_version, as_of = excluded.as_of, "
-            "breakdown = excluded.breakdown, run_id = excluded.run_id, evaluated_at = excluded.evaluated_at",
-            [version, evaluation.as_of, run_id, at],
-        )
+        with counts.counted_by_writer(cursor, _INCOMING):  # the per-region level counts, in bulk
+            cursor.execute(
+                f"INSERT INTO {score_table} (organization_id, score, level, cause, model_version, as_of, breakdown, "
+                "run_id, evaluated_at) "
+                f"SELECT org_id, score, level, cause, %s, %s, breakdown, %s, %s FROM {_INCOMING} WHERE true "
+                "ON CONFLICT (organization_id) DO UPDATE SET score = excluded.score, level = excluded.level, "
+                "cause = excluded.cause, model_version = excluded.model_version, as_of = excluded.as_of, "
+                "breakdown = excluded.breakdown, run_id = excluded.run_id, evaluated_at = excluded.evaluated_at",
+                [version, evaluation.as_of, run_id, at],
+            )
     return changed

@@ -11,10 +11,11 @@ from __future__ import annotations
 from typing import Any
 
 import django_filters
-from django.db.models import Count, F, Q, QuerySet
+from django.db import connection
+from django.db.models import Count, F, Q, QuerySet, Sum
 from django.utils.translation import gettext_lazy as _
 
-from socredit.apps.registry.models import Organization, Region
+from socredit.apps.registry.models import Organization, Region, RegionLevelCount
 from socredit.common.choices import enum_choices
 from socredit.core.scoring.model import LEVEL_CODES, LEVEL_NAMES
 from socredit.core.types import OrgField, OrgStatus, OrgType
@@ -70,14 +71,17 @@ class OrganizationFilter(django_filters.FilterSet):
         return queryset.filter(Q(name__contains=value) | Q(code__startswith=value.upper()))
 
     def in_region(self, queryset: QuerySet[Organization], name: str, value: str) -> QuerySet[Organization]:
+        region = self._region(value)
+        if region is None:
+            return queryset.none()
+        return queryset.filter(region__path__startswith=region.path)
+
+    def _region(self, value: str) -> Region | None:
         code = value.strip()
         cache = self.__dict__.setdefault("_regions", {})
         if code not in cache:  # the facet counts apply the filters a second time: look the region up once
             cache[code] = Region.objects.filter(code=code).first()
-        region = cache[code]
-        if region is None:
-            return queryset.none()
-        return queryset.filter(region__path__startswith=region.path)
+        return cache[code]
 
     def by_level(self, queryset: QuerySet[Organization], name: str, value: str) -> QuerySet[Organization]:
         if value == NOT_EVALUATED:
@@ -92,21 +96,71 @@ class OrganizationFilter(django_filters.FilterSet):
         data = self.form.cleaned_data if self.form.is_valid() else {}
         return any(v not in (None, "") for k, v in data.items() if k not in NOT_FILTERS)
 
-    def level_counts(self) -> dict[str, int]:
+    def level_counts(self, scope_path: str | None = None) -> dict[str, int]:
         """Organizations per credit level (and not evaluated) under every filter but the level
-        itself, in one aggregate query: {"A": n, "B": n, "C": n, "D": n, "none": n}."""
+        itself: {"A": n, "B": n, "C": n, "D": n, "none": n}.
+
+        ``scope_path`` is the caller's region path ("" national). When nothing but the region narrows
+        the list, the counts come from the maintained per-region counts (RegionLevelCount: a few
+        thousand rows at most, whatever the number of organizations); otherwise from one aggregate
+        query over the filtered organizations.
+        """
         self.form.is_valid()
+        data = self.form.cleaned_data
+        narrowing = {
+            k for k, v in data.items() if k != FACET and k not in NOT_FILTERS and v not in (None, "")
+        }
+        if scope_path is not None and narrowing <= {"region"}:
+            path = self._counted_path(scope_path, data.get("region"))
+            return self._maintained(path) if path is not None else dict.fromkeys(ALL_LEVELS, 0)
         queryset: Any = self.queryset
-        for name, value in self.form.cleaned_data.items():
+        for name, value in data.items():
             if name != FACET and name not in NOT_FILTERS:
                 queryset = self.filters[name].filter(queryset, value)
-        if not queryset.query.where:
-            # Nothing narrows the list (a national account, no filter): count the score table by
-            # its (level, score) index instead of joining a million organizations (~50× faster).
-            scores = Organization._meta.get_field("credit").related_model  # the evaluation app's table
-            per_level = dict(scores.objects.values_list("level").annotate(n=Count("pk")).order_by())
-            out = {code: per_level.get(code, 0) for code in LEVEL_CODES}
-            out[NOT_EVALUATED] = queryset.count() - sum(out.values())
-            return out
         counts = {code: Count("pk", filter=Q(credit__level=code)) for code in LEVEL_CODES}
         return queryset.aggregate(**counts, **{NOT_EVALUATED: Count("pk", filter=Q(credit__isnull=True))})
+
+    def total(self, scope_path: str | None) -> int | None:
+        """All organizations the unfiltered list holds, from the maintained counts; None when filtered."""
+        if scope_path is None or self.is_filtered():
+            return None
+        return sum(self._maintained(scope_path).values())
+
+    def _maintained(self, path: str) -> dict[str, int]:
+        cache = self.__dict__.setdefault("_counts", {})  # the level links and the total read them once
+        if path not in cache:
+            cache[path] = maintained_level_counts(path)
+        return cache[path]
+
+    def _counted_path(self, scope_path: str, region_code: str | None) -> str | None:
+        """The narrower of the caller's region and the region filter; None when they do not meet."""
+        if not region_code:
+            return scope_path
+        region = self._region(region_code)
+        if region is None:
+            return None
+        if region.path.startswith(scope_path):
+            return region.path
+        return scope_path if scope_path.startswith(region.path) else None
+
+
+ALL_LEVELS = [*LEVEL_CODES, NOT_EVALUATED]
+
+
+def maintained_level_counts(path: str) -> dict[str, int]:
+    """Organizations per level registered in the region with this path or below, summed from the
+    maintained counts of the regions under it (never the organizations): at most one row per region
+    and level — about 15,000 for the whole country, a few hundred for a province."""
+    counts = RegionLevelCount.objects.all()
+    if path and connection.vendor == "sqlite":
+        # a range on the path index ("/" and digits sort below "~" in SQLite's binary order), not a
+        # LIKE over every region; PostgreSQL's collations may ignore the "/", so it keeps the prefix
+        regions = Region.objects.filter(path__gte=path, path__lt=path + "~")
+        counts = counts.filter(region__in=regions.values("pk"))
+    elif path:
+        counts = counts.filter(region__path__startswith=path)
+    rows = counts.values_list("level").annotate(total=Sum("n")).order_by()
+    out = dict.fromkeys(ALL_LEVELS, 0)
+    for level, total in rows:
+        out[level or NOT_EVALUATED] += int(total or 0)
+    return out

@@ -252,3 +252,28 @@ class DocumentSequence(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["department", "doc_type", "year"], name="one_sequence_per_year")
         ]
+
+
+class RegionLevelCount(models.Model):
+    """各区划各信用等级组织数 — how many organizations registered in exactly this region have each
+    credit level ("" for not yet evaluated); a maintained aggregate, never edited by hand.
+
+    Kept in step by database triggers on the organization and score tables (created by the
+    evaluation app's migrations, since the scores live there), so every writer — services, imports,
+    the batch evaluation's set-based statements, raw loads — updates it inside its own transaction.
+    Stored at each organization's own region only: a national account sums the rows of the ~3,500
+    regions under its path (one prefix match), and a change touches one or two rows instead of one
+    per ancestor. Checked and rebuilt by ``socredit evaluate --check-counts`` / ``--rebuild-counts``.
+    """
+
+    region = models.ForeignKey(Region, on_delete=models.CASCADE, related_name="+", verbose_name=_("region"))
+    level = models.CharField(_("credit level"), max_length=1, blank=True)
+    n = models.BigIntegerField(_("organizations"), default=0)
+
+    class Meta:
+        verbose_name = _("organization count")
+        verbose_name_plural = _("organization counts")
+        constraints = [models.UniqueConstraint(fields=["region", "level"], name="one_count_per_region_level")]
+
+    def __str__(self) -> str:
+        return f"{self.region_id} {self.level or '—'}: {self.n}"

@@ -28,7 +28,8 @@ from socredit.core.scoring.model import LEVEL_CODES, LEVEL_NAMES
 from socredit.core.types import RoleKind
 
 COUNT_CAP = 1000
-"""A filtered list counts its matches up to this many ("1000+"); an unfiltered list never counts."""
+"""A filtered list counts its matches up to this many ("1000+"); an unfiltered list shows the
+maintained total (RegionLevelCount) and never counts."""
 
 
 def _page_number(request: HttpRequest) -> int:
@@ -40,7 +41,7 @@ def _page_number(request: HttpRequest) -> int:
 
 def _level_links(request: HttpRequest, filterset: OrganizationFilter) -> list[dict[str, Any]]:
     """One link per level (and "not evaluated") with its count under the other filters."""
-    counts = filterset.level_counts()
+    counts = filterset.level_counts(scope_path=request.user.scope_path())
     current = filterset.form.cleaned_data.get("level") if filterset.form.is_valid() else None
     links = []
     for code in [*LEVEL_CODES, NOT_EVALUATED]:
@@ -71,12 +72,15 @@ def organization_list(request: HttpRequest) -> HttpResponse:
     total = None
     if filterset.is_filtered():
         total = filterset.qs[: COUNT_CAP + 1].count()
+    # all the account's organizations: from the maintained counts, never a COUNT(*)
+    all_total = filterset.total(request.user.scope_path())
     query = request.GET.copy()
     query.pop("page", None)
     context = {
         "filter": filterset,
         "page": page,
         "total": total,
+        "all_total": all_total,
         "count_cap": COUNT_CAP,
         "total_capped": total is not None and total > COUNT_CAP,
         "query": query.urlencode(),

@@ -172,3 +172,18 @@ def test_rebuild_blocks_with_bounds_inside_a_block_keeps_the_whole_block(persona
     storage.rebuild_blocks((block - 1) * BLOCK_SIZE, (block - 1) * BLOCK_SIZE + 3)
     assert bytes(FactBlock.objects.get(block=block).facts) == before
     assert storage.read_blocks(block, block).filter(pl.col("org_id") == far.pk).height == 1
+
+
+def test_check_and_rebuild_counts(population):
+    from socredit.apps.registry.models import RegionLevelCount
+
+    assert "一致" in evaluate("--check-counts")
+    row = RegionLevelCount.objects.filter(n__gt=0).select_related("region").first()
+    RegionLevelCount.objects.filter(pk=row.pk).update(n=row.n + 3)
+    err = io.StringIO()
+    with pytest.raises(CommandError, match="1 个区划/等级的组织数与实际不符"):
+        call_command("evaluate", "--check-counts", stdout=io.StringIO(), stderr=err)
+    assert f"区划 {row.region.name}（{row.region.code}）" in err.getvalue()
+    assert f"记录 {row.n + 3}，实际 {row.n}" in err.getvalue()
+    assert "已重建" in evaluate("--rebuild-counts")
+    assert "一致" in evaluate("--check-counts")

@@ -105,9 +105,21 @@ def test_list_is_paginated(client, personas, civil_affairs):
         factories.organization(name=f"分页协会{i}")
     _, raw = factories.token(["organizations:read"], civil_affairs)
     first = get(client, "/organizations", raw, page_size=2).json()
-    assert (first["count"], first["page"], first["page_size"], len(first["items"])) == (3, 1, 2, 2)
+    # not the last page and no count asked for: no COUNT, only whether a next page exists
+    assert (first["count"], first["next"], first["page"], first["page_size"], len(first["items"])) == (
+        None, True, 1, 2, 2,
+    )  # fmt: skip
+    counted = get(client, "/organizations", raw, page_size=2, count="true").json()
+    assert (counted["count"], counted["next"], counted["items"]) == (3, True, first["items"])
     second = get(client, "/organizations", raw, page_size=2, page=2).json()
-    assert len(second["items"]) == 1
+    assert (len(second["items"]), second["next"], second["count"]) == (
+        1,
+        False,
+        3,
+    )  # the last page counts for free
+    beyond = get(client, "/organizations", raw, page_size=2, page=3).json()
+    assert (beyond["items"], beyond["next"], beyond["count"]) == ([], False, None)
+    assert get(client, "/organizations", raw, page_size=2, page=3, count="true").json()["count"] == 3
     assert {o["name"] for o in first["items"] + second["items"]} == {"分页协会0", "分页协会1", "分页协会2"}
 
 

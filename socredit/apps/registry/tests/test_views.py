@@ -89,7 +89,7 @@ def test_list_query_count_is_constant(personas, login, django_assert_max_num_que
         factories.organization(name=f"查询计数协会{i}")
     client = login(personas["staff_jinshui"])
     # session + user + user's region (top bar) + the page of rows (with each row's credit score and
-    # level, joined) + the counts per credit level (one aggregate)
+    # level, joined) + the counts per credit level and the total (one read of the maintained counts)
     with django_assert_max_num_queries(5):
         client.get(LIST)
     # filtered: + the region lookup of the filter (once, though the level counts filter again) + a capped count

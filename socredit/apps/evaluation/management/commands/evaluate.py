@@ -1,5 +1,6 @@
 """`socredit evaluate [--as-of DATE] [--region CODE] [--model VERSION] [--resume RUN] [--rebuild-facts]`,
-`socredit evaluate --list-models`, `socredit evaluate --check-model FILE`."""
+`socredit evaluate --list-models`, `socredit evaluate --check-model FILE`,
+`socredit evaluate --check-counts`, `socredit evaluate --rebuild-counts`."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from pathlib import Path
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from socredit.apps.evaluation.counts import check_counts
 from socredit.apps.evaluation.indicators import (
     UnknownModel,
     available_models,
@@ -17,7 +19,7 @@ from socredit.apps.evaluation.indicators import (
     default_version,
 )
 from socredit.apps.evaluation.models import EvaluationRun
-from socredit.apps.evaluation.services import execute_run, rebuild_facts, start_run
+from socredit.apps.evaluation.services import execute_run, rebuild_facts, rebuild_level_counts, start_run
 from socredit.apps.registry.models import Region
 from socredit.common.access import SystemPrincipal
 from socredit.common.clock import today
@@ -58,6 +60,10 @@ class Command(BaseCommand):
         parser.add_argument("--resume", type=int, metavar="RUN", help="continue an interrupted or failed run")
         parser.add_argument("--rebuild-facts", action="store_true",
                             help="first rebuild the packed credit facts from the records")  # fmt: skip
+        parser.add_argument("--check-counts", action="store_true",
+                            help="compare the maintained per-region level counts with a recount and exit")  # fmt: skip
+        parser.add_argument("--rebuild-counts", action="store_true",
+                            help="recount the maintained per-region level counts and exit")  # fmt: skip
         parser.add_argument("--list-models", action="store_true", help="list the installed indicator models")
         parser.add_argument("--check-model", metavar="FILE", help="check an indicator model file and exit")
         parser.add_argument("--as", dest="username", help="run as this staff account (recorded on the run)")
@@ -87,6 +93,21 @@ class Command(BaseCommand):
             actor = get_user_model().objects.filter(username=opts["username"], is_active=True).first()
             if actor is None:
                 raise CommandError(f"账号不存在或已停用：{opts['username']}")
+        if opts["check_counts"]:
+            wrong = check_counts()
+            if wrong:
+                shown = sorted(wrong.items())[:20]
+                regions = Region.objects.in_bulk([region_id for (region_id, _level), _n in shown])
+                for (region_id, level), (kept, actual) in shown:
+                    where = regions.get(region_id, region_id)
+                    self.stderr.write(f"区划 {where} 等级 {level or '未评价'}：记录 {kept}，实际 {actual}")
+                raise CommandError(f"{len(wrong)} 个区划/等级的组织数与实际不符；用 --rebuild-counts 重建")
+            self.stdout.write(self.style.SUCCESS("各区划各等级组织数与实际一致"))
+            return
+        if opts["rebuild_counts"]:
+            rows = rebuild_level_counts(actor=actor, channel="cli")
+            self.stdout.write(self.style.SUCCESS(f"已重建各区划各等级组织数：{rows} 行"))
+            return
         progress = None if opts["quiet"] else ProgressBar
         if opts["resume"]:
             run = EvaluationRun.objects.filter(pk=opts["resume"]).first()
