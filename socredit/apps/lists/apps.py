@@ -27,4 +27,6 @@ class ListsConfig(AppConfig):
 
         records_changed.connect(schedule.on_records_changed, dispatch_uid="lists.schedule")
         for model in (ListEntry, ListDecision, ListProposal, Organization):
-            post_save.connect(schedule.on_row_saved, sender=model, dispatch_uid=f"lists.schedule.{model.__name__}")
+            post_save.connect(
+                schedule.on_row_saved, sender=model, dispatch_uid=f"lists.schedule.{model.__name__}"
+            )

@@ -37,11 +37,11 @@ from socredit.apps.lists.services.decisions import (
     rescore,
     transfer_to_serious,
 )
-from socredit.apps.lists.services.schedule import due_ids, schedule
 from socredit.apps.lists.services.proposals import (
     open_proposal,
     propose,
 )
+from socredit.apps.lists.services.schedule import due_ids, schedule
 from socredit.apps.records.models import CreditRecord
 from socredit.apps.registry.models import DocumentType, Organization, Region
 from socredit.common.clock import today
@@ -97,7 +97,9 @@ def _settle_others(ids: list[int], day: dt.date) -> None:
     for i in range(0, len(ids), storage.IN_CLAUSE):
         part = ids[i : i + storage.IN_CLAUSE]
         later = (
-            CreditRecord.objects.filter(organization_id__in=part, kind__code__in=TRIGGER_KINDS, occurred_on__gt=day)
+            CreditRecord.objects.filter(
+                organization_id__in=part, kind__code__in=TRIGGER_KINDS, occurred_on__gt=day
+            )
             .values("organization_id")
             .annotate(first=Min("occurred_on"))
         )
@@ -118,7 +120,10 @@ def _profiles_changed(since: dt.date, day: dt.date) -> bool:
 def _incremental_possible(day: dt.date) -> bool:
     last = ListRun.objects.order_by("-id").first()
     return (
-        last is not None and last.schedule_kept and last.as_of <= day and not _profiles_changed(last.as_of, day)
+        last is not None
+        and last.schedule_kept
+        and last.as_of <= day
+        and not _profiles_changed(last.as_of, day)
     )
 
 
@@ -275,10 +280,7 @@ def daily_run(actor: Any, as_of: dt.date | None = None, *, chunk: int = 500, ful
     versions: set[str] = set()
     incremental = not full and _incremental_possible(day)
     marked = due_ids(day)
-    if incremental:
-        ids = _candidate_org_ids(day, marked)
-    else:
-        ids = _candidate_org_ids(day)
+    ids = _candidate_org_ids(day, marked) if incremental else _candidate_org_ids(day)
     considered = set(ids)
     _settle_others([o for o in marked if o not in considered], day)
     counts.organizations = len(ids)

@@ -7,8 +7,8 @@ import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
-from socredit.apps.lists.models import ListRunDue
 from socredit.apps.evaluation import storage
+from socredit.apps.lists.models import ListRunDue
 
 
 def mark_changed(org_ids: Iterable[int]) -> None:
@@ -16,7 +16,10 @@ def mark_changed(org_ids: Iterable[int]) -> None:
     ids = sorted({int(i) for i in org_ids if i is not None})
     for i in range(0, len(ids), storage.IN_CLAUSE):
         ListRunDue.objects.bulk_create(
-            [ListRunDue(organization_id=o, due_on=ListRunDue.CHANGED) for o in ids[i : i + storage.IN_CLAUSE]],
+            [
+                ListRunDue(organization_id=o, due_on=ListRunDue.CHANGED)
+                for o in ids[i : i + storage.IN_CLAUSE]
+            ],
             update_conflicts=True,
             unique_fields=["organization"],
             update_fields=["due_on"],

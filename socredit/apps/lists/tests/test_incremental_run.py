@@ -55,12 +55,24 @@ def crafted(personas, civil_affairs, today_is):
     # A: a warning (R1.6(5), no obligation): removed automatically six months after listing (R1.10(b))
     _listed(today_is, actor, orgs["A"], "penalty_warning", dt.date(2024, 11, 25), dt.date(2024, 12, 4), "A1")
     # B: annual report missing, listed two years before the span: the transfer (R1.11) falls due in it
-    _listed(today_is, actor, orgs["B"], "annual_report_missing", dt.date(2023, 5, 20), dt.date(2023, 6, 3), "B1")
+    _listed(
+        today_is, actor, orgs["B"], "annual_report_missing", dt.date(2023, 5, 20), dt.date(2023, 6, 3), "B1"
+    )
     # C: listed as long ago as B, but a new ground restarted the clock (R1.9): no transfer in the span
-    _listed(today_is, actor, orgs["C"], "annual_report_missing", dt.date(2023, 5, 1), dt.date(2023, 6, 2), "C1")
+    _listed(
+        today_is, actor, orgs["C"], "annual_report_missing", dt.date(2023, 5, 1), dt.date(2023, 6, 2), "C1"
+    )
     _listed(today_is, actor, orgs["C"], "penalty_warning", dt.date(2024, 1, 10), dt.date(2024, 1, 20), "C2")
     # D: certificate revoked (R1.12(7)): on the serious list until a deregistration (R1.14(c))
-    _listed(today_is, actor, orgs["D"], "penalty_certificate_revoked", dt.date(2025, 3, 1), dt.date(2025, 3, 15), "D1")
+    _listed(
+        today_is,
+        actor,
+        orgs["D"],
+        "penalty_certificate_revoked",
+        dt.date(2025, 3, 1),
+        dt.date(2025, 3, 15),
+        "D1",
+    )
     # E: a warning before the span; a second one in it makes two within three years (R1.12(5))
     _listed(today_is, actor, orgs["E"], "penalty_warning", dt.date(2025, 2, 1), dt.date(2025, 2, 10), "E1")
     # Q: listed and removed long ago: nothing due, nothing changes (never read incrementally)
@@ -111,14 +123,34 @@ def _snapshot() -> dict[str, list[tuple[Any, ...]]]:
 
     return {
         "proposals": sorted(
-            (p.organization.code, p.list, p.action, p.ground, rec(p.trigger_record), p.arose_on, p.status,
-             p.needs_confirmation, p.notice_required, p.reason, p.decided_on,
-             tuple(sorted(rec(r) for r in p.records.all())))  # fmt: skip
+            (
+                p.organization.code,
+                p.list,
+                p.action,
+                p.ground,
+                rec(p.trigger_record),
+                p.arose_on,
+                p.status,
+                p.needs_confirmation,
+                p.notice_required,
+                p.reason,
+                p.decided_on,
+                tuple(sorted(rec(r) for r in p.records.all())),
+            )  # fmt: skip
             for p in ListProposal.objects.select_related("organization", "trigger_record__kind")
         ),
         "decisions": sorted(
-            (d.organization.code, d.kind, d.list, d.ground, d.decided_on, d.document_number, d.automatic,
-             d.reason, d.arose_on)  # fmt: skip
+            (
+                d.organization.code,
+                d.kind,
+                d.list,
+                d.ground,
+                d.decided_on,
+                d.document_number,
+                d.automatic,
+                d.reason,
+                d.arose_on,
+            )  # fmt: skip
             for d in ListDecision.objects.select_related("organization")
         ),
         "entries": sorted(
@@ -132,7 +164,9 @@ def _snapshot() -> dict[str, list[tuple[Any, ...]]]:
     }
 
 
-def _replay(actor: Any, events: dict[dt.date, list[Callable[[], None]]], today_is: Any, *, full: bool) -> list[ListRun]:
+def _replay(
+    actor: Any, events: dict[dt.date, list[Callable[[], None]]], today_is: Any, *, full: bool
+) -> list[ListRun]:
     runs = []
     for day in DAYS:
         today_is(day)
