@@ -232,28 +232,26 @@ def _run_part(part: list[int], day: dt.date, actor: Any, counts: RunCounts, vers
         versions.add(profile.version)
         hist = histories(group)
         records = list_records(group, profile)
-        touched: set[int] = set()
         for p in core_daily_run(hist, records, day, params):
             if p.action == TRANSFER and p.notice_required:
                 if _propose_transfer(p) is not None:
                     counts.proposals += 1
-                    touched.add(p.org_id)
             elif p.action in (TRANSFER, REMOVE):
                 if _apply_automatic(p, profile, actor):
                     changed.add(p.org_id)
-                    touched.add(p.org_id)
                     if p.action == TRANSFER:
                         counts.transfers += 1
                     else:
                         counts.removals += 1
             elif p.trigger_record_id is not None and propose(p) is not None:
                 counts.proposals += 1
-                touched.add(p.org_id)
         grouped = by_org(records)
         for o in group:
-            # written today: read again tomorrow (the rows are new); else the next day the calendar
-            # alone can change the answer
-            due[o] = day + dt.timedelta(days=1) if o in touched else next_check_on(
+            # a list changed today: read again on the next run (from the new rows); else the next day
+            # the calendar alone can change the answer (a proposal made today changes no history: the
+            # next run would find it open and propose nothing; a staff decision on it marks the
+            # organization again)
+            due[o] = day + dt.timedelta(days=1) if o in changed else next_check_on(
                 hist.get(o, ListingHistory(o)), grouped.get(o, []), day, params.transfer_years,
                 params.auto_removal_months,
             )  # fmt: skip
