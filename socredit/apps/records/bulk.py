@@ -14,6 +14,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
+from django.db import connection, models
+from django.db.models import Model
+from django.utils import timezone
+
 from socredit.apps.audit.services import actor_label, staff_user_of
 from socredit.apps.records.models import CreditRecord, RecordStateChange
 from socredit.apps.records.signals import announce
@@ -105,32 +109,77 @@ def first_hit(
     return None
 
 
+def _column_values(model: type[Model], rows: list[dict[str, Any]]) -> tuple[list[str], list[list[Any]]]:
+    """Every concrete column but the primary key, and each row's values as the database takes them:
+    the value given (by field name or column), else the field's default (now for ``auto_now``)."""
+    now = timezone.now()
+    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+    convert = [isinstance(f, (models.DateField, models.DecimalField)) for f in fields]
+    out = []
+    for row in rows:
+        values = []
+        for f, conv in zip(fields, convert, strict=True):
+            if f.attname in row:
+                v = row[f.attname]
+            elif f.name in row:
+                v = row[f.name]
+                v = v.pk if f.is_relation and v is not None else v
+            else:
+                v = f.get_default()
+            if v is None and (getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)):
+                v = now
+            # dates, times and decimals as the backend stores them (the others pass as they are)
+            values.append(f.get_db_prep_save(v, connection) if conv and v is not None else v)
+        out.append(values)
+    return [f.column for f in fields], out
+
+
+def insert_rows(model: type[Model], rows: list[dict[str, Any]], *, returning: bool = False) -> list[int]:
+    """INSERT the rows with one statement per chunk (multi-row VALUES), without model instances; the
+    new primary keys in row order when ``returning`` (as ``bulk_create`` reads them back)."""
+    if not rows:
+        return []
+    columns, values = _column_values(model, rows)
+    qn = connection.ops.quote_name
+    head = f"INSERT INTO {qn(model._meta.db_table)} ({', '.join(qn(c) for c in columns)}) VALUES "  # noqa: S608 — names from _meta
+    one = "(" + ", ".join(["%s"] * len(columns)) + ")"
+    tail = f" RETURNING {qn(model._meta.pk.column)}" if returning else ""
+    per = max(1, min(CHUNK, 30_000 // len(columns)))  # under SQLite's 32,766 bound variables
+    ids: list[int] = []
+    with connection.cursor() as cursor:
+        for part in chunks(values, per):
+            sql = head + ", ".join([one] * len(part)) + tail  # values bound, never formatted in
+            cursor.execute(sql, [v for row in part for v in row])
+            if returning:
+                ids.extend(r[0] for r in cursor.fetchall())
+    return ids
+
+
 def insert_records(
     new: list[tuple[CreditRecord, list[Any]]], *, actor: Any, channel: str, reason: str, cause: str | None
 ) -> None:
     """Insert new records with their persons and their first history line, set-based, inside the
     caller's transaction; then announce the organizations once with ``cause`` (None: the caller
-    announces)."""
+    announces). The records (unsaved instances, as validation built them) get their primary keys."""
     records = [r for r, _ in new]
-    for chunk in chunks(records):
-        CreditRecord.objects.bulk_create(chunk)
+    if connection.features.can_return_rows_from_bulk_insert:
+        rows = [{f.attname: getattr(r, f.attname) for f in CreditRecord._meta.concrete_fields if not f.primary_key}
+                for r in records]  # fmt: skip
+        for r, pk in zip(records, insert_rows(CreditRecord, rows, returning=True), strict=True):
+            r.pk = r.id = pk
+            r._state.adding, r._state.db = False, connection.alias
+    else:  # a backend that cannot read keys back from a multi-row insert
+        for chunk in chunks(records):
+            CreditRecord.objects.bulk_create(chunk)
     through = CreditRecord.persons.through
-    links = [through(creditrecord_id=r.pk, person_id=p.pk) for r, persons in new for p in persons]
-    through.objects.bulk_create(links, batch_size=CHUNK)
-    user, label = staff_user_of(actor), actor_label(actor)[:150]
-    changes = [
-        RecordStateChange(
-            record_id=r.pk,
-            from_status=None,
-            to_status=RecordStatus.EFFECTIVE.value,
-            reason=reason,
-            actor=user,
-            actor_label=label,
-            channel=channel,
-        )  # fmt: skip
-        for r in records
-    ]
-    RecordStateChange.objects.bulk_create(changes, batch_size=CHUNK)
+    insert_rows(through, [{"creditrecord_id": r.pk, "person_id": p.pk} for r, persons in new for p in persons])
+    user_id = getattr(staff_user_of(actor), "pk", None)
+    label = actor_label(actor)[:150]
+    insert_rows(
+        RecordStateChange,
+        [{"record_id": r.pk, "from_status": None, "to_status": RecordStatus.EFFECTIVE.value, "reason": reason,
+          "actor_id": user_id, "actor_label": label, "channel": channel, "related_id": None} for r in records],
+    )  # fmt: skip
     if cause is not None:
         announce({r.organization_id for r in records}, cause=cause, actor=actor)
 
@@ -143,5 +192,6 @@ __all__ = [
     "existing_records",
     "first_hit",
     "insert_records",
+    "insert_rows",
     "natural_keys",
 ]
