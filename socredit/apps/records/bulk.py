@@ -172,7 +172,9 @@ def insert_records(
         for chunk in chunks(records):
             CreditRecord.objects.bulk_create(chunk)
     through = CreditRecord.persons.through
-    insert_rows(through, [{"creditrecord_id": r.pk, "person_id": p.pk} for r, persons in new for p in persons])
+    insert_rows(
+        through, [{"creditrecord_id": r.pk, "person_id": p.pk} for r, persons in new for p in persons]
+    )
     user_id = getattr(staff_user_of(actor), "pk", None)
     label = actor_label(actor)[:150]
     insert_rows(
