@@ -280,7 +280,19 @@ def daily_run(actor: Any, as_of: dt.date | None = None, *, chunk: int = 500, ful
     marked = due_ids(day)
     ids = _candidate_org_ids(day, marked) if incremental else _candidate_org_ids(day)
     considered = set(ids)
-    _settle_others([o for o in marked if o not in considered], day)
+    others = {o for o in marked if o not in considered}
+    if not incremental:
+        # not candidates yet, but with a record that will make them one (a run dated before records
+        # already entered; rows loaded without the services, which marked nothing): their day
+        others |= (
+            set(
+                CreditRecord.objects.filter(kind__code__in=TRIGGER_KINDS, occurred_on__gt=day)
+                .values_list("organization_id", flat=True)
+                .distinct()
+            )
+            - considered
+        )
+    _settle_others(sorted(others), day)
     counts.organizations = len(ids)
     for i in range(0, len(ids), chunk):
         changed |= _run_part(ids[i : i + chunk], day, actor, counts, versions)

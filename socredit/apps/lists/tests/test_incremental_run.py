@@ -51,7 +51,7 @@ def crafted(personas, civil_affairs, today_is):
     """Organizations with histories whose transitions fall due inside the span, and the facts that
     arrive day by day (keyed by day: a function run with the clock on that day)."""
     actor = personas["staff_jinshui"]
-    orgs = {name: _org(f"增量运行测试{name}") for name in "ABCDEFGHQ"}
+    orgs = {name: _org(f"增量运行测试{name}") for name in "ABCDEFGHQR"}
     # A: a warning (R1.6(5), no obligation): removed automatically six months after listing (R1.10(b))
     _listed(today_is, actor, orgs["A"], "penalty_warning", dt.date(2024, 11, 25), dt.date(2024, 12, 4), "A1")
     # B: annual report missing, listed two years before the span: the transfer (R1.11) falls due in it
@@ -80,6 +80,12 @@ def crafted(personas, civil_affairs, today_is):
     today_is(dt.date(2024, 1, 20))
     services.daily_run(actor, dt.date(2024, 1, 20), full=True)
     assert ListEntry.objects.get(organization=orgs["Q"]).left_on == dt.date(2024, 1, 20)
+    # R: a record dated inside the span, entered before it without the services (as a raw load
+    # does: no proposal, no mark) — a candidate only from its date on
+    today_is(DAYS[3])
+    _record(orgs["R"], "annual_report_missing", DAYS[3], "R1")
+    ListProposal.objects.filter(organization=orgs["R"]).delete()
+    ListRunDue.objects.filter(organization=orgs["R"]).delete()
     ListRun.objects.all().delete()  # the span's first run is the first one: a full run in both replays
 
     def deregister_d() -> None:
@@ -196,6 +202,7 @@ def test_incremental_runs_decide_what_full_runs_decide(crafted, today_is, monkey
     assert totals["proposals"] >= 2 if notice else totals["transfers"] >= 1
     assert totals["removals"] >= 2
     assert any(e[2] == "R1.14(c)" for e in [(x[0], x[5], x[6]) for x in want["entries"]])
+    assert any(p[0] == orgs["R"].code and p[5] == DAYS[3] for p in want["proposals"])
     # and the incremental runs were incremental after the first, reading far fewer organizations
     assert incremental[0].full and not any(r.full for r in incremental[1:])
     assert all(r.full for r in full)
