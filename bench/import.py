@@ -34,6 +34,9 @@ def main() -> int:
     os.environ["DATABASE_URL"] = f"sqlite:///{scratch / 'bench.sqlite3'}"
     os.environ["SOCREDIT_VAR_DIR"] = str(scratch)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "socredit.settings")
+    # as in production: with DEBUG on Django keeps every SQL statement of the run in memory
+    os.environ["SOCREDIT_DEBUG"] = "0"
+    os.environ.setdefault("SOCREDIT_SECRET_KEY", "bench-" + os.urandom(16).hex())
     import django
 
     django.setup()

@@ -27,8 +27,8 @@ from socredit.apps.audit.services import actor_label, record_event, staff_user_o
 from socredit.apps.imports.columns import COLUMNS, column_title
 from socredit.apps.imports.models import ImportKind, ImportRun, ImportStatus
 from socredit.apps.lists.services.proposals import resync_proposal_regions
-from socredit.apps.records.models import CreditRecord, RecordKind, RecordStateChange
-from socredit.apps.records.signals import announce
+from socredit.apps.records import bulk
+from socredit.apps.records.models import CreditRecord, RecordKind
 from socredit.apps.records.validation import RecordLookups, clean_record
 from socredit.apps.registry.access import access_organizations, access_persons
 from socredit.apps.registry.models import Department, Organization, Person, Region, Role
@@ -37,15 +37,13 @@ from socredit.common import clock
 from socredit.common.access import scope_path_of
 from socredit.common.errors import FieldErrors
 from socredit.common.imports import ImportFileError, read_table
-from socredit.core.types import RecordSource, RecordStatus
+from socredit.core.types import RecordSource
 
 log = logging.getLogger(__name__)
 
 CHUNK = 2000
 """Rows per bulk INSERT and per IN (…) lookup; well under SQLite's bound-variable limit."""
 
-RECORD_CONTENT = ("organization_id", "kind_id", "occurred_on", "decided_on", "document_number", "amount",
-                  "department_id", "summary", "visibility", "dishonesty_class", "external_id")  # fmt: skip
 ORG_UPDATABLE = ("name", "org_type", "region", "registration_authority", "supervisory_unit", "field",
                  "registered_on", "status", "address", "contact_person", "contact_phone")  # fmt: skip
 
@@ -308,7 +306,7 @@ class RecordImporter(Importer):
             except FieldErrors as exc:
                 self.field_errors(n, exc)
                 continue
-            keys = _record_keys(values)
+            keys = bulk.natural_keys(values)
             clash = next((k for k in keys if k in seen), None)
             if clash is not None:
                 what = "外部编号" if clash[1] == "external_id" else "文书号"
@@ -318,110 +316,30 @@ class RecordImporter(Importer):
                 seen[k] = n
             pending.append((n, values))
 
-        existing = self._existing(seen)
+        existing = bulk.existing_records(seen)
         self.new: list[tuple[CreditRecord, list[Person]]] = []
         for n, values in pending:
-            hit = next((existing[k] for k in _record_keys(values) if k in existing), None)
+            hit = bulk.first_hit(values, existing)
             if hit is None:
                 persons = values.pop("persons")
                 record = CreditRecord(**values, source=RecordSource.IMPORT.value, source_actor=actor_label(self.actor)[:150],
                                       source_ref=self.run.source_ref)  # fmt: skip
                 self.new.append((record, persons))
                 self.created += 1
-            elif hit[1] == _record_content(values):
+            elif hit[2] == bulk.content_of(values):
                 self.unchanged += 1
             else:
-                same_ext = values["external_id"] and hit[1]["external_id"] == values["external_id"]
-                field = "external_id" if same_ext else "document_number"
-                what = "外部编号" if same_ext else "文书号"
+                field, _rid, _content = hit
+                what = "外部编号" if field == "external_id" else "文书号"
                 self.error(n, field, f"与已有记录的{what}相同但内容不同（修改已有记录请使用更正）")
 
-    def _existing(
-        self, keys: dict[tuple[int, str, str], int]
-    ) -> dict[tuple[int, str, str], tuple[int, dict[str, Any]]]:
-        """Current records holding any of the natural keys, with their content and persons."""
-        out: dict[tuple[int, str, str], dict[str, Any]] = {}
-        by_id: dict[int, dict[str, Any]] = {}
-        for field in ("external_id", "document_number"):
-            wanted = sorted({k[2] for k in keys if k[1] == field})
-            departments = sorted({k[0] for k in keys if k[1] == field})
-            for chunk in _chunks(wanted):
-                # department + the partial index's own condition, so the natural-key index serves the
-                # lookup (as in records.services.find_duplicate) instead of a scan of every record
-                qs = (
-                    CreditRecord.objects.filter(
-                        is_current=True, department_id__in=departments, **{f"{field}__in": chunk}
-                    )
-                    .exclude(**{field: ""})
-                    .order_by()
-                )
-                for rec in qs.values("id", *RECORD_CONTENT):
-                    key = (rec["department_id"], field, rec[field])
-                    if key in keys:
-                        rec["persons"] = []
-                        out[key] = by_id.setdefault(rec["id"], rec)
-        through = CreditRecord.persons.through
-        for chunk in _chunks(sorted(by_id)):
-            for rid, pid in through.objects.filter(creditrecord_id__in=chunk).values_list(
-                "creditrecord_id", "person_id"
-            ):
-                by_id[rid]["persons"].append(pid)
-        return {k: (v["id"], _content_of_row(v)) for k, v in out.items()}
-
     def write(self) -> None:
-        records = [r for r, _ in self.new]
-        for chunk in _chunks(records):
-            CreditRecord.objects.bulk_create(chunk)
-        through = CreditRecord.persons.through
-        links = [through(creditrecord_id=r.pk, person_id=p.pk) for r, persons in self.new for p in persons]
-        through.objects.bulk_create(links, batch_size=CHUNK)
-        user, label = staff_user_of(self.actor), actor_label(self.actor)[:150]
-        channel = self.run.channel
         reason = f"批量导入（{self.run.file_name}）"
-        changes = [
-            RecordStateChange(
-                record_id=r.pk,
-                from_status=None,
-                to_status=RecordStatus.EFFECTIVE.value,
-                reason=reason,
-                actor=user,
-                actor_label=label,
-                channel=channel,
-            )  # fmt: skip
-            for r in records
-        ]
-        RecordStateChange.objects.bulk_create(changes, batch_size=CHUNK)
-        announce({r.organization_id for r in records}, cause=reason, actor=self.actor)
+        bulk.insert_records(self.new, actor=self.actor, channel=self.run.channel, reason=reason, cause=reason)
 
     def audit_data(self) -> dict[str, Any]:
         ids = [r.pk for r, _ in self.new]
         return {"first_id": min(ids) if ids else None, "last_id": max(ids) if ids else None}
-
-
-def _record_keys(values: dict[str, Any]) -> list[tuple[int, str, str]]:
-    dept = values["department"].pk
-    keys = []
-    if values["external_id"]:
-        keys.append((dept, "external_id", values["external_id"]))
-    if values["document_number"]:
-        keys.append((dept, "document_number", values["document_number"]))
-    return keys
-
-
-_FK = {"organization_id": "organization", "kind_id": "kind", "department_id": "department"}
-
-
-def _record_content(values: dict[str, Any]) -> dict[str, Any]:
-    """What decides "the same record": every content field and the persons implicated."""
-    out = {f: (values[_FK[f]].pk if f in _FK else values[f]) for f in RECORD_CONTENT}
-    out["persons"] = sorted(p.pk for p in values["persons"])
-    return out
-
-
-def _content_of_row(row: dict[str, Any]) -> dict[str, Any]:
-    out = {f: row[f] for f in RECORD_CONTENT}
-    out["persons"] = sorted(row["persons"])
-    return out
 
 
 IMPORTERS: dict[str, type[Importer]] = {

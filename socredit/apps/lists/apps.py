@@ -20,3 +20,13 @@ class ListsConfig(AppConfig):
         records_changed.connect(services.on_records_changed, dispatch_uid="lists.propose")
         # The queue's copy of the organization's region follows the organization.
         post_save.connect(services.sync_proposal_regions, sender=Organization, dispatch_uid="lists.region")
+        # The daily run reads only what changed or fell due (``ListRunDue``): every change of a fact
+        # the lists read marks its organization, in the change's transaction.
+        from socredit.apps.lists.models import ListDecision, ListEntry, ListProposal
+        from socredit.apps.lists.services import schedule
+
+        records_changed.connect(schedule.on_records_changed, dispatch_uid="lists.schedule")
+        for model in (ListEntry, ListDecision, ListProposal, Organization):
+            post_save.connect(
+                schedule.on_row_saved, sender=model, dispatch_uid=f"lists.schedule.{model.__name__}"
+            )

@@ -353,6 +353,11 @@ class ListRun(models.Model):
     started_by_label = models.CharField(_("started by"), max_length=150)
     counts = models.JSONField(_("counts"), default=dict)
     policy_version = models.CharField(_("policy profiles"), max_length=200)
+    full = models.BooleanField(_("over every candidate"), default=True)
+    """False for an incremental run, which read only the organizations ``ListRunDue`` named."""
+    schedule_kept = models.BooleanField(default=False)
+    """The run left ``ListRunDue`` complete (every run since the table exists): the next run may be
+    incremental. Runs before it read no such table, so the first run after them is a full one."""
 
     class Meta:
         verbose_name = _("list run")
@@ -361,6 +366,28 @@ class ListRun(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.pk} @ {self.as_of}"
+
+
+class ListRunDue(models.Model):
+    """日常运行待办 — an organization the daily run must read on the first run on or after ``due_on``.
+
+    Two writers keep it: every change of a fact the lists read (a record created, corrected,
+    revoked, repaired or expired; a list entry, decision or proposal; the organization itself) marks
+    the organization at once, in the change's own transaction, with ``CHANGED`` (any run is on or
+    after it); and the daily run, for each organization it read, writes the next day its answer can
+    change by the calendar alone (``socredit.core.lists.schedule.next_check_on``: a transfer or an
+    automatic removal falling due, a record starting or ceasing to count), or deletes the row when
+    only a new fact can change it. The run then reads ``due_on <= day``: days skipped are covered."""
+
+    CHANGED = dt.date(1, 1, 1)
+
+    organization = models.OneToOneField(
+        "registry.Organization", on_delete=models.CASCADE, primary_key=True, related_name="+"
+    )
+    due_on = models.DateField(db_index=True)
+
+    def __str__(self) -> str:
+        return f"{self.organization_id} @ {self.due_on}"
 
 
 class ListNotice(models.Model):

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.db.models import F
+from django.db.models.functions import Coalesce
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -139,6 +141,23 @@ class CreditRecord(TimeStamped):
         indexes = [
             models.Index(fields=["organization", "occurred_on"]),
             models.Index(fields=["kind", "status"]),
+            # The daily end of publicity (公示期届满, ``publicity.expire_publicity``) reads only what may
+            # be due: records in force by the end of their kind's period, and records of a class with
+            # a maximum by their start. Partial: expired, repaired and superseded records leave them.
+            models.Index(
+                fields=["publicity_until"],
+                name="record_publicity_until_idx",
+                condition=models.Q(
+                    status=RecordStatus.EFFECTIVE.value, is_current=True, publicity_until__isnull=False
+                ),
+            ),  # fmt: skip
+            models.Index(
+                F("dishonesty_class"),
+                Coalesce("decided_on", "occurred_on"),
+                name="record_publicity_start_idx",
+                condition=models.Q(status=RecordStatus.EFFECTIVE.value, is_current=True)
+                & ~models.Q(dishonesty_class=""),
+            ),  # fmt: skip
         ]
         constraints = [
             models.UniqueConstraint(

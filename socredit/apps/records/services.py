@@ -10,7 +10,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from socredit.apps.audit.services import actor_label, record_event, staff_user_of
-from socredit.apps.records import outbox
+from socredit.apps.records import bulk, outbox
 from socredit.apps.records.models import CreditRecord, RecordStateChange
 from socredit.apps.records.signals import announce, collected_changes
 from socredit.apps.records.timeliness import withdraw_deadline
@@ -56,7 +56,7 @@ def find_duplicate(values: Mapping[str, Any]) -> CreditRecord | None:
     return None
 
 
-def snapshot(record: CreditRecord) -> dict[str, Any]:
+def snapshot(record: CreditRecord, persons: list[Any] | None = None) -> dict[str, Any]:
     return {
         "organization": record.organization.code,
         "kind": record.kind.code,
@@ -69,7 +69,9 @@ def snapshot(record: CreditRecord) -> dict[str, Any]:
         "visibility": record.visibility,
         "dishonesty_class": record.dishonesty_class,
         "external_id": record.external_id,
-        "persons": sorted(p.id_number for p in record.persons.all()) if record.pk else [],
+        "persons": sorted(p.id_number for p in (record.persons.all() if persons is None else persons))
+        if record.pk or persons is not None
+        else [],
     }
 
 
@@ -279,19 +281,25 @@ def create_records_batch(
     lookups = RecordLookups(actor)
     errors: list[dict[str, Any]] = []
     duplicates: list[dict[str, Any]] = []
-    pending: list[tuple[int, Mapping[str, Any]]] = []
-    in_batch: dict[tuple[int, str, str], tuple[int, dict[str, Any]]] = {}
-    same_as_earlier: list[tuple[int, int]] = []  # (index, index of the earlier identical item)
+    cleaned: list[tuple[int, dict[str, Any]]] = []
     for index, data in enumerate(items):
         try:
-            values = clean_record(data, today=today(), lookups=lookups, fixed_department=fixed_department)
+            cleaned.append(
+                (index, clean_record(data, today=today(), lookups=lookups, fixed_department=fixed_department))
+            )
         except FieldErrors as exc:
             errors.append({"index": index, "errors": exc.errors})
-            continue
-        keys = [(values["department"].pk, f, v) for f, v in _natural_keys(values)]
+    # the natural keys of the whole batch in one query per key kind (not one per item)
+    existing = bulk.existing_records(k for _, values in cleaned for k in bulk.natural_keys(values))
+    pending: list[tuple[int, dict[str, Any]]] = []
+    in_batch: dict[tuple[int, str, str], tuple[int, dict[str, Any]]] = {}
+    same_as_earlier: list[tuple[int, int]] = []  # (index, index of the earlier identical item)
+    for index, values in cleaned:
+        keys = bulk.natural_keys(values)
+        content = bulk.content_of(values)
         earlier = next((in_batch[k] for k in keys if k in in_batch), None)
         if earlier is not None:
-            if earlier[1] == _content(values):
+            if earlier[1] == content:
                 same_as_earlier.append((index, earlier[0]))
             else:
                 field = next(k[1] for k in keys if k in in_batch)
@@ -302,33 +310,36 @@ def create_records_batch(
                     }
                 )
             continue
-        dup = find_duplicate(values)
-        if dup is not None:
-            if same_content(values, dup):
-                duplicates.append({"index": index, "id": dup.pk})
+        hit = bulk.first_hit(values, existing)
+        if hit is not None:
+            field, rid, theirs = hit
+            if theirs == content:
+                duplicates.append({"index": index, "id": rid})
             else:
-                field = (
-                    "external_id"
-                    if values.get("external_id") and dup.external_id == values["external_id"]
-                    else "document_number"
-                )
                 errors.append({"index": index, "errors": {field: [
-                    f"与已有记录“{dup.reference}”的文书号/外部编号相同但内容不同（修改请使用更正）"]}})  # fmt: skip
+                    f"与已有记录“{CreditRecord.objects.select_related('kind').get(pk=rid).reference}”"
+                    "的文书号/外部编号相同但内容不同（修改请使用更正）"]}})  # fmt: skip
             continue
         for k in keys:
-            in_batch[k] = (index, _content(values))
-        pending.append((index, data))
+            in_batch[k] = (index, content)
+        pending.append((index, values))
 
     created_by_index: dict[int, int] = {}
-    with transaction.atomic(), collected_changes():
-        for index, data in pending:
-            try:
-                record = create_record(actor=actor, channel=channel, data=data,
-                                       fixed_department=fixed_department, lookups=lookups)  # fmt: skip
-            except FieldErrors as exc:  # e.g. written by someone else since validation
-                errors.append({"index": index, "errors": exc.errors})
-                continue
-            created_by_index[index] = record.pk
+    if pending:
+        try:
+            with transaction.atomic():
+                _write_batch(pending, actor, channel, created_by_index)
+        except IntegrityError:  # e.g. written by someone else since validation: one at a time, as such
+            created_by_index.clear()
+            with transaction.atomic(), collected_changes():
+                for index, _values in pending:
+                    try:
+                        record = create_record(actor=actor, channel=channel, data=items[index],
+                                               fixed_department=fixed_department, lookups=lookups)  # fmt: skip
+                    except FieldErrors as exc:
+                        errors.append({"index": index, "errors": exc.errors})
+                        continue
+                    created_by_index[index] = record.pk
     for index, first in same_as_earlier:
         if first in created_by_index:
             duplicates.append({"index": index, "id": created_by_index[first]})
@@ -341,6 +352,30 @@ def create_records_batch(
         "duplicates": sorted(duplicates, key=lambda d: d["index"]),
         "errors": sorted(errors, key=lambda e: e["index"]),
     }
+
+
+def _write_batch(
+    pending: list[tuple[int, dict[str, Any]]], actor: Any, channel: str, created_by_index: dict[int, int]
+) -> None:
+    """The valid new items of a batch through the bulk writer, with one audit event per record (as
+    ``create_record`` writes), its snapshot taken from the cleaned values (no query per record)."""
+    new: list[tuple[CreditRecord, list[Any]]] = []
+    label = actor_label(actor)
+    for _index, values in pending:
+        persons = values.pop("persons")
+        new.append(
+            (CreditRecord(**values, source=CHANNEL_SOURCE[channel].value, source_actor=label), persons)
+        )
+    bulk.insert_records(new, actor=actor, channel=channel, reason="录入", cause=None)
+    for (index, _values), (record, persons) in zip(pending, new, strict=True):
+        created_by_index[index] = record.pk
+        record_event(actor=actor, channel=channel, action="record.create", target=record,
+                     summary=f"{record.organization.name}：{record.kind.name_zh}",
+                     data=snapshot(record, persons))  # fmt: skip
+    first = new[0][0]
+    # the cause the level history shows: as one create_record, or a batch of them, said it
+    cause = f"新增记录 #{first.pk}：{first.kind.name_zh}" if len(new) == 1 else f"批量写入 {len(new)} 条记录"
+    announce({r.organization_id for r, _ in new}, cause=cause, actor=actor)
 
 
 def set_objection_mark(records: list[CreditRecord], *, marked: bool) -> int:

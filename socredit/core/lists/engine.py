@@ -198,10 +198,13 @@ def _org_hits(records: Sequence[ListRecord], as_of: dt.date, params: ListParamet
             )
     small = [r for r in live if is_small_penalty(r.kind, r.amount, params)]
     months = 12 * params.repeat_window_years
+    # each decision's window end once (not once per later decision: a bulk import of years of
+    # penalties made this quadratic in calendar arithmetic)
+    ends = [add_months(q.effective_on, months) for q in small]
     for i, r in enumerate(small):
         # earlier penalty decisions whose window (start day not counted, ends on the corresponding day)
         # reaches r's decision: "三年内两次以上" counts decisions, not conduct (按处罚决定日期)
-        window = [q for q in small[: i + 1] if r.effective_on <= add_months(q.effective_on, months)]
+        window = [q for q, end in zip(small[: i + 1], ends, strict=False) if r.effective_on <= end]
         if len(window) >= params.repeat_count:
             hits.append(
                 GroundHit(

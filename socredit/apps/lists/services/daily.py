@@ -7,8 +7,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Min
 
 from socredit.apps.audit.services import actor_label, record_event, staff_user_of
+from socredit.apps.evaluation import storage
 from socredit.apps.lists.models import (
     LIST_TITLES,
     RED,
@@ -39,9 +41,11 @@ from socredit.apps.lists.services.proposals import (
     open_proposal,
     propose,
 )
+from socredit.apps.lists.services.schedule import due_ids, schedule
 from socredit.apps.records.models import CreditRecord
-from socredit.apps.registry.models import DocumentType, Organization
+from socredit.apps.registry.models import DocumentType, Organization, Region
 from socredit.common.clock import today
+from socredit.common.errors import FieldErrors
 from socredit.core.lists import (
     ABNORMAL,
     SERIOUS,
@@ -50,7 +54,8 @@ from socredit.core.lists import (
 from socredit.core.lists import (
     daily_run as core_daily_run,
 )
-from socredit.core.lists.engine import REMOVE, TRANSFER
+from socredit.core.lists.engine import REMOVE, TRANSFER, ListingHistory, by_org
+from socredit.core.lists.schedule import next_check_on
 from socredit.core.policy import PolicyProfile
 
 # --- the daily run -------------------------------------------------------------------------------
@@ -67,16 +72,59 @@ def _auto_number(doc_type: str, org: Organization, day: dt.date) -> str:
     return f"名录自动〔{day.year}〕{n}号"
 
 
-def _candidate_org_ids(day: dt.date) -> list[int]:
-    listed = ListEntry.objects.filter(list__in=(ABNORMAL, SERIOUS), left_on__isnull=True).values_list(
-        "organization_id", flat=True
+def _candidate_org_ids(day: dt.date, among: list[int] | None = None) -> list[int]:
+    """Organizations the run must consider on ``day``: on the abnormal or serious list, or with a
+    record of a kind that can meet a ground, occurred by then (of ``among`` only, when given)."""
+    listed = ListEntry.objects.filter(list__in=(ABNORMAL, SERIOUS), left_on__isnull=True)
+    with_records = CreditRecord.objects.filter(kind__code__in=TRIGGER_KINDS, occurred_on__lte=day)
+    if among is None:
+        return sorted(
+            set(listed.values_list("organization_id", flat=True))
+            | set(with_records.values_list("organization_id", flat=True).distinct())
+        )
+    out: set[int] = set()
+    for i in range(0, len(among), storage.IN_CLAUSE):
+        part = among[i : i + storage.IN_CLAUSE]
+        out |= set(listed.filter(organization_id__in=part).values_list("organization_id", flat=True))
+        out |= set(with_records.filter(organization_id__in=part).values_list("organization_id", flat=True))
+    return sorted(out)
+
+
+def _settle_others(ids: list[int], day: dt.date) -> None:
+    """Marked organizations the run need not consider today: read again on the day a record of theirs
+    that can meet a ground occurs (one dated after ``day``), else only on a new fact."""
+    due: dict[int, dt.date | None] = dict.fromkeys(ids)
+    for i in range(0, len(ids), storage.IN_CLAUSE):
+        part = ids[i : i + storage.IN_CLAUSE]
+        later = (
+            CreditRecord.objects.filter(
+                organization_id__in=part, kind__code__in=TRIGGER_KINDS, occurred_on__gt=day
+            )
+            .values("organization_id")
+            .annotate(first=Min("occurred_on"))
+        )
+        due.update({r["organization_id"]: r["first"] for r in later})
+    schedule(due)
+
+
+def _profiles_changed(since: dt.date, day: dt.date) -> bool:
+    """Whether any region applies another policy profile on ``day`` than on ``since`` (every
+    organization's parameters may have changed: the run reads them all)."""
+    paths: set[str | None] = {None, *Region.objects.values_list("path", flat=True)}
+    try:
+        return any(parameters(since, p)[0].version != parameters(day, p)[0].version for p in paths)
+    except FieldErrors:
+        return True
+
+
+def _incremental_possible(day: dt.date) -> bool:
+    last = ListRun.objects.order_by("-id").first()
+    return (
+        last is not None
+        and last.schedule_kept
+        and last.as_of <= day
+        and not _profiles_changed(last.as_of, day)
     )
-    with_records = (
-        CreditRecord.objects.filter(kind__code__in=TRIGGER_KINDS, occurred_on__lte=day)
-        .values_list("organization_id", flat=True)
-        .distinct()
-    )
-    return sorted(set(listed) | set(with_records))
 
 
 @dataclass
@@ -85,6 +133,8 @@ class RunCounts:
     transfers: int = 0
     removals: int = 0
     red_removals: int = 0
+    organizations: int = 0
+    """Organizations read (all candidates in a full run; the changed and due ones otherwise)."""
 
     def as_dict(self) -> dict[str, int]:
         return dict(vars(self))
@@ -172,35 +222,80 @@ def _red_removals(day: dt.date, actor: Any, versions: set[str]) -> list[int]:
     return removed
 
 
+def _run_part(part: list[int], day: dt.date, actor: Any, counts: RunCounts, versions: set[str]) -> set[int]:
+    """Run the rules over some organizations, write what they decide, and schedule the next day each
+    must be read; the organizations whose lists changed."""
+    changed: set[int] = set()
+    due: dict[int, dt.date | None] = {}
+    # each organization under the profile of its registering authority's region on the day
+    for profile, params, group in profile_groups(part, day):
+        versions.add(profile.version)
+        hist = histories(group)
+        records = list_records(group, profile)
+        for p in core_daily_run(hist, records, day, params):
+            if p.action == TRANSFER and p.notice_required:
+                if _propose_transfer(p) is not None:
+                    counts.proposals += 1
+            elif p.action in (TRANSFER, REMOVE):
+                if _apply_automatic(p, profile, actor):
+                    changed.add(p.org_id)
+                    if p.action == TRANSFER:
+                        counts.transfers += 1
+                    else:
+                        counts.removals += 1
+            elif p.trigger_record_id is not None and propose(p) is not None:
+                counts.proposals += 1
+        grouped = by_org(records)
+        for o in group:
+            # a list changed today: read again on the next run (from the new rows); else the next day
+            # the calendar alone can change the answer (a proposal made today changes no history: the
+            # next run would find it open and propose nothing; a staff decision on it marks the
+            # organization again)
+            due[o] = day + dt.timedelta(days=1) if o in changed else next_check_on(
+                hist.get(o, ListingHistory(o)), grouped.get(o, []), day, params.transfer_years,
+                params.auto_removal_months,
+            )  # fmt: skip
+    schedule(due)
+    return changed
+
+
 @transaction.atomic
-def daily_run(actor: Any, as_of: dt.date | None = None, *, chunk: int = 500) -> ListRun:
+def daily_run(actor: Any, as_of: dt.date | None = None, *, chunk: int = 500, full: bool = False) -> ListRun:
     """The daily list run on ``as_of``: new proposals, transfers after two full years (R1.11; where the
     profile requires prior notice, R1.5, a transfer proposal to serve notice on and decide instead),
     automatic removals (R1.10(b)), removals after deregistration (R1.14(c)) and red-list removals.
-    Idempotent: a second run on the same day changes nothing (and records zero counts)."""
+    Idempotent: a second run on the same day changes nothing (and records zero counts).
+
+    Incremental unless ``full``: it reads only the organizations whose facts changed since the last
+    run or whose date-driven transitions fall due on or before ``as_of`` (``ListRunDue``), with the
+    same result as a run over every candidate. A run over every candidate happens anyway when no
+    earlier run kept the schedule, when ``as_of`` is before the last run's day, or when a region's
+    policy profile differs from the one of the last run's day."""
     day = as_of or today()
     refuse_future_day(day, what="名录日常运行日期")
     counts = RunCounts()
     changed: set[int] = set()
     versions: set[str] = set()
-    ids = _candidate_org_ids(day)
+    incremental = not full and _incremental_possible(day)
+    marked = due_ids(day)
+    ids = _candidate_org_ids(day, marked) if incremental else _candidate_org_ids(day)
+    considered = set(ids)
+    others = {o for o in marked if o not in considered}
+    if not incremental:
+        # not candidates yet, but with a record that will make them one (a run dated before records
+        # already entered; rows loaded without the services, which marked nothing): their day
+        others |= (
+            set(
+                CreditRecord.objects.filter(kind__code__in=TRIGGER_KINDS, occurred_on__gt=day)
+                .values_list("organization_id", flat=True)
+                .distinct()
+            )
+            - considered
+        )
+    _settle_others(sorted(others), day)
+    counts.organizations = len(ids)
     for i in range(0, len(ids), chunk):
-        # each organization under the profile of its registering authority's region on the day
-        for profile, params, part in profile_groups(ids[i : i + chunk], day):
-            versions.add(profile.version)
-            for p in core_daily_run(histories(part), list_records(part, profile), day, params):
-                if p.action == TRANSFER and p.notice_required:
-                    if _propose_transfer(p) is not None:
-                        counts.proposals += 1
-                elif p.action in (TRANSFER, REMOVE):
-                    if _apply_automatic(p, profile, actor):
-                        changed.add(p.org_id)
-                        if p.action == TRANSFER:
-                            counts.transfers += 1
-                        else:
-                            counts.removals += 1
-                elif p.trigger_record_id is not None and propose(p) is not None:
-                    counts.proposals += 1
+        changed |= _run_part(ids[i : i + chunk], day, actor, counts, versions)
     red = _red_removals(day, actor, versions)
     counts.red_removals = len(red)
     changed |= set(red)
@@ -210,8 +305,9 @@ def daily_run(actor: Any, as_of: dt.date | None = None, *, chunk: int = 500) -> 
     if len(used) > 200:  # many localities in one run: the first ones and the count (decisions keep each)
         used = used[:170].rsplit("; ", 1)[0] + f"; …（共 {len(versions)} 个配置）"
     run = ListRun.objects.create(as_of=day, started_by=staff_user_of(actor), started_by_label=actor_label(actor)[:150],
-                                 counts=counts.as_dict(), policy_version=used)  # fmt: skip
+                                 counts=counts.as_dict(), policy_version=used, full=not incremental,
+                                 schedule_kept=True)  # fmt: skip
     record_event(actor=actor, channel="cli" if staff_user_of(actor) is None else "form", action="lists.run",
-                 target=run, summary=f"名录日常运行 {day}", data=counts.as_dict())  # fmt: skip
+                 target=run, summary=f"名录日常运行 {day}", data={**counts.as_dict(), "full": not incremental})  # fmt: skip
     rescore(changed, f"名录日常运行（{day}）", actor)
     return run

@@ -151,10 +151,14 @@ def sync_proposal_regions(sender: Any, *, instance: Organization, **_: Any) -> N
 
 def resync_proposal_regions(org_ids: Iterable[int]) -> int:
     """The same for organizations written in bulk (``bulk_update`` sends no post_save: the import)."""
+    from socredit.apps.lists.services.schedule import mark_changed
+
+    ids = list(org_ids)
+    mark_changed(ids)  # a new region may mean another profile: the daily run reads them again
     region = Organization.objects.filter(pk=OuterRef("organization_id")).values("region_id")[:1]
-    return ListProposal.objects.filter(
-        organization_id__in=list(org_ids), status=ListProposal.Status.PROPOSED
-    ).update(region_id=Subquery(region))
+    return ListProposal.objects.filter(organization_id__in=ids, status=ListProposal.Status.PROPOSED).update(
+        region_id=Subquery(region)
+    )
 
 
 WITHDRAWN_REVOKED = "所依据的记录已撤销，列入建议自动撤回"

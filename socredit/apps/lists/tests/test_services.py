@@ -174,9 +174,20 @@ def test_daily_run_transfers_after_two_full_years_on_the_right_day_and_is_idempo
     assert run.counts["transfers"] == 0 and run.counts["proposals"] == 0
     # R1.5 covers the transfer: the run proposes it (notice, then a decision) instead of making it.
     run = services.daily_run(actor, dt.date(2026, 3, 11))
-    assert run.counts == {"proposals": 1, "transfers": 0, "removals": 0, "red_removals": 0}
+    assert {k: v for k, v in run.counts.items() if k != "organizations"} == {
+        "proposals": 1,
+        "transfers": 0,
+        "removals": 0,
+        "red_removals": 0,
+    }
     again = services.daily_run(actor, dt.date(2026, 3, 11))
-    assert again.counts == {"proposals": 0, "transfers": 0, "removals": 0, "red_removals": 0}
+    assert again.counts == {
+        "proposals": 0,
+        "transfers": 0,
+        "removals": 0,
+        "red_removals": 0,
+        "organizations": 0,
+    }
     assert ListRun.objects.count() == 3
     [transfer] = open_proposals(org)
     assert (transfer.action, transfer.list, transfer.ground, transfer.arose_on) == (
@@ -365,7 +376,12 @@ def test_a_profile_without_prior_notice_confirms_directly_and_transfers_automati
     assert not p.notice_required
     services.confirm_proposal(actor, p, document_number="A1", decided_on=dt.date(2023, 3, 10))
     run = services.daily_run(actor, dt.date(2025, 3, 11))
-    assert run.counts == {"proposals": 0, "transfers": 1, "removals": 0, "red_removals": 0}
+    assert {k: v for k, v in run.counts.items() if k != "organizations"} == {
+        "proposals": 0,
+        "transfers": 1,
+        "removals": 0,
+        "red_removals": 0,
+    }
     serious = ListEntry.objects.get(organization=org, list="serious")
     assert serious.entry_decision.automatic and serious.entered_on == dt.date(2025, 3, 11)
 

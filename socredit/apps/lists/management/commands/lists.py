@@ -1,4 +1,4 @@
-"""`socredit lists run [--as-of DATE]`, `socredit lists red --year Y`, `socredit lists retention [--as-of DATE]`."""
+"""`socredit lists run [--as-of DATE] [--full]`, `socredit lists red --year Y`, `socredit lists retention [--as-of DATE]`."""
 
 from __future__ import annotations
 
@@ -20,6 +20,10 @@ class Command(BaseCommand):
         run = sub.add_parser("run", help="daily run: proposals, transfers, automatic removals (idempotent)")
         run.add_argument("--as-of", help="run as of this date (YYYY-MM-DD; default today)")
         run.add_argument("--as", dest="username", help="run as this staff account")
+        run.add_argument(
+            "--full", action="store_true",
+            help="read every candidate organization, not only those changed or due (for checks)",
+        )  # fmt: skip
         red = sub.add_parser("red", help="propose the red-list candidates of a year")
         red.add_argument("--year", type=int, required=True)
         red.add_argument("--as", dest="username", help="run as this staff account")
@@ -48,12 +52,13 @@ class Command(BaseCommand):
     def handle(self, *args, **opts) -> None:
         try:
             if opts["action"] == "run":
-                run = services.daily_run(self._actor(opts), self._date(opts))
+                run = services.daily_run(self._actor(opts), self._date(opts), full=opts["full"])
                 c = run.counts
                 self.stdout.write(
                     f"名录日常运行 {run.as_of}（{run.policy_version}）：新建议 {c['proposals']}，"
                     f"转入严重违法失信名单 {c['transfers']}，自动移出 {c['removals']}，"
-                    f"移出红名单 {c['red_removals']}"
+                    f"移出红名单 {c['red_removals']}；读取组织 {c.get('organizations', 0)} 个"
+                    f"（{'全部候选' if run.full else '有变化或到期的'}）"
                 )
             elif opts["action"] == "red":
                 made = services.red_list_publication(self._actor(opts), opts["year"])

@@ -1,0 +1,143 @@
+"""Benchmark of the daily list run (not a test): the first run over every candidate, a run on a day
+without new facts, and a run on a day with some new records — incremental runs read only the
+organizations that changed or fell due (``ListRunDue``) — then a full run on the same day, which
+must find nothing left to do (else the incremental runs missed something: exit status 1).
+
+Runs in a scratch SQLite database loaded with the demo generator (``socredit demo-data``'s data,
+without its accounts and cases), with DEBUG off as in production.
+
+    .venv/bin/python bench/daily_run.py [--orgs 20000] [--changes 200] [--keep]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--orgs", type=int, default=20_000)
+    parser.add_argument("--changes", type=int, default=200, help="new records on the third day")
+    parser.add_argument("--seed", type=int, default=2026)
+    parser.add_argument("--keep", action="store_true", help="keep the scratch directory")
+    args = parser.parse_args()
+
+    scratch = Path(tempfile.mkdtemp(prefix="socredit-bench-"))
+    os.environ["DATABASE_URL"] = f"sqlite:///{scratch / 'bench.sqlite3'}"
+    os.environ["SOCREDIT_VAR_DIR"] = str(scratch)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "socredit.settings")
+    os.environ["SOCREDIT_DEBUG"] = "0"
+    os.environ.setdefault("SOCREDIT_SECRET_KEY", "bench-" + os.urandom(16).hex())
+    import django
+
+    django.setup()
+    import datetime as dt
+    import random
+
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+
+    from socredit.apps.demo.loader import load_demo
+    from socredit.apps.evaluation.services import rebuild_facts, run_evaluation
+    from socredit.apps.lists.models import ListProposal, ListRunDue
+    from socredit.apps.lists.services import daily_run
+    from socredit.apps.records.services import create_records_batch
+    from socredit.apps.registry.models import Department, Organization
+    from socredit.common.access import SystemPrincipal
+    from socredit.common.clock import today
+
+    actor = SystemPrincipal("bench")
+    day = today()
+    t0 = time.perf_counter()
+    result = load_demo(orgs=args.orgs, seed=args.seed, today=day)
+    rebuild_facts(actor=actor, channel="system")
+    run_evaluation(actor=actor, channel="system", as_of=day)
+    print(
+        f"setup: {result.organizations:,} organizations, {result.records:,} records in {time.perf_counter() - t0:.1f}s"
+    )
+
+    wrong: list[str] = []
+
+    def timed(label: str, as_of: dt.date, **kw: bool) -> dict[str, int]:
+        t = time.perf_counter()
+        run = daily_run(actor, as_of, **kw)
+        s = time.perf_counter() - t
+        c = run.counts
+        print(f"{label:<34} {s:7.2f}s  read {c['organizations']:>8,} organizations  proposals={c['proposals']:,} "
+              f"transfers={c['transfers']} removals={c['removals']} red_removals={c['red_removals']} "
+              f"({'full' if run.full else 'incremental'})")  # fmt: skip
+        return c
+
+    first = timed("first day (full)", day - dt.timedelta(days=2))
+    if first["organizations"] == 0 or first["proposals"] == 0:
+        wrong.append("the first run read or proposed nothing")
+    quiet = timed("a day without new facts", day - dt.timedelta(days=1))
+    # no new facts, but records dated that day start to count: those organizations are due
+    if quiet["organizations"] > max(10, first["organizations"] // 20):
+        wrong.append("a day without new facts read too much")
+
+    # new records from the civil-affairs bureau on some organizations, through the API batch
+    dept = Department.objects.filter(kind="civil_affairs").order_by("id").first()
+    codes = list(Organization.objects.order_by("id").values_list("code", flat=True))
+    rng = random.Random(args.seed)
+    items = [
+        {
+            "organization": code,
+            "kind": "annual_report_missing",
+            "occurred_on": (day - dt.timedelta(days=3)).isoformat(),
+            "department": dept.code,
+            "document_number": f"基准〔{day.year}〕{i}号",
+            "summary": "基准测试",
+        }  # fmt: skip
+        for i, code in enumerate(rng.sample(codes, min(args.changes, len(codes))))
+    ]
+    t = time.perf_counter()
+    made = 0
+    for i in range(0, len(items), 1000):
+        out = create_records_batch(actor=actor, channel="api", items=items[i : i + 1000])
+        made += len(out["created"])
+        if out["errors"]:
+            wrong.append(f"batch errors: {out['errors'][:2]}")
+    s = time.perf_counter() - t
+    print(
+        f"{'API batch of new records':<34} {s:7.2f}s  {made:,} records ({made / s:,.0f}/s, proposals made at once)"
+    )
+    changed = timed("a day with new records", day)
+    if changed["organizations"] < made or changed["organizations"] > made + max(
+        10, first["organizations"] // 20
+    ):
+        wrong.append("the day with new records did not read exactly the changed organizations")
+    proposals_before = ListProposal.objects.count()
+    full = timed("the same day again, full (check)", day, full=True)
+    if (
+        full["proposals"]
+        or full["transfers"]
+        or full["removals"]
+        or ListProposal.objects.count() != proposals_before
+    ):
+        wrong.append("the full run found work the incremental runs had missed")
+    print(f"schedule: {ListRunDue.objects.count():,} organizations with a due date")
+    if args.keep:
+        print(f"scratch database kept in {scratch}")
+    else:
+        import shutil
+
+        shutil.rmtree(scratch, ignore_errors=True)
+    if wrong:
+        print("WRONG RESULT: " + "; ".join(wrong))
+    return 1 if wrong else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

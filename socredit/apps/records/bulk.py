@@ -1,0 +1,199 @@
+"""批量写入记录 — the one bulk writer of credit records, shared by the import (``imports.services``)
+and the API batch (``records.services.create_records_batch``).
+
+Rows are validated one by one with ``validation.clean_record`` (so every error names its row and
+field exactly as a single entry would); everything after that is set-based: the natural keys of a
+chunk are looked up in one query per key kind, new records are inserted with ``bulk_create`` in
+batches, their persons and their first line of history (RecordStateChange) likewise, and the apps
+above learn of the change once (``signals.announce``: one re-scoring and one pass of list proposals
+over all the organizations touched, not one per record).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping
+from typing import Any
+
+from django.db import connection, models
+from django.db.models import Model
+from django.utils import timezone
+
+from socredit.apps.audit.services import actor_label, staff_user_of
+from socredit.apps.records.models import CreditRecord, RecordStateChange
+from socredit.apps.records.signals import announce
+from socredit.core.types import RecordStatus
+
+CHUNK = 2000
+"""Rows per statement: under SQLite's 32,766 bound variables for the widest insert."""
+
+RECORD_CONTENT = ("organization_id", "kind_id", "occurred_on", "decided_on", "document_number", "amount",
+                  "department_id", "summary", "visibility", "dishonesty_class", "external_id")  # fmt: skip
+"""What decides "the same record" (with the persons implicated): every content column."""
+
+NaturalKey = tuple[int, str, str]
+"""(department id, ``external_id`` or ``document_number``, value): the partial unique indexes."""
+
+_FK = {"organization_id": "organization", "kind_id": "kind", "department_id": "department"}
+
+
+def chunks(items: list[Any], size: int = CHUNK) -> Iterator[list[Any]]:
+    for i in range(0, len(items), size):
+        yield items[i : i + size]
+
+
+def natural_keys(values: Mapping[str, Any]) -> list[NaturalKey]:
+    """The natural keys of cleaned values: the external id first, then the document number (the
+    order ``services.find_duplicate`` looks them up in)."""
+    dept = values["department"].pk
+    keys = []
+    if values.get("external_id"):
+        keys.append((dept, "external_id", values["external_id"]))
+    if values.get("document_number"):
+        keys.append((dept, "document_number", values["document_number"]))
+    return keys
+
+
+def content_of(values: Mapping[str, Any]) -> dict[str, Any]:
+    """The content of cleaned values, comparable with ``existing_records``' answers."""
+    out = {f: (values[_FK[f]].pk if f in _FK else values.get(f)) for f in RECORD_CONTENT}
+    out["persons"] = sorted(p.pk for p in values.get("persons", []))
+    return out
+
+
+def existing_records(keys: Iterable[NaturalKey]) -> dict[NaturalKey, tuple[int, dict[str, Any]]]:
+    """Current records holding any of the natural keys: (id, content with persons), in one query
+    per key kind and chunk (plus one for their persons)."""
+    wanted_keys = set(keys)
+    out: dict[NaturalKey, dict[str, Any]] = {}
+    by_id: dict[int, dict[str, Any]] = {}
+    for field in ("external_id", "document_number"):
+        wanted = sorted({k[2] for k in wanted_keys if k[1] == field})
+        departments = sorted({k[0] for k in wanted_keys if k[1] == field})
+        for chunk in chunks(wanted):
+            # department + the partial index's own condition, so the natural-key index serves the
+            # lookup (as in services.find_duplicate) instead of a scan of every record
+            qs = (
+                CreditRecord.objects.filter(
+                    is_current=True, department_id__in=departments, **{f"{field}__in": chunk}
+                )
+                .exclude(**{field: ""})
+                .order_by()
+            )
+            for rec in qs.values("id", *RECORD_CONTENT):
+                key = (rec["department_id"], field, rec[field])
+                if key in wanted_keys:
+                    rec["persons"] = []
+                    out[key] = by_id.setdefault(rec["id"], rec)
+    through = CreditRecord.persons.through
+    for chunk in chunks(sorted(by_id)):
+        for rid, pid in through.objects.filter(creditrecord_id__in=chunk).values_list(
+            "creditrecord_id", "person_id"
+        ):
+            by_id[rid]["persons"].append(pid)
+    return {
+        k: (v["id"], {**{f: v[f] for f in RECORD_CONTENT}, "persons": sorted(v["persons"])})
+        for k, v in out.items()
+    }
+
+
+def first_hit(
+    values: Mapping[str, Any], existing: Mapping[NaturalKey, tuple[int, dict[str, Any]]]
+) -> tuple[str, int, dict[str, Any]] | None:
+    """The existing record ``values`` collide with: (the key field, its id, its content)."""
+    for key in natural_keys(values):
+        if key in existing:
+            rid, content = existing[key]
+            # the field to blame: the external id when that is what both share
+            same_ext = values.get("external_id") and content["external_id"] == values["external_id"]
+            return ("external_id" if same_ext else "document_number"), rid, content
+    return None
+
+
+def _column_values(model: type[Model], rows: list[dict[str, Any]]) -> tuple[list[str], list[list[Any]]]:
+    """Every concrete column but the primary key, and each row's values as the database takes them:
+    the value given (by field name or column), else the field's default (now for ``auto_now``)."""
+    now = timezone.now()
+    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+    convert = [isinstance(f, (models.DateField, models.DecimalField)) for f in fields]
+    out = []
+    for row in rows:
+        values = []
+        for f, conv in zip(fields, convert, strict=True):
+            if f.attname in row:
+                v = row[f.attname]
+            elif f.name in row:
+                v = row[f.name]
+                v = v.pk if f.is_relation and v is not None else v
+            else:
+                v = f.get_default()
+            if v is None and (getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)):
+                v = now
+            # dates, times and decimals as the backend stores them (the others pass as they are)
+            values.append(f.get_db_prep_save(v, connection) if conv and v is not None else v)
+        out.append(values)
+    return [f.column for f in fields], out
+
+
+def insert_rows(model: type[Model], rows: list[dict[str, Any]], *, returning: bool = False) -> list[int]:
+    """INSERT the rows with one statement per chunk (multi-row VALUES), without model instances; the
+    new primary keys in row order when ``returning`` (as ``bulk_create`` reads them back)."""
+    if not rows:
+        return []
+    columns, values = _column_values(model, rows)
+    qn = connection.ops.quote_name
+    head = f"INSERT INTO {qn(model._meta.db_table)} ({', '.join(qn(c) for c in columns)}) VALUES "  # noqa: S608 — names from _meta
+    one = "(" + ", ".join(["%s"] * len(columns)) + ")"
+    tail = f" RETURNING {qn(model._meta.pk.column)}" if returning else ""
+    per = max(1, min(CHUNK, 30_000 // len(columns)))  # under SQLite's 32,766 bound variables
+    ids: list[int] = []
+    with connection.cursor() as cursor:
+        for part in chunks(values, per):
+            sql = head + ", ".join([one] * len(part)) + tail  # values bound, never formatted in
+            cursor.execute(sql, [v for row in part for v in row])
+            if returning:
+                ids.extend(r[0] for r in cursor.fetchall())
+    return ids
+
+
+def insert_records(
+    new: list[tuple[CreditRecord, list[Any]]], *, actor: Any, channel: str, reason: str, cause: str | None
+) -> None:
+    """Insert new records with their persons and their first history line, set-based, inside the
+    caller's transaction; then announce the organizations once with ``cause`` (None: the caller
+    announces). The records (unsaved instances, as validation built them) get their primary keys."""
+    records = [r for r, _ in new]
+    if connection.features.can_return_rows_from_bulk_insert:
+        rows = [{f.attname: getattr(r, f.attname) for f in CreditRecord._meta.concrete_fields if not f.primary_key}
+                for r in records]  # fmt: skip
+        for r, pk in zip(records, insert_rows(CreditRecord, rows, returning=True), strict=True):
+            r.pk = r.id = pk
+            r._state.adding, r._state.db = False, connection.alias
+    else:  # a backend that cannot read keys back from a multi-row insert
+        for chunk in chunks(records):
+            CreditRecord.objects.bulk_create(chunk)
+    through = CreditRecord.persons.through
+    insert_rows(
+        through, [{"creditrecord_id": r.pk, "person_id": p.pk} for r, persons in new for p in persons]
+    )
+    user_id = getattr(staff_user_of(actor), "pk", None)
+    label = actor_label(actor)[:150]
+    insert_rows(
+        RecordStateChange,
+        [{"record_id": r.pk, "from_status": None, "to_status": RecordStatus.EFFECTIVE.value, "reason": reason,
+          "actor_id": user_id, "actor_label": label, "channel": channel, "related_id": None} for r in records],
+    )  # fmt: skip
+    if cause is not None:
+        announce({r.organization_id for r in records}, cause=cause, actor=actor)
+
+
+__all__ = [
+    "CHUNK",
+    "RECORD_CONTENT",
+    "chunks",
+    "content_of",
+    "existing_records",
+    "first_hit",
+    "insert_records",
+    "insert_rows",
+    "natural_keys",
+]

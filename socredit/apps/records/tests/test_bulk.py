@@ -1,0 +1,177 @@
+"""The one bulk writer of records (``records.bulk``): the API batch and the import write the same rows
+for the same input, and the batch reports per item exactly what one ``create_record`` per item
+reports (the way the batch wrote before it went through the bulk writer)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+from django.db import transaction
+
+from socredit.apps.imports.columns import RECORD_COLUMNS
+from socredit.apps.imports.services import run_import
+from socredit.apps.lists.models import ListProposal
+from socredit.apps.records import services
+from socredit.apps.records.models import CreditRecord, RecordStateChange
+from socredit.common.errors import FieldErrors
+from socredit.common.imports import write_csv
+from socredit.testing import factories
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def setup(personas, civil_affairs):
+    org = factories.organization("410105", registered_on=dt.date(2015, 3, 1))
+    second = factories.organization("410105", registered_on=dt.date(2016, 3, 1))
+    person = factories.person("王负责")
+    factories.record(org, document_number="DB-1", occurred_on=dt.date(2024, 1, 5))
+    return {"org": org, "second": second, "person": person, "user": personas["staff_jinshui"]}
+
+
+def _items(s: dict[str, Any]) -> list[dict[str, Any]]:
+    org, second = s["org"].code, s["second"].code
+    base = {
+        "kind": "penalty_warning",
+        "occurred_on": "2024-05-10",
+        "department": "郑州市民政局",
+        "summary": "摘要",
+    }
+    return [
+        {**base, "organization": org, "document_number": "B-1"},
+        {
+            **base,
+            "organization": org,
+            "document_number": "B-2",
+            "kind": "penalty_fine",
+            "amount": "20000",
+            "decided_on": "2024-05-20",
+            "persons": s["person"].id_number,
+        },  # fmt: skip
+        {**base, "organization": second, "document_number": "B-3", "kind": "annual_report_missing"},
+        {**base, "organization": second, "document_number": "", "external_id": "EXT-9"},
+        {**base, "organization": org, "document_number": "E-1", "kind": "no_such_kind"},
+        {**base, "organization": org, "document_number": "E-2", "occurred_on": "2024-02-30"},
+        {**base, "organization": org, "document_number": "E-3", "kind": "penalty_fine", "amount": "-5"},
+        {**base, "organization": org, "document_number": "B-1"},  # same as the first: a duplicate
+        {**base, "organization": org, "document_number": "B-1", "summary": "另一内容"},  # clash in the batch
+        {
+            **base,
+            "organization": org,
+            "document_number": "DB-1",
+            "occurred_on": "2024-01-05",
+        },  # clash in the db
+        {**base, "organization": "51410105MJ0000018X", "document_number": "E-4"},
+    ]
+
+
+def _rows() -> list[tuple[Any, ...]]:
+    """Every record the input wrote, as the rows the database holds (without the channel columns)."""
+    return sorted(
+        (
+            r.organization.code,
+            r.kind.code,
+            r.occurred_on,
+            r.decided_on,
+            r.document_number,
+            r.amount,
+            r.department.code,
+            r.summary,
+            r.visibility,
+            r.dishonesty_class,
+            r.external_id,
+            r.status,
+            r.is_current,
+            r.publicity_until,
+            r.ended_on,
+            tuple(sorted(p.id_number for p in r.persons.all())),
+            tuple((h.from_status, h.to_status) for h in r.history.all()),
+        )  # fmt: skip
+        for r in CreditRecord.objects.exclude(document_number="DB-1").select_related(
+            "organization", "kind", "department"
+        )
+    )
+
+
+def _proposals() -> list[tuple[Any, ...]]:
+    return sorted(
+        (p.organization.code, p.list, p.ground, p.trigger_record.document_number, p.status)
+        for p in ListProposal.objects.select_related("organization", "trigger_record")
+    )
+
+
+def test_the_api_batch_and_the_import_write_the_same_rows(setup):
+    items = _items(setup)
+    point = transaction.savepoint()
+    result = services.create_records_batch(actor=setup["user"], channel="api", items=items)
+    by_api, proposals_by_api = _rows(), _proposals()
+    transaction.savepoint_rollback(point)
+    assert not CreditRecord.objects.filter(document_number="B-1").exists()
+    content = write_csv(
+        [c.title for c in RECORD_COLUMNS], [[i.get(c.field, "") for c in RECORD_COLUMNS] for i in items]
+    )
+    run = run_import(
+        actor=setup["user"], channel="import", kind="records", content=content, file_name="r.csv"
+    )
+    assert _rows() == by_api and _proposals() == proposals_by_api
+    assert len(result["created"]) == run.created == 4 and len(by_api) == 4
+    assert [d["index"] for d in result["duplicates"]] == [7]
+    assert {e["index"] for e in result["errors"]} == {4, 5, 6, 8, 9, 10}
+    # the import reports the same rows (row = index + 2: the header is row 1), the duplicate as an error
+    assert {e["row"] - 2 for e in run.errors} == {4, 5, 6, 7, 8, 9, 10}
+    assert RecordStateChange.objects.filter(record__document_number__startswith="B-").count() == 3
+
+
+def _one_at_a_time(actor: Any, items: list[dict[str, Any]]) -> dict[int, Any]:
+    """What ``create_record`` says of each item, in order, each in its own savepoint (kept if written)."""
+    out: dict[int, Any] = {}
+    for index, data in enumerate(items):
+        try:
+            with transaction.atomic():
+                out[index] = services.create_record(actor=actor, channel="api", data=data).pk
+        except FieldErrors as exc:
+            out[index] = exc.errors
+    return out
+
+
+def test_per_item_errors_are_those_of_one_create_record_per_item(setup):
+    items = _items(setup)
+    point = transaction.savepoint()
+    single = _one_at_a_time(setup["user"], items)
+    single_rows = _rows()
+    transaction.savepoint_rollback(point)
+    result = services.create_records_batch(actor=setup["user"], channel="api", items=items)
+    errors = {e["index"]: e["errors"] for e in result["errors"]}
+    # validation errors: word for word those of create_record (clean_record is shared)
+    for index in (4, 5, 6, 10):
+        assert errors[index] == single[index]
+    # natural-key clashes: create_record refuses both; the batch says which item or record it clashes with
+    assert "document_number" in single[8] and "document_number" in single[9]
+    assert errors[8] == {"document_number": ["与本批第 0 条的文书号/外部编号相同但内容不同"]}
+    db_id = CreditRecord.objects.get(document_number="DB-1").pk
+    assert errors[9] == {
+        "document_number": [f"与已有记录 #{db_id} 的文书号/外部编号相同但内容不同（修改请使用更正）"]
+    }
+    assert result["duplicates"] == [{"index": 7, "id": result["created"][0]}]
+    assert _rows() == single_rows  # and the same rows as one create_record per item
+
+
+def test_a_record_written_meanwhile_falls_back_to_one_at_a_time(setup, monkeypatch):
+    """A natural key taken between validation and the insert (another writer): the batch writes the
+    others and reports that item, instead of failing every item."""
+    items = _items(setup)[:3]
+    real = services.bulk.existing_records
+
+    def stale(keys: Any) -> Any:  # validation does not see B-2, written by someone else
+        out = real(keys)
+        factories.record(
+            setup["org"], "penalty_warning", occurred_on=dt.date(2024, 5, 11), document_number="B-2"
+        )
+        return out
+
+    monkeypatch.setattr(services.bulk, "existing_records", stale)
+    result = services.create_records_batch(actor=setup["user"], channel="api", items=items)
+    assert len(result["created"]) == 2 and [e["index"] for e in result["errors"]] == [1]
+    assert "document_number" in result["errors"][0]["errors"]
