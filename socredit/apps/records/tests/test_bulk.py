@@ -150,9 +150,11 @@ def test_per_item_errors_are_those_of_one_create_record_per_item(setup):
     # natural-key clashes: create_record refuses both; the batch says which item or record it clashes with
     assert "document_number" in single[8] and "document_number" in single[9]
     assert errors[8] == {"document_number": ["与本批第 0 条的文书号/外部编号相同但内容不同"]}
-    db_id = CreditRecord.objects.get(document_number="DB-1").pk
-    assert errors[9] == {
-        "document_number": [f"与已有记录 #{db_id} 的文书号/外部编号相同但内容不同（修改请使用更正）"]
+    existing = CreditRecord.objects.get(document_number="DB-1")
+    assert errors[9] == {  # the record by its kind and number, never its id
+        "document_number": [
+            f"与已有记录“{existing.reference}”的文书号/外部编号相同但内容不同（修改请使用更正）"
+        ]
     }
     assert result["duplicates"] == [{"index": 7, "id": result["created"][0]}]
     assert _rows() == single_rows  # and the same rows as one create_record per item
