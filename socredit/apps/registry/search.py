@@ -1,0 +1,106 @@
+"""名称/代码检索 — organization search by name, former name (曾用名) or code through an index, for
+the staff list, the API and the public portal.
+
+`search(queryset, query)` narrows any scoped queryset (a principal's organizations, the public
+ones) to the matches of `query` (the rule is `socredit.core.search.matches`) and orders them.
+
+How the index is asked (see migration 0005 for the tables and triggers):
+- candidates come from an index: 3+ characters from the trigram index (SQLite FTS5 ``MATCH`` with
+  the query as one string literal; PostgreSQL ``ILIKE`` served by the pg_trgm GIN indexes), 1–2
+  characters from the gram table (with SQLite's trigram tokenizer such queries silently find
+  nothing), code prefixes from the code's unique index (a range, so SQLite's index serves it);
+- when there are at most `CANDIDATE_CAP` of them, the result is those ids, filtered again by the
+  exact rule and ordered by relevance (exact code, exact name, prefix, other), then name and id;
+- when there are more, sorting them all would cost more than the page is worth: the result is the
+  exact rule walked along the name index (``ORDER BY name, id``), which finds a page of a frequent
+  term after reading a few thousand rows. Relevance tiers are then not applied.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import connection
+from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
+
+from socredit.apps.registry.models import Organization
+from socredit.core.search import MAX_QUERY, SHORT_QUERY, fold, fts_literal, like_literal, normalise
+
+CANDIDATE_CAP = 5000
+"""Above this many candidates the result is walked along the name index instead of sorted."""
+CODE_END = "~"
+"""Sorts after every code character ([0-9A-Z]) in byte order: ``code >= q AND code < q || '~'``."""
+
+
+def _ids(sql: str, params: list[Any]) -> list[int]:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return [row[0] for row in cursor.fetchall()]
+
+
+def _candidates(query: str, cap: int) -> set[int]:
+    """Ids from the indexes (up to ``cap + 1``, a superset of the matches when fewer)."""
+    limit = cap + 1
+    code = fold(query)
+    if connection.vendor == "postgresql":
+        code_ids = _ids('SELECT id FROM registry_organization WHERE code LIKE %s LIMIT %s',
+                        [like_literal(code) + "%", limit])  # fmt: skip
+    else:
+        code_ids = _ids("SELECT id FROM registry_organization WHERE code >= %s AND code < %s LIMIT %s",
+                        [code, code + CODE_END, limit])  # fmt: skip
+    ids = set(code_ids)
+    if len(query) < SHORT_QUERY:
+        ids.update(_ids("SELECT organization_id FROM registry_org_gram WHERE gram = upper(%s) LIMIT %s",
+                        [query, limit]))  # fmt: skip
+    elif connection.vendor == "postgresql":
+        pattern = "%" + like_literal(query) + "%"
+        ids.update(_ids("SELECT id FROM registry_organization WHERE name ILIKE %s OR former_names ILIKE %s "
+                        "OR code ILIKE %s LIMIT %s", [pattern, pattern, pattern, limit]))  # fmt: skip
+    else:
+        ids.update(_ids("SELECT rowid FROM registry_org_search WHERE registry_org_search MATCH %s LIMIT %s",
+                        [fts_literal(query), limit]))  # fmt: skip
+    return ids
+
+
+def matching(query: str) -> Q:
+    """The exact rule of `socredit.core.search.matches` as a filter (``query`` normalised)."""
+    code = fold(query)
+    rule = Q(name__icontains=query) | Q(former_names__icontains=query) | Q(code__startswith=code)
+    if len(query) >= SHORT_QUERY:
+        rule |= Q(code__contains=code)
+    return rule
+
+
+def relevance(query: str) -> Case:
+    """0 exact code, 1 exact name, 2 name or code prefix, 3 other (as `core.search.relevance`)."""
+    code = fold(query)
+    return Case(
+        When(code=code, then=Value(0)),
+        When(name__iexact=query, then=Value(1)),
+        When(Q(name__istartswith=query) | Q(code__startswith=code), then=Value(2)),
+        default=Value(3),
+        output_field=IntegerField(),
+    )
+
+
+def search(
+    queryset: QuerySet[Organization], query: str | None, *, cap: int = CANDIDATE_CAP
+) -> QuerySet[Organization]:
+    """``queryset`` narrowed to the organizations matching ``query`` and ordered (see the module
+    docstring); an empty query leaves it as it is, a query longer than any name finds nothing.
+    Any text is a plain string: quotes, ``*``, ``NEAR``, ``%`` or punctuation alone are searched
+    for as typed, never interpreted."""
+    q = normalise(query)
+    if not q:
+        return queryset
+    if len(q) > MAX_QUERY:
+        return queryset.none()
+    ids = _candidates(q, cap)
+    if len(ids) > cap:
+        return queryset.filter(matching(q)).order_by("name", "pk")
+    return (
+        queryset.filter(pk__in=sorted(ids))
+        .filter(matching(q))
+        .alias(search_relevance=relevance(q))
+        .order_by("search_relevance", "name", "pk")
+    )
