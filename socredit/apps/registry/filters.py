@@ -64,7 +64,7 @@ class OrganizationFilter(django_filters.FilterSet):
 
     def search(self, queryset: QuerySet[Organization], name: str, value: str) -> QuerySet[Organization]:
         # Through the search index, in relevance order; a `sort` chosen as well re-orders after it.
-        return search_organizations(queryset, value)
+        return search_organizations(queryset, value, cache=self.__dict__.setdefault("_search", {}))
 
     def in_region(self, queryset: QuerySet[Organization], name: str, value: str) -> QuerySet[Organization]:
         code = value.strip()

@@ -32,34 +32,33 @@ CODE_END = "~"
 """Sorts after every code character ([0-9A-Z]) in byte order: ``code >= q AND code < q || '~'``."""
 
 
-def _ids(sql: str, params: list[Any]) -> list[int]:
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return [row[0] for row in cursor.fetchall()]
-
-
 def _candidates(query: str, cap: int) -> set[int]:
-    """Ids from the indexes (up to ``cap + 1``, a superset of the matches when fewer)."""
+    """Ids from the indexes (up to ``cap + 1`` from each, a superset of the matches when fewer), in
+    one statement: the code prefix from the code index, and the name/former-name/code substring
+    from the gram table (1–2 characters) or the trigram index (3+)."""
     limit = cap + 1
     code = fold(query)
+    parts: list[tuple[str, list[Any]]] = []
     if connection.vendor == "postgresql":
-        code_ids = _ids('SELECT id FROM registry_organization WHERE code LIKE %s LIMIT %s',
-                        [like_literal(code) + "%", limit])  # fmt: skip
+        parts.append(("SELECT id FROM registry_organization WHERE code LIKE %s LIMIT %s",
+                      [like_literal(code) + "%", limit]))  # fmt: skip
     else:
-        code_ids = _ids("SELECT id FROM registry_organization WHERE code >= %s AND code < %s LIMIT %s",
-                        [code, code + CODE_END, limit])  # fmt: skip
-    ids = set(code_ids)
+        parts.append(("SELECT id FROM registry_organization WHERE code >= %s AND code < %s LIMIT %s",
+                      [code, code + CODE_END, limit]))  # fmt: skip
     if len(query) < SHORT_QUERY:
-        ids.update(_ids("SELECT organization_id FROM registry_org_gram WHERE gram = upper(%s) LIMIT %s",
-                        [query, limit]))  # fmt: skip
+        parts.append(("SELECT organization_id FROM registry_org_gram WHERE gram = upper(%s) LIMIT %s",
+                      [query, limit]))  # fmt: skip
     elif connection.vendor == "postgresql":
         pattern = "%" + like_literal(query) + "%"
-        ids.update(_ids("SELECT id FROM registry_organization WHERE name ILIKE %s OR former_names ILIKE %s "
-                        "OR code ILIKE %s LIMIT %s", [pattern, pattern, pattern, limit]))  # fmt: skip
+        parts.append(("SELECT id FROM registry_organization WHERE name ILIKE %s OR former_names ILIKE %s "
+                      "OR code ILIKE %s LIMIT %s", [pattern, pattern, pattern, limit]))  # fmt: skip
     else:
-        ids.update(_ids("SELECT rowid FROM registry_org_search WHERE registry_org_search MATCH %s LIMIT %s",
-                        [fts_literal(query), limit]))  # fmt: skip
-    return ids
+        parts.append(("SELECT rowid FROM registry_org_search WHERE registry_org_search MATCH %s LIMIT %s",
+                      [fts_literal(query), limit]))  # fmt: skip
+    sql = " UNION ALL ".join(f"SELECT * FROM ({part}) AS part{i}" for i, (part, _p) in enumerate(parts))
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [p for _s, params in parts for p in params])
+        return {row[0] for row in cursor.fetchall()}
 
 
 def matching(query: str) -> Q:
@@ -84,18 +83,26 @@ def relevance(query: str) -> Case:
 
 
 def search(
-    queryset: QuerySet[Organization], query: str | None, *, cap: int = CANDIDATE_CAP
+    queryset: QuerySet[Organization],
+    query: str | None,
+    *,
+    cap: int = CANDIDATE_CAP,
+    cache: dict[Any, set[int]] | None = None,
 ) -> QuerySet[Organization]:
     """``queryset`` narrowed to the organizations matching ``query`` and ordered (see the module
     docstring); an empty query leaves it as it is, a query longer than any name finds nothing.
     Any text is a plain string: quotes, ``*``, ``NEAR``, ``%`` or punctuation alone are searched
-    for as typed, never interpreted."""
+    for as typed, never interpreted. ``cache`` (a dict) keeps the index's answer for a caller that
+    applies the same search twice (the list page filters once for the rows, once for the counts)."""
     q = normalise(query)
     if not q:
         return queryset
     if len(q) > MAX_QUERY:
         return queryset.none()
-    ids = _candidates(q, cap)
+    cache = {} if cache is None else cache
+    if (q, cap) not in cache:
+        cache[q, cap] = _candidates(q, cap)
+    ids = cache[q, cap]
     if len(ids) > cap:
         return queryset.filter(matching(q)).order_by("name", "pk")
     return (
