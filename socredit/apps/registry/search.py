@@ -55,7 +55,7 @@ def _candidates(query: str, cap: int) -> set[int]:
     else:
         parts.append(("SELECT rowid FROM registry_org_search WHERE registry_org_search MATCH %s LIMIT %s",
                       [fts_literal(query), limit]))  # fmt: skip
-    sql = " UNION ALL ".join(f"SELECT * FROM ({part}) AS part{i}" for i, (part, _p) in enumerate(parts))
+    sql = " UNION ALL ".join(f"SELECT * FROM ({part}) AS part{i}" for i, (part, _p) in enumerate(parts))  # noqa: S608 — fixed SQL, values are parameters
     with connection.cursor() as cursor:
         cursor.execute(sql, [p for _s, params in parts for p in params])
         return {row[0] for row in cursor.fetchall()}

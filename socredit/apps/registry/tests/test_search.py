@@ -14,13 +14,13 @@ from socredit.apps.registry import search as registry_search
 from socredit.apps.registry import services
 from socredit.apps.registry.models import Organization, Region
 from socredit.core.codes import make_social_org_code
-from socredit.core.search import Searchable, fold, normalise, plain_scan, relevance
+from socredit.core.search import Searchable, normalise, plain_scan, relevance
 from socredit.core.types import OrgStatus, OrgType
 from socredit.testing import factories
 
 pytestmark = pytest.mark.django_db
 
-ALPHABET = "郑州金水区慈善协会社区养老服务中心IT促进ABCabc（）()-\"*% "
+ALPHABET = '郑州金水区慈善协会社区养老服务中心IT促进ABCabc（）()-"*% '
 NAMES = [
     "郑州市金水区慈善协会", "金水区ABC社区服务中心", "郑州IT协会", "郑州it促进会", "abc社区",
     "ABC社区", "养老服务中心", "社区（养老）服务协会", "金水区\"星光\"志愿者协会", "100%公益促进会",
@@ -48,7 +48,9 @@ def _scan(query):
 
 
 def _indexed(query, cap=registry_search.CANDIDATE_CAP):
-    return list(registry_search.search(Organization.objects.all(), query, cap=cap).values_list("pk", flat=True))
+    return list(
+        registry_search.search(Organization.objects.all(), query, cap=cap).values_list("pk", flat=True)
+    )
 
 
 def _queries(orgs):
@@ -98,7 +100,9 @@ def test_relevance_order_equals_the_plain_scan(orgs):
     for query in _queries(orgs):
         found, expected = _indexed(query), _scan(query)
         q = normalise(query)
-        tiers = [relevance(Searchable(i, by_id[i].code, by_id[i].name, by_id[i].former_names), q) for i in found]
+        tiers = [
+            relevance(Searchable(i, by_id[i].code, by_id[i].name, by_id[i].former_names), q) for i in found
+        ]
         assert tiers == sorted(tiers), query
         if connection.vendor == "sqlite":
             assert found == expected, query
@@ -120,7 +124,9 @@ def test_any_text_is_found_as_the_plain_scan_finds_it(orgs, query):
 
 
 def test_latin_letters_match_regardless_of_case(orgs):
-    assert set(_indexed("it协会")) == set(_indexed("IT协会")) == {Organization.objects.get(name="郑州IT协会").id}
+    assert (
+        set(_indexed("it协会")) == set(_indexed("IT协会")) == {Organization.objects.get(name="郑州IT协会").id}
+    )
     assert {Organization.objects.get(name=n).id for n in ("abc社区", "ABC社区")} <= set(_indexed("Abc社区"))
 
 
@@ -135,12 +141,16 @@ def test_create_rename_deregister_and_delete_keep_the_index_in_step(db):
     org = factories.organization(name="金水区晨曦读书会")
     for query in ("晨", "晨曦", "晨曦读书", org.code[:8], org.code[8:14]):
         assert _in_index(org.id, query), query
-    services.update_organization(actor=None, channel="system", organization=org, data={"name": "金水区朝阳阅读协会"})
+    services.update_organization(
+        actor=None, channel="system", organization=org, data={"name": "金水区朝阳阅读协会"}
+    )
     org.refresh_from_db()
     assert org.former_names == "金水区晨曦读书会"
     for query in ("朝", "朝阳", "朝阳阅读", "晨曦", "晨曦读书会"):  # new name and 曾用名 alike
         assert _in_index(org.id, query), query
-    services.update_organization(actor=None, channel="system", organization=org, data={"name": "金水区星河文化协会"})
+    services.update_organization(
+        actor=None, channel="system", organization=org, data={"name": "金水区星河文化协会"}
+    )
     org.refresh_from_db()
     assert org.former_names.splitlines() == ["金水区晨曦读书会", "金水区朝阳阅读协会"]
     assert _in_index(org.id, "星河文化") and _in_index(org.id, "朝阳阅读") and _in_index(org.id, "晨曦")
@@ -173,7 +183,9 @@ def test_index_tables_and_triggers_survive_the_migrations():
     """A later migration that rebuilds the organization table on SQLite would drop its triggers."""
     with connection.cursor() as cursor:
         if connection.vendor == "sqlite":
-            cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'registry_organization'")
+            cursor.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'registry_organization'"
+            )
         else:
             cursor.execute("SELECT tgname FROM pg_trigger WHERE tgrelid = 'registry_organization'::regclass "
                            "AND NOT tgisinternal")  # fmt: skip
@@ -188,7 +200,9 @@ BAD = ['"', '""', '"社区', "*", "社区*", "NEAR", "NEAR(社区 协会)", "社
 
 
 @pytest.mark.parametrize("query", BAD)
-def test_bad_queries_are_plain_text_on_the_page_and_the_api(orgs, personas, login, client, civil_affairs, query):
+def test_bad_queries_are_plain_text_on_the_page_and_the_api(
+    orgs, personas, login, client, civil_affairs, query
+):
     assert sorted(_indexed(query)) == sorted(_scan(query))
     page = login(personas["city_admin"]).get("/organizations/", {"q": query})
     assert page.status_code == 200
