@@ -85,8 +85,8 @@ def test_sqlite_trigram_tokenizer_finds_nothing_below_three_characters():
 
 @pytest.mark.parametrize("cap", [registry_search.CANDIDATE_CAP, 3], ids=["sorted", "walked"])
 def test_indexed_search_equals_a_plain_scan(orgs, cap):
-    """Both ways of answering (few candidates: sorted by relevance; many: walked along the name
-    index) find exactly the organizations the plain scan finds."""
+    """Both ways of answering (few candidates: sorted by relevance; many: walked in id order) find
+    exactly the organizations the plain scan finds."""
     for query in _queries(orgs):
         found = _indexed(query, cap)
         assert sorted(found) == sorted(_scan(query)), query
@@ -106,6 +106,12 @@ def test_relevance_order_equals_the_plain_scan(orgs):
         assert tiers == sorted(tiers), query
         if connection.vendor == "sqlite":
             assert found == expected, query
+
+
+def test_many_matches_are_walked_in_id_order(orgs):
+    for query in ("会", "协会", "社区", "5"):
+        assert len(_scan(query)) > 3
+        assert _indexed(query, cap=3) == sorted(_scan(query)), query
 
 
 def test_exact_code_and_exact_name_come_first(orgs):
