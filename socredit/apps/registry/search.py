@@ -117,7 +117,7 @@ def search(
         return queryset.filter(matching(q)).order_by("pk")
     # The candidates as a subquery, not as a list of ids: thousands of parameters cost more than the search.
     return (
-        queryset.filter(pk__in=RawSQL(*_candidates(q, cap)))
+        queryset.filter(pk__in=RawSQL(*_candidates(q, cap)))  # noqa: S611 — fixed SQL, the query is a parameter
         .filter(matching(q))
         .alias(search_relevance=relevance(q))
         .order_by("search_relevance", "name", "pk")
