@@ -13,7 +13,7 @@ How the index is asked (see migration 0005 for the tables and triggers):
   exact rule and ordered by relevance (exact code, exact name, prefix, other), then name and id;
 - when there are more, sorting them all would cost more than the page is worth: the result is the
   exact rule walked in id order (the order organizations were entered). At least `CANDIDATE_CAP`
-  of N organizations match, so a page of 25 is found after reading about 25·N/CAP rows (5,200 at a
+  of N organizations match, so a page of 25 is found after reading about 25·N/CAP rows (12,500 at a
   million) wherever the matches lie. Name order would not do: names begin with their place, so the
   matches of "郑州" or "5141" sit together in name order and a walk would read most of the table
   before them. Relevance tiers are then not applied.
@@ -30,7 +30,7 @@ from django.db.models.expressions import RawSQL
 from socredit.apps.registry.models import Organization
 from socredit.core.search import MAX_QUERY, SHORT_QUERY, fold, fts_literal, like_literal, normalise
 
-CANDIDATE_CAP = 5000
+CANDIDATE_CAP = 2000
 """Above this many candidates the result is walked in id order instead of sorted."""
 CODE_END = "~"
 """Sorts after every code character ([0-9A-Z]) in byte order: ``code >= q AND code < q || '~'``."""
