@@ -110,7 +110,7 @@ def _load(n: int, rng: random.Random) -> float:
             cursor.executemany(sql, rows)
     # 1 % renamed behind the services' back: the triggers keep the old and the new name findable
     with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute("SELECT id, name FROM registry_organization WHERE id % 100 = 7", [])
+        cursor.execute("SELECT id, name FROM registry_organization WHERE mod(id, 100) = 7")
         renames = [
             (name, f"{name[:2]}{rng.choice('新华东西南北')}{name[2:]}", pk) for pk, name in cursor.fetchall()
         ]
