@@ -138,7 +138,8 @@ def list_organizations(request: HttpRequest, filters: Query[OrganizationQuery]) 
     filterset = OrganizationFilter(filters.dict(exclude_none=True), queryset=access_organizations(principal))
     if not filterset.is_valid():
         raise FieldErrors({k: [str(m) for m in v] for k, v in filterset.errors.items()})
-    return filterset.qs.order_by("name", "code")
+    # A search keeps its relevance order (exact code, exact name, prefix, other; then name).
+    return filterset.qs if filters.q and filters.q.strip() else filterset.qs.order_by("name", "code")
 
 
 @router.get("/organizations/{code}", response=OrganizationOut, summary="One organization")

@@ -16,6 +16,7 @@ from django.db.models import Count, F, Q, QuerySet, Sum
 from django.utils.translation import gettext_lazy as _
 
 from socredit.apps.registry.models import Organization, Region, RegionLevelCount
+from socredit.apps.registry.search import search as search_organizations
 from socredit.common.choices import enum_choices
 from socredit.core.scoring.model import LEVEL_CODES, LEVEL_NAMES
 from socredit.core.types import OrgField, OrgStatus, OrgType
@@ -40,7 +41,7 @@ NOT_FILTERS = {"sort"}
 
 class OrganizationFilter(django_filters.FilterSet):
     """Filters: type, field, region (that region or below), status, credit level and score range;
-    `q` searches name or code; `sort` orders by name (default), score or level."""
+    `q` searches name, former name or code (registry/search.py); `sort` orders by name (default), score or level."""
 
     q = django_filters.CharFilter(label=_("Name or code"), method="search")
     org_type = django_filters.ChoiceFilter(label=_("Type"), choices=enum_choices(OrgType))
@@ -63,12 +64,8 @@ class OrganizationFilter(django_filters.FilterSet):
         fields = ["q", "org_type", "field", "region", "status", "level", "score_min", "score_max", "sort"]
 
     def search(self, queryset: QuerySet[Organization], name: str, value: str) -> QuerySet[Organization]:
-        value = value.strip()
-        if not value:
-            return queryset
-        if len(value) == 18 and value[:2].isdigit():
-            return queryset.filter(code=value.upper())
-        return queryset.filter(Q(name__contains=value) | Q(code__startswith=value.upper()))
+        # Through the search index, in relevance order; a `sort` chosen as well re-orders after it.
+        return search_organizations(queryset, value, cache=self.__dict__.setdefault("_search", {}))
 
     def in_region(self, queryset: QuerySet[Organization], name: str, value: str) -> QuerySet[Organization]:
         region = self._region(value)

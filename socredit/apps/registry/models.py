@@ -71,6 +71,9 @@ class Organization(TimeStamped):
 
     code = models.CharField(_("unified social credit code"), max_length=18, unique=True)
     name = models.CharField(_("name"), max_length=200, db_index=True)
+    former_names = models.TextField(_("former names"), blank=True, default="", db_default="", editable=False)
+    """曾用名 — earlier names, one per line, most recent last; kept by `services.update_organization`
+    on a rename so that search still finds an organization by the name people knew."""
     org_type = models.CharField(_("type"), max_length=1, choices=enum_choices(OrgType))
     region = models.ForeignKey(
         Region, on_delete=models.PROTECT, related_name="organizations", verbose_name=_("region")

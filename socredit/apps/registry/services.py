@@ -98,6 +98,8 @@ def update_organization(
     org = Organization.objects.select_for_update().get(pk=organization.pk)
     for k in changed:
         setattr(org, k, values[k])
+    if "name" in changed and before["name"] not in org.former_names.splitlines():
+        org.former_names = "\n".join([*org.former_names.splitlines(), before["name"]])
     org.save()
     after = _snapshot(org)
     record_event(actor=actor, channel=channel, action="organization.update", target=org,

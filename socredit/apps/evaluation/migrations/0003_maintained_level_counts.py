@@ -23,6 +23,8 @@ class Migration(migrations.Migration):
     dependencies = [
         ("evaluation", "0002_result_blocks"),
         ("registry", "0004_region_level_counts"),
+        # after every change to the organization table: on SQLite a table rebuild drops its triggers
+        ("registry", "0005_search_index"),
     ]
 
     operations = [migrations.RunPython(forwards, backwards)]

@@ -92,8 +92,9 @@ def test_list_query_count_is_constant(personas, login, django_assert_max_num_que
     # level, joined) + the counts per credit level and the total (one read of the maintained counts)
     with django_assert_max_num_queries(5):
         client.get(LIST)
-    # filtered: + the region lookup of the filter (once, though the level counts filter again) + a capped count
-    with django_assert_max_num_queries(7):
+    # filtered: + the region lookup of the filter and the search index's candidates (each once,
+    # though the level counts filter again) + a capped count
+    with django_assert_max_num_queries(8):
         client.get(LIST, {"q": "查询", "region": "410105", "org_type": "1"})
     with django_assert_max_num_queries(7):
         client.get(LIST, {"region": "410105", "level": "B", "score_min": "60", "sort": "score_desc"})
