@@ -28,6 +28,10 @@ NOT_EVALUATED = ""
 
 
 def _bump(region: str, level: str, delta: str) -> str:
+    if delta == "-1":
+        # A decrement needs no new row (the one it lowers exists): an upsert here would insert a row for
+        # a region already gone when a whole database is emptied (a test's flush), failing its FK check.
+        return f"UPDATE {COUNTS} SET n = n - 1 WHERE region_id = {region} AND level = {level};"
     return (
         f"INSERT INTO {COUNTS} (region_id, level, n) VALUES ({region}, {level}, {delta}) "
         "ON CONFLICT (region_id, level) DO UPDATE SET n = n + excluded.n;"
