@@ -919,8 +919,15 @@ def main() -> int:
                     f"    MISMATCH org {org_id}: scalar {score} {level} {cause} vs vectorised {vec[0]} {vec[1]} {vec[2]}"
                 )
         db_row = stored.get(org_id)
-        breakdown = np.array([[p, min(c, 32767)] for p, c in lines], dtype="<i2").tobytes()
-        if db_row != (score, level, cause, breakdown):
+        # the stored breakdown read as the product reads it (its packed form may carry more per line)
+        stored_lines = (
+            storage.decode_breakdown(db_row[3], len(model.indicators)) if db_row is not None else None
+        )
+        if (
+            db_row is None
+            or db_row[:3] != (score, level, cause)
+            or stored_lines != [(p, min(c, 32767)) for p, c in lines]
+        ):
             bad_stored += 1
     mismatches = bad_vector + bad_stored
     _say(f"  scalar vs vectorised: {bad_vector} mismatches of {len(mine):,} (score, level, cause, every indicator's "
