@@ -13,6 +13,8 @@ from contextlib import contextmanager
 
 from django.utils import timezone
 
+from socredit.common.errors import FieldErrors
+
 _fixed_day: dt.date | None = None
 
 
@@ -32,8 +34,10 @@ def fixed(day: dt.date) -> Iterator[dt.date]:
         _fixed_day = before
 
 
-def refuse_future(day: dt.date, what: str = "日期") -> None:
-    """Raise ``ValueError`` when ``day`` is after today: nothing is decided or written in the future."""
+def refuse_future(day: dt.date, what: str = "日期", field: str = "as_of") -> None:
+    """Refuse ``day`` after today, as an error on ``field``: nothing is decided or written in the future."""
     now = today()
     if day > now:
-        raise ValueError(f"{what} {day.isoformat()} 晚于今天（{now.isoformat()}），不能记录未来日期的决定。")
+        raise FieldErrors(
+            {field: [f"{what} {day.isoformat()} 晚于今天（{now.isoformat()}），不能记录未来日期的决定。"]}
+        )

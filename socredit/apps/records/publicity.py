@@ -30,7 +30,6 @@ from socredit.apps.records.services import add_state_change
 from socredit.apps.records.signals import announce, collected_changes
 from socredit.apps.registry.models import Region
 from socredit.common.clock import refuse_future
-from socredit.common.errors import FieldErrors
 from socredit.common.policy import policy_profile
 from socredit.core.policy import PolicyProfile, shipped_profiles
 from socredit.core.policy_select import NATIONAL, lines_of
@@ -135,10 +134,7 @@ def expire_publicity(actor: Any, as_of: dt.date) -> int:
     The candidates are found through the (kind, status) index: negative kinds × 有效.
     Returns the number of records expired.
     """
-    try:
-        refuse_future(as_of, "公示期届满日期")  # publicity ends on days that have come, never ahead
-    except ValueError as exc:
-        raise FieldErrors(as_of=str(exc)) from None
+    refuse_future(as_of, "公示期届满日期")  # publicity ends on days that have come, never ahead
     actor = actor or "system"
     negative_kinds = list(
         RecordKind.objects.filter(polarity=Polarity.NEGATIVE.value).values_list("pk", flat=True)

@@ -117,7 +117,7 @@ def _run(
         try:
             with transaction.atomic():  # a savepoint: a refused proposal is rolled back alone
                 doc = act(p, doc_number)
-        except (FieldErrors, ValueError) as exc:  # ValueError: clock.refuse_future and the like
+        except (FieldErrors, ValueError) as exc:
             reason = _reason(exc) if isinstance(exc, FieldErrors) else str(exc)
             result.failed.append(BulkFailure(p.pk, p.organization.name, p.organization.code, reason))
             continue

@@ -33,7 +33,6 @@ from socredit.apps.lists.services.decisions import (
     close_entry,
     document_number_for,
     new_decision,
-    refuse_future_day,
     rescore,
     transfer_to_serious,
 )
@@ -44,7 +43,7 @@ from socredit.apps.lists.services.proposals import (
 from socredit.apps.lists.services.schedule import due_ids, schedule
 from socredit.apps.records.models import CreditRecord
 from socredit.apps.registry.models import DocumentType, Organization, Region
-from socredit.common.clock import today
+from socredit.common.clock import refuse_future, today
 from socredit.common.errors import FieldErrors
 from socredit.core.lists import (
     ABNORMAL,
@@ -272,7 +271,7 @@ def daily_run(actor: Any, as_of: dt.date | None = None, *, chunk: int = 500, ful
     earlier run kept the schedule, when ``as_of`` is before the last run's day, or when a region's
     policy profile differs from the one of the last run's day."""
     day = as_of or today()
-    refuse_future_day(day, what="名录日常运行日期")
+    refuse_future(day, what="名录日常运行日期")
     counts = RunCounts()
     changed: set[int] = set()
     versions: set[str] = set()

@@ -30,7 +30,7 @@ from socredit.apps.records.models import CreditRecord
 from socredit.apps.registry.documents import allocate_number, next_number
 from socredit.apps.registry.models import Department, Organization, Role
 from socredit.apps.registry.services import registering_department
-from socredit.common.clock import refuse_future, today
+from socredit.common.clock import today
 from socredit.common.errors import FieldErrors
 from socredit.core.lists import ABNORMAL, SERIOUS, ListParameters
 from socredit.core.lists.engine import transfer_due
@@ -102,14 +102,6 @@ def check_decision_input(document_number: str, decided_on: dt.date | None, groun
     elif decided_on > today():
         errors.add("decided_on", f"决定日期 {decided_on} 不能晚于今天")
     return errors
-
-
-def refuse_future_day(day: dt.date, field: str = "as_of", what: str = "运行日期") -> None:
-    """No run or decision is dated after today (``clock.refuse_future``), as a field error."""
-    try:
-        refuse_future(day, what)
-    except ValueError as exc:
-        raise FieldErrors({field: [str(exc)]}) from None
 
 
 def record_label(record: CreditRecord) -> str:

@@ -11,10 +11,9 @@ from socredit.apps.audit.services import record_event
 from socredit.apps.lists.models import (
     PersonListing,
 )
-from socredit.apps.lists.services.decisions import refuse_future_day
 from socredit.apps.registry.services import authority_region_paths
 from socredit.common import policy
-from socredit.common.clock import today
+from socredit.common.clock import refuse_future, today
 
 # --- persons -------------------------------------------------------------------------------------
 
@@ -31,7 +30,7 @@ def retention_sweep(actor: Any = None, as_of: dt.date | None = None) -> int:
     The decision itself stays either way. With ``persons.extend_until_list_removal`` a listing is
     kept while the organization is still on the serious list. Returns the number of listings ended."""
     day = as_of or today()
-    refuse_future_day(day, what="保留期清理日期")
+    refuse_future(day, what="保留期清理日期")
     due = list(
         PersonListing.objects.filter(erased=False, archived_on__isnull=True, retention_until__lt=day)
         .select_related("entry")

@@ -39,7 +39,6 @@ from socredit.apps.lists.services.decisions import (
     new_decision,
     open_entry,
     person_listings,
-    refuse_future_day,
     rescore,
 )
 from socredit.apps.lists.services.statements import (
@@ -50,7 +49,7 @@ from socredit.apps.lists.services.statements import (
 )
 from socredit.apps.records.models import CreditRecord
 from socredit.apps.registry.models import Department, DocumentType, Organization
-from socredit.common.clock import today
+from socredit.common.clock import refuse_future, today
 from socredit.common.documents import zh_date
 from socredit.common.errors import FieldErrors
 from socredit.core.lists import (
@@ -107,7 +106,7 @@ def propose_from_records(
     decision has acted on yet. Idempotent: never two open proposals for the same organization,
     ground and record."""
     day = as_of or today()
-    refuse_future_day(day, what="列入建议日期")
+    refuse_future(day, what="列入建议日期")
     ids = sorted({int(i) for i in org_ids})
     if not ids:
         return []

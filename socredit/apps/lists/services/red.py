@@ -24,12 +24,11 @@ from socredit.apps.lists.services.common import (
 from socredit.apps.lists.services.daily import (
     red_standings,
 )
-from socredit.apps.lists.services.decisions import refuse_future_day
 from socredit.apps.lists.services.proposals import (
     confirm_proposal,
     open_proposal,
 )
-from socredit.common.clock import today
+from socredit.common.clock import refuse_future, today
 from socredit.common.errors import FieldErrors
 from socredit.core.lists import (
     red_list_candidates,
@@ -44,7 +43,7 @@ def red_list_publication(actor: Any, year: int, *, as_of: dt.date | None = None,
     """The yearly red-list run: a proposal for every organization meeting every criterion
     (``lists.red.*``) on ``as_of`` (31 December of ``year``, or today if earlier)."""
     day = as_of or min(dt.date(year, 12, 31), today())
-    refuse_future_day(day, what="红名单评选日期")
+    refuse_future(day, what="红名单评选日期")
     candidates = []
     versions = set()
     levels = dict(CreditScore.objects.values_list("organization_id", "level"))
