@@ -13,14 +13,13 @@ from collections.abc import Sequence
 from typing import Any
 
 from socredit.apps.cases.models import Case, CaseKind, CaseRecord
+from socredit.apps.cases.services.common import case_profile
 from socredit.apps.records.models import CreditRecord
 from socredit.apps.registry import services as registry
 from socredit.apps.registry.documents import letterhead_of
 from socredit.apps.registry.models import Department
 from socredit.common.documents import Letterhead, clean, remedies, render_text, zh_date
-from socredit.common.policy import policy_profile
 from socredit.core.citations import basis_text, repair_citation
-from socredit.core.policy import PolicyProfile
 
 RECORD_RESULTS = {
     CaseRecord.Action.CORRECTED: "已更正",
@@ -72,12 +71,6 @@ def record_label(r: CreditRecord) -> str:
 def _common(case: Case, on: dt.date) -> dict[str, Any]:
     return {"addressee": addressee(case), "number": case.number, "received_on": zh_date(case.received_on),
             "authority": case_authority_name(case), "date": zh_date(on)}  # fmt: skip
-
-
-def _profile(case: Case, on: dt.date) -> PolicyProfile:
-    """The profile of the authority handling the case (its registering authority's region) on ``on``."""
-    org = case.organization
-    return policy_profile(on, registry.authority_region(org) if org is not None else case.region)
 
 
 def objection_receipt(case: Case, records: Sequence[CreditRecord], extra: Sequence[str], on: dt.date,
@@ -144,7 +137,7 @@ def objection_result(case: Case, on: dt.date) -> str:
     return render_text("objection_result", {
         **_common(case, on), "outcome": objection_outcome(case), "facts": facts,
         "reason": clean(case.outcome_reason), "basis": basis_text(*codes),
-        "remedies": remedies(_profile(case, on), "本处理结果"),
+        "remedies": remedies(case_profile(case, on), "本处理结果"),
     })  # fmt: skip
 
 
@@ -172,7 +165,7 @@ def repair_decision(case: Case, record: CreditRecord, *, approve: bool, reason: 
     return render_text("repair_decision", {
         **_common(case, on), "what": repair_what(record), "approve": approve, "reason": clean(reason),
         "facts": [clean(c) for c in conditions], "accepted_on": zh_date(accepted_on), "sync_by": zh_date(sync_by),
-        "basis": repair_citation(on.year, on.month, on.day).text, "remedies": remedies(_profile(case, on)),
+        "basis": repair_citation(on.year, on.month, on.day).text, "remedies": remedies(case_profile(case, on)),
     })  # fmt: skip
 
 
