@@ -1,0 +1,101 @@
+"""What the benchmark scripts share: a scratch database, the production settings, percentiles and the
+one-line result that ``bench/national.py`` collects.
+
+Every script prints its own table for a person; it also prints, as its last line,
+
+    BENCH-RESULT {"script": "...", "figures": [{"name": ..., "value": ..., "unit": ..., "target": ...,
+                  "op": "<" | ">=", "passed": true}, ...], "wrong": [...]}
+
+so that ``bench/national.py`` can run each script against the national database and print every
+figure against its target side by side for SQLite and PostgreSQL without parsing tables.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULT_PREFIX = "BENCH-RESULT "
+
+
+def production_environment(database_url: str, var_dir: Path) -> dict[str, str]:
+    """Settings as in production (DEBUG off: with DEBUG on Django keeps every statement in memory),
+    pointed at ``database_url``; applied to this process and returned for child processes."""
+    env = {
+        "DATABASE_URL": database_url,
+        "SOCREDIT_VAR_DIR": str(var_dir),
+        "SOCREDIT_DEBUG": "0",
+        "SOCREDIT_SECRET_KEY": os.environ.get("SOCREDIT_SECRET_KEY") or "bench-" + os.urandom(16).hex(),
+        "DJANGO_SETTINGS_MODULE": "socredit.settings",
+    }
+    os.environ.update(env)
+    return {**os.environ, **env}
+
+
+def scratch_sqlite(prefix: str = "socredit-bench-") -> tuple[Path, str]:
+    """A fresh directory and the ``DATABASE_URL`` of an SQLite file in it (not created yet)."""
+    scratch = Path(tempfile.mkdtemp(prefix=prefix))
+    return scratch, f"sqlite:///{scratch / 'bench.sqlite3'}"
+
+
+def database_url(db: str | None, scratch: Path) -> str:
+    """``db`` as a ``DATABASE_URL``: a URL as it is, a path as an SQLite file; else a scratch file."""
+    if not db:
+        return f"sqlite:///{scratch / 'bench.sqlite3'}"
+    return db if "://" in db else f"sqlite:///{Path(db).resolve()}"
+
+
+def percentile(values: list[float], q: float) -> float:
+    """The ``q`` quantile by rank (no interpolation), 0.0 for no values."""
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))] if ordered else 0.0
+
+
+@dataclass
+class Figure:
+    """One measured figure and its target (``op`` is how the value must compare with the target)."""
+
+    name: str
+    value: float
+    unit: str
+    target: float | None = None
+    op: str = "<"
+
+    @property
+    def passed(self) -> bool | None:
+        if self.target is None:
+            return None
+        return self.value < self.target if self.op == "<" else self.value >= self.target
+
+
+@dataclass
+class Results:
+    """The figures of one script run, printed as one ``BENCH-RESULT`` line at the end."""
+
+    script: str
+    figures: list[Figure] = field(default_factory=list)
+    wrong: list[str] = field(default_factory=list)
+
+    def add(self, name: str, value: float, unit: str, target: float | None = None, op: str = "<") -> Figure:
+        figure = Figure(name, value, unit, target, op)
+        self.figures.append(figure)
+        return figure
+
+    def emit(self) -> None:
+        figures = [{**asdict(f), "passed": f.passed} for f in self.figures]
+        line = json.dumps(
+            {"script": self.script, "figures": figures, "wrong": self.wrong}, ensure_ascii=False
+        )
+        print(RESULT_PREFIX + line, flush=True)
+
+
+def parse_results(output: str) -> dict | None:
+    """The last ``BENCH-RESULT`` of a script's output, or None."""
+    for line in reversed(output.splitlines()):
+        if line.startswith(RESULT_PREFIX):
+            return json.loads(line[len(RESULT_PREFIX) :])
+    return None
