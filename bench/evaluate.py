@@ -153,6 +153,7 @@ def generate(args: argparse.Namespace) -> int:
 
     from socredit.apps.demo import names as NAMES
     from socredit.apps.evaluation import storage
+    from socredit.apps.evaluation.bulkload import loading_in_bulk
     from socredit.apps.evaluation.models import BLOCK_SIZE
     from socredit.apps.records.models import CreditRecord, RecordKind
     from socredit.apps.records.validation import publicity_end
@@ -330,9 +331,11 @@ def generate(args: argparse.Namespace) -> int:
     reg_text = dates(registered)
     org_rows = list(zip(range(1, n + 1), codes, names, otype.tolist(), reg_pk[region].tolist(), authority, supervisors,
                         ofield.tolist(), reg_text, ["normal"] * n, addresses, contacts, phones, strict=True))  # fmt: skip
-    for i in range(0, n, RECORD_BATCH):
-        with transaction.atomic():
-            insert(Organization, org_cols, org_rows[i : i + RECORD_BATCH], {"created_at": f"'{stamp}'", "updated_at": f"'{stamp}'"})  # fmt: skip
+    # the search index and the level counts are built once after the load, not row by row (0.7 ms an organization)
+    with loading_in_bulk():
+        for i in range(0, n, RECORD_BATCH):
+            with transaction.atomic():
+                insert(Organization, org_cols, org_rows[i : i + RECORD_BATCH], {"created_at": f"'{stamp}'", "updated_at": f"'{stamp}'"})  # fmt: skip
     del org_rows, names, addresses, contacts, phones, supervisors, authority, codes, reg_text
     t_org_insert = time.perf_counter() - t0
 

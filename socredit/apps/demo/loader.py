@@ -28,6 +28,7 @@ from socredit.apps.accounts.models import StaffRole, TokenScope, User
 from socredit.apps.accounts.services import create_staff_user, issue_token
 from socredit.apps.audit.services import record_event
 from socredit.apps.demo import generator as gen
+from socredit.apps.evaluation.bulkload import loading_in_bulk
 from socredit.apps.records.models import CreditRecord, RecordKind, RecordStateChange
 from socredit.apps.records.validation import publicity_end
 from socredit.apps.registry.models import (
@@ -247,48 +248,52 @@ def load_demo(
         day = ops.adapt_datefield_value
         stamp = ops.adapt_datetimefield_value(now)
         money = ops.adapt_decimalfield_value
-        for batch in batches:
-            org_rows = [
-                (org_base + o.index, o.code, o.name, o.org_type, regions[o.region], o.registration_authority,
-                 o.supervisory_unit, o.field, day(o.registered_on), o.status, o.address, o.contact_person,
-                 o.contact_phone, stamp, stamp)
-                for o in batch.orgs
-            ]  # fmt: skip
-            person_rows = [(person_base + p.index, p.name, p.id_number, stamp, stamp) for p in batch.persons]
-            role_rows = [
-                (person_base + r.person, org_base + r.org, r.kind, day(r.start_on), day(r.end_on))
-                for r in batch.roles
-            ]  # fmt: skip
-            record_rows, link_rows, change_rows = [], [], []
-            for r in batch.records:
-                k = kinds[r.kind]
-                record_rows.append((
-                    record_id, org_base + r.org, k.pk, day(r.occurred_on), day(r.decided_on), r.document_number,
-                    money(r.amount, 14, 2) if r.amount is not None else None, dept_ids[r.department], r.summary,
-                    k.default_dishonesty_class, k.default_visibility, effective, system, ACTOR, "", "", True,
-                    None, stamp, stamp, day(publicity_end(k, r.decided_on or r.occurred_on)), False,
-                ))  # fmt: skip
-                link_rows += [(record_id, person_base + p) for p in r.persons]
-                change_rows.append(
-                    (change_id, record_id, stamp, None, effective, "录入", None, ACTOR, "system", None)
-                )
-                record_id += 1
-                change_id += 1
-                result.kinds[r.kind] += 1
-            with transaction.atomic():
-                _insert(Organization, ORG_COLUMNS, org_rows)
-                _insert(Person, PERSON_COLUMNS, person_rows)
-                _insert(Role, ROLE_COLUMNS, role_rows)
-                _insert(CreditRecord, RECORD_COLUMNS, record_rows)
-                _insert(Through, ("creditrecord_id", "person_id"), link_rows)
-                _insert(RecordStateChange, CHANGE_COLUMNS, change_rows)
-            result.organizations += len(org_rows)
-            result.persons += len(person_rows)
-            result.roles += len(role_rows)
-            result.records += len(record_rows)
-            result.record_persons += len(link_rows)
-            if progress:
-                progress(result.organizations, orgs)
+        # the search index and level counts are built once after the load, not row by row
+        with loading_in_bulk():
+            for batch in batches:
+                org_rows = [
+                    (org_base + o.index, o.code, o.name, o.org_type, regions[o.region], o.registration_authority,
+                     o.supervisory_unit, o.field, day(o.registered_on), o.status, o.address, o.contact_person,
+                     o.contact_phone, stamp, stamp)
+                    for o in batch.orgs
+                ]  # fmt: skip
+                person_rows = [
+                    (person_base + p.index, p.name, p.id_number, stamp, stamp) for p in batch.persons
+                ]
+                role_rows = [
+                    (person_base + r.person, org_base + r.org, r.kind, day(r.start_on), day(r.end_on))
+                    for r in batch.roles
+                ]  # fmt: skip
+                record_rows, link_rows, change_rows = [], [], []
+                for r in batch.records:
+                    k = kinds[r.kind]
+                    record_rows.append((
+                        record_id, org_base + r.org, k.pk, day(r.occurred_on), day(r.decided_on), r.document_number,
+                        money(r.amount, 14, 2) if r.amount is not None else None, dept_ids[r.department], r.summary,
+                        k.default_dishonesty_class, k.default_visibility, effective, system, ACTOR, "", "", True,
+                        None, stamp, stamp, day(publicity_end(k, r.decided_on or r.occurred_on)), False,
+                    ))  # fmt: skip
+                    link_rows += [(record_id, person_base + p) for p in r.persons]
+                    change_rows.append(
+                        (change_id, record_id, stamp, None, effective, "录入", None, ACTOR, "system", None)
+                    )
+                    record_id += 1
+                    change_id += 1
+                    result.kinds[r.kind] += 1
+                with transaction.atomic():
+                    _insert(Organization, ORG_COLUMNS, org_rows)
+                    _insert(Person, PERSON_COLUMNS, person_rows)
+                    _insert(Role, ROLE_COLUMNS, role_rows)
+                    _insert(CreditRecord, RECORD_COLUMNS, record_rows)
+                    _insert(Through, ("creditrecord_id", "person_id"), link_rows)
+                    _insert(RecordStateChange, CHANGE_COLUMNS, change_rows)
+                result.organizations += len(org_rows)
+                result.persons += len(person_rows)
+                result.roles += len(role_rows)
+                result.records += len(record_rows)
+                result.record_persons += len(link_rows)
+                if progress:
+                    progress(result.organizations, orgs)
         _reset_sequences()
         result.seconds = time.perf_counter() - started
         with transaction.atomic():

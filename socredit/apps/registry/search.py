@@ -23,7 +23,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 from django.db.models.expressions import RawSQL
 
@@ -122,3 +122,29 @@ def search(
         .alias(search_relevance=relevance(q))
         .order_by("search_relevance", "name", "pk")
     )
+
+
+def rebuild_index() -> None:
+    """Rebuild the search index from the organization table in a few set-based statements: after a
+    bulk load that ran with its triggers suspended (`socredit.common.bulkload`), or to repair it.
+    The same statements as the migration that made the index, for every organization at once."""
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("DELETE FROM registry_org_gram")
+        if connection.vendor == "postgresql":
+            # pg_trgm's GIN indexes follow the table by themselves; the gram table is ours
+            cursor.execute(
+                "INSERT INTO registry_org_gram (gram, organization_id) "
+                "SELECT DISTINCT upper(substr(o.name || chr(10) || o.former_names, n, k)), o.id "
+                "FROM registry_organization o, "
+                "generate_series(1, length(o.name || chr(10) || o.former_names)) n, (VALUES (1), (2)) g(k) "
+                "WHERE n + k - 1 <= length(o.name || chr(10) || o.former_names)"
+            )
+            return
+        cursor.execute("INSERT INTO registry_org_search (registry_org_search) VALUES ('rebuild')")
+        # sorted by the table's key: appending to the b-tree instead of inserting at random places
+        cursor.execute(
+            "INSERT OR IGNORE INTO registry_org_gram (gram, organization_id) "
+            "SELECT DISTINCT upper(substr(o.name || char(10) || o.former_names, p.n, k.k)) AS g, o.id "
+            "FROM registry_organization o, registry_search_position p, (SELECT 1 AS k UNION ALL SELECT 2) k "
+            "WHERE p.n + k.k - 1 <= length(o.name || char(10) || o.former_names) ORDER BY g, o.id"
+        )
