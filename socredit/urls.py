@@ -7,6 +7,9 @@ from django.views.generic import RedirectView
 from socredit.api import api
 
 urlpatterns = [
+    # first: other departments' systems call the API far more often than people open pages, and
+    # Django tries the patterns in order
+    path("api/v1/", api.urls),
     path("", RedirectView.as_view(pattern_name="registry:organization_list", permanent=False)),
     path("accounts/", include("socredit.apps.accounts.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
@@ -23,5 +26,4 @@ urlpatterns = [
     path("my/", include("socredit.apps.cases.urls_org")),
     path("public/", include("socredit.apps.cases.urls_public")),
     path("admin/", admin.site.urls),
-    path("api/v1/", api.urls),
 ]

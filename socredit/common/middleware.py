@@ -39,6 +39,10 @@ class OrganizationAccountMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
+        if settings.SESSION_COOKIE_NAME not in request.COOKIES:
+            # no session, no organization account (a department's API call, a public page): not
+            # loading the anonymous user saves a lookup per request on the busiest paths
+            return self.get_response(request)
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated and getattr(user, "is_org_account", False):
             if request.path == "/":

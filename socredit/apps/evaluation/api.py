@@ -31,7 +31,6 @@ from socredit.apps.evaluation.indicators import (
 from socredit.apps.evaluation.models import CreditScore
 from socredit.apps.registry.access import access_organization, access_organizations
 from socredit.apps.registry.models import Organization
-from socredit.common.access import get_or_404
 from socredit.common.api import FieldErrorsOut, PageNumber, require
 from socredit.common.errors import FieldErrors
 from socredit.core.citations import public_basis, public_text
@@ -323,7 +322,7 @@ def _rule(rule: LevelRule) -> dict[str, Any]:
 def get_credit(request: HttpRequest, code: str, params: Query[CreditQuery]) -> dict[str, Any]:
     principal = require(request, CREDIT_READ)
     # the organization, its region and its stored score in one query (the score by its primary key)
-    org = get_or_404(access_organizations(principal).select_related("credit"), code=str(code).strip().upper())
+    org = access_organization(principal, code, related=("credit",))
     day, model = _inputs(params.as_of, params.model)
     stored: CreditScore | None = getattr(org, "credit", None)
     ex = services.stored_explanation(org, stored, day, model)

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db import connection
 from django.db.models import QuerySet
+from django.http import Http404
 
-from socredit.apps.registry.models import Organization, Person, Role
-from socredit.common.access import get_or_404, restrict
+from socredit.apps.registry.models import Organization, Person, Region, Role
+from socredit.common.access import get_or_404, restrict, scope_path_of
 
 
 def access_organizations(principal: Any) -> QuerySet[Organization]:
@@ -15,9 +17,82 @@ def access_organizations(principal: Any) -> QuerySet[Organization]:
     return restrict(Organization.objects.select_related("region"), principal, "region__path")
 
 
-def access_organization(principal: Any, code: str) -> Organization:
-    """One organization by its code, or 404 (the same for missing and out of scope)."""
-    return get_or_404(access_organizations(principal), code=str(code).strip().upper())
+class _Prepared:
+    """The statement of `access_organization` and what turns its row into model instances, built
+    once from the models' metadata: the organization, its region and the reverse one-to-one
+    relations asked for (``related``, e.g. the stored credit score), LEFT JOINed."""
+
+    def __init__(self, related: tuple[str, ...]) -> None:
+        rels = [Organization._meta.get_field(name) for name in related]
+        self.parts: list[tuple[str | None, Any, list[str]]] = [
+            (None, Organization, [f.attname for f in Organization._meta.concrete_fields]),
+            ("region", Region, [f.attname for f in Region._meta.concrete_fields]),
+            *[(rel.name, rel.related_model, [f.attname for f in rel.related_model._meta.concrete_fields])
+              for rel in rels],
+        ]  # fmt: skip
+        columns = [f"o.{f.column}" for f in Organization._meta.concrete_fields]
+        columns += [f"r.{f.column}" for f in Region._meta.concrete_fields]
+        joins = [f"JOIN {Region._meta.db_table} r ON r.id = o.region_id"]
+        for i, rel in enumerate(rels):
+            meta = rel.related_model._meta
+            columns += [f"x{i}.{f.column}" for f in meta.concrete_fields]
+            joins.append(f"LEFT JOIN {meta.db_table} x{i} ON x{i}.{rel.field.column} = o.id")
+        self.sql = (
+            f"SELECT {', '.join(columns)} FROM {Organization._meta.db_table} o {' '.join(joins)} "  # noqa: S608 — names from _meta
+            "WHERE o.code = %s"
+        )
+        fields = [f for _a, model, _n in self.parts for f in model._meta.concrete_fields]
+        # the converters the ORM would apply (SQLite returns dates and times as text)
+        self.converters = [
+            (i, f, convs)
+            for i, f in enumerate(fields)
+            if (convs := [*connection.ops.get_db_converters(f.cached_col), *f.get_db_converters(connection)])
+        ]
+
+    def get(self, code: str) -> Organization | None:
+        with connection.cursor() as cursor:
+            cursor.execute(self.sql, [code])
+            row = cursor.fetchone()
+        if row is None:
+            return None
+        values = list(row)
+        for i, f, converters in self.converters:
+            if values[i] is not None:
+                for convert in converters:
+                    values[i] = convert(values[i], f.cached_col, connection)
+        org: Organization | None = None
+        at = 0
+        for attr, model, names in self.parts:
+            chunk, at = values[at : at + len(names)], at + len(names)
+            if attr is None:
+                org = Organization.from_db(connection.alias, names, chunk)
+                continue
+            assert org is not None
+            # a LEFT JOIN that found nothing: the relation is known to be empty (no query later)
+            setattr(org, attr, None if chunk[0] is None else model.from_db(connection.alias, names, chunk))
+        return org
+
+
+_prepared: dict[tuple[str, tuple[str, ...]], _Prepared] = {}
+
+
+def access_organization(principal: Any, code: str, *, related: tuple[str, ...] = ()) -> Organization:
+    """One organization by its code (with its region, and the reverse one-to-one relations named in
+    ``related``), or 404 — the same for missing and out of scope.
+
+    One prepared statement instead of a queryset: the lookup by code is what other departments'
+    systems call thousands of times a second, and building and compiling the ORM query cost about
+    half of each request's CPU. The scope rule is `restrict`'s (the region path at or below the
+    principal's), applied to the one row."""
+    path = scope_path_of(principal)
+    if path is None:
+        raise Http404
+    key = (connection.vendor, related)
+    prepared = _prepared.get(key) or _prepared.setdefault(key, _Prepared(related))
+    org = prepared.get(str(code).strip().upper())
+    if org is None or not org.region.path.startswith(path):
+        raise Http404
+    return org
 
 
 def access_persons(principal: Any) -> QuerySet[Person]:

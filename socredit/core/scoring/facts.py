@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Sequence
+from functools import cache
 
 import numpy as np
 import polars as pl
@@ -146,5 +147,8 @@ def unpack(blobs: Iterable[bytes]) -> pl.DataFrame:
     )
 
 
+@cache
 def empty_memberships() -> pl.DataFrame:
+    """No memberships (one frame, built once: Polars frames are never changed in place, and the
+    credit answer asks for it on every call)."""
     return pl.DataFrame(schema=MEMBERSHIP_SCHEMA)

@@ -8,6 +8,7 @@ from typing import Any
 
 import numpy as np
 import polars as pl
+from django.db import connection
 
 from socredit.apps.evaluation import storage
 from socredit.apps.evaluation.indicators import kind_ids
@@ -183,19 +184,35 @@ def histories(org_ids: Iterable[int]) -> dict[int, ListingHistory]:
 
 
 def membership_frame(lo: int, hi: int, ids: np.ndarray[Any, Any] | None = None) -> pl.DataFrame:
-    """The evaluation's membership source: every list entry of organizations lo <= id < hi (or ids)."""
-    qs = ListEntry.objects.all()
+    """The evaluation's membership source: every list entry of organizations lo <= id < hi (or ids).
+
+    A plain statement, not a queryset: the credit answer asks this for one organization on every
+    call, and the ORM's query building cost more than the rest of that answer."""
+    table = connection.ops.quote_name(ListEntry._meta.db_table)
     if ids is not None:
-        qs = qs.filter(organization_id__in=[int(i) for i in ids])
+        wanted = [int(i) for i in ids]
+        if not wanted:
+            return empty_memberships()
+        where, params = f"organization_id IN ({', '.join(['%s'] * len(wanted))})", wanted
     else:
-        qs = qs.filter(organization_id__gte=lo, organization_id__lt=hi)
-    rows = [
-        (org, lst, day_number(entered), day_number(left, missing=OPEN_END))
-        for org, lst, entered, left in qs.values_list("organization_id", "list", "entered_on", "left_on")
-    ]
-    if not rows:
+        where, params = "organization_id >= %s AND organization_id < %s", [lo, hi]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT organization_id, list, entered_on, left_on FROM {table} WHERE {where}", params
+        )  # noqa: S608 — table from _meta, values as parameters
+        found = cursor.fetchall()
+    if not found:
         return empty_memberships()
+    rows = [
+        (org, lst, day_number(_as_date(entered)), day_number(_as_date(left), missing=OPEN_END))
+        for org, lst, entered, left in found
+    ]
     return pl.DataFrame(rows, schema=empty_memberships().schema, orient="row")
+
+
+def _as_date(value: Any) -> dt.date | None:
+    """A date column's value (SQLite gives ISO text, PostgreSQL a date)."""
+    return dt.date.fromisoformat(value) if isinstance(value, str) else value
 
 
 def active_entry(org_id: int, day: dt.date, *, red: bool = False) -> ListEntry | None:
