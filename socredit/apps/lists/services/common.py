@@ -197,9 +197,8 @@ def membership_frame(lo: int, hi: int, ids: np.ndarray[Any, Any] | None = None) 
     else:
         where, params = "organization_id >= %s AND organization_id < %s", [lo, hi]
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT organization_id, list, entered_on, left_on FROM {table} WHERE {where}", params
-        )  # noqa: S608 — table from _meta, values as parameters
+        sql = f"SELECT organization_id, list, entered_on, left_on FROM {table} WHERE {where}"  # noqa: S608 — table from _meta, values as parameters
+        cursor.execute(sql, params)
         found = cursor.fetchall()
     if not found:
         return empty_memberships()
