@@ -194,6 +194,37 @@ def copy_table(src: sqlite3.Connection, pg: Any, table: str, cols: list[str], ba
     return rows
 
 
+def rebuild_grams(cursor: Any) -> int:
+    """Fill the (emptied) gram table in one statement, its key and index built afterwards (about 3×
+    faster than inserting under them); returns the rows written."""
+    cursor.execute(
+        "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint WHERE conrelid = %s::regclass AND contype = 'p'",
+        [GRAM],
+    )
+    keys = cursor.fetchall()
+    indexes = _plain_indexes(cursor, [GRAM])
+    for name, _definition in keys:
+        cursor.execute(f'ALTER TABLE {GRAM} DROP CONSTRAINT "{name}"')
+    for name, _sql in indexes:
+        cursor.execute(f'DROP INDEX "{name}"')
+    cursor.execute(GRAM_REBUILD)
+    rows = int(cursor.rowcount)
+    for name, definition in keys:
+        cursor.execute(f'ALTER TABLE {GRAM} ADD CONSTRAINT "{name}" {definition}')
+    for _name, sql in indexes:
+        cursor.execute(sql)
+    return rows
+
+
+def _backend_cpu(pid: int) -> float | None:
+    """CPU seconds of the PostgreSQL backend ``pid`` so far (when the server runs on this machine)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def _fingerprint(cursor: Any) -> tuple[int, int]:
     cursor.execute(f"SELECT count(*), coalesce(sum(hashtext(gram)::bigint * organization_id), 0) FROM {GRAM}")
     count, digest = cursor.fetchone()
@@ -212,16 +243,21 @@ def run_copy(args: argparse.Namespace) -> int:
 
     if connection.vendor != "postgresql":
         raise SystemExit(f"{args.database_url} is not a PostgreSQL database")
-    started = time.perf_counter()
     t = time.perf_counter()
     call_command("migrate", verbosity=0)
     _say(f"migrate: {time.perf_counter() - t:.1f} s")
+    started = time.perf_counter()
     src = sqlite3.connect(f"file:{Path(args.source).resolve()}?mode=ro", uri=True)
     disable = not args.keep_triggers
     with transaction.atomic(), connection.cursor() as cursor:
         pg = connection.connection
+        cursor.execute("SELECT pg_backend_pid()")
+        backend = cursor.fetchone()[0]
+        backend_cpu = _backend_cpu(backend) or 0.0
         cursor.execute("SET LOCAL TimeZone = 'UTC'")
-        cursor.execute("SET LOCAL maintenance_work_mem = '512MB'")
+        cursor.execute("SELECT setting::bigint FROM pg_settings WHERE name = 'maintenance_work_mem'")
+        if cursor.fetchone()[0] < 512 * 1024:  # kB: index builds (pg_trgm GIN) need room
+            cursor.execute("SET LOCAL maintenance_work_mem = '512MB'")
         t = time.perf_counter()
         chosen = plan(src, cursor, args.tables)
         copy = chosen["copy"]
@@ -253,8 +289,9 @@ def run_copy(args: argparse.Namespace) -> int:
             cursor.execute("SET LOCAL session_replication_role = origin")
             if "registry_organization" in copy:
                 t = time.perf_counter()
-                cursor.execute(GRAM_REBUILD)
-                _say(f"\nsearch grams rebuilt: {cursor.rowcount:,} rows in {time.perf_counter() - t:.1f} s")
+                _say(f"\nsearch grams rebuilt: {rebuild_grams(cursor):,} rows in {time.perf_counter() - t:.1f} s")
+        else:  # the deferred foreign-key checks now, before an index is built on a table they touch
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
         t = time.perf_counter()
         for _name, sql in indexes:
             cursor.execute(sql)
@@ -294,6 +331,8 @@ def run_copy(args: argparse.Namespace) -> int:
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
     analyze = time.perf_counter() - t
+    pg_cpu = _backend_cpu(backend)
+    pg_cpu_text = f"{pg_cpu - backend_cpu:.1f} s" if pg_cpu is not None else "not visible from here"
     wrong = []
     with connection.cursor() as cursor:
         for table in copy:
@@ -309,7 +348,7 @@ def run_copy(args: argparse.Namespace) -> int:
     _say(f"ANALYZE {analyze:.1f} s\ngrams: {grams[0]:,} rows (fingerprint {grams[1]})")
     _say(f"\ncopied {rows_total:,} rows of {len(copied)} tables ({mode}); copy phase {copy_seconds:.1f} s "
          f"({rows_total / max(copy_seconds, 1e-9):,.0f} rows/s), total {total:.1f} s; "
-         f"CPU of this process {time.process_time():.1f} s")  # fmt: skip
+         f"CPU: this process {time.process_time():.1f} s, its PostgreSQL backend {pg_cpu_text}")  # fmt: skip
     for message in wrong:
         _say(f"WRONG: {message}")
     return 1 if wrong else 0
