@@ -96,11 +96,11 @@ def _normal(value: Any, data_type: str) -> Any:
     if data_type.startswith("timestamp"):
         if isinstance(value, str):
             value = dt.datetime.fromisoformat(value)
-        return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
+        return (value if value.tzinfo else value.replace(tzinfo=dt.UTC)).astimezone(dt.UTC)
     if data_type == "date":
         return value.isoformat() if isinstance(value, dt.date) else str(value)[:10]
     if data_type in ("json", "jsonb"):
-        return json.loads(value) if isinstance(value, str) else value
+        return json.dumps(json.loads(value) if isinstance(value, str) else value, sort_keys=True)
     if data_type == "numeric":
         return Decimal(str(value)).normalize()
     if data_type == "bytea":
@@ -266,7 +266,8 @@ def run_copy(args: argparse.Namespace) -> int:
         _say(f"plan: {len(copy)} tables to copy; equal already: {', '.join(chosen['equal']) or '-'}; "
              f"SQLite only: {', '.join(chosen['sqlite_only']) or '-'} ({time.perf_counter() - t:.1f} s)")  # fmt: skip
         emptied = sorted(set(copy) | ({GRAM, COUNTS} if "registry_organization" in copy else set()))
-        cursor.execute("TRUNCATE " + ", ".join(f'"{t}"' for t in emptied) + " CASCADE")
+        if emptied:  # nothing when the database already holds what the source does
+            cursor.execute("TRUNCATE " + ", ".join(f'"{t}"' for t in emptied) + " CASCADE")
         for table in chosen["equal"]:  # emptied by the cascade when a table it refers to was copied
             cursor.execute(f'SELECT 1 FROM "{table}" LIMIT 1')  # noqa: S608
             if cursor.fetchone() is None:
