@@ -42,7 +42,13 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench._common import Results, database_url, percentile, production_environment  # noqa: E402
+from bench._common import (  # noqa: E402
+    Results,
+    database_url,
+    percentile,
+    process_cpu_seconds,
+    production_environment,
+)
 
 TARGET_LOOKUP_RPS, TARGET_LOOKUP_P99_MS = 2500.0, 25.0
 TARGET_CREDIT_RPS = 1500.0
@@ -185,14 +191,6 @@ def stop_server(proc: subprocess.Popen[bytes]) -> None:
         os.killpg(proc.pid, signal.SIGKILL)
 
 
-def _cpu_seconds(pid: int) -> float:
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    except OSError:
-        return 0.0
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
 def server_cpu(server: subprocess.Popen[bytes]) -> dict[int, float]:
     """CPU seconds so far of every process serving the requests: gunicorn's master and workers, and
     on PostgreSQL the server processes of this database's other connections (the workers')."""
@@ -211,7 +209,7 @@ def server_cpu(server: subprocess.Popen[bytes]) -> dict[int, float]:
                 "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"
             )
             pids.update(int(r[0]) for r in cursor.fetchall())
-    return {pid: _cpu_seconds(pid) for pid in pids}
+    return {pid: process_cpu_seconds(pid) or 0.0 for pid in pids}
 
 
 def cpu_per_request(before: dict[int, float], after: dict[int, float], requests: int) -> float:

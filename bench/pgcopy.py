@@ -48,7 +48,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench._common import production_environment  # noqa: E402
+from bench._common import process_cpu_seconds, production_environment  # noqa: E402
 
 GRAM = "registry_org_gram"
 COUNTS = "registry_regionlevelcount"
@@ -216,15 +216,6 @@ def rebuild_grams(cursor: Any) -> int:
     return rows
 
 
-def _backend_cpu(pid: int) -> float | None:
-    """CPU seconds of the PostgreSQL backend ``pid`` so far (when the server runs on this machine)."""
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    except OSError:
-        return None
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
 def _fingerprint(cursor: Any) -> tuple[int, int]:
     cursor.execute(f"SELECT count(*), coalesce(sum(hashtext(gram)::bigint * organization_id), 0) FROM {GRAM}")
     count, digest = cursor.fetchone()
@@ -253,7 +244,7 @@ def run_copy(args: argparse.Namespace) -> int:
         pg = connection.connection
         cursor.execute("SELECT pg_backend_pid()")
         backend = cursor.fetchone()[0]
-        backend_cpu = _backend_cpu(backend) or 0.0
+        backend_cpu = process_cpu_seconds(backend) or 0.0
         cursor.execute("SET LOCAL TimeZone = 'UTC'")
         cursor.execute("SELECT setting::bigint FROM pg_settings WHERE name = 'maintenance_work_mem'")
         if cursor.fetchone()[0] < 512 * 1024:  # kB: index builds (pg_trgm GIN) need room
@@ -334,7 +325,7 @@ def run_copy(args: argparse.Namespace) -> int:
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
     analyze = time.perf_counter() - t
-    pg_cpu = _backend_cpu(backend)
+    pg_cpu = process_cpu_seconds(backend)
     pg_cpu_text = f"{pg_cpu - backend_cpu:.1f} s" if pg_cpu is not None else "not visible from here"
     wrong = []
     with connection.cursor() as cursor:
