@@ -49,6 +49,16 @@ def database_url(db: str | None, scratch: Path) -> str:
     return db if "://" in db else f"sqlite:///{Path(db).resolve()}"
 
 
+def process_cpu_seconds(pid: int) -> float | None:
+    """CPU seconds (user + system) the process ``pid`` of this machine has used so far, None when it
+    is not visible (gone, or another machine's, e.g. a database server's)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def percentile(values: list[float], q: float) -> float:
     """The ``q`` quantile by rank (no interpolation), 0.0 for no values."""
     ordered = sorted(values)

@@ -1,12 +1,14 @@
 """Benchmark of the interactive lookups under a real WSGI server (not a test).
 
-    .venv/bin/python bench/lookups.py [--orgs 200000] [--db PATH] [--seconds 10] [--connections 50]
-                                      [--workers 2] [--smoke]
+    .venv/bin/python bench/lookups.py [--orgs 200000] [--db PATH | --database-url URL] [--seconds 10]
+                                      [--connections 50] [--workers 2] [--smoke]
 
 1. builds a scratch SQLite database (migrated from scratch; N organizations over the real regions,
    inserted with ``executemany``; a few hundred credit records through the product's service; a
    national batch evaluation), or reuses ``--db PATH`` (e.g. the one ``bench/evaluate.py --keep``
-   keeps: a token and a national account are added to it);
+   keeps: a token and a national account are added to it), or ``--database-url URL`` (PostgreSQL,
+   e.g. ``tools/pg start``; reused like ``--db`` when it holds organizations, e.g. a copy
+   ``bench/pgcopy.py`` made of the SQLite one, else built like the scratch database);
 2. starts gunicorn (``--workers`` sync workers, DEBUG off, persistent connections) on loopback;
 3. checks the answers: the organization lookup, the credit answer for today (equal to the one
    computed on the fly), the API list without and with ``count=true``, the staff list page's total
@@ -14,7 +16,8 @@
 4. drives ``GET /api/v1/organizations/{code}`` and ``…/credit`` with a department token at
    ``--connections`` connections with wrk (Debian package ``wrk``; random codes from a Lua list),
    and the staff organization list page of a national account (sequential requests);
-5. prints requests/s and p99 against the targets, and the load average (the machine may be shared).
+5. prints requests/s and p99 against the targets, and the load average (the machine may be shared),
+   and last one ``BENCH-RESULT`` line (``bench/_common.py``) for ``bench/national.py``.
 
 ``--smoke`` (small size, a few seconds) fails only on a wrong answer, never on a slow one.
 """
@@ -39,6 +42,14 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench._common import (  # noqa: E402
+    Results,
+    database_url,
+    percentile,
+    process_cpu_seconds,
+    production_environment,
+)
+
 TARGET_LOOKUP_RPS, TARGET_LOOKUP_P99_MS = 2500.0, 25.0
 TARGET_CREDIT_RPS = 1500.0
 TARGET_LIST_P99_MS = 100.0
@@ -49,19 +60,15 @@ def _say(text: str = "") -> None:
     print(text, flush=True)
 
 
-def _environment(db: Path, var_dir: Path) -> dict[str, str]:
-    env = dict(os.environ)
-    env.update(
-        DATABASE_URL=f"sqlite:///{db}", SOCREDIT_VAR_DIR=str(var_dir), SOCREDIT_DEBUG="0",
-        SOCREDIT_SECRET_KEY=SECRET, SOCREDIT_ALLOWED_HOSTS="127.0.0.1", DJANGO_SETTINGS_MODULE="socredit.settings",
-        PYTHONPATH=str(ROOT) + os.pathsep + env.get("PYTHONPATH", ""),
-    )  # fmt: skip
-    os.environ.update(env)
-    return env
+def _environment(url: str, var_dir: Path) -> dict[str, str]:
+    os.environ.update(SOCREDIT_SECRET_KEY=SECRET, SOCREDIT_ALLOWED_HOSTS="127.0.0.1",
+                      PYTHONPATH=str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", ""))  # fmt: skip
+    return production_environment(url, var_dir)
 
 
-def build(n: int, fresh: bool) -> dict[str, Any]:
-    """Migrate (a fresh file) and load N organizations; add a token, a national account, a session."""
+def build(n: int, fresh: bool | None) -> dict[str, Any]:
+    """Migrate and load N organizations (``fresh``; None: when the database holds none); add a
+    token, a national account, a session."""
     import django
 
     django.setup()
@@ -86,6 +93,8 @@ def build(n: int, fresh: bool) -> dict[str, Any]:
     t0 = time.perf_counter()
     call_command("migrate", verbosity=0)
     system = SystemPrincipal("bench")
+    if fresh is None:
+        fresh = not Organization.objects.exists()
     if fresh:
         rng = np.random.default_rng(2026)
         counties = list(Region.objects.filter(active=True, level=3).values_list("id", "code"))
@@ -145,8 +154,10 @@ def build(n: int, fresh: bool) -> dict[str, Any]:
     session["_auth_user_hash"] = user.get_session_auth_hash()
     session.create()
     codes = list(Organization.objects.order_by("?").values_list("code", flat=True)[:2000])
+    organizations = Organization.objects.count()
     connection.close()
-    return {"token": raw, "session": session.session_key, "codes": codes, "seconds": time.perf_counter() - t0}
+    return {"token": raw, "session": session.session_key, "codes": codes, "seconds": time.perf_counter() - t0,
+            "fresh": fresh, "vendor": connection.vendor, "organizations": organizations}  # fmt: skip
 
 
 def _free_port() -> int:
@@ -178,6 +189,33 @@ def stop_server(proc: subprocess.Popen[bytes]) -> None:
         proc.wait(timeout=10)
     except subprocess.TimeoutExpired:
         os.killpg(proc.pid, signal.SIGKILL)
+
+
+def server_cpu(server: subprocess.Popen[bytes]) -> dict[int, float]:
+    """CPU seconds so far of every process serving the requests: gunicorn's master and workers, and
+    on PostgreSQL the server processes of this database's other connections (the workers')."""
+    from django.db import connection
+
+    pids = {server.pid}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            if int(stat.read_text().rsplit(")", 1)[1].split()[1]) == server.pid:
+                pids.add(int(stat.parent.name))
+        except (OSError, ValueError, IndexError):
+            continue
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
+            pids.update(int(r[0]) for r in cursor.fetchall())
+    return {pid: process_cpu_seconds(pid) or 0.0 for pid in pids}
+
+
+def cpu_per_request(before: dict[int, float], after: dict[int, float], requests: int) -> float:
+    """Server CPU milliseconds per request between two ``server_cpu`` snapshots."""
+    spent = sum(cpu - before.get(pid, 0.0) for pid, cpu in after.items())
+    return 1000 * spent / max(requests, 1)
 
 
 def fetch(port: int, path: str, headers: dict[str, str]) -> tuple[int, bytes, float]:
@@ -275,17 +313,17 @@ def wrk(
     }
 
 
-def _pct(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(q * len(ordered)))] if ordered else 0.0
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--orgs", type=int, default=200_000)
-    parser.add_argument(
-        "--db", help="use this database (e.g. bench/evaluate.py --keep PATH) instead of a fresh one"
+    where = parser.add_mutually_exclusive_group()
+    where.add_argument(
+        "--db", help="use this SQLite file (e.g. bench/evaluate.py --keep PATH) instead of a fresh one"
     )
+    where.add_argument(
+        "--database-url", metavar="URL",
+        help="run on this PostgreSQL database (tools/pg start), reused when it holds organizations",
+    )  # fmt: skip
     parser.add_argument("--seconds", type=float, default=10.0, help="load per endpoint")
     parser.add_argument("--connections", type=int, default=50)
     parser.add_argument("--workers", type=int, default=2)
@@ -296,14 +334,17 @@ def main() -> int:
     args = parser.parse_args()
     if args.smoke:
         args.seconds, args.list_requests = min(args.seconds, 2.0), min(args.list_requests, 20)
+    if args.database_url and not args.database_url.startswith(("postgres://", "postgresql://")):
+        parser.error("--database-url: a postgres:// URL (for an SQLite file use --db)")
     scratch = Path(tempfile.mkdtemp(prefix="bench-lookups-"))
-    db = Path(args.db) if args.db else scratch / "socredit.sqlite3"
-    env = _environment(db, scratch)
-    _say(
-        f"bench/lookups.py: {'reusing ' + str(db) if args.db else f'{args.orgs:,} organizations in a fresh database'}"
-    )
-    ctx = build(args.orgs, fresh=not args.db)
-    n = len(ctx["codes"]) if args.db else args.orgs
+    url = args.database_url or database_url(args.db, scratch)
+    env = _environment(url, scratch)
+    where = f"reusing {args.db}" if args.db else f"on {url.split('?')[0]}" if args.database_url else "fresh"
+    _say(f"bench/lookups.py: {where}")
+    ctx = build(args.orgs, fresh=None if args.database_url else not args.db)
+    if not ctx["fresh"]:
+        _say("  reusing the organizations already loaded")
+    n = ctx["organizations"]
     port = _free_port()
     server = start_server(env, port, args.workers)
     failures: list[str] = []
@@ -317,11 +358,17 @@ def main() -> int:
                 raise SystemExit("wrk is not installed (Debian: apt-get install wrk)")
             _say("wrk is not installed: answers checked, no load driven (apt-get install wrk)")
             return 1 if wrong else 0
+        cpu = server_cpu(server)
         lookup = wrk(
             port, [f"/api/v1/organizations/{c}" for c in ctx["codes"]], auth, args.seconds, args.connections
         )
+        cpu, lookup["cpu_ms"] = (
+            server_cpu(server),
+            cpu_per_request(cpu, server_cpu(server), lookup["requests"]),
+        )
         credit = wrk(port, [f"/api/v1/organizations/{c}/credit" for c in ctx["codes"]], auth, args.seconds,
                      args.connections)  # fmt: skip
+        credit["cpu_ms"] = cpu_per_request(cpu, server_cpu(server), credit["requests"])
         cookie = {"Cookie": f"sessionid={ctx['session']}"}
         times = []
         for i in range(args.list_requests):
@@ -332,18 +379,27 @@ def main() -> int:
             times.append(elapsed * 1000)
     finally:
         stop_server(server)
-        if not args.db:
-            shutil.rmtree(scratch, ignore_errors=True)
+        shutil.rmtree(scratch, ignore_errors=True)  # the fresh database or only the var directory
     for name, result in (("lookup", lookup), ("credit", credit)):
         if result["errors"]:
             wrong.append(f"{name}: {result['errors']} of {result['requests']} requests failed")
     load = os.getloadavg()
-    _say(f"\nsize: {n:,} organizations; gunicorn {args.workers} sync workers, DEBUG off; {args.connections} "
+    _say(f"\n{ctx['vendor']}, size: {n:,} organizations; gunicorn {args.workers} sync workers, DEBUG off; {args.connections} "
          f"connections; load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f} on {os.cpu_count()} CPUs")  # fmt: skip
 
-    def verdict(ok: bool) -> str:
-        return "PASS" if ok else "FAIL"
+    def verdict(ok: bool | None) -> str:
+        return "    " if ok is None else "PASS" if ok else "FAIL"
 
+    results = Results("lookups")
+    results.add("lookup req/s", lookup["rps"], "req/s", TARGET_LOOKUP_RPS, ">=")
+    results.add("lookup p99", lookup["p99"], "ms", TARGET_LOOKUP_P99_MS)
+    results.add("credit req/s", credit["rps"], "req/s", TARGET_CREDIT_RPS, ">=")
+    results.add("credit p99", credit["p99"], "ms")
+    results.add("lookup server CPU per request", lookup["cpu_ms"], "ms")
+    results.add("credit server CPU per request", credit["cpu_ms"], "ms")
+    results.add("list page p99", percentile(times, 0.99), "ms", TARGET_LIST_P99_MS)
+    results.add("list page p50", percentile(times, 0.5), "ms")
+    results.wrong.extend(wrong)
     lines = [
         ("GET /organizations/{code}", f"{lookup['rps']:,.0f} req/s (≥ {TARGET_LOOKUP_RPS:,.0f})",
          lookup["rps"] >= TARGET_LOOKUP_RPS),
@@ -351,13 +407,16 @@ def main() -> int:
          lookup["p99"] < TARGET_LOOKUP_P99_MS),
         ("GET /organizations/{code}/credit", f"{credit['rps']:,.0f} req/s (≥ {TARGET_CREDIT_RPS:,.0f}), p99 {credit['p99']:.1f} ms",
          credit["rps"] >= TARGET_CREDIT_RPS),
-        ("staff list page, national account", f"p99 {_pct(times, 0.99):.1f} ms (< {TARGET_LIST_P99_MS:.0f}), "
-         f"p50 {_pct(times, 0.5):.1f} ms", _pct(times, 0.99) < TARGET_LIST_P99_MS),
+        ("server CPU per request (WSGI + database)", f"lookup {lookup['cpu_ms']:.2f} ms, credit {credit['cpu_ms']:.2f} ms "
+         "(load-independent; 2 cores / 2,500 req/s = 0.8 ms)", None),
+        ("staff list page, national account", f"p99 {percentile(times, 0.99):.1f} ms (< {TARGET_LIST_P99_MS:.0f}), "
+         f"p50 {percentile(times, 0.5):.1f} ms", percentile(times, 0.99) < TARGET_LIST_P99_MS),
     ]  # fmt: skip
     for what, figure, ok in lines:
         _say(f"  {verdict(ok)}  {what:36} {figure}")
-        if not ok:
+        if ok is False:
             failures.append(what)
+    results.emit()
     if wrong:
         _say(f"\n{len(wrong)} wrong answer(s)")
         return 1
