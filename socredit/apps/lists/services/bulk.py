@@ -50,7 +50,7 @@ def _open_keys(org_ids: list[int]) -> set[tuple[Any, ...]]:
     for chunk in chunks(org_ids):
         for org, ground, trigger in ListProposal.objects.filter(
             organization_id__in=chunk, status=ListProposal.Status.PROPOSED
-        ).values_list("organization_id", "ground", "trigger_record_id"):
+        ).order_by().values_list("organization_id", "ground", "trigger_record_id"):
             keys.add((org, ground, trigger))
             keys.add((org, ground))
     return keys
@@ -75,11 +75,11 @@ def create_proposals(
         return []
     regions: dict[int, int] = {}
     for chunk in chunks(org_ids):
-        regions.update(Organization.objects.filter(pk__in=chunk).values_list("pk", "region_id"))
+        regions.update(Organization.objects.filter(pk__in=chunk).order_by().values_list("pk", "region_id"))
     triggers = sorted({p.trigger_record_id for p in fresh if p.trigger_record_id is not None})
     kinds: dict[int, int] = {}
     for chunk in chunks(triggers):
-        kinds.update(CreditRecord.objects.filter(pk__in=chunk).values_list("pk", "kind_id"))
+        kinds.update(CreditRecord.objects.filter(pk__in=chunk).order_by().values_list("pk", "kind_id"))
     rows = [
         {"organization_id": p.org_id, "list": GROUNDS_BY_CODE[p.ground].list if p.action != "restart" else p.list,
          "action": p.action, "ground": p.ground, "trigger_record_id": p.trigger_record_id,
