@@ -49,7 +49,9 @@ def database_url(db: str | None, scratch: Path) -> str:
     return db if "://" in db else f"sqlite:///{Path(db).resolve()}"
 
 
-def start_django(db: str | None = None, *, prefix: str = "socredit-bench-", migrate: bool = True) -> tuple[Path, str]:
+def start_django(
+    db: str | None = None, *, prefix: str = "socredit-bench-", migrate: bool = True
+) -> tuple[Path, str]:
     """Django set up as in production on ``db`` (a URL, an SQLite path, or None: a fresh scratch SQLite
     file), migrated; returns the scratch directory (the var dir; the database too when ``db`` is None)
     and the ``DATABASE_URL``. Call it before importing anything from the product."""

@@ -36,10 +36,15 @@ def _own_district() -> tuple[Any, list[Any], Any]:
     from socredit.core.types import DepartmentKind, RegionLevel
     from socredit.testing.factories import staff
 
-    city = Region.objects.filter(code="410100").first() or Region.objects.filter(level=RegionLevel.CITY.value).first()
+    city = (
+        Region.objects.filter(code="410100").first()
+        or Region.objects.filter(level=RegionLevel.CITY.value).first()
+    )
     taken = set(Region.objects.filter(code__startswith=city.code[:4]).values_list("code", flat=True))
     code = next(f"{city.code[:4]}{n:02d}" for n in range(99, 0, -1) if f"{city.code[:4]}{n:02d}" not in taken)
-    region = Region.objects.create(code=code, name=f"基准测试区{code}", level=RegionLevel.DISTRICT.value, parent=city)
+    region = Region.objects.create(
+        code=code, name=f"基准测试区{code}", level=RegionLevel.DISTRICT.value, parent=city
+    )
     dept = Department.objects.create(code=f"bench-{code}", name=f"基准测试区{code}民政局",
                                      kind=DepartmentKind.CIVIL_AFFAIRS.value, region=region)  # fmt: skip
     return dept, [region.code], staff(f"bench_import_{code}", region.code, StaffRole.ADMIN)
@@ -62,7 +67,9 @@ def main() -> int:
     )
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--orgs", type=int, default=500)
-    parser.add_argument("--db", help="import into this database (SQLite path or URL) instead of a scratch one")
+    parser.add_argument(
+        "--db", help="import into this database (SQLite path or URL) instead of a scratch one"
+    )
     parser.add_argument("--keep", action="store_true", help="keep the scratch directory")
     args = parser.parse_args()
     if args.rows < 1 or args.orgs < 1:

@@ -92,7 +92,11 @@ def record_events(*, actor: Any, channel: str, events: Sequence[Mapping[str, Any
     rows = []
     for e in events:
         data = json.loads(json.dumps(e.get("data") or {}, ensure_ascii=False, default=str))
-        target_type, target_id, summary = e.get("target_type", ""), e.get("target_id", ""), e.get("summary", "")
+        target_type, target_id, summary = (
+            e.get("target_type", ""),
+            e.get("target_id", ""),
+            e.get("summary", ""),
+        )
         payload = {"actor": label, "channel": channel, "action": e["action"], "target": f"{target_type}#{target_id}",
                    "summary": summary, "data": data}  # fmt: skip
         digest = _digest(prev, payload)

@@ -186,7 +186,9 @@ def insert_rows(model: type[Model], rows: list[dict[str, Any]], *, returning: bo
     return ids
 
 
-def record_row(values: Mapping[str, Any], *, source: int, source_actor: str, source_ref: str = "") -> dict[str, Any]:
+def record_row(
+    values: Mapping[str, Any], *, source: int, source_actor: str, source_ref: str = ""
+) -> dict[str, Any]:
     """The row of a new record from ``validation.clean_record``'s values (without "persons"), by
     column: what ``insert_records`` writes, with no model instance."""
     row = {f: values.get(f) for f in RECORD_CONTENT if f not in _FK}

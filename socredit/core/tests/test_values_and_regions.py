@@ -33,12 +33,16 @@ def test_the_iso_fast_path_reads_every_day_as_strptime_does():
         day += dt.timedelta(days=1)
 
 
-@pytest.mark.parametrize(("text", "expected"), [("2024-5-1", dt.date(2024, 5, 1)), ("2024-05-01", dt.date(2024, 5, 1))])
+@pytest.mark.parametrize(
+    ("text", "expected"), [("2024-5-1", dt.date(2024, 5, 1)), ("2024-05-01", dt.date(2024, 5, 1))]
+)
 def test_unpadded_dates_still_read(text, expected):
     assert parse_date(text, today=TODAY) == expected
 
 
-@pytest.mark.parametrize(("text", "reason"), [("2024-W01-1", "格式错误"), ("2024-13-01", "不存在"), ("2024-00-10", "不存在")])
+@pytest.mark.parametrize(
+    ("text", "reason"), [("2024-W01-1", "格式错误"), ("2024-13-01", "不存在"), ("2024-00-10", "不存在")]
+)
 def test_other_iso_forms_are_not_dates_here(text, reason):
     with pytest.raises(ValueError, match=reason):
         parse_date(text, today=TODAY)

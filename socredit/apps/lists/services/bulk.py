@@ -48,9 +48,11 @@ def _open_keys(org_ids: list[int]) -> set[tuple[Any, ...]]:
     trigger record) — and (organization, ground) for the red list, whatever its record."""
     keys: set[tuple[Any, ...]] = set()
     for chunk in chunks(org_ids):
-        for org, ground, trigger in ListProposal.objects.filter(
-            organization_id__in=chunk, status=ListProposal.Status.PROPOSED
-        ).order_by().values_list("organization_id", "ground", "trigger_record_id"):
+        for org, ground, trigger in (
+            ListProposal.objects.filter(organization_id__in=chunk, status=ListProposal.Status.PROPOSED)
+            .order_by()
+            .values_list("organization_id", "ground", "trigger_record_id")
+        ):
             keys.add((org, ground, trigger))
             keys.add((org, ground))
     return keys
