@@ -112,6 +112,7 @@ def first_hit(
 
 _CALL = object()
 """Marks a column whose default is a callable, called for each row."""
+_MISSING = object()
 
 
 def _converter(field: Any) -> Any:
@@ -129,16 +130,17 @@ def _converter(field: Any) -> Any:
     return None
 
 
-def _column_values(model: type[Model], rows: list[dict[str, Any]]) -> tuple[list[str], list[list[Any]]]:
+def _column_values(model: type[Model], rows: list[dict[str, Any]]) -> tuple[list[str], list[tuple[Any, ...]]]:
     """Every concrete column but the primary key, and each row's values as the database takes them:
-    the value given (by field name or column), else the field's default (now for ``auto_now``). The
-    defaults and their conversion are worked out once per column, not once per row."""
+    the value given (by attribute name: ``organization_id``), else the field's default (now for
+    ``auto_now``). Built column by column (one comprehension each), the defaults and their
+    conversion worked out once per column, not once per row."""
     now = timezone.now()
-    specs = []
-    for f in model._meta.concrete_fields:
-        if f.primary_key:
-            continue
+    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+    columns = []
+    for f in fields:
         conv = _converter(f)
+        name = f.attname
         if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):
             default: Any = now
         elif f.has_default() and callable(f.default):
@@ -147,22 +149,18 @@ def _column_values(model: type[Model], rows: list[dict[str, Any]]) -> tuple[list
             default = f.get_default()
         if default is not _CALL and default is not None and conv is not None:
             default = conv(default)
-        specs.append((f, f.attname, f.name, f.is_relation, default, conv))
-    out = []
-    for row in rows:
-        values = []
-        for f, attname, name, relation, default, conv in specs:
-            if attname in row:
-                v = row[attname]
-            elif name in row:
-                v = row[name]
-                v = v.pk if relation and v is not None else v
-            else:
-                values.append(f.get_default() if default is _CALL else default)
-                continue
-            values.append(conv(v) if conv is not None and v is not None else v)
-        out.append(values)
-    return [f.column for f, *_ in specs], out
+        if default is not _CALL and conv is None:
+            values = [row.get(name, default) for row in rows]  # most columns: as they are
+        else:
+            values = []
+            for row in rows:
+                v = row.get(name, _MISSING)
+                if v is _MISSING:
+                    values.append(f.get_default() if default is _CALL else default)
+                else:
+                    values.append(conv(v) if conv is not None and v is not None else v)
+        columns.append(values)
+    return [f.column for f in fields], list(zip(*columns, strict=True))
 
 
 def insert_rows(model: type[Model], rows: list[dict[str, Any]], *, returning: bool = False) -> list[int]:
