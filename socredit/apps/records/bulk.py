@@ -164,20 +164,32 @@ def _column_values(model: type[Model], rows: list[dict[str, Any]]) -> tuple[list
 
 
 def insert_rows(model: type[Model], rows: list[dict[str, Any]], *, returning: bool = False) -> list[int]:
-    """INSERT the rows with one statement per chunk (multi-row VALUES), without model instances; the
-    new primary keys in row order when ``returning`` (as ``bulk_create`` reads them back)."""
+    """INSERT the rows with one statement per chunk, without model instances; the new primary keys
+    in row order when ``returning`` (as ``bulk_create`` reads them back). On PostgreSQL one array
+    per column (``INSERT … SELECT * FROM unnest(…)``, as ``bulk_create`` does there: a statement with
+    tens of thousands of placeholders costs the driver more to parse than the server to run); on
+    SQLite multi-row VALUES."""
     if not rows:
         return []
     columns, values = _column_values(model, rows)
     qn = connection.ops.quote_name
-    head = f"INSERT INTO {qn(model._meta.db_table)} ({', '.join(qn(c) for c in columns)}) VALUES "  # noqa: S608 — names from _meta
-    one = "(" + ", ".join(["%s"] * len(columns)) + ")"
+    head = f"INSERT INTO {qn(model._meta.db_table)} ({', '.join(qn(c) for c in columns)}) "  # noqa: S608 — names from _meta
     tail = f" RETURNING {qn(model._meta.pk.column)}" if returning else ""
-    per = max(1, min(CHUNK, 30_000 // len(columns)))  # under SQLite's 32,766 bound variables
     ids: list[int] = []
     with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+            arrays = ", ".join(f"%s::{f.cast_db_type(connection)}[]" for f in fields)
+            sql = f"{head}SELECT * FROM unnest({arrays}){tail}"  # noqa: S608 — names and types from _meta, values bound
+            for part in chunks(values, 20 * CHUNK):
+                cursor.execute(sql, [list(column) for column in zip(*part, strict=True)])
+                if returning:
+                    ids.extend(r[0] for r in cursor.fetchall())
+            return ids
+        one = "(" + ", ".join(["%s"] * len(columns)) + ")"
+        per = max(1, min(CHUNK, 30_000 // len(columns)))  # under SQLite's 32,766 bound variables
         for part in chunks(values, per):
-            sql = head + ", ".join([one] * len(part)) + tail  # values bound, never formatted in
+            sql = head + "VALUES " + ", ".join([one] * len(part)) + tail  # values bound, never formatted in
             cursor.execute(sql, [v for row in part for v in row])
             if returning:
                 ids.extend(r[0] for r in cursor.fetchall())
