@@ -59,6 +59,35 @@ def process_cpu_seconds(pid: int) -> float | None:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+def start_django(
+    db: str | None = None, *, prefix: str = "socredit-bench-", migrate: bool = True
+) -> tuple[Path, str]:
+    """Django set up as in production on ``db`` (a URL, an SQLite path, or None: a fresh scratch SQLite
+    file), migrated; returns the scratch directory (the var dir; the database too when ``db`` is None)
+    and the ``DATABASE_URL``. Call it before importing anything from the product."""
+    scratch = Path(tempfile.mkdtemp(prefix=prefix))
+    url = database_url(db, scratch)
+    production_environment(url, scratch)
+    import django
+
+    django.setup()
+    if migrate:
+        from django.core.management import call_command
+
+        call_command("migrate", verbosity=0)
+    return scratch, url
+
+
+def finish_scratch(scratch: Path, keep: bool) -> None:
+    """Remove the scratch directory, or say where it is kept."""
+    if keep:
+        print(f"scratch directory kept in {scratch}")
+    else:
+        import shutil
+
+        shutil.rmtree(scratch, ignore_errors=True)
+
+
 def percentile(values: list[float], q: float) -> float:
     """The ``q`` quantile by rank (no interpolation), 0.0 for no values."""
     ordered = sorted(values)

@@ -28,7 +28,7 @@ from socredit.apps.imports.columns import COLUMNS, column_title
 from socredit.apps.imports.models import ImportKind, ImportRun, ImportStatus
 from socredit.apps.lists.services.proposals import resync_proposal_regions
 from socredit.apps.records import bulk
-from socredit.apps.records.models import CreditRecord, RecordKind
+from socredit.apps.records.models import RecordKind
 from socredit.apps.records.validation import RecordLookups, clean_record
 from socredit.apps.registry.access import access_organizations, access_persons
 from socredit.apps.registry.models import Department, Organization, Person, Region, Role
@@ -317,14 +317,16 @@ class RecordImporter(Importer):
             pending.append((n, values))
 
         existing = bulk.existing_records(seen)
-        self.new: list[tuple[CreditRecord, list[Person]]] = []
+        source, label = RecordSource.IMPORT.value, actor_label(self.actor)[:150]
+        self.new_rows: list[dict[str, Any]] = []
+        self.new_ids: list[int] = []
+        self.new_persons: list[list[Person]] = []
         for n, values in pending:
             hit = bulk.first_hit(values, existing)
             if hit is None:
-                persons = values.pop("persons")
-                record = CreditRecord(**values, source=RecordSource.IMPORT.value, source_actor=actor_label(self.actor)[:150],
-                                      source_ref=self.run.source_ref)  # fmt: skip
-                self.new.append((record, persons))
+                self.new_persons.append(values.pop("persons"))
+                self.new_rows.append(bulk.record_row(values, source=source, source_actor=label,
+                                                     source_ref=self.run.source_ref))  # fmt: skip
                 self.created += 1
             elif hit[2] == bulk.content_of(values):
                 self.unchanged += 1
@@ -335,10 +337,11 @@ class RecordImporter(Importer):
 
     def write(self) -> None:
         reason = f"批量导入（{self.run.file_name}）"
-        bulk.insert_records(self.new, actor=self.actor, channel=self.run.channel, reason=reason, cause=reason)
+        self.new_ids = bulk.insert_records(self.new_rows, self.new_persons, actor=self.actor,
+                                           channel=self.run.channel, reason=reason, cause=reason)  # fmt: skip
 
     def audit_data(self) -> dict[str, Any]:
-        ids = [r.pk for r, _ in self.new]
+        ids = self.new_ids
         return {"first_id": min(ids) if ids else None, "last_id": max(ids) if ids else None}
 
 

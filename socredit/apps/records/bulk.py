@@ -3,8 +3,9 @@ and the API batch (``records.services.create_records_batch``).
 
 Rows are validated one by one with ``validation.clean_record`` (so every error names its row and
 field exactly as a single entry would); everything after that is set-based: the natural keys of a
-chunk are looked up in one query per key kind, new records are inserted with ``bulk_create`` in
-batches, their persons and their first line of history (RecordStateChange) likewise, and the apps
+chunk are looked up in one query per key kind, new records are inserted as plain rows with one
+multi-row ``INSERT … RETURNING`` per chunk (no model instances), their persons and their first line
+of history (RecordStateChange) likewise, and the apps
 above learn of the change once (``signals.announce``: one re-scoring and one pass of list proposals
 over all the organizations touched, not one per record).
 """
@@ -109,81 +110,131 @@ def first_hit(
     return None
 
 
-def _column_values(model: type[Model], rows: list[dict[str, Any]]) -> tuple[list[str], list[list[Any]]]:
+_CALL = object()
+"""Marks a column whose default is a callable, called for each row."""
+_MISSING = object()
+
+
+def _converter(field: Any) -> Any:
+    """How a value of ``field`` goes to the database when the driver does not take it as it is: dates,
+    times and decimals as the backend stores them (the other columns pass as they are)."""
+    ops = connection.ops
+    if isinstance(field, models.DateTimeField):
+        return ops.adapt_datetimefield_value
+    if isinstance(field, models.DateField):
+        return ops.adapt_datefield_value
+    if isinstance(field, models.TimeField):
+        return ops.adapt_timefield_value
+    if isinstance(field, models.DecimalField):
+        return lambda v: field.get_db_prep_save(v, connection)
+    return None
+
+
+def _column_values(model: type[Model], rows: list[dict[str, Any]]) -> tuple[list[str], list[tuple[Any, ...]]]:
     """Every concrete column but the primary key, and each row's values as the database takes them:
-    the value given (by field name or column), else the field's default (now for ``auto_now``)."""
+    the value given (by attribute name: ``organization_id``), else the field's default (now for
+    ``auto_now``). Built column by column (one comprehension each), the defaults and their
+    conversion worked out once per column, not once per row."""
     now = timezone.now()
     fields = [f for f in model._meta.concrete_fields if not f.primary_key]
-    convert = [isinstance(f, (models.DateField, models.DecimalField)) for f in fields]
-    out = []
-    for row in rows:
-        values = []
-        for f, conv in zip(fields, convert, strict=True):
-            if f.attname in row:
-                v = row[f.attname]
-            elif f.name in row:
-                v = row[f.name]
-                v = v.pk if f.is_relation and v is not None else v
-            else:
-                v = f.get_default()
-            if v is None and (getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)):
-                v = now
-            # dates, times and decimals as the backend stores them (the others pass as they are)
-            values.append(f.get_db_prep_save(v, connection) if conv and v is not None else v)
-        out.append(values)
-    return [f.column for f in fields], out
+    columns = []
+    for f in fields:
+        conv = _converter(f)
+        name = f.attname
+        if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):
+            default: Any = now
+        elif f.has_default() and callable(f.default):
+            default = _CALL
+        else:
+            default = f.get_default()
+        if default is not _CALL and default is not None and conv is not None:
+            default = conv(default)
+        if default is not _CALL and conv is None:
+            values = [row.get(name, default) for row in rows]  # most columns: as they are
+        else:
+            values = []
+            for row in rows:
+                v = row.get(name, _MISSING)
+                if v is _MISSING:
+                    values.append(f.get_default() if default is _CALL else default)
+                else:
+                    values.append(conv(v) if conv is not None and v is not None else v)
+        columns.append(values)
+    return [f.column for f in fields], list(zip(*columns, strict=True))
 
 
 def insert_rows(model: type[Model], rows: list[dict[str, Any]], *, returning: bool = False) -> list[int]:
-    """INSERT the rows with one statement per chunk (multi-row VALUES), without model instances; the
-    new primary keys in row order when ``returning`` (as ``bulk_create`` reads them back)."""
+    """INSERT the rows with one statement per chunk, without model instances; the new primary keys
+    in row order when ``returning`` (as ``bulk_create`` reads them back). On PostgreSQL one array
+    per column (``INSERT … SELECT * FROM unnest(…)``, as ``bulk_create`` does there: a statement with
+    tens of thousands of placeholders costs the driver more to parse than the server to run); on
+    SQLite multi-row VALUES."""
     if not rows:
         return []
     columns, values = _column_values(model, rows)
     qn = connection.ops.quote_name
-    head = f"INSERT INTO {qn(model._meta.db_table)} ({', '.join(qn(c) for c in columns)}) VALUES "  # noqa: S608 — names from _meta
-    one = "(" + ", ".join(["%s"] * len(columns)) + ")"
+    head = f"INSERT INTO {qn(model._meta.db_table)} ({', '.join(qn(c) for c in columns)}) "  # noqa: S608 — names from _meta
     tail = f" RETURNING {qn(model._meta.pk.column)}" if returning else ""
-    per = max(1, min(CHUNK, 30_000 // len(columns)))  # under SQLite's 32,766 bound variables
     ids: list[int] = []
     with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+            arrays = ", ".join(f"%s::{f.cast_db_type(connection)}[]" for f in fields)
+            sql = f"{head}SELECT * FROM unnest({arrays}){tail}"  # noqa: S608 — names and types from _meta, values bound
+            for part in chunks(values, 20 * CHUNK):
+                cursor.execute(sql, [list(column) for column in zip(*part, strict=True)])
+                if returning:
+                    ids.extend(r[0] for r in cursor.fetchall())
+            return ids
+        one = "(" + ", ".join(["%s"] * len(columns)) + ")"
+        per = max(1, min(CHUNK, 30_000 // len(columns)))  # under SQLite's 32,766 bound variables
         for part in chunks(values, per):
-            sql = head + ", ".join([one] * len(part)) + tail  # values bound, never formatted in
+            sql = head + "VALUES " + ", ".join([one] * len(part)) + tail  # values bound, never formatted in
             cursor.execute(sql, [v for row in part for v in row])
             if returning:
                 ids.extend(r[0] for r in cursor.fetchall())
     return ids
 
 
+def record_row(
+    values: Mapping[str, Any], *, source: int, source_actor: str, source_ref: str = ""
+) -> dict[str, Any]:
+    """The row of a new record from ``validation.clean_record``'s values (without "persons"), by
+    column: what ``insert_records`` writes, with no model instance."""
+    row = {f: values.get(f) for f in RECORD_CONTENT if f not in _FK}
+    row.update({attname: values[name].pk for attname, name in _FK.items()})
+    row.update(publicity_until=values.get("publicity_until"), source=source, source_actor=source_actor[:150],
+               source_ref=source_ref)  # fmt: skip
+    return row
+
+
 def insert_records(
-    new: list[tuple[CreditRecord, list[Any]]], *, actor: Any, channel: str, reason: str, cause: str | None
-) -> None:
-    """Insert new records with their persons and their first history line, set-based, inside the
-    caller's transaction; then announce the organizations once with ``cause`` (None: the caller
-    announces). The records (unsaved instances, as validation built them) get their primary keys."""
-    records = [r for r, _ in new]
+    rows: list[dict[str, Any]], persons: list[list[Any]], *, actor: Any, channel: str, reason: str,
+    cause: str | None,
+) -> list[int]:  # fmt: skip
+    """Insert new records (``record_row``s) with their persons (one list per row) and their first
+    history line, set-based, inside the caller's transaction; then announce their organizations
+    once with ``cause`` (None: the caller announces). Returns the new ids in row order."""
     if connection.features.can_return_rows_from_bulk_insert:
-        rows = [{f.attname: getattr(r, f.attname) for f in CreditRecord._meta.concrete_fields if not f.primary_key}
-                for r in records]  # fmt: skip
-        for r, pk in zip(records, insert_rows(CreditRecord, rows, returning=True), strict=True):
-            r.pk = r.id = pk
-            r._state.adding, r._state.db = False, connection.alias
+        ids = insert_rows(CreditRecord, rows, returning=True)
     else:  # a backend that cannot read keys back from a multi-row insert
-        for chunk in chunks(records):
-            CreditRecord.objects.bulk_create(chunk)
+        ids = []
+        for chunk in chunks(rows):
+            ids.extend(r.pk for r in CreditRecord.objects.bulk_create([CreditRecord(**row) for row in chunk]))
     through = CreditRecord.persons.through
     insert_rows(
-        through, [{"creditrecord_id": r.pk, "person_id": p.pk} for r, persons in new for p in persons]
-    )
+        through, [{"creditrecord_id": rid, "person_id": p.pk} for rid, ps in zip(ids, persons, strict=True) for p in ps]
+    )  # fmt: skip
     user_id = getattr(staff_user_of(actor), "pk", None)
     label = actor_label(actor)[:150]
     insert_rows(
         RecordStateChange,
-        [{"record_id": r.pk, "from_status": None, "to_status": RecordStatus.EFFECTIVE.value, "reason": reason,
-          "actor_id": user_id, "actor_label": label, "channel": channel, "related_id": None} for r in records],
+        [{"record_id": rid, "from_status": None, "to_status": RecordStatus.EFFECTIVE.value, "reason": reason,
+          "actor_id": user_id, "actor_label": label, "channel": channel, "related_id": None} for rid in ids],
     )  # fmt: skip
     if cause is not None:
-        announce({r.organization_id for r in records}, cause=cause, actor=actor)
+        announce({r["organization_id"] for r in rows}, cause=cause, actor=actor)
+    return ids
 
 
 __all__ = [
@@ -196,4 +247,5 @@ __all__ = [
     "insert_records",
     "insert_rows",
     "natural_keys",
+    "record_row",
 ]

@@ -357,25 +357,28 @@ def create_records_batch(
 def _write_batch(
     pending: list[tuple[int, dict[str, Any]]], actor: Any, channel: str, created_by_index: dict[int, int]
 ) -> None:
-    """The valid new items of a batch through the bulk writer, with one audit event per record (as
-    ``create_record`` writes), its snapshot taken from the cleaned values (no query per record)."""
-    new: list[tuple[CreditRecord, list[Any]]] = []
+    """The valid new items of a batch through the bulk writer (the import's), with ONE audit event for
+    the batch: how many records, their ids, and per record its organization, kind and natural key
+    (the full content is the records' own rows and their first history line)."""
     label = actor_label(actor)
+    source = CHANNEL_SOURCE[channel].value
+    rows, persons = [], []
     for _index, values in pending:
-        persons = values.pop("persons")
-        new.append(
-            (CreditRecord(**values, source=CHANNEL_SOURCE[channel].value, source_actor=label), persons)
-        )
-    bulk.insert_records(new, actor=actor, channel=channel, reason="录入", cause=None)
-    for (index, _values), (record, persons) in zip(pending, new, strict=True):
-        created_by_index[index] = record.pk
-        record_event(actor=actor, channel=channel, action="record.create", target=record,
-                     summary=f"{record.organization.name}：{record.kind.name_zh}",
-                     data=snapshot(record, persons))  # fmt: skip
-    first = new[0][0]
-    # the cause the level history shows: as one create_record, or a batch of them, said it
-    cause = f"新增记录 #{first.pk}：{first.kind.name_zh}" if len(new) == 1 else f"批量写入 {len(new)} 条记录"
-    announce({r.organization_id for r, _ in new}, cause=cause, actor=actor)
+        persons.append(values.pop("persons"))
+        rows.append(bulk.record_row(values, source=source, source_actor=label))
+    ids = bulk.insert_records(rows, persons, actor=actor, channel=channel, reason="录入", cause=None)
+    created_by_index.update(zip((index for index, _v in pending), ids, strict=True))
+    first = pending[0][1]
+    record_event(actor=actor, channel=channel, action="record.create_batch",
+                 summary=f"批量报送：新增记录 {len(ids)} 条",
+                 data={"count": len(ids), "ids": ids,
+                       "records": [{"id": rid, "organization": v["organization"].code, "kind": v["kind"].code,
+                                    "document_number": v["document_number"], "external_id": v["external_id"]}
+                                   for rid, (_i, v) in zip(ids, pending, strict=True)]})  # fmt: skip
+    # the cause the level history shows (read in /my/: no database id): as one create_record says it
+    one = f"{first['kind'].name_zh} {first['document_number'] or first['occurred_on'].strftime('%Y-%m-%d')}"
+    cause = f"新增记录：{one}" if len(ids) == 1 else f"批量写入 {len(ids)} 条记录"
+    announce({r["organization_id"] for r in rows}, cause=cause, actor=actor)
 
 
 def set_objection_mark(records: list[CreditRecord], *, marked: bool) -> int:

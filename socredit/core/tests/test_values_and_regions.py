@@ -25,6 +25,29 @@ def test_bad_dates_say_why(text, reason):
         parse_date(text, today=TODAY)
 
 
+def test_the_iso_fast_path_reads_every_day_as_strptime_does():
+    day = dt.date(2023, 12, 25)
+    for _ in range(800):  # two leap days and every month end
+        text = day.isoformat()
+        assert parse_date(text, today=TODAY) == dt.datetime.strptime(text, "%Y-%m-%d").date() == day  # noqa: DTZ007
+        day += dt.timedelta(days=1)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"), [("2024-5-1", dt.date(2024, 5, 1)), ("2024-05-01", dt.date(2024, 5, 1))]
+)
+def test_unpadded_dates_still_read(text, expected):
+    assert parse_date(text, today=TODAY) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"), [("2024-W01-1", "格式错误"), ("2024-13-01", "不存在"), ("2024-00-10", "不存在")]
+)
+def test_other_iso_forms_are_not_dates_here(text, reason):
+    with pytest.raises(ValueError, match=reason):
+        parse_date(text, today=TODAY)
+
+
 def test_today_itself_is_allowed():
     assert parse_date("2026-11-23", today=TODAY) == TODAY
 
@@ -50,6 +73,9 @@ def test_text_is_kept_as_text_and_limited():
         clean_text("长" * 11, max_length=10)
     with pytest.raises(ValueError, match="控制字符"):
         clean_text("a\x00b", max_length=10)
+    with pytest.raises(ValueError, match="控制字符"):
+        clean_text("a\x1fb", max_length=10)
+    assert clean_text(" a\tb\nc\rd ", max_length=10) == "a\tb\nc\rd"
 
 
 def test_region_levels_and_parents():

@@ -47,6 +47,7 @@ from socredit.apps.lists.services.statements import (
     statement_for_decision,
     statement_working_days,
 )
+from socredit.apps.records.bulk import chunks
 from socredit.apps.records.models import CreditRecord
 from socredit.apps.registry.models import Department, DocumentType, Organization
 from socredit.common.clock import refuse_future, today
@@ -110,7 +111,6 @@ def propose_from_records(
     ids = sorted({int(i) for i in org_ids})
     if not ids:
         return []
-    created: list[ListProposal] = []
     # One open proposal per organization, list, ground and action: of several new records meeting
     # the same ground (a bulk import of years of penalties), the latest one is proposed — it relies
     # on the earlier ones and restarts the clock last — instead of one proposal per record.
@@ -128,16 +128,11 @@ def propose_from_records(
                 latest[key].trigger_record_id,
             ):
                 latest[key] = p
-    for p in latest.values():
-        made = propose(p)
-        if made is not None:
-            created.append(made)
-            # the record ids come from the core proposal: no query per proposal (bulk imports)
-            record_event(actor=actor, channel=channel, action="lists.propose", target=made,
-                         summary=f"列入建议：{LIST_TITLES[made.list]} {made.ground}",
-                         data={"organization": made.organization_id, "ground": made.ground,
-                               "records": sorted(p.record_ids), "policy": version[p.org_id]})  # fmt: skip
-    return created
+    # set-based (an import gives hundreds): one read of the open proposals, one insert, one chain append
+    from socredit.apps.lists.services.bulk import create_proposals
+
+    ids = create_proposals(list(latest.values()), actor=actor, channel=channel, policy_versions=version)
+    return [p for chunk in chunks(ids) for p in ListProposal.objects.filter(pk__in=chunk).order_by("id")]
 
 
 def sync_proposal_regions(sender: Any, *, instance: Organization, **_: Any) -> None:

@@ -177,3 +177,65 @@ def test_a_record_written_meanwhile_falls_back_to_one_at_a_time(setup, monkeypat
     result = services.create_records_batch(actor=setup["user"], channel="api", items=items)
     assert len(result["created"]) == 2 and [e["index"] for e in result["errors"]] == [1]
     assert "document_number" in result["errors"][0]["errors"]
+
+
+def test_the_api_batch_writes_one_audit_event_and_the_chain_holds(setup):
+    from socredit.apps.audit.models import AuditEvent
+    from socredit.apps.audit.services import verify_chain
+
+    before = AuditEvent.objects.count()
+    result = services.create_records_batch(actor=setup["user"], channel="api", items=_items(setup))
+    events = list(AuditEvent.objects.filter(pk__gt=0).order_by("id"))[before:]
+    batch = [e for e in events if e.action == "record.create_batch"]
+    assert len(batch) == 1 and not [e for e in events if e.action == "record.create"]
+    assert batch[0].data["count"] == 4 and batch[0].data["ids"] == result["created"]
+    assert [r["document_number"] for r in batch[0].data["records"]] == ["B-1", "B-2", "B-3", ""]
+    assert "4" in batch[0].summary and "#" not in batch[0].summary
+    # each proposal the batch gave is audited on its own, chained after the batch's event
+    proposals = ListProposal.objects.filter(trigger_record_id__in=result["created"])
+    assert proposals.exists()
+    audited = {e.target_id for e in events if e.action == "lists.propose"}
+    assert audited == {str(p.pk) for p in proposals}
+    assert verify_chain() is None
+
+
+def test_bulk_proposals_are_the_rows_propose_writes_one_at_a_time(setup):
+    """``lists.services.bulk.create_proposals`` (set-based) writes what ``propose`` (one at a time)
+    writes for the same core proposals: the same columns, region and trigger kind, and records."""
+    from socredit.apps.lists.services import bulk as lists_bulk
+    from socredit.apps.lists.services.common import histories, list_records, profile_groups
+    from socredit.apps.lists.services.proposals import propose
+    from socredit.common.clock import today
+    from socredit.core.lists import daily_run
+
+    org = setup["org"]
+    for i, day in enumerate((dt.date(2024, 3, 1), dt.date(2024, 6, 1))):
+        factories.record(org, "penalty_warning", occurred_on=day, document_number=f"P-{i}")
+    ListProposal.objects.all().delete()
+    found = [
+        p
+        for _profile, params, group in profile_groups([org.pk], today())
+        for p in daily_run(histories(group), list_records(group), today(), params)
+        if p.trigger_record_id is not None
+    ]
+    assert found
+
+    def rows() -> list[tuple[Any, ...]]:
+        return sorted(
+            (p.organization_id, p.list, p.action, p.ground, p.trigger_record_id, p.region_id, p.trigger_kind_id,
+             p.arose_on, p.needs_confirmation, p.notice_required, p.reason, p.note, p.status,
+             tuple(sorted(p.records.values_list("pk", flat=True))))
+            for p in ListProposal.objects.all()
+        )  # fmt: skip
+
+    point = transaction.savepoint()
+    for p in found:
+        propose(p)
+    one_at_a_time = rows()
+    transaction.savepoint_rollback(point)
+    ids = lists_bulk.create_proposals(found, actor=setup["user"], channel="system",
+                                      policy_versions={org.pk: "v"})  # fmt: skip
+    assert rows() == one_at_a_time and len(ids) == len(one_at_a_time)
+    assert all(r[5] == org.region_id and r[6] is not None for r in one_at_a_time)
+    # an open proposal is never made twice
+    assert lists_bulk.create_proposals(found, actor=setup["user"], channel="system", policy_versions={}) == []
