@@ -36,10 +36,7 @@ from socredit.apps.lists.services.decisions import (
     rescore,
     transfer_to_serious,
 )
-from socredit.apps.lists.services.proposals import (
-    open_proposal,
-    propose,
-)
+from socredit.apps.lists.services.bulk_proposals import write_proposals
 from socredit.apps.lists.services.schedule import due_ids, schedule
 from socredit.apps.records.models import CreditRecord
 from socredit.apps.registry.models import DocumentType, Organization, Region
@@ -139,20 +136,6 @@ class RunCounts:
         return dict(vars(self))
 
 
-def _propose_transfer(p: Any) -> ListProposal | None:
-    """R1.5 also covers the transfer (a listing on the serious list): where the profile requires prior
-    notice, the daily run proposes it (notice, then a staff decision) instead of making it."""
-    if open_proposal(p.org_id, SERIOUS, "R1.12(1)", None) is not None:
-        return None
-    proposal = ListProposal.objects.create(
-        organization_id=p.org_id, list=SERIOUS, action=TRANSFER, ground="R1.12(1)", arose_on=p.due_on,
-        needs_confirmation=False, notice_required=True, reason=p.reason,
-        note="列入活动异常名录满期，须事先告知后决定转入（R1.5、R1.11）",
-    )  # fmt: skip
-    proposal.records.set(p.record_ids)
-    return proposal
-
-
 def _apply_automatic(p: Any, profile: PolicyProfile, actor: Any) -> bool:
     """Carry out a transfer (R1.11) or an automatic removal (R1.10(b), R1.14(c)); False if the rows
     no longer allow it."""
@@ -231,10 +214,12 @@ def _run_part(part: list[int], day: dt.date, actor: Any, counts: RunCounts, vers
         versions.add(profile.version)
         hist = histories(group)
         records = list_records(group, profile)
+        to_propose = []
         for p in core_daily_run(hist, records, day, params):
             if p.action == TRANSFER and p.notice_required:
-                if _propose_transfer(p) is not None:
-                    counts.proposals += 1
+                # R1.5 also covers the transfer (a listing on the serious list): where the profile
+                # requires prior notice, the run proposes it (notice, then a staff decision)
+                to_propose.append(p)
             elif p.action in (TRANSFER, REMOVE):
                 if _apply_automatic(p, profile, actor):
                     changed.add(p.org_id)
@@ -242,8 +227,9 @@ def _run_part(part: list[int], day: dt.date, actor: Any, counts: RunCounts, vers
                         counts.transfers += 1
                     else:
                         counts.removals += 1
-            elif p.trigger_record_id is not None and propose(p) is not None:
-                counts.proposals += 1
+            elif p.trigger_record_id is not None:
+                to_propose.append(p)
+        counts.proposals += len(write_proposals(to_propose))
         grouped = by_org(records)
         for o in group:
             # a list changed today: read again on the next run (from the new rows); else the next day
