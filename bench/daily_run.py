@@ -16,7 +16,6 @@ production. The last line is a ``BENCH-RESULT`` (``bench/_common.py``).
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 import tempfile
 import time

@@ -32,5 +32,7 @@ class ListsConfig(AppConfig):
             )
         # A department moved to another region: the organizations it gave records to or registered
         # may fall under another profile.
-        pre_save.connect(schedule.on_department_saving, sender=Department, dispatch_uid="lists.schedule.dept.pre")
+        pre_save.connect(
+            schedule.on_department_saving, sender=Department, dispatch_uid="lists.schedule.dept.pre"
+        )
         post_save.connect(schedule.on_department_saved, sender=Department, dispatch_uid="lists.schedule.dept")

@@ -73,7 +73,11 @@ def write_proposals(proposals: Sequence[Any]) -> list[ListProposal]:
     rows: list[ListProposal] = []
     relied: list[tuple[int, ...]] = []
     for p in proposals:
-        key = (p.org_id, TRANSFER_GROUND, None) if p.action == TRANSFER else (p.org_id, p.ground, p.trigger_record_id)
+        key = (
+            (p.org_id, TRANSFER_GROUND, None)
+            if p.action == TRANSFER
+            else (p.org_id, p.ground, p.trigger_record_id)
+        )
         if key in open_keys:
             continue
         open_keys.add(key)

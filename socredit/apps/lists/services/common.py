@@ -75,8 +75,11 @@ def profile_groups(
     """The organizations grouped by the profile their registering authority applies on ``day``
     (one group per profile version, in version order), for the runs over many organizations."""
     groups: dict[str, tuple[PolicyProfile, ListParameters, list[int]]] = {}
+    by_path: dict[str, tuple[PolicyProfile, ListParameters]] = {}  # many organizations, few paths
     for org_id, path in sorted(authority_region_paths(org_ids).items()):
-        profile, params = parameters(day, path)
+        if path not in by_path:
+            by_path[path] = parameters(day, path)
+        profile, params = by_path[path]
         groups.setdefault(profile.version, (profile, params, []))[2].append(org_id)
     return [groups[v] for v in sorted(groups)]
 

@@ -17,9 +17,9 @@ from socredit.apps.lists.models import (
     RED_GROUND,
     ListDecision,
     ListEntry,
-    ListProposal,
     ListRun,
 )
+from socredit.apps.lists.services.bulk_proposals import write_proposals
 from socredit.apps.lists.services.common import (
     TRIGGER_KINDS,
     active_entry,
@@ -36,12 +36,11 @@ from socredit.apps.lists.services.decisions import (
     rescore,
     transfer_to_serious,
 )
-from socredit.apps.lists.services.bulk_proposals import write_proposals
 from socredit.apps.lists.services.schedule import due_ids, schedule
 from socredit.apps.records.models import CreditRecord
 from socredit.apps.registry.models import DocumentType, Organization, Region
+from socredit.common import policy
 from socredit.common.clock import refuse_future, today
-from socredit.common.errors import FieldErrors
 from socredit.core.lists import (
     ABNORMAL,
     SERIOUS,
@@ -108,8 +107,10 @@ def _profiles_changed(since: dt.date, day: dt.date) -> bool:
     organization's parameters may have changed: the run reads them all)."""
     paths: set[str | None] = {None, *Region.objects.values_list("path", flat=True)}
     try:
-        return any(parameters(since, p)[0].version != parameters(day, p)[0].version for p in paths)
-    except FieldErrors:
+        return any(
+            policy.policy_profile(since, p).version != policy.policy_profile(day, p).version for p in paths
+        )
+    except policy.NoProfile:
         return True
 
 
@@ -245,7 +246,7 @@ def _run_part(part: list[int], day: dt.date, actor: Any, counts: RunCounts, vers
 
 
 @transaction.atomic
-def daily_run(actor: Any, as_of: dt.date | None = None, *, chunk: int = 500, full: bool = False) -> ListRun:
+def daily_run(actor: Any, as_of: dt.date | None = None, *, chunk: int = 5000, full: bool = False) -> ListRun:
     """The daily list run on ``as_of``: new proposals, transfers after two full years (R1.11; where the
     profile requires prior notice, R1.5, a transfer proposal to serve notice on and decide instead),
     automatic removals (R1.10(b)), removals after deregistration (R1.14(c)) and red-list removals.

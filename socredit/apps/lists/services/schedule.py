@@ -65,10 +65,14 @@ def on_department_saving(sender: Any, *, instance: Any, raw: bool = False, **_: 
     """pre_save of a department: remember the region (and name) it had, for ``on_department_saved``."""
     if raw or instance.pk is None:
         return
-    instance._lists_before = type(instance).objects.filter(pk=instance.pk).values_list("region_id", "name").first()
+    instance._lists_before = (
+        type(instance).objects.filter(pk=instance.pk).values_list("region_id", "name").first()
+    )
 
 
-def on_department_saved(sender: Any, *, instance: Any, created: bool = False, raw: bool = False, **_: Any) -> None:
+def on_department_saved(
+    sender: Any, *, instance: Any, created: bool = False, raw: bool = False, **_: Any
+) -> None:
     """post_save of a department: when its region changed, the next daily run reads again every
     organization whose records it gave or that it registered (another region may apply another
     policy profile to them)."""
@@ -76,7 +80,10 @@ def on_department_saved(sender: Any, *, instance: Any, created: bool = False, ra
     instance._lists_before = None
     if raw or created or before is None or before[0] == instance.region_id:
         return
-    mark_changed(department_organizations(instance.pk, before[1]) + department_organizations(instance.pk, instance.name))
+    mark_changed(
+        department_organizations(instance.pk, before[1])
+        + department_organizations(instance.pk, instance.name)
+    )
 
 
 def on_row_saved(sender: Any, *, instance: Any, **_: Any) -> None:

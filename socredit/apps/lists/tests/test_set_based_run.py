@@ -97,7 +97,9 @@ def test_a_department_moving_region_marks_the_organizations_it_decides_for(db, t
     today_is(dt.date(2025, 6, 1))
     tax = factories.department("zz-swj", "郑州市税务局", "410100")
     given = factories.organization("410105", name="部门迁移测试甲")
-    registered = factories.organization("410105", name="部门迁移测试乙", registration_authority="郑州市税务局")
+    registered = factories.organization(
+        "410105", name="部门迁移测试乙", registration_authority="郑州市税务局"
+    )
     other = factories.organization("410105", name="部门迁移测试丙")
     factories.record(given, "penalty_warning", occurred_on=dt.date(2025, 5, 1), department=tax.code)
     factories.record(other, "penalty_warning", occurred_on=dt.date(2025, 5, 1))
