@@ -11,6 +11,7 @@ from django.db.models import Min
 
 from socredit.apps.audit.services import actor_label, record_event, staff_user_of
 from socredit.apps.evaluation import storage
+from socredit.apps.evaluation.models import CreditScore
 from socredit.apps.lists.models import (
     LIST_TITLES,
     RED,
@@ -18,6 +19,7 @@ from socredit.apps.lists.models import (
     ListDecision,
     ListEntry,
     ListRun,
+    ListRunDue,
 )
 from socredit.apps.lists.services.bulk_proposals import write_proposals
 from socredit.apps.lists.services.common import (
@@ -50,7 +52,8 @@ from socredit.core.lists import (
     daily_run as core_daily_run,
 )
 from socredit.core.lists.engine import REMOVE, TRANSFER, ListingHistory, by_org
-from socredit.core.lists.schedule import next_check_on
+from socredit.core.lists.red import LEVEL_ORDER
+from socredit.core.lists.schedule import next_check_on, next_red_check_on
 from socredit.core.policy import PolicyProfile
 
 # --- the daily run -------------------------------------------------------------------------------
@@ -167,22 +170,74 @@ def _apply_automatic(p: Any, profile: PolicyProfile, actor: Any) -> bool:
     return True
 
 
-def _red_removals(day: dt.date, actor: Any, versions: set[str]) -> list[int]:
-    members = list(
-        ListEntry.objects.filter(list=RED, entered_on__lte=day, left_on__isnull=True).select_related(
-            "organization"
+def _red_to_read(members: list[ListEntry], day: dt.date, marked: set[int]) -> set[int]:
+    """The red-list members an incremental run must read: those whose facts changed or whose
+    date-driven check fell due (``marked``), and those whose stored credit level is below their
+    profile's bar (the evaluation changes levels without marking: compared here for all, in a
+    query per chunk)."""
+    ids = [m.organization_id for m in members]
+    out = {i for i in ids if i in marked}
+    for i in range(0, len(ids), storage.IN_CLAUSE):
+        part = ids[i : i + storage.IN_CLAUSE]
+        levels = dict(
+            CreditScore.objects.filter(organization_id__in=part).values_list("organization_id", "level")
         )
+        for _profile, params, group in profile_groups(part, day):
+            bar = LEVEL_ORDER.index(params.red_min_level)
+            out |= {
+                o for o in group if o in levels and (levels[o] not in LEVEL_ORDER or LEVEL_ORDER.index(levels[o]) < bar)
+            }  # fmt: skip
+    return out
+
+
+def _schedule_red(due: dict[int, dt.date]) -> None:
+    """Red-list members read today that still meet every criterion, and members whose entry starts
+    later: read again on their day, unless the main schedule reads them earlier."""
+    if not due:
+        return
+    ids = sorted(due)
+    for i in range(0, len(ids), storage.IN_CLAUSE):
+        part = ids[i : i + storage.IN_CLAUSE]
+        for o, d in ListRunDue.objects.filter(organization_id__in=part).values_list(
+            "organization_id", "due_on"
+        ):
+            due[o] = min(due[o], d)
+    schedule(dict(due))
+
+
+def _red_removals(day: dt.date, actor: Any, versions: set[str], marked: set[int] | None) -> list[int]:
+    """Automatic removals from the red list of members failing a criterion on ``day``. Of every member
+    when ``marked`` is None (a full run); else only of those ``_red_to_read`` finds, with the same
+    result: the others were read on an earlier run and nothing they depend on changed since."""
+    open_red = ListEntry.objects.filter(list=RED, left_on__isnull=True)
+    due: dict[int, dt.date] = dict(
+        open_red.filter(entered_on__gt=day).values_list("organization_id", "entered_on")
     )
-    if not members:
-        return []
+    members = list(open_red.filter(entered_on__lte=day))
+    if marked is not None:
+        read = _red_to_read(members, day, marked)
+        members = [m for m in members if m.organization_id in read]
     failed: dict[int, Any] = {}
     profiles: dict[int, PolicyProfile] = {}
     for profile, params, ids in profile_groups([m.organization_id for m in members], day):
         versions.add(profile.version)
         records = list_records(ids, profile)
-        for f in red_list_failures(red_standings(ids, day, records), records, day, params, histories(ids)):
+        hist = histories(ids)
+        for f in red_list_failures(red_standings(ids, day, records), records, day, params, hist):
             failed[f.org_id] = f
             profiles[f.org_id] = profile
+        grouped = by_org(records)
+        for o in ids:
+            if o in failed:
+                continue
+            d = next_red_check_on(hist.get(o, ListingHistory(o)), grouped.get(o, []), day)
+            if d is not None:
+                due[o] = min(d, due.get(o, d))
+    _schedule_red(due)
+    members = [m for m in members if m.organization_id in failed]
+    organizations = Organization.objects.in_bulk([m.organization_id for m in members])
+    for m in members:
+        m.organization = organizations[m.organization_id]
     removed = []
     for m in members:
         f = failed.get(m.organization_id)
@@ -282,7 +337,7 @@ def daily_run(actor: Any, as_of: dt.date | None = None, *, chunk: int = 5000, fu
     counts.organizations = len(ids)
     for i in range(0, len(ids), chunk):
         changed |= _run_part(ids[i : i + chunk], day, actor, counts, versions)
-    red = _red_removals(day, actor, versions)
+    red = _red_removals(day, actor, versions, set(marked) if incremental else None)
     counts.red_removals = len(red)
     changed |= set(red)
     if not versions:

@@ -112,3 +112,54 @@ def test_a_department_moving_region_marks_the_organizations_it_decides_for(db, t
     moved.save()
     marked = set(ListRunDue.objects.values_list("organization_id", "due_on"))
     assert marked == {(given.pk, ListRunDue.CHANGED), (registered.pk, ListRunDue.CHANGED)}
+
+
+def test_incremental_red_removals_equal_full_ones(personas, civil_affairs, today_is):
+    """Red-list members are read on a change of their facts (a new negative record), on a drop of their
+    stored level (which the evaluation writes without marking) and on the days their criteria can
+    change by the calendar; a member with none of these is not read, and the removals are those of
+    full runs."""
+    from socredit.apps.evaluation.models import CreditScore
+    from socredit.apps.lists.models import ListEntry
+
+    actor = personas["staff_jinshui"]
+    base = services.today()
+    members = {}
+    for name in ("降级", "新罚", "无变化"):
+        o = factories.organization("410105", name=f"红名单增量{name}")
+        factories.record(o, "grade_5a", occurred_on=base - dt.timedelta(days=400))
+        factories.record(o, "commitment_signed", occurred_on=base - dt.timedelta(days=300))
+        members[name] = o
+    for i, p in enumerate(services.red_list_publication(actor, base.year), start=1):
+        services.confirm_red(actor, p, document_number=f"红〔{base.year}〕{i}号", decided_on=base)
+    assert ListEntry.objects.filter(list="red", left_on__isnull=True).count() == 3
+    days = [base + dt.timedelta(days=i) for i in range(1, 6)]
+    events = {
+        days[1]: lambda: CreditScore.objects.filter(organization=members["降级"]).update(level="B"),
+        days[2]: lambda: factories.record(
+            members["新罚"], "penalty_warning", occurred_on=days[2], document_number="红名单增量罚1"
+        ),
+    }
+
+    def replay(full: bool) -> tuple[Any, list[Any]]:
+        runs = []
+        for day in days:
+            today_is(day)
+            if day in events:
+                events[day]()
+            runs.append(services.daily_run(actor, day, full=full))
+        left = sorted(
+            (e.organization.name, e.left_on)
+            for e in ListEntry.objects.filter(list="red").select_related("organization")
+        )
+        return _snapshot(), [left, [r.counts["red_removals"] for r in runs]]
+
+    point = transaction.savepoint()
+    got = replay(full=False)
+    transaction.savepoint_rollback(point)
+    want = replay(full=True)
+    assert got == want
+    assert got[1][0] == sorted(
+        [("红名单增量降级", days[1]), ("红名单增量新罚", days[2]), ("红名单增量无变化", None)]
+    )
+    assert got[1][1] == [0, 1, 1, 0, 0]
