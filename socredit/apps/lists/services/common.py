@@ -34,13 +34,12 @@ from socredit.core.lists import (
     ListParameters,
     ListRecord,
     RedStanding,
-    records_from_facts,
 )
 from socredit.core.lists.engine import Declined, Restart
 from socredit.core.lists.grounds import GROUNDS_BY_CODE, title_of
 from socredit.core.lists.red import GRADE_ORDER
 from socredit.core.policy import PolicyProfile
-from socredit.core.scoring.facts import OPEN_END, day_number, empty_memberships
+from socredit.core.scoring.facts import COUNTED_STATUSES, NO_AMOUNT, OPEN_END, day_number, empty_memberships
 from socredit.core.types import DepartmentKind, RoleKind
 
 RESPONSIBLE_POSTS = (RoleKind.LEGAL_REPRESENTATIVE.value, RoleKind.RESPONSIBLE_PERSON.value)
@@ -114,14 +113,22 @@ def list_records(org_ids: Iterable[int], profile: PolicyProfile | None = None) -
     departments are left out."""
     ids = sorted({int(i) for i in org_ids})
     codes = {v: k for k, v in kind_ids().items()}
-    decided: dict[int, dt.date] = {}
+    rows: list[tuple[Any, ...]] = []
     for i in range(0, len(ids), storage.IN_CLAUSE):
-        decided.update(
-            CreditRecord.objects.filter(
-                organization_id__in=ids[i : i + storage.IN_CLAUSE], decided_on__isnull=False
-            ).values_list("id", "decided_on")
+        # one query per chunk, straight into core values (no facts frame in between)
+        rows += CreditRecord.objects.filter(
+            organization_id__in=ids[i : i + storage.IN_CLAUSE], status__in=COUNTED_STATUSES
+        ).values_list(
+            "organization_id", "kind_id", "occurred_on", "id", "status", "ended_on", "amount", "decided_on"
         )
-    records = records_from_facts(storage.record_facts(ids), codes, decided)
+    rows.sort(key=lambda r: r[:4])  # the facts' order: organization, kind, day, record
+    records = [
+        ListRecord(record_id=rid, org_id=org, kind=codes[kind], day=day,
+                   amount=None if amount is None or float(amount) == NO_AMOUNT else float(amount),
+                   status=status, ended=ended, decided_on=decided)
+        for org, kind, day, rid, status, ended, amount, decided in rows
+        if kind in codes and day is not None
+    ]  # fmt: skip
     if profile is not None and not profile.bool_value("lists.abnormal.penalties_any_department"):
         penalty_kinds = {
             k for code in ("R1.6(5)", "R1.12(4)", "R1.12(5)") for k in GROUNDS_BY_CODE[code].trigger_kinds
