@@ -104,21 +104,26 @@ def ground_title(code: str) -> str:
 # --- reading rows as core values -----------------------------------------------------------------
 
 
-def list_records(org_ids: Iterable[int], profile: PolicyProfile | None = None) -> list[ListRecord]:
+def list_records(
+    org_ids: Iterable[int], profile: PolicyProfile | None = None, *, kinds: Iterable[str] | None = None
+) -> list[ListRecord]:
     """The organizations' records in counted statuses, as the list rules read them, with the decision
     date (决定日期) of each record that has one: penalties are dated by their decisions (R1.12(5)).
 
     Where ``profile`` says penalties count only when a civil-affairs department imposed them
     (``lists.abnormal.penalties_any_department`` = false; R1.6(5)), the warnings and fines of other
-    departments are left out."""
+    departments are left out. With ``kinds``, only records of those kinds (the daily run reads the
+    kinds a ground or exit can read, ``TRIGGER_KINDS``: the others cannot change its answer)."""
     ids = sorted({int(i) for i in org_ids})
     codes = {v: k for k, v in kind_ids().items()}
     rows: list[tuple[Any, ...]] = []
+    qs = CreditRecord.objects.filter(status__in=COUNTED_STATUSES)
+    if kinds is not None:
+        wanted = set(kinds)
+        qs = qs.filter(kind_id__in=sorted(i for i, code in codes.items() if code in wanted))
     for i in range(0, len(ids), storage.IN_CLAUSE):
         # one query per chunk, straight into core values (no facts frame in between)
-        rows += CreditRecord.objects.filter(
-            organization_id__in=ids[i : i + storage.IN_CLAUSE], status__in=COUNTED_STATUSES
-        ).values_list(
+        rows += qs.filter(organization_id__in=ids[i : i + storage.IN_CLAUSE]).values_list(
             "organization_id", "kind_id", "occurred_on", "id", "status", "ended_on", "amount", "decided_on"
         )
     rows.sort(key=lambda r: r[:4])  # the facts' order: organization, kind, day, record

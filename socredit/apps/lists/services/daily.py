@@ -269,7 +269,7 @@ def _run_part(part: list[int], day: dt.date, actor: Any, counts: RunCounts, vers
     for profile, params, group in profile_groups(part, day):
         versions.add(profile.version)
         hist = histories(group)
-        records = list_records(group, profile)
+        records = list_records(group, profile, kinds=TRIGGER_KINDS)
         to_propose = []
         for p in core_daily_run(hist, records, day, params):
             if p.action == TRANSFER and p.notice_required:
