@@ -45,11 +45,13 @@ def _one_at_a_time(proposals: Any) -> list[ListProposal]:
 
 
 def _rows() -> list[tuple[Any, ...]]:
-    """Every proposal with the queue's copies (region, trigger kind), which ``_snapshot`` leaves out."""
+    """Every proposal with the queue's copies (region, trigger kind), which ``_snapshot`` leaves out;
+    records by their document numbers (ids are not rolled back on PostgreSQL)."""
     return sorted(
-        (p.organization_id, p.ground, p.trigger_record_id, p.region_id, p.trigger_kind_id, p.status,
-         p.note, tuple(sorted(p.records.values_list("pk", flat=True))))
-        for p in ListProposal.objects.all()
+        (p.organization.code, p.ground, p.trigger_record.document_number if p.trigger_record else None,
+         p.region_id, p.trigger_kind_id, p.status, p.note,
+         tuple(sorted(p.records.values_list("document_number", flat=True))))
+        for p in ListProposal.objects.select_related("organization", "trigger_record")
     )  # fmt: skip
 
 
