@@ -69,12 +69,17 @@ def org_region(org: Organization) -> Any:
 
 
 def profile_groups(
-    org_ids: Iterable[int], day: dt.date
+    org_ids: Iterable[int],
+    day: dt.date,
+    by_path: dict[str, tuple[PolicyProfile, ListParameters]] | None = None,
 ) -> list[tuple[PolicyProfile, ListParameters, list[int]]]:
     """The organizations grouped by the profile their registering authority applies on ``day``
-    (one group per profile version, in version order), for the runs over many organizations."""
+    (one group per profile version, in version order), for the runs over many organizations.
+    ``by_path`` keeps the parameters of each region path read so far (a run over many chunks on one
+    day passes the same dict to every call)."""
     groups: dict[str, tuple[PolicyProfile, ListParameters, list[int]]] = {}
-    by_path: dict[str, tuple[PolicyProfile, ListParameters]] = {}  # many organizations, few paths
+    if by_path is None:
+        by_path = {}  # many organizations, few paths
     for org_id, path in sorted(authority_region_paths(org_ids).items()):
         if path not in by_path:
             by_path[path] = parameters(day, path)

@@ -260,13 +260,15 @@ def _red_removals(day: dt.date, actor: Any, versions: set[str], marked: set[int]
     return removed
 
 
-def _run_part(part: list[int], day: dt.date, actor: Any, counts: RunCounts, versions: set[str]) -> set[int]:
+def _run_part(
+    part: list[int], day: dt.date, actor: Any, counts: RunCounts, versions: set[str], by_path: dict[str, Any]
+) -> set[int]:
     """Run the rules over some organizations, write what they decide, and schedule the next day each
     must be read; the organizations whose lists changed."""
     changed: set[int] = set()
     due: dict[int, dt.date | None] = {}
     # each organization under the profile of its registering authority's region on the day
-    for profile, params, group in profile_groups(part, day):
+    for profile, params, group in profile_groups(part, day, by_path):
         versions.add(profile.version)
         hist = histories(group)
         records = list_records(group, profile, kinds=TRIGGER_KINDS)
@@ -335,8 +337,9 @@ def daily_run(actor: Any, as_of: dt.date | None = None, *, chunk: int = 5000, fu
         )
     _settle_others(sorted(others), day)
     counts.organizations = len(ids)
+    by_path: dict[str, Any] = {}  # the parameters of each region path on the day, read once
     for i in range(0, len(ids), chunk):
-        changed |= _run_part(ids[i : i + chunk], day, actor, counts, versions)
+        changed |= _run_part(ids[i : i + chunk], day, actor, counts, versions, by_path)
     red = _red_removals(day, actor, versions, set(marked) if incremental else None)
     counts.red_removals = len(red)
     changed |= set(red)
