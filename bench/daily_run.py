@@ -3,16 +3,19 @@ without new facts, and a run on a day with some new records — incremental runs
 organizations that changed or fell due (``ListRunDue``) — then a full run on the same day, which
 must find nothing left to do (else the incremental runs missed something: exit status 1).
 
-Runs in a scratch SQLite database loaded with the demo generator (``socredit demo-data``'s data,
-without its accounts and cases), with DEBUG off as in production.
+By default runs in a scratch SQLite database loaded with the demo generator (``socredit demo-data``'s
+data, without its accounts and cases); with ``--db`` on an existing database IN PLACE (the national
+one that ``bench/evaluate.py --keep`` builds: copy it first, the runs write). DEBUG off as in
+production. The last line is a ``BENCH-RESULT`` (``bench/_common.py``).
 
     .venv/bin/python bench/daily_run.py [--orgs 20000] [--changes 200] [--keep]
+    cp /tmp/n1m.sqlite3 /tmp/n1m-run.sqlite3
+    .venv/bin/python bench/daily_run.py --db /tmp/n1m-run.sqlite3 [--changes 1000]
 """
 
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 import tempfile
 import time
@@ -30,14 +33,17 @@ def main() -> int:
     parser.add_argument("--changes", type=int, default=200, help="new records on the third day")
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument("--keep", action="store_true", help="keep the scratch directory")
+    parser.add_argument(
+        "--db",
+        help="run on this database in place (an SQLite path or a DATABASE_URL; copy it first: the runs "
+        "write), e.g. the one bench/evaluate.py --keep builds, instead of a scratch demo database",
+    )
     args = parser.parse_args()
 
+    from bench._common import Results, database_url, production_environment
+
     scratch = Path(tempfile.mkdtemp(prefix="socredit-bench-"))
-    os.environ["DATABASE_URL"] = f"sqlite:///{scratch / 'bench.sqlite3'}"
-    os.environ["SOCREDIT_VAR_DIR"] = str(scratch)
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "socredit.settings")
-    os.environ["SOCREDIT_DEBUG"] = "0"
-    os.environ.setdefault("SOCREDIT_SECRET_KEY", "bench-" + os.urandom(16).hex())
+    production_environment(database_url(args.db, scratch), scratch)
     import django
 
     django.setup()
@@ -60,21 +66,32 @@ def main() -> int:
     actor = SystemPrincipal("bench")
     day = today()
     t0 = time.perf_counter()
-    result = load_demo(orgs=args.orgs, seed=args.seed, today=day)
-    rebuild_facts(actor=actor, channel="system")
-    run_evaluation(actor=actor, channel="system", as_of=day)
-    print(
-        f"setup: {result.organizations:,} organizations, {result.records:,} records in {time.perf_counter() - t0:.1f}s"
-    )
+    if args.db:
+        from socredit.apps.records.models import CreditRecord
 
-    wrong: list[str] = []
+        print(
+            f"database {args.db}: {Organization.objects.count():,} organizations, "
+            f"{CreditRecord.objects.count():,} records"
+        )
+    else:
+        result = load_demo(orgs=args.orgs, seed=args.seed, today=day)
+        rebuild_facts(actor=actor, channel="system")
+        run_evaluation(actor=actor, channel="system", as_of=day)
+        print(
+            f"setup: {result.organizations:,} organizations, {result.records:,} records in {time.perf_counter() - t0:.1f}s"
+        )
+
+    results = Results("daily_run")
+    wrong: list[str] = results.wrong
+    seconds: dict[str, tuple[float, float]] = {}
 
     def timed(label: str, as_of: dt.date, **kw: bool) -> dict[str, int]:
-        t = time.perf_counter()
+        t, cpu = time.perf_counter(), time.process_time()
         run = daily_run(actor, as_of, **kw)
-        s = time.perf_counter() - t
+        s, c_s = time.perf_counter() - t, time.process_time() - cpu
+        seconds[label] = (s, c_s)
         c = run.counts
-        print(f"{label:<34} {s:7.2f}s  read {c['organizations']:>8,} organizations  proposals={c['proposals']:,} "
+        print(f"{label:<34} {s:7.2f}s (cpu {c_s:6.2f}s)  read {c['organizations']:>8,} organizations  proposals={c['proposals']:,} "
               f"transfers={c['transfers']} removals={c['removals']} red_removals={c['red_removals']} "
               f"({'full' if run.full else 'incremental'})")  # fmt: skip
         return c
@@ -128,7 +145,14 @@ def main() -> int:
     ):
         wrong.append("the full run found work the incremental runs had missed")
     print(f"schedule: {ListRunDue.objects.count():,} organizations with a due date")
-    if args.keep:
+    results.add("first day (full)", round(seconds["first day (full)"][0], 2), "s", 120)
+    results.add("first day (full), CPU", round(seconds["first day (full)"][1], 2), "s")
+    results.add("day without new facts", round(seconds["a day without new facts"][0], 2), "s", 30)
+    results.add(f"day with {made} new records", round(seconds["a day with new records"][0], 2), "s")
+    results.add("organizations", Organization.objects.count(), "organizations")
+    results.add("organizations read on the first day", first["organizations"], "organizations")
+    results.add("proposals on the first day", first["proposals"], "proposals")
+    if args.keep and not args.db:
         print(f"scratch database kept in {scratch}")
     else:
         import shutil
@@ -136,6 +160,7 @@ def main() -> int:
         shutil.rmtree(scratch, ignore_errors=True)
     if wrong:
         print("WRONG RESULT: " + "; ".join(wrong))
+    results.emit()
     return 1 if wrong else 0
 
 

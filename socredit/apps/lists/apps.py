@@ -1,5 +1,5 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_save
+from django.db.models.signals import post_save, pre_save
 from django.utils.translation import gettext_lazy as _
 
 
@@ -12,7 +12,7 @@ class ListsConfig(AppConfig):
         from socredit.apps.evaluation import hooks
         from socredit.apps.lists import services
         from socredit.apps.records.signals import records_changed
-        from socredit.apps.registry.models import Organization
+        from socredit.apps.registry.models import Department, Organization
 
         # The evaluation reads list memberships (serious → D, abnormal → at most C, red) from here.
         hooks.register_membership_source("lists", services.membership_frame)
@@ -30,3 +30,9 @@ class ListsConfig(AppConfig):
             post_save.connect(
                 schedule.on_row_saved, sender=model, dispatch_uid=f"lists.schedule.{model.__name__}"
             )
+        # A department moved to another region: the organizations it gave records to or registered
+        # may fall under another profile.
+        pre_save.connect(
+            schedule.on_department_saving, sender=Department, dispatch_uid="lists.schedule.dept.pre"
+        )
+        post_save.connect(schedule.on_department_saved, sender=Department, dispatch_uid="lists.schedule.dept")

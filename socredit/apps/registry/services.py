@@ -53,12 +53,15 @@ def authority_region_paths(org_ids: Iterable[int]) -> dict[int, str]:
     rows = Organization.objects.filter(pk__in=list(org_ids)).values_list(
         "pk", "region__path", "registration_authority"
     )
+    nearest: dict[str, str] = {}  # many organizations share a region: its nearest civil-affairs path once
     for pk, path, named in rows:
         if named and named in by_name:
             out[pk] = by_name[named]
             continue
-        above = [p for p in ancestor_paths(path) if p in civil]
-        out[pk] = max(above, key=len) if above else path
+        if path not in nearest:
+            above = [p for p in ancestor_paths(path) if p in civil]
+            nearest[path] = max(above, key=len) if above else path
+        out[pk] = nearest[path]
     return out
 
 

@@ -48,4 +48,18 @@ def next_check_on(
     return min((d for d in days if d > as_of), default=None)
 
 
-__all__ = ["next_check_on"]
+def next_red_check_on(
+    history: ListingHistory, records: Iterable[ListRecord], as_of: dt.date
+) -> dt.date | None:
+    """The first day after ``as_of`` on which a red-list member that meets every criterion on
+    ``as_of`` could fail one without any fact changing (``red.red_criteria``); None if none.
+
+    Only a record starting or ceasing to count (a grade, a commitment, a negative record entering the
+    clean window) or an entry starting or ending can do it: the clean window sliding forward only
+    lets older records and listings out. The credit level is a stored fact the run compares anew."""
+    days = [d for r in records for d in (r.effective_on, r.ended) if d is not None]
+    days += [d for e in history.entries for d in (e.entered_on, e.left_on) if d is not None]
+    return min((d for d in days if d > as_of), default=None)
+
+
+__all__ = ["next_check_on", "next_red_check_on"]

@@ -35,13 +35,12 @@ from socredit.core.lists import (
     ListParameters,
     ListRecord,
     RedStanding,
-    records_from_facts,
 )
 from socredit.core.lists.engine import Declined, Restart
 from socredit.core.lists.grounds import GROUNDS_BY_CODE, title_of
 from socredit.core.lists.red import GRADE_ORDER
 from socredit.core.policy import PolicyProfile
-from socredit.core.scoring.facts import OPEN_END, day_number, empty_memberships
+from socredit.core.scoring.facts import COUNTED_STATUSES, NO_AMOUNT, OPEN_END, day_number, empty_memberships
 from socredit.core.types import DepartmentKind, RoleKind
 
 RESPONSIBLE_POSTS = (RoleKind.LEGAL_REPRESENTATIVE.value, RoleKind.RESPONSIBLE_PERSON.value)
@@ -71,13 +70,21 @@ def org_region(org: Organization) -> Any:
 
 
 def profile_groups(
-    org_ids: Iterable[int], day: dt.date
+    org_ids: Iterable[int],
+    day: dt.date,
+    by_path: dict[str, tuple[PolicyProfile, ListParameters]] | None = None,
 ) -> list[tuple[PolicyProfile, ListParameters, list[int]]]:
     """The organizations grouped by the profile their registering authority applies on ``day``
-    (one group per profile version, in version order), for the runs over many organizations."""
+    (one group per profile version, in version order), for the runs over many organizations.
+    ``by_path`` keeps the parameters of each region path read so far (a run over many chunks on one
+    day passes the same dict to every call)."""
     groups: dict[str, tuple[PolicyProfile, ListParameters, list[int]]] = {}
+    if by_path is None:
+        by_path = {}  # many organizations, few paths
     for org_id, path in sorted(authority_region_paths(org_ids).items()):
-        profile, params = parameters(day, path)
+        if path not in by_path:
+            by_path[path] = parameters(day, path)
+        profile, params = by_path[path]
         groups.setdefault(profile.version, (profile, params, []))[2].append(org_id)
     return [groups[v] for v in sorted(groups)]
 
@@ -103,23 +110,36 @@ def ground_title(code: str) -> str:
 # --- reading rows as core values -----------------------------------------------------------------
 
 
-def list_records(org_ids: Iterable[int], profile: PolicyProfile | None = None) -> list[ListRecord]:
+def list_records(
+    org_ids: Iterable[int], profile: PolicyProfile | None = None, *, kinds: Iterable[str] | None = None
+) -> list[ListRecord]:
     """The organizations' records in counted statuses, as the list rules read them, with the decision
     date (决定日期) of each record that has one: penalties are dated by their decisions (R1.12(5)).
 
     Where ``profile`` says penalties count only when a civil-affairs department imposed them
     (``lists.abnormal.penalties_any_department`` = false; R1.6(5)), the warnings and fines of other
-    departments are left out."""
+    departments are left out. With ``kinds``, only records of those kinds (the daily run reads the
+    kinds a ground or exit can read, ``TRIGGER_KINDS``: the others cannot change its answer)."""
     ids = sorted({int(i) for i in org_ids})
     codes = {v: k for k, v in kind_ids().items()}
-    decided: dict[int, dt.date] = {}
+    rows: list[tuple[Any, ...]] = []
+    qs = CreditRecord.objects.filter(status__in=COUNTED_STATUSES)
+    if kinds is not None:
+        wanted = set(kinds)
+        qs = qs.filter(kind_id__in=sorted(i for i, code in codes.items() if code in wanted))
     for i in range(0, len(ids), storage.IN_CLAUSE):
-        decided.update(
-            CreditRecord.objects.filter(
-                organization_id__in=ids[i : i + storage.IN_CLAUSE], decided_on__isnull=False
-            ).values_list("id", "decided_on")
+        # one query per chunk, straight into core values (no facts frame in between)
+        rows += qs.filter(organization_id__in=ids[i : i + storage.IN_CLAUSE]).values_list(
+            "organization_id", "kind_id", "occurred_on", "id", "status", "ended_on", "amount", "decided_on"
         )
-    records = records_from_facts(storage.record_facts(ids), codes, decided)
+    rows.sort(key=lambda r: r[:4])  # the facts' order: organization, kind, day, record
+    records = [
+        ListRecord(record_id=rid, org_id=org, kind=codes[kind], day=day,
+                   amount=None if amount is None or float(amount) == NO_AMOUNT else float(amount),
+                   status=status, ended=ended, decided_on=decided)
+        for org, kind, day, rid, status, ended, amount, decided in rows
+        if kind in codes and day is not None
+    ]  # fmt: skip
     if profile is not None and not profile.bool_value("lists.abnormal.penalties_any_department"):
         penalty_kinds = {
             k for code in ("R1.6(5)", "R1.12(4)", "R1.12(5)") for k in GROUNDS_BY_CODE[code].trigger_kinds

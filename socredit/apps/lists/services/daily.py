@@ -11,15 +11,17 @@ from django.db.models import Min
 
 from socredit.apps.audit.services import actor_label, record_event, staff_user_of
 from socredit.apps.evaluation import storage
+from socredit.apps.evaluation.models import CreditScore
 from socredit.apps.lists.models import (
     LIST_TITLES,
     RED,
     RED_GROUND,
     ListDecision,
     ListEntry,
-    ListProposal,
     ListRun,
+    ListRunDue,
 )
+from socredit.apps.lists.services.bulk_proposals import write_proposals
 from socredit.apps.lists.services.common import (
     TRIGGER_KINDS,
     active_entry,
@@ -36,15 +38,11 @@ from socredit.apps.lists.services.decisions import (
     rescore,
     transfer_to_serious,
 )
-from socredit.apps.lists.services.proposals import (
-    open_proposal,
-    propose,
-)
 from socredit.apps.lists.services.schedule import due_ids, schedule
 from socredit.apps.records.models import CreditRecord
 from socredit.apps.registry.models import DocumentType, Organization, Region
+from socredit.common import policy
 from socredit.common.clock import refuse_future, today
-from socredit.common.errors import FieldErrors
 from socredit.core.lists import (
     ABNORMAL,
     SERIOUS,
@@ -54,7 +52,8 @@ from socredit.core.lists import (
     daily_run as core_daily_run,
 )
 from socredit.core.lists.engine import REMOVE, TRANSFER, ListingHistory, by_org
-from socredit.core.lists.schedule import next_check_on
+from socredit.core.lists.red import LEVEL_ORDER
+from socredit.core.lists.schedule import next_check_on, next_red_check_on
 from socredit.core.policy import PolicyProfile
 
 # --- the daily run -------------------------------------------------------------------------------
@@ -111,8 +110,10 @@ def _profiles_changed(since: dt.date, day: dt.date) -> bool:
     organization's parameters may have changed: the run reads them all)."""
     paths: set[str | None] = {None, *Region.objects.values_list("path", flat=True)}
     try:
-        return any(parameters(since, p)[0].version != parameters(day, p)[0].version for p in paths)
-    except FieldErrors:
+        return any(
+            policy.policy_profile(since, p).version != policy.policy_profile(day, p).version for p in paths
+        )
+    except policy.NoProfile:
         return True
 
 
@@ -137,20 +138,6 @@ class RunCounts:
 
     def as_dict(self) -> dict[str, int]:
         return dict(vars(self))
-
-
-def _propose_transfer(p: Any) -> ListProposal | None:
-    """R1.5 also covers the transfer (a listing on the serious list): where the profile requires prior
-    notice, the daily run proposes it (notice, then a staff decision) instead of making it."""
-    if open_proposal(p.org_id, SERIOUS, "R1.12(1)", None) is not None:
-        return None
-    proposal = ListProposal.objects.create(
-        organization_id=p.org_id, list=SERIOUS, action=TRANSFER, ground="R1.12(1)", arose_on=p.due_on,
-        needs_confirmation=False, notice_required=True, reason=p.reason,
-        note="列入活动异常名录满期，须事先告知后决定转入（R1.5、R1.11）",
-    )  # fmt: skip
-    proposal.records.set(p.record_ids)
-    return proposal
 
 
 def _apply_automatic(p: Any, profile: PolicyProfile, actor: Any) -> bool:
@@ -183,22 +170,74 @@ def _apply_automatic(p: Any, profile: PolicyProfile, actor: Any) -> bool:
     return True
 
 
-def _red_removals(day: dt.date, actor: Any, versions: set[str]) -> list[int]:
-    members = list(
-        ListEntry.objects.filter(list=RED, entered_on__lte=day, left_on__isnull=True).select_related(
-            "organization"
+def _red_to_read(members: list[ListEntry], day: dt.date, marked: set[int]) -> set[int]:
+    """The red-list members an incremental run must read: those whose facts changed or whose
+    date-driven check fell due (``marked``), and those whose stored credit level is below their
+    profile's bar (the evaluation changes levels without marking: compared here for all, in a
+    query per chunk)."""
+    ids = [m.organization_id for m in members]
+    out = {i for i in ids if i in marked}
+    for i in range(0, len(ids), storage.IN_CLAUSE):
+        part = ids[i : i + storage.IN_CLAUSE]
+        levels = dict(
+            CreditScore.objects.filter(organization_id__in=part).values_list("organization_id", "level")
         )
+        for _profile, params, group in profile_groups(part, day):
+            bar = LEVEL_ORDER.index(params.red_min_level)
+            out |= {
+                o for o in group if o in levels and (levels[o] not in LEVEL_ORDER or LEVEL_ORDER.index(levels[o]) < bar)
+            }  # fmt: skip
+    return out
+
+
+def _schedule_red(due: dict[int, dt.date]) -> None:
+    """Red-list members read today that still meet every criterion, and members whose entry starts
+    later: read again on their day, unless the main schedule reads them earlier."""
+    if not due:
+        return
+    ids = sorted(due)
+    for i in range(0, len(ids), storage.IN_CLAUSE):
+        part = ids[i : i + storage.IN_CLAUSE]
+        for o, d in ListRunDue.objects.filter(organization_id__in=part).values_list(
+            "organization_id", "due_on"
+        ):
+            due[o] = min(due[o], d)
+    schedule(dict(due))
+
+
+def _red_removals(day: dt.date, actor: Any, versions: set[str], marked: set[int] | None) -> list[int]:
+    """Automatic removals from the red list of members failing a criterion on ``day``. Of every member
+    when ``marked`` is None (a full run); else only of those ``_red_to_read`` finds, with the same
+    result: the others were read on an earlier run and nothing they depend on changed since."""
+    open_red = ListEntry.objects.filter(list=RED, left_on__isnull=True)
+    due: dict[int, dt.date] = dict(
+        open_red.filter(entered_on__gt=day).values_list("organization_id", "entered_on")
     )
-    if not members:
-        return []
+    members = list(open_red.filter(entered_on__lte=day))
+    if marked is not None:
+        read = _red_to_read(members, day, marked)
+        members = [m for m in members if m.organization_id in read]
     failed: dict[int, Any] = {}
     profiles: dict[int, PolicyProfile] = {}
     for profile, params, ids in profile_groups([m.organization_id for m in members], day):
         versions.add(profile.version)
         records = list_records(ids, profile)
-        for f in red_list_failures(red_standings(ids, day, records), records, day, params, histories(ids)):
+        hist = histories(ids)
+        for f in red_list_failures(red_standings(ids, day, records), records, day, params, hist):
             failed[f.org_id] = f
             profiles[f.org_id] = profile
+        grouped = by_org(records)
+        for o in ids:
+            if o in failed:
+                continue
+            d = next_red_check_on(hist.get(o, ListingHistory(o)), grouped.get(o, []), day)
+            if d is not None:
+                due[o] = min(d, due.get(o, d))
+    _schedule_red(due)
+    members = [m for m in members if m.organization_id in failed]
+    organizations = Organization.objects.in_bulk([m.organization_id for m in members])
+    for m in members:
+        m.organization = organizations[m.organization_id]
     removed = []
     for m in members:
         f = failed.get(m.organization_id)
@@ -221,20 +260,24 @@ def _red_removals(day: dt.date, actor: Any, versions: set[str]) -> list[int]:
     return removed
 
 
-def _run_part(part: list[int], day: dt.date, actor: Any, counts: RunCounts, versions: set[str]) -> set[int]:
+def _run_part(
+    part: list[int], day: dt.date, actor: Any, counts: RunCounts, versions: set[str], by_path: dict[str, Any]
+) -> set[int]:
     """Run the rules over some organizations, write what they decide, and schedule the next day each
     must be read; the organizations whose lists changed."""
     changed: set[int] = set()
     due: dict[int, dt.date | None] = {}
     # each organization under the profile of its registering authority's region on the day
-    for profile, params, group in profile_groups(part, day):
+    for profile, params, group in profile_groups(part, day, by_path):
         versions.add(profile.version)
         hist = histories(group)
-        records = list_records(group, profile)
+        records = list_records(group, profile, kinds=TRIGGER_KINDS)
+        to_propose = []
         for p in core_daily_run(hist, records, day, params):
             if p.action == TRANSFER and p.notice_required:
-                if _propose_transfer(p) is not None:
-                    counts.proposals += 1
+                # R1.5 also covers the transfer (a listing on the serious list): where the profile
+                # requires prior notice, the run proposes it (notice, then a staff decision)
+                to_propose.append(p)
             elif p.action in (TRANSFER, REMOVE):
                 if _apply_automatic(p, profile, actor):
                     changed.add(p.org_id)
@@ -242,8 +285,9 @@ def _run_part(part: list[int], day: dt.date, actor: Any, counts: RunCounts, vers
                         counts.transfers += 1
                     else:
                         counts.removals += 1
-            elif p.trigger_record_id is not None and propose(p) is not None:
-                counts.proposals += 1
+            elif p.trigger_record_id is not None:
+                to_propose.append(p)
+        counts.proposals += len(write_proposals(to_propose))
         grouped = by_org(records)
         for o in group:
             # a list changed today: read again on the next run (from the new rows); else the next day
@@ -259,7 +303,7 @@ def _run_part(part: list[int], day: dt.date, actor: Any, counts: RunCounts, vers
 
 
 @transaction.atomic
-def daily_run(actor: Any, as_of: dt.date | None = None, *, chunk: int = 500, full: bool = False) -> ListRun:
+def daily_run(actor: Any, as_of: dt.date | None = None, *, chunk: int = 5000, full: bool = False) -> ListRun:
     """The daily list run on ``as_of``: new proposals, transfers after two full years (R1.11; where the
     profile requires prior notice, R1.5, a transfer proposal to serve notice on and decide instead),
     automatic removals (R1.10(b)), removals after deregistration (R1.14(c)) and red-list removals.
@@ -293,9 +337,10 @@ def daily_run(actor: Any, as_of: dt.date | None = None, *, chunk: int = 500, ful
         )
     _settle_others(sorted(others), day)
     counts.organizations = len(ids)
+    by_path: dict[str, Any] = {}  # the parameters of each region path on the day, read once
     for i in range(0, len(ids), chunk):
-        changed |= _run_part(ids[i : i + chunk], day, actor, counts, versions)
-    red = _red_removals(day, actor, versions)
+        changed |= _run_part(ids[i : i + chunk], day, actor, counts, versions, by_path)
+    red = _red_removals(day, actor, versions, set(marked) if incremental else None)
     counts.red_removals = len(red)
     changed |= set(red)
     if not versions:

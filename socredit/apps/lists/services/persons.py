@@ -8,6 +8,7 @@ from typing import Any
 from django.db import transaction
 
 from socredit.apps.audit.services import record_event
+from socredit.apps.evaluation import storage
 from socredit.apps.lists.models import (
     PersonListing,
 )
@@ -31,33 +32,38 @@ def retention_sweep(actor: Any = None, as_of: dt.date | None = None) -> int:
     kept while the organization is still on the serious list. Returns the number of listings ended."""
     day = as_of or today()
     refuse_future(day, what="保留期清理日期")
+    # set-based: the due rows as values (the index on erased, retention_until), then one UPDATE per
+    # action and chunk; the rows still kept (extended while on the serious list) are only read
     due = list(
         PersonListing.objects.filter(erased=False, archived_on__isnull=True, retention_until__lt=day)
-        .select_related("entry")
         .order_by("pk")
+        .values_list("pk", "organization_id", "entry__left_on")
     )
-    paths = authority_region_paths({pl_.organization_id for pl_ in due})
-    counts = {"erase": 0, "archive": 0}
+    paths = authority_region_paths({org for _pk, org, _left in due})
+    by_action: dict[str, list[int]] = {"erase": [], "archive": []}
     versions: set[str] = set()
-    for pl_ in due:
-        profile = policy.policy_profile(day, paths.get(pl_.organization_id))
+    profiles: dict[str | None, Any] = {}
+    for pk, org, left_on in due:
+        path = paths.get(org)
+        if path not in profiles:
+            profiles[path] = policy.policy_profile(day, path)
+        profile = profiles[path]
         if bool(profile.get("persons.extend_until_list_removal", False)) and (
-            pl_.entry.left_on is None or pl_.entry.left_on > day
+            left_on is None or left_on > day
         ):
             continue
         action = profile.str_value("persons.retention_end_action")
         versions.add(profile.version)
-        pl_.public = False
-        pl_.person = None
-        if action == "archive":
-            pl_.archived_on = day
-            pl_.save(update_fields=["public", "person", "archived_on"])
-        else:
-            pl_.erased = True
-            pl_.erased_on = day
-            pl_.person_name = ""
-            pl_.save(update_fields=["public", "erased", "erased_on", "person", "person_name"])
-        counts[action if action == "archive" else "erase"] += 1
+        by_action["archive" if action == "archive" else "erase"].append(pk)
+    for i in range(0, len(by_action["archive"]), storage.IN_CLAUSE):
+        PersonListing.objects.filter(pk__in=by_action["archive"][i : i + storage.IN_CLAUSE]).update(
+            public=False, person=None, archived_on=day
+        )
+    for i in range(0, len(by_action["erase"]), storage.IN_CLAUSE):
+        PersonListing.objects.filter(pk__in=by_action["erase"][i : i + storage.IN_CLAUSE]).update(
+            public=False, person=None, erased=True, erased_on=day, person_name=""
+        )
+    counts = {action: len(pks) for action, pks in by_action.items()}
     done = counts["erase"] + counts["archive"]
     if done:
         record_event(actor=actor, channel="system", action="lists.retention", target_type="lists.personlisting",

@@ -50,6 +50,42 @@ def on_records_changed(sender: Any, *, organization_ids: set[int], **_: Any) -> 
     mark_changed(organization_ids)
 
 
+def department_organizations(dept_id: int, name: str) -> list[int]:
+    """The organizations a department's region decides for: those with a record it gave and those it
+    registered (``registration_authority``, its name): their authority's profile may follow it."""
+    from socredit.apps.records.models import CreditRecord
+    from socredit.apps.registry.models import Organization
+
+    given = CreditRecord.objects.filter(department_id=dept_id).values_list("organization_id", flat=True)
+    registered = Organization.objects.filter(registration_authority=name).values_list("pk", flat=True)
+    return sorted(set(given.distinct()) | set(registered))
+
+
+def on_department_saving(sender: Any, *, instance: Any, raw: bool = False, **_: Any) -> None:
+    """pre_save of a department: remember the region (and name) it had, for ``on_department_saved``."""
+    if raw or instance.pk is None:
+        return
+    instance._lists_before = (
+        type(instance).objects.filter(pk=instance.pk).values_list("region_id", "name").first()
+    )
+
+
+def on_department_saved(
+    sender: Any, *, instance: Any, created: bool = False, raw: bool = False, **_: Any
+) -> None:
+    """post_save of a department: when its region changed, the next daily run reads again every
+    organization whose records it gave or that it registered (another region may apply another
+    policy profile to them)."""
+    before = getattr(instance, "_lists_before", None)
+    instance._lists_before = None
+    if raw or created or before is None or before[0] == instance.region_id:
+        return
+    mark_changed(
+        department_organizations(instance.pk, before[1])
+        + department_organizations(instance.pk, instance.name)
+    )
+
+
 def on_row_saved(sender: Any, *, instance: Any, **_: Any) -> None:
     """post_save of a list entry, decision or proposal (its organization) or of an organization."""
     mark_changed([getattr(instance, "organization_id", None) or instance.pk])
