@@ -149,7 +149,9 @@ class OrganizationFilter(django_filters.FilterSet):
         path = self._counted_path(scope_path, narrowing.get("region"))
         if path is None:
             return dict.fromkeys(ALL_LEVELS, 0)
-        return self._maintained(path, **{column: narrowing[k] for k, column in COUNTED.items() if k in narrowing})
+        return self._maintained(
+            path, **{column: narrowing[k] for k, column in COUNTED.items() if k in narrowing}
+        )
 
     def _maintained(self, path: str, **kind: str) -> dict[str, int]:
         cache = self.__dict__.setdefault("_counts", {})  # the level links and the totals read them once

@@ -27,6 +27,7 @@ from socredit.common.paging import Page
 from socredit.core.scoring.model import LEVEL_CODES, LEVEL_NAMES
 from socredit.core.types import RoleKind
 
+
 def _page_number(request: HttpRequest) -> int:
     try:
         return max(1, min(int(request.GET.get("page", "1")), 100_000))
