@@ -26,46 +26,59 @@ ORGS = "registry_organization"
 SCORES = "evaluation_creditscore"
 REGIONS = "registry_region"
 COUNTS = "registry_regionlevelcount"
+NATIONAL = "registry_nationalcount"
+"""The same counts summed over the whole country (registry.NationalCount), kept by the same triggers."""
+NATION = 0
+"""The region id under which check_counts() reports the national counts (region ids start at 1)."""
 NOT_EVALUATED = ""
 KIND = ("region_id", "org_type", "status", "field")
 """The organization's columns a count is kept by (with its credit level)."""
 KEY = (*KIND, "level")
 _KEY = ", ".join(KEY)
-_ON_KEY = " AND ".join(f"{c} = {{{c}}}" for c in KEY)
+_NKEY = ", ".join(KEY[1:])
 
 Key = tuple[int, str, str, str, str]
 """(region id, type, status, field, level) of one maintained count."""
 
 
+_TABLES = ((COUNTS, KEY), (NATIONAL, KEY[1:]))
+"""Each maintained table with its key: the region's counts and the nation's (the same without the region)."""
+
+
 def _add(kind: tuple[str, ...], level: str) -> str:
     """Count one more organization of this kind (column expressions of the trigger's row) and level."""
-    values = ", ".join((*kind, level))
-    return (
-        f"INSERT INTO {COUNTS} ({_KEY}, n) VALUES ({values}, 1) "
-        f"ON CONFLICT ({_KEY}) DO UPDATE SET n = n + excluded.n;"
+    values = dict(zip(KEY, (*kind, level), strict=True))
+    return " ".join(
+        f"INSERT INTO {table} ({', '.join(key)}, n) VALUES ({', '.join(values[c] for c in key)}, 1) "
+        f"ON CONFLICT ({', '.join(key)}) DO UPDATE SET n = n + excluded.n;"
+        for table, key in _TABLES
     )
 
 
 def _remove(kind: tuple[str, ...], level: str) -> str:
     # A decrement needs no new row (the one it lowers exists): an upsert here would insert a row for
     # a region already gone when a whole database is emptied (a test's flush), failing its FK check.
-    where = _ON_KEY.format(**dict(zip(KEY, (*kind, level), strict=True)))
-    return f"UPDATE {COUNTS} SET n = n - 1 WHERE {where};"
+    values = dict(zip(KEY, (*kind, level), strict=True))
+    return " ".join(
+        f"UPDATE {table} SET n = n - 1 WHERE {' AND '.join(f'{c} = {values[c]}' for c in key)};"
+        for table, key in _TABLES
+    )
 
 
 def _add_of(org_id: str, level: str) -> str:
     """Count one more organization ``org_id`` (its kind read from its row) at this level."""
-    return (
-        f"INSERT INTO {COUNTS} ({_KEY}, n) SELECT {', '.join(KIND)}, {level}, 1 FROM {ORGS} "
-        f"WHERE id = {org_id} ON CONFLICT ({_KEY}) DO UPDATE SET n = n + excluded.n;"
+    return " ".join(
+        f"INSERT INTO {table} ({', '.join(key)}, n) SELECT {', '.join(key[:-1])}, {level}, 1 FROM {ORGS} "
+        f"WHERE id = {org_id} ON CONFLICT ({', '.join(key)}) DO UPDATE SET n = n + excluded.n;"
+        for table, key in _TABLES
     )
 
 
 def _remove_of(org_id: str, level: str) -> str:
-    joined = " AND ".join(f"c.{c} = o.{c}" for c in KIND)
-    return (
-        f"UPDATE {COUNTS} SET n = n - 1 WHERE id = (SELECT c.id FROM {ORGS} o JOIN {COUNTS} c ON {joined} "
-        f"WHERE o.id = {org_id} AND c.level = {level});"
+    return " ".join(
+        f"UPDATE {table} SET n = n - 1 WHERE id = (SELECT c.id FROM {ORGS} o JOIN {table} c ON "
+        f"{' AND '.join(f'c.{c} = o.{c}' for c in key[:-1])} WHERE o.id = {org_id} AND c.level = {level});"
+        for table, key in _TABLES
     )
 
 
@@ -109,12 +122,18 @@ RETIRED = {"levelcount_org_move": ORGS}
 
 def _pg_function(name: str, deltas: str) -> str:
     """A statement trigger function: ``deltas`` selects (region_id, org_type, status, field, level, d)
-    rows from the transition tables ``new_rows``/``old_rows``; they are summed per key and upserted at once."""
+    rows from the transition tables ``new_rows``/``old_rows``; they are summed per key and upserted at
+    once, into the region's counts and the nation's (one read of the deltas for both)."""
     return f"""CREATE OR REPLACE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $$
     BEGIN
-      INSERT INTO {COUNTS} AS c ({_KEY}, n)
-      SELECT {_KEY}, sum(d) FROM ({deltas}) AS x GROUP BY {_KEY} HAVING sum(d) <> 0
-      ON CONFLICT ({_KEY}) DO UPDATE SET n = c.n + excluded.n;
+      WITH x AS MATERIALIZED ({deltas}), regional AS (
+        INSERT INTO {COUNTS} AS c ({_KEY}, n)
+        SELECT {_KEY}, sum(d) FROM x GROUP BY {_KEY} HAVING sum(d) <> 0
+        ON CONFLICT ({_KEY}) DO UPDATE SET n = c.n + excluded.n
+      )
+      INSERT INTO {NATIONAL} AS c ({_NKEY}, n)
+      SELECT {_NKEY}, sum(d) FROM x GROUP BY {_NKEY} HAVING sum(d) <> 0
+      ON CONFLICT ({_NKEY}) DO UPDATE SET n = c.n + excluded.n;
       RETURN NULL;
     END $$"""
 
@@ -207,10 +226,18 @@ def counted_by_writer(cursor: Any, incoming: str, org_column: str = "org_id") ->
     for region_id, org_type, status, field, old, new, n in cursor.fetchall():
         delta[(region_id, org_type, status, field, old)] -= n
         delta[(region_id, org_type, status, field, new)] += n
+    national: Counter[tuple[str, ...]] = Counter()
+    for key, n in delta.items():
+        national[key[1:]] += n
     cursor.executemany(
         f"INSERT INTO {COUNTS} ({_KEY}, n) VALUES (%s, %s, %s, %s, %s, %s) "
         f"ON CONFLICT ({_KEY}) DO UPDATE SET n = n + excluded.n",
         [(*key, n) for key, n in delta.items() if n],
+    )
+    cursor.executemany(
+        f"INSERT INTO {NATIONAL} ({_NKEY}, n) VALUES (%s, %s, %s, %s, %s) "
+        f"ON CONFLICT ({_NKEY}) DO UPDATE SET n = n + excluded.n",
+        [(*key, n) for key, n in national.items() if n],
     )
     cursor.execute(f"INSERT INTO {DEFERRED} (id) VALUES (1) ON CONFLICT (id) DO NOTHING")
     try:
@@ -230,17 +257,25 @@ def _key(row: tuple[Any, ...]) -> Key:
 
 
 def recount() -> Counter[Key]:
-    """(region id, type, status, field, level) → organizations, counted from the tables themselves (a full scan)."""
+    """(region id, type, status, field, level) → organizations, counted from the tables themselves (a
+    full scan); the whole country's under region ``NATION``."""
     with connection.cursor() as cursor:
         cursor.execute(_RECOUNT)
-        return Counter({_key(row): int(row[5]) for row in cursor.fetchall()})
+        out = Counter({_key(row): int(row[5]) for row in cursor.fetchall()})
+    for (_region, *kind), n in list(out.items()):
+        out[_key((NATION, *kind))] += n
+    return out
 
 
 def maintained() -> Counter[Key]:
-    """(region id, type, status, field, level) → organizations, as maintained (zero rows left out)."""
+    """(region id, type, status, field, level) → organizations, as maintained (zero rows left out);
+    the national counts under region ``NATION``."""
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT {_KEY}, n FROM {COUNTS} WHERE n <> 0")
-        return Counter({_key(row): int(row[5]) for row in cursor.fetchall()})
+        out = Counter({_key(row): int(row[5]) for row in cursor.fetchall()})
+        cursor.execute(f"SELECT {_NKEY}, n FROM {NATIONAL} WHERE n <> 0")
+        out.update({_key((NATION, *row[:4])): int(row[4]) for row in cursor.fetchall()})
+    return out
 
 
 def check_counts() -> dict[Key, tuple[int, int]]:
@@ -258,5 +293,10 @@ def rebuild_counts() -> int:
     """Replace every maintained count by a recount; returns the number of rows."""
     with connection.cursor() as cursor:
         cursor.execute(f"DELETE FROM {COUNTS}")
+        cursor.execute(f"DELETE FROM {NATIONAL}")
         cursor.execute(f"INSERT INTO {COUNTS} ({_KEY}, n) {_RECOUNT}")
-        return max(cursor.rowcount, 0)
+        rows = max(cursor.rowcount, 0)
+        cursor.execute(
+            f"INSERT INTO {NATIONAL} ({_NKEY}, n) SELECT {_NKEY}, sum(n) FROM {COUNTS} GROUP BY {_NKEY}"
+        )
+        return rows + max(cursor.rowcount, 0)

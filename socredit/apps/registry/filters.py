@@ -16,7 +16,7 @@ from django.db import connection
 from django.db.models import F, QuerySet, Sum
 from django.utils.translation import gettext_lazy as _
 
-from socredit.apps.registry.models import Organization, Region, RegionLevelCount
+from socredit.apps.registry.models import NationalCount, Organization, Region, RegionLevelCount
 from socredit.apps.registry.search import search as search_organizations
 from socredit.common.choices import enum_choices
 from socredit.core.scoring.model import LEVEL_CODES, LEVEL_NAMES
@@ -193,12 +193,22 @@ def capped_counts(querysets: dict[str, QuerySet[Any]]) -> dict[str, int]:
     return {name: int(n) for name, n in zip(querysets, row, strict=True)}
 
 
+def _whole_country(path: str) -> bool:
+    """The path holds every region: "" or the path of the only region at the top (the nation)."""
+    if not path:
+        return True
+    return path.count("/") == 2 and not Region.objects.filter(parent__isnull=True).exclude(path=path).exists()
+
+
 def maintained_level_counts(path: str, **kind: str) -> dict[str, int]:
     """Organizations per level registered in the region with this path or below, and of this
     ``kind`` (any of org_type, status, field), summed from the maintained counts of the regions under
-    it (never the organizations): at most one row per region, kind and level."""
-    counts = RegionLevelCount.objects.filter(**kind)
-    if path and connection.vendor == "sqlite":
+    it (never the organizations): at most one row per region, kind and level; for the whole country
+    from the national counts (one row per kind and level)."""
+    counts: QuerySet[Any] = RegionLevelCount.objects.filter(**kind)
+    if _whole_country(path):
+        counts = NationalCount.objects.filter(**kind)  # a few hundred rows, not every region's
+    elif path and connection.vendor == "sqlite":
         # a range on the path index ("/" and digits sort below "~" in SQLite's binary order), not a
         # LIKE over every region; PostgreSQL's collations may ignore the "/", so it keeps the prefix
         regions = Region.objects.filter(path__gte=path, path__lt=path + "~")

@@ -25,7 +25,7 @@ def backwards(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [
         ("evaluation", "0004_merge_counts_causes"),
-        ("registry", "0007_counts_by_type_status_field"),
+        ("registry", "0009_national_counts"),
     ]
 
     operations = [migrations.RunPython(forwards, backwards)]

@@ -21,7 +21,7 @@ from hypothesis.stateful import Bundle, RuleBasedStateMachine, invariant, rule, 
 from socredit.apps.evaluation import counts, services
 from socredit.apps.registry import services as registry
 from socredit.apps.registry.filters import ALL_LEVELS, NOT_EVALUATED, maintained_level_counts
-from socredit.apps.registry.models import Organization, Region, RegionLevelCount
+from socredit.apps.registry.models import NationalCount, Organization, Region, RegionLevelCount
 from socredit.common.access import SystemPrincipal
 from socredit.core.codes import make_social_org_code
 from socredit.core.types import OrgField, OrgStatus, OrgType
@@ -165,6 +165,8 @@ def test_rebuild_repairs_and_check_reports(personas):
     wrong = counts.check_counts()
     key = (a.region_id, a.org_type, a.status, a.field, "C")
     assert set(wrong) == {key} and wrong[key] == (99, 1)
+    NationalCount.objects.filter(org_type=a.org_type, status=a.status, field=a.field, level="C").update(n=7)
+    assert counts.check_counts()[(counts.NATION, a.org_type, a.status, a.field, "C")] == (7, 1)
     services.rebuild_level_counts(actor=SYSTEM, channel="system")
     assert counts.check_counts() == {} and maintained_level_counts(a.region.path)["C"] == 1
 

@@ -4,33 +4,35 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('registry', '0006_merge_counts_search'),
+        ("registry", "0006_merge_counts_search"),
     ]
 
     operations = [
         migrations.RemoveConstraint(
-            model_name='regionlevelcount',
-            name='one_count_per_region_level',
+            model_name="regionlevelcount",
+            name="one_count_per_region_level",
         ),
         migrations.AddField(
-            model_name='regionlevelcount',
-            name='field',
-            field=models.CharField(blank=True, max_length=16, verbose_name='field'),
+            model_name="regionlevelcount",
+            name="field",
+            field=models.CharField(blank=True, max_length=16, verbose_name="field"),
         ),
         migrations.AddField(
-            model_name='regionlevelcount',
-            name='org_type',
-            field=models.CharField(blank=True, max_length=1, verbose_name='type'),
+            model_name="regionlevelcount",
+            name="org_type",
+            field=models.CharField(blank=True, max_length=1, verbose_name="type"),
         ),
         migrations.AddField(
-            model_name='regionlevelcount',
-            name='status',
-            field=models.CharField(blank=True, max_length=16, verbose_name='status'),
+            model_name="regionlevelcount",
+            name="status",
+            field=models.CharField(blank=True, max_length=16, verbose_name="status"),
         ),
         migrations.AddConstraint(
-            model_name='regionlevelcount',
-            constraint=models.UniqueConstraint(fields=('region', 'org_type', 'status', 'field', 'level'), name='one_count_per_region_kind_level'),
+            model_name="regionlevelcount",
+            constraint=models.UniqueConstraint(
+                fields=("region", "org_type", "status", "field", "level"),
+                name="one_count_per_region_kind_level",
+            ),
         ),
     ]

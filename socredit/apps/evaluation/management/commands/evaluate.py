@@ -11,7 +11,7 @@ from pathlib import Path
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from socredit.apps.evaluation.counts import check_counts
+from socredit.apps.evaluation.counts import NATION, check_counts
 from socredit.apps.evaluation.indicators import (
     UnknownModel,
     available_models,
@@ -101,7 +101,7 @@ class Command(BaseCommand):
                 shown = sorted(wrong.items())[:20]
                 regions = Region.objects.in_bulk([key[0] for key, _n in shown])
                 for (region_id, org_type, status, field, level), (kept, actual) in shown:
-                    where = regions.get(region_id, region_id)
+                    where = "全国" if region_id == NATION else regions.get(region_id, region_id)
                     kind = "，".join(label_for(enum, value) or "—" for enum, value in
                                     ((OrgType, org_type), (OrgStatus, status), (OrgField, field)))  # fmt: skip
                     self.stderr.write(
