@@ -11,11 +11,12 @@ from __future__ import annotations
 from typing import Any
 
 import django_filters
+from django.core.exceptions import EmptyResultSet
 from django.db import connection
-from django.db.models import Count, F, Q, QuerySet, Sum
+from django.db.models import F, QuerySet, Sum
 from django.utils.translation import gettext_lazy as _
 
-from socredit.apps.registry.models import Organization, Region, RegionLevelCount
+from socredit.apps.registry.models import NationalCount, Organization, Region, RegionLevelCount
 from socredit.apps.registry.search import search as search_organizations
 from socredit.common.choices import enum_choices
 from socredit.core.scoring.model import LEVEL_CODES, LEVEL_NAMES
@@ -37,6 +38,12 @@ FACET = "level"
 """The filter the per-level counts leave out, so they show the spread under every other filter."""
 NOT_FILTERS = {"sort"}
 """Form fields that order rather than filter (they do not make a list "filtered")."""
+COUNTED = {"org_type": "org_type", "status": "status", "field": "field"}
+"""Filters that are small sets of values, each a column of the maintained counts (RegionLevelCount):
+under any combination of them, the region and the level, the list's numbers come from those rows."""
+COUNT_CAP = 1000
+"""Under a filter the maintained counts do not answer (a search, a score range) the list counts its
+matches, and each level's, up to this many ("more than 1000"), never all of them."""
 
 
 class OrganizationFilter(django_filters.FilterSet):
@@ -97,25 +104,28 @@ class OrganizationFilter(django_filters.FilterSet):
         """Organizations per credit level (and not evaluated) under every filter but the level
         itself: {"A": n, "B": n, "C": n, "D": n, "none": n}.
 
-        ``scope_path`` is the caller's region path ("" national). When nothing but the region narrows
-        the list, the counts come from the maintained per-region counts (RegionLevelCount: a few
-        thousand rows at most, whatever the number of organizations); otherwise from one aggregate
-        query over the filtered organizations.
+        ``scope_path`` is the caller's region path ("" national). When only the region, type, status
+        and field narrow the list, the counts come from the maintained counts (RegionLevelCount: at
+        most one row per region and kind, whatever the number of organizations); under a search or a
+        score range each level is counted up to ``COUNT_CAP`` + 1 (more means "more than COUNT_CAP").
         """
-        self.form.is_valid()
-        data = self.form.cleaned_data
-        narrowing = {
-            k for k, v in data.items() if k != FACET and k not in NOT_FILTERS and v not in (None, "")
-        }
-        if scope_path is not None and narrowing <= {"region"}:
-            path = self._counted_path(scope_path, data.get("region"))
-            return self._maintained(path) if path is not None else dict.fromkeys(ALL_LEVELS, 0)
+        counted = self._counted(scope_path)
+        if counted is not None:
+            return counted
         queryset: Any = self.queryset
-        for name, value in data.items():
-            if name != FACET and name not in NOT_FILTERS:
+        for name, value in self._narrowing().items():
+            if name != FACET:
                 queryset = self.filters[name].filter(queryset, value)
-        counts = {code: Count("pk", filter=Q(credit__level=code)) for code in LEVEL_CODES}
-        return queryset.aggregate(**counts, **{NOT_EVALUATED: Count("pk", filter=Q(credit__isnull=True))})
+        return capped_counts({code: self.filters[FACET].filter(queryset, code) for code in ALL_LEVELS})
+
+    def match_count(self, scope_path: str | None) -> int | None:
+        """How many organizations the filtered list holds, from the maintained counts; None when a
+        filter they do not answer (search, score range) narrows it: the caller counts, capped."""
+        counted = self._counted(scope_path)
+        if counted is None:
+            return None
+        level = self._narrowing().get(FACET)
+        return counted[level] if level else sum(counted.values())
 
     def total(self, scope_path: str | None) -> int | None:
         """All organizations the unfiltered list holds, from the maintained counts; None when filtered."""
@@ -123,11 +133,32 @@ class OrganizationFilter(django_filters.FilterSet):
             return None
         return sum(self._maintained(scope_path).values())
 
-    def _maintained(self, path: str) -> dict[str, int]:
-        cache = self.__dict__.setdefault("_counts", {})  # the level links and the total read them once
-        if path not in cache:
-            cache[path] = maintained_level_counts(path)
-        return cache[path]
+    def _narrowing(self) -> dict[str, Any]:
+        """The filters that have a value (the level among them), by name."""
+        data = self.form.cleaned_data if self.form.is_valid() else {}
+        return {k: v for k, v in data.items() if k not in NOT_FILTERS and v not in (None, "")}
+
+    def _counted(self, scope_path: str | None) -> dict[str, int] | None:
+        """Per level under every filter but the level, from the maintained counts; None when a filter
+        they do not answer has a value (or the form is invalid)."""
+        if scope_path is None or not self.form.is_valid():
+            return None
+        narrowing = self._narrowing()
+        if not set(narrowing) <= {"region", FACET, *COUNTED}:
+            return None
+        path = self._counted_path(scope_path, narrowing.get("region"))
+        if path is None:
+            return dict.fromkeys(ALL_LEVELS, 0)
+        return self._maintained(
+            path, **{column: narrowing[k] for k, column in COUNTED.items() if k in narrowing}
+        )
+
+    def _maintained(self, path: str, **kind: str) -> dict[str, int]:
+        cache = self.__dict__.setdefault("_counts", {})  # the level links and the totals read them once
+        key = (path, *sorted(kind.items()))
+        if key not in cache:
+            cache[key] = maintained_level_counts(path, **kind)
+        return cache[key]
 
     def _counted_path(self, scope_path: str, region_code: str | None) -> str | None:
         """The narrower of the caller's region and the region filter; None when they do not meet."""
@@ -144,12 +175,40 @@ class OrganizationFilter(django_filters.FilterSet):
 ALL_LEVELS = [*LEVEL_CODES, NOT_EVALUATED]
 
 
-def maintained_level_counts(path: str) -> dict[str, int]:
-    """Organizations per level registered in the region with this path or below, summed from the
-    maintained counts of the regions under it (never the organizations): at most one row per region
-    and level — about 15,000 for the whole country, a few hundred for a province."""
-    counts = RegionLevelCount.objects.all()
-    if path and connection.vendor == "sqlite":
+def capped_counts(querysets: dict[str, QuerySet[Any]]) -> dict[str, int]:
+    """Each queryset's rows counted up to ``COUNT_CAP`` + 1, all in one statement (a sub-select per
+    queryset, each stopping at the cap): {name: n}, n > COUNT_CAP meaning "more than COUNT_CAP"."""
+    parts, params = [], []
+    for queryset in querysets.values():
+        try:
+            sql, part_params = queryset.order_by().values("pk")[: COUNT_CAP + 1].query.sql_with_params()
+        except EmptyResultSet:  # a queryset known to be empty (.none())
+            parts.append("0")
+            continue
+        parts.append(f"(SELECT COUNT(*) FROM ({sql}) AS capped)")  # noqa: S608 — the ORM's own SQL, its values as parameters
+        params.extend(part_params)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT " + ", ".join(parts), params)
+        row = cursor.fetchone()
+    return {name: int(n) for name, n in zip(querysets, row, strict=True)}
+
+
+def _whole_country(path: str) -> bool:
+    """The path holds every region: "" or the path of the only region at the top (the nation)."""
+    if not path:
+        return True
+    return path.count("/") == 2 and not Region.objects.filter(parent__isnull=True).exclude(path=path).exists()
+
+
+def maintained_level_counts(path: str, **kind: str) -> dict[str, int]:
+    """Organizations per level registered in the region with this path or below, and of this
+    ``kind`` (any of org_type, status, field), summed from the maintained counts of the regions under
+    it (never the organizations): at most one row per region, kind and level; for the whole country
+    from the national counts (one row per kind and level)."""
+    counts: QuerySet[Any] = RegionLevelCount.objects.filter(**kind)
+    if _whole_country(path):
+        counts = NationalCount.objects.filter(**kind)  # a few hundred rows, not every region's
+    elif path and connection.vendor == "sqlite":
         # a range on the path index ("/" and digits sort below "~" in SQLite's binary order), not a
         # LIKE over every region; PostgreSQL's collations may ignore the "/", so it keeps the prefix
         regions = Region.objects.filter(path__gte=path, path__lt=path + "~")

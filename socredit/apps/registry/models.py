@@ -98,6 +98,11 @@ class Organization(TimeStamped):
         indexes = [
             models.Index(fields=["region", "status"]),
             models.Index(fields=["org_type", "field"]),
+            # the list's pages in name order under a type, status or field filter: walked in order
+            # from the first match, not along the name index past every organization that fails it
+            models.Index(fields=["org_type", "name"], name="org_type_name_idx"),
+            models.Index(fields=["status", "name"], name="org_status_name_idx"),
+            models.Index(fields=["field", "name"], name="org_field_name_idx"),
         ]
 
     def __str__(self) -> str:
@@ -258,8 +263,11 @@ class DocumentSequence(models.Model):
 
 
 class RegionLevelCount(models.Model):
-    """各区划各信用等级组织数 — how many organizations registered in exactly this region have each
-    credit level ("" for not yet evaluated); a maintained aggregate, never edited by hand.
+    """各区划各类组织数 — how many organizations registered in exactly this region have each
+    type, status, field and credit level ("" for not yet evaluated); a maintained aggregate, never
+    edited by hand. Every filter of the organization list that is a small set of values is a column
+    here, so the list's per-level counts and its total come from these rows under any combination of
+    them (a few hundred thousand rows at most for the whole country, whatever the organizations).
 
     Kept in step by database triggers on the organization and score tables (created by the
     evaluation app's migrations, since the scores live there), so every writer — services, imports,
@@ -270,13 +278,45 @@ class RegionLevelCount(models.Model):
     """
 
     region = models.ForeignKey(Region, on_delete=models.CASCADE, related_name="+", verbose_name=_("region"))
+    org_type = models.CharField(_("type"), max_length=1, blank=True)
+    status = models.CharField(_("status"), max_length=16, blank=True)
+    field = models.CharField(_("field"), max_length=16, blank=True)
     level = models.CharField(_("credit level"), max_length=1, blank=True)
     n = models.BigIntegerField(_("organizations"), default=0)
 
     class Meta:
         verbose_name = _("organization count")
         verbose_name_plural = _("organization counts")
-        constraints = [models.UniqueConstraint(fields=["region", "level"], name="one_count_per_region_level")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["region", "org_type", "status", "field", "level"],
+                name="one_count_per_region_kind_level",
+            )
+        ]
 
     def __str__(self) -> str:
-        return f"{self.region_id} {self.level or '—'}: {self.n}"
+        return f"{self.region_id} {self.org_type} {self.status} {self.field} {self.level or '—'}: {self.n}"
+
+
+class NationalCount(models.Model):
+    """全国各类组织数 — RegionLevelCount summed over the whole country: organizations per type,
+    status, field and credit level. Kept by the same triggers, so that a national account's list
+    reads at most a few hundred rows instead of every region's."""
+
+    org_type = models.CharField(_("type"), max_length=1, blank=True)
+    status = models.CharField(_("status"), max_length=16, blank=True)
+    field = models.CharField(_("field"), max_length=16, blank=True)
+    level = models.CharField(_("credit level"), max_length=1, blank=True)
+    n = models.BigIntegerField(_("organizations"), default=0)
+
+    class Meta:
+        verbose_name = _("national organization count")
+        verbose_name_plural = _("national organization counts")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["org_type", "status", "field", "level"], name="one_national_count_per_kind_level"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.org_type} {self.status} {self.field} {self.level or '—'}: {self.n}"

@@ -19,17 +19,13 @@ from socredit.apps.registry.access import (
     access_person,
     access_roles,
 )
-from socredit.apps.registry.filters import NOT_EVALUATED, OrganizationFilter
+from socredit.apps.registry.filters import COUNT_CAP, NOT_EVALUATED, OrganizationFilter
 from socredit.apps.registry.forms import organization_filter
 from socredit.apps.registry.models import Role
 from socredit.common.htmx import render_page_or_partial
 from socredit.common.paging import Page
 from socredit.core.scoring.model import LEVEL_CODES, LEVEL_NAMES
 from socredit.core.types import RoleKind
-
-COUNT_CAP = 1000
-"""A filtered list counts its matches up to this many ("1000+"); an unfiltered list shows the
-maintained total (RegionLevelCount) and never counts."""
 
 
 def _page_number(request: HttpRequest) -> int:
@@ -52,7 +48,7 @@ def _level_links(request: HttpRequest, filterset: OrganizationFilter) -> list[di
         else:
             query["level"] = code
         links.append({"code": code, "name": LEVEL_NAMES.get(code, ""), "n": counts[code], "current": current == code,
-                      "query": query.urlencode()})  # fmt: skip
+                      "capped": counts[code] > COUNT_CAP, "query": query.urlencode()})  # fmt: skip
     return links
 
 
@@ -69,11 +65,16 @@ def organization_list(request: HttpRequest) -> HttpResponse:
     page = Page.of(filterset.qs, _page_number(request))
     for org in page.object_list:
         org.credit_level_name = LEVEL_NAMES.get(org.credit_level or "", "")
-    total = None
+    scope_path = request.user.scope_path()
+    total, capped = None, False
     if filterset.is_filtered():
-        total = filterset.qs[: COUNT_CAP + 1].count()
+        # from the maintained counts under the filters they answer; counted up to the cap under the others
+        total = filterset.match_count(scope_path)
+        if total is None:
+            total = filterset.qs.order_by()[: COUNT_CAP + 1].count()  # unordered: the filter's own index
+            capped = total > COUNT_CAP
     # all the account's organizations: from the maintained counts, never a COUNT(*)
-    all_total = filterset.total(request.user.scope_path())
+    all_total = filterset.total(scope_path)
     query = request.GET.copy()
     query.pop("page", None)
     context = {
@@ -82,7 +83,7 @@ def organization_list(request: HttpRequest) -> HttpResponse:
         "total": total,
         "all_total": all_total,
         "count_cap": COUNT_CAP,
-        "total_capped": total is not None and total > COUNT_CAP,
+        "total_capped": capped,
         "query": query.urlencode(),
         "level_links": _level_links(request, filterset),
     }

@@ -1,13 +1,13 @@
-"""The triggers that keep registry.RegionLevelCount in step, and its first fill from the tables."""
+"""The triggers that keep registry.RegionLevelCount in step, and its first fill from the tables.
+
+Superseded by 0005 (the counts kept per type, status and field too): the triggers the current code
+creates need registry 0007's columns, so on a new database they are created there, once."""
 
 from django.db import migrations
 
 
 def forwards(apps, schema_editor):
-    from socredit.apps.evaluation import counts
-
-    counts.install_triggers()
-    counts.rebuild_counts()
+    pass  # see 0005
 
 
 def backwards(apps, schema_editor):

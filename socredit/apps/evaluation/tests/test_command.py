@@ -14,6 +14,8 @@ from socredit.apps.evaluation import services, storage
 from socredit.apps.evaluation.models import CreditScore, EvaluationRun, FactBlock, LevelChange
 from socredit.apps.evaluation.tests.conftest import ago, assert_block_consistent, assert_score_is_explained
 from socredit.apps.registry.models import Organization
+from socredit.common.choices import label_for
+from socredit.core.types import OrgField, OrgStatus, OrgType
 from socredit.testing import factories
 
 pytestmark = pytest.mark.django_db
@@ -181,9 +183,13 @@ def test_check_and_rebuild_counts(population):
     row = RegionLevelCount.objects.filter(n__gt=0).select_related("region").first()
     RegionLevelCount.objects.filter(pk=row.pk).update(n=row.n + 3)
     err = io.StringIO()
-    with pytest.raises(CommandError, match="1 个区划/等级的组织数与实际不符"):
+    with pytest.raises(CommandError, match="1 个区划/类别/等级的组织数与实际不符"):
         call_command("evaluate", "--check-counts", stdout=io.StringIO(), stderr=err)
-    assert f"区划 {row.region.name}（{row.region.code}）" in err.getvalue()
+    kind = "，".join(
+        (label_for(OrgType, row.org_type), label_for(OrgStatus, row.status), label_for(OrgField, row.field))
+    )
+    assert f"区划 {row.region.name}（{row.region.code}）（{kind}）" in err.getvalue()
+    assert row.org_type not in kind.split("，") and row.status not in kind  # labels, not the stored codes
     assert f"记录 {row.n + 3}，实际 {row.n}" in err.getvalue()
     assert "已重建" in evaluate("--rebuild-counts")
     assert "一致" in evaluate("--check-counts")

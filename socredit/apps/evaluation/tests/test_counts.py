@@ -1,13 +1,19 @@
-"""The maintained per-region level counts (registry.RegionLevelCount) equal a full recount after any
-sequence of the operations that change them: organizations created in random regions, records that
-change levels, deregistration, a region move, deletion, batch evaluations (whole country, one
-region, a past day). Checked after every step for the national, province, city and county scopes,
-and through the organization list page's own numbers."""
+"""The maintained organization counts (registry.RegionLevelCount, per region, type, status, field and
+level) equal a full recount after any sequence of the operations that change them: organizations
+created in random regions with random types and fields (one by one and in one multi-row insert),
+records that change levels, changes of status, field and type (through the service and as raw
+multi-row updates), a region move, deletion, batch evaluations (whole country, one region, a past
+day). Checked after every step for the national, province, city and county scopes under filters,
+and through the organization list page's own numbers, which must never come from a scan of the
+organization or score table."""
 
 import datetime as dt
+import itertools
+import re
 
 import pytest
-from django.db import transaction
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import Bundle, RuleBasedStateMachine, invariant, rule, run_state_machine_as_test
@@ -15,9 +21,10 @@ from hypothesis.stateful import Bundle, RuleBasedStateMachine, invariant, rule, 
 from socredit.apps.evaluation import counts, services
 from socredit.apps.registry import services as registry
 from socredit.apps.registry.filters import ALL_LEVELS, NOT_EVALUATED, maintained_level_counts
-from socredit.apps.registry.models import Organization, Region
+from socredit.apps.registry.models import NationalCount, Organization, Region, RegionLevelCount
 from socredit.common.access import SystemPrincipal
-from socredit.core.types import OrgStatus
+from socredit.core.codes import make_social_org_code
+from socredit.core.types import OrgField, OrgStatus, OrgType
 from socredit.testing import factories
 
 pytestmark = pytest.mark.django_db
@@ -28,12 +35,20 @@ SCOPES = ["", "/100000/", "/100000/410000/", "/100000/410000/410100/", "/100000/
 RECORDS = [("penalty_warning", {}), ("penalty_fine", {"amount": "60000"}), ("grade_5a", {}),
            ("penalty_fine", {"amount": "800"}), ("annual_report_late", {})]  # fmt: skip
 SYSTEM = SystemPrincipal("test")
+TYPES = [OrgType.ASSOCIATION, OrgType.SERVICE_INSTITUTION, OrgType.FOUNDATION]
+FIELDS = [OrgField.CHARITY.value, OrgField.EDUCATION.value, OrgField.OTHER.value]
+STATUSES = [s.value for s in OrgStatus]
+KINDS = [{}, {"org_type": "1"}, {"org_type": "3"}, {"status": "normal"}, {"status": "deregistered"},
+         {"field": "charity"}, {"org_type": "2", "status": "normal", "field": "education"},
+         {"org_type": "1", "status": "suspended"}]  # fmt: skip
+"""Filter combinations the reads are checked under (the check of every key covers the rest)."""
+_serial = itertools.count(800_000)
 
 
-def recount_under(path):
-    """Organizations per level under a region path, counted from the organizations themselves."""
+def recount_under(path, **kind):
+    """Organizations per level under a region path (and of this kind), counted from the organizations themselves."""
     out = dict.fromkeys(ALL_LEVELS, 0)
-    for level in Organization.objects.filter(region__path__startswith=path).values_list(
+    for level in Organization.objects.filter(region__path__startswith=path, **kind).values_list(
         "credit__level", flat=True
     ):
         out[level or NOT_EVALUATED] += 1
@@ -55,9 +70,39 @@ class CountsMachine(RuleBasedStateMachine):
         transaction.set_rollback(True)
         self.atomic.__exit__(None, None, None)
 
-    @rule(target=orgs, region=st.sampled_from(REGIONS))
-    def create_organization(self, region):
-        return factories.organization(region_code=region).pk
+    @rule(
+        target=orgs,
+        region=st.sampled_from(REGIONS),
+        org_type=st.sampled_from(TYPES),
+        field=st.sampled_from(FIELDS),
+    )
+    def create_organization(self, region, org_type, field):
+        return factories.organization(region_code=region, org_type=org_type, field=field).pk
+
+    @rule(region=st.sampled_from(REGIONS), n=st.integers(2, 4), org_type=st.sampled_from(TYPES))
+    def insert_many(self, region, n, org_type):
+        """A raw multi-row insert (one statement: one statement trigger on PostgreSQL)."""
+        place = Region.objects.get(code=region)
+        serials = [next(_serial) for _ in range(n)]
+        Organization.objects.bulk_create(
+            Organization(code=make_social_org_code(region, org_type, serials[i]), name=f"批量组织{serials[i]}",
+                         org_type=org_type.value, region=place, registered_on=dt.date(2015, 3, 1),
+                         status=STATUSES[i % len(STATUSES)], field=FIELDS[i % len(FIELDS)])
+            for i in range(n)
+        )  # fmt: skip
+
+    @rule(pk=orgs, field=st.sampled_from(FIELDS))
+    def change_field(self, pk, field):
+        org = Organization.objects.filter(pk=pk).first()
+        if org is not None:
+            registry.update_organization(
+                actor=SYSTEM, channel="system", organization=org, data={"field": field}
+            )
+
+    @rule(region=st.sampled_from(REGIONS), status=st.sampled_from(STATUSES), org_type=st.sampled_from(TYPES))
+    def raw_update_many(self, region, status, org_type):
+        """A raw update of every organization of a region: status and type at once, several rows."""
+        Organization.objects.filter(region__code=region).update(status=status, org_type=org_type.value)
 
     @rule(pk=orgs, which=st.sampled_from(RECORDS), ago=st.integers(1, 900))
     def add_record(self, pk, which, ago):
@@ -99,7 +144,8 @@ class CountsMachine(RuleBasedStateMachine):
     def maintained_equal_recount(self):
         assert counts.check_counts() == {}
         for path in SCOPES:
-            assert maintained_level_counts(path) == recount_under(path), path
+            for kind in KINDS:
+                assert maintained_level_counts(path, **kind) == recount_under(path, **kind), (path, kind)
 
 
 def test_maintained_counts_equal_a_full_recount(personas):
@@ -115,18 +161,17 @@ def test_rebuild_repairs_and_check_reports(personas):
     factories.organization(region_code="410184")
     factories.record(a, "penalty_fine", occurred_on=services.today() - dt.timedelta(days=3), amount="60000")
     assert counts.check_counts() == {}
-    from socredit.apps.registry.models import RegionLevelCount
-
     RegionLevelCount.objects.filter(region=a.region, level="C").update(n=99)  # a count gone wrong
     wrong = counts.check_counts()
-    assert set(wrong) == {(a.region_id, "C")} and wrong[(a.region_id, "C")] == (99, 1)
+    key = (a.region_id, a.org_type, a.status, a.field, "C")
+    assert set(wrong) == {key} and wrong[key] == (99, 1)
+    NationalCount.objects.filter(org_type=a.org_type, status=a.status, field=a.field, level="C").update(n=7)
+    assert counts.check_counts()[(counts.NATION, a.org_type, a.status, a.field, "C")] == (7, 1)
     services.rebuild_level_counts(actor=SYSTEM, channel="system")
     assert counts.check_counts() == {} and maintained_level_counts(a.region.path)["C"] == 1
 
 
 def test_list_page_levels_and_total_come_from_the_maintained_counts(personas, login):
-    from socredit.apps.registry.models import RegionLevelCount
-
     for region in ("410105", "410105", "410184"):
         factories.organization(region_code=region)
     client = login(personas["city_admin"])
@@ -138,3 +183,92 @@ def test_list_page_levels_and_total_come_from_the_maintained_counts(personas, lo
     # a region filter alone is still answered from them; the county outside the filter does not count
     jinshui = client.get("/organizations/", {"region": "410105"}).content.decode()
     assert "2 个匹配" in jinshui
+
+
+COMBINATIONS = [{}, {"org_type": "1"}, {"status": "deregistered"}, {"field": "charity"}, {"level": "C"},
+                {"level": "none", "org_type": "2"}, {"org_type": "1", "status": "normal", "field": "other"},
+                {"region": "410100", "org_type": "1"}, {"region": "410184", "status": "normal", "level": "B"},
+                {"region": "420000", "field": "education"}, {"region": "999999"}]  # fmt: skip
+SCANNED = re.compile(r'"?(registry_organization|evaluation_creditscore)"?[\s.,)]')
+
+
+def _population():
+    """Organizations of every type, field and status in three counties, some of them scored."""
+    made = []
+    for i, (region, org_type, field) in enumerate(
+        itertools.product(["410105", "410184", "420102"], TYPES, FIELDS)
+    ):
+        org = factories.organization(region_code=region, org_type=org_type, field=field)
+        if i % 4 == 1:
+            registry.update_organization(actor=SYSTEM, channel="system", organization=org,
+                                         data={"status": OrgStatus.DEREGISTERED.value})  # fmt: skip
+        if i % 3 == 0:
+            factories.record(
+                org, "penalty_fine", occurred_on=services.today() - dt.timedelta(days=3), amount="60000"
+            )
+        made.append(org)
+    services.run_evaluation(actor=SYSTEM, channel="system", as_of=services.today(), region=None)
+    return made
+
+
+@pytest.mark.parametrize(
+    "params", COMBINATIONS, ids=lambda p: "&".join(f"{k}={v}" for k, v in p.items()) or "none"
+)
+def test_list_page_numbers_under_any_filter_come_from_the_maintained_counts(personas, login, params):
+    """A national account's list under type, status, field, level and region filters: the level links
+    and the number of matches equal a recount, and no statement of the page reads the organization
+    or score table except the page of rows itself (one statement, with a LIMIT)."""
+    _population()
+    client = login(personas["superuser"])
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get("/organizations/", params)
+    region = Region.objects.filter(code=params.get("region", "100000")).first()
+    scans = [q["sql"] for q in queries.captured_queries if SCANNED.search(q["sql"])]
+    assert len(scans) == (1 if region else 0) and all("LIMIT" in sql for sql in scans), (
+        scans
+    )  # unknown region: none
+    kind = {k: v for k, v in params.items() if k in ("org_type", "status", "field")}
+    expected = recount_under(region.path, **kind) if region else dict.fromkeys(ALL_LEVELS, 0)
+    assert {link["code"]: link["n"] for link in response.context["level_links"]} == expected
+    assert not any(link["capped"] for link in response.context["level_links"])
+    level = params.get("level")
+    total = expected[level] if level else sum(expected.values())
+    if params:
+        assert response.context["total"] == total and not response.context["total_capped"]
+    else:
+        assert response.context["all_total"] == total and total == Organization.objects.count() > 0
+    if region:  # the numbers shown are the organizations the list walks through
+        matches = Organization.objects.filter(region__path__startswith=region.path, **kind)
+        if level:
+            matches = (
+                matches.filter(credit__isnull=True)
+                if level == "none"
+                else matches.filter(credit__level=level)
+            )
+        assert matches.count() == total
+
+
+def test_search_and_score_filters_count_up_to_the_cap(personas, login, monkeypatch):
+    """Filters the maintained counts do not answer: each level and the total counted with a LIMIT,
+    shown as "more than" past the cap."""
+    from socredit.apps.registry import filters, views
+
+    made = _population()
+    monkeypatch.setattr(filters, "COUNT_CAP", 2)
+    monkeypatch.setattr(views, "COUNT_CAP", 2)
+    client = login(personas["superuser"])
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get("/organizations/", {"score_min": "0", "org_type": "1"})
+    scans = [q["sql"] for q in queries.captured_queries if SCANNED.search(q["sql"])]
+    assert scans and all("LIMIT" in sql for sql in scans), scans
+    # the counts walk the filter's own index, not the name order of the page
+    assert all("ORDER BY" not in sql for sql in scans if "COUNT(" in sql), scans
+    scored = Organization.objects.filter(org_type="1", credit__isnull=False)
+    links = {link["code"]: (link["n"], link["capped"]) for link in response.context["level_links"]}
+    for code, (n, capped) in links.items():
+        actual = scored.filter(credit__level=code).count() if code != "none" else 0
+        assert (n, capped) == (min(actual, 3), actual > 2), code
+    assert response.context["total_capped"] == (scored.count() > 2)
+    page = response.content.decode()
+    assert "超过 2 个匹配" in page and "2+" in page
+    assert len(made) == 27

@@ -11,7 +11,7 @@ from pathlib import Path
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from socredit.apps.evaluation.counts import check_counts
+from socredit.apps.evaluation.counts import NATION, check_counts
 from socredit.apps.evaluation.indicators import (
     UnknownModel,
     available_models,
@@ -22,9 +22,11 @@ from socredit.apps.evaluation.models import EvaluationRun
 from socredit.apps.evaluation.services import execute_run, rebuild_facts, rebuild_level_counts, start_run
 from socredit.apps.registry.models import Region
 from socredit.common.access import SystemPrincipal
+from socredit.common.choices import label_for
 from socredit.common.clock import today
 from socredit.core.config import ConfigError
 from socredit.core.scoring.evaluate import EvaluationInputError, check_as_of
+from socredit.core.types import OrgField, OrgStatus, OrgType
 from socredit.core.values import parse_date
 
 
@@ -61,9 +63,9 @@ class Command(BaseCommand):
         parser.add_argument("--rebuild-facts", action="store_true",
                             help="first rebuild the packed credit facts from the records")  # fmt: skip
         parser.add_argument("--check-counts", action="store_true",
-                            help="compare the maintained per-region level counts with a recount and exit")  # fmt: skip
+                            help="compare the maintained organization counts (per region, type, status, field and level) with a recount and exit")  # fmt: skip
         parser.add_argument("--rebuild-counts", action="store_true",
-                            help="recount the maintained per-region level counts and exit")  # fmt: skip
+                            help="recount the maintained organization counts (per region, type, status, field and level) and exit")  # fmt: skip
         parser.add_argument("--list-models", action="store_true", help="list the installed indicator models")
         parser.add_argument("--check-model", metavar="FILE", help="check an indicator model file and exit")
         parser.add_argument("--as", dest="username", help="run as this staff account (recorded on the run)")
@@ -97,16 +99,22 @@ class Command(BaseCommand):
             wrong = check_counts()
             if wrong:
                 shown = sorted(wrong.items())[:20]
-                regions = Region.objects.in_bulk([region_id for (region_id, _level), _n in shown])
-                for (region_id, level), (kept, actual) in shown:
-                    where = regions.get(region_id, region_id)
-                    self.stderr.write(f"区划 {where} 等级 {level or '未评价'}：记录 {kept}，实际 {actual}")
-                raise CommandError(f"{len(wrong)} 个区划/等级的组织数与实际不符；用 --rebuild-counts 重建")
-            self.stdout.write(self.style.SUCCESS("各区划各等级组织数与实际一致"))
+                regions = Region.objects.in_bulk([key[0] for key, _n in shown])
+                for (region_id, org_type, status, field, level), (kept, actual) in shown:
+                    where = "全国" if region_id == NATION else regions.get(region_id, region_id)
+                    kind = "，".join(label_for(enum, value) or "—" for enum, value in
+                                    ((OrgType, org_type), (OrgStatus, status), (OrgField, field)))  # fmt: skip
+                    self.stderr.write(
+                        f"区划 {where}（{kind}）等级 {level or '未评价'}：记录 {kept}，实际 {actual}"
+                    )
+                raise CommandError(
+                    f"{len(wrong)} 个区划/类别/等级的组织数与实际不符；用 --rebuild-counts 重建"
+                )
+            self.stdout.write(self.style.SUCCESS("各区划各类各等级组织数与实际一致"))
             return
         if opts["rebuild_counts"]:
             rows = rebuild_level_counts(actor=actor, channel="cli")
-            self.stdout.write(self.style.SUCCESS(f"已重建各区划各等级组织数：{rows} 行"))
+            self.stdout.write(self.style.SUCCESS(f"已重建各区划各类各等级组织数：{rows} 行"))
             return
         progress = None if opts["quiet"] else ProgressBar
         if opts["resume"]:
