@@ -3,12 +3,27 @@
 from django.db import migrations, models
 
 
+def drop_counting_triggers(apps, schema_editor):
+    """An upgraded SQLite database has the counting triggers of evaluation 0003 on the organization
+    and score tables; the table rebuild below (a changed unique constraint) fails while a trigger
+    names the table. They go here; evaluation 0005 creates the new ones and recounts."""
+    if schema_editor.connection.vendor != "sqlite":
+        return
+    with schema_editor.connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'trigger' AND sql LIKE '%registry_regionlevelcount%'"
+        )
+        for (name,) in cursor.fetchall():
+            cursor.execute(f'DROP TRIGGER IF EXISTS "{name}"')
+
+
 class Migration(migrations.Migration):
     dependencies = [
         ("registry", "0006_merge_counts_search"),
     ]
 
     operations = [
+        migrations.RunPython(drop_counting_triggers, migrations.RunPython.noop),
         migrations.RemoveConstraint(
             model_name="regionlevelcount",
             name="one_count_per_region_level",
