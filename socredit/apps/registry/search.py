@@ -1,26 +1,39 @@
-"""名称/代码检索 — organization search by name, former name (曾用名) or code through an index, for
+"""名称/代码检索 — organization search by name, former name (曾用名) or code through indexes, for
 the staff list, the API and the public portal.
 
 `search(queryset, query)` narrows any scoped queryset (a principal's organizations, the public
 ones) to the matches of `query` (the rule is `socredit.core.search.matches`) and orders them.
 
-How the index is asked (see migration 0005 for the tables and triggers):
-- candidates come from an index: 3+ characters from the trigram index (SQLite FTS5 ``MATCH`` with
-  the query as one string literal; PostgreSQL ``ILIKE`` served by the pg_trgm GIN indexes), 1–2
+How the indexes are asked (migrations 0005 and 0007 hold the tables and triggers), each part one
+indexed statement read up to ``CANDIDATE_CAP + 1`` rows:
+- names and former names: 3+ characters from the trigram index (SQLite FTS5 ``MATCH`` with the
+  query as one string literal; PostgreSQL ``ILIKE`` served by the pg_trgm GIN indexes), 1–2
   characters from the gram table (with SQLite's trigram tokenizer such queries silently find
-  nothing), code prefixes from the code's unique index (a range, so SQLite's index serves it);
-- when there are at most `CANDIDATE_CAP` of them, the result is those ids, filtered again by the
-  exact rule and ordered by relevance (exact code, exact name, prefix, other), then name and id;
-- when there are more, sorting them all would cost more than the page is worth: the result is the
-  exact rule walked in id order (the order organizations were entered). At least `CANDIDATE_CAP`
-  of N organizations match, so a page of 25 is found after reading about 25·N/CAP rows (12,500 at a
+  nothing). The trigram index holds no codes: digit trigrams are in every code;
+- codes, only for a query of code characters (a 统一社会信用代码 is digits and capitals, folded
+  as the rule folds): a prefix is a range of the code's index; 3+ characters inside the code come
+  from the code tables (`core.search.code_parts`): tail suffixes, the distinct heads (authority,
+  type, region) and ranges of the code after a head.
+The ids are gathered once (``cache`` keeps them for a caller that applies the same search twice);
+- at most `CANDIDATE_CAP` of them: the result is those ids (one parameter: a JSON or array value),
+  filtered again by the exact rule and ordered by relevance (exact code, exact name, prefix,
+  other), then name and id;
+- more ("broad"): sorting them all would cost more than the page is worth: the result is the exact
+  rule walked in id order (the order organizations were entered). At least `CANDIDATE_CAP` of N
+  organizations match, so a page of 25 is found after reading about 25·N/CAP rows (12,500 at a
   million) wherever the matches lie. Name order would not do: names begin with their place, so the
-  matches of "郑州" or "5141" sit together in name order and a walk would read most of the table
-  before them. Relevance tiers are then not applied.
+  matches of "郑州" sit together in name order and a walk would read most of the table before
+  them. Relevance tiers are then not applied.
+
+Counting (`match_count`, a product decision): a search with at most `CANDIDATE_CAP` candidates is
+counted exactly among them (a few thousand rows at most); a broad one is not counted, since
+counting up to 1,001 of them reads up to 1,001·N/CAP rows (130–210 ms at a million): the caller
+says "more than `CANDIDATE_CAP`" when the search is its only filter, and shows no count otherwise.
 """
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from django.db import connection
@@ -28,48 +41,99 @@ from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 from django.db.models.expressions import RawSQL
 
 from socredit.apps.registry.models import Organization
-from socredit.core.search import MAX_QUERY, SHORT_QUERY, fold, fts_literal, like_literal, normalise
+from socredit.core.search import (
+    CODE_END,
+    MAX_QUERY,
+    SHORT_QUERY,
+    code_parts,
+    fold,
+    fts_literal,
+    is_code_text,
+    like_literal,
+    normalise,
+)
 
 CANDIDATE_CAP = 2000
-"""Above this many candidates the result is walked in id order instead of sorted."""
-CODE_END = "~"
-"""Sorts after every code character ([0-9A-Z]) in byte order: ``code >= q AND code < q || '~'``."""
+"""Above this many candidates the result is walked in id order instead of sorted, and not counted."""
 
 
-def _candidates(query: str, cap: int) -> tuple[str, list[Any]]:
-    """One statement giving the ids found by the indexes, up to ``cap + 1`` from each (a superset
-    of the matches when fewer): the code prefix from the code index, and the name/former-name/code
-    substring from the gram table (1–2 characters) or the trigram index (3+)."""
-    limit = cap + 1
+# The statements below are fixed SQL (column expressions chosen by vendor); values are parameters.
+
+
+def _code(alias: str = "") -> str:
+    """The code column compared by code points: SQLite's binary order; PostgreSQL's "C" collation
+    (served by the index registry_org_code_c), whatever the database's own collation."""
+    column = f"{alias}code"
+    return f'{column} COLLATE "C"' if connection.vendor == "postgresql" else column
+
+
+def _parts(query: str, limit: int) -> list[tuple[str, list[Any]]]:
+    """The indexed statements whose ids together are a superset of the matches of ``query``
+    (normalised), each reading at most ``limit`` rows."""
     code = fold(query)
     parts: list[tuple[str, list[Any]]] = []
-    if connection.vendor == "postgresql":
-        parts.append(("SELECT id FROM registry_organization WHERE code LIKE %s LIMIT %s",
-                      [like_literal(code) + "%", limit]))  # fmt: skip
-    else:
-        parts.append(("SELECT id FROM registry_organization WHERE code >= %s AND code < %s LIMIT %s",
+    if is_code_text(code):
+        parts.append((f"SELECT id FROM registry_organization WHERE {_code()} >= %s AND {_code()} < %s LIMIT %s",  # noqa: S608
                       [code, code + CODE_END, limit]))  # fmt: skip
+        if len(code) >= SHORT_QUERY:
+            parts.extend(_code_substring(code, limit))
     if len(query) < SHORT_QUERY:
         parts.append(("SELECT organization_id FROM registry_org_gram WHERE gram = upper(%s) LIMIT %s",
                       [query, limit]))  # fmt: skip
     elif connection.vendor == "postgresql":
         pattern = "%" + like_literal(query) + "%"
-        parts.append(("SELECT id FROM registry_organization WHERE name ILIKE %s OR former_names ILIKE %s "
-                      "OR code ILIKE %s LIMIT %s", [pattern, pattern, pattern, limit]))  # fmt: skip
+        parts.append(("SELECT id FROM registry_organization WHERE name ILIKE %s OR former_names ILIKE %s LIMIT %s",
+                      [pattern, pattern, limit]))  # fmt: skip
     else:
         parts.append(("SELECT rowid FROM registry_org_search WHERE registry_org_search MATCH %s LIMIT %s",
                       [fts_literal(query), limit]))  # fmt: skip
-    sql = " UNION ".join(f"SELECT * FROM ({part}) AS part{i}" for i, (part, _p) in enumerate(parts))  # noqa: S608 — fixed SQL, values are parameters
-    return sql, [p for _s, params in parts for p in params]
+    return parts
+
+
+def _code_substring(code: str, limit: int) -> list[tuple[str, list[Any]]]:
+    """Codes holding ``code`` (3+ code characters) anywhere: see `core.search.code_parts`."""
+    parts = code_parts(code)
+    org_range = f"{_code('o.')} >= h.head || %s AND {_code('o.')} < h.head || %s"
+    out: list[tuple[str, list[Any]]] = [
+        ("SELECT organization_id FROM registry_code_tail WHERE suffix >= %s AND suffix < %s LIMIT %s",
+         [code, code + CODE_END, limit]),
+        (f"SELECT o.id FROM (SELECT DISTINCT head FROM registry_code_head WHERE s >= %s AND s < %s) h "  # noqa: S608
+         f"JOIN registry_organization o ON {org_range} LIMIT %s", [code, code + CODE_END, "", CODE_END, limit]),
+    ]  # fmt: skip
+    if parts.crossing:
+        union = " UNION ALL ".join(
+            f"SELECT o.id FROM registry_code_head h JOIN registry_organization o ON {org_range} WHERE h.s = %s"  # noqa: S608
+            for _ in parts.crossing
+        )
+        params = [p for start, rest in parts.crossing for p in (rest, rest + CODE_END, start)]
+        out.append((f"SELECT id FROM ({union}) AS crossing LIMIT %s", [*params, limit]))  # noqa: S608 — fixed SQL
+    return out
+
+
+def candidates(query: str, cap: int = CANDIDATE_CAP) -> list[int]:
+    """Ids the indexes offer for ``query`` (normalised), sorted; stops once more than ``cap``
+    distinct ones are found (then "many", and not all of them)."""
+    found: set[int] = set()
+    with connection.cursor() as cursor:
+        for sql, params in _parts(query, cap + 1):
+            cursor.execute(sql, params)
+            found.update(row[0] for row in cursor.fetchall())
+            if len(found) > cap:
+                break
+    return sorted(found)
 
 
 def candidate_count(query: str, cap: int = CANDIDATE_CAP) -> int:
-    """How many organizations the indexes offer for ``query`` (normalised), counted up to about
-    ``cap + 1`` per index: more than ``cap`` means "many"."""
-    sql, params = _candidates(query, cap)
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT count(*) FROM ({sql}) AS candidates", params)  # noqa: S608 — as above
-        return int(cursor.fetchone()[0])
+    """How many organizations the indexes offer for ``query`` (normalised), counted up to ``cap + 1``
+    at least when there are more: more than ``cap`` means "many"."""
+    return len(candidates(query, cap))
+
+
+def _ids(ids: list[int]) -> RawSQL:
+    """A list of ids as one parameter (a subquery), not thousands of them."""
+    if connection.vendor == "postgresql":
+        return RawSQL("SELECT unnest(%s::bigint[])", [ids])
+    return RawSQL("SELECT value FROM json_each(%s)", [json.dumps(ids)])
 
 
 def matching(query: str) -> Q:
@@ -93,32 +157,62 @@ def relevance(query: str) -> Case:
     )
 
 
+def _cached(q: str, cap: int, cache: dict[Any, list[int]] | None) -> list[int]:
+    cache = {} if cache is None else cache
+    if (q, cap) not in cache:
+        cache[q, cap] = candidates(q, cap)
+    return cache[q, cap]
+
+
+def is_broad(
+    query: str | None, *, cap: int = CANDIDATE_CAP, cache: dict[Any, list[int]] | None = None
+) -> bool:
+    """True when more than ``cap`` organizations (of all) are offered for ``query``: walked, not sorted,
+    not counted."""
+    q = normalise(query)
+    return bool(q) and len(q) <= MAX_QUERY and len(_cached(q, cap, cache)) > cap
+
+
 def search(
     queryset: QuerySet[Organization],
     query: str | None,
     *,
     cap: int = CANDIDATE_CAP,
-    cache: dict[Any, int] | None = None,
+    cache: dict[Any, list[int]] | None = None,
 ) -> QuerySet[Organization]:
     """``queryset`` narrowed to the organizations matching ``query`` and ordered (see the module
     docstring); an empty query leaves it as it is, a query longer than any name finds nothing.
     Any text is a plain string: quotes, ``*``, ``NEAR``, ``%`` or punctuation alone are searched
-    for as typed, never interpreted. ``cache`` (a dict) keeps the index's count for a caller that
+    for as typed, never interpreted. ``cache`` (a dict) keeps the candidates for a caller that
     applies the same search twice (the list page filters once for the rows, once for the counts)."""
     q = normalise(query)
     if not q:
         return queryset
     if len(q) > MAX_QUERY:
         return queryset.none()
-    cache = {} if cache is None else cache
-    if (q, cap) not in cache:
-        cache[q, cap] = candidate_count(q, cap)
-    if cache[q, cap] > cap:
+    ids = _cached(q, cap, cache)
+    if len(ids) > cap:
         return queryset.filter(matching(q)).order_by("pk")
-    # The candidates as a subquery, not as a list of ids: thousands of parameters cost more than the search.
+    if not ids:
+        return queryset.none()
     return (
-        queryset.filter(pk__in=RawSQL(*_candidates(q, cap)))  # noqa: S611 — fixed SQL, the query is a parameter
+        queryset.filter(pk__in=_ids(ids))
         .filter(matching(q))
         .alias(search_relevance=relevance(q))
         .order_by("search_relevance", "name", "pk")
     )
+
+
+def match_count(
+    searched: QuerySet[Organization],
+    query: str | None,
+    *,
+    cap: int = CANDIDATE_CAP,
+    cache: dict[Any, list[int]] | None = None,
+) -> int | None:
+    """How many rows ``searched`` (a queryset `search` narrowed by ``query``, other filters allowed)
+    holds: exact when the search is not broad (counted among at most ``cap`` candidates), None when
+    it is (not counted: see the module docstring)."""
+    if is_broad(query, cap=cap, cache=cache):
+        return None
+    return searched.count()
