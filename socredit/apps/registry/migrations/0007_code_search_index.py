@@ -10,7 +10,11 @@ A query of 3+ characters found anywhere in a code is then one of (see registry/s
 - across the head and the tail: a head suffix equal to the query's start, then the code range of
   that head followed by the rest of the query.
 The trigram index no longer holds the code: digit trigrams are in every code, and a digit query
-intersected posting lists as long as the table. Heads are never deleted (a head left without
+intersected posting lists as long as the table. It now holds the names folded as the search rule
+folds them (SQLite's ``upper()``: ASCII letters only) and matches case-sensitively, so that what it
+finds is exactly what the rule finds (the trigram tokenizer's own folding covers every alphabet);
+it is contentless (``content=''``): it keeps no copy of the names, and a 'rebuild' cannot re-read
+them unfolded. Heads are never deleted (a head left without
 organizations only adds an empty range). PostgreSQL: the same two tables (``COLLATE "C"``, so
 that the ranges follow code points), an index on the code in that collation for the ranges, a
 PL/pgSQL trigger; the pg_trgm index on the code is dropped.
@@ -36,7 +40,8 @@ def _grams(o: str, extra: str = "") -> str:
 def _sqlite_index(o: str) -> list[str]:
     """Statements indexing the row ``o`` (new): trigram table, grams, code head, code tail."""
     return [
-        f"INSERT INTO registry_org_search (rowid, name, former_names) VALUES ({o}.id, {o}.name, {o}.former_names)",
+        f"INSERT INTO registry_org_search (rowid, name, former_names) VALUES ({o}.id, upper({o}.name), "
+        f"upper({o}.former_names))",
         f"INSERT OR IGNORE INTO registry_org_gram (gram, organization_id) {_grams(o, f', {o}.id')}",
         f"INSERT OR IGNORE INTO registry_code_head (s, head) SELECT substr(upper({o}.code), n, 9 - n), "
         f"substr(upper({o}.code), 1, 8) FROM registry_search_position WHERE n <= min(8, length({o}.code))",
@@ -49,7 +54,7 @@ def _sqlite_unindex(o: str) -> list[str]:
     """Statements removing the row ``o`` (old) from the indexes (heads stay)."""
     return [
         "INSERT INTO registry_org_search (registry_org_search, rowid, name, former_names) "
-        f"VALUES ('delete', {o}.id, {o}.name, {o}.former_names)",
+        f"VALUES ('delete', {o}.id, upper({o}.name), upper({o}.former_names))",
         f"DELETE FROM registry_org_gram WHERE organization_id = {o}.id AND gram IN ({_grams(o)})",
         f"DELETE FROM registry_code_tail WHERE organization_id = {o}.id AND suffix IN (SELECT "
         f"substr(upper({o}.code), n) FROM registry_search_position WHERE n >= 9 AND n <= length({o}.code) - 2)",
@@ -65,8 +70,8 @@ SQLITE_FORWARD = [
     "DROP TRIGGER registry_org_search_delete",
     "DROP TRIGGER registry_org_search_update",
     "DROP TABLE registry_org_search",
-    "CREATE VIRTUAL TABLE registry_org_search USING fts5(name, former_names, "
-    "content='registry_organization', content_rowid='id', tokenize='trigram')",
+    "CREATE VIRTUAL TABLE registry_org_search USING fts5(name, former_names, content='', "
+    "tokenize='trigram case_sensitive 1')",
     "CREATE TABLE registry_code_head (s TEXT NOT NULL, head TEXT NOT NULL, PRIMARY KEY (s, head)) WITHOUT ROWID",
     "CREATE TABLE registry_code_tail (suffix TEXT NOT NULL, organization_id INTEGER NOT NULL, "
     "PRIMARY KEY (suffix, organization_id)) WITHOUT ROWID",
@@ -79,7 +84,8 @@ SQLITE_FORWARD = [
         _sqlite_unindex("old") + _sqlite_index("new"),
     ),
     # the organizations already there (an upgrade) are indexed once here; the grams stay as they are
-    "INSERT INTO registry_org_search (registry_org_search) VALUES ('rebuild')",
+    "INSERT INTO registry_org_search (rowid, name, former_names) "
+    "SELECT id, upper(name), upper(former_names) FROM registry_organization",
     "INSERT OR IGNORE INTO registry_code_head (s, head) SELECT DISTINCT substr(upper(o.code), p.n, 9 - p.n), "
     "substr(upper(o.code), 1, 8) FROM registry_organization o, registry_search_position p "
     "WHERE p.n <= min(8, length(o.code))",
