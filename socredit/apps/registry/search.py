@@ -110,14 +110,17 @@ def _code_substring(code: str, limit: int) -> list[tuple[str, list[Any]]]:
             "AND EXISTS (SELECT 1 FROM registry_code_tail WHERE suffix >= %s AND suffix < %s)"
             for _ in parts.crossing
         )
-        params = [p for start, rest in parts.crossing for p in (rest, rest + CODE_END, start, rest, rest + CODE_END)]
+        params = [
+            p for start, rest in parts.crossing for p in (rest, rest + CODE_END, start, rest, rest + CODE_END)
+        ]
         out.append((f"SELECT id FROM ({union}) AS crossing LIMIT %s", [*params, limit]))  # noqa: S608 — fixed SQL
     return out
 
 
-def candidates(query: str, cap: int = CANDIDATE_CAP) -> list[int]:
+def candidates(query: str, cap: int | None = None) -> list[int]:
     """Ids the indexes offer for ``query`` (normalised), sorted; stops once more than ``cap``
     distinct ones are found (then "many", and not all of them)."""
+    cap = CANDIDATE_CAP if cap is None else cap
     found: set[int] = set()
     with connection.cursor() as cursor:
         for sql, params in _parts(query, cap + 1):
@@ -128,9 +131,10 @@ def candidates(query: str, cap: int = CANDIDATE_CAP) -> list[int]:
     return sorted(found)
 
 
-def candidate_count(query: str, cap: int = CANDIDATE_CAP) -> int:
+def candidate_count(query: str, cap: int | None = None) -> int:
     """How many organizations the indexes offer for ``query`` (normalised), counted up to ``cap + 1``
     at least when there are more: more than ``cap`` means "many"."""
+    cap = CANDIDATE_CAP if cap is None else cap
     return len(candidates(query, cap))
 
 
@@ -162,11 +166,23 @@ class _SqliteRelevance(Func):
         self.query = query
 
     def as_sql(self, compiler: Any, connection: Any, **extra: Any) -> tuple[str, list[Any]]:  # type: ignore[override]
-        (code_sql, code_params), (name_sql, name_params) = (compiler.compile(e) for e in self.source_expressions)
+        (code_sql, code_params), (name_sql, name_params) = (
+            compiler.compile(e) for e in self.source_expressions
+        )
         code, name = fold(self.query), like_literal(self.query)
         sql = (f"CASE WHEN {code_sql} = %s THEN 0 WHEN {name_sql} LIKE %s ESCAPE '\\' THEN 1 "
                f"WHEN {name_sql} LIKE %s ESCAPE '\\' OR substr({code_sql}, 1, %s) = %s THEN 2 ELSE 3 END")  # fmt: skip
-        return sql, [*code_params, code, *name_params, name, *name_params, name + "%", *code_params, len(code), code]
+        return sql, [
+            *code_params,
+            code,
+            *name_params,
+            name,
+            *name_params,
+            name + "%",
+            *code_params,
+            len(code),
+            code,
+        ]
 
 
 def relevance(query: str) -> Case | Func:
@@ -191,11 +207,10 @@ def _cached(q: str, cap: int, cache: dict[Any, list[int]] | None) -> list[int]:
     return cache[q, cap]
 
 
-def is_broad(
-    query: str | None, *, cap: int = CANDIDATE_CAP, cache: dict[Any, list[int]] | None = None
-) -> bool:
+def is_broad(query: str | None, *, cap: int | None = None, cache: dict[Any, list[int]] | None = None) -> bool:
     """True when more than ``cap`` organizations (of all) are offered for ``query``: walked, not sorted,
     not counted."""
+    cap = CANDIDATE_CAP if cap is None else cap
     q = normalise(query)
     return bool(q) and len(q) <= MAX_QUERY and len(_cached(q, cap, cache)) > cap
 
@@ -204,7 +219,7 @@ def search(
     queryset: QuerySet[Organization],
     query: str | None,
     *,
-    cap: int = CANDIDATE_CAP,
+    cap: int | None = None,
     cache: dict[Any, list[int]] | None = None,
 ) -> QuerySet[Organization]:
     """``queryset`` narrowed to the organizations matching ``query`` and ordered (see the module
@@ -212,6 +227,7 @@ def search(
     Any text is a plain string: quotes, ``*``, ``NEAR``, ``%`` or punctuation alone are searched
     for as typed, never interpreted. ``cache`` (a dict) keeps the candidates for a caller that
     applies the same search twice (the list page filters once for the rows, once for the counts)."""
+    cap = CANDIDATE_CAP if cap is None else cap
     q = normalise(query)
     if not q:
         return queryset
@@ -232,12 +248,13 @@ def match_count(
     searched: QuerySet[Organization],
     query: str | None,
     *,
-    cap: int = CANDIDATE_CAP,
+    cap: int | None = None,
     cache: dict[Any, list[int]] | None = None,
 ) -> int | None:
     """How many rows ``searched`` (a queryset `search` narrowed by ``query``, other filters allowed)
     holds: exact when the search is not broad (counted among at most ``cap`` candidates), None when
     it is (not counted: see the module docstring)."""
+    cap = CANDIDATE_CAP if cap is None else cap
     if is_broad(query, cap=cap, cache=cache):
         return None
     return searched.count()

@@ -13,6 +13,7 @@ from django.db.models import F
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from socredit.apps.registry import search as registry_search
 from socredit.apps.registry.access import (
     access_organization,
     access_organizations,
@@ -25,6 +26,7 @@ from socredit.apps.registry.models import Role
 from socredit.common.htmx import render_page_or_partial
 from socredit.common.paging import Page
 from socredit.core.scoring.model import LEVEL_CODES, LEVEL_NAMES
+from socredit.core.search import normalise
 from socredit.core.types import RoleKind
 
 COUNT_CAP = 1000
@@ -56,6 +58,24 @@ def _level_links(request: HttpRequest, filterset: OrganizationFilter) -> list[di
     return links
 
 
+def _filtered_total(filterset: OrganizationFilter) -> tuple[int | None, int]:
+    """The count a filtered list shows, and the cap above which it says "More than cap matches".
+
+    Without a search: up to ``COUNT_CAP`` + 1 rows are counted. A search is counted by
+    `registry.search.match_count`: exactly, among its candidates (at most ``CANDIDATE_CAP``); a broad
+    search (more candidates) is not counted — counting would read up to 1,001·N/2,000 rows — and the
+    list says "More than 2,000 matches" when the search is its only filter, and shows no count when
+    other filters narrow it (a product decision: the number is not known without reading them)."""
+    query = filterset.form.cleaned_data.get("q") if filterset.form.is_valid() else None
+    if not normalise(query):
+        return filterset.qs[: COUNT_CAP + 1].count(), COUNT_CAP
+    cap = registry_search.CANDIDATE_CAP
+    total = registry_search.match_count(filterset.qs, query, cache=filterset.search_cache())
+    if total is None and filterset.narrowing() == {"q"}:
+        return cap + 1, cap
+    return total, cap
+
+
 @login_required
 def organization_list(request: HttpRequest) -> HttpResponse:
     # Name order: the index on name serves the ORDER BY … LIMIT of every page. The current credit
@@ -69,9 +89,7 @@ def organization_list(request: HttpRequest) -> HttpResponse:
     page = Page.of(filterset.qs, _page_number(request))
     for org in page.object_list:
         org.credit_level_name = LEVEL_NAMES.get(org.credit_level or "", "")
-    total = None
-    if filterset.is_filtered():
-        total = filterset.qs[: COUNT_CAP + 1].count()
+    total, count_cap = _filtered_total(filterset) if filterset.is_filtered() else (None, COUNT_CAP)
     # all the account's organizations: from the maintained counts, never a COUNT(*)
     all_total = filterset.total(request.user.scope_path())
     query = request.GET.copy()
@@ -81,8 +99,8 @@ def organization_list(request: HttpRequest) -> HttpResponse:
         "page": page,
         "total": total,
         "all_total": all_total,
-        "count_cap": COUNT_CAP,
-        "total_capped": total is not None and total > COUNT_CAP,
+        "count_cap": count_cap,
+        "total_capped": total is not None and total > count_cap,
         "query": query.urlencode(),
         "level_links": _level_links(request, filterset),
     }

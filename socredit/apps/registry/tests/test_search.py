@@ -284,3 +284,20 @@ def test_a_null_character_is_a_field_error_not_a_server_error(orgs, personas, lo
     client.logout()
     response = client.get("/api/v1/organizations", {"q": "社区\x00"}, HTTP_AUTHORIZATION=f"Bearer {raw}")
     assert response.status_code == 422 and "q" in response.json()["errors"]
+
+
+def test_api_finds_an_organization_by_a_former_name_and_shows_them(db, client, civil_affairs):
+    org = factories.organization(name="金水区晨曦读书会")
+    services.update_organization(
+        actor=None, channel="system", organization=org, data={"name": "金水区朝阳阅读协会"}
+    )
+    _, raw = factories.token(["organizations:read"], civil_affairs)
+    for query in ("晨曦读书", "晨曦"):
+        items = client.get("/api/v1/organizations", {"q": query}, HTTP_AUTHORIZATION=f"Bearer {raw}").json()[
+            "items"
+        ]
+        assert [(o["code"], o["name"], o["former_names"]) for o in items] == [
+            (org.code, "金水区朝阳阅读协会", ["金水区晨曦读书会"])
+        ], query
+    one = client.get(f"/api/v1/organizations/{org.code}", HTTP_AUTHORIZATION=f"Bearer {raw}").json()
+    assert one["former_names"] == ["金水区晨曦读书会"]
