@@ -69,7 +69,7 @@ class OrganizationFilter(django_filters.FilterSet):
 
     def search_cache(self) -> dict[Any, list[int]]:
         """The search's candidates, looked up once for the rows, the counts and `match_count`."""
-        return self.__dict__.setdefault("_search", {})  # type: ignore[no-any-return]
+        return self.__dict__.setdefault("_search", {})
 
     def narrowing(self) -> set[str]:
         """The filters (not the sort) that have a value."""

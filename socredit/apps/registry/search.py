@@ -165,7 +165,7 @@ class _SqliteRelevance(Func):
         super().__init__(F("code"), F("name"))
         self.query = query
 
-    def as_sql(self, compiler: Any, connection: Any, **extra: Any) -> tuple[str, list[Any]]:  # type: ignore[override]
+    def as_sql(self, compiler: Any, connection: Any, **extra: Any) -> tuple[str, list[Any]]:
         (code_sql, code_params), (name_sql, name_params) = (
             compiler.compile(e) for e in self.source_expressions
         )
