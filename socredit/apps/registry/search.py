@@ -62,11 +62,13 @@ CANDIDATE_CAP = 2000
 # The statements below are fixed SQL (column expressions chosen by vendor); values are parameters.
 
 
-def _code(alias: str = "") -> str:
-    """The code column compared by code points: SQLite's binary order; PostgreSQL's "C" collation
-    (served by the index registry_org_code_c), whatever the database's own collation."""
-    column = f"{alias}code"
-    return f'{column} COLLATE "C"' if connection.vendor == "postgresql" else column
+def _code_range(column: str, low: str, high: str) -> str:
+    """``low <= column < high`` by code points, served by an index of the code: SQLite's binary
+    order; on PostgreSQL the pattern operators, which the code's ``varchar_pattern_ops`` index
+    (Django's, for a unique CharField) serves whatever the database's collation."""
+    if connection.vendor == "postgresql":
+        return f"{column} ~>=~ {low} AND {column} ~<~ {high}"
+    return f"{column} >= {low} AND {column} < {high}"
 
 
 def _parts(query: str, limit: int) -> list[tuple[str, list[Any]]]:
@@ -75,7 +77,7 @@ def _parts(query: str, limit: int) -> list[tuple[str, list[Any]]]:
     code = fold(query)
     parts: list[tuple[str, list[Any]]] = []
     if is_code_text(code):
-        parts.append((f"SELECT id FROM registry_organization WHERE {_code()} >= %s AND {_code()} < %s LIMIT %s",  # noqa: S608
+        parts.append((f"SELECT id FROM registry_organization WHERE {_code_range('code', '%s', '%s')} LIMIT %s",  # noqa: S608
                       [code, code + CODE_END, limit]))  # fmt: skip
         if len(code) >= SHORT_QUERY:
             parts.extend(_code_substring(code, limit))
@@ -95,18 +97,28 @@ def _parts(query: str, limit: int) -> list[tuple[str, list[Any]]]:
 def _code_substring(code: str, limit: int) -> list[tuple[str, list[Any]]]:
     """Codes holding ``code`` (3+ code characters) anywhere: see `core.search.code_parts`."""
     parts = code_parts(code)
-    org_range = f"{_code('o.')} >= h.head || %s AND {_code('o.')} < h.head || %s"
+    head = '(h.head || %s) COLLATE "default"' if connection.vendor == "postgresql" else "(h.head || %s)"
+    org_range = _code_range("o.code", head, head)  # PostgreSQL: the code index's collation, not the head's
+    # each head, then its codes by the code's index: PostgreSQL's planner, hoping a LIMIT ends a scan of
+    # the organizations early, would otherwise test every organization against every head (OFFSET 0
+    # keeps it from flattening the subquery back into that join)
+    if connection.vendor == "postgresql":
+        codes_of_heads = (
+            f"CROSS JOIN LATERAL (SELECT id FROM registry_organization o WHERE {org_range} OFFSET 0) o"  # noqa: S608
+        )
+    else:
+        codes_of_heads = f"JOIN registry_organization o ON {org_range}"
     out: list[tuple[str, list[Any]]] = [
         ("SELECT organization_id FROM registry_code_tail WHERE suffix >= %s AND suffix < %s LIMIT %s",
          [code, code + CODE_END, limit]),
         (f"SELECT o.id FROM (SELECT DISTINCT head FROM registry_code_head WHERE s >= %s AND s < %s) h "  # noqa: S608
-         f"JOIN registry_organization o ON {org_range} LIMIT %s", [code, code + CODE_END, "", CODE_END, limit]),
+         f"{codes_of_heads} LIMIT %s", [code, code + CODE_END, "", CODE_END, limit]),
     ]  # fmt: skip
     if parts.crossing:
         # a head that ends with the query's start joined to the codes of that head followed by the rest;
         # asked only when some tail begins with the rest (one probe, run once: most starts are pruned)
         union = " UNION ALL ".join(
-            f"SELECT o.id FROM registry_code_head h JOIN registry_organization o ON {org_range} WHERE h.s = %s "  # noqa: S608
+            f"SELECT o.id FROM registry_code_head h {codes_of_heads} WHERE h.s = %s "  # noqa: S608
             "AND EXISTS (SELECT 1 FROM registry_code_tail WHERE suffix >= %s AND suffix < %s)"
             for _ in parts.crossing
         )

@@ -16,8 +16,8 @@ finds is exactly what the rule finds (the trigram tokenizer's own folding covers
 it is contentless (``content=''``): it keeps no copy of the names, and a 'rebuild' cannot re-read
 them unfolded. Heads are never deleted (a head left without
 organizations only adds an empty range). PostgreSQL: the same two tables (``COLLATE "C"``, so
-that the ranges follow code points), an index on the code in that collation for the ranges, a
-PL/pgSQL trigger; the pg_trgm index on the code is dropped.
+that the ranges follow code points), a PL/pgSQL trigger; the code's ranges use its
+``varchar_pattern_ops`` index; the pg_trgm index on the code is dropped.
 """
 
 from django.db import migrations
@@ -128,7 +128,6 @@ SQLITE_REVERSE = [
 
 POSTGRES_FORWARD = [
     "DROP INDEX IF EXISTS registry_org_code_trgm",
-    'CREATE INDEX registry_org_code_c ON registry_organization ((code COLLATE "C"))',
     'CREATE TABLE registry_code_head (s text COLLATE "C" NOT NULL, head text COLLATE "C" NOT NULL, '
     "PRIMARY KEY (s, head))",
     'CREATE TABLE registry_code_tail (suffix text COLLATE "C" NOT NULL, organization_id bigint NOT NULL, '
@@ -169,7 +168,6 @@ POSTGRES_REVERSE = [
     "DROP FUNCTION IF EXISTS registry_code_sync()",
     "DROP TABLE IF EXISTS registry_code_tail",
     "DROP TABLE IF EXISTS registry_code_head",
-    "DROP INDEX IF EXISTS registry_org_code_c",
     "CREATE INDEX registry_org_code_trgm ON registry_organization USING gin (code gin_trgm_ops)",
 ]
 
