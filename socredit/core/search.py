@@ -21,7 +21,14 @@ MAX_QUERY = 200
 SHORT_QUERY = 3
 """Below this many characters a trigram index cannot answer: such queries use the 1–2-character grams."""
 
+CODE_HEAD = 8
+"""A code's head: registration authority, type and region (a few thousand distinct in the country);
+the rest, its tail, is the 9-character organization code and the check digit."""
+CODE_END = "~"
+"""Sorts after every code character in code-point order: ``code >= q AND code < q + CODE_END``."""
+
 _SPACE = re.compile(r"\s+")
+_CODE_TEXT = re.compile(r"[0-9A-Z]+")
 _ASCII_LOWER = str.maketrans("abcdefghijklmnopqrstuvwxyz", "ABCDEFGHIJKLMNOPQRSTUVWXYZ")
 
 
@@ -45,6 +52,61 @@ def fts_literal(text: str) -> str:
 def like_literal(text: str, escape: str = "\\") -> str:
     """``text`` for a LIKE pattern with ``escape``: ``%`` and ``_`` are plain characters."""
     return text.replace(escape, escape * 2).replace("%", escape + "%").replace("_", escape + "_")
+
+
+def is_code_text(text: str) -> bool:
+    """True when ``text`` (folded) could be part of a 统一社会信用代码: digits and capitals only.
+    Any other query cannot match a validated code, and the code indexes are not asked."""
+    return _CODE_TEXT.fullmatch(text) is not None
+
+
+@dataclass(frozen=True)
+class CodeKeys:
+    """What the code tables hold for one code: the suffixes of its head (with the head) and the
+    suffixes of its tail of at least `SHORT_QUERY` characters."""
+
+    head: str
+    head_suffixes: tuple[str, ...]
+    tail_suffixes: tuple[str, ...]
+
+
+def code_keys(code: str) -> CodeKeys:
+    """The rows of registry_code_head / registry_code_tail for ``code`` (as the triggers write them)."""
+    head = code[:CODE_HEAD]
+    tails = tuple(code[i:] for i in range(CODE_HEAD, len(code) - SHORT_QUERY + 1))
+    return CodeKeys(head, tuple(head[i:] for i in range(len(head))), tails)
+
+
+@dataclass(frozen=True)
+class CodeParts:
+    """How a query of 3+ code characters is found inside codes (besides a tail suffix that begins
+    with it and a head suffix that begins with it): ``crossing`` pairs (start, rest), a head suffix
+    equal to ``start`` followed in the code by ``rest``."""
+
+    crossing: tuple[tuple[str, str], ...]
+
+
+def code_parts(query: str) -> CodeParts:
+    """Where ``query`` (folded code text) may lie in a code: starting in the head and running into the
+    tail, the head ending with its first k characters (k = 1…7; k = 8 is a code prefix)."""
+    return CodeParts(tuple((query[:k], query[k:]) for k in range(1, min(CODE_HEAD, len(query)))))
+
+
+def code_lookup(codes: Iterable[str], query: str) -> set[str]:
+    """The codes the code tables offer for ``query`` (folded, 3+ code characters), computed the way
+    the database asks them (prefix, tail suffix, head suffix, crossing): equal to the codes that
+    hold ``query``, which `tests` check; the reference for registry/search.py's statements."""
+    codes = list(codes)
+    keys = {c: code_keys(c) for c in codes}
+    found = {c for c in codes if c.startswith(query)}
+    found |= {c for c in codes if any(t.startswith(query) for t in keys[c].tail_suffixes)}
+    heads = {k.head for k in keys.values() if any(s.startswith(query) for s in k.head_suffixes)}
+    found |= {c for c in codes if keys[c].head in heads}
+    for start, rest in code_parts(query).crossing:
+        for c in codes:
+            if start in keys[c].head_suffixes and c.startswith(keys[c].head + rest):
+                found.add(c)
+    return found
 
 
 def grams(text: str) -> set[str]:

@@ -35,6 +35,7 @@ PERSONS_READ, PERSONS_PII = "persons:read", "persons:pii"
 class OrganizationOut(Schema):
     code: str = Field(description="统一社会信用代码")
     name: str
+    former_names: list[str] = Field(description="曾用名，先后为序（按曾用名也可检索：q）")
     org_type: str
     org_type_label: str = Field(alias="type_label")
     region: str = Field(alias="region.code")
@@ -51,6 +52,10 @@ class OrganizationOut(Schema):
     contact_phone: str
     created_at: dt.datetime
     updated_at: dt.datetime
+
+    @staticmethod
+    def resolve_former_names(obj: Organization) -> list[str]:
+        return obj.former_names.splitlines()
 
 
 class OrganizationIn(Schema):

@@ -72,7 +72,16 @@ class OrganizationFilter(django_filters.FilterSet):
 
     def search(self, queryset: QuerySet[Organization], name: str, value: str) -> QuerySet[Organization]:
         # Through the search index, in relevance order; a `sort` chosen as well re-orders after it.
-        return search_organizations(queryset, value, cache=self.__dict__.setdefault("_search", {}))
+        return search_organizations(queryset, value, cache=self.search_cache())
+
+    def search_cache(self) -> dict[Any, list[int]]:
+        """The search's candidates, looked up once for the rows, the counts and `match_count`."""
+        return self.__dict__.setdefault("_search", {})
+
+    def narrowing(self) -> set[str]:
+        """The filters (not the sort) that have a value."""
+        data = self.form.cleaned_data if self.form.is_valid() else {}
+        return {k for k, v in data.items() if k not in NOT_FILTERS and v not in (None, "")}
 
     def in_region(self, queryset: QuerySet[Organization], name: str, value: str) -> QuerySet[Organization]:
         region = self._region(value)
@@ -97,8 +106,7 @@ class OrganizationFilter(django_filters.FilterSet):
 
     def is_filtered(self) -> bool:
         """True when any filter (not the sort) has a value."""
-        data = self.form.cleaned_data if self.form.is_valid() else {}
-        return any(v not in (None, "") for k, v in data.items() if k not in NOT_FILTERS)
+        return bool(self.narrowing())
 
     def level_counts(self, scope_path: str | None = None) -> dict[str, int]:
         """Organizations per credit level (and not evaluated) under every filter but the level

@@ -1,75 +1,160 @@
-"""名称/代码检索 — organization search by name, former name (曾用名) or code through an index, for
+"""名称/代码检索 — organization search by name, former name (曾用名) or code through indexes, for
 the staff list, the API and the public portal.
 
 `search(queryset, query)` narrows any scoped queryset (a principal's organizations, the public
 ones) to the matches of `query` (the rule is `socredit.core.search.matches`) and orders them.
 
-How the index is asked (see migration 0005 for the tables and triggers):
-- candidates come from an index: 3+ characters from the trigram index (SQLite FTS5 ``MATCH`` with
-  the query as one string literal; PostgreSQL ``ILIKE`` served by the pg_trgm GIN indexes), 1–2
+How the indexes are asked (migrations 0005 and 0007 hold the tables and triggers), each part one
+indexed statement read up to ``CANDIDATE_CAP + 1`` rows:
+- names and former names: 3+ characters from the trigram index (SQLite FTS5 ``MATCH`` with the
+  query as one string literal; PostgreSQL ``ILIKE`` served by the pg_trgm GIN indexes), 1–2
   characters from the gram table (with SQLite's trigram tokenizer such queries silently find
-  nothing), code prefixes from the code's unique index (a range, so SQLite's index serves it);
-- when there are at most `CANDIDATE_CAP` of them, the result is those ids, filtered again by the
-  exact rule and ordered by relevance (exact code, exact name, prefix, other), then name and id;
-- when there are more, sorting them all would cost more than the page is worth: the result is the
-  exact rule walked in id order (the order organizations were entered). At least `CANDIDATE_CAP`
-  of N organizations match, so a page of 25 is found after reading about 25·N/CAP rows (12,500 at a
+  nothing). The trigram index holds no codes: digit trigrams are in every code;
+- codes, only for a query of code characters (a 统一社会信用代码 is digits and capitals, folded
+  as the rule folds): a prefix is a range of the code's index; 3+ characters inside the code come
+  from the code tables (`core.search.code_parts`): tail suffixes, the distinct heads (authority,
+  type, region) and ranges of the code after a head.
+The ids are gathered once (``cache`` keeps them for a caller that applies the same search twice);
+- at most `CANDIDATE_CAP` of them: the result is those ids (one parameter: a JSON or array value)
+  ordered by relevance (exact code, exact name, prefix, other), then name and id. On SQLite every
+  index answers exactly the rule (the trigram index holds the names folded as the rule folds them,
+  the gram and code tables are exact), so no row is filtered again; PostgreSQL's ``ILIKE`` folds
+  every alphabet, and its candidates are filtered by the rule;
+- more ("broad"): sorting them all would cost more than the page is worth: the result is the exact
+  rule walked in id order (the order organizations were entered). At least `CANDIDATE_CAP` of N
+  organizations match, so a page of 25 is found after reading about 25·N/CAP rows (12,500 at a
   million) wherever the matches lie. Name order would not do: names begin with their place, so the
-  matches of "郑州" or "5141" sit together in name order and a walk would read most of the table
-  before them. Relevance tiers are then not applied.
+  matches of "郑州" sit together in name order and a walk would read most of the table before
+  them. Relevance tiers are then not applied.
+
+Counting (`match_count`, a product decision): a search with at most `CANDIDATE_CAP` candidates is
+counted exactly among them (a few thousand rows at most); a broad one is not counted, since
+counting up to 1,001 of them reads up to 1,001·N/CAP rows (130–210 ms at a million): the caller
+says "more than `CANDIDATE_CAP`" when the search is its only filter, and shows no count otherwise.
 """
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from django.db import connection, transaction
-from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
+from django.db.models import Case, F, Func, IntegerField, Q, QuerySet, Value, When
 from django.db.models.expressions import RawSQL
 
 from socredit.apps.registry.models import Organization
-from socredit.core.search import MAX_QUERY, SHORT_QUERY, fold, fts_literal, like_literal, normalise
+from socredit.core.search import (
+    CODE_END,
+    MAX_QUERY,
+    SHORT_QUERY,
+    code_parts,
+    fold,
+    fts_literal,
+    is_code_text,
+    like_literal,
+    normalise,
+)
 
 CANDIDATE_CAP = 2000
-"""Above this many candidates the result is walked in id order instead of sorted."""
-CODE_END = "~"
-"""Sorts after every code character ([0-9A-Z]) in byte order: ``code >= q AND code < q || '~'``."""
+"""Above this many candidates the result is walked in id order instead of sorted, and not counted."""
 
 
-def _candidates(query: str, cap: int) -> tuple[str, list[Any]]:
-    """One statement giving the ids found by the indexes, up to ``cap + 1`` from each (a superset
-    of the matches when fewer): the code prefix from the code index, and the name/former-name/code
-    substring from the gram table (1–2 characters) or the trigram index (3+)."""
-    limit = cap + 1
+# The statements below are fixed SQL (column expressions chosen by vendor); values are parameters.
+
+
+def _code_range(column: str, low: str, high: str) -> str:
+    """``low <= column < high`` by code points, served by an index of the code: SQLite's binary
+    order; on PostgreSQL the pattern operators, which the code's ``varchar_pattern_ops`` index
+    (Django's, for a unique CharField) serves whatever the database's collation."""
+    if connection.vendor == "postgresql":
+        return f"{column} ~>=~ {low} AND {column} ~<~ {high}"
+    return f"{column} >= {low} AND {column} < {high}"
+
+
+def _parts(query: str, limit: int) -> list[tuple[str, list[Any]]]:
+    """The indexed statements whose ids together are a superset of the matches of ``query``
+    (normalised), each reading at most ``limit`` rows."""
     code = fold(query)
     parts: list[tuple[str, list[Any]]] = []
-    if connection.vendor == "postgresql":
-        parts.append(("SELECT id FROM registry_organization WHERE code LIKE %s LIMIT %s",
-                      [like_literal(code) + "%", limit]))  # fmt: skip
-    else:
-        parts.append(("SELECT id FROM registry_organization WHERE code >= %s AND code < %s LIMIT %s",
+    if is_code_text(code):
+        parts.append((f"SELECT id FROM registry_organization WHERE {_code_range('code', '%s', '%s')} LIMIT %s",  # noqa: S608
                       [code, code + CODE_END, limit]))  # fmt: skip
+        if len(code) >= SHORT_QUERY:
+            parts.extend(_code_substring(code, limit))
     if len(query) < SHORT_QUERY:
         parts.append(("SELECT organization_id FROM registry_org_gram WHERE gram = upper(%s) LIMIT %s",
                       [query, limit]))  # fmt: skip
     elif connection.vendor == "postgresql":
         pattern = "%" + like_literal(query) + "%"
-        parts.append(("SELECT id FROM registry_organization WHERE name ILIKE %s OR former_names ILIKE %s "
-                      "OR code ILIKE %s LIMIT %s", [pattern, pattern, pattern, limit]))  # fmt: skip
+        parts.append(("SELECT id FROM registry_organization WHERE name ILIKE %s OR former_names ILIKE %s LIMIT %s",
+                      [pattern, pattern, limit]))  # fmt: skip
     else:
         parts.append(("SELECT rowid FROM registry_org_search WHERE registry_org_search MATCH %s LIMIT %s",
-                      [fts_literal(query), limit]))  # fmt: skip
-    sql = " UNION ".join(f"SELECT * FROM ({part}) AS part{i}" for i, (part, _p) in enumerate(parts))  # noqa: S608 — fixed SQL, values are parameters
-    return sql, [p for _s, params in parts for p in params]
+                      [fts_literal(code), limit]))  # fmt: skip
+    return parts
 
 
-def candidate_count(query: str, cap: int = CANDIDATE_CAP) -> int:
-    """How many organizations the indexes offer for ``query`` (normalised), counted up to about
-    ``cap + 1`` per index: more than ``cap`` means "many"."""
-    sql, params = _candidates(query, cap)
+def _code_substring(code: str, limit: int) -> list[tuple[str, list[Any]]]:
+    """Codes holding ``code`` (3+ code characters) anywhere: see `core.search.code_parts`."""
+    parts = code_parts(code)
+    head = '(h.head || %s) COLLATE "default"' if connection.vendor == "postgresql" else "(h.head || %s)"
+    org_range = _code_range("o.code", head, head)  # PostgreSQL: the code index's collation, not the head's
+    # each head, then its codes by the code's index: PostgreSQL's planner, hoping a LIMIT ends a scan of
+    # the organizations early, would otherwise test every organization against every head (OFFSET 0
+    # keeps it from flattening the subquery back into that join)
+    if connection.vendor == "postgresql":
+        codes_of_heads = (
+            f"CROSS JOIN LATERAL (SELECT id FROM registry_organization o WHERE {org_range} OFFSET 0) o"  # noqa: S608
+        )
+    else:
+        codes_of_heads = f"JOIN registry_organization o ON {org_range}"
+    out: list[tuple[str, list[Any]]] = [
+        ("SELECT organization_id FROM registry_code_tail WHERE suffix >= %s AND suffix < %s LIMIT %s",
+         [code, code + CODE_END, limit]),
+        (f"SELECT o.id FROM (SELECT DISTINCT head FROM registry_code_head WHERE s >= %s AND s < %s) h "  # noqa: S608
+         f"{codes_of_heads} LIMIT %s", [code, code + CODE_END, "", CODE_END, limit]),
+    ]  # fmt: skip
+    if parts.crossing:
+        # a head that ends with the query's start joined to the codes of that head followed by the rest;
+        # asked only when some tail begins with the rest (one probe, run once: most starts are pruned)
+        union = " UNION ALL ".join(
+            f"SELECT o.id FROM registry_code_head h {codes_of_heads} WHERE h.s = %s "  # noqa: S608
+            "AND EXISTS (SELECT 1 FROM registry_code_tail WHERE suffix >= %s AND suffix < %s)"
+            for _ in parts.crossing
+        )
+        params = [
+            p for start, rest in parts.crossing for p in (rest, rest + CODE_END, start, rest, rest + CODE_END)
+        ]
+        out.append((f"SELECT id FROM ({union}) AS crossing LIMIT %s", [*params, limit]))  # noqa: S608 — fixed SQL
+    return out
+
+
+def candidates(query: str, cap: int | None = None) -> list[int]:
+    """Ids the indexes offer for ``query`` (normalised), sorted; stops once more than ``cap``
+    distinct ones are found (then "many", and not all of them)."""
+    cap = CANDIDATE_CAP if cap is None else cap
+    found: set[int] = set()
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT count(*) FROM ({sql}) AS candidates", params)  # noqa: S608 — as above
-        return int(cursor.fetchone()[0])
+        for sql, params in _parts(query, cap + 1):
+            cursor.execute(sql, params)
+            found.update(row[0] for row in cursor.fetchall())
+            if len(found) > cap:
+                break
+    return sorted(found)
+
+
+def candidate_count(query: str, cap: int | None = None) -> int:
+    """How many organizations the indexes offer for ``query`` (normalised), counted up to ``cap + 1``
+    at least when there are more: more than ``cap`` means "many"."""
+    cap = CANDIDATE_CAP if cap is None else cap
+    return len(candidates(query, cap))
+
+
+def _ids(ids: list[int]) -> RawSQL:
+    """A list of ids as one parameter (a subquery), not thousands of them."""
+    if connection.vendor == "postgresql":
+        return RawSQL("SELECT unnest(%s::bigint[])", [ids])
+    return RawSQL("SELECT value FROM json_each(%s)", [json.dumps(ids)])
 
 
 def matching(query: str) -> Q:
@@ -81,8 +166,42 @@ def matching(query: str) -> Q:
     return rule
 
 
-def relevance(query: str) -> Case:
-    """0 exact code, 1 exact name, 2 name or code prefix, 3 other (as `core.search.relevance`)."""
+class _SqliteRelevance(Func):
+    """The relevance tiers as one CASE over the code and name columns (qualified by the query's own
+    aliases): cheaper to build and to run over a couple of thousand rows than the ORM's ``Case``.
+    SQLite's ``LIKE`` folds ASCII letters only, as the rule does."""
+
+    output_field = IntegerField()
+
+    def __init__(self, query: str) -> None:
+        super().__init__(F("code"), F("name"))
+        self.query = query
+
+    def as_sql(self, compiler: Any, connection: Any, **extra: Any) -> tuple[str, list[Any]]:
+        (code_sql, code_params), (name_sql, name_params) = (
+            compiler.compile(e) for e in self.source_expressions
+        )
+        code, name = fold(self.query), like_literal(self.query)
+        sql = (f"CASE WHEN {code_sql} = %s THEN 0 WHEN {name_sql} LIKE %s ESCAPE '\\' THEN 1 "
+               f"WHEN {name_sql} LIKE %s ESCAPE '\\' OR substr({code_sql}, 1, %s) = %s THEN 2 ELSE 3 END")  # fmt: skip
+        return sql, [
+            *code_params,
+            code,
+            *name_params,
+            name,
+            *name_params,
+            name + "%",
+            *code_params,
+            len(code),
+            code,
+        ]
+
+
+def relevance(query: str) -> Case | Func:
+    """0 exact code, 1 exact name, 2 name or code prefix, 3 other (as `core.search.relevance`):
+    on SQLite one CASE in SQL, on PostgreSQL the ORM's."""
+    if connection.vendor == "sqlite":
+        return _SqliteRelevance(query)
     code = fold(query)
     return Case(
         When(code=code, then=Value(0)),
@@ -93,63 +212,115 @@ def relevance(query: str) -> Case:
     )
 
 
+def _cached(q: str, cap: int, cache: dict[Any, list[int]] | None) -> list[int]:
+    cache = {} if cache is None else cache
+    if (q, cap) not in cache:
+        cache[q, cap] = candidates(q, cap)
+    return cache[q, cap]
+
+
+def is_broad(query: str | None, *, cap: int | None = None, cache: dict[Any, list[int]] | None = None) -> bool:
+    """True when more than ``cap`` organizations (of all) are offered for ``query``: walked, not sorted,
+    not counted."""
+    cap = CANDIDATE_CAP if cap is None else cap
+    q = normalise(query)
+    return bool(q) and len(q) <= MAX_QUERY and len(_cached(q, cap, cache)) > cap
+
+
 def search(
     queryset: QuerySet[Organization],
     query: str | None,
     *,
-    cap: int = CANDIDATE_CAP,
-    cache: dict[Any, int] | None = None,
+    cap: int | None = None,
+    cache: dict[Any, list[int]] | None = None,
 ) -> QuerySet[Organization]:
     """``queryset`` narrowed to the organizations matching ``query`` and ordered (see the module
     docstring); an empty query leaves it as it is, a query longer than any name finds nothing.
     Any text is a plain string: quotes, ``*``, ``NEAR``, ``%`` or punctuation alone are searched
-    for as typed, never interpreted. ``cache`` (a dict) keeps the index's count for a caller that
+    for as typed, never interpreted. ``cache`` (a dict) keeps the candidates for a caller that
     applies the same search twice (the list page filters once for the rows, once for the counts)."""
+    cap = CANDIDATE_CAP if cap is None else cap
     q = normalise(query)
     if not q:
         return queryset
     if len(q) > MAX_QUERY:
         return queryset.none()
-    cache = {} if cache is None else cache
-    if (q, cap) not in cache:
-        cache[q, cap] = candidate_count(q, cap)
-    if cache[q, cap] > cap:
+    ids = _cached(q, cap, cache)
+    if len(ids) > cap:
         return queryset.filter(matching(q)).order_by("pk")
-    # The candidates as a subquery, not as a list of ids: thousands of parameters cost more than the search.
-    return (
-        queryset.filter(pk__in=RawSQL(*_candidates(q, cap)))  # noqa: S611 — fixed SQL, the query is a parameter
-        .filter(matching(q))
-        .alias(search_relevance=relevance(q))
-        .order_by("search_relevance", "name", "pk")
-    )
+    if not ids:
+        return queryset.none()
+    found = queryset.filter(pk__in=_ids(ids))
+    if connection.vendor != "sqlite":  # ILIKE folds more than the rule: filter by the rule again
+        found = found.filter(matching(q))
+    return found.alias(search_relevance=relevance(q)).order_by("search_relevance", "name", "pk")
+
+
+def match_count(
+    searched: QuerySet[Organization],
+    query: str | None,
+    *,
+    cap: int | None = None,
+    cache: dict[Any, list[int]] | None = None,
+) -> int | None:
+    """How many rows ``searched`` (a queryset `search` narrowed by ``query``, other filters allowed)
+    holds: exact when the search is not broad (counted among at most ``cap`` candidates), None when
+    it is (not counted: see the module docstring)."""
+    cap = CANDIDATE_CAP if cap is None else cap
+    if is_broad(query, cap=cap, cache=cache):
+        return None
+    return searched.count()
 
 
 def rebuild_index() -> None:
     """Rebuild the search index from the organization table in a few set-based statements: after a
     bulk load that ran with its triggers suspended (`socredit.common.bulkload`), or to repair it.
-    The same statements as the migration that made the index, for every organization at once."""
+    The rows are those the triggers of migrations 0005 and 0007 write, for every organization at once;
+    each statement reads positions by a condition on the position alone (a key range per organization)
+    and inserts in the target's key order (appending to its b-tree instead of inserting at random)."""
+    text = "o.name || {nl} || o.former_names"
     with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute("DELETE FROM registry_org_gram")
+        for table in ("registry_org_gram", "registry_code_tail", "registry_code_head"):
+            cursor.execute(f"DELETE FROM {table}")  # noqa: S608 — fixed names
         if connection.vendor == "postgresql":
-            # pg_trgm's GIN indexes follow the table by themselves; the gram table is ours
+            # pg_trgm's GIN indexes on the names follow the table by themselves; these tables are ours
+            t = text.format(nl="chr(10)")
             cursor.execute(
-                "INSERT INTO registry_org_gram (gram, organization_id) "
-                "SELECT DISTINCT upper(substr(o.name || chr(10) || o.former_names, n, k)), o.id "
-                "FROM registry_organization o, "
-                "generate_series(1, length(o.name || chr(10) || o.former_names)) n, (VALUES (1), (2)) g(k) "
-                "WHERE n + k - 1 <= length(o.name || chr(10) || o.former_names)"
+                "INSERT INTO registry_org_gram (gram, organization_id) "  # noqa: S608 — fixed SQL
+                f"SELECT DISTINCT upper(substr({t}, n, k)), o.id FROM registry_organization o, "
+                f"generate_series(1, length({t})) n, (VALUES (1), (2)) g(k) WHERE n + k - 1 <= length({t})"
+            )
+            cursor.execute(
+                "INSERT INTO registry_code_head (s, head) SELECT DISTINCT substr(upper(o.code), n, 9 - n), "
+                "substr(upper(o.code), 1, 8) FROM registry_organization o, "
+                "generate_series(1, least(8, length(o.code))) n"
+            )
+            cursor.execute(
+                "INSERT INTO registry_code_tail (suffix, organization_id) SELECT DISTINCT substr(upper(o.code), n), "
+                "o.id FROM registry_organization o, generate_series(9, length(o.code) - 2) n"
             )
             return
-        cursor.execute("INSERT INTO registry_org_search (registry_org_search) VALUES ('rebuild')")
-        # sorted by the table's key: appending to the b-tree instead of inserting at random places
-        # one range of positions per organization and gram length (a condition on p.n alone, so the
-        # position table's key serves it: 25 rows an organization, not all 2,000 positions)
+        t = text.format(nl="char(10)")
+        # contentless trigram table (names folded as the rule folds them): emptied by its own command
+        cursor.execute("INSERT INTO registry_org_search (registry_org_search) VALUES ('delete-all')")
         cursor.execute(
-            "INSERT OR IGNORE INTO registry_org_gram (gram, organization_id) SELECT g, id FROM ("
-            "SELECT upper(substr(o.name || char(10) || o.former_names, p.n, 1)) AS g, o.id AS id "
-            "FROM registry_organization o JOIN registry_search_position p "
-            "ON p.n <= length(o.name || char(10) || o.former_names) UNION ALL "
-            "SELECT upper(substr(o.name || char(10) || o.former_names, p.n, 2)), o.id "
-            "FROM registry_organization o JOIN registry_search_position p "
-            "ON p.n < length(o.name || char(10) || o.former_names)) ORDER BY g, id"
+            "INSERT INTO registry_org_search (rowid, name, former_names) "
+            "SELECT id, upper(name), upper(former_names) FROM registry_organization"
+        )
+        cursor.execute(
+            "INSERT OR IGNORE INTO registry_org_gram (gram, organization_id) SELECT g, id FROM ("  # noqa: S608 — fixed SQL
+            f"SELECT upper(substr({t}, p.n, 1)) AS g, o.id AS id FROM registry_organization o "
+            f"JOIN registry_search_position p ON p.n <= length({t}) UNION ALL "
+            f"SELECT upper(substr({t}, p.n, 2)), o.id FROM registry_organization o "
+            f"JOIN registry_search_position p ON p.n < length({t})) ORDER BY g, id"
+        )
+        cursor.execute(
+            "INSERT OR IGNORE INTO registry_code_head (s, head) SELECT DISTINCT substr(upper(o.code), p.n, 9 - p.n) "
+            "AS s, substr(upper(o.code), 1, 8) AS head FROM registry_organization o JOIN registry_search_position p "
+            "ON p.n <= min(8, length(o.code)) ORDER BY s, head"
+        )
+        cursor.execute(
+            "INSERT OR IGNORE INTO registry_code_tail (suffix, organization_id) SELECT substr(upper(o.code), p.n) "
+            "AS suffix, o.id FROM registry_organization o JOIN registry_search_position p "
+            "ON p.n >= 9 AND p.n <= length(o.code) - 2 ORDER BY suffix, o.id"
         )

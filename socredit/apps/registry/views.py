@@ -13,6 +13,7 @@ from django.db.models import F
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from socredit.apps.registry import search as registry_search
 from socredit.apps.registry.access import (
     access_organization,
     access_organizations,
@@ -25,6 +26,7 @@ from socredit.apps.registry.models import Role
 from socredit.common.htmx import render_page_or_partial
 from socredit.common.paging import Page
 from socredit.core.scoring.model import LEVEL_CODES, LEVEL_NAMES
+from socredit.core.search import normalise
 from socredit.core.types import RoleKind
 
 
@@ -52,6 +54,29 @@ def _level_links(request: HttpRequest, filterset: OrganizationFilter) -> list[di
     return links
 
 
+def _filtered_total(filterset: OrganizationFilter, scope_path: str | None) -> tuple[int | None, int, bool]:
+    """The count a filtered list shows, the cap of its "more than" wording, and whether it is capped.
+
+    Without a search: from the maintained counts under the filters they answer (exact); under the
+    others (a score range) up to ``COUNT_CAP`` + 1 rows are counted. A search is counted by
+    `registry.search.match_count`: exactly, among its candidates (at most ``CANDIDATE_CAP``); a broad
+    search (more candidates) is not counted — counting would read up to 1,001·N/2,000 rows — and the
+    list says "More than 2,000 matches" when the search is its only filter, and shows no count when
+    other filters narrow it (a product decision: the number is not known without reading them)."""
+    query = filterset.form.cleaned_data.get("q") if filterset.form.is_valid() else None
+    if normalise(query):
+        cap = registry_search.CANDIDATE_CAP
+        total = registry_search.match_count(filterset.qs, query, cache=filterset.search_cache())
+        if total is None and filterset.narrowing() == {"q"}:
+            return cap + 1, cap, True
+        return total, cap, False
+    total = filterset.match_count(scope_path)
+    if total is not None:
+        return total, COUNT_CAP, False
+    total = filterset.qs.order_by()[: COUNT_CAP + 1].count()  # unordered: the filter's own index
+    return total, COUNT_CAP, total > COUNT_CAP
+
+
 @login_required
 def organization_list(request: HttpRequest) -> HttpResponse:
     # Name order: the index on name serves the ORDER BY … LIMIT of every page. The current credit
@@ -66,13 +91,9 @@ def organization_list(request: HttpRequest) -> HttpResponse:
     for org in page.object_list:
         org.credit_level_name = LEVEL_NAMES.get(org.credit_level or "", "")
     scope_path = request.user.scope_path()
-    total, capped = None, False
-    if filterset.is_filtered():
-        # from the maintained counts under the filters they answer; counted up to the cap under the others
-        total = filterset.match_count(scope_path)
-        if total is None:
-            total = filterset.qs.order_by()[: COUNT_CAP + 1].count()  # unordered: the filter's own index
-            capped = total > COUNT_CAP
+    total, count_cap, capped = (
+        _filtered_total(filterset, scope_path) if filterset.is_filtered() else (None, COUNT_CAP, False)
+    )
     # all the account's organizations: from the maintained counts, never a COUNT(*)
     all_total = filterset.total(scope_path)
     query = request.GET.copy()
@@ -82,7 +103,7 @@ def organization_list(request: HttpRequest) -> HttpResponse:
         "page": page,
         "total": total,
         "all_total": all_total,
-        "count_cap": COUNT_CAP,
+        "count_cap": count_cap,
         "total_capped": capped,
         "query": query.urlencode(),
         "level_links": _level_links(request, filterset),

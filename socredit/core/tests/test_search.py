@@ -6,9 +6,13 @@ from hypothesis import strategies as st
 from socredit.core.search import (
     MAX_QUERY,
     Searchable,
+    code_keys,
+    code_lookup,
+    code_parts,
     fold,
     fts_literal,
     grams,
+    is_code_text,
     like_literal,
     matches,
     normalise,
@@ -64,3 +68,40 @@ def test_plain_scan_orders_by_relevance_then_name_then_id():
     assert plain_scan(orgs, "慈善") == [2, 4, 3, 1]
     assert plain_scan(orgs, "x" * (MAX_QUERY + 1)) == []
     assert plain_scan(orgs, " ") == [2, 4, 3, 1]  # no query: no narrowing, name order
+
+
+CODE_CHARS = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+
+
+@given(
+    st.lists(st.text(CODE_CHARS, min_size=18, max_size=18), min_size=1, max_size=12),
+    st.data(),
+)
+def test_code_tables_find_every_code_substring(codes, data):
+    """Prefix, tail suffixes, head suffixes and head-to-tail crossings together find exactly the
+    codes that hold a query of 3+ code characters, wherever it lies (in the head, across, in the tail)."""
+    code = data.draw(st.sampled_from(codes))
+    start = data.draw(st.integers(0, 15))
+    end = data.draw(st.integers(start + 3, 18))
+    query = code[start:end]
+    assert code_lookup(codes, query) == {c for c in codes if query in c}
+    assert code_lookup(codes, query + "Z" * 18) == set()
+
+
+def test_code_keys_and_parts():
+    keys = code_keys("51410105MJ0000017X")
+    assert keys.head == "51410105"
+    assert keys.head_suffixes == ("51410105", "1410105", "410105", "10105", "0105", "105", "05", "5")
+    assert (
+        keys.tail_suffixes[0] == "MJ0000017X"
+        and keys.tail_suffixes[-1] == "17X"
+        and len(keys.tail_suffixes) == 8
+    )
+    assert code_parts("0105MJ").crossing[3] == ("0105", "MJ")
+    assert len(code_parts("123").crossing) == 2 and len(code_parts("1" * 18).crossing) == 7
+    assert (
+        is_code_text("5141MJ")
+        and not is_code_text("51 41")
+        and not is_code_text("郑州")
+        and not is_code_text("")
+    )

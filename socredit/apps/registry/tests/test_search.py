@@ -14,7 +14,7 @@ from socredit.apps.registry import search as registry_search
 from socredit.apps.registry import services
 from socredit.apps.registry.models import Organization, Region
 from socredit.core.codes import make_social_org_code
-from socredit.core.search import Searchable, normalise, plain_scan, relevance
+from socredit.core.search import Searchable, code_keys, normalise, plain_scan, relevance
 from socredit.core.types import OrgStatus, OrgType
 from socredit.testing import factories
 
@@ -60,6 +60,8 @@ def _queries(orgs):
            "书法 协会", "  书法   协会 ", "5", "51", "无此名称的组织", "郑州市金水区慈善协会"]  # fmt: skip
     for org in rng.sample(orgs, 12):
         out += [org.code, org.code[:6], org.code[:3], org.code[5:12], org.code.lower(), org.code[-2:]]
+        # inside the head, across head and tail at every place, inside the tail, the tail's end
+        out += [org.code[1:5], org.code[2:8], org.code[7:10], org.code[4:14], org.code[9:17], org.code[-3:]]
         if len(org.name) >= 3:
             start = rng.randrange(len(org.name) - 2)
             out += [org.name[start : start + 3], org.name[start : start + 2], org.name[start]]
@@ -197,8 +199,50 @@ def test_index_tables_and_triggers_survive_the_migrations():
             cursor.execute("SELECT tgname FROM pg_trigger WHERE tgrelid = 'registry_organization'::regclass "
                            "AND NOT tgisinternal")  # fmt: skip
         names = [row[0] for row in cursor.fetchall()]
-    assert sum(not n.startswith("levelcount") for n in names) == 3, names  # the search index's
+    search_triggers = 3 if connection.vendor == "sqlite" else 6  # PostgreSQL: grams and codes apart
+    assert sum(not n.startswith("levelcount") for n in names) == search_triggers, names  # the search index's
     assert sum(n.startswith("levelcount") for n in names) == 3, names  # the level counts' (evaluation)
+
+
+def _code_rows(org_id):
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT suffix FROM registry_code_tail WHERE organization_id = %s ORDER BY suffix", [org_id]
+        )
+        return [row[0] for row in cursor.fetchall()]
+
+
+def test_a_code_change_and_a_delete_keep_the_code_tables_in_step(orgs):
+    target = orgs[20]
+    old, new = target.code, make_social_org_code("410102", OrgType.FOUNDATION, 654_321)
+    assert _code_rows(target.pk) == sorted(code_keys(old).tail_suffixes)
+    Organization.objects.filter(pk=target.pk).update(code=new)
+    assert _code_rows(target.pk) == sorted(code_keys(new).tail_suffixes)
+    for query in (new[9:16], new[6:12], new[2:7], new[:5]):  # tail, across, head (new head), prefix
+        assert target.pk in _indexed(query), query
+    assert target.pk not in _indexed(old[9:17]) and target.pk not in _indexed(old)
+    Organization.objects.filter(pk=target.pk).delete()
+    assert _code_rows(target.pk) == []
+
+
+def test_code_queries_ask_only_the_code_indexes_for_code_text(orgs):
+    """A query that is not code text (Chinese, a space) cannot be in a validated code: no code
+    statement is run for it; a digit query reads the code tables and the name index (names may hold
+    digits) — never the trigram index for codes, which holds none."""
+    assert all("code" not in sql for sql, _p in registry_search._parts("社区服务", 10))
+    sqls = [sql for sql, _p in registry_search._parts("0105MJ70", 10)]
+    assert sum("registry_code_" in sql for sql in sqls) == 3 and len(sqls) == 5
+
+
+def test_match_count_is_exact_among_few_candidates_and_none_when_broad(orgs):
+    for query in ("慈善", "IT协会", orgs[3].code[4:12]):
+        searched = registry_search.search(Organization.objects.all(), query)
+        assert registry_search.match_count(searched, query) == len(_scan(query)), query
+        narrowed = searched.filter(name__contains="郑州")
+        assert registry_search.match_count(narrowed, query) == narrowed.count()
+    searched = registry_search.search(Organization.objects.all(), "会", cap=3)
+    assert len(_scan("会")) > 3 and registry_search.match_count(searched, "会", cap=3) is None
+    assert registry_search.is_broad("会", cap=3) and not registry_search.is_broad("", cap=3)
 
 
 # --- Bad input: plain text, never a syntax or server error -------------------------------------
@@ -240,3 +284,20 @@ def test_a_null_character_is_a_field_error_not_a_server_error(orgs, personas, lo
     client.logout()
     response = client.get("/api/v1/organizations", {"q": "社区\x00"}, HTTP_AUTHORIZATION=f"Bearer {raw}")
     assert response.status_code == 422 and "q" in response.json()["errors"]
+
+
+def test_api_finds_an_organization_by_a_former_name_and_shows_them(db, client, civil_affairs):
+    org = factories.organization(name="金水区晨曦读书会")
+    services.update_organization(
+        actor=None, channel="system", organization=org, data={"name": "金水区朝阳阅读协会"}
+    )
+    _, raw = factories.token(["organizations:read"], civil_affairs)
+    for query in ("晨曦读书", "晨曦"):
+        items = client.get("/api/v1/organizations", {"q": query}, HTTP_AUTHORIZATION=f"Bearer {raw}").json()[
+            "items"
+        ]
+        assert [(o["code"], o["name"], o["former_names"]) for o in items] == [
+            (org.code, "金水区朝阳阅读协会", ["金水区晨曦读书会"])
+        ], query
+    one = client.get(f"/api/v1/organizations/{org.code}", HTTP_AUTHORIZATION=f"Bearer {raw}").json()
+    assert one["former_names"] == ["金水区晨曦读书会"]

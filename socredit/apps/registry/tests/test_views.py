@@ -3,6 +3,8 @@
 import pytest
 from django.urls import reverse
 
+from socredit.apps.registry import search as registry_search
+from socredit.apps.registry import services
 from socredit.core.types import OrgField, OrgStatus, OrgType
 from socredit.testing import factories
 
@@ -191,3 +193,32 @@ def test_login_and_logout_pages(personas, client):
     assert "staff_jinshui" in html and "金水区" in html and 'href="/imports/"' in html
     assert client.post(reverse("accounts:logout")).status_code == 302
     assert client.get(LIST).status_code == 302
+
+
+def test_detail_shows_former_names_after_a_rename(personas, login):
+    org = factories.organization(name="金水区晨曦读书会")
+    client = login(personas["staff_jinshui"])
+    assert "曾用名" not in names(client.get(detail(org)))
+    services.update_organization(
+        actor=None, channel="system", organization=org, data={"name": "金水区朝阳阅读协会"}
+    )
+    services.update_organization(
+        actor=None, channel="system", organization=org, data={"name": "金水区星河文化协会"}
+    )
+    html = names(client.get(detail(org)))
+    assert "曾用名" in html and "金水区晨曦读书会；金水区朝阳阅读协会" in html
+
+
+def test_search_count_is_exact_under_the_cap_and_not_counted_above_it(personas, login, monkeypatch):
+    for i in range(5):
+        factories.organization(
+            name=f"计数测试协会{i}", org_type=OrgType.ASSOCIATION if i < 3 else OrgType.FOUNDATION
+        )
+    client = login(personas["staff_jinshui"])
+    assert "5 个匹配" in names(client.get(LIST, {"q": "计数测试"}))
+    assert "3 个匹配" in names(client.get(LIST, {"q": "计数测试", "org_type": "1"}))
+    monkeypatch.setattr(registry_search, "CANDIDATE_CAP", 3)
+    broad = names(client.get(LIST, {"q": "计数测试"}))  # the search alone: more than the cap
+    assert "超过 3 个匹配" in broad and "计数测试协会0" in broad
+    narrowed = names(client.get(LIST, {"q": "计数测试", "org_type": "1"}))  # other filters: not counted
+    assert "个匹配" not in narrowed and "计数测试协会2" in narrowed and "计数测试协会3" not in narrowed
