@@ -1,10 +1,5 @@
-"""Proposals in bulk: the proposals a bulk write of records gives (``create_proposals``: an import,
-an API batch), and the bulk actions on the proposal queue (批量送达事先告知书 / 批量作出列入决定).
-
-``create_proposals`` writes the proposals of one pass of the rules over many organizations with a
-few set-based statements: one read of the open proposals, the regions and the trigger kinds, one
-multi-row insert of the proposals and one of the records they rely on, and one audit event per
-proposal appended to the chain in one statement (as ``propose`` writes one at a time).
+"""The bulk actions on the proposal queue (批量送达事先告知书 / 批量作出列入决定); the proposals of a
+bulk write of records are written by ``bulk_proposals.write_proposals``.
 
 The queue actions act on many organizations at
 once, each still its own document with its own number, decided by the same per-proposal verbs
@@ -27,89 +22,13 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db import connection, transaction
+from django.db import transaction
 
-from socredit.apps.audit.services import record_event, record_events
+from socredit.apps.audit.services import record_event
 from socredit.apps.lists.access import access_proposals
-from socredit.apps.lists.models import LIST_TITLES, RED, ListDecision, ListNotice, ListProposal
+from socredit.apps.lists.models import ListDecision, ListNotice, ListProposal
 from socredit.apps.lists.services.proposals import confirm_proposal, serve_notice
-from socredit.apps.lists.services.schedule import mark_changed
-from socredit.apps.records.bulk import chunks, insert_rows
-from socredit.apps.records.models import CreditRecord
-from socredit.apps.registry.models import Organization
 from socredit.common.errors import FieldErrors
-from socredit.core.lists.grounds import GROUNDS_BY_CODE
-
-# --- proposals from a bulk write of records ---------------------------------------------------------
-
-
-def _open_keys(org_ids: list[int]) -> set[tuple[Any, ...]]:
-    """The open proposals of these organizations as ``propose`` looks them up: (organization, ground,
-    trigger record) — and (organization, ground) for the red list, whatever its record."""
-    keys: set[tuple[Any, ...]] = set()
-    for chunk in chunks(org_ids):
-        for org, ground, trigger in (
-            ListProposal.objects.filter(organization_id__in=chunk, status=ListProposal.Status.PROPOSED)
-            .order_by()
-            .values_list("organization_id", "ground", "trigger_record_id")
-        ):
-            keys.add((org, ground, trigger))
-            keys.add((org, ground))
-    return keys
-
-
-def create_proposals(
-    proposals: Sequence[Any], *, actor: Any, channel: str, policy_versions: dict[int, str]
-) -> list[int]:
-    """A ListProposal for each core ENTER/RESTART proposal that has no open one yet (the check of
-    ``proposals.propose``), written set-based inside the caller's transaction, each audited as
-    ``lists.propose`` with its records and the policy (``policy_versions`` by organization) it was
-    found under. Returns the new proposals' ids, in the order given."""
-    org_ids = sorted({p.org_id for p in proposals})
-    open_keys = _open_keys(org_ids)
-    fresh = []
-    for p in proposals:
-        key = (p.org_id, p.ground) if p.list == RED else (p.org_id, p.ground, p.trigger_record_id)
-        if key not in open_keys:
-            open_keys.add(key)
-            fresh.append(p)
-    if not fresh:
-        return []
-    regions: dict[int, int] = {}
-    for chunk in chunks(org_ids):
-        regions.update(Organization.objects.filter(pk__in=chunk).order_by().values_list("pk", "region_id"))
-    triggers = sorted({p.trigger_record_id for p in fresh if p.trigger_record_id is not None})
-    kinds: dict[int, int] = {}
-    for chunk in chunks(triggers):
-        kinds.update(CreditRecord.objects.filter(pk__in=chunk).order_by().values_list("pk", "kind_id"))
-    rows = [
-        {"organization_id": p.org_id, "list": GROUNDS_BY_CODE[p.ground].list if p.action != "restart" else p.list,
-         "action": p.action, "ground": p.ground, "trigger_record_id": p.trigger_record_id,
-         "region_id": regions.get(p.org_id), "trigger_kind_id": kinds.get(p.trigger_record_id),
-         "arose_on": p.due_on, "needs_confirmation": p.needs_confirmation, "notice_required": p.notice_required,
-         "reason": p.reason, "note": p.note}
-        for p in fresh
-    ]  # fmt: skip
-    if connection.features.can_return_rows_from_bulk_insert:
-        ids = insert_rows(ListProposal, rows, returning=True)
-    else:  # a backend that cannot read keys back from a multi-row insert
-        ids = [o.pk for o in ListProposal.objects.bulk_create([ListProposal(**row) for row in rows])]
-    m2m = ListProposal._meta.get_field("records")
-    through = m2m.remote_field.through
-    mine, theirs = m2m.m2m_column_name(), m2m.m2m_reverse_name()
-    insert_rows(through, [{mine: pk, theirs: r} for pk, p in zip(ids, fresh, strict=True)
-                          for r in sorted(set(p.record_ids))])  # fmt: skip
-    mark_changed(p.org_id for p in fresh)  # as the post_save of each proposal would
-    record_events(
-        actor=actor, channel=channel,
-        events=[{"action": "lists.propose", "target_type": ListProposal._meta.label_lower, "target_id": str(pk),
-                 "summary": f"列入建议：{LIST_TITLES[row['list']]} {row['ground']}",
-                 "data": {"organization": p.org_id, "ground": p.ground, "records": sorted(p.record_ids),
-                          "policy": policy_versions[p.org_id]}}
-                for pk, p, row in zip(ids, fresh, rows, strict=True)],
-    )  # fmt: skip
-    return ids
-
 
 # --- bulk actions on the queue ----------------------------------------------------------------------
 

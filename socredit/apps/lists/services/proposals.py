@@ -129,9 +129,9 @@ def propose_from_records(
             ):
                 latest[key] = p
     # set-based (an import gives hundreds): one read of the open proposals, one insert, one chain append
-    from socredit.apps.lists.services.bulk import create_proposals
+    from socredit.apps.lists.services.bulk_proposals import write_proposals
 
-    ids = create_proposals(list(latest.values()), actor=actor, channel=channel, policy_versions=version)
+    ids = write_proposals(list(latest.values()), actor=actor, channel=channel, policy_versions=version)
     return [p for chunk in chunks(ids) for p in ListProposal.objects.filter(pk__in=chunk).order_by("id")]
 
 

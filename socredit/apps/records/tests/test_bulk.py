@@ -200,9 +200,9 @@ def test_the_api_batch_writes_one_audit_event_and_the_chain_holds(setup):
 
 
 def test_bulk_proposals_are_the_rows_propose_writes_one_at_a_time(setup):
-    """``lists.services.bulk.create_proposals`` (set-based) writes what ``propose`` (one at a time)
+    """``lists.services.bulk_proposals.write_proposals`` (set-based) writes what ``propose`` (one at a time)
     writes for the same core proposals: the same columns, region and trigger kind, and records."""
-    from socredit.apps.lists.services import bulk as lists_bulk
+    from socredit.apps.lists.services import bulk_proposals as lists_bulk
     from socredit.apps.lists.services.common import histories, list_records, profile_groups
     from socredit.apps.lists.services.proposals import propose
     from socredit.common.clock import today
@@ -233,9 +233,9 @@ def test_bulk_proposals_are_the_rows_propose_writes_one_at_a_time(setup):
         propose(p)
     one_at_a_time = rows()
     transaction.savepoint_rollback(point)
-    ids = lists_bulk.create_proposals(found, actor=setup["user"], channel="system",
+    ids = lists_bulk.write_proposals(found, actor=setup["user"], channel="system",
                                       policy_versions={org.pk: "v"})  # fmt: skip
     assert rows() == one_at_a_time and len(ids) == len(one_at_a_time)
     assert all(r[5] == org.region_id and r[6] is not None for r in one_at_a_time)
     # an open proposal is never made twice
-    assert lists_bulk.create_proposals(found, actor=setup["user"], channel="system", policy_versions={}) == []
+    assert lists_bulk.write_proposals(found, actor=setup["user"], channel="system", policy_versions={}) == []
