@@ -190,7 +190,8 @@ def main() -> int:
                 if "search" in steps:
                     results["PostgreSQL"].append(_run("search (PostgreSQL)", ["bench/search.py", "--db", url, *small]))  # fmt: skip
                 if "daily" in steps:
-                    results["PostgreSQL"].append(_run("daily list run (PostgreSQL)", ["bench/daily_run.py", "--db", url, *small]))  # fmt: skip
+                    changes = ["--changes", "50"] if args.smoke else ["--changes", "1000"]
+                    results["PostgreSQL"].append(_run("daily list run (PostgreSQL)", ["bench/daily_run.py", "--db", url, *changes]))  # fmt: skip
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
 

@@ -7,6 +7,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Q
 
 from socredit.apps.audit.services import record_event
 from socredit.apps.registry.models import Department, Organization, Person, Region, Role
@@ -43,26 +44,43 @@ def authority_region(org: Organization) -> Region:
 
 
 def authority_region_paths(org_ids: Iterable[int]) -> dict[int, str]:
-    """``authority_region(org).path`` for many organizations in two queries (the daily run)."""
-    depts = list(
-        Department.objects.filter(active=True).select_related("region").only("name", "kind", "region__path")
+    """``authority_region(org).path`` for many organizations in two queries (the daily run, and every
+    record written: a few organizations read only the departments that can be theirs)."""
+    rows = list(
+        Organization.objects.filter(pk__in=list(org_ids)).values_list(
+            "pk", "region__path", "registration_authority"
+        )
     )
-    by_name = {d.name: d.region.path for d in depts}
-    civil = {d.region.path for d in depts if d.kind == DepartmentKind.CIVIL_AFFAIRS.value}
+    depts = Department.objects.filter(active=True)
+    if len(rows) <= FEW_ORGANIZATIONS:
+        names = {named for _pk, _path, named in rows if named}
+        above = {p for _pk, path, _named in rows for p in ancestor_paths(path)}
+        depts = depts.filter(
+            Q(name__in=names) | Q(kind=DepartmentKind.CIVIL_AFFAIRS.value, region__path__in=above)
+        )
+    by_name: dict[str, str] = {}
+    civil: set[str] = set()
+    for name, kind, region_path in depts.values_list("name", "kind", "region__path"):
+        by_name[name] = region_path
+        if kind == DepartmentKind.CIVIL_AFFAIRS.value:
+            civil.add(region_path)
     out: dict[int, str] = {}
-    rows = Organization.objects.filter(pk__in=list(org_ids)).values_list(
-        "pk", "region__path", "registration_authority"
-    )
     nearest: dict[str, str] = {}  # many organizations share a region: its nearest civil-affairs path once
     for pk, path, named in rows:
         if named and named in by_name:
             out[pk] = by_name[named]
             continue
         if path not in nearest:
-            above = [p for p in ancestor_paths(path) if p in civil]
-            nearest[path] = max(above, key=len) if above else path
+            found = [p for p in ancestor_paths(path) if p in civil]
+            nearest[path] = max(found, key=len) if found else path
         out[pk] = nearest[path]
     return out
+
+
+FEW_ORGANIZATIONS = 200
+"""Up to this many organizations, `authority_region_paths` reads only their candidate departments
+(by name and by the civil-affairs bureaus above their regions) instead of all of them (4,000+ in a
+national deployment: 100 ms on each record written)."""
 
 
 def _snapshot(org: Organization) -> dict[str, Any]:
