@@ -218,8 +218,10 @@ def counted_by_writer(cursor: Any, incoming: str, org_column: str = "org_id") ->
         return
     kind = _cols("o")
     cursor.execute(
+        # CROSS JOIN: SQLite then reads the incoming rows first (else, to group without sorting, it
+        # walked the whole organization table in region order for one incoming row: 50 ms at a million)
         f"SELECT {kind}, COALESCE(s.level, ''), n.level, count(*) FROM {incoming} n "
-        f"JOIN {ORGS} o ON o.id = n.{org_column} LEFT JOIN {SCORES} s ON s.organization_id = n.{org_column} "
+        f"CROSS JOIN {ORGS} o ON o.id = n.{org_column} LEFT JOIN {SCORES} s ON s.organization_id = n.{org_column} "
         f"WHERE s.level IS NULL OR s.level <> n.level GROUP BY {kind}, 5, 6"
     )
     delta: Counter[Key] = Counter()

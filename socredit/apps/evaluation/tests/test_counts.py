@@ -272,3 +272,26 @@ def test_search_and_score_filters_count_up_to_the_cap(personas, login, monkeypat
     page = response.content.decode()
     assert "超过 2 个匹配" in page and "2+" in page
     assert len(made) == 27
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's query plan")
+def test_counting_a_live_update_reads_its_own_rows_not_the_organization_table():
+    """Re-scoring one organization counts its level change from the incoming rows outward: a plan
+    walking the organization table (to group without sorting) cost 50 ms a record at a million."""
+    from socredit.apps.records.services import create_record
+
+    org = factories.organization("410105")
+    dept = factories.department()
+    with CaptureQueriesContext(connection) as queries:  # a new record: the organization re-scored live
+        create_record(actor=SYSTEM, channel="system", data={
+            "organization": org.code, "kind": "penalty_fine", "amount": "60000", "occurred_on": "2026-01-05",
+            "department": dept.code, "document_number": "金民罚〔2026〕1号"})  # fmt: skip
+    counting = [
+        q["sql"] for q in queries.captured_queries if "GROUP BY" in q["sql"] and "incoming" in q["sql"]
+    ]
+    assert counting, "the live update counted its level change"
+    with connection.cursor() as cursor:
+        for sql in counting:
+            cursor.execute("EXPLAIN QUERY PLAN " + sql)
+            plan = [row[-1] for row in cursor.fetchall()]
+            assert plan[0].startswith("SCAN n"), plan

@@ -14,7 +14,7 @@ from socredit.apps.registry.services import (
 )
 from socredit.common.errors import FieldErrors
 from socredit.core.codes import make_id_number, make_social_org_code
-from socredit.core.types import OrgType
+from socredit.core.types import DepartmentKind, OrgType
 from socredit.testing import factories
 
 pytestmark = pytest.mark.django_db
@@ -121,3 +121,35 @@ def test_role_is_not_duplicated_and_end_must_follow_start():
 def test_region_paths_nest():
     assert Region.objects.get(code="410184").path.startswith(Region.objects.get(code="410100").path)
     assert Region.objects.get(code="410100").path.startswith(Region.objects.get(code="410000").path)
+
+
+def test_authority_paths_of_a_few_organizations_equal_those_read_from_every_department(monkeypatch):
+    """``authority_region_paths`` reads only the candidate departments for a few organizations (a
+    record written) and all of them for many (the daily run): the same answer either way — by the
+    stated authority's name, else the nearest civil-affairs bureau above, else the own region."""
+    from socredit.apps.registry import services
+
+    factories.department("zz-mzj", "郑州市民政局", "410100")
+    factories.department("js-mzj", "金水区民政局", "410105")
+    factories.department("hn-mzt", "河南省民政厅", "410000")
+    factories.department("zz-swj", "郑州市税务局", "410100", kind=DepartmentKind.TAX)
+    orgs = [
+        factories.organization("410105"),  # its district's bureau
+        factories.organization("410102"),  # no district bureau: the city's
+        factories.organization("410184", registration_authority="河南省民政厅"),  # named
+        factories.organization("420102"),  # no bureau above at all: its own region
+        factories.organization("410105", registration_authority="郑州市税务局"),  # named, not civil affairs
+    ]
+    ids = [o.pk for o in orgs]
+    few = services.authority_region_paths(ids)
+    monkeypatch.setattr(services, "FEW_ORGANIZATIONS", 0)
+    assert services.authority_region_paths(ids) == few
+    assert few == {
+        orgs[0].pk: Region.objects.get(code="410105").path,
+        orgs[1].pk: Region.objects.get(code="410100").path,
+        orgs[2].pk: Region.objects.get(code="410000").path,
+        orgs[3].pk: Region.objects.get(code="420102").path,
+        orgs[4].pk: Region.objects.get(code="410100").path,
+    }
+    for org in orgs:  # the one-organization rule agrees
+        assert few[org.pk] == services.authority_region(org).path
