@@ -172,8 +172,9 @@ def main() -> int:
             _copy_sqlite(db, copy)
             _say(f"\ncopied the database for the writing steps in {time.perf_counter() - t0:.0f} s")
             if "daily" in steps:
+                changes = ["--changes", "50"] if args.smoke else ["--changes", "1000"]
                 results["SQLite"].append(
-                    _run("daily list run", ["bench/daily_run.py", "--db", str(copy), *small])
+                    _run("daily list run", ["bench/daily_run.py", "--db", str(copy), *changes])
                 )
             if "import" in steps:
                 rows = ["--rows", "2000"] if args.smoke else []
