@@ -132,6 +132,11 @@ def main() -> int:
     parser.add_argument("--db", help="the national SQLite database (reused if it exists, else built)")
     parser.add_argument("--orgs", type=int, default=1_000_000, help="organizations when building it")
     parser.add_argument("--database-url", help="an empty PostgreSQL database to measure side by side")
+    parser.add_argument(
+        "--pg-loaded",
+        action="store_true",
+        help="the PostgreSQL database holds the copy already (no new copy)",
+    )
     parser.add_argument("--only", default=",".join(STEPS), help=f"steps to run, of {','.join(STEPS)}")
     parser.add_argument("--smoke", action="store_true", help="3,000 organizations in a scratch directory")
     args = parser.parse_args()
@@ -182,8 +187,10 @@ def main() -> int:
             copy.unlink(missing_ok=True)
         if args.database_url:
             results["PostgreSQL"] = []
-            copied = _run("copy into PostgreSQL", ["bench/pgcopy.py", str(db), args.database_url])
-            results["PostgreSQL"].append(copied)
+            copied = {"figures": [], "wrong": []}
+            if not args.pg_loaded:
+                copied = _run("copy into PostgreSQL", ["bench/pgcopy.py", str(db), args.database_url])
+                results["PostgreSQL"].append(copied)
             if not copied["wrong"]:
                 url = args.database_url
                 if "lookups" in steps:

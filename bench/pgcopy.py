@@ -48,7 +48,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench._common import process_cpu_seconds, production_environment  # noqa: E402
+from bench._common import Results, process_cpu_seconds, production_environment  # noqa: E402
 
 GRAM = "registry_org_gram"
 COUNTS = "registry_regionlevelcount"
@@ -345,6 +345,12 @@ def run_copy(args: argparse.Namespace) -> int:
          f"CPU: this process {time.process_time():.1f} s, its PostgreSQL backend {pg_cpu_text}")  # fmt: skip
     for message in wrong:
         _say(f"WRONG: {message}")
+    results = Results("bench/pgcopy.py", wrong=list(wrong))
+    results.add("copy into PostgreSQL, total", total, "s")
+    results.add(
+        "copy into PostgreSQL, rows/s of the copy phase", rows_total / max(copy_seconds, 1e-9), "rows/s"
+    )
+    results.emit()
     return 1 if wrong else 0
 
 
