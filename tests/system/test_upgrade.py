@@ -31,7 +31,9 @@ def _socredit(db: Path, *args: str) -> subprocess.CompletedProcess[str]:
                           timeout=600, check=False)  # fmt: skip
 
 
-@pytest.mark.skipif(os.environ.get("DATABASE_URL", "").startswith("postgres"), reason="SQLite's table rebuild")
+@pytest.mark.skipif(
+    os.environ.get("DATABASE_URL", "").startswith("postgres"), reason="SQLite's table rebuild"
+)
 def test_a_database_with_the_old_counting_triggers_upgrades(tmp_path):
     db = tmp_path / "old.sqlite3"
     for app, target in (("registry", "0006_merge_counts_search"), ("evaluation", "0004_merge_counts_causes")):
