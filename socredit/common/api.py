@@ -11,7 +11,7 @@ scope itself; a staff user's post decides: read needs a region, write needs `can
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
 
 from django.conf import settings
 from django.db.models import QuerySet
@@ -19,6 +19,8 @@ from django.http import HttpRequest
 from ninja import Field, Schema
 from ninja.errors import HttpError
 from ninja.pagination import PaginationBase
+
+S = TypeVar("S", bound=Schema)
 
 DEFAULT_PAGE_SIZE: int = getattr(settings, "NINJA_PAGINATION_PER_PAGE", 50)
 MAX_PAGE_SIZE: int = getattr(settings, "NINJA_MAX_PER_PAGE_SIZE", 500)
@@ -207,3 +209,32 @@ def validation_errors_by_field(errors: list[dict[str, Any]]) -> dict[str, list[s
         if (message := _message(error)) not in messages:
             messages.append(message)
     return out
+
+
+# --- Answers served thousands of times a second ---------------------------------------------------
+
+_PLANS: dict[type[Schema], list[tuple[str, Any, tuple[str, ...]]]] = {}
+
+
+def construct(schema: type[S], obj: Any) -> S:
+    """``schema`` filled from ``obj`` as ninja's validation fills it (an alias is an attribute path,
+    ``resolve_<field>`` a static resolver), without validating it again: for an answer built from a
+    model row whose values already have the schema's types. Ninja then only serialises it; its
+    validation cost a fifth of the CPU of an organization lookup (tests compare the two paths)."""
+    plan = _PLANS.get(schema)
+    if plan is None:
+        plan = [
+            (name, getattr(schema, f"resolve_{name}", None), tuple((field.alias or name).split(".")))
+            for name, field in schema.model_fields.items()
+        ]
+        _PLANS[schema] = plan
+    values: dict[str, Any] = {}
+    for name, resolver, path in plan:
+        if resolver is not None:
+            values[name] = resolver(obj)
+            continue
+        value = obj
+        for part in path:
+            value = getattr(value, part)
+        values[name] = value
+    return schema.model_construct(**values)

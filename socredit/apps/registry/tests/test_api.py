@@ -320,3 +320,26 @@ def test_openapi_schema_and_docs_load(client):
     assert f"{API}/organizations" in paths and f"{API}/records/batch" in paths
     assert "OrganizationOut" in schema.json()["components"]["schemas"]
     assert client.get(f"{API}/docs").status_code == 200
+
+
+def test_the_lookup_answers_as_the_validated_schema_would(client, personas, civil_affairs):
+    """``GET /organizations/{code}`` builds its answer without a second validation
+    (`common.api.construct`): it must be exactly what ninja's validation of the row gives — aliases
+    (region code and name, labels), the former-names resolver, dates and times."""
+    from ninja.responses import NinjaJSONEncoder
+
+    from socredit.apps.registry.api import OrganizationOut
+    from socredit.apps.registry.services import update_organization
+
+    org = factories.organization(name="金水区旧名协会")
+    update_organization(
+        actor=personas["city_admin"], channel="form", organization=org, data={"name": "金水区新名协会"}
+    )
+    _, raw = factories.token(["organizations:read"], civil_affairs)
+    answer = get(client, f"/organizations/{org.code}", raw).json()
+    org = Organization.objects.select_related("region").get(pk=org.pk)
+    # serialised as ninja serialises every answer (its encoder: times to the millisecond)
+    validated = json.loads(json.dumps(OrganizationOut.model_validate(org).model_dump(), cls=NinjaJSONEncoder))
+    assert answer == validated
+    assert answer["former_names"] == ["金水区旧名协会"] and answer["region"] == "410105"
+    assert answer["region_name"] and answer["org_type_label"] and answer["status_label"]
