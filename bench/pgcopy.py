@@ -364,9 +364,10 @@ def answers(database_url: str, n: int) -> dict[str, Any]:
     from django.test import Client
 
     from socredit.apps.accounts.services import issue_token
-    from socredit.apps.registry.models import Department, Organization
+    from socredit.apps.registry.models import Department, Organization, Region
     from socredit.apps.registry.search import search
     from socredit.common.access import SystemPrincipal
+    from socredit.core.types import DepartmentKind
 
     out: dict[str, Any] = {}
     with transaction.atomic():  # the token is rolled back: the database is left as it was
@@ -374,11 +375,11 @@ def answers(database_url: str, n: int) -> dict[str, Any]:
             q: list(search(Organization.objects.all(), q).values_list("code", flat=True)[:25])
             for q in QUESTIONS
         }
-        national = (
-            Department.objects.filter(region__level=0).first() or Department.objects.order_by("pk").first()
-        )
-        if national is None:
-            raise SystemExit("no department to issue a token for")
+        # a department of national scope (rolled back with the token), so that every organization answers
+        national = Department.objects.filter(region__level=0, active=True).first() or Department.objects.create(
+            code="pgcopy-national", name="基准比对全国部门", kind=DepartmentKind.CIVIL_AFFAIRS.value,
+            region=Region.objects.get(level=0),
+        )  # fmt: skip
         _token, raw = issue_token(actor=SystemPrincipal("pgcopy"), channel="system", department=national,
                                   name="pgcopy-compare", scopes=["organizations:read", "credit:read"])  # fmt: skip
         client = Client(HTTP_AUTHORIZATION=f"Bearer {raw}")
