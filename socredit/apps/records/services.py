@@ -279,6 +279,9 @@ def create_records_batch(
     if len(items) > BATCH_MAX:
         raise FieldErrors(items=f"一次最多报送 {BATCH_MAX} 条，实际 {len(items)} 条")
     lookups = RecordLookups(actor)
+    lookups.prefetch_organizations(
+        str(item.get("organization") or "") for item in items if isinstance(item, Mapping)
+    )
     errors: list[dict[str, Any]] = []
     duplicates: list[dict[str, Any]] = []
     cleaned: list[tuple[int, dict[str, Any]]] = []

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from socredit.apps.records.models import RecordKind
@@ -35,6 +35,16 @@ class RecordLookups:
         self._depts: dict[str, Department | None] = {}
         self._persons: dict[str, Person | None] = {}
 
+    def prefetch_organizations(self, codes: Iterable[str]) -> None:
+        """Read the organizations of many codes (normalised as `clean_record` does) in one query per
+        chunk, not one per item: a batch of 1,000 records took 10 s on PostgreSQL one by one."""
+        wanted = sorted({str(c or "").strip().upper() for c in codes} - {""} - set(self._orgs))
+        for i in range(0, len(wanted), PREFETCH_CHUNK):
+            part = wanted[i : i + PREFETCH_CHUNK]
+            found = {o.code: o for o in access_organizations(self.principal).filter(code__in=part)}
+            for code in part:
+                self._orgs[code] = found.get(code)
+
     def organization(self, code: str) -> Organization | None:
         if code not in self._orgs:
             self._orgs[code] = access_organizations(self.principal).filter(code=code).first()
@@ -60,6 +70,10 @@ class RecordLookups:
         if id_number not in self._persons:
             self._persons[id_number] = Person.objects.filter(id_number=id_number).first()
         return self._persons[id_number]
+
+
+PREFETCH_CHUNK = 900
+"""Codes per query when prefetching (under SQLite's 999-parameter floor of older builds)."""
 
 
 def split_id_numbers(value: Any) -> list[str]:
