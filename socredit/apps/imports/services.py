@@ -17,7 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import logging
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from typing import Any
 
 from django.db import DatabaseError, transaction
@@ -46,11 +46,6 @@ CHUNK = 2000
 
 ORG_UPDATABLE = ("name", "org_type", "region", "registration_authority", "supervisory_unit", "field",
                  "registered_on", "status", "address", "contact_person", "contact_phone")  # fmt: skip
-
-
-def _chunks(items: list[Any], size: int = CHUNK) -> Iterator[list[Any]]:
-    for i in range(0, len(items), size):
-        yield items[i : i + size]
 
 
 class PreloadedLookups(RecordLookups):
@@ -137,7 +132,7 @@ class OrganizationImporter(Importer):
             seen[code] = n
             cleaned.append((n, row, values))
         existing: dict[str, Organization] = {}
-        for chunk in _chunks(list(seen)):
+        for chunk in bulk.chunks(list(seen)):
             existing |= {
                 o.code: o for o in Organization.objects.filter(code__in=chunk).select_related("region")
             }
@@ -249,11 +244,11 @@ class RoleImporter(Importer):
 
         id_numbers = list(names)
         known: dict[str, Person] = {}
-        for chunk in _chunks(id_numbers):
+        for chunk in bulk.chunks(id_numbers):
             known |= {p.id_number: p for p in Person.objects.filter(id_number__in=chunk)}
         roles: dict[tuple[int, int, str, dt.date], Role] = {}
         person_ids = [p.pk for p in known.values()]
-        for chunk in _chunks(person_ids):
+        for chunk in bulk.chunks(person_ids):
             for r in Role.objects.filter(person_id__in=chunk):
                 roles[(r.person_id, r.organization_id, r.kind, r.start_on)] = r
         self.new_persons: dict[str, Person] = {}
