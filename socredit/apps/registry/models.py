@@ -262,7 +262,21 @@ class DocumentSequence(models.Model):
         ]
 
 
-class RegionLevelCount(models.Model):
+class KindLevelCount(models.Model):
+    """What both maintained counts hold per row: a type, status, field and credit level ("" for not
+    yet evaluated) and how many organizations have them."""
+
+    org_type = models.CharField(_("type"), max_length=1, blank=True)
+    status = models.CharField(_("status"), max_length=16, blank=True)
+    field = models.CharField(_("field"), max_length=16, blank=True)
+    level = models.CharField(_("credit level"), max_length=1, blank=True)
+    n = models.BigIntegerField(_("organizations"), default=0)
+
+    class Meta:
+        abstract = True
+
+
+class RegionLevelCount(KindLevelCount):
     """各区划各类组织数 — how many organizations registered in exactly this region have each
     type, status, field and credit level ("" for not yet evaluated); a maintained aggregate, never
     edited by hand. Every filter of the organization list that is a small set of values is a column
@@ -278,11 +292,6 @@ class RegionLevelCount(models.Model):
     """
 
     region = models.ForeignKey(Region, on_delete=models.CASCADE, related_name="+", verbose_name=_("region"))
-    org_type = models.CharField(_("type"), max_length=1, blank=True)
-    status = models.CharField(_("status"), max_length=16, blank=True)
-    field = models.CharField(_("field"), max_length=16, blank=True)
-    level = models.CharField(_("credit level"), max_length=1, blank=True)
-    n = models.BigIntegerField(_("organizations"), default=0)
 
     class Meta:
         verbose_name = _("organization count")
@@ -298,16 +307,10 @@ class RegionLevelCount(models.Model):
         return f"{self.region_id} {self.org_type} {self.status} {self.field} {self.level or '—'}: {self.n}"
 
 
-class NationalCount(models.Model):
+class NationalCount(KindLevelCount):
     """全国各类组织数 — RegionLevelCount summed over the whole country: organizations per type,
     status, field and credit level. Kept by the same triggers, so that a national account's list
     reads at most a few hundred rows instead of every region's."""
-
-    org_type = models.CharField(_("type"), max_length=1, blank=True)
-    status = models.CharField(_("status"), max_length=16, blank=True)
-    field = models.CharField(_("field"), max_length=16, blank=True)
-    level = models.CharField(_("credit level"), max_length=1, blank=True)
-    n = models.BigIntegerField(_("organizations"), default=0)
 
     class Meta:
         verbose_name = _("national organization count")
