@@ -295,3 +295,23 @@ def test_counting_a_live_update_reads_its_own_rows_not_the_organization_table():
             cursor.execute("EXPLAIN QUERY PLAN " + sql)
             plan = [row[-1] for row in cursor.fetchall()]
             assert plan[0].startswith("SCAN n"), plan
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's row triggers")
+def test_emptying_the_database_in_any_table_order_leaves_no_count_of_a_missing_region():
+    """A test's flush deletes every table in an order that changes from run to run: scores deleted
+    after the regions must not count an organization again under a region already gone."""
+    from socredit.apps.records.services import create_record
+
+    org = factories.organization("410105")
+    create_record(actor=SYSTEM, channel="system", data={
+        "organization": org.code, "kind": "penalty_fine", "amount": "60000", "occurred_on": "2026-01-05",
+        "department": factories.department().code, "document_number": "金民罚〔2026〕2号"})  # fmt: skip
+    point = transaction.savepoint()  # foreign keys are checked at commit: the flush's order stands until then
+    with connection.cursor() as cursor:
+        for table in (counts.COUNTS, "registry_region", "evaluation_creditscore"):
+            cursor.execute(f"DELETE FROM {table}")  # noqa: S608 — fixed names
+        cursor.execute(f"PRAGMA foreign_key_check({counts.COUNTS})")
+        dangling = cursor.fetchall()
+    transaction.savepoint_rollback(point)
+    assert dangling == []
