@@ -65,6 +65,11 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
 ]
+TOKEN_CALL_MIDDLEWARE = [
+    # a department system's API call (bearer token, no cookie): see socredit/common/wsgi.py
+    "django.middleware.security.SecurityMiddleware",
+    "django.middleware.common.CommonMiddleware",
+]
 
 ROOT_URLCONF = "socredit.urls"
 WSGI_APPLICATION = "socredit.wsgi.application"
@@ -102,9 +107,14 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = {
         # WAL lets readers go on while one writer writes; IMMEDIATE takes the write lock at BEGIN so
         # that two writers queue on the busy timeout instead of failing with "database is locked".
+        # Reads through a memory map (the first 2 GiB of the file, the most Debian's SQLite maps;
+        # SOCREDIT_SQLITE_MMAP_BYTES, 0 = off): a search reads a few thousand rows scattered over the
+        # table, and each one outside the 64 MiB page cache was a read() call; at a million
+        # organizations the p99 of a first search page went from 14-17 ms to 7 ms, lookups unchanged.
         "init_command": (
             "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"
             " PRAGMA temp_store=MEMORY; PRAGMA cache_size=-65536;"
+            f" PRAGMA mmap_size={int(os.environ.get('SOCREDIT_SQLITE_MMAP_BYTES', str(2**31)))};"
         ),
         "transaction_mode": "IMMEDIATE",
         "timeout": 30,

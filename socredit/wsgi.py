@@ -1,8 +1,9 @@
-"""WSGI entry point."""
+"""WSGI entry point (gunicorn ``socredit.wsgi:application``): see `socredit.common.wsgi`."""
 
 import os
 
-from django.core.wsgi import get_wsgi_application
-
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "socredit.settings")
-application = get_wsgi_application()
+
+from socredit.common.wsgi import get_application  # noqa: E402 — after the settings module is known
+
+application = get_application()

@@ -110,10 +110,33 @@ def test_relevance_order_equals_the_plain_scan(orgs):
             assert found == expected, query
 
 
+def _more_community_centres(n=9):
+    for i in range(n):
+        factories.organization(region_code="410105", name=f"金水区第{i + 1}社区服务中心")
+
+
 def test_many_matches_are_walked_in_id_order(orgs):
-    for query in ("会", "协会", "社区", "5"):
-        assert len(_scan(query)) > 3
+    _more_community_centres()
+    for query in ("会", "协会", "社区", "5", "服务中", "社区服务", "金水区"):
+        assert len(_scan(query)) > 3, query
         assert _indexed(query, cap=3) == sorted(_scan(query)), query
+
+
+def test_a_walk_keeps_the_callers_filters_and_pages(orgs):
+    """A broad name search (on SQLite walked through the trigram index in id order) composes with
+    the caller's filters, counts and slices like any queryset."""
+    _more_community_centres()
+    mine = {o.id for o in Organization.objects.all()[::2]}
+    Organization.objects.exclude(pk__in=mine).update(status=OrgStatus.DEREGISTERED.value)
+    expected = [i for i in sorted(_scan("社区服务")) if i in mine]
+    assert len(expected) > 3
+    walked = registry_search.search(
+        Organization.objects.filter(status=OrgStatus.NORMAL.value), "社区服务", cap=3
+    )
+    assert list(walked.values_list("pk", flat=True)) == expected
+    assert walked.count() == len(expected)
+    assert [o.pk for o in walked[1:3]] == expected[1:3]
+    assert list(walked.filter(pk__gt=expected[0]).values_list("pk", flat=True)) == expected[1:]
 
 
 def test_exact_code_and_exact_name_come_first(orgs):
