@@ -6,7 +6,7 @@ import json
 
 import pytest
 from django.conf import settings
-from django.core.signals import request_finished
+from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
 from django.test import RequestFactory
 
@@ -21,9 +21,13 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture(autouse=True)
 def _keep_test_transaction():
-    # as Django's test client does: the end of a request must not close the test's connection
+    # as Django's test client does: neither the start nor the end of a request may close the test's
+    # connection (inside the test's transaction Django takes it for obsolete; SQLite's in-memory test
+    # database ignores the close, PostgreSQL's does not)
+    request_started.disconnect(close_old_connections)
     request_finished.disconnect(close_old_connections)
     yield
+    request_started.connect(close_old_connections)
     request_finished.connect(close_old_connections)
 
 
