@@ -98,7 +98,8 @@ def _csv_rows(content: bytes) -> Iterator[list[Any]]:
     dialect: Any = csv.excel_tab if "\t" in first_line and "," not in first_line else csv.excel
     try:
         for row in csv.reader(io.StringIO(text, newline=""), dialect):
-            yield [_cell(v) for v in row]
+            # an apostrophe that made a formula-like cell inert (write_csv, or Excel's own) is not data
+            yield [_cell(v[1:] if v[:1] == "'" and v[1:].startswith(FORMULA_STARTS) else v) for v in row]
     except csv.Error as exc:
         raise ImportFileError(f"CSV 文件格式错误：{exc}") from None
 
@@ -194,23 +195,45 @@ def read_table(
     return _iter()
 
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+"""What makes a spreadsheet take a text cell for a formula (CSV injection): a file we write echoes
+what users and other departments typed, so such a cell is written as inert text."""
+
+
+def _is_formula_like(value: Any) -> bool:
+    return isinstance(value, str) and value.startswith(FORMULA_STARTS)
+
+
 def write_csv(headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> bytes:
-    """A CSV that Excel opens correctly in Chinese: UTF-8 with BOM."""
+    """A CSV that Excel opens correctly in Chinese: UTF-8 with BOM. A text cell that would start a
+    formula gets a leading apostrophe (CSV has no cell types); the reader takes it off again, so a
+    corrected error report imports the values as they were typed."""
     out = io.StringIO(newline="")
     writer = csv.writer(out)
-    writer.writerow(headers)
-    writer.writerows([["" if v is None else v for v in r] for r in rows])
+    writer.writerow(["'" + h if _is_formula_like(h) else h for h in headers])
+    writer.writerows([["" if v is None else "'" + v if _is_formula_like(v) else v for v in r] for r in rows])
     return out.getvalue().encode("utf-8-sig")
 
 
 def write_xlsx(headers: Sequence[str], rows: Sequence[Sequence[Any]], title: str = "Sheet1") -> bytes:
+    """An XLSX workbook of one sheet. A text cell that would start a formula is stored as a text
+    cell (openpyxl would otherwise write it as a live formula), unchanged."""
     import openpyxl
+    from openpyxl.cell import WriteOnlyCell
 
     book = openpyxl.Workbook(write_only=True)
     sheet = book.create_sheet(title=title[:31])
-    sheet.append(list(headers))
+
+    def cell(value: Any) -> Any:
+        if not _is_formula_like(value):
+            return "" if value is None else value
+        inert = WriteOnlyCell(sheet, value=value)
+        inert.data_type = "s"
+        return inert
+
+    sheet.append([cell(h) for h in headers])
     for r in rows:
-        sheet.append(["" if v is None else v for v in r])
+        sheet.append([cell(v) for v in r])
     buf = io.BytesIO()
     book.save(buf)
     return buf.getvalue()

@@ -66,3 +66,37 @@ def test_missing_record_columns_are_named():
     with pytest.raises(ImportFileError) as exc:
         read_table(raw, "r.csv", RECORD_COLUMNS)
     assert "信用信息事项（kind）" in str(exc.value) and "发布部门（department）" in str(exc.value)
+
+
+DANGEROUS = ['=HYPERLINK("http://example.com","点此")', "+1+2", "-3", "@SUM(A1)", "\t=1", "\r=1"]
+
+
+def test_xlsx_reports_write_formula_like_text_as_inert_text():
+    import io
+
+    import openpyxl
+
+    content = write_xlsx(
+        ["统一社会信用代码（code）", "名称（name）", "备注（note）"], [["A1", v, v] for v in DANGEROUS]
+    )
+    sheet = openpyxl.load_workbook(io.BytesIO(content)).worksheets[0]  # formulas as written, not computed
+    cells = [row[1] for row in sheet.iter_rows(min_row=2)]
+    assert [c.value for c in cells] == [v.replace("\r", "\n") for v in DANGEROUS]  # XML keeps no bare CR
+    assert {c.data_type for c in cells} == {"s"}  # text, never "f" (a formula)
+    # read back as the importer reads it: the values as typed (the reader strips the edges of a cell)
+    assert [r[1]["name"] for r in read_table(content, "x.xlsx", COLS)] == [v.strip() for v in DANGEROUS]
+
+
+def test_csv_reports_neutralise_formulas_and_the_reader_restores_them():
+    content = write_csv(
+        ["code", "name", "note"], [["A1", v, 42] for v in DANGEROUS] + [["A2", "普通'文字", -5]]
+    )
+    text = content.decode("utf-8-sig")
+    import csv
+    import io
+
+    written = [row[1] for row in csv.reader(io.StringIO(text, newline=""))][1:]
+    assert all(w.startswith("'") for w in written[:-1]) and written[-1] == "普通'文字"
+    rows = list(read_table(content, "x.csv", COLS))
+    assert [r[1]["name"] for r in rows] == [v.strip() for v in DANGEROUS] + ["普通'文字"]
+    assert rows[-1][1]["note"] == "-5"  # numbers are not text: left as they are
