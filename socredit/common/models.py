@@ -14,3 +14,14 @@ class TimeStamped(models.Model):
 
     class Meta:
         abstract = True
+
+
+class WorkedRun(models.Model):
+    """The process working on a long run (``host:pid:start``) and its last sign of life: see
+    `socredit.common.runs`."""
+
+    worker = models.CharField(_("process"), max_length=160, blank=True)
+    heartbeat_at = models.DateTimeField(_("last sign of life"), null=True, blank=True)
+
+    class Meta:
+        abstract = True

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from socredit.common.models import WorkedRun
 from socredit.core.scoring.model import LEVEL_CODES, LEVEL_NAMES
 
 LEVEL_CHOICES = [(code, f"{code}（{LEVEL_NAMES[code]}）") for code in LEVEL_CODES]
@@ -62,7 +63,7 @@ class ResultBlock(models.Model):
         return f"results {self.block}"
 
 
-class EvaluationRun(models.Model):
+class EvaluationRun(WorkedRun):
     """评价批次 — one batch evaluation: model, date, scope, who started it, counts, duration."""
 
     class Status(models.TextChoices):

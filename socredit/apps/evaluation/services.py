@@ -28,6 +28,7 @@ from socredit.apps.evaluation.models import BLOCK_SIZE, CreditScore, EvaluationR
 from socredit.apps.registry.models import Organization, Region
 from socredit.common.access import SystemPrincipal
 from socredit.common.clock import today
+from socredit.common.runs import abandonment, this_worker
 from socredit.core.scoring.evaluate import Evaluation, Explanation, IndicatorResult, check_as_of, evaluate
 from socredit.core.scoring.model import LEVEL_CODES, IndicatorModel
 
@@ -246,9 +247,11 @@ def start_run(
     day = as_of or today()
     check_as_of(day, today=today())
     model = get_model(model_version)
+    end_abandoned_runs()
     run = EvaluationRun.objects.create(
         model_version=model.version, as_of=day, region=region, started_by=staff_user_of(actor),
-        started_by_label=actor_label(actor)[:150], channel=channel,
+        started_by_label=actor_label(actor)[:150], channel=channel, worker=this_worker(),
+        heartbeat_at=timezone.now(),
     )  # fmt: skip
     record_event(actor=actor, channel=channel, action="evaluation.start", target=run,
                  summary=f"信用评价批次 #{run.pk}：模型 {model.version}，评价日 {day.isoformat()}"
@@ -269,7 +272,8 @@ def execute_run(run: EvaluationRun, *, progress: Callable[[int, int], None] | No
     # In memory too: every chunk saves the whole row, which would write back a resumed run's old
     # FAILED status and error (and a finished resumed run would keep that error).
     run.status, run.error = EvaluationRun.Status.RUNNING, ""
-    run.save(update_fields=["status", "error"])
+    run.worker, run.heartbeat_at = this_worker(), timezone.now()  # a resumed run: this process now
+    run.save(update_fields=["status", "error", "worker", "heartbeat_at"])
     try:  # from here on any error marks the run failed (e.g. its model is no longer installed)
         kinds = kind_ids()
         model = get_model(run.model_version, kinds=kinds)
@@ -303,6 +307,7 @@ def execute_run(run: EvaluationRun, *, progress: Callable[[int, int], None] | No
                 run.level_counts = dict(counts)
                 run.seconds_read += t1 - t0
                 run.seconds_compute += t2 - t1
+                run.heartbeat_at = timezone.now()
                 run.save()
             # the write time includes the chunk's COMMIT (a second small UPDATE keeps it exact)
             run.seconds_write += time.perf_counter() - t2
@@ -324,6 +329,33 @@ def execute_run(run: EvaluationRun, *, progress: Callable[[int, int], None] | No
                      summary=f"信用评价批次 #{run.pk} 完成：{run.organizations} 个组织，{run.changed} 个等级变化",
                      data={"level_counts": run.level_counts, "seconds": round(run.seconds, 3)})  # fmt: skip
     return run
+
+
+RUN_STALE_AFTER = dt.timedelta(minutes=10)
+"""A run of another host is taken for abandoned after this long without a chunk done (a chunk of a
+national run takes seconds); on this host its process is checked directly."""
+
+
+def end_abandoned_runs(*, now: dt.datetime | None = None) -> int:
+    """评价中断: end every run still "running" whose process was killed as failed, with the reason.
+    What its committed chunks wrote stays (each chunk is one transaction); `socredit evaluate
+    --resume RUN` continues it from the last organization done. Called before each new run."""
+    now = now or timezone.now()
+    ended = 0
+    for run in EvaluationRun.objects.filter(status=EvaluationRun.Status.RUNNING):
+        reason = abandonment(run, now=now, stale_after=RUN_STALE_AFTER)
+        if reason is None:
+            continue
+        error = f"评价中断：{reason}（已完成 {run.organizations} 个组织，可以继续）"
+        with transaction.atomic():
+            if not EvaluationRun.objects.filter(pk=run.pk, status=EvaluationRun.Status.RUNNING).update(
+                status=EvaluationRun.Status.FAILED, error=error
+            ):
+                continue
+            record_event(actor=SystemPrincipal("socredit"), channel="system", action="evaluation.abandoned",
+                         target=run, summary=f"信用评价批次 #{run.pk} {error}", data={"worker": run.worker})  # fmt: skip
+        ended += 1
+    return ended
 
 
 def run_evaluation(

@@ -6,6 +6,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from socredit.common.models import WorkedRun
+
 
 class ImportKind(models.TextChoices):
     """What a file holds."""
@@ -22,7 +24,7 @@ class ImportStatus(models.TextChoices):
     FAILED = "failed", _("Failed")
 
 
-class ImportRun(models.Model):
+class ImportRun(WorkedRun):
     """导入批次 — a file imported (or dry-run) by someone: counts, row errors, outcome.
 
     `errors` holds every row error as {"row", "field", "column", "message"}; `message` holds a

@@ -34,9 +34,10 @@ from socredit.apps.registry.access import access_organizations, access_persons
 from socredit.apps.registry.models import Department, Organization, Person, Region, Role
 from socredit.apps.registry.validation import clean_organization, clean_person, clean_role_terms
 from socredit.common import clock
-from socredit.common.access import scope_path_of
+from socredit.common.access import SystemPrincipal, scope_path_of
 from socredit.common.errors import FieldErrors
 from socredit.common.imports import ImportFileError, read_table
+from socredit.common.runs import abandonment, this_worker
 from socredit.core.types import RecordSource
 
 log = logging.getLogger(__name__)
@@ -356,9 +357,11 @@ def run_import(
     """
     if kind not in IMPORTERS:
         raise ValueError(f"unknown import kind {kind!r}")
+    end_abandoned_imports()
     run = ImportRun.objects.create(
         kind=kind, file_name=file_name[:255], sha256=hashlib.sha256(content).hexdigest(), size=len(content),
         actor=staff_user_of(actor), actor_label=actor_label(actor)[:150], channel=channel, dry_run=dry_run,
+        worker=this_worker(), heartbeat_at=timezone.now(),
     )  # fmt: skip
     importer = IMPORTERS[kind](actor, run)
     try:
@@ -394,3 +397,31 @@ def run_import(
     run.finished_at = timezone.now()
     run.save()
     return run
+
+
+IMPORT_STALE_AFTER = dt.timedelta(minutes=30)
+"""A run of another application server is taken for abandoned after this long: an import is one
+request (the file-size limit keeps it to minutes), and its process on this host is checked directly."""
+
+
+def end_abandoned_imports(*, now: dt.datetime | None = None) -> int:
+    """导入中断: end every run still "running" whose process was killed (a restart, kill -9, the
+    machine going down) as failed, with the reason; the import writes in one transaction, so such a
+    run wrote nothing. Called before each import and when the import history is shown."""
+    now = now or timezone.now()
+    ended = 0
+    for run in ImportRun.objects.filter(status=ImportStatus.RUNNING):
+        reason = abandonment(run, now=now, stale_after=IMPORT_STALE_AFTER)
+        if reason is None:
+            continue
+        with transaction.atomic():
+            # only if still running: another process may be ending it at the same moment
+            if not ImportRun.objects.filter(pk=run.pk, status=ImportStatus.RUNNING).update(
+                status=ImportStatus.FAILED, finished_at=now, message=f"导入中断：{reason}，没有写入任何数据"
+            ):
+                continue
+            record_event(actor=SystemPrincipal("socredit"), channel="system", action="import.abandoned", target=run,
+                         summary=f"导入批次 #{run.pk}（{run.file_name}）中断：{reason}",
+                         data={"worker": run.worker})  # fmt: skip
+        ended += 1
+    return ended

@@ -18,7 +18,7 @@ from socredit.apps.imports.access import access_import_run, access_import_runs
 from socredit.apps.imports.columns import COLUMNS, report_file, template_file
 from socredit.apps.imports.forms import ImportForm
 from socredit.apps.imports.models import ImportKind
-from socredit.apps.imports.services import run_import
+from socredit.apps.imports.services import end_abandoned_imports, run_import
 
 FORMATS = {
     "csv": "text/csv; charset=utf-8",
@@ -49,6 +49,7 @@ def importrun_list(request: HttpRequest) -> HttpResponse:
                          content=upload.read(), file_name=upload.name,
                          dry_run=form.cleaned_data["dry_run"])  # fmt: skip
         return redirect("imports:importrun_detail", pk=run.pk)
+    end_abandoned_imports()  # a run whose process was killed is shown as ended, with the reason
     context = {
         "form": form,
         "runs": access_import_runs(request.user)[:50],
@@ -60,6 +61,7 @@ def importrun_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def importrun_detail(request: HttpRequest, pk: int) -> HttpResponse:
     _require_write(request.user)
+    end_abandoned_imports()
     run = access_import_run(request.user, pk)
     context = {
         "run": run,

@@ -1,0 +1,91 @@
+"""Runs whose process was killed: an import or a batch evaluation left "running" by a process that
+no longer exists is ended as failed with the reason (and an audit event) the next time anyone
+imports, opens the import history or starts an evaluation; an evaluation so ended resumes."""
+
+import datetime as dt
+import os
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.utils import timezone
+
+from socredit.apps.audit.models import AuditEvent
+from socredit.apps.evaluation import services as evaluation
+from socredit.apps.evaluation.models import EvaluationRun
+from socredit.apps.imports.models import ImportKind, ImportRun, ImportStatus
+from socredit.apps.imports.services import end_abandoned_imports
+from socredit.common.access import SystemPrincipal
+from socredit.common.runs import this_worker, worker_is_gone
+from socredit.testing import factories
+
+pytestmark = pytest.mark.django_db
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(scope="module")
+def dead_worker():
+    """The worker of a real process that has ended (as a killed one has)."""
+    out = subprocess.run(
+        [sys.executable, "-c", "from socredit.common.runs import this_worker; print(this_worker())"],
+        cwd=ROOT, capture_output=True, text=True, check=True, env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )  # fmt: skip
+    return out.stdout.strip()
+
+
+def test_a_worker_is_gone_only_when_its_process_is(dead_worker):
+    assert worker_is_gone(dead_worker) is True
+    assert worker_is_gone(this_worker()) is False
+    host, pid, start = this_worker().rsplit(":", 2)
+    assert worker_is_gone(f"{host}:{pid}:{int(start or 0) + 1}") is (start != "")  # the pid given again
+    assert worker_is_gone(f"another-{socket.gethostname()}:{pid}:{start}") is None  # another host: unknown
+    assert worker_is_gone("") is None
+
+
+def _import_run(worker, heartbeat_at=None, **extra):
+    return ImportRun.objects.create(
+        kind=ImportKind.RECORDS, file_name="记录.xlsx", sha256="0" * 64, actor_label="测试", channel="import",
+        worker=worker, heartbeat_at=heartbeat_at or timezone.now(), **extra,
+    )  # fmt: skip
+
+
+def test_an_import_whose_process_died_is_ended_when_the_history_is_opened(login, personas, dead_worker):
+    user = personas["staff_jinshui"]
+    killed = _import_run(dead_worker, actor=user)
+    alive = _import_run(this_worker(), actor=user)
+    page = login(user).get("/imports/")
+    assert page.status_code == 200
+    killed.refresh_from_db(), alive.refresh_from_db()
+    assert killed.status == ImportStatus.FAILED and killed.finished_at is not None
+    assert "导入中断" in killed.message and "没有写入任何数据" in killed.message
+    assert alive.status == ImportStatus.RUNNING  # its process (this one) still works on it
+    assert AuditEvent.objects.filter(action="import.abandoned", target_id=str(killed.pk)).count() == 1
+    assert "导入中断" in login(user).get(f"/imports/{killed.pk}/").content.decode()
+    assert end_abandoned_imports() == 0  # ended once
+
+
+def test_another_hosts_import_is_ended_only_after_a_silence():
+    other = f"app-2-{socket.gethostname()}:4242:1"
+    quiet = _import_run(other, heartbeat_at=timezone.now() - dt.timedelta(minutes=31))
+    recent = _import_run(other, heartbeat_at=timezone.now() - dt.timedelta(minutes=5))
+    assert end_abandoned_imports() == 1
+    quiet.refresh_from_db(), recent.refresh_from_db()
+    assert quiet.status == ImportStatus.FAILED and "30 分钟" in quiet.message
+    assert recent.status == ImportStatus.RUNNING
+
+
+def test_an_evaluation_whose_process_died_is_ended_by_the_next_run_and_resumes(dead_worker):
+    factories.organization(region_code="410105", name="金水区养老服务协会")
+    system = SystemPrincipal("测试")
+    killed = evaluation.start_run(actor=system, channel="cli")
+    EvaluationRun.objects.filter(pk=killed.pk).update(worker=dead_worker)
+    evaluation.start_run(actor=system, channel="cli")  # the next run (e.g. the next night's)
+    killed.refresh_from_db()
+    assert killed.status == EvaluationRun.Status.FAILED
+    assert "评价中断" in killed.error and "可以继续" in killed.error
+    assert AuditEvent.objects.filter(action="evaluation.abandoned", target_id=str(killed.pk)).exists()
+    done = evaluation.execute_run(killed)  # socredit evaluate --resume
+    assert done.status == EvaluationRun.Status.DONE and done.organizations >= 1
+    assert done.worker == this_worker()
