@@ -151,6 +151,16 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 MEDIA_ROOT = VAR_DIR / "media"
 SOCREDIT_EVIDENCE_MAX_BYTES = int(os.environ.get("SOCREDIT_EVIDENCE_MAX_BYTES", str(10 * 1024 * 1024)))
 SOCREDIT_IMPORT_MAX_BYTES = int(os.environ.get("SOCREDIT_IMPORT_MAX_BYTES", str(200 * 1024 * 1024)))
+# What one import may hold once read (a small XLSX can inflate a thousandfold): its sheet's XML
+# uncompressed, data rows, columns per row, characters per cell, and the row errors kept on the run
+# (beyond them the errors are counted, not stored).
+SOCREDIT_IMPORT_MAX_UNCOMPRESSED_BYTES = int(
+    os.environ.get("SOCREDIT_IMPORT_MAX_UNCOMPRESSED_BYTES", str(200 * 1024 * 1024))
+)
+SOCREDIT_IMPORT_MAX_ROWS = int(os.environ.get("SOCREDIT_IMPORT_MAX_ROWS", "200000"))
+SOCREDIT_IMPORT_MAX_COLUMNS = 100
+SOCREDIT_IMPORT_MAX_CELL_CHARS = 10_000
+SOCREDIT_IMPORT_MAX_ERRORS_KEPT = int(os.environ.get("SOCREDIT_IMPORT_MAX_ERRORS_KEPT", "1000"))
 # The public complaint form (举报) and its lookup, per client address and hour (counted in the cache).
 SOCREDIT_COMPLAINTS_PER_IP_HOUR = int(os.environ.get("SOCREDIT_COMPLAINTS_PER_IP_HOUR", "5"))
 SOCREDIT_COMPLAINT_LOOKUPS_PER_IP_HOUR = int(os.environ.get("SOCREDIT_COMPLAINT_LOOKUPS_PER_IP_HOUR", "30"))

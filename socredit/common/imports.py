@@ -107,6 +107,7 @@ def _csv_rows(content: bytes) -> Iterator[list[Any]]:
 def _xlsx_rows(content: bytes) -> Iterator[list[Any]]:
     import openpyxl  # imported here: only XLSX imports pay for it
 
+    _check_inflated_size(content)
     try:
         book = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
@@ -119,6 +120,39 @@ def _xlsx_rows(content: bytes) -> Iterator[list[Any]]:
             yield [_cell(v) for v in row]
     finally:
         book.close()
+
+
+def _check_inflated_size(content: bytes) -> None:
+    """Refuse a workbook whose parts inflate past the limit, before any of it is parsed (the sizes
+    are in the zip's directory; a part that lies about its size fails when read)."""
+    limit = settings.SOCREDIT_IMPORT_MAX_UNCOMPRESSED_BYTES
+    try:
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            inflated = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise ImportFileError(f"Excel 文件无法读取：{exc}") from None
+    if inflated > limit:
+        raise ImportFileError(
+            f"Excel 文件解压后过大（{inflated / 1048576:.0f} MB，上限 {limit / 1048576:.0f} MB），"
+            "请删除空白行列或分成几个文件导入"
+        )
+
+
+def _bounded(row_number: int, row: list[Any]) -> list[Any]:
+    """``row`` if it is within the column and cell limits; ImportFileError naming the row otherwise."""
+    if len(row) > settings.SOCREDIT_IMPORT_MAX_COLUMNS and any(
+        v != "" for v in row[settings.SOCREDIT_IMPORT_MAX_COLUMNS :]
+    ):
+        raise ImportFileError(
+            f"第 {row_number} 行超过 {settings.SOCREDIT_IMPORT_MAX_COLUMNS} 列，请只保留导入模板中的列"
+        )
+    limit = settings.SOCREDIT_IMPORT_MAX_CELL_CHARS
+    for i, v in enumerate(row):
+        if isinstance(v, str) and len(v) > limit:
+            raise ImportFileError(
+                f"第 {row_number} 行第 {i + 1} 列内容过长（{len(v):,} 个字符，上限 {limit:,}）"
+            )
+    return row
 
 
 def match_header(cell: Any, columns: Sequence[Column]) -> Column | None:
@@ -186,8 +220,13 @@ def read_table(
     def _iter() -> Iterator[tuple[int, dict[str, Any]]]:
         n = number
         row: list[Any] | None = first
+        data_rows, max_rows = 0, settings.SOCREDIT_IMPORT_MAX_ROWS
         while row is not None:
             if any(v != "" for v in row):
+                data_rows += 1
+                if data_rows > max_rows:
+                    raise ImportFileError(f"数据行超过 {max_rows:,} 行的上限，请分成几个文件导入")
+                row = _bounded(n, row)
                 yield n, {f: (row[i] if i < len(row) else "") for f, i in positions.items()}
             row = next(rows, None)
             n += 1

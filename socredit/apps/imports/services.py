@@ -20,6 +20,7 @@ import logging
 from collections.abc import Iterable
 from typing import Any
 
+from django.conf import settings
 from django.db import DatabaseError, transaction
 from django.utils import timezone
 
@@ -390,7 +391,12 @@ def run_import(
         run.status = ImportStatus.PARTIAL if importer.errors else ImportStatus.SUCCEEDED
     if run.status != ImportStatus.FAILED or importer.total:
         run.total_rows = importer.total
-        run.errors = sorted(importer.errors, key=lambda e: e["row"])
+        errors = sorted(importer.errors, key=lambda e: e["row"])
+        kept = settings.SOCREDIT_IMPORT_MAX_ERRORS_KEPT
+        run.errors = errors[:kept]  # the rest are counted: a file of bad rows must not fill the database
+        if len(errors) > kept:
+            run.message = (f"共 {len(errors):,} 条错误，只保存并列出前 {kept:,} 条（至第 {errors[kept - 1]['row']} 行）；"
+                           "请先更正这些行，再导入其余部分")  # fmt: skip
         run.error_rows = len(importer.error_rows)
         if run.status != ImportStatus.FAILED:
             run.created, run.updated, run.unchanged = importer.created, importer.updated, importer.unchanged

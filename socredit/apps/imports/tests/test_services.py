@@ -215,3 +215,43 @@ def test_two_thousand_records_in_one_run(setup):
     run = imp(user, "records", rows, REC_HEAD)
     assert run.created == 2000 and run.error_rows == 0
     assert CreditRecord.objects.filter(source_ref=f"import:{run.pk}").count() == 2000
+
+
+# --- Bounds: what one file may hold once read ------------------------------------------------------
+
+
+def test_a_workbook_that_inflates_past_the_limit_is_refused_before_it_is_parsed(setup, settings):
+    rows = [rec(setup["org"], f"ZIP-{i}", summary="重复内容" * 200) for i in range(200)]
+    content = write_xlsx(REC_HEAD, rows)
+    settings.SOCREDIT_IMPORT_MAX_UNCOMPRESSED_BYTES = len(content) * 3  # compresses far better than 3:1
+    run = run_import(
+        actor=setup["user"], channel="import", kind="records", content=content, file_name="r.xlsx"
+    )
+    assert run.status == ImportStatus.FAILED and "解压后过大" in run.message
+    assert not CreditRecord.objects.filter(document_number__startswith="ZIP-").exists()
+
+
+def test_rows_columns_and_cells_beyond_the_limits_refuse_the_file_and_write_nothing(setup, settings):
+    org, user = setup["org"], setup["user"]
+    settings.SOCREDIT_IMPORT_MAX_ROWS = 3
+    run = imp(user, "records", [rec(org, f"ROWS-{i}") for i in range(4)], REC_HEAD)
+    assert run.status == ImportStatus.FAILED and "3 行的上限" in run.message
+    assert (
+        imp(user, "records", [rec(org, f"ROWS-{i}") for i in range(3)], REC_HEAD).status
+        == ImportStatus.SUCCEEDED
+    )
+    settings.SOCREDIT_IMPORT_MAX_CELL_CHARS = 50
+    run = imp(user, "records", [rec(org, "CELL-1"), rec(org, "CELL-2", summary="长" * 51)], REC_HEAD)
+    assert run.status == ImportStatus.FAILED and "第 3 行" in run.message and "内容过长" in run.message
+    settings.SOCREDIT_IMPORT_MAX_COLUMNS = len(REC_HEAD)
+    run = imp(user, "records", [[*rec(org, "WIDE-1"), "多余"]], [*REC_HEAD, "备注"])
+    assert run.status == ImportStatus.FAILED and "第 2 行超过" in run.message
+    assert not CreditRecord.objects.filter(document_number__in=["CELL-1", "WIDE-1"]).exists()
+
+
+def test_row_errors_beyond_the_limit_are_counted_not_stored(setup, settings):
+    settings.SOCREDIT_IMPORT_MAX_ERRORS_KEPT = 2
+    rows = [rec(setup["org"], f"BAD-{i}", kind="no_such_kind") for i in range(5)]
+    run = imp(setup["user"], "records", rows, REC_HEAD, dry_run=True)
+    assert run.error_rows == 5 and [e["row"] for e in run.errors] == [2, 3]
+    assert "共 5 条错误" in run.message and "前 2 条" in run.message
