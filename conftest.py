@@ -49,6 +49,8 @@ def _own_audit_anchor_file(request, _anchor_dir):
     from django.conf import settings
 
     before = getattr(settings, "SOCREDIT_AUDIT_ANCHOR_FILE", None)
-    settings.SOCREDIT_AUDIT_ANCHOR_FILE = str(_anchor_dir / f"{request.node.nodeid.replace('/', '_')[-150:]}.jsonl")
+    settings.SOCREDIT_AUDIT_ANCHOR_FILE = str(
+        _anchor_dir / f"{request.node.nodeid.replace('/', '_')[-150:]}.jsonl"
+    )
     yield
     settings.SOCREDIT_AUDIT_ANCHOR_FILE = before

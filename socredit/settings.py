@@ -154,7 +154,9 @@ SOCREDIT_EVIDENCE_MAX_BYTES = int(os.environ.get("SOCREDIT_EVIDENCE_MAX_BYTES", 
 SOCREDIT_IMPORT_MAX_BYTES = int(os.environ.get("SOCREDIT_IMPORT_MAX_BYTES", str(200 * 1024 * 1024)))
 # `socredit audit anchor` appends the audit chain's head here (one JSON line per anchor); keep the file
 # where a rewrite of the database cannot reach it (another disk, a write-once mount, a copy off-site).
-SOCREDIT_AUDIT_ANCHOR_FILE = os.environ.get("SOCREDIT_AUDIT_ANCHOR_FILE", str(VAR_DIR / "audit-anchors.jsonl"))
+SOCREDIT_AUDIT_ANCHOR_FILE = os.environ.get(
+    "SOCREDIT_AUDIT_ANCHOR_FILE", str(VAR_DIR / "audit-anchors.jsonl")
+)
 # The public complaint form (举报) and its lookup, per client address and hour (counted in the cache).
 SOCREDIT_COMPLAINTS_PER_IP_HOUR = int(os.environ.get("SOCREDIT_COMPLAINTS_PER_IP_HOUR", "5"))
 SOCREDIT_COMPLAINT_LOOKUPS_PER_IP_HOUR = int(os.environ.get("SOCREDIT_COMPLAINT_LOOKUPS_PER_IP_HOUR", "30"))

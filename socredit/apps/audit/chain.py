@@ -144,7 +144,9 @@ def verify(rows: Iterable[dict[str, Any]], anchors: Iterable[dict[str, Any]], li
         altered = row["hash"] != digest(row)
         if altered:
             report.add(Problem(ALTERED, row["id"], row["at"]))
-        elif row["prev_hash"] != prev_hash and not prev_altered:  # (an altered row's new hash unlinks the next)
+        elif (
+            row["prev_hash"] != prev_hash and not prev_altered
+        ):  # (an altered row's new hash unlinks the next)
             other = link_of(row["prev_hash"]) if row["prev_hash"] else None
             if other is not None and other != prev_id:
                 report.add(Problem(FORK, row["id"], row["at"], other_id=other))
@@ -206,11 +208,18 @@ def read_anchors(path: Path | None = None) -> Iterator[dict[str, Any]]:
             yield a
 
 
-def write_anchor(head_id: int, head_hash: str, head_at: dt.datetime, path: Path | None = None) -> dict[str, Any]:
+def write_anchor(
+    head_id: int, head_hash: str, head_at: dt.datetime, path: Path | None = None
+) -> dict[str, Any]:
     """Append one line ``{"id", "hash", "at", "anchored_at"}`` to the anchor file and flush it to disk."""
     path = path or anchor_path()
     path.parent.mkdir(parents=True, exist_ok=True)
-    line = {"id": head_id, "hash": head_hash, "at": format_time(head_at), "anchored_at": format_time(timezone.now())}
+    line = {
+        "id": head_id,
+        "hash": head_hash,
+        "at": format_time(head_at),
+        "anchored_at": format_time(timezone.now()),
+    }
     with path.open("a", encoding="utf-8") as f:
         f.write(json.dumps(line, ensure_ascii=False, sort_keys=True) + "\n")
         f.flush()

@@ -58,7 +58,9 @@ def test_chain_detects_an_edited_row():
                                           ("data", {"n": 99}), ("target_id", "x"), ("action", "other")])  # fmt: skip
 def test_every_hashed_field_is_covered(field, value, personas):
     with transaction.atomic():
-        ev = record_event(actor=personas["city_admin"], channel="form", action="a", target_type="t", target_id="1")
+        ev = record_event(
+            actor=personas["city_admin"], channel="form", action="a", target_type="t", target_id="1"
+        )
     if field == "actor_id":  # the account of an event is part of it, too
         assert ev.actor_id is not None
     AuditEvent.objects.filter(pk=ev.pk).update(**{field: value})
@@ -70,14 +72,22 @@ def test_a_long_summary_is_stored_cut_and_still_verifies():
     with transaction.atomic():
         ev = record_event(actor=None, channel="form", action="record.revoke", target_type="t", summary=reason,
                           target_id="9" * 80, data={"reason": reason})  # fmt: skip
-        record_events(actor=None, channel="import", events=[{"action": "bulk", "target_type": "t", "summary": reason}])
+        record_events(
+            actor=None, channel="import", events=[{"action": "bulk", "target_type": "t", "summary": reason}]
+        )
     ev.refresh_from_db()
     assert ev.summary == reason[:500] and len(ev.target_id) == 64 and ev.data["reason"] == reason
     assert check_chain().ok and check_chain().count == 2
 
 
 def test_data_is_hashed_as_read_back():
-    data = {"金额": 1.5, "whole": 2.0, "big": 1e20, "nested": {"b": [1, "二", None, True], "a": -0.25}, "when": object}
+    data = {
+        "金额": 1.5,
+        "whole": 2.0,
+        "big": 1e20,
+        "nested": {"b": [1, "二", None, True], "a": -0.25},
+        "when": object,
+    }
     with transaction.atomic():
         record_event(actor=None, channel="system", action="a", target_type="t", data=data)
     assert check_chain().ok

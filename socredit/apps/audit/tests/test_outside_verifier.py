@@ -38,7 +38,20 @@ def outside_verify(cursor):
     cursor.execute("SELECT id, at, actor_id, actor_label, channel, action, target_type, target_id, summary,"
                    " data, prev_hash, hash FROM audit_auditevent ORDER BY id")  # fmt: skip
     prev, n = "", 0
-    for id_, at, actor_id, actor, channel, action, ttype, tid, summary, data, prev_hash, hash_ in cursor.fetchall():
+    for (
+        id_,
+        at,
+        actor_id,
+        actor,
+        channel,
+        action,
+        ttype,
+        tid,
+        summary,
+        data,
+        prev_hash,
+        hash_,
+    ) in cursor.fetchall():
         n += 1
         if isinstance(data, str):
             data = json.loads(data)

@@ -24,7 +24,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         sub = parser.add_subparsers(dest="action", required=True)
-        daily = sub.add_parser("daily", help="escalate overdue steps; end expired publicity; anchor the audit chain (idempotent)")
+        daily = sub.add_parser(
+            "daily", help="escalate overdue steps; end expired publicity; anchor the audit chain (idempotent)"
+        )
         daily.add_argument("--as-of", help="as of this date (YYYY-MM-DD; default today)")
 
     def handle(self, *args: Any, **opts: Any) -> None:
