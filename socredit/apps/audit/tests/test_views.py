@@ -24,7 +24,7 @@ def test_an_intact_chain_in_chinese(personas, login):
     events = _events(2)
     html = client.get(URL).content.decode()
     assert f"审计链完好：共 {before + 2} 个事件。" in html
-    assert f'<code class="hash">{events[-1].hash}</code>' in html and f"#{events[-1].pk}" in html
+    assert f'<code class="hash">{events[-1].hash}</code>' in html and f"事件 {events[-1].pk} · " in html
     assert "断裂之处" not in html
 
 
