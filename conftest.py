@@ -33,3 +33,24 @@ def _fast_password_hashing(request):
 
         settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     yield
+
+
+@pytest.fixture(scope="session")
+def _anchor_dir(tmp_path_factory):
+    return tmp_path_factory.mktemp("audit-anchors")
+
+
+@pytest.fixture(autouse=True)
+def _own_audit_anchor_file(request, _anchor_dir):
+    """Each test anchors the audit chain in a file of its own (never var/, never another test's)."""
+    if not request.config.pluginmanager.hasplugin("django"):
+        yield
+        return
+    from django.conf import settings
+
+    before = getattr(settings, "SOCREDIT_AUDIT_ANCHOR_FILE", None)
+    settings.SOCREDIT_AUDIT_ANCHOR_FILE = str(
+        _anchor_dir / f"{request.node.nodeid.replace('/', '_')[-150:]}.jsonl"
+    )
+    yield
+    settings.SOCREDIT_AUDIT_ANCHOR_FILE = before

@@ -6,6 +6,7 @@ Environment:
   SOCREDIT_DEBUG      "1" (default) for development, "0" in production
   SOCREDIT_ALLOWED_HOSTS  comma-separated, default "127.0.0.1,localhost"
   SOCREDIT_TIME_ZONE  default Asia/Shanghai
+  SOCREDIT_AUDIT_ANCHOR_FILE  where `socredit audit anchor` appends the chain head (default var/audit-anchors.jsonl)
 """
 
 from __future__ import annotations
@@ -161,6 +162,11 @@ SOCREDIT_IMPORT_MAX_ROWS = int(os.environ.get("SOCREDIT_IMPORT_MAX_ROWS", "20000
 SOCREDIT_IMPORT_MAX_COLUMNS = 100
 SOCREDIT_IMPORT_MAX_CELL_CHARS = 10_000
 SOCREDIT_IMPORT_MAX_ERRORS_KEPT = int(os.environ.get("SOCREDIT_IMPORT_MAX_ERRORS_KEPT", "1000"))
+# `socredit audit anchor` appends the audit chain's head here (one JSON line per anchor); keep the file
+# where a rewrite of the database cannot reach it (another disk, a write-once mount, a copy off-site).
+SOCREDIT_AUDIT_ANCHOR_FILE = os.environ.get(
+    "SOCREDIT_AUDIT_ANCHOR_FILE", str(VAR_DIR / "audit-anchors.jsonl")
+)
 # The public complaint form (举报) and its lookup, per client address and hour (counted in the cache).
 SOCREDIT_COMPLAINTS_PER_IP_HOUR = int(os.environ.get("SOCREDIT_COMPLAINTS_PER_IP_HOUR", "5"))
 SOCREDIT_COMPLAINT_LOOKUPS_PER_IP_HOUR = int(os.environ.get("SOCREDIT_COMPLAINT_LOOKUPS_PER_IP_HOUR", "30"))

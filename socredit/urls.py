@@ -25,5 +25,6 @@ urlpatterns = [
     path("cases/", include("socredit.apps.cases.urls")),
     path("my/", include("socredit.apps.cases.urls_org")),
     path("public/", include("socredit.apps.cases.urls_public")),
+    path("audit/", include("socredit.apps.audit.urls")),
     path("admin/", admin.site.urls),
 ]

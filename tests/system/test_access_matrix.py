@@ -154,6 +154,8 @@ MATRIX = {
     "workdays:year_list": (lambda w: {}, OWN_REGION_PAGE),
     "workdays:year_detail": (lambda w: {"year": 2026}, OWN_REGION_PAGE),
     "workdays:year_enter": (lambda w: {"year": 2027}, ADMIN_PAGE),
+    # the audit chain's verification: administrators only (counts, hashes and event ids, no content)
+    "audit:chain_check": (lambda w: {}, ADMIN_PAGE),
     "commitments:commitment_list": (lambda w: {}, OWN_REGION_PAGE),
     "commitments:template_list": (lambda w: {}, SIGNED_IN),
     "commitments:commitment_detail": (lambda w: {"pk": w["commitment"].pk}, READ),
@@ -212,6 +214,7 @@ NAMESPACES = {
     "evaluation",
     "lists",
     "workdays",
+    "audit",
     "commitments",
     "my_commitments",
     "my_lists",

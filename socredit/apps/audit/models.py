@@ -4,17 +4,19 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
 class AuditEvent(models.Model):
     """审计事件 — one domain action: who, what, on which object, through which channel, with what data.
 
-    Events are hash-chained (each stores the SHA-256 of its predecessor's hash and its own content),
-    so that a removed or altered row breaks `verify_chain()`.
+    Events are hash-chained: each stores its predecessor's hash and the SHA-256 of everything it
+    stores (docs/audit.md), so that a removed or altered row breaks `check_chain()`.
     """
 
-    at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
+    # set by record_event (not auto_now_add) so that the hash covers the time the row stores
+    at = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )

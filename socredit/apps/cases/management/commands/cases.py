@@ -1,7 +1,8 @@
 """`socredit cases daily [--as-of DATE]`: the daily duties of the case engine (idempotent).
 
 1. 督办: escalate every step and case whose working-day deadline has passed (once each);
-2. publicity: records whose maximum publicity period ended leave public view (rules.md R2.8).
+2. publicity: records whose maximum publicity period ended leave public view (rules.md R2.8);
+3. the audit chain's head is anchored (``socredit audit anchor``, docs/audit.md).
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from socredit.apps.audit.services import anchor_head
 from socredit.apps.cases.services.common import escalate_overdue, today
 from socredit.apps.records.publicity import expire_publicity
 from socredit.common.access import SystemPrincipal
@@ -22,7 +24,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         sub = parser.add_subparsers(dest="action", required=True)
-        daily = sub.add_parser("daily", help="escalate overdue steps; end expired publicity (idempotent)")
+        daily = sub.add_parser(
+            "daily", help="escalate overdue steps; end expired publicity; anchor the audit chain (idempotent)"
+        )
         daily.add_argument("--as-of", help="as of this date (YYYY-MM-DD; default today)")
 
     def handle(self, *args: Any, **opts: Any) -> None:
@@ -40,4 +44,7 @@ class Command(BaseCommand):
             expired = expire_publicity(actor, as_of)
         except FieldErrors as exc:
             raise CommandError(str(exc)) from None
+        anchored = anchor_head()
         self.stdout.write(f"超期督办 {escalated} 项；公示期届满停止公示 {expired} 条记录")
+        if anchored:
+            self.stdout.write(f"审计链头已锚定：事件 {anchored['id']}，{anchored['hash']}")

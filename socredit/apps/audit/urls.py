@@ -1,0 +1,8 @@
+from django.urls import path
+
+from socredit.apps.audit import views
+
+app_name = "audit"
+urlpatterns = [
+    path("chain/", views.chain_check, name="chain_check"),
+]
