@@ -225,7 +225,7 @@ if not DEBUG:
     CSRF_COOKIE_SECURE = True
     SECURE_SSL_REDIRECT = os.environ.get("SOCREDIT_SSL_REDIRECT", "1") == "1"
     if os.environ.get("SOCREDIT_PROXY_SSL_HEADER"):
-        _header, _, _value = os.environ["SOCREDIT_PROXY_SSL_HEADER"].partition("=")
+        _header, _equals, _value = os.environ["SOCREDIT_PROXY_SSL_HEADER"].partition("=")
         SECURE_PROXY_SSL_HEADER = (_header.strip(), _value.strip() or "https")
     # Browsers that saw the site over HTTPS refuse plain HTTP to it (and its subdomains) for a year.
     SECURE_HSTS_SECONDS = int(os.environ.get("SOCREDIT_HSTS_SECONDS", str(365 * 24 * 3600)))
