@@ -11,7 +11,9 @@ from __future__ import annotations
 SECRET_KEY_MIN_LENGTH = 50
 SECRET_KEY_MIN_UNIQUE_CHARACTERS = 5
 # Keys published in this repository, in Django's templates or in deployment examples.
-KNOWN_PUBLIC_KEYS = frozenset({"dev-only-insecure-key-change-me", "change-me", "changeme", "secret", "insecure"})
+KNOWN_PUBLIC_KEYS = frozenset(
+    {"dev-only-insecure-key-change-me", "change-me", "changeme", "secret", "insecure"}
+)
 INSECURE_PREFIXES = ("django-insecure-", "dev-only-", "bench-only-")
 
 

@@ -79,14 +79,18 @@ def test_officer_adds_a_record_from_search_to_timeline(live_server, page, person
 
     # A 400 answer (a record that is not this organization's) is swapped in with its message: app.js
     # does what an hx-on attribute did before (hx-on needs 'unsafe-eval', which the policy refuses).
-    page.locator("#what-if input[name=exclude]").first.evaluate("el => { el.value = '999999999'; el.checked = true; }")
+    page.locator("#what-if input[name=exclude]").first.evaluate(
+        "el => { el.value = '999999999'; el.checked = true; }"
+    )
     page.locator("#what-if").get_by_role("button").first.click()
     expect(page.locator("#what-if .form-errors")).to_be_visible()
 
     # Nothing on these pages was refused by the Content-Security-Policy (the page fixture collects
     # chromium's "Refused to …" console messages), and the policy was there to refuse it.
     assert page.csp_violations == []
-    policy = page.request.get(live_server.url + f"/organizations/{org.code}/").headers["content-security-policy"]
+    policy = page.request.get(live_server.url + f"/organizations/{org.code}/").headers[
+        "content-security-policy"
+    ]
     assert "script-src 'self'" in policy and "unsafe" not in policy
 
 

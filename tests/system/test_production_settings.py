@@ -30,7 +30,12 @@ def _production_env(tmp_path: Path, **extra: str) -> dict[str, str]:
         "DJANGO_SETTINGS_MODULE": "socredit.settings",
         "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")]),
     }
-    for name in ("SOCREDIT_SSL_REDIRECT", "SOCREDIT_HSTS_SECONDS", "SOCREDIT_HSTS_PRELOAD", "SOCREDIT_PROXY_SSL_HEADER"):
+    for name in (
+        "SOCREDIT_SSL_REDIRECT",
+        "SOCREDIT_HSTS_SECONDS",
+        "SOCREDIT_HSTS_PRELOAD",
+        "SOCREDIT_PROXY_SSL_HEADER",
+    ):
         env.pop(name, None)
     return {**env, **extra}
 
@@ -103,7 +108,9 @@ def test_production_pages_redirect_to_https_and_carry_hsts(tmp_path):
 
 
 def test_behind_a_tls_proxy(tmp_path):
-    env = _production_env(tmp_path, SOCREDIT_PROXY_SSL_HEADER="HTTP_X_FORWARDED_PROTO=https", SOCREDIT_HSTS_SECONDS="600")
+    env = _production_env(
+        tmp_path, SOCREDIT_PROXY_SSL_HEADER="HTTP_X_FORWARDED_PROTO=https", SOCREDIT_HSTS_SECONDS="600"
+    )
     got = _probe(env)
     assert got["proxied"] == "200"
     assert got["hsts"].startswith("max-age=600;")

@@ -13,7 +13,9 @@ LOCKED_OUT_STATUS = 429  # Too Many Requests
 
 
 def locked_out(
-    request: HttpRequest, original_response: HttpResponse | None = None, credentials: dict[str, Any] | None = None
+    request: HttpRequest,
+    original_response: HttpResponse | None = None,
+    credentials: dict[str, Any] | None = None,
 ) -> HttpResponse:
     """The sign-in page's lockout message: how many failures lock, and for how many minutes."""
     cool_off = get_cool_off(request)
