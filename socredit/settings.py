@@ -164,11 +164,13 @@ AXES_COOLOFF_TIME = timedelta(minutes=float(os.environ.get("SOCREDIT_LOGIN_COOLO
 # after the cool-off and an administrator lifts it at once (admin "Access attempts", or
 # `socredit axes_reset_username NAME` / `axes_reset_ip ADDRESS`).
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
-AXES_RESET_ON_SUCCESS = True  # a successful sign-in clears the failures of that account and address
+# A successful sign-in does not clear the count: it would clear the address's count too, so that
+# anyone with an account of their own could sign in between every few guesses at another account.
+# Failures are forgotten AXES_COOLOFF_TIME after the last one.
+AXES_RESET_ON_SUCCESS = False
 AXES_LOCKOUT_CALLABLE = "socredit.apps.accounts.views.locked_out"  # the lockout page, status 429
 # The address is REMOTE_ADDR, as for the complaint form's per-address limit: behind a reverse proxy
 # that is the proxy's address unless the WSGI server is told to take the client's from the proxy.
-AXES_VERBOSE = False
 
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "/"  # "/" sends staff to the organization list and organization accounts to /my/

@@ -47,10 +47,14 @@ def test_fewer_failures_than_the_limit_still_let_the_right_password_in(personas,
     fail(client, "staff_jinshui", 4)
     response = attempt(client, "staff_jinshui", PASSWORD)
     assert response.status_code == 302 and signed_in(client)
-    # a success clears the count: four more failures do not lock
-    client.logout()
-    fail(client, "staff_jinshui", 4)
-    assert attempt(client, "staff_jinshui", PASSWORD).status_code == 302
+
+
+def test_signing_in_to_ones_own_account_does_not_clear_the_count(personas, client):
+    """An insider guessing at another account from the same address cannot reset the count."""
+    fail(client, "staff_jinshui", 4, ip="10.3.3.3")
+    assert attempt(Client(), "staff_xinzheng", PASSWORD, ip="10.3.3.3").status_code == 302
+    fail(client, "staff_jinshui", 1, ip="10.3.3.3")
+    assert attempt(client, "staff_jinshui", PASSWORD, ip="10.4.4.4").status_code == 429
 
 
 def test_account_is_locked_whatever_the_address(personas, client):
