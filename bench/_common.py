@@ -29,7 +29,8 @@ def production_environment(database_url: str, var_dir: Path) -> dict[str, str]:
         "DATABASE_URL": database_url,
         "SOCREDIT_VAR_DIR": str(var_dir),
         "SOCREDIT_DEBUG": "0",
-        "SOCREDIT_SECRET_KEY": os.environ.get("SOCREDIT_SECRET_KEY") or "bench-" + os.urandom(16).hex(),
+        "SOCREDIT_SECRET_KEY": os.environ.get("SOCREDIT_SECRET_KEY") or "bench-" + os.urandom(32).hex(),
+        "SOCREDIT_SSL_REDIRECT": "0",  # the benchmarks speak plain HTTP on loopback
         "DJANGO_SETTINGS_MODULE": "socredit.settings",
     }
     os.environ.update(env)

@@ -64,7 +64,7 @@ def _environment(db: Path, var_dir: Path) -> None:
     os.environ["SOCREDIT_VAR_DIR"] = str(var_dir)
     # Production settings: with DEBUG every statement would be formatted and kept in memory.
     os.environ["SOCREDIT_DEBUG"] = "0"
-    os.environ.setdefault("SOCREDIT_SECRET_KEY", "bench-only-not-secret")
+    os.environ.setdefault("SOCREDIT_SECRET_KEY", "bench-" + os.urandom(32).hex())
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "socredit.settings")
 
 

@@ -53,7 +53,7 @@ from bench._common import (  # noqa: E402
 TARGET_LOOKUP_RPS, TARGET_LOOKUP_P99_MS = 2500.0, 25.0
 TARGET_CREDIT_RPS = 1500.0
 TARGET_LIST_P99_MS = 100.0
-SECRET = "bench-lookups-secret-key-not-for-production"  # noqa: S105 — a scratch server on loopback
+SECRET = "bench-lookups-secret-key-for-a-scratch-server-not-for-production"  # noqa: S105 — a scratch server on loopback
 
 
 def _say(text: str = "") -> None:

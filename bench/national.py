@@ -72,7 +72,7 @@ def _run(label: str, argv: list[str], env: dict[str, str] | None = None) -> dict
 def _migrate(db_url: str) -> None:
     """Bring a reused database to the current schema (in a child: this process stays without Django)."""
     env = {**os.environ, "DATABASE_URL": db_url, "SOCREDIT_DEBUG": "0", "DJANGO_SETTINGS_MODULE": "socredit.settings",
-           "SOCREDIT_SECRET_KEY": "bench-national-" + os.urandom(8).hex(),
+           "SOCREDIT_SECRET_KEY": "bench-national-" + os.urandom(32).hex(),
            "SOCREDIT_VAR_DIR": tempfile.mkdtemp(prefix="socredit-national-migrate-")}  # fmt: skip
     t0 = time.perf_counter()
     subprocess.run([PY, "-m", "django", "migrate", "-v0"], cwd=ROOT, env=env, check=True)  # noqa: S603

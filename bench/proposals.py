@@ -205,6 +205,7 @@ def main() -> int:
         "SOCREDIT_DEBUG": "0",
         "SOCREDIT_SECRET_KEY": secrets.token_urlsafe(50),
         "SOCREDIT_ALLOWED_HOSTS": "127.0.0.1",
+        "SOCREDIT_SSL_REDIRECT": "0",  # plain HTTP on loopback
         "DJANGO_SETTINGS_MODULE": "socredit.settings",
         "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")]),
     }

@@ -7,15 +7,28 @@ Environment:
   SOCREDIT_ALLOWED_HOSTS  comma-separated, default "127.0.0.1,localhost"
   SOCREDIT_TIME_ZONE  default Asia/Shanghai
   SOCREDIT_AUDIT_ANCHOR_FILE  where `socredit audit anchor` appends the chain head (default var/audit-anchors.jsonl)
+  SOCREDIT_LOGIN_FAILURE_LIMIT    failed sign-ins before a lockout, default 5
+  SOCREDIT_LOGIN_COOLOFF_MINUTES  how long a lockout lasts, default 15
+Production only (SOCREDIT_DEBUG=0):
+  SOCREDIT_SSL_REDIRECT   "1" (default) redirects http:// to https://; "0" where only a proxy speaks TLS
+                          and redirects itself
+  SOCREDIT_PROXY_SSL_HEADER  e.g. "HTTP_X_FORWARDED_PROTO=https": behind a TLS-terminating proxy that
+                          sets this header (and strips it from clients), requests carrying it are secure
+  SOCREDIT_HSTS_SECONDS   Strict-Transport-Security max-age, default 31536000 (one year); 0 = no header
+  SOCREDIT_HSTS_PRELOAD   "1" (default) adds the preload directive
 """
 
 from __future__ import annotations
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONCE, NONE, SELF
 from django.utils.translation import gettext_lazy as _
+
+from socredit.common.security import require_strong_secret_key
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("SOCREDIT_VAR_DIR", BASE_DIR / "var"))
@@ -26,6 +39,8 @@ SECRET_KEY = os.environ.get("SOCREDIT_SECRET_KEY") or (
 )
 if not SECRET_KEY:
     raise RuntimeError("SOCREDIT_SECRET_KEY must be set when SOCREDIT_DEBUG=0")
+if not DEBUG:
+    require_strong_secret_key(SECRET_KEY)  # refuses a short or published key (socredit/common/security.py)
 ALLOWED_HOSTS = os.environ.get("SOCREDIT_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",")
 
 INSTALLED_APPS = [
@@ -38,6 +53,8 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_htmx",
     "django_filters",
+    "axes",
+    "csp",
     "ninja",
     # Domain apps, in dependency order (the import contract in pyproject.toml mirrors it).
     "socredit.apps.audit",
@@ -55,6 +72,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "socredit.common.middleware.ChineseUnlessChosenMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -65,6 +83,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # last, as django-axes requires: turns a locked-out sign-in into the lockout page
+    "axes.middleware.AxesMiddleware",
 ]
 TOKEN_CALL_MIDDLEWARE = [
     # a department system's API call (bearer token, no cookie): see socredit/common/wsgi.py
@@ -128,6 +148,31 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
+# --- Sign-in throttling (django-axes) --------------------------------------------------------
+# AxesStandaloneBackend first: it refuses a locked-out account or address before the password is
+# checked, and counts the failures. The API's department tokens and staff sessions do not go
+# through authenticate(), so axes never sees (nor locks) an API call.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = int(os.environ.get("SOCREDIT_LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=float(os.environ.get("SOCREDIT_LOGIN_COOLOFF_MINUTES", "15")))
+# Locked by account and, separately, by address: counting the account alone would let one address
+# try a few passwords on every account (password spraying); counting the pair alone would let many
+# addresses take turns on one account. The price: someone who knows a user name can keep that
+# account locked, and an office behind one NAT address shares one count; a lockout ends by itself
+# after the cool-off and an administrator lifts it at once (admin "Access attempts", or
+# `socredit axes_reset_username NAME` / `axes_reset_ip ADDRESS`).
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+# A successful sign-in does not clear the count: it would clear the address's count too, so that
+# anyone with an account of their own could sign in between every few guesses at another account.
+# Failures are forgotten AXES_COOLOFF_TIME after the last one.
+AXES_RESET_ON_SUCCESS = False
+AXES_LOCKOUT_CALLABLE = "socredit.apps.accounts.views.locked_out"  # the lockout page, status 429
+# The address is REMOTE_ADDR, as for the complaint form's per-address limit: behind a reverse proxy
+# that is the proxy's address unless the WSGI server is told to take the client's from the proxy.
+
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "/"  # "/" sends staff to the organization list and organization accounts to /my/
 LOGOUT_REDIRECT_URL = "accounts:login"
@@ -175,9 +220,35 @@ SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False  # HTMX reads the token from the cookie-less meta tag; see base.html
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
+# The Content-Security-Policy of every page (django-csp): scripts and styles only from our static
+# files. The templates carry no inline script, no event-handler attribute, no style attribute and no
+# hx-on (app.js does that work; htmx is configured in base.html not to eval nor inject styles); the
+# one inline style element, of the document print page, carries the response's nonce.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF, NONCE],
+        "img-src": [SELF],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
 if not DEBUG:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
+    SECURE_SSL_REDIRECT = os.environ.get("SOCREDIT_SSL_REDIRECT", "1") == "1"
+    if os.environ.get("SOCREDIT_PROXY_SSL_HEADER"):
+        _header, _equals, _value = os.environ["SOCREDIT_PROXY_SSL_HEADER"].partition("=")
+        SECURE_PROXY_SSL_HEADER = (_header.strip(), _value.strip() or "https")
+    # Browsers that saw the site over HTTPS refuse plain HTTP to it (and its subdomains) for a year.
+    SECURE_HSTS_SECONDS = int(os.environ.get("SOCREDIT_HSTS_SECONDS", str(365 * 24 * 3600)))
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = os.environ.get("SOCREDIT_HSTS_PRELOAD", "1") == "1"
 
 LOGGING = {
     "version": 1,

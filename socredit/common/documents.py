@@ -110,12 +110,13 @@ def blocks(text: str) -> list[Block]:
 
 
 def print_html(*, title: str, number: str, text: str, letterhead: Letterhead | None, for_pdf: bool = False,
-               pdf_url: str = "") -> str:  # fmt: skip
-    """The A4 print page of a stored document (``for_pdf``: without the screen-only buttons)."""
+               pdf_url: str = "", csp_nonce: str = "") -> str:  # fmt: skip
+    """The A4 print page of a stored document (``for_pdf``: without the screen-only buttons;
+    ``csp_nonce``: the response's Content-Security-Policy nonce, which lets its style element apply)."""
     return render_to_string(
         "documents/print.html",
         {"title": title, "number": number, "blocks": blocks(text), "letterhead": letterhead,
-         "for_pdf": for_pdf, "pdf_url": pdf_url, "print_label": print_label(title)},
+         "for_pdf": for_pdf, "pdf_url": pdf_url, "print_label": print_label(title), "csp_nonce": csp_nonce},
     )  # fmt: skip
 
 
@@ -131,7 +132,8 @@ def document_response(request: HttpRequest, *, title: str, number: str, text: st
     query = request.GET.copy()
     query["format"] = "pdf"
     html = print_html(title=title, number=number, text=text, letterhead=letterhead,
-                      pdf_url=f"{request.path}?{query.urlencode()}")  # fmt: skip
+                      pdf_url=f"{request.path}?{query.urlencode()}",
+                      csp_nonce=str(getattr(request, "csp_nonce", "")))  # fmt: skip
     return HttpResponse(html)
 
 

@@ -66,10 +66,20 @@ def browser():
         browser.close()
 
 
+def is_csp_violation(text: str) -> bool:
+    """A console message of chromium refusing something under the Content-Security-Policy."""
+    return text.startswith("Refused to") or "Content Security Policy" in text
+
+
 @pytest.fixture
 def page(browser):
+    """A chromium page; every page a test opens must satisfy the Content-Security-Policy (chromium's
+    console reports each refusal: "Refused to execute inline script …", "Refused to apply inline style …")."""
     context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})
     context.set_default_timeout(10_000)
     page = context.new_page()
+    page.csp_violations = []  # type: ignore[attr-defined]
+    page.on("console", lambda msg: is_csp_violation(msg.text) and page.csp_violations.append(msg.text))
     yield page
     context.close()
+    assert not page.csp_violations, "\n".join(page.csp_violations)

@@ -76,3 +76,33 @@ def test_officer_adds_a_record_from_search_to_timeline(live_server, page, person
     expect(panel).to_contain_text(stored.level)
     expect(page.locator("#what-if")).to_contain_text("行政处罚：警告")
     shot(page, "5-credit")
+
+    # A 400 answer (a record that is not this organization's) is swapped in with its message: app.js
+    # does what an hx-on attribute did before (hx-on needs 'unsafe-eval', which the policy refuses).
+    page.locator("#what-if input[name=exclude]").first.evaluate(
+        "el => { el.value = '999999999'; el.checked = true; }"
+    )
+    page.locator("#what-if").get_by_role("button").first.click()
+    expect(page.locator("#what-if .form-errors")).to_be_visible()
+
+    # Nothing on these pages was refused by the Content-Security-Policy (the page fixture collects
+    # chromium's "Refused to …" console messages), and the policy was there to refuse it.
+    assert page.csp_violations == []
+    policy = page.request.get(live_server.url + f"/organizations/{org.code}/").headers[
+        "content-security-policy"
+    ]
+    assert "script-src 'self'" in policy and "unsafe" not in policy
+
+
+def test_the_policy_refuses_inline_code_and_the_check_sees_it(live_server, page):
+    """The listener of the page fixture does catch a refusal: an injected inline script and style."""
+    page.goto(live_server.url + "/accounts/login/")
+    page.evaluate(
+        """() => { const s = document.createElement("script"); s.textContent = "window.ran = 1";
+                   document.head.appendChild(s);
+                   document.body.setAttribute("style", "background: red"); }"""
+    )
+    page.wait_for_timeout(200)
+    assert page.evaluate("() => window.ran") is None
+    assert any("inline script" in text for text in page.csp_violations), page.csp_violations
+    page.csp_violations.clear()

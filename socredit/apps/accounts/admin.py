@@ -1,7 +1,9 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.utils.translation import gettext_lazy as _
 
 from socredit.apps.accounts.models import ApiToken, User
+from socredit.apps.accounts.services import unlock_sign_in
 
 
 @admin.register(User)
@@ -21,6 +23,18 @@ class UserAdmin(DjangoUserAdmin):
         *DjangoUserAdmin.fieldsets,
         ("socredit", {"fields": ("full_name", "region", "staff_role", "organization")}),
     )
+    actions = ["unlock_sign_in"]
+
+    @admin.action(description=_("Unlock sign-in of the selected accounts"), permissions=["change"])
+    def unlock_sign_in(self, request, queryset):
+        """Lift the lockout after too many failed sign-ins (addresses: django-axes' own "Access attempts")."""
+        forgotten = sum(unlock_sign_in(actor=request.user, channel="form", user=user) for user in queryset)
+        self.message_user(
+            request,
+            _("Sign-in unlocked for %(accounts)d account(s); %(attempts)d failed attempt(s) forgotten.")
+            % {"accounts": len(queryset), "attempts": forgotten},
+            messages.SUCCESS,
+        )
 
 
 @admin.register(ApiToken)

@@ -130,3 +130,15 @@ def revoke_token(*, actor: Any, channel: str, token: ApiToken) -> None:
     record_event(
         actor=actor, channel=channel, action="token.revoke", target=token, summary=f"停用接口令牌 {token}"
     )
+
+
+@transaction.atomic
+def unlock_sign_in(*, actor: Any, channel: str, user: User) -> int:
+    """Lift a sign-in lockout (django-axes) of ``user``'s account at once: forget its failed
+    attempts, from whatever address. Returns how many were forgotten (0: it was not locked)."""
+    from axes.utils import reset
+
+    count = reset(username=user.get_username())
+    record_event(actor=actor, channel=channel, action="user.unlock", target=user,
+                 summary=f"解除账号 {user.get_username()} 的登录锁定", data={"failed_attempts": count})  # fmt: skip
+    return count

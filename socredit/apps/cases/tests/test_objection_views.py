@@ -3,6 +3,8 @@ verifies through the API; organization accounts stay out of staff pages."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
@@ -44,7 +46,11 @@ def test_an_organization_files_an_objection_from_its_own_page(client, org):
     page = client.get(ok["Location"]).content.decode()
     assert case.number in page and "异议中" in page and "异议申请受理回执" in page
     receipt = case.documents.get(kind="receipt")
-    assert client.get(f"/my/cases/{case.number}/documents/{receipt.pk}/").status_code == 200
+    printed = client.get(f"/my/cases/{case.number}/documents/{receipt.pk}/")
+    assert printed.status_code == 200
+    # the print page's own style element is allowed by the response's Content-Security-Policy nonce
+    nonce = re.search(r"'nonce-([^']+)'", printed["Content-Security-Policy"]).group(1)
+    assert f'<style nonce="{nonce}">' in printed.content.decode()
     ev = case.evidence.get()
     download = client.get(f"/my/cases/{case.number}/evidence/{ev.pk}/")
     assert download.status_code == 200 and b"".join(download.streaming_content) == b"%PDF-1.7 receipt"

@@ -1,0 +1,19 @@
+// Page behaviour that the Content-Security-Policy allows: no inline scripts, no hx-on (htmx would
+// need 'unsafe-eval' to run hx-on attributes). Loaded by base.html and the document print page.
+"use strict";
+
+// A form that answers 400 with its own fragment (the form again, with the errors) is swapped in like
+// a success, inside an element marked data-swap-on-400.
+document.addEventListener("htmx:beforeSwap", function (event) {
+  if (event.detail.xhr.status === 400 && event.target.closest("[data-swap-on-400]")) {
+    event.detail.shouldSwap = true;
+    event.detail.isError = false;
+  }
+});
+
+// The print button of a document page.
+document.addEventListener("click", function (event) {
+  if (event.target.closest("[data-print]")) {
+    window.print();
+  }
+});
