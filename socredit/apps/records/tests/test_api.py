@@ -200,8 +200,8 @@ def test_internal_record_detail_is_404_for_tokens(client, org, civil_affairs):
 def test_record_persons_are_masked_without_pii(client, org, civil_affairs):
     who = factories.person()
     rec = factories.record(org, department=civil_affairs.code, persons=[who.id_number])
-    _, masked = factories.token(["records:read"], civil_affairs)
-    _, pii = factories.token(["records:read", "persons:pii"], civil_affairs)
+    _, masked = factories.token(["records:read", "persons:read"], civil_affairs)
+    _, pii = factories.token(["records:read", "persons:read", "persons:pii"], civil_affairs)
     assert "*" in get(client, f"/records/{rec.pk}", masked).json()["persons"][0]["id_number"]
     assert get(client, f"/records/{rec.pk}", pii).json()["persons"][0]["id_number"] == who.id_number
 
