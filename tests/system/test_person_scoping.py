@@ -100,7 +100,8 @@ def test_api_routes_answer_a_foreign_id_number_like_an_unknown_one(client, world
     status, _ = same_answer(world, lambda n: call("post", "/records/batch", {"items": [_record(world, n)]}))
     assert status == 200
     status, _ = same_answer(
-        world, lambda n: call("post", f"/records/{rec}/correct", {"reason": "更正", "changes": {"persons": [n]}})
+        world,
+        lambda n: call("post", f"/records/{rec}/correct", {"reason": "更正", "changes": {"persons": [n]}}),
     )
     assert status == 422
     status, _ = same_answer(world, lambda n: call("get", "/persons/screening", id_number=n))
@@ -141,7 +142,9 @@ def _import(world, kind, rows, *, dry_run):
 @pytest.mark.parametrize("dry_run", [True, False])
 def test_imports_answer_a_foreign_id_number_like_an_unknown_one(world, dry_run):
     org = world["org"].code
-    same_answer(world, lambda n: _import(world, "records", [{**_record(world, n), "persons": n}], dry_run=dry_run))
+    same_answer(
+        world, lambda n: _import(world, "records", [{**_record(world, n), "persons": n}], dry_run=dry_run)
+    )
     # a post for the number under another name: the registered name is never told
     role = {"organization": org, "name": "冒名者", "kind": "法定代表人", "start_on": "2020-01-01"}
     same_answer(world, lambda n: _import(world, "roles", [{**role, "id_number": n}], dry_run=dry_run))
@@ -152,7 +155,9 @@ def test_imports_answer_a_foreign_id_number_like_an_unknown_one(world, dry_run):
     unknown = _import(world, "roles", [{**role2, "id_number": another}], dry_run=dry_run)
     assert foreign == unknown
     if not dry_run:
-        assert Person.objects.get(id_number=world["foreign"]).name == FOREIGN_NAME  # the registry keeps its name
+        assert (
+            Person.objects.get(id_number=world["foreign"]).name == FOREIGN_NAME
+        )  # the registry keeps its name
         assert Role.objects.filter(person__id_number=world["foreign"], organization=world["org"]).count() == 2
 
 
@@ -227,7 +232,9 @@ def test_every_id_number_path_is_covered(client):
             if inputs & {"id_number", "persons"}:
                 takes_numbers.add((method, path.removeprefix(API)))
     assert takes_numbers | FREE_FORM == API_CASES
-    assert {k for k, cols in COLUMNS.items() if {c.field for c in cols} & {"id_number", "persons"}} == IMPORT_CASES
+    assert {
+        k for k, cols in COLUMNS.items() if {c.field for c in cols} & {"id_number", "persons"}
+    } == IMPORT_CASES
     page_forms = {f for f in _form_classes(get_resolver())
                   if {"id_number", "persons"} & set(getattr(f, "base_fields", {}))}  # fmt: skip
     assert page_forms == FORM_CASES

@@ -36,8 +36,8 @@ from socredit.apps.registry.validation import clean_organization, clean_person, 
 from socredit.common import clock
 from socredit.common.access import scope_path_of
 from socredit.common.errors import FieldErrors
-from socredit.common.policy import masked_id_number
 from socredit.common.imports import ImportFileError, read_table
+from socredit.common.policy import masked_id_number
 from socredit.core.types import RecordSource
 
 log = logging.getLogger(__name__)
@@ -248,7 +248,9 @@ class RoleImporter(Importer):
         visible: set[int] = set()  # persons the actor may read (a post in scope): only they are named
         for chunk in bulk.chunks(id_numbers):
             known |= {p.id_number: p for p in Person.objects.filter(id_number__in=chunk)}
-            visible |= set(access_persons(self.actor).filter(id_number__in=chunk).values_list("pk", flat=True))
+            visible |= set(
+                access_persons(self.actor).filter(id_number__in=chunk).values_list("pk", flat=True)
+            )
         roles: dict[tuple[int, int, str, dt.date], Role] = {}
         person_ids = [p.pk for p in known.values()]
         for chunk in bulk.chunks(person_ids):
@@ -262,7 +264,9 @@ class RoleImporter(Importer):
             existing = known.get(person["id_number"])
             if existing is not None and existing.name != person["name"]:
                 if existing.pk in visible:
-                    self.error(n, "name", f"该身份证号码已登记为“{existing.name}”，与“{person['name']}”不一致")
+                    self.error(
+                        n, "name", f"该身份证号码已登记为“{existing.name}”，与“{person['name']}”不一致"
+                    )
                     continue
                 # Registered outside the actor's scope: answered exactly like an unknown number (the
                 # row is accepted; never the registered name, never a different message). One ID
