@@ -295,8 +295,9 @@ def _complaint_assignment(
             {"__all__": ["只有举报所在辖区或上级登记管理机关的业务人员、管理员可以分办举报案件"]}
         )
     reason = (reason or "").strip()
-    to_self = handler is not None and handler.pk == getattr(actor, "pk", None)
-    taken = before is not None and (handler is None or handler.pk != before.pk)
+    to_self = handler is not None and handler.pk == getattr(actor, "pk", None) and before != handler
+    actor_pk = getattr(actor, "pk", None)
+    taken = before is not None and before.pk != actor_pk and (handler is None or handler.pk != before.pk)
     if (to_self or taken) and not reason:
         raise FieldErrors(reason="将举报案件分办给自己或从原承办人处收回、改派，须写明理由")
     if len(reason) > ASSIGN_REASON_MAX:

@@ -176,3 +176,11 @@ def test_the_new_strings_in_both_languages(personas, case, client):
     )
     with translation.override("en"):
         assert str(svc.REPORTER_SHOWN_ON["case_page"]) == "Case page"
+
+
+def test_the_handler_gives_a_complaint_back_without_a_reason(personas, case):
+    officer = personas["staff_jinshui"]
+    common.assign(officer, case, officer, reason="本人承办")
+    common.assign(officer, case, None)
+    case.refresh_from_db()
+    assert case.assigned_to is None and not CaseNotice.objects.exists()

@@ -119,7 +119,8 @@ class TriageForm(_CaseForm):
     handler = forms.ChoiceField(label=_("Handler"), required=False)
     ground = forms.ChoiceField(label=_("Ground for not accepting"), required=False,
                                choices=[("", "—"), *services.REJECT_GROUNDS.items()])  # fmt: skip
-    reason = forms.CharField(label=_("Reason"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    reason = forms.CharField(label=_("Reason"), required=False, widget=forms.Textarea(attrs={"rows": 3}),
+                             help_text=_("Required to refuse, and to assign the complaint to yourself."))  # fmt: skip
     on = forms.DateField(
         label=_("Date"), required=False, widget=_date_input(), help_text=_("Default: today.")
     )
