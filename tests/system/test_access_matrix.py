@@ -84,7 +84,9 @@ LOGIN_PAGE = {
     "staff_xinzheng": 302,
     "city_admin": 302,
 }
-for _staff_only in (READ, WRITE, OWN_REGION_PAGE, WRITER_PAGE, IMPORT_RUN, ADMIN_PAGE):
+# The review of who read a complaint's reporter: its supervisor (an administrator of its region or above).
+SUPERVISOR_PAGE = {**ADMIN_PAGE, "staff_xinzheng": 404}
+for _staff_only in (READ, WRITE, OWN_REGION_PAGE, WRITER_PAGE, IMPORT_RUN, ADMIN_PAGE, SUPERVISOR_PAGE):
     _staff_only[ORG] = 403
 LOGIN_PAGE[ORG] = 302
 POST_ONLY = {**dict.fromkeys(PERSONAS, 405), ORG: 403}
@@ -176,6 +178,7 @@ MATRIX = {
     "cases:case_list": (lambda w: {}, OWN_REGION_PAGE),
     "cases:case_detail": (lambda w: {"number": w["objection"].number}, READ),
     "cases:case_assign": (lambda w: {"number": w["objection"].number}, POST_ONLY),
+    "cases:reporter_reads": (lambda w: {"number": w["complaint"].number}, SUPERVISOR_PAGE),
     "cases:evidence_download": (lambda w: {"number": w["objection"].number, "pk": w["evidence"].pk}, READ),
     "cases:document_print": (lambda w: {"number": w["objection"].number, "pk": w["receipt"].pk}, READ),
     "cases:objection_new": (lambda w: {"code": w["org"].code}, WRITE),

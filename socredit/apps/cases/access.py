@@ -14,9 +14,12 @@ from typing import Any
 
 from django.db.models import QuerySet
 
-from socredit.apps.cases.models import Case, CaseKind, Reporter
+from socredit.apps.accounts.models import StaffRole
+from socredit.apps.audit.models import AuditEvent
+from socredit.apps.cases.models import Case, CaseKind, CaseNotice, Reporter
 from socredit.apps.records.models import CreditRecord
 from socredit.common.access import restrict
+from socredit.core.regions import ancestor_paths
 from socredit.core.types import Visibility
 
 
@@ -44,6 +47,56 @@ def can_see_reporter(user: Any, case: Case) -> bool:
         and not getattr(user, "is_org_account", False)
         and access_cases(user).filter(pk=case.pk).exists()
     )
+
+
+# The posts that may handle a complaint, and so come to read its reporter: an officer (业务人员, the
+# 承办人 of the case inbox) or an administrator (管理员) of the complaint's region or a region above it
+# — the posts `services.common.handlers_for` offers. A viewer (只读) only reads; a superuser or a
+# national account without a region, an organization's account and a department never handle one.
+COMPLAINT_HANDLER_ROLES = frozenset({StaffRole.OFFICER, StaffRole.ADMIN})
+
+REPORTER_READ = "complaint.reporter_read"
+"""The audit action of every showing of a reporter's identity (see services.complaints.read_reporter)."""
+
+
+def may_handle_complaint(user: Any, case: Case) -> bool:
+    """May ``user`` hold this complaint (assign it to themselves, or give it to another)?"""
+    region = getattr(user, "region", None)
+    return (
+        getattr(user, "is_active", False)
+        and not getattr(user, "is_org_account", False)
+        and getattr(user, "organization_id", None) is None
+        and getattr(user, "staff_role", None) in COMPLAINT_HANDLER_ROLES
+        and region is not None
+        and region.path in ancestor_paths(case.region.path)
+    )
+
+
+def may_review_reporter_reads(user: Any, case: Case) -> bool:
+    """The complaint's supervisor: an administrator of its region or a region above (the city
+    administrator of a district's complaint), or a superuser. The review shows who read the
+    reporter's identity and when, never the identity itself."""
+    if case.kind != CaseKind.COMPLAINT or not getattr(user, "is_active", False):
+        return False
+    if getattr(user, "is_superuser", False):
+        return True
+    return getattr(user, "staff_role", None) == StaffRole.ADMIN and may_handle_complaint(user, case)
+
+
+def reporter_reads(user: Any, case: Case) -> QuerySet[AuditEvent]:
+    """The audit events of the reporter's identity being shown, for the complaint's supervisor."""
+    if not may_review_reporter_reads(user, case):
+        return AuditEvent.objects.none()
+    return AuditEvent.objects.filter(
+        action=REPORTER_READ, target_type=Case._meta.label_lower, target_id=str(case.pk)
+    ).order_by("-id")
+
+
+def own_notices(user: Any) -> QuerySet[CaseNotice]:
+    """The notices addressed to ``user`` that they have not seen (opened the case since)."""
+    if getattr(user, "pk", None) is None:
+        return CaseNotice.objects.none()
+    return CaseNotice.objects.filter(user_id=user.pk, seen_at__isnull=True).select_related("case")
 
 
 def reporter_for(user: Any, case: Case) -> Reporter | None:

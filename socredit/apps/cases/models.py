@@ -293,6 +293,22 @@ class Reporter(models.Model):
         verbose_name = _("reporter")
 
 
+class CaseNotice(models.Model):
+    """通知 — a line for one staff member about a case they are concerned by (a case taken from them),
+    shown in their inbox until they open the case."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="case_notices")
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="notices")
+    at = models.DateTimeField(_("time"), auto_now_add=True)
+    text = models.TextField(_("text"))
+    seen_at = models.DateTimeField(_("seen"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("case notice")
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["user", "seen_at"], name="case_notice_unseen")]
+
+
 class CaseCounter(models.Model):
     """The last case number handed out per kind and year (locked while a number is taken)."""
 

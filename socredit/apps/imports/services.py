@@ -38,6 +38,7 @@ from socredit.common import clock
 from socredit.common.access import SystemPrincipal, scope_path_of
 from socredit.common.errors import FieldErrors
 from socredit.common.imports import ImportFileError, read_table
+from socredit.common.policy import masked_id_number
 from socredit.common.runs import abandonment, this_worker
 from socredit.core.types import RecordSource
 
@@ -246,8 +247,12 @@ class RoleImporter(Importer):
 
         id_numbers = list(names)
         known: dict[str, Person] = {}
+        visible: set[int] = set()  # persons the actor may read (a post in scope): only they are named
         for chunk in bulk.chunks(id_numbers):
             known |= {p.id_number: p for p in Person.objects.filter(id_number__in=chunk)}
+            visible |= set(
+                access_persons(self.actor).filter(id_number__in=chunk).values_list("pk", flat=True)
+            )
         roles: dict[tuple[int, int, str, dt.date], Role] = {}
         person_ids = [p.pk for p in known.values()]
         for chunk in bulk.chunks(person_ids):
@@ -256,11 +261,20 @@ class RoleImporter(Importer):
         self.new_persons: dict[str, Person] = {}
         self.new_roles: list[tuple[str, Role]] = []
         self.changed_roles: list[Role] = []
+        self.conflicts_elsewhere: list[str] = []
         for n, org, person, terms in cleaned:
             existing = known.get(person["id_number"])
             if existing is not None and existing.name != person["name"]:
-                self.error(n, "name", f"该身份证号码已登记为“{existing.name}”，与“{person['name']}”不一致")
-                continue
+                if existing.pk in visible:
+                    self.error(
+                        n, "name", f"该身份证号码已登记为“{existing.name}”，与“{person['name']}”不一致"
+                    )
+                    continue
+                # Registered outside the actor's scope: answered exactly like an unknown number (the
+                # row is accepted; never the registered name, never a different message). One ID
+                # number is one natural person, so the post joins the registered person; the
+                # registered name stays, and the run's audit event notes the mismatch for review.
+                self.conflicts_elsewhere.append(masked_id_number(person["id_number"]))
             if existing is None:
                 self.new_persons.setdefault(person["id_number"], Person(**person))
             role = roles.get((existing.pk, org.pk, terms["kind"], terms["start_on"])) if existing else None
@@ -286,7 +300,10 @@ class RoleImporter(Importer):
         Role.objects.bulk_update(self.changed_roles, ["end_on"], batch_size=CHUNK)
 
     def audit_data(self) -> dict[str, Any]:
-        return {"persons_created": len(self.new_persons)}
+        data: dict[str, Any] = {"persons_created": len(self.new_persons)}
+        if self.conflicts_elsewhere:
+            data["name_mismatch_outside_scope"] = self.conflicts_elsewhere
+        return data
 
 
 class RecordImporter(Importer):

@@ -32,7 +32,8 @@ from socredit.core.types import RecordCategory
 
 router = Router()
 
-RECORDS_READ, RECORDS_WRITE, PERSONS_PII = "records:read", "records:write", "persons:pii"
+RECORDS_READ, RECORDS_WRITE = "records:read", "records:write"
+PERSONS_READ, PERSONS_PII = "persons:read", "persons:pii"
 CHANGES_READ = "changes:read"
 
 
@@ -133,11 +134,14 @@ class RecordOut(Schema):
         description="异议中：该记录有正在办理的异议；处理期间继续有效并公示（异议处理结束后为 false）"
     )
     objection_number: str | None = Field(description="正在办理的异议案件编号（异议中时）")
-    persons: list[PersonRef]
+    persons: list[PersonRef] = Field(
+        description="涉及人员（姓名、身份证号码）；令牌须有 persons:read 权限，否则为空列表"
+    )
 
     @staticmethod
-    def resolve_persons(obj: CreditRecord) -> list[Any]:
-        return list(obj.persons.all())
+    def resolve_persons(obj: CreditRecord, context: Any) -> list[Any]:
+        # need to know: a token reads who is implicated only with persons:read (staff: their post)
+        return list(obj.persons.all()) if request_allows(context, PERSONS_READ) else []
 
     @staticmethod
     def resolve_objection_number(obj: CreditRecord) -> str | None:

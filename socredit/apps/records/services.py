@@ -142,7 +142,7 @@ def correct_record(
     record = _locked_effective(record, "更正")
     base = snapshot(record)
     merged = {**base, **{k: v for k, v in data.items() if k in base and k != "organization"}}
-    lookups = RecordLookups(actor)
+    lookups = RecordLookups(actor, known_persons=record.persons.all())
     values = clean_record(merged, today=today(), lookups=lookups,
                           fixed_department=record.department if channel == "api" else None)  # fmt: skip
     persons = values.pop("persons")

@@ -8,7 +8,7 @@ from typing import Any
 
 from socredit.apps.records.bulk import chunks
 from socredit.apps.records.models import RecordKind
-from socredit.apps.registry.access import access_organizations
+from socredit.apps.registry.access import access_organizations, access_persons
 from socredit.apps.registry.models import Department, Organization, Person
 from socredit.common.errors import FieldErrors
 from socredit.core.codes import CodeError, validate_id_number
@@ -26,15 +26,19 @@ class RecordLookups:
     """Resolves the references in record input, within the principal's scope, with a small cache.
 
     The import subclasses it to preload whole tables; the form and the API use it as it is.
-    An organization outside the scope is reported exactly like an unknown one.
+    An organization outside the scope is reported exactly like an unknown one, and so is a person:
+    an ID number is resolved only among the persons the principal may read (`access_persons`, those
+    holding a post in an organization in scope), so that a write never tells whether, or as whom, a
+    number is registered in another region. ``known_persons`` are accepted as well: the persons
+    already named on the record being corrected.
     """
 
-    def __init__(self, principal: Any) -> None:
+    def __init__(self, principal: Any, *, known_persons: Iterable[Person] = ()) -> None:
         self.principal = principal
         self._orgs: dict[str, Organization | None] = {}
         self._kinds: dict[str, RecordKind | None] = {}
         self._depts: dict[str, Department | None] = {}
-        self._persons: dict[str, Person | None] = {}
+        self._persons: dict[str, Person | None] = {p.id_number: p for p in known_persons}
 
     def prefetch_organizations(self, codes: Iterable[str]) -> None:
         """Read the organizations of many codes (normalised as `clean_record` does) in one query per
@@ -68,8 +72,13 @@ class RecordLookups:
 
     def person(self, id_number: str) -> Person | None:
         if id_number not in self._persons:
-            self._persons[id_number] = Person.objects.filter(id_number=id_number).first()
+            self._persons[id_number] = access_persons(self.principal).filter(id_number=id_number).first()
         return self._persons[id_number]
+
+
+def unknown_person_message(number: str) -> str:
+    """The one answer for an ID number that is not registered and for one registered outside scope."""
+    return f"身份证号码 {number} 对应的人员未登记或不在本辖区"
 
 
 def split_id_numbers(value: Any) -> list[str]:
@@ -184,7 +193,7 @@ def clean_record(
             continue
         person = lookups.person(number)
         if person is None:
-            errors.add("persons", f"身份证号码 {number} 对应的人员未登记")
+            errors.add("persons", unknown_person_message(number))
         elif person not in persons:
             persons.append(person)
     out["persons"] = persons

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.db.models import Q
 
 from socredit.apps.audit.services import record_event
+from socredit.apps.registry.access import access_persons
 from socredit.apps.registry.models import Department, Organization, Person, Region, Role
 from socredit.apps.registry.validation import clean_organization, clean_person, clean_role_terms
 from socredit.common.clock import today
@@ -132,11 +133,14 @@ def update_organization(
 
 @transaction.atomic
 def get_or_create_person(*, actor: Any, channel: str, data: Mapping[str, Any]) -> tuple[Person, bool]:
-    """A person by ID number; created if new. A different name for a known ID number is refused."""
+    """A person by ID number; created if new. A different name for a known ID number is refused when
+    the actor may read the person (a system actor, None, reads all); a person registered outside the
+    actor's scope is answered like a new one (the registered name is never told, nor kept from use)."""
     values = clean_person(data, today=today())
     person = Person.objects.filter(id_number=values["id_number"]).first()
     if person is not None:
-        if person.name != values["name"]:
+        visible = actor is None or access_persons(actor).filter(pk=person.pk).exists()
+        if visible and person.name != values["name"]:
             raise FieldErrors(name=f"该身份证号码已登记为“{person.name}”，与“{values['name']}”不一致")
         return person, False
     person = Person.objects.create(**values)

@@ -14,15 +14,19 @@ from typing import Any
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Q
+from django.utils import timezone
 
 from socredit.apps.accounts.models import StaffRole, User
 from socredit.apps.audit.services import actor_label, record_event, staff_user_of
+from socredit.apps.cases.access import may_handle_complaint
 from socredit.apps.cases.models import (
     CASE_PREFIX,
     Case,
     CaseCounter,
     CaseDocument,
     CaseEvent,
+    CaseKind,
+    CaseNotice,
     CaseStatus,
     CaseStep,
     Evidence,
@@ -276,23 +280,72 @@ def handlers_for(case: Case) -> list[User]:
     )  # fmt: skip
 
 
+ASSIGN_REASON_MAX = 500
+
+
+def _complaint_assignment(
+    actor: Any, case: Case, handler: User | None, before: User | None, reason: str
+) -> str:
+    """The rules of giving a complaint to someone, since its handler reads the reporter's identity:
+    whoever assigns one holds a post that may handle complaints (`access.may_handle_complaint`), and
+    assigning it to oneself, or taking it from the handler who has it, needs a reason (kept on the
+    timeline and told to that handler). Returns the cleaned reason."""
+    if not may_handle_complaint(actor, case):
+        raise FieldErrors(
+            {"__all__": ["只有举报所在辖区或上级登记管理机关的业务人员、管理员可以分办举报案件"]}
+        )
+    reason = (reason or "").strip()
+    to_self = handler is not None and handler.pk == getattr(actor, "pk", None) and before != handler
+    actor_pk = getattr(actor, "pk", None)
+    taken = before is not None and before.pk != actor_pk and (handler is None or handler.pk != before.pk)
+    if (to_self or taken) and not reason:
+        raise FieldErrors(reason="将举报案件分办给自己或从原承办人处收回、改派，须写明理由")
+    if len(reason) > ASSIGN_REASON_MAX:
+        raise FieldErrors(reason=f"理由最多{ASSIGN_REASON_MAX}个字，实为{len(reason)}个字")
+    return reason
+
+
 @transaction.atomic
-def assign(actor: Any, case: Case, handler: User | None, *, channel: str = "form") -> Case:
-    """分办: give the case to a handler of its region (or take it back with None)."""
+def assign(actor: Any, case: Case, handler: User | None, *, reason: str = "", channel: str = "form") -> Case:
+    """分办: give the case to a handler of its region (or take it back with None).
+
+    A complaint follows `_complaint_assignment` (a post that may handle it; a reason to take it for
+    oneself or from its handler); the handler it is taken from gets a notice in their inbox.
+    """
     case = Case.objects.select_for_update().get(pk=case.pk)
     require_open(case)
     if not getattr(actor, "can_write", False):
         raise FieldErrors({"__all__": ["只读账号不能分办案件"]})
+    before = case.assigned_to
+    if case.kind == CaseKind.COMPLAINT:
+        reason = _complaint_assignment(actor, case, handler, before, reason)
     if handler is not None and handler.pk not in {u.pk for u in handlers_for(case)}:
         raise FieldErrors(assigned_to=f"{handler}不是{case.region.name}或其上级的在岗工作人员，不能承办本案")
-    before = case.assigned_to
     case.assigned_to = handler
     case.save(update_fields=["assigned_to", "updated_at"])
     text = f"分办给 {handler}" if handler else "收回分办"
-    add_event(case, "assign", text + (f"（原承办人 {before}）" if before else ""), actor)
+    add_event(case, "assign", text + (f"（原承办人 {before}）" if before else "") + (f"。理由：{reason}" if reason else ""),
+              actor)  # fmt: skip
+    if (
+        before is not None
+        and (handler is None or handler.pk != before.pk)
+        and before.pk != getattr(actor, "pk", None)
+    ):
+        CaseNotice.objects.create(user=before, case=case, text=f"{case.number} 已由 {actor_label(actor)} "
+                                  f"{f'改派给 {handler}' if handler else '收回'}。理由：{reason or '（未填写）'}")  # fmt: skip
     record_event(actor=actor, channel=audit_channel(channel), action="case.assign", target=case,
-                 summary=f"{case.number}：{text}", data={"handler": handler.pk if handler else None})  # fmt: skip
+                 summary=f"{case.number}：{text}",
+                 data={"handler": handler.pk if handler else None, "before": before.pk if before else None,
+                       "reason": reason})  # fmt: skip
     return case
+
+
+def notices_seen(user: Any, case: Case) -> int:
+    """Mark the user's notices about ``case`` seen (they opened it); not audited: it changes no record
+    and no right, only what their inbox shows."""
+    return CaseNotice.objects.filter(
+        user_id=getattr(user, "pk", None), case=case, seen_at__isnull=True
+    ).update(seen_at=timezone.now())
 
 
 # --- escalation and recomputation ---------------------------------------------------------------------

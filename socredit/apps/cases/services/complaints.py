@@ -32,10 +32,11 @@ from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
+from django.utils.translation import gettext_lazy as _
 
 from socredit.apps.audit.services import record_event
 from socredit.apps.cases import documents
-from socredit.apps.cases.access import access_cases, can_see_reporter
+from socredit.apps.cases.access import REPORTER_READ, access_cases, can_see_reporter, reporter_for
 from socredit.apps.cases.models import (
     Case,
     CaseChannel,
@@ -409,7 +410,7 @@ def triage(actor: Any, case: Case, *, accept: bool, reason: str = "", ground: st
         record_event(actor=actor, channel=channel, action="complaint.accept", target=case,
                      summary=f"{case.number}：予以受理", data={"on": on})  # fmt: skip
         if handler is not None:
-            assign(actor, case, handler, channel=channel)
+            assign(actor, case, handler, reason=note, channel=channel)
             case.refresh_from_db()
         return case
     if ground not in REJECT_GROUNDS:
@@ -564,6 +565,26 @@ def reply(
     record_event(actor=actor, channel=channel, action="complaint.reply", target=case,
                  summary=f"{case.number}：答复举报人，办结", data={"document": doc.number})  # fmt: skip
     return doc
+
+
+# --- the reporter's identity ---------------------------------------------------------------------------
+
+REPORTER_SHOWN_ON = {"case_page": _("Case page"), "document": _("Printed document")}
+"""Where the identity was shown, as the supervisor's review names it."""
+_SHOWN_ON_ZH = {"case_page": "案件页面", "document": "打印文书"}  # the audit summary (stored, in Chinese)
+
+
+@transaction.atomic
+def read_reporter(user: Any, case: Case, *, shown_on: str) -> Reporter | None:
+    """The reporter for the assigned handler (``access.reporter_for``), each showing of an identity
+    recorded as an audit event that the complaint's supervisor reviews (``access.reporter_reads``).
+    An anonymous report has no identity to show, and nothing is recorded for it."""
+    reporter = reporter_for(user, case)
+    if reporter is not None and not reporter.anonymous:
+        record_event(actor=user, channel="form", action=REPORTER_READ, target=case,
+                     summary=f"{case.number}：承办人查看举报人信息（{_SHOWN_ON_ZH[shown_on]}）",
+                     data={"shown_on": shown_on})  # fmt: skip
+    return reporter
 
 
 # --- the reporter's lookup --------------------------------------------------------------------------------

@@ -1,6 +1,6 @@
 """Template tags of complaints (举报), so that the generic case page can include the complaint partials
 with nothing but ``case`` in its context: the reporter is fetched through ``access.reporter_for``
-for the signed-in user (the assigned handler, no one else), never passed around."""
+(by ``services.complaints.read_reporter``, which audits the reading) for the signed-in user (the assigned handler, no one else), never passed around."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ from typing import Any
 
 from django import template
 
-from socredit.apps.cases.access import reporter_for
 from socredit.apps.cases.models import Case, Reporter
+from socredit.apps.cases.services import complaints
 from socredit.apps.cases.views.complaints import available_actions
 
 register = template.Library()
@@ -17,9 +17,12 @@ register = template.Library()
 
 @register.simple_tag(takes_context=True)
 def complaint_reporter(context: Any, case: Case) -> Reporter | None:
-    """``{% complaint_reporter case as reporter %}``: the reporter for the assigned handler, else None."""
+    """``{% complaint_reporter case as reporter %}``: the reporter for the assigned handler, else None;
+    each showing is audited (``services.complaints.read_reporter``)."""
     request = context.get("request")
-    return reporter_for(getattr(request, "user", None), case) if request is not None else None
+    if request is None:
+        return None
+    return complaints.read_reporter(getattr(request, "user", None), case, shown_on="case_page")
 
 
 @register.simple_tag(takes_context=True)

@@ -57,7 +57,7 @@ def public(**extra):
 
 def accepted(staff, **extra):
     case, _ = public(**extra)
-    return svc.triage(staff, case, accept=True, handler=staff)
+    return svc.triage(staff, case, accept=True, handler=staff, reason="本人承办")
 
 
 # --- the doors ------------------------------------------------------------------------------------------
@@ -182,7 +182,7 @@ def test_founded_complaint_creates_a_negative_record_and_the_reply_closes_the_ca
     case, code = public(subject_name="", organization_code=org.code, reporter={"name": "王举报"})
     client.force_login(staff)
     response = client.post(reverse("cases:complaint_triage", args=[case.pk]),
-                           {"triage-decision": "accept", "triage-handler": str(staff.pk)})  # fmt: skip
+                           {"triage-decision": "accept", "triage-handler": str(staff.pk), "triage-reason": "本人承办"})  # fmt: skip
     assert response.status_code == 302
     case.refresh_from_db()
     assert case.assigned_to == staff and case.stage == "investigate"
@@ -433,7 +433,7 @@ def test_the_case_page_offers_the_forms_of_the_current_stage(client, personas, o
     html = client.get(detail).content.decode()
     assert 'id="complaint-triage"' in html and 'id="complaint-link"' in html
     assert 'id="complaint-conclude"' not in html
-    svc.triage(staff, case, accept=True, handler=staff)
+    svc.triage(staff, case, accept=True, handler=staff, reason="本人承办")
     html = client.get(detail).content.decode()
     assert 'id="complaint-conclude"' in html and 'id="complaint-note"' in html
     client.force_login(personas["viewer_jinshui"])

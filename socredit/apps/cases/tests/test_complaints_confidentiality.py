@@ -48,7 +48,7 @@ def world(personas):
         reporter={"name": NAME, "phone": PHONE, "email": EMAIL, "address": "金水路1号"},
         files=[SimpleUploadedFile(f"{NAME}的收据.pdf", b"%PDF-1.4\n", content_type="application/pdf")],
     )  # fmt: skip
-    svc.triage(handler, case, accept=True, handler=handler)
+    svc.triage(handler, case, accept=True, handler=handler, reason="本人承办")
     svc.add_note(handler, case, "已调取收费凭证。")
     svc.conclude(handler, case, founded=True, reason="经查属实。")
     svc.reply(handler, case, text="您反映的问题属实，已依法处理。")
@@ -173,7 +173,7 @@ def test_handler_texts_must_not_name_the_reporter_and_others_get_no_oracle(world
     handler = world["roles"]["handler"]
     case, _ = svc.submit_complaint(None, CaseChannel.PUBLIC, subject_name="某协会", region_code="410105",
                                    content=CONTENT, reporter={"name": NAME, "phone": PHONE})  # fmt: skip
-    svc.triage(handler, case, accept=True, handler=handler)
+    svc.triage(handler, case, accept=True, handler=handler, reason="本人承办")
     with pytest.raises(FieldErrors, match="不得写入举报人"):
         svc.add_note(handler, case, f"已电话联系{NAME}核实情况。")
     # A colleague cannot know the name, so the check is not run for them (it would tell them who reported).

@@ -363,7 +363,7 @@ def test_complaint_reply_and_rejection_sign_once(personas, org, client):
     content = "该协会以评比表彰名义向会员单位收取费用，每家三千元，有收据为证。"
     case, _code = complaints.submit_complaint(None, CaseChannel.PUBLIC, subject_name="某某协会", region_code="410105",
                                               content=content, organization_code=org.code)  # fmt: skip
-    complaints.triage(staff, case, accept=True, handler=staff)
+    complaints.triage(staff, case, accept=True, handler=staff, reason="本人承办")
     complaints.conclude(staff, case, founded=False, reason="经查，所收费用为会员自愿缴纳的会费，举报不属实。")
     doc = complaints.reply(staff, case, text="经调查，您反映的问题不属实。")
     assert_servable(doc.body)

@@ -22,7 +22,7 @@ from django.urls import URLPattern, path, reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
-from socredit.apps.cases.access import access_cases, reporter_for
+from socredit.apps.cases.access import access_cases
 from socredit.apps.cases.documents import case_letterhead
 from socredit.apps.cases.models import Case, CaseChannel, CaseKind
 from socredit.apps.cases.services import complaints as services
@@ -119,7 +119,8 @@ class TriageForm(_CaseForm):
     handler = forms.ChoiceField(label=_("Handler"), required=False)
     ground = forms.ChoiceField(label=_("Ground for not accepting"), required=False,
                                choices=[("", "—"), *services.REJECT_GROUNDS.items()])  # fmt: skip
-    reason = forms.CharField(label=_("Reason"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    reason = forms.CharField(label=_("Reason"), required=False, widget=forms.Textarea(attrs={"rows": 3}),
+                             help_text=_("Required to refuse, and to assign the complaint to yourself."))  # fmt: skip
     on = forms.DateField(
         label=_("Date"), required=False, widget=_date_input(), help_text=_("Default: today.")
     )
@@ -341,7 +342,7 @@ def complaint_document(request: HttpRequest, pk: int, doc: int) -> HttpResponse:
     """A complaint's document for printing: addressed by name only when the assigned handler prints it."""
     case = _complaint(request, pk)
     document = get_or_404(case.documents.all(), pk=doc)
-    reporter = reporter_for(request.user, case)
+    reporter = services.read_reporter(request.user, case, shown_on="document")
     body = document.body
     if reporter is not None and not reporter.anonymous and reporter.name and body.startswith("举报人："):
         body = f"{reporter.name}：" + body.removeprefix("举报人：")

@@ -20,10 +20,16 @@ from django.urls import URLPattern, path
 from django.views.decorators.http import require_POST
 
 from socredit.apps.accounts.models import User
-from socredit.apps.cases.access import access_cases, reporter_for
+from socredit.apps.cases.access import (
+    access_cases,
+    may_review_reporter_reads,
+    own_notices,
+    reporter_reads,
+)
 from socredit.apps.cases.documents import case_basis, case_letterhead
 from socredit.apps.cases.models import Case, CaseKind, CaseStatus, CaseStep
 from socredit.apps.cases.services import common
+from socredit.apps.cases.services.complaints import REPORTER_SHOWN_ON
 from socredit.apps.workdays.services import missing_years, working_calendar
 from socredit.common.access import get_or_404
 from socredit.common.documents import document_response
@@ -107,7 +113,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
     return render(request, "cases/case_list.html", {
         "rows": rows, "page": page, "kinds": CaseKind.choices, "statuses": CaseStatus.choices, "kind": kind,
         "status": status, "filter": flt, "q": q, "counts": counts, "today": today,
-        "unknown_years": missing_years(today),
+        "unknown_years": missing_years(today), "notices": list(own_notices(request.user)[:20]),
         "query": urlencode({k: v for k, v in {"kind": kind, "status": status, "filter": flt, "q": q}.items() if v}),
     })  # fmt: skip
 
@@ -138,7 +144,7 @@ def render_case(request: HttpRequest, case: Case, *, status: int = 200, **extra:
     """The staff case page; a refused action passes ``action_errors`` (and the posted form) with 400."""
     ctx = case_context(case)
     ctx["events"] = list(case.events.all())
-    ctx["reporter"] = reporter_for(request.user, case)
+    ctx["reads_reviewable"] = may_review_reporter_reads(request.user, case)
     ctx["handlers"] = common.handlers_for(case) if request.user.can_write else []
     ctx["can_write"] = request.user.can_write
     return render(request, "cases/case_detail.html", {**ctx, **extra}, status=status)
@@ -146,7 +152,9 @@ def render_case(request: HttpRequest, case: Case, *, status: int = 200, **extra:
 
 @login_required
 def case_detail(request: HttpRequest, number: str) -> HttpResponse:
-    return render_case(request, get_or_404(access_cases(request.user), number=number))
+    case = get_or_404(access_cases(request.user), number=number)
+    common.notices_seen(request.user, case)
+    return render_case(request, case)
 
 
 @require_POST
@@ -158,12 +166,26 @@ def case_assign(request: HttpRequest, number: str) -> HttpResponse:
     raw = request.POST.get("handler", "")
     handler = User.objects.filter(pk=int(raw)).first() if raw.isdigit() else None
     try:
-        common.assign(request.user, case, handler)
+        common.assign(request.user, case, handler, reason=request.POST.get("reason", ""))
     except FieldErrors as exc:
         messages.error(request, exc.as_text())
         return redirect("cases:case_detail", number=case.number)
     messages.success(request, f"已分办给 {handler}" if handler else "已收回分办")
     return redirect("cases:case_detail", number=case.number)
+
+
+@login_required
+def reporter_read_log(request: HttpRequest, number: str) -> HttpResponse:
+    """举报人信息查阅记录: for the complaint's supervisor, every showing of the reporter's identity —
+    when, by whom, where — from the audit trail (never the identity itself)."""
+    case = get_or_404(access_cases(request.user), number=number)
+    if not may_review_reporter_reads(request.user, case):
+        raise PermissionDenied
+    rows = [{"at": e.at, "who": e.actor_label, "where": REPORTER_SHOWN_ON.get(e.data.get("shown_on", ""), "")}
+            for e in reporter_reads(request.user, case)[:500]]  # fmt: skip
+    assignments = [e for e in case.events.all() if e.action == "assign"]
+    return render(request, "cases/complaints/reporter_reads.html",
+                  {"case": case, "rows": rows, "assignments": assignments})  # fmt: skip
 
 
 def evidence_response(case: Case, pk: int) -> FileResponse:
@@ -191,6 +213,7 @@ urls: list[URLPattern] = [
     path("", case_list, name="case_list"),
     path("<str:number>/", case_detail, name="case_detail"),
     path("<str:number>/assign/", case_assign, name="case_assign"),
+    path("<str:number>/reporter-reads/", reporter_read_log, name="reporter_reads"),
     path("<str:number>/evidence/<int:pk>/", evidence_download, name="evidence_download"),
     path("<str:number>/documents/<int:pk>/", document_print, name="document_print"),
 ]

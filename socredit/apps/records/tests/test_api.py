@@ -200,8 +200,8 @@ def test_internal_record_detail_is_404_for_tokens(client, org, civil_affairs):
 def test_record_persons_are_masked_without_pii(client, org, civil_affairs):
     who = factories.person()
     rec = factories.record(org, department=civil_affairs.code, persons=[who.id_number])
-    _, masked = factories.token(["records:read"], civil_affairs)
-    _, pii = factories.token(["records:read", "persons:pii"], civil_affairs)
+    _, masked = factories.token(["records:read", "persons:read"], civil_affairs)
+    _, pii = factories.token(["records:read", "persons:read", "persons:pii"], civil_affairs)
     assert "*" in get(client, f"/records/{rec.pk}", masked).json()["persons"][0]["id_number"]
     assert get(client, f"/records/{rec.pk}", pii).json()["persons"][0]["id_number"] == who.id_number
 
@@ -271,3 +271,23 @@ def test_staff_may_revoke_any_record_in_region(org, personas, login, civil_affai
         post(login(personas["viewer_jinshui"]), f"/records/{rec.pk}/revoke", {"reason": "x"}).status_code
         == 403
     )
+
+
+def test_a_correction_keeps_the_persons_already_on_the_record(client, org, writer, civil_affairs):
+    """A person named on the record (national data entry) who holds no post in the writer's scope
+    stays on the corrected version; naming a new one outside the scope is refused like an unknown one."""
+    who = factories.person("记录已列人员", region_code="410105")  # no post anywhere
+    rec = factories.record(
+        org, "penalty_fine", department=civil_affairs.code, amount="3000", persons=[who.id_number]
+    )
+    response = post(client, f"/records/{rec.pk}/correct", {"reason": "金额录入错误", "changes": {"amount": "30000"}},
+                    writer)  # fmt: skip
+    assert response.status_code == 201, response.content
+    assert CreditRecord.objects.get(pk=response.json()["id"]).persons.get() == who
+    other = factories.person("另一人员", region_code="410105")
+    response = post(client, f"/records/{response.json()['id']}/correct",
+                    {"reason": "增列人员", "changes": {"persons": [who.id_number, other.id_number]}}, writer)  # fmt: skip
+    assert response.status_code == 422
+    assert response.json()["errors"]["persons"] == [
+        f"身份证号码 {other.id_number} 对应的人员未登记或不在本辖区"
+    ]

@@ -27,6 +27,7 @@ def setup(personas, civil_affairs):
     org = factories.organization("410105", registered_on=dt.date(2015, 3, 1))
     second = factories.organization("410105", registered_on=dt.date(2016, 3, 1))
     person = factories.person("王负责")
+    factories.role(org, person)  # a person is named on a record only within the writer's scope
     factories.record(org, document_number="DB-1", occurred_on=dt.date(2024, 1, 5))
     return {"org": org, "second": second, "person": person, "user": personas["staff_jinshui"]}
 
