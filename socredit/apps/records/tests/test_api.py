@@ -271,3 +271,42 @@ def test_staff_may_revoke_any_record_in_region(org, personas, login, civil_affai
         post(login(personas["viewer_jinshui"]), f"/records/{rec.pk}/revoke", {"reason": "x"}).status_code
         == 403
     )
+
+
+def test_correcting_to_a_document_number_in_use_is_a_field_error(client, org, writer, civil_affairs):
+    first = factories.record(org, department=civil_affairs.code, document_number="郑民罚〔2024〕1号")
+    second = factories.record(org, department=civil_affairs.code, document_number="郑民罚〔2024〕2号")
+    response = post(client, f"/records/{second.pk}/correct",
+                    {"reason": "文书号录入错误", "changes": {"document_number": first.document_number}}, writer)  # fmt: skip
+    assert response.status_code == 422, response.content
+    assert list(response.json()["errors"]) == ["document_number"]
+    assert "重复" in response.json()["errors"]["document_number"][0]
+    second.refresh_from_db()
+    assert second.is_current and second.status == RecordStatus.EFFECTIVE.value
+    assert CreditRecord.objects.filter(organization=org).count() == 2
+
+
+def test_correcting_to_an_external_id_in_use_is_a_field_error(client, org, writer, civil_affairs):
+    factories.record(org, department=civil_affairs.code, external_id="EXT-1")
+    second = factories.record(org, department=civil_affairs.code, external_id="EXT-2")
+    response = post(client, f"/records/{second.pk}/correct",
+                    {"reason": "编号录入错误", "changes": {"external_id": "EXT-1"}}, writer)  # fmt: skip
+    assert response.status_code == 422 and list(response.json()["errors"]) == ["external_id"]
+
+
+def test_correcting_other_fields_keeps_the_records_own_document_number(client, org, writer, civil_affairs):
+    rec = factories.record(org, "penalty_fine", department=civil_affairs.code, external_id="EXT-9", amount="10")
+    response = post(client, f"/records/{rec.pk}/correct", {"reason": "金额录入错误", "changes": {"amount": "20"}},
+                    writer)  # fmt: skip
+    assert response.status_code == 201, response.content
+    assert response.json()["document_number"] == rec.document_number
+
+
+@pytest.mark.parametrize("amount", ["1e26", "1e400", 1e300, 10**40, pytest.param("9" * 5000, id="5000-digits")])
+def test_huge_amounts_are_a_field_error_naming_the_range(client, org, writer, amount):
+    response = post(client, "/records", item(org, kind="penalty_fine", amount=amount), writer)
+    assert response.status_code == 422, response.content
+    errors = response.json()["errors"]
+    assert list(errors) == ["amount"]
+    assert errors["amount"][0].startswith("金额") and "0 至 999,999,999,999.99 元" in errors["amount"][0]
+    assert not CreditRecord.objects.filter(organization=org).exists()
