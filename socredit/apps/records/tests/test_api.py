@@ -4,6 +4,7 @@ import json
 
 import pytest
 
+from socredit.apps.records import services
 from socredit.apps.records.models import CreditRecord
 from socredit.core.types import RecordSource, RecordStatus, Visibility
 from socredit.testing import factories
@@ -310,3 +311,27 @@ def test_huge_amounts_are_a_field_error_naming_the_range(client, org, writer, am
     assert list(errors) == ["amount"]
     assert errors["amount"][0].startswith("金额") and "0 至 999,999,999,999.99 元" in errors["amount"][0]
     assert not CreditRecord.objects.filter(organization=org).exists()
+
+
+def test_the_openapi_declares_the_lengths_of_the_model_fields(client):
+    schemas = client.get("/api/v1/openapi.json").json()["components"]["schemas"]
+    record = schemas["RecordIn"]["properties"]
+
+    def max_length(prop):
+        return prop.get("maxLength") or next(p["maxLength"] for p in prop["anyOf"] if "maxLength" in p)
+
+    assert (max_length(record["document_number"]), max_length(record["summary"]),
+            max_length(record["external_id"])) == (
+        CreditRecord._meta.get_field("document_number").max_length,
+        CreditRecord._meta.get_field("summary").max_length,
+        CreditRecord._meta.get_field("external_id").max_length,
+    )  # fmt: skip
+    assert schemas["RecordBatchIn"]["properties"]["items"]["maxItems"] == services.BATCH_MAX
+    assert schemas["ReasonIn"]["properties"]["reason"]["maxLength"] == 500
+
+
+@pytest.mark.parametrize(("field", "limit"), [("summary", 2000), ("document_number", 100), ("external_id", 100)])
+def test_overlong_text_is_a_field_error_naming_the_limit(client, org, writer, field, limit):
+    response = post(client, "/records", item(org, **{field: "长" * (limit + 1)}), writer)
+    assert response.status_code == 422
+    assert response.json()["errors"] == {field: [f"最多 {limit} 字"]}
