@@ -90,7 +90,9 @@ def parse_amount(value: object) -> Decimal | None:
         if not text:
             return None
         if len(text) > AMOUNT_MAX_CHARS:
-            raise ValueError(f"金额过长（{len(text)}个字符，最多{AMOUNT_MAX_CHARS}个），应在 {AMOUNT_RANGE}之间")
+            raise ValueError(
+                f"金额过长（{len(text)}个字符，最多{AMOUNT_MAX_CHARS}个），应在 {AMOUNT_RANGE}之间"
+            )
         try:
             amount = Decimal(text)
         except InvalidOperation:

@@ -50,7 +50,9 @@ NOT_FOUND = "未找到该统一社会信用代码的组织，或不在本账号/
 
 class CreditQuery(Schema):
     as_of: dt.date | None = Field(None, description="评价日期 YYYY-MM-DD（2000-01-01 至今天），默认今天")
-    model: str | None = Field(None, max_length=60, description="评价模型版本（见 /credit/models），默认当前使用的模型")
+    model: str | None = Field(
+        None, max_length=60, description="评价模型版本（见 /credit/models），默认当前使用的模型"
+    )
 
 
 class DecidedByOut(Schema):

@@ -98,7 +98,9 @@ class ReasonIn(Schema):
 
 class RecordCorrectIn(Schema):
     reason: str = Field(max_length=500)
-    changes: dict[str, Any] = Field(max_length=20, description="要更正的字段及新值（字段同 RecordIn，组织不可改）")
+    changes: dict[str, Any] = Field(
+        max_length=20, description="要更正的字段及新值（字段同 RecordIn，组织不可改）"
+    )
 
 
 class PersonRef(Schema):

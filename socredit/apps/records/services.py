@@ -32,7 +32,9 @@ def _label(record: CreditRecord) -> str:
     return f"{record.kind.name_zh} {record.document_number or record.occurred_on.strftime('%Y-%m-%d')}"
 
 
-def find_duplicate(values: Mapping[str, Any], *, other_than: CreditRecord | None = None) -> CreditRecord | None:
+def find_duplicate(
+    values: Mapping[str, Any], *, other_than: CreditRecord | None = None
+) -> CreditRecord | None:
     """The current record with the same natural key (department + document number, or external id),
     other than ``other_than``."""
     dept = values["department"]
@@ -42,17 +44,11 @@ def find_duplicate(values: Mapping[str, Any], *, other_than: CreditRecord | None
     if values.get("external_id"):
         # The conditions of the partial unique indexes are repeated so the database can use them
         # (without them SQLite scans the department's records: 119 ms vs 1.4 ms in a big department).
-        hit = (
-            current.filter(external_id=values["external_id"]).exclude(external_id="")
-            .first()
-        )
+        hit = current.filter(external_id=values["external_id"]).exclude(external_id="").first()
         if hit:
             return hit
     if values.get("document_number"):
-        return (
-            current.filter(document_number=values["document_number"]).exclude(document_number="")
-            .first()
-        )
+        return current.filter(document_number=values["document_number"]).exclude(document_number="").first()
     return None
 
 
@@ -63,7 +59,9 @@ def refuse_duplicate(values: Mapping[str, Any], *, other_than: CreditRecord | No
     if dup is None:
         return
     field = (
-        "external_id" if values.get("external_id") and dup.external_id == values["external_id"] else "document_number"
+        "external_id"
+        if values.get("external_id") and dup.external_id == values["external_id"]
+        else "document_number"
     )
     raise FieldErrors({field: [f"与已有记录“{dup.reference}”重复（同一发布部门的文书号/外部编号不能重复）"]})
 

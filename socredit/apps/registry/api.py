@@ -68,7 +68,9 @@ class OrganizationIn(Schema):
     registration_authority: str = Field("", max_length=100)
     supervisory_unit: str = Field("", max_length=100)
     field: str | None = Field(None, max_length=20)
-    registered_on: dt.date | Annotated[str, Field(max_length=40)] = Field(description="成立登记日期 YYYY-MM-DD")
+    registered_on: dt.date | Annotated[str, Field(max_length=40)] = Field(
+        description="成立登记日期 YYYY-MM-DD"
+    )
     status: str | None = Field(None, max_length=20)
     address: str = Field("", max_length=200)
     contact_person: str = Field("", max_length=50)

@@ -57,7 +57,8 @@ def test_negative_numbers_of_every_type_are_refused(value):
 
 
 @pytest.mark.parametrize(
-    "value", ["NaN", "nan", "sNaN", "Infinity", "-Infinity", "inf", float("nan"), float("inf"), Decimal("NaN")]
+    "value",
+    ["NaN", "nan", "sNaN", "Infinity", "-Infinity", "inf", float("nan"), float("inf"), Decimal("NaN")],
 )
 def test_not_a_number_and_infinity_are_not_numbers(value):
     with pytest.raises(ValueError, match="不是数字"):
@@ -99,7 +100,7 @@ def test_any_decimal_text_gives_an_amount_in_range_or_a_message(text):
         assert result == Decimal(text)
 
 
-@given(st.integers(min_value=-2, max_value=10**6), st.integers(min_value=-10**6, max_value=10**6))
+@given(st.integers(min_value=-2, max_value=10**6), st.integers(min_value=-(10**6), max_value=10**6))
 def test_exponent_forms_of_any_size(digits, exponent):
     text = f"{digits}e{exponent}"
     result = _outcome(text)

@@ -33,7 +33,9 @@ class ReporterIn(Schema):
 
 class ComplaintIn(Schema):
     subject_name: str = Field("", max_length=200, description="被举报组织名称（可为未登记的组织）")
-    organization_code: str | None = Field(None, max_length=18, description="被举报组织统一社会信用代码（如知道）")
+    organization_code: str | None = Field(
+        None, max_length=18, description="被举报组织统一社会信用代码（如知道）"
+    )
     region_code: str | None = Field(
         None, max_length=64, description="被举报组织所在地行政区划代码（组织未登记时必填）"
     )

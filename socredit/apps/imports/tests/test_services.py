@@ -231,6 +231,13 @@ def test_huge_and_odd_amounts_are_row_errors_naming_the_range(setup, name):
     assert set(errs) == {(row, "amount") for row in range(2, 2 + len(odd))} | (
         {(len(rows) + 1, "amount")} if name.endswith(".xlsx") else set()
     )
-    assert "0 至 999,999,999,999.99 元" in errs[(2, "amount")] and "0 至 999,999,999,999.99 元" in errs[(3, "amount")]
-    assert "不是数字" in errs[(4, "amount")] and "过长" in errs[(6, "amount")] and "两位小数" in errs[(7, "amount")]
+    assert (
+        "0 至 999,999,999,999.99 元" in errs[(2, "amount")]
+        and "0 至 999,999,999,999.99 元" in errs[(3, "amount")]
+    )
+    assert (
+        "不是数字" in errs[(4, "amount")]
+        and "过长" in errs[(6, "amount")]
+        and "两位小数" in errs[(7, "amount")]
+    )
     assert CreditRecord.objects.get(document_number="A-ok").amount == Decimal("999999999999.99")

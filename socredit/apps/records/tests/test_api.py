@@ -296,14 +296,18 @@ def test_correcting_to_an_external_id_in_use_is_a_field_error(client, org, write
 
 
 def test_correcting_other_fields_keeps_the_records_own_document_number(client, org, writer, civil_affairs):
-    rec = factories.record(org, "penalty_fine", department=civil_affairs.code, external_id="EXT-9", amount="10")
+    rec = factories.record(
+        org, "penalty_fine", department=civil_affairs.code, external_id="EXT-9", amount="10"
+    )
     response = post(client, f"/records/{rec.pk}/correct", {"reason": "金额录入错误", "changes": {"amount": "20"}},
                     writer)  # fmt: skip
     assert response.status_code == 201, response.content
     assert response.json()["document_number"] == rec.document_number
 
 
-@pytest.mark.parametrize("amount", ["1e26", "1e400", 1e300, 10**40, pytest.param("9" * 5000, id="5000-digits")])
+@pytest.mark.parametrize(
+    "amount", ["1e26", "1e400", 1e300, 10**40, pytest.param("9" * 5000, id="5000-digits")]
+)
 def test_huge_amounts_are_a_field_error_naming_the_range(client, org, writer, amount):
     response = post(client, "/records", item(org, kind="penalty_fine", amount=amount), writer)
     assert response.status_code == 422, response.content
@@ -330,7 +334,9 @@ def test_the_openapi_declares_the_lengths_of_the_model_fields(client):
     assert schemas["ReasonIn"]["properties"]["reason"]["maxLength"] == 500
 
 
-@pytest.mark.parametrize(("field", "limit"), [("summary", 2000), ("document_number", 100), ("external_id", 100)])
+@pytest.mark.parametrize(
+    ("field", "limit"), [("summary", 2000), ("document_number", 100), ("external_id", 100)]
+)
 def test_overlong_text_is_a_field_error_naming_the_limit(client, org, writer, field, limit):
     response = post(client, "/records", item(org, **{field: "长" * (limit + 1)}), writer)
     assert response.status_code == 422

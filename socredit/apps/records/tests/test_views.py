@@ -154,7 +154,9 @@ def test_correcting_to_a_document_number_in_use_is_a_field_error(org, personas, 
     client = login(personas["staff_jinshui"])
     url = reverse("records:record_correct", args=[record.pk])
     data = {k: v for k, v in client.get(url).context["form"].initial.items() if v is not None}
-    response = client.post(url, {**data, "document_number": taken.document_number, "reason": "文书号录入错误"})
+    response = client.post(
+        url, {**data, "document_number": taken.document_number, "reason": "文书号录入错误"}
+    )
     assert response.status_code == 400
     errors = response.context["form"].errors
     assert list(errors) == ["document_number"] and "重复" in errors["document_number"][0]

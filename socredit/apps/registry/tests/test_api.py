@@ -131,7 +131,9 @@ def test_list_is_paginated(client, personas, civil_affairs):
      ({"page": 0}, "page", "不能小于 1"), ({"page_size": 501}, "page_size", "不能大于 500"),
      ({"page": "9" * 5000}, "page", "应为整数（位数过多）"), ({"page": "x"}, "page", "应为整数")],
 )  # fmt: skip
-def test_page_numbers_and_sizes_out_of_bounds_are_field_errors(client, personas, civil_affairs, params, field, message):
+def test_page_numbers_and_sizes_out_of_bounds_are_field_errors(
+    client, personas, civil_affairs, params, field, message
+):
     _, raw = factories.token(["organizations:read"], civil_affairs)
     response = get(client, "/organizations", raw, **params)
     assert response.status_code == 422
