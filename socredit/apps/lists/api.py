@@ -38,7 +38,7 @@ class ListQuery(Schema):
     as_of: dt.date | None = Field(None, description="名录状态日期 YYYY-MM-DD（默认：当前在列）")
     region: str | None = Field(None, max_length=64, description="行政区划代码（含下级）")
     ground: str | None = Field(None, max_length=40, description="列入事由代码，如 R1.6(5)")
-    q: str | None = Field(None, max_length=200, description="名称或统一社会信用代码（包含）")
+    q: str | None = Field(None, max_length=1000, description="名称或统一社会信用代码（包含）")
 
 
 class ListEntryOut(Schema):

@@ -94,7 +94,9 @@ class OrganizationPatch(Schema):
 
 
 class OrganizationQuery(Schema):
-    q: str | None = Field(None, max_length=200, description="名称或统一社会信用代码")
+    q: str | None = Field(
+        None, max_length=1000, description="名称或统一社会信用代码（超过200字的查询不匹配任何组织）"
+    )
     org_type: str | None = Field(None, max_length=20)
     field: str | None = Field(None, max_length=20)
     region: str | None = Field(None, max_length=64, description="行政区划代码（含下级）")
