@@ -51,7 +51,8 @@ api = NinjaAPI(
     version="1.0.0",
     description=(
         "社会组织信用管理平台 — API for departments' systems and staff sessions.\n\n"
-        "Lists are paginated (`page`, `page_size` ≤ 500). Errors: 401 without valid credentials, "
+        "Lists are paginated (`page` ≤ 100000, `page_size` ≤ 500); a page past the last answers 200 "
+        "with no items, `next: false` and a `detail` saying so. Errors: 401 without valid credentials, "
         '403 `{"detail": …}` without the scope, 404 for missing or out-of-region objects, '
         '422 `{"detail": "输入有误", "errors": {"field": ["message"]}}` for bad input.'
     ),

@@ -24,6 +24,10 @@ S = TypeVar("S", bound=Schema)
 
 DEFAULT_PAGE_SIZE: int = getattr(settings, "NINJA_PAGINATION_PER_PAGE", 50)
 MAX_PAGE_SIZE: int = getattr(settings, "NINJA_MAX_PER_PAGE_SIZE", 500)
+MAX_PAGE: int = 100_000
+"""Past it a request is answered 422 before the database sees an OFFSET (10**30 overflows SQLite's
+and PostgreSQL's BIGINT; a scan that deep is no use to anyone: narrow the filters instead)."""
+PAST_THE_END = "第 {page} 页超出末页，没有更多记录"
 
 
 # --- Who is calling -----------------------------------------------------------------------------
@@ -91,7 +95,12 @@ def request_allows(context: Any, scope: str) -> bool:
 
 
 class PageNumber(PaginationBase):
-    """`?page=1&page_size=50` (page_size ≤ 500) → `{"items", "count", "next", "page", "page_size"}`.
+    """`?page=1&page_size=50` (page ≤ 100000, page_size ≤ 500) →
+    `{"items", "count", "next", "page", "page_size", "detail"}`.
+
+    A page past the last answers 200 with no items, `next: false` and a `detail` saying so (as
+    ninja's own paginators do: a list that shrank between two requests is not an error); a page
+    number or size outside its bounds is a 422 naming the field.
 
     One row more than the page is read to tell whether a next page exists (`next`); the matches are
     counted only when the caller asks (`?count=true`) — on a national table a COUNT costs more than
@@ -99,7 +108,7 @@ class PageNumber(PaginationBase):
     """
 
     class Input(Schema):
-        page: int = Field(1, ge=1, description="页码，从1开始")
+        page: int = Field(1, ge=1, le=MAX_PAGE, description=f"页码，从1开始（≤{MAX_PAGE}）")
         page_size: int = Field(
             DEFAULT_PAGE_SIZE, ge=1, le=MAX_PAGE_SIZE, description=f"每页条数（≤{MAX_PAGE_SIZE}）"
         )
@@ -111,6 +120,7 @@ class PageNumber(PaginationBase):
         next: bool = Field(description="是否还有下一页")
         page: int
         page_size: int
+        detail: str | None = Field(None, description="页码超出末页时的说明（此时 items 为空）")
 
     def paginate_queryset(
         self, queryset: QuerySet[Any], pagination: Input, request: HttpRequest, **params: Any
@@ -131,6 +141,7 @@ class PageNumber(PaginationBase):
             "next": has_next,
             "page": pagination.page,
             "page_size": pagination.page_size,
+            "detail": PAST_THE_END.format(page=pagination.page) if not items and offset else None,
         }
 
 
@@ -153,6 +164,11 @@ _PYDANTIC_MESSAGES = {
     "string_type": "应为文本",
     "int_type": "应为整数",
     "int_parsing": "应为整数",
+    "int_parsing_size": "应为整数（位数过多）",
+    "int_from_float": "应为整数",
+    "float_type": "应为数字",
+    "float_parsing": "应为数字",
+    "finite_number": "应为有限的数字",
     "bool_type": "应为真/假",
     "bool_parsing": "应为真/假",
     "list_type": "应为列表",

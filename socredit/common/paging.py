@@ -9,8 +9,22 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import QuerySet
+from django.http import HttpRequest
 
 PER_PAGE = 25
+MAX_PAGE = 100_000
+"""A page number past it is read as this one: 10**30 would overflow the database's OFFSET."""
+
+
+def page_number(request: HttpRequest, maximum: int = MAX_PAGE) -> int:
+    """``?page=`` as a number in 1 … ``maximum``; anything else (text, 0, 10**30) reads as the nearest."""
+    text = request.GET.get("page", "1")
+    if text.isdigit() and len(text.lstrip("0")) > len(str(maximum)):
+        return maximum
+    try:
+        return max(1, min(int(text), maximum))
+    except ValueError:
+        return 1
 
 
 @dataclass
@@ -29,6 +43,11 @@ class Page:
     @property
     def rows(self) -> list[Any]:
         return self.object_list
+
+    @property
+    def past_end(self) -> bool:
+        """A page number beyond the last page (the templates say so and link to the first)."""
+        return self.number > 1 and not self.object_list
 
     @property
     def has_previous(self) -> bool:

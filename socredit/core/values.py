@@ -54,31 +54,64 @@ def parse_date(value: object, *, today: dt.date | None = None, allow_future: boo
     return date
 
 
+AMOUNT_MAX = Decimal("999999999999.99")
+"""The largest amount a record holds (the column keeps 14 digits, two of them decimals)."""
+AMOUNT_RANGE = "0 至 999,999,999,999.99 元"
+AMOUNT_MAX_CHARS = 40
+"""Longer text is no amount anyone typed (the largest, with thousands separators and 元, has 20)."""
+
+
+def _shown(value: object) -> str:
+    text = str(value)
+    return text if len(text) <= 24 else f"{text[:20]}…"
+
+
 def parse_amount(value: object) -> Decimal | None:
-    """An amount in yuan (元), at most two decimals, not negative; empty means no amount."""
+    """An amount in yuan (元), at most two decimals, in 0 … AMOUNT_MAX; empty means no amount.
+
+    The range is checked by exact comparison before any arithmetic: quantizing 1e26 or 1e400 would
+    overflow the decimal context, and an integer of thousands of digits cannot even become text."""
     if value is None:
         return None
+    if isinstance(value, bool):
+        raise ValueError(f"金额“{value}”不是数字")
+    if isinstance(value, int):
+        if value < 0:
+            raise ValueError(f"金额不能为负数，应在 {AMOUNT_RANGE}之间")
+        if value > AMOUNT_MAX:
+            raise ValueError(_out_of_range(value if value.bit_length() < 64 else "…"))
+        return Decimal(value).quantize(Decimal("0.01"))
     if isinstance(value, Decimal):
         amount = value
-    elif isinstance(value, int | float):
-        amount = Decimal(str(value))
+    elif isinstance(value, float):
+        amount = Decimal(repr(value))
     else:
         text = str(value).strip().replace(",", "").replace("，", "").removesuffix("元").strip()
         if not text:
             return None
+        if len(text) > AMOUNT_MAX_CHARS:
+            raise ValueError(
+                f"金额过长（{len(text)}个字符，最多{AMOUNT_MAX_CHARS}个），应在 {AMOUNT_RANGE}之间"
+            )
         try:
             amount = Decimal(text)
         except InvalidOperation:
-            raise ValueError(f"金额“{value}”不是数字") from None
+            raise ValueError(f"金额“{_shown(value)}”不是数字") from None
     if not amount.is_finite():
-        raise ValueError(f"金额“{value}”不是数字")
+        raise ValueError(f"金额“{_shown(value)}”不是数字")
     if amount < 0:
-        raise ValueError(f"金额不能为负数（{amount}）")
-    if amount != amount.quantize(Decimal("0.01")):
-        raise ValueError(f"金额最多保留两位小数（{amount}）")
-    if amount >= Decimal("1e12"):
-        raise ValueError(f"金额过大（{amount}）")
-    return amount.quantize(Decimal("0.01"))
+        raise ValueError(f"金额不能为负数（{_shown(amount)}），应在 {AMOUNT_RANGE}之间")
+    if amount > AMOUNT_MAX:
+        raise ValueError(_out_of_range(amount))
+    # In range: at most 12 integer digits, so quantizing to cents stays within the context precision.
+    cents = amount.quantize(Decimal("0.01"))
+    if amount != cents:
+        raise ValueError(f"金额最多保留两位小数（{_shown(amount)}）")
+    return cents if cents else Decimal("0.00")  # "-0" is zero, not a negative amount
+
+
+def _out_of_range(amount: object) -> str:
+    return f"金额超出范围（{_shown(amount)}），应在 {AMOUNT_RANGE}之间"
 
 
 def clean_text(value: object, *, max_length: int, required: bool = False, what: str = "内容") -> str:

@@ -11,7 +11,7 @@ Token callers need the scope ``credit:read``; staff sessions read within their r
 """
 
 import datetime as dt
-from typing import Any
+from typing import Annotated, Any
 
 import numpy as np
 from django.http import HttpRequest
@@ -50,7 +50,9 @@ NOT_FOUND = "未找到该统一社会信用代码的组织，或不在本账号/
 
 class CreditQuery(Schema):
     as_of: dt.date | None = Field(None, description="评价日期 YYYY-MM-DD（2000-01-01 至今天），默认今天")
-    model: str | None = Field(None, description="评价模型版本（见 /credit/models），默认当前使用的模型")
+    model: str | None = Field(
+        None, max_length=60, description="评价模型版本（见 /credit/models），默认当前使用的模型"
+    )
 
 
 class DecidedByOut(Schema):
@@ -113,13 +115,13 @@ class CreditOut(CreditResultOut):
 
 
 class CreditBatchIn(Schema):
-    codes: list[str] = Field(
+    codes: list[Annotated[str, Field(max_length=40)]] = Field(  # spaces around a code are forgiven
         max_length=BATCH_MAX,
         description=f"统一社会信用代码，1–{BATCH_MAX} 个",
         json_schema_extra={"minItems": 1},
     )
     as_of: dt.date | None = Field(None, description="评价日期 YYYY-MM-DD，默认今天")
-    model: str | None = Field(None, description="评价模型版本，默认当前使用的模型")
+    model: str | None = Field(None, max_length=60, description="评价模型版本，默认当前使用的模型")
 
 
 class CreditBatchResultOut(CreditResultOut):

@@ -36,9 +36,9 @@ LISTS_READ = "lists:read"
 
 class ListQuery(Schema):
     as_of: dt.date | None = Field(None, description="名录状态日期 YYYY-MM-DD（默认：当前在列）")
-    region: str | None = Field(None, description="行政区划代码（含下级）")
-    ground: str | None = Field(None, description="列入事由代码，如 R1.6(5)")
-    q: str | None = Field(None, description="名称或统一社会信用代码（包含）")
+    region: str | None = Field(None, max_length=64, description="行政区划代码（含下级）")
+    ground: str | None = Field(None, max_length=40, description="列入事由代码，如 R1.6(5)")
+    q: str | None = Field(None, max_length=1000, description="名称或统一社会信用代码（包含）")
 
 
 class ListEntryOut(Schema):
@@ -147,7 +147,7 @@ def organization_lists(request: HttpRequest, code: str) -> list[dict[str, Any]]:
 
 
 class ScreeningQuery(Schema):
-    id_number: str = Field(description="居民身份证号码（18位）")
+    id_number: str = Field(max_length=20, description="居民身份证号码（18位）")
     as_of: dt.date | None = Field(None, description="筛查日期 YYYY-MM-DD（默认：今天）")
 
 

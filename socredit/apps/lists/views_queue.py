@@ -31,6 +31,7 @@ from socredit.apps.records.forms import ServiceErrorsMixin
 from socredit.common.access import get_or_404
 from socredit.common.errors import FieldErrors
 from socredit.common.htmx import render_page_or_partial
+from socredit.common.paging import page_number
 
 FORM_CLASSES = {"notice": NoticeForm, "confirm": ConfirmForm, "dismiss": DismissForm, "exempt": ExemptForm}
 
@@ -67,16 +68,9 @@ def _ground_title(code: str) -> str:
     return str(_("Meets the red-list criteria")) if code == RED_GROUND else services.ground_title(code)
 
 
-def _page_number(request: HttpRequest) -> int:
-    try:
-        return max(1, int(request.GET.get("page", "1")))
-    except ValueError:
-        return 1
-
-
 def _queue_context(request: HttpRequest, data: QueryDict, bulk: BulkForm | None = None) -> dict[str, Any]:
     queue = ProposalQueue(request.user, data)
-    page = queue.page(_page_number(request))
+    page = queue.page(page_number(request))
     facets = queue.facets()
     query = data.copy()
     query.pop("page", None)

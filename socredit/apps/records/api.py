@@ -7,7 +7,7 @@ records its department issued; it never sees records marked 内部使用 (see ac
 
 import datetime as dt
 from decimal import Decimal
-from typing import Any
+from typing import Annotated, Any
 
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
@@ -40,7 +40,10 @@ CHANGES_READ = "changes:read"
 # --- Schemas ------------------------------------------------------------------------------------
 
 Text = str | None
-Scalar = str | int | float | None
+Short = Annotated[str, Field(max_length=40)]
+"""A date, an amount or a code typed as text: 40 characters is more than any of them needs."""
+IdNumber = Annotated[str, Field(max_length=20)]
+PERSONS_MAX = 100
 
 
 class RecordIn(Schema):
@@ -48,20 +51,26 @@ class RecordIn(Schema):
     (records.validation), so enum fields take the code or the Chinese label, and dates
     take YYYY-MM-DD (or 2024年5月10日)."""
 
-    organization: str = Field(description="统一社会信用代码")
-    kind: str = Field(description="信用信息事项代码（见 /record-kinds）")
-    occurred_on: dt.date | str = Field(description="发生日期")
-    decided_on: dt.date | str | None = None
-    document_number: Text = Field(None, description="文书号；同一部门内唯一")
-    amount: Scalar = Field(None, description="金额（元）")
-    department: Text = Field(None, description="发布部门代码；令牌可省略（总是本部门）")
-    summary: Text = None
-    visibility: Scalar = Field(
+    organization: str = Field(max_length=18, description="统一社会信用代码")
+    kind: str = Field(max_length=100, description="信用信息事项代码（见 /record-kinds）或名称")
+    occurred_on: dt.date | Short = Field(description="发生日期")
+    decided_on: dt.date | Short | None = None
+    document_number: Text = Field(None, max_length=100, description="文书号；同一部门内唯一")
+    # Not length-capped here: a long text would fall through to float (as inf); parse_amount refuses
+    # it by its length (40 characters) with a message naming the field and the range.
+    amount: str | int | float | None = Field(
+        None, description="金额（元），0 至 999,999,999,999.99，最多两位小数；文本最多40个字符"
+    )
+    department: Text = Field(None, max_length=100, description="发布部门代码；令牌可省略（总是本部门）")
+    summary: Text = Field(None, max_length=2000)
+    visibility: Short | int | None = Field(
         None, description="公开范围 1 社会公开 / 2 政务共享 / 3 内部使用；默认取事项设置"
     )
-    dishonesty_class: Text = None
-    persons: list[str] | str | None = Field(None, description="涉及人员身份证号码")
-    external_id: Text = Field(None, description="报送系统的记录编号；同一部门内唯一")
+    dishonesty_class: Text = Field(None, max_length=20)
+    persons: list[IdNumber] | Annotated[str, Field(max_length=PERSONS_MAX * 20)] | None = Field(
+        None, max_length=PERSONS_MAX, description=f"涉及人员身份证号码（最多 {PERSONS_MAX} 人）"
+    )
+    external_id: Text = Field(None, max_length=100, description="报送系统的记录编号；同一部门内唯一")
 
 
 class RecordBatchIn(Schema):
@@ -85,12 +94,14 @@ class RecordBatchOut(Schema):
 
 
 class ReasonIn(Schema):
-    reason: str
+    reason: str = Field(max_length=500)
 
 
 class RecordCorrectIn(Schema):
-    reason: str
-    changes: dict[str, Any] = Field(description="要更正的字段及新值（字段同 RecordIn，组织不可改）")
+    reason: str = Field(max_length=500)
+    changes: dict[str, Any] = Field(
+        max_length=20, description="要更正的字段及新值（字段同 RecordIn，组织不可改）"
+    )
 
 
 class PersonRef(Schema):

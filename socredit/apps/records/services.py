@@ -32,28 +32,47 @@ def _label(record: CreditRecord) -> str:
     return f"{record.kind.name_zh} {record.document_number or record.occurred_on.strftime('%Y-%m-%d')}"
 
 
-def find_duplicate(values: Mapping[str, Any]) -> CreditRecord | None:
-    """The current record with the same natural key (department + document number, or external id)."""
+def find_duplicate(
+    values: Mapping[str, Any], *, other_than: CreditRecord | None = None
+) -> CreditRecord | None:
+    """The current record with the same natural key (department + document number, or external id),
+    other than ``other_than``."""
     dept = values["department"]
+    current = CreditRecord.objects.filter(department=dept, is_current=True)
+    if other_than is not None:
+        current = current.exclude(pk=other_than.pk)
     if values.get("external_id"):
         # The conditions of the partial unique indexes are repeated so the database can use them
         # (without them SQLite scans the department's records: 119 ms vs 1.4 ms in a big department).
-        hit = (
-            CreditRecord.objects.filter(department=dept, external_id=values["external_id"], is_current=True)
-            .exclude(external_id="")
-            .first()
-        )
+        hit = current.filter(external_id=values["external_id"]).exclude(external_id="").first()
         if hit:
             return hit
     if values.get("document_number"):
-        return (
-            CreditRecord.objects.filter(
-                department=dept, document_number=values["document_number"], is_current=True
-            )
-            .exclude(document_number="")
-            .first()
-        )
+        return current.filter(document_number=values["document_number"]).exclude(document_number="").first()
     return None
+
+
+def refuse_duplicate(values: Mapping[str, Any], *, other_than: CreditRecord | None = None) -> None:
+    """FieldErrors naming the field (document_number or external_id) when another current record of
+    the department already holds that natural key; ``other_than`` is the record being corrected."""
+    dup = find_duplicate(values, other_than=other_than)
+    if dup is None:
+        return
+    field = (
+        "external_id"
+        if values.get("external_id") and dup.external_id == values["external_id"]
+        else "document_number"
+    )
+    raise FieldErrors({field: [f"与已有记录“{dup.reference}”重复（同一发布部门的文书号/外部编号不能重复）"]})
+
+
+def _save_unique(record: CreditRecord) -> None:
+    """Save ``record``; a natural key taken since validation (a concurrent write) is a field error too."""
+    try:
+        with transaction.atomic():
+            record.save()
+    except IntegrityError:
+        raise FieldErrors(document_number="与已有记录重复（同一发布部门的文书号/外部编号不能重复）") from None
 
 
 def snapshot(record: CreditRecord, persons: list[Any] | None = None) -> dict[str, Any]:
@@ -91,23 +110,10 @@ def create_record(
     """录入 one credit record from raw input; FieldErrors for bad input or a duplicate natural key."""
     values = clean_record(data, today=today(), lookups=lookups or RecordLookups(actor),
                           fixed_department=fixed_department)  # fmt: skip
-    dup = find_duplicate(values)
-    if dup is not None:
-        field = (
-            "external_id"
-            if values.get("external_id") and dup.external_id == values["external_id"]
-            else "document_number"
-        )
-        raise FieldErrors(
-            {field: [f"与已有记录“{dup.reference}”重复（同一发布部门的文书号/外部编号不能重复）"]}
-        )
+    refuse_duplicate(values)
     persons = values.pop("persons")
     record = CreditRecord(**values, source=CHANNEL_SOURCE[channel].value, source_actor=actor_label(actor))
-    try:
-        with transaction.atomic():
-            record.save()
-    except IntegrityError:
-        raise FieldErrors(document_number="与已有记录重复（同一发布部门的文书号/外部编号不能重复）") from None
+    _save_unique(record)
     record.persons.set(persons)
     add_state_change(record, None, RecordStatus.EFFECTIVE.value, "录入", actor, channel)
     record_event(actor=actor, channel=channel, action="record.create", target=record,
@@ -145,6 +151,7 @@ def correct_record(
     lookups = RecordLookups(actor, known_persons=record.persons.all())
     values = clean_record(merged, today=today(), lookups=lookups,
                           fixed_department=record.department if channel == "api" else None)  # fmt: skip
+    refuse_duplicate(values, other_than=record)
     persons = values.pop("persons")
     changed = [f for f in CONTENT_FIELDS if values.get(f) != getattr(record, f)]
     if not changed and {p.pk for p in persons} == {p.pk for p in record.persons.all()}:
@@ -156,7 +163,7 @@ def correct_record(
     record.save(update_fields=["status", "is_current", "updated_at"])
     new = CreditRecord(**values, source=CHANNEL_SOURCE[channel].value, source_actor=actor_label(actor),
                        supersedes=record)  # fmt: skip
-    new.save()
+    _save_unique(new)
     new.persons.set(persons)
     add_state_change(record, old_status, RecordStatus.CORRECTED.value, reason, actor, channel, related=new)
     add_state_change(

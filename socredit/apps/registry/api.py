@@ -1,7 +1,7 @@
 """Registry API: organizations and persons, through the same access functions and services as the pages."""
 
 import datetime as dt
-from typing import Any
+from typing import Annotated, Any
 
 from django.db import transaction
 from django.http import HttpRequest
@@ -61,42 +61,46 @@ class OrganizationOut(Schema):
 class OrganizationIn(Schema):
     """Enum fields take the code or the Chinese label; region defaults to the one in the code."""
 
-    code: str = Field(description="统一社会信用代码（18位）")
-    name: str
-    org_type: str | None = Field(None, description="类型代码（1/2/3/9），默认取代码第2位")
-    region: str | None = Field(None, description="行政区划代码（6位），默认取代码第3–8位")
-    registration_authority: str = ""
-    supervisory_unit: str = ""
-    field: str | None = None
-    registered_on: dt.date | str = Field(description="成立登记日期 YYYY-MM-DD")
-    status: str | None = None
-    address: str = ""
-    contact_person: str = ""
-    contact_phone: str = ""
+    code: str = Field(max_length=18, description="统一社会信用代码（18位）")
+    name: str = Field(max_length=200)
+    org_type: str | None = Field(None, max_length=20, description="类型代码（1/2/3/9），默认取代码第2位")
+    region: str | None = Field(None, max_length=64, description="行政区划代码（6位），默认取代码第3–8位")
+    registration_authority: str = Field("", max_length=100)
+    supervisory_unit: str = Field("", max_length=100)
+    field: str | None = Field(None, max_length=20)
+    registered_on: dt.date | Annotated[str, Field(max_length=40)] = Field(
+        description="成立登记日期 YYYY-MM-DD"
+    )
+    status: str | None = Field(None, max_length=20)
+    address: str = Field("", max_length=200)
+    contact_person: str = Field("", max_length=50)
+    contact_phone: str = Field("", max_length=30)
 
 
 class OrganizationPatch(Schema):
     """Only the fields sent are changed; the code cannot change."""
 
-    name: str | None = None
-    org_type: str | None = None
-    region: str | None = None
-    registration_authority: str | None = None
-    supervisory_unit: str | None = None
-    field: str | None = None
-    registered_on: dt.date | str | None = None
-    status: str | None = None
-    address: str | None = None
-    contact_person: str | None = None
-    contact_phone: str | None = None
+    name: str | None = Field(None, max_length=200)
+    org_type: str | None = Field(None, max_length=20)
+    region: str | None = Field(None, max_length=64)
+    registration_authority: str | None = Field(None, max_length=100)
+    supervisory_unit: str | None = Field(None, max_length=100)
+    field: str | None = Field(None, max_length=20)
+    registered_on: dt.date | Annotated[str, Field(max_length=40)] | None = None
+    status: str | None = Field(None, max_length=20)
+    address: str | None = Field(None, max_length=200)
+    contact_person: str | None = Field(None, max_length=50)
+    contact_phone: str | None = Field(None, max_length=30)
 
 
 class OrganizationQuery(Schema):
-    q: str | None = Field(None, description="名称或统一社会信用代码")
-    org_type: str | None = None
-    field: str | None = None
-    region: str | None = Field(None, description="行政区划代码（含下级）")
-    status: str | None = None
+    q: str | None = Field(
+        None, max_length=1000, description="名称或统一社会信用代码（超过200字的查询不匹配任何组织）"
+    )
+    org_type: str | None = Field(None, max_length=20)
+    field: str | None = Field(None, max_length=20)
+    region: str | None = Field(None, max_length=64, description="行政区划代码（含下级）")
+    status: str | None = Field(None, max_length=20)
 
 
 class PersonOut(Schema):
@@ -130,7 +134,7 @@ class PersonDetailOut(PersonOut):
 
 
 class PersonQuery(Schema):
-    name: str | None = Field(None, description="姓名（包含）")
+    name: str | None = Field(None, max_length=50, description="姓名（包含）")
 
 
 # --- Organizations ------------------------------------------------------------------------------

@@ -24,17 +24,10 @@ from socredit.apps.registry.filters import COUNT_CAP, NOT_EVALUATED, Organizatio
 from socredit.apps.registry.forms import organization_filter
 from socredit.apps.registry.models import Role
 from socredit.common.htmx import render_page_or_partial
-from socredit.common.paging import Page
+from socredit.common.paging import Page, page_number
 from socredit.core.scoring.model import LEVEL_CODES, LEVEL_NAMES
 from socredit.core.search import normalise
 from socredit.core.types import RoleKind
-
-
-def _page_number(request: HttpRequest) -> int:
-    try:
-        return max(1, min(int(request.GET.get("page", "1")), 100_000))
-    except ValueError:
-        return 1
 
 
 def _level_links(request: HttpRequest, filterset: OrganizationFilter) -> list[dict[str, Any]]:
@@ -87,7 +80,7 @@ def organization_list(request: HttpRequest) -> HttpResponse:
         .order_by("name", "pk")
     )
     filterset = organization_filter(request.GET, queryset)
-    page = Page.of(filterset.qs, _page_number(request))
+    page = Page.of(filterset.qs, page_number(request))
     for org in page.object_list:
         org.credit_level_name = LEVEL_NAMES.get(org.credit_level or "", "")
     scope_path = request.user.scope_path()

@@ -25,20 +25,24 @@ router = Router()
 
 class ReporterIn(Schema):
     anonymous: bool = Field(False, description="举报人要求匿名（其余字段将被丢弃）")
-    name: str = Field("", description="举报人姓名")
-    phone: str = Field("", description="举报人电话")
-    email: str = Field("", description="举报人电子邮箱")
-    address: str = Field("", description="举报人地址")
+    name: str = Field("", max_length=50, description="举报人姓名")
+    phone: str = Field("", max_length=30, description="举报人电话")
+    email: str = Field("", max_length=100, description="举报人电子邮箱")
+    address: str = Field("", max_length=200, description="举报人地址")
 
 
 class ComplaintIn(Schema):
-    subject_name: str = Field("", description="被举报组织名称（可为未登记的组织）")
-    organization_code: str | None = Field(None, description="被举报组织统一社会信用代码（如知道）")
-    region_code: str | None = Field(None, description="被举报组织所在地行政区划代码（组织未登记时必填）")
-    content: str = Field(description="举报内容（10–5000字）")
+    subject_name: str = Field("", max_length=200, description="被举报组织名称（可为未登记的组织）")
+    organization_code: str | None = Field(
+        None, max_length=18, description="被举报组织统一社会信用代码（如知道）"
+    )
+    region_code: str | None = Field(
+        None, max_length=64, description="被举报组织所在地行政区划代码（组织未登记时必填）"
+    )
+    content: str = Field(max_length=5000, description="举报内容（10–5000字）")
     received_on: dt.date | None = Field(None, description="部门收到举报的日期（默认今天）")
-    contact_name: str = Field("", description="移送部门经办人")
-    contact_phone: str = Field("", description="移送部门联系电话")
+    contact_name: str = Field("", max_length=50, description="移送部门经办人")
+    contact_phone: str = Field("", max_length=30, description="移送部门联系电话")
     reporter: ReporterIn | None = Field(None, description="转交的举报人信息（可不填）")
 
 

@@ -45,18 +45,22 @@ class ForwardedObjectionOut(Schema):
     records: list[RecordRef]
 
 
+CORRECTIONS_MAX = 500
+"""A verification answers for the records of one objection; far fewer than this in practice."""
+
+
 class CorrectionIn(Schema):
     record_id: int
     action: Literal["correct", "revoke"]
     data: dict[str, Any] = Field(
-        default_factory=dict, description="更正后的字段，如 amount、occurred_on、summary"
+        default_factory=dict, max_length=20, description="更正后的字段，如 amount、occurred_on、summary"
     )
 
 
 class VerificationIn(Schema):
     result: Literal["no_error", "error", "partly"] = Field(description="信息无误 / 有误 / 部分有误")
     note: str = Field(description="核查意见", max_length=5000)
-    corrections: list[CorrectionIn] = Field(default_factory=list)
+    corrections: list[CorrectionIn] = Field(default_factory=list, max_length=CORRECTIONS_MAX)
     answered_on: dt.date | None = None
 
 

@@ -2,6 +2,7 @@
 writes nothing; a second import of the same file changes nothing; audit and provenance."""
 
 import datetime as dt
+from decimal import Decimal
 
 import pytest
 from django.utils import timezone
@@ -255,3 +256,28 @@ def test_row_errors_beyond_the_limit_are_counted_not_stored(setup, settings):
     run = imp(setup["user"], "records", rows, REC_HEAD, dry_run=True)
     assert run.error_rows == 5 and [e["row"] for e in run.errors] == [2, 3]
     assert "共 5 条错误" in run.message and "前 2 条" in run.message
+
+
+@pytest.mark.parametrize("name", ["f.csv", "f.xlsx"])
+def test_huge_and_odd_amounts_are_row_errors_naming_the_range(setup, name):
+    org, user = setup["org"], setup["user"]
+    odd = ["1e26", "1e400", "NaN", "Infinity", "1" * 60, "1e-400"]
+    rows = [rec(org, f"A-{i}", kind="penalty_fine", amount=a) for i, a in enumerate(odd)]
+    rows.append(rec(org, "A-ok", kind="penalty_fine", amount="999,999,999,999.99"))
+    if name.endswith(".xlsx"):
+        rows.append(rec(org, "A-float", kind="penalty_fine", amount=1e300))  # a numeric cell
+    run = imp(user, "records", rows, REC_HEAD, name=name)
+    errs = errors_of(run)
+    assert set(errs) == {(row, "amount") for row in range(2, 2 + len(odd))} | (
+        {(len(rows) + 1, "amount")} if name.endswith(".xlsx") else set()
+    )
+    assert (
+        "0 至 999,999,999,999.99 元" in errs[(2, "amount")]
+        and "0 至 999,999,999,999.99 元" in errs[(3, "amount")]
+    )
+    assert (
+        "不是数字" in errs[(4, "amount")]
+        and "过长" in errs[(6, "amount")]
+        and "两位小数" in errs[(7, "amount")]
+    )
+    assert CreditRecord.objects.get(document_number="A-ok").amount == Decimal("999999999999.99")

@@ -67,6 +67,10 @@ def test_pages_of_25_with_the_exact_total_and_no_closed_proposals(city, personas
     second = text(client.get(reverse("lists:proposal_list"), {"page": 2}))
     assert row_ids(second) == [p.pk for p in oldest[PER_PAGE:]] and "page=3" not in second
     assert row_ids(text(client.get(reverse("lists:proposal_list"), {"page": "x"}))) == ids
+    for beyond in ("3", str(10**30), "9" * 5000):
+        past = client.get(reverse("lists:proposal_list"), {"page": beyond})
+        assert past.status_code == 200 and row_ids(text(past)) == []
+        assert "超出末页" in past.content.decode()
     city_wide = text(login(personas["city_admin"]).get(reverse("lists:proposal_list")))
     assert "33 项待处理列入建议" in city_wide
 

@@ -4,6 +4,7 @@ import json
 
 import pytest
 
+from socredit.apps.records import services
 from socredit.apps.records.models import CreditRecord
 from socredit.core.types import RecordSource, RecordStatus, Visibility
 from socredit.testing import factories
@@ -291,3 +292,72 @@ def test_a_correction_keeps_the_persons_already_on_the_record(client, org, write
     assert response.json()["errors"]["persons"] == [
         f"身份证号码 {other.id_number} 对应的人员未登记或不在本辖区"
     ]
+
+
+def test_correcting_to_a_document_number_in_use_is_a_field_error(client, org, writer, civil_affairs):
+    first = factories.record(org, department=civil_affairs.code, document_number="郑民罚〔2024〕1号")
+    second = factories.record(org, department=civil_affairs.code, document_number="郑民罚〔2024〕2号")
+    response = post(client, f"/records/{second.pk}/correct",
+                    {"reason": "文书号录入错误", "changes": {"document_number": first.document_number}}, writer)  # fmt: skip
+    assert response.status_code == 422, response.content
+    assert list(response.json()["errors"]) == ["document_number"]
+    assert "重复" in response.json()["errors"]["document_number"][0]
+    second.refresh_from_db()
+    assert second.is_current and second.status == RecordStatus.EFFECTIVE.value
+    assert CreditRecord.objects.filter(organization=org).count() == 2
+
+
+def test_correcting_to_an_external_id_in_use_is_a_field_error(client, org, writer, civil_affairs):
+    factories.record(org, department=civil_affairs.code, external_id="EXT-1")
+    second = factories.record(org, department=civil_affairs.code, external_id="EXT-2")
+    response = post(client, f"/records/{second.pk}/correct",
+                    {"reason": "编号录入错误", "changes": {"external_id": "EXT-1"}}, writer)  # fmt: skip
+    assert response.status_code == 422 and list(response.json()["errors"]) == ["external_id"]
+
+
+def test_correcting_other_fields_keeps_the_records_own_document_number(client, org, writer, civil_affairs):
+    rec = factories.record(
+        org, "penalty_fine", department=civil_affairs.code, external_id="EXT-9", amount="10"
+    )
+    response = post(client, f"/records/{rec.pk}/correct", {"reason": "金额录入错误", "changes": {"amount": "20"}},
+                    writer)  # fmt: skip
+    assert response.status_code == 201, response.content
+    assert response.json()["document_number"] == rec.document_number
+
+
+@pytest.mark.parametrize(
+    "amount", ["1e26", "1e400", 1e300, 10**40, pytest.param("9" * 5000, id="5000-digits")]
+)
+def test_huge_amounts_are_a_field_error_naming_the_range(client, org, writer, amount):
+    response = post(client, "/records", item(org, kind="penalty_fine", amount=amount), writer)
+    assert response.status_code == 422, response.content
+    errors = response.json()["errors"]
+    assert list(errors) == ["amount"]
+    assert errors["amount"][0].startswith("金额") and "0 至 999,999,999,999.99 元" in errors["amount"][0]
+    assert not CreditRecord.objects.filter(organization=org).exists()
+
+
+def test_the_openapi_declares_the_lengths_of_the_model_fields(client):
+    schemas = client.get("/api/v1/openapi.json").json()["components"]["schemas"]
+    record = schemas["RecordIn"]["properties"]
+
+    def max_length(prop):
+        return prop.get("maxLength") or next(p["maxLength"] for p in prop["anyOf"] if "maxLength" in p)
+
+    assert (max_length(record["document_number"]), max_length(record["summary"]),
+            max_length(record["external_id"])) == (
+        CreditRecord._meta.get_field("document_number").max_length,
+        CreditRecord._meta.get_field("summary").max_length,
+        CreditRecord._meta.get_field("external_id").max_length,
+    )  # fmt: skip
+    assert schemas["RecordBatchIn"]["properties"]["items"]["maxItems"] == services.BATCH_MAX
+    assert schemas["ReasonIn"]["properties"]["reason"]["maxLength"] == 500
+
+
+@pytest.mark.parametrize(
+    ("field", "limit"), [("summary", 2000), ("document_number", 100), ("external_id", 100)]
+)
+def test_overlong_text_is_a_field_error_naming_the_limit(client, org, writer, field, limit):
+    response = post(client, "/records", item(org, **{field: "长" * (limit + 1)}), writer)
+    assert response.status_code == 422
+    assert response.json()["errors"] == {field: [f"最多 {limit} 字"]}

@@ -148,6 +148,32 @@ def test_correct_without_change_is_refused(org, personas, login):
     assert CreditRecord.objects.filter(organization=org).count() == 1
 
 
+def test_correcting_to_a_document_number_in_use_is_a_field_error(org, personas, login):
+    taken = factories.record(org, document_number="郑民罚〔2024〕1号")
+    record = factories.record(org, document_number="郑民罚〔2024〕2号")
+    client = login(personas["staff_jinshui"])
+    url = reverse("records:record_correct", args=[record.pk])
+    data = {k: v for k, v in client.get(url).context["form"].initial.items() if v is not None}
+    response = client.post(
+        url, {**data, "document_number": taken.document_number, "reason": "文书号录入错误"}
+    )
+    assert response.status_code == 400
+    errors = response.context["form"].errors
+    assert list(errors) == ["document_number"] and "重复" in errors["document_number"][0]
+    record.refresh_from_db()
+    assert record.is_current and CreditRecord.objects.filter(organization=org).count() == 2
+
+
+def test_a_huge_amount_is_a_field_error_on_the_form(org, personas, login):
+    record = factories.record(org, "penalty_fine", amount="3000")
+    client = login(personas["staff_jinshui"])
+    url = reverse("records:record_correct", args=[record.pk])
+    data = {k: v for k, v in client.get(url).context["form"].initial.items() if v is not None}
+    response = client.post(url, {**data, "amount": "1e26", "reason": "金额录入错误"})
+    assert response.status_code == 400
+    assert "999,999,999,999.99" in response.context["form"].errors["amount"][0]
+
+
 def test_revoke_needs_a_reason_and_keeps_the_record(org, personas, login):
     record = factories.record(org)
     client = login(personas["staff_jinshui"])

@@ -121,6 +121,29 @@ def test_list_is_paginated(client, personas, civil_affairs):
     assert (beyond["items"], beyond["next"], beyond["count"]) == ([], False, None)
     assert get(client, "/organizations", raw, page_size=2, page=3, count="true").json()["count"] == 3
     assert {o["name"] for o in first["items"] + second["items"]} == {"分页协会0", "分页协会1", "分页协会2"}
+    assert beyond["detail"] == "第 3 页超出末页，没有更多记录"
+    assert second["detail"] is None
+
+
+@pytest.mark.parametrize(
+    ("params", "field", "message"),
+    [({"page": 10**30}, "page", "不能大于 100000"), ({"page": 100_001}, "page", "不能大于 100000"),
+     ({"page": 0}, "page", "不能小于 1"), ({"page_size": 501}, "page_size", "不能大于 500"),
+     ({"page": "9" * 5000}, "page", "应为整数（位数过多）"), ({"page": "x"}, "page", "应为整数")],
+)  # fmt: skip
+def test_page_numbers_and_sizes_out_of_bounds_are_field_errors(
+    client, personas, civil_affairs, params, field, message
+):
+    _, raw = factories.token(["organizations:read"], civil_affairs)
+    response = get(client, "/organizations", raw, **params)
+    assert response.status_code == 422
+    assert response.json()["errors"] == {field: [message]}
+
+
+def test_the_last_allowed_page_is_an_empty_page(client, personas, civil_affairs):
+    _, raw = factories.token(["organizations:read"], civil_affairs)
+    body = get(client, "/organizations", raw, page=100_000, page_size=500).json()
+    assert (body["items"], body["next"], body["detail"]) == ([], False, "第 100000 页超出末页，没有更多记录")
 
 
 def test_page_size_over_500_is_a_field_error(client, orgs, civil_affairs):

@@ -86,6 +86,18 @@ def test_list_pages_without_counting_the_table(personas, login):
     assert "分页测试协会25" in second and "分页测试协会26" in second and "分页测试协会00" not in second
 
 
+@pytest.mark.parametrize("page", ["3", "99999", str(10**30), "9" * 5000])
+def test_a_page_past_the_end_says_so_and_links_to_the_first(personas, login, page):
+    for i in range(3):
+        factories.organization(name=f"末页测试协会{i}")
+    response = login(personas["staff_jinshui"]).get(LIST, {"page": page, "q": "末页"})
+    assert response.status_code == 200
+    html = response.content.decode()
+    shown = min(int(page), 100_000) if len(page) < 40 else 100_000
+    assert f"第 {shown} 页超出末页" in html and "page=1" in html
+    assert "末页测试协会" not in names(response) and "没有符合" not in html
+
+
 def test_list_query_count_is_constant(personas, login, django_assert_max_num_queries):
     for i in range(30):
         factories.organization(name=f"查询计数协会{i}")
