@@ -121,3 +121,26 @@ def record(org: Organization, kind: str = "penalty_warning", actor: Any = None, 
 
 def amount(text: str) -> Decimal:
     return Decimal(text)
+
+
+def reference_data() -> None:
+    """Load the regions, the record-kind catalogue and the calendar years that data migrations load,
+    where they are missing: a transactional test's flush empties every table, migration-loaded data
+    included, and serialized_rollback cannot restore it (content types clash)."""
+    from socredit.apps.records.models import RecordKind
+    from socredit.apps.registry.models import Region
+    from socredit.apps.registry.services import load_regions
+    from socredit.apps.workdays.models import CalendarYear
+    from socredit.apps.workdays.services import seed_from_package
+    from socredit.core.catalogue import reference_kinds
+    from socredit.core.regions import stdnum_regions
+
+    if not Region.objects.exists():
+        load_regions(stdnum_regions())
+    fields = {f.name for f in RecordKind._meta.get_fields()}  # the catalogue has CSV-only columns too
+    for row in reference_kinds():
+        RecordKind.objects.get_or_create(
+            code=row["code"], defaults={k: v for k, v in row.items() if k != "code" and k in fields}
+        )
+    if not CalendarYear.objects.exists():
+        seed_from_package(None)

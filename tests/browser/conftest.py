@@ -34,24 +34,9 @@ def _reference_data(request):
     if "transactional_db" not in request.fixturenames and not request.node.get_closest_marker("django_db"):
         return
     request.getfixturevalue("transactional_db")
-    from socredit.apps.records.models import RecordKind
-    from socredit.apps.registry.models import Region
-    from socredit.apps.registry.services import load_regions
-    from socredit.core.catalogue import reference_kinds
-    from socredit.core.regions import stdnum_regions
+    from socredit.testing.factories import reference_data
 
-    if not Region.objects.exists():
-        load_regions(stdnum_regions())
-    fields = {f.name for f in RecordKind._meta.get_fields()}  # the catalogue has CSV-only columns too
-    for row in reference_kinds():
-        RecordKind.objects.get_or_create(
-            code=row["code"], defaults={k: v for k, v in row.items() if k != "code" and k in fields}
-        )
-    from socredit.apps.workdays.models import CalendarYear
-    from socredit.apps.workdays.services import seed_from_package
-
-    if not CalendarYear.objects.exists():
-        seed_from_package(None)
+    reference_data()
 
 
 @pytest.fixture(scope="session")

@@ -17,6 +17,7 @@ from socredit.testing import factories
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.skipif(connection.vendor != "sqlite", reason="PostgreSQL empties with TRUNCATE: no row triggers")
 def test_flush_empties_every_table_when_counts_go_first_and_regions_last(monkeypatch):
+    factories.reference_data()  # an earlier transactional test's flush may have taken it
     factories.organization(region_code="410105", name="金水区养老服务协会")
     run_evaluation(actor=SystemPrincipal("测试"), channel="cli")
     assert CreditScore.objects.exists()
