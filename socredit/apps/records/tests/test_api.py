@@ -361,3 +361,20 @@ def test_overlong_text_is_a_field_error_naming_the_limit(client, org, writer, fi
     response = post(client, "/records", item(org, **{field: "长" * (limit + 1)}), writer)
     assert response.status_code == 422
     assert response.json()["errors"] == {field: [f"最多 {limit} 字"]}
+
+
+@pytest.mark.parametrize("field", ["kind", "organization", "document_number", "summary", "persons"])
+def test_a_nul_character_is_a_field_error_not_a_server_error(client, org, writer, field):
+    """Found by the API fuzzing on PostgreSQL, which refuses NUL in any text it compares or stores."""
+    body = item(org)
+    if field == "persons":
+        body[field] = ["11010519491231002X\x00"]
+    else:  # in place of the last character: the value keeps its length (the code has exactly 18)
+        body[field] = str(body.get(field) or "xx")[:-1] + "\x00"
+    response = post(client, "/records", body, writer)
+    assert response.status_code == 422, response.content
+    assert "NUL" in response.json()["errors"][field][0]
+    response = post(client, "/records/batch", {"items": [body]}, writer)  # per-item errors, as always
+    assert response.status_code == 200, response.content
+    assert "NUL" in response.json()["errors"][0]["errors"][field][0]
+    assert not CreditRecord.objects.filter(organization=org).exists()
