@@ -45,3 +45,19 @@ def today_is():
     yield _set
     while stack:
         stack.pop().__exit__(None, None, None)
+
+
+@pytest.fixture
+def in_test_transaction():
+    """For a test that calls a WSGI handler itself (not through Django's test client): as the test
+    client does, neither the start nor the end of a request may close the test's database connection
+    (inside the test's transaction Django takes it for obsolete; SQLite's in-memory test database
+    ignores the close, PostgreSQL's does not)."""
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
+
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)

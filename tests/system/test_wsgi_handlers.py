@@ -6,8 +6,6 @@ import json
 
 import pytest
 from django.conf import settings
-from django.core.signals import request_finished, request_started
-from django.db import close_old_connections
 from django.test import RequestFactory
 
 from socredit.apps.audit.models import AuditEvent
@@ -16,19 +14,7 @@ from socredit.common.wsgi import TokenCallHandler, is_token_call
 from socredit.testing import factories
 from socredit.wsgi import application
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _keep_test_transaction():
-    # as Django's test client does: neither the start nor the end of a request may close the test's
-    # connection (inside the test's transaction Django takes it for obsolete; SQLite's in-memory test
-    # database ignores the close, PostgreSQL's does not)
-    request_started.disconnect(close_old_connections)
-    request_finished.disconnect(close_old_connections)
-    yield
-    request_started.connect(close_old_connections)
-    request_finished.connect(close_old_connections)
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("in_test_transaction")]
 
 
 def call(method, path, *, token=None, cookie=None, body=None):
