@@ -1,6 +1,7 @@
 """Runs whose process was killed: an import or a batch evaluation left "running" by a process that
-no longer exists is ended as failed with the reason (and an audit event) the next time anyone
-imports, opens the import history or starts an evaluation; an evaluation so ended resumes."""
+no longer exists is ended with the reason (and an audit event) the next time anyone imports,
+opens the import history or starts an evaluation; an evaluation so interrupted resumes, by hand or
+by the next daily job where that is safe."""
 
 import datetime as dt
 import os
@@ -10,14 +11,16 @@ import sys
 from pathlib import Path
 
 import pytest
+from django.core.management import call_command
 from django.utils import timezone
 
 from socredit.apps.audit.models import AuditEvent
 from socredit.apps.evaluation import services as evaluation
-from socredit.apps.evaluation.models import EvaluationRun
+from socredit.apps.evaluation.models import CreditScore, EvaluationRun
 from socredit.apps.imports.models import ImportKind, ImportRun, ImportStatus
 from socredit.apps.imports.services import end_abandoned_imports
 from socredit.common.access import SystemPrincipal
+from socredit.common.clock import today
 from socredit.common.runs import this_worker, worker_is_gone
 from socredit.testing import factories
 
@@ -83,9 +86,54 @@ def test_an_evaluation_whose_process_died_is_ended_by_the_next_run_and_resumes(d
     EvaluationRun.objects.filter(pk=killed.pk).update(worker=dead_worker)
     evaluation.start_run(actor=system, channel="cli")  # the next run (e.g. the next night's)
     killed.refresh_from_db()
-    assert killed.status == EvaluationRun.Status.FAILED
+    assert killed.status == EvaluationRun.Status.INTERRUPTED
     assert "评价中断" in killed.error and "可以继续" in killed.error
     assert AuditEvent.objects.filter(action="evaluation.abandoned", target_id=str(killed.pk)).exists()
     done = evaluation.execute_run(killed)  # socredit evaluate --resume
     assert done.status == EvaluationRun.Status.DONE and done.organizations >= 1
     assert done.worker == this_worker()
+
+
+def _killed_run(dead_worker, *, as_of=None):
+    """A batch evaluation that evaluated nothing before its process died."""
+    run = evaluation.start_run(actor=SystemPrincipal("测试"), channel="cli", as_of=as_of)
+    EvaluationRun.objects.filter(pk=run.pk).update(worker=dead_worker)
+    return run
+
+
+def test_the_daily_job_continues_a_run_of_today_that_was_killed(dead_worker, capsys):
+    org = factories.organization(region_code="410105", name="金水区养老服务协会")
+    killed = _killed_run(dead_worker)
+    call_command("cases", "daily")
+    killed.refresh_from_db()
+    assert killed.status == EvaluationRun.Status.DONE and killed.organizations >= 1
+    assert CreditScore.objects.filter(organization=org, run_id=killed.pk).exists()
+    assert f"#{killed.pk} 已自动继续完成" in capsys.readouterr().out
+    actions = list(AuditEvent.objects.filter(target_id=str(killed.pk)).values_list("action", flat=True))
+    assert "evaluation.abandoned" in actions and "evaluation.resumed" in actions
+    call_command("cases", "daily")  # idempotent: nothing left to continue
+    assert AuditEvent.objects.filter(action="evaluation.resumed", target_id=str(killed.pk)).count() == 1
+
+
+def test_the_daily_job_closes_a_killed_run_whose_day_is_long_past(dead_worker, capsys):
+    org = factories.organization(region_code="410105", name="金水区养老服务协会")
+    killed = _killed_run(dead_worker, as_of=today() - dt.timedelta(days=3))
+    call_command("cases", "daily")
+    killed.refresh_from_db()
+    # continuing would write scores as of three days ago over whatever happened since
+    assert killed.status == EvaluationRun.Status.FAILED and "不再自动继续" in killed.error
+    assert not CreditScore.objects.filter(organization=org, run_id=killed.pk).exists()
+    assert "已过去 3 天" in capsys.readouterr().err
+    assert AuditEvent.objects.filter(action="evaluation.not_resumed", target_id=str(killed.pk)).exists()
+    call_command("cases", "daily")  # told once, not every day
+    assert AuditEvent.objects.filter(action="evaluation.not_resumed", target_id=str(killed.pk)).count() == 1
+
+
+def test_the_daily_job_does_not_continue_a_run_a_later_run_superseded(dead_worker):
+    factories.organization(region_code="410105", name="金水区养老服务协会")
+    killed = _killed_run(dead_worker)
+    later = evaluation.run_evaluation(actor=SystemPrincipal("测试"), channel="cli")
+    call_command("cases", "daily")
+    killed.refresh_from_db()
+    assert killed.status == EvaluationRun.Status.FAILED and f"#{later.pk}" in killed.error
+    assert killed.organizations == 0

@@ -70,6 +70,8 @@ class EvaluationRun(WorkedRun):
         RUNNING = "running", _("running")
         DONE = "done", _("done")
         FAILED = "failed", _("failed")
+        # its process died mid-run (kill, crash, reboot): the daily job continues it where safe
+        INTERRUPTED = "interrupted", _("interrupted")
 
     model_version = models.CharField(_("model"), max_length=60)
     as_of = models.DateField(_("evaluated as of"))
@@ -85,7 +87,7 @@ class EvaluationRun(WorkedRun):
     channel = models.CharField(_("channel"), max_length=16)
     started_at = models.DateTimeField(_("started"), auto_now_add=True)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
-    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.RUNNING)
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.RUNNING)
     organizations = models.PositiveIntegerField(_("organizations evaluated"), default=0)
     changed = models.PositiveIntegerField(_("level changes"), default=0)
     level_counts = models.JSONField(_("organizations per level"), default=dict)

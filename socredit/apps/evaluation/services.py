@@ -23,7 +23,7 @@ from django.utils import timezone
 
 from socredit.apps.audit.services import actor_label, record_event, staff_user_of
 from socredit.apps.evaluation import counts, hooks, storage
-from socredit.apps.evaluation.indicators import get_model, kind_ids
+from socredit.apps.evaluation.indicators import UnknownModel, get_model, kind_ids
 from socredit.apps.evaluation.models import BLOCK_SIZE, CreditScore, EvaluationRun
 from socredit.apps.registry.models import Organization, Region
 from socredit.common.access import SystemPrincipal
@@ -337,9 +337,10 @@ national run takes seconds); on this host its process is checked directly."""
 
 
 def end_abandoned_runs(*, now: dt.datetime | None = None) -> int:
-    """评价中断: end every run still "running" whose process was killed as failed, with the reason.
-    What its committed chunks wrote stays (each chunk is one transaction); `socredit evaluate
-    --resume RUN` continues it from the last organization done. Called before each new run."""
+    """评价中断: mark every run still "running" whose process was killed as interrupted, with the
+    reason. What its committed chunks wrote stays (each chunk is one transaction); the daily job
+    continues it where that is safe (`resume_interrupted_runs`), `socredit evaluate --resume RUN`
+    at any time. Called before each new run and by the daily job."""
     now = now or timezone.now()
     ended = 0
     for run in EvaluationRun.objects.filter(status=EvaluationRun.Status.RUNNING):
@@ -349,13 +350,81 @@ def end_abandoned_runs(*, now: dt.datetime | None = None) -> int:
         error = f"评价中断：{reason}（已完成 {run.organizations} 个组织，可以继续）"
         with transaction.atomic():
             if not EvaluationRun.objects.filter(pk=run.pk, status=EvaluationRun.Status.RUNNING).update(
-                status=EvaluationRun.Status.FAILED, error=error
+                status=EvaluationRun.Status.INTERRUPTED, error=error
             ):
                 continue
             record_event(actor=SystemPrincipal("socredit"), channel="system", action="evaluation.abandoned",
                          target=run, summary=f"信用评价批次 #{run.pk} {error}", data={"worker": run.worker})  # fmt: skip
         ended += 1
     return ended
+
+
+RESUME_WITHIN = dt.timedelta(days=1)
+"""An interrupted run is continued automatically only while its evaluation day is today or
+yesterday (a nightly run killed before midnight is continued by the next morning's daily job).
+An older one would write scores as of a day long past over what has happened since: it is closed
+instead, and a new run evaluates as of today."""
+
+
+@dataclass(frozen=True)
+class Resumption:
+    """What the daily job did with one interrupted run: continued it, or closed it and why."""
+
+    run: EvaluationRun
+    resumed: bool
+    reason: str = ""
+
+
+def _why_not_resume(run: EvaluationRun, day: dt.date) -> str:
+    later = (
+        EvaluationRun.objects.filter(pk__gt=run.pk)
+        .exclude(status__in=[EvaluationRun.Status.FAILED, EvaluationRun.Status.INTERRUPTED])
+        .order_by("pk")
+        .first()
+    )
+    if later is not None:
+        # a later run wrote (or is writing) newer scores: continuing the old one would overwrite them
+        return f"之后的评价批次 #{later.pk}（评价日 {later.as_of:%Y-%m-%d}）已取代它"
+    if run.as_of < day - RESUME_WITHIN:
+        return f"评价日 {run.as_of:%Y-%m-%d} 已过去 {(day - run.as_of).days} 天，请按今天重新评价"
+    try:
+        get_model(run.model_version)
+    except UnknownModel:
+        return f"评价模型 {run.model_version} 已不再安装"
+    return ""
+
+
+def resume_interrupted_runs(
+    *, day: dt.date | None = None, progress: Callable[[int, int], None] | None = None
+) -> list[Resumption]:
+    """自动续评: the daily job's part for batch evaluations. Runs whose process died are marked
+    interrupted first; each is then continued from its last organization done when that is safe
+    (see `RESUME_WITHIN`; no later run has superseded it; its model is still installed), or closed
+    as failed with the reason, so that it is looked at once and not every day."""
+    day = day or today()
+    end_abandoned_runs()
+    done: list[Resumption] = []
+    for run in EvaluationRun.objects.filter(status=EvaluationRun.Status.INTERRUPTED).order_by("pk"):
+        reason = _why_not_resume(run, day)
+        system = SystemPrincipal("socredit")
+        if reason:
+            with transaction.atomic():
+                if not EvaluationRun.objects.filter(
+                    pk=run.pk, status=EvaluationRun.Status.INTERRUPTED
+                ).update(status=EvaluationRun.Status.FAILED, error=f"{run.error}；不再自动继续：{reason}"):
+                    continue
+                record_event(actor=system, channel="system", action="evaluation.not_resumed", target=run,
+                             summary=f"信用评价批次 #{run.pk} 不再自动继续：{reason}")  # fmt: skip
+            done.append(Resumption(run, resumed=False, reason=reason))
+            continue
+        record_event(actor=system, channel="system", action="evaluation.resumed", target=run,
+                     summary=f"信用评价批次 #{run.pk} 自动从第 {run.organizations + 1} 个组织继续")  # fmt: skip
+        try:
+            done.append(Resumption(execute_run(run, progress=progress), resumed=True))
+        except Exception as exc:  # execute_run marked it failed with the error; the other runs go on
+            run.refresh_from_db()
+            done.append(Resumption(run, resumed=False, reason=f"继续时出错：{exc}"))
+    return done
 
 
 def run_evaluation(

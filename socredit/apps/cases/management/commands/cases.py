@@ -2,7 +2,9 @@
 
 1. 督办: escalate every step and case whose working-day deadline has passed (once each);
 2. publicity: records whose maximum publicity period ended leave public view (rules.md R2.8);
-3. the audit chain's head is anchored (``socredit audit anchor``, docs/audit.md).
+3. the audit chain's head is anchored (``socredit audit anchor``, docs/audit.md);
+4. batch evaluations whose process died are continued where that is safe, or closed with the reason
+   (``evaluation.services.resume_interrupted_runs``).
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from socredit.apps.audit.services import anchor_head
 from socredit.apps.cases.services.common import escalate_overdue, today
+from socredit.apps.evaluation.services import resume_interrupted_runs
 from socredit.apps.records.publicity import expire_publicity
 from socredit.common.access import SystemPrincipal
 from socredit.common.errors import FieldErrors
@@ -25,7 +28,9 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         sub = parser.add_subparsers(dest="action", required=True)
         daily = sub.add_parser(
-            "daily", help="escalate overdue steps; end expired publicity; anchor the audit chain (idempotent)"
+            "daily",
+            help="escalate overdue steps; end expired publicity; anchor the audit chain; continue "
+            "interrupted evaluation runs (idempotent)",
         )
         daily.add_argument("--as-of", help="as of this date (YYYY-MM-DD; default today)")
 
@@ -48,3 +53,14 @@ class Command(BaseCommand):
         self.stdout.write(f"超期督办 {escalated} 项；公示期届满停止公示 {expired} 条记录")
         if anchored:
             self.stdout.write(f"审计链头已锚定：事件 {anchored['id']}，{anchored['hash']}")
+        # last: a resumed national evaluation takes a minute, and the duties above must not wait on it
+        failed = False
+        for outcome in resume_interrupted_runs(day=as_of):
+            run = outcome.run
+            if outcome.resumed:
+                self.stdout.write(f"中断的评价批次 #{run.pk} 已自动继续完成：{run.organizations:,} 个组织")
+            else:
+                failed = failed or outcome.reason.startswith("继续时出错")
+                self.stderr.write(f"中断的评价批次 #{run.pk} 未自动继续：{outcome.reason}")
+        if failed:
+            raise CommandError("有中断的评价批次继续时出错，见上")
