@@ -22,6 +22,7 @@ from socredit.apps.evaluation.services import run_evaluation
 from socredit.apps.imports.services import run_import
 from socredit.apps.lists import services as lists
 from socredit.apps.lists.models import ListProposal
+from socredit.apps.registry.models import Role
 from socredit.testing import factories
 
 pytestmark = pytest.mark.django_db
@@ -106,6 +107,11 @@ MATRIX = {
     "registry:organization_list": (lambda w: {}, OWN_REGION_PAGE),
     "registry:organization_detail": (lambda w: {"code": w["org"].code}, READ),
     "registry:person_detail": (lambda w: {"pk": w["person"].pk}, READ),
+    "registry:held_role_confirm": (lambda w: {"pk": w["person"].pk, "role_pk": w["held_role"].pk}, POST_ONLY),
+    "registry:held_role_withdraw": (
+        lambda w: {"pk": w["person"].pk, "role_pk": w["held_role"].pk},
+        POST_ONLY,
+    ),
     "records:record_detail": (lambda w: {"pk": w["record"].pk}, READ),
     "records:record_create": (lambda w: {"code": w["org"].code}, WRITE),
     "records:record_correct": (lambda w: {"pk": w["record"].pk}, WRITE),
@@ -247,6 +253,8 @@ def world(personas):
     org = factories.organization(region_code="410105", name="郑州市金水区矩阵测试协会")
     person = factories.person("李娜")
     factories.role(org, person)
+    held_role = Role.objects.create(person=person, organization=org, kind="secretary_general",
+                                    start_on=dt.date(2020, 1, 1), stated_name="李某")  # fmt: skip
     record = factories.record(org, "penalty_warning")
     csv = f"organization,kind,occurred_on,department,document_number\n{org.code},penalty_warning,2024-01-02,zz-mzj,矩阵〔2024〕1号\n"
     run = run_import(actor=personas["staff_jinshui"], channel="import", kind="records",
@@ -292,7 +300,7 @@ def world(personas):
         applicant_name="李娜", applicant_contact="0371-60000000",
     )  # fmt: skip
     return {"org_account": account, "objection": objection, "fine": fine, "repair": repair, "evidence": objection.evidence.get(),
-            "receipt": objection.documents.get(kind="receipt"),"org": org, "person": person, "record": record, "run": run, "evaluation_run": evaluation_run,
+            "receipt": objection.documents.get(kind="receipt"),"org": org, "person": person, "held_role": held_role, "record": record, "run": run, "evaluation_run": evaluation_run,
             "proposal": proposal, "entry": decision.entry, "application": application, "notice": notice,
             "commitment": commitment, "complaint": complaint, "rejected": rejected,
             "complaint_doc": rejected.documents.get(), "org_notice": org_notice, "statement": statement,

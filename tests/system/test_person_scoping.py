@@ -22,9 +22,13 @@ import pytest
 from django import forms
 from django.urls import URLPattern, URLResolver, get_resolver
 
+from socredit.apps.audit.models import AuditEvent
+from socredit.apps.audit.services import verify_chain
 from socredit.apps.imports.columns import COLUMNS
 from socredit.apps.imports.services import run_import
+from socredit.apps.lists.screening import posts_on
 from socredit.apps.records.forms import CorrectForm, RecordForm
+from socredit.apps.registry.access import access_persons
 from socredit.apps.registry.models import Person, Role
 from socredit.common.imports import write_csv
 from socredit.core.codes import make_id_number
@@ -238,3 +242,71 @@ def test_every_id_number_path_is_covered(client):
     page_forms = {f for f in _form_classes(get_resolver())
                   if {"id_number", "persons"} & set(getattr(f, "base_fields", {}))}  # fmt: skip
     assert page_forms == FORM_CASES
+
+
+def test_a_post_filed_under_another_name_is_held_and_never_shows_the_registered_name(client, world):
+    """The roles import accepted a post for a number registered (elsewhere) under another name: the
+    filer must not learn that name afterwards either — not on the organization's page, not from the
+    person's page, not through the API — and the post counts for nothing until staff who see both
+    regions settle it."""
+    org, foreign = world["org"], Person.objects.get(id_number=world["foreign"])
+    role = {"organization": org.code, "name": "冒名者", "kind": "法定代表人", "start_on": "2020-01-01",
+            "id_number": world["foreign"]}  # fmt: skip
+    assert _import(world, "roles", [role], dry_run=False)[0] == "succeeded"
+    held = Role.objects.get(person=foreign, organization=org)
+    assert held.stated_name == "冒名者"
+
+    client.force_login(world["staff"])
+    page = client.get(f"/organizations/{org.code}/").content.decode()
+    assert "冒名者" in page and "身份待核实" in page and FOREIGN_NAME not in page
+    assert f"/organizations/persons/{foreign.pk}/" not in page
+    assert client.get(f"/organizations/persons/{foreign.pk}/").status_code == 404
+    headers = {"HTTP_AUTHORIZATION": f"Bearer {world['raw']}"}
+    api = client.get(f"{API}/organizations/{org.code}/persons", **headers).json()
+    assert [(p["person"]["name"], p["identity_pending"]) for p in api["items"]] == [("冒名者", True)]
+    assert client.get(f"{API}/persons/{foreign.pk}", **headers).status_code == 404
+    assert FOREIGN_NAME not in json.dumps(client.get(f"{API}/persons", **headers).json(), ensure_ascii=False)
+    # a record naming the number is still answered as for an unknown number (the post gives no access)
+    form = client.get(f"/records/new/{org.code}/")
+    assert FOREIGN_NAME not in form.content.decode()
+
+    # staff above both regions see the held post on the person's page and settle it
+    province = factories.staff("province_admin", "410000", "admin")
+    client.force_login(province)
+    person_page = client.get(f"/organizations/persons/{foreign.pk}/").content.decode()
+    assert "身份待核实" in person_page and "冒名者" in person_page
+    client.force_login(world["staff"])  # the filer cannot settle it (it cannot read the person)
+    assert client.post(f"/organizations/persons/{foreign.pk}/posts/{held.pk}/confirm/").status_code == 404
+    client.force_login(province)
+    answer = client.post(f"/organizations/persons/{foreign.pk}/posts/{held.pk}/withdraw/", {"reason": ""})
+    assert answer.status_code == 302 and Role.objects.filter(pk=held.pk).exists()  # a reason is needed
+    client.post(
+        f"/organizations/persons/{foreign.pk}/posts/{held.pk}/withdraw/", {"reason": "身份证号码填错"}
+    )
+    assert not Role.objects.filter(pk=held.pk).exists()
+    assert AuditEvent.objects.filter(action="role.identity_rejected", target_id=str(held.pk)).exists()
+
+    # filed again and confirmed: from then on the post is the registered person's, under the registered name
+    _import(world, "roles", [role], dry_run=False)
+    held = Role.objects.get(person=foreign, organization=org)
+    client.post(f"/organizations/persons/{foreign.pk}/posts/{held.pk}/confirm/")
+    held.refresh_from_db()
+    assert held.stated_name == "" and held.shown_name == FOREIGN_NAME
+    assert AuditEvent.objects.filter(action="role.identity_confirmed", target_id=str(held.pk)).exists()
+    assert verify_chain() is None
+
+
+def test_a_held_post_counts_for_nothing_and_filing_it_under_the_registered_name_settles_it(world):
+    org, foreign = world["org"], Person.objects.get(id_number=world["foreign"])
+    role = {"organization": org.code, "name": "冒名者", "kind": "法定代表人", "start_on": "2020-01-01",
+            "id_number": world["foreign"]}  # fmt: skip
+    _import(world, "roles", [role], dry_run=False)
+    day = dt.date(2026, 1, 1)
+    assert not posts_on(foreign, day).filter(organization=org).exists()  # screening of persons
+    assert not access_persons(world["staff"]).filter(pk=foreign.pk).exists()
+    # the filer learns the registered name from the person's ID card and files the post again
+    status, text = _import(world, "roles", [{**role, "name": FOREIGN_NAME}], dry_run=False)
+    assert status == "succeeded" and json.loads(text)[2] == 1  # one post updated
+    assert Role.objects.get(person=foreign, organization=org).stated_name == ""
+    assert posts_on(foreign, day).filter(organization=org).exists()
+    assert access_persons(world["staff"]).filter(pk=foreign.pk).exists()

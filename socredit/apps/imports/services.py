@@ -264,6 +264,7 @@ class RoleImporter(Importer):
         self.conflicts_elsewhere: list[str] = []
         for n, org, person, terms in cleaned:
             existing = known.get(person["id_number"])
+            stated_name = ""
             if existing is not None and existing.name != person["name"]:
                 if existing.pk in visible:
                     self.error(
@@ -272,17 +273,26 @@ class RoleImporter(Importer):
                     continue
                 # Registered outside the actor's scope: answered exactly like an unknown number (the
                 # row is accepted; never the registered name, never a different message). One ID
-                # number is one natural person, so the post joins the registered person; the
-                # registered name stays, and the run's audit event notes the mismatch for review.
+                # number is one natural person, so the post joins the registered person, but held
+                # for an identity check under the name as filed (Role.stated_name): it gives the
+                # filer no access to the person and counts for nothing until staff who see both
+                # confirm it. The run's audit event notes the mismatch.
                 self.conflicts_elsewhere.append(masked_id_number(person["id_number"]))
+                stated_name = person["name"]
             if existing is None:
                 self.new_persons.setdefault(person["id_number"], Person(**person))
             role = roles.get((existing.pk, org.pk, terms["kind"], terms["start_on"])) if existing else None
             if role is None:
-                self.new_roles.append((person["id_number"], Role(organization=org, **terms)))
+                self.new_roles.append(
+                    (person["id_number"], Role(organization=org, stated_name=stated_name, **terms))
+                )
                 self.created += 1
-            elif terms["end_on"] is not None and role.end_on != terms["end_on"]:
-                role.end_on = terms["end_on"]
+            elif (terms["end_on"] is not None and role.end_on != terms["end_on"]) or (
+                role.stated_name and not stated_name  # filed again under the registered name: settled
+            ):
+                role.end_on = terms["end_on"] if terms["end_on"] is not None else role.end_on
+                if not stated_name:  # a confirmed post stays confirmed; a held one is settled by the name
+                    role.stated_name = ""
                 self.changed_roles.append(role)
                 self.updated += 1
             else:
@@ -297,7 +307,7 @@ class RoleImporter(Importer):
             role.person = by_number[number]
             roles.append(role)
         Role.objects.bulk_create(roles, batch_size=CHUNK)
-        Role.objects.bulk_update(self.changed_roles, ["end_on"], batch_size=CHUNK)
+        Role.objects.bulk_update(self.changed_roles, ["end_on", "stated_name"], batch_size=CHUNK)
 
     def audit_data(self) -> dict[str, Any]:
         data: dict[str, Any] = {"persons_created": len(self.new_persons)}

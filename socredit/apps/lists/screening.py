@@ -28,7 +28,7 @@ from django.utils.translation import gettext as _
 
 from socredit.apps.lists import presentation, services
 from socredit.apps.lists.models import LIST_TITLES, PersonListing
-from socredit.apps.registry.models import Person, Role
+from socredit.apps.registry.models import CONFIRMED_ROLE, Person, Role
 from socredit.apps.registry.services import authority_region_paths
 from socredit.common import policy
 from socredit.common.access import restrict
@@ -117,7 +117,7 @@ def listings_in_force(person: Person, day: dt.date, principal: Any = None) -> Qu
 def posts_on(person: Person, day: dt.date, principal: Any = None) -> QuerySet[Role]:
     """The posts ``person`` holds on ``day`` (start_on ≤ day ≤ end_on), within scope."""
     qs = (
-        Role.objects.filter(person=person, start_on__lte=day)
+        Role.objects.filter(CONFIRMED_ROLE, person=person, start_on__lte=day)
         .filter(Q(end_on__isnull=True) | Q(end_on__gte=day))
         .select_related("organization")
         .order_by("organization__name", "kind", "-start_on")

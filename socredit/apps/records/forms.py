@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from socredit.apps.records.access import record_kinds
 from socredit.apps.records.models import CreditRecord
 from socredit.apps.registry.access import access_roles
-from socredit.apps.registry.models import Department, Organization, Person
+from socredit.apps.registry.models import CONFIRMED_ROLE, Department, Organization, Person
 from socredit.common.choices import enum_choices, label_of
 from socredit.common.errors import FieldErrors
 from socredit.core.types import DishonestyClass, RecordCategory, Visibility
@@ -92,7 +92,11 @@ class RecordForm(ServiceErrorsMixin, forms.Form):
     def _candidate_persons(self, principal: Any, record: CreditRecord | None) -> dict[str, Person]:
         """Persons who hold or held a post in the organization (and those already on the record)."""
         persons: dict[str, Person] = {}
-        roles = access_roles(principal).filter(organization=self.organization).order_by("person__name", "pk")
+        roles = (
+            access_roles(principal)
+            .filter(CONFIRMED_ROLE, organization=self.organization)  # a held post names nobody yet
+            .order_by("person__name", "pk")
+        )
         for role in roles:
             persons.setdefault(str(role.person_id), role.person)
         if record is not None:

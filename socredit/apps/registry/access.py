@@ -8,7 +8,7 @@ from django.db import connection
 from django.db.models import QuerySet
 from django.http import Http404
 
-from socredit.apps.registry.models import Organization, Person, Region, Role
+from socredit.apps.registry.models import CONFIRMED_ROLE, Organization, Person, Region, Role
 from socredit.common.access import get_or_404, restrict, scope_path_of
 
 
@@ -97,15 +97,24 @@ def access_organization(principal: Any, code: str, *, related: tuple[str, ...] =
 
 def access_persons(principal: Any) -> QuerySet[Person]:
     """Persons who hold or held a post in an organization within scope (every person for national
-    scope, as `restrict` gives it every row)."""
+    scope, as `restrict` gives it every row). A post held for an identity check (``Role.stated_name``)
+    gives no access: its filer must not read the person it was filed against."""
     if scope_path_of(principal) == "":
         return Person.objects.all()
     scoped_orgs = access_organizations(principal).values("pk")
-    return Person.objects.filter(pk__in=Role.objects.filter(organization__in=scoped_orgs).values("person_id"))
+    posts = Role.objects.filter(CONFIRMED_ROLE, organization__in=scoped_orgs)
+    return Person.objects.filter(pk__in=posts.values("person_id"))
 
 
 def access_person(principal: Any, pk: Any) -> Person:
     return get_or_404(access_persons(principal), pk=pk)
+
+
+def access_held_role(principal: Any, person: Person, pk: Any) -> Role:
+    """A post of ``person`` held for an identity check, for staff who read both the person (through
+    a confirmed post) and the post's organization: only they can tell whether it is the same person."""
+    held = access_roles(principal).filter(person=person).exclude(CONFIRMED_ROLE)
+    return get_or_404(held, pk=pk)
 
 
 def access_roles(principal: Any) -> QuerySet[Role]:

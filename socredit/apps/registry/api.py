@@ -1,6 +1,7 @@
 """Registry API: organizations and persons, through the same access functions and services as the pages."""
 
 import datetime as dt
+from types import SimpleNamespace
 from typing import Annotated, Any
 
 from django.db import transaction
@@ -122,7 +123,16 @@ class RoleOut(Schema):
     is_current: bool
     organization: str = Field(alias="organization.code")
     organization_name: str = Field(alias="organization.name")
+    identity_pending: bool = Field(
+        alias="is_held", description="身份待核实：所报姓名与该身份证号码已登记的姓名不一致，待核实"
+    )
     person: PersonOut
+
+    @staticmethod
+    def resolve_person(obj: Role) -> Any:
+        if obj.is_held:  # under the name as filed: the filer is never told the registered one
+            return SimpleNamespace(id=obj.person_id, name=obj.stated_name, id_number=obj.person.id_number)
+        return obj.person
 
 
 class PersonDetailOut(PersonOut):

@@ -154,6 +154,12 @@ class Role(models.Model):
     kind = models.CharField(_("post"), max_length=24, choices=enum_choices(RoleKind))
     start_on = models.DateField(_("from"))
     end_on = models.DateField(_("until"), null=True, blank=True)
+    # 身份待核实: the post was filed (roles import) for an ID number registered under another name
+    # by staff who may not read that person. The filer was answered as for a new number and is
+    # never told the registered name: the post is shown under the name as filed, gives the filer
+    # no access to the person, and counts for nothing (screening, listings of responsible persons)
+    # until staff who see both confirm it is the same person, or withdraw it.
+    stated_name = models.CharField(_("name as filed"), max_length=50, blank=True, default="")
 
     class Meta:
         verbose_name = _("post")
@@ -179,6 +185,20 @@ class Role(models.Model):
     @property
     def is_current(self) -> bool:
         return self.end_on is None
+
+    @property
+    def is_held(self) -> bool:
+        """身份待核实 (see ``stated_name``)."""
+        return bool(self.stated_name)
+
+    @property
+    def shown_name(self) -> str:
+        """The name the post is shown under: as filed while held, the registered name once confirmed."""
+        return self.stated_name or self.person.name
+
+
+CONFIRMED_ROLE = models.Q(stated_name="")
+"""Posts whose person's identity is settled: the only ones that give access to a person or count."""
 
 
 class DocumentType(models.TextChoices):

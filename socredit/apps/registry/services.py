@@ -174,6 +174,39 @@ def assign_role(
 
 
 @transaction.atomic
+def confirm_held_role(*, actor: Any, channel: str, role: Role) -> Role:
+    """身份核实：同一人 — the post held for an identity check is the registered person's after all
+    (the name was filed wrongly): it is shown under the registered name and counts from now on."""
+    role = Role.objects.select_for_update().select_related("person", "organization").get(pk=role.pk)
+    if not role.is_held:
+        raise FieldErrors(role="该任职已核实，无需再次核实")
+    stated, role.stated_name = role.stated_name, ""
+    role.save(update_fields=["stated_name"])
+    record_event(actor=actor, channel=channel, action="role.identity_confirmed", target=role,
+                 summary=f"核实为同一人：{role.organization.name} {role.kind_label}（所报姓名“{stated}”，"
+                 f"登记姓名“{role.person.name}”）", data={"stated_name": stated})  # fmt: skip
+    return role
+
+
+@transaction.atomic
+def withdraw_held_role(*, actor: Any, channel: str, role: Role, reason: str) -> None:
+    """身份核实：不是同一人 — the post held for an identity check is withdrawn (it named someone
+    else under a registered ID number); the organization's staff file it again correctly."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise FieldErrors(reason="请填写撤销理由")
+    if len(reason) > 500:
+        raise FieldErrors(reason="撤销理由不能超过 500 个字符")
+    role = Role.objects.select_for_update().select_related("person", "organization").get(pk=role.pk)
+    if not role.is_held:
+        raise FieldErrors(role="该任职已核实，不能按身份不符撤销")
+    record_event(actor=actor, channel=channel, action="role.identity_rejected", target=role,
+                 summary=f"身份不符，撤销任职：{role.organization.name} {role.kind_label}（所报姓名“{role.stated_name}”）",
+                 data={"stated_name": role.stated_name, "person": role.person_id, "reason": reason})  # fmt: skip
+    role.delete()
+
+
+@transaction.atomic
 def load_regions(entries: Iterable[RegionEntry], *, actor: Any = None, channel: str = "system") -> int:
     """Create or refresh regions from GB/T 2260 entries (parents before children); idempotent."""
     by_code = {r.code: r for r in Region.objects.all()}

@@ -6,5 +6,17 @@ app_name = "registry"
 urlpatterns = [
     path("", views.organization_list, name="organization_list"),
     path("persons/<int:pk>/", views.person_detail, name="person_detail"),
+    path(
+        "persons/<int:pk>/posts/<int:role_pk>/confirm/",
+        views.held_role_decide,
+        {"decision": "confirm"},
+        name="held_role_confirm",
+    ),
+    path(
+        "persons/<int:pk>/posts/<int:role_pk>/withdraw/",
+        views.held_role_decide,
+        {"decision": "withdraw"},
+        name="held_role_withdraw",
+    ),
     path("<str:code>/", views.organization_detail, name="organization_detail"),
 ]

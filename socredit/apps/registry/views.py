@@ -8,13 +8,18 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.db.models import F
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from socredit.apps.registry import search as registry_search
 from socredit.apps.registry.access import (
+    access_held_role,
     access_organization,
     access_organizations,
     access_person,
@@ -23,6 +28,8 @@ from socredit.apps.registry.access import (
 from socredit.apps.registry.filters import COUNT_CAP, NOT_EVALUATED, OrganizationFilter
 from socredit.apps.registry.forms import organization_filter
 from socredit.apps.registry.models import Role
+from socredit.apps.registry.services import confirm_held_role, withdraw_held_role
+from socredit.common.errors import FieldErrors
 from socredit.common.htmx import render_page_or_partial
 from socredit.common.paging import Page, page_number
 from socredit.core.scoring.model import LEVEL_CODES, LEVEL_NAMES
@@ -135,5 +142,28 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "person": person,
         "roles": roles,
         "show_ids": request.user.can_see_id_numbers,
+        "can_write": request.user.can_write,
     }
     return render(request, "registry/person_detail.html", context)
+
+
+@require_POST
+@login_required
+def held_role_decide(request: HttpRequest, pk: int, role_pk: int, decision: str) -> HttpResponse:
+    """身份核实 of a post held for an identity check: the same person (confirm) or not (withdraw)."""
+    if not request.user.can_write:
+        raise PermissionDenied
+    person = access_person(request.user, pk)
+    role = access_held_role(request.user, person, role_pk)
+    try:
+        if decision == "confirm":
+            confirm_held_role(actor=request.user, channel="form", role=role)
+            messages.success(request, _("Confirmed: the post is now shown under the registered name."))
+        else:
+            withdraw_held_role(
+                actor=request.user, channel="form", role=role, reason=request.POST.get("reason", "")
+            )
+            messages.success(request, _("The post was withdrawn."))
+    except FieldErrors as exc:
+        messages.error(request, "；".join(m for ms in exc.errors.values() for m in ms))
+    return redirect("registry:person_detail", pk=person.pk)

@@ -28,7 +28,7 @@ from socredit.apps.lists.services.common import (
 from socredit.apps.records import outbox
 from socredit.apps.records.models import CreditRecord
 from socredit.apps.registry.documents import allocate_number, next_number
-from socredit.apps.registry.models import Department, Organization, Role
+from socredit.apps.registry.models import CONFIRMED_ROLE, Department, Organization, Role
 from socredit.apps.registry.services import registering_department
 from socredit.common.clock import today
 from socredit.common.errors import FieldErrors
@@ -167,7 +167,9 @@ def person_listings(decision: ListDecision, entry: ListEntry, profile: PolicyPro
     records = decision.records.all() if decision.trigger_record_id is not None else ()
     act_end = max((r.occurred_on for r in records), default=None) or decision.arose_on or day
     roles = (
-        Role.objects.filter(organization_id=decision.organization_id, kind__in=RESPONSIBLE_POSTS, start_on__lte=day)
+        # a post held for an identity check names nobody yet (Role.stated_name)
+        Role.objects.filter(CONFIRMED_ROLE, organization_id=decision.organization_id,
+                            kind__in=RESPONSIBLE_POSTS, start_on__lte=day)
         .filter(Q(end_on__isnull=True) | Q(end_on__gte=day))
         .select_related("person")
     )  # fmt: skip
