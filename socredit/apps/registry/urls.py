@@ -6,5 +6,6 @@ app_name = "registry"
 urlpatterns = [
     path("", views.organization_list, name="organization_list"),
     path("persons/<int:pk>/", views.person_detail, name="person_detail"),
+    path("persons/<int:pk>/id-number/", views.person_id_number, name="person_id_number"),
     path("<str:code>/", views.organization_detail, name="organization_detail"),
 ]
