@@ -139,30 +139,28 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "registry/person_detail.html", context)
 
 
+BAD_PLACE = "页面位置（shown_on、key）无效：请从人员、组织、信用记录或失信惩戒落实到人页面点击“显示完整号码”"
+
+
 @login_required
 @require_POST
 def person_id_number(request: HttpRequest, pk: int) -> HttpResponse:
     """显示完整号码: one person's whole ID number, each showing an audit event. HTMX swaps in just the
     number; without JavaScript the POST answers a small page with the number and a link back to the
-    place it was asked from. 403 for an account that may not see whole numbers, 404 for a person
-    outside the account's region (nothing is recorded for either)."""
+    place it was asked from. 404 for a person outside the account's region (as for a missing one),
+    then 403 for an account that may not see whole numbers; nothing is recorded for either."""
+    person = access_person(request.user, pk)
     if not request.user.can_see_id_numbers:
         raise PermissionDenied
-    person = access_person(request.user, pk)
     shown_on, key = request.POST.get("shown_on", ""), request.POST.get("key", "")
     if shown_on not in ID_NUMBER_SHOWN_ON or not key.isdigit() or len(key) > 18:
-        return HttpResponse(
-            "shown_on / key：无效的页面位置", status=400, content_type="text/plain; charset=utf-8"
-        )
+        return HttpResponse(BAD_PLACE, status=400, content_type="text/plain; charset=utf-8")
     number = reveal_id_number(request.user, person, shown_on=shown_on)
-    context = {"person": person, "revealed": number, "place": shown_on, "key": key}
+    context: dict[str, Any] = {"person": person, "revealed": number, "place": shown_on, "key": key}
     if is_partial(request):
         return render(request, "registry/partials/_id_number.html", context)
     back = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}) or not back.startswith(
-        "/"
-    ):
+    if not (back.startswith("/") and url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()})):
         back = reverse("registry:person_detail", args=[person.pk])
-    return render(
-        request, "registry/id_number_shown.html", {**context, "back": f"{back}#idn-{shown_on}-{key}"}
-    )
+    context["back"] = f"{back.partition('#')[0]}#idn-{shown_on}-{key}"
+    return render(request, "registry/id_number_shown.html", context)
