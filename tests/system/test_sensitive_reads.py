@@ -99,11 +99,17 @@ def test_without_javascript_the_post_answers_a_page_with_the_number_and_a_way_ba
     li, client = world["li"], login(personas["city_admin"])
     back = reverse("registry:organization_detail", args=[world["org"].code])
     url = reverse("registry:person_id_number", args=[li.pk])
-    html = client.post(url, {"shown_on": "organization_page", "key": world["role"].pk, "next": back}).content.decode()
+    html = client.post(
+        url, {"shown_on": "organization_page", "key": world["role"].pk, "next": back}
+    ).content.decode()
     assert li.id_number in html and "<html" in html and "已记入操作留痕" in html
     assert f'href="{back}#idn-organization_page-{world["role"].pk}"' in html
-    html = client.post(url, {"shown_on": "person_page", "key": li.pk, "next": "https://evil.example/"}).content.decode()
-    assert "evil.example" not in html and f'href="{reverse("registry:person_detail", args=[li.pk])}#idn-' in html
+    html = client.post(
+        url, {"shown_on": "person_page", "key": li.pk, "next": "https://evil.example/"}
+    ).content.decode()
+    assert (
+        "evil.example" not in html and f'href="{reverse("registry:person_detail", args=[li.pk])}#idn-' in html
+    )
     assert len(reads(ID_NUMBER_READ)) == 2
 
 
@@ -166,16 +172,24 @@ def test_an_answer_with_whole_numbers_records_one_event_naming_every_person(worl
         assert world["li"].id_number in api(client, path, raw).content.decode(), path
     events = reads()
     assert len(events) == 5 and [e.data["persons"] for e in events[1:]] == [
-        [world["li"].pk], sorted([world["li"].pk, second.pk]), [world["li"].pk], [world["li"].pk]]
+        [world["li"].pk],
+        sorted([world["li"].pk, second.pk]),
+        [world["li"].pk],
+        [world["li"].pk],
+    ]
     assert events[1].target_id == str(world["li"].pk) and events[2].target_id == ""
     assert verify_chain() is None
 
 
 def test_masked_answers_and_refusals_record_nothing(world, second, client, personas, login):
-    _, raw = factories.token(["persons:read", "records:read"], factories.department("js-mzj", "金水区民政局", "410105"))
+    _, raw = factories.token(
+        ["persons:read", "records:read"], factories.department("js-mzj", "金水区民政局", "410105")
+    )
     for path in ("/persons", f"/persons/{world['li'].pk}", f"/records/{world['record'].pk}"):
         assert world["li"].id_number not in api(client, path, raw).content.decode()
-    _, pii = factories.token(["persons:read", "persons:pii"], factories.department("xz-mzj", "新郑市民政局", "410184"))
+    _, pii = factories.token(
+        ["persons:read", "persons:pii"], factories.department("xz-mzj", "新郑市民政局", "410184")
+    )
     assert api(client, f"/persons/{world['li'].pk}", pii).status_code == 404
     assert api(client, "/persons", pii).json()["items"] == []
     assert world["li"].id_number not in api(login(personas["staff_jinshui"]), "/persons").content.decode()
@@ -186,7 +200,11 @@ def test_a_staff_session_that_may_see_whole_numbers_is_recorded_as_its_account(w
     admin = personas["city_admin"]
     assert api(login(admin), f"/persons/{world['li'].pk}").json()["id_number"] == world["li"].id_number
     [event] = reads()
-    assert (event.actor_id, event.data["persons"], event.data["scope"]) == (admin.pk, [world["li"].pk], admin.region.path)
+    assert (event.actor_id, event.data["persons"], event.data["scope"]) == (
+        admin.pk,
+        [world["li"].pk],
+        admin.region.path,
+    )
 
 
 def test_an_answer_whose_read_cannot_be_recorded_is_not_sent(world, monkeypatch):
@@ -194,7 +212,9 @@ def test_an_answer_whose_read_cannot_be_recorded_is_not_sent(world, monkeypatch)
         raise RuntimeError("audit store unavailable")
 
     monkeypatch.setattr("socredit.api.record_api_id_numbers_read", broken)
-    _, raw = factories.token(["persons:read", "persons:pii"], factories.department("js-mzj", "金水区民政局", "410105"))
+    _, raw = factories.token(
+        ["persons:read", "persons:pii"], factories.department("js-mzj", "金水区民政局", "410105")
+    )
     response = api(Client(raise_request_exception=False), f"/persons/{world['li'].pk}", raw)
     assert response.status_code == 500 and world["li"].id_number not in response.content.decode()
 
@@ -243,7 +263,11 @@ def test_each_staff_download_of_a_non_public_file_records_one_event(world, files
         assert response.status_code == 200 and "attachment" in response["Content-Disposition"], url
         events = reads()[before:]
         assert len(events) == 1, url
-        assert (events[0].action, events[0].actor_id, events[0].data["file"]) == (FILE_DOWNLOAD, staff.pk, file)
+        assert (events[0].action, events[0].actor_id, events[0].data["file"]) == (
+            FILE_DOWNLOAD,
+            staff.pk,
+            file,
+        )
         assert (events[0].target_type, events[0].target_id) == (target_type, str(target_id))
     assert verify_chain() is None
 
@@ -252,12 +276,28 @@ def test_downloads_refused_or_of_ones_own_files_record_nothing(world, files, per
     outsider = login(personas["staff_xinzheng"])
     assert outsider.get(reverse("cases:evidence_download",
                                 args=[files["objection"].number, files["evidence"].pk])).status_code == 404  # fmt: skip
-    assert outsider.get(reverse("lists:statement_evidence", args=[files["statement_evidence"].pk])).status_code == 404
+    assert (
+        outsider.get(reverse("lists:statement_evidence", args=[files["statement_evidence"].pk])).status_code
+        == 404
+    )
     assert outsider.get(reverse("imports:importrun_report", args=[files["run"].pk, "csv"])).status_code == 404
     own = login(files["account"])  # the organization downloads what it filed itself
-    assert own.get(reverse("my:evidence_download", args=[files["objection"].number, files["evidence"].pk])).status_code == 200
-    assert own.get(reverse("my_lists:evidence_download", args=[files["statement_evidence"].pk])).status_code == 200
-    assert login(personas["staff_jinshui"]).get(reverse("imports:import_template", args=["records", "csv"])).status_code == 200
+    assert (
+        own.get(
+            reverse("my:evidence_download", args=[files["objection"].number, files["evidence"].pk])
+        ).status_code
+        == 200
+    )
+    assert (
+        own.get(reverse("my_lists:evidence_download", args=[files["statement_evidence"].pk])).status_code
+        == 200
+    )
+    assert (
+        login(personas["staff_jinshui"])
+        .get(reverse("imports:import_template", args=["records", "csv"]))
+        .status_code
+        == 200
+    )
     assert reads() == []
 
 
@@ -270,7 +310,9 @@ def test_administrators_review_the_reads_of_their_region_in_words_not_codes(worl
     admin = personas["city_admin"]
     reveal(login(admin), world["li"])
     login(personas["staff_jinshui"]).get(reverse("imports:importrun_report", args=[files["run"].pk, "csv"]))
-    _, raw = factories.token(["persons:read", "persons:pii"], factories.department("js-mzj", "金水区民政局", "410105"))
+    _, raw = factories.token(
+        ["persons:read", "persons:pii"], factories.department("js-mzj", "金水区民政局", "410105")
+    )
     api(Client(), f"/persons/{world['li'].pk}", raw)
     xz = factories.organization("410184", name="新郑市查阅测试协会")
     wang = factories.person("王芳", birth=dt.date(1988, 8, 8))
@@ -278,7 +320,14 @@ def test_administrators_review_the_reads_of_their_region_in_words_not_codes(worl
     reveal(login(world["xz_admin"]), wang)
     html = login(admin).get(REVIEW).content.decode()
     assert "敏感信息查阅记录" in html
-    for label in ("查看完整身份证号码", "人员页面", "下载非公开文件", "导入错误报告", "接口返回完整身份证号码", "接口"):
+    for label in (
+        "查看完整身份证号码",
+        "人员页面",
+        "下载非公开文件",
+        "导入错误报告",
+        "接口返回完整身份证号码",
+        "接口",
+    ):
         assert label in html, label
     assert "王芳" in html and "xz_admin" in html  # 新郑 lies within 郑州
     for code in (*SENSITIVE_READS, "person_page", "import_errors", world["li"].id_number):
@@ -312,7 +361,9 @@ def test_a_read_is_recorded_only_under_a_known_kind(personas):
     from socredit.apps.audit.services import record_download, record_sensitive_read
 
     with pytest.raises(ValueError, match="unknown sensitive read"):
-        record_sensitive_read(actor=personas["city_admin"], channel="form", action="person.update", summary="x")
+        record_sensitive_read(
+            actor=personas["city_admin"], channel="form", action="person.update", summary="x"
+        )
     with pytest.raises(ValueError, match="unknown downloaded file kind"):
         record_download(personas["city_admin"], file="everything", target=personas["city_admin"], name="x")
     assert reads() == [] and json.dumps(SENSITIVE_READS, default=str)

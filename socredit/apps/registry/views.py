@@ -142,8 +142,8 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
 BAD_PLACE = "页面位置（shown_on、key）无效：请从人员、组织、信用记录或失信惩戒落实到人页面点击“显示完整号码”"
 
 
-@login_required
 @require_POST
+@login_required
 def person_id_number(request: HttpRequest, pk: int) -> HttpResponse:
     """显示完整号码: one person's whole ID number, each showing an audit event. HTMX swaps in just the
     number; without JavaScript the POST answers a small page with the number and a link back to the
@@ -160,7 +160,9 @@ def person_id_number(request: HttpRequest, pk: int) -> HttpResponse:
     if is_partial(request):
         return render(request, "registry/partials/_id_number.html", context)
     back = request.POST.get("next", "")
-    if not (back.startswith("/") and url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()})):
+    if not (
+        back.startswith("/") and url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()})
+    ):
         back = reverse("registry:person_detail", args=[person.pk])
     context["back"] = f"{back.partition('#')[0]}#idn-{shown_on}-{key}"
     return render(request, "registry/id_number_shown.html", context)
