@@ -22,7 +22,8 @@ from socredit.apps.evaluation.api import router as evaluation_router
 from socredit.apps.lists.api import router as lists_router
 from socredit.apps.records.api import router as records_router
 from socredit.apps.registry.api import router as registry_router
-from socredit.common.api import INPUT_ERROR, validation_errors_by_field
+from socredit.apps.registry.services import record_api_id_numbers_read
+from socredit.common.api import INPUT_ERROR, caller, unmasked_persons, validation_errors_by_field
 from socredit.common.errors import FieldErrors
 
 
@@ -46,7 +47,24 @@ class StaffSession(SessionAuth):
         return user if user.is_authenticated and user.is_active else None
 
 
-api = NinjaAPI(
+class AuditedAPI(NinjaAPI):
+    """Every answer that carries whole ID numbers (``common.api.id_number_for`` notes the persons while
+    the answer is built) is recorded as one audit event before it is sent; if the event cannot be
+    written, the answer is not sent (the error handler answers instead)."""
+
+    def create_response(
+        self, request: HttpRequest, data: Any, *, status: int | None = None,
+        temporal_response: HttpResponse | None = None,
+    ) -> HttpResponse:  # fmt: skip
+        persons = unmasked_persons(request)
+        code = temporal_response.status_code if temporal_response is not None else status
+        if persons and code is not None and code < 400:
+            record_api_id_numbers_read(caller(request), operation=f"{request.method} {request.path}",
+                                       persons=persons)  # fmt: skip
+        return super().create_response(request, data, status=status, temporal_response=temporal_response)
+
+
+api = AuditedAPI(
     title="socredit API",
     version="1.0.0",
     description=(

@@ -20,6 +20,8 @@ from ninja import Field, Schema
 from ninja.errors import HttpError
 from ninja.pagination import PaginationBase
 
+from socredit.common.policy import masked_id_number
+
 S = TypeVar("S", bound=Schema)
 
 DEFAULT_PAGE_SIZE: int = getattr(settings, "NINJA_PAGINATION_PER_PAGE", 50)
@@ -89,6 +91,28 @@ def request_allows(context: Any, scope: str) -> bool:
     """For Schema resolvers: does the request in the serialization context allow `scope`?"""
     request = (context or {}).get("request")
     return request is not None and allows(caller(request), scope)
+
+
+# --- Whole ID numbers in answers ------------------------------------------------------------------
+
+PERSONS_PII = "persons:pii"
+_UNMASKED = "_socredit_unmasked_persons"
+
+
+def id_number_for(person: Any, context: Any) -> str:
+    """For Schema resolvers: a person's ID number as the caller may read it — whole with
+    ``persons:pii`` (the person is then noted on the request, for the one audit event of the answer:
+    ``unmasked_persons``), masked otherwise."""
+    if not request_allows(context, PERSONS_PII):
+        return masked_id_number(person.id_number)
+    context["request"].__dict__.setdefault(_UNMASKED, {})[person.pk] = str(person.name)
+    return str(person.id_number)
+
+
+def unmasked_persons(request: HttpRequest) -> dict[int, str]:
+    """The persons (id → name) whose whole ID number the answer being built carries, then forgotten
+    (an error answer built after it does not count them again)."""
+    return dict(sorted(request.__dict__.pop(_UNMASKED, {}).items()))
 
 
 # --- Pagination ---------------------------------------------------------------------------------

@@ -122,7 +122,12 @@ def print_html(*, title: str, number: str, text: str, letterhead: Letterhead | N
 
 def document_response(request: HttpRequest, *, title: str, number: str, text: str,
                       letterhead: Letterhead | None) -> HttpResponse:  # fmt: skip
-    """The print page, or with ``?format=pdf`` the PDF download, of a stored document."""
+    """The print page, or with ``?format=pdf`` the PDF download, of a stored document.
+
+    A download here is not recorded as a sensitive read: it is the document the authority issued to
+    the organization, exactly as the staff member reads it on the case page, and carries no ID number.
+    A complaint's document addressed to the reporter by name is recorded by its caller
+    (``cases.services.complaints.read_reporter``)."""
     if request.GET.get("format") == "pdf":
         html = print_html(title=title, number=number, text=text, letterhead=letterhead, for_pdf=True)
         response = HttpResponse(html_to_pdf(html), content_type="application/pdf")

@@ -112,6 +112,7 @@ MATRIX = {
         lambda w: {"pk": w["person"].pk, "role_pk": w["held_role"].pk},
         POST_ONLY,
     ),
+    "registry:person_id_number": (lambda w: {"pk": w["person"].pk}, POST_ONLY),
     "records:record_detail": (lambda w: {"pk": w["record"].pk}, READ),
     "records:record_create": (lambda w: {"code": w["org"].code}, WRITE),
     "records:record_correct": (lambda w: {"pk": w["record"].pk}, WRITE),
@@ -164,6 +165,7 @@ MATRIX = {
     "workdays:year_enter": (lambda w: {"year": 2027}, ADMIN_PAGE),
     # the audit chain's verification: administrators only (counts, hashes and event ids, no content)
     "audit:chain_check": (lambda w: {}, ADMIN_PAGE),
+    "audit:sensitive_reads": (lambda w: {}, ADMIN_PAGE),
     "commitments:commitment_list": (lambda w: {}, OWN_REGION_PAGE),
     "commitments:template_list": (lambda w: {}, SIGNED_IN),
     "commitments:commitment_detail": (lambda w: {"pk": w["commitment"].pk}, READ),

@@ -14,6 +14,7 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Model
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from socredit.apps.audit import chain
 from socredit.apps.audit.models import AuditEvent
@@ -143,3 +144,92 @@ def anchor_head(anchor_file: Any = None) -> dict[str, Any] | None:
     if head is None:
         return None
     return chain.write_anchor(head["id"], head["hash"], head["at"], anchor_file)
+
+
+# --- sensitive reads ------------------------------------------------------------------------------
+
+ID_NUMBER_READ = "person.id_number_read"
+"""A staff member revealed one person's whole ID number on a page (``registry.services.reveal_id_number``)."""
+API_ID_NUMBERS_READ = "api.id_numbers_read"
+"""An API answer carried whole ID numbers (one event per request, naming the persons)."""
+REPORTER_READ = "complaint.reporter_read"
+"""A complaint's reporter's identity was shown to its handler (``cases.services.complaints.read_reporter``)."""
+FILE_DOWNLOAD = "file.download"
+"""A file of non-public data left the system: evidence, an import's error report (``data["file"]`` says which)."""
+
+SENSITIVE_READS: dict[str, Any] = {
+    ID_NUMBER_READ: _("Whole ID number shown"),
+    API_ID_NUMBERS_READ: _("Whole ID numbers sent through the API"),
+    REPORTER_READ: _("Complaint reporter's identity shown"),
+    FILE_DOWNLOAD: _("Non-public file downloaded"),
+}
+"""Every kind of sensitive read, with the label users read (the review page, docs/audit.md)."""
+
+READ_PLACES: dict[str, Any] = {
+    "person_page": _("Person page"),
+    "organization_page": _("Organization page"),
+    "record_page": _("Credit record page"),
+    "person_list": _("Responsible persons"),
+    "case_page": _("Case page"),
+    "document": _("Printed document"),
+}
+"""Where a page showed the data (``data["shown_on"]`` of a read), as the review names it."""
+
+
+def record_sensitive_read(
+    *,
+    actor: Any,
+    channel: str,
+    action: str,
+    summary: str,
+    target: Model | None = None,
+    target_type: str = "",
+    target_id: str = "",
+    data: dict[str, Any] | None = None,
+) -> AuditEvent:
+    """Record that ``actor`` was shown non-public data: one audit event in its own transaction (or the
+    caller's), to be called *before* the data is given out, so that a read that cannot be recorded
+    is not served. ``action`` is one of ``SENSITIVE_READS``; ``data`` says what was read and where,
+    never the data itself. The actor's region (``data["scope"]``) is stored so that the
+    administrators of that region review the read (``access.access_sensitive_reads``)."""
+    if action not in SENSITIVE_READS:
+        raise ValueError(f"unknown sensitive read {action!r}")
+    scope = actor.scope_path() if callable(getattr(actor, "scope_path", None)) else ""
+    with transaction.atomic():
+        return record_event(
+            actor=actor, channel=channel, action=action, target=target, target_type=target_type,
+            target_id=target_id, summary=summary, data={**(data or {}), "scope": scope or ""},
+        )  # fmt: skip
+
+
+DOWNLOADED_FILES: dict[str, Any] = {
+    "evidence": _("Case evidence"),
+    "statement_evidence": _("Evidence of a statement on a list proposal"),
+    "import_errors": _("Error report of an import"),
+}
+"""The kinds of non-public file whose every download is recorded (``record_download``)."""
+_FILES_ZH = {
+    "evidence": "案件证据材料",
+    "statement_evidence": "陈述申辩证据材料",
+    "import_errors": "导入错误报告",
+}
+
+
+def record_download(actor: Any, *, file: str, target: Model, name: str, channel: str = "form") -> AuditEvent:
+    """One ``file.download`` event: ``actor`` downloaded a non-public file of kind ``file``
+    (``DOWNLOADED_FILES``) belonging to ``target``, named ``name``. Exports added later (account
+    exports, list exports) add their kind here."""
+    if file not in DOWNLOADED_FILES:
+        raise ValueError(f"unknown downloaded file kind {file!r}")
+    return record_sensitive_read(actor=actor, channel=channel, action=FILE_DOWNLOAD, target=target,
+                                 summary=f"下载{_FILES_ZH[file]}：{name}"[:500], data={"file": file})  # fmt: skip
+
+
+def read_place(event: AuditEvent) -> Any:
+    """Where a sensitive read happened, as the review page says it: the page, the API, or the kind of file."""
+    data = event.data or {}
+    if event.action == FILE_DOWNLOAD:
+        return DOWNLOADED_FILES.get(data.get("file", ""), "")
+    if event.action == API_ID_NUMBERS_READ:
+        return _("API")
+    return READ_PLACES.get(data.get("shown_on", ""), "")

@@ -16,6 +16,7 @@ from django.db.models import QuerySet
 
 from socredit.apps.accounts.models import StaffRole
 from socredit.apps.audit.models import AuditEvent
+from socredit.apps.audit.services import REPORTER_READ  # every showing of a reporter's identity
 from socredit.apps.cases.models import Case, CaseKind, CaseNotice, Reporter
 from socredit.apps.records.models import CreditRecord
 from socredit.common.access import restrict
@@ -54,9 +55,6 @@ def can_see_reporter(user: Any, case: Case) -> bool:
 # — the posts `services.common.handlers_for` offers. A viewer (只读) only reads; a superuser or a
 # national account without a region, an organization's account and a department never handle one.
 COMPLAINT_HANDLER_ROLES = frozenset({StaffRole.OFFICER, StaffRole.ADMIN})
-
-REPORTER_READ = "complaint.reporter_read"
-"""The audit action of every showing of a reporter's identity (see services.complaints.read_reporter)."""
 
 
 def may_handle_complaint(user: Any, case: Case) -> bool:

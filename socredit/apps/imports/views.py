@@ -14,6 +14,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
+from socredit.apps.audit.services import record_download
 from socredit.apps.imports.access import access_import_run, access_import_runs
 from socredit.apps.imports.columns import COLUMNS, report_file, template_file
 from socredit.apps.imports.forms import ImportForm
@@ -77,6 +78,10 @@ def importrun_report(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     if fmt not in FORMATS:
         raise Http404
     run = access_import_run(request.user, pk)
+    # Recorded: the rejected rows as submitted (names, ID numbers, unpublished records) leave as a file.
+    record_download(
+        request.user, file="import_errors", target=run, name=run.file_name or f"导入批次 {run.pk}"
+    )
     return _download(report_file(run.errors, fmt), fmt, f"import-{run.pk}-errors")
 
 
@@ -85,4 +90,5 @@ def import_template(request: HttpRequest, kind: str, fmt: str) -> HttpResponse:
     _require_write(request.user)
     if kind not in ImportKind.values or fmt not in FORMATS:
         raise Http404
+    # Not recorded: a blank template with a made-up example row carries no one's data.
     return _download(template_file(kind, fmt), fmt, f"socredit-{kind}-template")

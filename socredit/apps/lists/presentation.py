@@ -8,7 +8,6 @@ from __future__ import annotations
 import datetime as dt
 
 from socredit.apps.lists import services
-from socredit.common import policy
 from socredit.core.lists.grounds import GROUNDS, Ground
 from socredit.core.types import RoleKind
 
@@ -38,16 +37,8 @@ def post_label(code: str) -> str:
         return code
 
 
-def id_number_shown(number: str | None, *, show: bool) -> str:
-    """The ID number as the viewer may see it: whole only with ``show`` (``User.can_see_id_numbers``)."""
-    if not number:
-        return ""
-    return number if show else policy.masked_id_number(number)
-
-
 __all__ = [
     "MANUAL_GROUNDS",
-    "id_number_shown",
     "legal_basis",
     "manual_grounds",
     "post_label",

@@ -22,6 +22,7 @@ from django.urls import path
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from socredit.apps.audit.services import record_download
 from socredit.apps.lists import services
 from socredit.apps.lists.access import (
     access_proposals,
@@ -182,7 +183,10 @@ def _file_response(evidence: Any) -> FileResponse:
 
 @login_required
 def statement_evidence(request: HttpRequest, pk: int) -> FileResponse:
-    return _file_response(get_or_404(access_statement_evidence(request.user), pk=pk))
+    # Recorded: the organization's evidence for its statement is non-public and leaves as a file.
+    evidence = get_or_404(access_statement_evidence(request.user), pk=pk)
+    record_download(request.user, file="statement_evidence", target=evidence, name=evidence.original_name)
+    return _file_response(evidence)
 
 
 # --- the organization's own account (/my/lists/) ------------------------------------------------------
@@ -240,6 +244,7 @@ def my_notice_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @organization_account_required
 def my_statement_evidence(request: HttpRequest, pk: int) -> FileResponse:
+    # Not recorded: the organization downloads the evidence it filed itself.
     return _file_response(get_or_404(own_statement_evidence(request.user), pk=pk))
 
 

@@ -22,18 +22,18 @@ from socredit.apps.registry.access import access_organization
 from socredit.common.api import (
     FieldErrorsOut,
     PageNumber,
+    id_number_for,
     request_allows,
     require,
     token_department,
 )
 from socredit.common.errors import FieldErrors
-from socredit.common.policy import masked_id_number
 from socredit.core.types import RecordCategory
 
 router = Router()
 
 RECORDS_READ, RECORDS_WRITE = "records:read", "records:write"
-PERSONS_READ, PERSONS_PII = "persons:read", "persons:pii"
+PERSONS_READ = "persons:read"
 CHANGES_READ = "changes:read"
 
 
@@ -111,7 +111,7 @@ class PersonRef(Schema):
 
     @staticmethod
     def resolve_id_number(obj: Any, context: Any) -> str:
-        return obj.id_number if request_allows(context, PERSONS_PII) else masked_id_number(obj.id_number)
+        return id_number_for(obj, context)
 
 
 class RecordOut(Schema):

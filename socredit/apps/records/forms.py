@@ -72,7 +72,7 @@ class RecordForm(ServiceErrorsMixin, forms.Form):
     )
 
     def __init__(
-        self, *args: Any, organization: Organization, principal: Any, show_ids: bool = False,
+        self, *args: Any, organization: Organization, principal: Any,
         record: CreditRecord | None = None, **kwargs: Any,
     ) -> None:  # fmt: skip
         super().__init__(*args, **kwargs)
@@ -85,7 +85,10 @@ class RecordForm(ServiceErrorsMixin, forms.Form):
         self.fields["dishonesty_class"].choices = [("", KIND_DEFAULT)] + enum_choices(DishonestyClass)
         self._persons = self._candidate_persons(principal, record)
         self.fields["persons"].choices = [
-            (str(p.pk), f"{p.name}（{p.id_number if show_ids else p.masked_id}）")
+            (
+                str(p.pk),
+                f"{p.name}（{p.masked_id}）",
+            )  # masked: a whole number is shown one at a time, audited
             for p in self._persons.values()
         ]
 

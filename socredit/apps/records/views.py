@@ -53,8 +53,7 @@ def versions_of(user: Any, record: CreditRecord) -> list[CreditRecord]:
 def record_create(request: HttpRequest, code: str) -> HttpResponse:
     _require_write(request.user)
     org = access_organization(request.user, code)
-    form = RecordForm(request.POST or None, organization=org, principal=request.user,
-                      show_ids=request.user.can_see_id_numbers)  # fmt: skip
+    form = RecordForm(request.POST or None, organization=org, principal=request.user)
     if request.method == "POST" and form.is_valid():
         try:
             record = create_record(actor=request.user, channel="form", data=form.service_data())
@@ -75,7 +74,6 @@ def record_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "history": record.history.all(),
         "versions": versions_of(request.user, record),
         "persons": record.persons.all(),
-        "show_ids": request.user.can_see_id_numbers,
         "can_change": request.user.can_write and record.is_current and record.is_effective,
         "entry_late": entry_lateness(record),
         "withdraw_by": _withdraw_by(record),
@@ -100,7 +98,7 @@ def record_correct(request: HttpRequest, pk: int) -> HttpResponse:
     _require_write(request.user)
     record = access_record(request.user, pk)
     form = CorrectForm(request.POST or None, initial=CorrectForm.initial_of(record), organization=record.organization,
-                       principal=request.user, show_ids=request.user.can_see_id_numbers, record=record)  # fmt: skip
+                       principal=request.user, record=record)  # fmt: skip
     if request.method == "POST" and form.is_valid():
         try:
             new = correct_record(actor=request.user, channel="form", record=record, data=form.service_data(),

@@ -20,14 +20,13 @@ from socredit.apps.registry.access import (
 )
 from socredit.apps.registry.filters import OrganizationFilter
 from socredit.apps.registry.models import Organization, Person, Role
-from socredit.common.api import FieldErrorsOut, PageNumber, construct, request_allows, require
+from socredit.common.api import FieldErrorsOut, PageNumber, construct, id_number_for, require
 from socredit.common.errors import FieldErrors
-from socredit.common.policy import masked_id_number
 
 router = Router()
 
 ORGS_READ, ORGS_WRITE = "organizations:read", "organizations:write"
-PERSONS_READ, PERSONS_PII = "persons:read", "persons:pii"
+PERSONS_READ = "persons:read"
 
 
 # --- Schemas ------------------------------------------------------------------------------------
@@ -111,7 +110,7 @@ class PersonOut(Schema):
 
     @staticmethod
     def resolve_id_number(obj: Person, context: Any) -> str:
-        return obj.id_number if request_allows(context, PERSONS_PII) else masked_id_number(obj.id_number)
+        return id_number_for(obj, context)
 
 
 class RoleOut(Schema):
@@ -131,7 +130,9 @@ class RoleOut(Schema):
     @staticmethod
     def resolve_person(obj: Role) -> Any:
         if obj.is_held:  # under the name as filed: the filer is never told the registered one
-            return SimpleNamespace(id=obj.person_id, name=obj.stated_name, id_number=obj.person.id_number)
+            return SimpleNamespace(
+                id=obj.person_id, pk=obj.person_id, name=obj.stated_name, id_number=obj.person.id_number
+            )
         return obj.person
 
 

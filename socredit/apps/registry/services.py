@@ -6,10 +6,17 @@ import datetime as dt
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Q
 
-from socredit.apps.audit.services import record_event
+from socredit.apps.audit.services import (
+    API_ID_NUMBERS_READ,
+    ID_NUMBER_READ,
+    READ_PLACES,
+    record_event,
+    record_sensitive_read,
+)
 from socredit.apps.registry.access import access_persons
 from socredit.apps.registry.models import Department, Organization, Person, Region, Role
 from socredit.apps.registry.validation import clean_organization, clean_person, clean_role_terms
@@ -231,3 +238,41 @@ def load_regions(entries: Iterable[RegionEntry], *, actor: Any = None, channel: 
         record_event(actor=actor, channel=channel, action="region.load", target_type="registry.region",
                      summary=f"载入/更新行政区划 {count} 条", data={"count": count})  # fmt: skip
     return count
+
+
+# --- a whole ID number, shown on request -------------------------------------------------------------
+
+ID_NUMBER_SHOWN_ON = {
+    k: READ_PLACES[k] for k in ("person_page", "organization_page", "record_page", "person_list")
+}
+"""The pages that offer to show a whole ID number, as the review of reads names them."""
+_SHOWN_ON_ZH = {"person_page": "人员页面", "organization_page": "组织页面", "record_page": "信用记录页面",
+                "person_list": "失信惩戒落实到人"}  # the audit summary (stored, in Chinese)  # fmt: skip
+
+
+def reveal_id_number(user: Any, person: Person, *, shown_on: str) -> str:
+    """A person's whole ID number for a staff member who may see it (``User.can_see_id_numbers``),
+    recorded as one audit event (``person.id_number_read``: who, whose, on which page) before it is
+    given out. Pages show numbers masked; this is the one way a page shows a whole one."""
+    if not getattr(user, "can_see_id_numbers", False):
+        raise PermissionDenied
+    if shown_on not in ID_NUMBER_SHOWN_ON:
+        raise FieldErrors(shown_on="未知的页面")
+    record_sensitive_read(actor=user, channel="form", action=ID_NUMBER_READ, target=person,
+                          summary=f"查看{person.name}的完整身份证号码（{_SHOWN_ON_ZH[shown_on]}）",
+                          data={"shown_on": shown_on})  # fmt: skip
+    return person.id_number
+
+
+def record_api_id_numbers_read(principal: Any, *, operation: str, persons: Mapping[int, str]) -> None:
+    """One audit event (``api.id_numbers_read``) for an API answer that carries whole ID numbers: the
+    caller, the operation (method and path) and the ids of the persons — one event per request,
+    however many persons it names (``persons``: id → name; the summary names the first three).
+    Called by the API root before the answer is sent."""
+    ids, names = list(persons), list(persons.values())
+    who = "、".join(names[:3]) + (f"等{len(names)}人" if len(names) > 3 else "")
+    record_sensitive_read(
+        actor=principal, channel="api", action=API_ID_NUMBERS_READ, target_type=Person._meta.label_lower,
+        target_id=str(ids[0]) if len(ids) == 1 else "", summary=f"接口返回{who}的完整身份证号码"[:500],
+        data={"operation": operation, "persons": ids},
+    )  # fmt: skip

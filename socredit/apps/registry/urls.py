@@ -18,5 +18,6 @@ urlpatterns = [
         {"decision": "withdraw"},
         name="held_role_withdraw",
     ),
+    path("persons/<int:pk>/id-number/", views.person_id_number, name="person_id_number"),
     path("<str:code>/", views.organization_detail, name="organization_detail"),
 ]

@@ -14,6 +14,8 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import F
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -28,9 +30,14 @@ from socredit.apps.registry.access import (
 from socredit.apps.registry.filters import COUNT_CAP, NOT_EVALUATED, OrganizationFilter
 from socredit.apps.registry.forms import organization_filter
 from socredit.apps.registry.models import Role
-from socredit.apps.registry.services import confirm_held_role, withdraw_held_role
+from socredit.apps.registry.services import (
+    ID_NUMBER_SHOWN_ON,
+    confirm_held_role,
+    reveal_id_number,
+    withdraw_held_role,
+)
 from socredit.common.errors import FieldErrors
-from socredit.common.htmx import render_page_or_partial
+from socredit.common.htmx import is_partial, render_page_or_partial
 from socredit.common.paging import Page, page_number
 from socredit.core.scoring.model import LEVEL_CODES, LEVEL_NAMES
 from socredit.core.search import normalise
@@ -125,7 +132,6 @@ def organization_detail(request: HttpRequest, code: str) -> HttpResponse:
     context = {
         "org": org,
         "roles": roles,
-        "show_ids": request.user.can_see_id_numbers,
         "can_write": request.user.can_write,
     }
     return render(request, "registry/organization_detail.html", context)
@@ -138,12 +144,7 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
         access_roles(request.user).filter(person=person).select_related("organization__region"),
         key=_role_sort_key,
     )
-    context = {
-        "person": person,
-        "roles": roles,
-        "show_ids": request.user.can_see_id_numbers,
-        "can_write": request.user.can_write,
-    }
+    context = {"person": person, "roles": roles, "can_write": request.user.can_write}
     return render(request, "registry/person_detail.html", context)
 
 
@@ -167,3 +168,32 @@ def held_role_decide(request: HttpRequest, pk: int, role_pk: int, decision: str)
     except FieldErrors as exc:
         messages.error(request, "；".join(m for ms in exc.errors.values() for m in ms))
     return redirect("registry:person_detail", pk=person.pk)
+
+
+BAD_PLACE = "页面位置（shown_on、key）无效：请从人员、组织、信用记录或失信惩戒落实到人页面点击“显示完整号码”"
+
+
+@require_POST
+@login_required
+def person_id_number(request: HttpRequest, pk: int) -> HttpResponse:
+    """显示完整号码: one person's whole ID number, each showing an audit event. HTMX swaps in just the
+    number; without JavaScript the POST answers a small page with the number and a link back to the
+    place it was asked from. 404 for a person outside the account's region (as for a missing one),
+    then 403 for an account that may not see whole numbers; nothing is recorded for either."""
+    person = access_person(request.user, pk)
+    if not request.user.can_see_id_numbers:
+        raise PermissionDenied
+    shown_on, key = request.POST.get("shown_on", ""), request.POST.get("key", "")
+    if shown_on not in ID_NUMBER_SHOWN_ON or not key.isdigit() or len(key) > 18:
+        return HttpResponse(BAD_PLACE, status=400, content_type="text/plain; charset=utf-8")
+    number = reveal_id_number(request.user, person, shown_on=shown_on)
+    context: dict[str, Any] = {"person": person, "revealed": number, "place": shown_on, "key": key}
+    if is_partial(request):
+        return render(request, "registry/partials/_id_number.html", context)
+    back = request.POST.get("next", "")
+    if not (
+        back.startswith("/") and url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()})
+    ):
+        back = reverse("registry:person_detail", args=[person.pk])
+    context["back"] = f"{back.partition('#')[0]}#idn-{shown_on}-{key}"
+    return render(request, "registry/id_number_shown.html", context)

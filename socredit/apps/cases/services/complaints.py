@@ -32,9 +32,8 @@ from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
-from django.utils.translation import gettext_lazy as _
 
-from socredit.apps.audit.services import record_event
+from socredit.apps.audit.services import READ_PLACES, record_event, record_sensitive_read
 from socredit.apps.cases import documents
 from socredit.apps.cases.access import REPORTER_READ, access_cases, can_see_reporter, reporter_for
 from socredit.apps.cases.models import (
@@ -569,7 +568,7 @@ def reply(
 
 # --- the reporter's identity ---------------------------------------------------------------------------
 
-REPORTER_SHOWN_ON = {"case_page": _("Case page"), "document": _("Printed document")}
+REPORTER_SHOWN_ON = {k: READ_PLACES[k] for k in ("case_page", "document")}
 """Where the identity was shown, as the supervisor's review names it."""
 _SHOWN_ON_ZH = {"case_page": "案件页面", "document": "打印文书"}  # the audit summary (stored, in Chinese)
 
@@ -581,9 +580,9 @@ def read_reporter(user: Any, case: Case, *, shown_on: str) -> Reporter | None:
     An anonymous report has no identity to show, and nothing is recorded for it."""
     reporter = reporter_for(user, case)
     if reporter is not None and not reporter.anonymous:
-        record_event(actor=user, channel="form", action=REPORTER_READ, target=case,
-                     summary=f"{case.number}：承办人查看举报人信息（{_SHOWN_ON_ZH[shown_on]}）",
-                     data={"shown_on": shown_on})  # fmt: skip
+        record_sensitive_read(actor=user, channel="form", action=REPORTER_READ, target=case,
+                              summary=f"{case.number}：承办人查看举报人信息（{_SHOWN_ON_ZH[shown_on]}）",
+                              data={"shown_on": shown_on})  # fmt: skip
     return reporter
 
 

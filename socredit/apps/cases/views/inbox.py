@@ -20,6 +20,7 @@ from django.urls import URLPattern, path
 from django.views.decorators.http import require_POST
 
 from socredit.apps.accounts.models import User
+from socredit.apps.audit.services import record_download
 from socredit.apps.cases.access import (
     access_cases,
     may_review_reporter_reads,
@@ -188,8 +189,11 @@ def reporter_read_log(request: HttpRequest, number: str) -> HttpResponse:
                   {"case": case, "rows": rows, "assignments": assignments})  # fmt: skip
 
 
-def evidence_response(case: Case, pk: int) -> FileResponse:
+def evidence_response(case: Case, pk: int, *, reader: Any = None) -> FileResponse:
+    """An evidence file of the case; ``reader``: the staff member whose download is recorded."""
     ev = get_or_404(case.evidence.all(), pk=pk)
+    if reader is not None:
+        record_download(reader, file="evidence", target=case, name=f"{case.number} {ev.original_name}")
     return FileResponse(
         ev.file.open("rb"), as_attachment=True, filename=ev.original_name, content_type=ev.content_type
     )
@@ -197,8 +201,10 @@ def evidence_response(case: Case, pk: int) -> FileResponse:
 
 @login_required
 def evidence_download(request: HttpRequest, number: str, pk: int) -> FileResponse:
+    # Recorded: evidence is non-public (an applicant's or reporter's files, possibly naming persons
+    # or the reporter) and leaves the system as a file.
     case = get_or_404(access_cases(request.user), number=number)
-    return evidence_response(case, pk)
+    return evidence_response(case, pk, reader=request.user)
 
 
 @login_required

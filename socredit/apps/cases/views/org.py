@@ -92,6 +92,7 @@ def document_print(request: HttpRequest, number: str, pk: int) -> HttpResponse:
 
 @organization_account_required
 def evidence_download(request: HttpRequest, number: str, pk: int) -> FileResponse:
+    # Not recorded: the organization downloads only the evidence it filed itself (party "applicant").
     case = get_or_404(own_cases(request.user), number=number)
     return evidence_response(case, pk) if case.evidence.filter(pk=pk, party="applicant").exists() else \
         evidence_response(case, -1)  # fmt: skip

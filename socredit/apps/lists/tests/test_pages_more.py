@@ -200,7 +200,7 @@ def person_listed(org, actor):
     return PersonListing.objects.get(organization=org)
 
 
-def test_person_page_masks_id_numbers_unless_allowed(person_listed, personas, login):
+def test_person_page_masks_id_numbers_and_offers_to_show_one_when_allowed(person_listed, personas, login):
     number = person_listed.person.id_number
     url = reverse("lists:person_list")
     html = text(login(personas["staff_jinshui"]).get(url))
@@ -208,8 +208,13 @@ def test_person_page_masks_id_numbers_unless_allowed(person_listed, personas, lo
     assert "法定代表人" in html and "legal_rep" not in html
     assert reverse("lists:decision_detail", args=[person_listed.decision_id]) in html
     assert person_listed.retention_until.isoformat() in html
+    assert "显示完整号码" not in html
     html = text(login(personas["city_admin"]).get(url))
-    assert number in html and "法定代表人" in html
+    assert number not in html and mask_id_number(number) in html and "法定代表人" in html
+    assert (
+        reverse("registry:person_id_number", args=[person_listed.person_id]) in html
+        and "显示完整号码" in html
+    )
 
 
 def test_person_page_is_scoped_and_hides_listings_no_longer_public(person_listed, personas, login):
@@ -227,8 +232,5 @@ def test_person_page_is_scoped_and_hides_listings_no_longer_public(person_listed
 def test_presentation_helpers():
     assert presentation.post_label("responsible") == "负责人"
     assert presentation.post_label("unknown") == "unknown"
-    assert presentation.id_number_shown("410105198506010011", show=False) == "4****************1"
-    assert presentation.id_number_shown("410105198506010011", show=True) == "410105198506010011"
-    assert presentation.id_number_shown(None, show=False) == ""
     basis = presentation.legal_basis("R1.6(5)")
     assert basis == "《社会组织信用信息管理办法》（民政部令第60号）：受到警告或者不满5万元罚款处罚"

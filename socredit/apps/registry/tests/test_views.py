@@ -148,7 +148,7 @@ def test_names_with_markup_are_escaped(personas, login):
         assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
 
 
-def test_id_numbers_are_masked_for_officers(personas, login):
+def test_id_numbers_are_masked_for_everyone_and_only_administrators_may_ask_for_one(personas, login):
     org = factories.organization()
     who = factories.person("李娜")
     factories.role(org, who)
@@ -158,8 +158,13 @@ def test_id_numbers_are_masked_for_officers(personas, login):
         login(personas["staff_jinshui"]).get(reverse("registry:person_detail", args=[who.pk]))
     )
     assert who.masked_id in person_html and who.id_number not in person_html
-    admin_html = names(login(personas["city_admin"]).get(detail(org)))
-    assert who.id_number in admin_html
+    assert "显示完整号码" not in officer_html + person_html
+    admin = login(personas["city_admin"])
+    for html in (
+        names(admin.get(detail(org))),
+        names(admin.get(reverse("registry:person_detail", args=[who.pk]))),
+    ):
+        assert who.masked_id in html and who.id_number not in html and "显示完整号码" in html
 
 
 def test_person_page_lists_posts_in_scope_only(personas, login):
