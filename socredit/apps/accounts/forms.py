@@ -13,7 +13,7 @@ from django.contrib.auth.forms import PasswordChangeForm
 from django.utils.translation import gettext_lazy as _
 
 from socredit.apps.accounts.access import administered_departments, administered_regions
-from socredit.apps.accounts.models import StaffRole, TokenScope
+from socredit.apps.accounts.models import StaffRole, TokenScope, User
 from socredit.apps.accounts.services import FULL_NAME_MAX, REVOKE_REASON_MAX, TOKEN_NAME_MAX
 from socredit.common.errors import FieldErrors
 
@@ -70,6 +70,12 @@ class StaffCreateForm(FieldErrorsMixin, PostFields):
     )  # fmt: skip
 
     field_order = ["username", "full_name", "region", "staff_role", "password"]
+
+    def clean_username(self) -> str:
+        username: str = self.cleaned_data["username"].strip()
+        if User.objects.filter(username__iexact=username).exists():
+            raise forms.ValidationError(f"账号“{username}”已存在")  # the service's words, said early
+        return username
 
 
 class StaffPostForm(FieldErrorsMixin, PostFields):

@@ -143,6 +143,11 @@ def authenticate_token(raw: str) -> ApiToken | None:
 REVOKE_REASON_MAX = 500
 
 
+def _short(text: str, limit: int = 120) -> str:
+    """A reason as it fits in an audit summary (the whole text goes in the event's data)."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 @transaction.atomic
 def revoke_token(*, actor: Any, channel: str, token: ApiToken, reason: str) -> None:
     """Stop a token for good (吊销): its calls answer 401 from now on, in every process within
@@ -162,7 +167,7 @@ def revoke_token(*, actor: Any, channel: str, token: ApiToken, reason: str) -> N
     token.save(update_fields=["active", "revoked_at", "revoked_by", "revoke_reason"])
     forget_token(token.key_hash)
     record_event(actor=actor, channel=channel, action="token.revoke", target=token,
-                 summary=f"吊销 {token.department.name} 的接口令牌 {token.name}（{token.prefix}…）：{reason}",
+                 summary=f"吊销 {token.department.name} 的接口令牌 {token.name}（{token.prefix}…）：{_short(reason)}",
                  data={"reason": reason})  # fmt: skip
 
 
