@@ -37,7 +37,7 @@ class AccountFilterForm(forms.Form):
     q = forms.CharField(label=_("Account or name"), required=False, max_length=50)
     kind = forms.ChoiceField(label=_("Kind"), choices=KIND_CHOICES, required=False)
     region = RegionChoiceField(label=_("Region"), queryset=None, required=False, empty_label=_("All regions"))
-    staff_role = forms.ChoiceField(label=_("Post"), choices=[("", _("All posts")), *StaffRole.choices], required=False)
+    staff_role = forms.ChoiceField(label=_("Staff post"), choices=[("", _("All posts")), *StaffRole.choices], required=False)
     active = forms.ChoiceField(label=_("State"), choices=ACTIVE_CHOICES, required=False)
 
     def __init__(self, *args: Any, admin: Any, **kwargs: Any) -> None:
@@ -48,7 +48,7 @@ class AccountFilterForm(forms.Form):
 class PostFields(forms.Form):
     region = RegionChoiceField(label=_("Region"), queryset=None, empty_label=None)
     staff_role = forms.ChoiceField(
-        label=_("Post"), choices=StaffRole.choices,
+        label=_("Staff post"), choices=StaffRole.choices,
         help_text=_("Viewers read; officers also enter and decide; administrators also manage the region's accounts and tokens."),
     )  # fmt: skip
 

@@ -123,8 +123,8 @@ def account_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return _detail(request, access_account(request.user, pk))
 
 
-@login_required
 @require_POST
+@login_required
 def account_post(request: HttpRequest, pk: int) -> HttpResponse:
     account = access_account(request.user, pk)
     form = StaffPostForm(request.POST, admin=request.user)
@@ -150,32 +150,32 @@ def _account_action(request: HttpRequest, pk: int, act: Any, done: str) -> HttpR
     return redirect("office:account_detail", pk=account.pk)
 
 
-@login_required
 @require_POST
+@login_required
 def account_disable(request: HttpRequest, pk: int) -> HttpResponse:
     return _account_action(request, pk,
                            lambda a: services.set_account_active(actor=request.user, channel=CHANNEL, user=a, active=False),
                            _("%(account)s was disabled: it can no longer sign in, and its open sessions have ended."))  # fmt: skip
 
 
-@login_required
 @require_POST
+@login_required
 def account_enable(request: HttpRequest, pk: int) -> HttpResponse:
     return _account_action(request, pk,
                            lambda a: services.set_account_active(actor=request.user, channel=CHANNEL, user=a, active=True),
                            _("%(account)s was enabled."))  # fmt: skip
 
 
-@login_required
 @require_POST
+@login_required
 def account_unlock(request: HttpRequest, pk: int) -> HttpResponse:
     return _account_action(request, pk,
                            lambda a: services.unlock_sign_in(actor=request.user, channel=CHANNEL, user=a),
                            _("The sign-in lockout of %(account)s was lifted."))  # fmt: skip
 
 
-@login_required
 @require_POST
+@login_required
 def account_password_reset(request: HttpRequest, pk: int) -> HttpResponse:
     account = access_account(request.user, pk)
     try:
