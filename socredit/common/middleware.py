@@ -54,7 +54,7 @@ class OrganizationAccountMiddleware:
         return self.get_response(request)
 
 
-PASSWORD_CHANGE_URL = "/accounts/password/"
+PASSWORD_CHANGE_URL = "/accounts/password/"  # noqa: S105 — a page address, not a password
 PASSWORD_CHANGE_EXEMPT = ("/accounts/", "/i18n/", "/static/")
 """What an account that must change its password may still open: sign-in, sign-out, the change
 page itself, the language switch and the static files."""
@@ -77,5 +77,7 @@ class PasswordChangeRequiredMiddleware:
             and getattr(user, "must_change_password", False)
             and not request.path.startswith(PASSWORD_CHANGE_EXEMPT)
         ):
-            return HttpResponseRedirect(f"{PASSWORD_CHANGE_URL}?{urlencode({'next': request.get_full_path()})}")
+            return HttpResponseRedirect(
+                f"{PASSWORD_CHANGE_URL}?{urlencode({'next': request.get_full_path()})}"
+            )
         return self.get_response(request)

@@ -42,7 +42,11 @@ def test_city_admin_creates_an_officer_who_then_signs_in(live_server, page, pers
     password = page.locator("#secret-value").inner_text().strip()
     assert re.fullmatch(r"[A-Za-z0-9]{4}-[A-Za-z0-9]{4}-[A-Za-z0-9]{4}", password)
     officer = User.objects.get(username="zhao_lei")
-    assert (officer.region.code, officer.staff_role, officer.must_change_password) == ("410105", "officer", True)
+    assert (officer.region.code, officer.staff_role, officer.must_change_password) == (
+        "410105",
+        "officer",
+        True,
+    )
 
     page.set_viewport_size({"width": 390, "height": 844})
     page.goto(live_server.url + "/office/accounts/")

@@ -220,8 +220,10 @@ MATRIX = {
     "office:account_list": (lambda w: {}, ADMIN_PAGE),
     "office:account_create": (lambda w: {}, ADMIN_PAGE),
     "office:account_detail": (lambda w: {"pk": w["org_account"].pk}, ADMIN_PAGE),
-    **{f"office:account_{a}": (lambda w: {"pk": w["org_account"].pk}, POST_ONLY)
-       for a in ("post", "disable", "enable", "password_reset", "unlock")},  # fmt: skip
+    **{
+        f"office:account_{a}": (lambda w: {"pk": w["org_account"].pk}, POST_ONLY)
+        for a in ("post", "disable", "enable", "password_reset", "unlock")
+    },  # fmt: skip
     "office:token_list": (lambda w: {}, ADMIN_PAGE),
     "office:token_issue": (lambda w: {}, ADMIN_PAGE),
     "office:token_revoke": (lambda w: {"pk": factories.token(["records:read"])[0].pk}, ADMIN_PAGE),

@@ -27,22 +27,28 @@ class FieldErrorsMixin:
     def add_field_errors(self, exc: FieldErrors) -> None:
         for field, messages in exc.errors.items():
             for message in messages:
-                self.add_error(field if field in self.fields else None, message)  # type: ignore[attr-defined]
+                self.add_error(field if field in self.fields else None, message)
 
 
 class AccountFilterForm(forms.Form):
-    KIND_CHOICES = [("", _("All accounts")), ("staff", _("Staff accounts")), ("organization", _("Organization accounts"))]
+    KIND_CHOICES = [
+        ("", _("All accounts")),
+        ("staff", _("Staff accounts")),
+        ("organization", _("Organization accounts")),
+    ]
     ACTIVE_CHOICES = [("", _("Active and disabled")), ("yes", _("Active")), ("no", _("Disabled"))]
 
     q = forms.CharField(label=_("Account or name"), required=False, max_length=50)
     kind = forms.ChoiceField(label=_("Kind"), choices=KIND_CHOICES, required=False)
     region = RegionChoiceField(label=_("Region"), queryset=None, required=False, empty_label=_("All regions"))
-    staff_role = forms.ChoiceField(label=_("Staff post"), choices=[("", _("All posts")), *StaffRole.choices], required=False)
+    staff_role = forms.ChoiceField(
+        label=_("Staff post"), choices=[("", _("All posts")), *StaffRole.choices], required=False
+    )
     active = forms.ChoiceField(label=_("State"), choices=ACTIVE_CHOICES, required=False)
 
     def __init__(self, *args: Any, admin: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["region"].queryset = administered_regions(admin)  # type: ignore[attr-defined]
+        self.fields["region"].queryset = administered_regions(admin)
 
 
 class PostFields(forms.Form):
@@ -54,7 +60,7 @@ class PostFields(forms.Form):
 
     def __init__(self, *args: Any, admin: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["region"].queryset = administered_regions(admin)  # type: ignore[attr-defined]
+        self.fields["region"].queryset = administered_regions(admin)
 
 
 class StaffCreateForm(FieldErrorsMixin, PostFields):
@@ -95,7 +101,7 @@ class TokenIssueForm(FieldErrorsMixin, forms.Form):
 
     def __init__(self, *args: Any, admin: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["department"].queryset = administered_departments(admin).filter(active=True)  # type: ignore[attr-defined]
+        self.fields["department"].queryset = administered_departments(admin).filter(active=True)
 
 
 class TokenRevokeForm(FieldErrorsMixin, forms.Form):

@@ -120,7 +120,9 @@ class ApiToken(models.Model):
     revoked_by = models.ForeignKey(
         User, on_delete=models.PROTECT, null=True, blank=True, related_name="+", editable=False
     )
-    revoke_reason = models.CharField(_("reason for revocation"), max_length=500, blank=True, default="", editable=False)
+    revoke_reason = models.CharField(
+        _("reason for revocation"), max_length=500, blank=True, default="", editable=False
+    )
 
     class Meta:
         verbose_name = _("API token")

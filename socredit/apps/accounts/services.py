@@ -159,7 +159,9 @@ def revoke_token(*, actor: Any, channel: str, token: ApiToken, reason: str) -> N
         raise FieldErrors(reason=f"吊销原因最多 {REVOKE_REASON_MAX} 字，现为 {len(reason)} 字")
     token = ApiToken.objects.select_for_update().get(pk=token.pk)
     if token.revoked_at is not None:
-        raise FieldErrors(reason=f"接口令牌 {token.name} 已于 {timezone.localtime(token.revoked_at):%Y-%m-%d %H:%M} 吊销")
+        raise FieldErrors(
+            reason=f"接口令牌 {token.name} 已于 {timezone.localtime(token.revoked_at):%Y-%m-%d %H:%M} 吊销"
+        )
     token.active = False
     token.revoked_at = timezone.now()
     token.revoked_by = actor if isinstance(actor, User) else None
@@ -191,7 +193,7 @@ ROLE_RANK = {StaffRole.VIEWER: 0, StaffRole.OFFICER: 1, StaffRole.ADMIN: 2}
 ROLE_ZH = {StaffRole.ADMIN: "管理员", StaffRole.OFFICER: "经办人员", StaffRole.VIEWER: "只读人员"}
 """The posts in the audit summaries, which are Chinese whatever the page's language."""
 FULL_NAME_MAX = 50
-_PASSWORD_ALPHABET = "abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+_PASSWORD_ALPHABET = "abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # noqa: S105 — the letters, not a password
 """Letters and digits without the look-alikes (l, 1, I, O, 0, i, o): read aloud or typed from paper."""
 
 
@@ -248,15 +250,24 @@ def _password_errors(errors: FieldErrors, password: str, user: User) -> None:
 def _keep_one_admin(user: User, what: str) -> None:
     """Refuse to leave ``user``'s region without an active administrator (the rows are locked, so
     two administrators disabling each other at once cannot both succeed)."""
-    if user.staff_role != StaffRole.ADMIN or not user.is_active or user.organization_id or user.region_id is None:
+    if (
+        user.staff_role != StaffRole.ADMIN
+        or not user.is_active
+        or user.organization_id
+        or user.region_id is None
+    ):
         return
     others = (
         User.objects.select_for_update()
-        .filter(region_id=user.region_id, staff_role=StaffRole.ADMIN, is_active=True, organization__isnull=True)
+        .filter(
+            region_id=user.region_id, staff_role=StaffRole.ADMIN, is_active=True, organization__isnull=True
+        )
         .exclude(pk=user.pk)
     )
     if not list(others.values_list("pk", flat=True)):
-        raise FieldErrors(__all__=f"{user} 是{user.region.name}唯一在用的管理员，不能{what}；请先为该区划另设一名管理员")
+        raise FieldErrors(
+            __all__=f"{user} 是{user.region.name}唯一在用的管理员，不能{what}；请先为该区划另设一名管理员"
+        )
 
 
 @transaction.atomic
@@ -301,7 +312,9 @@ def create_staff_account(
 
 
 @transaction.atomic
-def change_staff_post(*, actor: Any, channel: str, user: User, region: Region | None, staff_role: str) -> User:
+def change_staff_post(
+    *, actor: Any, channel: str, user: User, region: Region | None, staff_role: str
+) -> User:
     """Move a staff account to another region within the administrator's, or give it another post."""
     user = User.objects.select_for_update().select_related("region").get(pk=user.pk)
     _check_target(actor, user)

@@ -46,8 +46,8 @@ def password_change(request: HttpRequest) -> HttpResponse:
     if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
         next_url = "/"
     if request.method == "POST" and form.is_valid():
-        services.change_own_password(user=user, channel="form", password=form.cleaned_data["new_password1"])  # type: ignore[arg-type]
-        update_session_auth_hash(request, user)  # type: ignore[arg-type]
+        services.change_own_password(user=user, channel="form", password=form.cleaned_data["new_password1"])
+        update_session_auth_hash(request, user)
         messages.success(request, _("Your password was changed."))
         return redirect(next_url)
     status = 400 if request.method == "POST" else 200

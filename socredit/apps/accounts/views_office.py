@@ -75,7 +75,9 @@ def _filtered(form: AccountFilterForm, qs: QuerySet[User]) -> QuerySet[User]:
 def account_list(request: HttpRequest) -> HttpResponse:
     require_administrator(request.user)
     form = AccountFilterForm(request.GET, admin=request.user)
-    qs = _filtered(form, administered_accounts(request.user)).order_by("organization_id", "region__path", "username")
+    qs = _filtered(form, administered_accounts(request.user)).order_by(
+        "organization_id", "region__path", "username"
+    )
     page = Paginator(qs, PER_PAGE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
@@ -135,7 +137,9 @@ def account_post(request: HttpRequest, pk: int) -> HttpResponse:
         except FieldErrors as exc:
             form.add_field_errors(exc)
         else:
-            messages.success(request, _("The post of %(account)s was changed.") % {"account": account.username})
+            messages.success(
+                request, _("The post of %(account)s was changed.") % {"account": account.username}
+            )
             return redirect("office:account_detail", pk=account.pk)
     return _detail(request, account, post_form=form, status=400)
 
@@ -222,11 +226,17 @@ def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     form = TokenRevokeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.revoke_token(actor=request.user, channel=CHANNEL, token=token, reason=form.cleaned_data["reason"])
+            services.revoke_token(
+                actor=request.user, channel=CHANNEL, token=token, reason=form.cleaned_data["reason"]
+            )
         except FieldErrors as exc:
             form.add_field_errors(exc)
         else:
-            messages.success(request, _("The token %(name)s was revoked: its calls are refused from now on.") % {"name": token.name})
+            messages.success(
+                request,
+                _("The token %(name)s was revoked: its calls are refused from now on.")
+                % {"name": token.name},
+            )
             return redirect("office:token_list")
     labels = dict(TokenScope.choices)
     status = 400 if request.method == "POST" else 200

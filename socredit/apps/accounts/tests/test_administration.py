@@ -183,7 +183,9 @@ def test_reset_password_shows_a_new_one_once_and_forces_a_change(admins, persona
     user = personas["staff_jinshui"]
     raw = services.reset_password(actor=admins["jinshui"], channel="form", user=user)
     user.refresh_from_db()
-    assert user.check_password(raw) and not user.check_password(factories.PASSWORD) and user.must_change_password
+    assert (
+        user.check_password(raw) and not user.check_password(factories.PASSWORD) and user.must_change_password
+    )
     (event,) = _events("user.reset_password")
     assert raw not in event.summary and raw not in str(event.data)
     services.change_own_password(user=user, channel="form", password="Ziji-de-Mima-9")
@@ -227,7 +229,11 @@ def test_revoke_needs_a_reason_and_happens_once(admins):
     assert "最多 500 字" in exc.value.errors["reason"][0]
     services.revoke_token(actor=admins["city"], channel="form", token=token, reason="令牌可能泄露" * 40)
     token.refresh_from_db()
-    assert (token.active, token.revoked_by, token.revoke_reason) == (False, admins["city"], "令牌可能泄露" * 40)
+    assert (token.active, token.revoked_by, token.revoke_reason) == (
+        False,
+        admins["city"],
+        "令牌可能泄露" * 40,
+    )
     assert services.authenticate_token(raw) is None
     (event,) = _events("token.revoke")
     assert len(event.summary) < 250 and event.data == {"reason": "令牌可能泄露" * 40}

@@ -26,10 +26,17 @@ def _secret(html: str) -> str:
     return re.search(r'<code class="mono secret" id="secret-value">([^<]+)</code>', html).group(1)
 
 
-@pytest.mark.parametrize("route", ["office:account_list", "office:account_create", "office:token_list", "office:token_issue"])
+@pytest.mark.parametrize(
+    "route", ["office:account_list", "office:account_create", "office:token_list", "office:token_issue"]
+)
 def test_pages_answer_admins_and_refuse_others(route, personas, login, client):
     url = reverse(route)
-    for persona, expected in (("city_admin", 200), ("superuser", 200), ("staff_jinshui", 403), ("viewer_jinshui", 403)):
+    for persona, expected in (
+        ("city_admin", 200),
+        ("superuser", 200),
+        ("staff_jinshui", 403),
+        ("viewer_jinshui", 403),
+    ):
         client.logout()
         assert login(personas[persona]).get(url).status_code == expected, persona
     client.logout()
@@ -67,7 +74,12 @@ def test_admin_of_another_region_gets_404_and_nothing_is_written(personas, admin
     for action in ("disable", "reset-password", "unlock"):
         assert client.post(f"/office/accounts/{target.pk}/{action}/").status_code == 404
     region = factories.region("310107")
-    assert client.post(f"/office/accounts/{target.pk}/post/", {"region": region.pk, "staff_role": "viewer"}).status_code == 404
+    assert (
+        client.post(
+            f"/office/accounts/{target.pk}/post/", {"region": region.pk, "staff_role": "viewer"}
+        ).status_code
+        == 404
+    )
     assert client.get(f"/office/tokens/{token.pk}/revoke/").status_code == 404
     assert client.post(f"/office/tokens/{token.pk}/revoke/", {"reason": "越权"}).status_code == 404
     target.refresh_from_db()
@@ -102,7 +114,9 @@ def test_create_shows_the_generated_password_once_and_forces_a_change(personas, 
     assert client.post("/accounts/login/", {"username": "wang_fang", "password": password}).status_code == 302
     answer = client.get("/organizations/")
     assert answer.status_code == 302 and answer["Location"].startswith("/accounts/password/?next=")
-    refused = client.post("/accounts/password/", {"old_password": password, "new_password1": "short", "new_password2": "short"})
+    refused = client.post(
+        "/accounts/password/", {"old_password": password, "new_password1": "short", "new_password2": "short"}
+    )
     assert refused.status_code == 400 and User.objects.get(pk=user.pk).must_change_password
     done = client.post("/accounts/password/", {"old_password": password, "new_password1": "Wang-Fang-2026x",
                                                "new_password2": "Wang-Fang-2026x", "next": "/organizations/"})  # fmt: skip
@@ -131,7 +145,12 @@ def test_disable_ends_sessions_and_sign_in(personas, login, client):
     response = login(personas["city_admin"]).post(f"/office/accounts/{target.pk}/disable/")
     assert response.status_code == 302
     assert theirs.get("/organizations/").status_code == 302  # the open session has ended
-    assert Client().post("/accounts/login/", {"username": target.username, "password": factories.PASSWORD}).status_code == 200
+    assert (
+        Client()
+        .post("/accounts/login/", {"username": target.username, "password": factories.PASSWORD})
+        .status_code
+        == 200
+    )
     client.post(f"/office/accounts/{target.pk}/enable/")
     assert User.objects.get(pk=target.pk).is_active
 
@@ -179,7 +198,9 @@ def test_issued_token_is_shown_once_works_and_answers_401_once_revoked(personas,
 
 def test_token_issue_refuses_a_department_outside_the_region(personas, admin_putuo, login, client):
     dept = factories.department()  # 郑州市民政局
-    response = login(admin_putuo).post("/office/tokens/new/", {"department": dept.pk, "name": "x", "scopes": ["records:read"]})
+    response = login(admin_putuo).post(
+        "/office/tokens/new/", {"department": dept.pk, "name": "x", "scopes": ["records:read"]}
+    )
     assert response.status_code == 400 and "department" in response.context["form"].errors
     assert not ApiToken.objects.exists()
 
