@@ -39,7 +39,8 @@ class UserAdmin(DjangoUserAdmin):
 
 @admin.register(ApiToken)
 class ApiTokenAdmin(admin.ModelAdmin):
-    """Tokens are issued with `socredit issue-token` (the key is shown once); here they are reviewed and stopped."""
+    """Tokens are issued on the 账号管理 pages or with `socredit issue-token` (the key is shown once), and
+    revoked with a reason on those pages; here they are reviewed."""
 
     list_display = (
         "prefix",

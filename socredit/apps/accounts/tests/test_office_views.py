@@ -213,3 +213,17 @@ def test_pages_render_in_english(personas, login, client):
     client.cookies["django_language"] = "zh-hans"
     page = client.get("/office/accounts/").content.decode()
     assert "账号管理" in page and "新建工作人员账号" in page
+
+
+def test_an_organization_account_reset_by_an_admin_changes_its_password_then_uses_my(personas, login, client):
+    org_user = factories.org_account(factories.organization(region_code="410105"))
+    response = login(personas["city_admin"]).post(f"/office/accounts/{org_user.pk}/reset-password/")
+    raw = _secret(response.content.decode())
+    client.logout()
+    client.post("/accounts/login/", {"username": org_user.username, "password": raw})
+    assert client.get("/my/")["Location"] == "/accounts/password/?next=%2Fmy%2F"
+    assert client.get("/accounts/password/").status_code == 200
+    client.post("/accounts/password/", {"old_password": raw, "new_password1": "Xiehui-Mima-77",
+                                        "new_password2": "Xiehui-Mima-77", "next": "/my/"})  # fmt: skip
+    assert client.get("/my/").status_code == 200
+    assert client.get("/office/accounts/").status_code == 403  # still kept to its own pages
