@@ -316,7 +316,7 @@ def change_staff_post(
     *, actor: Any, channel: str, user: User, region: Region | None, staff_role: str
 ) -> User:
     """Move a staff account to another region within the administrator's, or give it another post."""
-    user = User.objects.select_for_update().select_related("region").get(pk=user.pk)
+    user = User.objects.select_for_update(of=("self",)).select_related("region").get(pk=user.pk)
     _check_target(actor, user)
     if user.organization_id:
         raise FieldErrors(__all__="组织账号没有岗位和区划，只能停用、启用或重置密码")
@@ -345,7 +345,9 @@ def change_staff_post(
 def set_account_active(*, actor: Any, channel: str, user: User, active: bool) -> User:
     """停用 / 启用 an account. A disabled account cannot sign in, and its open sessions end (the
     session's user is no longer loaded for an inactive account)."""
-    user = User.objects.select_for_update().select_related("region", "organization").get(pk=user.pk)
+    user = (
+        User.objects.select_for_update(of=("self",)).select_related("region", "organization").get(pk=user.pk)
+    )
     _check_target(actor, user)
     if user.is_active == active:
         raise FieldErrors(__all__=f"账号 {user.username} 已{'启用' if active else '停用'}")

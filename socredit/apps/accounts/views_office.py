@@ -156,18 +156,16 @@ def _account_action(request: HttpRequest, pk: int, act: Any, done: str) -> HttpR
 
 @require_POST
 @login_required
-def account_disable(request: HttpRequest, pk: int) -> HttpResponse:
+def account_set_active(request: HttpRequest, pk: int, active: bool) -> HttpResponse:
+    """停用 / 启用 (two routes, ``active`` False or True)."""
+    done = (
+        _("%(account)s was enabled.")
+        if active
+        else _("%(account)s was disabled: it can no longer sign in, and its open sessions have ended.")
+    )
     return _account_action(request, pk,
-                           lambda a: services.set_account_active(actor=request.user, channel=CHANNEL, user=a, active=False),
-                           _("%(account)s was disabled: it can no longer sign in, and its open sessions have ended."))  # fmt: skip
-
-
-@require_POST
-@login_required
-def account_enable(request: HttpRequest, pk: int) -> HttpResponse:
-    return _account_action(request, pk,
-                           lambda a: services.set_account_active(actor=request.user, channel=CHANNEL, user=a, active=True),
-                           _("%(account)s was enabled."))  # fmt: skip
+                           lambda a: services.set_account_active(actor=request.user, channel=CHANNEL, user=a, active=active),
+                           done)  # fmt: skip
 
 
 @require_POST
