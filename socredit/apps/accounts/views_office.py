@@ -14,7 +14,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.cache import add_never_cache_headers
@@ -75,8 +75,9 @@ def _filtered(form: AccountFilterForm, qs: QuerySet[User]) -> QuerySet[User]:
 def account_list(request: HttpRequest) -> HttpResponse:
     require_administrator(request.user)
     form = AccountFilterForm(request.GET, admin=request.user)
+    staff_first = F("organization_id").asc(nulls_first=True)  # the same on SQLite and PostgreSQL
     qs = _filtered(form, administered_accounts(request.user)).order_by(
-        "organization_id", "region__path", "username"
+        staff_first, "region__path", "username"
     )
     page = Paginator(qs, PER_PAGE).get_page(request.GET.get("page"))
     query = request.GET.copy()

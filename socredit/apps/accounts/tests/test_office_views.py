@@ -55,6 +55,7 @@ def test_list_filters_and_shows_lockout(personas, login, client):
         client.post("/accounts/login/", {"username": "viewer_jinshui", "password": "wrong"})
     page = login(personas["city_admin"]).get("/office/accounts/").content.decode()
     assert "staff_xinzheng" in page and org_user.username in page and "superuser" not in page
+    assert page.index("staff_jinshui") < page.index(org_user.username)  # staff first, on either database
     assert page.count("badge-bad") == 1  # viewer_jinshui locked out
     orgs_only = client.get("/office/accounts/", {"kind": "organization"}).content.decode()
     assert org_user.username in orgs_only and "staff_jinshui" not in orgs_only
