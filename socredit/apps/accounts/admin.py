@@ -21,7 +21,10 @@ class UserAdmin(DjangoUserAdmin):
     raw_id_fields = ("region", "organization")
     fieldsets = (
         *DjangoUserAdmin.fieldsets,
-        ("socredit", {"fields": ("full_name", "region", "staff_role", "organization")}),
+        (
+            "socredit",
+            {"fields": ("full_name", "region", "staff_role", "organization", "must_change_password")},
+        ),
     )
     actions = ["unlock_sign_in"]
 
@@ -53,7 +56,8 @@ class ApiTokenAdmin(admin.ModelAdmin):
         "expires_at",
     )
     list_filter = ("active",)
-    readonly_fields = ("prefix", "department", "name", "scopes", "created_at", "last_used_at", "created_by")
+    readonly_fields = ("prefix", "department", "name", "scopes", "created_at", "last_used_at", "created_by",
+                       "revoked_at", "revoked_by", "revoke_reason")  # fmt: skip
     fields = (
         "prefix",
         "department",
@@ -64,6 +68,9 @@ class ApiTokenAdmin(admin.ModelAdmin):
         "created_at",
         "last_used_at",
         "created_by",
+        "revoked_at",
+        "revoked_by",
+        "revoke_reason",
     )
 
     def has_add_permission(self, request):
