@@ -66,8 +66,6 @@ def issue_token(
     unknown = [s for s in scopes if s not in TokenScope.values]
     if unknown:
         errors.add("scopes", f"未知权限范围：{'、'.join(unknown)}")
-    elif not scopes:
-        errors.add("scopes", "请至少选择一项权限范围")
     name = name.strip()
     if not name:
         errors.add("name", "请填写令牌名称（使用它的系统）")

@@ -207,7 +207,9 @@ def test_unlock_forgets_the_failed_sign_ins(admins, personas, client):
 def test_issue_token_checks_department_scope_name_and_scopes(admins):
     dept = factories.department("xz-tax", "新郑市税务局", "410184")
     with pytest.raises(FieldErrors) as exc:
-        services.issue_token(actor=admins["jinshui"], channel="form", department=dept, name=" ", scopes=[])
+        services.issue_token(
+            actor=admins["jinshui"], channel="form", department=dept, name=" ", scopes=["all"]
+        )
     assert set(exc.value.errors) == {"department", "name", "scopes"}
     assert "新郑市税务局 不在您管理的区划内" in exc.value.errors["department"][0]
     assert not ApiToken.objects.exists()

@@ -203,6 +203,9 @@ def test_token_issue_refuses_a_department_outside_the_region(personas, admin_put
         "/office/tokens/new/", {"department": dept.pk, "name": "x", "scopes": ["records:read"]}
     )
     assert response.status_code == 400 and "department" in response.context["form"].errors
+    client.logout()
+    none = login(personas["city_admin"]).post("/office/tokens/new/", {"department": dept.pk, "name": "x"})
+    assert none.status_code == 400 and "scopes" in none.context["form"].errors
     assert not ApiToken.objects.exists()
 
 
