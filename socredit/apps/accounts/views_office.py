@@ -37,7 +37,7 @@ from socredit.apps.accounts.forms import (
     TokenIssueForm,
     TokenRevokeForm,
 )
-from socredit.apps.accounts.models import TokenScope, User
+from socredit.apps.accounts.models import ApiToken, TokenScope, User
 from socredit.common.errors import FieldErrors
 
 PER_PAGE = 50
@@ -49,6 +49,12 @@ def _once(request: HttpRequest, template: str, context: dict[str, Any]) -> HttpR
     response = render(request, template, context)
     add_never_cache_headers(response)
     return response
+
+
+def _scope_labels(token: ApiToken) -> list[str]:
+    """What the token may do, in the page's language (a scope no longer known keeps its name)."""
+    labels = dict(TokenScope.choices)
+    return [str(labels.get(s, s)) for s in token.scopes]
 
 
 def _filtered(form: AccountFilterForm, qs: QuerySet[User]) -> QuerySet[User]:
@@ -193,8 +199,7 @@ def token_list(request: HttpRequest) -> HttpResponse:
     require_administrator(request.user)
     qs = administered_tokens(request.user).order_by("-created_at", "-pk")
     page = Paginator(qs, PER_PAGE).get_page(request.GET.get("page"))
-    labels = dict(TokenScope.choices)
-    rows = [{"token": t, "scopes": [labels.get(s, s) for s in t.scopes]} for t in page.object_list]
+    rows = [{"token": t, "scopes": _scope_labels(t)} for t in page.object_list]
     return render(request, "accounts/token_list.html", {"page": page, "rows": rows})
 
 
@@ -211,9 +216,8 @@ def token_issue(request: HttpRequest) -> HttpResponse:
         except FieldErrors as exc:
             form.add_field_errors(exc)
         else:
-            labels = dict(TokenScope.choices)
             return _once(request, "accounts/token_issued.html",
-                         {"token": token, "raw": raw, "scopes": [labels[s] for s in token.scopes]})  # fmt: skip
+                         {"token": token, "raw": raw, "scopes": _scope_labels(token)})  # fmt: skip
     status = 400 if request.method == "POST" else 200
     return render(request, "accounts/token_issue.html", {"form": form}, status=status)
 
@@ -237,7 +241,6 @@ def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
                 % {"name": token.name},
             )
             return redirect("office:token_list")
-    labels = dict(TokenScope.choices)
     status = 400 if request.method == "POST" else 200
     return render(request, "accounts/token_revoke.html",
-                  {"token": token, "form": form, "scopes": [labels.get(s, s) for s in token.scopes]}, status=status)  # fmt: skip
+                  {"token": token, "form": form, "scopes": _scope_labels(token)}, status=status)  # fmt: skip
