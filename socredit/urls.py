@@ -26,5 +26,6 @@ urlpatterns = [
     path("my/", include("socredit.apps.cases.urls_org")),
     path("public/", include("socredit.apps.cases.urls_public")),
     path("audit/", include("socredit.apps.audit.urls")),
+    path("office/", include("socredit.apps.accounts.urls_office")),
     path("admin/", admin.site.urls),
 ]

@@ -1,8 +1,10 @@
-"""Language selection: Chinese is the product's language unless the user chose another."""
+"""Request middleware: the language (Chinese unless chosen), organization accounts kept to their pages,
+and the change of a password an administrator set."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
@@ -49,4 +51,33 @@ class OrganizationAccountMiddleware:
                 return HttpResponseRedirect("/my/")
             if not request.path.startswith(ORGANIZATION_PREFIXES):
                 raise PermissionDenied("组织账号只能使用“我的信用档案”页面")
+        return self.get_response(request)
+
+
+PASSWORD_CHANGE_URL = "/accounts/password/"  # noqa: S105 — a page address, not a password
+PASSWORD_CHANGE_EXEMPT = ("/accounts/", "/i18n/", "/static/")
+"""What an account that must change its password may still open: sign-in, sign-out, the change
+page itself, the language switch and the static files."""
+
+
+class PasswordChangeRequiredMiddleware:
+    """An account whose password an administrator chose or reset (``must_change_password``) is sent
+    to the change-password page from every other page until it sets its own."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if settings.SESSION_COOKIE_NAME not in request.COOKIES:
+            return self.get_response(request)  # no session, no signed-in user (as above)
+        user = getattr(request, "user", None)
+        if (
+            user is not None
+            and user.is_authenticated
+            and getattr(user, "must_change_password", False)
+            and not request.path.startswith(PASSWORD_CHANGE_EXEMPT)
+        ):
+            return HttpResponseRedirect(
+                f"{PASSWORD_CHANGE_URL}?{urlencode({'next': request.get_full_path()})}"
+            )
         return self.get_response(request)

@@ -216,6 +216,19 @@ MATRIX = {
     ),
     "public:complaint_new": (lambda w: {}, PUBLIC),
     "public:complaint_lookup": (lambda w: {}, PUBLIC),
+    # one's own password: every signed-in account, organization accounts included
+    "accounts:password_change": (lambda w: {}, {**dict.fromkeys(PERSONAS, 200), "anonymous": 302}),
+    # account administration (账号管理): administrators only, accounts and tokens of their region
+    "office:account_list": (lambda w: {}, ADMIN_PAGE),
+    "office:account_create": (lambda w: {}, ADMIN_PAGE),
+    "office:account_detail": (lambda w: {"pk": w["org_account"].pk}, ADMIN_PAGE),
+    **{
+        f"office:account_{a}": (lambda w: {"pk": w["org_account"].pk}, POST_ONLY)
+        for a in ("post", "disable", "enable", "password_reset", "unlock")
+    },  # fmt: skip
+    "office:token_list": (lambda w: {}, ADMIN_PAGE),
+    "office:token_issue": (lambda w: {}, ADMIN_PAGE),
+    "office:token_revoke": (lambda w: {"pk": factories.token(["records:read"])[0].pk}, ADMIN_PAGE),
 }
 NAMESPACES = {
     "accounts",
@@ -232,6 +245,7 @@ NAMESPACES = {
     "cases",
     "my",
     "public",
+    "office",
 }
 
 

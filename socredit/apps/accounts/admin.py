@@ -21,7 +21,10 @@ class UserAdmin(DjangoUserAdmin):
     raw_id_fields = ("region", "organization")
     fieldsets = (
         *DjangoUserAdmin.fieldsets,
-        ("socredit", {"fields": ("full_name", "region", "staff_role", "organization")}),
+        (
+            "socredit",
+            {"fields": ("full_name", "region", "staff_role", "organization", "must_change_password")},
+        ),
     )
     actions = ["unlock_sign_in"]
 
@@ -39,7 +42,8 @@ class UserAdmin(DjangoUserAdmin):
 
 @admin.register(ApiToken)
 class ApiTokenAdmin(admin.ModelAdmin):
-    """Tokens are issued with `socredit issue-token` (the key is shown once); here they are reviewed and stopped."""
+    """Tokens are issued on the 账号管理 pages or with `socredit issue-token` (the key is shown once), and
+    revoked with a reason on those pages; here they are reviewed."""
 
     list_display = (
         "prefix",
@@ -52,7 +56,8 @@ class ApiTokenAdmin(admin.ModelAdmin):
         "expires_at",
     )
     list_filter = ("active",)
-    readonly_fields = ("prefix", "department", "name", "scopes", "created_at", "last_used_at", "created_by")
+    readonly_fields = ("prefix", "department", "name", "scopes", "created_at", "last_used_at", "created_by",
+                       "revoked_at", "revoked_by", "revoke_reason")  # fmt: skip
     fields = (
         "prefix",
         "department",
@@ -63,6 +68,9 @@ class ApiTokenAdmin(admin.ModelAdmin):
         "created_at",
         "last_used_at",
         "created_by",
+        "revoked_at",
+        "revoked_by",
+        "revoke_reason",
     )
 
     def has_add_permission(self, request):

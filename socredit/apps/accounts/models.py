@@ -35,6 +35,10 @@ class User(AbstractUser):
         verbose_name=_("organization"),
         help_text=_("组织账号: set for an organization's own user, who sees only that organization's file (/my/)."),
     )  # fmt: skip
+    must_change_password = models.BooleanField(
+        _("must change password"), default=False, db_default=False,
+        help_text=_("Set when an administrator chose or reset the password: the user sets their own at the next sign-in."),
+    )  # fmt: skip
 
     class Meta:
         verbose_name = _("staff account")
@@ -112,6 +116,13 @@ class ApiToken(models.Model):
     expires_at = models.DateTimeField(_("expires at"), null=True, blank=True)
     last_used_at = models.DateTimeField(_("last used at"), null=True, blank=True, editable=False)
     created_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True, editable=False)
+    revoked_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+", editable=False
+    )
+    revoke_reason = models.CharField(
+        _("reason for revocation"), max_length=500, blank=True, default="", editable=False
+    )
 
     class Meta:
         verbose_name = _("API token")

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import secrets
 import time
 from collections.abc import Iterable
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
@@ -51,15 +53,29 @@ def create_organization_account(
     return user
 
 
+TOKEN_NAME_MAX = 100
+
+
 @transaction.atomic
 def issue_token(
     *, actor: Any, channel: str, department: Department, name: str, scopes: Iterable[str]
 ) -> tuple[ApiToken, str]:
     """Create a token for a department system; returns the token and the raw key (shown once)."""
     scopes = sorted(set(scopes))
+    errors = FieldErrors()
     unknown = [s for s in scopes if s not in TokenScope.values]
     if unknown:
-        raise FieldErrors(scopes=f"未知权限范围：{'、'.join(unknown)}")
+        errors.add("scopes", f"未知权限范围：{'、'.join(unknown)}")
+    name = name.strip()
+    if not name:
+        errors.add("name", "请填写令牌名称（使用它的系统）")
+    elif len(name) > TOKEN_NAME_MAX:
+        errors.add("name", f"令牌名称最多 {TOKEN_NAME_MAX} 字，现为 {len(name)} 字")
+    if isinstance(actor, User) and not actor.is_superuser:
+        path = actor.scope_path()
+        if path is None or not department.region.path.startswith(path):
+            errors.add("department", f"{department.name} 不在您管理的区划内")
+    errors.raise_if_any()
     raw = ApiToken.new_key()
     token = ApiToken.objects.create(department=department, name=name, prefix=raw[:10],
                                     key_hash=hash_token(raw), scopes=scopes,
@@ -122,14 +138,37 @@ def authenticate_token(raw: str) -> ApiToken | None:
     return token
 
 
+REVOKE_REASON_MAX = 500
+
+
+def _short(text: str, limit: int = 120) -> str:
+    """A reason as it fits in an audit summary (the whole text goes in the event's data)."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 @transaction.atomic
-def revoke_token(*, actor: Any, channel: str, token: ApiToken) -> None:
+def revoke_token(*, actor: Any, channel: str, token: ApiToken, reason: str) -> None:
+    """Stop a token for good (吊销): its calls answer 401 from now on, in every process within
+    SOCREDIT_TOKEN_CACHE_SECONDS and in this one at once. The reason is kept on the token."""
+    reason = reason.strip()
+    if not reason:
+        raise FieldErrors(reason="请填写吊销原因")
+    if len(reason) > REVOKE_REASON_MAX:
+        raise FieldErrors(reason=f"吊销原因最多 {REVOKE_REASON_MAX} 字，现为 {len(reason)} 字")
+    token = ApiToken.objects.select_for_update().get(pk=token.pk)
+    if token.revoked_at is not None:
+        raise FieldErrors(
+            reason=f"接口令牌 {token.name} 已于 {timezone.localtime(token.revoked_at):%Y-%m-%d %H:%M} 吊销"
+        )
     token.active = False
-    token.save(update_fields=["active"])
+    token.revoked_at = timezone.now()
+    token.revoked_by = actor if isinstance(actor, User) else None
+    token.revoke_reason = reason
+    token.save(update_fields=["active", "revoked_at", "revoked_by", "revoke_reason"])
     forget_token(token.key_hash)
-    record_event(
-        actor=actor, channel=channel, action="token.revoke", target=token, summary=f"停用接口令牌 {token}"
-    )
+    record_event(actor=actor, channel=channel, action="token.revoke", target=token,
+                 summary=f"吊销 {token.department.name} 的接口令牌 {token.name}（{token.prefix}…）：{_short(reason)}",
+                 data={"reason": reason})  # fmt: skip
 
 
 @transaction.atomic
@@ -138,7 +177,212 @@ def unlock_sign_in(*, actor: Any, channel: str, user: User) -> int:
     attempts, from whatever address. Returns how many were forgotten (0: it was not locked)."""
     from axes.utils import reset
 
+    if isinstance(actor, User):
+        _check_target(actor, user)
     count = reset(username=user.get_username())
     record_event(actor=actor, channel=channel, action="user.unlock", target=user,
                  summary=f"解除账号 {user.get_username()} 的登录锁定", data={"failed_attempts": count})  # fmt: skip
     return count
+
+
+# --- Account administration by a region's administrators (账号管理) ---------------------------------
+
+ROLE_RANK = {StaffRole.VIEWER: 0, StaffRole.OFFICER: 1, StaffRole.ADMIN: 2}
+ROLE_ZH = {StaffRole.ADMIN: "管理员", StaffRole.OFFICER: "经办人员", StaffRole.VIEWER: "只读人员"}
+"""The posts in the audit summaries, which are Chinese whatever the page's language."""
+FULL_NAME_MAX = 50
+_PASSWORD_ALPHABET = "abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # noqa: S105 — the letters, not a password
+"""Letters and digits without the look-alikes (l, 1, I, O, 0, i, o): read aloud or typed from paper."""
+
+
+def generate_password() -> str:
+    """A one-time password of three groups of four, e.g. ``Kp7w-mX3r-Tq9z`` (about 71 bits)."""
+    return "-".join("".join(secrets.choice(_PASSWORD_ALPHABET) for _ in range(4)) for _ in range(3))
+
+
+def _actor_path(actor: Any) -> str:
+    """The administrator's region path ("" for a superuser); refuses anyone else."""
+    if getattr(actor, "is_superuser", False):
+        return ""
+    path = actor.scope_path() if isinstance(actor, User) else None
+    if path is None or actor.staff_role != StaffRole.ADMIN or actor.organization_id is not None:
+        raise PermissionDenied("只有管理员可以管理账号")
+    return path
+
+
+def _check_target(actor: Any, user: User) -> None:
+    """The account lies within the administrator's region (views fetch it through access_account
+    already; this keeps a service call from elsewhere inside the same bounds)."""
+    path = _actor_path(actor)
+    if path == "":
+        return
+    region = user.organization.region if user.organization_id else user.region
+    if user.is_superuser or region is None or not region.path.startswith(path):
+        raise PermissionDenied("该账号不在您管理的区划内")
+
+
+def _post_errors(actor: Any, errors: FieldErrors, region: Region | None, staff_role: str) -> None:
+    path = _actor_path(actor)
+    if region is None:
+        errors.add("region", "请选择账号所属区划")
+    elif not region.path.startswith(path):
+        errors.add("region", f"{region.name}不在您管理的区划内，只能选择本区划或下级区划")
+    elif not region.active:
+        errors.add("region", f"{region.name}已不是现行区划")
+    if staff_role not in StaffRole.values:
+        errors.add("staff_role", f"未知岗位“{staff_role}”")
+    elif not actor.is_superuser and ROLE_RANK[StaffRole(staff_role)] > ROLE_RANK[StaffRole(actor.staff_role)]:
+        errors.add("staff_role", "不能授予高于您本人岗位的岗位")
+
+
+def _password_errors(errors: FieldErrors, password: str, user: User) -> None:
+    from django.contrib.auth.password_validation import validate_password
+
+    try:
+        validate_password(password, user)
+    except ValidationError as exc:
+        for message in exc.messages:
+            errors.add("password", message)
+
+
+def _keep_one_admin(user: User, what: str) -> None:
+    """Refuse to leave ``user``'s region without an active administrator (the rows are locked, so
+    two administrators disabling each other at once cannot both succeed)."""
+    if (
+        user.staff_role != StaffRole.ADMIN
+        or not user.is_active
+        or user.organization_id
+        or user.region_id is None
+    ):
+        return
+    others = (
+        User.objects.select_for_update()
+        .filter(
+            region_id=user.region_id, staff_role=StaffRole.ADMIN, is_active=True, organization__isnull=True
+        )
+        .exclude(pk=user.pk)
+    )
+    if not list(others.values_list("pk", flat=True)):
+        raise FieldErrors(
+            __all__=f"{user} 是{user.region.name}唯一在用的管理员，不能{what}；请先为该区划另设一名管理员"
+        )
+
+
+@transaction.atomic
+def create_staff_account(
+    *, actor: Any, channel: str, username: str, full_name: str, region: Region | None, staff_role: str,
+    password: str = "",
+) -> tuple[User, str | None]:  # fmt: skip
+    """An administrator creates a staff account of their region or below. Without a password one is
+    generated and returned (to be shown once); either way the user sets their own at first sign-in."""
+    username, full_name = username.strip(), full_name.strip()
+    errors = FieldErrors()
+    field = User._meta.get_field("username")
+    if not username:
+        errors.add("username", "请填写登录账号")
+    else:
+        try:
+            field.run_validators(username)
+        except ValidationError:
+            errors.add("username", "登录账号只能由字母、数字和 @ . + - _ 组成，最多 150 个字符")
+        if User.objects.filter(username__iexact=username).exists():
+            errors.add("username", f"账号“{username}”已存在")
+    if not full_name:
+        errors.add("full_name", "请填写使用人姓名")
+    elif len(full_name) > FULL_NAME_MAX:
+        errors.add("full_name", f"姓名最多 {FULL_NAME_MAX} 字，现为 {len(full_name)} 字")
+    _post_errors(actor, errors, region, staff_role)
+    user = User(username=username, full_name=full_name, region=region, staff_role=staff_role,
+                is_staff=staff_role == StaffRole.ADMIN, must_change_password=True)  # fmt: skip
+    generated = None
+    if password:
+        _password_errors(errors, password, user)
+    else:
+        generated = password = generate_password()
+    errors.raise_if_any()
+    user.set_password(password)
+    user.save()
+    assert region is not None
+    record_event(actor=actor, channel=channel, action="user.create", target=user,
+                 summary=f"创建账号 {username}（{full_name}，{region.name}{ROLE_ZH[StaffRole(staff_role)]}）",
+                 data={"region": region.code, "role": staff_role, "password": "generated" if generated else "chosen"})  # fmt: skip
+    return user, generated
+
+
+@transaction.atomic
+def change_staff_post(
+    *, actor: Any, channel: str, user: User, region: Region | None, staff_role: str
+) -> User:
+    """Move a staff account to another region within the administrator's, or give it another post."""
+    user = User.objects.select_for_update(of=("self",)).select_related("region").get(pk=user.pk)
+    _check_target(actor, user)
+    if user.organization_id:
+        raise FieldErrors(__all__="组织账号没有岗位和区划，只能停用、启用或重置密码")
+    if user.pk == actor.pk:
+        raise FieldErrors(__all__="不能更改自己的岗位或区划，请由上级管理员办理")
+    errors = FieldErrors()
+    _post_errors(actor, errors, region, staff_role)
+    errors.raise_if_any()
+    assert region is not None
+    if region.pk == user.region_id and staff_role == user.staff_role:
+        raise FieldErrors(__all__="岗位和区划都没有变化")
+    if staff_role != StaffRole.ADMIN or region.pk != user.region_id:
+        _keep_one_admin(user, "调离管理员岗位")
+    before = {"region": user.region.code if user.region else None, "role": user.staff_role}
+    summary = (f"调整账号 {user.username} 的岗位：{user.region.name if user.region else '—'}"
+               f"{ROLE_ZH.get(StaffRole(user.staff_role), '')} → {region.name}{ROLE_ZH[StaffRole(staff_role)]}")  # fmt: skip
+    user.region, user.staff_role = region, staff_role
+    user.is_staff = staff_role == StaffRole.ADMIN
+    user.save(update_fields=["region", "staff_role", "is_staff"])
+    record_event(actor=actor, channel=channel, action="user.change_post", target=user, summary=summary,
+                 data={"before": before, "after": {"region": region.code, "role": staff_role}})  # fmt: skip
+    return user
+
+
+@transaction.atomic
+def set_account_active(*, actor: Any, channel: str, user: User, active: bool) -> User:
+    """停用 / 启用 an account. A disabled account cannot sign in, and its open sessions end (the
+    session's user is no longer loaded for an inactive account)."""
+    user = (
+        User.objects.select_for_update(of=("self",)).select_related("region", "organization").get(pk=user.pk)
+    )
+    _check_target(actor, user)
+    if user.is_active == active:
+        raise FieldErrors(__all__=f"账号 {user.username} 已{'启用' if active else '停用'}")
+    if not active:
+        if user.pk == actor.pk:
+            raise FieldErrors(__all__="不能停用自己的账号")
+        _keep_one_admin(user, "停用")
+    user.is_active = active
+    user.save(update_fields=["is_active"])
+    record_event(actor=actor, channel=channel, action="user.enable" if active else "user.disable", target=user,
+                 summary=f"{'启用' if active else '停用'}账号 {user.username}（{user}）")  # fmt: skip
+    return user
+
+
+@transaction.atomic
+def reset_password(*, actor: Any, channel: str, user: User) -> str:
+    """A new generated password (returned to be shown once); the user must set their own at the next
+    sign-in, and their open sessions end (a new password invalidates them)."""
+    user = User.objects.select_for_update().get(pk=user.pk)
+    _check_target(actor, user)
+    if user.pk == actor.pk:
+        raise FieldErrors(__all__="请在“修改密码”页面修改自己的密码")
+    raw = generate_password()
+    user.set_password(raw)
+    user.must_change_password = True
+    user.save(update_fields=["password", "must_change_password"])
+    record_event(actor=actor, channel=channel, action="user.reset_password", target=user,
+                 summary=f"重置账号 {user.username}（{user}）的密码")  # fmt: skip
+    return raw
+
+
+@transaction.atomic
+def change_own_password(*, user: User, channel: str, password: str) -> None:
+    """The signed-in user sets their own password (validated by the caller's form); clears the
+    must-change flag."""
+    user.set_password(password)
+    user.must_change_password = False
+    user.save(update_fields=["password", "must_change_password"])
+    record_event(actor=user, channel=channel, action="user.change_password", target=user,
+                 summary=f"账号 {user.username} 修改了自己的密码")  # fmt: skip

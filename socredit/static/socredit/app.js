@@ -17,3 +17,17 @@ document.addEventListener("click", function (event) {
     window.print();
   }
 });
+
+// The copy button beside a password or token shown once: copies the element data-copy points to.
+document.addEventListener("click", function (event) {
+  var button = event.target.closest("[data-copy]");
+  if (!button || !navigator.clipboard) {
+    return;
+  }
+  var source = document.querySelector(button.getAttribute("data-copy"));
+  if (source) {
+    navigator.clipboard.writeText(source.textContent.trim()).then(function () {
+      button.textContent = button.getAttribute("data-copied") || button.textContent;
+    });
+  }
+});

@@ -68,7 +68,7 @@ def test_revoked_and_expired_tokens_stop_working(orgs):
     token.save()
     assert authenticate_token(raw) is None
     token2, raw2 = factories.token(["records:read"], name="second")
-    revoke_token(actor=None, channel="system", token=token2)
+    revoke_token(actor=None, channel="system", token=token2, reason="测试：系统停用")
     assert authenticate_token(raw2) is None
 
 

@@ -111,7 +111,7 @@ def test_revocation_takes_effect(client, personas, civil_affairs, monkeypatch):
     monkeypatch.setattr(accounts, "_clock", lambda: now[0])
     assert get(client, path, raw).status_code == 200
     # revoked by the service in this process: refused on the very next request
-    accounts.revoke_token(actor=None, channel="system", token=token)
+    accounts.revoke_token(actor=None, channel="system", token=token, reason="测试：系统停用")
     assert get(client, path, raw).status_code == 401
 
     other, raw2 = factories.token(["organizations:read"], civil_affairs, name="second")
