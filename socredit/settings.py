@@ -217,6 +217,7 @@ SOCREDIT_COMPLAINTS_PER_IP_HOUR = int(os.environ.get("SOCREDIT_COMPLAINTS_PER_IP
 SOCREDIT_COMPLAINT_LOOKUPS_PER_IP_HOUR = int(os.environ.get("SOCREDIT_COMPLAINT_LOOKUPS_PER_IP_HOUR", "30"))
 
 SESSION_COOKIE_HTTPONLY = True
+CSRF_FAILURE_VIEW = "socredit.common.errorpages.csrf_failure"  # the 403 page of an expired form
 CSRF_COOKIE_HTTPONLY = False  # HTMX reads the token from the cookie-less meta tag; see base.html
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -28,3 +28,9 @@ urlpatterns = [
     path("audit/", include("socredit.apps.audit.urls")),
     path("admin/", admin.site.urls),
 ]
+
+# The error pages in the product's layout, JSON under /api/ (socredit/common/errorpages.py).
+handler400 = "socredit.common.errorpages.bad_request"
+handler403 = "socredit.common.errorpages.permission_denied"
+handler404 = "socredit.common.errorpages.page_not_found"
+handler500 = "socredit.common.errorpages.server_error"
