@@ -139,7 +139,7 @@ def _fast_sqlite():
 ORG_COLUMNS = ("id", "code", "name", "org_type", "region_id", "registration_authority", "supervisory_unit", "field",
                "registered_on", "status", "address", "contact_person", "contact_phone", "created_at", "updated_at")  # fmt: skip
 PERSON_COLUMNS = ("id", "name", "id_number", "created_at", "updated_at")
-ROLE_COLUMNS = ("person_id", "organization_id", "kind", "start_on", "end_on")
+ROLE_COLUMNS = ("person_id", "organization_id", "kind", "start_on", "end_on", "stated_name")
 RECORD_COLUMNS = ("id", "organization_id", "kind_id", "occurred_on", "decided_on", "document_number", "amount",
                   "department_id", "summary", "dishonesty_class", "visibility", "status", "source", "source_actor",
                   "source_ref", "external_id", "is_current", "supersedes_id", "created_at", "updated_at",
@@ -261,7 +261,7 @@ def load_demo(
                     (person_base + p.index, p.name, p.id_number, stamp, stamp) for p in batch.persons
                 ]
                 role_rows = [
-                    (person_base + r.person, org_base + r.org, r.kind, day(r.start_on), day(r.end_on))
+                    (person_base + r.person, org_base + r.org, r.kind, day(r.start_on), day(r.end_on), "")
                     for r in batch.roles
                 ]  # fmt: skip
                 record_rows, link_rows, change_rows = [], [], []
