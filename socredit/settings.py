@@ -31,10 +31,9 @@ from pathlib import Path
 
 import dj_database_url
 from csp.constants import NONCE, NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 from whitenoise.compress import Compressor
-
-from django.core.exceptions import ImproperlyConfigured
 
 from socredit.common.security import LOOPBACK_HOSTS, require_strong_secret_key, secret_key_from_file
 
@@ -45,7 +44,9 @@ DEBUG = os.environ.get("SOCREDIT_DEBUG", "1") == "1"
 SECRET_KEY = os.environ.get("SOCREDIT_SECRET_KEY") or (
     secret_key_from_file(os.environ["SOCREDIT_SECRET_KEY_FILE"])
     if os.environ.get("SOCREDIT_SECRET_KEY_FILE")
-    else "dev-only-insecure-key-change-me" if DEBUG else ""  # noqa: S105 — refused below outside DEBUG
+    else "dev-only-insecure-key-change-me"
+    if DEBUG
+    else ""  # noqa: S105 — refused below outside DEBUG
 )
 if not SECRET_KEY:
     raise RuntimeError("SOCREDIT_SECRET_KEY (or SOCREDIT_SECRET_KEY_FILE) must be set when SOCREDIT_DEBUG=0")

@@ -15,8 +15,12 @@ import pytest
 from django.db import transaction
 from django.urls import reverse
 
-from tests.system.test_access_matrix import MATRIX, ORG, PERSONAS
-from tests.system.test_access_matrix import world  # noqa: F401  (a fixture)
+from tests.system.test_access_matrix import (
+    MATRIX,
+    ORG,
+    PERSONAS,
+    world,  # noqa: F401  (a fixture)
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -46,9 +50,13 @@ class _Controls(HTMLParser):
         elif tag == "form":
             self._form = (a.get("action", ""), a.get("method", "get").lower(), {})
             self.forms.append(self._form)
-        elif tag in ("input", "select", "textarea") and self._form is not None and a.get("name"):
-            if a.get("type") not in ("checkbox", "radio", "submit", "file"):
-                self._form[2].setdefault(a["name"], a.get("value", ""))
+        elif (
+            tag in ("input", "select", "textarea")
+            and self._form is not None
+            and a.get("name")
+            and a.get("type") not in ("checkbox", "radio", "submit", "file")
+        ):
+            self._form[2].setdefault(a["name"], a.get("value", ""))
         for name in ("hx-get", "hx-post"):
             if a.get(name):
                 self.forms.append((a[name], name[3:], {}))

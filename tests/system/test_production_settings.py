@@ -237,7 +237,9 @@ def test_gunicorn_serves_pages_and_hashed_static_files_with_debug_off(tmp_path):
     )  # fmt: skip
 
     def get(path: str) -> tuple[int, dict[str, str], str]:
-        request = urllib.request.Request(f"http://127.0.0.1:{port}{path}", headers={"Accept-Encoding": "gzip"})
+        request = urllib.request.Request(
+            f"http://127.0.0.1:{port}{path}", headers={"Accept-Encoding": "gzip"}
+        )
         try:
             with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310
                 return response.status, dict(response.headers), response.read().decode(errors="replace")
