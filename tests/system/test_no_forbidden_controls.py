@@ -77,6 +77,12 @@ def _same_site(base: str, href: str) -> str | None:
     return path
 
 
+def _listing_basis(world):
+    from socredit.apps.records.models import CreditRecord
+
+    return CreditRecord.objects.get(organization=world["entry"].organization, kind__code="annual_report_missing")
+
+
 def test_no_visible_control_answers_403_404_or_500(world, personas, client):  # noqa: F811
     problems: list[str] = []
     for persona in PERSONAS:
@@ -88,6 +94,9 @@ def test_no_visible_control_answers_403_404_or_500(world, personas, client):  # 
             for route, (build, expected) in MATRIX.items()
             if expected[persona] == 200
         )
+        if MATRIX["cases:repair_eligibility"][1][persona] == 200:
+            # the repair conditions of a listed organization's record: the page offers the removal
+            pages.append(reverse("cases:repair_eligibility", kwargs={"record_id": _listing_basis(world).pk}))
         followed: set[tuple[str, str]] = set()
         for page in pages:
             response = client.get(page)
