@@ -77,10 +77,12 @@ def _same_site(base: str, href: str) -> str | None:
     return path
 
 
-def _listing_basis(world):
+def _listing_basis(objects):
     from socredit.apps.records.models import CreditRecord
 
-    return CreditRecord.objects.get(organization=world["entry"].organization, kind__code="annual_report_missing")
+    return CreditRecord.objects.get(
+        organization=objects["entry"].organization, kind__code="annual_report_missing"
+    )
 
 
 def test_no_visible_control_answers_403_404_or_500(world, personas, client):  # noqa: F811
