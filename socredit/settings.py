@@ -4,6 +4,9 @@ Environment:
   DATABASE_URL        default sqlite:///<repo>/var/socredit.sqlite3 (WAL); postgres://… for production
   SOCREDIT_SECRET_KEY required when SOCREDIT_DEBUG is off
   SOCREDIT_DEBUG      "1" (default) for development, "0" in production
+  SOCREDIT_SECRET_KEY_FILE  instead of SOCREDIT_SECRET_KEY: a file holding the key, generated (mode 600)
+                      the first time (make run keeps var/secret_key)
+  SOCREDIT_STATIC_ROOT  where collectstatic puts the static files (default var/static)
   SOCREDIT_ALLOWED_HOSTS  comma-separated, default "127.0.0.1,localhost"
   SOCREDIT_TIME_ZONE  default Asia/Shanghai
   SOCREDIT_AUDIT_ANCHOR_FILE  where `socredit audit anchor` appends the chain head (default var/audit-anchors.jsonl)
@@ -16,6 +19,8 @@ Production only (SOCREDIT_DEBUG=0):
                           sets this header (and strips it from clients), requests carrying it are secure
   SOCREDIT_HSTS_SECONDS   Strict-Transport-Security max-age, default 31536000 (one year); 0 = no header
   SOCREDIT_HSTS_PRELOAD   "1" (default) adds the preload directive
+  SOCREDIT_LOCAL_HTTP     "1": plain HTTP for this machine only (make run): no HTTPS redirect, no HSTS,
+                          cookies over HTTP; refused unless SOCREDIT_ALLOWED_HOSTS names only loopback hosts
 """
 
 from __future__ import annotations
@@ -26,22 +31,38 @@ from pathlib import Path
 
 import dj_database_url
 from csp.constants import NONCE, NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
+from whitenoise.compress import Compressor
 
-from socredit.common.security import require_strong_secret_key
+from socredit.common.security import LOOPBACK_HOSTS, require_strong_secret_key, secret_key_from_file
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("SOCREDIT_VAR_DIR", BASE_DIR / "var"))
 
 DEBUG = os.environ.get("SOCREDIT_DEBUG", "1") == "1"
 SECRET_KEY = os.environ.get("SOCREDIT_SECRET_KEY") or (
-    "dev-only-insecure-key-change-me" if DEBUG else ""  # noqa: S105 — refused below outside DEBUG
+    secret_key_from_file(os.environ["SOCREDIT_SECRET_KEY_FILE"])
+    if os.environ.get("SOCREDIT_SECRET_KEY_FILE")
+    else "dev-only-insecure-key-change-me"
+    if DEBUG
+    else ""  # noqa: S105 — refused below outside DEBUG
 )
 if not SECRET_KEY:
-    raise RuntimeError("SOCREDIT_SECRET_KEY must be set when SOCREDIT_DEBUG=0")
+    raise RuntimeError("SOCREDIT_SECRET_KEY (or SOCREDIT_SECRET_KEY_FILE) must be set when SOCREDIT_DEBUG=0")
 if not DEBUG:
     require_strong_secret_key(SECRET_KEY)  # refuses a short or published key (socredit/common/security.py)
 ALLOWED_HOSTS = os.environ.get("SOCREDIT_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",")
+# Plain HTTP on this machine only (`make run`): production mode without the HTTPS redirect, HSTS and
+# secure-only cookies, which a browser cannot use over http://127.0.0.1. Refused unless every allowed
+# host is a loopback name, so that it cannot switch HTTPS off for a server reachable by others.
+LOCAL_HTTP = not DEBUG and os.environ.get("SOCREDIT_LOCAL_HTTP", "0") == "1"
+if LOCAL_HTTP and not set(ALLOWED_HOSTS) <= LOOPBACK_HOSTS:
+    raise ImproperlyConfigured(
+        "SOCREDIT_LOCAL_HTTP=1 serves plain HTTP and is allowed only for this machine: "
+        f"SOCREDIT_ALLOWED_HOSTS must name only {', '.join(sorted(LOOPBACK_HOSTS))} "
+        f"(it names {', '.join(sorted(set(ALLOWED_HOSTS) - LOOPBACK_HOSTS))})"
+    )
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -72,6 +93,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",  # static files, before anything that reads a session
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "socredit.common.middleware.ChineseUnlessChosenMiddleware",
@@ -187,8 +209,23 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+# `socredit collectstatic` gathers the static files here; outside DEBUG the WSGI application serves
+# them itself (WhiteNoise), compressed and under names that carry a hash of their content (cached
+# for ever by browsers). In DEBUG, Django's development server serves them from the source folders.
+STATIC_ROOT = Path(os.environ.get("SOCREDIT_STATIC_ROOT", VAR_DIR / "static"))
+# Source maps (of the API documentation's bundles) are read by developer tools only: not compressed,
+# which halves the time collectstatic takes.
+WHITENOISE_SKIP_COMPRESS_EXTENSIONS = [*Compressor.SKIP_COMPRESS_EXTENSIONS, "map"]
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # WhiteNoise reads it at start (empty until collected)
 STATICFILES_DIRS = [BASE_DIR / "socredit" / "static"]
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+        if DEBUG
+        else "socredit.common.staticfiles.CollectedStaticFilesStorage"
+    },
+}
 
 # Uploaded import files are read in memory up to this size, then spooled to disk.
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 5000
@@ -218,6 +255,7 @@ SOCREDIT_COMPLAINTS_PER_IP_HOUR = int(os.environ.get("SOCREDIT_COMPLAINTS_PER_IP
 SOCREDIT_COMPLAINT_LOOKUPS_PER_IP_HOUR = int(os.environ.get("SOCREDIT_COMPLAINT_LOOKUPS_PER_IP_HOUR", "30"))
 
 SESSION_COOKIE_HTTPONLY = True
+CSRF_FAILURE_VIEW = "socredit.common.errorpages.csrf_failure"  # the 403 page of an expired form
 CSRF_COOKIE_HTTPONLY = False  # HTMX reads the token from the cookie-less meta tag; see base.html
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -239,7 +277,7 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": [NONE],
     },
 }
-if not DEBUG:
+if not DEBUG and not LOCAL_HTTP:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     SECURE_SSL_REDIRECT = os.environ.get("SOCREDIT_SSL_REDIRECT", "1") == "1"

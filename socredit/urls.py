@@ -29,3 +29,9 @@ urlpatterns = [
     path("office/", include("socredit.apps.accounts.urls_office")),
     path("admin/", admin.site.urls),
 ]
+
+# The error pages in the product's layout, JSON under /api/ (socredit/common/errorpages.py).
+handler400 = "socredit.common.errorpages.bad_request"
+handler403 = "socredit.common.errorpages.permission_denied"
+handler404 = "socredit.common.errorpages.page_not_found"
+handler500 = "socredit.common.errorpages.server_error"

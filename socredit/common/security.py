@@ -40,3 +40,31 @@ def require_strong_secret_key(key: str) -> None:
         f"{SECRET_KEY_MIN_LENGTH} random characters, e.g. the output of "
         '`python -c "import secrets; print(secrets.token_urlsafe(50))"`.'
     )
+
+
+def secret_key_from_file(path: str) -> str:
+    """The key kept in the file at ``path``, generated there once (random, mode 600) if it is missing.
+
+    For a single machine that keeps its own key (``make run``): the first start writes it, every later
+    start reads the same one, so sessions survive a restart. The file is created exclusively, so two
+    processes starting at once end up with the same key.
+    """
+    import os
+    import secrets
+
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        with open(path, encoding="ascii") as existing:
+            key = existing.read().strip()
+        if not key:
+            raise ValueError(f"{path} is empty: delete it to have a new secret key generated") from None
+        return key
+    key = secrets.token_urlsafe(50)
+    with os.fdopen(fd, "w", encoding="ascii") as new:
+        new.write(key + "\n")
+    return key
+
+
+LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1", "[::1]"})
+"""The host names of this machine only: SOCREDIT_LOCAL_HTTP is refused for any other."""

@@ -151,3 +151,123 @@ def test_pages_carry_the_policy(client, personas):
     assert directives["script-src"] == "'self'"
     assert directives["style-src"].startswith("'self'") and "unsafe-inline" not in directives["style-src"]
     assert directives["frame-ancestors"] == "'none'" and directives["object-src"] == "'none'"
+
+
+# --- `make run`: production mode over plain HTTP on this machine ---------------------------------
+
+LOCAL_PROBE = """
+import django
+django.setup()
+from django.conf import settings
+from django.test import Client
+page = Client().get("/accounts/login/", HTTP_HOST="127.0.0.1")
+print("plain", page.status_code)
+print("hsts", page.headers.get("Strict-Transport-Security", "none"))
+print("cookie", page.cookies["csrftoken"]["secure"] or "not-secure")
+print("debug", settings.DEBUG)
+"""
+
+
+def _local_env(tmp_path: Path, **extra: str) -> dict[str, str]:
+    env = _production_env(tmp_path, SOCREDIT_LOCAL_HTTP="1", SOCREDIT_ALLOWED_HOSTS="127.0.0.1,localhost")
+    env.pop("SOCREDIT_SECRET_KEY")
+    return {**env, "SOCREDIT_SECRET_KEY_FILE": str(tmp_path / "secret_key"), **extra}
+
+
+def test_local_http_serves_plain_http_with_debug_off(tmp_path):
+    done = _run(_local_env(tmp_path), "-c", LOCAL_PROBE)
+    assert done.returncode == 0, done.stderr
+    got = dict(line.split(" ", 1) for line in done.stdout.strip().splitlines())
+    assert got == {"plain": "200", "hsts": "none", "cookie": "not-secure", "debug": "False"}
+    key = tmp_path / "secret_key"
+    assert key.stat().st_mode & 0o777 == 0o600 and weak_secret_key_reason(key.read_text().strip()) is None
+
+
+@pytest.mark.parametrize("hosts", ["credit.example.gov.cn", "127.0.0.1,0.0.0.0", "*"])
+def test_local_http_is_refused_for_a_server_others_can_reach(tmp_path, hosts):
+    done = _run(_local_env(tmp_path, SOCREDIT_ALLOWED_HOSTS=hosts), "manage.py", "check")
+    assert done.returncode != 0
+    assert "SOCREDIT_LOCAL_HTTP=1 serves plain HTTP and is allowed only for this machine" in done.stderr
+
+
+def test_local_http_means_nothing_without_its_hosts_and_production_still_redirects(tmp_path):
+    # SOCREDIT_LOCAL_HTTP only in development mode: no effect (DEBUG serves plain HTTP anyway)
+    env = _local_env(tmp_path, SOCREDIT_DEBUG="1")
+    assert _run(env, "manage.py", "check").returncode == 0
+    # production without it keeps the redirect, HSTS and secure cookies (the tests above)
+    assert _probe(_production_env(tmp_path))["plain"].startswith("301")
+
+
+def test_the_secret_key_file_is_generated_once_and_reused(tmp_path):
+    from socredit.common.security import secret_key_from_file
+
+    path = tmp_path / "secret_key"
+    first = secret_key_from_file(str(path))
+    assert weak_secret_key_reason(first) is None
+    assert path.stat().st_mode & 0o777 == 0o600
+    assert secret_key_from_file(str(path)) == first
+    path.write_text("")
+    with pytest.raises(ValueError, match="is empty: delete it"):
+        secret_key_from_file(str(path))
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_gunicorn_serves_pages_and_hashed_static_files_with_debug_off(tmp_path):
+    """What `make run` starts (tools/run-demo): collectstatic into a folder under the var directory,
+    then gunicorn with DEBUG off; WhiteNoise serves the compressed, content-hashed files."""
+    import time
+    import urllib.error
+    import urllib.request
+
+    env = _local_env(tmp_path, SOCREDIT_STATIC_ROOT=str(tmp_path / "static"))
+    collected = _run(env, "manage.py", "collectstatic", "--no-input", "-v", "0",
+                 "--ignore", "admin", "--ignore", "ninja", "--ignore", "django_htmx")  # fmt: skip
+    assert collected.returncode == 0, collected.stderr
+    port = _free_port()
+    server = subprocess.Popen(  # noqa: S603
+        [sys.executable, "-m", "gunicorn", "socredit.wsgi:application", "--bind", f"127.0.0.1:{port}",
+         "--workers", "1"], cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+    )  # fmt: skip
+
+    def get(path: str) -> tuple[int, dict[str, str], str]:
+        request = urllib.request.Request(
+            f"http://127.0.0.1:{port}{path}", headers={"Accept-Encoding": "gzip"}
+        )
+        try:
+            with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310
+                return response.status, dict(response.headers), response.read().decode(errors="replace")
+        except urllib.error.HTTPError as error:
+            return error.code, dict(error.headers), error.read().decode()
+
+    try:
+        for _ in range(120):
+            try:
+                status, _, page = get("/accounts/login/")
+                break
+            except OSError:
+                assert server.poll() is None, server.stderr.read().decode() if server.stderr else ""
+                time.sleep(0.5)
+        assert status == 200
+        stylesheet = re.search(r'href="(/static/socredit/app\.[0-9a-f]{12}\.css)"', page)
+        assert stylesheet, "the page names the hashed stylesheet"
+        status, headers, _ = get(stylesheet.group(1))
+        assert status == 200 and headers["Content-Type"].startswith("text/css")
+        assert "immutable" in headers["Cache-Control"] and headers.get("Content-Encoding") == "gzip"
+        status, _, page = get("/no-such-page/")
+        assert status == 404 and "页面不存在" in page and "URLconf" not in page
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+def test_run_demo_has_a_development_mode():
+    done = subprocess.run(["bash", str(ROOT / "tools" / "run-demo"), "--help"], capture_output=True, text=True,
+                          check=False, timeout=30)  # fmt: skip
+    assert done.returncode == 0 and "--dev" in done.stdout and "gunicorn" in done.stdout

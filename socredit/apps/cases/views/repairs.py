@@ -104,13 +104,14 @@ def own_case_url(case: Case) -> str:
     return reverse("my:case_detail", kwargs={"number": case.number})
 
 
-def _hints(check: Eligibility) -> list[dict[str, Any]]:
-    """Each condition with what the organization can do about it."""
+def _hints(check: Eligibility, commitment: tuple[str, str]) -> list[dict[str, Any]]:
+    """Each condition with what the organization can do about it; ``commitment`` is the hint and link
+    of a missing commitment for the reader (the organization signs; staff who may write enter it)."""
     out = []
     for c in check.conditions:
         hint, url = "", ""
         if c.code == "commitment" and c.met is False:
-            hint, url = "去签署信用修复承诺书", reverse("my_commitments:commitment_sign")
+            hint, url = commitment
         elif c.code == "min_period" and c.met is False and check.window.repair_from:
             hint = f"请于{check.window.repair_from}起申请"
         elif c.code == "obligations" and c.met is None:
@@ -176,8 +177,17 @@ def repair_eligibility(request: HttpRequest, record_id: int) -> HttpResponse:
     record = access_record(request.user, record_id)
     day = repairs.today()
     check = repairs.check_repair(record.organization, record, day)
-    context = {"org": record.organization, "record": record, "check": check, "hints": _hints(check), "as_of": day,
-               "entry": repairs.list_entry_for(record, day), "open_case": repairs.open_repair_for(record)}  # fmt: skip
+    commitment = (
+        (
+            "录入已签署的信用修复承诺书",
+            reverse("commitments:commitment_sign", kwargs={"code": record.organization.code}),
+        )
+        if request.user.can_write
+        else ("尚未签署信用修复承诺书", "")
+    )
+    context = {"org": record.organization, "record": record, "check": check, "hints": _hints(check, commitment),
+               "as_of": day, "entry": repairs.list_entry_for(record, day),
+               "open_case": repairs.open_repair_for(record)}  # fmt: skip
     return render(request, "cases/repairs/eligibility.html", context)
 
 
@@ -207,7 +217,8 @@ def my_repair_check(request: HttpRequest, record_id: int) -> HttpResponse:
     day = repairs.today()
     check = repairs.check_repair(record.organization, record, day)
     context = {
-        "org": record.organization, "record": record, "check": check, "hints": _hints(check), "as_of": day,
+        "org": record.organization, "record": record, "check": check, "as_of": day,
+        "hints": _hints(check, ("去签署信用修复承诺书", reverse("my_commitments:commitment_sign"))),
         "entry": repairs.list_entry_for(record, day), "open_case": repairs.open_repair_for(record),
         "can_apply": not check.bars and check.condition("min_period").met is not False,
     }  # fmt: skip
