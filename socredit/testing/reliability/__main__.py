@@ -29,13 +29,19 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--only", default=",".join((*KILLS, "writers")),
                    help="comma-separated: import, evaluate, lists, outbox (kill -9), writers (concurrent API)")  # fmt: skip
     p.add_argument("--rounds", type=int, default=2, help="kills per scenario (default 2)")
-    p.add_argument("--seed", type=int, default=None, help="seed of the kill moments (default: random, printed)")
-    p.add_argument("--database-url", help="a PostgreSQL server (its scratch databases are created there); default SQLite")
-    p.add_argument("--orgs", type=int, default=120, help="demo organizations (default 120)")
+    p.add_argument(
+        "--seed", type=int, default=None, help="seed of the kill moments (default: random, printed)"
+    )
+    p.add_argument(
+        "--database-url", help="a PostgreSQL server (its scratch databases are created there); default SQLite"
+    )
+    p.add_argument("--orgs", type=int, default=120, help="demo organizations (default 120, at least 50)")
     p.add_argument("--import-rows", type=int, default=1500, help="rows of the killed import (default 1500)")
     p.add_argument("--targets", type=int, default=16, help="records the outbox writer changes (default 16)")
     p.add_argument("--writers", type=int, default=50, help="concurrent API writers (default 50)")
-    p.add_argument("--per-writer", type=int, default=3, help="records each writer posts (default 3, at least 2)")
+    p.add_argument(
+        "--per-writer", type=int, default=3, help="records each writer posts (default 3, at least 2)"
+    )
     p.add_argument("--keep", action="store_true", help="keep the scratch directory and databases")
     return p
 
@@ -71,14 +77,28 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     from socredit.testing.reliability.kills import SCENARIOS, kill_rounds
     from socredit.testing.reliability.writers import concurrent_writers
 
-    result: dict[str, Any] = {"vendor": scratch.vendor, "seed": seed, "kills": {}, "writers": None, "wrong": []}
-    print(f"reliability on {scratch.vendor}, seed {seed} (python -m socredit.testing.reliability --seed {seed})", flush=True)
+    result: dict[str, Any] = {
+        "vendor": scratch.vendor,
+        "seed": seed,
+        "kills": {},
+        "writers": None,
+        "wrong": [],
+    }
+    print(
+        f"reliability on {scratch.vendor}, seed {seed} (python -m socredit.testing.reliability --seed {seed})",
+        flush=True,
+    )
     rng = random.Random(seed)
     try:
         t0 = time.perf_counter()
         call_command("migrate", verbosity=0)
         call_command("demo_data", orgs=args.orgs, seed=2026, stdout=io.StringIO())
-        sizes = {"import": args.import_rows, "evaluate": args.orgs, "lists": args.orgs, "outbox": args.targets}
+        sizes = {
+            "import": args.import_rows,
+            "evaluate": args.orgs,
+            "lists": args.orgs,
+            "outbox": args.targets,
+        }
         scenarios = [SCENARIOS[name](name, sizes[name], scratch.folder) for name in KILLS if name in only]
         for scenario in scenarios:
             scenario.prepare()
@@ -95,7 +115,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
                   f"uninterrupted end state  [{time.perf_counter() - t:.1f}s]", flush=True)  # fmt: skip
         if "writers" in only:
             scratch.restore()
-            w = concurrent_writers(args.writers, args.per_writer)
+            w = concurrent_writers(args.writers, args.per_writer, scratch.folder)
             result["writers"] = {"writers": w.writers, "per_writer": w.per_writer, "seconds": round(w.seconds, 2),
                                  "statuses": {str(k): v for k, v in sorted(w.statuses.items())},
                                  "events_read": w.events_read, "reads": w.reads}  # fmt: skip

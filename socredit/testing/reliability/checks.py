@@ -39,7 +39,9 @@ def orphans() -> list[str]:
                 )
                 n = cursor.fetchone()[0]
                 if n:
-                    found.append(f"{model._meta.db_table}.{field.column}: {n} rows point at no {parent.db_table} row")
+                    found.append(
+                        f"{model._meta.db_table}.{field.column}: {n} rows point at no {parent.db_table} row"
+                    )
     return found
 
 

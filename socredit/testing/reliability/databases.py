@@ -56,7 +56,9 @@ class Scratch:
         """Keep the work database as it is now as the state every round starts from."""
         _close_django()
         if self.postgres:
-            self._sql(f"DROP DATABASE IF EXISTS {self.base}", f"CREATE DATABASE {self.base} TEMPLATE {self.work}")
+            self._sql(
+                f"DROP DATABASE IF EXISTS {self.base}", f"CREATE DATABASE {self.base} TEMPLATE {self.work}"
+            )
         else:
             shutil.copyfile(self.file, self.snapshot_file)
 

@@ -17,7 +17,6 @@ import signal
 import subprocess
 import sys
 import time
-from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -40,7 +39,9 @@ def run_child(argv: list[str], *, timeout: float = 600) -> float:
     t0 = time.perf_counter()
     done = subprocess.run(argv, cwd=ROOT, capture_output=True, text=True, timeout=timeout, check=False)
     if done.returncode != 0:
-        raise Broken(f"{' '.join(argv[1:])} failed ({done.returncode}):\n{done.stdout[-2000:]}\n{done.stderr[-3000:]}")
+        raise Broken(
+            f"{' '.join(argv[1:])} failed ({done.returncode}):\n{done.stdout[-2000:]}\n{done.stderr[-3000:]}"
+        )
     return time.perf_counter() - t0
 
 
@@ -156,10 +157,6 @@ class ImportScenario(Scenario):
         return manage("import", "records", str(self.path()))
 
     def started(self) -> bool:
-        """Whether the child has begun its work (its run recorded, its first change committed)."""
-        return False
-
-    def started(self) -> bool:
         from socredit.apps.imports.models import ImportRun
 
         return ImportRun.objects.exists()
@@ -187,23 +184,40 @@ class ImportScenario(Scenario):
         require(written in (0, self.complete), f"a partial import: {written} of {self.complete} rows written")
         end_abandoned_imports()  # what the next import or the import history does
         runs = list(ImportRun.objects.all())
-        require(all(r.status != ImportStatus.RUNNING for r in runs), "an import run is still running after its process died")
+        require(
+            all(r.status != ImportStatus.RUNNING for r in runs),
+            "an import run is still running after its process died",
+        )
         done = [r for r in runs if r.status in (ImportStatus.SUCCEEDED, ImportStatus.PARTIAL)]
         require(len(done) == (1 if written else 0), f"{written} rows written but {len(done)} runs succeeded")
         for r in runs:
             if r.status == ImportStatus.FAILED:
-                require("导入中断" in r.message and "没有写入任何数据" in r.message, f"run {r.pk} failed without the reason")
+                require(
+                    "导入中断" in r.message and "没有写入任何数据" in r.message,
+                    f"run {r.pk} failed without the reason",
+                )
                 require(AuditEvent.objects.filter(action="import.abandoned", target_id=str(r.pk)).count() == 1,
                         f"the abandoned import {r.pk} has no audit event")  # fmt: skip
-        require(AuditEvent.objects.filter(action="import.records").count() == len(done), "an import without its audit event")
+        require(
+            AuditEvent.objects.filter(action="import.records").count() == len(done),
+            "an import without its audit event",
+        )
         return [_phase(len(runs) > len(done), bool(done))]
 
     def fingerprint(self) -> Any:
         from socredit.apps.records.models import CreditRecord
 
         return sorted(
-            CreditRecord.objects.filter(document_number__startswith=IMPORT_DOCUMENT.split("{")[0]).values_list(
-                "document_number", "organization__code", "kind__code", "occurred_on", "amount", "status", "is_current"
+            CreditRecord.objects.filter(
+                document_number__startswith=IMPORT_DOCUMENT.split("{")[0]
+            ).values_list(
+                "document_number",
+                "organization__code",
+                "kind__code",
+                "occurred_on",
+                "amount",
+                "status",
+                "is_current",
             )
         )
 
@@ -233,9 +247,14 @@ class EvaluationScenario(Scenario):
         end_abandoned_runs()  # what the next run does
         runs = list(EvaluationRun.objects.filter(as_of=EVALUATION_DAY))
         for r in runs:
-            require(r.status != EvaluationRun.Status.RUNNING, f"evaluation run {r.pk} is still running after its process died")
+            require(
+                r.status != EvaluationRun.Status.RUNNING,
+                f"evaluation run {r.pk} is still running after its process died",
+            )
             if r.status == EvaluationRun.Status.FAILED:
-                require("评价中断" in r.error and "可以继续" in r.error, f"run {r.pk} failed without the reason")
+                require(
+                    "评价中断" in r.error and "可以继续" in r.error, f"run {r.pk} failed without the reason"
+                )
                 require(AuditEvent.objects.filter(action="evaluation.abandoned", target_id=str(r.pk)).count() == 1,
                         f"the abandoned evaluation {r.pk} has no audit event")  # fmt: skip
             # a chunk is all or nothing: what the run wrote is exactly what its committed chunks say
@@ -258,9 +277,15 @@ class EvaluationScenario(Scenario):
     def fingerprint(self) -> Any:
         from socredit.apps.evaluation.models import CreditScore, LevelChange
 
-        scores = sorted(CreditScore.objects.values_list("organization__code", "score", "level", "as_of", "model_version", "cause"))
+        scores = sorted(
+            CreditScore.objects.values_list(
+                "organization__code", "score", "level", "as_of", "model_version", "cause"
+            )
+        )
         changes = sorted(
-            LevelChange.objects.values_list("organization__code", "from_level", "to_level", "to_score", "as_of", "cause")
+            LevelChange.objects.values_list(
+                "organization__code", "from_level", "to_level", "to_score", "as_of", "cause"
+            )
         )
         return scores, changes
 
@@ -294,9 +319,27 @@ class ListRunScenario(Scenario):
         # the runs themselves differ in their counts (a re-run after a finished run counts nothing new)
         return (
             ListRun.objects.filter(as_of=LIST_DAY).exists(),
-            rows(ListEntry.objects, "organization__code", "list", "ground", "entered_on", "left_on", "exit_ground"),
-            rows(ListProposal.objects, "organization__code", "list", "action", "ground", "status", "arose_on"),
-            rows(ListDecision.objects, "organization__code", "kind", "list", "ground", "decided_on", "automatic"),
+            rows(
+                ListEntry.objects,
+                "organization__code",
+                "list",
+                "ground",
+                "entered_on",
+                "left_on",
+                "exit_ground",
+            ),
+            rows(
+                ListProposal.objects, "organization__code", "list", "action", "ground", "status", "arose_on"
+            ),
+            rows(
+                ListDecision.objects,
+                "organization__code",
+                "kind",
+                "list",
+                "ground",
+                "decided_on",
+                "automatic",
+            ),
         )
 
 
@@ -319,7 +362,9 @@ class OutboxScenario(Scenario):
 
     def command(self) -> list[str]:
         os.environ["SOCREDIT_RELIABILITY_TARGETS"] = str(self.size)
-        return manage("shell", "-c", "from socredit.testing.reliability.kills import change_targets; change_targets()")
+        return manage(
+            "shell", "-c", "from socredit.testing.reliability.kills import change_targets; change_targets()"
+        )
 
     def started(self) -> bool:
         from socredit.apps.records.models import ChangeEvent
@@ -329,7 +374,9 @@ class OutboxScenario(Scenario):
     def finished(self) -> bool:
         from socredit.apps.records.models import ChangeEvent
 
-        return ChangeEvent.objects.filter(kind__in=["record.revoked", "record.corrected"]).count() >= self.size
+        return (
+            ChangeEvent.objects.filter(kind__in=["record.revoked", "record.corrected"]).count() >= self.size
+        )
 
     def after_kill(self) -> list[str]:
         from socredit.apps.audit.models import AuditEvent
@@ -346,7 +393,10 @@ class OutboxScenario(Scenario):
             if now.supersedes_id:
                 corrected += 1
                 old = next(v for v in versions if v.pk == now.supersedes_id)
-                require(old.status == RecordStatus.CORRECTED.value, f"target {i}: the corrected version is {old.status}")
+                require(
+                    old.status == RecordStatus.CORRECTED.value,
+                    f"target {i}: the corrected version is {old.status}",
+                )
                 require([(e.kind, e.record_id, e.payload.get("record")) for e in events]
                         == [("record.corrected", now.pk, old.pk)], f"target {i}: corrected, events {events}")  # fmt: skip
             elif now.status == RecordStatus.REVOKED.value:
@@ -355,8 +405,14 @@ class OutboxScenario(Scenario):
                         f"target {i}: revoked, events {events}")  # fmt: skip
             else:
                 require(len(versions) == 1 and not events, f"target {i}: unchanged, yet events {events}")
-        require(AuditEvent.objects.filter(action="record.revoke").count() == revoked, "a revocation without its audit event")
-        require(AuditEvent.objects.filter(action="record.correct").count() == corrected, "a correction without its audit event")
+        require(
+            AuditEvent.objects.filter(action="record.revoke").count() == revoked,
+            "a revocation without its audit event",
+        )
+        require(
+            AuditEvent.objects.filter(action="record.correct").count() == corrected,
+            "a correction without its audit event",
+        )
         return ["every change with its event, no event without its change"]
 
     def fingerprint(self) -> Any:
@@ -369,7 +425,9 @@ class OutboxScenario(Scenario):
             ), key=repr,
         )  # fmt: skip
         events = sorted(
-            ChangeEvent.objects.values_list("kind", "record__document_number", "record__status", "payload__reason")
+            ChangeEvent.objects.values_list(
+                "kind", "record__document_number", "record__status", "payload__reason"
+            )
         )
         return records, events
 
@@ -391,8 +449,14 @@ class KillReport:
         return sum(1 for r in self.rounds if r["killed"])
 
 
-def _watch(scenario: Scenario, child: subprocess.Popen[bytes], t0: float, *, until: float | None = None,
-           after_start: float | None = None) -> tuple[float | None, float | None, bool]:
+def _watch(
+    scenario: Scenario,
+    child: subprocess.Popen[bytes],
+    t0: float,
+    *,
+    until: float | None = None,
+    after_start: float | None = None,
+) -> tuple[float | None, float | None, bool]:
     """Follow ``child``: when its work began and ended (seconds since ``t0``, as ``started`` and
     ``finished`` see them; None if not seen), and whether it was killed: at ``until`` seconds after
     ``t0``, or ``after_start`` seconds after its work began, whichever is given."""
@@ -426,13 +490,17 @@ def _run_watched(scenario: Scenario) -> tuple[float, float, float]:
     connections.close_all()
     _, err = child.communicate()
     if child.returncode != 0:
-        raise Broken(f"{scenario.name}: the uninterrupted run failed ({child.returncode}):\n{err.decode()[-3000:]}")
+        raise Broken(
+            f"{scenario.name}: the uninterrupted run failed ({child.returncode}):\n{err.decode()[-3000:]}"
+        )
     if begins is None:
         begins = min(seconds, run_child(manage("shell", "-c", "pass")))  # a child's start-up
     return seconds, begins, ends or seconds
 
 
-def kill_rounds(scenario: Scenario, scratch: Any, *, rounds: int, rng: random.Random, seed: int) -> KillReport:
+def kill_rounds(
+    scenario: Scenario, scratch: Any, *, rounds: int, rng: random.Random, seed: int
+) -> KillReport:
     """The uninterrupted run, then ``rounds`` kills at random moments each followed by the checks and
     the re-run; raises `Broken` naming the seed, the round and the moment when a property fails.
 
@@ -456,7 +524,9 @@ def kill_rounds(scenario: Scenario, scratch: Any, *, rounds: int, rng: random.Ra
         where = (f"{scenario.name} round {n + 1} (seed {seed}, kill "
                  + (f"{moment:.2f}s after the start)" if early else f"{moment:.2f}s into the work)"))  # fmt: skip
         scratch.restore()
-        child = subprocess.Popen(scenario.command(), cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        child = subprocess.Popen(
+            scenario.command(), cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+        )
         t0 = time.perf_counter()
         _, _, killed = _watch(scenario, child, t0, until=moment if early else begins + moment,
                               after_start=None if early else moment)  # fmt: skip
@@ -467,13 +537,21 @@ def kill_rounds(scenario: Scenario, scratch: Any, *, rounds: int, rng: random.Ra
         try:
             check_database(f"{where}, after the kill")
             if scenario.atomic:
-                require(scenario.fingerprint() in (before, reference), "half written: neither the state before nor after")
+                require(
+                    scenario.fingerprint() in (before, reference),
+                    "half written: neither the state before nor after",
+                )
             checked = scenario.after_kill()
             for argv in scenario.rerun():
                 run_child(argv)
             check_database(f"{where}, after the re-run")
-            require(scenario.fingerprint() == reference, "the re-run's end state differs from the uninterrupted run's")
+            require(
+                scenario.fingerprint() == reference,
+                "the re-run's end state differs from the uninterrupted run's",
+            )
         except Broken as exc:
             raise Broken(f"{where}: {exc}") from None
-        report.rounds.append({"moment": where.split("kill ", 1)[1].rstrip(")"), "killed": killed, "checked": checked})
+        report.rounds.append(
+            {"moment": where.split("kill ", 1)[1].rstrip(")"), "killed": killed, "checked": checked}
+        )
     return report

@@ -57,15 +57,17 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def start_server(threads: int) -> tuple[subprocess.Popen[bytes], int]:
-    """gunicorn on loopback with the environment of this process: 2 workers, ``threads`` each."""
+def start_server(threads: int, log: Path) -> tuple[subprocess.Popen[bytes], int]:
+    """gunicorn on loopback with the environment of this process: 2 workers, ``threads`` each; its
+    log (refused requests, tracebacks) goes to ``log``."""
     port = _free_port()
-    server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "socredit.wsgi:application", "--bind", f"127.0.0.1:{port}",
-         "--workers", "2", "--worker-class", "gthread", "--threads", str(threads), "--timeout", "120",
-         "--backlog", "1024", "--log-level", "warning"],
-        cwd=ROOT, start_new_session=True,
-    )  # fmt: skip
+    with log.open("ab") as out:
+        server = subprocess.Popen(
+            [sys.executable, "-m", "gunicorn", "socredit.wsgi:application", "--bind", f"127.0.0.1:{port}",
+             "--workers", "2", "--worker-class", "gthread", "--threads", str(threads), "--timeout", "120",
+             "--backlog", "1024", "--log-level", "warning"],
+            cwd=ROOT, start_new_session=True, stdout=out, stderr=out,
+        )  # fmt: skip
     for _ in range(300):
         try:
             with socket.create_connection(("127.0.0.1", port), timeout=0.2):
@@ -120,7 +122,9 @@ class Client:
             return response.status, raw.decode(errors="replace")[:500]
 
 
-def _writer(client: Client, w: int, per_writer: int, orgs: list[str], start: threading.Barrier) -> list[Answer]:
+def _writer(
+    client: Client, w: int, per_writer: int, orgs: list[str], start: threading.Barrier
+) -> list[Answer]:
     answers = []
     start.wait()
     for j in range(per_writer):
@@ -135,11 +139,15 @@ def _writer(client: Client, w: int, per_writer: int, orgs: list[str], start: thr
             status, answer = client.call("POST", "/records", body)
             answers.append(Answer("duplicate", status, answer, doc))
         if j == 1:  # a bad record: refused with the field named
-            status, answer = client.call("POST", "/records", {**body, "document_number": doc + "-坏", "kind": "没有这种事项"})
+            status, answer = client.call(
+                "POST", "/records", {**body, "document_number": doc + "-坏", "kind": "没有这种事项"}
+            )
             answers.append(Answer("invalid", status, answer, doc + "-坏"))
     created = [a for a in answers if a.what == "create" and a.record]
     if created:
-        status, answer = client.call("POST", f"/records/{created[0].record}/revoke", {"reason": f"并发撤销 {w}"})
+        status, answer = client.call(
+            "POST", f"/records/{created[0].record}/revoke", {"reason": f"并发撤销 {w}"}
+        )
         answers.append(Answer("revoke", status, answer, created[0].document, created[0].record))
     if len(created) > 1:
         status, answer = client.call("POST", f"/records/{created[1].record}/correct",
@@ -165,7 +173,7 @@ def _reader(client: Client, after: int, stop: threading.Event, seen: list[int], 
         time.sleep(0.02)
 
 
-def concurrent_writers(writers: int, per_writer: int) -> WriterReport:
+def concurrent_writers(writers: int, per_writer: int, folder: Path) -> WriterReport:
     """Run the crowd against a fresh gunicorn and check what it left; raises `Broken` if a property fails."""
     from django.db import connections
 
@@ -180,14 +188,17 @@ def concurrent_writers(writers: int, per_writer: int) -> WriterReport:
     tokens = [factories.token(WRITE_SCOPES, dept, name=f"并发写入 {w}")[1] for w in range(writers)]
     reader_token = factories.token(["changes:read"], dept, name="变更读取")[1]
     orgs = list(
-        Organization.objects.filter(registered_on__lt="2025-01-01").order_by("code").values_list("code", flat=True)[:50]
+        Organization.objects.filter(registered_on__lt="2025-01-01")
+        .order_by("code")
+        .values_list("code", flat=True)[:50]
     )
     first_event = ChangeEvent.objects.order_by("-id").values_list("id", flat=True).first() or 0
     audit_before = Counter(AuditEvent.objects.values_list("action", flat=True))
     connections.close_all()
 
     report = WriterReport(writers, per_writer)
-    server, port = start_server(threads=max(4, (writers + 2) // 2))
+    log = folder / "gunicorn.log"
+    server, port = start_server(threads=max(4, (writers + 2) // 2), log=log)
     try:
         start = threading.Barrier(writers + 1)
         results: dict[int, list[Answer]] = {}
@@ -197,7 +208,9 @@ def concurrent_writers(writers: int, per_writer: int) -> WriterReport:
             results[w] = _writer(Client(port, tokens[w]), w, per_writer, orgs, start)
 
         threads = [threading.Thread(target=work, args=(w,)) for w in range(writers)]
-        reader = threading.Thread(target=_reader, args=(Client(port, reader_token), first_event, stop, seen, reads))
+        reader = threading.Thread(
+            target=_reader, args=(Client(port, reader_token), first_event, stop, seen, reads)
+        )
         for t in threads:
             t.start()
         reader.start()
@@ -217,7 +230,8 @@ def concurrent_writers(writers: int, per_writer: int) -> WriterReport:
 
     # every failure clear: a 4xx, or a 503 asking to retry; never another 5xx
     bad = [a for a in answers if a.status >= 500 and a.status != 503]
-    require(not bad, f"{len(bad)} server errors, e.g. {bad[0] if bad else ''}")
+    require(not bad, f"{len(bad)} server errors, e.g. {bad[0] if bad else ''}; the server's log ends:\n"
+            + "\n".join(log.read_text(errors="replace").splitlines()[-40:]))  # fmt: skip
     odd = [a for a in answers if a.what in ("revoke", "correct") and a.status not in (200, 201, 503)]
     require(not odd, f"{len(odd)} revocations or corrections refused, e.g. {odd[0] if odd else ''}")
     require(all(s == 200 for s in reads), f"the change feed answered {Counter(reads)}")
@@ -234,7 +248,10 @@ def concurrent_writers(writers: int, per_writer: int) -> WriterReport:
         if a.what == "create":
             if a.status == 201:
                 require(len(current) == 1, f"{a.document}: answered 201, {len(current)} current records")
-                require(any(v.pk == a.record for v in versions), f"{a.document}: answered id {a.record}, not stored")
+                require(
+                    any(v.pk == a.record for v in versions),
+                    f"{a.document}: answered id {a.record}, not stored",
+                )
             else:
                 require(not versions, f"{a.document}: answered {a.status}, yet written")
         elif a.what == "invalid":
@@ -255,7 +272,10 @@ def concurrent_writers(writers: int, per_writer: int) -> WriterReport:
     # the cursor reader saw every event once, in id order, and the ids have no gap
     stored = list(ChangeEvent.objects.filter(id__gt=first_event).order_by("id").values_list("id", flat=True))
     expected = sum(1 for a in answers if a.what in ("revoke", "correct") and a.status in (200, 201))
-    require(len(stored) == expected, f"{expected} revocations and corrections answered, {len(stored)} change events")
+    require(
+        len(stored) == expected,
+        f"{expected} revocations and corrections answered, {len(stored)} change events",
+    )
     require(seen == sorted(set(seen)), "the cursor reader saw an event twice or out of order")
     require(seen == stored, f"the cursor reader missed events: {sorted(set(stored) - set(seen))[:10]}")
     require(not stored or stored[-1] - stored[0] + 1 == len(stored), "the change event ids have gaps")

@@ -309,6 +309,8 @@ def test_an_import_killed_right_after_its_write_is_not_left_running_over_written
     assert end_abandoned_imports() == 1
     run.refresh_from_db()
     assert run.status == ImportStatus.FAILED and "没有写入任何数据" in run.message
-    again = imp(setup["user"], "records", [rec(setup["org"], "KILL-1"), rec(setup["org"], "KILL-2")], REC_HEAD)
+    again = imp(
+        setup["user"], "records", [rec(setup["org"], "KILL-1"), rec(setup["org"], "KILL-2")], REC_HEAD
+    )
     assert again.status == ImportStatus.SUCCEEDED and again.created == 2
     assert CreditRecord.objects.filter(document_number__startswith="KILL-").count() == 2
