@@ -517,6 +517,7 @@ def kill_rounds(
     check_database(f"{scenario.name}, uninterrupted")
     scenario.learn()
     reference = scenario.fingerprint()
+    require(reference != before, f"{scenario.name}: the uninterrupted work changed nothing (nothing to kill)")
     span = max(ends - begins, 0.05)
     for n in range(rounds):
         early = rng.random() < 0.2
