@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db import OperationalError
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, ValidationError
@@ -24,7 +25,7 @@ from socredit.apps.records.api import router as records_router
 from socredit.apps.registry.api import router as registry_router
 from socredit.apps.registry.services import record_api_id_numbers_read
 from socredit.common.api import INPUT_ERROR, caller, unmasked_persons, validation_errors_by_field
-from socredit.common.errors import FieldErrors
+from socredit.common.errors import FieldErrors, database_busy
 
 
 class DepartmentToken(HttpBearer):
@@ -72,7 +73,8 @@ api = AuditedAPI(
         "Lists are paginated (`page` ≤ 100000, `page_size` ≤ 500); a page past the last answers 200 "
         "with no items, `next: false` and a `detail` saying so. Errors: 401 without valid credentials, "
         '403 `{"detail": …}` without the scope, 404 for missing or out-of-region objects, '
-        '422 `{"detail": "输入有误", "errors": {"field": ["message"]}}` for bad input.'
+        '422 `{"detail": "输入有误", "errors": {"field": ["message"]}}` for bad input; '
+        "503 with `Retry-After` when the database stayed busy (nothing was written: send it again)."
     ),
     urls_namespace="api-1",
     auth=[DepartmentToken(), StaffSession()],
@@ -93,6 +95,22 @@ def _validation_error(request: HttpRequest, exc: ValidationError) -> HttpRespons
 @api.exception_handler(Http404)
 def _not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
     return api.create_response(request, {"detail": "Not found"}, status=404)
+
+
+BUSY_RETRY_AFTER_SECONDS = 2
+
+
+@api.exception_handler(OperationalError)
+def _database_busy(request: HttpRequest, exc: OperationalError) -> HttpResponse:
+    """数据库繁忙: a write still waiting for the database's lock at the end of its busy timeout
+    (SQLite), or a deadlock's victim (PostgreSQL), wrote nothing: 503 with Retry-After, so that the
+    caller sends it again, instead of a 500. Any other database error stays a server error."""
+    if not database_busy(exc):
+        raise exc
+    body = {"detail": "数据库繁忙，本次请求没有写入任何数据，请稍后重试"}
+    response = api.create_response(request, body, status=503)
+    response["Retry-After"] = str(BUSY_RETRY_AFTER_SECONDS)
+    return response
 
 
 api.add_router("", registry_router, tags=["registry"])

@@ -32,3 +32,20 @@ class FieldErrors(Exception):
     def raise_if_any(self) -> None:
         if self.errors:
             raise self
+
+
+BUSY_SQLSTATES = frozenset({"40001", "40P01", "55P03"})
+"""PostgreSQL: serialization failure, deadlock detected, lock not available."""
+
+
+def database_busy(exc: BaseException) -> bool:
+    """Whether a database error means "busy, try again" and not a fault: SQLite's lock still held
+    after the whole busy timeout, or PostgreSQL choosing this transaction as a deadlock's or a
+    serialization conflict's victim. The transaction was rolled back, so nothing was written."""
+    text = str(exc)
+    if "database is locked" in text or "database table is locked" in text:
+        return True
+    cause = exc.__cause__
+    return (
+        getattr(cause, "sqlstate", None) in BUSY_SQLSTATES or getattr(cause, "pgcode", None) in BUSY_SQLSTATES
+    )

@@ -405,6 +405,10 @@ def run_import(
                                    "created": importer.created, "updated": importer.updated,
                                    "unchanged": importer.unchanged, "error_rows": len(importer.error_rows),
                                    **importer.audit_data()})  # fmt: skip
+                # The run's outcome commits with its rows: a process killed right after the write
+                # must not leave a "running" run that would be ended as "nothing written".
+                _finish(run, importer, ImportStatus.PARTIAL if importer.errors else ImportStatus.SUCCEEDED)
+                return run
     except ImportFileError as exc:
         run.status, run.message = ImportStatus.FAILED, str(exc)
     except DatabaseError as exc:  # e.g. a record written by someone else since validation
@@ -414,8 +418,16 @@ def run_import(
         run.status, run.message, run.finished_at = ImportStatus.FAILED, "导入失败：内部错误", timezone.now()
         run.save()
         raise
-    else:
-        run.status = ImportStatus.PARTIAL if importer.errors else ImportStatus.SUCCEEDED
+    else:  # a dry run
+        _finish(run, importer, ImportStatus.PARTIAL if importer.errors else ImportStatus.SUCCEEDED)
+        return run
+    _finish(run, importer, run.status)
+    return run
+
+
+def _finish(run: ImportRun, importer: Importer, status: str) -> None:
+    """Save the run's outcome: status, counts and the row errors kept."""
+    run.status = status
     if run.status != ImportStatus.FAILED or importer.total:
         run.total_rows = importer.total
         errors = sorted(importer.errors, key=lambda e: e["row"])
@@ -425,11 +437,12 @@ def run_import(
             run.message = (f"共 {len(errors):,} 条错误，只保存并列出前 {kept:,} 条（至第 {errors[kept - 1]['row']} 行）；"
                            "请先更正这些行，再导入其余部分")  # fmt: skip
         run.error_rows = len(importer.error_rows)
-        if run.status != ImportStatus.FAILED:
-            run.created, run.updated, run.unchanged = importer.created, importer.updated, importer.unchanged
+        written = run.status != ImportStatus.FAILED  # a failed write was rolled back
+        run.created, run.updated, run.unchanged = (
+            (importer.created, importer.updated, importer.unchanged) if written else (0, 0, 0)
+        )
     run.finished_at = timezone.now()
     run.save()
-    return run
 
 
 IMPORT_STALE_AFTER = dt.timedelta(minutes=30)

@@ -191,7 +191,7 @@ def _due_candidates(as_of: dt.date) -> list[int]:
 @transaction.atomic
 def _expire_chunk(actor: Any, ids: list[int], as_of: dt.date) -> int:
     records = list(
-        CreditRecord.objects.select_for_update(of=("self",))
+        CreditRecord.objects.select_for_update(of=("self",), no_key=True)
         .filter(pk__in=ids, status=RecordStatus.EFFECTIVE.value, is_current=True)
         .select_related("organization__region", "kind")
         .order_by("pk")

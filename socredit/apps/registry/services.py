@@ -124,7 +124,7 @@ def update_organization(
     changed = [k for k, v in values.items() if getattr(organization, k) != v]
     if not changed:
         return []
-    org = Organization.objects.select_for_update().get(pk=organization.pk)
+    org = Organization.objects.select_for_update(no_key=True).get(pk=organization.pk)
     for k in changed:
         setattr(org, k, values[k])
     if "name" in changed and before["name"] not in org.former_names.splitlines():

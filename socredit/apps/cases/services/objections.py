@@ -150,7 +150,7 @@ def file_objection(
     if channel == CaseChannel.ORGANIZATION:
         received_on = today()  # filed online: received the day it is filed
     received_on = check_day(received_on, field="received_on")
-    records = list(CreditRecord.objects.select_for_update().select_related("department", "kind")
+    records = list(CreditRecord.objects.select_for_update(of=("self",), no_key=True).select_related("department", "kind")
                    .filter(pk__in=[r.pk for r in records]))  # fmt: skip
     _clean_filing(organization, records, list_decision, reasons)
     _refuse_before_decisions(received_on, records, list_decision)

@@ -206,7 +206,7 @@ def apply_for_repair(
         _require_writer(actor)
     # The record row is locked so that two applications for it cannot both pass the "no open case" check.
     record = (
-        CreditRecord.objects.select_for_update(of=("self",))
+        CreditRecord.objects.select_for_update(of=("self",), no_key=True)
         .select_related("kind", "department")
         .get(pk=record.pk)
     )

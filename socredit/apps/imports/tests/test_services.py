@@ -281,3 +281,36 @@ def test_huge_and_odd_amounts_are_row_errors_naming_the_range(setup, name):
         and "两位小数" in errs[(7, "amount")]
     )
     assert CreditRecord.objects.get(document_number="A-ok").amount == Decimal("999999999999.99")
+
+
+def test_an_import_killed_right_after_its_write_is_not_left_running_over_written_rows(setup, monkeypatch):
+    """The run's outcome commits with the rows: a process that dies between the two would leave a
+    "running" run over rows already written, which the next import would end as "nothing written"
+    (found by the kill -9 reliability suite, tests/system/test_reliability.py)."""
+    from socredit.apps.imports.models import ImportRun
+    from socredit.apps.imports.services import end_abandoned_imports
+
+    saved = ImportRun.save
+
+    def dies_on_the_outcome(run, *args, **kwargs):
+        if run.status != ImportStatus.RUNNING:
+            raise KeyboardInterrupt  # what SIGINT does; SIGKILL leaves even less
+        return saved(run, *args, **kwargs)
+
+    monkeypatch.setattr(ImportRun, "save", dies_on_the_outcome)
+    with pytest.raises(KeyboardInterrupt):
+        imp(setup["user"], "records", [rec(setup["org"], "KILL-1"), rec(setup["org"], "KILL-2")], REC_HEAD)
+    monkeypatch.setattr(ImportRun, "save", saved)
+    run = ImportRun.objects.get()
+    assert run.status == ImportStatus.RUNNING  # its outcome never committed …
+    assert not CreditRecord.objects.filter(document_number__startswith="KILL-").exists()  # … nor its rows
+    ImportRun.objects.filter(pk=run.pk).update(worker="gone:1:1")  # its process is gone (another host)
+    ImportRun.objects.filter(pk=run.pk).update(heartbeat_at=timezone.now() - dt.timedelta(hours=1))
+    assert end_abandoned_imports() == 1
+    run.refresh_from_db()
+    assert run.status == ImportStatus.FAILED and "没有写入任何数据" in run.message
+    again = imp(
+        setup["user"], "records", [rec(setup["org"], "KILL-1"), rec(setup["org"], "KILL-2")], REC_HEAD
+    )
+    assert again.status == ImportStatus.SUCCEEDED and again.created == 2
+    assert CreditRecord.objects.filter(document_number__startswith="KILL-").count() == 2

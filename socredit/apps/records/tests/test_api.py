@@ -3,6 +3,7 @@
 import json
 
 import pytest
+from django.db import OperationalError
 
 from socredit.apps.records import services
 from socredit.apps.records.models import CreditRecord
@@ -378,3 +379,46 @@ def test_a_nul_character_is_a_field_error_not_a_server_error(client, org, writer
     assert response.status_code == 200, response.content
     assert "NUL" in response.json()["errors"][0]["errors"][field][0]
     assert not CreditRecord.objects.filter(organization=org).exists()
+
+
+# --- A busy database ----------------------------------------------------------------------------
+
+
+class _Deadlock(Exception):
+    sqlstate = "40P01"  # as psycopg's DeadlockDetected carries it
+
+
+def _deadlocked():
+    try:
+        raise _Deadlock("deadlock detected")
+    except _Deadlock as cause:
+        raise OperationalError("deadlock detected") from cause
+
+
+def _locked():
+    raise OperationalError("database is locked")  # SQLite, after its busy timeout
+
+
+@pytest.mark.parametrize("failure", [_locked, _deadlocked])
+def test_a_busy_database_is_a_503_to_retry_with_nothing_written(client, org, writer, monkeypatch, failure):
+    """SQLite still locked after its busy timeout, or PostgreSQL's deadlock victim: the write was
+    rolled back; the caller is told to send it again (503, Retry-After), not given a 500."""
+
+    def busy(**kwargs):
+        failure()
+
+    monkeypatch.setattr(services, "create_record", busy)
+    response = post(client, "/records", item(org), writer)
+    assert response.status_code == 503
+    assert response["Retry-After"] == "2"
+    assert "请稍后重试" in response.json()["detail"] and "没有写入" in response.json()["detail"]
+    assert not CreditRecord.objects.exists()
+
+
+def test_another_database_error_stays_a_server_error(client, org, writer, monkeypatch):
+    def broken(**kwargs):
+        raise OperationalError("no such table: records_creditrecord")
+
+    monkeypatch.setattr(services, "create_record", broken)
+    with pytest.raises(OperationalError):
+        post(client, "/records", item(org), writer)
