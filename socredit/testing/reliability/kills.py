@@ -251,7 +251,7 @@ class EvaluationScenario(Scenario):
                 r.status != EvaluationRun.Status.RUNNING,
                 f"evaluation run {r.pk} is still running after its process died",
             )
-            if r.status == EvaluationRun.Status.FAILED:
+            if r.status == EvaluationRun.Status.INTERRUPTED:
                 require(
                     "评价中断" in r.error and "可以继续" in r.error, f"run {r.pk} failed without the reason"
                 )
@@ -262,14 +262,14 @@ class EvaluationScenario(Scenario):
                     f"run {r.pk}: {LevelChange.objects.filter(run=r).count()} level changes, the run says {r.changed}")  # fmt: skip
             require(not CreditScore.objects.filter(run=r, organization_id__gt=r.resume_after).exists(),
                     f"run {r.pk} wrote scores beyond its last committed chunk")  # fmt: skip
-        failed = any(r.status == EvaluationRun.Status.FAILED for r in runs)
+        failed = any(r.status == EvaluationRun.Status.INTERRUPTED for r in runs)
         return [_phase(failed, any(r.status == EvaluationRun.Status.DONE for r in runs))]
 
     def rerun(self) -> list[list[str]]:
         from socredit.apps.evaluation.models import EvaluationRun
 
         runs = EvaluationRun.objects.filter(as_of=EVALUATION_DAY)
-        failed = runs.filter(status=EvaluationRun.Status.FAILED).first()
+        failed = runs.filter(status=EvaluationRun.Status.INTERRUPTED).first()
         if failed is not None:
             return [manage("evaluate", "--quiet", "--resume", str(failed.pk))]
         return [self.command()]  # a run not started, or finished: a new one changes nothing
