@@ -14,7 +14,6 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from tests.system.matrix_world import build_world
 
-
 pytestmark = pytest.mark.django_db
 
 PERSONAS = ("anonymous", "viewer_jinshui", "staff_jinshui", "staff_xinzheng", "city_admin", "org_jinshui")
