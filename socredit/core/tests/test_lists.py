@@ -167,16 +167,19 @@ def _fulfilment(case, records):
     return Fulfilment(tuple(r for r in records if r.record_id in evidence), app.get("staff", False))
 
 
-def _check_exit(decision, exp):
+def _check_exit(decision, exp, as_of):
     assert decision.allowed is exp["allowed"]
     if "reason" in exp:
         assert exp["reason"] in decision.reason
+    if "reason_is" in exp:
+        assert decision.reason == exp["reason_is"]
     assert decision.reason
     assert decision.basis.startswith("rules.md R1.")
     if exp["allowed"]:
         assert decision.exit_ground == exp["exit"]
         assert decision.deadline == exp["deadline"]
         assert decision.overdue is exp.get("overdue", False)
+        assert decision.effective_on == as_of
     else:
         assert decision.exit_ground is None
 
@@ -189,7 +192,7 @@ def check_application(case, params):
     decision = removal_on_application(
         entry, app["applied"], app["verified"], _fulfilment(case, records), case["as_of"], params, CAL
     )
-    _check_exit(decision, case["expect"])
+    _check_exit(decision, case["expect"], case["as_of"])
 
 
 def check_serious_application(case, params):
@@ -206,7 +209,7 @@ def check_serious_application(case, params):
         params,
         CAL,
     )
-    _check_exit(decision, case["expect"])
+    _check_exit(decision, case["expect"], case["as_of"])
 
 
 def check_unreachable(case, params):
