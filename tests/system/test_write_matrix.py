@@ -167,10 +167,16 @@ def _fresh_fine(w: W) -> W:
     return {"new_record": fine}
 
 
-def _red_candidate(w: W) -> W:
+def _exemplary() -> Any:
+    """A 金水区 organization meeting every red-list criterion."""
     org = factories.organization(region_code="410105", name="郑州市金水区矩阵示范协会")
     factories.record(org, "grade_5a", occurred_on=today() - dt.timedelta(days=400))
     factories.record(org, "commitment_signed", occurred_on=today() - dt.timedelta(days=300))
+    return org
+
+
+def _red_candidate(w: W) -> W:
+    _exemplary()
     [made] = lists.red_list_publication(w["personas"]["city_admin"], today().year)
     return {"red": made}
 
@@ -289,14 +295,7 @@ WRITES: dict[str, Row] = {
     "lists:red_publication": Row(
         lambda w: {},
         lambda w: {"year": today().year},
-        prepare=lambda w: (
-            factories.record(
-                factories.organization(region_code="410105"),
-                "grade_5a",
-                occurred_on=today() - dt.timedelta(days=400),
-            )
-            and {}
-        ),
+        prepare=lambda w: {"exemplary": _exemplary()},
         refused=REFUSED_ADMIN,
         owner="city_admin",
     ),
@@ -586,6 +585,8 @@ def test_write_route_for_each_persona(route, world, client):
         response = client.post(url, row.data(world))
         got[who] = response.status_code
         wrote[who] = changed(before, snapshot())
+        if response.status_code >= 300:  # a refusal names nothing of the object
+            assert world["org"].name not in response.content.decode(), f"{route}: {who} was shown it"
         if who == "anonymous":
             assert reverse("accounts:login") in response["Location"]
     assert got == row.refused, f"{route}: {got}"
