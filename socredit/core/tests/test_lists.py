@@ -423,3 +423,14 @@ def test_daily_run_is_idempotent_and_per_organization(seed):
         for h in histories.values():
             assert sum(1 for e in h.entries if e.active_on(day)) <= 1
             assert status_on(h, day) in ("normal", "abnormal", "serious")
+
+
+def test_a_verification_before_the_application_is_refused_by_name():
+    entry = Entry(
+        org_id=1, list="abnormal", ground="R1.6(3)", entered_on=D(2025, 1, 10), clock_start=D(2025, 1, 10)
+    )
+    facts = Fulfilment(confirmed_by_staff=True)
+    with pytest.raises(ValueError, match="^查实日期不能早于申请日期$"):
+        removal_on_application(
+            entry, D(2025, 5, 12), D(2025, 5, 11), facts, D(2025, 5, 14), ListParameters(), CAL
+        )
