@@ -167,16 +167,19 @@ def _fulfilment(case, records):
     return Fulfilment(tuple(r for r in records if r.record_id in evidence), app.get("staff", False))
 
 
-def _check_exit(decision, exp):
+def _check_exit(decision, exp, as_of):
     assert decision.allowed is exp["allowed"]
     if "reason" in exp:
         assert exp["reason"] in decision.reason
+    if "reason_is" in exp:
+        assert decision.reason == exp["reason_is"]
     assert decision.reason
     assert decision.basis.startswith("rules.md R1.")
     if exp["allowed"]:
         assert decision.exit_ground == exp["exit"]
         assert decision.deadline == exp["deadline"]
         assert decision.overdue is exp.get("overdue", False)
+        assert decision.effective_on == as_of
     else:
         assert decision.exit_ground is None
 
@@ -189,7 +192,7 @@ def check_application(case, params):
     decision = removal_on_application(
         entry, app["applied"], app["verified"], _fulfilment(case, records), case["as_of"], params, CAL
     )
-    _check_exit(decision, case["expect"])
+    _check_exit(decision, case["expect"], case["as_of"])
 
 
 def check_serious_application(case, params):
@@ -206,7 +209,7 @@ def check_serious_application(case, params):
         params,
         CAL,
     )
-    _check_exit(decision, case["expect"])
+    _check_exit(decision, case["expect"], case["as_of"])
 
 
 def check_unreachable(case, params):
@@ -420,3 +423,14 @@ def test_daily_run_is_idempotent_and_per_organization(seed):
         for h in histories.values():
             assert sum(1 for e in h.entries if e.active_on(day)) <= 1
             assert status_on(h, day) in ("normal", "abnormal", "serious")
+
+
+def test_a_verification_before_the_application_is_refused_by_name():
+    entry = Entry(
+        org_id=1, list="abnormal", ground="R1.6(3)", entered_on=D(2025, 1, 10), clock_start=D(2025, 1, 10)
+    )
+    facts = Fulfilment(confirmed_by_staff=True)
+    with pytest.raises(ValueError, match="^查实日期不能早于申请日期$"):
+        removal_on_application(
+            entry, D(2025, 5, 12), D(2025, 5, 11), facts, D(2025, 5, 14), ListParameters(), CAL
+        )

@@ -76,3 +76,20 @@ def test_only_the_hash_of_a_token_is_stored():
     token, raw = factories.token(["records:read"])
     token.refresh_from_db()
     assert raw not in (token.key_hash, token.prefix) and token.key_hash != raw
+
+
+def test_no_principal_and_a_signed_out_user_see_nothing(orgs):
+    from django.contrib.auth.models import AnonymousUser
+
+    assert _codes(None) == set()
+    assert _codes(AnonymousUser()) == set()  # it has no region: refused before it is asked for one
+
+
+def test_a_principal_without_sign_in_state_is_scoped_by_its_region(orgs):
+    """A department token (or any principal) that has no ``is_authenticated`` is scoped by its region."""
+
+    class Principal:
+        def scope_path(self):
+            return factories.region("410184").path
+
+    assert _codes(Principal()) == {orgs["xinzheng"].code}
