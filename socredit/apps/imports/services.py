@@ -376,6 +376,9 @@ Source = Callable[[], IO[bytes]]
 TICK = 500
 """Rows between two looks at the clock for a progress write."""
 
+PROGRESS_INTERVAL = 0.5
+"""Seconds, at least, between two progress writes of a run (the page polls every 2 s)."""
+
 
 class Progress:
     """A run's progress (phase, rows read / checked / written, rows with errors so far), written to
@@ -388,9 +391,9 @@ class Progress:
     phase "writing" and the number of rows to write are written just before it opens, the rows
     written just after it commits."""
 
-    def __init__(self, run: ImportRun, *, interval: float = 0.5) -> None:
+    def __init__(self, run: ImportRun, *, interval: float | None = None) -> None:
         self.run = run
-        self.interval = interval
+        self.interval = PROGRESS_INTERVAL if interval is None else interval
         self._pending: dict[str, Any] = {}
         self._last = 0.0
         self._held = False
