@@ -106,7 +106,9 @@ class Scratch:
         return done
 
     def python(self, script: str, *args: str) -> str:
-        return self.socredit("shell", "--no-imports", "-c", f"import sys; sys.argv = ['x', *{list(args)!r}]\n{script}").stdout
+        return self.socredit(
+            "shell", "--no-imports", "-c", f"import sys; sys.argv = ['x', *{list(args)!r}]\n{script}"
+        ).stdout
 
     def worker(self, *args: str) -> subprocess.Popen[str]:
         return subprocess.Popen([sys.executable, "-m", "socredit.cli", "db_worker", "--no-reload", "--no-startup-delay",
@@ -124,10 +126,21 @@ def scratch(tmp_path: Path) -> Iterator[Scratch]:
         db.drop()
 
 
+RUN_FIELDS = (
+    "status",
+    "phase",
+    "rows_read",
+    "rows_checked",
+    "total_rows",
+    "rows_written",
+    "created",
+    "message",
+)
+RUN_SQL = "SELECT status, phase, rows_read, rows_checked, total_rows, rows_written, created, message FROM imports_importrun WHERE id = ?"
+
+
 def _run(db: Scratch, run_id: int) -> dict[str, Any]:
-    names = ("status", "phase", "rows_read", "rows_checked", "total_rows", "rows_written", "created", "message")
-    return dict(zip(names, db.one(f"SELECT {', '.join(names)} FROM imports_importrun WHERE id = ?", run_id),
-                    strict=True))  # fmt: skip
+    return dict(zip(RUN_FIELDS, db.one(RUN_SQL, run_id), strict=True))
 
 
 def _records_of(db: Scratch, run_id: int) -> int:

@@ -3,10 +3,7 @@ no longer exists is ended as failed with the reason (and an audit event) the nex
 imports, opens the import history or starts an evaluation; an evaluation so ended resumes."""
 
 import datetime as dt
-import os
 import socket
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest

@@ -60,7 +60,10 @@ def execute_queued(run_id: int) -> str:
     """Import the stored file of a QUEUED run; returns the run's final status (or "skipped")."""
     end_abandoned_imports()
     claimed = ImportRun.objects.filter(pk=run_id, status=ImportStatus.QUEUED).update(
-        status=ImportStatus.RUNNING, phase=ImportPhase.READING, worker=this_worker(), heartbeat_at=timezone.now()
+        status=ImportStatus.RUNNING,
+        phase=ImportPhase.READING,
+        worker=this_worker(),
+        heartbeat_at=timezone.now(),
     )
     if not claimed:  # taken already, or ended meanwhile
         return "skipped"
@@ -80,7 +83,12 @@ def execute_queued(run_id: int) -> str:
 
 
 def _refuse(run: ImportRun, message: str) -> None:
-    run.status, run.phase, run.message, run.finished_at = ImportStatus.FAILED, ImportPhase.DONE, message, timezone.now()
+    run.status, run.phase, run.message, run.finished_at = (
+        ImportStatus.FAILED,
+        ImportPhase.DONE,
+        message,
+        timezone.now(),
+    )
     run.save(update_fields=["status", "phase", "message", "finished_at"])
 
 

@@ -63,7 +63,9 @@ class ImportRun(WorkedRun):
     status = models.CharField(
         _("status"), max_length=16, choices=ImportStatus.choices, default=ImportStatus.RUNNING
     )
-    phase = models.CharField(_("phase"), max_length=16, choices=ImportPhase.choices, default=ImportPhase.READING)
+    phase = models.CharField(
+        _("phase"), max_length=16, choices=ImportPhase.choices, default=ImportPhase.READING
+    )
     rows_read = models.PositiveIntegerField(_("rows read"), default=0)
     rows_checked = models.PositiveIntegerField(_("rows checked"), default=0)
     rows_written = models.PositiveIntegerField(_("rows written"), default=0)

@@ -438,7 +438,9 @@ def new_run(*, actor: Any, channel: str, kind: str, file_name: str, sha256: str,
     """The ImportRun of a file about to be imported: running in this process, or queued for the worker."""
     if kind not in IMPORTERS:
         raise ValueError(f"unknown import kind {kind!r}")
-    status, phase = (ImportStatus.QUEUED, ImportPhase.QUEUED) if queued else (ImportStatus.RUNNING, ImportPhase.READING)
+    status, phase = (
+        (ImportStatus.QUEUED, ImportPhase.QUEUED) if queued else (ImportStatus.RUNNING, ImportPhase.READING)
+    )
     return ImportRun.objects.create(
         kind=kind, file_name=file_name[:255], sha256=sha256, size=size, actor=staff_user_of(actor),
         actor_label=actor_label(actor)[:150], channel=channel, dry_run=dry_run, status=status, phase=phase,
@@ -560,7 +562,9 @@ def end_abandoned_imports(*, now: dt.datetime | None = None) -> int:
         with transaction.atomic():
             # only if still running: another process may be ending it at the same moment
             if not ImportRun.objects.filter(pk=run.pk, status=ImportStatus.RUNNING).update(
-                status=ImportStatus.FAILED, phase=ImportPhase.DONE, finished_at=now,
+                status=ImportStatus.FAILED,
+                phase=ImportPhase.DONE,
+                finished_at=now,
                 message=f"导入中断：{reason}，没有写入任何数据",
             ):
                 continue

@@ -77,10 +77,13 @@ def importrun_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "run": run,
         "errors": run.errors[:ERRORS_SHOWN],
         "more": max(0, len(run.errors) - ERRORS_SHOWN),
-        "no_worker": run.status == ImportStatus.QUEUED and waited > settings.SOCREDIT_IMPORT_WORKER_WAIT_SECONDS,
+        "no_worker": run.status == ImportStatus.QUEUED
+        and waited > settings.SOCREDIT_IMPORT_WORKER_WAIT_SECONDS,
         "waited": int(waited),
     }
-    return render_page_or_partial(request, "imports/importrun_detail.html", "imports/partials/_progress.html", context)
+    return render_page_or_partial(
+        request, "imports/importrun_detail.html", "imports/partials/_progress.html", context
+    )
 
 
 @login_required

@@ -22,7 +22,6 @@ def make_csv():
     return csv_bytes
 
 
-
 @pytest.fixture
 def upload_dir(settings):
     """Where uploads wait for the background worker (each test's own: the root conftest.py)."""

@@ -40,14 +40,21 @@ def upload(client, content, name="记录.csv", **extra):
                        {"kind": "records", "file": SimpleUploadedFile(name, content), **extra})  # fmt: skip
 
 
-def test_the_upload_stores_the_file_and_queues_it_without_importing(login, personas, org, upload_dir, run_worker):
+def test_the_upload_stores_the_file_and_queues_it_without_importing(
+    login, personas, org, upload_dir, run_worker
+):
     client = login(personas["staff_jinshui"])
     content = records_csv(org, ["B-1", "B-2"])
     resp = upload(client, content)
     run = ImportRun.objects.get()
     assert resp.status_code == 302 and resp["Location"] == reverse("imports:importrun_detail", args=[run.pk])
     # nothing imported in the request: the run waits, no record exists, the file waits on disk
-    assert (run.status, run.phase, run.worker, run.total_rows) == (ImportStatus.QUEUED, ImportPhase.QUEUED, "", 0)
+    assert (run.status, run.phase, run.worker, run.total_rows) == (
+        ImportStatus.QUEUED,
+        ImportPhase.QUEUED,
+        "",
+        0,
+    )
     assert not CreditRecord.objects.exists()
     stored = services.stored_upload(run)
     assert stored.parent == upload_dir and stored.read_bytes() == content
@@ -61,7 +68,12 @@ def test_the_upload_stores_the_file_and_queues_it_without_importing(login, perso
 
     assert run_worker() == 1
     run.refresh_from_db()
-    assert (run.status, run.phase, run.created, run.rows_written) == (ImportStatus.SUCCEEDED, ImportPhase.DONE, 2, 2)
+    assert (run.status, run.phase, run.created, run.rows_written) == (
+        ImportStatus.SUCCEEDED,
+        ImportPhase.DONE,
+        2,
+        2,
+    )
     assert (run.rows_read, run.rows_checked, run.total_rows) == (2, 2, 2)
     assert CreditRecord.objects.filter(source_ref=run.source_ref).count() == 2
     assert not stored.exists()  # the file (personal data) is kept no longer than the run
@@ -85,7 +97,12 @@ def test_the_same_file_uploaded_again_creates_nothing_new(login, personas, org, 
     assert run_worker() == 2
     first, second = ImportRun.objects.order_by("pk")
     assert (first.created, first.unchanged) == (2, 0)
-    assert (second.status, second.created, second.unchanged, second.rows_written) == (ImportStatus.SUCCEEDED, 0, 2, 0)
+    assert (second.status, second.created, second.unchanged, second.rows_written) == (
+        ImportStatus.SUCCEEDED,
+        0,
+        2,
+        0,
+    )
     assert CreditRecord.objects.count() == 2
 
 
@@ -100,7 +117,10 @@ def test_a_bad_file_gets_its_row_and_field_errors(login, personas, org, run_work
     assert (run.status, run.created, run.error_rows, run.rows_written) == (ImportStatus.PARTIAL, 1, 2, 1)
     assert {(e["row"], e["field"]) for e in run.errors} == {(3, "occurred_on"), (4, "organization")}
     page = client.get(resp["Location"]).content.decode()
-    assert "发生日期（occurred_on）" in page and reverse("imports:importrun_report", args=[run.pk, "xlsx"]) in page
+    assert (
+        "发生日期（occurred_on）" in page
+        and reverse("imports:importrun_report", args=[run.pk, "xlsx"]) in page
+    )
 
 
 def test_a_file_level_refusal_ends_the_run_with_its_message(login, personas, org, run_worker):
@@ -181,7 +201,9 @@ def test_a_queued_run_without_a_worker_says_the_worker_is_not_running(login, per
     resp = upload(client, records_csv(org, ["W-1"]))
     page = client.get(resp["Location"]).content.decode()
     assert "后台任务程序可能没有运行" not in page
-    ImportRun.objects.update(started_at=timezone.now() - dt.timedelta(seconds=settings.SOCREDIT_IMPORT_WORKER_WAIT_SECONDS + 5))
+    ImportRun.objects.update(
+        started_at=timezone.now() - dt.timedelta(seconds=settings.SOCREDIT_IMPORT_WORKER_WAIT_SECONDS + 5)
+    )
     page = client.get(resp["Location"]).content.decode()
     assert "后台任务程序可能没有运行" in page and "系统管理员" in page
     assert ImportRun.objects.get().status == ImportStatus.QUEUED  # waiting is not failing: the file is kept
@@ -205,9 +227,13 @@ def test_a_worker_killed_mid_import_leaves_the_run_failed_with_the_reason(login,
 
 def test_a_run_whose_uploader_lost_the_right_to_write_is_not_imported(personas, org, run_worker):
     user = personas["staff_jinshui"]
-    queue_import(actor=user, channel="import", kind="records", chunks=[records_csv(org, ["L-1"])], file_name="l.csv")
+    queue_import(
+        actor=user, channel="import", kind="records", chunks=[records_csv(org, ["L-1"])], file_name="l.csv"
+    )
     user.is_active = False
     user.save()
     run_worker()
     run = ImportRun.objects.get()
-    assert run.status == ImportStatus.FAILED and "写入权限" in run.message and not CreditRecord.objects.exists()
+    assert (
+        run.status == ImportStatus.FAILED and "写入权限" in run.message and not CreditRecord.objects.exists()
+    )
