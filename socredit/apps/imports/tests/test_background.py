@@ -4,9 +4,12 @@ shows the result; a run whose worker died is ended as failed; a queued run with 
 
 import datetime as dt
 import hashlib
+import threading
+import time
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection, connections
 from django.urls import reverse
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
@@ -237,3 +240,42 @@ def test_a_run_whose_uploader_lost_the_right_to_write_is_not_imported(personas, 
     assert (
         run.status == ImportStatus.FAILED and "写入权限" in run.message and not CreditRecord.objects.exists()
     )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_while_the_rows_are_written_the_heartbeat_goes_on_on_postgresql_only(
+    personas, civil_affairs, monkeypatch
+):
+    """On PostgreSQL a thread of its own keeps the run's heartbeat going while the write transaction is
+    open, readable by another connection; on SQLite no such thread (it would wait for the write lock)."""
+    factories.reference_data()
+    org = factories.organization("410105", registered_on=dt.date(2015, 3, 1))
+    monkeypatch.setattr(services, "HEARTBEAT_INTERVAL", 0.05)
+    seen: dict[str, object] = {}
+    original_write = services.RecordImporter.write
+
+    def write(self):
+        seen["threads"] = [t.name for t in threading.enumerate() if t.name.endswith("-heartbeat")]
+        if connection.vendor == "postgresql":
+            seen["before"] = ImportRun.objects.get(pk=self.run.pk).heartbeat_at
+            time.sleep(0.4)
+
+            def read_elsewhere():  # another connection, as the page's
+                seen["during"] = ImportRun.objects.get(pk=self.run.pk).heartbeat_at
+                connections.close_all()
+
+            reader = threading.Thread(target=read_elsewhere)
+            reader.start()
+            reader.join()
+        original_write(self)
+
+    monkeypatch.setattr(services.RecordImporter, "write", write)
+    run = services.run_import(actor=personas["staff_jinshui"], channel="import", kind="records",
+                              content=records_csv(org, ["HB-1"]), file_name="hb.csv")  # fmt: skip
+    assert run.status == ImportStatus.SUCCEEDED and run.rows_written == 1
+    if connection.vendor == "postgresql":
+        assert seen["threads"] == [f"import-{run.pk}-heartbeat"]
+        assert seen["during"] > seen["before"]
+    else:
+        assert seen["threads"] == []
+    assert not [t for t in threading.enumerate() if t.name.endswith("-heartbeat")]  # ended with the write
