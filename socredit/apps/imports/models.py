@@ -44,7 +44,7 @@ class ImportRun(WorkedRun):
 
     A run uploaded on the page is QUEUED until the background worker takes it; while it runs,
     `phase` and the rows_* counts (and `error_rows`) are its progress, written in small separate
-    transactions (services.Progress) that the page polls.
+    transactions (imports.progress.Progress) that the page polls.
     """
 
     kind = models.CharField(_("kind"), max_length=16, choices=ImportKind.choices)

@@ -15,7 +15,7 @@ from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from socredit.apps.audit.models import AuditEvent
-from socredit.apps.imports import services
+from socredit.apps.imports import progress, services
 from socredit.apps.imports.background import execute_queued, import_file, queue_import
 from socredit.apps.imports.columns import RECORD_COLUMNS
 from socredit.apps.imports.models import ImportPhase, ImportRun, ImportStatus
@@ -140,15 +140,15 @@ def test_progress_is_written_to_the_run_as_the_import_goes(personas, org, monkey
     none happens inside the import's write transaction."""
     monkeypatch.setattr(services, "TICK", 2)
     seen: list[dict] = []
-    flush = services.Progress.flush
+    flush = progress.Progress.flush
 
     def recording_flush(self):
         flush(self)
         seen.append(ImportRun.objects.filter(pk=self.run.pk).values(
             "phase", "rows_read", "rows_checked", "error_rows", "total_rows", "heartbeat_at").get())  # fmt: skip
 
-    monkeypatch.setattr(services.Progress, "flush", recording_flush)
-    monkeypatch.setattr(services, "PROGRESS_INTERVAL", 0)
+    monkeypatch.setattr(progress.Progress, "flush", recording_flush)
+    monkeypatch.setattr(progress, "PROGRESS_INTERVAL", 0)
     docs = [f"P-{i}" for i in range(7)] + ["P-0"]  # the last row repeats the first: an error
     queue_import(actor=personas["staff_jinshui"], channel="import", kind="records", chunks=[records_csv(org, docs)],
                  file_name="p.csv")  # fmt: skip
@@ -170,9 +170,9 @@ def test_no_progress_write_inside_the_write_transaction(personas, org, monkeypat
     original_write = services.RecordImporter.write
 
     def write(self):
-        progress = services.Progress(self.run, interval=0)
-        with progress.held():
-            progress(rows_written=1)
+        tracker = progress.Progress(self.run, interval=0)
+        with tracker.held():
+            tracker(rows_written=1)
             assert not ImportRun.objects.filter(pk=self.run.pk, rows_written=1).exists()
         original_write(self)
 
@@ -254,7 +254,7 @@ def test_while_the_rows_are_written_the_heartbeat_goes_on_on_postgresql_only(
     """On PostgreSQL a thread of its own keeps the run's heartbeat going while the write transaction is
     open, readable by another connection; on SQLite no such thread (it would wait for the write lock)."""
     org = factories.organization("410105", registered_on=dt.date(2015, 3, 1))
-    monkeypatch.setattr(services, "HEARTBEAT_INTERVAL", 0.05)
+    monkeypatch.setattr(progress, "HEARTBEAT_INTERVAL", 0.05)
     seen: dict[str, object] = {}
     original_write = services.RecordImporter.write
 
