@@ -54,3 +54,17 @@ def _own_audit_anchor_file(request, _anchor_dir):
     )
     yield
     settings.SOCREDIT_AUDIT_ANCHOR_FILE = before
+
+
+@pytest.fixture(autouse=True)
+def _own_import_upload_dir(request, _anchor_dir):
+    """Imports queued for the background worker store their file in a directory of the test's own."""
+    if not request.config.pluginmanager.hasplugin("django"):
+        yield
+        return
+    from django.conf import settings
+
+    before = getattr(settings, "SOCREDIT_IMPORT_UPLOAD_DIR", None)
+    settings.SOCREDIT_IMPORT_UPLOAD_DIR = _anchor_dir.parent / "uploads" / request.node.nodeid.replace("/", "_")[-150:]
+    yield
+    settings.SOCREDIT_IMPORT_UPLOAD_DIR = before

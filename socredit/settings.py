@@ -77,6 +77,8 @@ INSTALLED_APPS = [
     "axes",
     "csp",
     "ninja",
+    "django_tasks",
+    "django_tasks_db",
     # Domain apps, in dependency order (the import contract in pyproject.toml mirrors it).
     "socredit.apps.audit",
     "socredit.apps.registry",
@@ -245,6 +247,20 @@ SOCREDIT_IMPORT_MAX_ROWS = int(os.environ.get("SOCREDIT_IMPORT_MAX_ROWS", "20000
 SOCREDIT_IMPORT_MAX_COLUMNS = 100
 SOCREDIT_IMPORT_MAX_CELL_CHARS = 10_000
 SOCREDIT_IMPORT_MAX_ERRORS_KEPT = int(os.environ.get("SOCREDIT_IMPORT_MAX_ERRORS_KEPT", "1000"))
+# An import uploaded on the page is stored here (one file per run, deleted when the run ends) and
+# imported by the background worker (`socredit db_worker`); with several application servers this
+# directory must be shared with the worker's host. On disk rather than in the database: a file may be
+# 200 MB, and from disk both the upload and the worker stream it instead of holding it in memory.
+SOCREDIT_IMPORT_UPLOAD_DIR = Path(os.environ.get("SOCREDIT_IMPORT_UPLOAD_DIR", str(VAR_DIR / "imports")))
+# A run still waiting after this many seconds is shown with "the background worker is not running".
+SOCREDIT_IMPORT_WORKER_WAIT_SECONDS = int(os.environ.get("SOCREDIT_IMPORT_WORKER_WAIT_SECONDS", "20"))
+# Background tasks (django-tasks): queued in the database, run by `socredit db_worker`.
+TASKS = {
+    "default": {
+        "BACKEND": os.environ.get("SOCREDIT_TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+        "QUEUES": ["default"],
+    }
+}
 # `socredit audit anchor` appends the audit chain's head here (one JSON line per anchor); keep the file
 # where a rewrite of the database cannot reach it (another disk, a write-once mount, a copy off-site).
 SOCREDIT_AUDIT_ANCHOR_FILE = os.environ.get(

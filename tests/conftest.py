@@ -2,8 +2,10 @@
 
 from socredit.testing.fixtures import (  # noqa: F401 — re-exported fixtures
     civil_affairs,
+    dead_worker,
     in_test_transaction,
     login,
     personas,
+    run_worker,
     today_is,
 )

@@ -1,9 +1,13 @@
 """Spreadsheet reader for imports: CSV (UTF-8 with or without BOM, GB18030 fallback) and XLSX.
 
-`read_table(content, file_name, columns)` checks the file as a whole (size, type, readable, not
+`read_table(source, file_name, columns)` checks the file as a whole (size, type, readable, not
 empty, required columns present) and raises ImportFileError with a message for the user; it then
 yields `(row_number, {field: value})` for every non-blank data row, where `row_number` is the row
 as the user sees it in the spreadsheet (the header is row 1).
+
+The source is the file's bytes or an open, seekable binary file (an upload stored on disk): the
+file is read as a stream, never whole into memory — CSV through an incremental decoder, XLSX with
+openpyxl's read-only (streaming) worksheets.
 
 A column is recognised by its internal field name, its Chinese header, or both written as
 "中文名（field）" / "中文名(field)" — the form of the downloadable templates.
@@ -11,6 +15,8 @@ A column is recognised by its internal field name, its Chinese header, or both w
 
 from __future__ import annotations
 
+import codecs
+import contextlib
 import csv
 import datetime as dt
 import io
@@ -18,7 +24,7 @@ import re
 import zipfile
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import IO, Any
 
 from django.conf import settings
 
@@ -81,35 +87,52 @@ def _cell(value: Any) -> Any:
     return value
 
 
-def _decode(content: bytes) -> str:
+_CHUNK = 1 << 20
+"""Bytes read at a time from the file."""
+
+
+def _csv_encoding(f: IO[bytes]) -> str:
+    """The first of CSV_ENCODINGS the whole file decodes in, read chunk by chunk."""
     for encoding in CSV_ENCODINGS:
+        f.seek(0)
+        decoder = codecs.getincrementaldecoder(encoding)()
         try:
-            return content.decode(encoding)
+            while chunk := f.read(_CHUNK):
+                if "\x00" in decoder.decode(chunk):
+                    raise ImportFileError("文件无法读取：CSV 内容含有二进制数据")
+            decoder.decode(b"", final=True)
         except UnicodeDecodeError:
             continue
+        return encoding
     raise ImportFileError("无法识别文件编码：CSV 文件应为 UTF-8 或 GB18030（GBK）编码")
 
 
-def _csv_rows(content: bytes) -> Iterator[list[Any]]:
-    text = _decode(content)
-    if "\x00" in text:
-        raise ImportFileError("文件无法读取：CSV 内容含有二进制数据")
-    first_line = text.split("\n", 1)[0]
-    dialect: Any = csv.excel_tab if "\t" in first_line and "," not in first_line else csv.excel
+def _csv_rows(f: IO[bytes]) -> Iterator[list[Any]]:
+    encoding = _csv_encoding(f)
+    f.seek(0)
+    text = io.TextIOWrapper(f, encoding=encoding, newline="")
     try:
-        for row in csv.reader(io.StringIO(text, newline=""), dialect):
-            # an apostrophe that made a formula-like cell inert (write_csv, or Excel's own) is not data
-            yield [_cell(v[1:] if v[:1] == "'" and v[1:].startswith(FORMULA_STARTS) else v) for v in row]
-    except csv.Error as exc:
-        raise ImportFileError(f"CSV 文件格式错误：{exc}") from None
+        first_line = text.readline()
+        text.seek(0)
+        dialect: Any = csv.excel_tab if "\t" in first_line and "," not in first_line else csv.excel
+        try:
+            for row in csv.reader(text, dialect):
+                # an apostrophe that made a formula-like cell inert (write_csv, or Excel's own) is not data
+                yield [_cell(v[1:] if v[:1] == "'" and v[1:].startswith(FORMULA_STARTS) else v) for v in row]
+        except csv.Error as exc:
+            raise ImportFileError(f"CSV 文件格式错误：{exc}") from None
+    finally:
+        with contextlib.suppress(ValueError):  # already closed by the caller
+            text.detach()  # the caller's file stays open: it closes it
 
 
-def _xlsx_rows(content: bytes) -> Iterator[list[Any]]:
+def _xlsx_rows(f: IO[bytes]) -> Iterator[list[Any]]:
     import openpyxl  # imported here: only XLSX imports pay for it
 
-    _check_inflated_size(content)
+    _check_inflated_size(f)
+    f.seek(0)
     try:
-        book = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+        book = openpyxl.load_workbook(f, read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
         raise ImportFileError(f"Excel 文件无法读取：{exc}") from None
     try:
@@ -122,12 +145,12 @@ def _xlsx_rows(content: bytes) -> Iterator[list[Any]]:
         book.close()
 
 
-def _check_inflated_size(content: bytes) -> None:
+def _check_inflated_size(f: IO[bytes]) -> None:
     """Refuse a workbook whose parts inflate past the limit, before any of it is parsed (the sizes
     are in the zip's directory; a part that lies about its size fails when read)."""
     limit = settings.SOCREDIT_IMPORT_MAX_UNCOMPRESSED_BYTES
     try:
-        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+        with zipfile.ZipFile(f) as archive:
             inflated = sum(info.file_size for info in archive.infolist())
     except (zipfile.BadZipFile, OSError, ValueError) as exc:
         raise ImportFileError(f"Excel 文件无法读取：{exc}") from None
@@ -169,21 +192,34 @@ def match_header(cell: Any, columns: Sequence[Column]) -> Column | None:
     return None
 
 
+def _is_blank(f: IO[bytes]) -> bool:
+    f.seek(0)
+    while chunk := f.read(_CHUNK):
+        if chunk.strip():
+            return False
+    return True
+
+
 def read_table(
-    content: bytes, file_name: str, columns: Sequence[Column], *, max_bytes: int | None = None
+    source: bytes | IO[bytes], file_name: str, columns: Sequence[Column], *, max_bytes: int | None = None
 ) -> Iterator[tuple[int, dict[str, Any]]]:
     """Check the file and return an iterator of (spreadsheet row number, {field: cell value}).
 
-    File-level problems raise ImportFileError before the first row is returned. Fields whose
-    column is absent from the file are absent from the dict; blank rows are skipped.
+    `source` is the file's bytes or an open, seekable binary file, which the caller keeps open
+    until the rows are read (and closes). File-level problems raise ImportFileError before the
+    first row is returned. Fields whose column is absent from the file are absent from the dict;
+    blank rows are skipped.
     """
+    f: IO[bytes] = io.BytesIO(source) if isinstance(source, bytes) else source
     limit = settings.SOCREDIT_IMPORT_MAX_BYTES if max_bytes is None else max_bytes
-    if len(content) > limit:
-        raise ImportFileError(f"文件过大（{len(content) / 1048576:.1f} MB，上限 {limit / 1048576:.0f} MB）")
-    if not content.strip():
+    size = f.seek(0, io.SEEK_END)
+    if size > limit:
+        raise ImportFileError(f"文件过大（{size / 1048576:.1f} MB，上限 {limit / 1048576:.0f} MB）")
+    if _is_blank(f):
         raise ImportFileError("文件为空")
-    fmt = file_format(file_name, content[:8])
-    rows = _xlsx_rows(content) if fmt == "xlsx" else _csv_rows(content)
+    f.seek(0)
+    fmt = file_format(file_name, f.read(8))
+    rows = _xlsx_rows(f) if fmt == "xlsx" else _csv_rows(f)
 
     header: list[Any] | None = None
     header_row = 0

@@ -61,3 +61,40 @@ def in_test_transaction():
     yield
     request_started.connect(close_old_connections)
     request_finished.connect(close_old_connections)
+
+
+@pytest.fixture(scope="session")
+def dead_worker():
+    """The worker (``host:pid:start``, socredit.common.runs) of a real process that has ended, as a
+    killed one has."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    out = subprocess.run(
+        [sys.executable, "-c", "from socredit.common.runs import this_worker; print(this_worker())"],
+        cwd=root, capture_output=True, text=True, check=True, env={**os.environ, "PYTHONPATH": str(root)},
+    )  # fmt: skip
+    return out.stdout.strip()
+
+
+@pytest.fixture
+def run_worker():
+    """Run the queued background tasks as `socredit db_worker` does (its Worker claims and runs each
+    one), in this process and inside the test's transaction; returns how many ran."""
+    from django_tasks_db.management.commands.db_worker import Worker
+    from django_tasks_db.models import DBTaskResult
+
+    def run() -> int:
+        worker = Worker(queue_names=["default"], interval=0, batch=True, backend_name="default",
+                        startup_delay=False, max_tasks=None, worker_id="test-worker", excluded_queue_names=[])  # fmt: skip
+        ran = 0
+        while (result := DBTaskResult.objects.ready().order_by("enqueued_at").first()) is not None:
+            result.claim(worker.worker_id)
+            worker.run_task(result)
+            ran += 1
+        return ran
+
+    return run

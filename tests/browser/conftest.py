@@ -10,7 +10,7 @@ import pytest
 # Playwright's sync API runs an event loop in this thread; Django would refuse ORM calls from it.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
-from socredit.testing.fixtures import civil_affairs, login, personas, today_is  # noqa: E402, F401 — re-exported fixtures
+from socredit.testing.fixtures import civil_affairs, login, personas, run_worker, today_is  # noqa: E402, F401 — re-exported fixtures
 
 CHROMIUM = os.environ.get("SOCREDIT_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [

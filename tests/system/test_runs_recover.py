@@ -4,10 +4,7 @@ opens the import history or starts an evaluation; an evaluation so interrupted r
 by the next daily job where that is safe."""
 
 import datetime as dt
-import os
 import socket
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -26,16 +23,6 @@ from socredit.testing import factories
 
 pytestmark = pytest.mark.django_db
 ROOT = Path(__file__).resolve().parents[2]
-
-
-@pytest.fixture(scope="module")
-def dead_worker():
-    """The worker of a real process that has ended (as a killed one has)."""
-    out = subprocess.run(
-        [sys.executable, "-c", "from socredit.common.runs import this_worker; print(this_worker())"],
-        cwd=ROOT, capture_output=True, text=True, check=True, env={**os.environ, "PYTHONPATH": str(ROOT)},
-    )  # fmt: skip
-    return out.stdout.strip()
 
 
 def test_a_worker_is_gone_only_when_its_process_is(dead_worker):

@@ -18,10 +18,22 @@ class ImportKind(models.TextChoices):
 
 
 class ImportStatus(models.TextChoices):
+    QUEUED = "queued", _("Waiting")
     RUNNING = "running", _("Running")
     SUCCEEDED = "succeeded", _("Succeeded")
     PARTIAL = "partial", _("Completed with errors")
     FAILED = "failed", _("Failed")
+
+
+class ImportPhase(models.TextChoices):
+    """Where a run is: the file is read through once (counting rows and checking the file's limits),
+    then every row is checked, then the valid rows are written in one transaction."""
+
+    QUEUED = "queued", _("Waiting for the background worker")
+    READING = "reading", _("Reading the file")
+    CHECKING = "checking", _("Checking rows")
+    WRITING = "writing", _("Writing")
+    DONE = "done", _("Done")
 
 
 class ImportRun(WorkedRun):
@@ -29,6 +41,10 @@ class ImportRun(WorkedRun):
 
     `errors` holds every row error as {"row", "field", "column", "message"}; `message` holds a
     file-level refusal (unreadable file, missing columns) or an unexpected failure.
+
+    A run uploaded on the page is QUEUED until the background worker takes it; while it runs,
+    `phase` and the rows_* counts (and `error_rows`) are its progress, written in small separate
+    transactions (imports.progress.Progress) that the page polls.
     """
 
     kind = models.CharField(_("kind"), max_length=16, choices=ImportKind.choices)
@@ -47,6 +63,12 @@ class ImportRun(WorkedRun):
     status = models.CharField(
         _("status"), max_length=16, choices=ImportStatus.choices, default=ImportStatus.RUNNING
     )
+    phase = models.CharField(
+        _("phase"), max_length=16, choices=ImportPhase.choices, default=ImportPhase.READING
+    )
+    rows_read = models.PositiveIntegerField(_("rows read"), default=0)
+    rows_checked = models.PositiveIntegerField(_("rows checked"), default=0)
+    rows_written = models.PositiveIntegerField(_("rows written"), default=0)
     total_rows = models.PositiveIntegerField(_("rows"), default=0)
     created = models.PositiveIntegerField(_("created"), default=0)
     updated = models.PositiveIntegerField(_("updated"), default=0)
@@ -66,6 +88,10 @@ class ImportRun(WorkedRun):
     @property
     def source_ref(self) -> str:
         return f"import:{self.pk}"
+
+    @property
+    def finished(self) -> bool:
+        return self.status not in (ImportStatus.QUEUED, ImportStatus.RUNNING)
 
     @property
     def seconds(self) -> float | None:

@@ -16,9 +16,11 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import io
 import logging
-from collections.abc import Iterable
-from typing import Any
+from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
+from typing import IO, Any
 
 from django.conf import settings
 from django.db import DatabaseError, transaction
@@ -26,7 +28,8 @@ from django.utils import timezone
 
 from socredit.apps.audit.services import actor_label, record_event, staff_user_of
 from socredit.apps.imports.columns import COLUMNS, column_title
-from socredit.apps.imports.models import ImportKind, ImportRun, ImportStatus
+from socredit.apps.imports.models import ImportKind, ImportPhase, ImportRun, ImportStatus
+from socredit.apps.imports.progress import Progress
 from socredit.apps.lists.services.proposals import resync_proposal_regions
 from socredit.apps.records import bulk
 from socredit.apps.records.models import RecordKind
@@ -376,27 +379,90 @@ IMPORTERS: dict[str, type[Importer]] = {
 }
 
 
-def run_import(
-    *, actor: Any, channel: str, kind: str, content: bytes, file_name: str, dry_run: bool = False
-) -> ImportRun:
-    """Import one file of `kind`; returns the finished ImportRun (status, counts, row errors).
+Source = Callable[[], IO[bytes]]
+"""Opens the file to import, from its start (it is read twice: once to count, once to check)."""
 
-    Never raises for bad input: file-level problems end the run as FAILED with a message.
-    """
+TICK = 500
+"""Rows between two looks at the clock for a progress write."""
+
+
+def _counted(rows: Iterable[tuple[int, dict[str, Any]]], importer: Importer,
+             progress: Progress) -> Iterator[tuple[int, dict[str, Any]]]:  # fmt: skip
+    """The rows, with the count of rows checked (and of rows with errors so far) as progress."""
+    checked = 0
+    for item in rows:
+        yield item
+        checked += 1
+        if checked % TICK == 0:
+            progress(rows_checked=checked, error_rows=len(importer.error_rows))
+    progress(rows_checked=checked, error_rows=len(importer.error_rows))
+
+
+def new_run(*, actor: Any, channel: str, kind: str, file_name: str, sha256: str, size: int, dry_run: bool,
+            queued: bool = False) -> ImportRun:  # fmt: skip
+    """The ImportRun of a file about to be imported: running in this process, or queued for the worker."""
     if kind not in IMPORTERS:
         raise ValueError(f"unknown import kind {kind!r}")
-    end_abandoned_imports()
-    run = ImportRun.objects.create(
-        kind=kind, file_name=file_name[:255], sha256=hashlib.sha256(content).hexdigest(), size=len(content),
-        actor=staff_user_of(actor), actor_label=actor_label(actor)[:150], channel=channel, dry_run=dry_run,
-        worker=this_worker(), heartbeat_at=timezone.now(),
+    status, phase = (
+        (ImportStatus.QUEUED, ImportPhase.QUEUED) if queued else (ImportStatus.RUNNING, ImportPhase.READING)
+    )
+    return ImportRun.objects.create(
+        kind=kind, file_name=file_name[:255], sha256=sha256, size=size, actor=staff_user_of(actor),
+        actor_label=actor_label(actor)[:150], channel=channel, dry_run=dry_run, status=status, phase=phase,
+        worker="" if queued else this_worker(), heartbeat_at=None if queued else timezone.now(),
     )  # fmt: skip
+
+
+def run_import(
+    *, actor: Any, channel: str, kind: str, content: bytes | Path, file_name: str, dry_run: bool = False
+) -> ImportRun:
+    """Import one file of `kind` in this process (the command line; the page queues a background
+    task instead: imports.background); returns the finished ImportRun (status, counts, row errors).
+
+    `content` is the file's bytes or its path (read as a stream). Never raises for bad input:
+    file-level problems end the run as FAILED with a message.
+    """
+    end_abandoned_imports()
+    if isinstance(content, Path):
+        digest, size = _sha256_of_file(content)
+        source: Source = lambda: content.open("rb")  # noqa: E731
+    else:
+        digest, size = hashlib.sha256(content).hexdigest(), len(content)
+        data = content
+        source = lambda: io.BytesIO(data)  # noqa: E731
+    run = new_run(actor=actor, channel=channel, kind=kind, file_name=file_name, sha256=digest, size=size,
+                  dry_run=dry_run)  # fmt: skip
+    return execute_run(run, actor, source)
+
+
+def _sha256_of_file(path: Path) -> tuple[str, int]:
+    digest, size = hashlib.sha256(), 0
+    with path.open("rb") as f:
+        while chunk := f.read(1 << 20):
+            digest.update(chunk)
+            size += len(chunk)
+    return digest.hexdigest(), size
+
+
+def execute_run(run: ImportRun, actor: Any, source: Source) -> ImportRun:
+    """Read, check and (unless a dry run) write the file of a running `run`, with progress; every
+    valid row is written in ONE transaction, so a run that fails or is killed writes nothing."""
+    kind, file_name, channel = run.kind, run.file_name, run.channel
     importer = IMPORTERS[kind](actor, run)
+    progress = Progress(run)
     try:
-        rows = read_table(content, file_name, COLUMNS[kind])
-        importer.validate(rows)
-        if not dry_run:
-            with transaction.atomic():
+        progress(phase=ImportPhase.READING, force=True)
+        read = 0
+        with source() as f:  # first pass: the file's own limits, and the total for the progress
+            for read, _row in enumerate(read_table(f, file_name, COLUMNS[kind]), start=1):  # noqa: B007
+                if read % TICK == 0:
+                    progress(rows_read=read)
+        progress(phase=ImportPhase.CHECKING, rows_read=read, total_rows=read, force=True)
+        with source() as f:
+            importer.validate(_counted(read_table(f, file_name, COLUMNS[kind]), importer, progress))
+        if not run.dry_run:
+            progress(phase=ImportPhase.WRITING, force=True)
+            with progress.held(), transaction.atomic():
                 importer.write()
                 record_event(actor=actor, channel=channel, action=f"import.{kind}", target=run,
                              summary=f"导入 {file_name}：新增 {importer.created}，更新 {importer.updated}，"
@@ -416,6 +482,7 @@ def run_import(
         run.status, run.message = ImportStatus.FAILED, f"导入失败，未写入任何数据：{exc}"
     except Exception:  # a bug: leave no run "running" forever, then let it surface
         run.status, run.message, run.finished_at = ImportStatus.FAILED, "导入失败：内部错误", timezone.now()
+        run.phase = ImportPhase.DONE
         run.save()
         raise
     else:  # a dry run
@@ -441,19 +508,29 @@ def _finish(run: ImportRun, importer: Importer, status: str) -> None:
         run.created, run.updated, run.unchanged = (
             (importer.created, importer.updated, importer.unchanged) if written else (0, 0, 0)
         )
+        if written and not run.dry_run:
+            run.rows_written = importer.created + importer.updated
+    run.phase = ImportPhase.DONE
     run.finished_at = timezone.now()
     run.save()
 
 
+def stored_upload(run: ImportRun) -> Path:
+    """Where the file of a run uploaded on the page waits for the background worker."""
+    return Path(settings.SOCREDIT_IMPORT_UPLOAD_DIR) / f"import-{run.pk}.upload"
+
+
 IMPORT_STALE_AFTER = dt.timedelta(minutes=30)
-"""A run of another application server is taken for abandoned after this long: an import is one
-request (the file-size limit keeps it to minutes), and its process on this host is checked directly."""
+"""A run of another host is taken for abandoned after this long without a progress write (the
+worker writes one at least every few seconds except while the one write transaction is open; the
+file-size limit keeps that to minutes); a run of this host is checked by its process directly."""
 
 
 def end_abandoned_imports(*, now: dt.datetime | None = None) -> int:
     """导入中断: end every run still "running" whose process was killed (a restart, kill -9, the
-    machine going down) as failed, with the reason; the import writes in one transaction, so such a
-    run wrote nothing. Called before each import and when the import history is shown."""
+    machine going down; the background worker included) as failed, with the reason, and delete its
+    stored upload; the import writes in one transaction, so such a run wrote nothing. Called before
+    each import and whenever an import's page or the import history is shown."""
     now = now or timezone.now()
     ended = 0
     for run in ImportRun.objects.filter(status=ImportStatus.RUNNING):
@@ -463,9 +540,13 @@ def end_abandoned_imports(*, now: dt.datetime | None = None) -> int:
         with transaction.atomic():
             # only if still running: another process may be ending it at the same moment
             if not ImportRun.objects.filter(pk=run.pk, status=ImportStatus.RUNNING).update(
-                status=ImportStatus.FAILED, finished_at=now, message=f"导入中断：{reason}，没有写入任何数据"
+                status=ImportStatus.FAILED,
+                phase=ImportPhase.DONE,
+                finished_at=now,
+                message=f"导入中断：{reason}，没有写入任何数据",
             ):
                 continue
+            stored_upload(run).unlink(missing_ok=True)
             record_event(actor=SystemPrincipal("socredit"), channel="system", action="import.abandoned", target=run,
                          summary=f"导入批次 #{run.pk}（{run.file_name}）中断：{reason}",
                          data={"worker": run.worker})  # fmt: skip

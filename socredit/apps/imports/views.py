@@ -1,25 +1,32 @@
-"""Staff pages of imports: upload (with templates and history), the result of a run, its report.
+"""Staff pages of imports: upload (with templates and history), the run's page, its report.
 
 Only accounts that may write (officers and administrators) use them; a run is read through
-access_import_run (404 outside one's own runs and region).
+access_import_run (404 outside one's own runs and region). An upload is stored and queued for the
+background worker (imports.background); the run's page shows its progress, polled by htmx, and
+reloads itself to show the result once the run has ended.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods
+from django_htmx.http import HttpResponseClientRefresh
 
 from socredit.apps.audit.services import record_download
 from socredit.apps.imports.access import access_import_run, access_import_runs
+from socredit.apps.imports.background import queue_import
 from socredit.apps.imports.columns import COLUMNS, report_file, template_file
 from socredit.apps.imports.forms import ImportForm
-from socredit.apps.imports.models import ImportKind
-from socredit.apps.imports.services import end_abandoned_imports, run_import
+from socredit.apps.imports.models import ImportKind, ImportStatus
+from socredit.apps.imports.services import end_abandoned_imports
+from socredit.common.htmx import is_partial, render_page_or_partial
 
 FORMATS = {
     "csv": "text/csv; charset=utf-8",
@@ -46,9 +53,9 @@ def importrun_list(request: HttpRequest) -> HttpResponse:
     form = ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        run = run_import(actor=request.user, channel="import", kind=form.cleaned_data["kind"],
-                         content=upload.read(), file_name=upload.name,
-                         dry_run=form.cleaned_data["dry_run"])  # fmt: skip
+        run = queue_import(actor=request.user, channel="import", kind=form.cleaned_data["kind"],
+                           chunks=upload.chunks(), file_name=upload.name,
+                           dry_run=form.cleaned_data["dry_run"])  # fmt: skip
         return redirect("imports:importrun_detail", pk=run.pk)
     end_abandoned_imports()  # a run whose process was killed is shown as ended, with the reason
     context = {
@@ -64,12 +71,20 @@ def importrun_detail(request: HttpRequest, pk: int) -> HttpResponse:
     _require_write(request.user)
     end_abandoned_imports()
     run = access_import_run(request.user, pk)
+    if is_partial(request) and run.finished:
+        return HttpResponseClientRefresh()  # the poll saw the end: the whole page shows the result
+    waited = (timezone.now() - run.started_at).total_seconds()
     context = {
         "run": run,
         "errors": run.errors[:ERRORS_SHOWN],
         "more": max(0, len(run.errors) - ERRORS_SHOWN),
+        "no_worker": run.status == ImportStatus.QUEUED
+        and waited > settings.SOCREDIT_IMPORT_WORKER_WAIT_SECONDS,
+        "waited": int(waited),
     }
-    return render(request, "imports/importrun_detail.html", context)
+    return render_page_or_partial(
+        request, "imports/importrun_detail.html", "imports/partials/_progress.html", context
+    )
 
 
 @login_required

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from socredit.common.imports import write_csv, write_xlsx
@@ -18,3 +20,9 @@ def xlsx_bytes(headers, rows):
 @pytest.fixture
 def make_csv():
     return csv_bytes
+
+
+@pytest.fixture
+def upload_dir(settings):
+    """Where uploads wait for the background worker (each test's own: the root conftest.py)."""
+    return Path(settings.SOCREDIT_IMPORT_UPLOAD_DIR)

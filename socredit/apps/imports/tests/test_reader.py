@@ -1,6 +1,7 @@
 """The reader: encodings, XLSX, header forms, file-level refusals."""
 
 import datetime as dt
+import io
 
 import pytest
 
@@ -100,3 +101,40 @@ def test_csv_reports_neutralise_formulas_and_the_reader_restores_them():
     rows = list(read_table(content, "x.csv", COLS))
     assert [r[1]["name"] for r in rows] == [v.strip() for v in DANGEROUS] + ["普通'文字"]
     assert rows[-1][1]["note"] == "-5"  # numbers are not text: left as they are
+
+
+class ChunkSpy(io.BytesIO):
+    """A file that records how much each read asks for."""
+
+    def __init__(self, data):
+        super().__init__(data)
+        self.asked = []
+
+    def read(self, size=-1):
+        self.asked.append(size)
+        return super().read(size)
+
+    def read1(self, size=-1):
+        self.asked.append(size)
+        return super().read1(size)
+
+
+def test_an_open_file_is_read_as_a_stream_never_whole():
+    """A stored upload is read chunk by chunk (both passes of an import), with the same rows as
+    its bytes, and stays open for its owner to close."""
+    raw = write_csv(["统一社会信用代码", "名称"], [[f"A{i}", "示例协会" * 20] for i in range(20_000)])
+    assert len(raw) > 3 * 1048576
+    f = ChunkSpy(raw)
+    rows = list(read_table(f, "x.csv", COLS))
+    assert rows == list(read_table(raw, "x.csv", COLS)) and len(rows) == 20_000
+    assert all(0 <= size <= 1048576 for size in f.asked)  # never read(-1): never the whole file
+    assert not f.closed
+    xlsx = write_xlsx(["code", "name"], [["A1", "甲"], ["A2", "乙"]])
+    assert [n for n, _ in read_table(io.BytesIO(xlsx), "x.xlsx", COLS)] == [2, 3]
+
+
+def test_an_open_file_in_gb18030_is_decoded_as_a_stream():
+    """A file whose UTF-8 decoding fails only past the first chunk is read again as GB18030."""
+    raw = ("统一社会信用代码,名称\n" + "A1,abc\n" * 190_000 + "A2,示例协会\n").encode("gb18030")
+    rows = list(read_table(ChunkSpy(raw), "x.csv", COLS))
+    assert rows[-1] == (190_002, {"code": "A2", "name": "示例协会"})

@@ -34,7 +34,7 @@ def org(personas, civil_affairs):
     return factories.organization("410105", registered_on=dt.date(2015, 3, 1))
 
 
-def test_upload_result_and_report_end_to_end(login, personas, org):
+def test_upload_result_and_report_end_to_end(login, personas, org, run_worker):
     client = login(personas["staff_jinshui"])
     page = client.get(reverse("imports:importrun_list"))
     assert page.status_code == 200 and "上传文件" in page.content.decode()  # zh-hans from the app catalogue
@@ -45,6 +45,8 @@ def test_upload_result_and_report_end_to_end(login, personas, org):
     )
     run = ImportRun.objects.get()
     assert resp.status_code == 302 and resp["Location"] == reverse("imports:importrun_detail", args=[run.pk])
+    assert run_worker() == 1
+    run.refresh_from_db()
     assert (run.created, run.error_rows, run.channel) == (2, 1, "import")
     page = client.get(resp["Location"])
     assert page.status_code == 200 and "与第 2 行的文书号重复" in page.content.decode()
@@ -58,11 +60,13 @@ def test_upload_result_and_report_end_to_end(login, personas, org):
     assert "记录.csv" in history
 
 
-def test_dry_run_upload_writes_no_records(login, personas, org):
+def test_dry_run_upload_writes_no_records(login, personas, org, run_worker):
     client = login(personas["staff_jinshui"])
     client.post(reverse("imports:importrun_list"),
                 {"kind": "records", "dry_run": "on", "file": SimpleUploadedFile("r.csv", records_file(org, ["D-1"]))})  # fmt: skip
-    assert ImportRun.objects.get().dry_run and not CreditRecord.objects.exists()
+    assert run_worker() == 1
+    run = ImportRun.objects.get()
+    assert run.dry_run and run.created == 1 and run.rows_written == 0 and not CreditRecord.objects.exists()
 
 
 def test_templates_download_and_read_back(login, personas):
@@ -91,10 +95,11 @@ def test_runs_of_another_region_are_not_found(login, personas, org):
     assert city.get(reverse("imports:importrun_detail", args=[run.pk])).status_code == 200
 
 
-def test_out_of_scope_user_cannot_import_into_another_region(login, personas, org):
+def test_out_of_scope_user_cannot_import_into_another_region(login, personas, org, run_worker):
     client = login(personas["staff_xinzheng"])
     client.post(reverse("imports:importrun_list"),
                 {"kind": "records", "file": SimpleUploadedFile("r.csv", records_file(org, ["S-1"]))})  # fmt: skip
+    run_worker()
     run = ImportRun.objects.get()
     assert run.created == 0 and run.errors[0]["field"] == "organization"
     assert not CreditRecord.objects.exists()

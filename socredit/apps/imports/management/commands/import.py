@@ -42,7 +42,7 @@ class Command(BaseCommand):
                 raise CommandError(f"账号 {opts['username']} 没有写入权限")
         else:
             actor = SystemPrincipal("cli")
-        run = run_import(actor=actor, channel="cli", kind=opts["kind"], content=path.read_bytes(),
+        run = run_import(actor=actor, channel="cli", kind=opts["kind"], content=path,
                          file_name=path.name, dry_run=opts["dry_run"])  # fmt: skip
         if opts["report"]:
             fmt = "xlsx" if opts["report"].suffix.lower() == ".xlsx" else "csv"
