@@ -39,7 +39,7 @@ class AccountFilterForm(forms.Form):
     ACTIVE_CHOICES = [("", _("Active and disabled")), ("yes", _("Active")), ("no", _("Disabled"))]
 
     q = forms.CharField(label=_("Account or name"), required=False, max_length=50)
-    kind = forms.ChoiceField(label=_("Kind"), choices=KIND_CHOICES, required=False)
+    kind = forms.ChoiceField(label=_("Account kind"), choices=KIND_CHOICES, required=False)
     region = RegionChoiceField(label=_("Region"), queryset=None, required=False, empty_label=_("All regions"))
     staff_role = forms.ChoiceField(
         label=_("Staff post"), choices=[("", _("All posts")), *StaffRole.choices], required=False
