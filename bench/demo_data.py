@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import sys
 import tempfile
 import time
@@ -76,9 +77,7 @@ def main() -> int:
     if args.keep:
         print(f"  kept {db}")
     else:
-        for p in scratch.iterdir():
-            p.unlink()
-        scratch.rmdir()
+        shutil.rmtree(scratch)  # the database, and what the settings make beside it (static, uploads)
     return 0
 
 

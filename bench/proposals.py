@@ -23,6 +23,7 @@ import datetime as dt
 import os
 import random
 import secrets
+import shutil
 import socket
 import statistics
 import subprocess
@@ -277,9 +278,7 @@ def main() -> int:
         if args.keep or args.reuse:
             print(f"kept {scratch}")
         else:
-            for p in scratch.iterdir():
-                p.unlink()
-            scratch.rmdir()
+            shutil.rmtree(scratch)  # the database, and what the settings make beside it (static, uploads)
     return 1 if failures else 0
 
 
