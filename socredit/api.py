@@ -8,9 +8,10 @@ Docs at /api/v1/docs, schema at /api/v1/openapi.json.
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
-from django.db import OperationalError
+from django.db import DataError, OperationalError
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, ValidationError
@@ -24,8 +25,16 @@ from socredit.apps.lists.api import router as lists_router
 from socredit.apps.records.api import router as records_router
 from socredit.apps.registry.api import router as registry_router
 from socredit.apps.registry.services import record_api_id_numbers_read
-from socredit.common.api import INPUT_ERROR, caller, unmasked_persons, validation_errors_by_field
+from socredit.common.api import (
+    INPUT_ERROR,
+    InputParser,
+    caller,
+    unmasked_persons,
+    validation_errors_by_field,
+)
 from socredit.common.errors import FieldErrors, database_busy
+
+log = logging.getLogger(__name__)
 
 
 class DepartmentToken(HttpBearer):
@@ -77,6 +86,7 @@ api = AuditedAPI(
         "503 with `Retry-After` when the database stayed busy (nothing was written: send it again)."
     ),
     urls_namespace="api-1",
+    parser=InputParser(),
     auth=[DepartmentToken(), StaffSession()],
 )
 
@@ -98,6 +108,7 @@ def _not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
 
 
 BUSY_RETRY_AFTER_SECONDS = 2
+DATA_REFUSED = "输入中含有不能保存或比较的值（如控制字符），请检查后重新提交"
 
 
 @api.exception_handler(OperationalError)
@@ -111,6 +122,16 @@ def _database_busy(request: HttpRequest, exc: OperationalError) -> HttpResponse:
     response = api.create_response(request, body, status=503)
     response["Retry-After"] = str(BUSY_RETRY_AFTER_SECONDS)
     return response
+
+
+@api.exception_handler(DataError)
+def _data_error(request: HttpRequest, exc: DataError) -> HttpResponse:
+    """A value the database refuses (e.g. a NUL character PostgreSQL will not compare) that got past
+    the operation's own checks: still the caller's input, answered as such and logged to be fixed."""
+    log.warning("database refused an input value on %s %s: %s", request.method, request.path, exc)
+    return api.create_response(
+        request, {"detail": INPUT_ERROR, "errors": {"__all__": [DATA_REFUSED]}}, status=422
+    )
 
 
 api.add_router("", registry_router, tags=["registry"])

@@ -345,7 +345,9 @@ def credit_batch(request: HttpRequest, payload: CreditBatchIn) -> dict[str, Any]
         raise FieldErrors(codes="至少需要 1 个统一社会信用代码")
     day, model = _inputs(payload.as_of, payload.model)
     wanted = [str(c).strip().upper() for c in payload.codes]
-    found = {o.code: o for o in access_organizations(principal).filter(code__in=set(wanted))}
+    # a code with a NUL character is no code (answered as not found); PostgreSQL would refuse the query
+    lookup = {c for c in wanted if "\x00" not in c}
+    found = {o.code: o for o in access_organizations(principal).filter(code__in=lookup)}
     batch = services.evaluate_organizations(found.values(), as_of=day, model_version=model.version)
     results: list[dict[str, Any]] = []
     errors: list[dict[str, Any]] = []

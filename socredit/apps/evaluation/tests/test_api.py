@@ -333,3 +333,26 @@ def test_history_lists_level_changes_newest_first(client, org, reader):
     assert body["items"][0]["cause"] == "score" and body["items"][0]["model_version"] == default_version()
     page = get(client, f"/organizations/{org.code}/credit/history", reader, page=2, page_size=1).json()
     assert [c["to_level"] for c in page["items"]] == ["B"]
+
+
+def test_a_code_with_a_nul_character_is_answered_not_found_in_a_batch(client, reader, org):
+    """Found by the API fuzzing on PostgreSQL, which refuses a NUL character in any text it compares:
+    the batch answers the other codes and names the bad one, as for an unknown code."""
+    response = post(client, "/credit/batch", {"codes": [org.code, "51410105MJ\x000000X"]}, reader)
+    assert response.status_code == 200, response.content
+    body = response.json()
+    assert [r["code"] for r in body["results"]] == [org.code]
+    assert body["errors"] == [{"index": 1, "code": "51410105MJ\x000000X", "message": NOT_FOUND}]
+
+
+def test_a_nul_character_in_a_query_parameter_is_a_field_error(client, reader, org):
+    response = get(client, "/organizations", reader, q="协会\x00")
+    assert response.status_code == 422, response.content
+    assert "NUL" in response.json()["errors"]["q"][0]
+
+
+def test_a_nul_character_in_a_path_is_not_a_server_error(client, reader, org):
+    """PostgreSQL refuses the comparison (the database error is answered as the caller's input);
+    SQLite compares it and finds nothing."""
+    response = get(client, "/organizations/51410105MJ%000000X/credit", reader)
+    assert response.status_code in {404, 422}, response.content
