@@ -24,6 +24,7 @@ from socredit.common.clock import today
 from socredit.common.errors import FieldErrors
 from socredit.core.regions import RegionEntry, ancestor_paths
 from socredit.core.types import DepartmentKind
+from socredit.core.values import clean_text
 
 
 def region_by_code(code: str) -> Region | None:
@@ -195,15 +196,17 @@ def confirm_held_role(*, actor: Any, channel: str, role: Role) -> Role:
     return role
 
 
+WITHDRAW_REASON_MAX = 500
+
+
 @transaction.atomic
 def withdraw_held_role(*, actor: Any, channel: str, role: Role, reason: str) -> None:
     """身份核实：不是同一人 — the post held for an identity check is withdrawn (it named someone
     else under a registered ID number); the organization's staff file it again correctly."""
-    reason = (reason or "").strip()
-    if not reason:
-        raise FieldErrors(reason="请填写撤销理由")
-    if len(reason) > 500:
-        raise FieldErrors(reason="撤销理由不能超过 500 个字符")
+    try:
+        reason = clean_text(reason, max_length=WITHDRAW_REASON_MAX, required=True, what="撤销理由")
+    except ValueError as exc:
+        raise FieldErrors(reason=str(exc)) from None
     role = Role.objects.select_for_update().select_related("person", "organization").get(pk=role.pk)
     if not role.is_held:
         raise FieldErrors(role="该任职已核实，不能按身份不符撤销")
