@@ -165,6 +165,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "timeout": 30,
     }
+if os.environ.get("SOCREDIT_TEST_DB_NAME"):
+    # a test database kept between pytest sessions (pytest --reuse-db): tools/mutants runs one short
+    # session per mutant, and building the database from the migrations each time cost most of it
+    DATABASES["default"]["TEST"] = {"NAME": os.environ["SOCREDIT_TEST_DB_NAME"]}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"

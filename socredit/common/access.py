@@ -34,6 +34,28 @@ def scope_path_of(principal: Any) -> str | None:
     return principal.scope_path()
 
 
+ADMIN_ROLE = "admin"
+"""accounts.StaffRole.ADMIN's value: the accounts app sits above this floor, so it cannot be imported."""
+
+
+def is_administrator(user: Any) -> bool:
+    """Superusers, and administrators (岗位 管理员) who may write: they keep the working-day calendar,
+    check the audit chain and review the sensitive reads. Not viewers, officers, organization
+    accounts or department tokens."""
+    return bool(
+        getattr(user, "is_superuser", False)
+        or (getattr(user, "can_write", False) and getattr(user, "staff_role", "") == ADMIN_ROLE)
+    )
+
+
+def own_organization_id(user: Any) -> int | None:
+    """The organization of an organization's own account (组织账号), which reads only its own file;
+    None for staff, department tokens and anonymous visitors."""
+    if not getattr(user, "is_org_account", False):
+        return None
+    return user.organization_id
+
+
 def restrict(queryset: QuerySet[M], principal: Any, region_path_field: str) -> QuerySet[M]:
     """Filter `queryset` to rows whose region lies at or below the principal's region.
 

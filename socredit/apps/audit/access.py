@@ -11,16 +11,11 @@ from django.db.models import Q, QuerySet
 
 from socredit.apps.audit.models import AuditEvent
 from socredit.apps.audit.services import SENSITIVE_READS
-
-ADMIN_ROLE = "admin"
-"""accounts.StaffRole.ADMIN's value: the accounts app sits above this one, so it cannot be imported."""
+from socredit.common.access import is_administrator
 
 
 def can_verify_chain(user: Any) -> bool:
-    return bool(
-        getattr(user, "is_superuser", False)
-        or (getattr(user, "can_write", False) and getattr(user, "staff_role", "") == ADMIN_ROLE)
-    )
+    return is_administrator(user)
 
 
 def can_review_reads(user: Any) -> bool:

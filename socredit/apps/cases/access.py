@@ -19,21 +19,22 @@ from socredit.apps.audit.models import AuditEvent
 from socredit.apps.audit.services import REPORTER_READ  # every showing of a reporter's identity
 from socredit.apps.cases.models import Case, CaseKind, CaseNotice, Reporter
 from socredit.apps.records.models import CreditRecord
-from socredit.common.access import restrict
+from socredit.common.access import own_organization_id, restrict
 from socredit.core.regions import ancestor_paths
 from socredit.core.types import Visibility
 
 
 def access_cases(principal: Any) -> QuerySet[Case]:
     qs = Case.objects.select_related("organization", "region", "assigned_to")
-    if getattr(principal, "is_org_account", False):
-        return qs.filter(organization_id=principal.organization_id).exclude(kind=CaseKind.COMPLAINT)
+    org_id = own_organization_id(principal)
+    if org_id is not None:
+        return qs.filter(organization_id=org_id).exclude(kind=CaseKind.COMPLAINT)
     return restrict(qs, principal, "region__path")
 
 
 def own_cases(user: Any) -> QuerySet[Case]:
     """An organization account's own objections and repairs (empty for anyone else)."""
-    if not getattr(user, "is_org_account", False):
+    if own_organization_id(user) is None:
         return Case.objects.none()
     return access_cases(user)
 
@@ -107,10 +108,11 @@ def reporter_for(user: Any, case: Case) -> Reporter | None:
 def own_records(user: Any) -> QuerySet[CreditRecord]:
     """The organization's whole credit file as the organization sees it: every record about it,
     shared ones included, except those kept for internal use (内部使用)."""
-    if not getattr(user, "is_org_account", False):
+    org_id = own_organization_id(user)
+    if org_id is None:
         return CreditRecord.objects.none()
     return (
-        CreditRecord.objects.filter(organization_id=user.organization_id)
+        CreditRecord.objects.filter(organization_id=org_id)
         .exclude(visibility=Visibility.INTERNAL.value)
         .select_related("kind", "department", "organization")
     )

@@ -8,7 +8,7 @@ from typing import Any
 from django.db.models import Case, IntegerField, QuerySet, Value, When
 
 from socredit.apps.commitments.models import Commitment, CommitmentMatter, CommitmentTemplate
-from socredit.common.access import get_or_404, restrict
+from socredit.common.access import get_or_404, own_organization_id, restrict
 
 
 def _base() -> QuerySet[Commitment]:
@@ -28,9 +28,10 @@ def access_commitment(principal: Any, pk: Any) -> Commitment:
 
 def own_commitments(user: Any) -> QuerySet[Commitment]:
     """An organization account's own organization's commitments; nothing for anyone else."""
-    if not getattr(user, "is_authenticated", False) or not getattr(user, "is_org_account", False):
+    org_id = own_organization_id(user)
+    if org_id is None:
         return Commitment.objects.none()
-    return _base().filter(organization_id=user.organization_id)
+    return _base().filter(organization_id=org_id)
 
 
 def own_commitment(user: Any, pk: Any) -> Commitment:

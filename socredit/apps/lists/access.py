@@ -23,7 +23,7 @@ from socredit.apps.lists.models import (
     StatementEvidence,
 )
 from socredit.apps.registry.models import Organization, Region
-from socredit.common.access import get_or_404, restrict, scope_path_of
+from socredit.common.access import get_or_404, own_organization_id, restrict, scope_path_of
 from socredit.common.api import is_token
 
 ORG_PATH = "organization__region__path"
@@ -97,15 +97,15 @@ def access_statement_evidence(principal: Any) -> QuerySet[StatementEvidence]:
 
 def own_notices(user: Any) -> QuerySet[ListNotice]:
     """The prior notices served on the organization of its own account (none for any other user)."""
-    org_id = getattr(user, "organization_id", None)
-    if not getattr(user, "is_org_account", False) or org_id is None:
+    org_id = own_organization_id(user)
+    if org_id is None:
         return ListNotice.objects.none()
     return ListNotice.objects.filter(organization_id=org_id).select_related("proposal", "organization")
 
 
 def own_statement_evidence(user: Any) -> QuerySet[StatementEvidence]:
     """Files the organization's statements carry (its own, as for the notices)."""
-    org_id = getattr(user, "organization_id", None)
-    if not getattr(user, "is_org_account", False) or org_id is None:
+    org_id = own_organization_id(user)
+    if org_id is None:
         return StatementEvidence.objects.none()
     return StatementEvidence.objects.filter(statement__proposal__organization_id=org_id)

@@ -24,10 +24,11 @@ class _Prepared:
 
     def __init__(self, related: tuple[str, ...]) -> None:
         rels = [Organization._meta.get_field(name) for name in related]
-        self.parts: list[tuple[str | None, Any, list[str]]] = [
-            (None, Organization, [f.attname for f in Organization._meta.concrete_fields]),
-            ("region", Region, [f.attname for f in Region._meta.concrete_fields]),
-            *[(rel.name, rel.related_model, [f.attname for f in rel.related_model._meta.concrete_fields])
+        # (attribute, model, its columns, the reverse relation to cache it on)
+        self.parts: list[tuple[str | None, Any, list[str], Any]] = [
+            (None, Organization, [f.attname for f in Organization._meta.concrete_fields], None),
+            ("region", Region, [f.attname for f in Region._meta.concrete_fields], None),
+            *[(rel.name, rel.related_model, [f.attname for f in rel.related_model._meta.concrete_fields], rel)
               for rel in rels],
         ]  # fmt: skip
         columns = [f"o.{f.column}" for f in Organization._meta.concrete_fields]
@@ -41,7 +42,7 @@ class _Prepared:
             f"SELECT {', '.join(columns)} FROM {Organization._meta.db_table} o {' '.join(joins)} "  # noqa: S608 — names from _meta
             "WHERE o.code = %s"
         )
-        fields = [f for _a, model, _n in self.parts for f in model._meta.concrete_fields]
+        fields = [f for _a, model, _n, _r in self.parts for f in model._meta.concrete_fields]
         # the converters the ORM would apply (SQLite returns dates and times as text)
         self.converters = [
             (i, f, convs)
@@ -62,14 +63,20 @@ class _Prepared:
                     values[i] = convert(values[i], f.cached_col, connection)
         org: Organization | None = None
         at = 0
-        for attr, model, names in self.parts:
+        for attr, model, names, rel in self.parts:
             chunk, at = values[at : at + len(names)], at + len(names)
             if attr is None:
                 org = Organization.from_db(connection.alias, names, chunk)
                 continue
             assert org is not None
-            # a LEFT JOIN that found nothing: the relation is known to be empty (no query later)
-            setattr(org, attr, None if chunk[0] is None else model.from_db(connection.alias, names, chunk))
+            # cached on the relation, a LEFT JOIN that found nothing included: the relation is then
+            # known to be empty and reading it raises DoesNotExist without a query (setattr(None)
+            # would clear the cache instead, and the first read would query)
+            related = None if chunk[0] is None else model.from_db(connection.alias, names, chunk)
+            if rel is None:
+                setattr(org, attr, related)
+            else:
+                rel.set_cached_value(org, related)
         return org
 
 

@@ -1,0 +1,404 @@
+"""The access layer itself (every ``access_*``, ``own_*`` and ``administered_*`` function), called
+directly for every kind of principal: each returns exactly the rows of the principal's region and
+below, and nothing for a principal without scope.
+
+The route matrices (test_access_matrix.py, test_write_matrix.py) check the same rules through the
+pages, one route at a time; this suite checks each function on every principal at once — anonymous
+visitors, viewers, officers of two districts, the city administrator, a superuser, an organization's
+own account, department tokens of both districts and a revoked one — so that a changed lookup, a
+dropped filter or a wrong default in one of them fails here in a second (it is also the test
+selection of ``tools/mutants`` for the access modules).
+
+The world is the matrix's (金水区 410105) with a second organization and its rows in 新郑市 (410184),
+so that every district sees something and never the other district's rows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.contrib.auth.models import AnonymousUser
+from django.db.models import QuerySet
+
+from socredit.apps.accounts import access as accounts_access
+from socredit.apps.accounts.models import ApiToken, User
+from socredit.apps.accounts.services import revoke_token
+from socredit.apps.audit import access as audit_access
+from socredit.apps.audit.models import AuditEvent
+from socredit.apps.audit.services import SENSITIVE_READS
+from socredit.apps.cases import access as cases_access
+from socredit.apps.cases.models import Case, CaseKind
+from socredit.apps.cases.services import complaints
+from socredit.apps.commitments import access as commitments_access
+from socredit.apps.commitments.models import Commitment, CommitmentTemplate
+from socredit.apps.commitments.services import sign_commitment
+from socredit.apps.evaluation import access as evaluation_access
+from socredit.apps.evaluation.models import CreditScore, EvaluationRun, LevelChange
+from socredit.apps.evaluation.services import run_evaluation
+from socredit.apps.imports import access as imports_access
+from socredit.apps.imports.models import ImportRun
+from socredit.apps.lists import access as lists_access
+from socredit.apps.lists.models import (
+    ListDecision,
+    ListEntry,
+    ListNotice,
+    ListProposal,
+    ListStatement,
+    PersonListing,
+    RemovalApplication,
+    StatementEvidence,
+)
+from socredit.apps.records import access as records_access
+from socredit.apps.records.models import CreditRecord
+from socredit.apps.registry import access as registry_access
+from socredit.apps.registry.models import CONFIRMED_ROLE, Department, Organization, Person, Region, Role
+from socredit.apps.registry.services import reveal_id_number
+from socredit.apps.workdays.access import can_edit_calendar
+from socredit.core.types import Visibility
+from socredit.testing import factories
+from tests.system.matrix_world import build_world
+
+pytestmark = pytest.mark.django_db
+
+XINZHENG = "410184"
+
+
+@pytest.fixture
+def layer(personas: dict[str, User]) -> dict[str, Any]:
+    world = build_world(personas)
+    # 新郑市: an organization with a post, a record (and so a proposal), a commitment and a complaint
+    xz_org = factories.organization(region_code=XINZHENG, name="新郑市访问层测试协会")
+    factories.role(xz_org, factories.person("王芳"))
+    factories.record(xz_org, "penalty_warning", actor=personas["staff_xinzheng"])
+    sign_commitment(personas["staff_xinzheng"], "form", xz_org, CommitmentTemplate.objects.get(code="general"),
+                    signed_by_name="王芳")  # fmt: skip
+    complaints.submit_complaint(None, "public", subject_name="新郑举报对象", region_code=XINZHENG,
+                                content="访问层测试：该协会违规收费，有收据为证。")  # fmt: skip
+    run_evaluation(actor=personas["staff_xinzheng"], channel="form", region=factories.region(XINZHENG))
+    # reads of whole ID numbers (the sensitive reads page): by the city administrator and by 新郑's
+    xz_admin = factories.staff("admin_xinzheng", XINZHENG, "admin")
+    reveal_id_number(personas["city_admin"], world["person"], shown_on="person_page")
+    reveal_id_number(xz_admin, Person.objects.get(name="王芳"), shown_on="person_page")
+
+    jinshui_dept = factories.department("js-mzj", "金水区民政局", "410105")
+    xinzheng_dept = factories.department("xz-mzj", "新郑市民政局", XINZHENG)
+    revoked, _ = factories.token(["records:read"], jinshui_dept, name="revoked")
+    revoke_token(actor=personas["city_admin"], channel="form", token=revoked, reason="停用")
+    principals: dict[str, Any] = {
+        "none": None,
+        "anonymous": AnonymousUser(),
+        **{
+            name: personas[name]
+            for name in ("viewer_jinshui", "staff_jinshui", "staff_xinzheng", "city_admin", "superuser")
+        },  # fmt: skip
+        "org_jinshui": world["org_account"],
+        "token_jinshui": factories.token(["records:read"], jinshui_dept, name="js")[0],
+        "token_xinzheng": factories.token(["records:read"], xinzheng_dept, name="xz")[0],
+        "token_revoked": ApiToken.objects.get(pk=revoked.pk),
+    }
+    return {"world": world, "principals": principals, "xz_org": xz_org, "xz_admin": xz_admin}
+
+
+def _region_path(principal: Any) -> str | None:
+    """The region path a principal may read at and below ("" for all, None for nothing), stated
+    from the principal's own fields rather than through the code under test."""
+    if principal is None or isinstance(principal, AnonymousUser):
+        return None
+    if isinstance(principal, ApiToken):
+        return principal.department.region.path if principal.revoked_at is None else None
+    if principal.is_superuser:
+        return ""
+    if principal.organization_id is not None or principal.region_id is None:
+        return None
+    return principal.region.path
+
+
+def _within(rows: QuerySet[Any], field: str, path: str | None) -> set[Any]:
+    if path is None:
+        return set()
+    if path == "":
+        return set(rows.values_list("pk", flat=True))
+    return set(rows.filter(**{f"{field}__startswith": path}).values_list("pk", flat=True))
+
+
+def _is_token(principal: Any) -> bool:
+    return isinstance(principal, ApiToken)
+
+
+def _staff(principal: Any) -> bool:
+    return isinstance(principal, User)
+
+
+# name: (function, every row, the lookup to the row's region path, who is shown nothing whatever
+# their region). The expected rows are those at or below the principal's region.
+ScopedCase = tuple[Callable[[Any], QuerySet[Any]], Callable[[], QuerySet[Any]], str, Callable[[Any], bool]]
+NOBODY_EXCLUDED: Callable[[Any], bool] = lambda p: False  # noqa: E731
+SCOPED: dict[str, ScopedCase] = {
+    "registry.access_organizations": (registry_access.access_organizations, Organization.objects.all, "region__path", NOBODY_EXCLUDED),
+    "registry.access_roles": (registry_access.access_roles, Role.objects.all, "organization__region__path", NOBODY_EXCLUDED),
+    "records.access_records": (records_access.access_records, CreditRecord.objects.all, "organization__region__path", NOBODY_EXCLUDED),
+    "evaluation.access_scores": (evaluation_access.access_scores, CreditScore.objects.all, "organization__region__path", NOBODY_EXCLUDED),
+    "evaluation.access_level_changes": (evaluation_access.access_level_changes, LevelChange.objects.all, "organization__region__path", NOBODY_EXCLUDED),
+    "evaluation.access_runs": (evaluation_access.access_runs, EvaluationRun.objects.all, "region__path", NOBODY_EXCLUDED),
+    "commitments.access_commitments": (commitments_access.access_commitments, Commitment.objects.all, "organization__region__path", NOBODY_EXCLUDED),
+    "cases.access_cases": (cases_access.access_cases, Case.objects.all, "region__path", NOBODY_EXCLUDED),
+    "lists.access_entries": (lists_access.access_entries, ListEntry.objects.all, "organization__region__path", NOBODY_EXCLUDED),
+    "lists.access_proposals": (lists_access.access_proposals, ListProposal.objects.all, "organization__region__path", NOBODY_EXCLUDED),
+    "lists.access_open_proposals": (lists_access.access_open_proposals, lambda: ListProposal.objects.filter(status=ListProposal.Status.PROPOSED), "organization__region__path", NOBODY_EXCLUDED),
+    "lists.access_decisions": (lists_access.access_decisions, ListDecision.objects.all, "organization__region__path", NOBODY_EXCLUDED),
+    "lists.access_applications": (lists_access.access_applications, RemovalApplication.objects.all, "entry__organization__region__path", NOBODY_EXCLUDED),
+    "lists.access_notices": (lists_access.access_notices, ListNotice.objects.all, "organization__region__path", NOBODY_EXCLUDED),
+    "lists.access_statements": (lists_access.access_statements, ListStatement.objects.all, "proposal__organization__region__path", NOBODY_EXCLUDED),
+    "lists.access_statement_evidence": (lists_access.access_statement_evidence, StatementEvidence.objects.all, "statement__proposal__organization__region__path", NOBODY_EXCLUDED),
+    # 失信惩戒落实到人: staff only, and only the public listings unless asked for the hidden ones
+    "lists.access_person_listings": (lists_access.access_person_listings, lambda: PersonListing.objects.filter(public=True), "organization__region__path", _is_token),
+    "lists.access_person_listings(hidden)": (lambda p: lists_access.access_person_listings(p, include_hidden=True), PersonListing.objects.all, "organization__region__path", _is_token),
+}  # fmt: skip
+
+
+def test_each_access_function_returns_the_rows_of_the_principals_region_and_no_other(layer):
+    """One test for all of them (not one per function): each mutant of an access module runs the
+    tests that reach it, and the world is built once per test."""
+    for name in sorted(SCOPED):
+        _check_scoped(name, layer)
+
+
+def _check_scoped(name: str, layer: dict[str, Any]) -> None:
+    function, everything, field, excluded = SCOPED[name]
+    seen = {}
+    for who, principal in layer["principals"].items():
+        if name == "cases.access_cases" and who == "org_jinshui":
+            continue  # an organization's own cases: test_an_organization_account_reads_only_its_own_file
+        expected = set() if excluded(principal) else _within(everything(), field, _region_path(principal))
+        if name == "records.access_records" and _is_token(principal):
+            expected -= set(
+                CreditRecord.objects.filter(visibility=Visibility.INTERNAL.value).values_list("pk", flat=True)
+            )
+        seen[who] = set(function(principal).values_list("pk", flat=True))
+        assert seen[who] == expected, (name, who)
+    # not vacuous: 金水区 staff see rows of the world, the city sees at least theirs, and an
+    # officer of 新郑 none of them
+    if name.startswith("lists.access_person_listings"):
+        return  # the world lists no person; test_person_listings_are_staff_only_and_public_unless_asked
+    assert seen["staff_jinshui"], f"the world has no row for {name}"
+    assert seen["staff_jinshui"] <= seen["city_admin"] <= seen["superuser"], name
+    assert not seen["staff_jinshui"] & seen["staff_xinzheng"], name
+
+
+def test_person_listings_are_staff_only_and_public_unless_asked(layer):
+    entry = layer["world"]["entry"]
+    day = entry.entry_decision.decided_on
+    listing = PersonListing.objects.create(
+        person=layer["world"]["person"], person_name="李娜", organization=entry.organization,
+        decision=entry.entry_decision, entry=entry, post="legal_rep", from_date=day, act_end=day,
+        retention_until=day.replace(year=day.year + 5), public=False,
+    )  # fmt: skip
+    principals = layer["principals"]
+    for who in ("staff_jinshui", "city_admin", "superuser", "viewer_jinshui"):
+        assert list(lists_access.access_person_listings(principals[who])) == [], who
+        assert list(lists_access.access_person_listings(principals[who], include_hidden=True)) == [listing], (
+            who
+        )
+    listing.public = True
+    listing.save(update_fields=["public"])
+    for who in ("staff_jinshui", "city_admin"):
+        assert list(lists_access.access_person_listings(principals[who])) == [listing], who
+    for who in ("staff_xinzheng", "token_jinshui", "org_jinshui", "anonymous", "none"):
+        assert not lists_access.access_person_listings(principals[who], include_hidden=True).exists(), who
+
+
+def test_persons_are_read_through_a_confirmed_post_in_the_region(layer):
+    principals, world = layer["principals"], layer["world"]
+    wang = Person.objects.get(name="王芳")
+    li = world["person"]
+    expected = {
+        "staff_jinshui": {li.pk},
+        "viewer_jinshui": {li.pk},
+        "staff_xinzheng": {wang.pk},
+        "token_xinzheng": {wang.pk},
+        "city_admin": {li.pk, wang.pk},
+        "org_jinshui": set(),
+        "anonymous": set(),
+        "none": set(),
+        "token_revoked": set(),
+    }
+    for who, persons in expected.items():
+        got = set(registry_access.access_persons(principals[who]).values_list("pk", flat=True))
+        assert persons <= got if who == "city_admin" else got == persons, who
+    assert set(registry_access.access_persons(principals["superuser"])) == set(Person.objects.all())
+    # a post held for an identity check gives no access to the person it was filed against
+    held = world["held_role"]
+    Role.objects.filter(CONFIRMED_ROLE, person=li).delete()
+    assert not registry_access.access_persons(principals["staff_jinshui"]).filter(pk=li.pk).exists()
+    assert held.person_id == li.pk
+    with pytest.raises(Exception) as raised:
+        registry_access.access_person(principals["staff_jinshui"], li.pk)
+    assert raised.type.__name__ == "Http404"
+
+
+def test_one_organization_by_code_is_the_same_404_missing_or_out_of_region(layer, django_assert_num_queries):
+    from django.http import Http404
+
+    principals, org, xz_org = layer["principals"], layer["world"]["org"], layer["xz_org"]
+    for who in ("staff_jinshui", "viewer_jinshui", "city_admin", "superuser", "token_jinshui"):
+        assert registry_access.access_organization(principals[who], org.code).pk == org.pk, who
+        # codes are matched as typed by people: surrounding blanks and lower case
+        assert registry_access.access_organization(principals[who], f" {org.code.lower()} ").pk == org.pk
+    for who in ("staff_xinzheng", "token_xinzheng", "org_jinshui", "anonymous", "none", "token_revoked"):
+        with pytest.raises(Http404):
+            registry_access.access_organization(principals[who], org.code)
+    assert registry_access.access_organization(principals["staff_xinzheng"], xz_org.code).pk == xz_org.pk
+    with pytest.raises(Http404):
+        registry_access.access_organization(principals["superuser"], "91410000MA00000000")
+    # the stored score comes joined, and is known to be empty where there is none
+    bare = factories.organization(region_code="410105", name="郑州市金水区未评价协会")
+    unscored = registry_access.access_organization(principals["city_admin"], bare.code, related=("credit",))
+    with django_assert_num_queries(0):  # known to be empty from the join: no query to find out
+        assert not hasattr(unscored, "credit")
+    scored = registry_access.access_organization(principals["city_admin"], org.code, related=("credit",))
+    assert scored.credit == CreditScore.objects.get(organization=org)
+    assert scored.region.path == org.region.path and scored.name == org.name
+
+
+def test_an_organization_account_reads_only_its_own_file(layer):
+    principals, world = layer["principals"], layer["world"]
+    account, org = principals["org_jinshui"], world["org"]
+    cases = set(cases_access.access_cases(account).values_list("pk", flat=True))
+    own = Case.objects.filter(organization=org).exclude(kind=CaseKind.COMPLAINT)
+    assert cases == set(own.values_list("pk", flat=True)) and cases
+    assert set(cases_access.own_cases(account).values_list("pk", flat=True)) == cases
+    records = set(cases_access.own_records(account).values_list("pk", flat=True))
+    visible = CreditRecord.objects.filter(organization=org).exclude(visibility=Visibility.INTERNAL.value)
+    assert records == set(visible.values_list("pk", flat=True)) and records
+    assert set(commitments_access.own_commitments(account)) == set(
+        Commitment.objects.filter(organization=org)
+    )
+    assert set(lists_access.own_notices(account)) == set(ListNotice.objects.filter(organization=org))
+    assert list(lists_access.own_statement_evidence(account)) == [world["statement_evidence"]]
+    # and no region scope of its own: no staff function gives it a row
+    for name, (function, _all, _field, _excluded) in SCOPED.items():
+        if name != "cases.access_cases":
+            assert not function(account).exists(), name
+    # an internal record of its own is not in its file
+    internal = factories.record(org, "penalty_warning", visibility=Visibility.INTERNAL.value)
+    assert not cases_access.own_records(account).filter(pk=internal.pk).exists()
+    # anyone else has no own file, whatever they may read as staff or a department
+    for who, principal in principals.items():
+        if who == "org_jinshui":
+            continue
+        for own in (cases_access.own_cases, cases_access.own_records, commitments_access.own_commitments,
+                    lists_access.own_notices, lists_access.own_statement_evidence):  # fmt: skip
+            assert not own(principal).exists(), (who, own.__name__)
+
+
+def test_administration_reads_only_the_administrators_region(layer):
+    principals = layer["principals"]
+    city, superuser = principals["city_admin"], principals["superuser"]
+    officer, viewer = principals["staff_jinshui"], principals["viewer_jinshui"]
+    assert accounts_access.can_administer(city) and accounts_access.can_administer(superuser)
+    for who in ("staff_jinshui", "viewer_jinshui", "org_jinshui", "anonymous", "none"):
+        assert not accounts_access.can_administer(principals[who]), who
+    accounts = set(accounts_access.administered_accounts(city))
+    city_path = city.region.path
+    assert officer in accounts and viewer in accounts and principals["staff_xinzheng"] in accounts
+    assert principals["org_jinshui"] in accounts and superuser not in accounts
+    assert all(
+        (u.organization.region.path if u.organization_id else u.region.path).startswith(city_path) for u in accounts
+    )  # fmt: skip
+    assert set(accounts_access.administered_accounts(superuser)) == set(User.objects.all())
+    # a district administrator: the district's accounts, not the city's or the other district's
+    district_admin = factories.staff("admin_jinshui", "410105", "admin")
+    district = set(accounts_access.administered_accounts(district_admin))
+    assert officer in district and principals["org_jinshui"] in district
+    assert city not in district and principals["staff_xinzheng"] not in district
+    for fn, model_all, field in (
+        (accounts_access.administered_regions, Region.objects.filter(active=True), "path"),
+        (accounts_access.administered_departments, Department.objects.all(), "region__path"),
+        (accounts_access.administered_tokens, ApiToken.objects.all(), "department__region__path"),
+    ):
+        assert set(fn(district_admin).values_list("pk", flat=True)) == _within(
+            model_all, field, district_admin.region.path
+        )
+        assert set(fn(superuser).values_list("pk", flat=True)) == set(model_all.values_list("pk", flat=True))
+        assert fn(district_admin).exists(), fn.__name__
+        for who in ("staff_jinshui", "viewer_jinshui", "org_jinshui", "anonymous"):
+            assert not fn(principals[who]).exists(), (fn.__name__, who)
+    from django.core.exceptions import PermissionDenied
+    from django.http import Http404
+
+    token = principals["token_xinzheng"]
+    assert accounts_access.access_token(city, token.pk) == token
+    with pytest.raises(Http404):
+        accounts_access.access_token(district_admin, token.pk)
+    with pytest.raises(PermissionDenied):
+        accounts_access.access_token(officer, token.pk)
+    assert accounts_access.access_account(district_admin, officer.pk) == officer
+    with pytest.raises(Http404):
+        accounts_access.access_account(district_admin, principals["staff_xinzheng"].pk)
+    with pytest.raises(PermissionDenied):
+        accounts_access.access_account(viewer, officer.pk)
+
+
+def test_rule_administration_and_the_sensitive_reads_are_for_administrators(layer):
+    principals = layer["principals"]
+    allowed = {"city_admin", "superuser"}
+    for who, principal in principals.items():
+        for check in (can_edit_calendar, audit_access.can_verify_chain, audit_access.can_review_reads):
+            assert check(principal) == (who in allowed), (who, check.__name__)
+    reads = AuditEvent.objects.filter(action__in=list(SENSITIVE_READS))
+    assert reads.count() >= 2
+    assert set(audit_access.access_sensitive_reads(principals["superuser"])) == set(reads)
+    city_reads = set(audit_access.access_sensitive_reads(principals["city_admin"]))
+    assert city_reads == set(reads)  # both districts lie in the city
+    district_admin = layer["xz_admin"]
+    district_reads = list(audit_access.access_sensitive_reads(district_admin))
+    assert district_reads and all(e.actor_id == district_admin.pk for e in district_reads)
+    assert [e.pk for e in district_reads] == sorted((e.pk for e in district_reads), reverse=True)
+    for who in ("staff_jinshui", "viewer_jinshui", "org_jinshui", "anonymous", "none", "token_jinshui"):
+        assert not audit_access.access_sensitive_reads(principals[who]).exists(), who
+
+
+def test_import_runs_are_the_principals_own_and_their_regions(layer):
+    principals = layer["principals"]
+    run = layer["world"]["run"]  # run by staff_jinshui
+    for who in ("staff_jinshui", "viewer_jinshui", "city_admin", "superuser"):
+        assert imports_access.access_import_runs(principals[who]).filter(pk=run.pk).exists(), who
+        assert imports_access.access_import_run(principals[who], run.pk) == run
+    for who in ("staff_xinzheng", "org_jinshui", "anonymous", "none", "token_revoked"):
+        assert not imports_access.access_import_runs(principals[who]).exists(), who
+    # a national account's own run is visible to it (its region path is not below anyone's)
+    national = factories.staff("national_admin", None, "admin", superuser=True)
+    mine = ImportRun.objects.create(actor=national, actor_label="national_admin", kind="records",
+                                    file_name="n.csv", sha256="0" * 64, channel="import")  # fmt: skip
+    assert imports_access.access_import_runs(national).filter(pk=mine.pk).exists()
+    assert not imports_access.access_import_runs(principals["city_admin"]).filter(pk=mine.pk).exists()
+
+
+def test_the_stored_score_and_level_history_of_one_organization(layer):
+    principals, org = layer["principals"], layer["world"]["org"]
+    score = CreditScore.objects.get(organization=org)
+    assert evaluation_access.access_score(principals["staff_jinshui"], org) == score
+    assert evaluation_access.access_score(principals["staff_xinzheng"], org) is None
+    changes = evaluation_access.access_level_changes(principals["city_admin"], org)
+    assert set(changes) == set(LevelChange.objects.filter(organization=org))
+    assert (
+        not evaluation_access.access_level_changes(principals["city_admin"], layer["xz_org"])
+        .filter(organization=org)
+        .exists()
+    )
+
+
+def test_reference_data_is_readable_and_ordered(layer):
+    kinds = records_access.record_kinds()
+    assert kinds.exists() and not kinds.filter(active=False).exists()
+    templates = list(commitments_access.commitment_templates())
+    assert templates[0].code == "general"
+    active = list(commitments_access.commitment_templates(active_only=True))
+    assert all(t.active for t in active)
+    retired = CommitmentTemplate.objects.exclude(code="general").first()
+    retired.active = False
+    retired.save(update_fields=["active"])
+    assert retired in commitments_access.commitment_templates()
+    assert retired not in commitments_access.commitment_templates(active_only=True)
