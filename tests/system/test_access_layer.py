@@ -158,6 +158,62 @@ SCOPED: dict[str, ScopedCase] = {
 }  # fmt: skip
 
 
+# The relations each function joins (select_related) because the pages listing its rows show them:
+# reading them from the rows it returns costs no query.
+JOINED: dict[str, tuple[str, ...]] = {
+    "registry.access_organizations": ("region",),
+    "registry.access_roles": ("person", "organization"),
+    "records.access_records": ("kind", "department", "organization"),
+    "evaluation.access_scores": ("organization",),
+    "evaluation.access_runs": ("region",),
+    "commitments.access_commitments": ("organization.region", "template"),
+    "cases.access_cases": ("organization", "region", "assigned_to"),
+    "lists.access_entries": ("organization.region", "entry_decision", "exit_decision"),
+    "lists.access_proposals": ("organization.region",),
+    "lists.access_decisions": ("organization.region",),
+    "lists.access_applications": ("entry.organization.region",),
+    "lists.access_notices": ("organization.region", "proposal"),
+    "lists.access_statements": ("proposal.organization.region", "notice"),
+    "lists.access_statement_evidence": ("statement.proposal.organization.region",),
+    "lists.access_person_listings(hidden)": ("person", "organization", "decision"),
+}
+
+
+def _read_joined(rows: list[Any], paths: tuple[str, ...]) -> int:
+    read = 0
+    for row in rows:
+        for path in paths:
+            value = row
+            for attr in path.split("."):
+                value = getattr(value, attr) if value is not None else None
+            read += value is not None
+    return read
+
+
+def test_each_access_function_joins_what_its_pages_show(layer, django_assert_num_queries):
+    city = layer["principals"]["city_admin"]
+    entry = layer["world"]["entry"]
+    day = entry.entry_decision.decided_on
+    PersonListing.objects.create(
+        person=layer["world"]["person"], person_name="李娜", organization=entry.organization,
+        decision=entry.entry_decision, entry=entry, post="legal_rep", from_date=day, act_end=day,
+        retention_until=day.replace(year=day.year + 5), public=False,
+    )  # fmt: skip
+    for name, paths in JOINED.items():
+        rows = list(SCOPED[name][0](city))  # model instances: the joins are made (and checked) here
+        assert rows, name
+        with django_assert_num_queries(0):
+            assert _read_joined(rows, paths), name
+    account = layer["principals"]["org_jinshui"]
+    for own, paths in ((cases_access.own_records, ("kind", "department", "organization")),
+                       (lists_access.own_notices, ("proposal", "organization")),
+                       (commitments_access.own_commitments, ("organization.region", "template"))):  # fmt: skip
+        rows = list(own(account))
+        assert rows, own.__name__
+        with django_assert_num_queries(0):
+            assert _read_joined(rows, paths), own.__name__
+
+
 def test_each_access_function_returns_the_rows_of_the_principals_region_and_no_other(layer):
     """One test for all of them (not one per function): each mutant of an access module runs the
     tests that reach it, and the world is built once per test."""
@@ -265,6 +321,9 @@ def test_one_organization_by_code_is_the_same_404_missing_or_out_of_region(layer
 def test_an_organization_account_reads_only_its_own_file(layer):
     principals, world = layer["principals"], layer["world"]
     account, org = principals["org_jinshui"], world["org"]
+    # a complaint about the organization itself: never in its own file
+    complaints.link_organization(principals["staff_jinshui"], world["complaint"], org.code)
+    assert Case.objects.filter(organization=org, kind=CaseKind.COMPLAINT).exists()
     cases = set(cases_access.access_cases(account).values_list("pk", flat=True))
     own = Case.objects.filter(organization=org).exclude(kind=CaseKind.COMPLAINT)
     assert cases == set(own.values_list("pk", flat=True)) and cases
@@ -402,3 +461,66 @@ def test_reference_data_is_readable_and_ordered(layer):
     retired.save(update_fields=["active"])
     assert retired in commitments_access.commitment_templates()
     assert retired not in commitments_access.commitment_templates(active_only=True)
+
+
+def test_a_complaints_reporter_is_for_its_assigned_handler_only(layer):
+    """举报人信息严格保密 (seed 004 §五): the assigned handler alone reads the reporter; who may hold a
+    complaint, and who may review the reads of its reporter, follow the posts and regions."""
+    from socredit.apps.cases.access import (
+        can_see_reporter,
+        may_handle_complaint,
+        may_review_reporter_reads,
+        reporter_for,
+        reporter_reads,
+    )
+    from socredit.apps.cases.access import own_notices as case_notices
+    from socredit.apps.cases.services.common import assign
+
+    principals, world = layer["principals"], layer["world"]
+    officer, city = principals["staff_jinshui"], principals["city_admin"]
+    case, _ = complaints.submit_complaint(
+        None, "public", subject_name="访问层举报对象", region_code="410105",
+        content="访问层测试：该协会违规收费，有收据为证。", reporter={"name": "赵敏", "phone": "13800000000"},
+    )  # fmt: skip
+    handlers = {"staff_jinshui", "city_admin"}
+    for who, principal in principals.items():
+        if isinstance(principal, User) or principal is None:
+            assert may_handle_complaint(principal, case) == (who in handlers), who
+        assert not can_see_reporter(principal, case), who  # nobody while it is unassigned
+        assert reporter_for(principal, case) is None, who
+    assert not may_handle_complaint(layer["xz_admin"], case)  # another district's administrator
+
+    assign(city, case, officer, reason="访问层测试：交金水区承办。")
+    case.refresh_from_db()
+    assert can_see_reporter(officer, case)
+    assert reporter_for(officer, case).name == "赵敏"
+    for who in set(principals) - {"staff_jinshui"}:
+        assert not can_see_reporter(principals[who], case), who
+        assert reporter_for(principals[who], case) is None, who
+    # the reads are for the complaint's supervisor: an administrator at or above its region, a superuser
+    complaints.read_reporter(officer, case, shown_on="case_page")
+    reviewers = {"city_admin", "superuser"}
+    for who, principal in principals.items():
+        if isinstance(principal, User) or principal is None:
+            assert may_review_reporter_reads(principal, case) == (who in reviewers), who
+            assert reporter_reads(principal, case).exists() == (who in reviewers), who
+    assert not may_review_reporter_reads(layer["xz_admin"], case)
+    assert [e.actor_id for e in reporter_reads(city, case)] == [officer.pk]
+    # an objection has no reporter and no reads to review, whoever handles it
+    objection = world["objection"]
+    assert not can_see_reporter(officer, objection) and not may_review_reporter_reads(city, objection)
+    # taken back by the city: the officer is told (a notice in their inbox) and reads no more
+    assign(city, case, None, reason="访问层测试：收回。")
+    case.refresh_from_db()
+    assert not can_see_reporter(officer, case) and reporter_for(officer, case) is None
+    assert [n.case_id for n in case_notices(officer)] == [case.pk]
+    assert not case_notices(city).exists() and not case_notices(principals["anonymous"]).exists()
+    # an officer who leaves (deactivated) reads nothing, even of a complaint still assigned to them
+    assign(city, case, officer, reason="访问层测试：再交金水区承办。")
+    case.refresh_from_db()
+    officer.is_active = False
+    officer.save(update_fields=["is_active"])
+    assert not can_see_reporter(officer, case) and not may_handle_complaint(officer, case)
+    city.is_active = False
+    city.save(update_fields=["is_active"])
+    assert not may_review_reporter_reads(city, case)
