@@ -506,17 +506,29 @@ WRITES: dict[str, Row] = {
     # 登记: officers of the organization's region; 成立登记 names its region in the body
     "registry:organization_register": Row(
         lambda w: {},
-        lambda w: {"name": "郑州市金水区矩阵新设协会", "org_type": "1", "region": "410105", "field": "other",
-                   "code": make_social_org_code("410105", OrgType.ASSOCIATION, 880_001),
-                   "registered_on": day(), "legal_rep_name": "矩阵法人",
-                   "legal_rep_id_number": make_id_number("410105", dt.date(1985, 6, 1), 881),
-                   "document_number": "矩阵登〔2026〕1号", "document_date": day()},  # fmt: skip
+        lambda w: {
+            "name": "郑州市金水区矩阵新设协会",
+            "org_type": "1",
+            "region": "410105",
+            "field": "other",
+            "code": make_social_org_code("410105", OrgType.ASSOCIATION, 880_001),
+            "registered_on": day(),
+            "legal_rep_name": "矩阵法人",
+            "legal_rep_id_number": make_id_number("410105", dt.date(1985, 6, 1), 881),
+            "document_number": "矩阵登〔2026〕1号",
+            "document_date": day(),
+        },  # fmt: skip
         refused=REFUSED_BODY,
     ),
     "registry:organization_change": Row(
         lambda w: {"code": w["org"].code, "item": "address"},
-        lambda w: {"value": "矩阵路1号", "effective_on": day(), "document_number": "矩阵变〔2026〕1号",
-                   "document_date": day(), "document": pdf()},  # fmt: skip
+        lambda w: {
+            "value": "矩阵路1号",
+            "effective_on": day(),
+            "document_number": "矩阵变〔2026〕1号",
+            "document_date": day(),
+            "document": pdf(),
+        },  # fmt: skip
     ),
     "registry:organization_deregister": Row(
         lambda w: {"code": w["fresh_org"].code}, lambda w: _ending(), prepare=_fresh_org
@@ -526,18 +538,33 @@ WRITES: dict[str, Row] = {
     ),
     "registry:branch_add": Row(
         lambda w: {"code": w["org"].code},
-        lambda w: {"kind": "representative", "name": "矩阵代表处", "head": "孙代表", "established_on": day(),
-                   "document_number": "矩阵分〔2026〕2号", "document_date": day()},  # fmt: skip
+        lambda w: {
+            "kind": "representative",
+            "name": "矩阵代表处",
+            "head": "孙代表",
+            "established_on": day(),
+            "document_number": "矩阵分〔2026〕2号",
+            "document_date": day(),
+        },  # fmt: skip
     ),
     "registry:branch_change": Row(
         lambda w: {"code": w["org"].code, "pk": w["branch"].pk},
-        lambda w: {"name": "矩阵专业委员会", "head": "新主任", "effective_on": day(),
-                   "document_number": "矩阵分〔2026〕3号", "document_date": day()},  # fmt: skip
+        lambda w: {
+            "name": "矩阵专业委员会",
+            "head": "新主任",
+            "effective_on": day(),
+            "document_number": "矩阵分〔2026〕3号",
+            "document_date": day(),
+        },  # fmt: skip
     ),
     "registry:branch_close": Row(
         lambda w: {"code": w["org"].code, "pk": w["branch"].pk},
-        lambda w: {"closed_on": day(), "reason": "矩阵：撤销该分支机构。", "document_number": "矩阵分〔2026〕4号",
-                   "document_date": day()},  # fmt: skip
+        lambda w: {
+            "closed_on": day(),
+            "reason": "矩阵：撤销该分支机构。",
+            "document_number": "矩阵分〔2026〕4号",
+            "document_date": day(),
+        },  # fmt: skip
     ),
     # 账号管理: the region's administrators only
     "office:account_create": Row(

@@ -84,7 +84,11 @@ def listed_person(officer):
 
 def test_register_creates_the_organization_its_legal_representative_and_history(officer):
     org = register_organization(actor=officer, channel="form", data={**registration(), "document": pdf()})
-    assert (org.name, org.status, org.business_scope) == ("郑州市金水区新成立协会", "normal", "行业交流、培训")
+    assert (org.name, org.status, org.business_scope) == (
+        "郑州市金水区新成立协会",
+        "normal",
+        "行业交流、培训",
+    )
     rep = Role.objects.get(organization=org, kind="legal_rep", end_on__isnull=True)
     assert rep.person.id_number == id_number() and rep.start_on == today()
     row = RegistrationChange.objects.get(organization=org)
@@ -113,7 +117,9 @@ def test_register_refuses_a_registered_code_as_a_duplicate(officer):
     existing = factories.organization("410105", name="郑州市金水区老协会")
     with pytest.raises(FieldErrors) as exc:
         register_organization(actor=officer, channel="form", data=registration(code=existing.code))
-    assert "已经登记" in "".join(exc.value.errors["code"]) or "already registered" in "".join(exc.value.errors["code"])
+    assert "已经登记" in "".join(exc.value.errors["code"]) or "already registered" in "".join(
+        exc.value.errors["code"]
+    )
     assert Organization.objects.filter(code=existing.code).count() == 1
 
 
@@ -167,7 +173,11 @@ def test_change_of_name_keeps_the_former_name_and_the_history(officer, org):
                               data=change(value="郑州市金水区更名协会"))  # fmt: skip
     org.refresh_from_db()
     assert org.name == "郑州市金水区更名协会" and "郑州市金水区新成立协会" in org.former_names
-    assert (row.before, row.after, row.document_number) == ("郑州市金水区新成立协会", "郑州市金水区更名协会", "金民变〔2026〕3号")
+    assert (row.before, row.after, row.document_number) == (
+        "郑州市金水区新成立协会",
+        "郑州市金水区更名协会",
+        "金民变〔2026〕3号",
+    )
 
 
 @pytest.mark.parametrize("missing", ["document_number", "document_date"])
@@ -184,9 +194,14 @@ def test_change_of_legal_representative_ends_the_former_post(officer, org):
     change_registration(actor=officer, channel="form", organization=org, item="legal_rep",
                         data=change(legal_rep_name="孙继任", legal_rep_id_number=id_number(2)))  # fmt: skip
     posts = Role.objects.filter(organization=org, kind="legal_rep").order_by("start_on")
-    assert [(p.person.name, p.end_on) for p in posts] == [("王新", today() - dt.timedelta(days=1)), ("孙继任", None)]
+    assert [(p.person.name, p.end_on) for p in posts] == [
+        ("王新", today() - dt.timedelta(days=1)),
+        ("孙继任", None),
+    ]
     row = org.registration_changes.get(act="change")
-    assert row.before.startswith("王新（") and row.after.startswith("孙继任（") and id_number(2) not in row.after
+    assert (
+        row.before.startswith("王新（") and row.after.startswith("孙继任（") and id_number(2) not in row.after
+    )
 
 
 def test_change_to_a_listed_person_needs_confirmation(officer, org, listed_person):
@@ -194,7 +209,10 @@ def test_change_to_a_listed_person_needs_confirmation(officer, org, listed_perso
     with pytest.raises(FieldErrors) as exc:
         change_registration(actor=officer, channel="form", organization=org, item="legal_rep", data=data)
     assert "screening_confirmed" in exc.value.errors
-    assert Role.objects.filter(organization=org, kind="legal_rep", end_on__isnull=True).get().person.name == "王新"
+    assert (
+        Role.objects.filter(organization=org, kind="legal_rep", end_on__isnull=True).get().person.name
+        == "王新"
+    )
     change_registration(actor=officer, channel="form", organization=org, item="legal_rep", data=data,
                         screening_confirmed=True)  # fmt: skip
     event = AuditEvent.objects.get(action="organization.change_registration")
@@ -225,7 +243,9 @@ def test_deregistration_sets_the_status_and_closes_branches(officer, org):
     assert org.status == "deregistered"
     assert Branch.objects.get(organization=org).closed_on == today()
     with pytest.raises(FieldErrors):
-        change_registration(actor=officer, channel="form", organization=org, item="address", data=change(value="x"))
+        change_registration(
+            actor=officer, channel="form", organization=org, item="address", data=change(value="x")
+        )
 
 
 def test_deregistration_with_an_open_case_is_refused(officer, org):
@@ -301,7 +321,9 @@ def test_register_page_shows_the_screening_before_saving(officer, login, listed_
     assert client.post(REGISTER, {**data, "screening_confirmed": "on"}).status_code == 302
     fragment = client.get(SCREEN, {"legal_rep_id_number": listed_person.id_number}).content.decode()
     assert 'data-screening="found"' in fragment
-    assert 'data-screening="clear"' in client.get(SCREEN, {"legal_rep_id_number": id_number(9)}).content.decode()
+    assert (
+        'data-screening="clear"' in client.get(SCREEN, {"legal_rep_id_number": id_number(9)}).content.decode()
+    )
 
 
 def test_viewer_sees_no_registration_controls(personas, login, org):
