@@ -411,6 +411,20 @@ class RegistrationChange(models.Model):
     def __str__(self) -> str:
         return f"{self.organization_id} {self.act} {self.item} {self.effective_on}"
 
+    def _shown(self, value: str) -> str:
+        # a deregistration or revocation stores the statuses' codes: shown in the reader's language
+        if self.act in (RegistrationAct.DEREGISTER, RegistrationAct.REVOKE) and value:
+            return label_for(OrgStatus, value)
+        return value
+
+    @property
+    def before_shown(self) -> str:
+        return self._shown(self.before)
+
+    @property
+    def after_shown(self) -> str:
+        return self._shown(self.after)
+
 
 class BranchKind(models.TextChoices):
     """分支机构 / 代表机构."""

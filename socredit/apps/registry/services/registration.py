@@ -346,7 +346,7 @@ def end_registration(
     errors.raise_if_any()
     assert effective_on is not None
     status = STATUS_OF_ACT[RegistrationAct(act)]
-    before = org.status_label
+    before = org.status
     org.status = status.value
     org.save(update_fields=["status", "updated_at"])
     closed = []
@@ -354,7 +354,7 @@ def end_registration(
         branch.closed_on = max(branch.established_on, effective_on)
         branch.save(update_fields=["closed_on"])
         closed.append(branch.name)
-    row = _history(org, act, effective_on, document, before=before, after=org.status_label, reason=reason)
+    row = _history(org, act, effective_on, document, before=before, after=org.status, reason=reason)
     record_event(actor=actor, channel=channel, action=f"organization.{act}", target=org,
                  summary=f"{'注销登记' if act == RegistrationAct.DEREGISTER else '撤销登记'}：{org.name}"[:500],
                  data={"effective_on": effective_on, "reason": reason, **_doc_data(document),

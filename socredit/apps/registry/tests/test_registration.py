@@ -255,7 +255,7 @@ def test_deregistration_with_an_open_case_is_refused(officer, org):
     with pytest.raises(FieldErrors) as exc:
         end_registration(actor=officer, channel="form", organization=org, act="deregister", data=end(),
                          warnings_confirmed=True)  # fmt: skip
-    assert "still open" in exc.value.errors["__all__"][0] or "仍在办理" in exc.value.errors["__all__"][0]
+    assert "仍在办理" in exc.value.errors["__all__"][0]
     org.refresh_from_db()
     assert org.status == "normal"
     # a revocation (a penalty) only warns of it
@@ -303,7 +303,8 @@ def test_branch_add_change_close(officer, org):
 
 def test_register_page_saves_and_shows_history(officer, login):
     client = login(officer)
-    assert "注册" in client.get(REGISTER).content.decode() or client.get(REGISTER).status_code == 200
+    form = client.get(REGISTER).content.decode()
+    assert 'name="legal_rep_id_number"' in form and 'name="document"' in form
     response = client.post(REGISTER, {**registration(), "document": pdf()})
     assert response.status_code == 302, response.content.decode()[:2000]
     page = client.get(response["Location"]).content.decode()
@@ -361,3 +362,13 @@ def test_deregister_page_shows_the_open_case_and_refuses(officer, login, org):
     assert client.post(url, {**end(), "warnings_confirmed": "on"}).status_code == 400
     org.refresh_from_db()
     assert org.status == "normal"
+
+
+def test_history_shows_statuses_in_the_reader_language(officer, login, org):
+    end_registration(actor=officer, channel="form", organization=org, act="revoke", data=end())
+    client = login(officer)
+    url = reverse("registry:organization_detail", args=[org.code])
+    assert "已撤销/吊销" in client.get(url).content.decode()
+    client.post(reverse("set_language"), {"language": "en"})
+    page = client.get(url).content.decode()
+    assert "Revoked" in page and "Revocation of registration" in page and "已撤销/吊销" not in page
