@@ -88,7 +88,9 @@ def test_register_change_legal_representative_with_screening_and_deregister(live
     page.get_by_role("button", name="保存变更登记").click()
     expect(page.locator("#registration-history")).to_contain_text("金民变〔2026〕5号")
     assert Role.objects.get(organization=org, kind="legal_rep", end_on__isnull=True).person == listed_person
-    assert AuditEvent.objects.get(action="organization.change_registration").data["screening_confirmed"] is True
+    assert (
+        AuditEvent.objects.get(action="organization.change_registration").data["screening_confirmed"] is True
+    )
 
     # 注销登记
     page.get_by_role("link", name="注销登记").click()
@@ -114,4 +116,6 @@ def test_register_change_legal_representative_with_screening_and_deregister(live
     expect(history).to_contain_text("Deregistered")
     # (the page's own width also depends on the evaluation app's panel: the registration parts are checked)
     for part in ("#registration-history", "#branches"):
-        assert page.evaluate(f"document.querySelector('{part}').getBoundingClientRect().right <= window.innerWidth")
+        assert page.evaluate(
+            f"document.querySelector('{part}').getBoundingClientRect().right <= window.innerWidth"
+        )

@@ -108,6 +108,10 @@ MATRIX = {
     "registry:organization_change": (lambda w: {"code": w["org"].code, "item": "legal_rep"}, WRITE),
     "registry:organization_deregister": (lambda w: {"code": w["org"].code}, WRITE),
     "registry:organization_revoke": (lambda w: {"code": w["org"].code}, WRITE),
+    "registry:registration_document": (
+        lambda w: {"code": w["org"].code, "pk": w["registration_change"].pk},
+        READ,
+    ),
     "registry:branch_add": (lambda w: {"code": w["org"].code}, WRITE),
     "registry:branch_change": (lambda w: {"code": w["org"].code, "pk": w["branch"].pk}, WRITE),
     "registry:branch_close": (lambda w: {"code": w["org"].code, "pk": w["branch"].pk}, WRITE),

@@ -34,6 +34,11 @@ urlpatterns = [
         {"act": "revoke"},
         name="organization_revoke",
     ),
+    path(
+        "<str:code>/registration/<int:pk>/document/",
+        views_registration.registration_document,
+        name="registration_document",
+    ),
     path("<str:code>/branches/new/", views_registration.branch_add, name="branch_add"),
     path("<str:code>/branches/<int:pk>/change/", views_registration.branch_change, name="branch_change"),
     path("<str:code>/branches/<int:pk>/close/", views_registration.branch_close, name="branch_close"),

@@ -9,12 +9,13 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from socredit.apps.audit.services import record_download
 from socredit.apps.registry import hooks
 from socredit.apps.registry.access import access_branch, access_organization, access_regions
 from socredit.apps.registry.forms_registration import (
@@ -34,6 +35,7 @@ from socredit.apps.registry.services import (
     register_organization,
 )
 from socredit.apps.registry.services.registration import current_legal_representatives
+from socredit.common.access import get_or_404
 from socredit.common.clock import today
 from socredit.common.errors import FieldErrors
 from socredit.core.codes import CodeError, validate_id_number
@@ -55,6 +57,20 @@ def _screening(request: HttpRequest) -> list[hooks.Finding] | None:
     except CodeError:
         return None
     return hooks.screen_person(number, request.user, today())
+
+
+@login_required
+@require_GET
+def registration_document(request: HttpRequest, code: str, pk: int) -> FileResponse:
+    """The file behind one registration act, for staff of the organization's region (each download
+    recorded: founding documents and decisions may name persons)."""
+    org = access_organization(request.user, code)
+    row = get_or_404(org.registration_changes.exclude(document=""), pk=pk)
+    record_download(
+        request.user, file="registration_document", target=org, name=f"{org.name} {row.document_name}"
+    )
+    return FileResponse(row.document.open("rb"), as_attachment=True, filename=row.document_name,
+                        content_type=row.document_type)  # fmt: skip
 
 
 @login_required

@@ -372,3 +372,15 @@ def test_history_shows_statuses_in_the_reader_language(officer, login, org):
     client.post(reverse("set_language"), {"language": "en"})
     page = client.get(url).content.decode()
     assert "Revoked" in page and "Revocation of registration" in page and "已撤销/吊销" not in page
+
+
+def test_registration_document_download_is_recorded_and_scoped(officer, personas, login):
+    org = register_organization(actor=officer, channel="form", data={**registration(), "document": pdf()})
+    row = org.registration_changes.get()
+    url = reverse("registry:registration_document", args=[org.code, row.pk])
+    assert login(personas["staff_xinzheng"]).get(url).status_code == 404
+    assert not AuditEvent.objects.filter(action="file.download").exists()
+    response = login(officer).get(url)
+    assert response.status_code == 200 and b"".join(response.streaming_content).startswith(b"%PDF")
+    event = AuditEvent.objects.get(action="file.download")
+    assert event.data["file"] == "registration_document" and "批复.pdf" in event.summary
