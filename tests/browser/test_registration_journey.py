@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+
 import pytest
 
 from socredit.apps.audit.models import AuditEvent
