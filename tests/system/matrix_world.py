@@ -16,6 +16,7 @@ from socredit.apps.imports.services import run_import
 from socredit.apps.lists import services as lists
 from socredit.apps.lists.models import ListProposal
 from socredit.apps.registry.models import Role
+from socredit.apps.registry.services import add_branch
 from socredit.testing import factories
 
 
@@ -28,6 +29,10 @@ def build_world(personas: dict[str, Any]) -> dict[str, Any]:
     held_role = Role.objects.create(person=person, organization=org, kind="secretary_general",
                                     start_on=dt.date(2020, 1, 1), stated_name="李某")  # fmt: skip
     record = factories.record(org, "penalty_warning")
+    branch = add_branch(actor=None, channel="system", organization=org,
+                        data={"kind": "branch", "name": "矩阵专业委员会", "head": "钱主任", "established_on": "2020-01-01",
+                              "document_number": "矩阵分〔2020〕1号", "document_date": "2020-01-01",
+                              "document": SimpleUploadedFile("批复.pdf", b"%PDF-1.4 matrix")})  # fmt: skip
     csv = f"organization,kind,occurred_on,department,document_number\n{org.code},penalty_warning,2024-01-02,zz-mzj,矩阵〔2024〕1号\n"
     run = run_import(actor=personas["staff_jinshui"], channel="import", kind="records",
                      content=csv.encode(), file_name="matrix.csv", dry_run=True)  # fmt: skip
@@ -72,7 +77,7 @@ def build_world(personas: dict[str, Any]) -> dict[str, Any]:
         applicant_name="李娜", applicant_contact="0371-60000000",
     )  # fmt: skip
     return {"org_account": account, "objection": objection, "fine": fine, "repair": repair, "evidence": objection.evidence.get(),
-            "receipt": objection.documents.get(kind="receipt"),"org": org, "person": person, "held_role": held_role, "record": record, "run": run, "evaluation_run": evaluation_run,
+            "receipt": objection.documents.get(kind="receipt"),"org": org, "person": person, "held_role": held_role, "branch": branch, "registration_change": branch.changes.get(), "record": record, "run": run, "evaluation_run": evaluation_run,
             "proposal": proposal, "entry": decision.entry, "application": application, "notice": notice,
             "commitment": commitment, "complaint": complaint, "rejected": rejected,
             "complaint_doc": rejected.documents.get(), "org_notice": org_notice, "statement": statement,

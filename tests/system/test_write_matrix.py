@@ -34,7 +34,7 @@ from socredit.apps.cases.services import complaints, objections, repairs
 from socredit.apps.lists import services as lists
 from socredit.apps.lists.models import ListProposal
 from socredit.common.clock import today
-from socredit.core.codes import make_social_org_code
+from socredit.core.codes import make_id_number, make_social_org_code
 from socredit.core.types import DepartmentKind, OrgType
 from socredit.testing import factories
 from tests.system.matrix_world import build_world
@@ -103,6 +103,16 @@ def _new_entry(w: W) -> W:
     decision = lists.confirm_proposal(_staff(w), made["new_proposal"], document_number="矩阵写名〔2026〕1号",
                                       decided_on=today() - dt.timedelta(days=75))  # fmt: skip
     return {**made, "new_entry": decision.entry, "new_account": factories.org_account(made["new_org"])}
+
+
+def _fresh_org(w: W) -> W:
+    """A 金水区 organization with nothing open: it can be deregistered or revoked."""
+    return {"fresh_org": factories.organization(region_code="410105", name="郑州市金水区矩阵注销协会")}
+
+
+def _ending() -> dict[str, Any]:
+    return {"effective_on": day(), "reason": "矩阵：申请注销，清算完毕。", "document_number": "矩阵注〔2026〕1号",
+            "document_date": day()}  # fmt: skip
 
 
 def _verified_removal(w: W) -> W:
@@ -492,6 +502,69 @@ WRITES: dict[str, Row] = {
         lambda w: {"shown_on": "person_page", "key": str(w["person"].pk)},
         refused={**REFUSED_STAFF, "staff_jinshui": 403},
         owner="city_admin",
+    ),
+    # 登记: officers of the organization's region; 成立登记 names its region in the body
+    "registry:organization_register": Row(
+        lambda w: {},
+        lambda w: {
+            "name": "郑州市金水区矩阵新设协会",
+            "org_type": "1",
+            "region": "410105",
+            "field": "other",
+            "code": make_social_org_code("410105", OrgType.ASSOCIATION, 880_001),
+            "registered_on": day(),
+            "legal_rep_name": "矩阵法人",
+            "legal_rep_id_number": make_id_number("410105", dt.date(1985, 6, 1), 881),
+            "document_number": "矩阵登〔2026〕1号",
+            "document_date": day(),
+        },  # fmt: skip
+        refused=REFUSED_BODY,
+    ),
+    "registry:organization_change": Row(
+        lambda w: {"code": w["org"].code, "item": "address"},
+        lambda w: {
+            "value": "矩阵路1号",
+            "effective_on": day(),
+            "document_number": "矩阵变〔2026〕1号",
+            "document_date": day(),
+            "document": pdf(),
+        },  # fmt: skip
+    ),
+    "registry:organization_deregister": Row(
+        lambda w: {"code": w["fresh_org"].code}, lambda w: _ending(), prepare=_fresh_org
+    ),
+    "registry:organization_revoke": Row(
+        lambda w: {"code": w["fresh_org"].code}, lambda w: _ending(), prepare=_fresh_org
+    ),
+    "registry:branch_add": Row(
+        lambda w: {"code": w["org"].code},
+        lambda w: {
+            "kind": "representative",
+            "name": "矩阵代表处",
+            "head": "孙代表",
+            "established_on": day(),
+            "document_number": "矩阵分〔2026〕2号",
+            "document_date": day(),
+        },  # fmt: skip
+    ),
+    "registry:branch_change": Row(
+        lambda w: {"code": w["org"].code, "pk": w["branch"].pk},
+        lambda w: {
+            "name": "矩阵专业委员会",
+            "head": "新主任",
+            "effective_on": day(),
+            "document_number": "矩阵分〔2026〕3号",
+            "document_date": day(),
+        },  # fmt: skip
+    ),
+    "registry:branch_close": Row(
+        lambda w: {"code": w["org"].code, "pk": w["branch"].pk},
+        lambda w: {
+            "closed_on": day(),
+            "reason": "矩阵：撤销该分支机构。",
+            "document_number": "矩阵分〔2026〕4号",
+            "document_date": day(),
+        },  # fmt: skip
     ),
     # 账号管理: the region's administrators only
     "office:account_create": Row(

@@ -206,12 +206,14 @@ DOWNLOADED_FILES: dict[str, Any] = {
     "evidence": _("Case evidence"),
     "statement_evidence": _("Evidence of a statement on a list proposal"),
     "import_errors": _("Error report of an import"),
+    "registration_document": _("Document of a registration"),
 }
 """The kinds of non-public file whose every download is recorded (``record_download``)."""
 _FILES_ZH = {
     "evidence": "案件证据材料",
     "statement_evidence": "陈述申辩证据材料",
     "import_errors": "导入错误报告",
+    "registration_document": "登记文书",
 }
 
 

@@ -10,12 +10,16 @@ class ListsConfig(AppConfig):
 
     def ready(self) -> None:
         from socredit.apps.evaluation import hooks
-        from socredit.apps.lists import services
+        from socredit.apps.lists import registration, services
         from socredit.apps.records.signals import records_changed
+        from socredit.apps.registry import hooks as registry_hooks
         from socredit.apps.registry.models import Department, Organization
 
         # The evaluation reads list memberships (serious → D, abnormal → at most C, red) from here.
         hooks.register_membership_source("lists", services.membership_frame)
+        # The registration screens a new legal representative and warns of listings at deregistration.
+        registry_hooks.register_person_screener("lists", registration.screen_for_registration)
+        registry_hooks.register_status_check("lists", registration.listings_before_status_change)
         # A record that meets a ground creates a listing proposal at once (in the record's transaction).
         records_changed.connect(services.on_records_changed, dispatch_uid="lists.propose")
         # The queue's copy of the organization's region follows the organization.

@@ -8,7 +8,7 @@ from django.db import connection
 from django.db.models import QuerySet
 from django.http import Http404
 
-from socredit.apps.registry.models import CONFIRMED_ROLE, Organization, Person, Region, Role
+from socredit.apps.registry.models import CONFIRMED_ROLE, Branch, Organization, Person, Region, Role
 from socredit.common.access import get_or_404, restrict, scope_path_of
 
 
@@ -128,3 +128,14 @@ def access_roles(principal: Any) -> QuerySet[Role]:
     return restrict(
         Role.objects.select_related("person", "organization"), principal, "organization__region__path"
     )
+
+
+def access_regions(principal: Any) -> QuerySet[Region]:
+    """The current regions a principal may register organizations in: its own and those below."""
+    return restrict(Region.objects.filter(active=True), principal, "path").order_by("path")
+
+
+def access_branch(principal: Any, code: str, pk: Any) -> Branch:
+    """A branch or office of the organization ``code`` within scope, or 404."""
+    org = access_organization(principal, code)
+    return get_or_404(Branch.objects.filter(organization=org).select_related("organization"), pk=pk)

@@ -88,6 +88,9 @@ class Organization(TimeStamped):
         _("status"), max_length=16, choices=enum_choices(OrgStatus), default=OrgStatus.NORMAL.value
     )
     address = models.CharField(_("address"), max_length=200, blank=True)
+    # 业务范围. Nullable on purpose: a NOT NULL column makes SQLite rebuild the organization table,
+    # which drops its search triggers (docs/architecture.md); None and "" both mean "not recorded".
+    business_scope = models.TextField(_("business scope"), null=True, blank=True)  # noqa: DJ001
     contact_person = models.CharField(_("contact person"), max_length=50, blank=True)
     contact_phone = models.CharField(_("contact phone"), max_length=30, blank=True)
 
@@ -343,3 +346,119 @@ class NationalCount(KindLevelCount):
 
     def __str__(self) -> str:
         return f"{self.org_type} {self.status} {self.field} {self.level or '—'}: {self.n}"
+
+
+class RegistrationAct(models.TextChoices):
+    """登记事项 — the kinds of registration an organization goes through."""
+
+    ESTABLISH = "establish", _("Registration of establishment")
+    CHANGE = "change", _("Registration of change")
+    DEREGISTER = "deregister", _("Deregistration")
+    REVOKE = "revoke", _("Revocation of registration")
+    BRANCH_ADD = "branch_add", _("Branch or office established")
+    BRANCH_CHANGE = "branch_change", _("Branch or office changed")
+    BRANCH_CLOSE = "branch_close", _("Branch or office closed")
+
+
+class ChangedItem(models.TextChoices):
+    """变更事项 — what a registration of change may change."""
+
+    NAME = "name", _("Name")
+    LEGAL_REPRESENTATIVE = "legal_rep", _("Legal representative")
+    ADDRESS = "address", _("Address")
+    BUSINESS_SCOPE = "business_scope", _("Business scope")
+    SUPERVISORY_UNIT = "supervisory_unit", _("Business supervisory unit")
+    HEAD = "head", _("Person in charge")
+
+
+def registration_document_path(instance: RegistrationChange, filename: str) -> str:
+    # The stored name is the content hash: no user-chosen path reaches the file system.
+    return f"registration/{instance.document_sha256[:2]}/{instance.document_sha256}"
+
+
+class RegistrationChange(models.Model):
+    """登记记录 — one registration act of an organization (成立、变更、注销、撤销, a branch's
+    establishment, change or closing) with what changed (from, to), when, and the document behind it.
+    Written by the registration services in the act's own transaction; never edited."""
+
+    organization = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, related_name="registration_changes",
+        verbose_name=_("organization"),
+    )  # fmt: skip
+    act = models.CharField(_("registration"), max_length=16, choices=RegistrationAct.choices)
+    item = models.CharField(_("item"), max_length=20, blank=True, choices=ChangedItem.choices)
+    before = models.TextField(_("from"), blank=True)
+    after = models.TextField(_("to"), blank=True)
+    effective_on = models.DateField(_("effective on"))
+    document_number = models.CharField(_("document number"), max_length=100, blank=True)
+    document_date = models.DateField(_("document date"), null=True, blank=True)
+    document = models.FileField(upload_to=registration_document_path, max_length=200, blank=True)
+    document_name = models.CharField(_("file name"), max_length=200, blank=True)
+    document_type = models.CharField(max_length=60, blank=True)
+    document_sha256 = models.CharField(max_length=64, blank=True)
+    reason = models.TextField(_("reason"), blank=True)
+    branch = models.ForeignKey(
+        "Branch", on_delete=models.PROTECT, null=True, blank=True, related_name="changes",
+        verbose_name=_("branch or office"),
+    )  # fmt: skip
+    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("registration record")
+        verbose_name_plural = _("registration records")
+        ordering = ["-effective_on", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.organization_id} {self.act} {self.item} {self.effective_on}"
+
+    def _shown(self, value: str) -> str:
+        # a deregistration or revocation stores the statuses' codes: shown in the reader's language
+        if self.act in (RegistrationAct.DEREGISTER, RegistrationAct.REVOKE) and value:
+            return label_for(OrgStatus, value)
+        return value
+
+    @property
+    def before_shown(self) -> str:
+        return self._shown(self.before)
+
+    @property
+    def after_shown(self) -> str:
+        return self._shown(self.after)
+
+
+class BranchKind(models.TextChoices):
+    """分支机构 / 代表机构."""
+
+    BRANCH = "branch", _("Branch")
+    REPRESENTATIVE = "representative", _("Representative office")
+
+
+class Branch(models.Model):
+    """分支机构、代表机构 — part of an organization with no legal personality of its own, registered
+    with (and closed through) the organization's registration authority."""
+
+    organization = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, related_name="branches", verbose_name=_("organization")
+    )
+    kind = models.CharField(_("kind"), max_length=16, choices=BranchKind.choices)
+    name = models.CharField(_("name"), max_length=200)
+    head = models.CharField(_("person in charge"), max_length=50)
+    address = models.CharField(_("address"), max_length=200, blank=True)
+    business_scope = models.TextField(_("business scope"), blank=True)
+    established_on = models.DateField(_("established on"))
+    closed_on = models.DateField(_("closed on"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("branch or office")
+        verbose_name_plural = _("branches and offices")
+        ordering = ["closed_on", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "name"], name="branch_name_per_organization")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_open(self) -> bool:
+        return self.closed_on is None

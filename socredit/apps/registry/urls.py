@@ -1,6 +1,6 @@
 from django.urls import path
 
-from socredit.apps.registry import views
+from socredit.apps.registry import views, views_registration
 
 app_name = "registry"
 urlpatterns = [
@@ -19,5 +19,28 @@ urlpatterns = [
         name="held_role_withdraw",
     ),
     path("persons/<int:pk>/id-number/", views.person_id_number, name="person_id_number"),
+    path("register/", views_registration.organization_register, name="organization_register"),
+    path("register/screening/", views_registration.person_screen, name="person_screen"),
+    path("<str:code>/change/<str:item>/", views_registration.organization_change, name="organization_change"),
+    path(
+        "<str:code>/deregister/",
+        views_registration.organization_end,
+        {"act": "deregister"},
+        name="organization_deregister",
+    ),
+    path(
+        "<str:code>/revoke/",
+        views_registration.organization_end,
+        {"act": "revoke"},
+        name="organization_revoke",
+    ),
+    path(
+        "<str:code>/registration/<int:pk>/document/",
+        views_registration.registration_document,
+        name="registration_document",
+    ),
+    path("<str:code>/branches/new/", views_registration.branch_add, name="branch_add"),
+    path("<str:code>/branches/<int:pk>/change/", views_registration.branch_change, name="branch_change"),
+    path("<str:code>/branches/<int:pk>/close/", views_registration.branch_close, name="branch_close"),
     path("<str:code>/", views.organization_detail, name="organization_detail"),
 ]

@@ -12,11 +12,14 @@ from socredit.core.codes import CodeError, validate_id_number, validate_social_o
 from socredit.core.types import OrgField, OrgStatus, OrgType, RoleKind
 from socredit.core.values import clean_text, parse_date
 
+BUSINESS_SCOPE_MAX = 2000
+"""业务范围: the longest accepted (characters)."""
+
 RegionLookup = Callable[[str], Region | None]
 
 ORGANIZATION_FIELDS = (
     "code", "name", "org_type", "region", "registration_authority", "supervisory_unit", "field",
-    "registered_on", "status", "address", "contact_person", "contact_phone",
+    "registered_on", "status", "address", "business_scope", "contact_person", "contact_phone",
 )  # fmt: skip
 
 
@@ -85,6 +88,7 @@ def clean_organization(
     for field, length in (
         ("supervisory_unit", 100),
         ("address", 200),
+        ("business_scope", BUSINESS_SCOPE_MAX),
         ("contact_person", 50),
         ("contact_phone", 30),
     ):

@@ -36,6 +36,7 @@ from socredit.apps.registry.services import (
     reveal_id_number,
     withdraw_held_role,
 )
+from socredit.apps.registry.services.registration import ACTIVE
 from socredit.common.errors import FieldErrors
 from socredit.common.htmx import is_partial, render_page_or_partial
 from socredit.common.paging import Page, page_number
@@ -133,6 +134,10 @@ def organization_detail(request: HttpRequest, code: str) -> HttpResponse:
         "org": org,
         "roles": roles,
         "can_write": request.user.can_write,
+        # registration acts: for writers, while the organization is not deregistered or revoked
+        "can_change": request.user.can_write and org.status in ACTIVE,
+        "history": org.registration_changes.select_related("branch"),
+        "branches": org.branches.all(),
     }
     return render(request, "registry/organization_detail.html", context)
 

@@ -96,7 +96,7 @@ def _snapshot(org: Organization) -> dict[str, Any]:
     return {
         f: (getattr(org, f).code if f == "region" else getattr(org, f))
         for f in ("code", "name", "org_type", "region", "registration_authority", "supervisory_unit", "field",
-                  "registered_on", "status", "address", "contact_person", "contact_phone")
+                  "registered_on", "status", "address", "business_scope", "contact_person", "contact_phone")
     }  # fmt: skip
 
 
@@ -279,3 +279,28 @@ def record_api_id_numbers_read(principal: Any, *, operation: str, persons: Mappi
         target_id=str(ids[0]) if len(ids) == 1 else "", summary=f"接口返回{who}的完整身份证号码"[:500],
         data={"operation": operation, "persons": ids},
     )  # fmt: skip
+
+
+# --- registration (成立、变更、注销、撤销 and branches): services/registration.py ------------------------
+
+from socredit.apps.registry.services.registration import (  # noqa: E402 — after the verbs it calls
+    add_branch,
+    change_branch,
+    change_registration,
+    close_branch,
+    end_registration,
+    register_organization,
+)
+
+__all__ = [
+    "add_branch",
+    "assign_role",
+    "change_branch",
+    "change_registration",
+    "close_branch",
+    "create_organization",
+    "end_registration",
+    "get_or_create_person",
+    "register_organization",
+    "update_organization",
+]
