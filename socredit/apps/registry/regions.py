@@ -44,7 +44,7 @@ def _clean(text: str) -> str:
 
 
 def _in_scope(scope_path: str | None):
-    regions = Region.objects.all()
+    regions = Region.objects.filter(active=True)  # a code no longer in use is still found by its code
     return regions.filter(path__startswith=scope_path) if scope_path else regions
 
 
