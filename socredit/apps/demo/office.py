@@ -143,9 +143,9 @@ def closed_objection(officer: Any, today: dt.date, out: Counter[str]) -> None:
             continue
         decided = received + dt.timedelta(days=6)
         with on(decided):
-            done = _attempt(out, "objections_decided", lambda c=case, r=record: objections.decide(
+            done = _attempt(out, "objections_decided", lambda c=case, r=record, d=decided: objections.decide(
                 officer, c, reason="经核查，处罚决定认定事实清楚，证据充分，异议不成立。",
-                actions={r.pk: {"action": "upheld"}}, on=decided))  # fmt: skip
+                actions={r.pk: {"action": "upheld"}}, on=d))  # fmt: skip
         if done is not None:
             with on(decided + dt.timedelta(days=1)) as day:
                 _attempt(out, "objections_closed", lambda c=case, d=day: objections.notify(officer, c, on=d))
@@ -202,7 +202,11 @@ def complaint_cases(officer: Any, today: dt.date, out: Counter[str]) -> None:
     """Reports from the public: one answered (closed), one accepted and under investigation."""
     orgs = list(Organization.objects.filter(region__code=officer.region.code).order_by("pk")[5:7])
     plans = [
-        (today - dt.timedelta(days=35), "该单位以评比表彰名义向会员收取费用，涉嫌违规开展评比达标表彰活动。", True),
+        (
+            today - dt.timedelta(days=35),
+            "该单位以评比表彰名义向会员收取费用，涉嫌违规开展评比达标表彰活动。",
+            True,
+        ),
         (today - dt.timedelta(days=10), "该单位办公地点长期无人，电话无法接通，疑似已停止活动。", False),
     ]
     for org, (received, content, finish) in zip(orgs, plans, strict=False):
@@ -214,7 +218,11 @@ def complaint_cases(officer: Any, today: dt.date, out: Counter[str]) -> None:
             continue
         case = made[0]
         with on(received + dt.timedelta(days=1)) as d:
-            _attempt(out, "complaints_accepted", lambda c=case, d=d: complaints.triage(officer, c, accept=True, on=d))
+            _attempt(
+                out,
+                "complaints_accepted",
+                lambda c=case, d=d: complaints.triage(officer, c, accept=True, on=d),
+            )
         if not finish:
             continue
         with on(received + dt.timedelta(days=15)) as d:
@@ -255,4 +263,3 @@ def create_demo_office(*, today: dt.date, officer: str = "jinshui", county: str 
     repair_cases(staff[officer], today, out)
     complaint_cases(staff[officer], today, out)
     return out
-

@@ -159,7 +159,11 @@ def list_organizations(request: HttpRequest, filters: Query[OrganizationQuery]) 
     if not filterset.is_valid():
         raise FieldErrors({k: [str(m) for m in v] for k, v in filterset.errors.items()})
     # A search keeps its relevance order (exact code, exact name, prefix, other; then name).
-    return filterset.qs if filters.q and filters.q.strip() else filterset.qs.order_by("name_sort", "name", "code")
+    return (
+        filterset.qs
+        if filters.q and filters.q.strip()
+        else filterset.qs.order_by("name_sort", "name", "code")
+    )
 
 
 @router.get("/organizations/{code}", response=OrganizationOut, summary="One organization")

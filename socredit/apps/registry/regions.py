@@ -52,7 +52,9 @@ def _choices(regions: list[Region]) -> list[RegionChoice]:
     """Each region with its full name (one query for the names above them all)."""
     above = {code for r in regions for code in r.path.strip("/").split("/")[:-1]}
     names = dict(
-        Region.objects.filter(code__in=above, level__gt=RegionLevel.NATIONAL.value).values_list("code", "name")
+        Region.objects.filter(code__in=above, level__gt=RegionLevel.NATIONAL.value).values_list(
+            "code", "name"
+        )
     )
     out = []
     for r in regions:

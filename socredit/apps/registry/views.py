@@ -131,7 +131,7 @@ def organization_list(request: HttpRequest) -> HttpResponse:
 
 
 def _filter_errors(filterset: OrganizationFilter) -> list[str]:
-    """"Field: what is wrong" for each filter value the list cannot use."""
+    """Each filter value the list cannot use, as "field: what is wrong"."""
     fields = filterset.form.fields
     return [f"{fields[name].label}：{message}" for name, messages_ in filterset.form.errors.items()
             for message in messages_]  # fmt: skip

@@ -23,7 +23,9 @@ def html(response):
     return response.content.decode()
 
 
-@pytest.mark.parametrize("typed", ["金水", "金水区", "郑州市金水区", "河南省郑州市金水区", "410105", "郑州市金水区（410105）"])
+@pytest.mark.parametrize(
+    "typed", ["金水", "金水区", "郑州市金水区", "河南省郑州市金水区", "410105", "郑州市金水区（410105）"]
+)
 def test_region_filter_by_name_or_code(personas, login, typed):
     factories.organization(name="金水区名称筛选协会")
     factories.organization(region_code="410184", name="新郑市名称筛选协会")
@@ -87,14 +89,22 @@ def test_names_sort_by_pinyin_not_by_code_point(personas, login):
     shown = [n for n in ("阿里排序协会", "安阳排序协会", "重庆排序协会", "郑州排序协会") if n in page]
     assert sorted(shown, key=page.index) == ["阿里排序协会", "安阳排序协会", "重庆排序协会", "郑州排序协会"]
     unfiltered = html(login(personas["city_admin"]).get(LIST))
-    assert unfiltered.index("阿里排序协会") < unfiltered.index("安阳排序协会") < unfiltered.index("郑州排序协会")
+    assert (
+        unfiltered.index("阿里排序协会") < unfiltered.index("安阳排序协会") < unfiltered.index("郑州排序协会")
+    )
 
 
 def test_the_sort_key_follows_a_rename_and_the_import():
     org = factories.organization(name="郑州旧名协会")
     assert org.name_sort == "zheng zhou jiu ming xie hui"
-    services.update_organization(actor=None, channel="system", organization=org, data={"name": "安阳新名协会"})
-    assert Organization.objects.get(pk=org.pk).name_sort == name_sort_key("安阳新名协会") == "an yang xin ming xie hui"
+    services.update_organization(
+        actor=None, channel="system", organization=org, data={"name": "安阳新名协会"}
+    )
+    assert (
+        Organization.objects.get(pk=org.pk).name_sort
+        == name_sort_key("安阳新名协会")
+        == "an yang xin ming xie hui"
+    )
 
 
 def test_polyphonic_characters_take_pypinyins_default_reading():
