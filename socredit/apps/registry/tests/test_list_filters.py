@@ -144,8 +144,8 @@ def test_code_search_finds_a_substring_anywhere_in_the_code(personas, login):
 
 def test_region_suggestions_are_scoped_to_the_users_tree(personas, login):
     page = html(login(personas["city_admin"]).get(SUGGEST, {"region": "金水"}))
-    assert 'value="河南省郑州市金水区（410105）"' in page
-    assert html(login(personas["staff_xinzheng"]).get(SUGGEST, {"region": "金水"})).strip() == ""
+    assert 'value="河南省郑州市金水区（410105）"' in page and page.count("<option") == 1
+    assert "<option" not in html(login(personas["staff_xinzheng"]).get(SUGGEST, {"region": "金水"}))
     by_code = html(login(personas["city_admin"]).get(SUGGEST, {"region": "41018"}))
     assert "（410184）" in by_code and "（410105）" not in by_code
     assert [c.code for c in suggest_regions("新郑", personas["city_admin"].scope_path())] == ["410184"]
