@@ -95,6 +95,7 @@ MATRIX = {
     "accounts:login": (lambda w: {}, LOGIN_PAGE),
     "accounts:logout": (lambda w: {}, LOGOUT),
     "registry:organization_list": (lambda w: {}, OWN_REGION_PAGE),
+    "registry:region_suggest": (lambda w: {}, OWN_REGION_PAGE),  # the region picker's suggestions
     "registry:organization_detail": (lambda w: {"code": w["org"].code}, READ),
     "registry:person_detail": (lambda w: {"pk": w["person"].pk}, READ),
     "registry:held_role_confirm": (lambda w: {"pk": w["person"].pk, "role_pk": w["held_role"].pk}, POST_ONLY),

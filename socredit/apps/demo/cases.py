@@ -1,5 +1,7 @@
-"""Demo cases: an organization account with an open objection, and a forwarded paper objection that is
-already overdue, so that the inbox, the countdowns and the escalation show something real.
+"""Demo cases: an organization account with an open objection, a complaint received today, and the
+office's past weeks (`demo.office`: decided listings, the red list, open and closed cases of every
+kind, a forwarded objection already overdue), so that the lists, the inbox, the countdowns and the
+escalation show something real.
 
 Deterministic: the organizations are the first (by id) that fit, the dates are counted back from the
 demo's "today".
@@ -13,6 +15,7 @@ from typing import Any
 from socredit.apps.accounts.models import User
 from socredit.apps.accounts.services import create_organization_account
 from socredit.apps.cases.services import common, complaints, objections
+from socredit.apps.demo.office import create_demo_office
 from socredit.apps.records.models import CreditRecord
 from socredit.common.access import SystemPrincipal
 from socredit.core.types import DepartmentKind, Polarity, RecordStatus
@@ -36,7 +39,7 @@ def _negative(region_code: str, *, own: bool) -> CreditRecord | None:
 
 def create_demo_cases(*, password: str, today: dt.date, staff_username: str = "jinshui",
                       county_username: str = "xinzheng") -> dict[str, Any]:  # fmt: skip
-    """An organization account (zuzhi) with an open objection; an overdue forwarded objection in 新郑."""
+    """An organization account (zuzhi) with an open objection, today's complaint, and the office's past weeks."""
     out: dict[str, Any] = {}
     own = _negative("410105", own=True)
     if own is not None and not User.objects.filter(username=ORG_ACCOUNT).exists():
@@ -47,15 +50,9 @@ def create_demo_cases(*, password: str, today: dt.date, staff_username: str = "j
                                          records=[own], reasons="该记录所载事实与本单位实际情况不符，相关材料已于决定前补正，请予核查更正。")  # fmt: skip
         out["objection"] = case.number
         out["org_account"] = ORG_ACCOUNT
-    county = User.objects.filter(username=county_username).first()
-    shared = _negative("410184", own=False)
-    if county is not None and shared is not None:
-        received = today - dt.timedelta(days=21)
-        case = objections.file_objection(county, channel="paper", organization=shared.organization, records=[shared],
-                                         reasons="书面异议：该信息已由信息提供单位更正，平台记录未同步。",
-                                         received_on=received, applicant_name="王磊", applicant_contact="0371-62000000")  # fmt: skip
-        objections.forward(county, case, on=received + dt.timedelta(days=1))
-        out["overdue"] = case.number
+    # the office's past weeks (listings, the red list, cases of every kind, registration changes),
+    # each step on its own day; the overdue forwarded objection in 新郑 is among them
+    out["office"] = dict(create_demo_office(today=today, officer=staff_username, county=county_username))
     org = CreditRecord.objects.filter(organization__region__code="410105").order_by("organization_id").first()
     if org is not None:
         case, _ = complaints.submit_complaint(

@@ -42,6 +42,7 @@ from socredit.apps.registry.models import (
     Role,
 )
 from socredit.common import clock
+from socredit.core.pinyin import name_sort_key
 from socredit.core.types import DepartmentKind, RecordSource, RecordStatus
 
 ACTOR = "demo-data"
@@ -136,7 +137,7 @@ def _fast_sqlite():
             c.execute("PRAGMA synchronous=NORMAL")
 
 
-ORG_COLUMNS = ("id", "code", "name", "org_type", "region_id", "registration_authority", "supervisory_unit", "field",
+ORG_COLUMNS = ("id", "code", "name", "name_sort", "org_type", "region_id", "registration_authority", "supervisory_unit", "field",
                "registered_on", "status", "address", "contact_person", "contact_phone", "created_at", "updated_at")  # fmt: skip
 PERSON_COLUMNS = ("id", "name", "id_number", "created_at", "updated_at")
 ROLE_COLUMNS = ("person_id", "organization_id", "kind", "start_on", "end_on", "stated_name")
@@ -252,7 +253,7 @@ def load_demo(
         with loading_in_bulk():
             for batch in batches:
                 org_rows = [
-                    (org_base + o.index, o.code, o.name, o.org_type, regions[o.region], o.registration_authority,
+                    (org_base + o.index, o.code, o.name, name_sort_key(o.name), o.org_type, regions[o.region], o.registration_authority,
                      o.supervisory_unit, o.field, day(o.registered_on), o.status, o.address, o.contact_person,
                      o.contact_phone, stamp, stamp)
                     for o in batch.orgs

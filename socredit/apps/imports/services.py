@@ -43,6 +43,7 @@ from socredit.common.errors import FieldErrors
 from socredit.common.imports import ImportFileError, read_table
 from socredit.common.policy import masked_id_number
 from socredit.common.runs import abandonment, this_worker
+from socredit.core.pinyin import name_sort_key
 from socredit.core.types import RecordSource
 
 log = logging.getLogger(__name__)
@@ -179,8 +180,12 @@ class OrganizationImporter(Importer):
             self.updated += 1
 
     def write(self) -> None:
+        for org in [*self.new, *self.to_update]:  # bulk writes skip save(), which keeps the sort key
+            org.name_sort = name_sort_key(org.name)
         Organization.objects.bulk_create(self.new, batch_size=CHUNK)
         fields = sorted({f for diff in self.changed.values() for f in diff} | {"updated_at"})
+        if "name" in fields:
+            fields.append("name_sort")
         if self.to_update:
             Organization.objects.bulk_update(self.to_update, fields, batch_size=CHUNK)
             if "region" in fields:  # bulk_update sends no post_save: the proposal queue's region copy

@@ -99,7 +99,11 @@ class OrganizationQuery(Schema):
     )
     org_type: str | None = Field(None, max_length=20)
     field: str | None = Field(None, max_length=20)
-    region: str | None = Field(None, max_length=64, description="行政区划代码（含下级）")
+    region: str | None = Field(
+        None,
+        max_length=64,
+        description="行政区划（含下级）：代码，或本辖区内的名称（如 金水区）；无此区划或名称不唯一时 422",
+    )
     status: str | None = Field(None, max_length=20)
 
 
@@ -155,11 +159,19 @@ class PersonQuery(Schema):
 @paginate(PageNumber)
 def list_organizations(request: HttpRequest, filters: Query[OrganizationQuery]) -> Any:
     principal = require(request, ORGS_READ)
-    filterset = OrganizationFilter(filters.dict(exclude_none=True), queryset=access_organizations(principal))
+    filterset = OrganizationFilter(
+        filters.dict(exclude_none=True),
+        queryset=access_organizations(principal),
+        scope_path=principal.scope_path(),
+    )
     if not filterset.is_valid():
         raise FieldErrors({k: [str(m) for m in v] for k, v in filterset.errors.items()})
     # A search keeps its relevance order (exact code, exact name, prefix, other; then name).
-    return filterset.qs if filters.q and filters.q.strip() else filterset.qs.order_by("name", "code")
+    return (
+        filterset.qs
+        if filters.q and filters.q.strip()
+        else filterset.qs.order_by("name_sort", "name", "code")
+    )
 
 
 @router.get("/organizations/{code}", response=OrganizationOut, summary="One organization")

@@ -11,12 +11,14 @@ from __future__ import annotations
 from typing import Any
 
 import django_filters
+from django import forms
 from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import F, QuerySet, Sum
 from django.utils.translation import gettext_lazy as _
 
 from socredit.apps.registry.models import NationalCount, Organization, Region, RegionLevelCount
+from socredit.apps.registry.regions import resolve_region
 from socredit.apps.registry.search import search as search_organizations
 from socredit.common.choices import enum_choices
 from socredit.core.scoring.model import LEVEL_CODES, LEVEL_NAMES
@@ -27,10 +29,10 @@ CREDIT_LEVELS = [(code, f"{code} {LEVEL_NAMES[code]}") for code in LEVEL_CODES]
 LEVEL_CHOICES = [*CREDIT_LEVELS, (NOT_EVALUATED, _("Not evaluated"))]
 
 SORTS = {
-    "score_desc": (_("Score, highest first"), [F("credit__score").desc(nulls_last=True), "name", "pk"]),
-    "score_asc": (_("Score, lowest first"), [F("credit__score").asc(nulls_last=True), "name", "pk"]),
-    "level": (_("Level, A first"), [F("credit__level").asc(nulls_last=True), F("credit__score").desc(), "name", "pk"]),
-    "level_desc": (_("Level, D first"), [F("credit__level").desc(nulls_last=True), F("credit__score").asc(), "name", "pk"]),
+    "score_desc": (_("Score, highest first"), [F("credit__score").desc(nulls_last=True), "name_sort", "name", "pk"]),
+    "score_asc": (_("Score, lowest first"), [F("credit__score").asc(nulls_last=True), "name_sort", "name", "pk"]),
+    "level": (_("Level, A first"), [F("credit__level").asc(nulls_last=True), F("credit__score").desc(), "name_sort", "name", "pk"]),
+    "level_desc": (_("Level, D first"), [F("credit__level").desc(nulls_last=True), F("credit__score").asc(), "name_sort", "name", "pk"]),
 }  # fmt: skip
 """Sort keys of the list besides the default (name); ties by name, then id, so pages are stable."""
 
@@ -46,15 +48,34 @@ COUNT_CAP = 1000
 matches, and each level's, up to this many ("more than 1000"), never all of them."""
 
 
+class RegionField(forms.CharField):
+    """A region by code or by name (`registry.regions.resolve_region`), looked up among the regions of
+    ``scope_path`` (set by the filter set: the user's tree; None for every region): cleans to the Region."""
+
+    scope_path: str | None = None
+
+    def clean(self, value: Any) -> Region | None:  # type: ignore[override]  # a Region, not the text
+        text = super().clean(value)
+        return resolve_region(text, self.scope_path) if text else None
+
+
+class RegionFilter(django_filters.CharFilter):
+    field_class = RegionField
+
+
 class OrganizationFilter(django_filters.FilterSet):
-    """Filters: type, field, region (that region or below), status, credit level and score range;
-    `q` searches name, former name or code (registry/search.py); `sort` orders by name (default), score or level."""
+    """Filters: type, field, region (that region or below, by code or name), status, credit level,
+    score range and registration dates; `q` searches name, former name or code (registry/search.py);
+    `sort` orders by name (pinyin, the default), score or level. A value that cannot be used (not a
+    number, not a date, no such region) makes the form invalid, and the list says so by field.
+
+    ``scope_path``: the region path of the user ("" national), to whose tree region names are looked up."""
 
     q = django_filters.CharFilter(label=_("Name or code"), method="search")
     org_type = django_filters.ChoiceFilter(label=_("Type"), choices=enum_choices(OrgType))
     field = django_filters.ChoiceFilter(label=_("Field"), choices=enum_choices(OrgField))
     status = django_filters.ChoiceFilter(label=_("Status"), choices=enum_choices(OrgStatus))
-    region = django_filters.CharFilter(label=_("Region code"), method="in_region")
+    region = RegionFilter(label=_("Region"), method="in_region")
     level = django_filters.ChoiceFilter(label=_("Credit level"), choices=LEVEL_CHOICES, method="by_level")
     score_min = django_filters.NumberFilter(
         label=_("Score from"), field_name="credit__score", lookup_expr="gte"
@@ -62,13 +83,30 @@ class OrganizationFilter(django_filters.FilterSet):
     score_max = django_filters.NumberFilter(
         label=_("Score up to"), field_name="credit__score", lookup_expr="lte"
     )
+    registered_from = django_filters.DateFilter(
+        label=_("Registered from"), field_name="registered_on", lookup_expr="gte"
+    )
+    registered_to = django_filters.DateFilter(
+        label=_("Registered up to"), field_name="registered_on", lookup_expr="lte"
+    )
     sort = django_filters.ChoiceFilter(
         label=_("Sort by"), choices=[(k, label) for k, (label, _o) in SORTS.items()], method="sort_by"
     )
 
     class Meta:
         model = Organization
-        fields = ["q", "org_type", "field", "region", "status", "level", "score_min", "score_max", "sort"]
+        fields = ["q", "org_type", "field", "region", "status", "level", "score_min", "score_max",
+                  "registered_from", "registered_to", "sort"]  # fmt: skip
+
+    def __init__(self, *args: Any, scope_path: str | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.scope_path = scope_path
+
+    @property
+    def form(self) -> Any:
+        form = super().form
+        form.fields["region"].scope_path = self.scope_path
+        return form
 
     def search(self, queryset: QuerySet[Organization], name: str, value: str) -> QuerySet[Organization]:
         # Through the search index, in relevance order; a `sort` chosen as well re-orders after it.
@@ -83,18 +121,8 @@ class OrganizationFilter(django_filters.FilterSet):
         data = self.form.cleaned_data if self.form.is_valid() else {}
         return {k for k, v in data.items() if k not in NOT_FILTERS and v not in (None, "")}
 
-    def in_region(self, queryset: QuerySet[Organization], name: str, value: str) -> QuerySet[Organization]:
-        region = self._region(value)
-        if region is None:
-            return queryset.none()
-        return queryset.filter(region__path__startswith=region.path)
-
-    def _region(self, value: str) -> Region | None:
-        code = value.strip()
-        cache = self.__dict__.setdefault("_regions", {})
-        if code not in cache:  # the facet counts apply the filters a second time: look the region up once
-            cache[code] = Region.objects.filter(code=code).first()
-        return cache[code]
+    def in_region(self, queryset: QuerySet[Organization], name: str, value: Region) -> QuerySet[Organization]:
+        return queryset.filter(region__path__startswith=value.path)
 
     def by_level(self, queryset: QuerySet[Organization], name: str, value: str) -> QuerySet[Organization]:
         if value == NOT_EVALUATED:
@@ -168,13 +196,10 @@ class OrganizationFilter(django_filters.FilterSet):
             cache[key] = maintained_level_counts(path, **kind)
         return cache[key]
 
-    def _counted_path(self, scope_path: str, region_code: str | None) -> str | None:
+    def _counted_path(self, scope_path: str, region: Region | None) -> str | None:
         """The narrower of the caller's region and the region filter; None when they do not meet."""
-        if not region_code:
-            return scope_path
-        region = self._region(region_code)
         if region is None:
-            return None
+            return scope_path
         if region.path.startswith(scope_path):
             return region.path
         return scope_path if scope_path.startswith(region.path) else None

@@ -14,9 +14,9 @@ SORT_DEFAULT = _("By name")
 """The blank option of the sort select: the list's default order."""
 
 
-def organization_filter(data, queryset) -> OrganizationFilter:
-    """The shared filter set, with widgets for the list page (search box, region code, selects)."""
-    filterset = OrganizationFilter(data, queryset=queryset)
+def organization_filter(data, queryset, scope_path: str | None = None) -> OrganizationFilter:
+    """The shared filter set, with widgets for the list page (search box, region picker, selects)."""
+    filterset = OrganizationFilter(data, queryset=queryset, scope_path=scope_path)
     fields = filterset.form.fields
     fields["q"].widget = forms.TextInput(
         attrs={
@@ -26,8 +26,11 @@ def organization_filter(data, queryset) -> OrganizationFilter:
         }
     )
     fields["region"].widget = forms.TextInput(
-        attrs={"placeholder": _("e.g. 410105"), "inputmode": "numeric", "maxlength": 6, "autocomplete": "off"}
-    )
+        attrs={"placeholder": _("Name or code, e.g. 金水区"), "maxlength": 64, "autocomplete": "off",
+               "list": "region-options"}
+    )  # fmt: skip
+    for name in ("registered_from", "registered_to"):
+        fields[name].widget = forms.DateInput(attrs={"type": "date"})
     for name in ("score_min", "score_max"):
         fields[name].widget = forms.NumberInput(
             attrs={"min": 0, "max": 100, "step": 1, "inputmode": "numeric"}

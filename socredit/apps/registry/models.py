@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from socredit.common.choices import enum_choices, label_for
 from socredit.common.models import TimeStamped
 from socredit.common.policy import masked_id_number
+from socredit.core.pinyin import SORT_KEY_LENGTH, name_sort_key
 from socredit.core.types import DepartmentKind, OrgField, OrgStatus, OrgType, RegionLevel, RoleKind
 
 
@@ -74,6 +75,11 @@ class Organization(TimeStamped):
     former_names = models.TextField(_("former names"), blank=True, default="", db_default="", editable=False)
     """曾用名 — earlier names, one per line, most recent last; kept by `services.update_organization`
     on a rename so that search still finds an organization by the name people knew."""
+    name_sort = models.CharField(
+        _("name sort key"), max_length=SORT_KEY_LENGTH, blank=True, default="", db_default="", editable=False
+    )
+    """按名称排序 — the name's pinyin (`core.pinyin.name_sort_key`), set by `save()` and by the bulk
+    writers (import, demo load); the list's name order is this key, then the name, then the id."""
     org_type = models.CharField(_("type"), max_length=1, choices=enum_choices(OrgType))
     region = models.ForeignKey(
         Region, on_delete=models.PROTECT, related_name="organizations", verbose_name=_("region")
@@ -101,15 +107,23 @@ class Organization(TimeStamped):
         indexes = [
             models.Index(fields=["region", "status"]),
             models.Index(fields=["org_type", "field"]),
-            # the list's pages in name order under a type, status or field filter: walked in order
-            # from the first match, not along the name index past every organization that fails it
-            models.Index(fields=["org_type", "name"], name="org_type_name_idx"),
-            models.Index(fields=["status", "name"], name="org_status_name_idx"),
-            models.Index(fields=["field", "name"], name="org_field_name_idx"),
+            # the list's pages in name (pinyin) order, unfiltered and under a type, status or field
+            # filter: walked in order from the first match, not sorted, and not along the key's index
+            # past every organization that fails the filter
+            models.Index(fields=["name_sort", "name"], name="org_name_sort_idx"),
+            models.Index(fields=["org_type", "name_sort"], name="org_type_name_sort_idx"),
+            models.Index(fields=["status", "name_sort"], name="org_status_name_sort_idx"),
+            models.Index(fields=["field", "name_sort"], name="org_field_name_sort_idx"),
         ]
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args, **kwargs):
+        self.name_sort = name_sort_key(self.name)
+        if kwargs.get("update_fields") is not None and "name" in kwargs["update_fields"]:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "name_sort"}
+        super().save(*args, **kwargs)
 
     @property
     def type_label(self) -> str:

@@ -253,7 +253,7 @@ def search(
     found = queryset.filter(pk__in=_ids(ids))
     if connection.vendor != "sqlite":  # ILIKE folds more than the rule: filter by the rule again
         found = found.filter(matching(q))
-    return found.alias(search_relevance=relevance(q)).order_by("search_relevance", "name", "pk")
+    return found.alias(search_relevance=relevance(q)).order_by("search_relevance", "name_sort", "name", "pk")
 
 
 def _walk_in_id_order(queryset: QuerySet[Organization], q: str) -> QuerySet[Organization]:

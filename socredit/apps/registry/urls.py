@@ -5,6 +5,7 @@ from socredit.apps.registry import views, views_registration
 app_name = "registry"
 urlpatterns = [
     path("", views.organization_list, name="organization_list"),
+    path("regions/", views.region_suggest, name="region_suggest"),
     path("persons/<int:pk>/", views.person_detail, name="person_detail"),
     path(
         "persons/<int:pk>/posts/<int:role_pk>/confirm/",

@@ -6,6 +6,7 @@ reads the current score through the reverse relation `credit` by name."""
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from django.contrib import messages
@@ -30,6 +31,7 @@ from socredit.apps.registry.access import (
 from socredit.apps.registry.filters import COUNT_CAP, NOT_EVALUATED, OrganizationFilter
 from socredit.apps.registry.forms import organization_filter
 from socredit.apps.registry.models import Role
+from socredit.apps.registry.regions import suggest_regions
 from socredit.apps.registry.services import (
     ID_NUMBER_SHOWN_ON,
     confirm_held_role,
@@ -87,38 +89,65 @@ def _filtered_total(filterset: OrganizationFilter, scope_path: str | None) -> tu
 
 @login_required
 def organization_list(request: HttpRequest) -> HttpResponse:
-    # Name order: the index on name serves the ORDER BY … LIMIT of every page. The current credit
+    # Name order: the pinyin key's index serves the ORDER BY … LIMIT of every page. The current credit
     # score and level come along in the same query (a LEFT JOIN on the score's primary key).
     queryset = (
         access_organizations(request.user)
         .annotate(credit_score=F("credit__score"), credit_level=F("credit__level"))
-        .order_by("name", "pk")
+        .order_by("name_sort", "name", "pk")
     )
-    filterset = organization_filter(request.GET, queryset)
+    scope_path = request.user.scope_path()
+    filterset = organization_filter(request.GET, queryset, scope_path)
+    query = request.GET.copy()
+    query.pop("page", None)
+    context: dict[str, Any] = {"filter": filterset, "query": query.urlencode(), "count_cap": COUNT_CAP}
+    if not filterset.is_valid():
+        # a value that cannot be used is said by field, and nothing is listed as if it were not there
+        context |= {"filter_errors": _filter_errors(filterset), "page": Page([], 1, False)}
+        return render_page_or_partial(
+            request, "registry/organization_list.html", "registry/partials/_organization_table.html", context
+        )
     page = Page.of(filterset.qs, page_number(request))
     for org in page.object_list:
         org.credit_level_name = LEVEL_NAMES.get(org.credit_level or "", "")
-    scope_path = request.user.scope_path()
-    total, count_cap, capped = (
-        _filtered_total(filterset, scope_path) if filterset.is_filtered() else (None, COUNT_CAP, False)
-    )
-    # all the account's organizations: from the maintained counts, never a COUNT(*)
-    all_total = filterset.total(scope_path)
-    query = request.GET.copy()
-    query.pop("page", None)
-    context = {
-        "filter": filterset,
+    if filterset.is_filtered():
+        total, count_cap, capped = _filtered_total(filterset, scope_path)
+    else:  # all the account's organizations: from the maintained counts, never a COUNT(*)
+        total, count_cap, capped = filterset.total(scope_path), COUNT_CAP, False
+    context |= {
         "page": page,
         "total": total,
-        "all_total": all_total,
+        "filtered": filterset.is_filtered(),
         "count_cap": count_cap,
         "total_capped": capped,
-        "query": query.urlencode(),
+        "shown_total": f"{total:,}" if total is not None else "",
+        "shown_cap": f"{count_cap:,}",
+        "last_page": None if total is None or capped else max(1, math.ceil(total / page.per_page)),
+        "keep": [(k, v) for k, values in query.lists() for v in values],
         "level_links": _level_links(request, filterset),
     }
     return render_page_or_partial(
         request, "registry/organization_list.html", "registry/partials/_organization_table.html", context
     )
+
+
+def _filter_errors(filterset: OrganizationFilter) -> list[str]:
+    """Each filter value the list cannot use, as "field: what is wrong"."""
+    fields = filterset.form.fields
+    return [f"{fields[name].label}：{message}" for name, messages_ in filterset.form.errors.items()
+            for message in messages_]  # fmt: skip
+
+
+@login_required
+def region_suggest(request: HttpRequest) -> HttpResponse:
+    """The region picker's suggestions (行政区划联想): regions of the user's tree whose code begins with,
+    or whose name holds, what was typed (``region`` or ``q``), as the <option>s of a <datalist>."""
+    scope_path = request.user.scope_path()
+    if scope_path is None:
+        raise PermissionDenied
+    text = request.GET.get("region", request.GET.get("q", ""))
+    choices = suggest_regions(text, scope_path) if text.strip() else []
+    return render(request, "registry/partials/_region_options.html", {"choices": choices})
 
 
 def _role_sort_key(role: Role) -> tuple[Any, ...]:

@@ -165,6 +165,10 @@ def test_list_filters_and_labels(client, personas, civil_affairs):
     assert get(client, "/organizations", raw, region="410184").json()["count"] == 0
     bad = get(client, "/organizations", raw, org_type="7")
     assert bad.status_code == 422 and "org_type" in bad.json()["errors"]
+    # a region by its name, looked up in the token's tree; an unknown one is named in the answer
+    assert get(client, "/organizations", raw, region="金水区").json()["count"] == 2
+    unknown = get(client, "/organizations", raw, region="火星区")
+    assert unknown.status_code == 422 and "火星区" in str(unknown.json()["errors"]["region"])
 
 
 def test_html_in_names_comes_back_as_plain_text(client, personas, civil_affairs):

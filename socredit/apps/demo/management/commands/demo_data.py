@@ -68,6 +68,12 @@ class Command(BaseCommand):
             cases = create_demo_cases(password=DEMO_PASSWORD, today=today)
             self.stdout.write(f"案件：{'、'.join(v for k, v in cases.items() if k in ('objection', 'overdue', 'complaint'))}"
                               f"（超期督办 {cases.get('escalated', 0)} 项）")  # fmt: skip
+            done = cases.get("office", {})
+            self.stdout.write(
+                f"往日办件：列入决定 {done.get('listings', 0)} 项（事先告知 {done.get('notices', 0)} 份），"
+                f"红名单公布 {done.get('red_published', 0)} 个，变更登记 {done.get('registration_changes', 0)} 项，"
+                f"异议、修复、举报案件 {done.get('objections', 0) + done.get('repairs', 0) + done.get('complaints', 0)} 件"
+            )
         self.stdout.write(self.style.SUCCESS(
             f"已载入 {result.organizations} 个社会组织、{result.persons} 名人员、{result.roles} 条任职、"
             f"{result.records} 条信用记录，用时 {result.seconds:.1f} 秒。"

@@ -1,0 +1,100 @@
+"""The demo office (`demo.office`): decided listings with their documents, a published red list, open
+and closed cases of every kind with documents dated on their steps' days, registration changes; the
+same seed gives the same office."""
+
+from __future__ import annotations
+
+import datetime as dt
+from io import StringIO
+
+from django.core.management import call_command
+from django.db import transaction
+
+from socredit.apps.cases.models import Case, CaseDocument, CaseKind, CaseStatus
+from socredit.apps.lists.models import RED, ListDecision, ListEntry, ListNotice
+from socredit.apps.registry.models import Organization
+from socredit.common import clock
+from socredit.core.lists.grounds import ABNORMAL, SERIOUS
+
+ORGS = 600
+SEED = 2026
+TODAY = dt.date(2026, 12, 3)
+
+
+def _load(settings, tmp_path) -> str:
+    settings.VAR_DIR = tmp_path
+    out = StringIO()
+    with clock.fixed(TODAY):
+        call_command("demo_data", orgs=ORGS, seed=SEED, stdout=out)
+    return out.getvalue()
+
+
+def test_the_demo_office(db, settings, tmp_path):
+    """One load (half a minute) checked for each property below."""
+    _load(settings, tmp_path)
+    every_case_kind_is_there_open_and_closed()
+    lists_are_not_empty_and_each_decision_has_its_documents()
+    every_case_document_is_dated_on_its_steps_day()
+    some_organizations_changed_their_registration()
+
+
+def every_case_kind_is_there_open_and_closed():
+    seen = set(Case.objects.values_list("kind", "status"))
+    for kind in CaseKind.values:
+        assert (kind, CaseStatus.OPEN) in seen, kind
+        assert any(k == kind and s != CaseStatus.OPEN for k, s in seen), kind
+
+
+def lists_are_not_empty_and_each_decision_has_its_documents():
+    for lst in (ABNORMAL, SERIOUS, RED):
+        assert ListEntry.objects.filter(list=lst).exists(), lst
+    decisions = ListDecision.objects.exclude(document_number="")
+    assert decisions.filter(list=ABNORMAL, automatic=False).exists() and decisions.filter(list=RED).exists()
+    for notice in ListNotice.objects.select_related("proposal__decision"):
+        assert notice.document_number and notice.served_on <= TODAY
+        decision = notice.proposal.decision
+        if decision is not None:  # decided after the notice and the period for 陈述申辩
+            assert notice.statement_due_on < decision.decided_on <= TODAY
+
+
+def every_case_document_is_dated_on_its_steps_day():
+    docs = list(CaseDocument.objects.select_related("case"))
+    assert docs
+    for doc in docs:
+        case = doc.case
+        days = {case.received_on, *case.steps.exclude(done_on=None).values_list("done_on", flat=True)}
+        assert case.received_on <= doc.issued_on <= TODAY, (case.number, doc.kind)
+        assert doc.issued_on in days, (case.number, doc.kind, doc.issued_on, sorted(days))
+        if doc.kind == "receipt":
+            assert doc.issued_on == case.received_on
+    for case in Case.objects.exclude(status=CaseStatus.OPEN):
+        assert case.received_on <= case.decided_on <= TODAY
+
+
+def some_organizations_changed_their_registration():
+    renamed = Organization.objects.exclude(former_names="")
+    assert renamed.count() >= 2
+    for org in renamed:
+        assert org.name.endswith("联合会") and org.name_sort.endswith("lian he hui")
+
+
+def _snapshot():
+    return {
+        "cases": list(Case.objects.order_by("number").values_list("number", "kind", "status", "received_on",
+                                                                  "decided_on", "organization__code")),
+        "documents": list(CaseDocument.objects.order_by("case__number", "kind")
+                          .values_list("case__number", "kind", "issued_on")),
+        "decisions": list(ListDecision.objects.order_by("document_number")
+                          .values_list("document_number", "decided_on", "organization__code")),
+        "renamed": list(Organization.objects.exclude(former_names="").order_by("code").values_list("code", "name")),
+    }  # fmt: skip
+
+
+def test_the_same_seed_gives_the_same_office(db, settings, tmp_path):
+    point = transaction.savepoint()
+    _load(settings, tmp_path)
+    first = _snapshot()
+    transaction.savepoint_rollback(point)
+    assert not Organization.objects.exists()
+    _load(settings, tmp_path)
+    assert _snapshot() == first and first["cases"] and first["decisions"]
