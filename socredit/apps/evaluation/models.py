@@ -10,6 +10,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from socredit.common.models import WorkedRun
 from socredit.core.scoring.model import LEVEL_CODES, LEVEL_NAMES
@@ -151,7 +152,7 @@ class LevelChange(models.Model):
         "registry.Organization", on_delete=models.CASCADE, related_name="level_changes",
         verbose_name=_("organization"),
     )  # fmt: skip
-    from_level = models.CharField(_("from"), max_length=1, blank=True)
+    from_level = models.CharField(pgettext_lazy("level", "from"), max_length=1, blank=True)
     to_level = models.CharField(_("to"), max_length=1, choices=LEVEL_CHOICES)
     from_score = models.SmallIntegerField(_("score before"), null=True, blank=True)
     to_score = models.SmallIntegerField(_("score after"))

@@ -15,6 +15,7 @@ from typing import Any
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from socredit.apps.records.models import CreditRecord
 from socredit.apps.registry.models import Organization
@@ -317,7 +318,7 @@ class PersonListing(models.Model):
     person = models.ForeignKey(
         "registry.Person", on_delete=models.PROTECT, null=True, blank=True, related_name="list_listings"
     )
-    person_name = models.CharField(_("name"), max_length=50, blank=True)
+    person_name = models.CharField(pgettext_lazy("person", "name"), max_length=50, blank=True)
     organization = models.ForeignKey(
         "registry.Organization", on_delete=models.PROTECT, related_name="person_listings"
     )
