@@ -18,11 +18,13 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from html.parser import HTMLParser
 
 import pytest
 from django.conf import settings
 from django.urls import reverse
+from django.utils import translation
 
 from socredit.apps.cases.services import objections
 from socredit.apps.lists import services as lists
@@ -43,6 +45,8 @@ EXEMPT = {
     # the model is maintained and reviewed).
     "evaluation:model_detail",
 }
+# Documents as the office issues them (告知书, 决定书, 回执): printed in Chinese in either language.
+DOCUMENTS = {"cases:document_print", "my:document_print", "cases:complaint_document"}
 # The Django admin (/admin/) and the audit log are not named routes of the product's namespaces: the
 # sweep never opens them, and they keep the codes.
 
@@ -92,6 +96,102 @@ def findings_in(text: str) -> list[str]:
         for code in internal_codes_in(line):
             out.append(f"{code!r} in {line[:160]!r}")
     return out
+
+
+# --- template syntax, raw values, untranslated text -----------------------------------------------
+
+_TEMPLATE_SYNTAX = re.compile(r"\{#|#\}|\{%|%\}|\{\{|\}\}|\{comment|\{[a-z_]+\}")
+
+
+def template_syntax_in(text: str) -> list[str]:
+    """Template syntax a reader sees: a comment printed (``{# … #}`` spread over lines, ``{% comment``),
+    a tag or variable not rendered, a placeholder of a text template left in (``{org_name}``)."""
+    return [f"{m.group(0)!r} in {line[:160]!r}" for line in text.splitlines() for m in _TEMPLATE_SYNTAX.finditer(line)]
+
+
+def _raw_values() -> frozenset[str]:
+    """The stored values of the product's choices that differ from their English label (``decide``,
+    ``repaired``, ``general``), the case steps' codes, and the channels a record or event is written
+    through: a text node that is one of them shows a value instead of its label."""
+    from django.apps import apps
+
+    from socredit.core import cases as plans
+
+    values: set[str] = set()
+    for model in apps.get_models():
+        for field in model._meta.get_fields():
+            for value, label in getattr(field, "flatchoices", None) or ():
+                if isinstance(value, str) and re.fullmatch(r"[a-z][a-z_]+", value):
+                    with translation.override("en"):
+                        if str(label).lower() != value.replace("_", " "):
+                            values.add(value)
+    for plan in (plans.OBJECTION_FORWARDED, plans.OBJECTION_OWN, plans.REPAIR, plans.COMPLAINT):
+        values.update(step.code for step in plan)
+    return frozenset(values | {"form", "import", "api", "cli", "system", "general"})
+
+
+RAW_VALUES = _raw_values()
+_SEGMENTS = re.compile(r"\s*(?:·|：|:|，|,|\||—)\s*")
+_BRACKETED = re.compile(r"[(（]\s*([a-z][a-z_]*)\s*[)）]")
+
+
+def raw_values_in(text: str) -> list[str]:
+    """A text node, a segment of one (between · : , |) or a bracketed word that is a raw value."""
+    out = []
+    for line in text.splitlines():
+        words = {s.strip() for s in _SEGMENTS.split(line)} | set(_BRACKETED.findall(line))
+        out += [f"{w!r} in {line[:160]!r}" for w in sorted(words & RAW_VALUES)]
+    return out
+
+
+_CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+(?:[\u3000-\u303f\uff00-\uffef\u2014\u2018-\u201d\u00b7]*[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+)*")
+# Stored texts the product writes itself (not the world's data): a case step's title and basis, an
+# event's line in a case timeline, a notice to staff. They are shown through their labels, never as data.
+PRODUCT_TEXT_FIELDS = {("cases", "casestep", "title"), ("cases", "casestep", "basis"),
+                       ("cases", "caseevent", "text"), ("cases", "casenotice", "text")}  # fmt: skip
+
+
+def world_data() -> str:
+    """Every text the world's rows hold (names of organizations, persons, regions, departments, record
+    and case texts people wrote, documents as issued), one per line, and the titles and numbers of the
+    laws the product cites by name (a law's title is its name in every language)."""
+    from django.apps import apps
+    from django.db import models
+
+    from socredit.core import citations
+
+    texts: list[str] = []
+    for model in apps.get_models():
+        meta = model._meta
+        fields = [
+            f.attname for f in meta.concrete_fields
+            if isinstance(f, models.CharField | models.TextField | models.JSONField)
+            and (meta.app_label, meta.model_name, f.name) not in PRODUCT_TEXT_FIELDS
+        ]  # fmt: skip
+        if fields and meta.managed and not meta.proxy:
+            for row in model._base_manager.values_list(*fields):
+                texts += [json.dumps(v, ensure_ascii=False) if not isinstance(v, str) else v for v in row if v]
+    for value in vars(citations).values():
+        if isinstance(value, citations.Instrument):
+            texts += [value.cite(), value.title, value.number]
+    return "\n".join(texts)
+
+
+class EnglishText:
+    """In English, a run of Chinese on a page must be the world's data (an organization's name, a
+    reason someone wrote, a law's title), found verbatim among the texts the database holds; any other
+    Chinese is a text the templates or the code did not translate."""
+
+    def __init__(self, data: str) -> None:
+        self.data = data
+
+    def untranslated_in(self, text: str) -> list[str]:
+        return [
+            f"{run!r} in {line[:160]!r}"
+            for line in text.splitlines()
+            for run in _CJK.findall(line)
+            if run not in self.data
+        ]
 
 
 @pytest.fixture
@@ -151,7 +251,9 @@ def _graded_organization(listed):
     return listed
 
 
-def _sweep(client, world, personas, routes, language=None):
+def _sweep(client, world, personas, routes, languages=("zh-hans",), checks=None):
+    """Open every route for every persona it lets in, in each language; each check's findings by page."""
+    checks = checks or {"zh-hans": [findings_in]}
     found: dict[str, list[str]] = {}
     opened = 0
     urls = []
@@ -161,71 +263,59 @@ def _sweep(client, world, personas, routes, language=None):
         for extra in (LISTED_ORGANIZATION, CORRECTED_RECORD):  # the same page for other objects of the world
             if route in extra:
                 urls.append((route, reverse(route, kwargs=extra[route](world)), expected))
-    for route, url, expected in urls:
-        for persona in PERSONAS:
-            if expected[persona] != 200:
-                continue
-            client.logout()
-            if persona != "anonymous":
-                client.force_login(world["org_account"] if persona == ORG else personas[persona])
-            if language:  # the language switch's cookie (logout clears the client's cookies)
+    for language in languages:
+        for route, url, expected in urls:
+            for persona in PERSONAS:
+                if expected[persona] != 200:
+                    continue
+                client.logout()
+                if persona != "anonymous":
+                    client.force_login(world["org_account"] if persona == ORG else personas[persona])
+                # the language switch's cookie (logout clears the client's cookies)
                 client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
-            response = client.get(url)
-            if language:
-                assert f'lang="{language}"' in response.content.decode()[:500], url
-            assert response.status_code == 200, f"{persona} {url} → {response.status_code}"
-            kind = response.get("Content-Type", "")
-            if not kind.startswith(("text/html", "text/csv")):
-                continue  # files (xlsx templates, evidence) are not pages
-            body = response.content.decode()
-            text = visible_text(body) if kind.startswith("text/html") else body
-            opened += 1
-            for f in findings_in(text):
-                found.setdefault(f"{route} ({persona})", []).append(f)
+                response = client.get(url)
+                assert response.status_code == 200, f"{persona} {url} → {response.status_code}"
+                kind = response.get("Content-Type", "")
+                if not kind.startswith(("text/html", "text/csv")):
+                    continue  # files (xlsx templates, evidence) are not pages
+                body = response.content.decode()
+                if "<html" in body[:200] and f'lang="{language}"' not in body[:500]:  # fragments have none
+                    if route in DOCUMENTS and language == "en":
+                        continue  # a document as issued: in Chinese whatever the reader's language
+                    found.setdefault(f"{route} ({persona}, {language})", []).append(f"not in {language}")
+                text = visible_text(body) if kind.startswith("text/html") else body
+                opened += 1
+                for check in checks[language]:
+                    for f in check(text):
+                        found.setdefault(f"{route} ({persona}, {language})", []).append(f)
     return found, opened
 
 
+def _report(found: dict[str, list[str]]) -> str:
+    return "\n".join(f"{where}: {f}" for where, fs in sorted(found.items()) for f in dict.fromkeys(fs))
+
+
 def test_no_page_outside_the_rule_pages_shows_an_internal_code(client, world, personas):
-    found, opened = _sweep(client, world, personas, sorted(set(MATRIX) - EXEMPT))
-    assert opened > 100
+    """Every route, every persona it lets in, in Chinese and in English: no internal code, no template
+    syntax, no raw value of the product's choices; in English, no Chinese outside the world's data."""
+    english = EnglishText(world_data())
+    plain = [findings_in, template_syntax_in, raw_values_in]
+    found, opened = _sweep(
+        client, world, personas, sorted(set(MATRIX) - EXEMPT), languages=("zh-hans", "en"),
+        checks={"zh-hans": plain, "en": [*plain, english.untranslated_in]},
+    )  # fmt: skip
+    assert opened > 200
     # the sweep reaches the texts that carried codes: a level rule's basis (the listed organization's
     # level is capped by the abnormal-list rule), a record kind's legal basis
     client.force_login(personas["staff_jinshui"])
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "zh-hans"
     panel = client.get(
         reverse("evaluation:organization_credit", args=[world["listed"].code])
     ).content.decode()
     assert "本机关确定的社会组织信用评价标准" in panel, visible_text(panel)[:1500]
     record = client.get(reverse("records:record_detail", args=[world["record"].pk])).content.decode()
     assert "《社会组织信用信息管理办法》（民政部令第60号）" in record
-    assert not found, "internal codes on pages:\n" + "\n".join(
-        f"{where}: {f}" for where, fs in sorted(found.items()) for f in dict.fromkeys(fs)
-    )
-
-
-ENGLISH_PAGES = (
-    "registry:organization_detail",
-    "records:record_detail",
-    "evaluation:organization_credit",
-    "evaluation:what_if",
-    "evaluation:run_detail",
-    "lists:proposal_list",
-    "lists:run_list",
-    "lists:decision_detail",
-    "lists:notice_detail",
-    "cases:case_detail",
-    "my:home",
-    "my:case_detail",
-    "my_lists:notice_detail",
-    "public:complaint_lookup",
-)
-
-
-def test_the_english_pages_show_no_internal_code_either(client, world, personas):
-    found, opened = _sweep(client, world, personas, ENGLISH_PAGES, language="en")
-    assert opened > 30
-    assert not found, "internal codes on English pages:\n" + "\n".join(
-        f"{where}: {f}" for where, fs in sorted(found.items()) for f in dict.fromkeys(fs)
-    )
+    assert not found, "internal values or untranslated text on pages:\n" + _report(found)
 
 
 def test_the_exempt_rule_pages_do_show_the_codes(client, world, personas):

@@ -20,6 +20,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from socredit.apps.cases.labels import outcome_label, stage_label
+
 
 class CaseKind(models.TextChoices):
     """案件类型."""
@@ -136,6 +138,16 @@ class Case(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status == CaseStatus.OPEN
+
+    @property
+    def stage_label(self) -> str:
+        """The current step in the reader's language (never its code)."""
+        return stage_label(self.kind, self.stage)
+
+    @property
+    def outcome_label(self) -> str:
+        """The outcome in the reader's language (never its code)."""
+        return outcome_label(self.outcome)
 
 
 class CaseRecord(models.Model):
