@@ -70,3 +70,14 @@ def test_a_conflict_is_found_and_contexts_keep_meanings_apart(tmp_path):
 
     assert check([a, b]) == {(None, "Kind")}
     assert check([a, c]) == set()
+
+
+def test_a_catalogue_with_plurals_states_its_plural_forms():
+    """Without ``Plural-Forms`` gettext takes English's two forms and a Chinese plural entry is never
+    used (the inbox once counted down in English on a Chinese page)."""
+    missing = [
+        str(path.relative_to(ROOT)) for path in catalogues()
+        if any(e.msgid_plural for e in polib.pofile(str(path)))
+        and "nplurals=1" not in polib.pofile(str(path)).metadata.get("Plural-Forms", "")
+    ]  # fmt: skip
+    assert not missing, missing

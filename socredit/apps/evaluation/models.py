@@ -12,6 +12,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from socredit.apps.audit.models import channel_label
 from socredit.common.models import WorkedRun
 from socredit.core.scoring.model import LEVEL_CODES, LEVEL_NAMES
 
@@ -110,6 +111,10 @@ class EvaluationRun(WorkedRun):
     @property
     def seconds(self) -> float:
         return self.seconds_read + self.seconds_compute + self.seconds_write
+
+    @property
+    def channel_label(self) -> str:
+        return channel_label(self.channel)
 
 
 class CreditScore(models.Model):

@@ -28,6 +28,13 @@ LIST_CHOICES = [
     (RED, "守信红名单"),
 ]
 LIST_TITLES = dict(LIST_CHOICES)
+"""Each list by its name in the law, as documents and the engine's reasons write it (always Chinese)."""
+LIST_LABELS = {
+    ABNORMAL: _("list of organizations with abnormal activities"),
+    SERIOUS: _("list of seriously illegal and dishonest organizations"),
+    RED: _("red list of trustworthy organizations"),
+}
+"""Each list as a page names it, in the reader's language (活动异常名录 … in Chinese)."""
 RED_GROUND = "RED"
 """The ground code of a red-list entry (criteria in the policy profile, ``lists.red.*``)."""
 
@@ -147,6 +154,11 @@ class ListEntry(models.Model):
     @property
     def list_title(self) -> str:
         return LIST_TITLES.get(self.list, self.list)
+
+    @property
+    def list_label(self) -> str:
+        """The list's name in the reader's language (``list_title`` is the law's, for documents)."""
+        return str(LIST_LABELS.get(self.list, self.list))
 
 
 class ListProposal(models.Model):
