@@ -76,3 +76,13 @@ OUTCOMES = {
 def outcome_label(outcome: str) -> str:
     label = OUTCOMES.get(outcome)
     return str(label) if label is not None else ""
+
+
+REJECT_GROUNDS = {
+    "out_of_scope": _("Outside the registration authority's remit"),
+    "duplicate": _("A repeat of a complaint already handled or being handled"),
+    "no_facts": _("No concrete facts or leads of a violation"),
+    "other": pgettext_lazy("reject ground", "Other"),
+}
+"""The usual grounds for not accepting a complaint as the handler picks them (the notice prints the
+law's wording, ``services.complaints.REJECT_GROUNDS``)."""

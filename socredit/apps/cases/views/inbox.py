@@ -34,8 +34,10 @@ from socredit.apps.cases.services import common
 from socredit.apps.cases.services.complaints import REPORTER_SHOWN_ON
 from socredit.apps.workdays.services import missing_years, working_calendar
 from socredit.common.access import get_or_404
+from socredit.common.choices import enum_choices
 from socredit.common.documents import document_response
 from socredit.common.errors import FieldErrors
+from socredit.core.types import DishonestyClass
 
 PAGE_SIZE = 50
 
@@ -140,6 +142,7 @@ def case_context(case: Case) -> dict[str, Any]:
         "verifications": list(case.verifications.select_related("department").prefetch_related("records")),
         "evidence": list(case.evidence.all()),
         "documents": list(case.documents.all()),
+        "dishonesty_classes": enum_choices(DishonestyClass),
         "today": today,
     }
 
