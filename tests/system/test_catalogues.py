@@ -44,9 +44,8 @@ def test_every_catalogue_is_found():
 def test_no_msgid_is_translated_two_ways():
     found = conflicts(catalogues())
     assert not found, "one msgid, two translations (give it a context or one translation):\n" + "\n".join(
-        f"{ctx + ' | ' if ctx else ''}{msgid!r}: {by_file}" for (ctx, msgid), by_file in sorted(
-            found.items(), key=lambda kv: (kv[0][0] or "", kv[0][1])
-        )
+        f"{ctx + ' | ' if ctx else ''}{msgid!r}: {by_file}"
+        for (ctx, msgid), by_file in sorted(found.items(), key=lambda kv: (kv[0][0] or "", kv[0][1]))
     )
 
 
@@ -62,7 +61,9 @@ def test_a_conflict_is_found_and_contexts_keep_meanings_apart(tmp_path):
         return path
 
     a = po("a", polib.POEntry(msgid="Kind", msgstr="类型"), polib.POEntry(msgid="Done", msgstr="已完成"))
-    b = po("b", polib.POEntry(msgid="Kind", msgstr="信用信息事项"), polib.POEntry(msgid="Done", msgstr="已完成"))
+    b = po(
+        "b", polib.POEntry(msgid="Kind", msgstr="信用信息事项"), polib.POEntry(msgid="Done", msgstr="已完成")
+    )
     c = po("c", polib.POEntry(msgctxt="record", msgid="Kind", msgstr="信用信息事项"))
 
     def check(paths: list[Path]) -> set[tuple[str | None, str]]:

@@ -108,7 +108,11 @@ _TEMPLATE_SYNTAX = re.compile(r"\{#|#\}|\{%|%\}|\{\{|\}\}|\{comment|\{(?!seq\})[
 def template_syntax_in(text: str) -> list[str]:
     """Template syntax a reader sees: a comment printed (``{# … #}`` spread over lines, ``{% comment``),
     a tag or variable not rendered, a placeholder of a text template left in (``{org_name}``)."""
-    return [f"{m.group(0)!r} in {line[:160]!r}" for line in text.splitlines() for m in _TEMPLATE_SYNTAX.finditer(line)]
+    return [
+        f"{m.group(0)!r} in {line[:160]!r}"
+        for line in text.splitlines()
+        for m in _TEMPLATE_SYNTAX.finditer(line)
+    ]
 
 
 def _raw_values(language: str) -> frozenset[str]:
@@ -220,7 +224,9 @@ def world_data() -> str:
         ]  # fmt: skip
         if fields and meta.managed and not meta.proxy:
             for row in model._base_manager.values_list(*fields):
-                texts += [json.dumps(v, ensure_ascii=False) if not isinstance(v, str) else v for v in row if v]
+                texts += [
+                    json.dumps(v, ensure_ascii=False) if not isinstance(v, str) else v for v in row if v
+                ]
     return "\n".join(texts)
 
 
@@ -448,11 +454,18 @@ def test_the_sweep_sees_a_code_when_one_is_shown():
 
 def test_the_other_checks_see_what_they_look_for(world):
     """The checkers themselves: template syntax, a raw value, untranslated Chinese — and their clean twins."""
-    printed = visible_text("<main><p>{# a note #}</p><p>本单位{org_name}郑重承诺</p><p>{seq} 替换为序号</p></main>")
+    printed = visible_text(
+        "<main><p>{# a note #}</p><p>本单位{org_name}郑重承诺</p><p>{seq} 替换为序号</p></main>"
+    )
     assert [f.split(" in ")[0] for f in template_syntax_in(printed)] == ["'{#'", "'#}'", "'{org_name}'"]
-    raw = visible_text("<main><td>verify</td><td>王芳 (form)</td><td>decided · repaired</td><td>Verify</td></main>")
+    raw = visible_text(
+        "<main><td>verify</td><td>王芳 (form)</td><td>decided · repaired</td><td>Verify</td></main>"
+    )
     assert [f.split(" in ")[0] for f in raw_values("zh-hans")(raw)] == ["'verify'", "'form'", "'repaired'"]
-    assert [f.split(" in ")[0] for f in raw_values("en")(raw)] == ["'verify'", "'form'"]  # "repaired" is a word
+    assert [f.split(" in ")[0] for f in raw_values("en")(raw)] == [
+        "'verify'",
+        "'form'",
+    ]  # "repaired" is a word
     english = EnglishText()
     org = world["org"].name
     page = visible_text(f"<main><h1>{org}</h1><p>Basis: 《社会组织信用信息管理办法》（民政部令第60号）</p>"

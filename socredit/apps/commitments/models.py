@@ -63,7 +63,9 @@ class CommitmentTemplate(models.Model):
         """The text as a reader sees it before signing: each placeholder by what fills it in
         (``{org_name}`` → 【组织名称】), never by its code."""
         return re.sub(
-            r"\{(\w+)\}", lambda m: f"【{PLACEHOLDERS[m.group(1)]}】" if m.group(1) in PLACEHOLDERS else "【…】", self.body
+            r"\{(\w+)\}",
+            lambda m: f"【{PLACEHOLDERS[m.group(1)]}】" if m.group(1) in PLACEHOLDERS else "【…】",
+            self.body,
         )
 
 

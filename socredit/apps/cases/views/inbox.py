@@ -179,7 +179,9 @@ def case_assign(request: HttpRequest, number: str) -> HttpResponse:
         return redirect("cases:case_detail", number=case.number)
     messages.success(
         request,
-        gettext("Assigned to %(handler)s") % {"handler": handler} if handler else gettext("Assignment withdrawn"),
+        gettext("Assigned to %(handler)s") % {"handler": handler}
+        if handler
+        else gettext("Assignment withdrawn"),
     )
     return redirect("cases:case_detail", number=case.number)
 

@@ -7,10 +7,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.utils.translation import gettext
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import URLPattern, path
+from django.utils.translation import gettext
 
 from socredit.apps.cases.access import own_cases, own_records
 from socredit.apps.cases.documents import case_letterhead

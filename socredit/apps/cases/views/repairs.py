@@ -45,14 +45,19 @@ def _date() -> forms.DateInput:
 class AcceptForm(ServiceErrorsMixin, forms.Form):
     on = forms.DateField(label=_("Accepted on"), required=False, widget=_date())
     obligations_confirmed = forms.BooleanField(
-        label=_("Verified that the applicant has met the legal obligations and corrected the dishonest conduct"), required=False
+        label=_(
+            "Verified that the applicant has met the legal obligations and corrected the dishonest conduct"
+        ),
+        required=False,
     )
     note = forms.CharField(label=_("Note"), required=False, max_length=500)
 
 
 class RefuseForm(ServiceErrorsMixin, forms.Form):
     on = forms.DateField(label=_("Decided on"), required=False, widget=_date())
-    reason = forms.CharField(label=_("Reason for not accepting"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    reason = forms.CharField(
+        label=_("Reason for not accepting"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
 
 
 class DecideForm(ServiceErrorsMixin, forms.Form):
@@ -63,12 +68,17 @@ class DecideForm(ServiceErrorsMixin, forms.Form):
     )  # fmt: skip
     reason = forms.CharField(label=_("Reason"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
     min_period_confirmed = forms.BooleanField(
-        label=_("The rules set no publicity period for this kind of record; the minimum period is found to be over"), required=False
+        label=_(
+            "The rules set no publicity period for this kind of record; the minimum period is found to be over"
+        ),
+        required=False,
     )
 
 
 class ApplyForm(ServiceErrorsMixin, forms.Form):
-    reasons = forms.CharField(label=_("Reasons for the application"), required=False, widget=forms.Textarea(attrs={"rows": 4}))
+    reasons = forms.CharField(
+        label=_("Reasons for the application"), required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
     obligations_statement = forms.CharField(
         label=_("How the obligations were met and the dishonest conduct corrected"), required=False, widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("State how the obligations set by the penalty or other decision were met and the dishonest conduct corrected."),
@@ -81,7 +91,9 @@ class ApplyForm(ServiceErrorsMixin, forms.Form):
 
 class RemovalForm(ServiceErrorsMixin, forms.Form):
     evidence = forms.CharField(
-        label=_("How the obligations were met or the problem corrected, with the evidence"), required=False, widget=forms.Textarea(attrs={"rows": 5})
+        label=_("How the obligations were met or the problem corrected, with the evidence"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5}),
     )
 
 
@@ -245,7 +257,10 @@ def my_repair_apply(request: HttpRequest, record_id: int) -> HttpResponse:
         except FieldErrors as exc:
             form.add_service_errors(exc)
         else:
-            messages.success(request, gettext("Your repair application is filed as case %(number)s") % {"number": case.number})
+            messages.success(
+                request,
+                gettext("Your repair application is filed as case %(number)s") % {"number": case.number},
+            )
             return redirect(own_case_url(case))
     day = repairs.today()
     context = {
@@ -270,7 +285,13 @@ def my_list_removal(request: HttpRequest, entry_id: int) -> HttpResponse:
         except FieldErrors as exc:
             form.add_service_errors(exc)
         else:
-            messages.success(request, gettext("Your application for removal from the %(list)s is filed; the registration authority decides after verifying it") % {"list": entry.list_label})
+            messages.success(
+                request,
+                gettext(
+                    "Your application for removal from the %(list)s is filed; the registration authority decides after verifying it"
+                )
+                % {"list": entry.list_label},
+            )
             return redirect("my:repair_index")
     context = {"org": request.user.organization, "entry": entry, "form": form,
                "pending": entry.applications.filter(status="pending").first()}  # fmt: skip

@@ -21,7 +21,8 @@ def rules_in_force(versions: str) -> str:
         return rules_description(versions or "")
     texts = [
         gettext("%(place)s rules (from %(day)s)") % {"place": place, "day": day.isoformat()}
-        if day else gettext("rules no longer in use")
+        if day
+        else gettext("rules no longer in use")
         for place, day in rules_applied(versions or "")
     ]
     return "; ".join(texts) or "—"
