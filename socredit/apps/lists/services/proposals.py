@@ -408,7 +408,7 @@ def _check_notice(proposal: ListProposal, decided_on: dt.date, params: ListParam
     first = proposal.notices.order_by("served_on", "id").first()
     if first is None:
         raise FieldErrors(
-            __all__="R1.5：列入前须事先书面告知该组织拟列入的事实、理由、依据及其陈述申辩的权利"
+            __all__="列入前须事先书面告知该组织拟列入的事实、理由、依据及其陈述申辩的权利"
             "（住所无法联系的，以互联网公告告知）；该建议尚未送达事先告知书"
         )
     if decided_on < first.served_on:
