@@ -309,7 +309,10 @@ def test_a_decision_before_the_notice_was_served_is_refused(org, actor):
     notify(actor, p, ago(3))
     with pytest.raises(FieldErrors) as err:
         services.confirm_proposal(actor, p, document_number="X1", decided_on=ago(4))
-    assert "早于事先告知送达之日" in err.value.errors["decided_on"][0] and "R1." not in err.value.errors["decided_on"][0]
+    assert (
+        "早于事先告知送达之日" in err.value.errors["decided_on"][0]
+        and "R1." not in err.value.errors["decided_on"][0]
+    )
 
 
 def test_the_notice_states_facts_reasons_basis_and_rights_and_is_audited(org, actor):
