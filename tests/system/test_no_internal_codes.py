@@ -170,7 +170,7 @@ PRODUCT_TEXT_FIELDS = {("cases", "casestep", "title"), ("cases", "casestep", "ba
 NOT_YET_ENGLISH_SOURCES = ("repair.py",)  # under socredit/core
 # Chinese an English text quotes on purpose: the term it explains (调休) or an example of what the
 # user types in Chinese (a document number pattern, a system's name, a reason).
-QUOTED_TERMS = ("调休", "金民告", "税务局信用核查系统", "系统停用", "令牌可能泄露")
+QUOTED_TERMS = ("调休", "告知承诺", "容缺受理", "金民告", "税务局信用核查系统", "系统停用", "令牌可能泄露")
 
 
 def _documents() -> list[str]:
