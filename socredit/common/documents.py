@@ -17,6 +17,8 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
+from django.utils import translation
+from django.utils.translation import gettext_lazy as _
 
 from socredit.common.pdf import html_to_pdf
 from socredit.core.citations import public_text, remedies_sentence
@@ -74,15 +76,30 @@ def remedies(profile: PolicyProfile | None, what: str = "本决定") -> str:
                              litigation_months=value("remedies.litigation_months", 6))  # fmt: skip
 
 
-PRINT_LABELS = ("告知书", "决定书", "通知书", "答复书", "回执", "转办函", "公告")
+PRINT_LABELS = {
+    "告知书": _("Print the notice"),
+    "决定书": _("Print the decision"),
+    "通知书": _("Print the notification"),
+    "答复书": _("Print the reply"),
+    "回执": _("Print the receipt"),
+    "转办函": _("Print the referral letter"),
+    "公告": _("Print the announcement"),
+}
+"""The print button of a document by the kind its title ends with (…告知书 → 打印告知书)."""
+
+
+def _issued(label: Any, title: str) -> str:
+    """A document's own page is in Chinese, as the office issues it, whatever the reader's language."""
+    with translation.override("zh-hans"):
+        return str(label(title))
 
 
 def print_label(title: str) -> str:
     """The print button of a document says what it prints (打印告知书, 打印回执 …)."""
-    for suffix in PRINT_LABELS:
+    for suffix, label in PRINT_LABELS.items():
         if title.endswith(suffix):
-            return f"打印{suffix}"
-    return "打印文书"
+            return str(label)
+    return str(_("Print the document"))
 
 
 @dataclass(frozen=True)
@@ -116,7 +133,7 @@ def print_html(*, title: str, number: str, text: str, letterhead: Letterhead | N
     return render_to_string(
         "documents/print.html",
         {"title": title, "number": number, "blocks": blocks(text), "letterhead": letterhead,
-         "for_pdf": for_pdf, "pdf_url": pdf_url, "print_label": print_label(title), "csp_nonce": csp_nonce},
+         "for_pdf": for_pdf, "pdf_url": pdf_url, "print_label": _issued(print_label, title), "csp_nonce": csp_nonce},
     )  # fmt: skip
 
 

@@ -388,16 +388,17 @@ def governance(library: Library[PolicyProfile] | None = None) -> list[Governance
 # --- what a page says about the rules applied -----------------------------------------------------
 
 
-def rules_description(versions: str, *, library: Library[PolicyProfile] | None = None) -> str:
-    """The rules a decision or run applied, as staff read them (适用规则): ``新郑市规则（2019年7月15日
-    起）、全国规则（2026年4月1日起）`` for ``xinzheng-2019.1+national-2026.1``.
+def rules_applied(
+    versions: str, *, library: Library[PolicyProfile] | None = None
+) -> list[tuple[str, dt.date | None]]:
+    """The rules a decision or run applied, each as (locality, the day it took effect), in order and
+    without repeats; a profile the library no longer knows is ("", None).
 
     ``versions`` is what a decision or run records: one version, a chain joined by ``+``, or several
     joined by ``; ``. Profile versions are the administrators' names (they stay on the profile pages);
-    this names each by its locality and the day it took effect, from the profile's own title. A name the
-    library does not know (a profile removed since) is described as "已停用的规则"."""
+    each is named here by its locality, from the profile's own title, and the day it took effect."""
     lib = _library(library)
-    seen: list[str] = []
+    seen: list[tuple[str, dt.date | None]] = []
     for part in versions.replace("+", ";").split(";"):
         version = part.strip()
         if not version or version.startswith("…"):
@@ -405,11 +406,20 @@ def rules_description(versions: str, *, library: Library[PolicyProfile] | None =
         try:
             profile = lib.get(version)
         except KeyError:
-            text = "已停用的规则"
+            rule: tuple[str, dt.date | None] = ("", None)
         else:
-            place = profile.title.split("政策参数", 1)[0] or profile.title
-            day = profile.effective_from
-            text = f"{place}规则（{day.year}年{day.month}月{day.day}日起）"
-        if text not in seen:
-            seen.append(text)
-    return "、".join(seen) or "—"
+            rule = (profile.title.split("政策参数", 1)[0] or profile.title, profile.effective_from)
+        if rule not in seen:
+            seen.append(rule)
+    return seen
+
+
+def rules_description(versions: str, *, library: Library[PolicyProfile] | None = None) -> str:
+    """The rules a decision or run applied, as a Chinese text reads them (适用规则): ``新郑市规则（2019年7月15日
+    起）、全国规则（2026年4月1日起）`` for ``xinzheng-2019.1+national-2026.1``; a profile removed since
+    is "已停用的规则" (``rules_applied``)."""
+    texts = [
+        f"{place}规则（{day.year}年{day.month}月{day.day}日起）" if day else "已停用的规则"
+        for place, day in rules_applied(versions, library=library)
+    ]
+    return "、".join(texts) or "—"

@@ -7,6 +7,22 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+CHANNELS = {
+    "form": _("on a page"),
+    "import": _("by an import"),
+    "api": _("through the API"),
+    "cli": _("on the command line"),
+    "system": _("by the daily job"),
+}
+"""The channels a change is written through (``AuditEvent.channel`` and the rows that copy it), as a
+reader sees them."""
+
+
+def channel_label(channel: str) -> str:
+    """A channel in the reader's language (an unknown one as nothing, never its code)."""
+    label = CHANNELS.get(channel)
+    return str(label) if label is not None else ""
+
 
 class AuditEvent(models.Model):
     """审计事件 — one domain action: who, what, on which object, through which channel, with what data.

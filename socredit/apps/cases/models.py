@@ -18,6 +18,9 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from socredit.apps.cases.labels import outcome_label, stage_label
 
 
 class CaseKind(models.TextChoices):
@@ -48,7 +51,7 @@ class CaseChannel(models.TextChoices):
     PAPER = "paper", _("Paper, entered by staff")
     STAFF = "staff", _("Staff")
     PUBLIC = "public", _("Public form")
-    DEPARTMENT = "department", _("Department")
+    DEPARTMENT = "department", pgettext_lazy("case channel", "Department")
 
 
 class Case(models.Model):
@@ -72,7 +75,7 @@ class Case(models.Model):
         "registry.Region", on_delete=models.PROTECT, related_name="+", verbose_name=_("region"),
         help_text=_("The region whose staff handle the case (the organization's registering region)."),
     )  # fmt: skip
-    channel = models.CharField(_("channel"), max_length=12, choices=CaseChannel.choices)
+    channel = models.CharField(pgettext_lazy("case", "channel"), max_length=12, choices=CaseChannel.choices)
     applicant_name = models.CharField(_("applicant"), max_length=100, blank=True)
     applicant_contact = models.CharField(_("applicant contact"), max_length=100, blank=True)
     reasons = models.TextField(_("reasons / content"), max_length=5000)
@@ -136,13 +139,23 @@ class Case(models.Model):
     def is_open(self) -> bool:
         return self.status == CaseStatus.OPEN
 
+    @property
+    def stage_label(self) -> str:
+        """The current step in the reader's language (never its code)."""
+        return stage_label(self.kind, self.stage)
+
+    @property
+    def outcome_label(self) -> str:
+        """The outcome in the reader's language (never its code)."""
+        return outcome_label(self.outcome)
+
 
 class CaseRecord(models.Model):
     """A record an objection or repair is about, and what became of it."""
 
     class Action(models.TextChoices):
         NONE = "", _("pending")
-        UPHELD = "upheld", _("upheld")
+        UPHELD = "upheld", pgettext_lazy("objection outcome", "upheld")
         CORRECTED = "corrected", _("corrected")
         REVOKED = "revoked", _("revoked")
         REPAIRED = "repaired", _("repaired")
@@ -240,7 +253,7 @@ class Evidence(models.Model):
     content_type = models.CharField(_("type"), max_length=60)
     size = models.PositiveIntegerField(_("size"))
     sha256 = models.CharField(max_length=64)
-    party = models.CharField(_("from"), max_length=12, choices=Party.choices)
+    party = models.CharField(pgettext_lazy("case party", "from"), max_length=12, choices=Party.choices)
     uploaded_by_label = models.CharField(_("uploaded by"), max_length=150)
     uploaded_at = models.DateTimeField(auto_now_add=True)
 
@@ -284,10 +297,10 @@ class Reporter(models.Model):
 
     case = models.OneToOneField(Case, on_delete=models.CASCADE, related_name="reporter")
     anonymous = models.BooleanField(_("anonymous"), default=False)
-    name = models.CharField(_("name"), max_length=50, blank=True)
+    name = models.CharField(pgettext_lazy("person", "name"), max_length=50, blank=True)
     phone = models.CharField(_("phone"), max_length=30, blank=True)
     email = models.CharField(_("email"), max_length=100, blank=True)
-    address = models.CharField(_("address"), max_length=200, blank=True)
+    address = models.CharField(pgettext_lazy("person", "address"), max_length=200, blank=True)
 
     class Meta:
         verbose_name = _("reporter")

@@ -8,9 +8,12 @@ adds ``commitment_fulfilled``, marking it broken adds the negative ``commitment_
 
 from __future__ import annotations
 
+import re
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class CommitmentMatter(models.TextChoices):
@@ -22,6 +25,15 @@ class CommitmentMatter(models.TextChoices):
     LICENCE = "licence", _("Licence by notification and commitment (告知承诺)")
     TOLERANCE = "tolerance", _("Acceptance with missing documents (容缺受理)")
     OTHER = "other", _("Other matter")
+
+
+PLACEHOLDERS = {
+    "org_name": pgettext_lazy("placeholder", "organization name"),
+    "org_code": pgettext_lazy("placeholder", "unified social credit code"),
+    "subject": pgettext_lazy("placeholder", "matter"),
+    "due_on": pgettext_lazy("placeholder", "deadline"),
+}
+"""What a template's placeholders (filled in when an organization signs) read as in a preview."""
 
 
 class CommitmentTemplate(models.Model):
@@ -45,6 +57,16 @@ class CommitmentTemplate(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def preview(self) -> str:
+        """The text as a reader sees it before signing: each placeholder by what fills it in
+        (``{org_name}`` → 【组织名称】), never by its code."""
+        return re.sub(
+            r"\{(\w+)\}",
+            lambda m: f"【{PLACEHOLDERS[m.group(1)]}】" if m.group(1) in PLACEHOLDERS else "【…】",
+            self.body,
+        )
 
 
 class CommitmentStatus(models.TextChoices):

@@ -10,7 +10,9 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
+from socredit.apps.audit.models import channel_label
 from socredit.common.models import WorkedRun
 from socredit.core.scoring.model import LEVEL_CODES, LEVEL_NAMES
 
@@ -110,6 +112,10 @@ class EvaluationRun(WorkedRun):
     def seconds(self) -> float:
         return self.seconds_read + self.seconds_compute + self.seconds_write
 
+    @property
+    def channel_label(self) -> str:
+        return channel_label(self.channel)
+
 
 class CreditScore(models.Model):
     """信用评价结果 — an organization's current score, level and breakdown.
@@ -151,7 +157,7 @@ class LevelChange(models.Model):
         "registry.Organization", on_delete=models.CASCADE, related_name="level_changes",
         verbose_name=_("organization"),
     )  # fmt: skip
-    from_level = models.CharField(_("from"), max_length=1, blank=True)
+    from_level = models.CharField(pgettext_lazy("level", "from"), max_length=1, blank=True)
     to_level = models.CharField(_("to"), max_length=1, choices=LEVEL_CHOICES)
     from_score = models.SmallIntegerField(_("score before"), null=True, blank=True)
     to_score = models.SmallIntegerField(_("score after"))

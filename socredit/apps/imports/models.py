@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from socredit.common.models import WorkedRun
 
@@ -33,7 +34,7 @@ class ImportPhase(models.TextChoices):
     READING = "reading", _("Reading the file")
     CHECKING = "checking", _("Checking rows")
     WRITING = "writing", _("Writing")
-    DONE = "done", _("Done")
+    DONE = "done", pgettext_lazy("import status", "Done")
 
 
 class ImportRun(WorkedRun):

@@ -130,12 +130,12 @@ class RaiseProposalForm(ServiceErrorsMixin, forms.Form):
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
-        from socredit.apps.lists.models import LIST_TITLES
+        from socredit.apps.lists.models import LIST_LABELS
         from socredit.apps.lists.presentation import manual_grounds
 
         super().__init__(*args, **kwargs)
         # the list disambiguates the two "其他情形" grounds; the item code stays out of the page
-        choices = [(g.code, f"{LIST_TITLES[g.list]}：{g.title}") for g in manual_grounds()]
+        choices = [(g.code, f"{LIST_LABELS[g.list]}: {g.title}") for g in manual_grounds()]
         self.fields["ground"].choices = [("", "—"), *choices]
 
     def clean_code(self) -> str:

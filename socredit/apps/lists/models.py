@@ -15,6 +15,7 @@ from typing import Any
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from socredit.apps.records.models import CreditRecord
 from socredit.apps.registry.models import Organization
@@ -27,6 +28,13 @@ LIST_CHOICES = [
     (RED, "守信红名单"),
 ]
 LIST_TITLES = dict(LIST_CHOICES)
+"""Each list by its name in the law, as documents and the engine's reasons write it (always Chinese)."""
+LIST_LABELS = {
+    ABNORMAL: _("list of organizations with abnormal activities"),
+    SERIOUS: _("list of seriously illegal and dishonest organizations"),
+    RED: _("red list of trustworthy organizations"),
+}
+"""Each list as a page names it, in the reader's language (活动异常名录 … in Chinese)."""
 RED_GROUND = "RED"
 """The ground code of a red-list entry (criteria in the policy profile, ``lists.red.*``)."""
 
@@ -146,6 +154,11 @@ class ListEntry(models.Model):
     @property
     def list_title(self) -> str:
         return LIST_TITLES.get(self.list, self.list)
+
+    @property
+    def list_label(self) -> str:
+        """The list's name in the reader's language (``list_title`` is the law's, for documents)."""
+        return str(LIST_LABELS.get(self.list, self.list))
 
 
 class ListProposal(models.Model):
@@ -317,7 +330,7 @@ class PersonListing(models.Model):
     person = models.ForeignKey(
         "registry.Person", on_delete=models.PROTECT, null=True, blank=True, related_name="list_listings"
     )
-    person_name = models.CharField(_("name"), max_length=50, blank=True)
+    person_name = models.CharField(pgettext_lazy("person", "name"), max_length=50, blank=True)
     organization = models.ForeignKey(
         "registry.Organization", on_delete=models.PROTECT, related_name="person_listings"
     )

@@ -26,7 +26,7 @@ from django.db.models import (
 from django.utils.translation import gettext_lazy as _
 
 from socredit.apps.lists.access import access_open_proposals
-from socredit.apps.lists.models import LIST_CHOICES, LIST_TITLES, RED_GROUND, ListNotice, ListProposal
+from socredit.apps.lists.models import LIST_CHOICES, LIST_LABELS, RED_GROUND, ListNotice, ListProposal
 from socredit.apps.records.models import RecordKind
 from socredit.apps.registry.models import Organization, Region
 from socredit.common.access import scope_path_of
@@ -68,7 +68,7 @@ FILTERS = ("list", "ground", "region", "age", "state", "kind", "q")
 
 def _ground_choices() -> list[tuple[str, str]]:
     """Grounds by title (the item codes stay internal); the list tells apart the two 其他情形."""
-    return [(g.code, f"{g.title}（{LIST_TITLES[g.list]}）") for g in GROUNDS] + [
+    return [(g.code, f"{g.title}（{LIST_LABELS[g.list]}）") for g in GROUNDS] + [
         (RED_GROUND, str(_("Meets the red-list criteria")))
     ]
 
@@ -88,7 +88,7 @@ class QueueFilterForm(forms.Form):
     def __init__(self, *args: Any, kinds: list[tuple[str, str]] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         blank = [("", "—")]
-        self.fields["list"].choices = blank + [(k, v) for k, v in LIST_CHOICES]
+        self.fields["list"].choices = blank + [(k, str(LIST_LABELS[k])) for k, _t in LIST_CHOICES]
         self.fields["ground"].choices = blank + _ground_choices()
         self.fields["age"].choices = blank + [(k, label) for k, label, _a, _b in AGES]
         self.fields["state"].choices = blank + STATES
@@ -306,7 +306,7 @@ class ProposalQueue:
         regions = dict(per_region.values_list("region_id", "n"))
         c = counts
         return [
-            Facet("list", _("List"), [self._value("list", k, LIST_TITLES[k], c["list"].get(k, 0)) for k, _t in LIST_CHOICES]),
+            Facet("list", _("List"), [self._value("list", k, str(LIST_LABELS[k]), c["list"].get(k, 0)) for k, _t in LIST_CHOICES]),
             Facet("ground", _("Ground"), [self._value("ground", k, t, c["ground"][k]) for k, t in _ground_choices() if c["ground"].get(k)]),
             Facet("age", _("Days since the ground arose"), [self._value("age", k, t, c["age"].get(k, 0)) for k, t, _a, _b in AGES]),
             Facet("state", _("State"), [self._value("state", k, t, c["state"].get(k, 0)) for k, t in STATES]),

@@ -27,7 +27,7 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
 from socredit.apps.lists import presentation, services
-from socredit.apps.lists.models import LIST_TITLES, PersonListing
+from socredit.apps.lists.models import LIST_LABELS, PersonListing
 from socredit.apps.registry.models import CONFIRMED_ROLE, Person, Role
 from socredit.apps.registry.services import authority_region_paths
 from socredit.common import policy
@@ -149,7 +149,7 @@ def screen_person(id_number: str, as_of: dt.date | None = None, *, principal: An
             organization_name=pl.organization.name,
             organization_code=pl.organization.code,
             list=pl.entry.list,
-            list_title=LIST_TITLES.get(pl.entry.list, pl.entry.list),
+            list_title=str(LIST_LABELS.get(pl.entry.list, pl.entry.list)),
             ground=pl.decision.ground,
             ground_title=services.ground_title(pl.decision.ground),
             document_number=pl.decision.document_number,

@@ -49,6 +49,7 @@ from socredit.apps.lists.forms import (
     VerifyForm,
 )
 from socredit.apps.lists.models import (
+    LIST_LABELS,
     LIST_TITLES,
     RED,
     RED_GROUND,
@@ -201,7 +202,7 @@ def notice_detail(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         "notice": notice,
         "proposal": proposal,
-        "list_title": LIST_TITLES.get(proposal.list, proposal.list),
+        "list_title": LIST_LABELS.get(proposal.list, proposal.list),
         "ground_title": _title(proposal.ground),
         "print_label": print_label(PRIOR_NOTICE_TITLE),
         "document_title": PRIOR_NOTICE_TITLE,
@@ -238,8 +239,8 @@ def entry_list(request: HttpRequest, list: str) -> HttpResponse:  # noqa: A002
     query.pop("page", None)
     context = {
         "list": list,
-        "list_title": LIST_TITLES[list],
-        "lists": LIST_TITLES.items(),
+        "list_title": LIST_LABELS[list],
+        "lists": LIST_LABELS.items(),
         "form": form,
         "as_of": as_of,
         "page": page,
@@ -382,7 +383,7 @@ def decision_detail(request: HttpRequest, pk: int) -> HttpResponse:
                                decision.authority_name)  # fmt: skip
     context = {
         "decision": decision,
-        "list_title": LIST_TITLES.get(decision.list, decision.list),
+        "list_title": LIST_LABELS.get(decision.list, decision.list),
         "persons": access_person_listings(request.user).filter(decision=decision),
         "print_label": print_label(decision_title(decision.kind, decision.list)),
         "document_title": decision_title(decision.kind, decision.list),
@@ -413,7 +414,7 @@ def organization_lists(request: HttpRequest, code: str) -> HttpResponse:
     )
     for p in proposals:
         p.ground_title = _title(p.ground)
-        p.list_title = LIST_TITLES.get(p.list, p.list)
+        p.list_title = LIST_LABELS.get(p.list, p.list)
     context = {
         "org": org,
         "current": [e for e in entries if e.is_current],

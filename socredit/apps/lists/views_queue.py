@@ -24,7 +24,7 @@ from django.views.decorators.http import require_POST
 from socredit.apps.lists import presentation, services
 from socredit.apps.lists.access import access_proposals
 from socredit.apps.lists.forms import ConfirmForm, DismissForm, ExemptForm, NoticeForm, _date
-from socredit.apps.lists.models import LIST_TITLES, RED_GROUND, ListProposal
+from socredit.apps.lists.models import LIST_LABELS, RED_GROUND, ListProposal
 from socredit.apps.lists.queue import BULK_CAP, SORTS, ProposalQueue, facet_links
 from socredit.apps.records.access import access_records
 from socredit.apps.records.forms import ServiceErrorsMixin
@@ -77,7 +77,7 @@ def _queue_context(request: HttpRequest, data: QueryDict, bulk: BulkForm | None 
     facet_links(facets, query)
     for p in page.rows:
         p.ground_title = _ground_title(p.ground)
-        p.list_title = LIST_TITLES.get(p.list, p.list)
+        p.list_title = LIST_LABELS.get(p.list, p.list)
         p.age_days = (queue.day - p.arose_on).days
     back = query.urlencode()
     return {
@@ -119,7 +119,7 @@ def proposal_page(request: HttpRequest, pk: int, bound: dict[str, forms.Form] | 
     day = services.today()
     p.ground_title = _ground_title(p.ground)
     p.legal_basis = presentation.legal_basis(p.ground, day)
-    p.list_title = LIST_TITLES.get(p.list, p.list)
+    p.list_title = LIST_LABELS.get(p.list, p.list)
     notices = list(p.notices.all())
     forms_ = {
         "notice": bound.get("notice") or NoticeForm(row=p.pk, initial={"served_on": day}),

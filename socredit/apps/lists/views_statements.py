@@ -37,7 +37,7 @@ from socredit.apps.lists.forms_statements import (
     PaperStatementForm,
     WaiverForm,
 )
-from socredit.apps.lists.models import LIST_TITLES, ListNotice, ListProposal, ListStatement
+from socredit.apps.lists.models import LIST_LABELS, ListNotice, ListProposal, ListStatement
 from socredit.apps.lists.services.statements import current_notice, statement_on
 from socredit.apps.workdays.services import working_calendar
 from socredit.common.access import get_or_404, organization_account_required
@@ -91,7 +91,7 @@ def _statement_page(
     context = {
         "proposal": proposal,
         "statement_block": statement_block(request.user, proposal, forms),
-        "list_title": LIST_TITLES.get(proposal.list, proposal.list),
+        "list_title": LIST_LABELS.get(proposal.list, proposal.list),
         "ground_title": services.ground_title(proposal.ground),
     }
     return render(request, "lists/statement_page.html", context, status=400 if forms else 200)
@@ -199,7 +199,7 @@ def my_notice_list(request: HttpRequest) -> HttpResponse:
     rows = []
     for notice in own_notices(request.user).order_by("-served_on", "-id"):
         rows.append({"notice": notice, "statement": statement_on(notice), **period_state(notice, today),
-                     "list_title": LIST_TITLES.get(notice.proposal.list, notice.proposal.list)})  # fmt: skip
+                     "list_title": LIST_LABELS.get(notice.proposal.list, notice.proposal.list)})  # fmt: skip
     return render(request, "lists/my/notice_list.html", {"org": request.user.organization, "rows": rows})
 
 
@@ -230,7 +230,7 @@ def my_notice_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "org": request.user.organization,
         "notice": notice,
         "proposal": proposal,
-        "list_title": LIST_TITLES.get(proposal.list, proposal.list),
+        "list_title": LIST_LABELS.get(proposal.list, proposal.list),
         "statement": statement,
         "evidence": list(statement.evidence.all()) if statement else [],
         **state,

@@ -8,6 +8,7 @@ from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from socredit.apps.records.access import record_kinds
 from socredit.apps.records.models import CreditRecord
@@ -52,7 +53,7 @@ def date_input() -> forms.DateInput:
 class RecordForm(ServiceErrorsMixin, forms.Form):
     """录入信用记录 — the add-record form of one organization."""
 
-    kind = forms.ChoiceField(label=_("Kind"))
+    kind = forms.ChoiceField(label=pgettext_lazy("record", "Kind"))
     occurred_on = forms.CharField(label=_("Occurred on"), widget=date_input())
     decided_on = forms.CharField(label=_("Decided on"), required=False, widget=date_input())
     document_number = forms.CharField(label=_("Document number"), required=False, max_length=100)

@@ -12,7 +12,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F
 from django.db.models.functions import Coalesce
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from socredit.common.choices import enum_choices, label_for
@@ -90,7 +90,10 @@ class CreditRecord(TimeStamped):
         "registry.Person", blank=True, related_name="records", verbose_name=_("persons implicated")
     )
     kind = models.ForeignKey(
-        RecordKind, on_delete=models.PROTECT, related_name="records", verbose_name=_("kind")
+        RecordKind,
+        on_delete=models.PROTECT,
+        related_name="records",
+        verbose_name=pgettext_lazy("record", "kind"),
     )
     occurred_on = models.DateField(_("occurred on"))
     decided_on = models.DateField(_("decided on"), null=True, blank=True)

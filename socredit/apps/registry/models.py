@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from socredit.common.choices import enum_choices, label_for
 from socredit.common.models import TimeStamped
@@ -222,9 +223,9 @@ class DocumentType(models.TextChoices):
     """文书种类 with a number pattern of its own (each authority may number them separately)."""
 
     PRIOR_NOTICE = "prior_notice", _("prior notice of listing")
-    LIST_DECISION = "list_decision", _("listing decision")
+    LIST_DECISION = "list_decision", pgettext_lazy("document", "listing decision")
     TRANSFER_DECISION = "transfer_decision", _("transfer decision")
-    REMOVAL_DECISION = "removal_decision", _("removal decision")
+    REMOVAL_DECISION = "removal_decision", pgettext_lazy("document", "removal decision")
     RED_DECISION = "red_decision", _("red-list decision")
 
 

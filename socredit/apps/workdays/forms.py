@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from socredit.apps.workdays.validation import ParsedSchedule, parse_schedule
 from socredit.common.errors import FieldErrors
@@ -13,7 +14,7 @@ from socredit.common.errors import FieldErrors
 
 class YearEnterForm(forms.Form):
     notice = forms.CharField(
-        label=_("Notice"), max_length=200,
+        label=pgettext_lazy("holiday notice", "Notice"), max_length=200,
         help_text=_("The State Council notice the schedule comes from, with its document number."),
     )  # fmt: skip
     holidays = forms.CharField(

@@ -11,6 +11,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class CalendarYear(models.Model):
@@ -22,7 +23,7 @@ class CalendarYear(models.Model):
 
     year = models.PositiveSmallIntegerField(_("year"), primary_key=True)
     source = models.CharField(_("source"), max_length=10, choices=Source.choices)
-    notice = models.CharField(_("notice"), max_length=200, blank=True,
+    notice = models.CharField(pgettext_lazy("holiday notice", "notice"), max_length=200, blank=True,
                               help_text=_("e.g. 国务院办公厅关于2027年部分节假日安排的通知（国办发明电〔2026〕…号）"))  # fmt: skip
     entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
                                    related_name="+")  # fmt: skip

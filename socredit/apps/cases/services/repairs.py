@@ -229,7 +229,7 @@ def apply_for_repair(
                 errors.add(field, m)
         received_on = None
     if not files:
-        errors.add("evidence", "请上传已履行义务、纠正失信行为的证明材料（R2.9(2)）")
+        errors.add("evidence", "请上传已履行义务、纠正失信行为的证明材料")
     else:
         try:
             check_evidence(list(files))
@@ -243,7 +243,7 @@ def apply_for_repair(
 
     entry = list_entry_for(record, received_on or today())
     if entry is not None:
-        errors.add("__all__", f"该记录是列入{entry.list_title}的依据。名录信息的信用修复即移出程序（R2.13），"
+        errors.add("__all__", f"该记录是列入{entry.list_title}的依据。名录信息的信用修复即移出程序，"
                               "请申请移出名录，不能另行申请信用修复")  # fmt: skip
     existing = open_repair_for(record)
     if existing is not None:
@@ -296,7 +296,7 @@ def accept_repair(actor: Any, case: Case, *, on: dt.date | None, obligations_con
         errors.errors.update(exc.errors)
     if not obligations_confirmed:
         errors.add("obligations_confirmed", "须核实申请人已履行义务、纠正失信行为后才能受理；"
-                                            "未履行的，请作出不予受理决定并说明理由（R2.9(2)）")  # fmt: skip
+                                            "未履行的，请作出不予受理决定并说明理由")  # fmt: skip
     if len(note or "") > 500:
         errors.add("note", "备注过长（最多500字）")
     link = repair_case_record(case)

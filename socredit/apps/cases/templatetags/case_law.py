@@ -6,6 +6,7 @@ import datetime as dt
 
 from django import template
 
+from socredit.apps.cases import labels
 from socredit.core.citations import repair_citation
 
 register = template.Library()
@@ -17,3 +18,15 @@ def repair_basis(day: dt.date | None) -> str:
     if day is None:
         return ""
     return repair_citation(day.year, day.month, day.day).text
+
+
+@register.filter
+def step_title(title: str) -> str:
+    """``{{ s.title|step_title }}``: a case step's label in the reader's language."""
+    return labels.step_title(title)
+
+
+@register.filter
+def case_actor(label: str) -> str:
+    """``{{ e.actor_label|case_actor }}``: a timeline's actor (the daily job by its name, not ``system``)."""
+    return labels.actor(label)

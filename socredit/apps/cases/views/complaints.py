@@ -22,6 +22,7 @@ from django.urls import URLPattern, path, reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
+from socredit.apps.cases import labels
 from socredit.apps.cases.access import access_cases
 from socredit.apps.cases.documents import case_letterhead
 from socredit.apps.cases.models import Case, CaseChannel, CaseKind
@@ -118,7 +119,7 @@ class TriageForm(_CaseForm):
                                  choices=[("accept", _("Accept and investigate")), ("reject", _("Do not accept"))])  # fmt: skip
     handler = forms.ChoiceField(label=_("Handler"), required=False)
     ground = forms.ChoiceField(label=_("Ground for not accepting"), required=False,
-                               choices=[("", "—"), *services.REJECT_GROUNDS.items()])  # fmt: skip
+                               choices=[("", "—"), *labels.REJECT_GROUNDS.items()])  # fmt: skip
     reason = forms.CharField(label=_("Reason"), required=False, widget=forms.Textarea(attrs={"rows": 3}),
                              help_text=_("Required to refuse, and to assign the complaint to yourself."))  # fmt: skip
     on = forms.DateField(

@@ -17,6 +17,7 @@ from django.db.models import Exists, Min, OuterRef, Q
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path
+from django.utils.translation import gettext, ngettext
 from django.views.decorators.http import require_POST
 
 from socredit.apps.accounts.models import User
@@ -33,8 +34,10 @@ from socredit.apps.cases.services import common
 from socredit.apps.cases.services.complaints import REPORTER_SHOWN_ON
 from socredit.apps.workdays.services import missing_years, working_calendar
 from socredit.common.access import get_or_404
+from socredit.common.choices import enum_choices
 from socredit.common.documents import document_response
 from socredit.common.errors import FieldErrors
+from socredit.core.types import DishonestyClass
 
 PAGE_SIZE = 50
 
@@ -59,13 +62,14 @@ def countdown(cal: Any, day: dt.date, due: dt.date | None) -> dict[str, Any] | N
         return None
     left = cal.working_days_left(day, due)
     if left < 0:
-        return {"due": due, "left": left, "text": f"已超期{-left}个工作日", "css": "badge-bad"}
+        late = ngettext("%(n)s working day overdue", "%(n)s working days overdue", -left) % {"n": -left}
+        return {"due": due, "left": left, "text": late, "css": "badge-bad"}
     if left == 0:
-        return {"due": due, "left": 0, "text": "今天到期", "css": "badge-bad"}
+        return {"due": due, "left": 0, "text": gettext("due today"), "css": "badge-bad"}
     return {
         "due": due,
         "left": left,
-        "text": f"剩{left}个工作日",
+        "text": ngettext("%(n)s working day left", "%(n)s working days left", left) % {"n": left},
         "css": "badge-warn" if left <= 2 else "badge-info",
     }
 
@@ -103,8 +107,9 @@ def case_list(request: HttpRequest) -> HttpResponse:
     )
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     cal = working_calendar()
-    rows = [{"case": c, "countdown": countdown(cal, today, min(filter(None, [c.next_due, c.due_on]), default=None))}
-            for c in page]  # fmt: skip
+    # an open case counts down to its next deadline; a closed one shows the day it was closed
+    rows = [{"case": c, "countdown": countdown(cal, today, min(filter(None, [c.next_due, c.due_on]), default=None))
+             if c.is_open else None} for c in page]  # fmt: skip
     counts = {
         "open": access_cases(request.user).filter(status=CaseStatus.OPEN).count(),
         "overdue": annotate_deadlines(access_cases(request.user).filter(status=CaseStatus.OPEN))
@@ -137,6 +142,7 @@ def case_context(case: Case) -> dict[str, Any]:
         "verifications": list(case.verifications.select_related("department").prefetch_related("records")),
         "evidence": list(case.evidence.all()),
         "documents": list(case.documents.all()),
+        "dishonesty_classes": enum_choices(DishonestyClass),
         "today": today,
     }
 
@@ -171,7 +177,12 @@ def case_assign(request: HttpRequest, number: str) -> HttpResponse:
     except FieldErrors as exc:
         messages.error(request, exc.as_text())
         return redirect("cases:case_detail", number=case.number)
-    messages.success(request, f"已分办给 {handler}" if handler else "已收回分办")
+    messages.success(
+        request,
+        gettext("Assigned to %(handler)s") % {"handler": handler}
+        if handler
+        else gettext("Assignment withdrawn"),
+    )
     return redirect("cases:case_detail", number=case.number)
 
 

@@ -16,6 +16,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path
+from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from socredit.apps.cases.access import access_cases, own_records
@@ -77,7 +78,13 @@ def _objection_form(request: HttpRequest, organization: Any, records: Any, templ
         except FieldErrors as exc:
             errors, status = exc.errors, 400
         else:
-            messages.success(request, f"异议已受理，编号 {case.number}；相关信息已标注“异议中”")
+            messages.success(
+                request,
+                gettext(
+                    "Objection %(number)s is registered; the records concerned are marked “under objection”"
+                )
+                % {"number": case.number},
+            )
             target = "my:case_detail" if channel == "organization" else "cases:case_detail"
             return redirect(target, number=case.number)
     decisions = ListDecision.objects.filter(
@@ -112,7 +119,7 @@ def my_case_withdraw(request: HttpRequest, number: str) -> HttpResponse:
     except FieldErrors as exc:
         messages.error(request, exc.as_text())
     else:
-        messages.success(request, "异议已撤回")
+        messages.success(request, gettext("The objection is withdrawn"))
     return redirect("my:case_detail", number=case.number)
 
 
@@ -152,7 +159,7 @@ def objection_forward(request: HttpRequest, pk: int) -> HttpResponse:
         objections.forward(request.user, case, on=_date(request, "on"), note=request.POST.get("note", ""))
     except FieldErrors as exc:
         return _refused(request, case, exc)
-    messages.success(request, "已转交信息提供单位核查，转办函已生成")
+    messages.success(request, gettext("Forwarded for verification; the referral letter is issued"))
     return redirect("cases:case_detail", number=case.number)
 
 
@@ -175,7 +182,7 @@ def objection_verification(request: HttpRequest, pk: int) -> HttpResponse:
                                        on=_date(request, "on"))  # fmt: skip
     except FieldErrors as exc:
         return _refused(request, case, exc)
-    messages.success(request, "核查结果已登记")
+    messages.success(request, gettext("The verification is entered"))
     return redirect("cases:case_detail", number=case.number)
 
 
@@ -207,7 +214,7 @@ def objection_decide(request: HttpRequest, pk: int) -> HttpResponse:
                           list_action=request.POST.get("list_action", ""), on=_date(request, "on"))  # fmt: skip
     except FieldErrors as exc:
         return _refused(request, case, exc)
-    messages.success(request, "处理决定已作出")
+    messages.success(request, gettext("The decision is made"))
     return redirect("cases:case_detail", number=case.number)
 
 
@@ -219,7 +226,7 @@ def objection_notify(request: HttpRequest, pk: int) -> HttpResponse:
         objections.notify(request.user, case, on=_date(request, "on"))
     except FieldErrors as exc:
         return _refused(request, case, exc)
-    messages.success(request, "异议处理结果告知书已生成，案件办结")
+    messages.success(request, gettext("The result notice is issued; the case is closed"))
     return redirect("cases:case_detail", number=case.number)
 
 

@@ -10,6 +10,7 @@ from typing import Any
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import URLPattern, path
+from django.utils.translation import gettext
 
 from socredit.apps.cases.access import own_cases, own_records
 from socredit.apps.cases.documents import case_letterhead
@@ -30,12 +31,11 @@ def _credit(organization: Any) -> dict[str, Any]:
     model = get_model(default_version())
     explanation = explain_organization(organization, model_version=model.version)
     reasons = {r.id: r.reason for r in model.level_rules}
+    by_band = gettext("the band the score lies in")
     return {
         "model": model,
         "explanation": explanation,
-        "decided_by": reasons.get(explanation.cause, "按分数区间确定")
-        if explanation.rule
-        else "按分数区间确定",
+        "decided_by": reasons.get(explanation.cause, by_band) if explanation.rule else by_band,
         "lines": [line for line in explanation.lines if line.count],
         "stored": CreditScore.objects.filter(organization=organization).first(),
         "changes": list(LevelChange.objects.filter(organization=organization).order_by("-as_of", "-id")[:10]),

@@ -18,6 +18,8 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path, reverse
+from django.utils.translation import gettext, pgettext_lazy
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from socredit.apps.cases.access import access_cases, own_cases, own_records
@@ -41,45 +43,57 @@ def _date() -> forms.DateInput:
 
 
 class AcceptForm(ServiceErrorsMixin, forms.Form):
-    on = forms.DateField(label="受理日期", required=False, widget=_date())
+    on = forms.DateField(label=_("Accepted on"), required=False, widget=_date())
     obligations_confirmed = forms.BooleanField(
-        label="已核实申请人履行法定义务、纠正失信行为（R2.9(2)）", required=False
+        label=_(
+            "Verified that the applicant has met the legal obligations and corrected the dishonest conduct"
+        ),
+        required=False,
     )
-    note = forms.CharField(label="备注", required=False, max_length=500)
+    note = forms.CharField(label=_("Note"), required=False, max_length=500)
 
 
 class RefuseForm(ServiceErrorsMixin, forms.Form):
-    on = forms.DateField(label="决定日期", required=False, widget=_date())
-    reason = forms.CharField(label="不予受理的理由", required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    on = forms.DateField(label=_("Decided on"), required=False, widget=_date())
+    reason = forms.CharField(
+        label=_("Reason for not accepting"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
 
 
 class DecideForm(ServiceErrorsMixin, forms.Form):
-    on = forms.DateField(label="决定日期", required=False, widget=_date())
+    on = forms.DateField(label=_("Decided on"), required=False, widget=_date())
     approve = forms.TypedChoiceField(
-        label="决定", choices=[("1", "予以修复"), ("0", "不予修复")], coerce=lambda v: v == "1",
+        label=_("Decision"), choices=[("1", _("Repair")), ("0", _("Refuse the repair"))], coerce=lambda v: v == "1",
         widget=forms.RadioSelect,
     )  # fmt: skip
-    reason = forms.CharField(label="理由", required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    reason = forms.CharField(label=_("Reason"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
     min_period_confirmed = forms.BooleanField(
-        label="政策未规定该类信息的公示期限，经认定最短公示期已届满", required=False
+        label=_(
+            "The rules set no publicity period for this kind of record; the minimum period is found to be over"
+        ),
+        required=False,
     )
 
 
 class ApplyForm(ServiceErrorsMixin, forms.Form):
-    reasons = forms.CharField(label="申请理由", required=False, widget=forms.Textarea(attrs={"rows": 4}))
+    reasons = forms.CharField(
+        label=_("Reasons for the application"), required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
     obligations_statement = forms.CharField(
-        label="履行义务、纠正失信行为的情况说明", required=False, widget=forms.Textarea(attrs={"rows": 4}),
-        help_text="说明已履行行政处罚等决定所确定的义务、已纠正失信行为的情况。",
+        label=_("How the obligations were met and the dishonest conduct corrected"), required=False, widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("State how the obligations set by the penalty or other decision were met and the dishonest conduct corrected."),
     )  # fmt: skip
-    applicant_name = forms.CharField(label="经办人姓名", required=False)
-    applicant_contact = forms.CharField(label="联系方式", required=False)
-    evidence = forms.Field(label="证明材料", required=False, widget=forms.HiddenInput)
+    applicant_name = forms.CharField(label=_("Name of the person handling it"), required=False)
+    applicant_contact = forms.CharField(label=_("Contact details"), required=False)
+    evidence = forms.Field(label=pgettext_lazy("case", "Evidence"), required=False, widget=forms.HiddenInput)
     """Files are read from request.FILES (several per field); this field only carries their errors."""
 
 
 class RemovalForm(ServiceErrorsMixin, forms.Form):
     evidence = forms.CharField(
-        label="已履行义务或完成整改的情况及证明材料", required=False, widget=forms.Textarea(attrs={"rows": 5})
+        label=_("How the obligations were met or the problem corrected, with the evidence"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5}),
     )
 
 
@@ -88,7 +102,7 @@ class RemovalForm(ServiceErrorsMixin, forms.Form):
 
 def _staff_writer(request: HttpRequest) -> None:
     if not request.user.can_write:
-        raise PermissionDenied("只读账号不能办理信用修复案件")
+        raise PermissionDenied(gettext("A read-only account cannot handle credit repair cases"))
 
 
 def _repair_case(request: HttpRequest, pk: int) -> Case:
@@ -113,11 +127,11 @@ def _hints(check: Eligibility, commitment: tuple[str, str]) -> list[dict[str, An
         if c.code == "commitment" and c.met is False:
             hint, url = commitment
         elif c.code == "min_period" and c.met is False and check.window.repair_from:
-            hint = f"请于{check.window.repair_from}起申请"
+            hint = gettext("Apply from %(day)s") % {"day": check.window.repair_from}
         elif c.code == "obligations" and c.met is None:
-            hint = "申请时提交证明材料，由工作人员受理时核实"
+            hint = gettext("Hand in the evidence with the application; staff verify it on acceptance")
         elif c.code == "min_period" and c.met is None:
-            hint = "可以提出申请，由工作人员认定"
+            hint = gettext("You may apply; staff will determine it")
         out.append({"c": c, "hint": hint, "url": url})
     return out
 
@@ -153,14 +167,14 @@ def _act(request: HttpRequest, pk: int, action: str, form_class: type[forms.Form
 def repair_accept(request: HttpRequest, pk: int) -> HttpResponse:
     return _act(request, pk, "accept", AcceptForm, lambda case, d: repairs.accept_repair(
         request.user, case, on=d["on"], obligations_confirmed=d["obligations_confirmed"], note=d["note"]),
-        "已受理信用修复申请")  # fmt: skip
+        gettext("The repair application is accepted"))  # fmt: skip
 
 
 @require_POST
 @login_required
 def repair_refuse(request: HttpRequest, pk: int) -> HttpResponse:
     return _act(request, pk, "refuse", RefuseForm, lambda case, d: repairs.refuse_acceptance(
-        request.user, case, on=d["on"], reason=d["reason"]), "已决定不予受理，告知书已生成")  # fmt: skip
+        request.user, case, on=d["on"], reason=d["reason"]), gettext("Not accepted; the notice is issued"))  # fmt: skip
 
 
 @require_POST
@@ -168,7 +182,7 @@ def repair_refuse(request: HttpRequest, pk: int) -> HttpResponse:
 def repair_decide(request: HttpRequest, pk: int) -> HttpResponse:
     return _act(request, pk, "decide", DecideForm, lambda case, d: repairs.decide_repair(
         request.user, case, on=d["on"], approve=d["approve"], reason=d["reason"],
-        min_period_confirmed=d["min_period_confirmed"]), "修复决定已作出并告知，案件办结")  # fmt: skip
+        min_period_confirmed=d["min_period_confirmed"]), gettext("The repair is decided and notified; the case is closed"))  # fmt: skip
 
 
 @login_required
@@ -179,11 +193,11 @@ def repair_eligibility(request: HttpRequest, record_id: int) -> HttpResponse:
     check = repairs.check_repair(record.organization, record, day)
     commitment = (
         (
-            "录入已签署的信用修复承诺书",
+            gettext("Enter the signed credit repair commitment"),
             reverse("commitments:commitment_sign", kwargs={"code": record.organization.code}),
         )
         if request.user.can_write
-        else ("尚未签署信用修复承诺书", "")
+        else (gettext("No credit repair commitment signed yet"), "")
     )
     context = {"org": record.organization, "record": record, "check": check, "hints": _hints(check, commitment),
                "as_of": day, "entry": repairs.list_entry_for(record, day),
@@ -218,7 +232,7 @@ def my_repair_check(request: HttpRequest, record_id: int) -> HttpResponse:
     check = repairs.check_repair(record.organization, record, day)
     context = {
         "org": record.organization, "record": record, "check": check, "as_of": day,
-        "hints": _hints(check, ("去签署信用修复承诺书", reverse("my_commitments:commitment_sign"))),
+        "hints": _hints(check, (gettext("Sign a credit repair commitment"), reverse("my_commitments:commitment_sign"))),
         "entry": repairs.list_entry_for(record, day), "open_case": repairs.open_repair_for(record),
         "can_apply": not check.bars and check.condition("min_period").met is not False,
     }  # fmt: skip
@@ -243,7 +257,10 @@ def my_repair_apply(request: HttpRequest, record_id: int) -> HttpResponse:
         except FieldErrors as exc:
             form.add_service_errors(exc)
         else:
-            messages.success(request, f"信用修复申请已提交，案件编号 {case.number}")
+            messages.success(
+                request,
+                gettext("Your repair application is filed as case %(number)s") % {"number": case.number},
+            )
             return redirect(own_case_url(case))
     day = repairs.today()
     context = {
@@ -268,7 +285,13 @@ def my_list_removal(request: HttpRequest, entry_id: int) -> HttpResponse:
         except FieldErrors as exc:
             form.add_service_errors(exc)
         else:
-            messages.success(request, f"已提交移出{entry.list_title}的申请，登记管理机关核实后作出决定")
+            messages.success(
+                request,
+                gettext(
+                    "Your application for removal from the %(list)s is filed; the registration authority decides after verifying it"
+                )
+                % {"list": entry.list_label},
+            )
             return redirect("my:repair_index")
     context = {"org": request.user.organization, "entry": entry, "form": form,
                "pending": entry.applications.filter(status="pending").first()}  # fmt: skip

@@ -359,15 +359,12 @@ def serve_notice(
         finding = address_unreachable_established(letters, params)
         if not finding.established:
             raise FieldErrors(
-                mailings=f"R1.7：不能以互联网公告方式告知：{finding.reason}"
-                f"（参数 {params.key('mail_interval_min_days')} = {params.mail_interval_min_days}，"
-                f"{params.key('mail_interval_max_days')} = {params.mail_interval_max_days}，{profile.version}）"
+                mailings=f"不能以互联网公告方式告知：{finding.reason}（本机关适用的规定：两次邮寄应间隔"
+                f" {params.mail_interval_min_days}–{params.mail_interval_max_days} 日）"
             )  # fmt: skip
         assert finding.established_on is not None
         if finding.established_on > served_on:
-            raise FieldErrors(
-                served_on=f"公告日期不能早于无法联系的事实确认之日 {finding.established_on}（R1.7）"
-            )
+            raise FieldErrors(served_on=f"公告日期不能早于无法联系的事实确认之日 {finding.established_on}")
         finding_text = finding.reason
     else:
         letters = []
@@ -411,12 +408,12 @@ def _check_notice(proposal: ListProposal, decided_on: dt.date, params: ListParam
     first = proposal.notices.order_by("served_on", "id").first()
     if first is None:
         raise FieldErrors(
-            __all__="R1.5：列入前须事先书面告知该组织拟列入的事实、理由、依据及其陈述申辩的权利"
+            __all__="列入前须事先书面告知该组织拟列入的事实、理由、依据及其陈述申辩的权利"
             "（住所无法联系的，以互联网公告告知）；该建议尚未送达事先告知书"
         )
     if decided_on < first.served_on:
         raise FieldErrors(
-            decided_on=f"R1.5：决定日期 {decided_on} 早于事先告知送达之日 {first.served_on}（{first.document_number}）"
+            decided_on=f"决定日期 {decided_on} 早于事先告知送达之日 {first.served_on}（{first.document_number}）"
         )
 
 
@@ -575,7 +572,7 @@ def exempt_proposal(
     assert decided_on is not None
     profile, _params = parameters(decided_on, org_region(proposal.organization))
     if not profile.bool_value("lists.abnormal.exemption_manual"):
-        raise FieldErrors(__all__="本机关适用的规定不允许以书面证明不予列入（R1.8）")
+        raise FieldErrors(__all__="本机关适用的规定不允许以书面证明不予列入")
     decision = new_decision(
         proposal.organization, kind=ListDecision.Kind.EXEMPTION, lst=proposal.list, ground=proposal.ground,
         profile=profile, document_number=document_number, decided_on=decided_on, authority=authority, actor=actor,

@@ -76,7 +76,7 @@ def test_exemption_only_where_the_profile_allows_it(org, actor, monkeypatch):
     factories.record(org, "penalty_warning", occurred_on=ago(10))
     [p] = open_proposals(org)
     override(monkeypatch, {"lists.abnormal.exemption_manual": False})
-    with pytest.raises(FieldErrors, match="R1.8"):
+    with pytest.raises(FieldErrors, match="不允许以书面证明不予列入"):
         services.exempt_proposal(actor, p, certificate="证明", document_number="E1", decided_on=ago(2))
     monkeypatch.undo()
     decision = services.exempt_proposal(actor, p, certificate="证明", document_number="E1", decided_on=ago(2))

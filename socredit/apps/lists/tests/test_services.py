@@ -198,7 +198,7 @@ def test_daily_run_transfers_after_two_full_years_on_the_right_day_and_is_idempo
     )
     with pytest.raises(FieldErrors) as err:
         services.confirm_proposal(actor, transfer, document_number="T1", decided_on=dt.date(2026, 3, 11))
-    assert "R1.5" in err.value.errors["__all__"][0]
+    assert "事先书面告知" in err.value.errors["__all__"][0]
     notice = notify(actor, transfer, dt.date(2026, 3, 11), "告T1")
     assert "满2年" in notice.text and "陈述、申辩" in notice.text
     waive(actor, notice, dt.date(2026, 3, 11))
@@ -297,7 +297,7 @@ def test_confirm_without_a_notice_is_refused_with_the_reason(org, actor):
     assert p.notice_required
     with pytest.raises(FieldErrors) as err:
         services.confirm_proposal(actor, p, document_number="X1", decided_on=ago(2))
-    assert "R1.5" in err.value.errors["__all__"][0] and "事先告知" in err.value.errors["__all__"][0]
+    assert "事先书面告知" in err.value.errors["__all__"][0] and "R1." not in err.value.errors["__all__"][0]
     waive(actor, notify(actor, p, ago(3)), ago(3))
     decision = services.confirm_proposal(actor, p, document_number="X1", decided_on=ago(3))
     assert decision.kind == "entry"
@@ -309,7 +309,10 @@ def test_a_decision_before_the_notice_was_served_is_refused(org, actor):
     notify(actor, p, ago(3))
     with pytest.raises(FieldErrors) as err:
         services.confirm_proposal(actor, p, document_number="X1", decided_on=ago(4))
-    assert "R1.5" in err.value.errors["decided_on"][0]
+    assert (
+        "早于事先告知送达之日" in err.value.errors["decided_on"][0]
+        and "R1." not in err.value.errors["decided_on"][0]
+    )
 
 
 def test_the_notice_states_facts_reasons_basis_and_rights_and_is_audited(org, actor):
