@@ -13,6 +13,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
 from socredit.apps.audit.services import record_download
@@ -118,12 +119,13 @@ def organization_register(request: HttpRequest) -> HttpResponse:
                       {"form": form, "findings": findings, "screened": findings is not None})  # fmt: skip
 
 
+# lazy: the titles are read per request, in the reader's language (not at import)
 ITEM_TITLES = {
-    ChangedItem.NAME: _("Change the name"),
-    ChangedItem.LEGAL_REPRESENTATIVE: _("Change the legal representative"),
-    ChangedItem.ADDRESS: _("Change the address"),
-    ChangedItem.BUSINESS_SCOPE: _("Change the business scope"),
-    ChangedItem.SUPERVISORY_UNIT: _("Change the business supervisory unit"),
+    ChangedItem.NAME: gettext_lazy("Change the name"),
+    ChangedItem.LEGAL_REPRESENTATIVE: gettext_lazy("Change the legal representative"),
+    ChangedItem.ADDRESS: gettext_lazy("Change the address"),
+    ChangedItem.BUSINESS_SCOPE: gettext_lazy("Change the business scope"),
+    ChangedItem.SUPERVISORY_UNIT: gettext_lazy("Change the business supervisory unit"),
 }
 
 
