@@ -1,10 +1,11 @@
 from django.urls import path
 
-from socredit.apps.registry import views
+from socredit.apps.registry import views, views_export
 
 app_name = "registry"
 urlpatterns = [
     path("", views.organization_list, name="organization_list"),
+    path("export.<str:fmt>", views_export.organization_export, name="organization_export"),
     path("persons/<int:pk>/", views.person_detail, name="person_detail"),
     path(
         "persons/<int:pk>/posts/<int:role_pk>/confirm/",
