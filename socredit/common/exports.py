@@ -29,7 +29,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 from urllib.parse import quote
 
-from django.http import FileResponse, HttpResponse, StreamingHttpResponse
+from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
 from django.utils.translation import gettext as _
 
 from socredit.common import clock
@@ -169,6 +169,19 @@ def export_response(
     response["Content-Disposition"] = content_disposition(file_name(name, fmt, day))
     response["Cache-Control"] = "no-store"  # non-public data: no shared cache keeps a copy
     return response
+
+
+def export_refusal(request: Any, fmt: str, queryset: Any, back_url: str) -> HttpResponse | None:
+    """What a table's export view checks before it records the download and answers: the format
+    (404 for another), and for XLSX the number of rows (counted up to the sheet's limit + 1, the
+    table's own filter and scope) — a refusal page, or None when the export may go ahead."""
+    if fmt not in FORMATS:
+        raise Http404
+    if fmt == "xlsx":
+        message = too_many_rows(fmt, queryset.order_by()[: XLSX_MAX_ROWS + 1].count())
+        if message:
+            return refused(request, message, back_url)
+    return None
 
 
 def refused(request: Any, message: str, back_url: str) -> HttpResponse:

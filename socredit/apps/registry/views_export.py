@@ -7,14 +7,14 @@ from collections.abc import Iterator
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from socredit.apps.audit.services import record_download
 from socredit.apps.registry.access import access_organizations
 from socredit.apps.registry.forms import organization_filter
-from socredit.common.exports import EXPORT_CHUNK, FORMATS, XLSX_MAX_ROWS, export_response, labels, refused, too_many_rows
+from socredit.common.exports import EXPORT_CHUNK, export_refusal, export_response, labels, refused
 from socredit.core.scoring.model import LEVEL_NAMES
 from socredit.core.types import OrgField, OrgStatus, OrgType
 
@@ -44,18 +44,14 @@ def _rows(queryset: Any) -> Iterator[list[Any]]:
 @login_required
 def organization_export(request: HttpRequest, fmt: str) -> HttpResponse:
     """导出 CSV / 导出 Excel of the organization list under the page's filter (in the page's order)."""
-    if fmt not in FORMATS:
-        raise Http404
     filterset = organization_filter(request.GET, access_organizations(request.user).order_by("name", "pk"))
     back = f"{reverse('registry:organization_list')}?{request.GET.urlencode()}"
     if not filterset.form.is_valid():
         problems = "；".join(f"{filterset.form.fields[f].label}: {' '.join(e)}" for f, e in filterset.form.errors.items())
         return refused(request, _("The filter is not valid: %(problems)s") % {"problems": problems}, back)
     queryset = filterset.qs
-    if fmt == "xlsx":
-        message = too_many_rows(fmt, queryset.order_by()[: XLSX_MAX_ROWS + 1].count())
-        if message:
-            return refused(request, message, back)
+    if refusal := export_refusal(request, fmt, queryset, back):
+        return refusal
     record_download(request.user, file="export_organizations", target=None, name=_("Organizations"),
                     query=request.GET.urlencode())  # fmt: skip
     return export_response(fmt, name="organizations", title=_("Social organizations"), headers=_headers(),

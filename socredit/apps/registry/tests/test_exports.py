@@ -115,9 +115,6 @@ def test_unknown_format_is_404_and_anonymous_goes_to_login(personas, login):
 
 
 def test_xlsx_over_the_sheet_limit_is_refused_with_the_way_out(orgs, personas, login, monkeypatch):
-    from socredit.apps.registry import views_export
-
-    monkeypatch.setattr(views_export, "XLSX_MAX_ROWS", 1)
     monkeypatch.setattr(exports, "XLSX_MAX_ROWS", 1)
     response = login(personas["staff_jinshui"]).get(url("xlsx"))
     assert response.status_code == 400
