@@ -68,14 +68,19 @@ def build(n: int, fresh: bool) -> dict[str, Any]:
         _say(f"  {n:,} organizations inserted in {time.perf_counter() - t0:.1f} s")
     user = User.objects.filter(username="bench_exports").first()
     if user is None:
-        user = User(username="bench_exports", region=Region.objects.get(code="100000"), staff_role=StaffRole.VIEWER)
+        user = User(
+            username="bench_exports", region=Region.objects.get(code="100000"), staff_role=StaffRole.VIEWER
+        )
         user.set_password("bench-exports-password")
         user.save()
     session = SessionStore()
     session.update({"_auth_user_id": str(user.pk), "_auth_user_hash": user.get_session_auth_hash(),
                     "_auth_user_backend": "django.contrib.auth.backends.ModelBackend"})  # fmt: skip
     session.create()
-    counts = {"": Organization.objects.count(), "org_type=3": Organization.objects.filter(org_type="3").count()}
+    counts = {
+        "": Organization.objects.count(),
+        "org_type=3": Organization.objects.filter(org_type="3").count(),
+    }
     connection.close()
     return {"session": session.session_key, "counts": counts}
 
@@ -135,11 +140,15 @@ def data_lines(fmt: str, body: Path) -> tuple[list[str], int]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--orgs", type=int, default=200_000)
     parser.add_argument("--db", help="reuse this SQLite file (kept by an earlier --keep run)")
     parser.add_argument("--keep", help="keep the scratch database at this path")
-    parser.add_argument("--smoke", action="store_true", help="2,000 organizations; fails only on a wrong answer")
+    parser.add_argument(
+        "--smoke", action="store_true", help="2,000 organizations; fails only on a wrong answer"
+    )
     args = parser.parse_args()
     n = 2000 if args.smoke else args.orgs
     scratch = Path(tempfile.mkdtemp(prefix="socredit-bench-exports-"))
@@ -160,7 +169,9 @@ def main() -> None:
                 port = _free_port()
                 server = start_server({**env, "GUNICORN_CMD_ARGS": "--timeout 3600"}, port, workers=1)
                 try:
-                    warm = download(port, f"/organizations/export.{fmt}?org_type=9", ctx["session"])  # no rows:
+                    warm = download(
+                        port, f"/organizations/export.{fmt}?org_type=9", ctx["session"]
+                    )  # no rows:
                     warm[2].unlink(missing_ok=True)  # the worker imports the views before the clock starts
                     path = f"/organizations/export.{fmt}" + (f"?{query}" if query else "")
                     status, headers, body, seconds = download(port, path, ctx["session"])

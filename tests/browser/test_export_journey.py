@@ -7,6 +7,7 @@ from __future__ import annotations
 import io
 import os
 import re
+from pathlib import Path
 
 import openpyxl
 import pytest
@@ -38,7 +39,9 @@ def test_officer_exports_the_filtered_list_to_excel(live_server, page, personas)
         factories.organization("410105", name=f"金水区第{i}养老服务中心", field=OrgField.ELDER_CARE.value)
     for i in range(4):
         factories.organization("410105", name=f"金水区第{i}行业商会", field=OrgField.INDUSTRY.value)
-    factories.organization("410184", name="新郑市养老服务中心", field=OrgField.ELDER_CARE.value)  # another region
+    factories.organization(
+        "410184", name="新郑市养老服务中心", field=OrgField.ELDER_CARE.value
+    )  # another region
 
     sign_in(page, live_server.url)
     page.get_by_label("业务领域").select_option(OrgField.ELDER_CARE.value)
@@ -48,7 +51,7 @@ def test_officer_exports_the_filtered_list_to_excel(live_server, page, personas)
         page.get_by_role("link", name="导出 Excel").click()
     download = info.value
     assert re.fullmatch(r"organizations-\d{4}-\d{2}-\d{2}\.xlsx", download.suggested_filename)
-    body = open(download.path(), "rb").read()
+    body = Path(download.path()).read_bytes()
     sheet = openpyxl.load_workbook(io.BytesIO(body), read_only=True).worksheets[0]
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[0][0].startswith("社会组织 · 数据日期 ")
@@ -58,7 +61,7 @@ def test_officer_exports_the_filtered_list_to_excel(live_server, page, personas)
 
     with page.expect_download() as info:
         page.get_by_role("link", name="导出 CSV").click()
-    text = open(info.value.path(), "rb").read().decode("utf-8-sig")
+    text = Path(info.value.path()).read_bytes().decode("utf-8-sig")
     assert len(text.strip().splitlines()) == 2 + 7
 
 
@@ -78,5 +81,5 @@ def test_export_links_at_a_phones_width_and_in_english(live_server, page, person
     expect(page.get_by_role("link", name="Export Excel")).to_be_visible()
     with page.expect_download() as info:
         page.get_by_role("link", name="Export CSV").click()
-    lines = open(info.value.path(), "rb").read().decode("utf-8-sig").splitlines()
+    lines = Path(info.value.path()).read_bytes().decode("utf-8-sig").splitlines()
     assert lines[0].startswith("Social organizations · data as of ") and lines[1].startswith("Name,")

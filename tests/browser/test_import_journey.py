@@ -63,6 +63,7 @@ def test_officer_fixes_a_failed_row_from_the_report_and_imports_it_again(
     again, the row is imported; the rows imported the first time are not imported twice."""
     import csv
     import io
+    from pathlib import Path
 
     from playwright.sync_api import expect
 
@@ -87,12 +88,14 @@ def test_officer_fixes_a_failed_row_from_the_report_and_imports_it_again(
     page.get_by_role("button", name="导入").click()
     assert run_worker() == 1
     expect(page.get_by_role("heading", name="结果: 完成（有错误）")).to_be_visible(timeout=15_000)
-    expect(page.get_by_text("校验位错误").first).to_be_visible()  # the real cause, not an unknown organization
+    expect(
+        page.get_by_text("校验位错误").first
+    ).to_be_visible()  # the real cause, not an unknown organization
     shot(page, "3-failed-row")
 
     with page.expect_download() as info:
         page.get_by_role("link", name="CSV", exact=True).click()
-    report = list(csv.reader(io.StringIO(open(info.value.path(), "rb").read().decode("utf-8-sig"))))
+    report = list(csv.reader(io.StringIO(Path(info.value.path()).read_bytes().decode("utf-8-sig"))))
     assert len(report) == 2 and report[1][2] == wrong  # the failed row, with its own values
     report[1][2] = org.code  # the fix, made in the report itself
     fixed = io.StringIO()
@@ -107,4 +110,7 @@ def test_officer_fixes_a_failed_row_from_the_report_and_imports_it_again(
     assert run_worker() == 1
     expect(page.get_by_role("heading", name="结果: 成功")).to_be_visible(timeout=15_000)
     shot(page, "4-reimported")
-    assert sorted(CreditRecord.objects.values_list("document_number", flat=True)) == ["修正罚〔2024〕1号", "修正罚〔2024〕2号"]
+    assert sorted(CreditRecord.objects.values_list("document_number", flat=True)) == [
+        "修正罚〔2024〕1号",
+        "修正罚〔2024〕2号",
+    ]

@@ -34,9 +34,21 @@ def lines_of(response):
 
 EXPORTS = {
     # route, kwargs, query, audited file kind, the organization whose row it holds
-    "members": ("lists:entry_export", {"list": "abnormal"}, {}, "export_list_members", lambda w: w["entry"].organization),
+    "members": (
+        "lists:entry_export",
+        {"list": "abnormal"},
+        {},
+        "export_list_members",
+        lambda w: w["entry"].organization,
+    ),
     "proposals": ("lists:proposal_export", {}, {}, "export_proposals", lambda w: w["proposal"].organization),
-    "decisions": ("lists:decision_export", {}, {"list": "abnormal"}, "export_decisions", lambda w: w["entry"].organization),
+    "decisions": (
+        "lists:decision_export",
+        {},
+        {"list": "abnormal"},
+        "export_decisions",
+        lambda w: w["entry"].organization,
+    ),
     "cases": ("cases:case_export", {}, {"status": ""}, "export_cases", lambda w: w["org"]),
     "scores": ("evaluation:score_export", {}, {}, "export_scores", lambda w: w["org"]),
 }
@@ -92,7 +104,9 @@ def test_unknown_list_and_format_are_not_found(world, personas, client):
 def test_pages_link_to_their_exports(world, personas, client):
     client.force_login(personas["staff_jinshui"])
     pages = {
-        reverse("lists:entry_list", args=["abnormal"]): reverse("lists:entry_export", args=["abnormal", "csv"]),
+        reverse("lists:entry_list", args=["abnormal"]): reverse(
+            "lists:entry_export", args=["abnormal", "csv"]
+        ),
         reverse("lists:proposal_list"): reverse("lists:proposal_export", args=["xlsx"]),
         reverse("cases:case_list") + "?status=": reverse("cases:case_export", args=["csv"]),
         reverse("evaluation:run_list"): reverse("evaluation:score_export", args=["xlsx"]),

@@ -45,10 +45,19 @@ def score_export(request: HttpRequest, fmt: str) -> HttpResponse:
         return refusal
     record_download(request.user, file="export_scores", target=None, name=_("Credit scores and levels"),
                     query=request.GET.urlencode())  # fmt: skip
-    columns = ("organization__name", "organization__code", "organization__region__name", "score", "level", "as_of")
+    columns = (
+        "organization__name",
+        "organization__code",
+        "organization__region__name",
+        "score",
+        "level",
+        "as_of",
+    )
 
     def rows() -> Iterator[list[Any]]:
-        for name, code, region, score, level, as_of in queryset.values_list(*columns).iterator(chunk_size=EXPORT_CHUNK):
+        for name, code, region, score, level, as_of in queryset.values_list(*columns).iterator(
+            chunk_size=EXPORT_CHUNK
+        ):
             yield [name, code, region, score, f"{level} {LEVEL_NAMES.get(level, '')}", as_of]
 
     headers = [_("Organization"), _("Unified social credit code"), _("Region"), _("Credit score"), _("Credit level"),

@@ -114,7 +114,9 @@ def departments_of(principal: Any) -> list[Department]:
     scope = scope_path_of(principal)
     if scope is None:
         return []
-    departments = Department.objects.filter(active=True).select_related("region").order_by("region__path", "name")
+    departments = (
+        Department.objects.filter(active=True).select_related("region").order_by("region__path", "name")
+    )
     return [d for d in departments if d.region.path.startswith(scope) or scope.startswith(d.region.path)]
 
 
@@ -147,7 +149,9 @@ def report_rows(kind: str, errors: list[dict[str, Any]]) -> Iterator[list[Any]]:
         by_row.setdefault(e["row"], []).append(e)
     for row, found in sorted(by_row.items()):
         values: dict[str, Any] = next((e["values"] for e in found if e.get("values")), {})
-        reasons = "；".join(f"{e['column']}：{e['message']}" if e.get("column") else e["message"] for e in found)
+        reasons = "；".join(
+            f"{e['column']}：{e['message']}" if e.get("column") else e["message"] for e in found
+        )
         yield [row, reasons, *[values.get(c.field, "") for c in COLUMNS[kind]]]
 
 

@@ -28,7 +28,9 @@ def _ground(code: str) -> str:
 
 
 def _invalid(request: HttpRequest, form: Any, back: str) -> HttpResponse:
-    problems = "；".join(f"{form.fields[f].label if f in form.fields else ''}: {' '.join(e)}" for f, e in form.errors.items())
+    problems = "；".join(
+        f"{form.fields[f].label if f in form.fields else ''}: {' '.join(e)}" for f, e in form.errors.items()
+    )
     return refused(request, _("The filter is not valid: %(problems)s") % {"problems": problems}, back)
 
 
@@ -48,7 +50,9 @@ def entry_export(request: HttpRequest, list: str, fmt: str) -> HttpResponse:  # 
     if refusal := export_refusal(request, fmt, queryset, back):
         return refusal
     title = str(LIST_TITLES[list])
-    record_download(request.user, file="export_list_members", target=None, name=title, query=request.GET.urlencode())
+    record_download(
+        request.user, file="export_list_members", target=None, name=title, query=request.GET.urlencode()
+    )
     columns = ("organization__name", "organization__code", "organization__region__name", "entered_on", "ground",
                "entry_decision__document_number", "entry_decision__decided_on", "left_on")  # fmt: skip
 
@@ -76,14 +80,25 @@ def proposal_export(request: HttpRequest, fmt: str) -> HttpResponse:
     record_download(request.user, file="export_proposals", target=None, name=_("Open proposals"),
                     query=request.GET.urlencode())  # fmt: skip
     titles = _titles()
-    kind_name = "trigger_kind__name_en" if (get_language() or "").startswith("en") else "trigger_kind__name_zh"
+    kind_name = (
+        "trigger_kind__name_en" if (get_language() or "").startswith("en") else "trigger_kind__name_zh"
+    )
     columns = ("organization__name", "organization__code", "list", "ground", "arose_on", "organization__region__name",
                kind_name, "notice_required", "notice_served_on", "needs_confirmation")  # fmt: skip
 
     def rows() -> Iterator[list[Any]]:
-        for name, code, lst, ground, arose_on, region, kind, required, served_on, judgement in queryset.values_list(
-            *columns
-        ).iterator(chunk_size=EXPORT_CHUNK):
+        for (
+            name,
+            code,
+            lst,
+            ground,
+            arose_on,
+            region,
+            kind,
+            required,
+            served_on,
+            judgement,
+        ) in queryset.values_list(*columns).iterator(chunk_size=EXPORT_CHUNK):
             notice = (_("served on %(day)s") % {"day": served_on.isoformat()} if served_on
                       else _("not served") if required and lst != "red" else _("not needed"))  # fmt: skip
             yield [name, code, titles.get(lst, lst), _ground(ground), arose_on, region, kind or "", notice,
@@ -121,12 +136,23 @@ def decision_export(request: HttpRequest, fmt: str) -> HttpResponse:
                "document_number", "decided_on", "authority_name", "legal_basis")  # fmt: skip
 
     def rows() -> Iterator[list[Any]]:
-        for name, code, region, lst, kind, ground, number, decided_on, authority, basis in queryset.values_list(
-            *columns
-        ).iterator(chunk_size=EXPORT_CHUNK):
+        for (
+            name,
+            code,
+            region,
+            lst,
+            kind,
+            ground,
+            number,
+            decided_on,
+            authority,
+            basis,
+        ) in queryset.values_list(*columns).iterator(chunk_size=EXPORT_CHUNK):
             yield [name, code, region, titles.get(lst, lst), kinds.get(kind, kind), _ground(ground) if ground else "",
                    number, decided_on, authority, basis]  # fmt: skip
 
     headers = [_("Organization"), _("Unified social credit code"), _("Region"), _("List"), _("Decision"),
                _("Ground"), _("Document number"), _("Decided on"), _("Deciding authority"), _("Legal basis")]  # fmt: skip
-    return export_response(fmt, name="list-decisions", title=_("List decisions"), headers=headers, rows=rows())
+    return export_response(
+        fmt, name="list-decisions", title=_("List decisions"), headers=headers, rows=rows()
+    )

@@ -47,7 +47,9 @@ def organization_export(request: HttpRequest, fmt: str) -> HttpResponse:
     filterset = organization_filter(request.GET, access_organizations(request.user).order_by("name", "pk"))
     back = f"{reverse('registry:organization_list')}?{request.GET.urlencode()}"
     if not filterset.form.is_valid():
-        problems = "；".join(f"{filterset.form.fields[f].label}: {' '.join(e)}" for f, e in filterset.form.errors.items())
+        problems = "；".join(
+            f"{filterset.form.fields[f].label}: {' '.join(e)}" for f, e in filterset.form.errors.items()
+        )
         return refused(request, _("The filter is not valid: %(problems)s") % {"problems": problems}, back)
     queryset = filterset.qs
     if refusal := export_refusal(request, fmt, queryset, back):

@@ -28,15 +28,27 @@ def case_export(request: HttpRequest, fmt: str) -> HttpResponse:
     back = f"{reverse('cases:case_list')}?{request.GET.urlencode()}"
     if refusal := export_refusal(request, fmt, queryset, back):
         return refusal
-    record_download(request.user, file="export_cases", target=None, name=_("Cases"), query=request.GET.urlencode())
+    record_download(
+        request.user, file="export_cases", target=None, name=_("Cases"), query=request.GET.urlencode()
+    )
     kinds = {k: str(label) for k, label in CaseKind.choices}
     statuses = {k: str(label) for k, label in CaseStatus.choices}
     unassigned = _("Not assigned")
 
     def rows() -> Iterator[list[Any]]:
-        for number, kind, subject, code, region, received_on, next_due, due_on, assignee, status, decided_on in (
-            queryset.values_list(*COLUMNS).iterator(chunk_size=EXPORT_CHUNK)
-        ):
+        for (
+            number,
+            kind,
+            subject,
+            code,
+            region,
+            received_on,
+            next_due,
+            due_on,
+            assignee,
+            status,
+            decided_on,
+        ) in queryset.values_list(*COLUMNS).iterator(chunk_size=EXPORT_CHUNK):
             yield [number, kinds.get(kind, kind), subject, code, region, received_on, next_due, due_on,
                    assignee or unassigned, statuses.get(status, status), decided_on]  # fmt: skip
 

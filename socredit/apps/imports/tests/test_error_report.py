@@ -64,7 +64,12 @@ def test_the_fixed_report_imports_the_failed_rows_only(login, personas, org):
     second = run_import(actor=staff, channel="import", kind="records", file_name="fixed.csv",
                         content=fixed.getvalue().encode("utf-8-sig"))  # fmt: skip
     assert (second.created, second.unchanged, second.error_rows) == (2, 0, 0)
-    assert sorted(CreditRecord.objects.values_list("document_number", flat=True)) == ["R-1", "R-2", "R-3", "R-4"]
+    assert sorted(CreditRecord.objects.values_list("document_number", flat=True)) == [
+        "R-1",
+        "R-2",
+        "R-3",
+        "R-4",
+    ]
     # the whole first file again: nothing new (imports are re-runnable by natural key)
     again = run_import(actor=staff, channel="import", kind="records", file_name="r.csv",
                        content=write_csv([c.title for c in RECORD_COLUMNS], rows))  # fmt: skip
@@ -114,14 +119,24 @@ def test_a_well_formed_unknown_code_is_still_unknown(personas, org):
 def test_template_second_sheet_lists_kinds_and_the_regions_departments(login, personas, civil_affairs):
     from socredit.apps.registry.models import Region
 
-    Department.objects.create(code="xz-sw", name="新郑市税务局", kind="tax", region=Region.objects.get(code="410184"))
-    body = login(personas["staff_jinshui"]).get(reverse("imports:import_template", args=["records", "xlsx"])).content
+    Department.objects.create(
+        code="xz-sw", name="新郑市税务局", kind="tax", region=Region.objects.get(code="410184")
+    )
+    body = (
+        login(personas["staff_jinshui"])
+        .get(reverse("imports:import_template", args=["records", "xlsx"]))
+        .content
+    )
     sheet = openpyxl.load_workbook(io.BytesIO(body))["可填写的值"]
     values = [tuple(r) for r in sheet.iter_rows(min_row=2, values_only=True)]
     assert ("信用信息事项（kind）", "行政处罚：警告", "Penalty: warning") in values
     depts = {v[1] for v in values if v[0] == "发布部门（department）"}
-    assert "郑州市民政局" in depts and "新郑市税务局" not in depts  # 金水区's own and the city's, not 新郑市's
-    xinzheng = {v[1] for v in valid_values("records", personas["staff_xinzheng"]) if v[0] == "发布部门（department）"}
+    assert (
+        "郑州市民政局" in depts and "新郑市税务局" not in depts
+    )  # 金水区's own and the city's, not 新郑市's
+    xinzheng = {
+        v[1] for v in valid_values("records", personas["staff_xinzheng"]) if v[0] == "发布部门（department）"
+    }
     assert "新郑市税务局" in xinzheng  # per region
 
 

@@ -53,7 +53,10 @@ def test_upload_result_and_report_end_to_end(login, personas, org, run_worker):
     report = client.get(reverse("imports:importrun_report", args=[run.pk, "csv"]))
     lines = list(csv.reader(io.StringIO(report.content.decode("utf-8-sig"))))
     assert lines[0][:3] == ["行号（row）", "错误原因（errors）", "统一社会信用代码（organization）"]
-    assert lines[1][:2] == ["3", "文书号（document_number）：与第 2 行的文书号重复（同一发布部门的文书号不能重复）"]
+    assert lines[1][:2] == [
+        "3",
+        "文书号（document_number）：与第 2 行的文书号重复（同一发布部门的文书号不能重复）",
+    ]
     assert lines[1][2:7] == [org.code, "penalty_warning", "2024-05-10", "", "V-1"]  # the row's own values
     xlsx = client.get(reverse("imports:importrun_report", args=[run.pk, "xlsx"]))
     sheet = openpyxl.load_workbook(io.BytesIO(xlsx.content)).active

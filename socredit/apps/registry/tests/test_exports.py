@@ -59,7 +59,11 @@ def test_csv_is_the_filtered_list_in_words_with_the_data_date(orgs, personas, lo
     assert lines[0] == ["社会组织 · 数据日期 2026-12-03"]
     assert lines[1][:4] == ["名称", "统一社会信用代码", "类型", "业务领域"]
     assert [line[0] for line in lines[2:]] == ["金水区夕阳红养老服务中心"]
-    assert lines[2][2:5] == ["社会服务机构（民办非企业单位）", "养老服务", "金水区"]  # labels, never the stored codes
+    assert lines[2][2:5] == [
+        "社会服务机构（民办非企业单位）",
+        "养老服务",
+        "金水区",
+    ]  # labels, never the stored codes
 
 
 def test_xlsx_opens_with_openpyxl_and_holds_the_scoped_rows(orgs, personas, login):
@@ -141,7 +145,11 @@ def test_rows_are_read_lazily_in_chunks(orgs, personas, login, monkeypatch):
 
 
 def test_the_list_page_links_to_its_export_with_the_filter(orgs, personas, login):
-    html = login(personas["staff_jinshui"]).get(reverse("registry:organization_list"), {"q": "养老"}).content.decode()
+    html = (
+        login(personas["staff_jinshui"])
+        .get(reverse("registry:organization_list"), {"q": "养老"})
+        .content.decode()
+    )
     assert f'href="{url("csv")}?q=%E5%85%BB%E8%80%81"' in html and "导出 Excel" in html
 
 
