@@ -36,7 +36,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench._common import Results, database_url, production_environment  # noqa: E402
-from bench.lookups import _free_port, insert_organizations, start_server, stop_server  # noqa: E402
+from bench.lookups import _free_port, insert_organizations, signed_in_session, start_server, stop_server  # noqa: E402
 
 SECRET = "bench-exports-secret-key-for-a-scratch-server-not-for-production"  # noqa: S105 — a scratch server on loopback
 TARGET_CSV_ROWS_PER_S = 20_000.0
@@ -54,7 +54,6 @@ def build(n: int, fresh: bool) -> dict[str, Any]:
     import django
 
     django.setup()
-    from django.contrib.sessions.backends.db import SessionStore
     from django.core.management import call_command
     from django.db import connection
 
@@ -73,16 +72,12 @@ def build(n: int, fresh: bool) -> dict[str, Any]:
         )
         user.set_password("bench-exports-password")
         user.save()
-    session = SessionStore()
-    session.update({"_auth_user_id": str(user.pk), "_auth_user_hash": user.get_session_auth_hash(),
-                    "_auth_user_backend": "django.contrib.auth.backends.ModelBackend"})  # fmt: skip
-    session.create()
     counts = {
         "": Organization.objects.count(),
         "org_type=3": Organization.objects.filter(org_type="3").count(),
     }
     connection.close()
-    return {"session": session.session_key, "counts": counts}
+    return {"session": signed_in_session(user), "counts": counts}
 
 
 def _worker_peak_rss_mb(master: int) -> float:

@@ -97,6 +97,18 @@ def insert_organizations(n: int) -> None:
         )
 
 
+def signed_in_session(user: Any) -> str:
+    """The key of a new database session signed in as ``user`` (the cookie a browser would hold)."""
+    from django.contrib.sessions.backends.db import SessionStore
+
+    session = SessionStore()
+    session["_auth_user_id"] = str(user.pk)
+    session["_auth_user_backend"] = "django.contrib.auth.backends.ModelBackend"
+    session["_auth_user_hash"] = user.get_session_auth_hash()
+    session.create()
+    return str(session.session_key)
+
+
 def build(n: int, fresh: bool | None) -> dict[str, Any]:
     """Migrate and load N organizations (``fresh``; None: when the database holds none); add a
     token, a national account, a session."""
@@ -105,7 +117,6 @@ def build(n: int, fresh: bool | None) -> dict[str, Any]:
     django.setup()
     import datetime as dt
 
-    from django.contrib.sessions.backends.db import SessionStore
     from django.core.management import call_command
     from django.db import connection
 
@@ -163,15 +174,11 @@ def build(n: int, fresh: bool | None) -> dict[str, Any]:
     subprocess.run([sys.executable, str(ROOT / "manage.py"), "evaluate"], check=True, cwd=ROOT,
                    stdout=subprocess.DEVNULL)  # fmt: skip
     _say(f"  national evaluation in {time.perf_counter() - t1:.1f} s")
-    session = SessionStore()
-    session["_auth_user_id"] = str(user.pk)
-    session["_auth_user_backend"] = "django.contrib.auth.backends.ModelBackend"
-    session["_auth_user_hash"] = user.get_session_auth_hash()
-    session.create()
+    session_key = signed_in_session(user)
     codes = list(Organization.objects.order_by("?").values_list("code", flat=True)[:2000])
     organizations = Organization.objects.count()
     connection.close()
-    return {"token": raw, "session": session.session_key, "codes": codes, "seconds": time.perf_counter() - t0,
+    return {"token": raw, "session": session_key, "codes": codes, "seconds": time.perf_counter() - t0,
             "fresh": fresh, "vendor": connection.vendor, "organizations": organizations}  # fmt: skip
 
 

@@ -184,6 +184,14 @@ def export_refusal(request: Any, fmt: str, queryset: Any, back_url: str) -> Http
     return None
 
 
+def refused_filter(request: Any, form: Any, back_url: str) -> HttpResponse:
+    """A refused export whose filter does not validate: each field by its label with its errors."""
+    problems = "；".join(
+        f"{form.fields[f].label if f in form.fields else ''}: {' '.join(e)}" for f, e in form.errors.items()
+    )
+    return refused(request, _("The filter is not valid: %(problems)s") % {"problems": problems}, back_url)
+
+
 def refused(request: Any, message: str, back_url: str) -> HttpResponse:
     """A refused export: the error page's frame with the reason and the way back to the table (400)."""
     from django.shortcuts import render

@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy
 
 from socredit.apps.audit.services import record_download
 from socredit.apps.evaluation.access import access_scores
-from socredit.common.exports import EXPORT_CHUNK, export_refusal, export_response, refused
+from socredit.common.exports import EXPORT_CHUNK, export_refusal, export_response, refused_filter
 from socredit.core.scoring.model import LEVEL_CODES, LEVEL_NAMES
 
 
@@ -33,8 +33,7 @@ def score_export(request: HttpRequest, fmt: str) -> HttpResponse:
     form = ScoreExportForm(request.GET)
     back = reverse("evaluation:run_list")
     if not form.is_valid():
-        problems = "；".join(f"{form.fields[f].label}: {' '.join(e)}" for f, e in form.errors.items())
-        return refused(request, _("The filter is not valid: %(problems)s") % {"problems": problems}, back)
+        return refused_filter(request, form, back)
     queryset = access_scores(request.user)
     if form.cleaned_data["level"]:
         queryset = queryset.filter(level=form.cleaned_data["level"])

@@ -20,18 +20,11 @@ from socredit.apps.lists.models import LIST_TITLES, RED_GROUND, ListDecision
 from socredit.apps.lists.queue import ProposalQueue
 from socredit.apps.lists.services import ground_title
 from socredit.apps.lists.views import filtered_entries
-from socredit.common.exports import EXPORT_CHUNK, export_refusal, export_response, refused
+from socredit.common.exports import EXPORT_CHUNK, export_refusal, export_response, refused_filter
 
 
 def _ground(code: str) -> str:
     return _("Meets the red-list criteria") if code == RED_GROUND else ground_title(code)
-
-
-def _invalid(request: HttpRequest, form: Any, back: str) -> HttpResponse:
-    problems = "；".join(
-        f"{form.fields[f].label if f in form.fields else ''}: {' '.join(e)}" for f, e in form.errors.items()
-    )
-    return refused(request, _("The filter is not valid: %(problems)s") % {"problems": problems}, back)
 
 
 def _titles() -> dict[str, str]:
@@ -46,7 +39,7 @@ def entry_export(request: HttpRequest, list: str, fmt: str) -> HttpResponse:  # 
     form, queryset, as_of = filtered_entries(request.user, list, request.GET)
     back = f"{reverse('lists:entry_list', args=[list])}?{request.GET.urlencode()}"
     if form.errors:
-        return _invalid(request, form, back)
+        return refused_filter(request, form, back)
     if refusal := export_refusal(request, fmt, queryset, back):
         return refusal
     title = str(LIST_TITLES[list])
@@ -73,7 +66,7 @@ def proposal_export(request: HttpRequest, fmt: str) -> HttpResponse:
     queue = ProposalQueue(request.user, request.GET)
     back = f"{reverse('lists:proposal_list')}?{request.GET.urlencode()}"
     if not queue.valid:
-        return _invalid(request, queue.form, back)
+        return refused_filter(request, queue.form, back)
     queryset = queue.ordered()
     if refusal := export_refusal(request, fmt, queryset, back):
         return refusal
@@ -115,7 +108,7 @@ def decision_export(request: HttpRequest, fmt: str) -> HttpResponse:
     form = DecisionExportForm(request.GET)
     back = reverse("lists:entry_list", args=[request.GET.get("list") or "abnormal"])
     if not form.is_valid():
-        return _invalid(request, form, back)
+        return refused_filter(request, form, back)
     queryset = access_decisions(request.user)
     data = form.cleaned_data
     if data["list"]:

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from socredit.apps.audit.services import record_download
 from socredit.apps.registry.access import access_organizations
 from socredit.apps.registry.forms import organization_filter
-from socredit.common.exports import EXPORT_CHUNK, export_refusal, export_response, labels, refused
+from socredit.common.exports import EXPORT_CHUNK, export_refusal, export_response, labels, refused_filter
 from socredit.core.scoring.model import LEVEL_NAMES
 from socredit.core.types import OrgField, OrgStatus, OrgType
 
@@ -47,10 +47,7 @@ def organization_export(request: HttpRequest, fmt: str) -> HttpResponse:
     filterset = organization_filter(request.GET, access_organizations(request.user).order_by("name", "pk"))
     back = f"{reverse('registry:organization_list')}?{request.GET.urlencode()}"
     if not filterset.form.is_valid():
-        problems = "；".join(
-            f"{filterset.form.fields[f].label}: {' '.join(e)}" for f, e in filterset.form.errors.items()
-        )
-        return refused(request, _("The filter is not valid: %(problems)s") % {"problems": problems}, back)
+        return refused_filter(request, filterset.form, back)
     queryset = filterset.qs
     if refusal := export_refusal(request, fmt, queryset, back):
         return refusal
