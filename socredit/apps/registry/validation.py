@@ -28,7 +28,7 @@ def organization_not_found(code: str) -> str:
     try:
         validate_social_org_code(code)
     except CodeError as exc:
-        return f"统一社会信用代码 {code} 有误：{exc}"
+        return f"{exc}（{code}）"
     return f"未知的社会组织（统一社会信用代码 {code} 未登记或不在本辖区）"
 
 
