@@ -171,13 +171,15 @@ def _sweep(client, world, personas, routes, language=None):
             if language:  # the language switch's cookie (logout clears the client's cookies)
                 client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
             response = client.get(url)
-            if language:
-                assert f'lang="{language}"' in response.content.decode()[:500], url
-            assert response.status_code == 200, f"{persona} {url} → {response.status_code}"
             kind = response.get("Content-Type", "")
+            # a table's export streams: read it whole (a CSV is read as a page is)
+            content = b"".join(response.streaming_content) if response.streaming else response.content
+            if language and kind.startswith("text/html"):
+                assert f'lang="{language}"' in content.decode()[:500], url
+            assert response.status_code == 200, f"{persona} {url} → {response.status_code}"
             if not kind.startswith(("text/html", "text/csv")):
-                continue  # files (xlsx templates, evidence) are not pages
-            body = response.content.decode()
+                continue  # files (xlsx templates and exports, evidence) are not pages
+            body = content.decode("utf-8-sig")
             text = visible_text(body) if kind.startswith("text/html") else body
             opened += 1
             for f in findings_in(text):
