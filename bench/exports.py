@@ -231,7 +231,9 @@ def main() -> None:
             rate = table[-1][4]
             results.add(f"{fmt} rows/s ({n:,} organizations)", round(rate), "rows/s", target, ">=")
             growth = peaks[""] / peaks["org_type=3"] if peaks["org_type=3"] else 0.0
-            results.add(f"{fmt} peak anonymous RSS all / a third", round(growth, 2), "×", TARGET_RSS_GROWTH, "<")
+            results.add(
+                f"{fmt} peak anonymous RSS all / a third", round(growth, 2), "×", TARGET_RSS_GROWTH, "<"
+            )
             results.add(f"{fmt} peak anonymous RSS", round(peaks[""], 1), "MB")
         if args.keep and fresh:
             shutil.copyfile(url.removeprefix("sqlite:///"), args.keep)
