@@ -66,6 +66,49 @@ def _environment(url: str, var_dir: Path) -> dict[str, str]:
     return production_environment(url, var_dir)
 
 
+def insert_organizations(n: int) -> None:
+    """N organizations over the real counties (seeded), inserted with ``executemany`` in one
+    transaction (Django set up and migrated)."""
+    import numpy as np
+    from django.db import connection, transaction
+    from django.utils import timezone
+
+    from socredit.apps.registry.models import Region
+    from socredit.core.codes import make_social_org_code
+    from socredit.core.types import OrgType
+
+    rng = np.random.default_rng(2026)
+    counties = list(Region.objects.filter(active=True, level=3).values_list("id", "code"))
+    picks = rng.integers(0, len(counties), size=n)
+    types = [OrgType.ASSOCIATION, OrgType.SERVICE_INSTITUTION, OrgType.FOUNDATION]
+    stamp = timezone.now().isoformat()
+    rows = []
+    for i in range(n):
+        region_id, code = counties[int(picks[i])]
+        org_type = types[i % 3]
+        rows.append((make_social_org_code(code, org_type, i), f"基准社会组织{i:07d}号", org_type.value,
+                     region_id, "民政局", "other", "2015-03-01", "normal", stamp, stamp))  # fmt: skip
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.executemany(
+            "INSERT INTO registry_organization (code, name, org_type, region_id, registration_authority, "
+            "supervisory_unit, address, contact_person, contact_phone, field, registered_on, status, "
+            "created_at, updated_at) VALUES (%s, %s, %s, %s, %s, '', '', '', '', %s, %s, %s, %s, %s)",
+            rows,
+        )
+
+
+def signed_in_session(user: Any) -> str:
+    """The key of a new database session signed in as ``user`` (the cookie a browser would hold)."""
+    from django.contrib.sessions.backends.db import SessionStore
+
+    session = SessionStore()
+    session["_auth_user_id"] = str(user.pk)
+    session["_auth_user_backend"] = "django.contrib.auth.backends.ModelBackend"
+    session["_auth_user_hash"] = user.get_session_auth_hash()
+    session.create()
+    return str(session.session_key)
+
+
 def build(n: int, fresh: bool | None) -> dict[str, Any]:
     """Migrate and load N organizations (``fresh``; None: when the database holds none); add a
     token, a national account, a session."""
@@ -74,11 +117,8 @@ def build(n: int, fresh: bool | None) -> dict[str, Any]:
     django.setup()
     import datetime as dt
 
-    import numpy as np
-    from django.contrib.sessions.backends.db import SessionStore
     from django.core.management import call_command
-    from django.db import connection, transaction
-    from django.utils import timezone
+    from django.db import connection
 
     from socredit.apps.accounts.models import StaffRole, User
     from socredit.apps.accounts.services import issue_token
@@ -86,8 +126,7 @@ def build(n: int, fresh: bool | None) -> dict[str, Any]:
     from socredit.apps.registry.models import Department, Organization, Region
     from socredit.common.access import SystemPrincipal
     from socredit.common.clock import today
-    from socredit.core.codes import make_social_org_code
-    from socredit.core.types import DepartmentKind, OrgType
+    from socredit.core.types import DepartmentKind
 
     t0 = time.perf_counter()
     call_command("migrate", verbosity=0)
@@ -95,24 +134,7 @@ def build(n: int, fresh: bool | None) -> dict[str, Any]:
     if fresh is None:
         fresh = not Organization.objects.exists()
     if fresh:
-        rng = np.random.default_rng(2026)
-        counties = list(Region.objects.filter(active=True, level=3).values_list("id", "code"))
-        picks = rng.integers(0, len(counties), size=n)
-        types = [OrgType.ASSOCIATION, OrgType.SERVICE_INSTITUTION, OrgType.FOUNDATION]
-        stamp = timezone.now().isoformat()
-        rows = []
-        for i in range(n):
-            region_id, code = counties[int(picks[i])]
-            org_type = types[i % 3]
-            rows.append((make_social_org_code(code, org_type, i), f"基准社会组织{i:07d}号", org_type.value,
-                         region_id, "民政局", "other", "2015-03-01", "normal", stamp, stamp))  # fmt: skip
-        with transaction.atomic(), connection.cursor() as cursor:
-            cursor.executemany(
-                "INSERT INTO registry_organization (code, name, org_type, region_id, registration_authority, "
-                "supervisory_unit, address, contact_person, contact_phone, field, registered_on, status, "
-                "created_at, updated_at) VALUES (%s, %s, %s, %s, %s, '', '', '', '', %s, %s, %s, %s, %s)",
-                rows,
-            )
+        insert_organizations(n)
         _say(f"  {n:,} organizations inserted in {time.perf_counter() - t0:.1f} s")
     city = Region.objects.get(code="410100")
     dept, _ = Department.objects.get_or_create(
@@ -152,15 +174,11 @@ def build(n: int, fresh: bool | None) -> dict[str, Any]:
     subprocess.run([sys.executable, str(ROOT / "manage.py"), "evaluate"], check=True, cwd=ROOT,
                    stdout=subprocess.DEVNULL)  # fmt: skip
     _say(f"  national evaluation in {time.perf_counter() - t1:.1f} s")
-    session = SessionStore()
-    session["_auth_user_id"] = str(user.pk)
-    session["_auth_user_backend"] = "django.contrib.auth.backends.ModelBackend"
-    session["_auth_user_hash"] = user.get_session_auth_hash()
-    session.create()
+    session_key = signed_in_session(user)
     codes = list(Organization.objects.order_by("?").values_list("code", flat=True)[:2000])
     organizations = Organization.objects.count()
     connection.close()
-    return {"token": raw, "session": session.session_key, "codes": codes, "seconds": time.perf_counter() - t0,
+    return {"token": raw, "session": session_key, "codes": codes, "seconds": time.perf_counter() - t0,
             "fresh": fresh, "vendor": connection.vendor, "organizations": organizations}  # fmt: skip
 
 

@@ -290,25 +290,32 @@ def write_csv(headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> bytes:
     return out.getvalue().encode("utf-8-sig")
 
 
-def write_xlsx(headers: Sequence[str], rows: Sequence[Sequence[Any]], title: str = "Sheet1") -> bytes:
-    """An XLSX workbook of one sheet. A text cell that would start a formula is stored as a text
-    cell (openpyxl would otherwise write it as a live formula), unchanged."""
+def write_xlsx(
+    headers: Sequence[str],
+    rows: Sequence[Sequence[Any]],
+    title: str = "Sheet1",
+    sheets: Sequence[tuple[str, Sequence[str], Sequence[Sequence[Any]]]] = (),
+) -> bytes:
+    """An XLSX workbook: the first sheet of ``headers`` and ``rows`` (the one an import reads), then
+    any further ``sheets`` as (title, headers, rows). A text cell that would start a formula is
+    stored as a text cell (openpyxl would otherwise write it as a live formula), unchanged."""
     import openpyxl
     from openpyxl.cell import WriteOnlyCell
 
     book = openpyxl.Workbook(write_only=True)
-    sheet = book.create_sheet(title=title[:31])
+    for sheet_title, sheet_headers, sheet_rows in [(title, headers, rows), *sheets]:
+        sheet = book.create_sheet(title=sheet_title[:31])
 
-    def cell(value: Any) -> Any:
-        if not _is_formula_like(value):
-            return "" if value is None else value
-        inert = WriteOnlyCell(sheet, value=value)
-        inert.data_type = "s"
-        return inert
+        def cell(value: Any, sheet: Any = sheet) -> Any:
+            if not _is_formula_like(value):
+                return "" if value is None else value
+            inert = WriteOnlyCell(sheet, value=value)
+            inert.data_type = "s"
+            return inert
 
-    sheet.append([cell(h) for h in headers])
-    for r in rows:
-        sheet.append([cell(v) for v in r])
+        sheet.append([cell(h) for h in sheet_headers])
+        for r in sheet_rows:
+            sheet.append([cell(v) for v in r])
     buf = io.BytesIO()
     book.save(buf)
     return buf.getvalue()

@@ -96,6 +96,13 @@ MATRIX = {
     "accounts:logout": (lambda w: {}, LOGOUT),
     "registry:organization_list": (lambda w: {}, OWN_REGION_PAGE),
     "registry:region_suggest": (lambda w: {}, OWN_REGION_PAGE),  # the region picker's suggestions
+    # 导出: every staff table's export answers like its page (each account its own region's rows)
+    "registry:organization_export": (lambda w: {"fmt": "xlsx"}, OWN_REGION_PAGE),
+    "lists:entry_export": (lambda w: {"list": "abnormal", "fmt": "csv"}, OWN_REGION_PAGE),
+    "lists:proposal_export": (lambda w: {"fmt": "xlsx"}, OWN_REGION_PAGE),
+    "lists:decision_export": (lambda w: {"fmt": "csv"}, OWN_REGION_PAGE),
+    "cases:case_export": (lambda w: {"fmt": "csv"}, OWN_REGION_PAGE),
+    "evaluation:score_export": (lambda w: {"fmt": "xlsx"}, OWN_REGION_PAGE),
     "registry:organization_detail": (lambda w: {"code": w["org"].code}, READ),
     "registry:person_detail": (lambda w: {"pk": w["person"].pk}, READ),
     "registry:held_role_confirm": (lambda w: {"pk": w["person"].pk, "role_pk": w["held_role"].pk}, POST_ONLY),

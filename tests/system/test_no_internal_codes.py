@@ -339,7 +339,9 @@ def _sweep(client, world, personas, routes, languages=("zh-hans",), checks=None)
                 kind = response.get("Content-Type", "")
                 if not kind.startswith(("text/html", "text/csv")):
                     continue  # files (xlsx templates, evidence) are not pages
-                body = response.content.decode()
+                # a table's export streams: read it whole (a CSV is read as a page is)
+                content = b"".join(response.streaming_content) if response.streaming else response.content
+                body = content.decode("utf-8-sig")
                 if "<html" in body[:200] and f'lang="{language}"' not in body[:500]:  # fragments have none
                     if route in DOCUMENTS and language == "en":
                         continue  # a document as issued: in Chinese whatever the reader's language

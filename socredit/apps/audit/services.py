@@ -207,24 +207,43 @@ DOWNLOADED_FILES: dict[str, Any] = {
     "statement_evidence": _("Evidence of a statement on a list proposal"),
     "import_errors": _("Error report of an import"),
     "registration_document": _("Document of a registration"),
+    "export_organizations": _("Export of the organization list"),
+    "export_list_members": _("Export of a list's members"),
+    "export_proposals": _("Export of the listing proposals"),
+    "export_decisions": _("Export of the list decisions"),
+    "export_cases": _("Export of the cases"),
+    "export_scores": _("Export of credit scores and levels"),
 }
-"""The kinds of non-public file whose every download is recorded (``record_download``)."""
+"""The kinds of non-public file whose every download is recorded (``record_download``); the
+``export_*`` kinds are the tables exported from a staff page (socredit.common.exports)."""
 _FILES_ZH = {
     "evidence": "案件证据材料",
     "statement_evidence": "陈述申辩证据材料",
     "import_errors": "导入错误报告",
     "registration_document": "登记文书",
+    "export_organizations": "社会组织名录导出",
+    "export_list_members": "名录成员导出",
+    "export_proposals": "列入建议导出",
+    "export_decisions": "名录决定导出",
+    "export_cases": "案件导出",
+    "export_scores": "信用评分与等级导出",
 }
 
 
-def record_download(actor: Any, *, file: str, target: Model, name: str, channel: str = "form") -> AuditEvent:
+def record_download(
+    actor: Any, *, file: str, target: Model | None, name: str, channel: str = "form",
+    query: str | None = None,
+) -> AuditEvent:  # fmt: skip
     """One ``file.download`` event: ``actor`` downloaded a non-public file of kind ``file``
-    (``DOWNLOADED_FILES``) belonging to ``target``, named ``name``. Exports added later (account
-    exports, list exports) add their kind here."""
+    (``DOWNLOADED_FILES``) belonging to ``target`` (None for a table export), named ``name``. A
+    table export passes its filter as ``query`` (the page's query string), kept in ``data``."""
     if file not in DOWNLOADED_FILES:
         raise ValueError(f"unknown downloaded file kind {file!r}")
+    data: dict[str, Any] = {"file": file}
+    if query is not None:
+        data["query"] = query[:1000]
     return record_sensitive_read(actor=actor, channel=channel, action=FILE_DOWNLOAD, target=target,
-                                 summary=f"下载{_FILES_ZH[file]}：{name}"[:500], data={"file": file})  # fmt: skip
+                                 summary=f"下载{_FILES_ZH[file]}：{name}"[:500], data=data)  # fmt: skip
 
 
 def read_place(event: AuditEvent) -> Any:

@@ -6,8 +6,15 @@ row dict goes to them unchanged. Templates and error reports are built from thes
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from typing import Any
+
 from socredit.apps.imports.models import ImportKind
+from socredit.apps.records.models import RecordKind
+from socredit.apps.registry.models import Department, Region
+from socredit.common.access import scope_path_of
 from socredit.common.imports import Column, write_csv, write_xlsx
+from socredit.core.types import DishonestyClass, OrgField, OrgStatus, OrgType, RoleKind, Visibility
 
 ORGANIZATION_COLUMNS = (
     Column("code", "统一社会信用代码", True, "51410105MJ0000018H"),
@@ -35,7 +42,7 @@ ROLE_COLUMNS = (
 
 RECORD_COLUMNS = (
     Column("organization", "统一社会信用代码", True, "51410105MJ0000018H"),
-    Column("kind", "信用信息事项", True, "penalty_warning"),
+    Column("kind", "信用信息事项", True, "行政处罚：警告"),
     Column("occurred_on", "发生日期", True, "2024-05-10"),
     Column("decided_on", "决定日期", False, "2024-05-20"),
     Column("document_number", "文书号", False, "郑民罚〔2024〕1号"),
@@ -54,7 +61,10 @@ COLUMNS: dict[str, tuple[Column, ...]] = {
     ImportKind.RECORDS: RECORD_COLUMNS,
 }
 
-REPORT_HEADERS = ("行号（row）", "列（column）", "字段（field）", "错误原因（message）")
+REPORT_ROW = "行号（row）"
+REPORT_REASONS = "错误原因（errors）"
+"""The two columns an error report puts before the template's: neither names a field of any import
+kind, so the reader ignores them when the corrected report is uploaded again."""
 
 
 def column_title(kind: str, field: str) -> str:
@@ -65,17 +75,91 @@ def column_title(kind: str, field: str) -> str:
     return ""
 
 
-def template_file(kind: str, fmt: str) -> bytes:
-    """The downloadable template: headers 中文名（field）, one example row."""
+VALID_HEADERS = ("列（column）", "可填写的值（value）", "说明（meaning）")
+"""The columns of a template's second sheet, 可填写的值."""
+
+
+def valid_values(kind: str, principal: Any) -> list[tuple[str, str, str]]:
+    """What may be written in the columns of ``kind`` that take one of a set of values: (column
+    title, value, meaning). Record kinds and departments as the reader accepts them (the Chinese
+    name); the departments are those of the principal's region, of the regions above it (whose
+    records reach it) and below it."""
+    out: list[tuple[str, str, str]] = []
+
+    def enum_rows(field: str, enum_cls: Any) -> None:
+        title = column_title(kind, field)
+        out.extend((title, m.zh, m.en) for m in enum_cls)
+
+    if kind == ImportKind.ORGANIZATIONS:
+        enum_rows("org_type", OrgType)
+        enum_rows("field", OrgField)
+        enum_rows("status", OrgStatus)
+        title = column_title(kind, "region")
+        out.extend((title, r.code, r.name) for r in access_regions(principal))
+    elif kind == ImportKind.ROLES:
+        enum_rows("kind", RoleKind)
+    else:
+        title = column_title(kind, "kind")
+        kinds = RecordKind.objects.filter(active=True).order_by("category", "code")
+        out.extend((title, k.name_zh, k.name_en) for k in kinds)
+        title = column_title(kind, "department")
+        out.extend((title, d.name, d.region.name) for d in departments_of(principal))
+        enum_rows("visibility", Visibility)
+        enum_rows("dishonesty_class", DishonestyClass)
+    return out
+
+
+def departments_of(principal: Any) -> list[Department]:
+    """The active departments of the principal's region, the regions above it and those below it."""
+    scope = scope_path_of(principal)
+    if scope is None:
+        return []
+    departments = (
+        Department.objects.filter(active=True).select_related("region").order_by("region__path", "name")
+    )
+    return [d for d in departments if d.region.path.startswith(scope) or scope.startswith(d.region.path)]
+
+
+def access_regions(principal: Any) -> list[Region]:
+    """The active regions of the principal's region and below, by code."""
+    scope = scope_path_of(principal)
+    if scope is None:
+        return []
+    return list(Region.objects.filter(active=True, path__startswith=scope).order_by("code"))
+
+
+def template_file(kind: str, fmt: str, principal: Any = None) -> bytes:
+    """The downloadable template: headers 中文名（field）, one example row; the XLSX has a second
+    sheet, 可填写的值, listing the valid values of the columns that take one of a set (valid_values)."""
     cols = COLUMNS[kind]
     headers = [c.title for c in cols]
     rows = [[c.example for c in cols]]
-    return write_xlsx(headers, rows, title=kind) if fmt == "xlsx" else write_csv(headers, rows)
+    if fmt != "xlsx":
+        return write_csv(headers, rows)
+    extra = [("可填写的值", VALID_HEADERS, valid_values(kind, principal))] if principal is not None else []
+    return write_xlsx(headers, rows, title=kind, sheets=extra)
 
 
-def report_file(errors: list[dict], fmt: str) -> bytes:
-    """The full row-error report of a run, as CSV (UTF-8 with BOM) or XLSX."""
-    rows = [[e["row"], e.get("column", ""), e.get("field", ""), e["message"]] for e in errors]
-    return (
-        write_xlsx(REPORT_HEADERS, rows, title="errors") if fmt == "xlsx" else write_csv(REPORT_HEADERS, rows)
-    )
+def report_rows(kind: str, errors: list[dict[str, Any]]) -> Iterator[list[Any]]:
+    """One line per failed row: its row number, every reason (column: message, joined), then the
+    row's own values in the template's columns (``values`` of the run's errors; empty for a run
+    imported before the values were kept)."""
+    by_row: dict[int, list[dict[str, Any]]] = {}
+    for e in errors:
+        by_row.setdefault(e["row"], []).append(e)
+    for row, found in sorted(by_row.items()):
+        values: dict[str, Any] = next((e["values"] for e in found if e.get("values")), {})
+        reasons = "；".join(
+            f"{e['column']}：{e['message']}" if e.get("column") else e["message"] for e in found
+        )
+        yield [row, reasons, *[values.get(c.field, "") for c in COLUMNS[kind]]]
+
+
+def report_file(kind: str, errors: list[dict[str, Any]], fmt: str) -> bytes:
+    """The error report of a run, as CSV (UTF-8 with BOM) or XLSX: the template's columns with each
+    failed row's values, after its row number and reasons. Fix the values, delete nothing, upload
+    the file again: the row number and reasons are ignored, the fixed rows are imported, rows that
+    were already imported are not duplicated (imports are re-runnable)."""
+    headers = [REPORT_ROW, REPORT_REASONS, *[c.title for c in COLUMNS[kind]]]
+    rows = list(report_rows(kind, errors))
+    return write_xlsx(headers, rows, title="errors") if fmt == "xlsx" else write_csv(headers, rows)

@@ -36,7 +36,12 @@ from socredit.apps.records.models import RecordKind
 from socredit.apps.records.validation import RecordLookups, clean_record
 from socredit.apps.registry.access import access_organizations, access_persons
 from socredit.apps.registry.models import Department, Organization, Person, Region, Role
-from socredit.apps.registry.validation import clean_organization, clean_person, clean_role_terms
+from socredit.apps.registry.validation import (
+    clean_organization,
+    clean_person,
+    clean_role_terms,
+    organization_not_found,
+)
 from socredit.common import clock
 from socredit.common.access import SystemPrincipal, scope_path_of
 from socredit.common.errors import FieldErrors
@@ -215,7 +220,7 @@ class RoleImporter(Importer):
             if not code:
                 errors.add("organization", "不能为空")
             elif org is None:
-                errors.add("organization", f"未知的社会组织（统一社会信用代码 {code} 未登记或不在本辖区）")
+                errors.add("organization", organization_not_found(code))
             person: dict[str, Any] = {}
             terms: dict[str, Any] = {}
             try:
@@ -465,6 +470,9 @@ def execute_run(run: ImportRun, actor: Any, source: Source) -> ImportRun:
         progress(phase=ImportPhase.CHECKING, rows_read=read, total_rows=read, force=True)
         with source() as f:
             importer.validate(_counted(read_table(f, file_name, COLUMNS[kind]), importer, progress))
+        if importer.errors:
+            with source() as f:
+                _attach_row_values(importer.errors, read_table(f, file_name, COLUMNS[kind]))
         if not run.dry_run:
             progress(phase=ImportPhase.WRITING, force=True)
             with progress.held(), transaction.atomic():
@@ -495,6 +503,27 @@ def execute_run(run: ImportRun, actor: Any, source: Source) -> ImportRun:
         return run
     _finish(run, importer, run.status)
     return run
+
+
+def _attach_row_values(errors: list[dict[str, Any]], rows: Iterable[tuple[int, dict[str, Any]]]) -> None:
+    """Give the first error of each failed row that row's own values as read (``values``: {field:
+    text}), so the error report can repeat the row in the template's columns beside its reasons and
+    the user can fix those rows and upload them again. Only the rows whose errors are kept are read
+    back (one more pass over the file, stopping after the last of them)."""
+    kept = sorted(errors, key=lambda e: e["row"])[: settings.SOCREDIT_IMPORT_MAX_ERRORS_KEPT]
+    first: dict[int, dict[str, Any]] = {}
+    for e in kept:
+        first.setdefault(e["row"], e)
+    last = max(first)
+    for n, row in rows:
+        if n in first:
+            first[n]["values"] = {f: _text_of(v) for f, v in row.items() if v not in (None, "")}
+        if n >= last:
+            break
+
+
+def _text_of(value: Any) -> str:
+    return value.isoformat() if isinstance(value, dt.date) else str(value)
 
 
 def _finish(run: ImportRun, importer: Importer, status: str) -> None:

@@ -22,10 +22,11 @@ from django_htmx.http import HttpResponseClientRefresh
 from socredit.apps.audit.services import record_download
 from socredit.apps.imports.access import access_import_run, access_import_runs
 from socredit.apps.imports.background import queue_import
-from socredit.apps.imports.columns import COLUMNS, report_file, template_file
+from socredit.apps.imports.columns import COLUMNS, departments_of, report_file, template_file
 from socredit.apps.imports.forms import ImportForm
 from socredit.apps.imports.models import ImportKind, ImportStatus
 from socredit.apps.imports.services import end_abandoned_imports
+from socredit.apps.records.models import RecordKind
 from socredit.common.htmx import is_partial, render_page_or_partial
 
 FORMATS = {
@@ -62,6 +63,8 @@ def importrun_list(request: HttpRequest) -> HttpResponse:
         "form": form,
         "runs": access_import_runs(request.user)[:50],
         "kinds": [(k, label, COLUMNS[k]) for k, label in ImportKind.choices],
+        "record_kinds": RecordKind.objects.filter(active=True).order_by("category", "code"),
+        "departments": departments_of(request.user),
     }
     return render(request, "imports/importrun_list.html", context, status=400 if form.errors else 200)
 
@@ -97,7 +100,7 @@ def importrun_report(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     record_download(
         request.user, file="import_errors", target=run, name=run.file_name or f"导入批次 {run.pk}"
     )
-    return _download(report_file(run.errors, fmt), fmt, f"import-{run.pk}-errors")
+    return _download(report_file(run.kind, run.errors, fmt), fmt, f"import-{run.pk}-errors")
 
 
 @login_required
@@ -106,4 +109,4 @@ def import_template(request: HttpRequest, kind: str, fmt: str) -> HttpResponse:
     if kind not in ImportKind.values or fmt not in FORMATS:
         raise Http404
     # Not recorded: a blank template with a made-up example row carries no one's data.
-    return _download(template_file(kind, fmt), fmt, f"socredit-{kind}-template")
+    return _download(template_file(kind, fmt, request.user), fmt, f"socredit-{kind}-template")

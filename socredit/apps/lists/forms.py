@@ -9,6 +9,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from socredit.apps.lists.models import LIST_CHOICES, ListDecision
 from socredit.apps.records.forms import ServiceErrorsMixin
 
 
@@ -197,3 +198,12 @@ class NoticeForm(_RowForm):
             for n in ("first", "second")
             if data.get(f"{n}_mailed_on")
         ]
+
+
+class DecisionExportForm(forms.Form):
+    """``?list=&kind=&decided_from=&decided_to=`` of the list decisions' export."""
+
+    list = forms.ChoiceField(label=_("List"), required=False, choices=[("", ""), *LIST_CHOICES])
+    kind = forms.ChoiceField(label=_("Kind"), required=False, choices=[("", ""), *ListDecision.Kind.choices])
+    decided_from = _date(_("Decided from"))
+    decided_to = _date(_("Decided up to"))

@@ -1,10 +1,13 @@
 from django.urls import path
 
-from socredit.apps.lists import views, views_policy, views_queue, views_statements
+from socredit.apps.lists import views, views_export, views_policy, views_queue, views_statements
 
 app_name = "lists"
 urlpatterns = [
     path("proposals/", views_queue.proposal_list, name="proposal_list"),
+    path("proposals/export.<str:fmt>", views_export.proposal_export, name="proposal_export"),
+    path("decisions/export.<str:fmt>", views_export.decision_export, name="decision_export"),
+    path("members/<str:list>/export.<str:fmt>", views_export.entry_export, name="entry_export"),
     path("proposals/bulk/", views_queue.proposal_bulk, name="proposal_bulk"),
     path("proposals/<int:pk>/", views_queue.proposal_detail, name="proposal_detail"),
     path("proposals/<int:pk>/confirm/", views.proposal_confirm, name="proposal_confirm"),

@@ -15,7 +15,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import F, Prefetch, Q
+from django.db.models import F, Prefetch, Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -53,6 +53,7 @@ from socredit.apps.lists.models import (
     LIST_TITLES,
     RED,
     RED_GROUND,
+    ListEntry,
     ListProposal,
     ListRun,
     RemovalApplication,
@@ -213,26 +214,33 @@ def notice_detail(request: HttpRequest, pk: int) -> HttpResponse:
 # --- members of a list ---------------------------------------------------------------------------
 
 
+def filtered_entries(user: Any, list: str, data: Any) -> tuple[EntryFilterForm, QuerySet[ListEntry], Any]:  # noqa: A002
+    """The members of one list under the page's filter (the page and its export): the form, the
+    entries newest first, and the day asked for (None: now)."""
+    form = EntryFilterForm(data)
+    qs = access_entries(user).filter(list=list)
+    as_of = None
+    if form.is_valid():
+        cleaned = form.cleaned_data
+        as_of = cleaned["as_of"]
+        if cleaned["region"]:
+            qs = qs.filter(organization__region__path__contains=f"/{cleaned['region'].strip()}/")
+        if cleaned["ground"]:
+            qs = qs.filter(ground=cleaned["ground"].strip())
+        if cleaned["q"]:
+            text = cleaned["q"].strip()
+            qs = qs.filter(Q(organization__name__icontains=text) | Q(organization__code__icontains=text))
+    qs = qs.in_force(as_of) if as_of else qs.filter(left_on__isnull=True)
+    return form, qs.order_by("-entered_on", "-id"), as_of
+
+
 @login_required
 def entry_list(request: HttpRequest, list: str) -> HttpResponse:  # noqa: A002
     """The members of one list in the account's region, now or on a past date (``as_of``)."""
     if list not in LIST_TITLES:
         raise Http404
-    form = EntryFilterForm(request.GET)
-    qs = access_entries(request.user).filter(list=list)
-    as_of = None
-    if form.is_valid():
-        data = form.cleaned_data
-        as_of = data["as_of"]
-        if data["region"]:
-            qs = qs.filter(organization__region__path__contains=f"/{data['region'].strip()}/")
-        if data["ground"]:
-            qs = qs.filter(ground=data["ground"].strip())
-        if data["q"]:
-            text = data["q"].strip()
-            qs = qs.filter(Q(organization__name__icontains=text) | Q(organization__code__icontains=text))
-    qs = qs.in_force(as_of) if as_of else qs.filter(left_on__isnull=True)
-    page = Paginator(qs.order_by("-entered_on", "-id"), PER_PAGE).get_page(request.GET.get("page"))
+    form, qs, as_of = filtered_entries(request.user, list, request.GET)
+    page = Paginator(qs, PER_PAGE).get_page(request.GET.get("page"))
     for e in page.object_list:
         e.ground_title = _title(e.ground)
     query = request.GET.copy()

@@ -10,6 +10,7 @@ from socredit.apps.records.bulk import chunks
 from socredit.apps.records.models import RecordKind
 from socredit.apps.registry.access import access_organizations, access_persons
 from socredit.apps.registry.models import Department, Organization, Person
+from socredit.apps.registry.validation import organization_not_found
 from socredit.common.errors import FieldErrors
 from socredit.core.codes import CodeError, validate_id_number
 from socredit.core.repair import period_end
@@ -119,7 +120,7 @@ def clean_record(
     if not code:
         errors.add("organization", "不能为空")
     elif org is None:
-        errors.add("organization", f"未知的社会组织（统一社会信用代码 {code} 未登记或不在本辖区）")
+        errors.add("organization", organization_not_found(code))
     else:
         out["organization"] = org
 

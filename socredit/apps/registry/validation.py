@@ -23,6 +23,18 @@ ORGANIZATION_FIELDS = (
 )  # fmt: skip
 
 
+def organization_not_found(code: str) -> str:
+    """Why a code names no organization the caller may use: the code itself is wrong (its length,
+    characters or check character — python-stdnum's cn.uscc via ``core.codes``), or it is well formed
+    but not registered, or registered outside the caller's region (one answer for both: a write never
+    tells whether a code is registered elsewhere)."""
+    try:
+        validate_social_org_code(code)
+    except CodeError as exc:
+        return f"{exc}（{code}）"
+    return f"未知的社会组织（统一社会信用代码 {code} 未登记或不在本辖区）"
+
+
 def _enum(errors: FieldErrors, field: str, enum_cls: Any, value: Any, default: Any = None) -> Any:
     if value in (None, ""):
         if default is None:

@@ -74,9 +74,9 @@ def countdown(cal: Any, day: dt.date, due: dt.date | None) -> dict[str, Any] | N
     }
 
 
-@login_required
-def case_list(request: HttpRequest) -> HttpResponse:
-    today = common.today()
+def inbox_cases(request: HttpRequest, today: dt.date) -> tuple[Any, dict[str, str]]:
+    """The inbox's cases under its filters (kind, status, filter, q) and in its order, with the
+    filter values: the inbox page and its export read the same rows."""
     qs = annotate_deadlines(access_cases(request.user))
     kind = request.GET.get("kind", "")
     status = request.GET.get("status", "open")
@@ -105,6 +105,14 @@ def case_list(request: HttpRequest) -> HttpResponse:
         if status == "open"
         else qs.order_by("-received_on", "-id")
     )
+    return qs, {"kind": kind, "status": status, "filter": flt, "q": q}
+
+
+@login_required
+def case_list(request: HttpRequest) -> HttpResponse:
+    today = common.today()
+    qs, filters = inbox_cases(request, today)
+    kind, status, flt, q = filters["kind"], filters["status"], filters["filter"], filters["q"]
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     cal = working_calendar()
     # an open case counts down to its next deadline; a closed one shows the day it was closed

@@ -52,7 +52,12 @@ def test_upload_result_and_report_end_to_end(login, personas, org, run_worker):
     assert page.status_code == 200 and "与第 2 行的文书号重复" in page.content.decode()
     report = client.get(reverse("imports:importrun_report", args=[run.pk, "csv"]))
     lines = list(csv.reader(io.StringIO(report.content.decode("utf-8-sig"))))
-    assert lines[1][:3] == ["3", "文书号（document_number）", "document_number"]
+    assert lines[0][:3] == ["行号（row）", "错误原因（errors）", "统一社会信用代码（organization）"]
+    assert lines[1][:2] == [
+        "3",
+        "文书号（document_number）：与第 2 行的文书号重复（同一发布部门的文书号不能重复）",
+    ]
+    assert lines[1][2:7] == [org.code, "penalty_warning", "2024-05-10", "", "V-1"]  # the row's own values
     xlsx = client.get(reverse("imports:importrun_report", args=[run.pk, "xlsx"]))
     sheet = openpyxl.load_workbook(io.BytesIO(xlsx.content)).active
     assert sheet.cell(2, 1).value == 3
@@ -75,7 +80,9 @@ def test_templates_download_and_read_back(login, personas):
         c = client.get(reverse("imports:import_template", args=[kind, "csv"]))
         assert c.status_code == 200 and "统一社会信用代码（" in c.content.decode("utf-8-sig")
         x = client.get(reverse("imports:import_template", args=[kind, "xlsx"]))
-        assert openpyxl.load_workbook(io.BytesIO(x.content)).active.max_row == 2
+        book = openpyxl.load_workbook(io.BytesIO(x.content))
+        assert book.worksheets[0].max_row == 2  # the sheet an import reads: headers and the example
+        assert book.sheetnames[1] == "可填写的值"
 
 
 def test_viewer_and_anonymous_are_refused(client, login, personas):

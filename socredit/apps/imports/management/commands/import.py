@@ -46,7 +46,7 @@ class Command(BaseCommand):
                          file_name=path.name, dry_run=opts["dry_run"])  # fmt: skip
         if opts["report"]:
             fmt = "xlsx" if opts["report"].suffix.lower() == ".xlsx" else "csv"
-            opts["report"].write_bytes(report_file(run.errors, fmt))
+            opts["report"].write_bytes(report_file(run.kind, run.errors, fmt))
         if run.status == ImportStatus.FAILED:
             raise CommandError(f"导入批次 #{run.pk} 失败：{run.message}")
         prefix = "[dry run] " if run.dry_run else ""
