@@ -83,6 +83,14 @@ def test_case_export_follows_the_inbox_filter(world, personas, client):
     repairs = lines_of(client.get(url, {"status": "", "kind": "repair"}))[2:]
     assert 0 < len(repairs) < len(everything)
     assert {row[0] for row in repairs} == {world["repair"].number}
+    # the current step and the outcome in words, as the inbox shows them (never their codes)
+    repair = world["repair"]
+    row = repairs[0]
+    assert repair.stage and row[10] == str(repair.stage_label) and repair.stage not in row
+    type(repair).objects.filter(pk=world["rejected"].pk).update(outcome="not_accepted")
+    again = lines_of(client.get(url, {"status": ""}))[2:]
+    rejected = next(r for r in again if r[0] == world["rejected"].number)
+    assert rejected[11] == "不予受理" and "not_accepted" not in rejected
 
 
 def test_member_export_follows_the_page_filter(world, personas, client):

@@ -13,13 +13,14 @@ from django.urls import URLPattern, path, reverse
 from django.utils.translation import gettext as _
 
 from socredit.apps.audit.services import record_download
+from socredit.apps.cases.labels import outcome_label, stage_label
 from socredit.apps.cases.models import CaseKind, CaseStatus
 from socredit.apps.cases.services import common
 from socredit.apps.cases.views.inbox import inbox_cases
 from socredit.common.exports import EXPORT_CHUNK, export_refusal, export_response
 
 COLUMNS = ("number", "kind", "subject_name", "organization__code", "region__name", "received_on", "next_due",
-           "due_on", "assigned_to__username", "status", "decided_on")  # fmt: skip
+           "due_on", "assigned_to__username", "status", "stage", "outcome", "decided_on")  # fmt: skip
 
 
 @login_required
@@ -47,14 +48,17 @@ def case_export(request: HttpRequest, fmt: str) -> HttpResponse:
             due_on,
             assignee,
             status,
+            stage,
+            outcome,
             decided_on,
         ) in queryset.values_list(*COLUMNS).iterator(chunk_size=EXPORT_CHUNK):
             yield [number, kinds.get(kind, kind), subject, code, region, received_on, next_due, due_on,
-                   assignee or unassigned, statuses.get(status, status), decided_on]  # fmt: skip
+                   assignee or unassigned, statuses.get(status, status), stage_label(kind, stage) if stage else "",
+                   outcome_label(outcome) if outcome else "", decided_on]  # fmt: skip
 
     headers = [_("Case number"), _("Kind"), _("Organization"), _("Unified social credit code"), _("Region"),
                _("Received on"), _("Next step due on"), _("Overall deadline"), _("Handled by"), _("Status"),
-               _("Decided on")]  # fmt: skip
+               _("Current step"), _("Outcome"), _("Decided on")]  # fmt: skip
     return export_response(fmt, name="cases", title=_("Cases"), headers=headers, rows=rows())
 
 
