@@ -15,6 +15,8 @@ so that every district sees something and never the other district's rows.
 
 from __future__ import annotations
 
+import datetime as dt
+
 from collections.abc import Callable
 from typing import Any
 
@@ -72,6 +74,8 @@ def layer(personas: dict[str, User]) -> dict[str, Any]:
     xz_org = factories.organization(region_code=XINZHENG, name="新郑市访问层测试协会")
     factories.role(xz_org, factories.person("王芳"))
     factories.record(xz_org, "penalty_warning", actor=personas["staff_xinzheng"])
+    # kept for internal use (内部使用): staff read it, department tokens never
+    factories.record(world["org"], "penalty_warning", visibility=Visibility.INTERNAL.value)
     sign_commitment(personas["staff_xinzheng"], "form", xz_org, CommitmentTemplate.objects.get(code="general"),
                     signed_by_name="王芳")  # fmt: skip
     complaints.submit_complaint(None, "public", subject_name="新郑举报对象", region_code=XINZHENG,
@@ -229,9 +233,13 @@ def _check_scoped(name: str, layer: dict[str, Any]) -> None:
             continue  # an organization's own cases: test_an_organization_account_reads_only_its_own_file
         expected = set() if excluded(principal) else _within(everything(), field, _region_path(principal))
         if name == "records.access_records" and _is_token(principal):
-            expected -= set(
+            internal = set(
                 CreditRecord.objects.filter(visibility=Visibility.INTERNAL.value).values_list("pk", flat=True)
             )
+            assert internal & expected or who != "token_jinshui", (
+                "the world keeps no internal record in 金水区"
+            )
+            expected -= internal
         seen[who] = set(function(principal).values_list("pk", flat=True))
         assert seen[who] == expected, (name, who)
     # not vacuous: 金水区 staff see rows of the world, the city sees at least theirs, and an
@@ -283,7 +291,12 @@ def test_persons_are_read_through_a_confirmed_post_in_the_region(layer):
     for who, persons in expected.items():
         got = set(registry_access.access_persons(principals[who]).values_list("pk", flat=True))
         assert persons <= got if who == "city_admin" else got == persons, who
+    unposted = factories.person("孙磊")  # registered (e.g. by a screening) but holding no post
     assert set(registry_access.access_persons(principals["superuser"])) == set(Person.objects.all())
+    assert unposted in registry_access.access_persons(principals["superuser"])
+    assert unposted not in registry_access.access_persons(principals["city_admin"])
+    assert registry_access.access_person(principals["staff_jinshui"], li.pk) == li
+    assert registry_access.access_person(principals["city_admin"], wang.pk) == wang
     # a post held for an identity check gives no access to the person it was filed against
     held = world["held_role"]
     Role.objects.filter(CONFIRMED_ROLE, person=li).delete()
@@ -313,6 +326,11 @@ def test_one_organization_by_code_is_the_same_404_missing_or_out_of_region(layer
     unscored = registry_access.access_organization(principals["city_admin"], bare.code, related=("credit",))
     with django_assert_num_queries(0):  # known to be empty from the join: no query to find out
         assert not hasattr(unscored, "credit")
+    found = registry_access.access_organization(principals["staff_jinshui"], org.code)
+    with django_assert_num_queries(0):  # the region comes with it
+        assert found.region.code == "410105"
+    assert found.registered_on == org.registered_on and isinstance(found.registered_on, dt.date)
+    assert found.created_at == Organization.objects.get(pk=org.pk).created_at
     scored = registry_access.access_organization(principals["city_admin"], org.code, related=("credit",))
     assert scored.credit == CreditScore.objects.get(organization=org)
     assert scored.region.path == org.region.path and scored.name == org.name
@@ -357,12 +375,16 @@ def test_administration_reads_only_the_administrators_region(layer):
     city, superuser = principals["city_admin"], principals["superuser"]
     officer, viewer = principals["staff_jinshui"], principals["viewer_jinshui"]
     assert accounts_access.can_administer(city) and accounts_access.can_administer(superuser)
-    for who in ("staff_jinshui", "viewer_jinshui", "org_jinshui", "anonymous", "none"):
+    for who in ("staff_jinshui", "viewer_jinshui", "org_jinshui", "anonymous", "none", "token_jinshui"):
         assert not accounts_access.can_administer(principals[who]), who
+        assert not accounts_access.administered_accounts(principals[who]).exists(), who
+    regional_superuser = factories.staff("superuser_jinshui", "410105", "viewer", superuser=True)
+    assert accounts_access.can_administer(regional_superuser)  # whatever post it holds
     accounts = set(accounts_access.administered_accounts(city))
     city_path = city.region.path
     assert officer in accounts and viewer in accounts and principals["staff_xinzheng"] in accounts
     assert principals["org_jinshui"] in accounts and superuser not in accounts
+    assert regional_superuser not in accounts
     assert all(
         (u.organization.region.path if u.organization_id else u.region.path).startswith(city_path) for u in accounts
     )  # fmt: skip
@@ -402,7 +424,11 @@ def test_administration_reads_only_the_administrators_region(layer):
 
 def test_rule_administration_and_the_sensitive_reads_are_for_administrators(layer):
     principals = layer["principals"]
-    allowed = {"city_admin", "superuser"}
+    allowed = {"city_admin", "superuser", "superuser_viewer"}
+    principals = {
+        **principals,
+        "superuser_viewer": factories.staff("superuser_v", "410105", "viewer", superuser=True),
+    }
     for who, principal in principals.items():
         for check in (can_edit_calendar, audit_access.can_verify_chain, audit_access.can_review_reads):
             assert check(principal) == (who in allowed), (who, check.__name__)
@@ -422,6 +448,9 @@ def test_rule_administration_and_the_sensitive_reads_are_for_administrators(laye
 def test_import_runs_are_the_principals_own_and_their_regions(layer):
     principals = layer["principals"]
     run = layer["world"]["run"]  # run by staff_jinshui
+    other = ImportRun.objects.create(actor=principals["viewer_jinshui"], actor_label="viewer_jinshui",
+                                     kind="records", file_name="v.csv", sha256="1" * 64, channel="import")  # fmt: skip
+    assert imports_access.access_import_run(principals["staff_jinshui"], other.pk) == other
     for who in ("staff_jinshui", "viewer_jinshui", "city_admin", "superuser"):
         assert imports_access.access_import_runs(principals[who]).filter(pk=run.pk).exists(), who
         assert imports_access.access_import_run(principals[who], run.pk) == run
@@ -455,7 +484,7 @@ def test_reference_data_is_readable_and_ordered(layer):
     templates = list(commitments_access.commitment_templates())
     assert templates[0].code == "general"
     active = list(commitments_access.commitment_templates(active_only=True))
-    assert all(t.active for t in active)
+    assert active and active[0].code == "general" and all(t.active for t in active)
     retired = CommitmentTemplate.objects.exclude(code="general").first()
     retired.active = False
     retired.save(update_fields=["active"])
@@ -506,6 +535,14 @@ def test_a_complaints_reporter_is_for_its_assigned_handler_only(layer):
             assert reporter_reads(principal, case).exists() == (who in reviewers), who
     assert not may_review_reporter_reads(layer["xz_admin"], case)
     assert [e.actor_id for e in reporter_reads(city, case)] == [officer.pk]
+    second, _ = complaints.submit_complaint(
+        None, "public", subject_name="访问层举报对象二", region_code="410105",
+        content="访问层测试：另一件举报，有收据为证。", reporter={"name": "钱多", "phone": "13900000000"},
+    )  # fmt: skip
+    assign(city, second, officer, reason="访问层测试：交金水区承办。")
+    second.refresh_from_db()
+    complaints.read_reporter(officer, second, shown_on="case_page")
+    assert reporter_reads(city, case).count() == 1 and reporter_reads(city, second).count() == 1
     # an objection has no reporter and no reads to review, whoever handles it
     objection = world["objection"]
     assert not can_see_reporter(officer, objection) and not may_review_reporter_reads(city, objection)
@@ -524,3 +561,37 @@ def test_a_complaints_reporter_is_for_its_assigned_handler_only(layer):
     city.is_active = False
     city.save(update_fields=["is_active"])
     assert not may_review_reporter_reads(city, case)
+
+
+def test_one_row_by_id_is_the_same_404_missing_or_out_of_region(layer):
+    from django.http import Http404
+
+    principals, world = layer["principals"], layer["world"]
+    account = principals["org_jinshui"]
+    getters = [
+        (commitments_access.access_commitment, world["commitment"]),
+        (evaluation_access.access_run, world["evaluation_run"]),
+        (lists_access.access_entry, world["entry"]),
+        (records_access.access_record, world["record"]),
+    ]
+    for getter, row in getters:
+        assert getter(principals["staff_jinshui"], row.pk) == row, getter.__name__
+        assert getter(principals["city_admin"], row.pk) == row, getter.__name__
+        for who in ("staff_xinzheng", "org_jinshui", "anonymous"):
+            with pytest.raises(Http404):
+                getter(principals[who], row.pk)
+        with pytest.raises(Http404):
+            getter(principals["superuser"], 10**9)
+    commitment = world["commitment"]
+    assert commitments_access.own_commitment(account, commitment.pk) == commitment
+    for who in ("staff_jinshui", "city_admin"):
+        with pytest.raises(Http404):
+            commitments_access.own_commitment(principals[who], commitment.pk)
+    # a post held for an identity check: for staff who read both the person and the post
+    held, person = world["held_role"], world["person"]
+    assert registry_access.access_held_role(principals["staff_jinshui"], person, held.pk) == held
+    confirmed = Role.objects.filter(CONFIRMED_ROLE, person=person).first()
+    with pytest.raises(Http404):  # a confirmed post is not held
+        registry_access.access_held_role(principals["staff_jinshui"], person, confirmed.pk)
+    with pytest.raises(Http404):
+        registry_access.access_held_role(principals["staff_xinzheng"], person, held.pk)

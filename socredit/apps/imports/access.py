@@ -4,21 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 
 from socredit.apps.imports.models import ImportRun
-from socredit.common.access import get_or_404, scope_path_of
+from socredit.common.access import get_or_404, restrict
 
 
 def access_import_runs(principal: Any) -> QuerySet[ImportRun]:
-    """Runs the principal may see: superusers all; others their own and their region's accounts'."""
-    path = scope_path_of(principal)
-    qs = ImportRun.objects.select_related("actor")
-    if path is None:
-        return qs.none()
-    if path == "":
-        return qs
-    return qs.filter(Q(actor=principal) | Q(actor__region__path__startswith=path))
+    """Runs the principal may see: national accounts all; others those of accounts of their region
+    and below (their own among them: an account's region is at or below itself)."""
+    return restrict(ImportRun.objects.select_related("actor"), principal, "actor__region__path")
 
 
 def access_import_run(principal: Any, pk: Any) -> ImportRun:
