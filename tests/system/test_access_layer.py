@@ -16,7 +16,6 @@ so that every district sees something and never the other district's rows.
 from __future__ import annotations
 
 import datetime as dt
-
 from collections.abc import Callable
 from typing import Any
 
