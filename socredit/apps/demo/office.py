@@ -13,8 +13,9 @@ step's day and nothing is dated after the step it belongs to:
   department's forwarded and overdue; one filed by the organization's account), repairs (one refused
   with its decision, one waiting for acceptance), complaints/reports (one answered, one accepted and
   under investigation, one just received);
-- changes of registration: a few organizations renamed (former names kept) or moved address, by
-  `registry.services.update_organization` (the only registration change this branch has).
+- changes of registration (变更登记): a few organizations renamed (former names kept) or moved
+  address, each with its approval document, through `registry.services.change_registration` (so
+  the organization page shows them in its registration history).
 
 Deterministic: the organizations and proposals are picked in id order, the days counted back from
 the demo's "today"; a step the services refuse (a record that no longer fits) is skipped, not forced.
@@ -37,7 +38,8 @@ from socredit.apps.lists import services as lists
 from socredit.apps.lists.models import ListNotice, ListProposal
 from socredit.apps.records.models import CreditRecord
 from socredit.apps.registry.models import Organization
-from socredit.apps.registry.services import update_organization
+from socredit.apps.registry.models import ChangedItem
+from socredit.apps.registry.services.registration import change_registration
 from socredit.common import clock
 from socredit.common.errors import FieldErrors
 from socredit.core.lists.grounds import ABNORMAL, SERIOUS
@@ -240,12 +242,14 @@ def registration_changes(officer: Any, today: dt.date, out: Counter[str]) -> Non
     for i, org in enumerate(orgs):
         day = today - dt.timedelta(days=60 - 15 * i)
         if i < 2:
-            data = {"name": org.name.removesuffix("协会") + "联合会"}
+            item, value = ChangedItem.NAME, org.name.removesuffix("协会") + "联合会"
         else:
-            data = {"address": "郑州市金水区花园路88号政务服务中心六楼"}
+            item, value = ChangedItem.ADDRESS, "郑州市金水区花园路88号政务服务中心六楼"
+        data = {"value": value, "effective_on": day, "document_number": f"金民登〔{day.year}〕{31 + i}号",
+                "document_date": day}  # fmt: skip
         with on(day):
-            _attempt(out, "registration_changes", lambda o=org, data=data: update_organization(
-                actor=officer, channel="form", organization=o, data=data))  # fmt: skip
+            _attempt(out, "registration_changes", lambda o=org, item=item, data=data: change_registration(
+                actor=officer, channel="form", organization=o, item=item, data=data))  # fmt: skip
 
 
 def create_demo_office(*, today: dt.date, officer: str = "jinshui", county: str = "xinzheng",

@@ -12,7 +12,7 @@ from django.db import transaction
 
 from socredit.apps.cases.models import Case, CaseDocument, CaseKind, CaseStatus
 from socredit.apps.lists.models import RED, ListDecision, ListEntry, ListNotice
-from socredit.apps.registry.models import Organization
+from socredit.apps.registry.models import ChangedItem, Organization, RegistrationAct, RegistrationChange
 from socredit.common import clock
 from socredit.core.lists.grounds import ABNORMAL, SERIOUS
 
@@ -76,6 +76,12 @@ def some_organizations_changed_their_registration():
     assert renamed.count() >= 2
     for org in renamed:
         assert org.name.endswith("联合会") and org.name_sort.endswith("lian he hui")
+    # each change is in the registration history with its document, dated on its day
+    changes = RegistrationChange.objects.filter(act=RegistrationAct.CHANGE).exclude(item="")
+    assert {c.item for c in changes} == {ChangedItem.NAME, ChangedItem.ADDRESS} and changes.count() == 3
+    for change in changes:
+        assert change.document_number and change.document_date == change.effective_on < TODAY
+        assert change.before != change.after
 
 
 def _snapshot():
