@@ -37,8 +37,7 @@ from socredit.apps.cases.services import complaints, objections, repairs
 from socredit.apps.lists import services as lists
 from socredit.apps.lists.models import ListNotice, ListProposal
 from socredit.apps.records.models import CreditRecord
-from socredit.apps.registry.models import Organization
-from socredit.apps.registry.models import ChangedItem
+from socredit.apps.registry.models import ChangedItem, Organization
 from socredit.apps.registry.services.registration import change_registration
 from socredit.common import clock
 from socredit.common.errors import FieldErrors
