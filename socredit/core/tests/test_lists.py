@@ -30,6 +30,7 @@ from socredit.core.lists import (
     red_list_candidates,
     red_list_failures,
     removal_on_application,
+    restart_clock,
     serious_removal_on_application,
     status_on,
 )
@@ -366,6 +367,20 @@ def test_records_from_the_facts_frame():
     records = records_from_facts(facts_from_rows(rows), {v: k for k, v in kind_ids.items()})
     assert records[0] == ListRecord(1, 9, "penalty_fine", D(2025, 2, 1), 60000.0, 1, None)
     assert records[1].amount is None and records[1].ended is None
+    # a kind the list rules do not know is skipped, and the rows after it are still read; the end of
+    # a record's effect and a decision's date come through
+    ended = [
+        fact_row(record_id=3, org_id=9, kind=999, status=1, dishonesty_class="", occurred_on=D(2025, 1, 5),
+                 publicity_until=None, ended_on=None, amount=None),
+        *rows,
+        fact_row(record_id=4, org_id=10, kind=kind_ids["penalty_warning"], status=1, dishonesty_class="",
+                 occurred_on=D(2025, 4, 1), publicity_until=None, ended_on=D(2025, 9, 30), amount=None),
+    ]  # fmt: skip
+    known = {v: k for k, v in kind_ids.items()}
+    again = records_from_facts(facts_from_rows(ended), known, decided_on={1: D(2025, 2, 20)})
+    assert [r.record_id for r in again] == [1, 2, 4]
+    assert again[0].decided_on == D(2025, 2, 20) and again[1].decided_on is None
+    assert again[2].ended == D(2025, 9, 30) and again[2].org_id == 10 and again[2].status == 1
     assert [h.ground for h in entry_grounds(records, D(2025, 3, 1), ListParameters())] == [
         "R1.12(4)",
         "R1.6(5)",
@@ -434,3 +449,42 @@ def test_a_verification_before_the_application_is_refused_by_name():
         removal_on_application(
             entry, D(2025, 5, 12), D(2025, 5, 11), facts, D(2025, 5, 14), ListParameters(), CAL
         )
+
+
+# --- a new ground while listed (R1.9, R1.13) ------------------------------------------------------
+
+
+def _listed(list_name, ground, day):
+    return ListingHistory(7, (Entry(7, list_name, ground, day, day, record_ids=(1,), trigger_record_id=1),))
+
+
+@pytest.mark.parametrize("list_name, ground", [("abnormal", "R1.6(5)"), ("serious", "R1.12(4)")])
+def test_a_new_ground_while_listed_restarts_the_period_without_a_notice(list_name, ground):
+    history = _listed(list_name, ground, D(2025, 1, 10))
+    warning = [ListRecord(2, 7, "penalty_warning", D(2025, 3, 3))]
+    [proposal] = daily_run({7: history}, warning, D(2025, 3, 3), ListParameters())
+    assert (proposal.action, proposal.list, proposal.ground) == ("restart", list_name, "R1.6(5)")
+    assert proposal.record_ids == (2,) and proposal.trigger_record_id == 2
+    assert not proposal.notice_required and proposal.restarts_clock
+    assert proposal.reason.endswith("列入时限重新计算") and not re.search(r"R\d", proposal.reason)
+    # a profile that keeps the period running: the ground joins the entry, the clock stays
+    key = "abnormal_restart_on_new_event" if list_name == "abnormal" else "serious_restart_on_new_event"
+    params = replace(ListParameters(), **{key: False})
+    [kept] = daily_run({7: history}, warning, D(2025, 3, 3), params)
+    assert kept.action == "restart" and not kept.restarts_clock and "不重新计算" in kept.reason
+    assert not kept.notice_required
+
+
+def test_a_restart_moves_the_clock_and_keeps_what_restarted_it():
+    history = _listed("abnormal", "R1.6(5)", D(2025, 1, 10))
+    warning = [ListRecord(2, 7, "penalty_warning", D(2025, 3, 3))]
+    [hit] = entry_grounds(warning, D(2025, 3, 5), ListParameters())
+    moved = restart_clock(history, hit, D(2025, 3, 5))  # the clock moves unless told otherwise
+    [entry] = moved.entries
+    assert entry.clock_start == D(2025, 3, 3)
+    assert entry.restarts == (Restart(D(2025, 3, 5), "R1.6(5)", D(2025, 3, 3), (2,), 2),)
+    assert entry.grounds == ("R1.6(5)", "R1.6(5)") and entry.consumed == frozenset({1, 2})
+    stays = restart_clock(history, hit, D(2025, 3, 5), moves_clock=False)
+    assert stays.entries[0].clock_start == D(2025, 1, 10) and len(stays.entries[0].restarts) == 1
+    with pytest.raises(ValueError, match="未列入名录"):
+        restart_clock(ListingHistory(8), hit, D(2025, 3, 5))

@@ -265,11 +265,12 @@ def _proposal_for_hit(
         action, kept, notice = ENTER, SERIOUS, notice_required(params)
         reason = f"列入活动异常名录期间{title}，移出活动异常名录并列入严重违法失信名单"
     else:
-        item = "R1.13" if current.list == SERIOUS else "R1.9"
+        # R1.9 (abnormal) / R1.13 (serious): a draft article and a secondary source, so the reason
+        # states the rule in words and cites nothing (users read the law only where it is verified)
         action, kept, notice = RESTART, current.list, False
         restarts = params.restarts_clock(current.list)
         reason = (
-            f"列入{LIST_TITLES[current.list]}期间又出现{title}情形，列入时限重新计算（{item}）"
+            f"列入{LIST_TITLES[current.list]}期间又出现{title}情形，列入时限重新计算"
             if restarts
             else f"列入{LIST_TITLES[current.list]}期间又出现{title}情形，记入列入事由，列入时限不重新计算"
         )
