@@ -59,18 +59,33 @@ def _users() -> dict[str, object]:
     return users
 
 
+def _slow_queries(limit_ms: float):  # type: ignore[no-untyped-def]
+    def wrapper(execute, sql, params, many, context):  # type: ignore[no-untyped-def]
+        start = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            ms = (time.perf_counter() - start) * 1000
+            if ms > limit_ms:
+                print(f"    {ms:8.1f} ms  {sql[:160]} … {sql[-200:]}")
+
+    return wrapper
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--db", required=True, help="SQLite path or DATABASE_URL (a copy: users are added)")
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--only", default="", help="comma-separated case names (substring match)")
     parser.add_argument("--max-seconds", type=float, default=30.0)
+    parser.add_argument("--slow-queries", type=float, default=0, help="print statements slower than this (ms)")
     args = parser.parse_args()
     production_environment(database_url(args.db, Path(".")), Path(tempfile.gettempdir()))
     import django
 
     django.setup()
     from django.core.management import call_command
+    from django.db import connection
     from django.test import Client
 
     call_command("migrate", verbosity=0)
@@ -80,6 +95,8 @@ def main() -> int:
         clients[key] = Client(HTTP_ACCEPT_LANGUAGE="en")
         clients[key].force_login(user)
     results = Results("orglist")
+    if args.slow_queries:
+        connection.execute_wrappers.append(_slow_queries(args.slow_queries))
     only = [o for o in args.only.split(",") if o]
     print(f"{'account':10} {'case':24} {'median ms':>10} {'max ms':>10}")
     for account, name, query in CASES:

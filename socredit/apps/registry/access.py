@@ -9,7 +9,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 
 from socredit.apps.registry.models import CONFIRMED_ROLE, Branch, Organization, Person, Region, Role
-from socredit.apps.registry.regions import region_ids_under
+from socredit.apps.registry.regions import region_ids_under, whole_country
 from socredit.common.access import get_or_404, restrict, scope_path_of
 
 
@@ -20,7 +20,9 @@ def access_organizations(principal: Any) -> QuerySet[Organization]:
     path = scope_path_of(principal)
     if path is None:
         return queryset.none()
-    return queryset.filter(region_id__in=region_ids_under(path)) if path else queryset
+    if whole_country(path):  # the national account: every row, no list of every region's id
+        return queryset
+    return queryset.filter(region_id__in=region_ids_under(path))
 
 
 class _Prepared:

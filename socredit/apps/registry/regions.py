@@ -128,3 +128,10 @@ def region_ids_under(path: str) -> list[int]:
     join: the database then reads the organizations of those regions from the index on their region
     (and sorts the few) instead of walking the name index and joining each row to its region."""
     return list(Region.objects.filter(path__startswith=path).order_by().values_list("pk", flat=True))
+
+
+def whole_country(path: str) -> bool:
+    """The path holds every region: "" or the path of the only region at the top (the nation)."""
+    if not path:
+        return True
+    return path.count("/") == 2 and not Region.objects.filter(parent__isnull=True).exclude(path=path).exists()
