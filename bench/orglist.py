@@ -78,7 +78,9 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--only", default="", help="comma-separated case names (substring match)")
     parser.add_argument("--max-seconds", type=float, default=30.0)
-    parser.add_argument("--slow-queries", type=float, default=0, help="print statements slower than this (ms)")
+    parser.add_argument(
+        "--slow-queries", type=float, default=0, help="print statements slower than this (ms)"
+    )
     args = parser.parse_args()
     production_environment(database_url(args.db, Path(".")), Path(tempfile.gettempdir()))
     import django

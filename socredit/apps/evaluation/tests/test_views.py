@@ -13,6 +13,8 @@ from django.urls import reverse
 
 from socredit.apps.evaluation import hooks, services
 from socredit.apps.evaluation.models import CreditScore, EvaluationRun, LevelChange
+from socredit.apps.registry.filters import EvaluatedFirst
+from socredit.apps.registry.models import Organization
 from socredit.core.scoring.facts import MEMBERSHIP_SCHEMA, OPEN_END, day_number
 from socredit.testing import factories
 
@@ -415,8 +417,7 @@ def test_list_sorted_by_score_pages_from_the_evaluated_into_the_never_evaluated(
     """Sorted by score or level the list reads the evaluated organizations, then the others: a page
     across the boundary, and a page past every evaluated one, continue in the one order."""
     made = [factories.organization("410105", name=f"分页排序协会{i:02d}") for i in range(30)]
-    evaluated, never = made[:27], made[27:]
-    services.refresh_organizations([o.pk for o in evaluated], trigger="test")
+    services.refresh_organizations([o.pk for o in made[:27]], trigger="test")
     assert CreditScore.objects.filter(organization__in=made).count() == 27
     levels = set(CreditScore.objects.filter(organization__in=made).values_list("level", flat=True))
     client = login(personas["staff_jinshui"])
@@ -425,13 +426,11 @@ def test_list_sorted_by_score_pages_from_the_evaluated_into_the_never_evaluated(
         assert rows(text(client.get(LIST, {"sort": sort}))) == whole[:25], sort
         assert rows(text(client.get(LIST, {"sort": sort, "page": 2}))) == whole[25:], sort
         assert rows(text(client.get(LIST, {"sort": sort, "page": 3}))) == [], sort
-    # 25 per page: a page that starts past the 27 evaluated ones (counted once) — 10 per page here
-    from socredit.apps.registry.filters import EvaluatedFirst
-    from socredit.apps.registry.models import Organization
-
+    # slices across the boundary and past the 27 evaluated ones (then counted once)
     ordered = Organization.objects.filter(pk__in=[o.pk for o in made])
     split = EvaluatedFirst(
-        ordered.filter(credit__isnull=False).order_by("name_sort"), ordered.filter(credit__isnull=True).order_by("name_sort")
+        ordered.filter(credit__isnull=False).order_by("name_sort"),
+        ordered.filter(credit__isnull=True).order_by("name_sort"),
     )
     assert [o.name for o in split[20:30]] == whole[20:30]
     assert [o.name for o in split[27:40]] == whole[27:]
