@@ -139,6 +139,8 @@ class OrganizationFilter(django_filters.FilterSet):
 
     def by_level(self, queryset: QuerySet[Organization], name: str, value: str) -> QuerySet[Organization]:
         if value == NOT_EVALUATED:
+            if (self._bounds(self.scope_path) or {}).get(NOT_EVALUATED) == 0:
+                return queryset.none()  # none to find: not looked for among every row
             return queryset.filter(credit__isnull=True)
         if connection.vendor == "sqlite" and self._common_level(value):
             # a level many hold: walking the name index and checking each row's level finds a page
