@@ -52,10 +52,10 @@ COUNTED = {"org_type": "org_type", "status": "status", "field": "field"}
 """Filters that are small sets of values, each a column of the maintained counts (RegionLevelCount):
 under any combination of them, the region and the level, the list's numbers come from those rows."""
 COUNT_CAP = 1000
-COMMON_SHARE = 0.05
-"""A level this share of the listed organizations hold is found along the name index, not the level's."""
 """Under a filter the maintained counts do not answer (a search, a score range) the list counts its
 matches, and each level's, up to this many ("more than 1000"), never all of them."""
+COMMON_SHARE = 0.05
+"""A level this share of the listed organizations hold is found along the name index, not the level's."""
 
 
 class RegionField(forms.CharField):
