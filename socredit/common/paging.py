@@ -6,7 +6,7 @@ Used by the organization list and the proposal queue; templates use Django's Pag
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 from django.db.models import QuerySet
 from django.http import HttpRequest
@@ -27,6 +27,12 @@ def page_number(request: HttpRequest, maximum: int = MAX_PAGE) -> int:
         return 1
 
 
+class Sliceable(Protocol):
+    """A queryset, or anything that answers a slice with its rows (registry's `EvaluatedFirst`)."""
+
+    def __getitem__(self, index: slice, /) -> Any: ...
+
+
 @dataclass
 class Page:
     object_list: list[Any]
@@ -35,7 +41,7 @@ class Page:
     per_page: int = PER_PAGE
 
     @classmethod
-    def of(cls, queryset: QuerySet[Any], number: int, per_page: int = PER_PAGE) -> Page:
+    def of(cls, queryset: QuerySet[Any] | Sliceable, number: int, per_page: int = PER_PAGE) -> Page:
         start = (number - 1) * per_page
         rows = list(queryset[start : start + per_page + 1])
         return cls(rows[:per_page], number, len(rows) > per_page, per_page)

@@ -140,7 +140,12 @@ class CreditScore(models.Model):
     class Meta:
         verbose_name = _("credit score")
         verbose_name_plural = _("credit scores")
-        indexes = [models.Index(fields=["level", "score"])]
+        indexes = [
+            models.Index(fields=["level", "score"]),
+            # the staff list sorted by score or by level walks these (ties by name sorted a score at a time)
+            models.Index(fields=["score"], name="credit_score_idx"),
+            models.Index(fields=["level", "-score"], name="credit_level_score_desc_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.organization_id}: {self.score} {self.level}"

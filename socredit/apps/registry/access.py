@@ -9,12 +9,20 @@ from django.db.models import QuerySet
 from django.http import Http404
 
 from socredit.apps.registry.models import CONFIRMED_ROLE, Branch, Organization, Person, Region, Role
+from socredit.apps.registry.regions import region_ids_under, whole_country
 from socredit.common.access import get_or_404, restrict, scope_path_of
 
 
 def access_organizations(principal: Any) -> QuerySet[Organization]:
-    """Organizations registered in the principal's region or below."""
-    return restrict(Organization.objects.select_related("region"), principal, "region__path")
+    """Organizations registered in the principal's region or below, scoped by the ids of those regions
+    (`regions.region_ids_under`: the index on the region, no join per row)."""
+    queryset = Organization.objects.select_related("region")
+    path = scope_path_of(principal)
+    if path is None:
+        return queryset.none()
+    if whole_country(path):  # the national account: every row, no list of every region's id
+        return queryset
+    return queryset.filter(region_id__in=region_ids_under(path))
 
 
 class _Prepared:

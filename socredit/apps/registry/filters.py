@@ -14,11 +14,11 @@ import django_filters
 from django import forms
 from django.core.exceptions import EmptyResultSet
 from django.db import connection
-from django.db.models import F, QuerySet, Sum
+from django.db.models import CharField, F, Func, QuerySet, Sum
 from django.utils.translation import gettext_lazy as _
 
 from socredit.apps.registry.models import NationalCount, Organization, Region, RegionLevelCount
-from socredit.apps.registry.regions import resolve_region
+from socredit.apps.registry.regions import region_ids_under, resolve_region, whole_country
 from socredit.apps.registry.search import search as search_organizations
 from socredit.common.choices import enum_choices
 from socredit.core.scoring.model import LEVEL_CODES, LEVEL_NAMES
@@ -35,6 +35,14 @@ SORTS = {
     "level_desc": (_("Level, D first"), [F("credit__level").desc(nulls_last=True), F("credit__score").asc(), "name_sort", "name", "pk"]),
 }  # fmt: skip
 """Sort keys of the list besides the default (name); ties by name, then id, so pages are stable."""
+EVALUATED_SORTS = {
+    "score_desc": [F("credit__score").desc(), "name_sort", "name", "pk"],
+    "score_asc": [F("credit__score").asc(), "name_sort", "name", "pk"],
+    "level": [F("credit__level").asc(), F("credit__score").desc(), "name_sort", "name", "pk"],
+    "level_desc": [F("credit__level").desc(), F("credit__score").asc(), "name_sort", "name", "pk"],
+}
+"""The same sorts among the evaluated organizations only (no NULL to place): walked along the score
+table's indexes (score; level, score descending), the ties sorted by name a score at a time."""
 
 FACET = "level"
 """The filter the per-level counts leave out, so they show the spread under every other filter."""
@@ -46,6 +54,8 @@ under any combination of them, the region and the level, the list's numbers come
 COUNT_CAP = 1000
 """Under a filter the maintained counts do not answer (a search, a score range) the list counts its
 matches, and each level's, up to this many ("more than 1000"), never all of them."""
+COMMON_SHARE = 0.05
+"""A level this share of the listed organizations hold is found along the name index, not the level's."""
 
 
 class RegionField(forms.CharField):
@@ -122,15 +132,44 @@ class OrganizationFilter(django_filters.FilterSet):
         return {k for k, v in data.items() if k not in NOT_FILTERS and v not in (None, "")}
 
     def in_region(self, queryset: QuerySet[Organization], name: str, value: Region) -> QuerySet[Organization]:
-        return queryset.filter(region__path__startswith=value.path)
+        ids = self.__dict__.setdefault("_region_ids", {})  # the level counts filter again: looked up once
+        if value.path not in ids:
+            ids[value.path] = None if whole_country(value.path) else region_ids_under(value.path)
+        return queryset if ids[value.path] is None else queryset.filter(region_id__in=ids[value.path])
 
     def by_level(self, queryset: QuerySet[Organization], name: str, value: str) -> QuerySet[Organization]:
         if value == NOT_EVALUATED:
+            if (self._bounds(self.scope_path) or {}).get(NOT_EVALUATED) == 0:
+                return queryset.none()  # none to find: not looked for among every row
             return queryset.filter(credit__isnull=True)
+        if connection.vendor == "sqlite" and self._common_level(value):
+            # a level many hold: walking the name index and checking each row's level finds a page
+            # soon; SQLite would rather read every row of the level from the score index and sort
+            # them (1 s for level A nationwide). "+level" keeps the level's index out of it.
+            unindexed = Func(F("credit__level"), template="+%(expressions)s", output_field=CharField())
+            return queryset.alias(credit_level_unindexed=unindexed).filter(credit_level_unindexed=value)
         return queryset.filter(credit__level=value)
+
+    def _common_level(self, level: str) -> bool:
+        """At least ``COMMON_SHARE`` of the organizations under the other counted filters have this
+        level, by the maintained counts (False when they do not tell)."""
+        bounds = self._bounds(self.scope_path)
+        return bool(bounds) and bounds[level] >= COMMON_SHARE * max(1, sum(bounds.values()))
 
     def sort_by(self, queryset: QuerySet[Organization], name: str, value: str) -> QuerySet[Organization]:
         return queryset.order_by(*SORTS[value][1]) if value in SORTS else queryset
+
+    def rows(self) -> QuerySet[Organization] | EvaluatedFirst:
+        """What the list pages through: the filtered queryset, or under a score or level sort the
+        evaluated organizations in that order followed by the never-evaluated ones by name
+        (`EvaluatedFirst`: the same rows in the same order as ``qs``, each part along an index)."""
+        sort = self.form.cleaned_data.get("sort") if self.form.is_valid() else None
+        if sort not in EVALUATED_SORTS:
+            return self.qs
+        return EvaluatedFirst(
+            self.qs.filter(credit__isnull=False).order_by(*EVALUATED_SORTS[sort]),
+            self.qs.filter(credit__isnull=True).order_by("name_sort", "name", "pk"),
+        )
 
     def is_filtered(self) -> bool:
         """True when any filter (not the sort) has a value."""
@@ -152,7 +191,13 @@ class OrganizationFilter(django_filters.FilterSet):
         for name, value in self._narrowing().items():
             if name != FACET:
                 queryset = self.filters[name].filter(queryset, value)
-        return capped_counts({code: self.filters[FACET].filter(queryset, code) for code in ALL_LEVELS})
+        # a level none of the region's organizations of these kinds holds is not counted (the
+        # never-evaluated ones, usually none, would be looked for among every row)
+        bounds = self._bounds(scope_path) or {}
+        return capped_counts({
+            code: queryset.none() if bounds.get(code) == 0 else self.filters[FACET].filter(queryset, code)
+            for code in ALL_LEVELS
+        })  # fmt: skip
 
     def match_count(self, scope_path: str | None) -> int | None:
         """How many organizations the filtered list holds, from the maintained counts; None when a
@@ -179,9 +224,16 @@ class OrganizationFilter(django_filters.FilterSet):
         they do not answer has a value (or the form is invalid)."""
         if scope_path is None or not self.form.is_valid():
             return None
-        narrowing = self._narrowing()
-        if not set(narrowing) <= {"region", FACET, *COUNTED}:
+        if not set(self._narrowing()) <= {"region", FACET, *COUNTED}:
             return None
+        return self._bounds(scope_path)
+
+    def _bounds(self, scope_path: str | None) -> dict[str, int] | None:
+        """Per level under the region and the filters the maintained counts answer, ignoring the
+        others: the most each level can hold under all of them (None: no scope, or invalid)."""
+        if scope_path is None or not self.form.is_valid():
+            return None
+        narrowing = self._narrowing()
         path = self._counted_path(scope_path, narrowing.get("region"))
         if path is None:
             return dict.fromkeys(ALL_LEVELS, 0)
@@ -208,6 +260,27 @@ class OrganizationFilter(django_filters.FilterSet):
 ALL_LEVELS = [*LEVEL_CODES, NOT_EVALUATED]
 
 
+class EvaluatedFirst:
+    """A list sorted by score or level as two queries: the evaluated organizations (an inner join
+    the score table's index drives, so ``LIMIT`` stops early), then the never-evaluated ones. One
+    ``LEFT JOIN … ORDER BY score NULLS LAST`` sorted all the rows of the scope in a temporary table
+    (19 s for the whole country). Sliced like a queryset by `paging.Page.of`; a slice past the
+    evaluated ones counts them once."""
+
+    def __init__(self, evaluated: QuerySet[Organization], unevaluated: QuerySet[Organization]) -> None:
+        self.evaluated = evaluated
+        self.unevaluated = unevaluated
+
+    def __getitem__(self, index: slice) -> list[Organization]:
+        start, stop = index.start or 0, index.stop
+        rows = list(self.evaluated[start:stop])
+        if len(rows) == stop - start:
+            return rows
+        # the evaluated ones end inside (or before) this slice: the rest comes from the others
+        evaluated = start + len(rows) if rows or not start else self.evaluated.count()
+        return rows + list(self.unevaluated[max(0, start - evaluated) : stop - evaluated])
+
+
 def capped_counts(querysets: dict[str, QuerySet[Any]]) -> dict[str, int]:
     """Each queryset's rows counted up to ``COUNT_CAP`` + 1, all in one statement (a sub-select per
     queryset, each stopping at the cap): {name: n}, n > COUNT_CAP meaning "more than COUNT_CAP"."""
@@ -226,20 +299,13 @@ def capped_counts(querysets: dict[str, QuerySet[Any]]) -> dict[str, int]:
     return {name: int(n) for name, n in zip(querysets, row, strict=True)}
 
 
-def _whole_country(path: str) -> bool:
-    """The path holds every region: "" or the path of the only region at the top (the nation)."""
-    if not path:
-        return True
-    return path.count("/") == 2 and not Region.objects.filter(parent__isnull=True).exclude(path=path).exists()
-
-
 def maintained_level_counts(path: str, **kind: str) -> dict[str, int]:
     """Organizations per level registered in the region with this path or below, and of this
     ``kind`` (any of org_type, status, field), summed from the maintained counts of the regions under
     it (never the organizations): at most one row per region, kind and level; for the whole country
     from the national counts (one row per kind and level)."""
     counts: QuerySet[Any] = RegionLevelCount.objects.filter(**kind)
-    if _whole_country(path):
+    if whole_country(path):
         counts = NationalCount.objects.filter(**kind)  # a few hundred rows, not every region's
     elif path and connection.vendor == "sqlite":
         # a range on the path index ("/" and digits sort below "~" in SQLite's binary order), not a

@@ -119,3 +119,19 @@ def resolve_region(text: str, scope_path: str | None) -> Region:
         _("Several regions match “%(name)s”: %(regions)s. Pick one from the suggestions or enter its code.")
         % {"name": text, "regions": shown + ("…" if len(found) > 5 else "")}
     )
+
+
+def region_ids_under(path: str) -> list[int]:
+    """The ids of the region with this path and of every region below it (a few hundred at most).
+
+    Organizations are scoped as ``region_id IN (these)`` rather than by the region's path through a
+    join: the database then reads the organizations of those regions from the index on their region
+    (and sorts the few) instead of walking the name index and joining each row to its region."""
+    return list(Region.objects.filter(path__startswith=path).order_by().values_list("pk", flat=True))
+
+
+def whole_country(path: str) -> bool:
+    """The path holds every region: "" or the path of the only region at the top (the nation)."""
+    if not path:
+        return True
+    return path.count("/") == 2 and not Region.objects.filter(parent__isnull=True).exclude(path=path).exists()

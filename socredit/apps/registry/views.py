@@ -107,7 +107,7 @@ def organization_list(request: HttpRequest) -> HttpResponse:
         return render_page_or_partial(
             request, "registry/organization_list.html", "registry/partials/_organization_table.html", context
         )
-    page = Page.of(filterset.qs, page_number(request))
+    page = Page.of(filterset.rows(), page_number(request))
     for org in page.object_list:
         org.credit_level_name = LEVEL_NAMES.get(org.credit_level or "", "")
     if filterset.is_filtered():

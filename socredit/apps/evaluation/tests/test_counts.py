@@ -224,9 +224,8 @@ def test_list_page_numbers_under_any_filter_come_from_the_maintained_counts(pers
         response = client.get("/organizations/", params)
     region = Region.objects.filter(code=params.get("region", "100000")).first()
     scans = [q["sql"] for q in queries.captured_queries if SCANNED.search(q["sql"])]
-    assert len(scans) == (1 if region else 0) and all("LIMIT" in sql for sql in scans), (
-        scans
-    )  # unknown region: none
+    # unknown region: none; a level the maintained counts say none holds: none either
+    assert len(scans) <= (1 if region else 0) and all("LIMIT" in sql for sql in scans), scans
     if region is None:  # no such region: said by field, nothing listed or counted
         assert "没有代码为 999999 的行政区划" in response.content.decode()
         assert "level_links" not in response.context

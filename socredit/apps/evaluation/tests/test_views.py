@@ -13,6 +13,8 @@ from django.urls import reverse
 
 from socredit.apps.evaluation import hooks, services
 from socredit.apps.evaluation.models import CreditScore, EvaluationRun, LevelChange
+from socredit.apps.registry.filters import EvaluatedFirst
+from socredit.apps.registry.models import Organization
 from socredit.core.scoring.facts import MEMBERSHIP_SCHEMA, OPEN_END, day_number
 from socredit.testing import factories
 
@@ -409,3 +411,32 @@ def test_english_labels(orgs, personas, login):
     client.post(reverse("set_language"), {"language": "en", "next": LIST})
     html = text(client.get(panel_url(orgs["bad"]), **HX))
     assert "Credit evaluation" in html and "What decided the level" in html and "Level history" in html
+
+
+def test_list_sorted_by_score_pages_from_the_evaluated_into_the_never_evaluated(personas, login):
+    """Sorted by score or level the list reads the evaluated organizations, then the others: a page
+    across the boundary, and a page past every evaluated one, continue in the one order."""
+    made = [factories.organization("410105", name=f"分页排序协会{i:02d}") for i in range(30)]
+    services.refresh_organizations([o.pk for o in made[:27]], trigger="test")
+    assert CreditScore.objects.filter(organization__in=made).count() == 27
+    levels = set(CreditScore.objects.filter(organization__in=made).values_list("level", flat=True))
+    client = login(personas["staff_jinshui"])
+    whole = [o.name for o in made]  # one score for every evaluated one: ties by name
+    for sort in ("score_desc", "score_asc", "level", "level_desc"):
+        assert rows(text(client.get(LIST, {"sort": sort}))) == whole[:25], sort
+        assert rows(text(client.get(LIST, {"sort": sort, "page": 2}))) == whole[25:], sort
+        assert rows(text(client.get(LIST, {"sort": sort, "page": 3}))) == [], sort
+    # slices across the boundary and past the 27 evaluated ones (then counted once)
+    ordered = Organization.objects.filter(pk__in=[o.pk for o in made])
+    split = EvaluatedFirst(
+        ordered.filter(credit__isnull=False).order_by("name_sort"),
+        ordered.filter(credit__isnull=True).order_by("name_sort"),
+    )
+    assert [o.name for o in split[20:30]] == whole[20:30]
+    assert [o.name for o in split[27:40]] == whole[27:]
+    assert [o.name for o in split[28:29]] == whole[28:29]
+    # a level all of them hold (found along the name index on SQLite) lists the same rows
+    (level,) = levels
+    assert rows(text(client.get(LIST, {"level": level}))) == whole[:25]
+    assert rows(text(client.get(LIST, {"level": level, "page": 2}))) == whole[25:27]
+    assert rows(text(client.get(LIST, {"level": "none"}))) == whole[27:]

@@ -102,15 +102,20 @@ def test_list_query_count_is_constant(personas, login, django_assert_max_num_que
     for i in range(30):
         factories.organization(name=f"查询计数协会{i}")
     client = login(personas["staff_jinshui"])
-    # session + user + user's region (top bar) + the page of rows (with each row's credit score and
-    # level, joined) + the counts per credit level and the total (one read of the maintained counts)
-    with django_assert_max_num_queries(5):
+    # session + user + user's region (top bar) + the ids of the regions in the user's tree (the
+    # scope) + the page of rows (with each row's credit score and level, joined) + the counts per
+    # credit level and the total (one read of the maintained counts)
+    with django_assert_max_num_queries(6):
         client.get(LIST)
-    # filtered: + the region lookup of the filter and the search index's candidates (each once,
-    # though the level counts filter again) + a capped count
-    with django_assert_max_num_queries(8):
+    # filtered: + the region lookup of the filter, the ids of the regions under it (the scope's and
+    # the filter's), the maintained counts of the region and type (a level none holds is not
+    # counted) and the search
+    # index's candidates (each once, though the level counts filter again) + a capped count
+    with django_assert_max_num_queries(11):
         client.get(LIST, {"q": "查询", "region": "410105", "org_type": "1"})
-    with django_assert_max_num_queries(7):
+    # sorted by score: the evaluated, then (the page not full) the never-evaluated; the maintained
+    # counts of the region (how common the level is; which levels to count at all)
+    with django_assert_max_num_queries(11):
         client.get(LIST, {"region": "410105", "level": "B", "score_min": "60", "sort": "score_desc"})
 
 
