@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from socredit.apps.commitments.access import commitment_templates
 from socredit.apps.commitments.models import CommitmentMatter, CommitmentStatus
 from socredit.apps.records.forms import ServiceErrorsMixin, date_input
+from socredit.apps.registry.fields import RegionField
 
 DUE_CHOICES = [("", _("Any deadline")), ("soon", _("Due within 7 days")), ("overdue", _("Overdue"))]
 
@@ -27,7 +28,7 @@ class FilterForm(forms.Form):
     status = forms.ChoiceField(label=_("Status"), required=False)
     matter = forms.ChoiceField(label=_("Matter"), required=False)
     due = forms.ChoiceField(label=_("Deadline"), required=False, choices=DUE_CHOICES)
-    region = forms.CharField(label=_("Region code"), required=False, max_length=6)
+    region = RegionField()
     q = forms.CharField(label=_("Name or code"), required=False, max_length=100)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

@@ -27,6 +27,7 @@ from socredit.apps.commitments.forms import DecideForm, FilterForm, SignForm
 from socredit.apps.commitments.models import Commitment, CommitmentStatus
 from socredit.apps.records.access import access_records
 from socredit.apps.registry.access import access_organization
+from socredit.common.access import scope_path_of
 from socredit.common.errors import FieldErrors
 from socredit.common.htmx import render_page_or_partial
 
@@ -42,6 +43,7 @@ def _require_write(user: Any) -> None:
 def commitment_list(request: HttpRequest) -> HttpResponse:
     """信用承诺 in the account's region, newest first, with the 容缺 deadlines due soon or passed."""
     form = FilterForm(request.GET)
+    form.fields["region"].scope_path = scope_path_of(request.user)
     qs = access_commitments(request.user)
     if form.is_valid():
         data = form.cleaned_data
@@ -52,7 +54,7 @@ def commitment_list(request: HttpRequest) -> HttpResponse:
         if data["due"]:
             qs = qs.filter(services.due_filter(data["due"], services.today()))
         if data["region"]:
-            qs = qs.filter(organization__region__path__contains=f"/{data['region'].strip()}/")
+            qs = qs.filter(organization__region__path__startswith=data["region"].path)
         if data["q"]:
             text = data["q"].strip()
             qs = qs.filter(

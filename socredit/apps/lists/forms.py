@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from socredit.apps.lists.models import LIST_CHOICES, ListDecision
 from socredit.apps.records.forms import ServiceErrorsMixin
+from socredit.apps.registry.fields import RegionField
 
 
 def _date_input() -> forms.DateInput:
@@ -108,7 +109,7 @@ class DecideRemovalForm(_RowForm):
 class EntryFilterForm(forms.Form):
     """``?region=&ground=&q=&as_of=`` of a list's members."""
 
-    region = forms.CharField(label=_("Region code"), required=False, max_length=12)
+    region = RegionField()
     ground = forms.CharField(label=_("Ground"), required=False, max_length=20)
     q = forms.CharField(label=_("Name or code"), required=False, max_length=100)
     as_of = _date(_("Status on"))

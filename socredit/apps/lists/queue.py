@@ -28,7 +28,9 @@ from django.utils.translation import gettext_lazy as _
 from socredit.apps.lists.access import access_open_proposals
 from socredit.apps.lists.models import LIST_CHOICES, LIST_LABELS, RED_GROUND, ListNotice, ListProposal
 from socredit.apps.records.models import RecordKind
+from socredit.apps.registry.fields import RegionField
 from socredit.apps.registry.models import Organization, Region
+from socredit.apps.registry.regions import region_ids_under
 from socredit.common.access import scope_path_of
 from socredit.common.clock import today
 from socredit.common.paging import PER_PAGE, Page
@@ -79,7 +81,7 @@ class QueueFilterForm(forms.Form):
     q = forms.CharField(label=_("Name or code"), required=False, max_length=100)
     list = forms.ChoiceField(label=_("List"), required=False)
     ground = forms.ChoiceField(label=_("Ground"), required=False)
-    region = forms.CharField(label=_("Region code"), required=False, max_length=12)
+    region = RegionField()
     age = forms.ChoiceField(label=_("Days since the ground arose"), required=False)
     state = forms.ChoiceField(label=_("State"), required=False)
     kind = forms.ChoiceField(label=_("Record kind"), required=False)
@@ -94,9 +96,6 @@ class QueueFilterForm(forms.Form):
         self.fields["state"].choices = blank + STATES
         self.fields["kind"].choices = blank + (kinds or [])
         self.fields["sort"].choices = [(k, label) for k, (label, _o) in SORTS.items()]
-
-    def clean_region(self) -> str:
-        return self.cleaned_data["region"].strip()
 
 
 @dataclass
@@ -124,6 +123,7 @@ class ProposalQueue:
         self.kinds = [(k.code, k.name) for k in kinds]
         self._kind_codes = {k.pk: k.code for k in kinds}
         self.form = QueueFilterForm(data, kinds=self.kinds)
+        self.form.fields["region"].scope_path = scope_path_of(user)
         self.valid = self.form.is_valid()
         self.values: dict[str, Any] = dict(self.form.cleaned_data) if self.valid else {}
         self.day = today()
@@ -133,22 +133,17 @@ class ProposalQueue:
         # organization itself (``access_open_proposals``). The copy follows every move of an
         # organization (``sync_proposal_regions``, ``resync_proposal_regions``).
         self.count_base = self._region_scope(scope_path_of(user))
-        self._region_ids: dict[str, list[int] | None] = {}
+        self._region_ids: dict[str, list[int]] = {}
         self._total = 0
         self._kind_ids = {code: pk for pk, code in self._kind_codes.items()}
 
     # --- filters ----------------------------------------------------------------------------------
 
-    def region_ids(self, code: str) -> list[int] | None:
-        """Ids of the region with this code and every region below it (None: no such region)."""
-        if code not in self._region_ids:
-            region = Region.objects.filter(code=code).first()
-            self._region_ids[code] = (
-                None
-                if region is None
-                else list(Region.objects.filter(path__startswith=region.path).values_list("pk", flat=True))
-            )
-        return self._region_ids[code]
+    def region_ids(self, region: Region) -> list[int]:
+        """Ids of the region and of every region below it (looked up once a page)."""
+        if region.path not in self._region_ids:
+            self._region_ids[region.path] = region_ids_under(region.path)
+        return self._region_ids[region.path]
 
     def _apply(self, qs: QuerySet[ListProposal], name: str, value: Any) -> QuerySet[ListProposal]:
         if value in (None, ""):
@@ -158,8 +153,7 @@ class ProposalQueue:
         if name == "ground":
             return qs.filter(ground=value)
         if name == "region":
-            ids = self.region_ids(value)
-            return qs.none() if ids is None else qs.filter(region_id__in=ids)
+            return qs.filter(region_id__in=self.region_ids(value))
         if name == "age":
             return qs.filter(self.age_q(value))
         if name == "state":
@@ -319,8 +313,7 @@ class ProposalQueue:
 
     def _region_values(self, per_region: dict[int, int]) -> list[dict[str, Any]]:
         """Counts for the regions one level below the chosen region (or the account's own region)."""
-        code = self.values.get("region") or ""
-        parent = Region.objects.filter(code=code).first() if code else getattr(self.user, "region", None)
+        parent = self.values.get("region") or getattr(self.user, "region", None)
         if parent is None:  # national scope: the provinces under the national root
             parent = Region.objects.filter(parent__isnull=True).order_by("code").first()
         children = Region.objects.filter(parent=parent)

@@ -63,7 +63,7 @@ from socredit.apps.records.access import access_records
 from socredit.apps.registry.access import access_organization, access_organizations, access_person
 from socredit.apps.registry.documents import letterhead_of
 from socredit.apps.registry.models import Department, DocumentType, Organization
-from socredit.common.access import get_or_404
+from socredit.common.access import get_or_404, scope_path_of
 from socredit.common.documents import clean, document_response, print_label
 from socredit.common.errors import FieldErrors
 from socredit.common.htmx import render_page_or_partial
@@ -218,13 +218,14 @@ def filtered_entries(user: Any, list: str, data: Any) -> tuple[EntryFilterForm, 
     """The members of one list under the page's filter (the page and its export): the form, the
     entries newest first, and the day asked for (None: now)."""
     form = EntryFilterForm(data)
+    form.fields["region"].scope_path = scope_path_of(user)
     qs = access_entries(user).filter(list=list)
     as_of = None
     if form.is_valid():
         cleaned = form.cleaned_data
         as_of = cleaned["as_of"]
         if cleaned["region"]:
-            qs = qs.filter(organization__region__path__contains=f"/{cleaned['region'].strip()}/")
+            qs = qs.filter(organization__region__path__startswith=cleaned["region"].path)
         if cleaned["ground"]:
             qs = qs.filter(ground=cleaned["ground"].strip())
         if cleaned["q"]:

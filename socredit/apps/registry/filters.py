@@ -11,14 +11,14 @@ from __future__ import annotations
 from typing import Any
 
 import django_filters
-from django import forms
 from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import CharField, F, Func, QuerySet, Sum
 from django.utils.translation import gettext_lazy as _
 
+from socredit.apps.registry.fields import RegionField
 from socredit.apps.registry.models import NationalCount, Organization, Region, RegionLevelCount
-from socredit.apps.registry.regions import region_ids_under, resolve_region, whole_country
+from socredit.apps.registry.regions import region_ids_under, whole_country
 from socredit.apps.registry.search import search as search_organizations
 from socredit.common.choices import enum_choices
 from socredit.core.scoring.model import LEVEL_CODES, LEVEL_NAMES
@@ -56,17 +56,6 @@ COUNT_CAP = 1000
 matches, and each level's, up to this many ("more than 1000"), never all of them."""
 COMMON_SHARE = 0.05
 """A level this share of the listed organizations hold is found along the name index, not the level's."""
-
-
-class RegionField(forms.CharField):
-    """A region by code or by name (`registry.regions.resolve_region`), looked up among the regions of
-    ``scope_path`` (set by the filter set: the user's tree; None for every region): cleans to the Region."""
-
-    scope_path: str | None = None
-
-    def clean(self, value: Any) -> Region | None:  # type: ignore[override]  # a Region, not the text
-        text = super().clean(value)
-        return resolve_region(text, self.scope_path) if text else None
 
 
 class RegionFilter(django_filters.CharFilter):

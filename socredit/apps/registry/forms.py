@@ -25,10 +25,6 @@ def organization_filter(data, queryset, scope_path: str | None = None) -> Organi
             "autocomplete": "off",
         }
     )
-    fields["region"].widget = forms.TextInput(
-        attrs={"placeholder": _("Name or code, e.g. 金水区"), "maxlength": 64, "autocomplete": "off",
-               "list": "region-options"}
-    )  # fmt: skip
     for name in ("registered_from", "registered_to"):
         fields[name].widget = forms.DateInput(attrs={"type": "date"})
     for name in ("score_min", "score_max"):

@@ -48,6 +48,9 @@ def test_list_shows_the_region_and_filters(org, templates, personas, login):
     assert client.get(reverse("commitments:commitment_list"), {"status": "nonsense"}).status_code == 400
     city = login(personas["city_admin"]).get(reverse("commitments:commitment_list"), {"region": "410184"})
     assert [c.organization for c in city.context["page"].object_list] == [other]
+    by_name = login(personas["city_admin"]).get(reverse("commitments:commitment_list"), {"region": "新郑市"})
+    assert [c.organization for c in by_name.context["page"].object_list] == [other]
+    assert 'list="region-options"' in text(by_name) and "<datalist" in text(by_name)
 
 
 def test_due_soon_filter(org, templates, personas, login):

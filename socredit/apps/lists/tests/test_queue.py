@@ -107,6 +107,20 @@ def test_region_counts_and_filter_for_the_city(city, personas):
     assert regions == {"410105": 30, "410184": 3}
     q = ProposalQueue(personas["city_admin"], {"region": "410184"})
     assert {p.pk for p in q.page(1).rows} == {p.pk for p in city["xs"]}
+    # the region is named as staff name it, and picked from the same suggestions as the organization list
+    for named in ("新郑市", "新郑", "郑州市新郑市（410184）"):
+        by_name = ProposalQueue(personas["city_admin"], {"region": named})
+        assert by_name.valid and {p.pk for p in by_name.page(1).rows} == {p.pk for p in city["xs"]}, named
+    regions = {v["key"] for f in ProposalQueue(personas["city_admin"], {"region": "郑州市"}).facets()
+               if f.name == "region" for v in f.values}  # fmt: skip
+    assert regions == {"410105", "410184"}  # the facet lists the regions below the one chosen
+
+
+def test_an_unknown_region_is_said_by_name(city, personas, login):
+    client = login(personas["city_admin"])
+    response = client.get(reverse("lists:proposal_list"), {"region": "不存在区"})
+    assert response.status_code == 400
+    assert "“不存在区”" in text(response) and 'list="region-options"' in text(response)
 
 
 def test_sorts(city, personas, login):

@@ -211,6 +211,10 @@ def test_members_on_a_past_date(listed, actor, personas, login):
     assert name not in text(client.get(url, {"as_of": ago(120).isoformat()}))
     assert name in text(client.get(url, {"as_of": ago(60).isoformat(), "region": "410105"}))
     assert name not in text(client.get(url, {"region": "410184"}))
+    for named in ("金水区", "金水"):
+        assert name in text(client.get(url, {"region": named}))
+    unknown = client.get(url, {"region": "不存在区"})
+    assert unknown.status_code == 400 and "“不存在区”" in text(unknown)
     assert name not in text(client.get(url, {"q": "不存在的名字"}))
     assert client.get(reverse("lists:entry_list", args=["nothing"])).status_code == 404
     assert client.get(url, {"as_of": "2024-13-40"}).status_code == 400
