@@ -89,11 +89,12 @@ def demo_accounts(city: str = gen.DEFAULT_CITY) -> list[DemoAccount]:
         layout = gen.city_layout(city)
         first, second = layout.districts[0].code, layout.districts[-1].code
     return [
-        DemoAccount("city_admin", city, StaffRole.ADMIN, "市级管理员"),
-        DemoAccount("jinshui", first, StaffRole.OFFICER, "区级经办人"),
-        DemoAccount("xinzheng", second, StaffRole.OFFICER, "县级经办人"),
-        DemoAccount("viewer", first, StaffRole.VIEWER, "只读查看"),
-        DemoAccount("admin", None, StaffRole.ADMIN, "超级管理员", superuser=True),
+        # Names as an office's accounts carry them (a person's name); the header shows the post beside it.
+        DemoAccount("city_admin", city, StaffRole.ADMIN, "王建国"),
+        DemoAccount("jinshui", first, StaffRole.OFFICER, "李娜"),
+        DemoAccount("xinzheng", second, StaffRole.OFFICER, "张伟"),
+        DemoAccount("viewer", first, StaffRole.VIEWER, "刘洋"),
+        DemoAccount("admin", None, StaffRole.ADMIN, "赵磊", superuser=True),
     ]
 
 
