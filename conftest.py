@@ -1,10 +1,8 @@
-"""Root pytest configuration: no network in tests (Zulip's block_internet), fast password hashing,
-the tests of a module-scoped fixture kept on one xdist worker."""
+"""Root pytest configuration: no network in tests (Zulip's block_internet), fast password hashing."""
 
 from __future__ import annotations
 
 import socket
-from pathlib import Path
 
 import pytest
 
@@ -18,39 +16,6 @@ def _guarded_connect(self, address):
     ):
         raise RuntimeError(f"tests must not reach the network (tried {address!r})")
     return _real_connect(self, address)
-
-
-_SHARED_SCOPES = {"module", "class", "package"}
-_ROOT = str(Path(__file__).resolve().parent)
-
-
-def _ours_and_shared(fixturedef) -> bool:
-    """A fixture of this project (not a plugin's, e.g. pytest-django's class-scoped set-up) built
-    once for several tests."""
-    filename = getattr(getattr(fixturedef.func, "__code__", None), "co_filename", "")
-    return fixturedef.scope in _SHARED_SCOPES and filename.startswith(_ROOT) and ".venv" not in filename
-
-
-@pytest.hookimpl(tryfirst=True)
-def pytest_collection_modifyitems(config, items):
-    """Under ``--dist loadgroup`` (tools/test), the tests that share a module-, class- or
-    package-scoped fixture form one xdist group: one worker runs them all and builds the fixture once.
-    Handed out one by one (``--dist load``), each worker built it again: the reliability suite's
-    run (a minute and a half) ran twice. Transactional tests stay out of any group: they run last
-    (pytest-django's order, which loadgroup keeps for ungrouped tests), as they empty the database."""
-    if not config.pluginmanager.hasplugin("xdist"):
-        return
-    for item in items:
-        info = getattr(item, "_fixtureinfo", None)
-        if info is None or item.get_closest_marker("xdist_group") is not None:
-            continue
-        if "transactional_db" in info.names_closure or "live_server" in info.names_closure:
-            continue
-        marker = item.get_closest_marker("django_db")
-        if marker is not None and marker.kwargs.get("transaction"):
-            continue
-        if any(_ours_and_shared(defs[-1]) for defs in info.name2fixturedefs.values() if defs):
-            item.add_marker(pytest.mark.xdist_group(item.nodeid.split("::", 1)[0]))
 
 
 @pytest.fixture(autouse=True, scope="session")
