@@ -18,6 +18,24 @@ def _guarded_connect(self, address):
     return _real_connect(self, address)
 
 
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items):
+    """The slow tests that use no test database (real processes on scratch databases of their own: the
+    reliability suite, the killed background worker) run first, not last as pytest-django orders
+    tests without a database. Under xdist one worker then runs them while the other goes through
+    the rest, instead of both waiting on them at the end of the session. They only move ahead of
+    the database tests; transactional tests stay last."""
+    first = [item for item in items if item.get_closest_marker("slow") and not _uses_database(item)]
+    if first:
+        ids = {id(item) for item in first}
+        items[:] = first + [item for item in items if id(item) not in ids]
+
+
+def _uses_database(item) -> bool:
+    names = set(getattr(item, "fixturenames", ()))
+    return bool(item.get_closest_marker("django_db") or names & {"db", "transactional_db", "live_server"})
+
+
 @pytest.fixture(autouse=True, scope="session")
 def _block_internet():
     socket.socket.connect = _guarded_connect

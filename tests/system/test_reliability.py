@@ -7,6 +7,7 @@ names PostgreSQL (the postgres tier of tools/test), databases it creates on that
 moments come from a seed: SOCREDIT_RELIABILITY_SEED=N repeats a failed run's moments (the failure
 names its seed)."""
 
+import fcntl
 import json
 import os
 import subprocess
@@ -23,7 +24,22 @@ SEED = int(os.environ.get("SOCREDIT_RELIABILITY_SEED", "20261203"))
 
 
 @pytest.fixture(scope="module")
-def result():
+def result(tmp_path_factory):
+    """The suite's answer, computed once per pytest session: under xdist the first worker to ask runs
+    the child and the others wait for its answer (a lock and a file in the session's shared temporary
+    directory) instead of running it again, which cost a minute and a half of both cores."""
+    if not os.environ.get("PYTEST_XDIST_WORKER"):
+        return _run_the_suite()
+    shared = tmp_path_factory.getbasetemp().parent  # the same for every worker of this session
+    with (shared / "reliability.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        answer_file = shared / "reliability.json"
+        if not answer_file.exists():
+            answer_file.write_text(json.dumps(_run_the_suite()), encoding="utf-8")
+        return json.loads(answer_file.read_text(encoding="utf-8"))
+
+
+def _run_the_suite():
     argv = [sys.executable, "-m", "socredit.testing.reliability", "--seed", str(SEED), "--rounds", "2",
             "--writers", "50", "--per-writer", "2"]  # fmt: skip
     url = os.environ.get("DATABASE_URL", "")
