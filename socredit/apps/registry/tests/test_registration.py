@@ -40,7 +40,7 @@ def new_code(serial: int = 1, region: str = "410105") -> str:
 
 
 def id_number(serial: int = 1) -> str:
-    return make_id_number("410105", dt.date(1985, 6, 1), 500 + serial)
+    return make_id_number("410105", dt.date(1991, 7, 17), 500 + serial)
 
 
 def registration(**over):
@@ -61,22 +61,6 @@ def change(**over):
 
 def pdf(name="批复.pdf"):
     return SimpleUploadedFile(name, b"%PDF-1.4 approval", content_type="application/pdf")
-
-
-@pytest.fixture
-def officer(personas, civil_affairs):
-    return personas["staff_jinshui"]
-
-
-@pytest.fixture
-def listed_person(officer):
-    """The legal representative of a 金水区 organization put on the serious list (a fine of 60,000)."""
-    org = factories.organization("410105", name="郑州市金水区失信协会")
-    person = factories.person("赵失信")
-    factories.role(org, person, "legal_rep", dt.date(2016, 1, 1))
-    factories.record(org, "penalty_fine", amount="60000", occurred_on=ago(10))
-    confirm(officer, ListProposal.objects.get(organization=org, status="proposed"), ago(5))
-    return person
 
 
 # --- 成立登记 ---------------------------------------------------------------------------------------
