@@ -13,6 +13,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from socredit.core.citations import internal_codes_in
 from socredit.apps.audit.models import AuditEvent
 from socredit.apps.cases.models import CaseChannel, CaseDocument
 from socredit.apps.cases.services import complaints, objections, repairs
@@ -176,12 +177,13 @@ def test_transfer_notice_and_decision(org, actor, client):
     assert_decision(decision.notice_text)
     assert "你单位于2024年3月10日被列入活动异常名录" in decision.notice_text
     assert "本机关决定：将你单位移出活动异常名录，列入严重违法失信名单。" in decision.notice_text
-    assert "R1." in decision.reason  # the engine's reason keeps its item code for the record …
+    assert not internal_codes_in(decision.reason + decision.legal_basis)  # stored in words, the code in ground …
+    assert decision.ground == "R1.12(1)"
     client.force_login(actor)
     page = (
         client.get(reverse("lists:decision_detail", args=[decision.pk])).content.decode().split("<main", 1)[1]
     )
-    assert not re.search(r"R\d+\.\d+", page)  # … and the staff page shows it without
+    assert not re.search(r"R\d+\.\d+", page)  # … and the staff page shows none
 
 
 def test_removal_on_application_and_automatic_removal(org, actor):
