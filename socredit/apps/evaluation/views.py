@@ -233,7 +233,9 @@ def run_start(request: HttpRequest) -> HttpResponse:
 @login_required
 def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
     run = access_run(request.user, pk)
-    changes = list(access_level_changes(request.user).filter(run=run).select_related("organization")[:RUN_CHANGES_SHOWN])
+    changes = list(
+        access_level_changes(request.user).filter(run=run).select_related("organization")[:RUN_CHANGES_SHOWN]
+    )
     reasons: dict[str, dict[str, str]] = {}
     for change in changes:
         change.cause_text = cause_text(change.cause, change.model_version, reasons)

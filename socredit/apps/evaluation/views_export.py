@@ -86,9 +86,18 @@ def run_change_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     reasons: dict[str, dict[str, str]] = {}
 
     def rows() -> Iterator[list[Any]]:
-        for name, code, region, before, after, score_before, score_after, cause, version, as_of in (
-            queryset.values_list(*columns).iterator(chunk_size=EXPORT_CHUNK)
-        ):
+        for (
+            name,
+            code,
+            region,
+            before,
+            after,
+            score_before,
+            score_after,
+            cause,
+            version,
+            as_of,
+        ) in queryset.values_list(*columns).iterator(chunk_size=EXPORT_CHUNK):
             yield [name, code, region, _level(before), _level(after), score_before, score_after,
                    cause_text(cause, version, reasons), as_of]  # fmt: skip
 

@@ -21,7 +21,6 @@ from django.http import HttpRequest
 from ninja import Field, Router, Schema
 from ninja.responses import Status
 
-from socredit.apps.accounts.models import TokenScope
 from socredit.apps.registry import hooks
 from socredit.apps.registry.access import access_organization, access_organizations
 from socredit.apps.registry.models import ChangedItem, Organization, RegistrationAct, RegistrationChange
@@ -34,7 +33,8 @@ from socredit.core.codes import CodeError, validate_id_number, validate_social_o
 
 router = Router()
 
-REGISTRATIONS_WRITE = TokenScope.REGISTRATIONS_WRITE.value
+REGISTRATIONS_WRITE = "registrations:write"
+"""The scope of the registration acts (accounts.TokenScope.REGISTRATIONS_WRITE)."""
 Day = dt.date | Annotated[str, Field(max_length=40)]
 
 
@@ -64,7 +64,9 @@ class EstablishmentIn(DocumentIn):
 class ChangeIn(DocumentIn):
     """变更登记 of one item: ``value`` for a text item, the legal representative by name and ID number."""
 
-    item: str = Field(max_length=20, description="变更事项：name / legal_rep / address / business_scope / supervisory_unit")
+    item: str = Field(
+        max_length=20, description="变更事项：name / legal_rep / address / business_scope / supervisory_unit"
+    )
     value: str | None = Field(None, max_length=2000, description="新的登记内容（法定代表人以外的事项）")
     legal_rep_name: str | None = Field(None, max_length=50)
     legal_rep_id_number: str | None = Field(None, max_length=18)
@@ -158,7 +160,9 @@ def establish(request: HttpRequest, payload: EstablishmentIn) -> Status[Any]:
 
 
 @router.post(
-    "/organizations/{code}/registration-changes", response=ANSWERS, summary="变更登记 (registration of change)"
+    "/organizations/{code}/registration-changes",
+    response=ANSWERS,
+    summary="变更登记 (registration of change)",
 )
 def change(request: HttpRequest, code: str, payload: ChangeIn) -> Status[Any]:
     principal = require(request, REGISTRATIONS_WRITE)
@@ -189,9 +193,7 @@ def _end(request: HttpRequest, code: str, payload: EndIn, act: str) -> Status[An
     return Status(201, row)
 
 
-@router.post(
-    "/organizations/{code}/deregistration", response=ANSWERS, summary="注销登记 (deregistration)"
-)
+@router.post("/organizations/{code}/deregistration", response=ANSWERS, summary="注销登记 (deregistration)")
 def deregister(request: HttpRequest, code: str, payload: EndIn) -> Status[Any]:
     """Refused while a case on the organization is open; a listing in force is a warning to confirm."""
     return _end(request, code, payload, RegistrationAct.DEREGISTER)

@@ -145,7 +145,9 @@ class BranchForm(ServiceForm):
             f["kind"] = forms.ChoiceField(label=_("Kind"), choices=BranchKind.choices)
         f["name"] = _text(_("Name"), required=True, max_length=200)
         f["head"] = _text(_("Person in charge"), required=True, max_length=50)
-        f["head_id_number"] = _screened_id_number(_("Person in charge: ID number"), screen_url, required=adding)
+        f["head_id_number"] = _screened_id_number(
+            _("Person in charge: ID number"), screen_url, required=adding
+        )
         if not adding:
             f["head_id_number"].help_text = _("Needed when the person in charge changes.")
         _screening_confirmation(self)

@@ -13,7 +13,6 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from socredit.core.citations import internal_codes_in
 from socredit.apps.audit.models import AuditEvent
 from socredit.apps.cases.models import CaseChannel, CaseDocument
 from socredit.apps.cases.services import complaints, objections, repairs
@@ -25,6 +24,7 @@ from socredit.apps.registry.models import DocumentNumberPattern, DocumentType, L
 from socredit.common.documents import blocks, print_label, zh_date
 from socredit.common.errors import FieldErrors
 from socredit.common.pdf import html_to_pdf
+from socredit.core.citations import internal_codes_in
 from socredit.core.types import DepartmentKind
 from socredit.testing import factories
 
@@ -177,7 +177,9 @@ def test_transfer_notice_and_decision(org, actor, client):
     assert_decision(decision.notice_text)
     assert "你单位于2024年3月10日被列入活动异常名录" in decision.notice_text
     assert "本机关决定：将你单位移出活动异常名录，列入严重违法失信名单。" in decision.notice_text
-    assert not internal_codes_in(decision.reason + decision.legal_basis)  # stored in words, the code in ground …
+    assert not internal_codes_in(
+        decision.reason + decision.legal_basis
+    )  # stored in words, the code in ground …
     assert decision.ground == "R1.12(1)"
     client.force_login(actor)
     page = (

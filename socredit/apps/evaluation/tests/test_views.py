@@ -398,7 +398,9 @@ def test_run_detail_is_scoped(orgs, personas):
 
 @pytest.mark.parametrize("fmt", ["csv", "xlsx"])
 def test_run_level_changes_export_names_each_move_in_words(orgs, personas, login, fmt):
-    run = services.run_evaluation(actor=personas["city_admin"], channel="form", region=factories.region("410105"))
+    run = services.run_evaluation(
+        actor=personas["city_admin"], channel="form", region=factories.region("410105")
+    )
     assert run.changed == 1
     page = text(login(personas["staff_jinshui"]).get(reverse("evaluation:run_detail", args=[run.pk])))
     url = reverse("evaluation:run_change_export", args=[run.pk, fmt])
@@ -421,7 +423,12 @@ def test_run_level_changes_export_names_each_move_in_words(orgs, personas, login
     assert event.data["file"] == "export_level_changes"
     # another region's staff: the same 404 as for the run's page
     assert login(personas["staff_xinzheng"]).get(url).status_code == 404
-    assert login(personas["staff_jinshui"]).get(reverse("evaluation:run_change_export", args=[run.pk, "pdf"])).status_code == 404
+    assert (
+        login(personas["staff_jinshui"])
+        .get(reverse("evaluation:run_change_export", args=[run.pk, "pdf"]))
+        .status_code
+        == 404
+    )
 
 
 # --- the model page -----------------------------------------------------------------------------------

@@ -128,5 +128,3 @@ def test_a_decision_stored_with_item_codes_is_cited_from_the_catalogue(client, r
         r["legal_basis"].startswith("《社会组织信用信息管理办法》（民政部令第60号）") for r in rows
     )
     assert not any("R1." in r["legal_basis"] or "SECONDARY" in r["legal_basis"] for r in rows)
-
-

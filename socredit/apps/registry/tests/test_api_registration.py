@@ -63,7 +63,10 @@ def test_establishment_registers_and_a_retry_writes_nothing(client, raw):
     assert event.channel == "api" and event.data["document_number"] == "金民登〔2026〕31号"
     again = post(client, "/registrations", establishment(), raw)
     assert again.status_code == 200 and again.json() == body
-    assert RegistrationChange.objects.count() == 1 and AuditEvent.objects.filter(action="organization.register").count() == 1
+    assert (
+        RegistrationChange.objects.count() == 1
+        and AuditEvent.objects.filter(action="organization.register").count() == 1
+    )
 
 
 @pytest.mark.parametrize("over, field, says", [
@@ -82,7 +85,9 @@ def test_establishment_bad_input_names_the_field_and_writes_nothing(client, raw,
 
 
 def test_establishment_of_a_registered_code_is_a_duplicate(client, raw, org):
-    response = post(client, "/registrations", establishment(code=org.code, document_number="金民登〔2026〕99号"), raw)
+    response = post(
+        client, "/registrations", establishment(code=org.code, document_number="金民登〔2026〕99号"), raw
+    )
     assert response.status_code == 422 and "已经登记给其他组织" in " ".join(response.json()["errors"]["code"])
 
 
@@ -152,7 +157,9 @@ def test_revocation(client, raw, org):
 
 
 def test_scope_and_region(client, org, civil_affairs, personas):
-    _, reader = factories.token(["organizations:write"], factories.department("js-mzj", "金水区民政局", "410105"))
+    _, reader = factories.token(
+        ["organizations:write"], factories.department("js-mzj", "金水区民政局", "410105")
+    )
     assert post(client, f"/organizations/{org.code}/revocation", end(), reader).status_code == 403
     _, xinzheng = factories.token([SCOPE], factories.department("xz-mzj", "新郑市民政局", "410184"))
     for path in ("revocation", "deregistration", "registration-changes"):

@@ -12,8 +12,7 @@ from django.urls import reverse
 
 from socredit.apps.audit.models import AuditEvent
 from socredit.apps.cases.services import objections
-from socredit.apps.lists.models import ListProposal
-from socredit.apps.lists.tests.conftest import ago, confirm
+from socredit.apps.lists.tests.conftest import ago
 from socredit.apps.registry.models import Branch, Organization, Person, RegistrationChange, Role
 from socredit.apps.registry.services import (
     add_branch,
@@ -281,7 +280,9 @@ def test_branch_add_change_close(officer, org):
     close_branch(actor=officer, channel="form", branch=added, data={"closed_on": today().isoformat(),
                                                                    "reason": "撤回", **change()})  # fmt: skip
     added.refresh_from_db()
-    assert added.head == "吴代表" and added.head_person.id_number == id_number(22) and added.closed_on == today()
+    assert (
+        added.head == "吴代表" and added.head_person.id_number == id_number(22) and added.closed_on == today()
+    )
     acts = list(org.registration_changes.filter(branch=added).order_by("id").values_list("act", "item"))
     assert acts == [("branch_add", ""), ("branch_change", "head"), ("branch_close", "")]
 

@@ -246,9 +246,7 @@ def serious_removal_on_application(
     kept = [r for r in entry.restarts if entry.clock_start < r.arose_on <= applied_on]
     if kept:
         r = kept[0]
-        return _refuse(
-            f"列入期间又出现{title_of(r.ground)}情形（{r.arose_on}），不符合移出条件", "R1.14(a)"
-        )
+        return _refuse(f"列入期间又出现{title_of(r.ground)}情形（{r.arose_on}），不符合移出条件", "R1.14(a)")
     code = "R1.14(a)"
     if entry.ground == "R1.12(1)":
         code = "R1.14(b)"
@@ -256,9 +254,7 @@ def serious_removal_on_application(
         missing = _unfulfilled(before[-1], facts, verified_on) if before else []
         if missing:
             titles = "；".join(title_of(c) for c in missing)
-            return _refuse(
-                f"经活动异常名录满2年转入的，还须履行相关义务或完成整改：{titles}", "R1.14(b)"
-            )
+            return _refuse(f"经活动异常名录满2年转入的，还须履行相关义务或完成整改：{titles}", "R1.14(b)")
     deadline, overdue = _deadline(
         verified_on, applied_on, params.serious_removal_working_days, as_of, calendar
     )

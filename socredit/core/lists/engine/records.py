@@ -146,7 +146,9 @@ def _org_hits(records: Sequence[ListRecord], as_of: dt.date, params: ListParamet
         for g, confirm in single_record_grounds(r.kind, r.amount, params):
             note = ""
             if r.kind == "penalty_fine" and (r.amount is None or r.amount < 0):
-                note = "罚款金额未登记，须核实金额：不满5万元的列入活动异常名录，5万元以上的列入严重违法失信名单"
+                note = (
+                    "罚款金额未登记，须核实金额：不满5万元的列入活动异常名录，5万元以上的列入严重违法失信名单"
+                )
             elif r.kind == "registration_revoked":
                 note = "须确认撤销的是成立登记，还是以弄虚作假取得的变更登记（二者的列入事由不同）"
             hits.append(
