@@ -93,7 +93,7 @@ class TokenScope(models.TextChoices):
     COMPLAINTS_WRITE = "complaints:write", _("Pass complaints (举报) on to the registration authority")
     REGISTRATIONS_WRITE = (
         "registrations:write",
-        _("Record registration acts (establishment, change, deregistration, revocation)"),
+        _("Record registration acts: establishments, changes, deregistrations and revocations"),
     )
     CHANGES_READ = (
         "changes:read",
