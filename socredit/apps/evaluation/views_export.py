@@ -103,5 +103,5 @@ def run_change_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
 
     headers = [_("Organization"), _("Unified social credit code"), _("Region"), _("Level before"), _("Level after"),
                _("Score before"), _("Score after"), _("Level decided by"), _("Evaluated as of")]  # fmt: skip
-    return export_response(fmt, name=f"level-changes-{run.as_of.isoformat()}", title=title, headers=headers,
+    return export_response(fmt, name=f"level-changes-{run.as_of:%Y%m%d}", title=title, headers=headers,
                            rows=rows())  # fmt: skip
