@@ -74,7 +74,7 @@ def _contributions(user: Any, ex: Explanation, model: IndicatorModel) -> list[di
     ]
 
 
-def _history(user: Any, organization: Any, model: IndicatorModel) -> list[Any]:
+def _history(user: Any, organization: Any) -> list[Any]:
     """Level changes, newest first, each with the text of what caused the new level."""
     reasons: dict[str, dict[str, str]] = {}
     changes = list(access_level_changes(user, organization)[:HISTORY_SHOWN])
@@ -112,7 +112,7 @@ def organization_credit(request: HttpRequest, code: str) -> HttpResponse:
                 custom=(as_of not in (None, services.today())) or model.version != default_version(),
                 stored=access_score(request.user, org),
                 contributions=_contributions(request.user, explanation, model),
-                history=_history(request.user, org, model),
+                history=_history(request.user, org),
             )
     context["errors"] = errors
     response = render_page_or_partial(
