@@ -24,6 +24,7 @@ from socredit.apps.evaluation.api import router as evaluation_router
 from socredit.apps.lists.api import router as lists_router
 from socredit.apps.records.api import router as records_router
 from socredit.apps.registry.api import router as registry_router
+from socredit.apps.registry.api_registration import router as registration_router
 from socredit.apps.registry.services import record_api_id_numbers_read
 from socredit.common.api import (
     INPUT_ERROR,
@@ -135,6 +136,7 @@ def _data_error(request: HttpRequest, exc: DataError) -> HttpResponse:
 
 
 api.add_router("", registry_router, tags=["registry"])
+api.add_router("", registration_router, tags=["registration"])
 api.add_router("", records_router, tags=["records"])
 api.add_router("", evaluation_router, tags=["credit"])
 api.add_router("", lists_router, tags=["lists"])

@@ -1,6 +1,6 @@
 """A district officer registers an organization (成立登记), changes its legal representative to a
-person on the serious list — the screening is shown before saving and must be confirmed — and
-deregisters it (注销登记). The registration pages fit a 390 px phone, in Chinese and in English."""
+person on the serious list — the screening is shown before saving and must be confirmed — adds a
+branch whose person in charge is screened the same way, and deregisters it (注销登记). The registration pages fit a 390 px phone, in Chinese and in English."""
 
 from __future__ import annotations
 
@@ -92,6 +92,24 @@ def test_register_change_legal_representative_with_screening_and_deregister(live
     assert (
         AuditEvent.objects.get(action="organization.change_registration").data["screening_confirmed"] is True
     )
+
+    # 分支机构: its person in charge is screened as a legal representative is
+    page.get_by_role("link", name="设立分支（代表）机构").click()
+    page.locator("#id_kind").select_option("branch")
+    page.locator("#id_name").fill("学术专业委员会")
+    page.locator("#id_head").fill(listed_person.name)
+    page.locator("#id_head_id_number").fill(listed_person.id_number)
+    page.locator("#id_head_id_number").blur()
+    expect(page.locator("[data-screening=found]")).to_contain_text("郑州市金水区失信协会")
+    assert _fits(page), "the branch form is wider than a 390 px phone"
+    page.locator("#id_established_on").fill(today().isoformat())
+    page.locator("#id_document_number").fill("金民分〔2026〕3号")
+    page.locator("#id_document_date").fill(today().isoformat())
+    page.get_by_label("我已阅读筛查结果，仍登记该人员。").check()
+    page.get_by_role("button", name="保存").click()
+    expect(page.locator("#branches")).to_contain_text("学术专业委员会")
+    expect(page.locator("#branches")).to_contain_text(listed_person.masked_id)
+    assert AuditEvent.objects.get(action="branch.add").data["screening_confirmed"] is True
 
     # 注销登记
     page.get_by_role("link", name="注销登记").click()

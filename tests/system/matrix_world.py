@@ -17,6 +17,7 @@ from socredit.apps.lists import services as lists
 from socredit.apps.lists.models import ListProposal
 from socredit.apps.registry.models import Role
 from socredit.apps.registry.services import add_branch
+from socredit.core.codes import make_id_number
 from socredit.testing import factories
 
 
@@ -31,6 +32,7 @@ def build_world(personas: dict[str, Any]) -> dict[str, Any]:
     record = factories.record(org, "penalty_warning")
     branch = add_branch(actor=None, channel="system", organization=org,
                         data={"kind": "branch", "name": "矩阵专业委员会", "head": "钱主任", "established_on": "2020-01-01",
+                              "head_id_number": make_id_number("410105", dt.date(1991, 7, 17), 777),
                               "document_number": "矩阵分〔2020〕1号", "document_date": "2020-01-01",
                               "document": SimpleUploadedFile("批复.pdf", b"%PDF-1.4 matrix")})  # fmt: skip
     csv = f"organization,kind,occurred_on,department,document_number\n{org.code},penalty_warning,2024-01-02,zz-mzj,矩阵〔2024〕1号\n"

@@ -136,6 +136,7 @@ MATRIX = {
     "evaluation:run_list": (lambda w: {}, OWN_REGION_PAGE),
     "evaluation:run_start": (lambda w: {}, ADMIN_PAGE),
     "evaluation:run_detail": (lambda w: {"pk": w["evaluation_run"].pk}, READ),
+    "evaluation:run_change_export": (lambda w: {"pk": w["evaluation_run"].pk, "fmt": "xlsx"}, READ),
     "evaluation:model_detail": (lambda w: {"version": "reference-2026.1"}, SIGNED_IN),
     "lists:proposal_list": (lambda w: {}, OWN_REGION_PAGE),
     "lists:proposal_detail": (lambda w: {"pk": w["proposal"].pk}, READ),

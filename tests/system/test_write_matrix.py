@@ -542,6 +542,7 @@ WRITES: dict[str, Row] = {
             "kind": "representative",
             "name": "矩阵代表处",
             "head": "孙代表",
+            "head_id_number": make_id_number("410105", dt.date(1991, 7, 17), 731),
             "established_on": day(),
             "document_number": "矩阵分〔2026〕2号",
             "document_date": day(),
@@ -552,6 +553,7 @@ WRITES: dict[str, Row] = {
         lambda w: {
             "name": "矩阵专业委员会",
             "head": "新主任",
+            "head_id_number": make_id_number("410105", dt.date(1991, 7, 17), 741),
             "effective_on": day(),
             "document_number": "矩阵分〔2026〕3号",
             "document_date": day(),
@@ -753,7 +755,8 @@ def test_write_route_for_each_persona(route, world, client):
 
 API = "/api/v1"
 ALL_SCOPES = ["organizations:read", "organizations:write", "records:read", "records:write", "persons:read",
-              "credit:read", "lists:read", "objections:verify", "complaints:write", "changes:read"]  # fmt: skip
+              "credit:read", "lists:read", "objections:verify", "complaints:write", "changes:read",
+              "registrations:write"]  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -829,6 +832,56 @@ API_WRITES: dict[tuple[str, str], ApiRow] = {
         owner="tax",
         prepare=_forwarded,
     ),  # fmt: skip
+    # 登记 (registrations:write): a new organization of another region is refused by name (422); an
+    # existing one of another region is not found
+    ("POST", "/registrations"): ApiRow(
+        lambda w: {},
+        lambda w: {
+            "code": make_social_org_code("410105", OrgType.ASSOCIATION, 990_002),
+            "name": "郑州市金水区接口矩阵成立协会",
+            "registered_on": "2020-01-01",
+            "legal_rep_name": "矩阵代表",
+            "document_number": "矩阵登〔2026〕1号",
+            "legal_rep_id_number": make_id_number("410105", dt.date(1991, 7, 17), 901),
+        },  # fmt: skip
+        refused=422,
+        ok=201,
+        says='"region"',
+    ),
+    ("POST", "/organizations/{code}/registration-changes"): ApiRow(
+        lambda w: {"code": w["org"].code},
+        lambda w: {
+            "item": "address",
+            "value": "郑州市金水区矩阵路1号",
+            "effective_on": "2026-01-05",
+            "document_number": "矩阵变〔2026〕1号",
+            "document_date": "2026-01-05",
+        },  # fmt: skip
+        ok=201,
+    ),
+    ("POST", "/organizations/{code}/deregistration"): ApiRow(
+        lambda w: {"code": w["fresh_org"].code},
+        lambda w: {
+            "effective_on": "2026-01-05",
+            "reason": "矩阵：解散。",
+            "document_number": "矩阵注〔2026〕1号",
+            "document_date": "2026-01-05",
+        },  # fmt: skip
+        ok=201,
+        prepare=_fresh_org,
+    ),
+    # the open case and the listing of the matrix's organization are warnings of a revocation
+    ("POST", "/organizations/{code}/revocation"): ApiRow(
+        lambda w: {"code": w["org"].code},
+        lambda w: {
+            "effective_on": "2026-01-05",
+            "reason": "矩阵：撤销。",
+            "document_number": "矩阵撤〔2026〕1号",
+            "document_date": "2026-01-05",
+            "warnings_confirmed": True,
+        },  # fmt: skip
+        ok=201,
+    ),
     # complaints about an organization go to its region's authority: another region's is told so
     ("POST", "/complaints"): ApiRow(
         lambda w: {},

@@ -91,6 +91,10 @@ class TokenScope(models.TextChoices):
     LISTS_READ = "lists:read", _("Read the abnormal, serious and red lists")
     OBJECTIONS_VERIFY = "objections:verify", _("Receive forwarded objections and return verification results")
     COMPLAINTS_WRITE = "complaints:write", _("Pass complaints (举报) on to the registration authority")
+    REGISTRATIONS_WRITE = (
+        "registrations:write",
+        _("Record registration acts: establishments, changes, deregistrations and revocations"),
+    )
     CHANGES_READ = (
         "changes:read",
         _("Read the change events (repairs, corrections, revocations, list changes)"),

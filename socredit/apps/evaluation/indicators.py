@@ -6,8 +6,10 @@ import time
 from pathlib import Path
 
 from django.conf import settings
+from django.utils.translation import gettext as _
 
 from socredit.apps.records.models import RecordKind
+from socredit.core.citations import public_text
 from socredit.core.config import Library
 from socredit.core.scoring.model import IndicatorModel, model_library
 
@@ -77,3 +79,17 @@ def get_model(version: str | None = None, kinds: dict[str, int] | None = None) -
 def available_models() -> list[IndicatorModel]:
     lib = library()
     return [lib.get(m.version) for m in lib.versions()]
+
+
+def cause_text(cause: str, version: str, reasons: dict[str, dict[str, str]]) -> str:
+    """What decided a level in words: the score thresholds, or the level rule's reason in the model
+    the level was computed with (``reasons`` caches each model's reasons; an unknown model or rule
+    keeps its name)."""
+    if cause == "score":
+        return _("score thresholds")
+    if version not in reasons:
+        try:
+            reasons[version] = {r.id: public_text(r.reason) for r in get_model(version).level_rules}
+        except UnknownModel:
+            reasons[version] = {}
+    return reasons[version].get(cause, cause)

@@ -10,5 +10,6 @@ urlpatterns = [
     path("scores/export.<str:fmt>", views_export.score_export, name="score_export"),
     path("runs/start/", views.run_start, name="run_start"),
     path("runs/<int:pk>/", views.run_detail, name="run_detail"),
+    path("runs/<int:pk>/changes.<str:fmt>", views_export.run_change_export, name="run_change_export"),
     path("models/<str:version>/", views.model_detail, name="model_detail"),
 ]

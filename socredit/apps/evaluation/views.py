@@ -23,7 +23,13 @@ from socredit.apps.accounts.models import StaffRole
 from socredit.apps.evaluation import services
 from socredit.apps.evaluation.access import access_level_changes, access_run, access_runs, access_score
 from socredit.apps.evaluation.forms import CreditQueryForm, RunForm, WhatIfForm, model_choices
-from socredit.apps.evaluation.indicators import UnknownModel, available_models, default_version, get_model
+from socredit.apps.evaluation.indicators import (
+    UnknownModel,
+    available_models,
+    cause_text,
+    default_version,
+    get_model,
+)
 from socredit.apps.records.access import access_records, record_kinds
 from socredit.apps.registry.access import access_organization
 from socredit.common.access import scope_path_of
@@ -68,17 +74,12 @@ def _contributions(user: Any, ex: Explanation, model: IndicatorModel) -> list[di
     ]
 
 
-def _history(user: Any, organization: Any, model: IndicatorModel) -> list[Any]:
+def _history(user: Any, organization: Any) -> list[Any]:
     """Level changes, newest first, each with the text of what caused the new level."""
-    reasons = {r.id: r.reason for r in model.level_rules}
+    reasons: dict[str, dict[str, str]] = {}
     changes = list(access_level_changes(user, organization)[:HISTORY_SHOWN])
     for change in changes:
-        if change.cause == "score":
-            change.cause_text = _("score thresholds")
-        elif change.model_version == model.version:
-            change.cause_text = reasons.get(change.cause, change.cause)
-        else:  # a rule of another model: its id, not this model's reason of the same name
-            change.cause_text = change.cause
+        change.cause_text = cause_text(change.cause, change.model_version, reasons)
     return changes
 
 
@@ -111,7 +112,7 @@ def organization_credit(request: HttpRequest, code: str) -> HttpResponse:
                 custom=(as_of not in (None, services.today())) or model.version != default_version(),
                 stored=access_score(request.user, org),
                 contributions=_contributions(request.user, explanation, model),
-                history=_history(request.user, org, model),
+                history=_history(request.user, org),
             )
     context["errors"] = errors
     response = render_page_or_partial(
@@ -232,10 +233,15 @@ def run_start(request: HttpRequest) -> HttpResponse:
 @login_required
 def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
     run = access_run(request.user, pk)
-    changes = access_level_changes(request.user).filter(run=run).select_related("organization")
+    changes = list(
+        access_level_changes(request.user).filter(run=run).select_related("organization")[:RUN_CHANGES_SHOWN]
+    )
+    reasons: dict[str, dict[str, str]] = {}
+    for change in changes:
+        change.cause_text = cause_text(change.cause, change.model_version, reasons)
     context = {
         "run": run,
-        "changes": changes[:RUN_CHANGES_SHOWN],
+        "changes": changes,
         "more_changes": max(0, run.changed - RUN_CHANGES_SHOWN),
     }
     return render(request, "evaluation/run_detail.html", context)

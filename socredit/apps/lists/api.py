@@ -26,7 +26,6 @@ from socredit.apps.lists.models import LIST_TITLES, ListEntry
 from socredit.apps.registry.access import access_organization
 from socredit.common.api import FieldErrorsOut, PageNumber, caller, is_token, require
 from socredit.common.errors import FieldErrors
-from socredit.core.citations import internal_codes_in
 from socredit.core.codes import CodeError, validate_id_number
 
 router = Router()
@@ -72,10 +71,7 @@ def _out(e: ListEntry) -> dict[str, Any]:
         "entered_on": e.entered_on,
         "ground": e.ground,
         "ground_title": services.ground_title(e.ground),
-        # a decision written before documents cited the law may carry item codes: the catalogue's citation then
-        "legal_basis": d.legal_basis
-        if d and not internal_codes_in(d.legal_basis)
-        else services.ground_basis(e.ground),
+        "legal_basis": d.legal_basis if d else services.ground_basis(e.ground),
         "document_number": d.document_number,
         "authority": d.authority_name,
         "clock_start": e.clock_start,

@@ -54,16 +54,23 @@ def _document_fields(form: forms.Form, *, number_required: bool = True) -> None:
     )  # fmt: skip
 
 
-def _legal_rep_fields(form: forms.Form, screen_url: str) -> None:
-    form.fields["legal_rep_name"] = _text(_("Legal representative: name"), required=True, max_length=50)
-    form.fields["legal_rep_id_number"] = _text(
-        _("Legal representative: ID number"), required=True, max_length=18, autocomplete="off",
-        **{"hx-get": screen_url, "hx-trigger": "change", "hx-target": "#screening",
-           "hx-include": "this", "hx-swap": "innerHTML"},
-    )  # fmt: skip
+def _screened_id_number(label: Any, screen_url: str, *, required: bool = True) -> forms.CharField:
+    """An ID number screened as soon as it is typed (the fragment lands in ``#screening``)."""
+    return _text(label, required=required, max_length=18, autocomplete="off",
+                 **{"hx-get": screen_url, "hx-trigger": "change", "hx-target": "#screening",
+                    "hx-include": "this", "hx-swap": "innerHTML"})  # fmt: skip
+
+
+def _screening_confirmation(form: forms.Form) -> None:
     form.fields["screening_confirmed"] = forms.BooleanField(
         label=_("I have read the screening result and register this person anyway."), required=False
     )
+
+
+def _legal_rep_fields(form: forms.Form, screen_url: str) -> None:
+    form.fields["legal_rep_name"] = _text(_("Legal representative: name"), required=True, max_length=50)
+    form.fields["legal_rep_id_number"] = _screened_id_number(_("Legal representative: ID number"), screen_url)
+    _screening_confirmation(form)
 
 
 class RegisterForm(ServiceForm):
@@ -131,13 +138,19 @@ class EndRegistrationForm(ServiceForm):
 class BranchForm(ServiceForm):
     """A branch or representative office: established (with its kind) or changed."""
 
-    def __init__(self, *args: Any, adding: bool, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, adding: bool, screen_url: str, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         f = self.fields
         if adding:
             f["kind"] = forms.ChoiceField(label=_("Kind"), choices=BranchKind.choices)
         f["name"] = _text(_("Name"), required=True, max_length=200)
         f["head"] = _text(_("Person in charge"), required=True, max_length=50)
+        f["head_id_number"] = _screened_id_number(
+            _("Person in charge: ID number"), screen_url, required=adding
+        )
+        if not adding:
+            f["head_id_number"].help_text = _("Needed when the person in charge changes.")
+        _screening_confirmation(self)
         f["address"] = _text(_("Address"), max_length=200)
         f["business_scope"] = _area(_("Business scope"))
         if adding:

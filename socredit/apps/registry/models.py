@@ -458,6 +458,11 @@ class Branch(models.Model):
     kind = models.CharField(_("kind"), max_length=16, choices=BranchKind.choices)
     name = models.CharField(_("name"), max_length=200)
     head = models.CharField(_("person in charge"), max_length=50)
+    head_person = models.ForeignKey(
+        "Person", on_delete=models.PROTECT, null=True, blank=True, related_name="branches_headed",
+        verbose_name=_("person in charge (registered person)"),
+        help_text=_("Found by the ID number entered at registration; empty for branches registered before it was asked."),
+    )  # fmt: skip
     address = models.CharField(_("address"), max_length=200, blank=True)
     business_scope = models.TextField(_("business scope"), blank=True)
     established_on = models.DateField(_("established on"))

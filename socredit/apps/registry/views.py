@@ -166,7 +166,7 @@ def organization_detail(request: HttpRequest, code: str) -> HttpResponse:
         # registration acts: for writers, while the organization is not deregistered or revoked
         "can_change": request.user.can_write and org.status in ACTIVE,
         "history": org.registration_changes.select_related("branch"),
-        "branches": org.branches.all(),
+        "branches": org.branches.select_related("head_person"),
     }
     return render(request, "registry/organization_detail.html", context)
 

@@ -4,6 +4,7 @@ write (officers and administrators), within their region; each view: parse → a
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -25,6 +26,7 @@ from socredit.apps.registry.forms_registration import (
     ChangeForm,
     EndRegistrationForm,
     RegisterForm,
+    ServiceForm,
 )
 from socredit.apps.registry.models import ChangedItem, Organization, RegistrationAct
 from socredit.apps.registry.services import (
@@ -51,10 +53,36 @@ def _form_page(request: HttpRequest, template: str, context: dict[str, Any]) -> 
     return render(request, template, context, status=400 if context["form"].errors else 200)
 
 
-def _screening(request: HttpRequest) -> list[hooks.Finding] | None:
-    """The screening of the legal representative's ID number in the form, if it is valid."""
+def _submit(
+    request: HttpRequest, form: ServiceForm, save: Callable[[dict[str, Any]], Any],
+    done: Callable[[Any], str], to: Callable[[Any], str],
+) -> HttpResponse | None:  # fmt: skip
+    """A posted, valid form goes to its service (``save`` with the form's data): on success the
+    message ``done(result)`` and a redirect to ``to(result)``; the service's FieldErrors land on the
+    form's fields and None is returned (the page is shown again)."""
+    if request.method != "POST" or not form.is_valid():
+        return None
     try:
-        number = validate_id_number(str(request.POST.get("legal_rep_id_number") or ""), today=today())
+        result = save(form.service_data())
+    except FieldErrors as exc:
+        form.add_service_errors(exc)
+        return None
+    messages.success(request, done(result))
+    return redirect(to(result))
+
+
+def _org_page(org: Organization, anchor: str = "") -> Callable[[Any], str]:
+    return lambda _result: reverse("registry:organization_detail", args=[org.code]) + anchor
+
+
+SCREENED_FIELDS = ("legal_rep_id_number", "head_id_number")
+"""The ID-number fields screened as they are typed (a legal representative, a branch's person in charge)."""
+
+
+def _screening(request: HttpRequest, field: str = "legal_rep_id_number") -> list[hooks.Finding] | None:
+    """The screening of the ID number in the form's ``field``, if it is valid."""
+    try:
+        number = validate_id_number(str(request.POST.get(field) or ""), today=today())
     except CodeError:
         return None
     return hooks.screen_person(number, request.user, today())
@@ -79,7 +107,7 @@ def registration_document(request: HttpRequest, code: str, pk: int) -> FileRespo
 def person_screen(request: HttpRequest) -> HttpResponse:
     """The screening of one ID number as a fragment, shown beside the form while it is filled in."""
     _require_write(request.user)
-    raw = str(request.GET.get("legal_rep_id_number") or "").strip()
+    raw = next((str(request.GET[f]).strip() for f in SCREENED_FIELDS if request.GET.get(f)), "")
     context: dict[str, Any] = {"entered": bool(raw)}
     if raw:
         try:
@@ -102,19 +130,16 @@ def organization_register(request: HttpRequest) -> HttpResponse:
     initial = {"region": request.user.region.code if request.user.region_id else regions[0].code}
     form = RegisterForm(request.POST or None, request.FILES or None, initial=initial, regions=regions,
                         screen_url=reverse("registry:person_screen"))  # fmt: skip
-    findings = None
-    if request.method == "POST":
-        findings = _screening(request)
-        if form.is_valid():
-            data = form.service_data()
-            try:
-                org = register_organization(actor=request.user, channel="form", data=data,
-                                            screening_confirmed=bool(data.get("screening_confirmed")))  # fmt: skip
-            except FieldErrors as exc:
-                form.add_service_errors(exc)
-            else:
-                messages.success(request, _("%(name)s is registered.") % {"name": org.name})
-                return redirect("registry:organization_detail", code=org.code)
+    findings = _screening(request) if request.method == "POST" else None
+    done = _submit(
+        request, form,
+        lambda data: register_organization(actor=request.user, channel="form", data=data,
+                                           screening_confirmed=bool(data.get("screening_confirmed"))),
+        lambda org: _("%(name)s is registered.") % {"name": org.name},
+        lambda org: reverse("registry:organization_detail", args=[org.code]),
+    )  # fmt: skip
+    if done:
+        return done
     return _form_page(request, "registry/registration/register.html",
                       {"form": form, "findings": findings, "screened": findings is not None})  # fmt: skip
 
@@ -148,21 +173,17 @@ def organization_change(request: HttpRequest, code: str, item: str) -> HttpRespo
     current = _current(org, item)
     form = ChangeForm(request.POST or None, request.FILES or None, item=item, current=current,
                       screen_url=reverse("registry:person_screen"))  # fmt: skip
-    findings = None
-    if request.method == "POST":
-        findings = _screening(request) if item == ChangedItem.LEGAL_REPRESENTATIVE else None
-        if form.is_valid():
-            data = form.service_data()
-            try:
-                change_registration(actor=request.user, channel="form", organization=org, item=item, data=data,
-                                    screening_confirmed=bool(data.get("screening_confirmed")))  # fmt: skip
-            except FieldErrors as exc:
-                form.add_service_errors(exc)
-            else:
-                messages.success(request, _("The registration of change is recorded."))
-                return redirect(
-                    reverse("registry:organization_detail", args=[org.code]) + "#registration-history"
-                )
+    screened = request.method == "POST" and item == ChangedItem.LEGAL_REPRESENTATIVE
+    findings = _screening(request) if screened else None
+    done = _submit(
+        request, form,
+        lambda data: change_registration(actor=request.user, channel="form", organization=org, item=item, data=data,
+                                         screening_confirmed=bool(data.get("screening_confirmed"))),
+        lambda _row: _("The registration of change is recorded."),
+        _org_page(org, "#registration-history"),
+    )  # fmt: skip
+    if done:
+        return done
     context = {"form": form, "org": org, "item": item, "title": ITEM_TITLES[ChangedItem(item)], "current": current,
                "findings": findings, "screened": findings is not None}  # fmt: skip
     return _form_page(request, "registry/registration/change.html", context)
@@ -176,19 +197,15 @@ def organization_end(request: HttpRequest, code: str, act: str) -> HttpResponse:
     org = access_organization(request.user, code)
     findings = hooks.status_findings(org, act, today())
     form = EndRegistrationForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        data = form.service_data()
-        try:
-            end_registration(actor=request.user, channel="form", organization=org, act=act, data=data,
-                             warnings_confirmed=bool(data.get("warnings_confirmed")))  # fmt: skip
-        except FieldErrors as exc:
-            form.add_service_errors(exc)
-        else:
-            messages.success(request, _("%(name)s: %(act)s recorded.") % {"name": org.name,
-                                                                         "act": RegistrationAct(act).label})  # fmt: skip
-            return redirect(
-                reverse("registry:organization_detail", args=[org.code]) + "#registration-history"
-            )
+    done = _submit(
+        request, form,
+        lambda data: end_registration(actor=request.user, channel="form", organization=org, act=act, data=data,
+                                      warnings_confirmed=bool(data.get("warnings_confirmed"))),
+        lambda _row: _("%(name)s: %(act)s recorded.") % {"name": org.name, "act": RegistrationAct(act).label},
+        _org_page(org, "#registration-history"),
+    )  # fmt: skip
+    if done:
+        return done
     context = {"form": form, "org": org, "act": act, "title": RegistrationAct(act).label,
                "blocking": [f for f in findings if f.blocking], "warnings": [f for f in findings if not f.blocking]}  # fmt: skip
     return _form_page(request, "registry/registration/end.html", context)
@@ -199,19 +216,21 @@ def organization_end(request: HttpRequest, code: str, act: str) -> HttpResponse:
 def branch_add(request: HttpRequest, code: str) -> HttpResponse:
     _require_write(request.user)
     org = access_organization(request.user, code)
-    form = BranchForm(request.POST or None, request.FILES or None, adding=True)
-    if request.method == "POST" and form.is_valid():
-        try:
-            branch = add_branch(
-                actor=request.user, channel="form", organization=org, data=form.service_data()
-            )
-        except FieldErrors as exc:
-            form.add_service_errors(exc)
-        else:
-            messages.success(request, _("%(name)s is registered.") % {"name": branch.name})
-            return redirect(reverse("registry:organization_detail", args=[org.code]) + "#branches")
+    form = BranchForm(request.POST or None, request.FILES or None, adding=True,
+                      screen_url=reverse("registry:person_screen"))  # fmt: skip
+    findings = _screening(request, "head_id_number") if request.method == "POST" else None
+    done = _submit(
+        request, form,
+        lambda data: add_branch(actor=request.user, channel="form", organization=org, data=data,
+                                screening_confirmed=bool(data.get("screening_confirmed"))),
+        lambda branch: _("%(name)s is registered.") % {"name": branch.name},
+        _org_page(org, "#branches"),
+    )  # fmt: skip
+    if done:
+        return done
     return _form_page(request, "registry/registration/branch.html",
-                      {"form": form, "org": org, "title": _("Add a branch or representative office")})  # fmt: skip
+                      {"form": form, "org": org, "title": _("Add a branch or representative office"),
+                       "findings": findings, "screened": findings is not None})  # fmt: skip
 
 
 @login_required
@@ -221,17 +240,21 @@ def branch_change(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     branch = access_branch(request.user, code, pk)
     org = branch.organization
     initial = {f: getattr(branch, f) for f in ("name", "head", "address", "business_scope")}
-    form = BranchForm(request.POST or None, request.FILES or None, adding=False, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            change_branch(actor=request.user, channel="form", branch=branch, data=form.service_data())
-        except FieldErrors as exc:
-            form.add_service_errors(exc)
-        else:
-            messages.success(request, _("The registration of change is recorded."))
-            return redirect(reverse("registry:organization_detail", args=[org.code]) + "#branches")
+    form = BranchForm(request.POST or None, request.FILES or None, adding=False, initial=initial,
+                      screen_url=reverse("registry:person_screen"))  # fmt: skip
+    findings = _screening(request, "head_id_number") if request.method == "POST" else None
+    done = _submit(
+        request, form,
+        lambda data: change_branch(actor=request.user, channel="form", branch=branch, data=data,
+                                   screening_confirmed=bool(data.get("screening_confirmed"))),
+        lambda _changed: _("The registration of change is recorded."),
+        _org_page(org, "#branches"),
+    )  # fmt: skip
+    if done:
+        return done
     return _form_page(request, "registry/registration/branch.html",
-                      {"form": form, "org": org, "branch": branch, "title": _("Change %(name)s") % {"name": branch.name}})  # fmt: skip
+                      {"form": form, "org": org, "branch": branch, "title": _("Change %(name)s") % {"name": branch.name},
+                       "findings": findings, "screened": findings is not None})  # fmt: skip
 
 
 @login_required
@@ -241,13 +264,13 @@ def branch_close(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     branch = access_branch(request.user, code, pk)
     org = branch.organization
     form = BranchCloseForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            close_branch(actor=request.user, channel="form", branch=branch, data=form.service_data())
-        except FieldErrors as exc:
-            form.add_service_errors(exc)
-        else:
-            messages.success(request, _("%(name)s is closed.") % {"name": branch.name})
-            return redirect(reverse("registry:organization_detail", args=[org.code]) + "#branches")
+    done = _submit(
+        request, form,
+        lambda data: close_branch(actor=request.user, channel="form", branch=branch, data=data),
+        lambda _branch: _("%(name)s is closed.") % {"name": branch.name},
+        _org_page(org, "#branches"),
+    )  # fmt: skip
+    if done:
+        return done
     return _form_page(request, "registry/registration/branch.html",
                       {"form": form, "org": org, "branch": branch, "title": _("Close %(name)s") % {"name": branch.name}})  # fmt: skip

@@ -49,6 +49,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Final
 
+from socredit.core.citations import citation
 from socredit.core.lists.params import ListParameters
 
 ABNORMAL: Final = "abnormal"
@@ -351,6 +352,14 @@ def basis_of(code: str) -> str:
     if code in GROUNDS_BY_CODE:
         return GROUNDS_BY_CODE[code].basis
     return EXITS_BY_CODE[code].basis
+
+
+def cited_basis(code: str) -> str:
+    """The legal basis of an entry or exit code as a reader reads it: the law by title, number and
+    (where verified) article, and the situation it names (``core.citations``) — never the item code,
+    which stays in ``code``/``ground`` fields and in ``basis_of`` for the administrators' rule pages."""
+    c = citation(code)
+    return f"{c.text}：{c.situation}"
 
 
 def title_of(code: str) -> str:

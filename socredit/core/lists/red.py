@@ -38,6 +38,16 @@ RED_BASIS: Final = (
 )
 
 
+def _grade_words(grade: str) -> str:
+    """``grade_3a`` → ``3A级`` (社会组织评估等级 as a reader writes it)."""
+    return f"{grade.removeprefix('grade_').upper()}级"
+
+
+@cache
+def _kind_names() -> dict[str, str]:
+    return {row["code"]: row["name_zh"] for row in reference_kinds()}
+
+
 @cache
 def _negative_kinds() -> frozenset[str]:
     return frozenset(row["code"] for row in reference_kinds() if row["polarity"] == "negative")
@@ -79,8 +89,8 @@ def red_criteria(
     g_met = standing.grade in GRADE_ORDER and GRADE_ORDER.index(standing.grade) >= GRADE_ORDER.index(
         min_grade
     )
-    grade_text = standing.grade or "无评估等级"
-    out.append((g_met, f"评估等级为{grade_text}" + ("" if g_met else f"，低于{min_grade}")))
+    grade_text = f"评估等级为{_grade_words(standing.grade)}" if standing.grade else "无评估等级"
+    out.append((g_met, grade_text + ("" if g_met else f"，低于{_grade_words(min_grade)}")))
     start = add_months(as_of, -12 * params.red_clean_years)
     rs = list(records)
     negative = [
@@ -97,7 +107,8 @@ def red_criteria(
         out.append(
             (
                 False,
-                f"近{params.red_clean_years}年内有失信记录（{negative[-1].kind}，{negative[-1].effective_on}）",
+                f"近{params.red_clean_years}年内有失信记录（{_kind_names().get(negative[-1].kind, '失信记录')}，"
+                f"{negative[-1].effective_on}）",
             )
         )
     elif listed:

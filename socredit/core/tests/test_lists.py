@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from socredit.core.catalogue import reference_kind_codes, reference_kinds
+from socredit.core.citations import internal_codes_in
 from socredit.core.lists import (
     EXITS,
     GROUNDS,
@@ -118,7 +119,8 @@ def check_entry(case, params):
     assert sorted(h.ground for h in hits if h.needs_confirmation) == sorted(exp.get("confirm", []))
     for h in hits:
         assert h.arose_on <= case["as_of"]
-        assert h.basis.startswith(f"rules.md {h.ground}")
+        # what a reader reads: the law and the situation, never the item code (kept in h.ground)
+        assert h.basis.startswith("《社会组织信用信息管理办法》") and not internal_codes_in(h.basis + h.note)
     if "records" in exp:
         serious = [h for h in hits if h.ground == "R1.12(5)"]
         assert list(serious[0].record_ids) == exp["records"]
@@ -136,7 +138,8 @@ def check_daily(case, params):
     if "notice" in exp:
         assert [p.notice_required for p in proposals] == exp["notice"]
     for p in proposals:
-        assert p.reason and p.basis.startswith("rules.md R1.")
+        assert p.reason and p.basis.startswith("《社会组织信用信息管理办法》")
+        assert not internal_codes_in(p.reason + p.basis + p.note)
         assert p.due_on <= p.effective_on == as_of
     if case.get("exempt"):
         proposals = [replace(p, exempted_by_certificate=True) for p in proposals]
@@ -175,7 +178,8 @@ def _check_exit(decision, exp, as_of):
     if "reason_is" in exp:
         assert decision.reason == exp["reason_is"]
     assert decision.reason
-    assert decision.basis.startswith("rules.md R1.")
+    assert decision.basis.startswith("《社会组织信用信息管理办法》")
+    assert not internal_codes_in(decision.reason + decision.basis)
     if exp["allowed"]:
         assert decision.exit_ground == exp["exit"]
         assert decision.deadline == exp["deadline"]

@@ -39,7 +39,7 @@ def test_a_candidate_is_told_every_criterion_it_meets():
             True,
             (
                 "信用等级为A",
-                "评估等级为grade_4a",
+                "评估等级为4A级",
                 "近3年内无失信记录且未被列入名录",
                 "已于2024-01-01签署信用承诺且未违背",
             ),
@@ -50,14 +50,14 @@ def test_a_candidate_is_told_every_criterion_it_meets():
 def test_a_member_failing_is_told_only_the_criteria_it_fails():
     # no records at all: no grade, no commitment
     assert red_list_failures([RedStanding(1, "B", None)], [], AS_OF, PARAMS) == [
-        RedFinding(1, False, ("信用等级为B，低于A", "评估等级为无评估等级，低于grade_4a", "未签署信用承诺"))
+        RedFinding(1, False, ("信用等级为B，低于A", "无评估等级，低于4A级", "未签署信用承诺"))
     ]
     assert red_list_candidates([RedStanding(1, "B", None)], [], AS_OF, PARAMS) == []
 
 
 def test_a_negative_record_dated_on_the_day_itself_counts():
     warning = ListRecord(2, 1, "penalty_warning", AS_OF, decided_on=AS_OF)
-    assert reasons([SIGNED, warning]) == (False, ("近3年内有失信记录（penalty_warning，2026-01-01）",))
+    assert reasons([SIGNED, warning]) == (False, ("近3年内有失信记录（行政处罚：警告，2026-01-01）",))
 
 
 def test_a_listing_that_began_on_the_day_itself_counts():

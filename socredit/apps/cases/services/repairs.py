@@ -270,9 +270,7 @@ def apply_for_repair(
                              f"{class_label(record.dishonesty_class)}失信）", actor, public=True)  # fmt: skip
     attach_evidence(case, files, party=Evidence.Party.APPLICANT, actor=actor)
     if check.condition("commitment").met is False:
-        add_event(
-            case, "note", "申请人尚未签署信用修复承诺书；作出修复决定前须签署（R2.9(3)）", actor, public=True
-        )
+        add_event(case, "note", "申请人尚未签署信用修复承诺书；作出修复决定前须签署", actor, public=True)
     record_event(actor=actor, channel=audit_channel(channel), action="case.repair.apply", target=case,
                  summary=f"{case.number}：申请修复记录 #{record.pk}",
                  data={"record": record.pk, "received_on": received_on, "eligibility": check.as_dict()})  # fmt: skip

@@ -24,6 +24,7 @@ from socredit.apps.registry.models import DocumentNumberPattern, DocumentType, L
 from socredit.common.documents import blocks, print_label, zh_date
 from socredit.common.errors import FieldErrors
 from socredit.common.pdf import html_to_pdf
+from socredit.core.citations import internal_codes_in
 from socredit.core.types import DepartmentKind
 from socredit.testing import factories
 
@@ -176,12 +177,15 @@ def test_transfer_notice_and_decision(org, actor, client):
     assert_decision(decision.notice_text)
     assert "你单位于2024年3月10日被列入活动异常名录" in decision.notice_text
     assert "本机关决定：将你单位移出活动异常名录，列入严重违法失信名单。" in decision.notice_text
-    assert "R1." in decision.reason  # the engine's reason keeps its item code for the record …
+    assert not internal_codes_in(
+        decision.reason + decision.legal_basis
+    )  # stored in words, the code in ground …
+    assert decision.ground == "R1.12(1)"
     client.force_login(actor)
     page = (
         client.get(reverse("lists:decision_detail", args=[decision.pk])).content.decode().split("<main", 1)[1]
     )
-    assert not re.search(r"R\d+\.\d+", page)  # … and the staff page shows it without
+    assert not re.search(r"R\d+\.\d+", page)  # … and the staff page shows none
 
 
 def test_removal_on_application_and_automatic_removal(org, actor):

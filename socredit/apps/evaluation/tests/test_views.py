@@ -3,14 +3,18 @@ breakdown, counted records, history), bad dates and models are a 400 that says w
 panel, the organization list's credit filters, sort and counts, batch runs (admins only), the
 model page, and region scope (404)."""
 
+import csv
 import datetime as dt
+import io
 import re
 
+import openpyxl
 import polars as pl
 import pytest
 from django.test import Client
 from django.urls import reverse
 
+from socredit.apps.audit.models import AuditEvent
 from socredit.apps.evaluation import hooks, services
 from socredit.apps.evaluation.models import CreditScore, EvaluationRun, LevelChange
 from socredit.apps.registry.filters import EvaluatedFirst
@@ -390,6 +394,41 @@ def test_run_detail_is_scoped(orgs, personas):
         client = Client()
         client.force_login(personas[persona])
         assert client.get(url).status_code == code, persona
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_run_level_changes_export_names_each_move_in_words(orgs, personas, login, fmt):
+    run = services.run_evaluation(
+        actor=personas["city_admin"], channel="form", region=factories.region("410105")
+    )
+    assert run.changed == 1
+    page = text(login(personas["staff_jinshui"]).get(reverse("evaluation:run_detail", args=[run.pk])))
+    url = reverse("evaluation:run_change_export", args=[run.pk, fmt])
+    assert url in page
+    response = login(personas["staff_jinshui"]).get(url)
+    assert response.status_code == 200
+    body = b"".join(response.streaming_content)
+    if fmt == "csv":
+        lines = list(csv.reader(io.StringIO(body.decode("utf-8-sig"))))
+    else:
+        sheet = openpyxl.load_workbook(io.BytesIO(body), read_only=True).worksheets[0]
+        lines = [["" if v is None else str(v) for v in row] for row in sheet.iter_rows(values_only=True)]
+    assert run.as_of.isoformat() in lines[0][0] and "等级变动" in lines[0][0]
+    assert lines[1][:5] == ["社会组织", "统一社会信用代码", "行政区划", "变动前等级", "变动后等级"]
+    clean = orgs["clean"]
+    (row,) = [line for line in lines[2:] if clean.code in line]
+    assert row[0] == clean.name and row[3] == "" and row[4] == "B 良好" and row[7] == "等级阈值"
+    assert len(lines) == 2 + run.changed
+    event = AuditEvent.objects.get(action="file.download")
+    assert event.data["file"] == "export_level_changes"
+    # another region's staff: the same 404 as for the run's page
+    assert login(personas["staff_xinzheng"]).get(url).status_code == 404
+    assert (
+        login(personas["staff_jinshui"])
+        .get(reverse("evaluation:run_change_export", args=[run.pk, "pdf"]))
+        .status_code
+        == 404
+    )
 
 
 # --- the model page -----------------------------------------------------------------------------------

@@ -30,7 +30,7 @@ from socredit.core.lists.engine import TRANSFER
 from socredit.core.lists.grounds import GROUNDS_BY_CODE
 
 TRANSFER_GROUND = "R1.12(1)"
-TRANSFER_NOTE = "列入活动异常名录满期，须事先告知后决定转入（R1.5、R1.11）"
+TRANSFER_NOTE = "列入活动异常名录满期，须事先告知后决定转入严重违法失信名单"
 
 
 def _open_keys(org_ids: Sequence[int]) -> set[tuple[Any, ...]]:

@@ -165,7 +165,7 @@ def _apply_automatic(p: Any, profile: PolicyProfile, actor: Any) -> bool:
         decision.save(update_fields=["entry"])
         close_entry(current, decision, day, p.ground)
     record_event(actor=actor, channel="system", action=f"lists.{p.action}", target=decision,
-                 summary=f"{decision.get_kind_display()}：{decision.ground} {decision.document_number}",
+                 summary=f"{decision.get_kind_display()}：{decision.ground_title} {decision.document_number}",
                  data={"organization": org.pk, "automatic": True, "policy": profile.version})  # fmt: skip
     return True
 

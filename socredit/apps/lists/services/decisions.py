@@ -265,7 +265,7 @@ def confirm_transfer(
     proposal.decided_by_label = actor_label(actor)[:150]
     proposal.save(update_fields=["status", "decision", "decided_on", "decided_by_label"])
     record_event(actor=actor, channel=channel, action="lists.transfer", target=decision,
-                 summary=f"{decision.get_kind_display()}：{decision.ground} {decision.document_number}",
+                 summary=f"{decision.get_kind_display()}：{decision.ground_title} {decision.document_number}",
                  data={"organization": org.pk, "proposal": proposal.pk, "automatic": False,
                        "policy": profile.version})  # fmt: skip
     rescore([org.pk], f"转入严重违法失信名单（{decision.document_number}）", actor)

@@ -210,7 +210,7 @@ def withdraw_unsupported(
         p.decided_by_label = actor_label(actor)[:150]
         p.save(update_fields=["status", "withdrawal_reason", "decided_on", "decided_by_label"])
         record_event(actor=actor, channel=channel, action="lists.withdraw", target=p,
-                     summary=f"列入建议自动撤回：{p.ground}（{p.withdrawal_reason}）",
+                     summary=f"列入建议自动撤回：{ground_title(p.ground)}（{p.withdrawal_reason}）",
                      data={"organization": p.organization_id, "ground": p.ground,
                            "trigger_record": p.trigger_record_id, "reason": p.withdrawal_reason})  # fmt: skip
         withdrawn.append(p)
@@ -240,7 +240,7 @@ def _link_replacements(withdrawn: Sequence[ListProposal], actor: Any, channel: s
         old.withdrawal_reason = WITHDRAWN_CORRECTED + SUPERSEDED_NOTE
         old.save(update_fields=["superseded_by", "withdrawal_reason"])
         record_event(actor=actor, channel=channel, action="lists.supersede", target=old,
-                     summary=f"列入建议由依据更正后记录的建议替代：{old.ground}",
+                     summary=f"列入建议由依据更正后记录的建议替代：{ground_title(old.ground)}",
                      data={"organization": old.organization_id, "replaced_by": new.pk,
                            "trigger_record": new.trigger_record_id})  # fmt: skip
 
@@ -281,7 +281,7 @@ def raise_proposal(
     )  # fmt: skip
     proposal.records.set(records)
     record_event(actor=actor, channel=channel, action="lists.propose", target=proposal,
-                 summary=f"人工列入建议：{ground}", data={"organization": organization.pk})  # fmt: skip
+                 summary=f"人工列入建议：{ground_title(ground)}", data={"organization": organization.pk})  # fmt: skip
     return proposal
 
 
@@ -394,7 +394,7 @@ def serve_notice(
         proposal.notice_served_on = served_on
         proposal.save(update_fields=["notice_served_on"])
     record_event(actor=actor, channel=channel, action="lists.notice", target=notice,
-                 summary=f"事先告知（{notice.get_method_display()}）：{proposal.ground} {notice.document_number}",
+                 summary=f"事先告知（{notice.get_method_display()}）：{ground_title(proposal.ground)} {notice.document_number}",
                  data={"organization": org.pk, "proposal": proposal.pk, "method": method,
                        "served_on": served_on, "mailings": notice.mailings, "policy": profile.version,
                        "statement_due_on": due_on})  # fmt: skip
@@ -464,14 +464,14 @@ def confirm_proposal(
     records = relied
     is_red = proposal.list == RED
     if not is_red and proposal.ground not in GROUNDS_BY_CODE:
-        raise FieldErrors(ground=f"未知的列入事由 {proposal.ground}")
+        raise FieldErrors(ground="未知的列入事由")
     if proposal.trigger_record_id is not None:
         hits = entry_grounds(list_records([org.pk]), decided_on, params)
         if not any(
             h.ground == proposal.ground and h.trigger_record_id == proposal.trigger_record_id for h in hits
         ):
             raise FieldErrors(
-                __all__=f"所依据的记录已不支持列入事由 {proposal.ground}（{ground_title(proposal.ground)}）："
+                __all__=f"所依据的记录已不支持列入事由“{ground_title(proposal.ground)}”："
                 "记录已撤销、更正或不再有效，或按现行参数不构成该事由"
             )  # fmt: skip
     current = active_entry(org.pk, decided_on, red=is_red)
@@ -520,7 +520,7 @@ def confirm_proposal(
     proposal.decided_by_label = actor_label(actor)[:150]
     proposal.save(update_fields=["status", "decision", "decided_on", "decided_by_label"])
     record_event(actor=actor, channel=channel, action=f"lists.{kind}", target=decision,
-                 summary=f"{action}：{ground} {decision.document_number}",
+                 summary=f"{action}：{ground_title(ground)} {decision.document_number}",
                  data={"organization": org.pk, "list": lst, "ground": ground, "proposal": proposal.pk,
                        "records": [r.pk for r in records], "persons": [p.person_id for p in people],
                        "policy": profile.version})  # fmt: skip
@@ -544,7 +544,7 @@ def dismiss_proposal(actor: Any, proposal: ListProposal, *, reason: str, decided
     proposal.decided_by_label = actor_label(actor)[:150]
     proposal.save()
     record_event(actor=actor, channel=channel, action="lists.dismiss", target=proposal,
-                 summary=f"不予列入：{proposal.ground}", data={"reason": proposal.dismiss_reason})  # fmt: skip
+                 summary=f"不予列入：{ground_title(proposal.ground)}", data={"reason": proposal.dismiss_reason})  # fmt: skip
     return proposal
 
 
@@ -587,5 +587,5 @@ def exempt_proposal(
     proposal.decided_by_label = actor_label(actor)[:150]
     proposal.save()
     record_event(actor=actor, channel=channel, action="lists.exemption", target=decision,
-                 summary=f"豁免列入（R1.8）：{proposal.ground}", data={"proposal": proposal.pk})  # fmt: skip
+                 summary=f"书面证明不负直接责任，豁免列入：{ground_title(proposal.ground)}", data={"proposal": proposal.pk})  # fmt: skip
     return decision

@@ -15,6 +15,7 @@ from socredit.apps.lists.models import (
     RemovalApplication,
 )
 from socredit.apps.lists.services.common import (
+    ground_title,
     histories,
     list_records,
     org_region,
@@ -189,7 +190,7 @@ def decide_removal(
     application.decision = decision
     application.save()
     record_event(actor=actor, channel=channel, action="lists.removal", target=decision,
-                 summary=f"移出{entry.list_title}：{answer.exit_ground} {decision.document_number}",
+                 summary=f"移出{entry.list_title}：{ground_title(answer.exit_ground or '')} {decision.document_number}",
                  data={"organization": org.pk, "entry": entry.pk, "overdue": answer.overdue,
                        "deadline": answer.deadline, "policy": profile.version})  # fmt: skip
     rescore([org.pk], f"移出{entry.list_title}（{decision.document_number}）", actor)

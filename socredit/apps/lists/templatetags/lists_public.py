@@ -1,5 +1,4 @@
-"""Filters for what staff read: the rules in force without profile version names, engine texts
-without rules.md items."""
+"""Filters for what staff read: the rules in force without profile version names."""
 
 from __future__ import annotations
 
@@ -7,7 +6,6 @@ from django import template
 from django.utils import translation
 from django.utils.translation import gettext
 
-from socredit.core.citations import public_text
 from socredit.core.policy_select import rules_applied, rules_description
 
 register = template.Library()
@@ -26,10 +24,3 @@ def rules_in_force(versions: str) -> str:
         for place, day in rules_applied(versions or "")
     ]
     return "; ".join(texts) or "—"
-
-
-@register.filter
-def public(text: str) -> str:
-    """An engine's reason or note without the rules.md items it names for the log (``…列入时限重新计算
-    （R1.9）`` → ``…列入时限重新计算``): ``core.citations.public_text``."""
-    return public_text(text or "")

@@ -108,13 +108,21 @@ def test_credit_answer_carries_the_list_status(client, reader, org, actor):
 
 
 def test_a_decision_stored_with_item_codes_is_cited_from_the_catalogue(client, reader, transferred):
-    """Decisions written before documents cited the law kept texts like "根据rules.md R1.12(1)…":
-    departments read the catalogue's citation instead."""
+    """Decisions written before documents cited the law kept texts like "根据rules.md R1.12(1)…": the
+    migration to reasons in words (lists 0007) replaces them by the catalogue's citation."""
+    import importlib
+
+    from django.apps import apps
+
     from socredit.apps.lists.models import ListDecision
 
     ListDecision.objects.filter(organization=transferred).update(
-        legal_basis="根据rules.md R1.12(1)；民政部令第60号 第十条（条号待核）［SECONDARY］"
+        legal_basis="根据rules.md R1.12(1)；民政部令第60号 第十条（条号待核）［SECONDARY］",
+        reason="列入事由不涉及履行义务或整改，自动移出（R1.10(b)）；情形（2025-01-02，R1.6(5)）",
     )
+    importlib.import_module("socredit.apps.lists.migrations.0007_reasons_in_words").rewrite(apps, None)
+    decision = ListDecision.objects.filter(organization=transferred).first()
+    assert decision.reason == "列入事由不涉及履行义务或整改，自动移出；情形（2025-01-02）"
     rows = get(client, f"/organizations/{transferred.code}/lists", reader).json()
     assert rows and all(
         r["legal_basis"].startswith("《社会组织信用信息管理办法》（民政部令第60号）") for r in rows

@@ -3,7 +3,8 @@ representative offices of an organization. Each verb is one atomic, audited tran
 writes the organization's registration history (``RegistrationChange``); on any error nothing is
 written.
 
-Who is screened: the legal representative entered at establishment or by a change (the person
+Who is screened: the legal representative entered at establishment or by a change, and the person
+in charge (负责人) of a branch or representative office when it is registered or changed (the person
 screening registered by the lists app, ``hooks.screen_person``). Its findings must be confirmed
 (``screening_confirmed``) before the act is saved, and the confirmation is kept in the audit event.
 What stands in the way of a deregistration or revocation comes from ``hooks.status_findings``.
@@ -157,26 +158,42 @@ def _person_label(person: Person) -> str:
     return f"{person.name}（{person.masked_id}）"
 
 
-def _take_person(actor: Any, channel: str, name: str, id_number: str) -> Person:
+LEGAL_REP_FIELDS: dict[str, str] = {"name": "legal_rep_name", "id_number": "legal_rep_id_number"}
+HEAD_FIELDS: dict[str, str] = {"name": "head", "id_number": "head_id_number"}
+"""Where the form and the API put a person's name and ID number: the legal representative's, and the
+person in charge (负责人) of a branch or representative office."""
+
+
+def _take_person(actor: Any, channel: str, name: str, id_number: str, fields: Mapping[str, str] = LEGAL_REP_FIELDS) -> Person:  # fmt: skip
     from socredit.apps.registry.services import get_or_create_person
 
     try:
         person, _created = get_or_create_person(actor=actor, channel=channel,
                                                 data={"name": name, "id_number": id_number})  # fmt: skip
     except FieldErrors as exc:
-        raise FieldErrors({f"legal_rep_{k}": v for k, v in exc.errors.items()}) from None
+        raise FieldErrors({fields.get(k, k): v for k, v in exc.errors.items()}) from None
     return person
 
 
-def _clean_legal_rep(data: Mapping[str, Any], day: dt.date, errors: FieldErrors) -> dict[str, str] | None:
+def _clean_named_person(
+    data: Mapping[str, Any], day: dt.date, errors: FieldErrors, fields: Mapping[str, str] = LEGAL_REP_FIELDS
+) -> dict[str, str] | None:
+    """The name and ID number of a person about to take a post, from the fields ``fields`` names;
+    each error on its own field (a name error once, where the field already has none)."""
     try:
-        return clean_person({"name": data.get("legal_rep_name"), "id_number": data.get("legal_rep_id_number")},
-                            today=day)  # fmt: skip
+        return clean_person({k: data.get(f) for k, f in fields.items()}, today=day)
     except FieldErrors as exc:
         for k, messages in exc.errors.items():
+            field = fields.get(k, k)
+            if k == "name" and errors.errors.get(field):
+                continue
             for m in messages:
-                errors.add(f"legal_rep_{k}", m)
+                errors.add(field, m)
         return None
+
+
+def _clean_legal_rep(data: Mapping[str, Any], day: dt.date, errors: FieldErrors) -> dict[str, str] | None:
+    return _clean_named_person(data, day, errors)
 
 
 # --- 成立登记 -----------------------------------------------------------------------------------------
@@ -384,8 +401,12 @@ def _unique_branch_name(
 
 
 @transaction.atomic
-def add_branch(*, actor: Any, channel: str, organization: Organization, data: Mapping[str, Any]) -> Branch:
-    """分支机构或代表机构的设立登记: kind, name, person in charge, address, business scope,
+def add_branch(
+    *, actor: Any, channel: str, organization: Organization, data: Mapping[str, Any],
+    screening_confirmed: bool = False,
+) -> Branch:  # fmt: skip
+    """分支机构或代表机构的设立登记: kind, name, person in charge (``head`` and ``head_id_number``,
+    screened as a legal representative is: see the module), address, business scope,
     ``established_on`` and the document (number and date)."""
     day = today()
     org = Organization.objects.select_for_update(no_key=True).get(pk=organization.pk)
@@ -400,21 +421,30 @@ def add_branch(*, actor: Any, channel: str, organization: Organization, data: Ma
         errors.add("established_on", _("The date cannot be before the organization was founded (%(date)s).")
                    % {"date": org.registered_on.isoformat()})  # fmt: skip
     _unique_branch_name(org, values["name"], errors)
+    head = _clean_named_person(data, day, errors, HEAD_FIELDS)
+    findings = _screen(head["id_number"], actor, day, screening_confirmed, errors) if head else []
     document = clean_document(data, day=day, errors=errors)
     errors.raise_if_any()
-    assert established_on is not None
-    branch = Branch.objects.create(organization=org, kind=kind, established_on=established_on, **values)
+    assert established_on is not None and head is not None
+    person = _take_person(actor, channel, head["name"], head["id_number"], HEAD_FIELDS)
+    branch = Branch.objects.create(organization=org, kind=kind, established_on=established_on, head_person=person,
+                                   **values)  # fmt: skip
     _history(org, RegistrationAct.BRANCH_ADD, established_on, document, after=branch.name, branch=branch)
     record_event(actor=actor, channel=channel, action="branch.add", target=branch,
-                 summary=f"{org.name}设立{branch.get_kind_display()}：{branch.name}"[:500],
-                 data={"organization": org.code, **values, "kind": kind, **_doc_data(document)})  # fmt: skip
+                 summary=f"{org.name}设立{branch.get_kind_display()}：{branch.name}，负责人{person.name}"[:500],
+                 data={"organization": org.code, **values, "kind": kind, "head_person": person.pk, **_doc_data(document),
+                       "screening": [f.text for f in findings], "screening_confirmed": bool(findings)})  # fmt: skip
     return branch
 
 
 @transaction.atomic
-def change_branch(*, actor: Any, channel: str, branch: Branch, data: Mapping[str, Any]) -> list[str]:
+def change_branch(
+    *, actor: Any, channel: str, branch: Branch, data: Mapping[str, Any], screening_confirmed: bool = False
+) -> list[str]:
     """分支机构或代表机构的变更登记: the fields given that differ, from ``effective_on``, with the
-    document; one history row per changed field. Returns the changed fields."""
+    document; one history row per changed field. Returns the changed fields. A new person in charge
+    needs the ID number (``head_id_number``) and is screened; an ID number given for the same name
+    registers the person in charge of an older branch (screened too)."""
     day = today()
     branch = Branch.objects.select_for_update().select_related("organization").get(pk=branch.pk)
     org = branch.organization
@@ -428,8 +458,11 @@ def change_branch(*, actor: Any, channel: str, branch: Branch, data: Mapping[str
     if effective_on and effective_on < branch.established_on:
         errors.add("effective_on", _("The date cannot be before the branch or office was established."))
     _unique_branch_name(org, values["name"], errors, exclude=branch.pk)
+    head, findings = _branch_head_change(branch, values, data, actor, day, screening_confirmed, errors)
     document = clean_document(data, day=day, errors=errors)
     changed = [f for f, v in values.items() if getattr(branch, f) != v]
+    if head is not None and "head" not in changed:
+        changed.append("head")
     if not changed and not errors:
         errors.add("__all__", _("Nothing differs from what is registered now."))
     errors.raise_if_any()
@@ -437,15 +470,41 @@ def change_branch(*, actor: Any, channel: str, branch: Branch, data: Mapping[str
     before = {f: getattr(branch, f) for f in changed}
     for f in changed:
         setattr(branch, f, values[f])
-    branch.save(update_fields=changed)
+    fields = list(changed)
+    if head is not None:
+        branch.head_person = _take_person(actor, channel, head["name"], head["id_number"], HEAD_FIELDS)
+        fields.append("head_person")
+    branch.save(update_fields=fields)
     for f in changed:
         _history(org, RegistrationAct.BRANCH_CHANGE, effective_on, document, item=BRANCH_ITEMS[f],
                  before=before[f], after=values[f], branch=branch)  # fmt: skip
     record_event(actor=actor, channel=channel, action="branch.change", target=branch,
                  summary=f"{org.name}的{branch.name}变更登记"[:500],
                  data={"before": before, "after": {f: values[f] for f in changed}, "effective_on": effective_on,
-                       **_doc_data(document)})  # fmt: skip
+                       **_doc_data(document), "head_person": branch.head_person_id,
+                       "screening": [f.text for f in findings], "screening_confirmed": bool(findings)})  # fmt: skip
     return changed
+
+
+def _branch_head_change(
+    branch: Branch, values: Mapping[str, str], data: Mapping[str, Any], actor: Any, day: dt.date,
+    confirmed: bool, errors: FieldErrors,
+) -> tuple[dict[str, str] | None, list[hooks.Finding]]:  # fmt: skip
+    """The new person in charge a change registers (None when it stays), screened."""
+    entered = str(data.get("head_id_number") or "").strip()
+    renamed = bool(values["head"]) and values["head"] != branch.head
+    if not entered:
+        if renamed:
+            errors.add("head_id_number", _("Enter the ID number of the new person in charge: the person is screened "
+                                           "before the change is registered."))  # fmt: skip
+        return None, []
+    head = _clean_named_person(data, day, errors, HEAD_FIELDS)
+    if head is None:
+        return None, []
+    current = branch.head_person
+    if current is not None and current.id_number == head["id_number"] and not renamed:
+        return None, []
+    return head, _screen(head["id_number"], actor, day, confirmed, errors)
 
 
 @transaction.atomic

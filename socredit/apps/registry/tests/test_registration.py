@@ -12,8 +12,7 @@ from django.urls import reverse
 
 from socredit.apps.audit.models import AuditEvent
 from socredit.apps.cases.services import objections
-from socredit.apps.lists.models import ListProposal
-from socredit.apps.lists.tests.conftest import ago, confirm
+from socredit.apps.lists.tests.conftest import ago
 from socredit.apps.registry.models import Branch, Organization, Person, RegistrationChange, Role
 from socredit.apps.registry.services import (
     add_branch,
@@ -40,7 +39,7 @@ def new_code(serial: int = 1, region: str = "410105") -> str:
 
 
 def id_number(serial: int = 1) -> str:
-    return make_id_number("410105", dt.date(1985, 6, 1), 500 + serial)
+    return make_id_number("410105", dt.date(1991, 7, 17), 500 + serial)
 
 
 def registration(**over):
@@ -61,22 +60,6 @@ def change(**over):
 
 def pdf(name="批复.pdf"):
     return SimpleUploadedFile(name, b"%PDF-1.4 approval", content_type="application/pdf")
-
-
-@pytest.fixture
-def officer(personas, civil_affairs):
-    return personas["staff_jinshui"]
-
-
-@pytest.fixture
-def listed_person(officer):
-    """The legal representative of a 金水区 organization put on the serious list (a fine of 60,000)."""
-    org = factories.organization("410105", name="郑州市金水区失信协会")
-    person = factories.person("赵失信")
-    factories.role(org, person, "legal_rep", dt.date(2016, 1, 1))
-    factories.record(org, "penalty_fine", amount="60000", occurred_on=ago(10))
-    confirm(officer, ListProposal.objects.get(organization=org, status="proposed"), ago(5))
-    return person
 
 
 # --- 成立登记 ---------------------------------------------------------------------------------------
@@ -236,7 +219,7 @@ def end(**over):
 
 def test_deregistration_sets_the_status_and_closes_branches(officer, org):
     add_branch(actor=officer, channel="form", organization=org,
-               data={"kind": "branch", "name": "专业委员会", "head": "钱主任", "established_on": ago(10).isoformat(),
+               data={"kind": "branch", "name": "专业委员会", "head": "钱主任", "head_id_number": id_number(40), "established_on": ago(10).isoformat(),
                      **change()})  # fmt: skip
     end_registration(actor=officer, channel="form", organization=org, act="deregister", data=end())
     org.refresh_from_db()
@@ -279,23 +262,68 @@ def test_deregistration_of_a_listed_organization_is_warned_and_confirmed(officer
 # --- branches ---------------------------------------------------------------------------------------
 
 
+def branch(**over):
+    return {"kind": "representative", "name": "驻洛阳代表处", "head": "周代表", "head_id_number": id_number(20),
+            "established_on": ago(30).isoformat(), **change(), **over}  # fmt: skip
+
+
 def test_branch_add_change_close(officer, org):
-    branch = add_branch(actor=officer, channel="form", organization=org,
-                        data={"kind": "representative", "name": "驻洛阳代表处", "head": "周代表",
-                              "established_on": ago(30).isoformat(), **change()})  # fmt: skip
+    added = add_branch(actor=officer, channel="form", organization=org, data=branch())
+    assert added.head_person.id_number == id_number(20) and added.head_person.name == "周代表"
     with pytest.raises(FieldErrors) as exc:
         add_branch(actor=officer, channel="form", organization=org,
-                   data={"kind": "branch", "name": "驻洛阳代表处", "head": "某", "established_on": ago(3).isoformat(),
-                         **change()})  # fmt: skip
+                   data=branch(kind="branch", head="某", head_id_number=id_number(21)))  # fmt: skip
     assert "name" in exc.value.errors
-    assert change_branch(actor=officer, channel="form", branch=branch,
-                         data={"name": "驻洛阳代表处", "head": "吴代表", **change()}) == ["head"]  # fmt: skip
-    close_branch(actor=officer, channel="form", branch=branch, data={"closed_on": today().isoformat(),
-                                                                    "reason": "撤回", **change()})  # fmt: skip
-    branch.refresh_from_db()
-    assert branch.head == "吴代表" and branch.closed_on == today()
-    acts = list(org.registration_changes.filter(branch=branch).order_by("id").values_list("act", "item"))
+    assert change_branch(actor=officer, channel="form", branch=added,
+                         data={"name": "驻洛阳代表处", "head": "吴代表", "head_id_number": id_number(22),
+                               **change()}) == ["head"]  # fmt: skip
+    close_branch(actor=officer, channel="form", branch=added, data={"closed_on": today().isoformat(),
+                                                                   "reason": "撤回", **change()})  # fmt: skip
+    added.refresh_from_db()
+    assert (
+        added.head == "吴代表" and added.head_person.id_number == id_number(22) and added.closed_on == today()
+    )
+    acts = list(org.registration_changes.filter(branch=added).order_by("id").values_list("act", "item"))
     assert acts == [("branch_add", ""), ("branch_change", "head"), ("branch_close", "")]
+
+
+@pytest.mark.parametrize("over, field", [({"head_id_number": ""}, "head_id_number"),
+                                         ({"head_id_number": "410105198506010000"}, "head_id_number"),
+                                         ({"head": ""}, "head")])  # fmt: skip
+def test_branch_needs_its_person_in_charge_by_id_number(officer, org, over, field):
+    with pytest.raises(FieldErrors) as exc:
+        add_branch(actor=officer, channel="form", organization=org, data=branch(**over))
+    assert list(exc.value.errors) == [field]
+    assert not Branch.objects.exists() and not Person.objects.filter(id_number=id_number(20)).exists()
+
+
+def test_a_listed_branch_head_needs_confirmation_kept_in_the_audit(officer, org, listed_person):
+    data = branch(head=listed_person.name, head_id_number=listed_person.id_number)
+    with pytest.raises(FieldErrors) as exc:
+        add_branch(actor=officer, channel="form", organization=org, data=data)
+    assert "screening_confirmed" in exc.value.errors and not Branch.objects.exists()
+    added = add_branch(actor=officer, channel="form", organization=org, data=data, screening_confirmed=True)
+    assert added.head_person == listed_person
+    event = AuditEvent.objects.get(action="branch.add")
+    assert event.data["screening_confirmed"] is True
+    assert any("郑州市金水区失信协会" in text for text in event.data["screening"])
+
+
+def test_a_new_branch_head_is_screened_and_needs_the_id_number(officer, org, listed_person):
+    added = add_branch(actor=officer, channel="form", organization=org, data=branch())
+    with pytest.raises(FieldErrors) as exc:
+        change_branch(actor=officer, channel="form", branch=added, data={**branch(), "head": "新负责人",
+                                                                          "head_id_number": ""})  # fmt: skip
+    assert "head_id_number" in exc.value.errors
+    to_listed = {**branch(), "head": listed_person.name, "head_id_number": listed_person.id_number}
+    with pytest.raises(FieldErrors) as exc:
+        change_branch(actor=officer, channel="form", branch=added, data=to_listed)
+    assert "screening_confirmed" in exc.value.errors
+    added.refresh_from_db()
+    assert added.head == "周代表" and added.head_person.id_number == id_number(20)
+    # the address alone changes without the ID number or a screening
+    assert change_branch(actor=officer, channel="form", branch=added,
+                         data={**branch(), "head_id_number": "", "address": "洛阳市某路"}) == ["address"]  # fmt: skip
 
 
 # --- pages ------------------------------------------------------------------------------------------
@@ -325,6 +353,24 @@ def test_register_page_shows_the_screening_before_saving(officer, login, listed_
     assert (
         'data-screening="clear"' in client.get(SCREEN, {"legal_rep_id_number": id_number(9)}).content.decode()
     )
+
+
+def test_branch_page_shows_the_screening_of_the_person_in_charge(officer, login, org, listed_person):
+    client = login(officer)
+    url = reverse("registry:branch_add", args=[org.code])
+    form = client.get(url).content.decode()
+    assert 'name="head_id_number"' in form and f'hx-get="{SCREEN}"' in form
+    data = branch(head=listed_person.name, head_id_number=listed_person.id_number)
+    response = client.post(url, data)
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert 'data-screening="found"' in page and "郑州市金水区失信协会" in page
+    assert not Branch.objects.exists()
+    assert client.post(url, {**data, "screening_confirmed": "on"}).status_code == 302
+    detail = client.get(reverse("registry:organization_detail", args=[org.code])).content.decode()
+    assert "驻洛阳代表处" in detail and listed_person.masked_id in detail
+    fragment = client.get(SCREEN, {"head_id_number": listed_person.id_number}).content.decode()
+    assert 'data-screening="found"' in fragment
 
 
 def test_viewer_sees_no_registration_controls(personas, login, org):

@@ -31,7 +31,7 @@ from socredit.core.lists.grounds import (
     ABNORMAL,
     GROUNDS_BY_CODE,
     SERIOUS,
-    basis_of,
+    cited_basis,
     title_of,
 )
 from socredit.core.lists.params import ListParameters
@@ -63,7 +63,7 @@ def transfer_due(
                     None,
                     notice_required=notice_required(params),
                     reason=f"自{e.clock_start}起列入活动异常名录满{params.transfer_years}年，"
-                    "移出活动异常名录并列入严重违法失信名单（R1.12(1)）",
+                    "移出活动异常名录并列入严重违法失信名单",
                 )
             )
     return out
@@ -169,12 +169,12 @@ def removal_on_application(
         due = period_complete_on(entry.clock_start, params.auto_removal_months)
         return _refuse(
             f"列入事由不涉及履行义务或整改，不适用申请移出；自列入之日起满{params.auto_removal_months}个月"
-            f"（{due}）自动移出（R1.10(b)）",
+            f"（{due}）自动移出",
             "R1.10(b)",
         )
     missing = _unfulfilled(entry, facts, verified_on)
     if missing:
-        titles = "；".join(f"{title_of(c)}（{c}）" for c in missing)
+        titles = "；".join(title_of(c) for c in missing)
         return _refuse(f"尚未履行相关义务或完成整改：{titles}", "R1.10(a)")
     deadline, overdue = _deadline(
         verified_on, applied_on, params.abnormal_removal_working_days, as_of, calendar
@@ -184,7 +184,7 @@ def removal_on_application(
         "R1.10(a)",
         "已履行相关义务或完成整改，准予移出活动异常名录"
         + (f"；已超过办理时限（{deadline}）" if overdue else ""),
-        basis_of("R1.10(a)"),
+        cited_basis("R1.10(a)"),
         deadline,
         overdue,
         as_of,
@@ -223,7 +223,7 @@ def serious_removal_on_application(
         return _refuse(f"申请日{applied_on}该组织不在严重违法失信名单中", "R1.14(a)")
     if _REVOKED_REGISTRATION_GROUNDS & set(entry.grounds):
         return _refuse(
-            "因被吊销登记证书或撤销成立登记列入的，不适用申请移出，完成注销登记后由登记管理机关移出（R1.14(c)）",
+            "因被吊销登记证书或撤销成立登记列入的，不适用申请移出，完成注销登记后由登记管理机关移出",
             "R1.14(c)",
         )
     due = period_complete_on(entry.clock_start, 12 * params.serious_removal_min_years)
@@ -238,7 +238,7 @@ def serious_removal_on_application(
     if fresh:
         h = fresh[0]
         return _refuse(
-            f"列入期间又出现{title_of(h.ground)}情形（{h.arose_on}，{h.ground}），列入时限应重新计算",
+            f"列入期间又出现{title_of(h.ground)}情形（{h.arose_on}），列入时限应重新计算",
             "R1.14(a)",
         )
     # a ground already decided that did not move the clock (restart_on_new_event off) still arose
@@ -246,19 +246,15 @@ def serious_removal_on_application(
     kept = [r for r in entry.restarts if entry.clock_start < r.arose_on <= applied_on]
     if kept:
         r = kept[0]
-        return _refuse(
-            f"列入期间又出现{title_of(r.ground)}情形（{r.arose_on}，{r.ground}），不符合移出条件", "R1.14(a)"
-        )
+        return _refuse(f"列入期间又出现{title_of(r.ground)}情形（{r.arose_on}），不符合移出条件", "R1.14(a)")
     code = "R1.14(a)"
     if entry.ground == "R1.12(1)":
         code = "R1.14(b)"
         before = [e for e in history.entries if e.list == ABNORMAL and e.left_on == entry.entered_on]
         missing = _unfulfilled(before[-1], facts, verified_on) if before else []
         if missing:
-            titles = "；".join(f"{title_of(c)}（{c}）" for c in missing)
-            return _refuse(
-                f"经活动异常名录满2年转入的，还须履行相关义务或完成整改：{titles}（R1.14(b)）", "R1.14(b)"
-            )
+            titles = "；".join(title_of(c) for c in missing)
+            return _refuse(f"经活动异常名录满2年转入的，还须履行相关义务或完成整改：{titles}", "R1.14(b)")
     deadline, overdue = _deadline(
         verified_on, applied_on, params.serious_removal_working_days, as_of, calendar
     )
@@ -267,7 +263,7 @@ def serious_removal_on_application(
         code,
         f"列入满{params.serious_removal_min_years}年且期间未再出现应当列入情形，准予移出严重违法失信名单"
         + (f"；已超过办理时限（{deadline}）" if overdue else ""),
-        basis_of(code),
+        cited_basis(code),
         deadline,
         overdue,
         as_of,
@@ -297,6 +293,6 @@ def removal_after_deregistration(
         True,
         "R1.14(c)",
         f"已于{done[0].effective_on}完成注销登记，移出严重违法失信名单",
-        basis_of("R1.14(c)"),
+        cited_basis("R1.14(c)"),
         effective_on=as_of,
     )

@@ -16,7 +16,7 @@ from socredit.core.lists.grounds import (
     LIST_TITLES,
     NORMAL,
     SERIOUS,
-    basis_of,
+    cited_basis,
 )
 from socredit.core.lists.params import ListParameters
 
@@ -164,7 +164,7 @@ class Proposal:
 
     @property
     def basis(self) -> str:
-        return basis_of(self.ground)
+        return cited_basis(self.ground)
 
 
 @dataclass(frozen=True)
@@ -183,7 +183,7 @@ class ExitDecision:
 
 
 def _refuse(reason: str, basis_code: str | None = None) -> ExitDecision:
-    return ExitDecision(False, None, reason, basis_of(basis_code) if basis_code else "")
+    return ExitDecision(False, None, reason, cited_basis(basis_code) if basis_code else "")
 
 
 def apply(history: ListingHistory, proposal: Proposal) -> ListingHistory:
@@ -201,7 +201,7 @@ def apply(history: ListingHistory, proposal: Proposal) -> ListingHistory:
                     proposal.ground,
                     day,
                     proposal.trigger_record_id,
-                    "业务主管单位等书面证明不负直接责任，决定不予列入（R1.8）",
+                    "业务主管单位等书面证明不负直接责任，决定不予列入",
                 ),
             ),
         )

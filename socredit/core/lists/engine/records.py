@@ -14,7 +14,7 @@ import polars as pl
 from socredit.core.lists.grounds import (
     GROUNDS_BY_CODE,
     SERIOUS,
-    basis_of,
+    cited_basis,
     is_small_penalty,
     single_record_grounds,
 )
@@ -136,7 +136,7 @@ class GroundHit:
 
     @property
     def basis(self) -> str:
-        return basis_of(self.ground)
+        return cited_basis(self.ground)
 
 
 def _org_hits(records: Sequence[ListRecord], as_of: dt.date, params: ListParameters) -> list[GroundHit]:
@@ -146,9 +146,11 @@ def _org_hits(records: Sequence[ListRecord], as_of: dt.date, params: ListParamet
         for g, confirm in single_record_grounds(r.kind, r.amount, params):
             note = ""
             if r.kind == "penalty_fine" and (r.amount is None or r.amount < 0):
-                note = "罚款金额未登记，须核实金额（不满5万元为R1.6(5)，5万元以上为R1.12(4)）"
+                note = (
+                    "罚款金额未登记，须核实金额：不满5万元的列入活动异常名录，5万元以上的列入严重违法失信名单"
+                )
             elif r.kind == "registration_revoked":
-                note = "须确认撤销的是成立登记（R1.12(7)）还是以弄虚作假取得的变更登记（R1.12(2)）"
+                note = "须确认撤销的是成立登记，还是以弄虚作假取得的变更登记（二者的列入事由不同）"
             hits.append(
                 GroundHit(
                     r.org_id, g.code, g.list, r.effective_on, (r.record_id,), r.record_id, confirm, note
