@@ -19,6 +19,7 @@ from django.utils import timezone
 from socredit.apps.accounts.models import StaffRole, User
 from socredit.apps.audit.services import actor_label, record_event, staff_user_of
 from socredit.apps.cases.access import may_handle_complaint
+from socredit.apps.cases.labels import step_title
 from socredit.apps.cases.models import (
     CASE_PREFIX,
     Case,
@@ -31,6 +32,7 @@ from socredit.apps.cases.models import (
     CaseStep,
     Evidence,
 )
+from socredit.apps.cases.timeline import EVENTS, bilingual
 from socredit.apps.registry.models import Organization, Region
 from socredit.apps.registry.services import authority_region
 from socredit.apps.workdays.services import working_calendar
@@ -236,10 +238,15 @@ def close_case(case: Case, *, status: str, outcome: str, reason: str, on: dt.dat
     schedule(case)
 
 
-def add_event(case: Case, action: str, text: str, actor: Any, *, public: bool = False,
-              document: CaseDocument | None = None) -> CaseEvent:  # fmt: skip
-    return CaseEvent.objects.create(case=case, action=action, text=text, actor=staff_user_of(actor),
-                                    actor_label=actor_label(actor)[:150], public=public, document=document)  # fmt: skip
+def add_event(case: Case, action: str, actor: Any, *, key: str = "", params: dict[str, Any] | None = None,
+              text: str = "", public: bool = False, document: CaseDocument | None = None) -> CaseEvent:  # fmt: skip
+    """A timeline line: what the product did as ``key`` + ``params`` (``timeline.EVENTS``), what a person
+    wrote as ``text``."""
+    if key and key not in EVENTS:
+        raise ValueError(f"unknown case event {key!r}")
+    return CaseEvent.objects.create(case=case, action=action, key=key, params=params or {}, text=text,
+                                    actor=staff_user_of(actor), actor_label=actor_label(actor)[:150], public=public,
+                                    document=document)  # fmt: skip
 
 
 def issue_document(case: Case, *, kind: str, title: str, body: str, addressee: str, on: dt.date,
@@ -248,7 +255,8 @@ def issue_document(case: Case, *, kind: str, title: str, body: str, addressee: s
     seq = case.documents.count() + 1
     doc = CaseDocument.objects.create(case=case, kind=kind, title=title, number=f"{case.number}-{seq:02d}",
                                       issued_on=on, body=body, addressee=addressee)  # fmt: skip
-    add_event(case, "document", f"制作《{title}》（{doc.number}）", actor, public=public, document=doc)
+    add_event(case, "document", actor, key="document", params={"title": title, "number": doc.number}, public=public,
+              document=doc)  # fmt: skip
     return doc
 
 
@@ -262,7 +270,7 @@ def attach_evidence(case: Case, files: Sequence[Any], *, party: str, actor: Any)
         ev.save()
         out.append(ev)
     if out:
-        add_event(case, "evidence", "上传证明材料：" + "、".join(e.original_name for e in out), actor,
+        add_event(case, "evidence", actor, key="evidence", params={"files": [e.original_name for e in out]},
                   public=party == Evidence.Party.APPLICANT)  # fmt: skip
     return out
 
@@ -323,9 +331,9 @@ def assign(actor: Any, case: Case, handler: User | None, *, reason: str = "", ch
         raise FieldErrors(assigned_to=f"{handler}不是{case.region.name}或其上级的在岗工作人员，不能承办本案")
     case.assigned_to = handler
     case.save(update_fields=["assigned_to", "updated_at"])
-    text = f"分办给 {handler}" if handler else "收回分办"
-    add_event(case, "assign", text + (f"（原承办人 {before}）" if before else "") + (f"。理由：{reason}" if reason else ""),
-              actor)  # fmt: skip
+    who = {"handler": str(handler)} if handler else {}
+    add_event(case, "assign", actor, key="assign" if handler else "unassign",
+              params={**who, **({"before": str(before)} if before else {})}, text=reason)  # fmt: skip
     if (
         before is not None
         and (handler is None or handler.pk != before.pk)
@@ -334,7 +342,7 @@ def assign(actor: Any, case: Case, handler: User | None, *, reason: str = "", ch
         CaseNotice.objects.create(user=before, case=case, text=f"{case.number} 已由 {actor_label(actor)} "
                                   f"{f'改派给 {handler}' if handler else '收回'}。理由：{reason or '（未填写）'}")  # fmt: skip
     record_event(actor=actor, channel=audit_channel(channel), action="case.assign", target=case,
-                 summary=f"{case.number}：{text}",
+                 summary=f"{case.number}：{f'分办给 {handler}' if handler else '收回分办'}",
                  data={"handler": handler.pk if handler else None, "before": before.pk if before else None,
                        "reason": reason})  # fmt: skip
     return case
@@ -369,8 +377,8 @@ def escalate_overdue(actor: Any = None, as_of: dt.date | None = None) -> int:
     for s in steps:
         s.escalated_on = as_of
         s.save(update_fields=["escalated_on"])
-        add_event(s.case, "escalate", f"“{s.title}”已超期（应于{s.due_on}前完成），提请{s.case.region.name}登记管理机关督办",
-                  actor)  # fmt: skip
+        add_event(s.case, "escalate", actor, key="escalate_step", params={
+            **bilingual("step", lambda s=s: step_title(s.title)), "due": str(s.due_on), "region": s.case.region.name})  # fmt: skip
         n += 1
     overdue_cases = Case.objects.filter(status=CaseStatus.OPEN, due_on__lt=as_of).exclude(
         details__has_key="escalated_total_on"
@@ -378,7 +386,7 @@ def escalate_overdue(actor: Any = None, as_of: dt.date | None = None) -> int:
     for case in overdue_cases:
         case.details["escalated_total_on"] = as_of.isoformat()
         case.save(update_fields=["details", "updated_at"])
-        add_event(case, "escalate", f"办理总期限已超（应于{case.due_on}前答复），提请督办", actor)
+        add_event(case, "escalate", actor, key="escalate_total", params={"due": str(case.due_on)})
         n += 1
     if n:
         record_event(actor=actor, channel="system", action="case.escalate", target_type="cases.case",
@@ -394,8 +402,9 @@ def recompute_provisional() -> int:
     qs = Case.objects.filter(status=CaseStatus.OPEN).filter(Q(provisional=True) | Q(steps__provisional=True))
     for case in qs.distinct():
         schedule(case, cal)
-        add_event(case, "recompute", "节假日安排已录入，期限按正式安排重新计算" if not case.provisional
-                  else "期限已重新计算（仍有年份未录入放假安排，按周末推算）", "system")  # fmt: skip
+        add_event(
+            case, "recompute", "system", key="recompute_provisional" if case.provisional else "recompute"
+        )
         n += 1
     return n
 

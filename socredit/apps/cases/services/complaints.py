@@ -34,7 +34,7 @@ from django.core.validators import validate_email
 from django.db import transaction
 
 from socredit.apps.audit.services import READ_PLACES, record_event, record_sensitive_read
-from socredit.apps.cases import documents
+from socredit.apps.cases import documents, labels
 from socredit.apps.cases.access import REPORTER_READ, access_cases, can_see_reporter, reporter_for
 from socredit.apps.cases.models import (
     Case,
@@ -60,6 +60,7 @@ from socredit.apps.cases.services.common import (
     require_step,
     today,
 )
+from socredit.apps.cases.timeline import bilingual
 from socredit.apps.records.models import RecordKind
 from socredit.apps.records.services import create_record
 from socredit.apps.registry import services as registry
@@ -329,7 +330,8 @@ def submit_complaint(
     case.lookup_hash = lookup_digest(case.number, code)
     case.save(update_fields=["lookup_hash"])
     Reporter.objects.create(case=case, **values["reporter"])
-    add_event(case, "receive", f"收到举报（{CHANNEL_TEXT[channel]}）", actor, public=True)
+    add_event(case, "receive", actor, key="complaint_received",
+              params=bilingual("channel", lambda: labels.COMPLAINT_CHANNELS[channel]), public=True)  # fmt: skip
     party = Evidence.Party.DEPARTMENT if channel == CaseChannel.DEPARTMENT else Evidence.Party.APPLICANT
     for i, f in enumerate(files, 1):
         # A file's own name may carry the reporter's (王某举报材料.pdf); the timeline and the evidence list,
@@ -405,7 +407,7 @@ def triage(actor: Any, case: Case, *, accept: bool, reason: str = "", ground: st
     if accept:
         note = _free_text(actor, case, "reason", reason, required="", limit=500) if _text(reason) else ""
         complete_step(case, "triage", on=on, actor=actor, note=note)
-        add_event(case, "triage", "经审查予以受理，转入调查核实", actor, public=True)
+        add_event(case, "triage", actor, key="complaint_accepted", public=True)
         record_event(actor=actor, channel=channel, action="complaint.accept", target=case,
                      summary=f"{case.number}：予以受理", data={"on": on})  # fmt: skip
         if handler is not None:
@@ -436,7 +438,7 @@ def add_note(actor: Any, case: Case, text: str, *, channel: str = "form") -> Cas
     case = _lock(actor, case)
     require_open(case)
     text = _free_text(actor, case, "text", text, required="调查记录不能为空", limit=NOTE_MAX)
-    add_event(case, "note", text, actor, public=False)
+    add_event(case, "note", actor, text=text, public=False)
     record_event(actor=actor, channel=channel, action="complaint.note", target=case,
                  summary=f"{case.number}：调查记录", data={"length": len(text)})  # fmt: skip
     return case
@@ -463,8 +465,8 @@ def link_organization(actor: Any, case: Case, organization_code: str, *, channel
     case.organization = org
     case.region = org.region
     case.save(update_fields=["organization", "region", "updated_at"])
-    add_event(case, "link", f"关联被举报组织：{org.name}（{org.code}）" + (f"，原为 {before.name}" if before else ""),
-              actor)  # fmt: skip
+    add_event(case, "link", actor, key="complaint_linked",
+              params={"name": org.name, "code": org.code, **({"before": before.name} if before else {})})  # fmt: skip
     record_event(actor=actor, channel=channel, action="complaint.link", target=case,
                  summary=f"{case.number}：关联组织 {org.name}",
                  data={"organization": org.pk, "before": before.pk if before else None})  # fmt: skip
@@ -532,12 +534,13 @@ def conclude(
     case.outcome_reason = reason
     case.decided_on = on
     case.save(update_fields=["outcome", "outcome_reason", "decided_on", "details", "updated_at"])
-    text = OUTCOME_TEXT[case.outcome] + (
-        f"，记入信用记录（{record.kind.name_zh} {record.document_number or record.occurred_on}）"
-        if record
-        else ""
-    )
-    add_event(case, "conclude", text, actor)
+    finding = bilingual("outcome", lambda: labels.COMPLAINT_FINDINGS[case.outcome])
+    if record is not None:
+        reference = record.document_number or str(record.occurred_on)
+        add_event(case, "conclude", actor, key="complaint_concluded_record", params={
+            **finding, "record": f"{record.kind.name_zh} {reference}", "record_en": f"{record.kind.name_en} {reference}"})  # fmt: skip
+    else:
+        add_event(case, "conclude", actor, key="complaint_concluded", params=finding)
     record_event(actor=actor, channel=channel, action="complaint.conclude", target=case,
                  summary=f"{case.number}：{OUTCOME_TEXT[case.outcome]}",
                  data={"founded": founded, "record": record.pk if record else None})  # fmt: skip

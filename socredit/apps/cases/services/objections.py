@@ -19,6 +19,7 @@ from django.db import transaction
 
 from socredit.apps.audit.services import actor_label, record_event
 from socredit.apps.cases import documents
+from socredit.apps.cases.labels import outcome_label
 from socredit.apps.cases.models import (
     Case,
     CaseChannel,
@@ -41,6 +42,7 @@ from socredit.apps.cases.services.common import (
     require_step,
     today,
 )
+from socredit.apps.cases.timeline import bilingual, both
 from socredit.apps.lists.models import ListDecision
 from socredit.apps.lists.services import annul_entry_on_objection, suspend_on_objection
 from socredit.apps.records.models import CreditRecord
@@ -170,14 +172,18 @@ def file_objection(
     what = "、".join(
         f"{r.kind.name_zh}{f'（{r.document_number}）' if r.document_number else ''}" for r in records
     )
+    what_en = [f"{r.kind.name_en}{f' ({r.document_number})' if r.document_number else ''}" for r in records]
     if list_decision is not None:
         what = "、".join(filter(None, [what, f"名录决定 {list_decision.document_number}"]))
-    add_event(case, "received", f"收到异议申请（{case.get_channel_display()}）：{what}", actor, public=True)
+        what_en.append(f"list decision {list_decision.document_number}")
+    add_event(case, "received", actor, key="objection_received", public=True, params={
+        **bilingual("channel", case.get_channel_display), "what": what, "what_en": what_en})  # fmt: skip
     # 异议标注 on receipt (R6.1; 深圳 "immediately", 上海 within 1 working day): done by the system now.
     set_objection_mark(records, marked=True)
     complete_step(case, "mark", on=max(received_on, today()), actor="system", note="系统自动标注“异议中”")
     suspended = suspend_on_objection(case.list_entry, day=received_on, open_=True)
-    add_event(case, "mark", _mark_text(suspended), "system", public=True)
+    add_event(case, "mark", "system", key="objection_marked_suspended" if suspended else "objection_marked",
+              public=True)  # fmt: skip
     extra = [f"{list_decision.authority_name}{zh_date(list_decision.decided_on)}作出的名录决定"
              f"（{list_decision.document_number}）；"] if list_decision is not None else []  # fmt: skip
     total = case.parameters.get(OBJECTION_TOTAL, {}).get("value")
@@ -188,13 +194,6 @@ def file_objection(
                  data={"records": [r.pk for r in records], "list_decision": getattr(list_decision, "pk", None),
                        "received_on": received_on, "own": own})  # fmt: skip
     return case
-
-
-def _mark_text(suspended: bool) -> str:
-    """The public timeline line of the 异议中 mark (R6.2; ``objection.listing_continues``)."""
-    if suspended:
-        return "相关信息已标注“异议中”；异议处理期间，名录列入暂停公示"
-    return "相关信息已标注“异议中”；异议处理期间信息继续有效并公示"
 
 
 @transaction.atomic
@@ -220,13 +219,8 @@ def forward(actor: Any, case: Case, *, on: dt.date | None = None, note: str = ""
                        body=documents.objection_forward(
                            case, dept, recs, v.due_on,
                            case.parameters.get("objection.verify_working_days", {}).get("value"), on))  # fmt: skip
-    add_event(
-        case,
-        "forward",
-        "已转交信息提供单位核查：" + "、".join(v.department.name for v in out),
-        actor,
-        public=True,
-    )
+    add_event(case, "forward", actor, key="objection_forwarded",
+              params={"departments": [v.department.name for v in out]}, public=True)  # fmt: skip
     record_event(actor=actor, channel="form", action="objection.forward", target=case,
                  summary=f"{case.number} 转交 " + "、".join(v.department.name for v in out),
                  data={"departments": [v.department_id for v in out], "on": on})  # fmt: skip
@@ -281,8 +275,8 @@ def record_verification(
     v.answered_by_label = actor_label(actor)[:150]
     v.save()
     late = on > v.due_on
-    add_event(case, "verification", f"{department.name}反馈核查结果：{v.get_result_display()}"
-              + ("（超过核查期限）" if late else ""), actor, public=True)  # fmt: skip
+    add_event(case, "verification", actor, key="objection_verified", public=True, params={
+        "department": department.name, **bilingual("result", v.get_result_display), **({"late": True} if late else {})})  # fmt: skip
     if not case.verifications.filter(answered_on__isnull=True).exists():
         last = max(x.answered_on for x in case.verifications.all() if x.answered_on)
         complete_step(case, "verify", on=last, actor=actor, note="全部信息提供单位已反馈")
@@ -363,7 +357,8 @@ def decide(
     case.save(update_fields=["outcome", "outcome_reason", "decided_on", "details", "updated_at"])
     said = documents.objection_outcome(case)
     complete_step(case, "decide", on=on, actor=actor, note=said)
-    add_event(case, "decide", f"处理决定：{said}。理由：{reason}", actor, public=True)
+    add_event(case, "decide", actor, key="objection_decided", text=reason, public=True,
+              params={"outcome": said, "outcome_en": both(lambda: outcome_label(outcome))[1]})  # fmt: skip
     record_event(actor=actor, channel="form", action="objection.decide", target=case,
                  summary=f"{case.number}：{OUTCOMES[outcome]}",
                  data={"outcome": outcome, "actions": {str(k): v for k, v in actions.items()},
@@ -384,11 +379,7 @@ def notify(actor: Any, case: Case, *, on: dt.date | None = None) -> Case:
     close_case(case, status=CaseStatus.CLOSED, outcome=case.outcome, reason=case.outcome_reason, on=on)
     late = case.due_on is not None and on > case.due_on
     add_event(
-        case,
-        "notify",
-        "已书面告知申请人处理结果" + ("（超过答复总期限）" if late else ""),
-        actor,
-        public=True,
+        case, "notify", actor, key="objection_notified", params={"late": True} if late else {}, public=True
     )
     record_event(actor=actor, channel="form", action="objection.notify", target=case,
                  summary=f"{case.number} 已告知：{documents.objection_outcome(case)}", data={"on": on, "late": late})  # fmt: skip
@@ -409,7 +400,7 @@ def withdraw(actor: Any, case: Case, *, reason: str) -> Case:
     set_objection_mark(records, marked=False)
     suspend_on_objection(case.list_entry, day=today(), open_=False)
     close_case(case, status=CaseStatus.WITHDRAWN, outcome="withdrawn", reason=reason, on=today())
-    add_event(case, "withdraw", f"申请人撤回异议：{reason}", actor, public=True)
+    add_event(case, "withdraw", actor, key="objection_withdrawn", text=reason, public=True)
     record_event(
         actor=actor, channel="form", action="objection.withdraw", target=case, summary=f"{case.number} 撤回"
     )

@@ -29,8 +29,10 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import Q, QuerySet
+from django.utils import translation
 
 from socredit.apps.audit.services import actor_label, record_event
+from socredit.apps.cases import conditions as condition_words
 from socredit.apps.cases import documents
 from socredit.apps.cases.access import own_records
 from socredit.apps.cases.models import Case, CaseChannel, CaseKind, CaseRecord, CaseStatus, Evidence
@@ -47,6 +49,7 @@ from socredit.apps.cases.services.common import (
     require_step,
     today,
 )
+from socredit.apps.cases.timeline import bilingual
 from socredit.apps.commitments.services import repair_commitment_for
 from socredit.apps.lists.models import RED, ListEntry
 from socredit.apps.records.models import CreditRecord
@@ -59,7 +62,7 @@ from socredit.common.policy import policy_profile
 from socredit.common.uploads import check_evidence
 from socredit.core.cases import REPAIR, REPAIR_TOTAL
 from socredit.core.policy import PolicyProfile
-from socredit.core.repair import Eligibility, RecordFacts, class_label, eligibility
+from socredit.core.repair import Eligibility, RecordFacts, eligibility
 from socredit.core.types import DepartmentKind, RecordStatus
 
 REASON_MAX = 2000
@@ -106,8 +109,9 @@ def open_repair_for(record: CreditRecord) -> Case | None:
 
 
 def record_facts(record: CreditRecord) -> RecordFacts:
+    """The record's facts, its names in the active language (the conditions quote them)."""
     return RecordFacts(
-        kind_name=record.kind.name_zh,
+        kind_name=record.kind.name,
         repairable=record.kind.repairable,
         negative=record.kind.is_negative,
         effective=record.is_current and record.status == RecordStatus.EFFECTIVE.value,
@@ -170,7 +174,8 @@ def _locked_repair(case: Case) -> Case:
 
 
 def _refusal(c: Any) -> str:
-    return f"{c.detail}（{c.item}）"
+    """Why a condition refuses, in the reader's language (the law is cited on the page, not the item)."""
+    return condition_words.detail(c)
 
 
 def _basis_text(profile: PolicyProfile, *keys: str) -> str:
@@ -266,13 +271,13 @@ def apply_for_repair(
         details={"record": record.pk, "obligations_statement": statement, "eligibility": check.as_dict()},
     )  # fmt: skip
     CaseRecord.objects.create(case=case, record=record)
-    add_event(case, "apply", f"收到信用修复申请：{record.kind.name_zh}（{record.document_number or record.occurred_on}，"
-                             f"{class_label(record.dishonesty_class)}失信）", actor, public=True)  # fmt: skip
+    add_event(case, "apply", actor, key="repair_applied", public=True, params={
+        "kind": record.kind.name_zh, "kind_en": record.kind.name_en,
+        "reference": record.document_number or str(record.occurred_on),
+        **bilingual("class", lambda: condition_words.class_label(record.dishonesty_class))})  # fmt: skip
     attach_evidence(case, files, party=Evidence.Party.APPLICANT, actor=actor)
     if check.condition("commitment").met is False:
-        add_event(
-            case, "note", "申请人尚未签署信用修复承诺书；作出修复决定前须签署（R2.9(3)）", actor, public=True
-        )
+        add_event(case, "note", actor, key="repair_commitment_missing", public=True)
     record_event(actor=actor, channel=audit_channel(channel), action="case.repair.apply", target=case,
                  summary=f"{case.number}：申请修复记录 #{record.pk}",
                  data={"record": record.pk, "received_on": received_on, "eligibility": check.as_dict()})  # fmt: skip
@@ -309,8 +314,9 @@ def accept_repair(actor: Any, case: Case, *, on: dt.date | None, obligations_con
     case.save(update_fields=["details", "updated_at"])
     issue_document(case, kind="repair_acceptance", title="信用修复申请受理通知书", addressee=_addressee(case), on=on,
                    actor=actor, body=documents.repair_acceptance(case, link.record, on))  # fmt: skip
-    add_event(case, "accept", f"{on} 受理；经核查，申请人已履行义务、纠正失信行为" + (f"（{note}）" if note else ""), actor,
-              public=True)  # fmt: skip
+    add_event(
+        case, "accept", actor, key="repair_accepted", params={"on": str(on)}, text=note or "", public=True
+    )
     record_event(actor=actor, channel=audit_channel(channel), action="case.repair.accept", target=case,
                  summary=f"{case.number}：受理", data={"on": on, "note": note})  # fmt: skip
     return case
@@ -338,7 +344,8 @@ def refuse_acceptance(
         actor=actor, body=documents.repair_not_accepted(case, repair_case_record(case).record, reason, on),
     )  # fmt: skip
     close_case(case, status=CaseStatus.REJECTED, outcome="not_accepted", reason=reason, on=on)
-    add_event(case, "refuse_acceptance", f"{on} 不予受理：{reason}", actor, public=True)
+    add_event(case, "refuse_acceptance", actor, key="repair_not_accepted", params={"on": str(on)}, text=reason,
+              public=True)  # fmt: skip
     record_event(actor=actor, channel=audit_channel(channel), action="case.repair.refuse_acceptance", target=case,
                  summary=f"{case.number}：不予受理", data={"on": on, "reason": reason})  # fmt: skip
     return case
@@ -384,8 +391,10 @@ def decide_repair(actor: Any, case: Case, *, on: dt.date | None, approve: bool, 
     if judged:
         reason = f"{reason}（最短公示期经工作人员认定已届满）"
     addressee = _addressee(case)
-    conditions = [f"{c.title}：{'符合' if c.met else '不符合' if c.met is False else '待核实'}（{c.detail}）；"
-                  for c in check.conditions]  # fmt: skip
+    with translation.override("zh-hans"):  # the decision document is Chinese and quotes the record's names so
+        found = check_repair(case.organization, record, on, obligations_done=True).conditions
+        conditions = [f"{condition_words.title(c)}：{'符合' if c.met else '不符合' if c.met is False else '待核实'}"
+                      f"（{condition_words.detail(c)}）；" for c in found]  # fmt: skip
     sync_by: dt.date | None = None
     if approve:
         sync_key = "repair.sync_working_days"
@@ -409,9 +418,8 @@ def decide_repair(actor: Any, case: Case, *, on: dt.date | None, approve: bool, 
     case.decided_on = on
     case.save(update_fields=["decided_on", "updated_at"])
     close_case(case, status=CaseStatus.CLOSED, outcome=outcome, reason=reason, on=on)
-    add_event(
-        case, "decide", f"{on} {'决定予以修复' if approve else '决定不予修复'}：{reason}", actor, public=True
-    )
+    add_event(case, "decide", actor, key="repair_granted" if approve else "repair_refused", params={"on": str(on)},
+              text=reason, public=True)  # fmt: skip
     record_event(actor=actor, channel=audit_channel(channel), action=f"case.repair.{outcome}", target=case,
                  summary=f"{case.number}：{title}", data={"on": on, "reason": reason, "record": record.pk,
                                                           "eligibility": check.as_dict()})  # fmt: skip
