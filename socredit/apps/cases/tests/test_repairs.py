@@ -208,11 +208,15 @@ def test_application_boundary_of_the_minimum_period(org, officer, kind, decided,
 def test_decision_needs_the_minimum_on_the_decision_day_and_the_commitment(org, officer):
     record = fine(org, D(2026, 5, 10), officer=officer)
     case = apply(officer, org, record, D(2026, 8, 11))
-    assert any("尚未签署信用修复承诺书" in e.line for e in case.events.filter(key="repair_commitment_missing"))
+    assert any(
+        "尚未签署信用修复承诺书" in e.line for e in case.events.filter(key="repair_commitment_missing")
+    )
     repairs.accept_repair(officer, case, on=D(2026, 8, 11), obligations_confirmed=True)
     with pytest.raises(FieldErrors) as exc:
         repairs.decide_repair(officer, case, on=D(2026, 8, 12), approve=True, reason="符合条件")
-    assert "信用修复承诺书" in str(exc.value) and "R2.9" not in str(exc.value)  # the reason, not the rule's code
+    assert "信用修复承诺书" in str(exc.value) and "R2.9" not in str(
+        exc.value
+    )  # the reason, not the rule's code
     record.refresh_from_db()
     assert record.is_effective and Case.objects.get().is_open
     commit(org, D(2026, 8, 12))
@@ -241,10 +245,9 @@ def test_xinzheng_grave_tier_needs_a_staff_judgement(personas):
     record = fine(org, D(2026, 4, 10), officer=officer, dishonesty_class="grave")
     commit(org)
     check = repairs.check_repair(org, record, D(2026, 5, 1))
-    assert (
-        check.condition("min_period").met is None
-        and "xinzheng-2019.1+national-2026.1" in conditions.detail(check.condition("min_period"))
-    )
+    assert check.condition(
+        "min_period"
+    ).met is None and "xinzheng-2019.1+national-2026.1" in conditions.detail(check.condition("min_period"))
     case = apply(officer, org, record, D(2026, 5, 1))  # received: staff decide whether the period is over
     repairs.accept_repair(officer, case, on=D(2026, 5, 2), obligations_confirmed=True)
     with pytest.raises(FieldErrors) as exc:
