@@ -10,8 +10,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from socredit.apps.accounts.models import User
-from socredit.apps.cases.models import Case, CaseDocument, CaseRecord, CaseStatus, Evidence
 from socredit.apps.cases import conditions
+from socredit.apps.cases.models import Case, CaseDocument, CaseRecord, CaseStatus, Evidence
 from socredit.apps.cases.services import repairs
 from socredit.apps.commitments.models import Commitment, CommitmentTemplate
 from socredit.apps.evaluation.models import CreditScore
