@@ -15,6 +15,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from socredit.apps.accounts.models import StaffRole, User
 from socredit.apps.audit.services import actor_label, record_event, staff_user_of
@@ -143,7 +144,10 @@ def open_case(
     try:
         profile = policy_profile(received_on, authority_region(organization) if organization else region)
     except NoProfile as exc:
-        raise FieldErrors(received_on=f"无法适用政策参数：{exc.message}") from None
+        raise FieldErrors(
+            received_on=gettext("The policy parameters cannot be applied: %(message)s")
+            % {"message": exc.message}
+        ) from None
     params = limits(tuple(plan), profile, total_param)
     case = Case.objects.create(
         number=next_number(kind, received_on.year),
@@ -186,7 +190,14 @@ def step(case: Case, code: str) -> CaseStep:
 
 def require_open(case: Case) -> None:
     if not case.is_open:
-        raise FieldErrors({"__all__": [f"案件 {case.number} 已{case.get_status_display()}，不能再办理"]})
+        raise FieldErrors(
+            {
+                "__all__": [
+                    gettext("Case %(number)s is already %(get_status_display)s and can no longer be handled")
+                    % {"number": case.number, "get_status_display": case.get_status_display()}
+                ]
+            }
+        )
 
 
 def require_step(case: Case, code: str, *, action: str) -> CaseStep:
@@ -195,12 +206,26 @@ def require_step(case: Case, code: str, *, action: str) -> CaseStep:
     steps = list(case.steps.order_by("order"))
     target = next((s for s in steps if s.code == code), None)
     if target is None:
-        raise FieldErrors({"__all__": [f"本案没有“{action}”环节"]})
+        raise FieldErrors({"__all__": [gettext("This case has no step “%(action)s”") % {"action": action}]})
     if target.done_on is not None:
-        raise FieldErrors({"__all__": [f"“{target.title}”已于{target.done_on}完成，不能重复办理"]})
+        raise FieldErrors(
+            {
+                "__all__": [
+                    gettext("“%(title)s” was completed on %(done_on)s and cannot be done again")
+                    % {"title": step_title(target.title), "done_on": target.done_on}
+                ]
+            }
+        )
     pending = [s for s in steps if s.order < target.order and s.done_on is None]
     if pending:
-        raise FieldErrors({"__all__": [f"须先完成“{pending[0].title}”，才能{action}"]})
+        raise FieldErrors(
+            {
+                "__all__": [
+                    gettext("“%(title)s” must be completed first, before: %(action)s")
+                    % {"title": step_title(pending[0].title), "action": action}
+                ]
+            }
+        )
     return target
 
 
@@ -208,9 +233,16 @@ def check_day(day: dt.date | None, *, field: str, not_before: dt.date | None = N
               not_before_label: str = "") -> dt.date:  # fmt: skip
     day = day or today()
     if day > today():
-        raise FieldErrors({field: [f"日期 {day} 晚于今天"]})
+        raise FieldErrors({field: [gettext("The date %(day)s is later than today") % {"day": day}]})
     if not_before and day < not_before:
-        raise FieldErrors({field: [f"日期 {day} 早于{not_before_label}（{not_before}）"]})
+        raise FieldErrors(
+            {
+                field: [
+                    gettext("The date %(day)s is earlier than %(not_before_label)s (%(not_before)s)")
+                    % {"day": day, "not_before_label": not_before_label, "not_before": not_before}
+                ]
+            }
+        )
     return day
 
 
@@ -300,16 +332,29 @@ def _complaint_assignment(
     timeline and told to that handler). Returns the cleaned reason."""
     if not may_handle_complaint(actor, case):
         raise FieldErrors(
-            {"__all__": ["只有举报所在辖区或上级登记管理机关的业务人员、管理员可以分办举报案件"]}
+            {
+                "__all__": [
+                    gettext(
+                        "Only officers and administrators of the complaint's region or a higher registration authority may assign complaint cases"
+                    )
+                ]
+            }
         )
     reason = (reason or "").strip()
     to_self = handler is not None and handler.pk == getattr(actor, "pk", None) and before != handler
     actor_pk = getattr(actor, "pk", None)
     taken = before is not None and before.pk != actor_pk and (handler is None or handler.pk != before.pk)
     if (to_self or taken) and not reason:
-        raise FieldErrors(reason="将举报案件分办给自己或从原承办人处收回、改派，须写明理由")
+        raise FieldErrors(
+            reason=gettext(
+                "Assigning a complaint to yourself, or taking it back from or reassigning it away from its handler, needs a reason"
+            )
+        )
     if len(reason) > ASSIGN_REASON_MAX:
-        raise FieldErrors(reason=f"理由最多{ASSIGN_REASON_MAX}个字，实为{len(reason)}个字")
+        raise FieldErrors(
+            reason=gettext("The reason may have at most %(assign_reason_max)s characters; it has %(count)s")
+            % {"assign_reason_max": ASSIGN_REASON_MAX, "count": len(reason)}
+        )
     return reason
 
 
@@ -323,12 +368,17 @@ def assign(actor: Any, case: Case, handler: User | None, *, reason: str = "", ch
     case = Case.objects.select_for_update().get(pk=case.pk)
     require_open(case)
     if not getattr(actor, "can_write", False):
-        raise FieldErrors({"__all__": ["只读账号不能分办案件"]})
+        raise FieldErrors({"__all__": [gettext("A read-only account cannot assign cases")]})
     before = case.assigned_to
     if case.kind == CaseKind.COMPLAINT:
         reason = _complaint_assignment(actor, case, handler, before, reason)
     if handler is not None and handler.pk not in {u.pk for u in handlers_for(case)}:
-        raise FieldErrors(assigned_to=f"{handler}不是{case.region.name}或其上级的在岗工作人员，不能承办本案")
+        raise FieldErrors(
+            assigned_to=gettext(
+                "%(handler)s is not active staff of %(name)s or a higher authority and cannot handle this case"
+            )
+            % {"handler": handler, "name": case.region.name}
+        )
     case.assigned_to = handler
     case.save(update_fields=["assigned_to", "updated_at"])
     who = {"handler": str(handler)} if handler else {}

@@ -30,6 +30,7 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import translation
+from django.utils.translation import gettext
 
 from socredit.apps.audit.services import actor_label, record_event
 from socredit.apps.cases import conditions as condition_words
@@ -153,15 +154,18 @@ def repair_case_record(case: Case) -> CaseRecord:
 def _text(errors: FieldErrors, field: str, value: str, *, what: str, limit: int = TEXT_MAX) -> str:
     value = (value or "").strip()
     if not value:
-        errors.add(field, f"请填写{what}")
+        errors.add(field, gettext("Enter %(what)s") % {"what": what})
     elif len(value) > limit:
-        errors.add(field, f"{what}过长（最多{limit}字）")
+        errors.add(
+            field,
+            gettext("%(what)s is too long (at most %(limit)s characters)") % {"what": what, "limit": limit},
+        )
     return value
 
 
 def _require_writer(actor: Any) -> None:
     if not (getattr(actor, "can_write", False) or getattr(actor, "is_superuser", False)):
-        raise FieldErrors({"__all__": ["只读账号不能办理信用修复案件"]})
+        raise FieldErrors({"__all__": [gettext("A read-only account cannot handle credit repair cases")]})
 
 
 def _locked_repair(case: Case) -> Case:
@@ -169,7 +173,13 @@ def _locked_repair(case: Case) -> Case:
         Case.objects.select_for_update(of=("self",)).select_related("organization", "region").get(pk=case.pk)
     )
     if case.kind != CaseKind.REPAIR:
-        raise FieldErrors({"__all__": [f"案件 {case.number} 不是信用修复申请"]})
+        raise FieldErrors(
+            {
+                "__all__": [
+                    gettext("Case %(number)s is not a credit repair application") % {"number": case.number}
+                ]
+            }
+        )
     return case
 
 
@@ -206,7 +216,15 @@ def apply_for_repair(
         raise ValueError(f"unknown case channel {channel!r}")
     if getattr(actor, "is_org_account", False):
         if actor.organization_id != organization.pk:
-            raise FieldErrors({"__all__": ["组织账号只能为本组织的信用记录申请修复"]})
+            raise FieldErrors(
+                {
+                    "__all__": [
+                        gettext(
+                            "An organization account can only apply for repair of its own organization's records"
+                        )
+                    ]
+                }
+            )
     else:
         _require_writer(actor)
     # The record row is locked so that two applications for it cannot both pass the "no open case" check.
@@ -216,25 +234,45 @@ def apply_for_repair(
         .get(pk=record.pk)
     )
     if record.organization_id != organization.pk:
-        raise FieldErrors({"__all__": [f"该记录不属于{organization.name}，不能为其申请修复"]})
+        raise FieldErrors(
+            {
+                "__all__": [
+                    gettext(
+                        "The record does not belong to %(name)s; repair cannot be applied for on its behalf"
+                    )
+                    % {"name": organization.name}
+                ]
+            }
+        )
 
     errors = FieldErrors()
-    reasons = _text(errors, "reasons", reasons, what="申请理由")
+    reasons = _text(errors, "reasons", reasons, what=gettext("the reasons for the application"))
     statement = _text(
-        errors, "obligations_statement", obligations_statement, what="履行义务、纠正失信行为的情况说明"
+        errors,
+        "obligations_statement",
+        obligations_statement,
+        what=gettext("the statement of the obligations performed and the conduct corrected"),
     )
-    name = _text(errors, "applicant_name", applicant_name, what="申请人（经办人）姓名", limit=100)
-    contact = _text(errors, "applicant_contact", applicant_contact, what="联系方式", limit=100)
+    name = _text(
+        errors,
+        "applicant_name",
+        applicant_name,
+        what=gettext("the applicant's (contact person's) name"),
+        limit=100,
+    )
+    contact = _text(
+        errors, "applicant_contact", applicant_contact, what=gettext("the contact details"), limit=100
+    )
     try:
         received_on = check_day(received_on, field="received_on", not_before=record.decided_on or record.occurred_on,
-                                not_before_label="信息的认定日期")  # fmt: skip
+                                not_before_label=gettext("the date the information was decided"))  # fmt: skip
     except FieldErrors as exc:
         for field, messages in exc.errors.items():
             for m in messages:
                 errors.add(field, m)
         received_on = None
     if not files:
-        errors.add("evidence", "请上传已履行义务、纠正失信行为的证明材料")
+        errors.add("evidence", gettext("Upload proof of the obligations performed and the conduct corrected"))
     else:
         try:
             check_evidence(list(files))
@@ -248,11 +286,16 @@ def apply_for_repair(
 
     entry = list_entry_for(record, received_on or today())
     if entry is not None:
-        errors.add("__all__", f"该记录是列入{entry.list_title}的依据。名录信息的信用修复即移出程序，"
-                              "请申请移出名录，不能另行申请信用修复")  # fmt: skip
+        errors.add("__all__", gettext("This record grounds a listing on the %(list_title)s. For listed information, credit repair is the removal procedure: apply for removal from the list, not for a separate credit repair") % {"list_title": entry.list_title})  # fmt: skip
     existing = open_repair_for(record)
     if existing is not None:
-        errors.add("__all__", f"该记录已有办理中的信用修复申请（{existing.number}），不能重复申请")
+        errors.add(
+            "__all__",
+            gettext(
+                "This record already has a credit repair application in progress (%(number)s); it cannot be applied for again"
+            )
+            % {"number": existing.number},
+        )
     check = None
     if received_on is not None:
         check = check_repair(organization, record, received_on)
@@ -293,20 +336,30 @@ def accept_repair(actor: Any, case: Case, *, on: dt.date | None, obligations_con
     """受理: staff have checked the materials and confirm the obligations performed (R2.9(2), R2.10)."""
     _require_writer(actor)
     case = _locked_repair(case)
-    require_step(case, "accept", action="受理")
+    require_step(case, "accept", action=gettext("accept"))
     errors = FieldErrors()
     try:
-        on = check_day(on, field="on", not_before=case.received_on, not_before_label="收到申请之日")
+        on = check_day(
+            on,
+            field="on",
+            not_before=case.received_on,
+            not_before_label=gettext("the day the application was received"),
+        )
     except FieldErrors as exc:
         errors.errors.update(exc.errors)
     if not obligations_confirmed:
-        errors.add("obligations_confirmed", "须核实申请人已履行义务、纠正失信行为后才能受理；"
-                                            "未履行的，请作出不予受理决定并说明理由")  # fmt: skip
+        errors.add("obligations_confirmed", gettext("Accept only once it is verified that the applicant has performed the obligations and corrected the conduct; otherwise decide not to accept, with reasons"))  # fmt: skip
     if len(note or "") > 500:
-        errors.add("note", "备注过长（最多500字）")
+        errors.add("note", gettext("The note is too long (at most 500 characters)"))
     link = repair_case_record(case)
     if not (link.record.is_current and link.record.status == RecordStatus.EFFECTIVE.value):
-        errors.add("__all__", f"记录状态已为“{link.record.status_label}”，不能受理；请作出不予受理决定")
+        errors.add(
+            "__all__",
+            gettext(
+                "The record is now “%(status_label)s” and the application cannot be accepted; decide not to accept it"
+            )
+            % {"status_label": link.record.status_label},
+        )
     errors.raise_if_any()
     assert on is not None
     complete_step(case, "accept", on=on, actor=actor, note=note or "")
@@ -329,11 +382,16 @@ def refuse_acceptance(
     """不予受理 with the reason in a written notice; the case closes."""
     _require_writer(actor)
     case = _locked_repair(case)
-    require_step(case, "accept", action="作出不予受理决定")
+    require_step(case, "accept", action=gettext("decide not to accept"))
     errors = FieldErrors()
-    reason = _text(errors, "reason", reason, what="不予受理的理由", limit=REASON_MAX)
+    reason = _text(errors, "reason", reason, what=gettext("the reasons for not accepting"), limit=REASON_MAX)
     try:
-        on = check_day(on, field="on", not_before=case.received_on, not_before_label="收到申请之日")
+        on = check_day(
+            on,
+            field="on",
+            not_before=case.received_on,
+            not_before_label=gettext("the day the application was received"),
+        )
     except FieldErrors as exc:
         errors.errors.update(exc.errors)
     errors.raise_if_any()
@@ -369,12 +427,14 @@ def decide_repair(actor: Any, case: Case, *, on: dt.date | None, approve: bool, 
     """
     _require_writer(actor)
     case = _locked_repair(case)
-    require_step(case, "decide", action="作出修复决定")
+    require_step(case, "decide", action=gettext("decide on the repair"))
     errors = FieldErrors()
-    reason = _text(errors, "reason", reason, what="决定理由", limit=REASON_MAX)
+    reason = _text(errors, "reason", reason, what=gettext("the reasons for the decision"), limit=REASON_MAX)
     accepted_on = case.steps.get(code="accept").done_on
     try:
-        on = check_day(on, field="on", not_before=accepted_on, not_before_label="受理之日")
+        on = check_day(
+            on, field="on", not_before=accepted_on, not_before_label=gettext("the day of acceptance")
+        )
     except FieldErrors as exc:
         errors.errors.update(exc.errors)
     errors.raise_if_any()
@@ -386,7 +446,7 @@ def decide_repair(actor: Any, case: Case, *, on: dt.date | None, approve: bool, 
     judged = min_period_confirmed and check.condition("min_period").met is None
     open_items = [c for c in check.unknown if not (judged and c.code == "min_period")]
     if approve and (check.missing or open_items):
-        raise FieldErrors({"approve": [f"{on} 不符合修复条件，不能决定修复：" + "；".join(
+        raise FieldErrors({"approve": [gettext("On %(on)s the conditions of repair are not met, the repair cannot be granted: ") % {"on": on} + "；".join(
             _refusal(c) for c in [*check.missing, *open_items])]})  # fmt: skip
     if judged:
         reason = f"{reason}（最短公示期经工作人员认定已届满）"
