@@ -149,7 +149,10 @@ def test_after_the_maximum_there_is_nothing_to_repair():
     late = check(record, D(2027, 5, 11))
     assert [c.code for c in late.bars] == ["in_publicity"]
     ended = late.condition("in_publicity")
-    assert ended.reason == "in_publicity.ended" and ended.params == {"end": "2027-05-10", "ended_on": "2027-05-11"}
+    assert ended.reason == "in_publicity.ended" and ended.params == {
+        "end": "2027-05-10",
+        "ended_on": "2027-05-11",
+    }
 
 
 # --- 轻微 ----------------------------------------------------------------------------------------------
@@ -170,7 +173,11 @@ def test_xinzheng_grave_tier_needs_staff_judgement_never_an_invented_period():
     cond = e.condition("min_period")
     assert cond.met is None and cond.reason == "min_period.unknown"
     assert cond.params["profile"] == "xinzheng-2019.1+national-2026.1" and cond.params["class"] == "grave"
-    assert cond.params["tiers"] == ["general", "grave", "serious"]  # the tiers 新郑 applies (dishonesty.tiers)
+    assert cond.params["tiers"] == [
+        "general",
+        "grave",
+        "serious",
+    ]  # the tiers 新郑 applies (dishonesty.tiers)
     assert e.condition("in_publicity").met is True  # no maximum stated: never expired by a guess
     assert not e.eligible and not e.missing
 

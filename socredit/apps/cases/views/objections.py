@@ -122,7 +122,7 @@ def my_case_withdraw(request: HttpRequest, number: str) -> HttpResponse:
     try:
         objections.withdraw(request.user, case, reason=request.POST.get("reason", ""))
     except FieldErrors as exc:
-        messages.error(request, exc.as_text())
+        messages.error(request, exc.messages())
     else:
         messages.success(request, gettext("The objection is withdrawn"))
     return redirect("my:case_detail", number=case.number)

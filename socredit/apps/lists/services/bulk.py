@@ -81,7 +81,7 @@ def number(pattern: str, seq: int) -> str:
 
 
 def _reason(exc: FieldErrors) -> str:
-    return "；".join(m for ms in exc.errors.values() for m in ms)
+    return exc.messages()
 
 
 def _select(actor: Any, ids: Sequence[int], result: BulkResult) -> list[ListProposal]:
