@@ -296,3 +296,44 @@ def test_every_condition_and_event_has_its_chinese(personas):
     with translation.override("zh-hans"):
         for words in [*conditions.TITLES.values(), *conditions.DETAILS.values(), *timeline.EVENTS.values()]:
             assert CJK.search(str(words)) or str(words) == "%(outcome)s", str(words)
+
+
+# --- service errors and flash messages ------------------------------------------------------------------
+
+
+def test_a_service_error_reads_in_english_and_in_chinese_unchanged(personas, org):
+    from socredit.common.errors import FieldErrors
+
+    case = objections.file_objection(personas["staff_jinshui"], channel="paper", organization=org,
+                                     records=[factories.record(org, "penalty_warning")],
+                                     reasons="处罚决定书上的日期与实际不符，请核查。", applicant_name="李娜",
+                                     applicant_contact="0371-1")  # fmt: skip
+    with translation.override("en"), pytest.raises(FieldErrors) as exc:
+        objections.withdraw(personas["staff_jinshui"], case, reason=" ")
+    assert exc.value.errors == {"reason": ["Enter the reason for withdrawing"]}
+    with translation.override("en"), pytest.raises(FieldErrors) as exc:
+        objections.forward(personas["staff_jinshui"], case)
+    [message] = exc.value.errors["__all__"]
+    assert message.startswith("This case has no step") and not CJK.search(message)
+    with translation.override("zh-hans"), pytest.raises(FieldErrors) as exc:
+        objections.withdraw(personas["staff_jinshui"], case, reason=" ")
+    assert exc.value.errors == {"reason": ["请填写撤回理由"]}
+
+
+def test_a_flash_message_reads_in_english_without_field_names(client, personas, org):
+    officer = personas["staff_jinshui"]
+    complaint, _ = complaints.submit_complaint(officer, "staff", subject_name=org.name, organization_code=org.code,
+                                               content="该组织长期未开展活动，请核查处理。")  # fmt: skip
+    url = reverse("cases:case_assign", args=[complaint.number])
+    for language, expected in [
+        ("en", "Assigning a complaint to yourself, or taking it back from or reassigning it away from its handler, "
+               "needs a reason"),
+        ("zh-hans", "将举报案件分办给自己或从原承办人处收回、改派，须写明理由"),
+    ]:  # fmt: skip
+        client.force_login(officer)
+        client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+        page = client.post(url, {"handler": str(officer.pk), "reason": ""}, follow=True).content.decode()
+        assert expected in page
+        assert "reason：" not in page and "reason:" not in page  # the field's name is not shown
+    complaint.refresh_from_db()
+    assert complaint.assigned_to is None
