@@ -90,12 +90,6 @@ CHANNEL_TEXT = {
     CaseChannel.STAFF: "工作人员录入",
     CaseChannel.DEPARTMENT: "部门移送",
 }
-STATUS_TEXT = {
-    CaseStatus.OPEN: "办理中",
-    CaseStatus.CLOSED: "已办结",
-    CaseStatus.REJECTED: "不予受理",
-    CaseStatus.WITHDRAWN: "已撤回",
-}
 OUTCOME_TEXT = {"founded": "举报事项经查属实", "unfounded": "举报事项经查不属实", "not_accepted": "不予受理"}
 
 REJECT_GROUNDS = {
@@ -174,14 +168,19 @@ def resolve_region(text: str) -> tuple[Region | None, str | None]:
     text = text.strip()
     if text.isdigit():
         region = Region.objects.filter(code=text, active=True).first()
-        return (region, None) if region else (None, f"行政区划代码 {text} 不存在或已撤销")
+        return (
+            (region, None)
+            if region
+            else (None, gettext("The region code %(code)s does not exist or is abolished") % {"code": text})
+        )
     found = list(Region.objects.filter(name=text, active=True).select_related("parent")[:6])
     if len(found) == 1:
         return found[0], None
     if not found:
-        return None, f"未找到名为“{text}”的行政区划，请填写6位行政区划代码"
+        return None, gettext("No region is named “%(name)s”; enter the 6-digit region code") % {"name": text}
     options = "、".join(f"{r.parent.name if r.parent else ''}{r.name}（{r.code}）" for r in found)
-    return None, f"名为“{text}”的行政区划不止一个，请填写代码：{options}"
+    return None, gettext("More than one region is named “%(name)s”; enter the code: %(options)s") % {
+        "name": text, "options": options}  # fmt: skip
 
 
 def _in_scope(principal: Any, region: Region) -> bool:
@@ -692,8 +691,8 @@ def lookup(number: str, code: str) -> dict[str, Any] | None:
     return {
         "number": case.number,
         "status": case.status,
-        "status_text": STATUS_TEXT.get(case.status, case.status),
-        "stage": stage or STATUS_TEXT.get(case.status, ""),
+        "status_text": case.get_status_display(),
+        "stage": labels.step_title(stage) if stage else case.get_status_display(),
         "received_on": case.received_on,
         "due_on": case.due_on if case.is_open else None,
         "closed_on": case.closed_on,

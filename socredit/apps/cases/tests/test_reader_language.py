@@ -337,3 +337,20 @@ def test_a_flash_message_reads_in_english_without_field_names(client, personas, 
         assert "reason：" not in page and "reason:" not in page  # the field's name is not shown
     complaint.refresh_from_db()
     assert complaint.assigned_to is None
+
+
+def test_the_reporters_lookup_shows_status_and_step_in_the_readers_language(personas, org):
+    complaint, code = complaints.submit_complaint(personas["staff_jinshui"], "staff", subject_name=org.name,
+                                                  organization_code=org.code,
+                                                  content="该组织长期未开展活动，请核查处理。")  # fmt: skip
+    with translation.override("en"):
+        found = complaints.lookup(complaint.number, code)
+        assert (found["status_text"], found["stage"]) == ("Open", "Registration and assignment")
+    with translation.override("zh-hans"):
+        found = complaints.lookup(complaint.number, code)
+        assert (found["status_text"], found["stage"]) == ("办理中", "登记分办")
+    with translation.override("en"):
+        assert (
+            complaints.resolve_region("火星区")[1]
+            == "No region is named “火星区”; enter the 6-digit region code"
+        )
