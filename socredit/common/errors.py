@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.utils.translation import pgettext
+
 
 class FieldErrors(Exception):
     """Bad input: a mapping of field name → list of messages (Chinese, specific, for the user).
@@ -28,6 +30,10 @@ class FieldErrors(Exception):
         return "；".join(
             f"{f}：{'、'.join(ms)}" if f != "__all__" else "、".join(ms) for f, ms in self.errors.items()
         )
+
+    def messages(self) -> str:
+        """Every message, without the field names (what a page shows a reader outside a form)."""
+        return pgettext("list of errors", "; ").join(m for ms in self.errors.values() for m in ms)
 
     def raise_if_any(self) -> None:
         if self.errors:

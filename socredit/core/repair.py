@@ -37,7 +37,7 @@ registration authority, R2.13). Each condition is met (True), not met (False) or
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -46,16 +46,6 @@ from socredit.core.scoring.facts import add_months
 from socredit.core.types import DishonestyClass
 
 MINOR = DishonestyClass.MINOR.code
-
-
-def class_label(code: str) -> str:
-    """The Chinese name of a dishonesty class ("" → 未分级)."""
-    if not code:
-        return "未分级"
-    try:
-        return str(DishonestyClass.from_text(code).zh)
-    except ValueError:
-        return code
 
 
 def period_end(start: dt.date, months: int) -> dt.date:
@@ -140,11 +130,6 @@ def _iso(day: dt.date | None) -> str | None:
     return None if day is None else day.isoformat()
 
 
-def tiers_text(profile: PolicyProfile) -> str:
-    """The profile's dishonesty tiers in Chinese, mildest first (``dishonesty.tiers``): 一般/较重/严重."""
-    return "/".join(class_label(code) for code in profile.list_value("dishonesty.tiers"))
-
-
 def _months(profile: PolicyProfile, key: str) -> tuple[int | None, str]:
     if not profile.has(key):
         return None, ""
@@ -191,7 +176,10 @@ def classes_with_maximum(profile: PolicyProfile) -> dict[str, int]:
 
 @dataclass(frozen=True)
 class RecordFacts:
-    """What eligibility reads of a credit record (the app fills it from the database)."""
+    """What eligibility reads of a credit record (the app fills it from the database).
+
+    ``kind_name``, ``status_label`` and ``department_name`` are passed through to the conditions'
+    ``params`` as given: the app gives them in the language the conditions will be read in."""
 
     kind_name: str
     repairable: bool
@@ -212,12 +200,17 @@ class RecordFacts:
 
 @dataclass(frozen=True)
 class Condition:
-    """One condition of repair: met (True), not met (False) or not yet known (None)."""
+    """One condition of repair: met (True), not met (False) or not yet known (None).
+
+    The core speaks no language: ``code`` names the condition, ``reason`` the explanation that applies
+    (``"<code>.<variant>"``, one of ``REASONS``) and ``params`` its facts (dates as ISO text, months,
+    class codes, the names the caller gave in ``RecordFacts``). The application renders both in the
+    reader's language (``socredit.apps.cases.conditions``).
+    """
 
     code: str
-    title: str
     met: bool | None
-    detail: str
+    reason: str
     item: str
     """The rules.md item(s) it rests on, e.g. ``R2.9(1); R2.8``."""
     bar: bool = False
@@ -225,10 +218,25 @@ class Condition:
     still to do (wait for the minimum, perform the obligations, sign the commitment)."""
     basis: str = ""
     """The policy parameters used, with their citations."""
+    params: Mapping[str, Any] = field(default_factory=dict)
 
     def as_dict(self) -> dict[str, Any]:
-        return {"code": self.code, "title": self.title, "met": self.met, "detail": self.detail,
+        return {"code": self.code, "met": self.met, "reason": self.reason, "params": dict(self.params),
                 "item": self.item, "bar": self.bar, "basis": self.basis}  # fmt: skip
+
+
+CONDITIONS = ("repairable", "negative", "effective", "authority", "in_publicity", "min_period", "obligations",
+              "commitment")  # fmt: skip
+"""Every condition, in the order ``eligibility`` lists them."""
+
+REASONS = (
+    "repairable.yes", "repairable.no", "negative.yes", "negative.no", "effective.yes", "effective.no",
+    "authority.own", "authority.other", "in_publicity.no_maximum", "in_publicity.ended", "in_publicity.until",
+    "min_period.unknown", "min_period.minor", "min_period.waiting", "min_period.reached", "obligations.confirmed",
+    "obligations.not_done", "obligations.to_prove", "commitment.not_required", "commitment.signed",
+    "commitment.missing",
+)  # fmt: skip
+"""Every explanation a condition may carry (``Condition.reason``)."""
 
 
 @dataclass(frozen=True)
@@ -296,35 +304,19 @@ def _conditions(
     record: RecordFacts, as_of: dt.date, profile: PolicyProfile, window: PublicityWindow, *,
     commitment_signed: bool, obligations_done: bool | None, own_authority: bool,
 ) -> Iterable[Condition]:  # fmt: skip
-    yield Condition(
-        "repairable", "依法可以修复", record.repairable,
-        "可以申请修复" if record.repairable else
-        f"依法不可修复：“{record.kind_name}”属于法律、法规或党中央、国务院政策文件明确规定不可修复的失信信息",
-        "R2.6; R2.11", bar=True,
-    )  # fmt: skip
-    yield Condition(
-        "negative", "属于失信信息", record.negative,
-        "属于失信信息" if record.negative else f"“{record.kind_name}”不是失信信息，无需修复",
-        "R2.7", bar=True,
-    )  # fmt: skip
-    yield Condition(
-        "effective", "记录有效", record.effective,
-        "记录有效" if record.effective else f"记录状态为“{record.status_label}”，只有有效记录才能修复",
-        "R2.6", bar=True,
-    )  # fmt: skip
-    yield Condition(
-        "authority", "由认定单位修复", own_authority,
-        "由登记管理机关作出认定，本机关受理修复" if own_authority else
-        f"本信息由{record.department_name}认定，按“谁认定、谁修复”原则，请向认定单位（{record.department_name}）申请修复",
-        "R2.9; R2.13", bar=True,
-    )  # fmt: skip
+    yield Condition("repairable", record.repairable, "repairable.yes" if record.repairable else "repairable.no",
+                    "R2.6; R2.11", bar=True, params={"kind": record.kind_name})  # fmt: skip
+    yield Condition("negative", record.negative, "negative.yes" if record.negative else "negative.no", "R2.7",
+                    bar=True, params={"kind": record.kind_name})  # fmt: skip
+    yield Condition("effective", record.effective, "effective.yes" if record.effective else "effective.no", "R2.6",
+                    bar=True, params={"status": record.status_label})  # fmt: skip
+    yield Condition("authority", own_authority, "authority.own" if own_authority else "authority.other",
+                    "R2.9; R2.13", bar=True, params={"department": record.department_name})  # fmt: skip
     yield _still_published(window, as_of)
     yield _minimum_reached(record, window, as_of, profile)
     yield Condition(
-        "obligations", "已履行义务、纠正失信行为", obligations_done,
-        {True: "经工作人员核查，申请人已履行法定义务、纠正失信行为",
-         False: "工作人员核实申请人尚未履行法定义务或纠正失信行为",
-         None: "须提交已履行义务、纠正失信行为的证明材料，由工作人员受理时核实"}[obligations_done],
+        "obligations", obligations_done,
+        {True: "obligations.confirmed", False: "obligations.not_done", None: "obligations.to_prove"}[obligations_done],
         "R2.9(2)",
     )  # fmt: skip
     yield _commitment(profile, commitment_signed)
@@ -332,55 +324,41 @@ def _conditions(
 
 def _still_published(window: PublicityWindow, as_of: dt.date) -> Condition:
     end = window.max_end
-    title = "仍在公示期内"
     if end is None:
-        return Condition("in_publicity", title, True, "现行政策未规定该类信息的最长公示期", "R2.8")
+        return Condition("in_publicity", True, "in_publicity.no_maximum", "R2.8")
     if as_of > end:
-        return Condition(
-            "in_publicity", title, False, f"最长公示期已于{end}届满，自{window.ended_on}起自动停止公示，无需修复",
-            "R2.8", bar=True, basis=window.max_basis,
-        )  # fmt: skip
-    return Condition("in_publicity", title, True, f"最长公示期至{end}，届满自动停止公示", "R2.8",
-                     basis=window.max_basis)  # fmt: skip
+        return Condition("in_publicity", False, "in_publicity.ended", "R2.8", bar=True, basis=window.max_basis,
+                         params={"end": _iso(end), "ended_on": _iso(window.ended_on)})  # fmt: skip
+    return Condition("in_publicity", True, "in_publicity.until", "R2.8", basis=window.max_basis,
+                     params={"end": _iso(end)})  # fmt: skip
 
 
 def _minimum_reached(record: RecordFacts, window: PublicityWindow, as_of: dt.date,
                      profile: PolicyProfile) -> Condition:  # fmt: skip
-    title = "最短公示期已满"
-    cls = class_label(record.dishonesty_class)
+    cls = record.dishonesty_class
     if not window.known:
-        return Condition(
-            "min_period", title, None,
-            f"现行政策参数（{profile.version}）未规定“{cls}”失信信息的公示期限"
-            f"（适用的失信程度分级：{tiers_text(profile)}），最短公示期是否届满无法自动判断，须由工作人员认定",
-            "R2.8; R2.13",
-        )  # fmt: skip
+        tiers = [str(code) for code in profile.list_value("dishonesty.tiers")]
+        return Condition("min_period", None, "min_period.unknown", "R2.8; R2.13",
+                         params={"profile": profile.version, "class": cls, "tiers": tiers})  # fmt: skip
     if window.min_months is None:  # 轻微
-        return Condition("min_period", title, True, "轻微失信信息无最短公示期，履行法定责任后即可申请修复",
-                         "R2.8", basis=window.max_basis)  # fmt: skip
+        return Condition("min_period", True, "min_period.minor", "R2.8", basis=window.max_basis)
     end = window.min_end
     assert end is not None  # min_months is set
+    params = {"class": cls, "months": window.min_months, "start": _iso(record.start), "end": _iso(end),
+              "repair_from": _iso(window.repair_from)}  # fmt: skip
     if as_of <= end:
-        return Condition(
-            "min_period", title, False,
-            f"{cls}失信信息最短公示{window.min_months}个月，自{record.start}起算至{end}届满，"
-            f"{window.repair_from}起方可申请修复",
-            "R2.9(1); R2.8", basis=window.min_basis,
-        )  # fmt: skip
-    return Condition(
-        "min_period", title, True,
-        f"{cls}失信信息最短公示{window.min_months}个月，已于{end}届满", "R2.9(1); R2.8", basis=window.min_basis,
-    )  # fmt: skip
+        return Condition("min_period", False, "min_period.waiting", "R2.9(1); R2.8", basis=window.min_basis,
+                         params=params)  # fmt: skip
+    return Condition("min_period", True, "min_period.reached", "R2.9(1); R2.8", basis=window.min_basis,
+                     params=params)  # fmt: skip
 
 
 def _commitment(profile: PolicyProfile, signed: bool) -> Condition:
-    title = "已作出信用承诺"
     key = "repair.require_commitment"
     required = profile.has(key) and profile.bool_value(key)
     basis = profile.parameter(key).citation if profile.has(key) else ""
     if not required:
-        return Condition("commitment", title, True, "现行政策不要求作出信用承诺", "R2.9(3)", basis=basis)
+        return Condition("commitment", True, "commitment.not_required", "R2.9(3)", basis=basis)
     if signed:
-        return Condition("commitment", title, True, "已签署并公开信用修复承诺书", "R2.9(3)", basis=basis)
-    return Condition("commitment", title, False, "尚未签署信用修复承诺书（公开承诺所提交材料真实并承担失信责任）",
-                     "R2.9(3)", basis=basis)  # fmt: skip
+        return Condition("commitment", True, "commitment.signed", "R2.9(3)", basis=basis)
+    return Condition("commitment", False, "commitment.missing", "R2.9(3)", basis=basis)

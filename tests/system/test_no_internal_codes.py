@@ -160,14 +160,9 @@ def raw_values(language: str):  # noqa: ANN201 — a check, like findings_in
 
 _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
 # Stored texts the product writes itself (not the world's data): a case step's title and basis, a
-# notice to staff. Pages show them through labels, never as data.
+# notice to staff, the words of a timeline line (each in both languages; the names in it are data). Pages show them through labels, never as data.
 PRODUCT_TEXT_FIELDS = {("cases", "casestep", "title"), ("cases", "casestep", "basis"),
-                       ("cases", "casenotice", "text")}  # fmt: skip
-# NOT YET ENGLISH — Chinese the product still writes that English pages show as written. Each entry is
-# a known gap with its source; remove it when the source speaks the reader's language:
-# - a case timeline's lines (CaseEvent.text) are stored in Chinese by the services as they happen;
-# - the repair conditions' explanations come from socredit.core.repair in Chinese (titles and details).
-NOT_YET_ENGLISH_SOURCES = ("repair.py",)  # under socredit/core
+                       ("cases", "casenotice", "text"), ("cases", "caseevent", "params")}  # fmt: skip
 # Chinese an English text quotes on purpose: the term it explains (调休) or an example of what the
 # user types in Chinese (a document number pattern, a system's name, a reason).
 QUOTED_TERMS = ("调休", "告知承诺", "容缺受理", "金民告", "税务局信用核查系统", "系统停用", "令牌可能泄露")
@@ -204,7 +199,6 @@ def _documents() -> list[str]:
 
     texts += [g.title for g in grounds.GROUNDS] + [e.title for e in grounds.EXITS_BY_CODE.values()]
     texts += [*list_documents.DECISION_TITLES.values(), list_documents.PRIOR_NOTICE_TITLE]  # documents' names
-    texts += [(root / source).read_text(encoding="utf-8") for source in NOT_YET_ENGLISH_SOURCES]
     return [*texts, *QUOTED_TERMS]
 
 

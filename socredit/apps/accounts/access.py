@@ -14,6 +14,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext
 
 from socredit.apps.accounts.models import ApiToken, StaffRole, User
 from socredit.apps.registry.models import Department, Region
@@ -36,7 +37,7 @@ def can_administer(user: Any) -> bool:
 
 def require_administrator(user: Any) -> None:
     if not can_administer(user):
-        raise PermissionDenied("只有管理员可以管理账号和接口令牌")
+        raise PermissionDenied(gettext("Only administrators can manage accounts and tokens"))
 
 
 def administered_accounts(admin: Any) -> QuerySet[User]:

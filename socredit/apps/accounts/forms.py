@@ -10,6 +10,7 @@ from typing import Any
 
 from django import forms
 from django.contrib.auth.forms import PasswordChangeForm
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from socredit.apps.accounts.access import administered_departments, administered_regions
@@ -80,7 +81,9 @@ class StaffCreateForm(FieldErrorsMixin, PostFields):
     def clean_username(self) -> str:
         username: str = self.cleaned_data["username"].strip()
         if User.objects.filter(username__iexact=username).exists():
-            raise forms.ValidationError(f"账号“{username}”已存在")  # the service's words, said early
+            raise forms.ValidationError(
+                gettext("The account “%(username)s” already exists") % {"username": username}
+            )  # the service's words, said early
         return username
 
 

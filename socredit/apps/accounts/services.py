@@ -11,6 +11,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext, pgettext
 
 from socredit.apps.accounts.models import ApiToken, StaffRole, TokenScope, User, hash_token
 from socredit.apps.audit.services import record_event
@@ -24,9 +25,11 @@ def create_staff_user(
     full_name: str = "", superuser: bool = False,
 ) -> User:  # fmt: skip
     if staff_role not in StaffRole.values:
-        raise FieldErrors(staff_role=f"未知岗位“{staff_role}”")
+        raise FieldErrors(staff_role=gettext("Unknown role “%(staff_role)s”") % {"staff_role": staff_role})
     if User.objects.filter(username=username).exists():
-        raise FieldErrors(username=f"账号“{username}”已存在")
+        raise FieldErrors(
+            username=gettext("The account “%(username)s” already exists") % {"username": username}
+        )
     user = User(username=username, region=region, staff_role=staff_role, full_name=full_name,
                 is_staff=superuser or staff_role == StaffRole.ADMIN, is_superuser=superuser)  # fmt: skip
     user.set_password(password)
@@ -42,7 +45,9 @@ def create_organization_account(
 ) -> User:
     """组织账号: a user of the organization itself, who sees only its own file under /my/."""
     if User.objects.filter(username=username).exists():
-        raise FieldErrors(username=f"账号“{username}”已存在")
+        raise FieldErrors(
+            username=gettext("The account “%(username)s” already exists") % {"username": username}
+        )
     user = User(
         username=username, organization=organization, staff_role=StaffRole.VIEWER, full_name=full_name
     )
@@ -65,16 +70,23 @@ def issue_token(
     errors = FieldErrors()
     unknown = [s for s in scopes if s not in TokenScope.values]
     if unknown:
-        errors.add("scopes", f"未知权限范围：{'、'.join(unknown)}")
+        errors.add("scopes", gettext("Unknown scopes: %(join)s") % {"join": "、".join(unknown)})
     name = name.strip()
     if not name:
-        errors.add("name", "请填写令牌名称（使用它的系统）")
+        errors.add("name", gettext("Enter the token's name (the system that uses it)"))
     elif len(name) > TOKEN_NAME_MAX:
-        errors.add("name", f"令牌名称最多 {TOKEN_NAME_MAX} 字，现为 {len(name)} 字")
+        errors.add(
+            "name",
+            gettext("The token's name may have at most %(token_name_max)s characters; it has %(count)s")
+            % {"token_name_max": TOKEN_NAME_MAX, "count": len(name)},
+        )
     if isinstance(actor, User) and not actor.is_superuser:
         path = actor.scope_path()
         if path is None or not department.region.path.startswith(path):
-            errors.add("department", f"{department.name} 不在您管理的区划内")
+            errors.add(
+                "department",
+                gettext("%(name)s is outside the regions you administer") % {"name": department.name},
+            )
     errors.raise_if_any()
     raw = ApiToken.new_key()
     token = ApiToken.objects.create(department=department, name=name, prefix=raw[:10],
@@ -152,13 +164,22 @@ def revoke_token(*, actor: Any, channel: str, token: ApiToken, reason: str) -> N
     SOCREDIT_TOKEN_CACHE_SECONDS and in this one at once. The reason is kept on the token."""
     reason = reason.strip()
     if not reason:
-        raise FieldErrors(reason="请填写吊销原因")
+        raise FieldErrors(reason=gettext("Enter the reason for revoking"))
     if len(reason) > REVOKE_REASON_MAX:
-        raise FieldErrors(reason=f"吊销原因最多 {REVOKE_REASON_MAX} 字，现为 {len(reason)} 字")
+        raise FieldErrors(
+            reason=gettext(
+                "The reason for revoking may have at most %(revoke_reason_max)s characters; it has %(count)s"
+            )
+            % {"revoke_reason_max": REVOKE_REASON_MAX, "count": len(reason)}
+        )
     token = ApiToken.objects.select_for_update().get(pk=token.pk)
     if token.revoked_at is not None:
         raise FieldErrors(
-            reason=f"接口令牌 {token.name} 已于 {timezone.localtime(token.revoked_at):%Y-%m-%d %H:%M} 吊销"
+            reason=gettext("The token %(name)s was revoked on %(localtime)s")
+            % {
+                "name": token.name,
+                "localtime": format(timezone.localtime(token.revoked_at), "%Y-%m-%d %H:%M"),
+            }
         )
     token.active = False
     token.revoked_at = timezone.now()
@@ -206,7 +227,7 @@ def _actor_path(actor: Any) -> str:
         return ""
     path = actor.scope_path() if isinstance(actor, User) else None
     if path is None or actor.staff_role != StaffRole.ADMIN or actor.organization_id is not None:
-        raise PermissionDenied("只有管理员可以管理账号")
+        raise PermissionDenied(gettext("Only administrators can manage accounts"))
     return path
 
 
@@ -218,21 +239,25 @@ def _check_target(actor: Any, user: User) -> None:
         return
     region = user.organization.region if user.organization_id else user.region
     if user.is_superuser or region is None or not region.path.startswith(path):
-        raise PermissionDenied("该账号不在您管理的区划内")
+        raise PermissionDenied(gettext("This account is outside the regions you administer"))
 
 
 def _post_errors(actor: Any, errors: FieldErrors, region: Region | None, staff_role: str) -> None:
     path = _actor_path(actor)
     if region is None:
-        errors.add("region", "请选择账号所属区划")
+        errors.add("region", gettext("Choose the account's region"))
     elif not region.path.startswith(path):
-        errors.add("region", f"{region.name}不在您管理的区划内，只能选择本区划或下级区划")
+        errors.add(
+            "region",
+            gettext("%(name)s is outside the regions you administer; choose your region or one below it")
+            % {"name": region.name},
+        )
     elif not region.active:
-        errors.add("region", f"{region.name}已不是现行区划")
+        errors.add("region", gettext("%(name)s is no longer a current region") % {"name": region.name})
     if staff_role not in StaffRole.values:
-        errors.add("staff_role", f"未知岗位“{staff_role}”")
+        errors.add("staff_role", gettext("Unknown role “%(staff_role)s”") % {"staff_role": staff_role})
     elif not actor.is_superuser and ROLE_RANK[StaffRole(staff_role)] > ROLE_RANK[StaffRole(actor.staff_role)]:
-        errors.add("staff_role", "不能授予高于您本人岗位的岗位")
+        errors.add("staff_role", gettext("You cannot grant a role above your own"))
 
 
 def _password_errors(errors: FieldErrors, password: str, user: User) -> None:
@@ -264,7 +289,10 @@ def _keep_one_admin(user: User, what: str) -> None:
     )
     if not list(others.values_list("pk", flat=True)):
         raise FieldErrors(
-            __all__=f"{user} 是{user.region.name}唯一在用的管理员，不能{what}；请先为该区划另设一名管理员"
+            __all__=gettext(
+                "%(user)s is the only active administrator of %(name)s and cannot be %(what)s; first give the region another administrator"
+            )
+            % {"user": user, "name": user.region.name, "what": what}
         )
 
 
@@ -279,18 +307,29 @@ def create_staff_account(
     errors = FieldErrors()
     field = User._meta.get_field("username")
     if not username:
-        errors.add("username", "请填写登录账号")
+        errors.add("username", gettext("Enter the sign-in name"))
     else:
         try:
             field.run_validators(username)
         except ValidationError:
-            errors.add("username", "登录账号只能由字母、数字和 @ . + - _ 组成，最多 150 个字符")
+            errors.add(
+                "username",
+                gettext(
+                    "A sign-in name may contain only letters, digits and @ . + - _, at most 150 characters"
+                ),
+            )
         if User.objects.filter(username__iexact=username).exists():
-            errors.add("username", f"账号“{username}”已存在")
+            errors.add(
+                "username", gettext("The account “%(username)s” already exists") % {"username": username}
+            )
     if not full_name:
-        errors.add("full_name", "请填写使用人姓名")
+        errors.add("full_name", gettext("Enter the name of the person using the account"))
     elif len(full_name) > FULL_NAME_MAX:
-        errors.add("full_name", f"姓名最多 {FULL_NAME_MAX} 字，现为 {len(full_name)} 字")
+        errors.add(
+            "full_name",
+            gettext("The name may have at most %(full_name_max)s characters; it has %(count)s")
+            % {"full_name_max": FULL_NAME_MAX, "count": len(full_name)},
+        )
     _post_errors(actor, errors, region, staff_role)
     user = User(username=username, full_name=full_name, region=region, staff_role=staff_role,
                 is_staff=staff_role == StaffRole.ADMIN, must_change_password=True)  # fmt: skip
@@ -317,17 +356,23 @@ def change_staff_post(
     user = User.objects.select_for_update(of=("self",)).select_related("region").get(pk=user.pk)
     _check_target(actor, user)
     if user.organization_id:
-        raise FieldErrors(__all__="组织账号没有岗位和区划，只能停用、启用或重置密码")
+        raise FieldErrors(
+            __all__=gettext(
+                "An organization account has no role or region; it can only be disabled, enabled or have its password reset"
+            )
+        )
     if user.pk == actor.pk:
-        raise FieldErrors(__all__="不能更改自己的岗位或区划，请由上级管理员办理")
+        raise FieldErrors(
+            __all__=gettext("You cannot change your own role or region; ask a higher administrator")
+        )
     errors = FieldErrors()
     _post_errors(actor, errors, region, staff_role)
     errors.raise_if_any()
     assert region is not None
     if region.pk == user.region_id and staff_role == user.staff_role:
-        raise FieldErrors(__all__="岗位和区划都没有变化")
+        raise FieldErrors(__all__=gettext("Neither the role nor the region changed"))
     if staff_role != StaffRole.ADMIN or region.pk != user.region_id:
-        _keep_one_admin(user, "调离管理员岗位")
+        _keep_one_admin(user, pgettext("account action", "moved off the administrator role"))
     before = {"region": user.region.code if user.region else None, "role": user.staff_role}
     summary = (f"调整账号 {user.username} 的岗位：{user.region.name if user.region else '—'}"
                f"{ROLE_ZH.get(StaffRole(user.staff_role), '')} → {region.name}{ROLE_ZH[StaffRole(staff_role)]}")  # fmt: skip
@@ -348,11 +393,19 @@ def set_account_active(*, actor: Any, channel: str, user: User, active: bool) ->
     )
     _check_target(actor, user)
     if user.is_active == active:
-        raise FieldErrors(__all__=f"账号 {user.username} 已{'启用' if active else '停用'}")
+        raise FieldErrors(
+            __all__=gettext("The account %(username)s is already %(value)s")
+            % {
+                "username": user.username,
+                "value": pgettext("account state", "enabled")
+                if active
+                else pgettext("account state", "disabled"),
+            }
+        )
     if not active:
         if user.pk == actor.pk:
-            raise FieldErrors(__all__="不能停用自己的账号")
-        _keep_one_admin(user, "停用")
+            raise FieldErrors(__all__=gettext("You cannot disable your own account"))
+        _keep_one_admin(user, pgettext("account action", "disabled"))
     user.is_active = active
     user.save(update_fields=["is_active"])
     record_event(actor=actor, channel=channel, action="user.enable" if active else "user.disable", target=user,
@@ -367,7 +420,7 @@ def reset_password(*, actor: Any, channel: str, user: User) -> str:
     user = User.objects.select_for_update().get(pk=user.pk)
     _check_target(actor, user)
     if user.pk == actor.pk:
-        raise FieldErrors(__all__="请在“修改密码”页面修改自己的密码")
+        raise FieldErrors(__all__=gettext("Change your own password on the “Change password” page"))
     raw = generate_password()
     user.set_password(raw)
     user.must_change_password = True

@@ -86,3 +86,16 @@ REJECT_GROUNDS = {
 }
 """The usual grounds for not accepting a complaint as the handler picks them (the notice prints the
 law's wording, ``services.complaints.REJECT_GROUNDS``)."""
+
+COMPLAINT_CHANNELS = {
+    "public": _("Online complaint"),
+    "staff": _("Entered by staff"),
+    "department": _("Referred by a department"),
+}
+"""How a complaint came in, as its timeline says (``services.complaints.CHANNEL_TEXT`` in the documents)."""
+
+COMPLAINT_FINDINGS = {
+    "founded": _("The complaint is found true on investigation"),
+    "unfounded": _("The complaint is found untrue on investigation"),
+}
+"""A complaint's conclusion as its timeline says it (``services.complaints.OUTCOME_TEXT`` in the documents)."""

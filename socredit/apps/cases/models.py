@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from socredit.apps.cases.labels import outcome_label, stage_label
+from socredit.apps.cases.timeline import event_text
 
 
 class CaseKind(models.TextChoices):
@@ -201,12 +202,19 @@ class CaseStep(models.Model):
 
 
 class CaseEvent(models.Model):
-    """办理记录 — the case's timeline. ``public`` events are shown to the applicant too."""
+    """办理记录 — the case's timeline. ``public`` events are shown to the applicant too.
+
+    What the product did is stored as a ``key`` with its ``params`` and read in the reader's language
+    (``socredit.apps.cases.timeline``); ``text`` holds only what a person wrote with it (a reason, a
+    note), or the whole line as written where there is no key (a note; a line from before keys).
+    """
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
     at = models.DateTimeField(_("time"), auto_now_add=True)
     action = models.CharField(_("action"), max_length=30)
-    text = models.TextField(_("text"))
+    key = models.CharField(_("event"), max_length=40, blank=True, default="")
+    params = models.JSONField(_("event details"), default=dict, blank=True)
+    text = models.TextField(_("text"), blank=True)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
     actor_label = models.CharField(_("by"), max_length=150)
     public = models.BooleanField(_("shown to the applicant"), default=False)
@@ -216,6 +224,11 @@ class CaseEvent(models.Model):
 
     class Meta:
         ordering = ["at", "id"]
+
+    @property
+    def line(self) -> str:
+        """What the timeline shows, in the active language."""
+        return event_text(self.key, self.params, self.text)
 
 
 class CaseDocument(models.Model):

@@ -14,6 +14,7 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext, pgettext, pgettext_lazy
 
 from socredit.apps.audit.services import actor_label, record_event, staff_user_of
 from socredit.apps.commitments.models import (
@@ -108,25 +109,35 @@ def _write_record(actor: Any, channel: str, commitment: Commitment, kind: str, s
         )
     except FieldErrors as exc:
         # The dates were checked above; what is left (e.g. a retired record kind) concerns the whole act.
-        raise FieldErrors({"__all__": [f"无法写入信用记录：{exc.as_text()}"]}) from None
+        raise FieldErrors(
+            {
+                "__all__": [
+                    gettext("The credit record cannot be written: %(as_text)s") % {"as_text": exc.as_text()}
+                ]
+            }
+        ) from None
 
 
 def _check_day(errors: FieldErrors, field: str, day: dt.date | None, *, not_before: dt.date,
                not_before_text: str) -> None:  # fmt: skip
     if day is None:
-        errors.add(field, "不能为空")
+        errors.add(field, gettext("Cannot be empty"))
     elif day > today():
-        errors.add(field, f"日期 {day} 不能晚于今天")
+        errors.add(field, gettext("The date %(day)s cannot be later than today") % {"day": day})
     elif day < not_before:
-        errors.add(field, f"日期 {day} 不能早于{not_before_text} {not_before}")
+        errors.add(
+            field,
+            gettext("The date %(day)s cannot be earlier than %(not_before_text)s %(not_before)s")
+            % {"day": day, "not_before_text": not_before_text, "not_before": not_before},
+        )
 
 
 def _clean_reason(errors: FieldErrors, reason: str) -> str:
     reason = (reason or "").strip()
     if not reason:
-        errors.add("reason", "必须填写理由")
+        errors.add("reason", gettext("A reason is required"))
     elif len(reason) > 500:
-        errors.add("reason", "理由过长（最多500字）")
+        errors.add("reason", gettext("The reason is too long (at most 500 characters)"))
     return reason
 
 
@@ -147,31 +158,59 @@ def sign_commitment(
     signed_by_name = (signed_by_name or "").strip()
     errors = FieldErrors()
     if not template.active:
-        errors.add("template", f"承诺书模板“{template.title}”已停用")
+        errors.add(
+            "template",
+            gettext("The commitment template “%(title)s” is no longer in use") % {"title": template.title},
+        )
     if organization.status in CLOSED_STATUSES:
-        errors.add("__all__", f"该组织登记状态为“{organization.status_label}”，不能签署信用承诺")
+        errors.add(
+            "__all__",
+            gettext(
+                "The organization's registration status is “%(status_label)s”; it cannot sign a credit commitment"
+            )
+            % {"status_label": organization.status_label},
+        )
     if not signed_by_name:
-        errors.add("signed_by_name", "请填写签署人（法定代表人或负责人）姓名")
+        errors.add(
+            "signed_by_name",
+            gettext("Enter the name of the signatory (the legal representative or person in charge)"),
+        )
     elif len(signed_by_name) > 50:
-        errors.add("signed_by_name", "签署人姓名过长（最多50字）")
+        errors.add("signed_by_name", gettext("The signatory's name is too long (at most 50 characters)"))
     if "{subject}" in template.body and not subject:
-        errors.add("subject", "请填写承诺事项（如申请的项目或审批事项名称）")
+        errors.add(
+            "subject", gettext("Enter the matter committed to (e.g. the project or approval applied for)")
+        )
     elif len(subject) > 200:
-        errors.add("subject", "承诺事项过长（最多200字）")
+        errors.add("subject", gettext("The matter is too long (at most 200 characters)"))
     _check_day(errors, "signed_on", signed_on, not_before=organization.registered_on,
-               not_before_text="该组织成立登记日期")  # fmt: skip
+               not_before_text=gettext("the date the organization was registered"))  # fmt: skip
     if template.needs_due_date:
         if due_on is None:
-            errors.add("due_on", "该承诺须写明履行期限（如补齐容缺材料的日期）")
+            errors.add(
+                "due_on",
+                gettext(
+                    "This commitment needs a date by which it is fulfilled (e.g. when missing materials are handed in)"
+                ),
+            )
         elif due_on <= signed_on:
-            errors.add("due_on", f"履行期限 {due_on} 应晚于签署日期 {signed_on}")
+            errors.add(
+                "due_on",
+                gettext(
+                    "The date to fulfil it, %(due_on)s, must be later than the signing date %(signed_on)s"
+                )
+                % {"due_on": due_on, "signed_on": signed_on},
+            )
     elif due_on is not None:
-        errors.add("due_on", "该承诺书没有履行期限，请留空")
+        errors.add("due_on", gettext("This commitment has no date to fulfil it; leave it empty"))
     department = registration_authority(organization)
     if department is None:
         errors.add(
             "__all__",
-            f"找不到该组织的登记管理机关（{organization.registration_authority}），无法写入信用记录",
+            gettext(
+                "The organization's registration authority (%(registration_authority)s) is not found; the credit record cannot be written"
+            )
+            % {"registration_authority": organization.registration_authority},
         )
     errors.raise_if_any()
     assert department is not None  # for the type checker: refused above
@@ -201,13 +240,27 @@ def sign_commitment(
     return commitment
 
 
+_ACTION_WORDS = {
+    "认定履行": pgettext_lazy("commitment action", "declared fulfilled"),
+    "认定违背": pgettext_lazy("commitment action", "declared broken"),
+}
+"""A decision's verb (as the audit summary writes it) as an error message names it."""
+
+
 def _locked_in_force(commitment: Commitment, action: str) -> Commitment:
     current = Commitment.objects.select_for_update().select_related("organization", "template").get(
         pk=commitment.pk
     )  # fmt: skip
     if current.status != CommitmentStatus.IN_FORCE:
         raise FieldErrors(
-            {"__all__": [f"承诺状态为“{current.get_status_display()}”，只有履行中的承诺才能{action}"]}
+            {
+                "__all__": [
+                    gettext(
+                        "The commitment is “%(get_status_display)s”; only a commitment being fulfilled can be %(action)s"
+                    )
+                    % {"get_status_display": current.get_status_display(), "action": action}
+                ]
+            }
         )
     return current
 
@@ -218,17 +271,25 @@ def _outcome_department(commitment: Commitment) -> Department:
         return commitment.signed_record.department
     department = registration_authority(commitment.organization)
     if department is None:
-        raise FieldErrors({"__all__": ["找不到该组织的登记管理机关，无法写入信用记录"]})
+        raise FieldErrors(
+            {
+                "__all__": [
+                    gettext(
+                        "The organization's registration authority is not found; the credit record cannot be written"
+                    )
+                ]
+            }
+        )
     return department
 
 
 def _decide(actor: Any, channel: str, commitment: Commitment, *, on: dt.date, reason: str, status: str,
             kind: str, suffix: str, verb: str, action: str) -> Commitment:  # fmt: skip
     record_channel = _record_channel(channel)
-    commitment = _locked_in_force(commitment, verb)
+    commitment = _locked_in_force(commitment, str(_ACTION_WORDS.get(verb, verb)))
     errors = FieldErrors()
     reason = _clean_reason(errors, reason)
-    _check_day(errors, "on", on, not_before=commitment.signed_on, not_before_text="签署日期")
+    _check_day(errors, "on", on, not_before=commitment.signed_on, not_before_text=gettext("the signing date"))
     errors.raise_if_any()
     title = commitment.template.title
     summary = f"{verb}《{title}》（{commitment.signed_on} 签署）：{reason}"
@@ -274,11 +335,13 @@ def withdraw_commitment(actor: Any, channel: str, commitment: Commitment, *, rea
     decision may rest on a repair commitment (R2.9(3)), and a fulfilled or broken one has an outcome.
     """
     record_channel = _record_channel(channel)
-    commitment = _locked_in_force(commitment, "撤回")
+    commitment = _locked_in_force(commitment, pgettext("commitment action", "withdrawn"))
     errors = FieldErrors()
     reason = _clean_reason(errors, reason)
     if commitment.matter == CommitmentMatter.REPAIR:
-        errors.add("__all__", "信用修复承诺是修复决定的依据，不能撤回")
+        errors.add(
+            "__all__", gettext("A credit repair commitment grounds a repair decision and cannot be withdrawn")
+        )
     errors.raise_if_any()
     if commitment.signed_record_id:
         signed = commitment.signed_record

@@ -15,6 +15,7 @@ from typing import Annotated, Any
 
 import numpy as np
 from django.http import HttpRequest
+from django.utils.translation import gettext
 from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
 from ninja.pagination import paginate
@@ -342,7 +343,7 @@ def get_credit(request: HttpRequest, code: str, params: Query[CreditQuery]) -> d
 def credit_batch(request: HttpRequest, payload: CreditBatchIn) -> dict[str, Any]:
     principal = require(request, CREDIT_READ)
     if not payload.codes:
-        raise FieldErrors(codes="至少需要 1 个统一社会信用代码")
+        raise FieldErrors(codes=gettext("At least one unified social credit code is needed"))
     day, model = _inputs(payload.as_of, payload.model)
     wanted = [str(c).strip().upper() for c in payload.codes]
     # a code with a NUL character is no code (answered as not found); PostgreSQL would refuse the query

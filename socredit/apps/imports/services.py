@@ -25,6 +25,7 @@ from typing import IO, Any
 from django.conf import settings
 from django.db import DatabaseError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext, pgettext
 
 from socredit.apps.audit.services import actor_label, record_event, staff_user_of
 from socredit.apps.imports.columns import COLUMNS, column_title
@@ -139,7 +140,11 @@ class OrganizationImporter(Importer):
                 continue
             code = values["code"]
             if code in seen:
-                self.error(n, "code", f"与第 {seen[code]} 行的统一社会信用代码重复")
+                self.error(
+                    n,
+                    "code",
+                    gettext("The unified social credit code repeats row %(value)s") % {"value": seen[code]},
+                )
                 continue
             seen[code] = n
             cleaned.append((n, row, values))
@@ -155,12 +160,22 @@ class OrganizationImporter(Importer):
             org = existing.get(values["code"])
             if scope is None or (org is not None and not org.region.path.startswith(scope)):
                 self.error(
-                    n, "code", f"未知的社会组织（统一社会信用代码 {values['code']} 不在本辖区，无权导入）"
+                    n,
+                    "code",
+                    gettext(
+                        "Unknown organization (the unified social credit code %(value)s is outside your region; you may not import it)"
+                    )
+                    % {"value": values["code"]},
                 )
                 continue
             if org is None:
                 if not values["region"].path.startswith(scope):
-                    self.error(n, "region", f"行政区划 {values['region'].code} 不在本辖区，无权登记")
+                    self.error(
+                        n,
+                        "region",
+                        gettext("The region %(code)s is outside your region; you may not register in it")
+                        % {"code": values["region"].code},
+                    )
                     continue
                 self.new.append(Organization(**values))
                 self.created += 1
@@ -172,7 +187,14 @@ class OrganizationImporter(Importer):
                 if row.get(f) not in (None, "") and getattr(org, f) != values[f]
             }
             if "region" in diff and not diff["region"].path.startswith(scope):
-                self.error(n, "region", f"行政区划 {diff['region'].code} 不在本辖区，无权迁入")
+                self.error(
+                    n,
+                    "region",
+                    gettext(
+                        "The region %(code)s is outside your region; you may not move an organization into it"
+                    )
+                    % {"code": diff["region"].code},
+                )
                 continue
             if not diff:
                 self.unchanged += 1
@@ -218,7 +240,7 @@ class RoleImporter(Importer):
             code = str(row.get("organization") or "").strip().upper()
             org = orgs.get(code)
             if not code:
-                errors.add("organization", "不能为空")
+                errors.add("organization", gettext("Cannot be empty"))
             elif org is None:
                 errors.add("organization", organization_not_found(code))
             person: dict[str, Any] = {}
@@ -240,11 +262,16 @@ class RoleImporter(Importer):
                 and "start_on" in terms
                 and terms["start_on"] < org.registered_on - dt.timedelta(days=366)
             ):
-                errors.add("start_on", "任职开始日期早于该组织成立日期一年以上")
+                errors.add(
+                    "start_on",
+                    gettext("The position starts more than a year before the organization was founded"),
+                )
             if person and person["id_number"] in names and names[person["id_number"]][1] != person["name"]:
                 first, other = names[person["id_number"]]
                 errors.add(
-                    "name", f"同一身份证号码在第 {first} 行的姓名为“{other}”，与“{person['name']}”不一致"
+                    "name",
+                    gettext("The same ID number has the name “%(other)s” in row %(first)s, not “%(value)s”")
+                    % {"first": first, "other": other, "value": person["name"]},
                 )
             if errors:
                 self.field_errors(n, errors)
@@ -252,7 +279,14 @@ class RoleImporter(Importer):
             assert org is not None  # noqa: S101 — no errors means the organization was found
             key = (person["id_number"], org.pk, terms["kind"], terms["start_on"])
             if key in seen:
-                self.error(n, "", f"与第 {seen[key]} 行的任职（人员、组织、任职类型、开始日期）重复")
+                self.error(
+                    n,
+                    "",
+                    gettext(
+                        "The position repeats row %(value)s (person, organization, kind of position, start date)"
+                    )
+                    % {"value": seen[key]},
+                )
                 continue
             seen[key] = n
             names.setdefault(person["id_number"], (n, person["name"]))
@@ -281,7 +315,10 @@ class RoleImporter(Importer):
             if existing is not None and existing.name != person["name"]:
                 if existing.pk in visible:
                     self.error(
-                        n, "name", f"该身份证号码已登记为“{existing.name}”，与“{person['name']}”不一致"
+                        n,
+                        "name",
+                        gettext("This ID number is registered as “%(name)s”, not “%(value)s”")
+                        % {"name": existing.name, "value": person["name"]},
                     )
                     continue
                 # Registered outside the actor's scope: answered exactly like an unknown number (the
@@ -346,8 +383,17 @@ class RecordImporter(Importer):
             keys = bulk.natural_keys(values)
             clash = next((k for k in keys if k in seen), None)
             if clash is not None:
-                what = "外部编号" if clash[1] == "external_id" else "文书号"
-                self.error(n, clash[1], f"与第 {seen[clash]} 行的{what}重复（同一发布部门的{what}不能重复）")
+                what = (
+                    pgettext("record field", "external id")
+                    if clash[1] == "external_id"
+                    else pgettext("record field", "document number")
+                )
+                self.error(
+                    n,
+                    clash[1],
+                    gettext("The %(what)s repeats row %(value)s (one department's %(what2)s cannot repeat)")
+                    % {"value": seen[clash], "what": what, "what2": what},
+                )
                 continue
             for k in keys:
                 seen[k] = n
@@ -369,8 +415,19 @@ class RecordImporter(Importer):
                 self.unchanged += 1
             else:
                 field, _rid, _content = hit
-                what = "外部编号" if field == "external_id" else "文书号"
-                self.error(n, field, f"与已有记录的{what}相同但内容不同（修改已有记录请使用更正）")
+                what = (
+                    pgettext("record field", "external id")
+                    if field == "external_id"
+                    else pgettext("record field", "document number")
+                )
+                self.error(
+                    n,
+                    field,
+                    gettext(
+                        "Same %(what)s as an existing record but different content (correct the existing record to change it)"
+                    )
+                    % {"what": what},
+                )
 
     def write(self) -> None:
         reason = f"批量导入（{self.run.file_name}）"

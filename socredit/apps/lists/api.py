@@ -15,6 +15,7 @@ from typing import Any
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 from django.utils import translation
+from django.utils.translation import gettext
 from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
 from ninja.pagination import paginate
@@ -107,7 +108,7 @@ class _Rows:
 def list_members(request: HttpRequest, list: str, params: Query[ListQuery]) -> Any:  # noqa: A002
     principal = require(request, LISTS_READ)
     if list not in LIST_TITLES:
-        raise HttpError(404, "名录应为 abnormal、serious 或 red")
+        raise HttpError(404, gettext("The list must be abnormal, serious or red"))
     # An entry whose publicity is suspended during an objection (objection.listing_continues = false)
     # is not shown as a current member.
     qs = access_entries(principal).filter(list=list)

@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext
 from django.utils.translation import gettext as _
 
 from socredit.apps.lists import presentation, services
@@ -102,7 +103,10 @@ def listings_in_force(person: Person, day: dt.date, principal: Any = None) -> Qu
         try:
             profile = policy.policy_profile(day, paths.get(pl_.organization_id))
         except policy.NoProfile as exc:
-            raise FieldErrors(as_of=f"无法适用政策参数：{exc.message}") from None
+            raise FieldErrors(
+                as_of=gettext("The policy parameters cannot be applied: %(message)s")
+                % {"message": exc.message}
+            ) from None
         still_listed = pl_.entry.left_on is None or pl_.entry.left_on > day
         if still_listed and bool(profile.get("persons.extend_until_list_removal", False)):
             ids.append(pl_.pk)

@@ -10,6 +10,7 @@ from decimal import Decimal
 from typing import Annotated, Any
 
 from django.http import HttpRequest
+from django.utils.translation import gettext
 from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
 from ninja.pagination import paginate
@@ -225,7 +226,11 @@ def _own_department_only(principal: Any, record: CreditRecord) -> None:
     """A token may change only the records its own department issued."""
     dept = token_department(principal)
     if dept is not None and record.department_id != dept.pk:
-        raise HttpError(403, f"只能撤销或更正本部门（{dept.name}）发布的记录")
+        raise HttpError(
+            403,
+            gettext("Only records published by your own department (%(name)s) can be revoked or corrected")
+            % {"name": dept.name},
+        )
 
 
 def _input(payload: Schema) -> dict[str, Any]:

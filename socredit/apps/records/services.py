@@ -8,6 +8,7 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext, pgettext
 
 from socredit.apps.audit.services import actor_label, record_event, staff_user_of
 from socredit.apps.records import bulk, outbox
@@ -63,7 +64,16 @@ def refuse_duplicate(values: Mapping[str, Any], *, other_than: CreditRecord | No
         if values.get("external_id") and dup.external_id == values["external_id"]
         else "document_number"
     )
-    raise FieldErrors({field: [f"与已有记录“{dup.reference}”重复（同一发布部门的文书号/外部编号不能重复）"]})
+    raise FieldErrors(
+        {
+            field: [
+                gettext(
+                    "Repeats the existing record “%(reference)s” (one department's document numbers and external ids cannot repeat)"
+                )
+                % {"reference": dup.reference}
+            ]
+        }
+    )
 
 
 def _save_unique(record: CreditRecord) -> None:
@@ -72,7 +82,11 @@ def _save_unique(record: CreditRecord) -> None:
         with transaction.atomic():
             record.save()
     except IntegrityError:
-        raise FieldErrors(document_number="与已有记录重复（同一发布部门的文书号/外部编号不能重复）") from None
+        raise FieldErrors(
+            document_number=gettext(
+                "Repeats an existing record (one department's document numbers and external ids cannot repeat)"
+            )
+        ) from None
 
 
 def snapshot(record: CreditRecord, persons: list[Any] | None = None) -> dict[str, Any]:
@@ -133,16 +147,23 @@ def _locked_effective(record: CreditRecord, verb: str) -> CreditRecord:
     tests/system/test_reliability.py). Every row lock that does not delete the row is taken so."""
     record = CreditRecord.objects.select_for_update(no_key=True).get(pk=record.pk)
     if not record.is_current or record.status != RecordStatus.EFFECTIVE.value:
-        raise FieldErrors({"__all__": [f"记录状态为“{record.status_label}”，只能{verb}有效记录"]})
+        raise FieldErrors(
+            {
+                "__all__": [
+                    gettext("The record is “%(status_label)s”; only records in force can be %(verb)s")
+                    % {"status_label": record.status_label, "verb": verb}
+                ]
+            }
+        )
     return record
 
 
 def _require_reason(reason: str) -> str:
     reason = (reason or "").strip()
     if not reason:
-        raise FieldErrors(reason="必须填写理由")
+        raise FieldErrors(reason=gettext("A reason is required"))
     if len(reason) > 500:
-        raise FieldErrors(reason="理由过长（最多500字）")
+        raise FieldErrors(reason=gettext("The reason is too long (at most 500 characters)"))
     return reason
 
 
@@ -152,7 +173,7 @@ def correct_record(
 ) -> CreditRecord:
     """更正: supersede `record` with a new version holding the corrected values; the old keeps its content."""
     reason = _require_reason(reason)
-    record = _locked_effective(record, "更正")
+    record = _locked_effective(record, pgettext("record action", "corrected"))
     base = snapshot(record)
     merged = {**base, **{k: v for k, v in data.items() if k in base and k != "organization"}}
     lookups = RecordLookups(actor, known_persons=record.persons.all())
@@ -162,7 +183,7 @@ def correct_record(
     persons = values.pop("persons")
     changed = [f for f in CONTENT_FIELDS if values.get(f) != getattr(record, f)]
     if not changed and {p.pk for p in persons} == {p.pk for p in record.persons.all()}:
-        raise FieldErrors({"__all__": ["更正内容与原记录相同"]})
+        raise FieldErrors({"__all__": [gettext("The correction is the same as the record")]})
     # The old version leaves the natural-key uniqueness (is_current=False) before the new one enters.
     old_status = record.status
     record.status = RecordStatus.CORRECTED.value
@@ -206,7 +227,7 @@ def _withdrawal(record: CreditRecord) -> dict[str, Any]:
 def revoke_record(*, actor: Any, channel: str, record: CreditRecord, reason: str) -> CreditRecord:
     """撤销: the record stays, in state 已撤销, with the reason; it no longer counts anywhere."""
     reason = _require_reason(reason)
-    record = _locked_effective(record, "撤销")
+    record = _locked_effective(record, pgettext("record action", "revoked"))
     old = record.status
     record.status = RecordStatus.REVOKED.value
     record.save(update_fields=["status", "updated_at"])
@@ -230,7 +251,7 @@ def repair_record(
     only for dates before ``on``. Conditions are the caller's to check (cases.services.repairs).
     """
     reason = _require_reason(reason)
-    record = _locked_effective(record, "修复")
+    record = _locked_effective(record, pgettext("record action", "repaired"))
     old = record.status
     record.status = RecordStatus.REPAIRED.value
     record.ended_on = on
@@ -291,7 +312,10 @@ def create_records_batch(
     {"created": [id, …], "duplicates": [{"index", "id"}], "errors": [{"index", "errors"}]}.
     """
     if len(items) > BATCH_MAX:
-        raise FieldErrors(items=f"一次最多报送 {BATCH_MAX} 条，实际 {len(items)} 条")
+        raise FieldErrors(
+            items=gettext("At most %(batch_max)s records at a time; %(count)s were sent")
+            % {"batch_max": BATCH_MAX, "count": len(items)}
+        )
     lookups = RecordLookups(actor)
     lookups.prefetch_organizations(
         str(item.get("organization") or "") for item in items if isinstance(item, Mapping)

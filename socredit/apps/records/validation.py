@@ -6,6 +6,8 @@ import datetime as dt
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from django.utils.translation import gettext
+
 from socredit.apps.records.bulk import chunks
 from socredit.apps.records.models import RecordKind
 from socredit.apps.registry.access import access_organizations, access_persons
@@ -112,13 +114,16 @@ def clean_record(
     for field, value in data.items():
         values = value if isinstance(value, list | tuple) else [value]
         if any(isinstance(v, str) and "\x00" in v for v in values):
-            errors.add(field, "含有不允许的控制字符（NUL），请删除后重新提交")
+            errors.add(
+                field,
+                gettext("Contains a control character that is not allowed (NUL); remove it and submit again"),
+            )
     errors.raise_if_any()
 
     code = str(data.get("organization") or "").strip().upper()
     org = lookups.organization(code) if code else None
     if not code:
-        errors.add("organization", "不能为空")
+        errors.add("organization", gettext("Cannot be empty"))
     elif org is None:
         errors.add("organization", organization_not_found(code))
     else:
@@ -127,9 +132,11 @@ def clean_record(
     kind_code = str(data.get("kind") or "").strip()
     kind = lookups.kind(kind_code) if kind_code else None
     if not kind_code:
-        errors.add("kind", "不能为空")
+        errors.add("kind", gettext("Cannot be empty"))
     elif kind is None:
-        errors.add("kind", f"未知的信用信息事项“{kind_code}”")
+        errors.add(
+            "kind", gettext("Unknown kind of credit information “%(kind_code)s”") % {"kind_code": kind_code}
+        )
     else:
         out["kind"] = kind
 
@@ -144,9 +151,19 @@ def clean_record(
             errors.add(field, str(exc))
     occurred, decided = out.get("occurred_on"), out.get("decided_on")
     if occurred and decided and decided < occurred:
-        errors.add("decided_on", f"决定日期 {decided} 早于发生日期 {occurred}")
+        errors.add(
+            "decided_on",
+            gettext("The decision date %(decided)s is earlier than the date of the conduct %(occurred)s")
+            % {"decided": decided, "occurred": occurred},
+        )
     if org is not None and occurred and occurred < org.registered_on:
-        errors.add("occurred_on", f"发生日期 {occurred} 早于该组织成立登记日期 {org.registered_on}")
+        errors.add(
+            "occurred_on",
+            gettext(
+                "The date of the conduct %(occurred)s is earlier than the organization's registration date %(registered_on)s"
+            )
+            % {"occurred": occurred, "registered_on": org.registered_on},
+        )
 
     try:
         out["amount"] = parse_amount(data.get("amount"))
@@ -162,15 +179,19 @@ def clean_record(
     if fixed_department is not None:
         given = str(data.get("department") or "").strip()
         if given and given not in {fixed_department.code, fixed_department.name}:
-            errors.add("department", f"令牌只能报送本部门（{fixed_department.name}）的信息")
+            errors.add(
+                "department",
+                gettext("A token can only send its own department's (%(name)s) information")
+                % {"name": fixed_department.name},
+            )
         out["department"] = fixed_department
     else:
         dept_text = str(data.get("department") or "").strip()
         dept = lookups.department(dept_text) if dept_text else None
         if not dept_text:
-            errors.add("department", "不能为空")
+            errors.add("department", gettext("Cannot be empty"))
         elif dept is None:
-            errors.add("department", f"未知的部门“{dept_text}”")
+            errors.add("department", gettext("Unknown department “%(dept_text)s”") % {"dept_text": dept_text})
         else:
             out["department"] = dept
 
@@ -190,7 +211,7 @@ def clean_record(
         try:
             out["dishonesty_class"] = DishonestyClass.from_text(dc).value
             if kind is not None and kind.polarity != Polarity.NEGATIVE.value:
-                errors.add("dishonesty_class", "只有失信信息才有失信程度")
+                errors.add("dishonesty_class", gettext("Only dishonesty information has a dishonesty class"))
         except ValueError as exc:
             errors.add("dishonesty_class", str(exc))
 

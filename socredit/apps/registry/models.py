@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 from socredit.common.choices import enum_choices, label_for
 from socredit.common.models import TimeStamped
@@ -279,11 +279,16 @@ def fill_number_pattern(pattern: str, year: int, seq: int) -> str:
     """``金民信列〔{year}〕{seq}号`` → ``金民信列〔2026〕12号``; ValueError for a pattern without
     ``{seq}`` or with another placeholder."""
     if "{seq}" not in pattern:
-        raise ValueError(f"文号格式“{pattern}”缺少 {{seq}}")
+        raise ValueError(
+            gettext("The document number pattern “%(pattern)s” lacks {seq}") % {"pattern": pattern}
+        )
     try:
         return pattern.format(year=year, seq=seq)
     except (KeyError, IndexError, ValueError) as exc:
-        raise ValueError(f"文号格式“{pattern}”只能包含 {{year}} 和 {{seq}}：{exc}") from None
+        raise ValueError(
+            gettext("The document number pattern “%(pattern)s” may contain only {year} and {seq}: %(exc)s")
+            % {"pattern": pattern, "exc": exc}
+        ) from None
 
 
 class DocumentSequence(models.Model):

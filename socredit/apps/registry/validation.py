@@ -6,7 +6,10 @@ import datetime as dt
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from django.utils.translation import gettext
+
 from socredit.apps.registry.models import Region
+from socredit.common.choices import label_of
 from socredit.common.errors import FieldErrors
 from socredit.core.codes import CodeError, validate_id_number, validate_social_org_code
 from socredit.core.types import OrgField, OrgStatus, OrgType, RoleKind
@@ -38,7 +41,7 @@ def organization_not_found(code: str) -> str:
 def _enum(errors: FieldErrors, field: str, enum_cls: Any, value: Any, default: Any = None) -> Any:
     if value in (None, ""):
         if default is None:
-            errors.add(field, "不能为空")
+            errors.add(field, gettext("Cannot be empty"))
         return default
     try:
         return enum_cls.from_text(value)
@@ -81,7 +84,11 @@ def clean_organization(
         if given not in (None, ""):
             t = _enum(errors, "org_type", OrgType, given)
             if t is not None and parsed is not None and t is not parsed.org_type:
-                errors.add("org_type", f"与统一社会信用代码第2位（{parsed.org_type.zh}）不一致")
+                errors.add(
+                    "org_type",
+                    gettext("Does not match the 2nd character of the unified social credit code (%(zh)s)")
+                    % {"zh": label_of(parsed.org_type)},
+                )
             if t is not None:
                 out["org_type"] = t.value
         elif parsed is not None:
@@ -90,7 +97,12 @@ def clean_organization(
         region_code = str(data.get("region") or "").strip() or (parsed.authority_region if parsed else "")
         region = region_lookup(region_code) if region_code else None
         if region is None:
-            errors.add("region", f"未知的行政区划代码“{region_code}”" if region_code else "不能为空")
+            errors.add(
+                "region",
+                gettext("Unknown region code “%(region_code)s”") % {"region_code": region_code}
+                if region_code
+                else gettext("Cannot be empty"),
+            )
         else:
             out["region"] = region
     if "registration_authority" in present:
@@ -151,7 +163,7 @@ def clean_role_terms(data: Mapping[str, Any], *, today: dt.date) -> dict[str, An
         try:
             out["end_on"] = parse_date(end, today=today)
             if "start_on" in out and out["end_on"] < out["start_on"]:
-                errors.add("end_on", "任职结束日期早于开始日期")
+                errors.add("end_on", gettext("The position ends before it starts"))
         except ValueError as exc:
             errors.add("end_on", str(exc))
     errors.raise_if_any()

@@ -18,6 +18,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from socredit.apps.registry import search as registry_search
@@ -200,11 +201,14 @@ def held_role_decide(request: HttpRequest, pk: int, role_pk: int, decision: str)
             )
             messages.success(request, _("The post was withdrawn."))
     except FieldErrors as exc:
-        messages.error(request, "；".join(m for ms in exc.errors.values() for m in ms))
+        messages.error(request, exc.messages())
     return redirect("registry:person_detail", pk=person.pk)
 
 
-BAD_PLACE = "页面位置（shown_on、key）无效：请从人员、组织、信用记录或失信惩戒落实到人页面点击“显示完整号码”"
+BAD_PLACE = gettext_lazy(
+    "The place on the page is not valid: click “Show the full number” on a person, organization, credit record "
+    "or person listing page"
+)
 
 
 @require_POST
@@ -219,7 +223,7 @@ def person_id_number(request: HttpRequest, pk: int) -> HttpResponse:
         raise PermissionDenied
     shown_on, key = request.POST.get("shown_on", ""), request.POST.get("key", "")
     if shown_on not in ID_NUMBER_SHOWN_ON or not key.isdigit() or len(key) > 18:
-        return HttpResponse(BAD_PLACE, status=400, content_type="text/plain; charset=utf-8")
+        return HttpResponse(str(BAD_PLACE), status=400, content_type="text/plain; charset=utf-8")
     number = reveal_id_number(request.user, person, shown_on=shown_on)
     context: dict[str, Any] = {"person": person, "revealed": number, "place": shown_on, "key": key}
     if is_partial(request):

@@ -19,6 +19,7 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import Count, Max, Q
+from django.utils.translation import gettext
 
 from socredit.apps.audit.services import record_event, staff_user_of
 from socredit.apps.workdays.models import CalendarDay, CalendarYear
@@ -162,7 +163,8 @@ def seed_from_package(
     unknown = [y for y in wanted if y not in PACKAGE_YEARS]
     if unknown:
         raise FieldErrors(
-            years=f"chinese-calendar {PACKAGE_VERSION} 不含 {'、'.join(map(str, unknown))} 年的放假安排"
+            years=gettext("chinese-calendar %(package_version)s has no holiday schedule for %(join)s")
+            % {"package_version": PACKAGE_VERSION, "join": "、".join(map(str, unknown))}
         )
     existing = {r.year: r for r in CalendarYear.objects.select_for_update().filter(year__in=wanted)}
     done: list[int] = []
@@ -215,12 +217,16 @@ def enter_year(
     """
     errors = FieldErrors()
     if not FIRST_YEAR <= year <= today().year + 2:
-        errors.add("year", f"只能录入 {FIRST_YEAR} 年至 {today().year + 2} 年的放假安排")
+        errors.add(
+            "year",
+            gettext("Holiday schedules can only be entered for %(first_year)s to %(value)s")
+            % {"first_year": FIRST_YEAR, "value": today().year + 2},
+        )
     notice = notice.strip()
     if not notice:
-        errors.add("notice", "请填写通知名称或文号（如 国办发明电〔2026〕X号）")
+        errors.add("notice", gettext("Enter the notice's title or number (e.g. 国办发明电〔2026〕X号)"))
     elif len(notice) > 200:
-        errors.add("notice", "通知名称过长（最多200字）")
+        errors.add("notice", gettext("The notice's title is too long (at most 200 characters)"))
     try:
         schedule = schedule_days(year, holidays, working_weekends)
     except FieldErrors as exc:

@@ -20,6 +20,9 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
 from socredit.common.errors import FieldErrors
 
 HolidayItem = tuple[dt.date | tuple[dt.date, dt.date], str]
@@ -30,7 +33,15 @@ WorkingItem = dt.date | tuple[dt.date, str]
 MAX_BLOCK_DAYS = 15
 """No holiday block of a notice is longer than 9 days; 15 leaves room and catches typing errors."""
 NAME_MAX = 30
-WEEKDAYS = "一二三四五六日"
+WEEKDAY_NAMES = (
+    _("Monday"),
+    _("Tuesday"),
+    _("Wednesday"),
+    _("Thursday"),
+    _("Friday"),
+    _("Saturday"),
+    _("Sunday"),
+)
 
 _DATE = r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?"
 _HOLIDAY_LINE = re.compile(rf"^{_DATE}(?:\s*(?:~|～|至|--|—|–)\s*{_DATE})?\s*(.*)$")
@@ -47,14 +58,18 @@ class ParsedSchedule:
 
 
 def _weekday(day: dt.date) -> str:
-    return "星期" + WEEKDAYS[day.weekday()]
+    """The day of the week by its name in the active language (星期一 … 星期日)."""
+    return str(WEEKDAY_NAMES[day.weekday()])
 
 
 def _date(label: str, y: str, m: str, d: str) -> dt.date:
     try:
         return dt.date(int(y), int(m), int(d))
     except ValueError:
-        raise ValueError(f"{label}：日期 {y}-{m}-{d} 不存在") from None
+        raise ValueError(
+            gettext("%(label)s: the date %(y)s-%(m)s-%(d)s does not exist")
+            % {"label": label, "y": y, "m": m, "d": d}
+        ) from None
 
 
 def schedule_days(
@@ -71,32 +86,58 @@ def schedule_days(
     is given; no day twice; a working day is a Saturday or Sunday and not also a holiday.
     """
     errors = FieldErrors()
-    hlabels = list(holiday_labels or [f"第{i}项" for i in range(1, len(holidays) + 1)])
-    wlabels = list(working_labels or [f"第{i}项" for i in range(1, len(working_weekends) + 1)])
+    hlabels = list(holiday_labels or [gettext("item %(n)s") % {"n": i} for i in range(1, len(holidays) + 1)])
+    wlabels = list(
+        working_labels or [gettext("item %(n)s") % {"n": i} for i in range(1, len(working_weekends) + 1)]
+    )
     if not holidays:
-        errors.add("holidays", "请至少填写一个放假日期")
+        errors.add("holidays", gettext("Enter at least one holiday"))
     off: dict[dt.date, tuple[str, str]] = {}  # day → (name, label of the line that gave it)
     for label, (when, raw_name) in zip(hlabels, holidays, strict=True):
         first, last = when if isinstance(when, tuple) else (when, when)
         name = raw_name.strip()
         if not name:
-            errors.add("holidays", f"{label}：缺少节日名称（如 元旦、春节、国庆节）")
+            errors.add(
+                "holidays",
+                gettext("%(label)s: the holiday's name is missing (e.g. 元旦, 春节, 国庆节)")
+                % {"label": label},
+            )
         elif len(name) > NAME_MAX:
-            errors.add("holidays", f"{label}：节日名称过长（最多{NAME_MAX}字）")
+            errors.add(
+                "holidays",
+                gettext("%(label)s: the holiday's name is too long (at most %(name_max)s characters)")
+                % {"label": label, "name_max": NAME_MAX},
+            )
         if last < first:
-            errors.add("holidays", f"{label}：结束日期 {last} 早于开始日期 {first}")
+            errors.add(
+                "holidays",
+                gettext("%(label)s: the last day %(last)s is earlier than the first day %(first)s")
+                % {"label": label, "last": last, "first": first},
+            )
             continue
         if (last - first).days + 1 > MAX_BLOCK_DAYS:
-            errors.add("holidays", f"{label}：连续放假超过{MAX_BLOCK_DAYS}天，请检查日期")
+            errors.add(
+                "holidays",
+                gettext("%(label)s: more than %(max_block_days)s days off in a row; check the dates")
+                % {"label": label, "max_block_days": MAX_BLOCK_DAYS},
+            )
             continue
         outside = [d for d in (first, last) if d.year != year]
         if outside:
-            errors.add("holidays", f"{label}：{outside[0]} 不在{year}年内")
+            errors.add(
+                "holidays",
+                gettext("%(label)s: %(value)s is not in %(year)s")
+                % {"label": label, "value": outside[0], "year": year},
+            )
             continue
         for i in range((last - first).days + 1):
             day = first + dt.timedelta(days=i)
             if day in off:
-                errors.add("holidays", f"{label}：{day} 已在{off[day][1]}中列出")
+                errors.add(
+                    "holidays",
+                    gettext("%(label)s: %(day)s is already listed in %(value)s")
+                    % {"label": label, "day": day, "value": off[day][1]},
+                )
             else:
                 off[day] = (name, label)
     schedule = {d: (False, name) for d, (name, _) in off.items() if d.weekday() < 5}
@@ -105,15 +146,36 @@ def schedule_days(
         day, name = item if isinstance(item, tuple) else (item, "")
         name = name.strip()
         if day.year != year:
-            errors.add("working_days", f"{label}：{day} 不在{year}年内")
+            errors.add(
+                "working_days",
+                gettext("%(label)s: %(day)s is not in %(year)s") % {"label": label, "day": day, "year": year},
+            )
         elif day.weekday() < 5:
-            errors.add("working_days", f"{label}：{day} 是{_weekday(day)}，调休上班日应为星期六或星期日")
+            errors.add(
+                "working_days",
+                gettext(
+                    "%(label)s: %(day)s is a %(weekday)s; a weekend working day must be a Saturday or Sunday"
+                )
+                % {"label": label, "day": day, "weekday": _weekday(day)},
+            )
         elif day in off:
-            errors.add("working_days", f"{label}：{day} 已在放假安排{off[day][1]}中列为放假日")
+            errors.add(
+                "working_days",
+                gettext("%(label)s: %(day)s is already a day off in the holiday %(value)s")
+                % {"label": label, "day": day, "value": off[day][1]},
+            )
         elif day in seen:
-            errors.add("working_days", f"{label}：{day} 与{seen[day]}重复")
+            errors.add(
+                "working_days",
+                gettext("%(label)s: %(day)s repeats %(value)s")
+                % {"label": label, "day": day, "value": seen[day]},
+            )
         elif len(name) > NAME_MAX:
-            errors.add("working_days", f"{label}：节日名称过长（最多{NAME_MAX}字）")
+            errors.add(
+                "working_days",
+                gettext("%(label)s: the holiday's name is too long (at most %(name_max)s characters)")
+                % {"label": label, "name_max": NAME_MAX},
+            )
         else:
             seen[day] = label
             schedule[day] = (True, name or _nearest_holiday(day, off))
@@ -136,10 +198,14 @@ def parse_schedule(year: int, holidays_text: str, working_text: str) -> ParsedSc
         text = line.strip()
         if not text or text.startswith("#"):
             continue
-        label = f"第{n}行"
+        label = gettext("row %(n)s") % {"n": n}
         match = _HOLIDAY_LINE.match(text)
         if not match:
-            errors.add("holidays", f"{label}“{text}”：无法识别，应为{HOLIDAY_EXAMPLE}")
+            errors.add(
+                "holidays",
+                gettext("%(label)s “%(text)s”: not understood; write it as %(holiday_example)s")
+                % {"label": label, "text": text, "holiday_example": HOLIDAY_EXAMPLE},
+            )
             continue
         g = match.groups()
         try:
@@ -156,10 +222,16 @@ def parse_schedule(year: int, holidays_text: str, working_text: str) -> ParsedSc
         text = line.strip()
         if not text or text.startswith("#"):
             continue
-        label = f"第{n}行"
+        label = gettext("row %(n)s") % {"n": n}
         match = _WORKING_LINE.match(text)
         if not match:
-            errors.add("working_days", f"{label}“{text}”：无法识别，应为“2027-02-14”（可加节日名称）")
+            errors.add(
+                "working_days",
+                gettext(
+                    "%(label)s “%(text)s”: not understood; write it as “2027-02-14” (a holiday's name may follow)"
+                )
+                % {"label": label, "text": text},
+            )
             continue
         try:
             day = _date(label, *match.groups()[0:3])

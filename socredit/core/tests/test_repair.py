@@ -126,10 +126,9 @@ def test_minimum_period_boundary(cls, decided, last_day_of_minimum):
     assert day_before.condition("min_period").met is False
     assert on_the_day.condition("min_period").met is False  # the period is complete only at its end
     assert not on_the_day.eligible and not on_the_day.bars
-    assert (
-        f"{last_day_of_minimum + dt.timedelta(days=1)}起方可申请修复"
-        in on_the_day.condition("min_period").detail
-    )
+    waiting = on_the_day.condition("min_period")
+    assert waiting.reason == "min_period.waiting"
+    assert waiting.params["repair_from"] == (last_day_of_minimum + dt.timedelta(days=1)).isoformat()
     assert day_after.condition("min_period").met is True
     assert day_after.eligible
 
@@ -149,7 +148,11 @@ def test_after_the_maximum_there_is_nothing_to_repair():
     assert check(record, D(2027, 5, 10)).eligible  # the last day of publicity
     late = check(record, D(2027, 5, 11))
     assert [c.code for c in late.bars] == ["in_publicity"]
-    assert "自2027-05-11起自动停止公示" in late.condition("in_publicity").detail
+    ended = late.condition("in_publicity")
+    assert ended.reason == "in_publicity.ended" and ended.params == {
+        "end": "2027-05-10",
+        "ended_on": "2027-05-11",
+    }
 
 
 # --- 轻微 ----------------------------------------------------------------------------------------------
@@ -158,7 +161,7 @@ def test_after_the_maximum_there_is_nothing_to_repair():
 def test_minor_is_repairable_at_once_once_liability_is_discharged():
     record = facts("minor", D(2026, 5, 10))
     assert check(record, D(2026, 5, 10)).eligible
-    assert "无最短公示期" in check(record, D(2026, 5, 10)).condition("min_period").detail
+    assert check(record, D(2026, 5, 10)).condition("min_period").reason == "min_period.minor"
     assert not check(record, D(2026, 5, 10), done=None).eligible
 
 
@@ -168,12 +171,13 @@ def test_minor_is_repairable_at_once_once_liability_is_discharged():
 def test_xinzheng_grave_tier_needs_staff_judgement_never_an_invented_period():
     e = check(facts("grave", D(2026, 5, 10)), D(2030, 1, 1), XINZHENG)
     cond = e.condition("min_period")
-    assert (
-        cond.met is None
-        and "无法自动判断" in cond.detail
-        and "xinzheng-2019.1+national-2026.1" in cond.detail
-    )
-    assert "一般/较重/严重" in cond.detail  # the tiers 新郑 applies (dishonesty.tiers)
+    assert cond.met is None and cond.reason == "min_period.unknown"
+    assert cond.params["profile"] == "xinzheng-2019.1+national-2026.1" and cond.params["class"] == "grave"
+    assert cond.params["tiers"] == [
+        "general",
+        "grave",
+        "serious",
+    ]  # the tiers 新郑 applies (dishonesty.tiers)
     assert e.condition("in_publicity").met is True  # no maximum stated: never expired by a guess
     assert not e.eligible and not e.missing
 
@@ -191,25 +195,27 @@ def test_old_profile_minor_and_deadlines_absent_are_handled():
 def test_not_repairable_kind_is_a_bar():
     e = check(facts(repairable=False, kind_name="行政处罚：吊销登记证书"), D(2027, 1, 1))
     [bar] = e.bars
-    assert bar.code == "repairable" and "依法不可修复" in bar.detail and bar.item == "R2.6; R2.11"
+    assert bar.code == "repairable" and bar.reason == "repairable.no" and bar.item == "R2.6; R2.11"
+    assert bar.params == {"kind": "行政处罚：吊销登记证书"}  # the name as the caller gave it
 
 
 def test_not_negative_or_not_effective_are_bars():
     assert [c.code for c in check(facts(negative=False), D(2027, 1, 1)).bars] == ["negative"]
     e = check(facts(effective=False, status_label="已撤销"), D(2027, 1, 1))
-    assert [c.code for c in e.bars] == ["effective"] and "已撤销" in e.bars[0].detail
+    assert [c.code for c in e.bars] == ["effective"] and e.bars[0].params == {"status": "已撤销"}
 
 
 def test_another_authority_decides_its_own_information():
     e = check(facts(department_name="郑州市税务局"), D(2027, 1, 1), own=False)
     [bar] = e.bars
-    assert bar.code == "authority" and "请向认定单位（郑州市税务局）申请" in bar.detail
+    assert bar.code == "authority" and bar.reason == "authority.other"
+    assert bar.params == {"department": "郑州市税务局"}
 
 
 def test_obligations_unknown_until_staff_confirm_and_commitment_required():
     e = check(facts(), D(2027, 1, 1), signed=False, done=None)
     assert e.condition("obligations").met is None
-    assert e.condition("commitment").met is False and "信用修复承诺书" in e.condition("commitment").detail
+    assert e.condition("commitment").met is False and e.condition("commitment").reason == "commitment.missing"
     assert not e.bars and [c.code for c in e.missing] == ["commitment"]
 
 
@@ -225,3 +231,25 @@ def test_snapshot_is_plain_data():
     assert {c["code"] for c in snap["conditions"]} == {
         "repairable", "negative", "effective", "authority", "in_publicity", "min_period", "obligations",
         "commitment"}  # fmt: skip
+
+
+def test_every_condition_and_reason_is_listed_and_speaks_no_language():
+    """The app words each condition by its code and reason (``REASONS``): the core holds no sentence."""
+    from socredit.core.repair import CONDITIONS, REASONS
+
+    seen = set()
+    for record, day, kw in [
+        (facts(), D(2026, 6, 1), {"signed": False, "done": None}),
+        (facts(), D(2027, 1, 1), {"done": False}),
+        (facts(repairable=False, negative=False, effective=False), D(2030, 1, 1), {"own": False}),
+        (facts("minor"), D(2026, 5, 10), {}),
+        (facts("grave"), D(2026, 5, 10), {"profile": XINZHENG}),
+    ]:
+        profile = kw.pop("profile", NATIONAL)
+        e = check(record, day, profile, **kw)
+        assert tuple(c.code for c in e.conditions) == CONDITIONS
+        for c in e.conditions:
+            assert c.reason in REASONS and c.reason.startswith(c.code + ".")
+            assert not any("\u4e00" <= ch <= "\u9fff" for ch in c.reason + "".join(map(str, c.params)))
+            seen.add(c.reason)
+    assert len(seen) >= 15

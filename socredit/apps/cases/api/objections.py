@@ -11,6 +11,7 @@ import datetime as dt
 from typing import Any, Literal
 
 from django.http import HttpRequest
+from django.utils.translation import gettext
 from ninja import Field, Router, Schema
 from ninja.errors import HttpError
 
@@ -67,7 +68,9 @@ class VerificationIn(Schema):
 def _department(request: HttpRequest) -> Any:
     principal = require(request, TokenScope.OBJECTIONS_VERIFY)
     if not is_token(principal):
-        raise HttpError(403, "核查反馈接口供信息提供单位的系统使用")
+        raise HttpError(
+            403, gettext("The verification answer endpoint is for the systems of supplying departments")
+        )
     return principal.department
 
 

@@ -15,10 +15,12 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from socredit.apps.accounts.models import StaffRole, User
 from socredit.apps.audit.services import actor_label, record_event, staff_user_of
 from socredit.apps.cases.access import may_handle_complaint
+from socredit.apps.cases.labels import step_title
 from socredit.apps.cases.models import (
     CASE_PREFIX,
     Case,
@@ -31,6 +33,7 @@ from socredit.apps.cases.models import (
     CaseStep,
     Evidence,
 )
+from socredit.apps.cases.timeline import EVENTS, bilingual
 from socredit.apps.registry.models import Organization, Region
 from socredit.apps.registry.services import authority_region
 from socredit.apps.workdays.services import working_calendar
@@ -141,7 +144,10 @@ def open_case(
     try:
         profile = policy_profile(received_on, authority_region(organization) if organization else region)
     except NoProfile as exc:
-        raise FieldErrors(received_on=f"无法适用政策参数：{exc.message}") from None
+        raise FieldErrors(
+            received_on=gettext("The policy parameters cannot be applied: %(message)s")
+            % {"message": exc.message}
+        ) from None
     params = limits(tuple(plan), profile, total_param)
     case = Case.objects.create(
         number=next_number(kind, received_on.year),
@@ -184,7 +190,14 @@ def step(case: Case, code: str) -> CaseStep:
 
 def require_open(case: Case) -> None:
     if not case.is_open:
-        raise FieldErrors({"__all__": [f"案件 {case.number} 已{case.get_status_display()}，不能再办理"]})
+        raise FieldErrors(
+            {
+                "__all__": [
+                    gettext("Case %(number)s is already %(get_status_display)s and can no longer be handled")
+                    % {"number": case.number, "get_status_display": case.get_status_display()}
+                ]
+            }
+        )
 
 
 def require_step(case: Case, code: str, *, action: str) -> CaseStep:
@@ -193,12 +206,26 @@ def require_step(case: Case, code: str, *, action: str) -> CaseStep:
     steps = list(case.steps.order_by("order"))
     target = next((s for s in steps if s.code == code), None)
     if target is None:
-        raise FieldErrors({"__all__": [f"本案没有“{action}”环节"]})
+        raise FieldErrors({"__all__": [gettext("This case has no step “%(action)s”") % {"action": action}]})
     if target.done_on is not None:
-        raise FieldErrors({"__all__": [f"“{target.title}”已于{target.done_on}完成，不能重复办理"]})
+        raise FieldErrors(
+            {
+                "__all__": [
+                    gettext("“%(title)s” was completed on %(done_on)s and cannot be done again")
+                    % {"title": step_title(target.title), "done_on": target.done_on}
+                ]
+            }
+        )
     pending = [s for s in steps if s.order < target.order and s.done_on is None]
     if pending:
-        raise FieldErrors({"__all__": [f"须先完成“{pending[0].title}”，才能{action}"]})
+        raise FieldErrors(
+            {
+                "__all__": [
+                    gettext("“%(title)s” must be completed first, before: %(action)s")
+                    % {"title": step_title(pending[0].title), "action": action}
+                ]
+            }
+        )
     return target
 
 
@@ -206,9 +233,16 @@ def check_day(day: dt.date | None, *, field: str, not_before: dt.date | None = N
               not_before_label: str = "") -> dt.date:  # fmt: skip
     day = day or today()
     if day > today():
-        raise FieldErrors({field: [f"日期 {day} 晚于今天"]})
+        raise FieldErrors({field: [gettext("The date %(day)s is later than today") % {"day": day}]})
     if not_before and day < not_before:
-        raise FieldErrors({field: [f"日期 {day} 早于{not_before_label}（{not_before}）"]})
+        raise FieldErrors(
+            {
+                field: [
+                    gettext("The date %(day)s is earlier than %(not_before_label)s (%(not_before)s)")
+                    % {"day": day, "not_before_label": not_before_label, "not_before": not_before}
+                ]
+            }
+        )
     return day
 
 
@@ -236,10 +270,15 @@ def close_case(case: Case, *, status: str, outcome: str, reason: str, on: dt.dat
     schedule(case)
 
 
-def add_event(case: Case, action: str, text: str, actor: Any, *, public: bool = False,
-              document: CaseDocument | None = None) -> CaseEvent:  # fmt: skip
-    return CaseEvent.objects.create(case=case, action=action, text=text, actor=staff_user_of(actor),
-                                    actor_label=actor_label(actor)[:150], public=public, document=document)  # fmt: skip
+def add_event(case: Case, action: str, actor: Any, *, key: str = "", params: dict[str, Any] | None = None,
+              text: str = "", public: bool = False, document: CaseDocument | None = None) -> CaseEvent:  # fmt: skip
+    """A timeline line: what the product did as ``key`` + ``params`` (``timeline.EVENTS``), what a person
+    wrote as ``text``."""
+    if key and key not in EVENTS:
+        raise ValueError(f"unknown case event {key!r}")
+    return CaseEvent.objects.create(case=case, action=action, key=key, params=params or {}, text=text,
+                                    actor=staff_user_of(actor), actor_label=actor_label(actor)[:150], public=public,
+                                    document=document)  # fmt: skip
 
 
 def issue_document(case: Case, *, kind: str, title: str, body: str, addressee: str, on: dt.date,
@@ -248,7 +287,8 @@ def issue_document(case: Case, *, kind: str, title: str, body: str, addressee: s
     seq = case.documents.count() + 1
     doc = CaseDocument.objects.create(case=case, kind=kind, title=title, number=f"{case.number}-{seq:02d}",
                                       issued_on=on, body=body, addressee=addressee)  # fmt: skip
-    add_event(case, "document", f"制作《{title}》（{doc.number}）", actor, public=public, document=doc)
+    add_event(case, "document", actor, key="document", params={"title": title, "number": doc.number}, public=public,
+              document=doc)  # fmt: skip
     return doc
 
 
@@ -262,7 +302,7 @@ def attach_evidence(case: Case, files: Sequence[Any], *, party: str, actor: Any)
         ev.save()
         out.append(ev)
     if out:
-        add_event(case, "evidence", "上传证明材料：" + "、".join(e.original_name for e in out), actor,
+        add_event(case, "evidence", actor, key="evidence", params={"files": [e.original_name for e in out]},
                   public=party == Evidence.Party.APPLICANT)  # fmt: skip
     return out
 
@@ -292,16 +332,29 @@ def _complaint_assignment(
     timeline and told to that handler). Returns the cleaned reason."""
     if not may_handle_complaint(actor, case):
         raise FieldErrors(
-            {"__all__": ["只有举报所在辖区或上级登记管理机关的业务人员、管理员可以分办举报案件"]}
+            {
+                "__all__": [
+                    gettext(
+                        "Only officers and administrators of the complaint's region or a higher registration authority may assign complaint cases"
+                    )
+                ]
+            }
         )
     reason = (reason or "").strip()
     to_self = handler is not None and handler.pk == getattr(actor, "pk", None) and before != handler
     actor_pk = getattr(actor, "pk", None)
     taken = before is not None and before.pk != actor_pk and (handler is None or handler.pk != before.pk)
     if (to_self or taken) and not reason:
-        raise FieldErrors(reason="将举报案件分办给自己或从原承办人处收回、改派，须写明理由")
+        raise FieldErrors(
+            reason=gettext(
+                "Assigning a complaint to yourself, or taking it back from or reassigning it away from its handler, needs a reason"
+            )
+        )
     if len(reason) > ASSIGN_REASON_MAX:
-        raise FieldErrors(reason=f"理由最多{ASSIGN_REASON_MAX}个字，实为{len(reason)}个字")
+        raise FieldErrors(
+            reason=gettext("The reason may have at most %(assign_reason_max)s characters; it has %(count)s")
+            % {"assign_reason_max": ASSIGN_REASON_MAX, "count": len(reason)}
+        )
     return reason
 
 
@@ -315,17 +368,22 @@ def assign(actor: Any, case: Case, handler: User | None, *, reason: str = "", ch
     case = Case.objects.select_for_update().get(pk=case.pk)
     require_open(case)
     if not getattr(actor, "can_write", False):
-        raise FieldErrors({"__all__": ["只读账号不能分办案件"]})
+        raise FieldErrors({"__all__": [gettext("A read-only account cannot assign cases")]})
     before = case.assigned_to
     if case.kind == CaseKind.COMPLAINT:
         reason = _complaint_assignment(actor, case, handler, before, reason)
     if handler is not None and handler.pk not in {u.pk for u in handlers_for(case)}:
-        raise FieldErrors(assigned_to=f"{handler}不是{case.region.name}或其上级的在岗工作人员，不能承办本案")
+        raise FieldErrors(
+            assigned_to=gettext(
+                "%(handler)s is not active staff of %(name)s or a higher authority and cannot handle this case"
+            )
+            % {"handler": handler, "name": case.region.name}
+        )
     case.assigned_to = handler
     case.save(update_fields=["assigned_to", "updated_at"])
-    text = f"分办给 {handler}" if handler else "收回分办"
-    add_event(case, "assign", text + (f"（原承办人 {before}）" if before else "") + (f"。理由：{reason}" if reason else ""),
-              actor)  # fmt: skip
+    who = {"handler": str(handler)} if handler else {}
+    add_event(case, "assign", actor, key="assign" if handler else "unassign",
+              params={**who, **({"before": str(before)} if before else {})}, text=reason)  # fmt: skip
     if (
         before is not None
         and (handler is None or handler.pk != before.pk)
@@ -334,7 +392,7 @@ def assign(actor: Any, case: Case, handler: User | None, *, reason: str = "", ch
         CaseNotice.objects.create(user=before, case=case, text=f"{case.number} 已由 {actor_label(actor)} "
                                   f"{f'改派给 {handler}' if handler else '收回'}。理由：{reason or '（未填写）'}")  # fmt: skip
     record_event(actor=actor, channel=audit_channel(channel), action="case.assign", target=case,
-                 summary=f"{case.number}：{text}",
+                 summary=f"{case.number}：{f'分办给 {handler}' if handler else '收回分办'}",
                  data={"handler": handler.pk if handler else None, "before": before.pk if before else None,
                        "reason": reason})  # fmt: skip
     return case
@@ -369,8 +427,8 @@ def escalate_overdue(actor: Any = None, as_of: dt.date | None = None) -> int:
     for s in steps:
         s.escalated_on = as_of
         s.save(update_fields=["escalated_on"])
-        add_event(s.case, "escalate", f"“{s.title}”已超期（应于{s.due_on}前完成），提请{s.case.region.name}登记管理机关督办",
-                  actor)  # fmt: skip
+        add_event(s.case, "escalate", actor, key="escalate_step", params={
+            **bilingual("step", lambda s=s: step_title(s.title)), "due": str(s.due_on), "region": s.case.region.name})  # fmt: skip
         n += 1
     overdue_cases = Case.objects.filter(status=CaseStatus.OPEN, due_on__lt=as_of).exclude(
         details__has_key="escalated_total_on"
@@ -378,7 +436,7 @@ def escalate_overdue(actor: Any = None, as_of: dt.date | None = None) -> int:
     for case in overdue_cases:
         case.details["escalated_total_on"] = as_of.isoformat()
         case.save(update_fields=["details", "updated_at"])
-        add_event(case, "escalate", f"办理总期限已超（应于{case.due_on}前答复），提请督办", actor)
+        add_event(case, "escalate", actor, key="escalate_total", params={"due": str(case.due_on)})
         n += 1
     if n:
         record_event(actor=actor, channel="system", action="case.escalate", target_type="cases.case",
@@ -394,8 +452,9 @@ def recompute_provisional() -> int:
     qs = Case.objects.filter(status=CaseStatus.OPEN).filter(Q(provisional=True) | Q(steps__provisional=True))
     for case in qs.distinct():
         schedule(case, cal)
-        add_event(case, "recompute", "节假日安排已录入，期限按正式安排重新计算" if not case.provisional
-                  else "期限已重新计算（仍有年份未录入放假安排，按周末推算）", "system")  # fmt: skip
+        add_event(
+            case, "recompute", "system", key="recompute_provisional" if case.provisional else "recompute"
+        )
         n += 1
     return n
 

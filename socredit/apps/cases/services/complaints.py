@@ -32,9 +32,10 @@ from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
+from django.utils.translation import gettext
 
 from socredit.apps.audit.services import READ_PLACES, record_event, record_sensitive_read
-from socredit.apps.cases import documents
+from socredit.apps.cases import documents, labels
 from socredit.apps.cases.access import REPORTER_READ, access_cases, can_see_reporter, reporter_for
 from socredit.apps.cases.models import (
     Case,
@@ -60,6 +61,7 @@ from socredit.apps.cases.services.common import (
     require_step,
     today,
 )
+from socredit.apps.cases.timeline import bilingual
 from socredit.apps.records.models import RecordKind
 from socredit.apps.records.services import create_record
 from socredit.apps.registry import services as registry
@@ -87,12 +89,6 @@ CHANNEL_TEXT = {
     CaseChannel.PUBLIC: "网上举报",
     CaseChannel.STAFF: "工作人员录入",
     CaseChannel.DEPARTMENT: "部门移送",
-}
-STATUS_TEXT = {
-    CaseStatus.OPEN: "办理中",
-    CaseStatus.CLOSED: "已办结",
-    CaseStatus.REJECTED: "不予受理",
-    CaseStatus.WITHDRAWN: "已撤回",
 }
 OUTCOME_TEXT = {"founded": "举报事项经查属实", "unfounded": "举报事项经查不属实", "not_accepted": "不予受理"}
 
@@ -172,14 +168,19 @@ def resolve_region(text: str) -> tuple[Region | None, str | None]:
     text = text.strip()
     if text.isdigit():
         region = Region.objects.filter(code=text, active=True).first()
-        return (region, None) if region else (None, f"行政区划代码 {text} 不存在或已撤销")
+        return (
+            (region, None)
+            if region
+            else (None, gettext("The region code %(code)s does not exist or is abolished") % {"code": text})
+        )
     found = list(Region.objects.filter(name=text, active=True).select_related("parent")[:6])
     if len(found) == 1:
         return found[0], None
     if not found:
-        return None, f"未找到名为“{text}”的行政区划，请填写6位行政区划代码"
+        return None, gettext("No region is named “%(name)s”; enter the 6-digit region code") % {"name": text}
     options = "、".join(f"{r.parent.name if r.parent else ''}{r.name}（{r.code}）" for r in found)
-    return None, f"名为“{text}”的行政区划不止一个，请填写代码：{options}"
+    return None, gettext("More than one region is named “%(name)s”; enter the code: %(options)s") % {
+        "name": text, "options": options}  # fmt: skip
 
 
 def _in_scope(principal: Any, region: Region) -> bool:
@@ -196,18 +197,25 @@ def clean_reporter(data: Mapping[str, Any] | None, errors: FieldErrors) -> dict[
         return {"anonymous": True, "name": "", "phone": "", "email": "", "address": ""}
     for field, limit in (("name", 50), ("email", 100), ("address", 200)):
         if len(values[field]) > limit:
-            errors.add(f"reporter_{field}", f"最多{limit}个字，实为{len(values[field])}个字")
+            errors.add(
+                f"reporter_{field}",
+                gettext("At most %(limit)s characters; it has %(count)s")
+                % {"limit": limit, "count": len(values[field])},
+            )
     phone = re.sub(r"\s", "", values["phone"])
     if phone and not (_MOBILE.match(phone) or _LANDLINE.match(phone)):
         errors.add(
-            "reporter_phone", "电话号码格式不正确：手机号为11位（如13800000000），固定电话如0371-12345678"
+            "reporter_phone",
+            gettext(
+                "The telephone number is not valid: a mobile number has 11 digits (e.g. 13800000000), a landline looks like 0371-12345678"
+            ),
         )
     values["phone"] = phone
     if values["email"]:
         try:
             validate_email(values["email"])
         except ValidationError:
-            errors.add("reporter_email", "电子邮箱格式不正确（如name@example.com）")
+            errors.add("reporter_email", gettext("The e-mail address is not valid (e.g. name@example.com)"))
     return {"anonymous": False, **values}
 
 
@@ -232,9 +240,12 @@ def clean_complaint(
 
     name = _text(subject_name)
     if not name and org is None:
-        errors.add("subject_name", "请填写被举报的社会组织名称")
+        errors.add("subject_name", gettext("Enter the name of the organization complained of"))
     elif len(name) > 200:
-        errors.add("subject_name", f"名称最多200个字，实为{len(name)}个字")
+        errors.add(
+            "subject_name",
+            gettext("The name may have at most 200 characters; it has %(count)s") % {"count": len(name)},
+        )
     out["subject_name"] = name or (org.name if org else "")
 
     region = org.region if org is not None else None
@@ -246,20 +257,34 @@ def clean_complaint(
                 errors.add("region_code", message)
         elif "organization_code" not in errors.errors:
             errors.add(
-                "region_code", "被举报组织未登记或未填写统一社会信用代码时，须选择其所在地区（行政区划）"
+                "region_code",
+                gettext(
+                    "Where the organization complained of is not registered or its unified social credit code is not given, choose its region"
+                ),
             )
     if region is not None and channel != CaseChannel.PUBLIC and not _in_scope(principal, region):
-        errors.add("region_code", f"{region.name}不在您的辖区，请转交其登记管理机关办理")
+        errors.add(
+            "region_code",
+            gettext("%(name)s is outside your region; pass the complaint to its registration authority")
+            % {"name": region.name},
+        )
     out["region"] = region
 
     text = _text(content)
     if len(text) < CONTENT_MIN:
         errors.add(
             "content",
-            f"举报内容至少{CONTENT_MIN}个字，请写明具体事实（时间、地点、行为），实为{len(text)}个字",
+            gettext(
+                "The complaint needs at least %(content_min)s characters stating the facts (when, where, what was done); it has %(count)s"
+            )
+            % {"content_min": CONTENT_MIN, "count": len(text)},
         )
     elif len(text) > CONTENT_MAX:
-        errors.add("content", f"举报内容最多{CONTENT_MAX}个字，实为{len(text)}个字")
+        errors.add(
+            "content",
+            gettext("The complaint may have at most %(content_max)s characters; it has %(count)s")
+            % {"content_max": CONTENT_MAX, "count": len(text)},
+        )
     out["content"] = text
 
     out["reporter"] = clean_reporter(reporter, errors)
@@ -307,11 +332,26 @@ def submit_complaint(
     if channel == CaseChannel.PUBLIC:
         actor = "public"
         if honeypot.strip():
-            raise FieldErrors({"__all__": ["提交未能受理，请刷新页面后重新填写"]})
+            raise FieldErrors(
+                {
+                    "__all__": [
+                        gettext("The submission could not be received; reload the page and fill it in again")
+                    ]
+                }
+            )
         if rate_limited("submit", client_ip, submit_limit()):
-            raise FieldErrors({"__all__": [f"同一网络每小时最多提交{submit_limit()}件举报，请稍后再试"]})
+            raise FieldErrors(
+                {
+                    "__all__": [
+                        gettext(
+                            "At most %(submit_limit)s complaints an hour can be submitted from one network; try again later"
+                        )
+                        % {"submit_limit": submit_limit()}
+                    ]
+                }
+            )
     elif channel == CaseChannel.STAFF and not getattr(actor, "can_write", False):
-        raise FieldErrors({"__all__": ["只读账号不能录入举报"]})
+        raise FieldErrors({"__all__": [gettext("A read-only account cannot enter complaints")]})
     values = clean_complaint(actor, channel, subject_name=subject_name, organization_code=organization_code,
                              region_code=region_code, content=content, reporter=reporter, files=files,
                              received_on=received_on)  # fmt: skip
@@ -329,7 +369,8 @@ def submit_complaint(
     case.lookup_hash = lookup_digest(case.number, code)
     case.save(update_fields=["lookup_hash"])
     Reporter.objects.create(case=case, **values["reporter"])
-    add_event(case, "receive", f"收到举报（{CHANNEL_TEXT[channel]}）", actor, public=True)
+    add_event(case, "receive", actor, key="complaint_received",
+              params=bilingual("channel", lambda: labels.COMPLAINT_CHANNELS[channel]), public=True)  # fmt: skip
     party = Evidence.Party.DEPARTMENT if channel == CaseChannel.DEPARTMENT else Evidence.Party.APPLICANT
     for i, f in enumerate(files, 1):
         # A file's own name may carry the reporter's (王某举报材料.pdf); the timeline and the evidence list,
@@ -351,7 +392,7 @@ def submit_complaint(
 def _lock(actor: Any, case: Case) -> Case:
     """The case, locked, if ``actor`` is a writer who can see it (views have already given 404/403)."""
     if not getattr(actor, "can_write", False):
-        raise FieldErrors({"__all__": ["只读账号不能办理举报"]})
+        raise FieldErrors({"__all__": [gettext("A read-only account cannot handle complaints")]})
     locked = (
         access_cases(actor)
         .select_for_update(of=("self",))
@@ -359,7 +400,7 @@ def _lock(actor: Any, case: Case) -> Case:
         .first()
     )
     if locked is None:
-        raise FieldErrors({"__all__": ["本案不在您的辖区"]})
+        raise FieldErrors({"__all__": [gettext("This case is outside your region")]})
     return locked
 
 
@@ -370,7 +411,14 @@ def _free_text(actor: Any, case: Case, field: str, value: str, *, required: str,
     if not text:
         raise FieldErrors({field: [required]})
     if len(text) > limit:
-        raise FieldErrors({field: [f"最多{limit}个字，实为{len(text)}个字"]})
+        raise FieldErrors(
+            {
+                field: [
+                    gettext("At most %(limit)s characters; it has %(count)s")
+                    % {"limit": limit, "count": len(text)}
+                ]
+            }
+        )
     if can_see_reporter(actor, case):
         reporter = Reporter.objects.filter(case=case).first()
         marks = [v for v in (reporter.name, reporter.phone, reporter.email, reporter.address) if len(v) >= 2] if reporter else []  # fmt: skip
@@ -378,7 +426,9 @@ def _free_text(actor: Any, case: Case, field: str, value: str, *, required: str,
             raise FieldErrors(
                 {
                     field: [
-                        "不得写入举报人的姓名、电话、电子邮箱或地址（对举报人信息严格保密），请以“举报人”代称"
+                        gettext(
+                            "Do not write the reporter's name, telephone, e-mail or address (the reporter's identity is kept strictly confidential); refer to them as “the reporter”"
+                        )
                     ]
                 }
             )
@@ -400,12 +450,17 @@ def triage(actor: Any, case: Case, *, accept: bool, reason: str = "", ground: st
     """登记分办: accept (the triage step is done; optionally give the case to ``handler``) or refuse
     (不予受理: a ground and a reason are required; the case closes as rejected with a reply document)."""
     case = _lock(actor, case)
-    triage_step = require_step(case, "triage", action="登记分办")
-    on = check_day(on, field="on", not_before=case.received_on, not_before_label="收到举报的日期")
+    triage_step = require_step(case, "triage", action=gettext("register and assign the complaint"))
+    on = check_day(
+        on,
+        field="on",
+        not_before=case.received_on,
+        not_before_label=gettext("the day the complaint was received"),
+    )
     if accept:
         note = _free_text(actor, case, "reason", reason, required="", limit=500) if _text(reason) else ""
         complete_step(case, "triage", on=on, actor=actor, note=note)
-        add_event(case, "triage", "经审查予以受理，转入调查核实", actor, public=True)
+        add_event(case, "triage", actor, key="complaint_accepted", public=True)
         record_event(actor=actor, channel=channel, action="complaint.accept", target=case,
                      summary=f"{case.number}：予以受理", data={"on": on})  # fmt: skip
         if handler is not None:
@@ -413,8 +468,10 @@ def triage(actor: Any, case: Case, *, accept: bool, reason: str = "", ground: st
             case.refresh_from_db()
         return case
     if ground not in REJECT_GROUNDS:
-        raise FieldErrors(ground="请选择不予受理的事由")
-    reason = _free_text(actor, case, "reason", reason, required="不予受理须写明理由", limit=REASON_MAX)
+        raise FieldErrors(ground=gettext("Choose the ground for not accepting"))
+    reason = _free_text(
+        actor, case, "reason", reason, required=gettext("Not accepting needs a reason"), limit=REASON_MAX
+    )
     complete_step(case, triage_step.code, on=on, actor=actor, note=reason)
     body = documents.complaint_reject(case, ground=REJECT_GROUNDS[ground], reason=reason, on=on)
     doc = issue_document(case, kind=REJECT_DOCUMENT, title="举报不予受理告知书", body=body, addressee="举报人",
@@ -435,8 +492,10 @@ def add_note(actor: Any, case: Case, text: str, *, channel: str = "form") -> Cas
     one, so that colleagues who help with the investigation can record what they found."""
     case = _lock(actor, case)
     require_open(case)
-    text = _free_text(actor, case, "text", text, required="调查记录不能为空", limit=NOTE_MAX)
-    add_event(case, "note", text, actor, public=False)
+    text = _free_text(
+        actor, case, "text", text, required=gettext("The investigation note cannot be empty"), limit=NOTE_MAX
+    )
+    add_event(case, "note", actor, text=text, public=False)
     record_event(actor=actor, channel=channel, action="complaint.note", target=case,
                  summary=f"{case.number}：调查记录", data={"length": len(text)})  # fmt: skip
     return case
@@ -454,17 +513,25 @@ def link_organization(actor: Any, case: Case, organization_code: str, *, channel
         raise FieldErrors(organization_code=str(exc)) from None
     org = Organization.objects.select_related("region").filter(code=code).first()
     if org is None or not _in_scope(actor, org.region):
-        raise FieldErrors(organization_code=f"统一社会信用代码 {code} 未登记或不在您的辖区")
+        raise FieldErrors(
+            organization_code=gettext(
+                "The unified social credit code %(code)s is not registered or is outside your region"
+            )
+            % {"code": code}
+        )
     if not org.region.path.startswith(case.region.path):
         raise FieldErrors(
-            organization_code=f"{org.name}由{org.region.name}登记管理，不属于本案受理地区，请转交办理"
+            organization_code=gettext(
+                "%(name)s is registered by %(name2)s, outside the region of this case; pass the case on"
+            )
+            % {"name": org.name, "name2": org.region.name}
         )
     before = case.organization
     case.organization = org
     case.region = org.region
     case.save(update_fields=["organization", "region", "updated_at"])
-    add_event(case, "link", f"关联被举报组织：{org.name}（{org.code}）" + (f"，原为 {before.name}" if before else ""),
-              actor)  # fmt: skip
+    add_event(case, "link", actor, key="complaint_linked",
+              params={"name": org.name, "code": org.code, **({"before": before.name} if before else {})})  # fmt: skip
     record_event(actor=actor, channel=channel, action="complaint.link", target=case,
                  summary=f"{case.number}：关联组织 {org.name}",
                  data={"organization": org.pk, "before": before.pk if before else None})  # fmt: skip
@@ -475,9 +542,16 @@ def _negative_kind(code: str | None) -> RecordKind:
     code = _text(code) or DEFAULT_RECORD_KIND
     kind = RecordKind.objects.filter(code=code, active=True).first()
     if kind is None:
-        raise FieldErrors(record_kind=f"未知的信用信息事项“{code}”")
+        raise FieldErrors(
+            record_kind=gettext("Unknown kind of credit information “%(code)s”") % {"code": code}
+        )
     if not kind.is_negative:
-        raise FieldErrors(record_kind=f"“{kind.name_zh}”不是失信信息事项，举报查实只能记入失信信息")
+        raise FieldErrors(
+            record_kind=gettext(
+                "“%(name_zh)s” is not a kind of dishonesty information; a founded complaint can only be recorded as dishonesty information"
+            )
+            % {"name_zh": kind.name}
+        )
     return kind
 
 
@@ -497,24 +571,26 @@ def conclude(
     (default: the case number).
     """
     case = _lock(actor, case)
-    require_step(case, "investigate", action="作出处理结论")
+    require_step(case, "investigate", action=gettext("conclude the complaint"))
     accepted_on = case.steps.get(code="triage").done_on
-    on = check_day(on, field="on", not_before=accepted_on, not_before_label="受理日期")
-    reason = _free_text(actor, case, "reason", reason, required="处理结论须写明理由（查明的事实和依据）",
+    on = check_day(on, field="on", not_before=accepted_on, not_before_label=gettext("the date of acceptance"))
+    reason = _free_text(actor, case, "reason", reason, required=gettext("The conclusion needs its reasons (the facts found and their basis)"),
                         limit=REASON_MAX)  # fmt: skip
     record = None
     if founded:
         org = case.organization
         if org is None:
             raise FieldErrors(organization_code=(
-                f"被举报对象“{case.subject_name}”不是已登记的社会组织，不能记入信用档案：未经登记以社会组织名义"
-                "开展活动的，应依法作为非法社会组织予以取缔（在信用档案之外办理）；如实为已登记组织，请先关联该组织"
+                gettext("“%(subject_name)s” is not a registered social organization and cannot be entered in a credit file: activity in the name of a social organization without registration is banned as an illegal social organization (handled outside the credit files); if it is in fact registered, link the organization first") % {"subject_name": case.subject_name}
             ))  # fmt: skip
         kind = _negative_kind(record_kind)
         dept = registering_department(case)
         if dept is None:
             raise FieldErrors(
-                __all__=f"未找到{org.name}的登记管理机关（{case.region.name}或上级民政部门），无法记入信用档案"
+                __all__=gettext(
+                    "No registration authority of %(name)s was found (%(name2)s or a higher civil affairs department); it cannot be entered in the credit file"
+                )
+                % {"name": org.name, "name2": case.region.name}
             )
         data = {
             "organization": org.code, "kind": kind.code, "occurred_on": occurred_on or on, "decided_on": on,
@@ -532,12 +608,13 @@ def conclude(
     case.outcome_reason = reason
     case.decided_on = on
     case.save(update_fields=["outcome", "outcome_reason", "decided_on", "details", "updated_at"])
-    text = OUTCOME_TEXT[case.outcome] + (
-        f"，记入信用记录（{record.kind.name_zh} {record.document_number or record.occurred_on}）"
-        if record
-        else ""
-    )
-    add_event(case, "conclude", text, actor)
+    finding = bilingual("outcome", lambda: labels.COMPLAINT_FINDINGS[case.outcome])
+    if record is not None:
+        reference = record.document_number or str(record.occurred_on)
+        add_event(case, "conclude", actor, key="complaint_concluded_record", params={
+            **finding, "record": f"{record.kind.name_zh} {reference}", "record_en": f"{record.kind.name_en} {reference}"})  # fmt: skip
+    else:
+        add_event(case, "conclude", actor, key="complaint_concluded", params=finding)
     record_event(actor=actor, channel=channel, action="complaint.conclude", target=case,
                  summary=f"{case.number}：{OUTCOME_TEXT[case.outcome]}",
                  data={"founded": founded, "record": record.pk if record else None})  # fmt: skip
@@ -551,9 +628,13 @@ def reply(
     """答复举报人: the reply document (addressed to 举报人, never by name), then the case closes. The
     reporter reads it with the case number and the 查询码."""
     case = _lock(actor, case)
-    require_step(case, "reply", action="答复举报人")
-    on = check_day(on, field="on", not_before=case.decided_on, not_before_label="作出结论的日期")
-    text = _free_text(actor, case, "text", text, required="答复内容不能为空", limit=CONTENT_MAX)
+    require_step(case, "reply", action=gettext("reply to the reporter"))
+    on = check_day(
+        on, field="on", not_before=case.decided_on, not_before_label=gettext("the day of the conclusion")
+    )
+    text = _free_text(
+        actor, case, "text", text, required=gettext("The reply cannot be empty"), limit=CONTENT_MAX
+    )
     body = documents.complaint_reply(
         case, outcome=OUTCOME_TEXT.get(case.outcome, case.outcome), text=text, on=on
     )
@@ -610,8 +691,8 @@ def lookup(number: str, code: str) -> dict[str, Any] | None:
     return {
         "number": case.number,
         "status": case.status,
-        "status_text": STATUS_TEXT.get(case.status, case.status),
-        "stage": stage or STATUS_TEXT.get(case.status, ""),
+        "status_text": case.get_status_display(),
+        "stage": labels.step_title(stage) if stage else case.get_status_display(),
         "received_on": case.received_on,
         "due_on": case.due_on if case.is_open else None,
         "closed_on": case.closed_on,

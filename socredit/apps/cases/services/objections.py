@@ -16,9 +16,11 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from django.db import transaction
+from django.utils.translation import gettext
 
 from socredit.apps.audit.services import actor_label, record_event
 from socredit.apps.cases import documents
+from socredit.apps.cases.labels import outcome_label
 from socredit.apps.cases.models import (
     Case,
     CaseChannel,
@@ -41,6 +43,7 @@ from socredit.apps.cases.services.common import (
     require_step,
     today,
 )
+from socredit.apps.cases.timeline import bilingual, both
 from socredit.apps.lists.models import ListDecision
 from socredit.apps.lists.services import annul_entry_on_objection, suspend_on_objection
 from socredit.apps.records.models import CreditRecord
@@ -72,22 +75,47 @@ def _clean_filing(organization: Organization, records: Sequence[CreditRecord], d
                   reasons: str) -> None:  # fmt: skip
     errors = FieldErrors()
     if not records and decision is None:
-        errors.add("records", "请至少选择一条信用记录或一项名录决定")
+        errors.add("records", gettext("Choose at least one credit record or list decision"))
     for r in records:
         if r.organization_id != organization.pk:
-            errors.add("records", f"记录“{_ref(r)}”不属于{organization.name}，不能对其提出异议")
+            errors.add(
+                "records",
+                gettext(
+                    "The record “%(ref)s” does not belong to %(name)s; no objection can be filed against it"
+                )
+                % {"ref": _ref(r), "name": organization.name},
+            )
         elif not r.is_current or r.status != RecordStatus.EFFECTIVE.value:
-            errors.add("records", f"记录“{_ref(r)}”的状态为“{r.status_label}”，只能对有效记录提出异议")
+            errors.add(
+                "records",
+                gettext(
+                    "The record “%(ref)s” is “%(status_label)s”; objections can only be filed against records in force"
+                )
+                % {"ref": _ref(r), "status_label": r.status_label},
+            )
     if decision is not None and decision.organization_id != organization.pk:
-        errors.add("list_decision", f"名录决定 {decision.document_number} 不是对{organization.name}作出的")
+        errors.add(
+            "list_decision",
+            gettext("The list decision %(document_number)s was not made about %(name)s")
+            % {"document_number": decision.document_number, "name": organization.name},
+        )
     if decision is not None and decision.kind not in (ListDecision.Kind.ENTRY, ListDecision.Kind.TRANSFER,
                                                       ListDecision.Kind.RESTART):  # fmt: skip
-        errors.add("list_decision", "只能对列入、转入或重新计算列入时限的决定提出异议")
+        errors.add(
+            "list_decision",
+            gettext(
+                "Objections can only be filed against decisions that list, transfer or restart a listing period"
+            ),
+        )
     text = (reasons or "").strip()
     if len(text) < MIN_REASONS:
-        errors.add("reasons", f"请写明异议的事实和理由（至少{MIN_REASONS}个字）")
+        errors.add(
+            "reasons",
+            gettext("State the facts and reasons of the objection (at least %(min_reasons)s characters)")
+            % {"min_reasons": MIN_REASONS},
+        )
     elif len(text) > 5000:
-        errors.add("reasons", "异议理由过长（最多5000字）")
+        errors.add("reasons", gettext("The reasons of the objection are too long (at most 5000 characters)"))
     errors.raise_if_any()
     open_ids = set(
         CaseRecord.objects.filter(record__in=records, case__kind=CaseKind.OBJECTION, case__status=CaseStatus.OPEN)
@@ -99,11 +127,15 @@ def _clean_filing(organization: Organization, records: Sequence[CreditRecord], d
                 kind=CaseKind.OBJECTION, status=CaseStatus.OPEN, case_records__record=r
             ).first()
             errors.add(
-                "records", f"记录“{_ref(r)}”已有办理中的异议（{case.number if case else ''}），请等待答复"
+                "records",
+                gettext(
+                    "The record “%(ref)s” already has an objection in progress (%(value)s); wait for its answer"
+                )
+                % {"ref": _ref(r), "value": case.number if case else ""},
             )
     if decision is not None and Case.objects.filter(kind=CaseKind.OBJECTION, status=CaseStatus.OPEN,
                                                     list_decision=decision).exists():  # fmt: skip
-        errors.add("list_decision", "该名录决定已有办理中的异议")
+        errors.add("list_decision", gettext("This list decision already has an objection in progress"))
     errors.raise_if_any()
 
 
@@ -115,12 +147,10 @@ def _refuse_before_decisions(received_on: dt.date, records: Sequence[CreditRecor
     for r in records:
         made_on = r.decided_on or r.occurred_on
         if received_on < made_on:
-            what = "决定日期" if r.decided_on else "发生日期"
-            errors.add("received_on", f"收到异议之日 {received_on} 早于{r.department.name}{r.document_number}"
-                                      f"（{r.kind.name_zh}）的{what} {made_on}")  # fmt: skip
+            what = gettext("date of the decision") if r.decided_on else gettext("date of the conduct")
+            errors.add("received_on", gettext("The day the objection was received, %(received_on)s, is earlier than the %(what)s of %(name)s %(document_number)s (%(name_zh)s), %(made_on)s") % {"received_on": received_on, "name": r.department.name, "document_number": r.document_number, "name_zh": r.kind.name, "what": what, "made_on": made_on})  # fmt: skip
     if decision is not None and received_on < decision.decided_on:
-        errors.add("received_on", f"收到异议之日 {received_on} 早于名录决定 {decision.document_number} 的决定日期 "
-                                  f"{decision.decided_on}")  # fmt: skip
+        errors.add("received_on", gettext("The day the objection was received, %(received_on)s, is earlier than the date of the list decision %(document_number)s, %(decided_on)s") % {"received_on": received_on, "document_number": decision.document_number, "decided_on": decision.decided_on})  # fmt: skip
     errors.raise_if_any()
 
 
@@ -144,9 +174,15 @@ def file_objection(
     written objection, with the day it was received).
     """
     if getattr(actor, "is_org_account", False) and actor.organization_id != organization.pk:
-        raise FieldErrors({"__all__": ["组织账号只能对本组织的信息提出异议"]})
+        raise FieldErrors(
+            {
+                "__all__": [
+                    gettext("An organization account can only object to its own organization's information")
+                ]
+            }
+        )
     if channel not in (CaseChannel.ORGANIZATION, CaseChannel.PAPER, CaseChannel.STAFF):
-        raise FieldErrors(channel=f"未知的受理渠道“{channel}”")
+        raise FieldErrors(channel=gettext("Unknown channel “%(channel)s”") % {"channel": channel})
     if channel == CaseChannel.ORGANIZATION:
         received_on = today()  # filed online: received the day it is filed
     received_on = check_day(received_on, field="received_on")
@@ -170,14 +206,18 @@ def file_objection(
     what = "、".join(
         f"{r.kind.name_zh}{f'（{r.document_number}）' if r.document_number else ''}" for r in records
     )
+    what_en = [f"{r.kind.name_en}{f' ({r.document_number})' if r.document_number else ''}" for r in records]
     if list_decision is not None:
         what = "、".join(filter(None, [what, f"名录决定 {list_decision.document_number}"]))
-    add_event(case, "received", f"收到异议申请（{case.get_channel_display()}）：{what}", actor, public=True)
+        what_en.append(f"list decision {list_decision.document_number}")
+    add_event(case, "received", actor, key="objection_received", public=True, params={
+        **bilingual("channel", case.get_channel_display), "what": what, "what_en": what_en})  # fmt: skip
     # 异议标注 on receipt (R6.1; 深圳 "immediately", 上海 within 1 working day): done by the system now.
     set_objection_mark(records, marked=True)
     complete_step(case, "mark", on=max(received_on, today()), actor="system", note="系统自动标注“异议中”")
     suspended = suspend_on_objection(case.list_entry, day=received_on, open_=True)
-    add_event(case, "mark", _mark_text(suspended), "system", public=True)
+    add_event(case, "mark", "system", key="objection_marked_suspended" if suspended else "objection_marked",
+              public=True)  # fmt: skip
     extra = [f"{list_decision.authority_name}{zh_date(list_decision.decided_on)}作出的名录决定"
              f"（{list_decision.document_number}）；"] if list_decision is not None else []  # fmt: skip
     total = case.parameters.get(OBJECTION_TOTAL, {}).get("value")
@@ -190,19 +230,17 @@ def file_objection(
     return case
 
 
-def _mark_text(suspended: bool) -> str:
-    """The public timeline line of the 异议中 mark (R6.2; ``objection.listing_continues``)."""
-    if suspended:
-        return "相关信息已标注“异议中”；异议处理期间，名录列入暂停公示"
-    return "相关信息已标注“异议中”；异议处理期间信息继续有效并公示"
-
-
 @transaction.atomic
 def forward(actor: Any, case: Case, *, on: dt.date | None = None, note: str = "") -> list[Verification]:
     """转办: send the objection to each department that supplied a record, with its verification deadline."""
     case = Case.objects.select_for_update().get(pk=case.pk)
-    require_step(case, "forward", action="转交信息提供单位")
-    on = check_day(on, field="forwarded_on", not_before=case.received_on, not_before_label="收到异议之日")
+    require_step(case, "forward", action=gettext("forward to the department that supplied the record"))
+    on = check_day(
+        on,
+        field="forwarded_on",
+        not_before=case.received_on,
+        not_before_label=gettext("the day the objection was received"),
+    )
     by_dept: dict[int, list[CreditRecord]] = defaultdict(list)
     for link in case.case_records.select_related("record__department"):
         if not is_own_information(link.record):
@@ -220,13 +258,8 @@ def forward(actor: Any, case: Case, *, on: dt.date | None = None, note: str = ""
                        body=documents.objection_forward(
                            case, dept, recs, v.due_on,
                            case.parameters.get("objection.verify_working_days", {}).get("value"), on))  # fmt: skip
-    add_event(
-        case,
-        "forward",
-        "已转交信息提供单位核查：" + "、".join(v.department.name for v in out),
-        actor,
-        public=True,
-    )
+    add_event(case, "forward", actor, key="objection_forwarded",
+              params={"departments": [v.department.name for v in out]}, public=True)  # fmt: skip
     record_event(actor=actor, channel="form", action="objection.forward", target=case,
                  summary=f"{case.number} 转交 " + "、".join(v.department.name for v in out),
                  data={"departments": [v.department_id for v in out], "on": on})  # fmt: skip
@@ -254,35 +287,74 @@ def record_verification(
     v = Verification.objects.filter(case=case, department=department).first()
     if v is None:
         if case.steps.filter(code="forward", done_on__isnull=True).exists():
-            raise FieldErrors({"__all__": ["异议尚未转交信息提供单位，不能登记核查结果"]})
-        raise FieldErrors(department=f"本异议未转交{department.name}核查")
+            raise FieldErrors(
+                {
+                    "__all__": [
+                        gettext(
+                            "The objection has not been forwarded to the supplying department yet; no verification result can be entered"
+                        )
+                    ]
+                }
+            )
+        raise FieldErrors(
+            department=gettext("This objection was not forwarded to %(name)s for verification")
+            % {"name": department.name}
+        )
     if v.answered_on is not None:
-        raise FieldErrors({"__all__": [f"{department.name}已于{v.answered_on}反馈核查结果，不能重复反馈"]})
+        raise FieldErrors(
+            {
+                "__all__": [
+                    gettext("%(name)s answered the verification on %(answered_on)s and cannot answer again")
+                    % {"name": department.name, "answered_on": v.answered_on}
+                ]
+            }
+        )
     errors = FieldErrors()
     if result not in VERIFICATION_RESULTS:
-        errors.add("result", "核查结果应为 no_error（信息无误）、error（信息有误）或 partly（部分有误）")
+        errors.add(
+            "result",
+            gettext(
+                "The verification result must be no_error (information correct), error (information wrong) or partly (partly wrong)"
+            ),
+        )
     if not (note or "").strip():
-        errors.add("note", "请填写核查意见")
+        errors.add("note", gettext("Enter the verification opinion"))
     record_ids = set(v.records.values_list("pk", flat=True))
     clean: list[dict[str, Any]] = []
     for i, c in enumerate(corrections):
         rid, action = c.get("record_id"), c.get("action")
         if rid not in record_ids:
-            errors.add("corrections", f"第{i + 1}项：记录 #{rid} 不在转交给本单位的记录中")
+            errors.add(
+                "corrections",
+                gettext(
+                    "Item %(value)s: record #%(rid)s is not among the records forwarded to this department"
+                )
+                % {"value": i + 1, "rid": rid},
+            )
         elif action not in ("correct", "revoke"):
-            errors.add("corrections", f"第{i + 1}项：处理方式应为 correct（更正）或 revoke（撤销）")
+            errors.add(
+                "corrections",
+                gettext("Item %(value)s: the action must be correct or revoke") % {"value": i + 1},
+            )
         else:
             clean.append({"record_id": rid, "action": action, "data": dict(c.get("data") or {})})
     if result == Verification.Result.NO_ERROR and clean:
-        errors.add("corrections", "核查结果为“信息无误”时不应提出更正")
+        errors.add(
+            "corrections", gettext("No corrections may be proposed when the result is “information correct”")
+        )
     errors.raise_if_any()
-    on = check_day(on, field="answered_on", not_before=v.forwarded_on, not_before_label="转交之日")
+    on = check_day(
+        on,
+        field="answered_on",
+        not_before=v.forwarded_on,
+        not_before_label=gettext("the day it was forwarded"),
+    )
     v.result, v.note, v.corrections, v.answered_on = result, note.strip(), clean, on
     v.answered_by_label = actor_label(actor)[:150]
     v.save()
     late = on > v.due_on
-    add_event(case, "verification", f"{department.name}反馈核查结果：{v.get_result_display()}"
-              + ("（超过核查期限）" if late else ""), actor, public=True)  # fmt: skip
+    add_event(case, "verification", actor, key="objection_verified", public=True, params={
+        "department": department.name, **bilingual("result", v.get_result_display), **({"late": True} if late else {})})  # fmt: skip
     if not case.verifications.filter(answered_on__isnull=True).exists():
         last = max(x.answered_on for x in case.verifications.all() if x.answered_on)
         complete_step(case, "verify", on=last, actor=actor, note="全部信息提供单位已反馈")
@@ -308,11 +380,11 @@ def decide(
     ``actions`` maps record id → {"action": "upheld"|"correct"|"revoke", "data": {...} for a correction}.
     """
     case = Case.objects.select_for_update().get(pk=case.pk)
-    require_step(case, "decide", action="作出处理决定")
+    require_step(case, "decide", action=gettext("decide on the objection"))
     reason = (reason or "").strip()
     errors = FieldErrors()
     if not reason:
-        errors.add("reason", "必须写明处理决定的理由")
+        errors.add("reason", gettext("The decision needs its reasons"))
     links = {
         link.record_id: link
         for link in case.case_records.select_related("record__kind", "record__department")
@@ -320,14 +392,22 @@ def decide(
     for rid in links:
         a = (actions.get(rid) or {}).get("action")
         if a not in RECORD_ACTIONS:
-            errors.add("actions", f"请为记录 #{rid} 选择处理方式：维持、更正或撤销")
+            errors.add(
+                "actions",
+                gettext("Choose what to do with record #%(rid)s: uphold, correct or revoke") % {"rid": rid},
+            )
     for rid in actions:
         if rid not in links:
-            errors.add("actions", f"记录 #{rid} 不在本异议之中")
+            errors.add("actions", gettext("Record #%(rid)s is not part of this objection") % {"rid": rid})
     if case.list_decision_id and list_action not in ("upheld", "annul"):
-        errors.add("list_action", "请为名录决定选择：维持或撤销列入")
+        errors.add("list_action", gettext("Choose for the list decision: uphold it or annul the listing"))
     errors.raise_if_any()
-    on = check_day(on, field="decided_on", not_before=case.received_on, not_before_label="收到异议之日")
+    on = check_day(
+        on,
+        field="decided_on",
+        not_before=case.received_on,
+        not_before_label=gettext("the day the objection was received"),
+    )
     set_objection_mark([link.record for link in links.values()], marked=False)
     suspend_on_objection(case.list_entry, day=on, open_=False)
     changed = 0
@@ -354,7 +434,11 @@ def decide(
         removal = annul_entry_on_objection(actor, case.list_decision, case_number=case.number, reason=reason,
                                            decided_on=on)  # fmt: skip
         if removal is None:
-            raise FieldErrors(list_action="该名录决定所列入的记录已经移出，无需撤销")
+            raise FieldErrors(
+                list_action=gettext(
+                    "The listing of this decision has already ended; there is nothing to annul"
+                )
+            )
         case.details["list_annulled"] = removal.pk
         changed += 1
     total = len(links) + (1 if case.list_decision_id else 0)
@@ -363,7 +447,8 @@ def decide(
     case.save(update_fields=["outcome", "outcome_reason", "decided_on", "details", "updated_at"])
     said = documents.objection_outcome(case)
     complete_step(case, "decide", on=on, actor=actor, note=said)
-    add_event(case, "decide", f"处理决定：{said}。理由：{reason}", actor, public=True)
+    add_event(case, "decide", actor, key="objection_decided", text=reason, public=True,
+              params={"outcome": said, "outcome_en": both(lambda: outcome_label(outcome))[1]})  # fmt: skip
     record_event(actor=actor, channel="form", action="objection.decide", target=case,
                  summary=f"{case.number}：{OUTCOMES[outcome]}",
                  data={"outcome": outcome, "actions": {str(k): v for k, v in actions.items()},
@@ -375,8 +460,13 @@ def decide(
 def notify(actor: Any, case: Case, *, on: dt.date | None = None) -> Case:
     """书面告知: the 异议处理结果告知书 with the outcome, what changed, and the remedies; closes the case."""
     case = Case.objects.select_for_update().get(pk=case.pk)
-    require_step(case, "notify", action="书面告知申请人")
-    on = check_day(on, field="notified_on", not_before=case.decided_on, not_before_label="作出处理决定之日")
+    require_step(case, "notify", action=gettext("notify the applicant in writing"))
+    on = check_day(
+        on,
+        field="notified_on",
+        not_before=case.decided_on,
+        not_before_label=gettext("the day of the decision"),
+    )
     issue_document(case, kind="result", title="异议处理结果告知书", addressee=case.organization.name
                    if case.organization else case.applicant_name, on=on, actor=actor,
                    body=documents.objection_result(case, on))  # fmt: skip
@@ -384,11 +474,7 @@ def notify(actor: Any, case: Case, *, on: dt.date | None = None) -> Case:
     close_case(case, status=CaseStatus.CLOSED, outcome=case.outcome, reason=case.outcome_reason, on=on)
     late = case.due_on is not None and on > case.due_on
     add_event(
-        case,
-        "notify",
-        "已书面告知申请人处理结果" + ("（超过答复总期限）" if late else ""),
-        actor,
-        public=True,
+        case, "notify", actor, key="objection_notified", params={"late": True} if late else {}, public=True
     )
     record_event(actor=actor, channel="form", action="objection.notify", target=case,
                  summary=f"{case.number} 已告知：{documents.objection_outcome(case)}", data={"on": on, "late": late})  # fmt: skip
@@ -401,15 +487,15 @@ def withdraw(actor: Any, case: Case, *, reason: str) -> Case:
     case = Case.objects.select_for_update().get(pk=case.pk)
     require_open(case)
     if getattr(actor, "is_org_account", False) and actor.organization_id != case.organization_id:
-        raise FieldErrors({"__all__": ["只能撤回本组织的异议"]})
+        raise FieldErrors({"__all__": [gettext("Only your own organization's objections can be withdrawn")]})
     reason = (reason or "").strip()
     if not reason:
-        raise FieldErrors(reason="请填写撤回理由")
+        raise FieldErrors(reason=gettext("Enter the reason for withdrawing"))
     records = [link.record for link in case.case_records.select_related("record")]
     set_objection_mark(records, marked=False)
     suspend_on_objection(case.list_entry, day=today(), open_=False)
     close_case(case, status=CaseStatus.WITHDRAWN, outcome="withdrawn", reason=reason, on=today())
-    add_event(case, "withdraw", f"申请人撤回异议：{reason}", actor, public=True)
+    add_event(case, "withdraw", actor, key="objection_withdrawn", text=reason, public=True)
     record_event(
         actor=actor, channel="form", action="objection.withdraw", target=case, summary=f"{case.number} 撤回"
     )

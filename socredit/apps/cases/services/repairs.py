@@ -29,8 +29,11 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import Q, QuerySet
+from django.utils import translation
+from django.utils.translation import gettext
 
 from socredit.apps.audit.services import actor_label, record_event
+from socredit.apps.cases import conditions as condition_words
 from socredit.apps.cases import documents
 from socredit.apps.cases.access import own_records
 from socredit.apps.cases.models import Case, CaseChannel, CaseKind, CaseRecord, CaseStatus, Evidence
@@ -47,6 +50,7 @@ from socredit.apps.cases.services.common import (
     require_step,
     today,
 )
+from socredit.apps.cases.timeline import bilingual
 from socredit.apps.commitments.services import repair_commitment_for
 from socredit.apps.lists.models import RED, ListEntry
 from socredit.apps.records.models import CreditRecord
@@ -59,7 +63,7 @@ from socredit.common.policy import policy_profile
 from socredit.common.uploads import check_evidence
 from socredit.core.cases import REPAIR, REPAIR_TOTAL
 from socredit.core.policy import PolicyProfile
-from socredit.core.repair import Eligibility, RecordFacts, class_label, eligibility
+from socredit.core.repair import Eligibility, RecordFacts, eligibility
 from socredit.core.types import DepartmentKind, RecordStatus
 
 REASON_MAX = 2000
@@ -106,8 +110,9 @@ def open_repair_for(record: CreditRecord) -> Case | None:
 
 
 def record_facts(record: CreditRecord) -> RecordFacts:
+    """The record's facts, its names in the active language (the conditions quote them)."""
     return RecordFacts(
-        kind_name=record.kind.name_zh,
+        kind_name=record.kind.name,
         repairable=record.kind.repairable,
         negative=record.kind.is_negative,
         effective=record.is_current and record.status == RecordStatus.EFFECTIVE.value,
@@ -149,15 +154,18 @@ def repair_case_record(case: Case) -> CaseRecord:
 def _text(errors: FieldErrors, field: str, value: str, *, what: str, limit: int = TEXT_MAX) -> str:
     value = (value or "").strip()
     if not value:
-        errors.add(field, f"请填写{what}")
+        errors.add(field, gettext("Enter %(what)s") % {"what": what})
     elif len(value) > limit:
-        errors.add(field, f"{what}过长（最多{limit}字）")
+        errors.add(
+            field,
+            gettext("%(what)s is too long (at most %(limit)s characters)") % {"what": what, "limit": limit},
+        )
     return value
 
 
 def _require_writer(actor: Any) -> None:
     if not (getattr(actor, "can_write", False) or getattr(actor, "is_superuser", False)):
-        raise FieldErrors({"__all__": ["只读账号不能办理信用修复案件"]})
+        raise FieldErrors({"__all__": [gettext("A read-only account cannot handle credit repair cases")]})
 
 
 def _locked_repair(case: Case) -> Case:
@@ -165,12 +173,19 @@ def _locked_repair(case: Case) -> Case:
         Case.objects.select_for_update(of=("self",)).select_related("organization", "region").get(pk=case.pk)
     )
     if case.kind != CaseKind.REPAIR:
-        raise FieldErrors({"__all__": [f"案件 {case.number} 不是信用修复申请"]})
+        raise FieldErrors(
+            {
+                "__all__": [
+                    gettext("Case %(number)s is not a credit repair application") % {"number": case.number}
+                ]
+            }
+        )
     return case
 
 
 def _refusal(c: Any) -> str:
-    return f"{c.detail}（{c.item}）"
+    """Why a condition refuses, in the reader's language (the law is cited on the page, not the item)."""
+    return condition_words.detail(c)
 
 
 def _basis_text(profile: PolicyProfile, *keys: str) -> str:
@@ -201,7 +216,15 @@ def apply_for_repair(
         raise ValueError(f"unknown case channel {channel!r}")
     if getattr(actor, "is_org_account", False):
         if actor.organization_id != organization.pk:
-            raise FieldErrors({"__all__": ["组织账号只能为本组织的信用记录申请修复"]})
+            raise FieldErrors(
+                {
+                    "__all__": [
+                        gettext(
+                            "An organization account can only apply for repair of its own organization's records"
+                        )
+                    ]
+                }
+            )
     else:
         _require_writer(actor)
     # The record row is locked so that two applications for it cannot both pass the "no open case" check.
@@ -211,25 +234,45 @@ def apply_for_repair(
         .get(pk=record.pk)
     )
     if record.organization_id != organization.pk:
-        raise FieldErrors({"__all__": [f"该记录不属于{organization.name}，不能为其申请修复"]})
+        raise FieldErrors(
+            {
+                "__all__": [
+                    gettext(
+                        "The record does not belong to %(name)s; repair cannot be applied for on its behalf"
+                    )
+                    % {"name": organization.name}
+                ]
+            }
+        )
 
     errors = FieldErrors()
-    reasons = _text(errors, "reasons", reasons, what="申请理由")
+    reasons = _text(errors, "reasons", reasons, what=gettext("the reasons for the application"))
     statement = _text(
-        errors, "obligations_statement", obligations_statement, what="履行义务、纠正失信行为的情况说明"
+        errors,
+        "obligations_statement",
+        obligations_statement,
+        what=gettext("the statement of the obligations performed and the conduct corrected"),
     )
-    name = _text(errors, "applicant_name", applicant_name, what="申请人（经办人）姓名", limit=100)
-    contact = _text(errors, "applicant_contact", applicant_contact, what="联系方式", limit=100)
+    name = _text(
+        errors,
+        "applicant_name",
+        applicant_name,
+        what=gettext("the applicant's (contact person's) name"),
+        limit=100,
+    )
+    contact = _text(
+        errors, "applicant_contact", applicant_contact, what=gettext("the contact details"), limit=100
+    )
     try:
         received_on = check_day(received_on, field="received_on", not_before=record.decided_on or record.occurred_on,
-                                not_before_label="信息的认定日期")  # fmt: skip
+                                not_before_label=gettext("the date the information was decided"))  # fmt: skip
     except FieldErrors as exc:
         for field, messages in exc.errors.items():
             for m in messages:
                 errors.add(field, m)
         received_on = None
     if not files:
-        errors.add("evidence", "请上传已履行义务、纠正失信行为的证明材料")
+        errors.add("evidence", gettext("Upload proof of the obligations performed and the conduct corrected"))
     else:
         try:
             check_evidence(list(files))
@@ -243,11 +286,16 @@ def apply_for_repair(
 
     entry = list_entry_for(record, received_on or today())
     if entry is not None:
-        errors.add("__all__", f"该记录是列入{entry.list_title}的依据。名录信息的信用修复即移出程序，"
-                              "请申请移出名录，不能另行申请信用修复")  # fmt: skip
+        errors.add("__all__", gettext("This record grounds a listing on the %(list_title)s. For listed information, credit repair is the removal procedure: apply for removal from the list, not for a separate credit repair") % {"list_title": entry.list_title})  # fmt: skip
     existing = open_repair_for(record)
     if existing is not None:
-        errors.add("__all__", f"该记录已有办理中的信用修复申请（{existing.number}），不能重复申请")
+        errors.add(
+            "__all__",
+            gettext(
+                "This record already has a credit repair application in progress (%(number)s); it cannot be applied for again"
+            )
+            % {"number": existing.number},
+        )
     check = None
     if received_on is not None:
         check = check_repair(organization, record, received_on)
@@ -266,11 +314,13 @@ def apply_for_repair(
         details={"record": record.pk, "obligations_statement": statement, "eligibility": check.as_dict()},
     )  # fmt: skip
     CaseRecord.objects.create(case=case, record=record)
-    add_event(case, "apply", f"收到信用修复申请：{record.kind.name_zh}（{record.document_number or record.occurred_on}，"
-                             f"{class_label(record.dishonesty_class)}失信）", actor, public=True)  # fmt: skip
+    add_event(case, "apply", actor, key="repair_applied", public=True, params={
+        "kind": record.kind.name_zh, "kind_en": record.kind.name_en,
+        "reference": record.document_number or str(record.occurred_on),
+        **bilingual("class", lambda: condition_words.class_label(record.dishonesty_class))})  # fmt: skip
     attach_evidence(case, files, party=Evidence.Party.APPLICANT, actor=actor)
     if check.condition("commitment").met is False:
-        add_event(case, "note", "申请人尚未签署信用修复承诺书；作出修复决定前须签署", actor, public=True)
+        add_event(case, "note", actor, key="repair_commitment_missing", public=True)
     record_event(actor=actor, channel=audit_channel(channel), action="case.repair.apply", target=case,
                  summary=f"{case.number}：申请修复记录 #{record.pk}",
                  data={"record": record.pk, "received_on": received_on, "eligibility": check.as_dict()})  # fmt: skip
@@ -286,20 +336,30 @@ def accept_repair(actor: Any, case: Case, *, on: dt.date | None, obligations_con
     """受理: staff have checked the materials and confirm the obligations performed (R2.9(2), R2.10)."""
     _require_writer(actor)
     case = _locked_repair(case)
-    require_step(case, "accept", action="受理")
+    require_step(case, "accept", action=gettext("accept"))
     errors = FieldErrors()
     try:
-        on = check_day(on, field="on", not_before=case.received_on, not_before_label="收到申请之日")
+        on = check_day(
+            on,
+            field="on",
+            not_before=case.received_on,
+            not_before_label=gettext("the day the application was received"),
+        )
     except FieldErrors as exc:
         errors.errors.update(exc.errors)
     if not obligations_confirmed:
-        errors.add("obligations_confirmed", "须核实申请人已履行义务、纠正失信行为后才能受理；"
-                                            "未履行的，请作出不予受理决定并说明理由")  # fmt: skip
+        errors.add("obligations_confirmed", gettext("Accept only once it is verified that the applicant has performed the obligations and corrected the conduct; otherwise decide not to accept, with reasons"))  # fmt: skip
     if len(note or "") > 500:
-        errors.add("note", "备注过长（最多500字）")
+        errors.add("note", gettext("The note is too long (at most 500 characters)"))
     link = repair_case_record(case)
     if not (link.record.is_current and link.record.status == RecordStatus.EFFECTIVE.value):
-        errors.add("__all__", f"记录状态已为“{link.record.status_label}”，不能受理；请作出不予受理决定")
+        errors.add(
+            "__all__",
+            gettext(
+                "The record is now “%(status_label)s” and the application cannot be accepted; decide not to accept it"
+            )
+            % {"status_label": link.record.status_label},
+        )
     errors.raise_if_any()
     assert on is not None
     complete_step(case, "accept", on=on, actor=actor, note=note or "")
@@ -307,8 +367,9 @@ def accept_repair(actor: Any, case: Case, *, on: dt.date | None, obligations_con
     case.save(update_fields=["details", "updated_at"])
     issue_document(case, kind="repair_acceptance", title="信用修复申请受理通知书", addressee=_addressee(case), on=on,
                    actor=actor, body=documents.repair_acceptance(case, link.record, on))  # fmt: skip
-    add_event(case, "accept", f"{on} 受理；经核查，申请人已履行义务、纠正失信行为" + (f"（{note}）" if note else ""), actor,
-              public=True)  # fmt: skip
+    add_event(
+        case, "accept", actor, key="repair_accepted", params={"on": str(on)}, text=note or "", public=True
+    )
     record_event(actor=actor, channel=audit_channel(channel), action="case.repair.accept", target=case,
                  summary=f"{case.number}：受理", data={"on": on, "note": note})  # fmt: skip
     return case
@@ -321,11 +382,16 @@ def refuse_acceptance(
     """不予受理 with the reason in a written notice; the case closes."""
     _require_writer(actor)
     case = _locked_repair(case)
-    require_step(case, "accept", action="作出不予受理决定")
+    require_step(case, "accept", action=gettext("decide not to accept"))
     errors = FieldErrors()
-    reason = _text(errors, "reason", reason, what="不予受理的理由", limit=REASON_MAX)
+    reason = _text(errors, "reason", reason, what=gettext("the reasons for not accepting"), limit=REASON_MAX)
     try:
-        on = check_day(on, field="on", not_before=case.received_on, not_before_label="收到申请之日")
+        on = check_day(
+            on,
+            field="on",
+            not_before=case.received_on,
+            not_before_label=gettext("the day the application was received"),
+        )
     except FieldErrors as exc:
         errors.errors.update(exc.errors)
     errors.raise_if_any()
@@ -336,7 +402,8 @@ def refuse_acceptance(
         actor=actor, body=documents.repair_not_accepted(case, repair_case_record(case).record, reason, on),
     )  # fmt: skip
     close_case(case, status=CaseStatus.REJECTED, outcome="not_accepted", reason=reason, on=on)
-    add_event(case, "refuse_acceptance", f"{on} 不予受理：{reason}", actor, public=True)
+    add_event(case, "refuse_acceptance", actor, key="repair_not_accepted", params={"on": str(on)}, text=reason,
+              public=True)  # fmt: skip
     record_event(actor=actor, channel=audit_channel(channel), action="case.repair.refuse_acceptance", target=case,
                  summary=f"{case.number}：不予受理", data={"on": on, "reason": reason})  # fmt: skip
     return case
@@ -360,12 +427,14 @@ def decide_repair(actor: Any, case: Case, *, on: dt.date | None, approve: bool, 
     """
     _require_writer(actor)
     case = _locked_repair(case)
-    require_step(case, "decide", action="作出修复决定")
+    require_step(case, "decide", action=gettext("decide on the repair"))
     errors = FieldErrors()
-    reason = _text(errors, "reason", reason, what="决定理由", limit=REASON_MAX)
+    reason = _text(errors, "reason", reason, what=gettext("the reasons for the decision"), limit=REASON_MAX)
     accepted_on = case.steps.get(code="accept").done_on
     try:
-        on = check_day(on, field="on", not_before=accepted_on, not_before_label="受理之日")
+        on = check_day(
+            on, field="on", not_before=accepted_on, not_before_label=gettext("the day of acceptance")
+        )
     except FieldErrors as exc:
         errors.errors.update(exc.errors)
     errors.raise_if_any()
@@ -377,13 +446,15 @@ def decide_repair(actor: Any, case: Case, *, on: dt.date | None, approve: bool, 
     judged = min_period_confirmed and check.condition("min_period").met is None
     open_items = [c for c in check.unknown if not (judged and c.code == "min_period")]
     if approve and (check.missing or open_items):
-        raise FieldErrors({"approve": [f"{on} 不符合修复条件，不能决定修复：" + "；".join(
+        raise FieldErrors({"approve": [gettext("On %(on)s the conditions of repair are not met, the repair cannot be granted: ") % {"on": on} + "；".join(
             _refusal(c) for c in [*check.missing, *open_items])]})  # fmt: skip
     if judged:
         reason = f"{reason}（最短公示期经工作人员认定已届满）"
     addressee = _addressee(case)
-    conditions = [f"{c.title}：{'符合' if c.met else '不符合' if c.met is False else '待核实'}（{c.detail}）；"
-                  for c in check.conditions]  # fmt: skip
+    with translation.override("zh-hans"):  # the decision document is Chinese and quotes the record's names so
+        found = check_repair(case.organization, record, on, obligations_done=True).conditions
+        conditions = [f"{condition_words.title(c)}：{'符合' if c.met else '不符合' if c.met is False else '待核实'}"
+                      f"（{condition_words.detail(c)}）；" for c in found]  # fmt: skip
     sync_by: dt.date | None = None
     if approve:
         sync_key = "repair.sync_working_days"
@@ -407,9 +478,8 @@ def decide_repair(actor: Any, case: Case, *, on: dt.date | None, approve: bool, 
     case.decided_on = on
     case.save(update_fields=["decided_on", "updated_at"])
     close_case(case, status=CaseStatus.CLOSED, outcome=outcome, reason=reason, on=on)
-    add_event(
-        case, "decide", f"{on} {'决定予以修复' if approve else '决定不予修复'}：{reason}", actor, public=True
-    )
+    add_event(case, "decide", actor, key="repair_granted" if approve else "repair_refused", params={"on": str(on)},
+              text=reason, public=True)  # fmt: skip
     record_event(actor=actor, channel=audit_channel(channel), action=f"case.repair.{outcome}", target=case,
                  summary=f"{case.number}：{title}", data={"on": on, "reason": reason, "record": record.pk,
                                                           "eligibility": check.as_dict()})  # fmt: skip

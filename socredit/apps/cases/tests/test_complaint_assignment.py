@@ -55,7 +55,7 @@ def test_assigning_a_complaint_to_oneself_needs_a_reason(personas, case):
     common.assign(officer, case, officer, reason="本组负责该区域")
     case.refresh_from_db()
     assert case.assigned_to == officer
-    assert "理由：本组负责该区域" in case.events.filter(action="assign").last().text
+    assert "理由：本组负责该区域" in case.events.filter(action="assign").last().line
     # giving an unassigned complaint to someone else is ordinary 分办: no reason needed
     other = factories.staff("officer2_jinshui", "410105")
     case2, _ = svc.submit_complaint(None, CaseChannel.PUBLIC, subject_name="某协会", region_code="410105",
@@ -100,8 +100,8 @@ def test_taking_a_complaint_over_needs_a_reason_and_the_former_handler_is_told(p
     )
     case.refresh_from_db()
     assert case.assigned_to == admin
-    assert "原承办人" in case.events.filter(action="assign").last().text
-    assert "理由：督办提级" in case.events.filter(action="assign").last().text
+    assert "原承办人" in case.events.filter(action="assign").last().line
+    assert "理由：督办提级" in case.events.filter(action="assign").last().line
     # the former handler's inbox shows it until they open the case
     client.force_login(officer)
     inbox = client.get(reverse("cases:case_list")).content.decode()

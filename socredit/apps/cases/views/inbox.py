@@ -183,7 +183,7 @@ def case_assign(request: HttpRequest, number: str) -> HttpResponse:
     try:
         common.assign(request.user, case, handler, reason=request.POST.get("reason", ""))
     except FieldErrors as exc:
-        messages.error(request, exc.as_text())
+        messages.error(request, exc.messages())
         return redirect("cases:case_detail", number=case.number)
     messages.success(
         request,

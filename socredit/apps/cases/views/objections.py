@@ -48,7 +48,10 @@ def _records_of(request: HttpRequest, candidates: Any) -> list[Any]:
     found = list(candidates.filter(pk__in=ids))
     missing = set(ids) - {r.pk for r in found}
     if missing:
-        raise FieldErrors(records=f"记录 {'、'.join(f'#{i}' for i in sorted(missing))} 不存在或不属于本组织")
+        raise FieldErrors(
+            records=gettext("Records %(join)s do not exist or do not belong to this organization")
+            % {"join": "、".join(f"#{i}" for i in sorted(missing))}
+        )
     return found
 
 
@@ -58,7 +61,9 @@ def _decision_of(request: HttpRequest, organization: Any) -> ListDecision | None
         return None
     decision = ListDecision.objects.filter(pk=int(raw), organization=organization).first()
     if decision is None:
-        raise FieldErrors(list_decision="名录决定不存在或不是对本组织作出的")
+        raise FieldErrors(
+            list_decision=gettext("The list decision does not exist or was not made about this organization")
+        )
     return decision
 
 
@@ -117,7 +122,7 @@ def my_case_withdraw(request: HttpRequest, number: str) -> HttpResponse:
     try:
         objections.withdraw(request.user, case, reason=request.POST.get("reason", ""))
     except FieldErrors as exc:
-        messages.error(request, exc.as_text())
+        messages.error(request, exc.messages())
     else:
         messages.success(request, gettext("The objection is withdrawn"))
     return redirect("my:case_detail", number=case.number)
@@ -176,7 +181,7 @@ def objection_verification(request: HttpRequest, pk: int) -> HttpResponse:
     )
     try:
         if v is None:
-            raise FieldErrors(verification="请选择反馈核查结果的单位")
+            raise FieldErrors(verification=gettext("Choose the department answering the verification"))
         objections.record_verification(request.user, case, department=v.department,
                                        result=request.POST.get("result", ""), note=request.POST.get("note", ""),
                                        on=_date(request, "on"))  # fmt: skip
@@ -199,7 +204,14 @@ def _actions(request: HttpRequest, case: Case) -> dict[int, dict[str, Any]]:
                     data[f] = value
             if not data:
                 raise FieldErrors(
-                    {f"record_{rid}": [f"更正记录（{link.record.reference}）须填写至少一项更正后的内容"]}
+                    {
+                        f"record_{rid}": [
+                            gettext(
+                                "Correcting the record (%(reference)s) needs at least one corrected value"
+                            )
+                            % {"reference": link.record.reference}
+                        ]
+                    }
                 )
         out[rid] = {"action": action, "data": data}
     return out

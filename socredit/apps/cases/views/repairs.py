@@ -22,6 +22,7 @@ from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from socredit.apps.cases import conditions
 from socredit.apps.cases.access import access_cases, own_cases, own_records
 from socredit.apps.cases.models import Case, CaseChannel, CaseKind
 from socredit.apps.cases.services import repairs
@@ -132,7 +133,9 @@ def _hints(check: Eligibility, commitment: tuple[str, str]) -> list[dict[str, An
             hint = gettext("Hand in the evidence with the application; staff verify it on acceptance")
         elif c.code == "min_period" and c.met is None:
             hint = gettext("You may apply; staff will determine it")
-        out.append({"c": c, "hint": hint, "url": url})
+        out.append(
+            {"c": c, "title": conditions.title(c), "detail": conditions.detail(c), "hint": hint, "url": url}
+        )
     return out
 
 
@@ -235,6 +238,7 @@ def my_repair_check(request: HttpRequest, record_id: int) -> HttpResponse:
         "hints": _hints(check, (gettext("Sign a credit repair commitment"), reverse("my_commitments:commitment_sign"))),
         "entry": repairs.list_entry_for(record, day), "open_case": repairs.open_repair_for(record),
         "can_apply": not check.bars and check.condition("min_period").met is not False,
+        "bar_details": [conditions.detail(c) for c in check.bars],
     }  # fmt: skip
     return render(request, "cases/my/repairs/check.html", context)
 

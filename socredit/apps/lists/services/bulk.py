@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import transaction
+from django.utils.translation import gettext
 
 from socredit.apps.audit.services import record_event
 from socredit.apps.lists.access import access_proposals
@@ -60,13 +61,18 @@ def check_number_pattern(pattern: str, start: int | None) -> FieldErrors:
     errors = FieldErrors()
     pattern = (pattern or "").strip()
     if not pattern:
-        errors.add("number_pattern", "请填写文号格式，例如 金民告〔2026〕{seq}号")
+        errors.add("number_pattern", gettext("Enter the document number pattern, e.g. 金民告〔2026〕{seq}号"))
     elif (
         pattern.count(SEQ) != 1 or pattern.replace(SEQ, "").count("{") or pattern.replace(SEQ, "").count("}")
     ):
-        errors.add("number_pattern", "文号格式须含且只含一处 {seq}（序号），例如 金民告〔2026〕{seq}号")
+        errors.add(
+            "number_pattern",
+            gettext(
+                "The document number pattern must contain {seq} (the sequence number) exactly once, e.g. 金民告〔2026〕{seq}号"
+            ),
+        )
     if start is None or start < 1:
-        errors.add("start", "起始序号须为正整数")
+        errors.add("start", gettext("The first sequence number must be a positive whole number"))
     return errors
 
 
@@ -75,16 +81,19 @@ def number(pattern: str, seq: int) -> str:
 
 
 def _reason(exc: FieldErrors) -> str:
-    return "；".join(m for ms in exc.errors.values() for m in ms)
+    return exc.messages()
 
 
 def _select(actor: Any, ids: Sequence[int], result: BulkResult) -> list[ListProposal]:
     """The proposals the account may act on, in the given order; the others go to ``result.failed``."""
     wanted = list(dict.fromkeys(int(i) for i in ids))
     if not wanted:
-        raise FieldErrors(__all__="请至少选择一项列入建议")
+        raise FieldErrors(__all__=gettext("Choose at least one listing proposal"))
     if len(wanted) > MAX_BATCH:
-        raise FieldErrors(__all__=f"一次最多处理 {MAX_BATCH} 项列入建议，已选 {len(wanted)} 项")
+        raise FieldErrors(
+            __all__=gettext("At most %(max_batch)s listing proposals at a time; %(count)s are chosen")
+            % {"max_batch": MAX_BATCH, "count": len(wanted)}
+        )
     visible = {p.pk: p for p in access_proposals(actor).filter(pk__in=wanted)}
     chosen = []
     for pk in wanted:
@@ -115,7 +124,12 @@ def _run(
     chosen = _select(actor, ids, result)
     taken = used([number(pattern, start + i) for i in range(len(chosen))])
     if taken:
-        raise FieldErrors(start=f"文号 {'、'.join(sorted(taken))} 已被使用，请调整起始序号或文号格式")
+        raise FieldErrors(
+            start=gettext(
+                "The document numbers %(join)s are already used; change the first sequence number or the pattern"
+            )
+            % {"join": "、".join(sorted(taken))}
+        )
     seq = start
     for p in chosen:
         doc_number = number(pattern, seq)
@@ -144,7 +158,7 @@ def bulk_serve_notices(
 ) -> BulkResult:  # fmt: skip
     """批量送达列入事先告知书 (R1.5), written notices, one per organization with its own number."""
     if served_on is None:
-        raise FieldErrors(served_on="请填写告知日期")
+        raise FieldErrors(served_on=gettext("Enter the date of the notice"))
 
     def used(numbers: list[str]) -> set[str]:
         return set(
@@ -166,7 +180,7 @@ def bulk_confirm(
 ) -> BulkResult:  # fmt: skip
     """批量作出列入决定: each proposal confirmed as proposed, one decision and number per organization."""
     if decided_on is None:
-        raise FieldErrors(decided_on="请填写决定日期")
+        raise FieldErrors(decided_on=gettext("Enter the date of the decision"))
 
     def used(numbers: list[str]) -> set[str]:
         return set(

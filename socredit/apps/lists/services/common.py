@@ -9,6 +9,7 @@ from typing import Any
 import numpy as np
 import polars as pl
 from django.db import connection
+from django.utils.translation import gettext
 
 from socredit.apps.evaluation import storage
 from socredit.apps.evaluation.indicators import kind_ids
@@ -60,7 +61,9 @@ def parameters(day: dt.date, region: Any = None) -> tuple[PolicyProfile, ListPar
         profile = policy.policy_profile(day, region)
     except policy.NoProfile as exc:
         # a date no profile covers is the user's to correct (a form, a command's --as-of)
-        raise FieldErrors(__all__=f"无法适用政策参数：{exc.message}") from None
+        raise FieldErrors(
+            __all__=gettext("The policy parameters cannot be applied: %(message)s") % {"message": exc.message}
+        ) from None
     return profile, ListParameters.from_profile(profile)
 
 

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import Min
+from django.utils.translation import gettext
 
 from socredit.apps.audit.services import actor_label, record_event, staff_user_of
 from socredit.apps.evaluation import storage
@@ -315,7 +316,7 @@ def daily_run(actor: Any, as_of: dt.date | None = None, *, chunk: int = 5000, fu
     earlier run kept the schedule, when ``as_of`` is before the last run's day, or when a region's
     policy profile differs from the one of the last run's day."""
     day = as_of or today()
-    refuse_future(day, what="名录日常运行日期")
+    refuse_future(day, what=gettext("the date of the daily list run"))
     counts = RunCounts()
     changed: set[int] = set()
     versions: set[str] = set()

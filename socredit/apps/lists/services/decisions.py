@@ -8,6 +8,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django.db.models import Q
+from django.utils.translation import gettext
 
 from socredit.apps.audit.services import actor_label, record_event, staff_user_of
 from socredit.apps.evaluation.services import refresh_organizations
@@ -94,13 +95,17 @@ def notice_text(
 def check_decision_input(document_number: str, decided_on: dt.date | None, ground: str) -> FieldErrors:
     errors = FieldErrors()
     if not ground:
-        errors.add("ground", "决定须有列入或移出事由")
+        errors.add("ground", gettext("A decision needs a ground for listing or removal"))
     if not (document_number or "").strip():
-        errors.add("document_number", "决定须有文号")
+        errors.add("document_number", gettext("A decision needs a document number"))
     if decided_on is None:
-        errors.add("decided_on", "决定须有日期")
+        errors.add("decided_on", gettext("A decision needs a date"))
     elif decided_on > today():
-        errors.add("decided_on", f"决定日期 {decided_on} 不能晚于今天")
+        errors.add(
+            "decided_on",
+            gettext("The decision date %(decided_on)s cannot be later than today")
+            % {"decided_on": decided_on},
+        )
     return errors
 
 
@@ -111,10 +116,11 @@ def record_label(record: CreditRecord) -> str:
 
 
 def check_relied_records(
-    records: Iterable[CreditRecord], day: dt.date | None, *, field: str = "decided_on", what: str = "决定日期"
+    records: Iterable[CreditRecord], day: dt.date | None, *, field: str = "decided_on", what: str = ""
 ) -> FieldErrors:
     """A decision or notice cannot be dated before the decision date (决定日期; the day it occurred
     where the record is no decision) of a record it relies on: nothing it relies on existed yet."""
+    what = what or gettext("The decision date")
     errors = FieldErrors()
     if day is None:
         return errors
@@ -122,12 +128,18 @@ def check_relied_records(
         if r.decided_on is not None and day < r.decided_on:
             errors.add(
                 field,
-                f"{what} {day} 早于所依据的{record_label(r)}的决定日期 {r.decided_on}，不能依据尚未作出的决定",
+                gettext(
+                    "%(what)s %(day)s is earlier than the decision date %(decided_on)s of %(record_label)s it rests on; it cannot rest on a decision not yet made"
+                )
+                % {"what": what, "day": day, "record_label": record_label(r), "decided_on": r.decided_on},
             )
         elif r.decided_on is None and day < r.occurred_on:
             errors.add(
                 field,
-                f"{what} {day} 早于所依据的{record_label(r)}的发生日期 {r.occurred_on}，不能依据尚未发生的事实",
+                gettext(
+                    "%(what)s %(day)s is earlier than the date %(occurred_on)s of %(record_label)s it rests on; it cannot rest on facts that have not happened yet"
+                )
+                % {"what": what, "day": day, "record_label": record_label(r), "occurred_on": r.occurred_on},
             )
     return errors
 
@@ -251,10 +263,22 @@ def confirm_transfer(
     org = proposal.organization
     current = active_entry(org.pk, decided_on)
     if current is None or current.list != ABNORMAL:
-        raise FieldErrors(__all__=f"{decided_on} 该组织不在活动异常名录中，不能转入严重违法失信名单")
+        raise FieldErrors(
+            __all__=gettext(
+                "On %(decided_on)s the organization is not on the abnormal activities list and cannot be transferred to the serious violations list"
+            )
+            % {"decided_on": decided_on}
+        )
     if not transfer_due([histories([org.pk])[org.pk]], decided_on, params):
         raise FieldErrors(
-            decided_on=f"{decided_on} 列入活动异常名录（自{current.clock_start}起计算）未满{params.transfer_years}年"
+            decided_on=gettext(
+                "On %(decided_on)s the listing on the abnormal activities list (counted from %(clock_start)s) has not lasted %(transfer_years)s years"
+            )
+            % {
+                "decided_on": decided_on,
+                "clock_start": current.clock_start,
+                "transfer_years": params.transfer_years,
+            }
         )
     decision = transfer_to_serious(org, current, profile, document_number=document_number, decided_on=decided_on,
                          authority=authority, actor=actor, arose_on=proposal.arose_on, reason=proposal.reason,

@@ -6,6 +6,7 @@ import datetime as dt
 from typing import Any
 
 from django.db import transaction
+from django.utils.translation import gettext
 
 from socredit.apps.audit.services import record_event
 from socredit.apps.evaluation import storage
@@ -31,7 +32,7 @@ def retention_sweep(actor: Any = None, as_of: dt.date | None = None) -> int:
     The decision itself stays either way. With ``persons.extend_until_list_removal`` a listing is
     kept while the organization is still on the serious list. Returns the number of listings ended."""
     day = as_of or today()
-    refuse_future(day, what="保留期清理日期")
+    refuse_future(day, what=gettext("the date of the retention clean-up"))
     # set-based: the due rows as values (the index on erased, retention_until), then one UPDATE per
     # action and chunk; the rows still kept (extended while on the serious list) are only read
     due = list(

@@ -9,6 +9,7 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import OuterRef, Q, Subquery
+from django.utils.translation import gettext
 
 from socredit.apps.audit.services import actor_label, record_event, staff_user_of
 from socredit.apps.lists import documents
@@ -107,7 +108,7 @@ def propose_from_records(
     decision has acted on yet. Idempotent: never two open proposals for the same organization,
     ground and record."""
     day = as_of or today()
-    refuse_future(day, what="列入建议日期")
+    refuse_future(day, what=gettext("the date of the listing proposal"))
     ids = sorted({int(i) for i in org_ids})
     if not ids:
         return []
@@ -264,14 +265,18 @@ def raise_proposal(
     errors = FieldErrors()
     g = GROUNDS_BY_CODE.get(ground)
     if g is None:
-        errors.add("ground", f"未知的列入事由 {ground!r}")
+        errors.add("ground", gettext("Unknown ground for listing %(ground)s") % {"ground": repr(ground)})
     if not reason.strip():
-        errors.add("reason", "请说明事实与所依据的规定")
+        errors.add("reason", gettext("State the facts and the rules they rest on"))
     if arose_on > today():
-        errors.add("arose_on", f"事由发生日期 {arose_on} 不能晚于今天")
-    for message in check_relied_records(records, arose_on, field="arose_on", what="事由发生日期").errors.get(
-        "arose_on", []
-    ):
+        errors.add(
+            "arose_on",
+            gettext("The date the ground arose, %(arose_on)s, cannot be later than today")
+            % {"arose_on": arose_on},
+        )
+    for message in check_relied_records(
+        records, arose_on, field="arose_on", what=gettext("the date the ground arose")
+    ).errors.get("arose_on", []):
         errors.add("arose_on", message)
     errors.raise_if_any()
     assert g is not None
@@ -328,25 +333,41 @@ def serve_notice(
     letters = [_mailing(m) for m in (mailings or ()) if m]
     errors = FieldErrors()
     if proposal.status != ListProposal.Status.PROPOSED:
-        errors.add("__all__", f"该建议已处理（{proposal.get_status_display()}）")
+        errors.add(
+            "__all__",
+            gettext("This proposal is already handled (%(get_status_display)s)")
+            % {"get_status_display": proposal.get_status_display()},
+        )
     if proposal.list == RED:
-        errors.add("__all__", "守信红名单不适用列入事先告知")
+        errors.add("__all__", gettext("The red list needs no prior notice of listing"))
     elif proposal.ground not in GROUNDS_BY_CODE:
-        errors.add("ground", f"未知的列入事由 {proposal.ground!r}")
+        errors.add(
+            "ground", gettext("Unknown ground for listing %(ground)s") % {"ground": repr(proposal.ground)}
+        )
     if method not in ListNotice.Method.values:
-        errors.add("method", f"未知的告知方式 {method!r}")
+        errors.add("method", gettext("Unknown way of notice %(method)s") % {"method": repr(method)})
     if not (document_number or "").strip():
-        errors.add("document_number", "事先告知书须有文号")
+        errors.add("document_number", gettext("The prior notice needs a document number"))
     if served_on is None:
-        errors.add("served_on", "请填写告知日期")
+        errors.add("served_on", gettext("Enter the date of the notice"))
     elif served_on > today():
-        errors.add("served_on", f"告知日期 {served_on} 不能晚于今天")
+        errors.add(
+            "served_on",
+            gettext("The date of the notice, %(served_on)s, cannot be later than today")
+            % {"served_on": served_on},
+        )
     records = list(proposal.records.select_related("kind", "department").order_by("occurred_on", "id"))
-    too_early = check_relied_records(records, served_on, field="served_on", what="告知日期").errors
+    too_early = check_relied_records(
+        records, served_on, field="served_on", what=gettext("the date of the notice")
+    ).errors
     for message in too_early.get("served_on", []):
         errors.add("served_on", message)
     if served_on is not None and served_on < proposal.arose_on and not too_early:
-        errors.add("served_on", f"告知日期不能早于事由发生之日 {proposal.arose_on}")
+        errors.add(
+            "served_on",
+            gettext("The date of the notice cannot be earlier than the day the ground arose, %(arose_on)s")
+            % {"arose_on": proposal.arose_on},
+        )
     errors.raise_if_any()
     assert served_on is not None
     profile, params = parameters(served_on, org_region(org))
@@ -354,17 +375,25 @@ def serve_notice(
     if method == ListNotice.Method.ANNOUNCEMENT and not profile.bool_value(
         "lists.notice.announce_if_unreachable"
     ):
-        raise FieldErrors(method="本机关适用的规定未规定以互联网公告方式告知，请以书面方式送达")
+        raise FieldErrors(
+            method=gettext(
+                "The rules this authority applies provide no notice by internet announcement; serve it in writing"
+            )
+        )
     if method == ListNotice.Method.ANNOUNCEMENT:
         finding = address_unreachable_established(letters, params)
         if not finding.established:
             raise FieldErrors(
-                mailings=f"不能以互联网公告方式告知：{finding.reason}（本机关适用的规定：两次邮寄应间隔"
-                f" {params.mail_interval_min_days}–{params.mail_interval_max_days} 日）"
+                mailings=gettext("Notice by internet announcement is not possible: %(reason)s (the rules this authority applies: two mailings %(mail_interval_min_days)s–%(mail_interval_max_days)s days apart)") % {"reason": finding.reason, "mail_interval_min_days": params.mail_interval_min_days, "mail_interval_max_days": params.mail_interval_max_days}
             )  # fmt: skip
         assert finding.established_on is not None
         if finding.established_on > served_on:
-            raise FieldErrors(served_on=f"公告日期不能早于无法联系的事实确认之日 {finding.established_on}")
+            raise FieldErrors(
+                served_on=gettext(
+                    "The date of the announcement cannot be earlier than the day it was established that the organization cannot be reached, %(established_on)s"
+                )
+                % {"established_on": finding.established_on}
+            )
         finding_text = finding.reason
     else:
         letters = []
@@ -408,12 +437,20 @@ def _check_notice(proposal: ListProposal, decided_on: dt.date, params: ListParam
     first = proposal.notices.order_by("served_on", "id").first()
     if first is None:
         raise FieldErrors(
-            __all__="列入前须事先书面告知该组织拟列入的事实、理由、依据及其陈述申辩的权利"
-            "（住所无法联系的，以互联网公告告知）；该建议尚未送达事先告知书"
+            __all__=gettext(
+                "Before listing, the organization must be told in writing the facts, reasons and basis of the intended listing and its right to state its case and defend itself (by internet announcement where its address cannot be reached); no prior notice of this proposal has been served yet"
+            )
         )
     if decided_on < first.served_on:
         raise FieldErrors(
-            decided_on=f"决定日期 {decided_on} 早于事先告知送达之日 {first.served_on}（{first.document_number}）"
+            decided_on=gettext(
+                "The decision date %(decided_on)s is earlier than the day the prior notice was served, %(served_on)s (%(document_number)s)"
+            )
+            % {
+                "decided_on": decided_on,
+                "served_on": first.served_on,
+                "document_number": first.document_number,
+            }
         )
 
 
@@ -446,13 +483,22 @@ def confirm_proposal(
         document_number = document_number_for(document_number, authority, org, doc_type, decided_on)
     errors = check_decision_input(document_number, decided_on, proposal.ground)
     if proposal.status != ListProposal.Status.PROPOSED:
-        errors.add("__all__", f"该建议已处理（{proposal.get_status_display()}）")
+        errors.add(
+            "__all__",
+            gettext("This proposal is already handled (%(get_status_display)s)")
+            % {"get_status_display": proposal.get_status_display()},
+        )
     errors.raise_if_any()
     assert decided_on is not None
     relied = list(proposal.records.select_related("kind", "department").order_by("occurred_on", "id"))
     check_relied_records(relied, decided_on).raise_if_any()
     if decided_on < proposal.arose_on:
-        raise FieldErrors(decided_on=f"决定日期不能早于事由发生之日 {proposal.arose_on}")
+        raise FieldErrors(
+            decided_on=gettext(
+                "The decision date cannot be earlier than the day the ground arose, %(arose_on)s"
+            )
+            % {"arose_on": proposal.arose_on}
+        )
     profile, params = parameters(decided_on, org_region(org))
     _check_notice(proposal, decided_on, params)
     check_statement_period(proposal, decided_on)
@@ -464,21 +510,20 @@ def confirm_proposal(
     records = relied
     is_red = proposal.list == RED
     if not is_red and proposal.ground not in GROUNDS_BY_CODE:
-        raise FieldErrors(ground="未知的列入事由")
+        raise FieldErrors(ground=gettext("Unknown ground for listing"))
     if proposal.trigger_record_id is not None:
         hits = entry_grounds(list_records([org.pk]), decided_on, params)
         if not any(
             h.ground == proposal.ground and h.trigger_record_id == proposal.trigger_record_id for h in hits
         ):
             raise FieldErrors(
-                __all__=f"所依据的记录已不支持列入事由“{ground_title(proposal.ground)}”："
-                "记录已撤销、更正或不再有效，或按现行参数不构成该事由"
+                __all__=gettext("The records it rests on no longer support the ground “%(ground_title)s”: they were revoked, corrected or are no longer in force, or under the current parameters they do not make out the ground") % {"ground_title": ground_title(proposal.ground)}
             )  # fmt: skip
     current = active_entry(org.pk, decided_on, red=is_red)
     ground = proposal.ground
     if is_red:
         if current is not None:
-            raise FieldErrors(__all__="该组织已在守信红名单上")
+            raise FieldErrors(__all__=gettext("The organization is already on the red list"))
         lst, kind = RED, ListDecision.Kind.ENTRY
     else:
         lst = GROUNDS_BY_CODE[ground].list
@@ -533,11 +578,14 @@ def dismiss_proposal(actor: Any, proposal: ListProposal, *, reason: str, decided
                      channel: str = "form") -> ListProposal:  # fmt: skip
     """Staff decide not to list (a ground needing judgement not confirmed); the record is consumed."""
     if not reason.strip():
-        raise FieldErrors(reason="请说明不予列入的理由")
+        raise FieldErrors(reason=gettext("State the reasons for not listing"))
     if proposal.status != ListProposal.Status.PROPOSED:
-        raise FieldErrors(__all__="该建议已处理")
+        raise FieldErrors(__all__=gettext("This proposal is already handled"))
     if decided_on is not None and decided_on > today():
-        raise FieldErrors(decided_on=f"决定日期 {decided_on} 不能晚于今天")
+        raise FieldErrors(
+            decided_on=gettext("The decision date %(decided_on)s cannot be later than today")
+            % {"decided_on": decided_on}
+        )
     proposal.status = ListProposal.Status.DISMISSED
     proposal.dismiss_reason = reason.strip()
     proposal.decided_on = decided_on or today()
@@ -559,11 +607,16 @@ def exempt_proposal(
                                               DocumentType.LIST_DECISION, decided_on)  # fmt: skip
     errors = check_decision_input(document_number, decided_on, proposal.ground)
     if not certificate.strip():
-        errors.add("certificate", "须附业务主管单位等出具的不负直接责任的书面证明")
+        errors.add(
+            "certificate",
+            gettext(
+                "A written proof from the supervising unit or similar that it bears no direct responsibility is required"
+            ),
+        )
     if proposal.status != ListProposal.Status.PROPOSED:
-        errors.add("__all__", "该建议已处理")
+        errors.add("__all__", gettext("This proposal is already handled"))
     if proposal.list == RED:
-        errors.add("__all__", "红名单不适用豁免")
+        errors.add("__all__", gettext("The red list has no exemption"))
     for message in check_relied_records(
         proposal.records.select_related("kind", "department"), decided_on
     ).errors.get("decided_on", []):
@@ -572,7 +625,9 @@ def exempt_proposal(
     assert decided_on is not None
     profile, _params = parameters(decided_on, org_region(proposal.organization))
     if not profile.bool_value("lists.abnormal.exemption_manual"):
-        raise FieldErrors(__all__="本机关适用的规定不允许以书面证明不予列入")
+        raise FieldErrors(
+            __all__=gettext("The rules this authority applies do not allow not listing on a written proof")
+        )
     decision = new_decision(
         proposal.organization, kind=ListDecision.Kind.EXEMPTION, lst=proposal.list, ground=proposal.ground,
         profile=profile, document_number=document_number, decided_on=decided_on, authority=authority, actor=actor,

@@ -6,6 +6,7 @@ import datetime as dt
 from typing import Any
 
 from django.db import transaction
+from django.utils.translation import gettext
 
 from socredit.apps.audit.services import record_event
 from socredit.apps.evaluation.models import CreditScore
@@ -43,7 +44,7 @@ def red_list_publication(actor: Any, year: int, *, as_of: dt.date | None = None,
     """The yearly red-list run: a proposal for every organization meeting every criterion
     (``lists.red.*``) on ``as_of`` (31 December of ``year``, or today if earlier)."""
     day = as_of or min(dt.date(year, 12, 31), today())
-    refuse_future(day, what="红名单评选日期")
+    refuse_future(day, what=gettext("the date of the red list selection"))
     candidates = []
     versions = set()
     levels = dict(CreditScore.objects.values_list("organization_id", "level"))
@@ -84,5 +85,5 @@ def red_list_publication(actor: Any, year: int, *, as_of: dt.date | None = None,
 def confirm_red(actor: Any, proposal: ListProposal, **kwargs: Any) -> ListDecision:
     """Publish a red-list candidate (the same decision as any listing)."""
     if proposal.list != RED:
-        raise FieldErrors(__all__="不是守信红名单候选")
+        raise FieldErrors(__all__=gettext("Not a red list candidate"))
     return confirm_proposal(actor, proposal, **kwargs)

@@ -6,6 +6,7 @@ import datetime as dt
 from typing import Any
 
 from django.db import transaction
+from django.utils.translation import gettext
 
 from socredit.apps.audit.services import actor_label, record_event, staff_user_of
 from socredit.apps.lists.models import (
@@ -48,17 +49,26 @@ def apply_for_removal(actor: Any, entry: ListEntry, *, evidence: str, applied_on
     """The organization (or staff on its behalf) applies to leave a list with evidence of correction."""
     errors = FieldErrors()
     if not (evidence or "").strip():
-        errors.add("evidence", "请提交已履行义务或完成整改的证明材料")
+        errors.add(
+            "evidence",
+            gettext("Hand in proof that the obligations are performed or the rectification is complete"),
+        )
     if applied_on is None:
-        errors.add("applied_on", "请填写申请日期")
+        errors.add("applied_on", gettext("Enter the date of the application"))
     elif applied_on > today():
-        errors.add("applied_on", "申请日期不能晚于今天")
+        errors.add("applied_on", gettext("The date of the application cannot be later than today"))
     elif applied_on < entry.entered_on or (entry.left_on is not None and applied_on >= entry.left_on):
-        errors.add("applied_on", f"申请日 {applied_on} 该组织不在{entry.list_title}中")
+        errors.add(
+            "applied_on",
+            gettext(
+                "On the day of application, %(applied_on)s, the organization is not on the %(list_title)s"
+            )
+            % {"applied_on": applied_on, "list_title": entry.list_title},
+        )
     if entry.list == RED:
-        errors.add("__all__", "红名单不适用申请移出")
+        errors.add("__all__", gettext("Removal from the red list is not applied for"))
     if entry.applications.filter(status=RemovalApplication.Status.PENDING).exists():
-        errors.add("__all__", "该列入已有待处理的移出申请")
+        errors.add("__all__", gettext("This listing already has a removal application waiting"))
     errors.raise_if_any()
     application = RemovalApplication.objects.create(
         entry=entry, applied_on=applied_on, evidence=evidence.strip()
@@ -79,13 +89,16 @@ def verify_removal(actor: Any, application: RemovalApplication, *, verified_on: 
     """Staff verify the application; the removal is due within N working days of this day."""
     errors = FieldErrors()
     if application.status != RemovalApplication.Status.PENDING:
-        errors.add("__all__", "该申请已处理")
+        errors.add("__all__", gettext("This application is already handled"))
     if verified_on is None:
-        errors.add("verified_on", "请填写查实日期")
+        errors.add("verified_on", gettext("Enter the date of verification"))
     elif verified_on < application.applied_on:
-        errors.add("verified_on", "查实日期不能早于申请日期")
+        errors.add(
+            "verified_on",
+            gettext("The date of verification cannot be earlier than the date of the application"),
+        )
     elif verified_on > today():
-        errors.add("verified_on", "查实日期不能晚于今天")
+        errors.add("verified_on", gettext("The date of verification cannot be later than today"))
     errors.raise_if_any()
     assert verified_on is not None
     _profile, params = parameters(verified_on, org_region(application.entry.organization))
@@ -130,17 +143,17 @@ def decide_removal(
                                               decided_on)  # fmt: skip
     errors = FieldErrors()
     if application.status != RemovalApplication.Status.PENDING:
-        errors.add("__all__", "该申请已处理")
+        errors.add("__all__", gettext("This application is already handled"))
     if decided_on is None:
-        errors.add("decided_on", "决定须有日期")
+        errors.add("decided_on", gettext("A decision needs a date"))
     elif decided_on > today():
-        errors.add("decided_on", "决定日期不能晚于今天")
+        errors.add("decided_on", gettext("The decision date cannot be later than today"))
     if not approve and not reason.strip():
-        errors.add("reason", "不予移出须说明理由")
+        errors.add("reason", gettext("Not removing needs a reason"))
     if approve and not document_number.strip():
-        errors.add("document_number", "移出决定须有文号")
+        errors.add("document_number", gettext("A removal decision needs a document number"))
     if approve and application.verified_on is None:
-        errors.add("__all__", "申请尚未查实")
+        errors.add("__all__", gettext("The application is not verified yet"))
     errors.raise_if_any()
     assert decided_on is not None
     application.decided_on = decided_on

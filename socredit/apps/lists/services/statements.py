@@ -25,6 +25,7 @@ from typing import Any
 
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.utils.translation import gettext, pgettext
 
 from socredit.apps.audit.services import actor_label, record_event, staff_user_of
 from socredit.apps.lists.models import (
@@ -119,26 +120,41 @@ def check_statement_period(proposal: ListProposal, decided_on: dt.date) -> None:
     statement = pending or statement_on(notice)
     if statement is not None and statement.outcome == ListStatement.Outcome.PENDING:
         raise FieldErrors(
-            __all__=f"该组织于{statement.received_on}提出的陈述、申辩尚未复核：请先复核并答复，"
-            f"理由不成立的方可作出决定（陈述申辩期限至{due}）"
+            __all__=gettext(
+                "The statement and defence the organization made on %(received_on)s is not reviewed yet: review and answer it first; only if it is unfounded may the decision be made (the period for statements ends on %(due)s)"
+            )
+            % {"received_on": statement.received_on, "due": due}
         )
     if statement is not None and statement.outcome == ListStatement.Outcome.WAIVED:
         if decided_on < statement.received_on:
             raise FieldErrors(
-                decided_on=f"决定日期 {decided_on} 早于该组织放弃陈述、申辩之日 {statement.received_on}"
+                decided_on=gettext(
+                    "The decision date %(decided_on)s is earlier than the day the organization waived its statement and defence, %(received_on)s"
+                )
+                % {"decided_on": decided_on, "received_on": statement.received_on}
             )
         return
     if statement is not None and statement.outcome == ListStatement.Outcome.REJECTED:
         assert statement.answered_on is not None
         if decided_on < statement.answered_on:
             raise FieldErrors(
-                decided_on=f"决定日期 {decided_on} 早于对陈述、申辩的复核答复之日 {statement.answered_on}"
+                decided_on=gettext(
+                    "The decision date %(decided_on)s is earlier than the day the statement and defence was answered, %(answered_on)s"
+                )
+                % {"decided_on": decided_on, "answered_on": statement.answered_on}
             )
         return
     if decided_on <= due:
         raise FieldErrors(
-            decided_on=f"陈述申辩期限尚未届满：告知书 {notice.document_number} 于{notice.served_on}送达，"
-            f"期限至{due}；决定日期须在{due}之后（该组织放弃陈述、申辩或其陈述、申辩经复核不成立的除外）"
+            decided_on=gettext(
+                "The period for statements has not ended: the notice %(document_number)s was served on %(served_on)s, the period ends on %(due)s; the decision date must be after %(due2)s (unless the organization waived its statement and defence or it was reviewed and found unfounded)"
+            )
+            % {
+                "document_number": notice.document_number,
+                "served_on": notice.served_on,
+                "due": due,
+                "due2": due,
+            }
         )
 
 
@@ -148,31 +164,72 @@ def check_statement_period(proposal: ListProposal, decided_on: dt.date) -> None:
 def _check_filing(notice: ListNotice, received_on: dt.date | None, errors: FieldErrors) -> None:
     proposal = notice.proposal
     if proposal.status != ListProposal.Status.PROPOSED:
-        errors.add("__all__", f"该列入建议已处理（{proposal.get_status_display()}），不再受理陈述、申辩")
+        errors.add(
+            "__all__",
+            gettext(
+                "This listing proposal is already handled (%(get_status_display)s); statements and defences are no longer received"
+            )
+            % {"get_status_display": proposal.get_status_display()},
+        )
     latest = current_notice(proposal)
     if latest is not None and latest.pk != notice.pk:
         errors.add(
             "__all__",
-            f"该告知书已由 {latest.document_number}（{latest.served_on}送达）取代，请就新的告知书提出",
+            gettext(
+                "This notice is replaced by %(document_number)s (served on %(served_on)s); respond to the new notice"
+            )
+            % {"document_number": latest.document_number, "served_on": latest.served_on},
         )
     earlier = statement_on(notice)
     if earlier is not None:
-        what = "放弃陈述、申辩" if earlier.waived else "提出陈述、申辩"
-        errors.add("__all__", f"该组织已于{earlier.received_on}就此告知书{what}，不能重复提交")
+        what = (
+            pgettext("statement", "waived its statement and defence")
+            if earlier.waived
+            else pgettext("statement", "made its statement and defence")
+        )
+        errors.add(
+            "__all__",
+            gettext(
+                "The organization already %(what)s on this notice on %(received_on)s and cannot submit again"
+            )
+            % {"received_on": earlier.received_on, "what": what},
+        )
     if notice.statement_due_on is None:
-        errors.add("__all__", "该告知书送达时未设陈述申辩期限，请在告知书记录之外书面处理")
+        errors.add(
+            "__all__",
+            gettext(
+                "This notice was served without a period for statements; handle it in writing outside the notice records"
+            ),
+        )
     if received_on is None:
-        errors.add("received_on", "请填写收到日期")
+        errors.add("received_on", gettext("Enter the date it was received"))
         return
     if received_on > today():
-        errors.add("received_on", f"收到日期 {received_on} 不能晚于今天")
+        errors.add(
+            "received_on",
+            gettext("The date received, %(received_on)s, cannot be later than today")
+            % {"received_on": received_on},
+        )
     elif received_on < notice.served_on:
-        errors.add("received_on", f"收到日期 {received_on} 早于告知书送达之日 {notice.served_on}")
+        errors.add(
+            "received_on",
+            gettext(
+                "The date received, %(received_on)s, is earlier than the day the notice was served, %(served_on)s"
+            )
+            % {"received_on": received_on, "served_on": notice.served_on},
+        )
     elif notice.statement_due_on is not None and received_on > notice.statement_due_on:
         errors.add(
             "received_on",
-            f"陈述申辩期限已于{notice.statement_due_on}届满（告知书 {notice.document_number} 于{notice.served_on}送达），"
-            f"{received_on}提出的陈述、申辩不予受理",
+            gettext(
+                "The period for statements ended on %(statement_due_on)s (the notice %(document_number)s was served on %(served_on)s); a statement and defence made on %(received_on)s is not received"
+            )
+            % {
+                "statement_due_on": notice.statement_due_on,
+                "document_number": notice.document_number,
+                "served_on": notice.served_on,
+                "received_on": received_on,
+            },
         )
 
 
@@ -193,12 +250,15 @@ def file_statement(
     errors = FieldErrors()
     own = getattr(actor, "organization_id", None) if getattr(actor, "is_org_account", False) else None
     if own is not None and own != notice.organization_id:
-        errors.add("__all__", "只能就送达本单位的告知书提出陈述、申辩")
+        errors.add(
+            "__all__",
+            gettext("A statement and defence can only respond to a notice served on your own organization"),
+        )
     if channel not in ListStatement.Channel.values:
-        errors.add("channel", f"未知的提交方式 {channel!r}")
+        errors.add("channel", gettext("Unknown way of submission %(channel)s") % {"channel": repr(channel)})
     _check_filing(notice, received_on, errors)
     if not waive and not (text or "").strip():
-        errors.add("text", "请填写陈述、申辩的事实和理由")
+        errors.add("text", gettext("Enter the facts and reasons of the statement and defence"))
     checked = []
     if files and not waive:
         try:
@@ -245,19 +305,42 @@ def answer_statement(
     proposal = ListProposal.objects.select_for_update().get(pk=statement.proposal_id)
     errors = FieldErrors()
     if statement.outcome != ListStatement.Outcome.PENDING:
-        errors.add("__all__", f"该陈述、申辩已{statement.get_outcome_display()}，不能再次答复")
+        errors.add(
+            "__all__",
+            gettext(
+                "This statement and defence is already %(get_outcome_display)s and cannot be answered again"
+            )
+            % {"get_outcome_display": statement.get_outcome_display()},
+        )
     if proposal.status != ListProposal.Status.PROPOSED:
-        errors.add("__all__", f"该列入建议已处理（{proposal.get_status_display()}）")
+        errors.add(
+            "__all__",
+            gettext("This listing proposal is already handled (%(get_status_display)s)")
+            % {"get_status_display": proposal.get_status_display()},
+        )
     if upheld is None:
-        errors.add("outcome", "请选择复核结论：理由成立或不成立")
+        errors.add("outcome", gettext("Choose the review's conclusion: founded or unfounded"))
     if upheld is False and not (answer or "").strip():
-        errors.add("answer", "理由不成立的，须写明不予采纳的理由（将载入列入决定书）")
+        errors.add(
+            "answer",
+            gettext("If unfounded, state why it is not accepted (it goes into the listing decision)"),
+        )
     if answered_on is None:
-        errors.add("answered_on", "请填写答复日期")
+        errors.add("answered_on", gettext("Enter the date of the answer"))
     elif answered_on > today():
-        errors.add("answered_on", f"答复日期 {answered_on} 不能晚于今天")
+        errors.add(
+            "answered_on",
+            gettext("The date of the answer, %(answered_on)s, cannot be later than today")
+            % {"answered_on": answered_on},
+        )
     elif answered_on < statement.received_on:
-        errors.add("answered_on", f"答复日期 {answered_on} 早于收到陈述、申辩之日 {statement.received_on}")
+        errors.add(
+            "answered_on",
+            gettext(
+                "The date of the answer, %(answered_on)s, is earlier than the day the statement and defence was received, %(received_on)s"
+            )
+            % {"answered_on": answered_on, "received_on": statement.received_on},
+        )
     errors.raise_if_any()
     assert answered_on is not None
     label = actor_label(actor)[:150]

@@ -9,6 +9,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Q
+from django.utils.translation import gettext
 
 from socredit.apps.audit.services import (
     API_ID_NUMBERS_READ,
@@ -105,7 +106,10 @@ def create_organization(*, actor: Any, channel: str, data: Mapping[str, Any]) ->
     """登记 a new organization from raw input (validated here); FieldErrors on bad input or a known code."""
     values = clean_organization(data, today=today(), region_lookup=region_by_code)
     if Organization.objects.filter(code=values["code"]).exists():
-        raise FieldErrors(code=f"统一社会信用代码 {values['code']} 已登记")
+        raise FieldErrors(
+            code=gettext("The unified social credit code %(value)s is already registered")
+            % {"value": values["code"]}
+        )
     org = Organization.objects.create(**values)
     record_event(actor=actor, channel=channel, action="organization.create", target=org,
                  summary=f"登记社会组织 {org.name}", data=_snapshot(org))  # fmt: skip
@@ -118,7 +122,7 @@ def update_organization(
 ) -> list[str]:
     """Change registry fields of an organization; returns the names of the fields that changed."""
     if "code" in data and str(data["code"]).strip().upper() != organization.code:
-        raise FieldErrors(code="统一社会信用代码不可修改")
+        raise FieldErrors(code=gettext("The unified social credit code cannot be changed"))
     values = clean_organization({k: v for k, v in data.items() if k != "code"}, today=today(),
                                 region_lookup=region_by_code, partial=True)  # fmt: skip
     before = _snapshot(organization)
@@ -149,7 +153,10 @@ def get_or_create_person(*, actor: Any, channel: str, data: Mapping[str, Any]) -
     if person is not None:
         visible = actor is None or access_persons(actor).filter(pk=person.pk).exists()
         if visible and person.name != values["name"]:
-            raise FieldErrors(name=f"该身份证号码已登记为“{person.name}”，与“{values['name']}”不一致")
+            raise FieldErrors(
+                name=gettext("This ID number is registered as “%(name)s”, not “%(value)s”")
+                % {"name": person.name, "value": values["name"]}
+            )
         return person, False
     person = Person.objects.create(**values)
     record_event(actor=actor, channel=channel, action="person.create", target=person,
@@ -164,7 +171,9 @@ def assign_role(
     """Record a post (任职); an identical post (same person, organization, kind, start) is not duplicated."""
     terms = clean_role_terms(data, today=today())
     if terms["start_on"] < organization.registered_on - dt.timedelta(days=366):
-        raise FieldErrors(start_on="任职开始日期早于该组织成立日期一年以上")
+        raise FieldErrors(
+            start_on=gettext("The position starts more than a year before the organization was founded")
+        )
     role, created = Role.objects.get_or_create(
         person=person, organization=organization, kind=terms["kind"], start_on=terms["start_on"],
         defaults={"end_on": terms["end_on"]},
@@ -187,7 +196,7 @@ def confirm_held_role(*, actor: Any, channel: str, role: Role) -> Role:
     (the name was filed wrongly): it is shown under the registered name and counts from now on."""
     role = Role.objects.select_for_update().select_related("person", "organization").get(pk=role.pk)
     if not role.is_held:
-        raise FieldErrors(role="该任职已核实，无需再次核实")
+        raise FieldErrors(role=gettext("This position is already verified"))
     stated, role.stated_name = role.stated_name, ""
     role.save(update_fields=["stated_name"])
     record_event(actor=actor, channel=channel, action="role.identity_confirmed", target=role,
@@ -204,12 +213,16 @@ def withdraw_held_role(*, actor: Any, channel: str, role: Role, reason: str) -> 
     """身份核实：不是同一人 — the post held for an identity check is withdrawn (it named someone
     else under a registered ID number); the organization's staff file it again correctly."""
     try:
-        reason = clean_text(reason, max_length=WITHDRAW_REASON_MAX, required=True, what="撤销理由")
+        reason = clean_text(
+            reason, max_length=WITHDRAW_REASON_MAX, required=True, what=gettext("the reason for revoking")
+        )
     except ValueError as exc:
         raise FieldErrors(reason=str(exc)) from None
     role = Role.objects.select_for_update().select_related("person", "organization").get(pk=role.pk)
     if not role.is_held:
-        raise FieldErrors(role="该任职已核实，不能按身份不符撤销")
+        raise FieldErrors(
+            role=gettext("This position is verified and cannot be revoked as a mistaken identity")
+        )
     record_event(actor=actor, channel=channel, action="role.identity_rejected", target=role,
                  summary=f"身份不符，撤销任职：{role.organization.name} {role.kind_label}（所报姓名“{role.stated_name}”）",
                  data={"stated_name": role.stated_name, "person": role.person_id, "reason": reason})  # fmt: skip
@@ -260,7 +273,7 @@ def reveal_id_number(user: Any, person: Person, *, shown_on: str) -> str:
     if not getattr(user, "can_see_id_numbers", False):
         raise PermissionDenied
     if shown_on not in ID_NUMBER_SHOWN_ON:
-        raise FieldErrors(shown_on="未知的页面")
+        raise FieldErrors(shown_on=gettext("Unknown page"))
     record_sensitive_read(actor=user, channel="form", action=ID_NUMBER_READ, target=person,
                           summary=f"查看{person.name}的完整身份证号码（{_SHOWN_ON_ZH[shown_on]}）",
                           data={"shown_on": shown_on})  # fmt: skip
