@@ -95,6 +95,7 @@ from socredit.apps.portal.models import PublicationSetting
 from socredit.apps.records.models import CreditRecord
 from socredit.apps.records.publicity import published_records
 from socredit.apps.registry import search as registry_search
+from socredit.apps.registry.access import registered_organization
 from socredit.apps.registry.models import CONFIRMED_ROLE, Organization, Region, RegistrationAct
 from socredit.apps.registry.regions import resolve_region
 from socredit.apps.registry.services import registering_department
@@ -170,7 +171,7 @@ def public_organization(code: str | None) -> Organization | None:
     folded = fold(re.sub(r"\s+", "", code or ""))
     if not _CODE.fullmatch(folded):
         return None
-    return Organization.objects.select_related("region").filter(code=folded).first()
+    return registered_organization(folded)
 
 
 def region_names(paths: list[str]) -> dict[str, str]:
