@@ -64,10 +64,7 @@ def _public_routes() -> set[str]:
 
 
 def _body(response: Any) -> str:
-    if getattr(response, "streaming", False):
-        data = b"".join(response.streaming_content)
-    else:
-        data = response.content
+    data = b"".join(response.streaming_content) if getattr(response, "streaming", False) else response.content
     if response["Content-Type"].startswith("application/vnd.openxmlformats"):
         book = openpyxl.load_workbook(io.BytesIO(data))
         return "\n".join(
