@@ -131,7 +131,9 @@ def search(request: HttpRequest) -> HttpResponse:
         for name, message in result.errors.items():
             form.add_error(name if name in form.fields else None, message)
     query = urlencode([(k, v) for k, v in request.GET.items() if k != "page" and v])
-    context = {"form": form, "result": result, "query": query,
+    selects = [{"name": n, "label": form.fields[n].label, "field": form.fields[n], "value": form[n].value() or ""}
+               for n in ("org_type", "field", "level") if n in form.fields]  # fmt: skip
+    context = {"form": form, "selects": selects, "result": result, "query": query,
                "page": Page(result.rows, result.page, result.has_next, public.PER_PAGE) if result else None}  # fmt: skip
     return render(request, "portal/search.html", context, status=400 if form.errors else 200)
 
