@@ -90,6 +90,7 @@ INSTALLED_APPS = [
     "socredit.apps.lists",
     "socredit.apps.cases",
     "socredit.apps.imports",
+    "socredit.apps.reports",
     "socredit.apps.demo",
 ]
 
@@ -273,6 +274,25 @@ SOCREDIT_AUDIT_ANCHOR_FILE = os.environ.get(
 # The public complaint form (举报) and its lookup, per client address and hour (counted in the cache).
 SOCREDIT_COMPLAINTS_PER_IP_HOUR = int(os.environ.get("SOCREDIT_COMPLAINTS_PER_IP_HOUR", "5"))
 SOCREDIT_COMPLAINT_LOOKUPS_PER_IP_HOUR = int(os.environ.get("SOCREDIT_COMPLAINT_LOOKUPS_PER_IP_HOUR", "30"))
+# Credit reports (信用报告): the key their signatures are made with (generated once, mode 600; keep a
+# copy with the backups: without it no issued report verifies) — docs/reports.md.
+SOCREDIT_REPORT_KEY_FILE = os.environ.get("SOCREDIT_REPORT_KEY_FILE", str(VAR_DIR / "report_key"))
+# The public address printed in QR codes (一社一码, report verification); empty: the request's own.
+SOCREDIT_PUBLIC_URL = os.environ.get("SOCREDIT_PUBLIC_URL", "")
+# Open data releases (socredit opendata build).
+SOCREDIT_OPENDATA_DIR = Path(os.environ.get("SOCREDIT_OPENDATA_DIR", str(VAR_DIR / "opendata")))
+# Per-client limits of the public report, verification, QR, open data and API routes ("N/s|m|h|d";
+# empty switches one off): socredit/apps/reports/limits.py. SOCREDIT_PUBLIC_RATES_OFF=1 switches all
+# off (benchmarks only: one load generator is one client).
+SOCREDIT_PUBLIC_RATES = (
+    dict.fromkeys(("report", "verify", "qr", "opendata", "api"), "")
+    if os.environ.get("SOCREDIT_PUBLIC_RATES_OFF") == "1"
+    else {
+        key: os.environ[f"SOCREDIT_RATE_{key.upper()}"]
+        for key in ("report", "verify", "qr", "opendata", "api")
+        if f"SOCREDIT_RATE_{key.upper()}" in os.environ
+    }
+)
 
 SESSION_COOKIE_HTTPONLY = True
 CSRF_FAILURE_VIEW = "socredit.common.errorpages.csrf_failure"  # the 403 page of an expired form
