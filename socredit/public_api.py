@@ -23,8 +23,7 @@ public_api = NinjaAPI(
         "422 for bad input (the reason in `detail`, by field in `errors`)."
     ),
     urls_namespace="public_api",
-    auth=None,
-    csrf=False,
+    auth=None,  # no credentials; only GET operations, so no CSRF check applies
 )
 
 

@@ -9,7 +9,7 @@ from typing import Any, Literal
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.http import Http404, HttpRequest
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 
 from socredit.apps.lists.models import RED
 from socredit.apps.portal.public import listing, public_entries, public_search
@@ -90,7 +90,7 @@ def organization(request: HttpRequest, code: str) -> Any:
     _limit(request)
     org = content.organization(code[:40])
     if org is None:
-        return 404, {"detail": "未找到该统一社会信用代码的社会组织"}
+        return Status(404, {"detail": "未找到该统一社会信用代码的社会组织"})
     return content.profile(org, today())
 
 
@@ -101,9 +101,9 @@ def search(request: HttpRequest, filters: Query[SearchQuery]) -> Any:
     found = public_search(filters.q, org_type=filters.type, region=filters.region, page=filters.page,
                           language=content.LANGUAGE)  # fmt: skip
     if found.errors:
-        return 422, {"detail": "；".join(found.errors.values())}
+        return Status(422, {"detail": "；".join(found.errors.values())})
     if not found.searched:
-        return 422, {"detail": "请提供查询内容（名称或统一社会信用代码）或筛选条件"}
+        return Status(422, {"detail": "请提供查询内容（名称或统一社会信用代码）或筛选条件"})
     return {"query": found.query, "page": found.page, "total": found.total, "more": found.more,
             "has_next": found.has_next, "items": found.rows}  # fmt: skip
 
@@ -123,7 +123,7 @@ def list_members(request: HttpRequest, kind: Literal["abnormal", "serious", "red
         try:
             region = resolve_region(filters.region, None)
         except ValidationError as exc:
-            return 422, {"detail": " ".join(str(m) for m in exc.messages)}
+            return Status(422, {"detail": " ".join(str(m) for m in exc.messages)})
         qs = qs.filter(organization__region__path__startswith=region.path)
     start = (filters.page - 1) * filters.page_size
     rows = list(
@@ -143,7 +143,7 @@ def list_members(request: HttpRequest, kind: Literal["abnormal", "serious", "red
 def report(request: HttpRequest, code: str) -> Any:
     _limit(request)
     if normalize_code(code) is None:
-        return 422, {"detail": "验证码格式有误：应为报告上印的12位字母和数字（如 7KQ2-M9XD-3FHT）"}
+        return Status(422, {"detail": "验证码格式有误：应为报告上印的12位字母和数字（如 7KQ2-M9XD-3FHT）"})
     found = find_by_code(code)
     if found is None:
         raise Http404

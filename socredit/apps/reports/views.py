@@ -47,10 +47,10 @@ def report_download(request: HttpRequest, code: str) -> HttpResponse:
 
 
 class CodeForm(forms.Form):
-    code = forms.CharField(label=_("Verification code"), max_length=40, strip=True)
+    code = forms.CharField(label=_("Verification code"), strip=True)
 
     def clean_code(self) -> str:
-        code = normalize_code(self.cleaned_data["code"])
+        code = normalize_code(self.cleaned_data["code"])  # None also for anything over 40 characters
         if code is None:
             raise forms.ValidationError(
                 _("A verification code has 12 letters and digits, as printed on the report (e.g. 7KQ2-M9XD-3FHT).")
