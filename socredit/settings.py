@@ -90,6 +90,7 @@ INSTALLED_APPS = [
     "socredit.apps.lists",
     "socredit.apps.cases",
     "socredit.apps.imports",
+    "socredit.apps.portal",
     "socredit.apps.reports",
     "socredit.apps.demo",
 ]

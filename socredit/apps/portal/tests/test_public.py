@@ -1,0 +1,162 @@
+"""The public data layer against crafted data: what is public appears, nothing else does."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import pytest
+
+from socredit.apps.portal.models import PublicationSetting
+from socredit.apps.portal.public import public_organization, public_profile, public_search, scrub
+from socredit.apps.portal.tests.conftest import SECRET, TODAY
+from socredit.core.citations import internal_codes_in
+
+pytestmark = pytest.mark.django_db
+
+
+def _text(profile: dict) -> str:
+    return json.dumps(profile, ensure_ascii=False)
+
+
+def test_public_organization_by_code(world):
+    org = world["org"]
+    assert public_organization(org.code) == org
+    assert public_organization(f" {org.code.lower()} ") == org
+    assert public_organization("") is None
+    assert public_organization("91410105MA0000000X") is None  # well-formed, unknown
+    assert public_organization("'; DROP TABLE x; --") is None
+    assert public_organization("9" * 500) is None
+
+
+def test_profile_holds_what_is_public(world):
+    p = public_profile(world["org"], language="zh-hans")
+    assert p["as_of"] == TODAY.isoformat()
+    o = p["organization"]
+    assert o["name"] == "郑州市金水区养老服务协会"
+    assert o["former_names"] == ["金水区老年服务会"]
+    assert o["region"].endswith("金水区") and o["type"] == "社会团体"
+    assert p["persons"] == [{"name": "王法人", "role": "法定代表人"}]
+    penalties = p["records"]["penalties"]
+    assert [r["document_number"] for r in penalties] == ["金民罚〔2026〕1号"]
+    fine = penalties[0]
+    assert fine["amount"] == "30000.00" and fine["under_objection"] is True
+    assert fine["decided_on"] == "2026-06-03" and fine["publicity_until"] == "2027-06-03"
+    assert fine["authority"] and fine["legal_basis"].startswith("《")
+    assert p["evaluation_grade"]["grade"] == "评估等级4A"
+    assert p["evaluation_grade"]["valid_until"] == "2029-10-31"
+    assert [r["document_number"] for r in p["records"]["commendations"]] == ["郑表〔2025〕7号"]
+    current = p["lists"]["current"]
+    assert [e["document_number"] for e in current] == ["金民异〔2026〕1号"]
+    assert current[0]["under_objection"] is True
+    assert current[0]["ground"] == "未按照规定时限和要求报送年度工作报告"
+    assert "民政部令第60号" in current[0]["legal_basis"]
+    assert current[0]["authority"] == "郑州市金水区民政局"
+    history = p["lists"]["history"]
+    assert [(e["document_number"], e["left_on"]) for e in history] == [("金民异〔2023〕2号", "2023-09-01")]
+    assert history[0]["exit_ground"] and history[0]["exit_document_number"] == "金民异〔2023〕2号移"
+    assert [c["subject"] for c in p["commitments"]] == ["公开承诺事项"]
+    assert p["credit_level"] is None  # the authority has not chosen to publish levels
+    assert [c["item"] for c in p["registration_changes"]] == ["法定代表人", "名称"]
+
+
+def test_nothing_non_public_appears(world):
+    p = public_profile(world["org"], language="zh-hans")
+    text = _text(p)
+    for rec in ("shared", "internal", "old", "repaired", "minor"):
+        assert world[rec].document_number not in text, rec
+    assert "金民严〔2025〕错3号" not in text  # annulled on an objection
+    assert SECRET not in text
+    assert world["rep"].id_number not in text and "[已隐去]" in text
+    assert "*" not in text  # no masked ID number either
+    assert "13800000000" not in text and "联系人李四" not in text
+    assert "举报人钱七" not in text and "异议人赵六" not in text
+    assert internal_codes_in(text) == []
+    assert '"id"' not in text and "_id" not in text
+
+
+def test_suspended_listing_hidden_red_listing_shown(world):
+    p = public_profile(world["other"], language="zh-hans")
+    assert p["lists"]["current"] == []
+    assert [e["document_number"] for e in p["lists"]["red"]] == ["金民红〔2026〕5号"]
+
+
+def test_profile_as_of_a_past_day(world):
+    p = public_profile(world["org"], as_of=dt.date(2024, 6, 1), language="zh-hans")
+    assert [r["document_number"] for r in p["records"]["penalties"]] == ["金民罚〔2024〕旧3号"]
+    assert p["lists"]["current"] == [] and p["lists"]["history"][0]["left_on"] == "2023-09-01"
+    assert p["commitments"] == []
+
+
+def test_profile_is_deterministic_and_serialisable(world):
+    a = json.dumps(public_profile(world["org"], language="zh-hans"), ensure_ascii=False, sort_keys=False)
+    b = json.dumps(public_profile(world["org"], language="zh-hans"), ensure_ascii=False, sort_keys=False)
+    assert a == b
+
+
+def test_english_labels(world):
+    p = public_profile(world["org"], language="en")
+    assert p["organization"]["type"] == "Association"
+    assert p["persons"][0]["role"] == "Legal representative"
+    assert p["records"]["penalties"][0]["kind"] == "Penalty: fine"
+
+
+def test_credit_level_only_where_the_authority_publishes(world):
+    from socredit.apps.evaluation.models import CreditScore
+
+    org = world["org"]
+    CreditScore.objects.update_or_create(
+        organization=org,
+        defaults={"score": 70, "level": "B", "cause": "x", "model_version": "m", "as_of": TODAY,
+                  "breakdown": b"", "evaluated_at": dt.datetime(2026, 12, 1, tzinfo=dt.UTC)},
+    )  # fmt: skip
+    org.refresh_from_db()
+    assert public_profile(org)["credit_level"] is None
+    assert public_search("养老服务协会").rows[0]["credit_level"] is None
+    PublicationSetting.objects.create(department=world["dept"], publish_credit_level=True)
+    org.registration_authority = world["dept"].name
+    org.save(update_fields=["registration_authority"])
+    assert public_profile(org)["credit_level"] == {"level": "B", "name": "良好", "as_of": TODAY.isoformat()}
+    assert public_search("养老服务协会").rows[0]["credit_level"] == "B"
+    assert [r["code"] for r in public_search("", level="B").rows] == [org.code]
+
+
+def test_scrub():
+    assert scrub("张三（4***************1）") == "张三"
+    assert "410105198506010012" not in scrub("身份证410105198506010012")
+    assert scrub("处罚（R1.6(5)）") == "处罚"
+
+
+class TestSearch:
+    def test_two_character_query(self, world):
+        r = public_search("养老")
+        assert [row["code"] for row in r.rows] == [world["org"].code] and r.total == 1
+
+    def test_three_characters_former_name_and_code(self, world):
+        org = world["org"]
+        assert [row["code"] for row in public_search("老年服务").rows] == [org.code]
+        assert public_search("老年服务").rows[0]["former_names"] == ["金水区老年服务会"]
+        assert [row["code"] for row in public_search(org.code).rows] == [org.code]
+        assert org.code in [row["code"] for row in public_search(org.code[-9:]).rows]
+
+    def test_filters(self, world):
+        assert public_search("金水区", region="金水区").total == 2
+        assert public_search("金水区", region="二七区").total == 0
+        assert public_search("金水区", org_type="3").total == 0
+        assert public_search("", org_field="other").searched
+
+    def test_bad_input(self, world):
+        assert not public_search("").searched and public_search("").rows == []
+        assert public_search("   ").rows == []
+        long = public_search("长" * 201)
+        assert "q" in long.errors and long.rows == []
+        assert public_search("%%%").rows == [] and public_search('"*NEAR(').rows == []
+        assert "region" in public_search("协会", region="没有这个地方").errors
+        assert "org_type" in public_search("协会", org_type="x").errors
+        assert "level" in public_search("协会", level="Z").errors
+
+    def test_paging(self, world):
+        first = public_search("金水区", per_page=1)
+        second = public_search("金水区", per_page=1, page=2)
+        assert first.has_next and not second.has_next
+        assert first.rows[0]["code"] != second.rows[0]["code"]
