@@ -38,7 +38,10 @@ def _rate_limited(request: HttpRequest, exc: RateLimited) -> HttpResponse:
 @public_api.exception_handler(ValidationError)
 def _validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
     errors = validation_errors_by_field(exc.errors)
-    body = {"detail": "输入有误：" + "；".join(f"{k} {' '.join(v)}" for k, v in errors.items()), "errors": errors}
+    body = {
+        "detail": "输入有误：" + "；".join(f"{k} {' '.join(v)}" for k, v in errors.items()),
+        "errors": errors,
+    }
     return public_api.create_response(request, body, status=422)
 
 

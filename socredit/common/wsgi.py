@@ -29,7 +29,10 @@ def is_token_call(environ: dict[str, Any]) -> bool:
     path = environ.get("PATH_INFO", "")
     return (
         path.startswith(API_PREFIX)
-        and (environ.get("HTTP_AUTHORIZATION", "")[:7].lower() == "bearer " or path.startswith(PUBLIC_API_PREFIX))
+        and (
+            environ.get("HTTP_AUTHORIZATION", "")[:7].lower() == "bearer "
+            or path.startswith(PUBLIC_API_PREFIX)
+        )
         and not environ.get("HTTP_COOKIE")
     )
 

@@ -36,7 +36,9 @@ def _listed(p: dict[str, Any], key: str) -> list[tuple[Any, ...]]:
 
 
 def _penalties(p: dict[str, Any]) -> list[tuple[Any, ...]]:
-    return sorted((r.get("document_number"), r.get("decided_on"), r.get("amount")) for r in p["records"]["penalties"])
+    return sorted(
+        (r.get("document_number"), r.get("decided_on"), r.get("amount")) for r in p["records"]["penalties"]
+    )
 
 
 def organization(code: str) -> Organization | None:

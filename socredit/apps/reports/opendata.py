@@ -130,7 +130,9 @@ def build(as_of: dt.date, *, chunk: int = CHUNK, target: Path | None = None) -> 
         finally:
             for w in writers.values():
                 w.close()
-        (work / SCHEMA).write_text(json.dumps(schema_document(), ensure_ascii=False, indent=2) + "\n", "utf-8")
+        (work / SCHEMA).write_text(
+            json.dumps(schema_document(), ensure_ascii=False, indent=2) + "\n", "utf-8"
+        )
         files = []
         for name in [*file_names(), SCHEMA]:
             path = work / name

@@ -20,7 +20,9 @@ class Column:
     description: str
 
 
-ORG = Column("organization_code", "string", "统一社会信用代码", "The organization's unified social credit code (key).")
+ORG = Column(
+    "organization_code", "string", "统一社会信用代码", "The organization's unified social credit code (key)."
+)
 
 
 def _c(name: str, type_: str, title: str, description: str) -> Column:
@@ -61,7 +63,12 @@ TABLES: dict[str, list[Column]] = {
     ],
     "records": [
         ORG,
-        _c("section", "string", "类别", "行政许可 / 行政处罚 / 年度工作报告 / 抽查检查 / 评估等级 / 表彰奖励 / 其他."),
+        _c(
+            "section",
+            "string",
+            "类别",
+            "行政许可 / 行政处罚 / 年度工作报告 / 抽查检查 / 评估等级 / 表彰奖励 / 其他.",
+        ),
         _c("kind", "string", "信息类型", "Kind of record."),
         _c("negative", "boolean", "失信信息", "true for negative (dishonesty) information."),
         _c("document_number", "string", "决定文书号", "Decision document number."),
@@ -122,8 +129,22 @@ def rows_of(profile: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
     return {
         "organizations": [
             {
-                **code, **{k: org.get(k) for k in ("name", "type", "field", "status", "region", "registration_authority",
-                                                   "supervisory_unit", "registered_on", "address", "business_scope")},
+                **code,
+                **{
+                    k: org.get(k)
+                    for k in (
+                        "name",
+                        "type",
+                        "field",
+                        "status",
+                        "region",
+                        "registration_authority",
+                        "supervisory_unit",
+                        "registered_on",
+                        "address",
+                        "business_scope",
+                    )
+                },
                 "former_names": "；".join(org.get("former_names") or []),
                 "evaluation_grade": grade.get("grade"),
                 "evaluation_grade_valid_until": grade.get("valid_until"),
@@ -152,7 +173,10 @@ def schema_document() -> dict[str, Any]:
         "profile_schema": PROFILE_SCHEMA,
         "encoding": "UTF-8 (CSV with a byte-order mark); gzip; one JSON object per line in .jsonl.gz",
         "tables": {
-            name: [{"name": c.name, "type": c.type, "title": c.title, "description": c.description} for c in columns]
+            name: [
+                {"name": c.name, "type": c.type, "title": c.title, "description": c.description}
+                for c in columns
+            ]
             for name, columns in TABLES.items()
         },
     }

@@ -39,7 +39,9 @@ def report_download(request: HttpRequest, code: str) -> HttpResponse:
     org = _organization(code)
     if over_limit(request, "report"):
         return limited(request, "report")
-    issued = issue_report(org, actor="public", channel="form", verify_url=lambda path: qr.absolute(request, path))
+    issued = issue_report(
+        org, actor="public", channel="form", verify_url=lambda path: qr.absolute(request, path)
+    )
     response = HttpResponse(issued.pdf, content_type="application/pdf")
     response["Content-Disposition"] = content_disposition(f"信用报告-{org.code}-{issued.report.number}.pdf")
     response["Cache-Control"] = "no-store"
@@ -53,7 +55,9 @@ class CodeForm(forms.Form):
         code = normalize_code(self.cleaned_data["code"])  # None also for anything over 40 characters
         if code is None:
             raise forms.ValidationError(
-                _("A verification code has 12 letters and digits, as printed on the report (e.g. 7KQ2-M9XD-3FHT).")
+                _(
+                    "A verification code has 12 letters and digits, as printed on the report (e.g. 7KQ2-M9XD-3FHT)."
+                )
             )
         return code
 
@@ -74,7 +78,12 @@ class FileForm(forms.Form):
 @require_http_methods(["GET", "POST"])
 def verify_page(request: HttpRequest) -> HttpResponse:
     """Verify a report by its code (GET ?code=) or by its file (POST)."""
-    ctx: dict[str, Any] = {"code_form": CodeForm(), "file_form": FileForm(), "result": None, "file_result": None}
+    ctx: dict[str, Any] = {
+        "code_form": CodeForm(),
+        "file_form": FileForm(),
+        "result": None,
+        "file_result": None,
+    }
     if request.method == "POST":
         file_form = FileForm(request.POST, request.FILES)
         ctx["file_form"] = file_form

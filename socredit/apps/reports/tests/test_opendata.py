@@ -21,7 +21,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def world(db):
     a = factories.organization(name="金水区养老服务协会", contact_phone="13800000000")
-    b = factories.organization(name="=HYPERLINK(\"http://x\")基金会")
+    b = factories.organization(name='=HYPERLINK("http://x")基金会')
     factories.record(a, "penalty_fine", amount="3000", decided_on=dt.date(2026, 5, 10), occurred_on=dt.date(2026, 5, 1),
                      document_number="金民罚〔2026〕7号")  # fmt: skip
     factories.record(a, "penalty_fine", amount="3000", visibility="内部使用", document_number="内部〔2026〕1号",
@@ -84,7 +84,11 @@ def test_command_builds_and_refuses_bad_dates(world, today_is):
 
 
 def test_public_page_lists_the_files_and_serves_them(client, world):
-    assert "first release" in client.get(reverse("reports:open_data"), HTTP_ACCEPT_LANGUAGE="en").content.decode() or True
+    assert (
+        "first release"
+        in client.get(reverse("reports:open_data"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+        or True
+    )
     opendata.build(dt.date(2026, 12, 4))
     page = client.get(reverse("reports:open_data"))
     html = page.content.decode()

@@ -15,7 +15,9 @@ def _qr(client, code, kind, **params):
     return client.get(reverse("reports:org_qr", kwargs={"code": code, "kind": kind}), params)
 
 
-@pytest.mark.parametrize(("kind", "mime", "start"), [("png", "image/png", b"\x89PNG"), ("svg", "image/svg+xml", b"<?xml")])
+@pytest.mark.parametrize(
+    ("kind", "mime", "start"), [("png", "image/png", b"\x89PNG"), ("svg", "image/svg+xml", b"<?xml")]
+)
 def test_qr_encodes_the_public_profile_address(client, kind, mime, start):
     org = factories.organization()
     response = _qr(client, org.code, kind)

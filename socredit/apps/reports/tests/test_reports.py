@@ -93,7 +93,9 @@ def test_verify_by_code_shows_what_the_report_said_and_no_changes(client, org):
 def test_verify_shows_changes_since_the_report(client, org):
     _download(client, org)
     report = CreditReport.objects.get()
-    factories.record(org, "penalty_fine", amount="3000", decided_on=dt.date(2026, 11, 1), occurred_on=dt.date(2026, 10, 1))
+    factories.record(
+        org, "penalty_fine", amount="3000", decided_on=dt.date(2026, 11, 1), occurred_on=dt.date(2026, 10, 1)
+    )
     page = client.get(reverse("reports:verify_code", kwargs={"code": report.verification_code}))
     changed = page.content.decode().split('id="changes"')[1].split("</p>")[0]
     assert "badge-warn" in changed

@@ -22,7 +22,9 @@ def test_normalize_code_accepts_what_people_type(typed, stored):
     assert signing.normalize_code(typed) == stored
 
 
-@pytest.mark.parametrize("typed", ["", "7KQ2-M9XD", "7KQ2-M9XD-3FHTX", "7KQ2-M9XD-3FH!", "<script>", "U" * 12, "7" * 41])
+@pytest.mark.parametrize(
+    "typed", ["", "7KQ2-M9XD", "7KQ2-M9XD-3FHTX", "7KQ2-M9XD-3FH!", "<script>", "U" * 12, "7" * 41]
+)
 def test_normalize_code_refuses_what_cannot_be_a_code(typed):
     assert signing.normalize_code(typed) is None
 

@@ -31,7 +31,9 @@ class Command(BaseCommand):
             except ValueError as exc:
                 raise CommandError(f"--as-of 日期有误：{exc}") from None
             if day > today():
-                raise CommandError(f"--as-of {day.isoformat()} 晚于今天（{today().isoformat()}）：公开数据不能按未来日期生成")
+                raise CommandError(
+                    f"--as-of {day.isoformat()} 晚于今天（{today().isoformat()}）：公开数据不能按未来日期生成"
+                )
         if opts["chunk"] < 1:
             raise CommandError("--chunk 应为正整数")
         started = time.perf_counter()
