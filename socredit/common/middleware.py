@@ -25,8 +25,11 @@ class ChineseUnlessChosenMiddleware:
         return self.get_response(request)
 
 
-ORGANIZATION_PREFIXES = ("/my/", "/accounts/", "/i18n/", "/public/", "/static/")
-"""What an organization's own account (组织账号) may open: its self-service pages and the public ones."""
+ORGANIZATION_PREFIXES = (
+    "/my/", "/accounts/", "/i18n/", "/public/", "/static/", "/reports/", "/qr/", "/open-data/", "/api/public/",
+)  # fmt: skip
+"""What an organization's own account (组织账号) may open: its self-service pages and the public ones
+(credit reports and their verification, 一社一码 images, open data, the public API)."""
 
 
 class OrganizationAccountMiddleware:

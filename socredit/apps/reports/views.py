@@ -147,6 +147,7 @@ def org_qr(request: HttpRequest, code: str, kind: str) -> HttpResponse:
     return response
 
 
+@require_http_methods(["GET"])
 @organization_account_required
 def my_qr(request: HttpRequest) -> HttpResponse:
     """The organization's own 一社一码 page (/my/qr/): the code to print and display at its premises."""
