@@ -48,8 +48,13 @@ def root() -> Path:
     return Path(getattr(settings, "SOCREDIT_OPENDATA_DIR", Path(settings.VAR_DIR) / "opendata"))
 
 
-def file_names() -> list[str]:
-    return [f"{t}.{ext}" for t in TABLES for ext in ("csv.gz", "jsonl.gz")]
+def table_file(table: str, day: dt.date, ext: str) -> str:
+    """``organizations-2026-12-04.csv.gz``: the data date in every name, so downloads never overwrite."""
+    return f"{table}-{day.isoformat()}.{ext}"
+
+
+def file_names(day: dt.date) -> list[str]:
+    return [table_file(t, day, ext) for t in TABLES for ext in ("csv.gz", "jsonl.gz")]
 
 
 def _cell(value: Any) -> Any:
@@ -65,12 +70,12 @@ def _cell(value: Any) -> Any:
 class _TableWriter:
     """One table's two gzip files, written a chunk of rows at a time."""
 
-    def __init__(self, folder: Path, table: str) -> None:
+    def __init__(self, folder: Path, table: str, day: dt.date) -> None:
         self.columns = [c.name for c in TABLES[table]]
         self.rows = 0
         # mtime=0: the same rows give the same bytes (and the same checksum) on every rebuild
-        self._csv = gzip.GzipFile(folder / f"{table}.csv.gz", "wb", mtime=0)
-        self._jsonl = gzip.GzipFile(folder / f"{table}.jsonl.gz", "wb", mtime=0)
+        self._csv = gzip.GzipFile(folder / table_file(table, day, "csv.gz"), "wb", mtime=0)
+        self._jsonl = gzip.GzipFile(folder / table_file(table, day, "jsonl.gz"), "wb", mtime=0)
         self._csv.write("\ufeff".encode())
         self._write_csv([self.columns])
 
@@ -118,7 +123,7 @@ def build(as_of: dt.date, *, chunk: int = CHUNK, target: Path | None = None) -> 
     shutil.rmtree(work, ignore_errors=True)
     work.mkdir()
     try:
-        writers = {t: _TableWriter(work, t) for t in TABLES}
+        writers = {t: _TableWriter(work, t, as_of) for t in TABLES}
         try:
             for profiles in content.profiles_in_chunks(as_of, chunk):
                 tables: dict[str, list[dict[str, Any]]] = {t: [] for t in TABLES}
@@ -134,9 +139,9 @@ def build(as_of: dt.date, *, chunk: int = CHUNK, target: Path | None = None) -> 
             json.dumps(schema_document(), ensure_ascii=False, indent=2) + "\n", "utf-8"
         )
         files = []
-        for name in [*file_names(), SCHEMA]:
+        for name in [*file_names(as_of), SCHEMA]:
             path = work / name
-            table = name.split(".")[0]
+            table = name.split("-")[0].split(".")[0]
             files.append({"name": name, "bytes": path.stat().st_size, "sha256": _sha256(path),
                           "rows": writers[table].rows if table in writers else None})  # fmt: skip
         (work / SUMS).write_text("".join(f"{f['sha256']}  {f['name']}\n" for f in files), "utf-8")
@@ -197,8 +202,10 @@ def current_release() -> dict[str, Any] | None:
 
 
 def published_file(name: str) -> Path | None:
-    """The file ``name`` of the published release; None for any other name (no path ever leaves it)."""
-    if name not in {*file_names(), SCHEMA, SUMS, MANIFEST}:
+    """The file ``name`` of the published release; None for any other name (only the names its manifest
+    lists are served: no other path ever leaves the folder)."""
+    release = current_release()
+    if release is None or name not in {*(f["name"] for f in release["files"]), SUMS, MANIFEST}:
         return None
     path = root() / CURRENT / name
     return path if path.is_file() else None

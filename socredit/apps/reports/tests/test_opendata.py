@@ -39,17 +39,18 @@ def test_build_writes_every_table_in_both_formats_with_checksums(world, settings
     built = opendata.build(dt.date(2026, 12, 4), chunk=1)  # chunk 1: every organization its own chunk
     folder = built.folder
     assert folder.name == "2026-12-04"
+    day = dt.date(2026, 12, 4)
     for table, columns in TABLES.items():
-        rows = _csv_rows(folder / f"{table}.csv.gz")
-        lines = list(opendata.iter_lines(folder / f"{table}.jsonl.gz"))
+        rows = _csv_rows(folder / opendata.table_file(table, day, "csv.gz"))
+        lines = list(opendata.iter_lines(folder / opendata.table_file(table, day, "jsonl.gz")))
         assert len(rows) == len(lines)
         assert list(lines[0]) == [c.name for c in columns] if lines else True
-    orgs = {r["organization_code"]: r for r in _csv_rows(folder / "organizations.csv.gz")}
+    orgs = {r["organization_code"]: r for r in _csv_rows(folder / opendata.table_file("organizations", day, "csv.gz"))}
     assert set(orgs) == {a.code, b.code}
     assert orgs[b.code]["name"].startswith("'=")  # a formula-like name is written inert in CSV
-    jsonl = {r["organization_code"]: r for r in opendata.iter_lines(folder / "organizations.jsonl.gz")}
+    jsonl = {r["organization_code"]: r for r in opendata.iter_lines(folder / opendata.table_file("organizations", day, "jsonl.gz"))}
     assert jsonl[b.code]["name"] == b.name  # JSON keeps it as it is
-    records = list(opendata.iter_lines(folder / "records.jsonl.gz"))
+    records = list(opendata.iter_lines(folder / opendata.table_file("records", day, "jsonl.gz")))
     assert [r["document_number"] for r in records] == ["金民罚〔2026〕7号"]  # the internal one is not there
     sums = dict(line.split("  ")[::-1] for line in (folder / "SHA256SUMS").read_text().splitlines())
     for name, digest in sums.items():
@@ -93,14 +94,14 @@ def test_public_page_lists_the_files_and_serves_them(client, world):
     page = client.get(reverse("reports:open_data"))
     html = page.content.decode()
     assert page.status_code == 200 and "2026-12-04" in html
-    for name in opendata.file_names():
+    for name in opendata.file_names(dt.date(2026, 12, 4)):
         assert reverse("reports:open_data_file", kwargs={"name": name}) in html
-    response = client.get(reverse("reports:open_data_file", kwargs={"name": "organizations.csv.gz"}))
+    response = client.get(reverse("reports:open_data_file", kwargs={"name": "organizations-2026-12-04.csv.gz"}))
     assert response.status_code == 200 and response["Content-Type"] == "application/gzip"
     assert b"".join(response.streaming_content)[:2] == b"\x1f\x8b"
 
 
-@pytest.mark.parametrize("name", ["..%2Fmanifest.json", "secret_key", "organizations.csv", ".build-x"])
+@pytest.mark.parametrize("name", ["..%2Fmanifest.json", "secret_key", "organizations-2026-12-04.csv", "organizations-2026-12-03.csv.gz", ".build-x"])
 def test_only_the_release_files_are_served(client, world, name):
     opendata.build(dt.date(2026, 12, 4))
     assert client.get(f"/open-data/{name}").status_code == 404

@@ -174,3 +174,11 @@ def test_verification_is_limited_per_client(client, org, settings):
     url = reverse("reports:verify_code", kwargs={"code": "7KQ2M9XD3FHT"})
     codes = [client.get(url).status_code for _ in range(4)]
     assert codes == [404, 404, 404, 429]
+
+
+def test_limits_are_on_by_default(settings):
+    from socredit.apps.reports.limits import DEFAULT_RATES, rate
+
+    settings.SOCREDIT_PUBLIC_RATES = {}
+    assert {group: rate(group) for group in DEFAULT_RATES} == DEFAULT_RATES
+    assert all(DEFAULT_RATES.values())

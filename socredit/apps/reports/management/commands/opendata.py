@@ -38,7 +38,7 @@ class Command(BaseCommand):
             raise CommandError("--chunk 应为正整数")
         started = time.perf_counter()
         built = opendata.build(day, chunk=opts["chunk"])
-        rows = {f["name"].split(".")[0]: f["rows"] for f in built.manifest["files"] if f["rows"] is not None}
+        rows = {f["name"].split("-")[0]: f["rows"] for f in built.manifest["files"] if f["rows"] is not None}
         self.stdout.write(
             f"开放数据 {day.isoformat()} 已发布：{built.folder}（"
             + "，".join(f"{k} {v:,} 行" for k, v in rows.items())
