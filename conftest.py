@@ -65,7 +65,9 @@ def _own_import_upload_dir(request, _anchor_dir):
     from django.conf import settings
 
     before = getattr(settings, "SOCREDIT_IMPORT_UPLOAD_DIR", None)
-    settings.SOCREDIT_IMPORT_UPLOAD_DIR = _anchor_dir.parent / "uploads" / request.node.nodeid.replace("/", "_")[-150:]
+    settings.SOCREDIT_IMPORT_UPLOAD_DIR = (
+        _anchor_dir.parent / "uploads" / request.node.nodeid.replace("/", "_")[-150:]
+    )
     yield
     settings.SOCREDIT_IMPORT_UPLOAD_DIR = before
 
@@ -92,6 +94,8 @@ def _own_report_files(request, _anchor_dir):
     )
     settings.SOCREDIT_PUBLIC_RATES = dict.fromkeys(("report", "verify", "qr", "opendata", "api"), "")
     settings.SOCREDIT_REPORT_KEY_FILE = str(_anchor_dir.parent / "report_key")
-    settings.SOCREDIT_OPENDATA_DIR = _anchor_dir.parent / "opendata" / request.node.nodeid.replace("/", "_")[-150:]
+    settings.SOCREDIT_OPENDATA_DIR = (
+        _anchor_dir.parent / "opendata" / request.node.nodeid.replace("/", "_")[-150:]
+    )
     yield
     settings.SOCREDIT_REPORT_KEY_FILE, settings.SOCREDIT_OPENDATA_DIR, settings.SOCREDIT_PUBLIC_RATES = before

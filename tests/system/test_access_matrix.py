@@ -91,7 +91,6 @@ OTHER_ORGANIZATION = {**ORGANIZATION_ONLY, ORG: 404}
 PUBLIC = dict.fromkeys(PERSONAS, 200)
 
 
-
 def _issued_report(world):
     from socredit.apps.reports.services import issue_report
 

@@ -45,10 +45,16 @@ def test_build_writes_every_table_in_both_formats_with_checksums(world, settings
         lines = list(opendata.iter_lines(folder / opendata.table_file(table, day, "jsonl.gz")))
         assert len(rows) == len(lines)
         assert list(lines[0]) == [c.name for c in columns] if lines else True
-    orgs = {r["organization_code"]: r for r in _csv_rows(folder / opendata.table_file("organizations", day, "csv.gz"))}
+    orgs = {
+        r["organization_code"]: r
+        for r in _csv_rows(folder / opendata.table_file("organizations", day, "csv.gz"))
+    }
     assert set(orgs) == {a.code, b.code}
     assert orgs[b.code]["name"].startswith("'=")  # a formula-like name is written inert in CSV
-    jsonl = {r["organization_code"]: r for r in opendata.iter_lines(folder / opendata.table_file("organizations", day, "jsonl.gz"))}
+    jsonl = {
+        r["organization_code"]: r
+        for r in opendata.iter_lines(folder / opendata.table_file("organizations", day, "jsonl.gz"))
+    }
     assert jsonl[b.code]["name"] == b.name  # JSON keeps it as it is
     records = list(opendata.iter_lines(folder / opendata.table_file("records", day, "jsonl.gz")))
     assert [r["document_number"] for r in records] == ["金民罚〔2026〕7号"]  # the internal one is not there
@@ -96,12 +102,23 @@ def test_public_page_lists_the_files_and_serves_them(client, world):
     assert page.status_code == 200 and "2026-12-04" in html
     for name in opendata.file_names(dt.date(2026, 12, 4)):
         assert reverse("reports:open_data_file", kwargs={"name": name}) in html
-    response = client.get(reverse("reports:open_data_file", kwargs={"name": "organizations-2026-12-04.csv.gz"}))
+    response = client.get(
+        reverse("reports:open_data_file", kwargs={"name": "organizations-2026-12-04.csv.gz"})
+    )
     assert response.status_code == 200 and response["Content-Type"] == "application/gzip"
     assert b"".join(response.streaming_content)[:2] == b"\x1f\x8b"
 
 
-@pytest.mark.parametrize("name", ["..%2Fmanifest.json", "secret_key", "organizations-2026-12-04.csv", "organizations-2026-12-03.csv.gz", ".build-x"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "..%2Fmanifest.json",
+        "secret_key",
+        "organizations-2026-12-04.csv",
+        "organizations-2026-12-03.csv.gz",
+        ".build-x",
+    ],
+)
 def test_only_the_release_files_are_served(client, world, name):
     opendata.build(dt.date(2026, 12, 4))
     assert client.get(f"/open-data/{name}").status_code == 404
