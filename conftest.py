@@ -83,9 +83,10 @@ def _own_report_files(request, _anchor_dir):
         yield
         return
     from django.conf import settings
-    from django.core.cache import cache
+    from django.core.cache import caches
 
-    cache.clear()
+    for each in caches.all():
+        each.clear()
 
     before = (
         getattr(settings, "SOCREDIT_REPORT_KEY_FILE", None),

@@ -205,7 +205,7 @@ AXES_LOCKOUT_CALLABLE = "socredit.apps.accounts.views.locked_out"  # the lockout
 # that is the proxy's address unless the WSGI server is told to take the client's from the proxy.
 
 LOGIN_URL = "accounts:login"
-LOGIN_REDIRECT_URL = "/"  # "/" sends staff to the organization list and organization accounts to /my/
+LOGIN_REDIRECT_URL = "portal:start"  # staff on to the organization list, organization accounts to /my/
 LOGOUT_REDIRECT_URL = "accounts:login"
 
 # --- Language and time ----------------------------------------------------------------------
@@ -275,6 +275,19 @@ SOCREDIT_AUDIT_ANCHOR_FILE = os.environ.get(
 # The public complaint form (举报) and its lookup, per client address and hour (counted in the cache).
 SOCREDIT_COMPLAINTS_PER_IP_HOUR = int(os.environ.get("SOCREDIT_COMPLAINTS_PER_IP_HOUR", "5"))
 SOCREDIT_COMPLAINT_LOOKUPS_PER_IP_HOUR = int(os.environ.get("SOCREDIT_COMPLAINT_LOOKUPS_PER_IP_HOUR", "30"))
+# The public portal's limits per client address (django-ratelimit rates: "N/s|m|h|d"): searches, and
+# downloads of the published lists. Counted in the "ratelimit" cache, which is per server process
+# (LocMemCache): with several workers a client gets up to that many times the rate; production behind
+# a proxy sets the client address in REMOTE_ADDR (the proxy's, else every visitor shares one counter).
+SOCREDIT_PORTAL_RATES = {
+    "search": os.environ.get("SOCREDIT_PORTAL_SEARCH_RATE", "120/m"),
+    "download": os.environ.get("SOCREDIT_PORTAL_DOWNLOAD_RATE", "20/m"),
+}
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "ratelimit": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "ratelimit"},
+}
+RATELIMIT_USE_CACHE = "ratelimit"
 # Credit reports (信用报告): the key their signatures are made with (generated once, mode 600; keep a
 # copy with the backups: without it no issued report verifies) — docs/reports.md.
 SOCREDIT_REPORT_KEY_FILE = os.environ.get("SOCREDIT_REPORT_KEY_FILE", str(VAR_DIR / "report_key"))

@@ -2,7 +2,6 @@
 
 from django.contrib import admin
 from django.urls import include, path
-from django.views.generic import RedirectView
 
 from socredit.api import api
 from socredit.public_api import public_api
@@ -12,7 +11,6 @@ urlpatterns = [
     # Django tries the patterns in order
     path("api/v1/", api.urls),
     path("api/public/v1/", public_api.urls),
-    path("", RedirectView.as_view(pattern_name="registry:organization_list", permanent=False)),
     path("accounts/", include("socredit.apps.accounts.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("organizations/", include("socredit.apps.registry.urls")),
@@ -31,6 +29,8 @@ urlpatterns = [
     path("audit/", include("socredit.apps.audit.urls")),
     path("office/", include("socredit.apps.accounts.urls_office")),
     path("admin/", admin.site.urls),
+    # the public portal last: its home is "/", its other pages have prefixes of their own
+    path("", include("socredit.apps.portal.urls")),
 ]
 
 # The error pages in the product's layout, JSON under /api/ (socredit/common/errorpages.py).

@@ -26,10 +26,12 @@ class ChineseUnlessChosenMiddleware:
 
 
 ORGANIZATION_PREFIXES = (
-    "/my/", "/accounts/", "/i18n/", "/public/", "/static/", "/reports/", "/qr/", "/open-data/", "/api/public/",
+    "/my/", "/accounts/", "/i18n/", "/public/", "/static/", "/o/", "/search/", "/start/",
+    "/reports/", "/qr/", "/open-data/", "/api/public/",
 )  # fmt: skip
 """What an organization's own account (组织账号) may open: its self-service pages and the public ones
-(credit reports and their verification, 一社一码 images, open data, the public API)."""
+(with the portal's home, ``/``; credit reports and their verification, 一社一码 images, open data and
+the public API)."""
 
 
 class OrganizationAccountMiddleware:
@@ -37,7 +39,7 @@ class OrganizationAccountMiddleware:
 
     An organization's user signs in with the same login as staff but works only under /my/ (its own
     credit file, objections, repairs, commitments). Every other page answers 403, so a staff page
-    added later cannot leak to organizations by forgetting a check; "/" sends them home.
+    added later cannot leak to organizations by forgetting a check. The public portal is theirs too.
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
@@ -49,11 +51,14 @@ class OrganizationAccountMiddleware:
             # loading the anonymous user saves a lookup per request on the busiest paths
             return self.get_response(request)
         user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated and getattr(user, "is_org_account", False):
-            if request.path == "/":
-                return HttpResponseRedirect("/my/")
-            if not request.path.startswith(ORGANIZATION_PREFIXES):
-                raise PermissionDenied("组织账号只能使用“我的信用档案”页面")
+        if (
+            user is not None
+            and user.is_authenticated
+            and getattr(user, "is_org_account", False)
+            and request.path != "/"
+            and not request.path.startswith(ORGANIZATION_PREFIXES)
+        ):
+            raise PermissionDenied("组织账号只能使用“我的信用档案”页面")
         return self.get_response(request)
 
 

@@ -29,6 +29,7 @@ def test_officer_adds_a_record_from_search_to_timeline(live_server, page, person
     factories.record(org, "annual_report_on_time", document_number="")
 
     page.goto(live_server.url + "/")
+    page.get_by_role("link", name="工作人员登录").click()
     expect(page).to_have_url(re.compile(r"/accounts/login/"))
     page.get_by_label("用户名").fill("staff_jinshui")
     page.get_by_label("密码").fill(factories.PASSWORD)

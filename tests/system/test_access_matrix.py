@@ -250,6 +250,14 @@ MATRIX = {
     "reports:open_data": (lambda w: {}, PUBLIC),
     "reports:open_data_file": (lambda w: {"name": _open_data_release()}, PUBLIC),
     "reports:my_qr": (lambda w: {}, ORGANIZATION_ONLY),
+    # the public portal: the same for everyone, signed in or not
+    "portal:home": (lambda w: {}, PUBLIC),
+    "portal:search": (lambda w: {}, PUBLIC),
+    "portal:profile": (lambda w: {"code": w["org"].code}, PUBLIC),
+    "portal:list": (lambda w: {"kind": "abnormal"}, PUBLIC),
+    "portal:list_download": (lambda w: {"kind": "serious", "fmt": "xlsx"}, PUBLIC),
+    # where a sign-in lands: on to the staff list, /my/ or (anonymous) the sign-in page
+    "portal:start": (lambda w: {}, dict.fromkeys(PERSONAS, 302)),
     # one's own password: every signed-in account, organization accounts included
     "accounts:password_change": (lambda w: {}, {**dict.fromkeys(PERSONAS, 200), "anonymous": 302}),
     # account administration (账号管理): administrators only, accounts and tokens of their region
@@ -281,6 +289,7 @@ NAMESPACES = {
     "public",
     "office",
     "reports",
+    "portal",
 }
 
 

@@ -93,8 +93,9 @@ from socredit.apps.lists.models import LIST_LABELS, RED, ListEntry
 from socredit.apps.lists.services import ground_basis, ground_title
 from socredit.apps.portal.models import PublicationSetting
 from socredit.apps.records.models import CreditRecord
-from socredit.apps.records.publicity import published_records
+from socredit.apps.records.publicity import published_records_of
 from socredit.apps.registry import search as registry_search
+from socredit.apps.registry.access import registered_organization
 from socredit.apps.registry.models import CONFIRMED_ROLE, Organization, Region, RegistrationAct
 from socredit.apps.registry.regions import resolve_region
 from socredit.apps.registry.services import registering_department
@@ -170,7 +171,7 @@ def public_organization(code: str | None) -> Organization | None:
     folded = fold(re.sub(r"\s+", "", code or ""))
     if not _CODE.fullmatch(folded):
         return None
-    return Organization.objects.select_related("region").filter(code=folded).first()
+    return registered_organization(folded)
 
 
 def region_names(paths: list[str]) -> dict[str, str]:
@@ -272,7 +273,7 @@ def _record(r: CreditRecord, profile: Any, language: str) -> dict[str, Any]:
 
 def _records(org: Organization, as_of: dt.date, language: str) -> tuple[dict[str, list[dict[str, Any]]], Any]:
     profile = policy_profile(as_of, org.region)
-    qs = published_records(CreditRecord.objects.filter(organization=org), as_of)
+    qs = published_records_of(org, as_of)
     qs = qs.filter(Q(decided_on__lte=as_of) | Q(decided_on__isnull=True, occurred_on__lte=as_of))
     qs = qs.select_related("kind", "department").order_by(
         "-occurred_on", "-decided_on", "document_number", "-id"

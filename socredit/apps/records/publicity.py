@@ -105,16 +105,39 @@ def _by_region(as_of: dt.date, each: Callable[[PolicyProfile], Q]) -> Q:
     return q
 
 
+def _off_view_under(profile: PolicyProfile, as_of: dt.date) -> Q:
+    """Records off public view on ``as_of`` under ``profile``: period ended, or 轻微 where the profile
+    does not publish it."""
+    q = ended_q(as_of, profile)
+    if not profile.get("repair.minor_published", False):
+        q |= Q(dishonesty_class=MINOR)
+    return q
+
+
 def _off_view_q(as_of: dt.date) -> Q:
-    """Records off public view on ``as_of``: period ended, or 轻微 where the profile does not publish it."""
+    """Records off public view on ``as_of``, each organization under its region's profile."""
+    return _by_region(as_of, lambda profile: _off_view_under(profile, as_of))
 
-    def each(profile: PolicyProfile) -> Q:
-        q = ended_q(as_of, profile)
-        if not profile.get("repair.minor_published", False):
-            q |= Q(dishonesty_class=MINOR)
-        return q
 
-    return _by_region(as_of, each)
+def profile_for_path(as_of: dt.date, path: str) -> PolicyProfile:
+    """The profile ``_by_region`` applies on ``as_of`` to an organization of the region at ``path``:
+    the deepest locality above it, else the national one."""
+    for prefix, profile in regional_profiles(as_of):  # deepest first, the national one last
+        if prefix is None or path.startswith(prefix):
+            return profile
+    raise AssertionError("regional_profiles ends with the national profile")  # pragma: no cover
+
+
+def published_records_of(organization: Any, as_of: dt.date) -> QuerySet[CreditRecord]:
+    """``published_records`` of one organization: the same rule, with only the one profile that
+    applies to it — a statement a fraction the size (an organization's public profile page)."""
+    profile = profile_for_path(as_of, organization.region.path)
+    return CreditRecord.objects.filter(
+        organization=organization,
+        is_current=True,
+        status=RecordStatus.EFFECTIVE.value,
+        visibility=Visibility.PUBLIC.value,
+    ).exclude(_off_view_under(profile, as_of))
 
 
 def _end_of(record: CreditRecord, profile: PolicyProfile) -> dt.date:

@@ -147,3 +147,10 @@ def access_branch(principal: Any, code: str, pk: Any) -> Branch:
     """A branch or office of the organization ``code`` within scope, or 404."""
     org = access_organization(principal, code)
     return get_or_404(Branch.objects.filter(organization=org).select_related("organization"), pk=pk)
+
+
+def registered_organization(code: str) -> Organization | None:
+    """Any organization by its exact 统一社会信用代码, for the public pages: every organization's
+    registration is public (登记信息, rules.md R1.3), so no principal scopes it. What else of it the
+    public may read is ``portal.public``'s to decide."""
+    return Organization.objects.select_related("region").filter(code=code).first() if code else None

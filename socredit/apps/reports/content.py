@@ -11,7 +11,7 @@ import datetime as dt
 from collections.abc import Iterator
 from typing import Any
 
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from socredit.apps.portal.public import public_organization, public_profile
@@ -62,11 +62,9 @@ def changes(then: dict[str, Any], now: dict[str, Any]) -> list[str]:
 
 
 def profile_path(code: str) -> str:
-    """The public profile page of an organization (the portal's), the address its QR code opens."""
-    try:
-        return reverse("portal:profile", kwargs={"code": code})
-    except NoReverseMatch:  # the portal's pages are not mounted: the public API answer instead
-        return reverse("public_api:organization", kwargs={"code": code})
+    """The public profile page of an organization (the portal's ``/o/<code>/``), the address its QR
+    code opens: stable as long as the code is."""
+    return reverse("portal:profile", kwargs={"code": code})
 
 
 def profiles_in_chunks(as_of: dt.date, chunk: int) -> Iterator[list[dict[str, Any]]]:

@@ -62,7 +62,7 @@ def test_an_organization_account_cannot_open_staff_pages_or_another_file(client,
     client.force_login(factories.org_account(org))
     for url in ("/organizations/", f"/organizations/{other.code}/", "/cases/", "/lists/", "/admin/"):
         assert client.get(url).status_code == 403, url
-    assert client.get("/")["Location"] == "/my/"
+    assert client.get("/start/")["Location"] == "/my/"
     assert client.get("/api/v1/organizations").status_code == 403
     response = client.post(
         "/my/objections/new/", {"records": [theirs.pk], "reasons": "试图对他人的记录提出异议。"}

@@ -30,6 +30,7 @@ from socredit.apps.cases.services import complaints as services
 from socredit.apps.cases.services.common import handlers_for
 from socredit.apps.records.access import record_kinds
 from socredit.apps.records.forms import ServiceErrorsMixin
+from socredit.apps.registry.access import registered_organization
 from socredit.common.access import get_or_404
 from socredit.common.documents import document_response
 from socredit.common.errors import FieldErrors
@@ -254,9 +255,16 @@ def _no_store(response: HttpResponse) -> HttpResponse:
 # --- public pages ---------------------------------------------------------------------------------------
 
 
+def _reported(request: HttpRequest) -> dict[str, str]:
+    """``?org=<统一社会信用代码>`` (the 举报 link of a public profile): the organization filled in."""
+    code = request.GET.get("org", "").strip().upper()[:18]
+    org = registered_organization(code)
+    return {"subject_name": org.name, "organization_code": org.code} if org else {}
+
+
 @require_http_methods(["GET", "POST"])
 def public_complaint_new(request: HttpRequest) -> HttpResponse:
-    form = ComplaintForm(request.POST or None, request.FILES or None)
+    form = ComplaintForm(request.POST or None, request.FILES or None, initial=_reported(request))
     if request.method == "POST" and form.is_valid():
         try:
             case, code = services.submit_complaint(

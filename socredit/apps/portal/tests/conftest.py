@@ -118,7 +118,9 @@ def world(personas, civil_affairs, today_is):
     )
     out["red"] = entry(other, RED, "RED", "金民红〔2026〕5号", dt.date(2026, 1, 10))
     # commitments: published, unpublished, withdrawn
-    template = CommitmentTemplate.objects.first()
+    template, _created = CommitmentTemplate.objects.get_or_create(
+        code="general", defaults={"title": "信用承诺书", "matter": "general", "body": "本单位承诺……"}
+    )  # the shipped one (a transactional test's flush may have taken it)
     for subject, published, status in (("公开承诺事项", True, CommitmentStatus.IN_FORCE),
                                        (f"未公开{SECRET}", False, CommitmentStatus.IN_FORCE),
                                        (f"已撤回{SECRET}", True, CommitmentStatus.WITHDRAWN)):  # fmt: skip

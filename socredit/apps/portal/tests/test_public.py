@@ -160,3 +160,16 @@ class TestSearch:
         second = public_search("金水区", per_page=1, page=2)
         assert first.has_next and not second.has_next
         assert first.rows[0]["code"] != second.rows[0]["code"]
+
+
+def test_one_organizations_published_records_follow_the_rule(world, today_is):
+    """``published_records_of`` (the profile page's statement) answers as ``published_records``."""
+    from socredit.apps.records.models import CreditRecord
+    from socredit.apps.records.publicity import published_records, published_records_of
+    from socredit.apps.registry.models import Organization
+
+    for day in (TODAY, dt.date(2024, 6, 1), dt.date(2027, 7, 1)):
+        for org in Organization.objects.select_related("region"):
+            rule = set(published_records(CreditRecord.objects.filter(organization=org), day).values_list("pk", flat=True))
+            assert set(published_records_of(org, day).values_list("pk", flat=True)) == rule, (org, day)
+    assert published_records_of(world["org"], TODAY).filter(pk=world["fine"].pk).exists()

@@ -208,9 +208,9 @@ def test_login_and_logout_pages(personas, client):
     response = client.post(
         reverse("accounts:login"), {"username": "staff_jinshui", "password": factories.PASSWORD}
     )
-    # "/" sends staff on to the organization list (and organization accounts to /my/)
-    assert response.status_code == 302 and response["Location"] == "/"
-    assert client.get("/")["Location"] == LIST
+    # the sign-in lands on /start/, which sends staff on to the organization list (organization accounts to /my/)
+    assert response.status_code == 302 and response["Location"] == "/start/"
+    assert client.get("/start/")["Location"] == LIST
     html = client.get(LIST).content.decode()
     assert "staff_jinshui" in html and "金水区" in html and 'href="/imports/"' in html
     assert client.post(reverse("accounts:logout")).status_code == 302
