@@ -44,7 +44,20 @@ from bench.lookups import _free_port, fetch, start_server, stop_server, wrk  # n
 TARGET_PROFILE_P99_MS = 50.0
 TARGET_SEARCH_P99_MS = 10.0
 TARGET_SHORT_SEARCH_P99_MS = 150.0
-SHORT_QUERIES = ("养老", "协会", "中心", "基金", "学校", "服务", "商会", "体育", "文化", "慈善", "郑州", "金水")
+SHORT_QUERIES = (
+    "养老",
+    "协会",
+    "中心",
+    "基金",
+    "学校",
+    "服务",
+    "商会",
+    "体育",
+    "文化",
+    "慈善",
+    "郑州",
+    "金水",
+)
 SECRET = "bench-portal-secret-key-for-a-scratch-server-not-for-production"  # noqa: S105 — a scratch server on loopback
 
 
@@ -112,11 +125,15 @@ def main() -> int:
     parser.add_argument("--orgs", type=int, default=20_000)
     where = parser.add_mutually_exclusive_group()
     where.add_argument("--db", help="reuse this SQLite file (e.g. one bench/evaluate.py --keep kept)")
-    where.add_argument("--database-url", metavar="URL", help="run on this PostgreSQL database (tools/pg start)")
+    where.add_argument(
+        "--database-url", metavar="URL", help="run on this PostgreSQL database (tools/pg start)"
+    )
     parser.add_argument("--seconds", type=float, default=10.0, help="load per page")
     parser.add_argument("--connections", type=int, default=0, help="wrk connections (default: --workers)")
     parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--smoke", action="store_true", help="a small, quick run that fails only on wrong answers")
+    parser.add_argument(
+        "--smoke", action="store_true", help="a small, quick run that fails only on wrong answers"
+    )
     args = parser.parse_args()
     if args.smoke:
         args.seconds = min(args.seconds, 2.0)
@@ -127,7 +144,9 @@ def main() -> int:
                       SOCREDIT_PORTAL_SEARCH_RATE="1000000000/s", SOCREDIT_PORTAL_DOWNLOAD_RATE="1000000000/s",
                       PYTHONPATH=str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", ""))  # fmt: skip
     env = production_environment(url, scratch)
-    _say(f"bench/portal.py: {'reusing ' + (args.db or url.split('?')[0]) if args.db or args.database_url else 'fresh'}")
+    _say(
+        f"bench/portal.py: {'reusing ' + (args.db or url.split('?')[0]) if args.db or args.database_url else 'fresh'}"
+    )
     ctx = build(args.orgs, fresh=None if args.database_url or args.db else True)
     port = _free_port()
     server = start_server(env, port, args.workers)
@@ -165,7 +184,9 @@ def main() -> int:
         figure = results.add(f"{name} p99", r["p99"], "ms", target)
         results.add(f"{name} req/s", r["rps"], "req/s")
         verdict = "" if args.smoke else ("PASS" if figure.passed else "FAIL")
-        _say(f"{name:24} {r['rps']:8.0f} {r['p50']:8.1f} {r['p99']:8.1f} {'< ' + str(int(target)):>8} {verdict}")
+        _say(
+            f"{name:24} {r['rps']:8.0f} {r['p50']:8.1f} {r['p99']:8.1f} {'< ' + str(int(target)):>8} {verdict}"
+        )
     results.wrong = wrong
     results.emit()
     return 1 if wrong else 0

@@ -54,7 +54,9 @@ def check_answers(port: int, codes: list[str]) -> list[str]:
     wrong: list[str] = []
     for code in codes[:30]:
         status, body, _ = fetch(port, f"{BASE}/organizations/{code}", {})
-        expected = json.loads(json.dumps(public_profile(Organization.objects.get(code=code), today(), language="zh-hans")))
+        expected = json.loads(
+            json.dumps(public_profile(Organization.objects.get(code=code), today(), language="zh-hans"))
+        )
         if status != 200 or json.loads(body) != expected:
             wrong.append(f"lookup {code}: {status} {body[:200]!r}")
     status, body, _ = fetch(port, f"{BASE}/organizations/51410105MJ0000000X", {})
@@ -75,11 +77,15 @@ def main() -> int:
     parser.add_argument("--orgs", type=int, default=20_000)
     where = parser.add_mutually_exclusive_group()
     where.add_argument("--db", help="use this SQLite file instead of a fresh one")
-    where.add_argument("--database-url", metavar="URL", help="run on this PostgreSQL database (tools/pg start)")
+    where.add_argument(
+        "--database-url", metavar="URL", help="run on this PostgreSQL database (tools/pg start)"
+    )
     parser.add_argument("--seconds", type=float, default=10.0)
     parser.add_argument("--connections", type=int, default=50)
     parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--smoke", action="store_true", help="a small, quick run that fails only on wrong answers")
+    parser.add_argument(
+        "--smoke", action="store_true", help="a small, quick run that fails only on wrong answers"
+    )
     args = parser.parse_args()
     if args.smoke:
         args.seconds = min(args.seconds, 2.0)
@@ -100,7 +106,9 @@ def main() -> int:
         if shutil.which("wrk") is None:
             _say("wrk is not installed: answers checked, no load driven (apt-get install wrk)")
             return 1 if wrong or not args.smoke else 0
-        lookup = wrk(port, [f"{BASE}/organizations/{c}" for c in ctx["codes"]], {}, args.seconds, args.connections)
+        lookup = wrk(
+            port, [f"{BASE}/organizations/{c}" for c in ctx["codes"]], {}, args.seconds, args.connections
+        )
     finally:
         stop_server(server)
         shutil.rmtree(scratch, ignore_errors=True)

@@ -4,11 +4,15 @@ separate from the departments' API (/api/v1/)."""
 
 from __future__ import annotations
 
+import json
+import re
 from typing import Any, Literal
 
+from django.conf import settings
+from django.core.cache import caches
 from django.core.exceptions import ValidationError
 from django.db.models import Q
-from django.http import Http404, HttpRequest
+from django.http import Http404, HttpRequest, HttpResponse
 from ninja import Field, Query, Router, Schema, Status
 
 from socredit.apps.lists.models import RED
@@ -23,6 +27,7 @@ from socredit.core.lists.grounds import ABNORMAL, SERIOUS
 
 router = Router()
 
+_CODE = re.compile(r"[0-9A-Z]{18}")
 LIST_KEYS = {"abnormal": ABNORMAL, "serious": SERIOUS, "red": RED}
 MAX_PAGE_SIZE = 100
 
@@ -84,14 +89,35 @@ class VerificationOut(Schema):
     content: dict[str, Any] = Field(description="报告所载内容（公开信用信息）")
 
 
+def _profile_json(code: str) -> bytes | None:
+    """The profile's JSON answer, kept ``SOCREDIT_PUBLIC_API_CACHE_SECONDS`` in the server process's
+    "public" cache (the code lookup is the call other systems make most; a change reaches the answer
+    within that time). None for an unknown code (never kept)."""
+    folded = code.strip().upper()
+    if not _CODE.fullmatch(folded):
+        return None  # never a code (and never a cache key made of what a client sent)
+    key = f"profile:{folded}:{today().isoformat()}"
+    seconds = int(getattr(settings, "SOCREDIT_PUBLIC_API_CACHE_SECONDS", 60))
+    store = caches["public"] if "public" in settings.CACHES else None
+    body = store.get(key) if store is not None and seconds > 0 else None
+    if body is None:
+        org = content.organization(folded)
+        if org is None:
+            return None
+        body = json.dumps(content.profile(org, today()), ensure_ascii=False, separators=(",", ":")).encode()
+        if store is not None and seconds > 0:
+            store.set(key, body, seconds)
+    return body
+
+
 @router.get("/organizations/{code}", response={200: dict[str, Any], 404: Problem, 429: Problem},
             url_name="organization", summary="Public credit profile by 统一社会信用代码")  # fmt: skip
 def organization(request: HttpRequest, code: str) -> Any:
     _limit(request)
-    org = content.organization(code[:40])
-    if org is None:
+    body = _profile_json(code)
+    if body is None:
         return Status(404, {"detail": "未找到该统一社会信用代码的社会组织"})
-    return content.profile(org, today())
+    return HttpResponse(body, content_type="application/json; charset=utf-8")
 
 
 @router.get("/organizations", response={200: SearchOut, 422: Problem, 429: Problem}, url_name="search",

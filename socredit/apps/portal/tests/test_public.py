@@ -170,6 +170,10 @@ def test_one_organizations_published_records_follow_the_rule(world, today_is):
 
     for day in (TODAY, dt.date(2024, 6, 1), dt.date(2027, 7, 1)):
         for org in Organization.objects.select_related("region"):
-            rule = set(published_records(CreditRecord.objects.filter(organization=org), day).values_list("pk", flat=True))
+            rule = set(
+                published_records(CreditRecord.objects.filter(organization=org), day).values_list(
+                    "pk", flat=True
+                )
+            )
             assert set(published_records_of(org, day).values_list("pk", flat=True)) == rule, (org, day)
     assert published_records_of(world["org"], TODAY).filter(pk=world["fine"].pk).exists()

@@ -88,3 +88,14 @@ def test_openapi_docs_are_separate_from_the_department_api(client):
         "/api/public/v1/lists/{kind}", "/api/public/v1/reports/{code}",
     }  # fmt: skip
     assert client.get(f"{BASE}/docs").status_code == 200
+
+
+def test_answers_by_code_are_kept_a_short_time(client, org, settings):
+    first = client.get(f"{BASE}/organizations/{org.code}").json()
+    factories.record(
+        org, "penalty_fine", amount="100", decided_on=dt.date(2026, 11, 1), occurred_on=dt.date(2026, 10, 1)
+    )
+    assert client.get(f"{BASE}/organizations/{org.code}").json() == first  # within the time it is kept
+    settings.SOCREDIT_PUBLIC_API_CACHE_SECONDS = 0
+    fresh = client.get(f"{BASE}/organizations/{org.code}").json()
+    assert len(fresh["records"]["penalties"]) == 2
