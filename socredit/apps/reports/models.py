@@ -36,3 +36,10 @@ class CreditReport(models.Model):
 
     def __str__(self) -> str:
         return self.number
+
+    @property
+    def code_display(self) -> str:
+        """The verification code as printed (``7KQ2-M9XD-3FHT``)."""
+        from socredit.apps.reports.signing import format_code
+
+        return format_code(self.verification_code)

@@ -3,6 +3,7 @@ QR page under /my/. Thin: parse, call the portal's public layer or a service, re
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django import forms
@@ -161,7 +162,9 @@ def my_qr(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET"])
 def open_data(request: HttpRequest) -> HttpResponse:
-    return render(request, "reports/open_data.html", {"release": opendata.current_release()})
+    release = opendata.current_release()
+    generated = dt.datetime.fromisoformat(release["generated_at"]) if release else None
+    return render(request, "reports/open_data.html", {"release": release, "generated_at": generated})
 
 
 @require_http_methods(["GET"])
