@@ -106,3 +106,11 @@ def test_qr_and_open_data_pages_at_a_phones_width(live_server, page, crafted, lo
     page.goto(f"{live_server.url}/open-data/")
     expect(page.get_by_role("link", name=re.compile(r"organizations-.*\.csv\.gz"))).to_be_visible()
     shot(page, "5-open-data")
+
+
+def test_public_api_docs_page(live_server, page):
+    from playwright.sync_api import expect
+
+    page.goto(f"{live_server.url}/api/public/v1/docs")
+    expect(page.get_by_text("socredit public API").first).to_be_visible()
+    expect(page.get_by_text("/api/public/v1/organizations/{code}").first).to_be_visible()
