@@ -38,7 +38,17 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench._common import Results, database_url  # noqa: E402
-from bench.lookups import _environment, _free_port, build, fetch, start_server, stop_server, wrk  # noqa: E402
+from bench.lookups import (  # noqa: E402
+    _environment,
+    _free_port,
+    build,
+    cpu_per_request,
+    fetch,
+    server_cpu,
+    start_server,
+    stop_server,
+    wrk,
+)
 
 TARGET_RPS, TARGET_P99_MS = 2500.0, 25.0
 TARGET_PDF_SECONDS = 1.0
@@ -122,7 +132,9 @@ def main() -> int:
                 if mode == "kept":
                     for path in paths:  # every code asked once before (each worker keeps its own copy)
                         fetch(port, path, {})
+                cpu = server_cpu(server)
                 runs[mode] = wrk(port, paths, {}, args.seconds, args.connections)
+                runs[mode]["cpu_ms"] = cpu_per_request(cpu, server_cpu(server), int(runs[mode]["requests"]))
             finally:
                 stop_server(server)
     finally:
@@ -143,6 +155,8 @@ def main() -> int:
     rps = results.add("public code lookup req/s", lookup["rps"], "req/s", TARGET_RPS, ">=")
     p99 = results.add("public code lookup p99", lookup["p99"], "ms", TARGET_P99_MS)
     results.add("public code lookup p50", lookup["p50"], "ms")
+    results.add("public code lookup server CPU per request", lookup["cpu_ms"], "ms")
+    results.add("public code lookup afresh server CPU per request", cold["cpu_ms"], "ms")
     results.add("public code lookup afresh req/s", cold["rps"], "req/s")
     results.add("public code lookup afresh p99", cold["p99"], "ms")
     pdf = results.add(
@@ -162,6 +176,8 @@ def main() -> int:
         _say(f"  {'PASS' if figure.passed else 'FAIL'}  GET {BASE}/organizations/{{code}}  {text}")
     _say(f"        GET {BASE}/organizations/{{code}}  {cold['rps']:,.0f} req/s, p99 {cold['p99']:.1f} ms, "
          f"p50 {cold['p50']:.1f} ms, every answer built afresh")  # fmt: skip
+    _say(f"        server CPU per request (load-independent; 2 cores / 2,500 req/s = 0.8 ms): answers kept "
+         f"{lookup['cpu_ms']:.2f} ms, built afresh {cold['cpu_ms']:.2f} ms")  # fmt: skip
     results.emit()
     if wrong:
         _say(f"\n{len(wrong)} wrong answer(s)")
