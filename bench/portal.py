@@ -106,7 +106,7 @@ def check_answers(port: int, ctx: dict[str, Any]) -> list[str]:
         status, body, _ = fetch(port, f"/search/?q={quote(code)}", {})
         if status != 200 or f"/o/{code}/" not in body.decode():
             wrong.append(f"search by code {code}: {status}, not found")
-    for (code, _name), q in list(zip(ctx["rows"], ctx["queries"], strict=False))[:20]:
+    for q in ctx["queries"][:20]:
         status, body, _ = fetch(port, f"/search/?q={quote(q)}", {})
         if status != 200:
             wrong.append(f"search {q!r}: {status}")

@@ -42,7 +42,9 @@ def test_error_pages_on_a_phone(live_server, page, personas):
     response = page.goto(base + "/no-such-page/")
     assert response is not None and response.status == 404
     expect(page.get_by_role("heading", name="页面不存在")).to_be_visible()
-    expect(page.get_by_role("link", name="工作人员登录")).to_be_visible()
+    ways = page.get_by_role("navigation", name="返回途径")
+    expect(ways.get_by_role("link", name="工作人员登录")).to_be_visible()
+    expect(ways.get_by_role("link", name="信用信息公示")).to_be_visible()
     _fits_the_phone(page)
     shot(page, "404-anonymous-zh")
 

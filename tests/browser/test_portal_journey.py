@@ -40,7 +40,7 @@ def test_search_profile_and_report(live_server, page, crafted):  # noqa: F811
     page.get_by_role("link", name=org.name).click()
 
     expect(page.get_by_role("heading", name=org.name)).to_be_visible()
-    expect(page.get_by_text("金民罚〔2026〕1号")).to_be_visible()
+    expect(page.get_by_text("金民罚〔2026〕1号", exact=True)).to_be_visible()
     expect(page.get_by_text("异议中").first).to_be_visible()
     body = page.content()
     assert crafted["internal"].document_number not in body and SECRET not in body
@@ -59,10 +59,10 @@ def test_lists_page_and_its_excel_download(live_server, page, crafted):  # noqa:
     page.goto(live_server.url + "/")
     page.get_by_role("link", name="活动异常名录").click()
     expect(page.get_by_role("heading", name="活动异常名录")).to_be_visible()
-    expect(page.get_by_text("金民异〔2026〕1号")).to_be_visible()
+    expect(page.get_by_text("金民异〔2026〕1号", exact=True)).to_be_visible()
     page.get_by_label("状态").select_option(label="全部")
     page.get_by_role("button", name="筛选").click()
-    expect(page.get_by_text("金民异〔2023〕2号")).to_be_visible()
+    expect(page.get_by_text("金民异〔2023〕2号", exact=True)).to_be_visible()
     shot(page, "4-list")
     with page.expect_download() as info:
         page.get_by_role("link", name="导出 Excel").click()

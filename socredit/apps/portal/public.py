@@ -174,12 +174,14 @@ def public_organization(code: str | None) -> Organization | None:
     return registered_organization(folded)
 
 
-def region_names(paths: list[str]) -> dict[str, str]:
-    """{region path: its full name below the nation (河南省郑州市金水区)} for many paths in one query."""
+def region_names(paths: list[str], language: str | None = None) -> dict[str, str]:
+    """{region path: its full name below the nation} for many paths in one query: 河南省郑州市金水区 in
+    Chinese, the names apart (河南省 郑州市 金水区) in English, where each is a name, not a sentence."""
     codes = {c for p in paths for c in p.strip("/").split("/")}
     rows = Region.objects.filter(code__in=codes).values_list("code", "name", "level")
     names = {code: name for code, name, level in rows if level != 0}
-    return {p: "".join(names.get(c, "") for c in p.strip("/").split("/")) for p in paths}
+    sep = " " if _lang(language).startswith("en") else ""
+    return {p: sep.join(n for n in (names.get(c, "") for c in p.strip("/").split("/")) if n) for p in paths}
 
 
 def level_published(org: Organization) -> bool:
@@ -201,7 +203,7 @@ def _organization(org: Organization, language: str) -> dict[str, Any]:
         "type": _label(OrgType, org.org_type, language),
         "field": _label(OrgField, org.field, language),
         "status": _label(OrgStatus, org.status, language),
-        "region": region_names([org.region.path])[org.region.path],
+        "region": region_names([org.region.path], language)[org.region.path],
         "registration_authority": org.registration_authority,
         "supervisory_unit": org.supervisory_unit,
         "registered_on": _day(org.registered_on),
@@ -539,7 +541,7 @@ def public_search(
     rows = list(found_qs.select_related("region")[start : start + per_page + 1])
     result.has_next = len(rows) > per_page
     rows = rows[:per_page]
-    names = region_names(sorted({o.region.path for o in rows}))
+    names = region_names(sorted({o.region.path for o in rows}), language)
     scope_known = PublicationSetting.objects.filter(publish_credit_level=True).exists()
     levels: dict[int, str] = {}
     if scope_known and rows:

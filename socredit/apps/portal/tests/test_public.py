@@ -177,3 +177,11 @@ def test_one_organizations_published_records_follow_the_rule(world, today_is):
             )
             assert set(published_records_of(org, day).values_list("pk", flat=True)) == rule, (org, day)
     assert published_records_of(world["org"], TODAY).filter(pk=world["fine"].pk).exists()
+
+
+def test_region_names_by_language(world):
+    path = world["org"].region.path
+    from socredit.apps.portal.public import region_names
+
+    assert region_names([path], "zh-hans")[path] == "河南省郑州市金水区"
+    assert region_names([path], "en")[path] == "河南省 郑州市 金水区"
