@@ -83,6 +83,38 @@ def _own_import_upload_dir(request, _anchor_dir):
     from django.conf import settings
 
     before = getattr(settings, "SOCREDIT_IMPORT_UPLOAD_DIR", None)
-    settings.SOCREDIT_IMPORT_UPLOAD_DIR = _anchor_dir.parent / "uploads" / request.node.nodeid.replace("/", "_")[-150:]
+    settings.SOCREDIT_IMPORT_UPLOAD_DIR = (
+        _anchor_dir.parent / "uploads" / request.node.nodeid.replace("/", "_")[-150:]
+    )
     yield
     settings.SOCREDIT_IMPORT_UPLOAD_DIR = before
+
+
+@pytest.fixture(autouse=True)
+def _own_report_files(request, _anchor_dir):
+    """Credit reports are signed with a key of the test session's own, open data is built in a
+    directory of the test's own (never var/), and each test starts with no per-client counts (the
+    public pages' limits count in the cache). The per-client limits are off unless a test sets them
+    (``settings.SOCREDIT_PUBLIC_RATES``, as apps/reports' limit tests do): the sweeps of every route
+    open the same public page many times from one address."""
+    if not request.config.pluginmanager.hasplugin("django"):
+        yield
+        return
+    from django.conf import settings
+    from django.core.cache import caches
+
+    for each in caches.all():
+        each.clear()
+
+    before = (
+        getattr(settings, "SOCREDIT_REPORT_KEY_FILE", None),
+        getattr(settings, "SOCREDIT_OPENDATA_DIR", None),
+        getattr(settings, "SOCREDIT_PUBLIC_RATES", None),
+    )
+    settings.SOCREDIT_PUBLIC_RATES = dict.fromkeys(("report", "verify", "qr", "opendata", "api"), "")
+    settings.SOCREDIT_REPORT_KEY_FILE = str(_anchor_dir.parent / "report_key")
+    settings.SOCREDIT_OPENDATA_DIR = (
+        _anchor_dir.parent / "opendata" / request.node.nodeid.replace("/", "_")[-150:]
+    )
+    yield
+    settings.SOCREDIT_REPORT_KEY_FILE, settings.SOCREDIT_OPENDATA_DIR, settings.SOCREDIT_PUBLIC_RATES = before

@@ -91,6 +91,7 @@ INSTALLED_APPS = [
     "socredit.apps.cases",
     "socredit.apps.imports",
     "socredit.apps.portal",
+    "socredit.apps.reports",
     "socredit.apps.demo",
 ]
 
@@ -285,8 +286,36 @@ SOCREDIT_PORTAL_RATES = {
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
     "ratelimit": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "ratelimit"},
+    # the public API's answers by code, per server process (socredit/apps/reports/api.py)
+    "public": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "public",
+        "OPTIONS": {"MAX_ENTRIES": int(os.environ.get("SOCREDIT_PUBLIC_API_CACHE_ENTRIES", "20000"))},
+    },
 }
+# How long a public API answer by code is kept (seconds; 0: never kept): a change of an organization's
+# public information reaches that answer within this time.
+SOCREDIT_PUBLIC_API_CACHE_SECONDS = int(os.environ.get("SOCREDIT_PUBLIC_API_CACHE_SECONDS", "60"))
 RATELIMIT_USE_CACHE = "ratelimit"
+# Credit reports (信用报告): the key their signatures are made with (generated once, mode 600; keep a
+# copy with the backups: without it no issued report verifies) — docs/reports.md.
+SOCREDIT_REPORT_KEY_FILE = os.environ.get("SOCREDIT_REPORT_KEY_FILE", str(VAR_DIR / "report_key"))
+# The public address printed in QR codes (一社一码, report verification); empty: the request's own.
+SOCREDIT_PUBLIC_URL = os.environ.get("SOCREDIT_PUBLIC_URL", "")
+# Open data releases (socredit opendata build).
+SOCREDIT_OPENDATA_DIR = Path(os.environ.get("SOCREDIT_OPENDATA_DIR", str(VAR_DIR / "opendata")))
+# Per-client limits of the public report, verification, QR, open data and API routes ("N/s|m|h|d";
+# empty switches one off): socredit/apps/reports/limits.py. SOCREDIT_PUBLIC_RATES_OFF=1 switches all
+# off (benchmarks only: one load generator is one client).
+SOCREDIT_PUBLIC_RATES = (
+    dict.fromkeys(("report", "verify", "qr", "opendata", "api"), "")
+    if os.environ.get("SOCREDIT_PUBLIC_RATES_OFF") == "1"
+    else {
+        key: os.environ[f"SOCREDIT_RATE_{key.upper()}"]
+        for key in ("report", "verify", "qr", "opendata", "api")
+        if f"SOCREDIT_RATE_{key.upper()}" in os.environ
+    }
+)
 
 SESSION_COOKIE_HTTPONLY = True
 CSRF_FAILURE_VIEW = "socredit.common.errorpages.csrf_failure"  # the 403 page of an expired form

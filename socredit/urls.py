@@ -4,11 +4,13 @@ from django.contrib import admin
 from django.urls import include, path
 
 from socredit.api import api
+from socredit.public_api import public_api
 
 urlpatterns = [
     # first: other departments' systems call the API far more often than people open pages, and
     # Django tries the patterns in order
     path("api/v1/", api.urls),
+    path("api/public/v1/", public_api.urls),
     path("accounts/", include("socredit.apps.accounts.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("organizations/", include("socredit.apps.registry.urls")),
@@ -21,6 +23,7 @@ urlpatterns = [
     path("my/commitments/", include("socredit.apps.commitments.urls_org")),
     path("my/lists/", include("socredit.apps.lists.urls_org")),
     path("cases/", include("socredit.apps.cases.urls")),
+    path("", include("socredit.apps.reports.urls")),  # /reports/, /qr/, /open-data/, /my/qr/
     path("my/", include("socredit.apps.cases.urls_org")),
     path("public/", include("socredit.apps.cases.urls_public")),
     path("audit/", include("socredit.apps.audit.urls")),

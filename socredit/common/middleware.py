@@ -25,9 +25,13 @@ class ChineseUnlessChosenMiddleware:
         return self.get_response(request)
 
 
-ORGANIZATION_PREFIXES = ("/my/", "/accounts/", "/i18n/", "/public/", "/static/", "/o/", "/search/", "/start/")
+ORGANIZATION_PREFIXES = (
+    "/my/", "/accounts/", "/i18n/", "/public/", "/static/", "/o/", "/search/", "/start/",
+    "/reports/", "/qr/", "/open-data/", "/api/public/",
+)  # fmt: skip
 """What an organization's own account (组织账号) may open: its self-service pages and the public ones
-(with the portal's home, ``/``)."""
+(with the portal's home, ``/``; credit reports and their verification, 一社一码 images, open data and
+the public API)."""
 
 
 class OrganizationAccountMiddleware:

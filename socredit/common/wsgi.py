@@ -19,13 +19,20 @@ from django.conf import settings
 from django.core.handlers.wsgi import WSGIHandler
 
 API_PREFIX = "/api/"
+PUBLIC_API_PREFIX = "/api/public/"
+"""The public read-only API: no credentials, no session, no form; a call without cookies takes the
+short chain as a department's call does (its per-client limit is counted in the view)."""
 
 
 def is_token_call(environ: dict[str, Any]) -> bool:
-    """A call to the API with a bearer token and without any cookie."""
+    """A call to the API with a bearer token, or to the public API, and without any cookie."""
+    path = environ.get("PATH_INFO", "")
     return (
-        environ.get("PATH_INFO", "").startswith(API_PREFIX)
-        and environ.get("HTTP_AUTHORIZATION", "")[:7].lower() == "bearer "
+        path.startswith(API_PREFIX)
+        and (
+            environ.get("HTTP_AUTHORIZATION", "")[:7].lower() == "bearer "
+            or path.startswith(PUBLIC_API_PREFIX)
+        )
         and not environ.get("HTTP_COOKIE")
     )
 

@@ -90,6 +90,21 @@ OTHER_ORGANIZATION = {**ORGANIZATION_ONLY, ORG: 404}
 # Public pages (/public/): no sign-in, the same for everyone.
 PUBLIC = dict.fromkeys(PERSONAS, 200)
 
+
+def _issued_report(world):
+    from socredit.apps.reports.services import issue_report
+
+    return issue_report(world["org"], actor="public").report
+
+
+def _open_data_release():
+    from socredit.apps.reports import opendata
+    from socredit.common.clock import today
+
+    opendata.build(today())
+    return "SHA256SUMS"
+
+
 # route name → (kwargs builder over the world, expected code per persona)
 MATRIX = {
     "accounts:login": (lambda w: {}, LOGIN_PAGE),
@@ -227,6 +242,15 @@ MATRIX = {
     ),
     "public:complaint_new": (lambda w: {}, PUBLIC),
     "public:complaint_lookup": (lambda w: {}, PUBLIC),
+    # credit reports, their verification, 一社一码 and open data: public, for everyone (rate-limited;
+    # tests in apps/reports); /my/qr/ is the organization's own page
+    "reports:report_download": (lambda w: {"code": w["org"].code}, PUBLIC),
+    "reports:verify": (lambda w: {}, PUBLIC),
+    "reports:verify_code": (lambda w: {"code": _issued_report(w).verification_code}, PUBLIC),
+    "reports:org_qr": (lambda w: {"code": w["org"].code, "kind": "svg"}, PUBLIC),
+    "reports:open_data": (lambda w: {}, PUBLIC),
+    "reports:open_data_file": (lambda w: {"name": _open_data_release()}, PUBLIC),
+    "reports:my_qr": (lambda w: {}, ORGANIZATION_ONLY),
     # the public portal: the same for everyone, signed in or not
     "portal:home": (lambda w: {}, PUBLIC),
     "portal:search": (lambda w: {}, PUBLIC),
@@ -265,6 +289,7 @@ NAMESPACES = {
     "my",
     "public",
     "office",
+    "reports",
     "portal",
 }
 

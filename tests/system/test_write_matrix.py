@@ -625,6 +625,7 @@ UNSCOPED = {
     "public:complaint_new": "the public complaint form: anyone may report (rate-limited; tests in apps/cases)",
     "public:complaint_lookup": "the reporter's lookup by number and code (rate-limited; tests in apps/cases)",
     "accounts:password_change": "one's own password: every signed-in account, only its own (tests in apps/accounts)",
+    "reports:verify": "verifying an uploaded credit report reads and writes nothing (rate-limited; tests in apps/reports)",
 }
 
 

@@ -1,0 +1,192 @@
+"""Benchmark of the public read-only API under a real WSGI server (not a test).
+
+    .venv/bin/python bench/public_api.py [--orgs 20000] [--db PATH | --database-url URL] [--seconds 10]
+                                         [--connections 50] [--workers 2] [--smoke]
+
+1. builds a scratch SQLite database as ``bench/lookups.py`` does (N organizations, a few hundred
+   credit records through the product's service, a national evaluation), or reuses ``--db`` /
+   ``--database-url``;
+2. starts gunicorn (``--workers`` sync workers, DEBUG off, the per-client limits off: one load
+   generator is one client) on loopback;
+3. checks the answers: ``GET /api/public/v1/organizations/{code}`` equals the portal's
+   ``public_profile`` of that organization today, an unknown code is a 404, a search finds an
+   organization by a two-character query, a report verification answers;
+4. drives the code lookup with wrk at ``--connections`` connections (random codes), twice: with the
+   answers kept in the server's cache (``SOCREDIT_PUBLIC_API_CACHE_SECONDS``, each code fetched three times
+   before: the steady state of a lookup service whose callers ask again) and with none kept (every
+   answer built afresh from the database: the cost of a first lookup);
+5. prints requests/s and p99 against the targets (issue 14: ≥ 2,500 req/s, p99 < 25 ms at 50
+   connections on two workers), with the load average (the machine may be shared), and one
+   ``BENCH-RESULT`` line.
+
+``--smoke`` (small size, a few seconds) fails only on a wrong answer, never on a slow one.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench._common import Results, database_url  # noqa: E402
+from bench.lookups import (  # noqa: E402
+    _environment,
+    _free_port,
+    build,
+    cpu_per_request,
+    fetch,
+    server_cpu,
+    start_server,
+    stop_server,
+    wrk,
+)
+
+TARGET_RPS, TARGET_P99_MS = 2500.0, 25.0
+TARGET_PDF_SECONDS = 1.0
+PDF_SECONDS: list[float] = []
+"""Seconds to issue one credit report (profile, PDF, signature, row), measured while checking."""
+BASE = "/api/public/v1"
+
+
+def _say(text: str = "") -> None:
+    print(text, flush=True)
+
+
+def check_answers(port: int, codes: list[str]) -> list[str]:
+    """Wrong answers, as messages (empty when all are right)."""
+    from socredit.apps.portal.public import public_profile
+    from socredit.apps.registry.models import Organization
+    from socredit.apps.reports.services import issue_report
+    from socredit.common.clock import today
+
+    wrong: list[str] = []
+    for code in codes[:30]:
+        status, body, _ = fetch(port, f"{BASE}/organizations/{code}", {})
+        expected = json.loads(
+            json.dumps(public_profile(Organization.objects.get(code=code), today(), language="zh-hans"))
+        )
+        if status != 200 or json.loads(body) != expected:
+            wrong.append(f"lookup {code}: {status} {body[:200]!r}")
+    status, body, _ = fetch(port, f"{BASE}/organizations/51410105MJ0000000X", {})
+    if status != 404 or "detail" not in json.loads(body):
+        wrong.append(f"unknown code: {status} {body[:200]!r}")
+    status, body, _ = fetch(port, f"{BASE}/organizations?q=%E5%9F%BA%E5%87%86", {})  # 基准
+    if status != 200 or not json.loads(body)["items"]:
+        wrong.append(f"search by two characters: {status} {body[:200]!r}")
+    org = Organization.objects.get(code=codes[0])
+    issue_report(org, actor="bench")  # the PDF engine is loaded once per process
+    started = time.perf_counter()
+    report = issue_report(org, actor="bench").report
+    PDF_SECONDS.append(time.perf_counter() - started)
+    status, body, _ = fetch(port, f"{BASE}/reports/{report.verification_code}", {})
+    if status != 200 or json.loads(body)["intact"] is not True:
+        wrong.append(f"report verification: {status} {body[:200]!r}")
+    return wrong
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--orgs", type=int, default=20_000)
+    where = parser.add_mutually_exclusive_group()
+    where.add_argument("--db", help="use this SQLite file instead of a fresh one")
+    where.add_argument(
+        "--database-url", metavar="URL", help="run on this PostgreSQL database (tools/pg start)"
+    )
+    parser.add_argument("--seconds", type=float, default=10.0)
+    parser.add_argument("--connections", type=int, default=50)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument(
+        "--smoke", action="store_true", help="a small, quick run that fails only on wrong answers"
+    )
+    args = parser.parse_args()
+    if args.smoke:
+        args.seconds = min(args.seconds, 2.0)
+    scratch = Path(tempfile.mkdtemp(prefix="bench-public-api-"))
+    url = args.database_url or database_url(args.db, scratch)
+    os.environ["SOCREDIT_PUBLIC_RATES_OFF"] = "1"  # one load generator is one client
+    env = _environment(url, scratch)
+    _say(f"bench/public_api.py: {'reusing ' + args.db if args.db else url.split('?')[0]}")
+    ctx: dict[str, Any] = build(args.orgs, fresh=None if args.database_url else not args.db)
+    n = ctx["organizations"]
+    paths = [f"{BASE}/organizations/{c}" for c in ctx["codes"]]
+    runs: dict[str, dict[str, float]] = {}
+    wrong: list[str] = []
+    try:
+        for mode, keep in (("kept", "600"), ("afresh", "0")):
+            port = _free_port()
+            server = start_server({**env, "SOCREDIT_PUBLIC_API_CACHE_SECONDS": keep}, port, args.workers)
+            try:
+                if mode == "afresh":  # the answers are checked where nothing is kept
+                    wrong += check_answers(port, ctx["codes"])
+                if shutil.which("wrk") is None:
+                    continue
+                if mode == "kept":
+                    for path in paths * 3:  # every code asked before, so that each worker keeps its copy
+                        fetch(port, path, {})
+                cpu = server_cpu(server)
+                runs[mode] = wrk(port, paths, {}, args.seconds, args.connections)
+                runs[mode]["cpu_ms"] = cpu_per_request(cpu, server_cpu(server), int(runs[mode]["requests"]))
+            finally:
+                stop_server(server)
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+    for message in wrong:
+        _say(f"WRONG: {message}")
+    if not runs:
+        _say("wrk is not installed: answers checked, no load driven (apt-get install wrk)")
+        return 1 if wrong or not args.smoke else 0
+    for mode, run in runs.items():
+        if run["errors"]:
+            wrong.append(f"lookup ({mode}): {run['errors']} of {run['requests']} requests failed")
+    lookup, cold = runs["kept"], runs["afresh"]
+    load = os.getloadavg()
+    _say(f"\n{ctx['vendor']}, size: {n:,} organizations; gunicorn {args.workers} sync workers, DEBUG off; "
+         f"{args.connections} connections; load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f} on {os.cpu_count()} CPUs")  # fmt: skip
+    results = Results("public_api")
+    rps = results.add("public code lookup req/s", lookup["rps"], "req/s", TARGET_RPS, ">=")
+    p99 = results.add("public code lookup p99", lookup["p99"], "ms", TARGET_P99_MS)
+    results.add("public code lookup p50", lookup["p50"], "ms")
+    results.add("public code lookup server CPU per request", lookup["cpu_ms"], "ms")
+    results.add("public code lookup afresh server CPU per request", cold["cpu_ms"], "ms")
+    results.add("public code lookup afresh req/s", cold["rps"], "req/s")
+    results.add("public code lookup afresh p99", cold["p99"], "ms")
+    pdf = results.add(
+        "credit report issued (PDF)", PDF_SECONDS[-1] if PDF_SECONDS else 0.0, "s", TARGET_PDF_SECONDS
+    )
+    results.wrong.extend(wrong)
+    _say(
+        f"  {'PASS' if pdf.passed else 'FAIL'}  credit report PDF issued in {pdf.value:.2f} s (< {TARGET_PDF_SECONDS:.0f})"
+    )
+    for figure, text in (
+        (rps, f"{lookup['rps']:,.0f} req/s (≥ {TARGET_RPS:,.0f}), answers kept"),
+        (
+            p99,
+            f"p99 {lookup['p99']:.1f} ms (< {TARGET_P99_MS:.0f}), p50 {lookup['p50']:.1f} ms, answers kept",
+        ),
+    ):
+        _say(f"  {'PASS' if figure.passed else 'FAIL'}  GET {BASE}/organizations/{{code}}  {text}")
+    _say(f"        GET {BASE}/organizations/{{code}}  {cold['rps']:,.0f} req/s, p99 {cold['p99']:.1f} ms, "
+         f"p50 {cold['p50']:.1f} ms, every answer built afresh")  # fmt: skip
+    _say(f"        server CPU per request (load-independent; 2 cores / 2,500 req/s = 0.8 ms): answers kept "
+         f"{lookup['cpu_ms']:.2f} ms, built afresh {cold['cpu_ms']:.2f} ms")  # fmt: skip
+    results.emit()
+    if wrong:
+        _say(f"\n{len(wrong)} wrong answer(s)")
+        return 1
+    if args.smoke:
+        _say("smoke: all answers right (speed not judged at this size)")
+        return 0
+    return 0 if rps.passed and p99.passed and pdf.passed else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
