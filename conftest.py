@@ -111,10 +111,26 @@ def _own_report_files(request, _anchor_dir):
         getattr(settings, "SOCREDIT_OPENDATA_DIR", None),
         getattr(settings, "SOCREDIT_PUBLIC_RATES", None),
     )
-    settings.SOCREDIT_PUBLIC_RATES = dict.fromkeys(("report", "verify", "qr", "opendata", "api"), "")
+    settings.SOCREDIT_PUBLIC_RATES = dict.fromkeys(settings.PUBLIC_RATE_GROUPS, "")
     settings.SOCREDIT_REPORT_KEY_FILE = str(_anchor_dir.parent / "report_key")
     settings.SOCREDIT_OPENDATA_DIR = (
         _anchor_dir.parent / "opendata" / request.node.nodeid.replace("/", "_")[-150:]
     )
     yield
     settings.SOCREDIT_REPORT_KEY_FILE, settings.SOCREDIT_OPENDATA_DIR, settings.SOCREDIT_PUBLIC_RATES = before
+
+
+@pytest.fixture(autouse=True)
+def _default_language(request):
+    """Each test starts in the product's default language. A request through the test client leaves
+    the language its LocaleMiddleware chose active in the thread (an English page would leave later
+    tests' messages in English, depending on which tests a worker happened to run before)."""
+    if not request.config.pluginmanager.hasplugin("django"):
+        yield
+        return
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.deactivate()

@@ -141,7 +141,7 @@ def main() -> int:
     scratch = Path(tempfile.mkdtemp(prefix="bench-portal-"))
     url = args.database_url or database_url(args.db, scratch)
     os.environ.update(SOCREDIT_SECRET_KEY=SECRET, SOCREDIT_ALLOWED_HOSTS="127.0.0.1",
-                      SOCREDIT_PORTAL_SEARCH_RATE="1000000000/s", SOCREDIT_PORTAL_DOWNLOAD_RATE="1000000000/s",
+                      SOCREDIT_PUBLIC_RATES_OFF="1",
                       PYTHONPATH=str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", ""))  # fmt: skip
     env = production_environment(url, scratch)
     _say(

@@ -275,14 +275,6 @@ SOCREDIT_AUDIT_ANCHOR_FILE = os.environ.get(
 # The public complaint form (举报) and its lookup, per client address and hour (counted in the cache).
 SOCREDIT_COMPLAINTS_PER_IP_HOUR = int(os.environ.get("SOCREDIT_COMPLAINTS_PER_IP_HOUR", "5"))
 SOCREDIT_COMPLAINT_LOOKUPS_PER_IP_HOUR = int(os.environ.get("SOCREDIT_COMPLAINT_LOOKUPS_PER_IP_HOUR", "30"))
-# The public portal's limits per client address (django-ratelimit rates: "N/s|m|h|d"): searches, and
-# downloads of the published lists. Counted in the "ratelimit" cache, which is per server process
-# (LocMemCache): with several workers a client gets up to that many times the rate; production behind
-# a proxy sets the client address in REMOTE_ADDR (the proxy's, else every visitor shares one counter).
-SOCREDIT_PORTAL_RATES = {
-    "search": os.environ.get("SOCREDIT_PORTAL_SEARCH_RATE", "120/m"),
-    "download": os.environ.get("SOCREDIT_PORTAL_DOWNLOAD_RATE", "20/m"),
-}
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
     "ratelimit": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "ratelimit"},
@@ -304,16 +296,19 @@ SOCREDIT_REPORT_KEY_FILE = os.environ.get("SOCREDIT_REPORT_KEY_FILE", str(VAR_DI
 SOCREDIT_PUBLIC_URL = os.environ.get("SOCREDIT_PUBLIC_URL", "")
 # Open data releases (socredit opendata build).
 SOCREDIT_OPENDATA_DIR = Path(os.environ.get("SOCREDIT_OPENDATA_DIR", str(VAR_DIR / "opendata")))
-# Per-client limits of the public report, verification, QR, open data and API routes ("N/s|m|h|d";
-# empty switches one off): socredit/apps/reports/limits.py. SOCREDIT_PUBLIC_RATES_OFF=1 switches all
-# off (benchmarks only: one load generator is one client).
+# Per-client limits of the public site and API, by group ("N/s|m|h|d"; empty switches one off), each
+# from SOCREDIT_RATE_<GROUP> when set, else socredit/common/limits.py's defaults. Counted in the
+# "ratelimit" cache, per server process: with N workers a client gets up to N times the rate; behind a
+# proxy REMOTE_ADDR must be the client's (else every visitor shares one counter).
+# SOCREDIT_PUBLIC_RATES_OFF=1 switches all off (benchmarks only: one load generator is one client).
+PUBLIC_RATE_GROUPS = ("search", "download", "report", "verify", "qr", "opendata", "api")
 SOCREDIT_PUBLIC_RATES = (
-    dict.fromkeys(("report", "verify", "qr", "opendata", "api"), "")
+    dict.fromkeys(PUBLIC_RATE_GROUPS, "")
     if os.environ.get("SOCREDIT_PUBLIC_RATES_OFF") == "1"
     else {
-        key: os.environ[f"SOCREDIT_RATE_{key.upper()}"]
-        for key in ("report", "verify", "qr", "opendata", "api")
-        if f"SOCREDIT_RATE_{key.upper()}" in os.environ
+        group: os.environ[f"SOCREDIT_RATE_{group.upper()}"]
+        for group in PUBLIC_RATE_GROUPS
+        if f"SOCREDIT_RATE_{group.upper()}" in os.environ
     }
 )
 

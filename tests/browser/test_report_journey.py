@@ -1,5 +1,5 @@
-"""A buyer checks a bidder's credit report: from the organization's public profile the report is
-downloaded (a PDF with its verification code), verified on the public page by its code (what it said,
+"""A buyer checks a bidder's credit report: a two-character search finds the organization, and from
+its public profile the report is downloaded (a PDF with its verification code), verified on the public page by its code (what it said,
 no change since), then the file itself is uploaded (verified byte for byte), and an altered copy is
 uploaded and refused. The organization's own QR page and the open data page at a phone's width, in
 both languages."""
@@ -31,10 +31,16 @@ def test_download_verify_and_detect_an_altered_report(live_server, page, crafted
     from playwright.sync_api import expect
 
     org = crafted["org"]
-    page.goto(f"{live_server.url}/o/{org.code}/")
+    page.goto(f"{live_server.url}/")
+    page.get_by_label("名称或统一社会信用代码").fill("养老")  # two characters
+    page.get_by_role("button", name="查询").click()
+    page.get_by_role("link", name=org.name).click()
     expect(page.get_by_role("heading", name=org.name)).to_be_visible()
+    page.wait_for_function(
+        "() => document.querySelector('img.qr').naturalWidth > 0"
+    )  # 一社一码 on the profile
     with page.expect_download() as info:  # the report of the organization whose profile is open
-        page.evaluate("code => { window.location.href = '/reports/' + code + '.pdf'; }", org.code)
+        page.get_by_role("link", name="下载信用报告（PDF）").first.click()
     pdf = Path(info.value.path()).read_bytes()
     assert info.value.suggested_filename.endswith(".pdf")
     text = (
@@ -92,7 +98,7 @@ def test_qr_and_open_data_pages_at_a_phones_width(live_server, page, crafted, lo
     page.goto(f"{live_server.url}/my/")
     page.get_by_role("link", name="一社一码").click()
     expect(page.get_by_role("heading", name="本组织“一社一码”")).to_be_visible()
-    assert page.evaluate("document.querySelector('img.qr').naturalWidth") > 100  # the image loaded
+    page.wait_for_function("() => document.querySelector('img.qr').naturalWidth > 100")  # the image loaded
     shot(page, "3-my-qr")
     for language in ("zh-hans", "en"):
         page.context.add_cookies([{"name": "django_language", "value": language, "url": live_server.url}])

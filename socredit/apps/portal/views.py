@@ -5,13 +5,11 @@ public is decided there); search and downloads are limited per client (``limits`
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterator
-from functools import wraps
+from collections.abc import Iterator
 from typing import Any
 from urllib.parse import urlencode
 
 from django import forms
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
@@ -19,7 +17,6 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
-from django_ratelimit.core import is_ratelimited
 
 from socredit.apps.lists.models import LIST_LABELS, RED
 from socredit.apps.portal import public
@@ -27,6 +24,7 @@ from socredit.apps.registry.regions import resolve_region
 from socredit.common import clock
 from socredit.common.choices import enum_choices
 from socredit.common.exports import EXPORT_CHUNK, FORMATS, export_response
+from socredit.common.limits import limited
 from socredit.common.paging import Page, page_number
 from socredit.core.lists.grounds import ABNORMAL, GROUNDS, SERIOUS
 from socredit.core.scoring.model import LEVEL_CODES, LEVEL_NAMES
@@ -35,34 +33,6 @@ from socredit.core.types import OrgField, OrgType
 
 LISTS = (ABNORMAL, SERIOUS, RED)
 """The published lists, in the order the home page shows them."""
-
-
-# --- limits ---------------------------------------------------------------------------------------
-
-
-def limited(group: str) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
-    """Allow a client (its address) ``settings.SOCREDIT_PORTAL_RATES[group]`` requests (e.g. 60/m);
-    past it, the 429 page says to wait. The counters live in the ``ratelimit`` cache (per server
-    process unless a shared cache is configured)."""
-
-    def wrap(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-        @wraps(view)
-        def inner(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-            rate = settings.SOCREDIT_PORTAL_RATES[group]
-            if is_ratelimited(request, group=f"portal.{group}", key="ip", rate=rate, increment=True):
-                return too_many_requests(request)
-            return view(request, *args, **kwargs)
-
-        return inner
-
-    return wrap
-
-
-def too_many_requests(request: HttpRequest) -> HttpResponse:
-    """429: the error pages' frame, saying what to do."""
-    response = render(request, "errors/429.html", {"status": 429, "persona": "anonymous"}, status=429)
-    response["Retry-After"] = "60"
-    return response
 
 
 # --- home and search ------------------------------------------------------------------------------

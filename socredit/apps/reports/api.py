@@ -19,10 +19,10 @@ from socredit.apps.lists.models import RED
 from socredit.apps.portal.public import listing, public_entries, public_search
 from socredit.apps.registry.regions import resolve_region
 from socredit.apps.reports import content
-from socredit.apps.reports.limits import over_limit, retry_after
 from socredit.apps.reports.services import find_by_code, verify
 from socredit.apps.reports.signing import format_code, normalize_code
 from socredit.common.clock import today
+from socredit.common.limits import over_limit, retry_after
 from socredit.core.lists.grounds import ABNORMAL, SERIOUS
 
 router = Router()

@@ -13,18 +13,11 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
 from socredit.apps.reports import content, opendata, qr
-from socredit.apps.reports.limits import over_limit, retry_after
 from socredit.apps.reports.services import PDF_MAX_BYTES, find_by_code, find_by_pdf, issue_report, verify
 from socredit.apps.reports.signing import format_code, normalize_code
 from socredit.common.access import organization_account_required
 from socredit.common.exports import content_disposition
-
-
-def limited(request: HttpRequest, group: str) -> HttpResponse:
-    """429 with the reason in words and when to try again."""
-    response = render(request, "reports/limited.html", {"seconds": retry_after(group)}, status=429)
-    response["Retry-After"] = str(retry_after(group))
-    return response
+from socredit.common.limits import over_limit, too_many_requests
 
 
 def _organization(code: str) -> Any:
@@ -39,7 +32,7 @@ def report_download(request: HttpRequest, code: str) -> HttpResponse:
     """信用报告 PDF of an organization, as of today, issued and kept on each download."""
     org = _organization(code)
     if over_limit(request, "report"):
-        return limited(request, "report")
+        return too_many_requests(request, "report")
     issued = issue_report(
         org, actor="public", channel="form", verify_url=lambda path: qr.absolute(request, path)
     )
@@ -90,7 +83,7 @@ def verify_page(request: HttpRequest) -> HttpResponse:
         ctx["file_form"] = file_form
         if file_form.is_valid():
             if over_limit(request, "verify"):
-                return limited(request, "verify")
+                return too_many_requests(request, "verify")
             ctx["file_checked"] = True
             report = find_by_pdf(file_form.cleaned_data["file"].read())
             ctx["file_result"] = verify(report) if report else None
@@ -109,7 +102,7 @@ def verify_page(request: HttpRequest) -> HttpResponse:
 def verify_code(request: HttpRequest, code: str) -> HttpResponse:
     """The page a report's QR code opens: what the report said and what has changed since."""
     if over_limit(request, "verify"):
-        return limited(request, "verify")
+        return too_many_requests(request, "verify")
     normal = normalize_code(code)
     if normal is not None and normal != code:
         return redirect("reports:verify_code", code=normal)
@@ -139,7 +132,7 @@ def org_qr(request: HttpRequest, code: str, kind: str) -> HttpResponse:
         raise Http404
     org = _organization(code)
     if over_limit(request, "qr"):
-        return limited(request, "qr")
+        return too_many_requests(request, "qr")
     data = qr.qr_bytes(qr.absolute(request, content.profile_path(org.code)), kind)
     response = HttpResponse(data, content_type=qr.KINDS[kind])
     if request.GET.get("download"):
@@ -173,7 +166,7 @@ def open_data_file(request: HttpRequest, name: str) -> HttpResponse:
     if path is None:
         raise Http404
     if over_limit(request, "opendata"):
-        return limited(request, "opendata")
+        return too_many_requests(request, "opendata")
     response = FileResponse(path.open("rb"), content_type=opendata.content_type(name))
     response["Content-Disposition"] = content_disposition(name)
     return response

@@ -157,12 +157,12 @@ def test_list_downloads(client, world):
     assert client.get(reverse("portal:list_download", args=["abnormal", "pdf"])).status_code == 404
 
 
-@override_settings(SOCREDIT_PORTAL_RATES={"search": "3/m", "download": "2/m"})
+@override_settings(SOCREDIT_PUBLIC_RATES={"search": "3/m", "download": "2/m"})
 def test_rate_limits(client, world):
     for _ in range(3):
         assert client.get("/search/", {"q": "养老"}).status_code == 200
     limited = client.get("/search/", {"q": "养老"})
-    assert limited.status_code == 429 and "请求过于频繁" in limited.content.decode()
+    assert limited.status_code == 429 and "请等待 1 分钟后再试" in limited.content.decode()
     assert limited["Retry-After"] == "60"
     url = reverse("portal:list_download", args=["red", "csv"])
     assert client.get(url).status_code == 200 and client.get(url).status_code == 200

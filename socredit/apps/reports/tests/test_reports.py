@@ -155,7 +155,7 @@ def test_downloads_are_limited_per_client_with_a_clear_429(client, org, settings
     limited = client.get(url)
     assert limited.status_code == 429
     assert limited["Retry-After"] == "60"
-    assert "60" in limited.content.decode()
+    assert "请等待 1 分钟后再试" in limited.content.decode()
     assert CreditReport.objects.count() == 2
     other = client.get(url, REMOTE_ADDR="10.0.0.9")  # another client has its own count
     assert other.status_code == 200
@@ -169,7 +169,7 @@ def test_verification_is_limited_per_client(client, org, settings):
 
 
 def test_limits_are_on_by_default(settings):
-    from socredit.apps.reports.limits import DEFAULT_RATES, rate
+    from socredit.common.limits import DEFAULT_RATES, rate
 
     settings.SOCREDIT_PUBLIC_RATES = {}
     assert {group: rate(group) for group in DEFAULT_RATES} == DEFAULT_RATES
