@@ -531,8 +531,7 @@ def public_search(
     if q:
         cache: dict[Any, list[int]] = {}
         found_qs = registry_search.search(qs, q, cache=cache)
-        unfiltered = not (org_type or org_field or region or level)
-        result.total = registry_search.match_count(found_qs, q, cache=cache, of_all=unfiltered)
+        result.total = registry_search.match_count(found_qs, q, cache=cache)
         result.more = result.total is None
     else:
         found_qs = qs.order_by("name_sort", "name", "pk")

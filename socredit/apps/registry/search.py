@@ -281,19 +281,13 @@ def match_count(
     *,
     cap: int | None = None,
     cache: dict[Any, list[int]] | None = None,
-    of_all: bool = False,
 ) -> int | None:
     """How many rows ``searched`` (a queryset `search` narrowed by ``query``, other filters allowed)
     holds: exact when the search is not broad (counted among at most ``cap`` candidates), None when
-    it is (not counted: see the module docstring). ``of_all``: ``searched`` is every organization
-    narrowed by the search alone; on SQLite, whose indexes answer the rule exactly, the candidates
-    are then the matches and their number needs no query (a public search's page is ~1 ms faster)."""
+    it is (not counted: see the module docstring)."""
     cap = CANDIDATE_CAP if cap is None else cap
     if is_broad(query, cap=cap, cache=cache):
         return None
-    if of_all and connection.vendor == "sqlite":
-        q = normalise(query)
-        return len(_cached(q, cap, cache)) if q and len(q) <= MAX_QUERY else searched.count()
     return searched.count()
 
 
