@@ -230,7 +230,7 @@ def _expire_chunk(actor: Any, ids: list[int], as_of: dt.date) -> int:
             record.status = RecordStatus.EXPIRED.value
             record.ended_on = ended
             record.save(update_fields=["status", "ended_on", "updated_at"])
-            reason = f"公示期届满，自{ended}起自动停止公示（R2.8）"
+            reason = f"公示期届满，自{ended}起自动停止公示"
             add_state_change(record, RecordStatus.EFFECTIVE.value, RecordStatus.EXPIRED.value, reason, actor,
                              "system")  # fmt: skip
             outbox.emit("record.expired", record.organization, record,

@@ -10,6 +10,7 @@ from typing import Any
 from django import template
 from django.utils.translation import gettext as _
 
+from socredit.apps.evaluation.causes import cause_in_words
 from socredit.core.citations import public_basis, public_text
 from socredit.core.scoring.evaluate import Explanation, IndicatorResult
 from socredit.core.scoring.model import LEVEL_CODES, LEVEL_NAMES, IndicatorModel
@@ -18,6 +19,12 @@ register = template.Library()
 
 MIN_SCALE = 10
 """Points that fill a whole half of the breakdown chart at least, so that one -3 is not a full bar."""
+
+
+@register.filter
+def level_cause(stored: str) -> str:
+    """A level change's cause in the reader's language (``evaluation.causes``)."""
+    return cause_in_words(stored)
 
 
 @register.filter
