@@ -35,6 +35,7 @@ def _production_env(tmp_path: Path, **extra: str) -> dict[str, str]:
         "SOCREDIT_HSTS_SECONDS",
         "SOCREDIT_HSTS_PRELOAD",
         "SOCREDIT_PROXY_SSL_HEADER",
+        "DJANGO_ALLOW_ASYNC_UNSAFE",  # the browser tests' (Playwright's event loop), never production's
     ):
         env.pop(name, None)
     return {**env, **extra}
