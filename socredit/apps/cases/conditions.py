@@ -55,9 +55,9 @@ DETAILS = {
         "The maximum publicity period runs until %(end)s; publication then stops by itself"
     ),
     "min_period.unknown": _(
-        "The policy parameters in force (%(profile)s) state no publicity period for “%(class)s” dishonesty "
-        "information (the dishonesty tiers applied: %(tiers)s); whether the minimum publicity period is "
-        "complete cannot be judged automatically and staff must determine it"
+        "The rules in force state no publicity period for “%(class)s” dishonesty information (the classes "
+        "applied: %(tiers)s); whether the minimum publicity period is complete cannot be judged "
+        "automatically and staff must determine it"
     ),
     "min_period.minor": _(
         "Minor dishonesty information has no minimum publicity period; repair may be applied for once the "

@@ -63,7 +63,7 @@ MIN_REASONS = 10
 
 def _ref(record: CreditRecord) -> str:
     """The record as an error message names it to the organization: kind and document number (文书号)."""
-    return f"{record.kind.name_zh} {record.document_number or record.occurred_on}"
+    return f"{record.kind.name} {record.document_number or record.occurred_on}"
 
 
 def is_own_information(record: CreditRecord) -> bool:
@@ -389,12 +389,13 @@ def decide(
         link.record_id: link
         for link in case.case_records.select_related("record__kind", "record__department")
     }
-    for rid in links:
+    for rid, link in links.items():
         a = (actions.get(rid) or {}).get("action")
         if a not in RECORD_ACTIONS:
             errors.add(
                 "actions",
-                gettext("Choose what to do with record #%(rid)s: uphold, correct or revoke") % {"rid": rid},
+                gettext("Choose what to do with the record “%(record)s”: uphold, correct or revoke")
+                % {"record": _ref(link.record)},
             )
     for rid in actions:
         if rid not in links:

@@ -61,6 +61,10 @@ def test_an_objection_to_own_information_marks_the_record_and_runs_the_own_plan(
     staff = personas["staff_jinshui"]
     with pytest.raises(FieldErrors, match="必须写明处理决定的理由"):
         objections.decide(staff, case, reason=" ", actions={record.pk: {"action": "revoke"}})
+    with pytest.raises(FieldErrors) as refused:  # no action for the record: named by kind and number
+        objections.decide(staff, case, reason="经核查，依法作出处理决定。", actions={})
+    assert f"请为记录“{record.kind.name_zh} {record.document_number}”选择处理方式" in str(refused.value)
+    assert f"#{record.pk}" not in str(refused.value)
     objections.decide(staff, case, reason="经核查，警告决定书送达前已整改完毕，撤销该记录。",
                       actions={record.pk: {"action": "revoke"}})  # fmt: skip
     record.refresh_from_db()
