@@ -73,9 +73,9 @@ def start_django(
 
     django.setup()
     if migrate:
-        from django.core.management import call_command
+        from socredit.testing.scratch import migrate_scratch_database
 
-        call_command("migrate", verbosity=0)
+        migrate_scratch_database()
     return scratch, url
 
 

@@ -50,9 +50,9 @@ def main() -> int:
     import datetime as dt
     import random
 
-    from django.core.management import call_command
+    from socredit.testing.scratch import migrate_scratch_database
 
-    call_command("migrate", verbosity=0)
+    migrate_scratch_database()
 
     from socredit.apps.demo.loader import load_demo
     from socredit.apps.evaluation.services import rebuild_facts, run_evaluation

@@ -34,13 +34,13 @@ def main() -> int:
     import django
 
     django.setup()
-    from django.core.management import call_command
     from django.utils import timezone
 
     from socredit.apps.demo.generator import DemoGenerator
     from socredit.apps.demo.loader import load_demo
+    from socredit.testing.scratch import migrate_scratch_database
 
-    call_command("migrate", verbosity=0)
+    migrate_scratch_database()
     today = timezone.localdate()
 
     # Pass 1: generation alone (streamed and counted, so memory stays flat at any N).

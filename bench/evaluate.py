@@ -151,7 +151,6 @@ def generate(args: argparse.Namespace) -> int:
     db = Path(args.generate_into)
     _django()
     import polars as pl
-    from django.core.management import call_command
     from django.db import connection, transaction
     from django.utils import timezone
 
@@ -167,7 +166,9 @@ def generate(args: argparse.Namespace) -> int:
     from socredit.core.types import DepartmentKind, OrgType, RecordStatus
 
     t_start = time.perf_counter()
-    call_command("migrate", verbosity=0)
+    from socredit.testing.scratch import migrate_scratch_database
+
+    migrate_scratch_database()
     t_migrate = time.perf_counter() - t_start
     n, rng = args.orgs, np.random.default_rng(args.seed)
     today = timezone.localdate()

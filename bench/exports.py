@@ -57,14 +57,15 @@ def build(n: int, fresh: bool) -> dict[str, Any]:
     import django
 
     django.setup()
-    from django.core.management import call_command
     from django.db import connection
 
     from socredit.apps.accounts.models import StaffRole, User
     from socredit.apps.registry.models import Organization, Region
 
     t0 = time.perf_counter()
-    call_command("migrate", verbosity=0)
+    from socredit.testing.scratch import migrate_scratch_database
+
+    migrate_scratch_database()
     if fresh:
         insert_organizations(n)
         _say(f"  {n:,} organizations inserted in {time.perf_counter() - t0:.1f} s")

@@ -117,7 +117,6 @@ def build(n: int, fresh: bool | None) -> dict[str, Any]:
     django.setup()
     import datetime as dt
 
-    from django.core.management import call_command
     from django.db import connection
 
     from socredit.apps.accounts.models import StaffRole, User
@@ -129,7 +128,9 @@ def build(n: int, fresh: bool | None) -> dict[str, Any]:
     from socredit.core.types import DepartmentKind
 
     t0 = time.perf_counter()
-    call_command("migrate", verbosity=0)
+    from socredit.testing.scratch import migrate_scratch_database
+
+    migrate_scratch_database()
     system = SystemPrincipal("bench")
     if fresh is None:
         fresh = not Organization.objects.exists()

@@ -89,11 +89,12 @@ def main() -> int:
     import django
 
     django.setup()
-    from django.core.management import call_command
     from django.db import connection
     from django.test import Client
 
-    call_command("migrate", verbosity=0)
+    from socredit.testing.scratch import migrate_scratch_database
+
+    migrate_scratch_database()
     users = _users()
     clients = {}
     for key, user in users.items():

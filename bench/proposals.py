@@ -77,7 +77,6 @@ def sessions() -> tuple[dict[str, str], int]:
 
 def build(n_proposals: int, n_orgs: int, seed: int) -> None:
     """Migrate and fill the scratch database."""
-    from django.core.management import call_command
 
     from socredit.apps.lists.models import ListNotice, ListProposal
     from socredit.apps.records.models import CreditRecord, RecordKind
@@ -88,7 +87,9 @@ def build(n_proposals: int, n_orgs: int, seed: int) -> None:
     from socredit.core.types import DepartmentKind, OrgType, RecordSource
 
     rng = random.Random(seed)
-    call_command("migrate", verbosity=0)
+    from socredit.testing.scratch import migrate_scratch_database
+
+    migrate_scratch_database()
     day = today()
     districts = list(Region.objects.filter(parent__code__in=["410100", "410300"]).order_by("code"))
     dept = Department.objects.create(code="bench-mzj", name="郑州市民政局", kind=DepartmentKind.CIVIL_AFFAIRS.value,

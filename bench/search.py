@@ -223,7 +223,6 @@ def main() -> int:
     )
     args = parser.parse_args()
     scratch = _setup(args)
-    from django.core.management import call_command
     from django.db import connection
 
     from socredit.apps.registry.models import Organization
@@ -234,7 +233,9 @@ def main() -> int:
     results = Results("search")
     try:
         t0 = time.perf_counter()
-        call_command("migrate", verbosity=0)
+        from socredit.testing.scratch import migrate_scratch_database
+
+        migrate_scratch_database()
         print(f"database: {connection.vendor}; migrated in {time.perf_counter() - t0:.1f} s")
         if not args.db:
             load = _load(args.orgs, rng)

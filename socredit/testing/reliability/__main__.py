@@ -76,6 +76,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     from socredit.testing.reliability.checks import Broken
     from socredit.testing.reliability.kills import SCENARIOS, kill_rounds
     from socredit.testing.reliability.writers import concurrent_writers
+    from socredit.testing.scratch import migrate_scratch_database
 
     result: dict[str, Any] = {
         "vendor": scratch.vendor,
@@ -91,7 +92,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     rng = random.Random(seed)
     try:
         t0 = time.perf_counter()
-        call_command("migrate", verbosity=0)
+        migrate_scratch_database()
         call_command("demo_data", orgs=args.orgs, seed=2026, stdout=io.StringIO())
         sizes = {
             "import": args.import_rows,
