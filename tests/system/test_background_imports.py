@@ -8,6 +8,7 @@ then completes."""
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import sqlite3
 import subprocess
@@ -20,6 +21,8 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
+
+from socredit.testing.scratch import TEMPLATE_ENV
 
 ROOT = Path(__file__).resolve().parents[2]
 ROWS = 3000
@@ -73,6 +76,9 @@ class Scratch:
             self.url = urlsplit(self.pg_admin)._replace(path=f"/{self.pg_name}").geturl()
         else:
             self.url = f"sqlite:///{tmp / 'bg.sqlite3'}"
+            template = os.environ.get(TEMPLATE_ENV, "")
+            if template and Path(template).is_file():  # migrate below then has nothing or little to do
+                shutil.copyfile(template, tmp / "bg.sqlite3")
         self.env = {**os.environ, "DATABASE_URL": self.url, "SOCREDIT_VAR_DIR": str(tmp),
                     "SOCREDIT_IMPORT_UPLOAD_DIR": str(tmp / "uploads"), "SOCREDIT_DEBUG": "1",
                     "PYTHONPATH": str(ROOT), "DJANGO_SETTINGS_MODULE": "socredit.settings"}  # fmt: skip
