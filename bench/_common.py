@@ -12,6 +12,7 @@ figure against its target side by side for SQLite and PostgreSQL without parsing
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import tempfile
@@ -58,6 +59,17 @@ def process_cpu_seconds(pid: int) -> float | None:
     except OSError:
         return None
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def add_database_arguments(parser: argparse.ArgumentParser, *, db_help: str) -> None:
+    """``--orgs N`` (the size of a fresh scratch database) and where else to run: ``--db PATH`` (an
+    SQLite file) or ``--database-url URL`` (PostgreSQL), one of the two."""
+    parser.add_argument("--orgs", type=int, default=20_000)
+    where = parser.add_mutually_exclusive_group()
+    where.add_argument("--db", help=db_help)
+    where.add_argument(
+        "--database-url", metavar="URL", help="run on this PostgreSQL database (tools/pg start)"
+    )
 
 
 def start_django(

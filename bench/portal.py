@@ -39,7 +39,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench._common import Results, database_url, production_environment  # noqa: E402
+from bench._common import Results, add_database_arguments, database_url, production_environment  # noqa: E402
 from bench.lookups import _free_port, fetch, start_server, stop_server, wrk  # noqa: E402
 
 TARGET_PROFILE_P99_MS = 50.0
@@ -125,12 +125,7 @@ def check_answers(port: int, ctx: dict[str, Any]) -> list[str]:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--orgs", type=int, default=20_000)
-    where = parser.add_mutually_exclusive_group()
-    where.add_argument("--db", help="reuse this SQLite file (e.g. one bench/evaluate.py --keep kept)")
-    where.add_argument(
-        "--database-url", metavar="URL", help="run on this PostgreSQL database (tools/pg start)"
-    )
+    add_database_arguments(parser, db_help="reuse this SQLite file (e.g. one bench/evaluate.py --keep kept)")
     parser.add_argument("--seconds", type=float, default=10.0, help="load per page")
     parser.add_argument("--connections", type=int, default=0, help="wrk connections (default: --workers)")
     parser.add_argument("--workers", type=int, default=2)

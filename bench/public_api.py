@@ -37,7 +37,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench._common import Results, database_url  # noqa: E402
+from bench._common import Results, add_database_arguments, database_url  # noqa: E402
 from bench.lookups import (  # noqa: E402
     _environment,
     _free_port,
@@ -98,12 +98,7 @@ def check_answers(port: int, codes: list[str]) -> list[str]:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--orgs", type=int, default=20_000)
-    where = parser.add_mutually_exclusive_group()
-    where.add_argument("--db", help="use this SQLite file instead of a fresh one")
-    where.add_argument(
-        "--database-url", metavar="URL", help="run on this PostgreSQL database (tools/pg start)"
-    )
+    add_database_arguments(parser, db_help="use this SQLite file instead of a fresh one")
     parser.add_argument("--seconds", type=float, default=10.0)
     parser.add_argument("--connections", type=int, default=50)
     parser.add_argument("--workers", type=int, default=2)
