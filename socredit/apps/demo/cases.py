@@ -45,7 +45,7 @@ def create_demo_cases(*, password: str, today: dt.date, staff_username: str = "j
     if own is not None and not User.objects.filter(username=ORG_ACCOUNT).exists():
         account = create_organization_account(actor=SystemPrincipal("demo"), channel="system",
                                               organization=own.organization, username=ORG_ACCOUNT,
-                                              password=password, full_name="组织联络员")  # fmt: skip
+                                              password=password, full_name="周敏")  # fmt: skip
         case = objections.file_objection(account, channel="organization", organization=own.organization,
                                          records=[own], reasons="该记录所载事实与本单位实际情况不符，相关材料已于决定前补正，请予核查更正。")  # fmt: skip
         out["objection"] = case.number

@@ -6,6 +6,7 @@ import time
 from pathlib import Path
 
 from django.conf import settings
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from socredit.apps.records.models import RecordKind
@@ -70,10 +71,20 @@ def get_model(version: str | None = None, kinds: dict[str, int] | None = None) -
     lib = library(kinds)
     wanted = version or default_version()
     try:
-        return lib.get(wanted)
+        model = lib.get(wanted)
     except KeyError:
         available = "、".join(m.version for m in lib.versions())
         raise UnknownModel(f"未知的评价模型版本 “{wanted}”，可用：{available}") from None
+    if (translation.get_language() or "").startswith("en"):
+        # names and reasons in English where the model file gives them (kept per model object)
+        english = _english_models.get(id(model))
+        if english is None or english[0] is not model:
+            english = _english_models[id(model)] = (model, model.in_english())
+        return english[1]
+    return model
+
+
+_english_models: dict[int, tuple[IndicatorModel, IndicatorModel]] = {}
 
 
 def available_models() -> list[IndicatorModel]:

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Collection, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from typing import Any
 
@@ -48,6 +48,7 @@ class Level:
     code: str
     min_score: int
     name: str
+    name_en: str = ""
 
 
 @dataclass(frozen=True)
@@ -75,6 +76,8 @@ class Indicator:
     by_kind: Mapping[str, int] | None = None
     by_class: Mapping[str, int] | None = None
     amount_steps: tuple[AmountStep, ...] = ()
+    name_en: str = ""
+    reason_en: str = ""
 
     def points_for(self, kind: str, dishonesty_class: str | None, amount: float | None) -> int:
         """Points one counted record of ``kind`` gives (before the cap): amount, then class, then kind."""
@@ -94,6 +97,7 @@ class Group:
 
     id: str
     name: str
+    name_en: str = ""
 
 
 @dataclass(frozen=True)
@@ -117,6 +121,7 @@ class LevelRule:
     set: str | None = None
     at_most: str | None = None
     at_least: str | None = None
+    reason_en: str = ""
 
 
 @dataclass(frozen=True)
@@ -155,15 +160,29 @@ class IndicatorModel:
             k for r in self.level_rules for k in r.kinds
         )
 
+    def in_english(self) -> IndicatorModel:
+        """The model as an English reader reads it: each level, group and indicator name and each
+        reason replaced by its English text where the file gives one (``name_en``, ``reason_en``), the
+        rest as written. Everything that computes is unchanged."""
+        return replace(
+            self,
+            levels=tuple(replace(lv, name=lv.name_en or lv.name) for lv in self.levels),
+            groups=tuple(replace(g, name=g.name_en or g.name) for g in self.groups),
+            indicators=tuple(
+                replace(i, name=i.name_en or i.name, reason=i.reason_en or i.reason) for i in self.indicators
+            ),
+            level_rules=tuple(replace(r, reason=r.reason_en or r.reason) for r in self.level_rules),
+        )
+
 
 _TOP_KEYS = {"meta", "scale", "level", "group", "indicator", "level_rule"}
 _INDICATOR_KEYS = {
-    "id", "group", "name", "kinds", "points", "cap", "window_months", "mode", "reason", "basis",
-    "by_kind", "by_class", "amount_steps",
+    "id", "group", "name", "name_en", "kinds", "points", "cap", "window_months", "mode", "reason",
+    "reason_en", "basis", "by_kind", "by_class", "amount_steps",
 }  # fmt: skip
 _RULE_KEYS = {
     "id", "when", "list", "kinds", "without_negative", "window_months", "set", "at_most", "at_least",
-    "reason", "basis",
+    "reason", "reason_en", "basis",
 }  # fmt: skip
 
 
@@ -188,6 +207,14 @@ def _text(doc: Document, table: Mapping[str, Any], key: str, what: str, *path: A
     value = table.get(key)
     if not isinstance(value, str) or not value.strip():
         raise doc.error(f"{what} 缺少 {key}", *path, key)
+    return value.strip()
+
+
+def _english(doc: Document, table: Mapping[str, Any], key: str, what: str, *path: Any) -> str:
+    """An optional English text (``name_en``, ``reason_en``): what an English reader reads instead."""
+    value = table.get(key, "")
+    if not isinstance(value, str):
+        raise doc.error(f"{what} 的 {key} 应为文字", *path, key)
     return value.strip()
 
 
@@ -220,7 +247,7 @@ def build_model(doc: Document, *, known_kinds: Collection[str] | None = None) ->
         raise doc.error("[[level]] 必须依次定义 A、B、C、D 四个等级", "level", 0)
     levels: list[Level] = []
     for i, lv in enumerate(raw_levels):
-        _check_keys(doc, lv, {"code", "min", "name"}, f"等级 {lv['code']}", "level", i)
+        _check_keys(doc, lv, {"code", "min", "name", "name_en"}, f"等级 {lv['code']}", "level", i)
         if "min" not in lv:
             raise doc.error(f"等级 {lv['code']} 缺少 min（最低分）", "level", i)
         minimum = _int(doc, lv["min"], f"等级 {lv['code']} 的 min", "level", i, "min")
@@ -231,17 +258,19 @@ def build_model(doc: Document, *, known_kinds: Collection[str] | None = None) ->
             )  # fmt: skip
         if minimum > high:
             raise doc.error(f"等级 {lv['code']} 的最低分 {minimum} 高于满分 {high}", "level", i, "min")
-        levels.append(Level(lv["code"], minimum, str(lv.get("name") or LEVEL_NAMES[lv["code"]])))
+        levels.append(Level(lv["code"], minimum, str(lv.get("name") or LEVEL_NAMES[lv["code"]]),
+                            _english(doc, lv, "name_en", f"等级 {lv['code']}", "level", i)))  # fmt: skip
     if levels[-1].min_score != low:
         raise doc.error(f"等级 D 的最低分必须等于 scale.min（{low}），否则有分数没有等级", "level", 3, "min")
 
     groups: list[Group] = []
     for i, g in enumerate(data.get("group") or []):
-        _check_keys(doc, g, {"id", "name"}, "分组", "group", i)
+        _check_keys(doc, g, {"id", "name", "name_en"}, "分组", "group", i)
         gid = _text(doc, g, "id", "分组", "group", i)
         if any(x.id == gid for x in groups):
             raise doc.error(f"分组 “{gid}” 重复", "group", i, "id")
-        groups.append(Group(gid, _text(doc, g, "name", f"分组 {gid}", "group", i)))
+        groups.append(Group(gid, _text(doc, g, "name", f"分组 {gid}", "group", i),
+                            _english(doc, g, "name_en", f"分组 {gid}", "group", i)))  # fmt: skip
     group_ids = {g.id for g in groups}
 
     indicators: list[Indicator] = []
@@ -334,6 +363,7 @@ def build_model(doc: Document, *, known_kinds: Collection[str] | None = None) ->
                 reason=_text(doc, ind, "reason", what, *at), basis=_text(doc, ind, "basis", what, *at), cap=cap,
                 window_months=window, mode=mode, by_kind=dict(by_kind) if by_kind else None,
                 by_class=dict(by_class) if by_class else None, amount_steps=tuple(steps),
+                name_en=_english(doc, ind, "name_en", what, *at), reason_en=_english(doc, ind, "reason_en", what, *at),
             )
         )  # fmt: skip
 
@@ -379,6 +409,7 @@ def build_model(doc: Document, *, known_kinds: Collection[str] | None = None) ->
                 basis=_text(doc, rule, "basis", what, *at), list=list_kind, kinds=kinds,
                 without_negative=without_negative, window_months=window,
                 set=rule.get("set"), at_most=rule.get("at_most"), at_least=rule.get("at_least"),
+                reason_en=_english(doc, rule, "reason_en", what, *at),
             )
         )  # fmt: skip
 

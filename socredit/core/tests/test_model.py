@@ -347,3 +347,37 @@ def test_any_value_of_another_shape_builds_or_is_refused_with_a_line(index, valu
         assert 1 <= exc.line <= len(lines)
     else:
         assert isinstance(model, IndicatorModel)
+
+
+# --- English texts ------------------------------------------------------------------------------
+
+
+def test_every_shipped_text_has_its_english_and_computing_is_unchanged():
+    for version in ("reference-2026.1", "status-classes-2023.1"):
+        model = shipped_models().get(version)
+        english = model.in_english()
+        texts = [
+            *(lv.name for lv in english.levels),
+            *(g.name for g in english.groups),
+            *(t for i in english.indicators for t in (i.name, i.reason)),
+            *(r.reason for r in english.level_rules),
+        ]
+        assert texts and not [t for t in texts if re.search(r"[\u4e00-\u9fff]", t)], version
+        assert [i.points for i in english.indicators] == [i.points for i in model.indicators]
+        assert [(lv.code, lv.min_score) for lv in english.levels] == [
+            (lv.code, lv.min_score) for lv in model.levels
+        ]
+        assert model.level_rules[0].reason != english.level_rules[0].reason  # the model itself is untouched
+
+
+def test_a_text_without_english_stays_as_written():
+    text = edit('reason_en = "−25 when listed as a dishonest judgment debtor"\n', "")
+    english = check(text).in_english()
+    assert english.indicator("dishonest_debtor").reason == "被列为失信被执行人的扣 25 分"
+
+
+def test_an_english_text_that_is_not_text_is_refused_at_its_line():
+    text = edit('name_en = "Dishonest judgment debtor"\n', f"name_en = 3  {MARK}\n")
+    with pytest.raises(ConfigError) as info:
+        check(text)
+    assert "name_en" in info.value.message and info.value.line == line_with(text, MARK)
