@@ -168,8 +168,9 @@ def main() -> int:
         # catalogues, and the pages the sample touches are in the OS's file cache (a national SQLite
         # file is several GB; a first read from disk after the server starts is not what a visitor
         # of a running service waits). The warm-up is not measured.
-        for each in paths.values() if not args.smoke else ():
-            wrk(port, each, {}, min(args.seconds, 4.0), connections)
+        if not args.smoke:
+            for each in paths.values():
+                wrk(port, each, {}, min(args.seconds, 4.0), connections)
         profile = wrk(port, paths["profile"], {}, args.seconds, connections)
         search = wrk(port, paths["search"], {}, args.seconds, connections)
         short = wrk(port, paths["short"], {}, args.seconds, connections)

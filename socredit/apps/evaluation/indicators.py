@@ -77,14 +77,15 @@ def get_model(version: str | None = None, kinds: dict[str, int] | None = None) -
         raise UnknownModel(f"未知的评价模型版本 “{wanted}”，可用：{available}") from None
     if (translation.get_language() or "").startswith("en"):
         # names and reasons in English where the model file gives them (kept per model object)
-        english = _english_models.get(id(model))
-        if english is None or english[0] is not model:
-            english = _english_models[id(model)] = (model, model.in_english())
-        return english[1]
+        kept = _english_models.get(model.version)
+        if kept is None or kept[0] is not model:  # a reloaded library gives new model objects
+            kept = _english_models[model.version] = (model, model.in_english())
+        return kept[1]
     return model
 
 
-_english_models: dict[int, tuple[IndicatorModel, IndicatorModel]] = {}
+_english_models: dict[str, tuple[IndicatorModel, IndicatorModel]] = {}
+"""Each model version's English copy, beside the model object it was made from."""
 
 
 def available_models() -> list[IndicatorModel]:

@@ -58,16 +58,22 @@ class OrganizationOut(Schema):
         return obj.former_names.splitlines()
 
 
-class OrganizationIn(Schema):
-    """Enum fields take the code or the Chinese label; region defaults to the one in the code."""
+class RegisteredFacts(Schema):
+    """What a registration states of an organization, as both the organization upsert and the
+    registration API's 成立登记 take it."""
 
     code: str = Field(max_length=18, description="统一社会信用代码（18位）")
     name: str = Field(max_length=200)
     org_type: str | None = Field(None, max_length=20, description="类型代码（1/2/3/9），默认取代码第2位")
     region: str | None = Field(None, max_length=64, description="行政区划代码（6位），默认取代码第3–8位")
     registration_authority: str = Field("", max_length=100)
-    supervisory_unit: str = Field("", max_length=100)
+    supervisory_unit: str = Field("", max_length=100, description="业务主管单位")
     field: str | None = Field(None, max_length=20)
+
+
+class OrganizationIn(RegisteredFacts):
+    """Enum fields take the code or the Chinese label; region defaults to the one in the code."""
+
     registered_on: dt.date | Annotated[str, Field(max_length=40)] = Field(
         description="成立登记日期 YYYY-MM-DD"
     )

@@ -23,6 +23,7 @@ from ninja.responses import Status
 
 from socredit.apps.registry import hooks
 from socredit.apps.registry.access import access_organization, access_organizations
+from socredit.apps.registry.api import RegisteredFacts
 from socredit.apps.registry.models import ChangedItem, Organization, RegistrationAct, RegistrationChange
 from socredit.apps.registry.services import change_registration, end_registration, register_organization
 from socredit.apps.registry.validation import BUSINESS_SCOPE_MAX
@@ -43,16 +44,9 @@ class DocumentIn(Schema):
     document_date: Day | None = Field(None, description="文书日期 YYYY-MM-DD")
 
 
-class EstablishmentIn(DocumentIn):
+class EstablishmentIn(RegisteredFacts, DocumentIn):
     """成立登记: the organization, its legal representative and the approval (document number)."""
 
-    code: str = Field(max_length=18, description="统一社会信用代码（18位）")
-    name: str = Field(max_length=200)
-    org_type: str | None = Field(None, max_length=20, description="类型代码（1/2/3/9），默认取代码第2位")
-    region: str | None = Field(None, max_length=64, description="行政区划代码（6位），默认取代码第3–8位")
-    registration_authority: str = Field("", max_length=100)
-    supervisory_unit: str = Field("", max_length=100, description="业务主管单位")
-    field: str | None = Field(None, max_length=20)
     registered_on: Day = Field(description="成立登记日期 YYYY-MM-DD，不晚于今天")
     address: str = Field("", max_length=200)
     business_scope: str = Field("", max_length=BUSINESS_SCOPE_MAX)
