@@ -202,6 +202,24 @@ PARAMETERS: Mapping[str, ParameterSpec] = MappingProxyType(
         ),
         "persons.id_mask_keep_first": _p("int", 0, 18, "公示时身份证号保留的首位字符数"),
         "persons.id_mask_keep_last": _p("int", 0, 18, "公示时身份证号保留的末位字符数"),
+        # --- 从业禁止、任职限制 ----------------------------------------------------------------------
+        "bans.charity_head_years": _p(
+            "int", 1, 30, "组织被吊销登记证书或者被取缔之日起，其负责人不得担任慈善组织负责人的年数"
+        ),
+        "bans.foundation_officer_years": _p(
+            "int", 1, 30, "基金会因违法被撤销之日起，负有个人责任的理事长、副理事长、秘书长不得担任基金会该职务的年数"
+        ),
+        "bans.charity_penalty_min_years": _p("int", 1, 30, "禁止担任慈善组织管理人员的最短年数（处罚决定）"),
+        "bans.charity_penalty_max_years": _p("int", 1, 30, "禁止担任慈善组织管理人员的最长年数（处罚决定）"),
+        "bans.serious_list_sector_ban": _p(
+            "bool", None, None, "社会组织列入严重违法失信名单时，对其法定代表人、主要负责人实施行业禁入"
+        ),
+        "bans.serious_list_years": _p(
+            "int", 1, 30, "列入严重违法失信名单引起的行业禁入年数（自列入决定之日起）", required=False
+        ),
+        "bans.serious_list_basis": _p(
+            "str", None, None, "行业禁入所依据的规定（名称和条款，向用户展示）", required=False
+        ),
         # --- 抽查 ----------------------------------------------------------------------------------
         "spot_check.min_ratio_county": _p("float", 0, 1, "县级登记管理机关定期抽查最低比例"),
         "spot_check.min_ratio_city": _p("float", 0, 1, "市级登记管理机关定期抽查最低比例"),
@@ -248,6 +266,7 @@ _ORDERED: tuple[tuple[str, str], ...] = (
     ("repair.acceptance_working_days", "repair.decision_working_days"),
     ("objection.decide_own_working_days", "objection.total_working_days"),
     ("spot_check.min_onsite_ratio", "spot_check.min_ratio_county"),
+    ("bans.charity_penalty_min_years", "bans.charity_penalty_max_years"),
 )
 """Pairs (a, b) where a ≤ b must hold whenever both are present."""
 

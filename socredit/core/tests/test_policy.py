@@ -171,6 +171,9 @@ XINZHENG = {
     "persons.retention_years": 5,
     "green_channel.enabled": True,
     "green_channel.clean_years": 3,
+    "bans.serious_list_sector_ban": True,
+    "bans.serious_list_years": 5,
+    "bans.serious_list_basis": "《新郑市民政局建立完善守信联合激励和失信联合惩戒制度加快推进社会诚信建设实施方案》五（二）3、五（六）",
 }
 
 
@@ -187,11 +190,15 @@ def test_xinzheng_has_the_national_values_except_its_overrides():
     for key in national.stated_keys():
         if key not in XINZHENG:
             assert xinzheng.parameter(key) == national.parameter(key), key  # value, item, tag and version
-    assert set(national.stated_keys()) | {"green_channel.clean_years"} == set(xinzheng.stated_keys())
+    optional = {"green_channel.clean_years", "bans.serious_list_years", "bans.serious_list_basis"}
+    assert set(national.stated_keys()) | optional == set(xinzheng.stated_keys())
     assert national.diff(xinzheng) == [
         "dishonesty.tiers",
         "objection.forward_working_days",
         "objection.total_working_days",
+        "bans.serious_list_sector_ban",
+        "bans.serious_list_years",
+        "bans.serious_list_basis",
         "green_channel.enabled",
         "green_channel.clean_years",
     ]
