@@ -20,7 +20,7 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 from django.utils.translation import get_language
-from stdnum.cn import ric
+from stdnum.util import clean
 
 from socredit.apps.bans.models import Ban, BanSource, BanState
 from socredit.common.access import get_or_404, restrict
@@ -61,11 +61,8 @@ class BanView:
 def normalise_id_number(raw: Any) -> str | None:
     """The 18-character form of an ID number (spaces and dashes dropped, ``x`` upper-cased), or None
     if it cannot be one. The check digit is not verified here: callers report bad numbers themselves."""
-    try:
-        number = ric.compact(str(raw or "")).upper()
-    except Exception:  # noqa: BLE001 — stdnum raises its own errors for garbage; such input matches nobody
-        return None
-    return number if len(number) == 18 and number[:17].isdigit() else None
+    number = clean(str(raw or ""), " -").upper()
+    return number if len(number) == 18 and number[:17].isdigit() and number[17] in "0123456789X" else None
 
 
 def texts(ban: Ban, language: str | None = None) -> tuple[str, str, str]:

@@ -12,7 +12,7 @@ from django.utils.translation import gettext
 
 from socredit.apps.audit.services import actor_label, record_event, staff_user_of
 from socredit.apps.evaluation.services import refresh_organizations
-from socredit.apps.lists import documents
+from socredit.apps.lists import documents, hooks
 from socredit.apps.lists.models import (
     ListDecision,
     ListEntry,
@@ -251,6 +251,7 @@ def transfer_to_serious(
     entry = open_entry(decision, SERIOUS, "R1.12(1)", decided_on, clock_start=decided_on, arose_on=arose_on,
                         trigger_record_id=None)  # fmt: skip
     person_listings(decision, entry, profile)
+    hooks.serious_listing_made(decision, actor)
     return decision
 
 

@@ -12,7 +12,7 @@ from django.db.models import OuterRef, Q, Subquery
 from django.utils.translation import gettext
 
 from socredit.apps.audit.services import actor_label, record_event, staff_user_of
-from socredit.apps.lists import documents
+from socredit.apps.lists import documents, hooks
 from socredit.apps.lists.models import (
     LIST_TITLES,
     RED,
@@ -559,6 +559,7 @@ def confirm_proposal(
                             arose_on=proposal.arose_on, trigger_record_id=proposal.trigger_record_id)  # fmt: skip
         if lst == SERIOUS:
             people = person_listings(decision, entry, profile)
+            hooks.serious_listing_made(decision, actor)
     proposal.status = ListProposal.Status.CONFIRMED
     proposal.decision = decision
     proposal.decided_on = decided_on

@@ -372,6 +372,7 @@ def end_registration(
         branch.save(update_fields=["closed_on"])
         closed.append(branch.name)
     row = _history(org, act, effective_on, document, before=before, after=org.status, reason=reason)
+    hooks.after_status_change(org, str(act), effective_on, document.number, document.date, actor, channel)
     record_event(actor=actor, channel=channel, action=f"organization.{act}", target=org,
                  summary=f"{'注销登记' if act == RegistrationAct.DEREGISTER else '撤销登记'}：{org.name}"[:500],
                  data={"effective_on": effective_on, "reason": reason, **_doc_data(document),
