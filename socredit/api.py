@@ -18,6 +18,7 @@ from ninja.errors import AuthenticationError, ValidationError
 from ninja.security import HttpBearer, SessionAuth
 
 from socredit.apps.accounts.services import authenticate_token
+from socredit.apps.bans.api import router as bans_router
 from socredit.apps.cases.api import router as cases_router
 from socredit.apps.commitments.api import router as commitments_router
 from socredit.apps.evaluation.api import router as evaluation_router
@@ -142,3 +143,4 @@ api.add_router("", evaluation_router, tags=["credit"])
 api.add_router("", lists_router, tags=["lists"])
 api.add_router("", commitments_router, tags=["commitments"])
 api.add_router("", cases_router, tags=["cases"])
+api.add_router("", bans_router, tags=["bans"])

@@ -99,6 +99,8 @@ class TokenScope(models.TextChoices):
         "changes:read",
         _("Read the change events (repairs, corrections, revocations, list changes)"),
     )
+    BANS_READ = "bans:read", _("Read the bans on persons in force (从业禁止、任职限制)")
+    BANS_WRITE = "bans:write", _("Push the department's bans on persons")
 
 
 def hash_token(raw: str) -> str:
