@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from socredit.common.choices import enum_choices, label_for
 from socredit.core import bans as rules
 from socredit.core.bans import BanKind
+from socredit.core.types import RoleKind
 
 
 class BanState(models.TextChoices):
@@ -106,6 +107,10 @@ class Ban(models.Model):
         return label_for(BanKind, self.kind)
 
     @property
+    def post_label(self) -> str:
+        return label_for(RoleKind, self.post) if self.post else ""
+
+    @property
     def ground_rule(self) -> rules.BanGround:
         return rules.GROUNDS_BY_CODE.get(self.ground, rules.OTHER)
 
@@ -113,6 +118,18 @@ class Ban(models.Model):
         if self.state not in (BanState.IN_FORCE, BanState.LIFTED):
             return False
         return rules.in_force(self.start_on, self.until, self.lifted_on, day)
+
+    @property
+    def state_today(self) -> str:
+        from socredit.common.clock import today
+
+        return self.shown_state(today())
+
+    @property
+    def binds_today(self) -> bool:
+        from socredit.common.clock import today
+
+        return self.in_force_on(today())
 
     def shown_state(self, day: dt.date) -> str:
         """The state as a reader needs it on ``day``: in force, not yet in force, expired, lifted…"""
