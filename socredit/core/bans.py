@@ -45,11 +45,20 @@ class BanTrigger(Labelled):
     """What sets a ground off."""
 
     REVOCATION = ("revocation", "组织被撤销登记", "Revocation of the organization's registration")
-    SERIOUS_LISTING = ("serious_listing", "组织被列入严重违法失信名单", "Serious-list decision on the organization")
+    SERIOUS_LISTING = (
+        "serious_listing",
+        "组织被列入严重违法失信名单",
+        "Serious-list decision on the organization",
+    )
     DECISION = ("decision", "单独作出的决定", "A decision of its own")
 
 
-LEGAL_REPRESENTATIVE, RESPONSIBLE, CHAIR, SECRETARY_GENERAL = "legal_rep", "responsible", "chair", "secretary_general"
+LEGAL_REPRESENTATIVE, RESPONSIBLE, CHAIR, SECRETARY_GENERAL = (
+    "legal_rep",
+    "responsible",
+    "chair",
+    "secretary_general",
+)
 """The ``RoleKind`` codes the grounds name (kept as codes: the core's grounds are data)."""
 FOUNDATION = "3"
 """``OrgType.FOUNDATION``'s code."""
@@ -171,7 +180,13 @@ OTHER = BanGround(
     item="",
 )
 
-GROUNDS: tuple[BanGround, ...] = (CHARITY_HEAD, FOUNDATION_OFFICER, CHARITY_PENALTY, SERIOUS_LIST_SECTOR, OTHER)
+GROUNDS: tuple[BanGround, ...] = (
+    CHARITY_HEAD,
+    FOUNDATION_OFFICER,
+    CHARITY_PENALTY,
+    SERIOUS_LIST_SECTOR,
+    OTHER,
+)
 GROUNDS_BY_CODE = {g.code: g for g in GROUNDS}
 
 ProfileValue = Callable[[str], object]

@@ -207,7 +207,10 @@ PARAMETERS: Mapping[str, ParameterSpec] = MappingProxyType(
             "int", 1, 30, "组织被吊销登记证书或者被取缔之日起，其负责人不得担任慈善组织负责人的年数"
         ),
         "bans.foundation_officer_years": _p(
-            "int", 1, 30, "基金会因违法被撤销之日起，负有个人责任的理事长、副理事长、秘书长不得担任基金会该职务的年数"
+            "int",
+            1,
+            30,
+            "基金会因违法被撤销之日起，负有个人责任的理事长、副理事长、秘书长不得担任基金会该职务的年数",
         ),
         "bans.charity_penalty_min_years": _p("int", 1, 30, "禁止担任慈善组织管理人员的最短年数（处罚决定）"),
         "bans.charity_penalty_max_years": _p("int", 1, 30, "禁止担任慈善组织管理人员的最长年数（处罚决定）"),

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from socredit.apps.bans.services import record_ban
 from socredit.apps.cases.services import complaints, objections, repairs
 from socredit.apps.commitments.models import CommitmentTemplate
 from socredit.apps.commitments.services import sign_commitment
@@ -78,9 +79,16 @@ def build_world(personas: dict[str, Any]) -> dict[str, Any]:
         files=[SimpleUploadedFile("整改报告.pdf", b"%PDF-1.4 fixed", content_type="application/pdf")],
         applicant_name="李娜", applicant_contact="0371-60000000",
     )  # fmt: skip
+    # a ban in force on the world's person, decided by 金水区 (从业禁止、任职限制)
+    ban, _ = record_ban(actor=staff, channel="form", data={
+        "name": person.name, "id_number": person.id_number, "ground": "other", "kind": "post_restriction",
+        "ground_text": "矩阵：对违法行为负有直接责任", "legal_basis": "《社会团体登记管理条例》第三十条",
+        "scope": "不得担任社会团体负责人", "authority": "郑州市金水区民政局", "document_number": "矩阵禁〔2026〕1号",
+        "decided_on": lists.today() - dt.timedelta(days=10), "years": 3, "organization": org.code,
+    })  # fmt: skip
     return {"org_account": account, "objection": objection, "fine": fine, "repair": repair, "evidence": objection.evidence.get(),
             "receipt": objection.documents.get(kind="receipt"),"org": org, "person": person, "held_role": held_role, "branch": branch, "registration_change": branch.changes.get(), "record": record, "run": run, "evaluation_run": evaluation_run,
             "proposal": proposal, "entry": decision.entry, "application": application, "notice": notice,
             "commitment": commitment, "complaint": complaint, "rejected": rejected,
             "complaint_doc": rejected.documents.get(), "org_notice": org_notice, "statement": statement,
-            "statement_evidence": statement.evidence.get()}  # fmt: skip
+            "statement_evidence": statement.evidence.get(), "ban": ban}  # fmt: skip

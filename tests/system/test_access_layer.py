@@ -29,6 +29,9 @@ from socredit.apps.accounts.services import revoke_token
 from socredit.apps.audit import access as audit_access
 from socredit.apps.audit.models import AuditEvent
 from socredit.apps.audit.services import SENSITIVE_READS
+from socredit.apps.bans import access as bans_access
+from socredit.apps.bans.models import Ban
+from socredit.apps.bans.services import record_ban
 from socredit.apps.cases import access as cases_access
 from socredit.apps.cases.models import Case, CaseKind
 from socredit.apps.cases.services import complaints
@@ -80,6 +83,10 @@ def layer(personas: dict[str, User]) -> dict[str, Any]:
     complaints.submit_complaint(None, "public", subject_name="新郑举报对象", region_code=XINZHENG,
                                 content="访问层测试：该协会违规收费，有收据为证。")  # fmt: skip
     run_evaluation(actor=personas["staff_xinzheng"], channel="form", region=factories.region(XINZHENG))
+    record_ban(actor=personas["staff_xinzheng"], channel="form", data={
+        "name": "王芳", "id_number": Person.objects.get(name="王芳").id_number, "ground": "charity_penalty",
+        "years": 1, "authority": "新郑市民政局", "document_number": "新民禁〔2026〕1号", "decided_on": world["ban"].decided_on,
+    })  # fmt: skip
     # reads of whole ID numbers (the sensitive reads page): by the city administrator and by 新郑's
     xz_admin = factories.staff("admin_xinzheng", XINZHENG, "admin")
     reveal_id_number(personas["city_admin"], world["person"], shown_on="person_page")
@@ -146,6 +153,7 @@ SCOPED: dict[str, ScopedCase] = {
     "evaluation.access_level_changes": (evaluation_access.access_level_changes, LevelChange.objects.all, "organization__region__path", NOBODY_EXCLUDED),
     "evaluation.access_runs": (evaluation_access.access_runs, EvaluationRun.objects.all, "region__path", NOBODY_EXCLUDED),
     "commitments.access_commitments": (commitments_access.access_commitments, Commitment.objects.all, "organization__region__path", NOBODY_EXCLUDED),
+    "bans.access_bans": (bans_access.access_bans, Ban.objects.all, "region__path", NOBODY_EXCLUDED),
     "cases.access_cases": (cases_access.access_cases, Case.objects.all, "region__path", NOBODY_EXCLUDED),
     "lists.access_entries": (lists_access.access_entries, ListEntry.objects.all, "organization__region__path", NOBODY_EXCLUDED),
     "lists.access_proposals": (lists_access.access_proposals, ListProposal.objects.all, "organization__region__path", NOBODY_EXCLUDED),
@@ -170,6 +178,7 @@ JOINED: dict[str, tuple[str, ...]] = {
     "evaluation.access_scores": ("organization",),
     "evaluation.access_runs": ("region",),
     "commitments.access_commitments": ("organization.region", "template"),
+    "bans.access_bans": ("person", "region", "organization"),
     "cases.access_cases": ("organization", "region", "assigned_to"),
     "lists.access_entries": ("organization.region", "entry_decision", "exit_decision"),
     "lists.access_proposals": ("organization.region",),
@@ -569,6 +578,7 @@ def test_one_row_by_id_is_the_same_404_missing_or_out_of_region(layer):
     account = principals["org_jinshui"]
     getters = [
         (commitments_access.access_commitment, world["commitment"]),
+        (bans_access.access_ban, world["ban"]),
         (evaluation_access.access_run, world["evaluation_run"]),
         (lists_access.access_entry, world["entry"]),
         (records_access.access_record, world["record"]),

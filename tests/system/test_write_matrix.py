@@ -115,6 +115,21 @@ def _ending() -> dict[str, Any]:
             "document_date": day()}  # fmt: skip
 
 
+def _proposed_ban(w: W) -> W:
+    """A 金水区 foundation revoked: its chair's bans are proposed (慈善法 第十六条, 基金会管理条例 第二十三条)."""
+    from socredit.apps.bans.models import Ban
+    from socredit.apps.registry.services import end_registration
+
+    org = factories.organization(
+        region_code="410105", org_type=OrgType.FOUNDATION, name="金水区矩阵撤销基金会"
+    )
+    chair = factories.person("矩阵理事长")
+    factories.role(org, chair, "chair")
+    end_registration(actor=_staff(w), channel="form", organization=org, act="revoke", data=_ending(),
+                     warnings_confirmed=True)  # fmt: skip
+    return {"proposed_ban": Ban.objects.get(person=chair, ground="foundation_officer")}
+
+
 def _verified_removal(w: W) -> W:
     lists.verify_removal(_staff(w), w["application"], verified_on=today())
     return {}
@@ -355,6 +370,34 @@ WRITES: dict[str, Row] = {
             "signed_on": day(),
             "due_on": day(-15),
         },
+    ),
+    # 从业禁止、任职限制: the organization concerned is named in the body (another region's: 400 on the field)
+    "bans:ban_create": Row(
+        lambda w: {},
+        lambda w: {
+            "name": "矩阵禁入人",
+            "id_number": make_id_number("410105", dt.date(1991, 7, 17), 321),
+            "ground": "charity_penalty",
+            "years": "2",
+            "authority": "郑州市金水区民政局",
+            "document_number": "矩阵禁〔2026〕9号",
+            "decided_on": day(3),
+            "organization": w["org"].code,
+        },
+        refused=REFUSED_BODY,
+    ),  # fmt: skip
+    "bans:ban_confirm": Row(
+        lambda w: {"pk": w["proposed_ban"].pk},
+        lambda w: {"reason": "矩阵：负有个人责任。"},
+        prepare=_proposed_ban,
+    ),  # fmt: skip
+    "bans:ban_dismiss": Row(
+        lambda w: {"pk": w["proposed_ban"].pk},
+        lambda w: {"reason": "矩阵：无个人责任。"},
+        prepare=_proposed_ban,
+    ),  # fmt: skip
+    "bans:ban_lift": Row(
+        lambda w: {"pk": w["ban"].pk}, lambda w: {"lifted_on": day(), "reason": "矩阵：复议撤销。"}
     ),
     "my_commitments:commitment_sign": Row(
         lambda w: {},
@@ -757,7 +800,7 @@ def test_write_route_for_each_persona(route, world, client):
 API = "/api/v1"
 ALL_SCOPES = ["organizations:read", "organizations:write", "records:read", "records:write", "persons:read",
               "credit:read", "lists:read", "objections:verify", "complaints:write", "changes:read",
-              "registrations:write"]  # fmt: skip
+              "registrations:write", "bans:read", "bans:write"]  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -883,6 +926,25 @@ API_WRITES: dict[tuple[str, str], ApiRow] = {
         },  # fmt: skip
         ok=201,
     ),
+    # a department's own bans: an organization it names must be of its region (per item, 200)
+    ("POST", "/bans"): ApiRow(
+        lambda w: {},
+        lambda w: {
+            "items": [
+                {
+                    "name": "接口禁入人",
+                    "id_number": make_id_number("410105", dt.date(1991, 7, 17), 322),
+                    "ground": "charity_penalty",
+                    "years": "1",
+                    "document_number": "接口矩阵禁〔2026〕1号",
+                    "decided_on": day(2),
+                    "organization": w["org"].code,
+                }
+            ]
+        },
+        refused=200,
+        says='"organization"',
+    ),  # fmt: skip
     # complaints about an organization go to its region's authority: another region's is told so
     ("POST", "/complaints"): ApiRow(
         lambda w: {},

@@ -108,8 +108,19 @@ def bans_in_force(id_numbers: Iterable[str], as_of: dt.date) -> dict[str, list[B
             Ban.objects.filter(binding_on(as_of), person__id_number__in=numbers[i : i + ID_CHUNK])
             .select_related("person", "scope_region")
             .only(
-                "person__id_number", "kind", "ground", "ground_text", "legal_basis", "scope", "authority_name",
-                "document_number", "decided_on", "start_on", "until", "source", "scope_region__name",
+                "person__id_number",
+                "kind",
+                "ground",
+                "ground_text",
+                "legal_basis",
+                "scope",
+                "authority_name",
+                "document_number",
+                "decided_on",
+                "start_on",
+                "until",
+                "source",
+                "scope_region__name",
             )  # fmt: skip
             .order_by("person_id", "-start_on", "-id")
         )

@@ -43,20 +43,40 @@ class BanIn(Schema):
     # Dates and years are taken as text so that a bad one is reported on its item, not the request.
     name: str | None = Field(None, max_length=200, description="姓名")
     id_number: str | None = Field(None, max_length=40, description="居民身份证号码（18位）")
-    ground: str | None = Field(None, max_length=40, description="事由代码：charity_head / foundation_officer / charity_penalty / serious_list_sector / other")
-    kind: str | None = Field(None, max_length=40, description="种类（事由为 other 时必填）：employment_ban 从业禁止 / post_restriction 任职限制")
+    ground: str | None = Field(
+        None,
+        max_length=40,
+        description="事由代码：charity_head / foundation_officer / charity_penalty / serious_list_sector / other",
+    )
+    kind: str | None = Field(
+        None,
+        max_length=40,
+        description="种类（事由为 other 时必填）：employment_ban 从业禁止 / post_restriction 任职限制",
+    )
     ground_text: str | None = Field(None, max_length=2000, description="事由（事由为 other 时必填）")
-    legal_basis: str | None = Field(None, max_length=2000, description="法律依据：名称和条款（事由为 other 时必填）")
-    scope: str | None = Field(None, max_length=2000, description="禁止或限制的范围：职务、行业（事由为 other 时必填）")
-    scope_region: str | None = Field(None, max_length=20, description="限制的地域：行政区划代码（空：不限地域）")
-    authority: str | None = Field(None, max_length=200, description="作出决定的机关（令牌调用时为令牌所属部门）")
+    legal_basis: str | None = Field(
+        None, max_length=2000, description="法律依据：名称和条款（事由为 other 时必填）"
+    )
+    scope: str | None = Field(
+        None, max_length=2000, description="禁止或限制的范围：职务、行业（事由为 other 时必填）"
+    )
+    scope_region: str | None = Field(
+        None, max_length=20, description="限制的地域：行政区划代码（空：不限地域）"
+    )
+    authority: str | None = Field(
+        None, max_length=200, description="作出决定的机关（令牌调用时为令牌所属部门）"
+    )
     document_number: str | None = Field(None, max_length=200, description="决定文号")
     decided_on: str | None = Field(None, max_length=40, description="决定日期 YYYY-MM-DD")
     start_on: str | None = Field(None, max_length=40, description="起始日期（默认：决定日期）")
-    until: str | None = Field(None, max_length=40, description="截止日期（含当日；与 years 二选一；空：至解除）")
+    until: str | None = Field(
+        None, max_length=40, description="截止日期（含当日；与 years 二选一；空：至解除）"
+    )
     years: str | int | None = Field(None, description="期限（年）")
     organization: str | None = Field(None, max_length=40, description="所涉组织的统一社会信用代码")
-    post: str | None = Field(None, max_length=40, description="在所涉组织的职务代码（legal_rep / responsible / chair …）")
+    post: str | None = Field(
+        None, max_length=40, description="在所涉组织的职务代码（legal_rep / responsible / chair …）"
+    )
 
 
 class BanBatchIn(Schema):

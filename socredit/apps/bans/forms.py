@@ -84,11 +84,15 @@ class BanForm(ServiceErrorsMixin, forms.Form):
 class DecideForm(ServiceErrorsMixin, forms.Form):
     """Confirm or dismiss a proposed ban: the reason (required to dismiss)."""
 
-    reason = forms.CharField(label=_("Reason"), required=False, max_length=1000, widget=forms.Textarea(attrs={"rows": 2}))
+    reason = forms.CharField(
+        label=_("Reason"), required=False, max_length=1000, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
 
 class LiftForm(ServiceErrorsMixin, forms.Form):
     """Lift a ban in force from a day, with the reason."""
 
     lifted_on = _date(_("Lifted from"))
-    reason = forms.CharField(label=_("Reason"), required=False, max_length=1000, widget=forms.Textarea(attrs={"rows": 2}))
+    reason = forms.CharField(
+        label=_("Reason"), required=False, max_length=1000, widget=forms.Textarea(attrs={"rows": 2})
+    )

@@ -37,7 +37,8 @@ class Ban(models.Model):
     ``start_on`` … ``until`` (inclusive; no end for an open-ended ban) unless ``lifted_on`` comes
     first (binding up to the day before). ``natural_key`` makes every feed idempotent: a department's
     push by department + document + kind + person, a derived ban by its event, ground and person.
-    ``region`` is the deciding authority's, for the staff's region scope.
+    ``region`` decides which staff see the row: the deciding authority's for a decision or a push, the
+    organization's for a proposal derived from a decision on it (its file's staff handle it).
     """
 
     person = models.ForeignKey(

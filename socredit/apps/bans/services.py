@@ -52,7 +52,11 @@ def actor_region(actor: Any) -> Region | None:
     """The deciding authority's region: a token's department's, a staff account's own."""
     if is_token(actor):
         return token_department(actor).region
-    return getattr(actor, "region", None)
+    region = getattr(actor, "region", None)
+    if region is None and actor is not None and actor.scope_path() == "":
+        # a national account (a superuser) decides for the nation
+        region = Region.objects.filter(parent__isnull=True).order_by("code").first()
+    return region
 
 
 def _in_scope(actor: Any, region: Region) -> bool:
@@ -72,8 +76,12 @@ def record_ban(*, actor: Any, channel: str, data: Mapping[str, Any]) -> tuple[Ba
         raise FieldErrors(__all__=_("Your account has no region: it cannot record bans."))
     values = clean_ban(data, day=day, region=region)
     org: Organization | None = values["organization"]
-    if org is not None and not is_token(actor) and not _in_scope(actor, org.region):
-        raise FieldErrors(organization=_("No organization is registered under the code %(code)s.") % {"code": org.code})
+    # an organization named is one of the decider's own region, as on every other door: another
+    # region's is answered like an unknown code
+    if org is not None and not _in_scope(actor, org.region):
+        raise FieldErrors(
+            organization=_("No organization is registered under the code %(code)s.") % {"code": org.code}
+        )
     pushed = is_token(actor)
     dept = token_department(actor) if pushed else None
     person, _created = get_or_create_person(actor=actor, channel=channel,
@@ -115,16 +123,15 @@ def _propose(
 ) -> list[Ban]:  # fmt: skip
     """The bans an event sets off, proposed, one per ground and person; an event seen before adds only
     what is missing (a second call writes nothing)."""
-    region = authority_region(organization)
     try:
-        profile = policy_profile(decided_on, region)
+        profile = policy_profile(decided_on, authority_region(organization))
     except NoProfile:
         # no rules in force for the date: nothing can be derived (the event itself already decided)
         return []
     made: list[Ban] = []
     for ground in rules.triggered_grounds(trigger, organization.org_type, profile.get):
-        years = profile.get(ground.years_key) if ground.years_key else None
-        until = rules.ban_until(day, int(years)) if years is not None else None  # type: ignore[call-overload]  # int parameter
+        # triggered_grounds keeps only grounds whose length the profile states
+        until = rules.ban_until(day, profile.int_value(ground.years_key)) if ground.years_key else None
         basis = str(profile.get(ground.basis_key) or "") if ground.basis_key else ground.basis_zh
         seen: set[int] = set()
         for role in _holders(organization, ground.posts, day):
@@ -139,7 +146,8 @@ def _propose(
                 ground_text=ground.title_zh, legal_basis=basis, scope=ground.scope_zh, organization=organization,
                 post=role.kind, authority=authority, authority_name=authority_name[:100],
                 document_number=document_number[:100], decided_on=decided_on, start_on=day, until=until,
-                source=trigger.value, natural_key=key, region=region, state=BanState.PROPOSED,
+                # seen by the staff of the organization's region, who handle its file (as its listings)
+                source=trigger.value, natural_key=key, region=organization.region, state=BanState.PROPOSED,
                 policy_version=profile.version, recorded_by_label=actor_label(actor)[:150],
             )  # fmt: skip
             record_event(actor=actor, channel=channel, action="ban.propose", target=ban,
@@ -231,7 +239,10 @@ def lift_ban(*, actor: Any, channel: str, ban: Ban, lifted_on: Any, reason: str)
     except ValueError as exc:
         errors.add("lifted_on", str(exc))
     if day is not None and day < ban.start_on:
-        errors.add("lifted_on", _("A ban cannot be lifted before it begins (%(start)s).") % {"start": ban.start_on.isoformat()})
+        errors.add(
+            "lifted_on",
+            _("A ban cannot be lifted before it begins (%(start)s).") % {"start": ban.start_on.isoformat()},
+        )
     if day is not None and ban.until is not None and day > ban.until:
         errors.add("lifted_on", _("The ban ended on %(until)s by itself: there is nothing to lift.")
                    % {"until": ban.until.isoformat()})  # fmt: skip

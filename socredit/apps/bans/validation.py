@@ -22,7 +22,9 @@ from socredit.core.values import clean_text, parse_date
 TEXT_MAX = 1000
 
 
-def _text(errors: FieldErrors, data: Mapping[str, Any], field: str, max_length: int, *, required: bool) -> str:
+def _text(
+    errors: FieldErrors, data: Mapping[str, Any], field: str, max_length: int, *, required: bool
+) -> str:
     try:
         return clean_text(data.get(field), max_length=max_length, required=required, what="")
     except ValueError as exc:
@@ -56,11 +58,15 @@ def _years(errors: FieldErrors, data: Mapping[str, Any]) -> int | None:
     return years
 
 
-def profile_or_error(day: dt.date, region: Any, errors: FieldErrors, field: str = "decided_on") -> PolicyProfile | None:
+def profile_or_error(
+    day: dt.date, region: Any, errors: FieldErrors, field: str = "decided_on"
+) -> PolicyProfile | None:
     try:
         return policy_profile(day, region)
     except NoProfile as exc:
-        errors.add(field, _("The policy parameters cannot be applied: %(message)s") % {"message": exc.message})
+        errors.add(
+            field, _("The policy parameters cannot be applied: %(message)s") % {"message": exc.message}
+        )
         return None
 
 
@@ -74,7 +80,9 @@ def _period(ground: rules.BanGround, start: dt.date, until: dt.date | None, year
     if years is not None:
         until = rules.ban_until(start, years)
     if until is not None and until < start:
-        errors.add("until", _("The ban cannot end before it begins (%(start)s).") % {"start": start.isoformat()})
+        errors.add(
+            "until", _("The ban cannot end before it begins (%(start)s).") % {"start": start.isoformat()}
+        )
         return None
     if profile is None:
         return until
@@ -83,7 +91,7 @@ def _period(ground: rules.BanGround, start: dt.date, until: dt.date | None, year
         if fixed is None:
             errors.add("ground", _("The rules this authority applies do not provide for this ground."))
             return None
-        expected = rules.ban_until(start, int(fixed))  # type: ignore[call-overload]  # an int parameter
+        expected = rules.ban_until(start, profile.int_value(ground.years_key))
         if until is not None and until != expected:
             errors.add("until", _("On this ground the ban lasts %(years)s years by law: it ends on %(until)s.")
                        % {"years": fixed, "until": expected.isoformat()})  # fmt: skip
@@ -129,7 +137,9 @@ def clean_ban(data: Mapping[str, Any], *, day: dt.date, region: Region | None) -
         try:
             out["kind"] = BanKind.from_text(kind_raw).value
         except ValueError:
-            errors.add("kind", _("Choose the kind: 从业禁止 (employment_ban) or 任职限制 (post_restriction)."))
+            errors.add(
+                "kind", _("Choose the kind: 从业禁止 (employment_ban) or 任职限制 (post_restriction).")
+            )
     other = ground is rules.OTHER
     out["ground_text"] = _text(errors, data, "ground_text", TEXT_MAX, required=other)
     out["legal_basis"] = _text(errors, data, "legal_basis", TEXT_MAX, required=other)
@@ -152,7 +162,10 @@ def clean_ban(data: Mapping[str, Any], *, day: dt.date, region: Region | None) -
     if org_code:
         out["organization"] = Organization.objects.filter(code=org_code).select_related("region").first()
         if out["organization"] is None:
-            errors.add("organization", _("No organization is registered under the code %(code)s.") % {"code": org_code})
+            errors.add(
+                "organization",
+                _("No organization is registered under the code %(code)s.") % {"code": org_code},
+            )
     post = str(data.get("post") or "").strip()
     out["post"] = ""
     if post:

@@ -1,5 +1,5 @@
-"""What the apps above the registry add to registration: person screening and the checks before a
-deregistration.
+"""What the apps above the registry add to registration: person screening, the checks before a
+deregistration and what a deregistration or revocation sets off (``after_status_change``).
 
 The person screening (失信惩戒落实到人) lives in the lists app and the open cases in the cases app,
 both above this one in the floors, so the registry keeps a registry of providers, as the evaluation

@@ -23,7 +23,9 @@ def test_a_ban_binds_from_its_start_to_its_last_day(actor, banned):
     ban = record(actor, banned, start_on=ago(10), until=ago(-5))
     numbers = [banned.id_number]
     assert bans_in_force(numbers, ago(11)) == {}  # not yet
-    assert [v.document_number for v in bans_in_force(numbers, ago(10))[banned.id_number]] == ["金民禁〔2026〕1号"]
+    assert [v.document_number for v in bans_in_force(numbers, ago(10))[banned.id_number]] == [
+        "金民禁〔2026〕1号"
+    ]
     assert banned.id_number in bans_in_force(numbers, ban.until)  # the last day binds
     assert bans_in_force(numbers, ban.until + dt.timedelta(days=1)) == {}  # expired
 
@@ -56,13 +58,19 @@ def test_keys_are_normalised_numbers_and_views_carry_no_id_number_nor_database_i
     [view] = found[banned.id_number]
     assert isinstance(view, BanView) and dataclasses.is_dataclass(view)
     with pytest.raises(dataclasses.FrozenInstanceError):
-        view.scope = "x"  # type: ignore[misc]
+        view.scope = "x"  # type: ignore[misc]  # assigning to a frozen field is the point
     assert "id" not in {f.name for f in dataclasses.fields(view)}
     values = [str(v) for v in dataclasses.asdict(view).values()]
     assert not any(banned.id_number in v or banned.id_number[6:14] in v for v in values)
-    assert (view.kind, view.kind_label, view.authority) == ("post_restriction", "任职限制", "郑州市金水区民政局")
+    assert (view.kind, view.kind_label, view.authority) == (
+        "post_restriction",
+        "任职限制",
+        "郑州市金水区民政局",
+    )
     assert (view.ground, view.scope, view.legal_basis) == (
-        "对协会违法行为负有直接责任", "不得担任社会团体负责人", "《社会团体登记管理条例》第三十条",
+        "对协会违法行为负有直接责任",
+        "不得担任社会团体负责人",
+        "《社会团体登记管理条例》第三十条",
     )
 
 

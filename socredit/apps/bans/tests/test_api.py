@@ -49,7 +49,11 @@ def test_a_push_writes_the_good_items_and_reports_the_bad_ones_by_index(client, 
     assert response.status_code == 200, response.content
     out = response.json()
     assert [c["index"] for c in out["created"]] == [0, 4]
-    assert {e["index"]: sorted(e["errors"]) for e in out["errors"]} == {1: ["id_number"], 2: ["decided_on"], 3: ["until"]}
+    assert {e["index"]: sorted(e["errors"]) for e in out["errors"]} == {
+        1: ["id_number"],
+        2: ["decided_on"],
+        3: ["until"],
+    }
     assert "校验位" in out["errors"][0]["errors"]["id_number"][0]
     created = out["created"][0]["ban"]
     assert created["authority"] == "郑州市中级人民法院" and created["state"] == "in_force"
@@ -70,7 +74,9 @@ def test_a_retry_writes_nothing(client, court):
 def test_the_scope_is_required(client, personas):
     raw = factories.token(["records:write"])[1]
     assert post(client, raw, [item(factories.person("丁某"))]).status_code == 403
-    assert client.get(URL, {"id_number": factories.person("戊某").id_number}, **bearer(raw)).status_code == 403
+    assert (
+        client.get(URL, {"id_number": factories.person("戊某").id_number}, **bearer(raw)).status_code == 403
+    )
 
 
 def test_too_many_items_is_refused_whole(client, court):
@@ -86,9 +92,15 @@ def test_read_a_persons_bans_in_force_now_or_on_a_past_day(client, court):
                               until=ahead(10).isoformat())])  # fmt: skip
     now = client.get(URL, {"id_number": person.id_number}, **bearer(court)).json()
     [ban] = now["bans"]
-    assert (ban["kind"], ban["authority"], ban["legal_basis"]) == ("employment_ban", "郑州市中级人民法院", "《中华人民共和国刑法》第三十七条之一")
+    assert (ban["kind"], ban["authority"], ban["legal_basis"]) == (
+        "employment_ban",
+        "郑州市中级人民法院",
+        "《中华人民共和国刑法》第三十七条之一",
+    )
     assert person.id_number not in json.dumps(now)
-    before = client.get(URL, {"id_number": person.id_number, "as_of": ago(21).isoformat()}, **bearer(court)).json()
+    before = client.get(
+        URL, {"id_number": person.id_number, "as_of": ago(21).isoformat()}, **bearer(court)
+    ).json()
     assert before["bans"] == []
     bad = client.get(URL, {"id_number": "123"}, **bearer(court))
     assert bad.status_code == 422 and "id_number" in bad.json()["errors"]

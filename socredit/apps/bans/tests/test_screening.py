@@ -36,10 +36,16 @@ def test_registration_reports_a_ban_in_force_and_needs_confirmation(actor, banne
         register_organization(actor=actor, channel="form", data=registration(banned))
     assert "screening_confirmed" in exc.value.errors
     with translation.override("zh-hans"):
-        register_organization(actor=actor, channel="form", data=registration(banned), screening_confirmed=True)
+        register_organization(
+            actor=actor, channel="form", data=registration(banned), screening_confirmed=True
+        )
     event = AuditEvent.objects.get(action="organization.register")
     [ban_text, post_text] = event.data["screening"]
-    assert "任职限制" in ban_text and "《社会团体登记管理条例》第三十条" in ban_text and "金民禁〔2026〕1号" in ban_text
+    assert (
+        "任职限制" in ban_text
+        and "《社会团体登记管理条例》第三十条" in ban_text
+        and "金民禁〔2026〕1号" in ban_text
+    )
     assert "金水区原任职协会" in post_text
     assert banned.id_number not in str(event.data)
 

@@ -47,27 +47,42 @@ def foundation(personas, civil_affairs):
 
 def test_a_revocation_proposes_the_bans_of_the_responsible_persons_on_the_day(actor, foundation):
     org, chair, sg = foundation
-    end_registration(actor=actor, channel="form", organization=org, act="revoke", data=end(), warnings_confirmed=True)
+    end_registration(
+        actor=actor, channel="form", organization=org, act="revoke", data=end(), warnings_confirmed=True
+    )
     bans = {(b.person.name, b.ground) for b in Ban.objects.filter(organization=org)}
     assert bans == {
         ("张理", "charity_head"), ("李秘", "charity_head"),  # 慈善法 第十六条: any revoked organization
         ("张理", "foundation_officer"), ("李秘", "foundation_officer"),  # 基金会管理条例 第二十三条
     }  # fmt: skip
     ban = Ban.objects.get(person=chair, ground="foundation_officer")
-    assert (ban.state, ban.source, ban.start_on, ban.until) == ("proposed", "revocation", ago(3), ban_until(ago(3), 5))
-    assert (ban.document_number, ban.decided_on, ban.legal_basis) == ("金民撤〔2026〕2号", ago(3), "《基金会管理条例》第二十三条")
+    assert (ban.state, ban.source, ban.start_on, ban.until) == (
+        "proposed",
+        "revocation",
+        ago(3),
+        ban_until(ago(3), 5),
+    )
+    assert (ban.document_number, ban.decided_on, ban.legal_basis) == (
+        "金民撤〔2026〕2号",
+        ago(3),
+        "《基金会管理条例》第二十三条",
+    )
     assert ban.authority_name == "郑州市民政局"  # the registering authority
     # proposed: nobody is barred until staff find it incurred
     assert bans_in_force([chair.id_number, sg.id_number], ago(0)) == {}
     services.confirm_ban(actor=actor, channel="form", ban=ban, reason="对违法行为负有个人责任")
-    assert [v.legal_basis for v in bans_in_force([chair.id_number], ago(0))[chair.id_number]] == ["《基金会管理条例》第二十三条"]
+    assert [v.legal_basis for v in bans_in_force([chair.id_number], ago(0))[chair.id_number]] == [
+        "《基金会管理条例》第二十三条"
+    ]
     assert AuditEvent.objects.filter(action="ban.propose").count() == 4
     assert AuditEvent.objects.filter(action="ban.confirm").count() == 1
 
 
 def test_the_feed_is_idempotent(actor, foundation):
     org = foundation[0]
-    end_registration(actor=actor, channel="form", organization=org, act="revoke", data=end(), warnings_confirmed=True)
+    end_registration(
+        actor=actor, channel="form", organization=org, act="revoke", data=end(), warnings_confirmed=True
+    )
     org.refresh_from_db()
     again = services.propose_for_revocation(org, "revoke", ago(3), "金民撤〔2026〕2号", ago(3), actor, "form")
     assert again == [] and Ban.objects.count() == 4
@@ -103,8 +118,17 @@ def test_a_serious_listing_proposes_a_sector_ban_where_the_locality_provides_it(
     factories.role(org, rep, "legal_rep")
     decision = serious_listing(personas["staff_xinzheng"], org)
     [ban] = Ban.objects.filter(person=rep)
-    assert (ban.ground, ban.kind, ban.state, ban.source) == ("serious_list_sector", "employment_ban", "proposed", "serious_listing")
-    assert (ban.document_number, ban.start_on, ban.until) == (decision.document_number, ago(5), ban_until(ago(5), 5))
+    assert (ban.ground, ban.kind, ban.state, ban.source) == (
+        "serious_list_sector",
+        "employment_ban",
+        "proposed",
+        "serious_listing",
+    )
+    assert (ban.document_number, ban.start_on, ban.until) == (
+        decision.document_number,
+        ago(5),
+        ban_until(ago(5), 5),
+    )
     assert ban.legal_basis.startswith("《新郑市民政局建立完善守信联合激励和失信联合惩戒制度")
     assert services.propose_for_serious_listing(decision, personas["staff_xinzheng"]) == []  # idempotent
 

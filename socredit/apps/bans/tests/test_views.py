@@ -49,9 +49,13 @@ def test_record_by_form_then_lift(login, actor, banned):
     assert response.status_code == 302 and response["Location"] == reverse("bans:ban_detail", args=[ban.pk])
     page = client.get(response["Location"]).content.decode()
     assert "《社会团体登记管理条例》第三十条" in page and banned.id_number not in page
-    refused = client.post(reverse("bans:ban_lift", args=[ban.pk]), {"lifted_on": ago(1).isoformat(), "reason": ""})
+    refused = client.post(
+        reverse("bans:ban_lift", args=[ban.pk]), {"lifted_on": ago(1).isoformat(), "reason": ""}
+    )
     assert refused.status_code == 400
-    client.post(reverse("bans:ban_lift", args=[ban.pk]), {"lifted_on": ago(1).isoformat(), "reason": "复议撤销"})
+    client.post(
+        reverse("bans:ban_lift", args=[ban.pk]), {"lifted_on": ago(1).isoformat(), "reason": "复议撤销"}
+    )
     ban.refresh_from_db()
     assert (ban.state, ban.lifted_on) == ("lifted", ago(1))
     assert AuditEvent.objects.filter(action="ban.lift", target_id=str(ban.pk)).exists()
@@ -62,7 +66,10 @@ def test_viewers_read_but_do_not_write(login, personas, actor, banned):
     viewer = login(personas["viewer_jinshui"])
     assert viewer.get(reverse("bans:ban_detail", args=[ban.pk])).status_code == 200
     assert viewer.get(NEW).status_code == 403
-    assert viewer.post(reverse("bans:ban_lift", args=[ban.pk]), {"lifted_on": ago(1), "reason": "x"}).status_code == 403
+    assert (
+        viewer.post(reverse("bans:ban_lift", args=[ban.pk]), {"lifted_on": ago(1), "reason": "x"}).status_code
+        == 403
+    )
 
 
 def test_a_proposal_from_a_revocation_is_confirmed_on_its_page(login, actor):
@@ -87,8 +94,15 @@ def test_a_proposal_from_a_revocation_is_confirmed_on_its_page(login, actor):
 @pytest.mark.parametrize("language", ["zh-hans", "en"])
 def test_pages_work_in_both_languages(login, actor, banned, language):
     ban = record(actor, banned)
-    factories.role(factories.organization("410105"), banned, "director")  # the person's page needs a post in the region
+    factories.role(
+        factories.organization("410105"), banned, "director"
+    )  # the person's page needs a post in the region
     client = login(actor)
     client.cookies["django_language"] = language
-    for url in (LIST, NEW, reverse("bans:ban_detail", args=[ban.pk]), reverse("bans:person_bans", args=[banned.pk])):
+    for url in (
+        LIST,
+        NEW,
+        reverse("bans:ban_detail", args=[ban.pk]),
+        reverse("bans:person_bans", args=[banned.pk]),
+    ):
         assert client.get(url, HTTP_ACCEPT_LANGUAGE=language).status_code == 200, url
