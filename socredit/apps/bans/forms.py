@@ -8,6 +8,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from socredit.apps.bans.models import BanSource, BanState
 from socredit.apps.records.forms import ServiceErrorsMixin, date_input
@@ -34,8 +35,8 @@ class FilterForm(forms.Form):
     """The register's filters: state, kind, ground, source, and a name or document number."""
 
     state = forms.ChoiceField(label=_("State"), required=False)
-    kind = forms.ChoiceField(label=_("Kind"), required=False)
-    ground = forms.ChoiceField(label=_("Ground"), required=False)
+    kind = forms.ChoiceField(label=pgettext_lazy("ban", "Kind"), required=False)
+    ground = forms.ChoiceField(label=pgettext_lazy("ban", "Ground"), required=False)
     source = forms.ChoiceField(label=_("Source"), required=False)
     q = forms.CharField(label=_("Name or document number"), required=False, max_length=100)
 
@@ -50,11 +51,11 @@ class FilterForm(forms.Form):
 class BanForm(ServiceErrorsMixin, forms.Form):
     """记录从业禁止、任职限制 — a ban decided by this authority."""
 
-    name = forms.CharField(label=_("Name"), required=False, max_length=50)
+    name = forms.CharField(label=pgettext_lazy("ban", "Name"), required=False, max_length=50)
     id_number = forms.CharField(label=_("ID number"), required=False, max_length=20,
                                 widget=forms.TextInput(attrs={"autocomplete": "off", "inputmode": "text"}))  # fmt: skip
-    ground = forms.ChoiceField(label=_("Ground"), required=False)
-    kind = forms.ChoiceField(label=_("Kind"), required=False,
+    ground = forms.ChoiceField(label=pgettext_lazy("ban", "Ground"), required=False)
+    kind = forms.ChoiceField(label=pgettext_lazy("ban", "Kind"), required=False,
                              help_text=_("Only for another decision: a ground the law provides has its own kind."))  # fmt: skip
     ground_text = forms.CharField(label=_("Ground in words"), required=False, max_length=1000,
                                   widget=forms.Textarea(attrs={"rows": 2}),

@@ -6,6 +6,7 @@ import datetime as dt
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from socredit.common.choices import enum_choices, label_for
 from socredit.core import bans as rules
@@ -17,7 +18,7 @@ class BanState(models.TextChoices):
     """A ban's state. Whether one in force has run out is read from its dates (``until``), not stored."""
 
     PROPOSED = "proposed", _("Proposed")
-    IN_FORCE = "in_force", _("In force")
+    IN_FORCE = "in_force", pgettext_lazy("ban", "In force")
     LIFTED = "lifted", _("Lifted")
     DISMISSED = "dismissed", _("Not imposed")
 
@@ -44,10 +45,10 @@ class Ban(models.Model):
     person = models.ForeignKey(
         "registry.Person", on_delete=models.PROTECT, related_name="bans", verbose_name=_("person")
     )
-    person_name = models.CharField(_("name"), max_length=50)
-    kind = models.CharField(_("kind"), max_length=20, choices=enum_choices(BanKind))
-    ground = models.CharField(_("ground"), max_length=24)
-    ground_text = models.TextField(_("ground"))
+    person_name = models.CharField(pgettext_lazy("ban", "name"), max_length=50)
+    kind = models.CharField(pgettext_lazy("ban", "kind"), max_length=20, choices=enum_choices(BanKind))
+    ground = models.CharField(pgettext_lazy("ban", "ground"), max_length=24)
+    ground_text = models.TextField(pgettext_lazy("ban", "ground"))
     legal_basis = models.TextField(_("legal basis"))
     scope = models.TextField(_("scope"))
     scope_region = models.ForeignKey(
