@@ -6,9 +6,8 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 from socredit.apps.bans.models import BanSource, BanState
 from socredit.apps.records.forms import ServiceErrorsMixin, date_input
