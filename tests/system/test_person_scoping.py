@@ -24,6 +24,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from socredit.apps.audit.models import AuditEvent
 from socredit.apps.audit.services import verify_chain
+from socredit.apps.bans.forms import BanForm
 from socredit.apps.imports.columns import COLUMNS
 from socredit.apps.imports.services import run_import
 from socredit.apps.lists.screening import posts_on
@@ -38,12 +39,13 @@ pytestmark = pytest.mark.django_db
 
 API = "/api/v1"
 FOREIGN_NAME = "洛阳人员甲"
-ALL_SCOPES = ["records:read", "records:write", "persons:read", "persons:pii", "organizations:read"]
+ALL_SCOPES = ["records:read", "records:write", "persons:read", "persons:pii", "organizations:read", "bans:read",
+              "bans:write"]  # fmt: skip
 
 # method + path of every API operation that takes an ID number, and the page forms that do
 API_CASES = {("post", "/records"), ("post", "/records/batch"), ("post", "/records/{record_id}/correct"),
-             ("get", "/persons/screening")}  # fmt: skip
-FORM_CASES = {RecordForm, CorrectForm}
+             ("get", "/persons/screening"), ("get", "/bans"), ("post", "/bans")}  # fmt: skip
+FORM_CASES = {RecordForm, CorrectForm, BanForm}
 IMPORT_CASES = {"records", "roles"}
 # a correction's `changes` is free-form (RecordIn's fields), so the schema does not show its persons
 FREE_FORM = {("post", "/records/{record_id}/correct")}
@@ -110,8 +112,29 @@ def test_api_routes_answer_a_foreign_id_number_like_an_unknown_one(client, world
     assert status == 422
     status, _ = same_answer(world, lambda n: call("get", "/persons/screening", id_number=n))
     assert status == 200
+    status, _ = same_answer(world, lambda n: call("get", "/bans", id_number=n))
+    assert status == 200
+    # a department's ban on the number: recorded on the natural person, under the name it was given
+    status, text = same_answer(world, lambda n: call("post", "/bans", {"items": [_ban(n)]}))
+    assert status == 200 and '"created": [{"ban"' in text
     # nothing was written that names the foreign person
     assert not world["record"].persons.exists() and not Person.objects.get(name=FOREIGN_NAME).records.exists()
+
+
+def _ban(number: str) -> dict[str, Any]:
+    return {"name": "受限者", "id_number": number, "ground": "charity_penalty", "years": 2, "authority": "新郑市民政局",
+            "document_number": "新民禁〔2026〕9号", "decided_on": "2026-01-05"}  # fmt: skip
+
+
+def test_the_ban_form_answers_a_foreign_id_number_like_an_unknown_one(client, world):
+    """The ban is recorded on the natural person either way; its page never shows the registered name
+    and offers no page of a person registered elsewhere."""
+    client.force_login(world["staff"])
+    for number in (world["foreign"], world["unknown"]):
+        response = client.post("/bans/new/", _ban(number))
+        assert response.status_code == 302, response.content.decode()[:500]
+        page = client.get(response["Location"]).content.decode()
+        assert FOREIGN_NAME not in page and "受限者" in page and "/organizations/persons/" not in page
 
 
 def test_page_forms_refuse_a_foreign_person_like_an_unknown_one(client, world):

@@ -10,7 +10,9 @@
   (default today), wherever decided — a ban binds wherever the person is appointed. An invalid ID
   number is a 422 on ``id_number``; an unknown person and one without a ban give the same empty answer.
 
-Answers never carry a whole ID number: the person is named with the masked number.
+Answers carry no ID number, whole or masked, and no registered name: the caller knows whom it asked
+about, and a person registered in another region is answered exactly like an unregistered one
+(``tests/system/test_person_scoping.py``).
 """
 
 from __future__ import annotations
@@ -31,7 +33,6 @@ from socredit.apps.bans.models import Ban
 from socredit.common.api import FieldErrorsOut, is_token, require, token_department
 from socredit.common.clock import today
 from socredit.common.errors import FieldErrors
-from socredit.common.policy import masked_id_number
 from socredit.core.codes import CodeError, validate_id_number
 
 router = Router()
@@ -84,8 +85,7 @@ class BanBatchIn(Schema):
 
 
 class BanOut(Schema):
-    name: str
-    id_number: str = Field(description="遮蔽的身份证号码")
+    name: str = Field(description="决定所载姓名")
     kind: str
     kind_label: str
     ground: str
@@ -118,7 +118,7 @@ class BanBatchOut(Schema):
 
 def ban_out(ban: Ban) -> dict[str, Any]:
     return {
-        "name": ban.person_name, "id_number": masked_id_number(ban.person.id_number), "kind": ban.kind,
+        "name": ban.person_name, "kind": ban.kind,
         "kind_label": ban.kind_label, "ground": ban.ground_text, "legal_basis": ban.legal_basis, "scope": ban.scope,
         "authority": ban.authority_name, "document_number": ban.document_number, "decided_on": ban.decided_on,
         "start_on": ban.start_on, "until": ban.until, "state": ban.state, "lifted_on": ban.lifted_on,
@@ -170,7 +170,6 @@ class BanInForceOut(Schema):
 
 class PersonBansOut(Schema):
     as_of: dt.date
-    id_number: str = Field(description="遮蔽的身份证号码")
     bans: list[BanInForceOut]
 
 
@@ -185,4 +184,4 @@ def person_bans(request: HttpRequest, params: Query[BansQuery]) -> dict[str, Any
     day = params.as_of or today()
     with translation.override("zh-hans"):
         views = bans_in_force([number], day).get(number, [])
-    return {"as_of": day, "id_number": masked_id_number(number), "bans": [vars(v) for v in views]}
+    return {"as_of": day, "bans": [vars(v) for v in views]}

@@ -92,7 +92,9 @@ def record_ban(*, actor: Any, channel: str, data: Mapping[str, Any]) -> tuple[Ba
     if existing is not None:
         return existing, False
     ban = Ban.objects.create(
-        person=person, person_name=person.name, kind=values["kind"], ground=values["ground"],
+        # the name as the decision gives it: a person registered outside the decider's region keeps its
+        # registered name there, and the decider is never told it (registry.get_or_create_person)
+        person=person, person_name=values["name"], kind=values["kind"], ground=values["ground"],
         ground_text=values["ground_text"], legal_basis=values["legal_basis"], scope=values["scope"],
         scope_region=values["scope_region"], organization=org, post=values["post"],
         authority=dept if dept is not None else Department.objects.filter(name=values["authority"]).first(),

@@ -25,7 +25,7 @@ from socredit.apps.bans import services
 from socredit.apps.bans.access import access_ban, access_bans, bans_in_force, person_bans, texts
 from socredit.apps.bans.forms import EXPIRED, BanForm, DecideForm, FilterForm, LiftForm
 from socredit.apps.bans.models import Ban, BanState
-from socredit.apps.registry.access import access_person
+from socredit.apps.registry.access import access_person, access_persons
 from socredit.apps.registry.services import registering_department
 from socredit.common.clock import today
 from socredit.common.errors import FieldErrors
@@ -75,6 +75,8 @@ def _detail(request: HttpRequest, ban: Ban, forms: dict[str, Any] | None = None)
     context = {
         "ban": ban, "ground": ground, "basis": basis, "scope": scope, "today": today(),
         "shown_state": ban.shown_state(today()),
+        # a person registered elsewhere (no post in the region) has no page for this reader
+        "person_visible": access_persons(request.user).filter(pk=ban.person_id).exists(),
         "can_decide": can_write and ban.state == BanState.PROPOSED,
         "can_lift": can_write and ban.state == BanState.IN_FORCE and (ban.until is None or ban.until >= today()),
         "confirm_form": forms.get("confirm") or DecideForm(),

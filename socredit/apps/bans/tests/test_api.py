@@ -57,8 +57,7 @@ def test_a_push_writes_the_good_items_and_reports_the_bad_ones_by_index(client, 
     assert "校验位" in out["errors"][0]["errors"]["id_number"][0]
     created = out["created"][0]["ban"]
     assert created["authority"] == "郑州市中级人民法院" and created["state"] == "in_force"
-    assert good.id_number not in response.content.decode()  # masked
-    assert created["id_number"] == good.id_number[0] + "*" * 16 + good.id_number[-1]
+    assert good.id_number not in response.content.decode() and "id_number" not in created
     assert {b.authority_name for b in Ban.objects.all()} == {"郑州市中级人民法院"}
     assert set(Ban.objects.values_list("source", flat=True)) == {"department"}
 
