@@ -42,7 +42,9 @@ class SubscriptionIn(Schema):
     department: str | None = Field(None, max_length=40, description="部门代码；令牌可省略（总是本部门）")
     organizations: Codes = Field([], description="统一社会信用代码（列表，或以逗号/空格分隔）")
     regions: Codes = Field([], description="行政区划代码（含下级区划）")
-    lists: list[str] = Field([], description="abnormal 活动异常名录 / serious 严重违法失信名单 / red 守信红名单")
+    lists: list[str] = Field(
+        [], description="abnormal 活动异常名录 / serious 严重违法失信名单 / red 守信红名单"
+    )
     kinds: list[str] = Field(description="变更类型：" + " / ".join(outbox.KINDS))
     webhook_url: str = Field("", max_length=500, description="接收推送的 http(s) 地址；空则只用订阅变更流")
 
@@ -151,7 +153,9 @@ def _subscription(request: HttpRequest, pk: int) -> Subscription:
 @router.get("/subscriptions", response=list[SubscriptionOut], summary="The department's subscriptions")
 @paginate(PageNumber)
 def list_subscriptions(request: HttpRequest) -> Any:
-    return managed_subscriptions(_principal(request)).prefetch_related("organizations", "regions").order_by("id")
+    return (
+        managed_subscriptions(_principal(request)).prefetch_related("organizations", "regions").order_by("id")
+    )
 
 
 @router.post("/subscriptions", response={201: SubscriptionCreatedOut, 422: FieldErrorsOut},
@@ -167,7 +171,9 @@ def create_subscription(request: HttpRequest, payload: SubscriptionIn) -> Status
         try:
             department = get_or_404(departments, code=payload.department)
         except Http404:
-            raise FieldErrors(department=f"{payload.department}：没有这个部门，或不在您管理的区划内") from None
+            raise FieldErrors(
+                department=f"{payload.department}：没有这个部门，或不在您管理的区划内"
+            ) from None
     data = payload.dict(exclude={"department"})
     subscription, secret = services.create_subscription(actor=principal, channel="api", department=department,
                                                         data=data)  # fmt: skip
@@ -185,12 +191,18 @@ def get_subscription(request: HttpRequest, pk: int) -> Subscription:
 def update_subscription(request: HttpRequest, pk: int, payload: SubscriptionPatch) -> Subscription:
     subscription = _subscription(request, pk)
     data = payload.dict(exclude_unset=True)
-    return services.update_subscription(actor=caller(request), channel="api", subscription=subscription, data=data)
+    return services.update_subscription(
+        actor=caller(request), channel="api", subscription=subscription, data=data
+    )
 
 
-@router.delete("/subscriptions/{pk}", response={204: None}, summary="Delete a subscription and its delivery log")
+@router.delete(
+    "/subscriptions/{pk}", response={204: None}, summary="Delete a subscription and its delivery log"
+)
 def delete_subscription(request: HttpRequest, pk: int) -> Status[None]:
-    services.delete_subscription(actor=caller(request), channel="api", subscription=_subscription(request, pk))
+    services.delete_subscription(
+        actor=caller(request), channel="api", subscription=_subscription(request, pk)
+    )
     return Status(204, None)
 
 

@@ -18,13 +18,18 @@ class Subscription(models.Model):
     /api/v1/subscriptions/{id}/changes``) and, with a webhook URL, pushed by the sender."""
 
     department = models.ForeignKey(
-        "registry.Department", on_delete=models.PROTECT, related_name="subscriptions", verbose_name=_("department")
+        "registry.Department",
+        on_delete=models.PROTECT,
+        related_name="subscriptions",
+        verbose_name=_("department"),
     )
     name = models.CharField(_("name"), max_length=100)
     organizations = models.ManyToManyField(
         "registry.Organization", blank=True, related_name="+", verbose_name=_("organizations")
     )
-    regions = models.ManyToManyField("registry.Region", blank=True, related_name="+", verbose_name=_("regions"))
+    regions = models.ManyToManyField(
+        "registry.Region", blank=True, related_name="+", verbose_name=_("regions")
+    )
     lists = models.JSONField(_("lists"), default=list, blank=True)
     """List kinds (``core.types.ListKind`` values): their entries and removals match."""
     kinds = models.JSONField(_("change kinds"), default=list)
@@ -94,7 +99,9 @@ class Delivery(models.Model):
         ]
         indexes = [
             models.Index(fields=["status", "next_attempt_at"], name="subscriptions_delivery_due"),
-            models.Index(fields=["subscription", "organization_id", "event"], name="subscriptions_delivery_subj"),
+            models.Index(
+                fields=["subscription", "organization_id", "event"], name="subscriptions_delivery_subj"
+            ),
         ]
 
     def __str__(self) -> str:

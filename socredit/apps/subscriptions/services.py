@@ -105,7 +105,11 @@ def clean_subscription(principal: Any, department: Department, data: Mapping[str
             if kind not in outbox.KINDS:
                 errors.add("kinds", gettext("%(value)s: unknown kind of change (one of %(known)s)")
                            % {"value": kind, "known": ", ".join(outbox.KINDS)})  # fmt: skip
-            elif is_token(principal) and kind in outbox.KIND_SCOPES and not principal.has_scope(outbox.KIND_SCOPES[kind]):
+            elif (
+                is_token(principal)
+                and kind in outbox.KIND_SCOPES
+                and not principal.has_scope(outbox.KIND_SCOPES[kind])
+            ):
                 errors.add("kinds", gettext("%(value)s: the token lacks the scope %(scope)s to read it")
                            % {"value": kind, "scope": outbox.KIND_SCOPES[kind]})  # fmt: skip
         out["kinds"] = [k for k in outbox.KINDS if k in kinds]
@@ -187,7 +191,9 @@ def create_subscription(*, actor: Any, channel: str, department: Department,
 
 
 @transaction.atomic
-def update_subscription(*, actor: Any, channel: str, subscription: Subscription, data: Mapping[str, Any]) -> Subscription:
+def update_subscription(
+    *, actor: Any, channel: str, subscription: Subscription, data: Mapping[str, Any]
+) -> Subscription:
     fields = clean_subscription(actor, subscription.department, data, current=subscription)
     _apply(subscription, fields)
     record_event(actor=actor, channel=channel, action="subscription.update", target=subscription,
@@ -221,7 +227,11 @@ def rotate_secret(*, actor: Any, channel: str, subscription: Subscription) -> st
 
 
 def secrets_in_force(subscription: Subscription, now: dt.datetime) -> list[str]:
-    keep_old = subscription.previous_secret and subscription.previous_secret_until and subscription.previous_secret_until > now
+    keep_old = (
+        subscription.previous_secret
+        and subscription.previous_secret_until
+        and subscription.previous_secret_until > now
+    )
     return [subscription.secret, subscription.previous_secret] if keep_old else [subscription.secret]
 
 
@@ -231,7 +241,9 @@ def acknowledge_feed(*, actor: Any, channel: str, subscription: Subscription, cu
     when called without ``after``). Any existing position may be set, backwards too (to read again)."""
     last = _last_event_id()
     if cursor < 0 or cursor > last:
-        raise FieldErrors(cursor=gettext("The cursor must lie between 0 and the last event (%(last)d)") % {"last": last})
+        raise FieldErrors(
+            cursor=gettext("The cursor must lie between 0 and the last event (%(last)d)") % {"last": last}
+        )
     Subscription.objects.filter(pk=subscription.pk).update(feed_cursor=cursor, updated_at=timezone.now())
     subscription.feed_cursor = cursor
     record_event(actor=actor, channel=channel, action="subscription.ack", target=subscription,
@@ -268,8 +280,12 @@ def replay_from(*, actor: Any, channel: str, subscription: Subscription, event_i
         raise FieldErrors(__all__=gettext("The subscription has no webhook URL to send to"))
     if event_id < 1 or event_id > _last_event_id():
         raise FieldErrors(from_event=gettext("No change event with this number"))
-    count = _requeue(Delivery.objects.filter(subscription=subscription, event_id__gte=event_id), timezone.now())
-    Subscription.objects.filter(pk=subscription.pk, fanout_cursor__gte=event_id).update(fanout_cursor=event_id - 1)
+    count = _requeue(
+        Delivery.objects.filter(subscription=subscription, event_id__gte=event_id), timezone.now()
+    )
+    Subscription.objects.filter(pk=subscription.pk, fanout_cursor__gte=event_id).update(
+        fanout_cursor=event_id - 1
+    )
     record_event(actor=actor, channel=channel, action="subscription.replay", target=subscription,
                  summary=f"从事件 {event_id} 起重新推送", data={"from_event": event_id, "requeued": count})  # fmt: skip
     return count
@@ -333,8 +349,9 @@ def due_deliveries(now: dt.datetime, limit: int = 100) -> list[Delivery]:
         event_id__lt=OuterRef("event_id"), status=DeliveryStatus.PENDING,
     )  # fmt: skip
     return list(
-        Delivery.objects.filter(status=DeliveryStatus.PENDING, next_attempt_at__lte=now,
-                                subscription__active=True)  # fmt: skip
+        Delivery.objects.filter(
+            status=DeliveryStatus.PENDING, next_attempt_at__lte=now, subscription__active=True
+        )  # fmt: skip
         .filter(Q(claimed_until__isnull=True) | Q(claimed_until__lt=now))
         .exclude(subscription__webhook_url="")
         .filter(~Exists(earlier))
@@ -410,7 +427,8 @@ def delivery_counts(subscriptions: Iterable[Subscription]) -> dict[int, dict[str
     """Per subscription: how many deliveries are pending, delivered and parked (one query)."""
     out: dict[int, dict[str, int]] = {s.pk: dict.fromkeys(DeliveryStatus.values, 0) for s in subscriptions}
     rows = (
-        Delivery.objects.filter(subscription_id__in=list(out)).values("subscription_id", "status")
+        Delivery.objects.filter(subscription_id__in=list(out))
+        .values("subscription_id", "status")
         .annotate(n=Count("id"))
     )
     for r in rows:

@@ -19,7 +19,7 @@ SIGNATURE_HEADER = "X-Socredit-Signature"
 TIMESTAMP_HEADER = "X-Socredit-Timestamp"
 EVENT_HEADER = "X-Socredit-Event-Id"
 DELIVERY_HEADER = "X-Socredit-Delivery-Id"
-SECRET_PREFIX = "whsec_"
+SECRET_PREFIX = "whsec_"  # noqa: S105 — the visible prefix of every secret, not a secret
 DEFAULT_TOLERANCE_SECONDS = 300
 
 

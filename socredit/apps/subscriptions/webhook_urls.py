@@ -78,14 +78,18 @@ def clean_webhook_url(url: str) -> str:
         raise FieldErrors(webhook_url=gettext("Not a valid URL")) from None
     if parts.scheme.lower() not in {"http", "https"}:
         raise FieldErrors(
-            webhook_url=gettext("Only http:// and https:// addresses can receive webhooks (given: %(scheme)s)")
+            webhook_url=gettext(
+                "Only http:// and https:// addresses can receive webhooks (given: %(scheme)s)"
+            )
             % {"scheme": parts.scheme or "—"}
         )
     host = (parts.hostname or "").lower().rstrip(".")
     if not host:
         raise FieldErrors(webhook_url=gettext("The URL has no host name"))
     if parts.username or parts.password:
-        errors.add("webhook_url", gettext("Put no user name or password in the URL: the signature authenticates"))
+        errors.add(
+            "webhook_url", gettext("Put no user name or password in the URL: the signature authenticates")
+        )
     if port == 0:
         errors.add("webhook_url", gettext("Port 0 cannot be called"))
     try:

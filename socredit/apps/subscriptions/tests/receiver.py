@@ -55,7 +55,9 @@ class Receiver:
     def answer(self, headers: Any, body: bytes) -> int:
         with self.lock:
             code = self.codes.pop(0) if self.codes else 200
-            self.received.append(Received(code, dict(headers.items()), body, verify(self.secret, headers, body)))
+            self.received.append(
+                Received(code, dict(headers.items()), body, verify(self.secret, headers, body))
+            )
             return code
 
     def delivered(self) -> list[Received]:

@@ -23,7 +23,12 @@ def bearer(raw):
 
 
 def create(client, raw, **data):
-    body = {"name": "金水区变化", "regions": ["410105"], "kinds": ["record.revoked", "credit.level_changed"], **data}
+    body = {
+        "name": "金水区变化",
+        "regions": ["410105"],
+        "kinds": ["record.revoked", "credit.level_changed"],
+        **data,
+    }
     return client.post(API, body, content_type="application/json", **bearer(raw))
 
 
@@ -46,8 +51,11 @@ def test_token_creates_reads_changes_and_deletes_its_subscription(client, token,
     assert rotated != body["secret"] and Subscription.objects.get(pk=pk).secret == rotated
     assert client.delete(f"{API}/{pk}", **bearer(raw)).status_code == 204
     assert not Subscription.objects.exists()
-    actions = list(AuditEvent.objects.filter(action__startswith="subscription.").order_by("id")
-                   .values_list("action", flat=True))
+    actions = list(
+        AuditEvent.objects.filter(action__startswith="subscription.")
+        .order_by("id")
+        .values_list("action", flat=True)
+    )
     assert actions == ["subscription.create", "subscription.update", "subscription.rotate_secret",
                        "subscription.delete"]  # fmt: skip
     assert not any(rotated in str(e.data) or body["secret"] in str(e.data) for e in AuditEvent.objects.all())
@@ -81,8 +89,14 @@ def test_bad_input_names_each_field_and_value(client, token, jinshui, settings):
                lists=["grey"], kinds=["record.deleted"], webhook_url="ftp://example.org/x")  # fmt: skip
     assert r.status_code == 422
     errors = r.json()["errors"]
-    assert "91410105MA00000000" in errors["organizations"][0] and jinshui.code not in str(errors["organizations"])
-    assert "999999" in errors["regions"][0] and "grey" in errors["lists"][0] and "record.deleted" in errors["kinds"][0]
+    assert "91410105MA00000000" in errors["organizations"][0] and jinshui.code not in str(
+        errors["organizations"]
+    )
+    assert (
+        "999999" in errors["regions"][0]
+        and "grey" in errors["lists"][0]
+        and "record.deleted" in errors["kinds"][0]
+    )
     assert "http" in errors["webhook_url"][0]
     r = create(client, raw, regions=[], kinds=["record.revoked"])
     assert r.status_code == 422 and r.json()["errors"]["__all__"]
@@ -158,6 +172,8 @@ def test_delivery_log_and_replay_through_the_api(client, token, jinshui, emit, w
     assert detail["attempt_log"][0]["duration_ms"] == 12
     r = client.post(f"{API}/{pk}/deliveries/{delivery.pk}/replay", **bearer(raw))
     assert r.status_code == 200 and r.json()["attempts"] == 0
-    r = client.post(f"{API}/{pk}/replay", {"from_event": event.pk}, content_type="application/json", **bearer(raw))
+    r = client.post(
+        f"{API}/{pk}/replay", {"from_event": event.pk}, content_type="application/json", **bearer(raw)
+    )
     assert r.json() == {"requeued": 1}
     assert client.get(f"{API}/{pk}/deliveries", {"status": "nope"}, **bearer(raw)).status_code == 422

@@ -19,7 +19,9 @@ pytestmark = pytest.mark.django_db
 def subscribe(personas, dept, url, **data):
     data = {"name": "测试订阅", "regions": ["410105"], "kinds": ["record.revoked", "list.entered"],
             "webhook_url": url, **data}  # fmt: skip
-    return services.create_subscription(actor=personas["city_admin"], channel="api", department=dept, data=data)
+    return services.create_subscription(
+        actor=personas["city_admin"], channel="api", department=dept, data=data
+    )
 
 
 def drain(passes=30):
@@ -117,7 +119,9 @@ def test_parked_after_the_limit_then_replayed(personas, dept, jinshui, emit, web
     assert [r.event["id"] for r in rx.delivered()] == [second.pk, first.pk, first.pk, second.pk]
 
 
-def test_replay_from_an_event_before_the_subscription_fans_it_out(personas, dept, jinshui, emit, webhook_settings):
+def test_replay_from_an_event_before_the_subscription_fans_it_out(
+    personas, dept, jinshui, emit, webhook_settings
+):
     earlier = emit("record.revoked", jinshui)
     with receiving(Receiver()) as rx:
         subscription, _ = subscribe(personas, dept, rx.url)
@@ -144,7 +148,9 @@ def test_fan_out_is_idempotent(personas, dept, jinshui, xinzheng, emit, webhook_
     assert set(Delivery.objects.values_list("organization_id", flat=True)) == {jinshui.pk}
 
 
-def test_redirects_and_unreachable_receivers_are_failed_attempts(personas, dept, jinshui, emit, webhook_settings):
+def test_redirects_and_unreachable_receivers_are_failed_attempts(
+    personas, dept, jinshui, emit, webhook_settings
+):
     with receiving(Receiver(codes=[302])) as rx:
         subscribe(personas, dept, rx.url)
         emit("record.revoked", jinshui)

@@ -49,7 +49,9 @@ def test_subjects_outside_the_department_region_are_refused(personas, dept):
     outside = factories.organization("410184")
     district = factories.department("jinshui-mzj", "金水区民政局", "410105")
     with pytest.raises(FieldErrors) as exc:
-        subscribe(personas, district, organizations=[outside.code], regions=["410184"], kinds=["record.revoked"])
+        subscribe(
+            personas, district, organizations=[outside.code], regions=["410184"], kinds=["record.revoked"]
+        )
     assert outside.code in exc.value.errors["organizations"][0] and "410184" in exc.value.errors["regions"][0]
 
 

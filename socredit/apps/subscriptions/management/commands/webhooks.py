@@ -1,7 +1,7 @@
 """socredit webhooks — the webhook sender of subscriptions (docs/subscriptions.md).
 
-    socredit webhooks            # runs until SIGTERM/SIGINT (a systemd service); ends after the attempt in progress
-    socredit webhooks --once     # one pass (fan out, send what is due), then exits
+socredit webhooks            # runs until SIGTERM/SIGINT (a systemd service); ends after the attempt in progress
+socredit webhooks --once     # one pass (fan out, send what is due), then exits
 """
 
 from __future__ import annotations
