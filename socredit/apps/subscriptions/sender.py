@@ -105,7 +105,8 @@ def run_once(batch: int = BATCH, stop: threading.Event | None = None) -> dict[st
     With ``stop`` set meanwhile, it ends after the attempt in progress."""
     made = services.fan_out()
     sent = delivered = 0
-    lease = dt.timedelta(seconds=float(settings.SOCREDIT_WEBHOOK_TIMEOUT_SECONDS) * 2 + 30)
+    # a send cannot outlast its timeout much: past this a killed sender's hold is let go
+    lease = dt.timedelta(seconds=float(settings.SOCREDIT_WEBHOOK_TIMEOUT_SECONDS) * 2 + 5)
     for delivery in services.due_deliveries(timezone.now(), batch):
         if stop is not None and stop.is_set():
             break
