@@ -15,11 +15,11 @@ KIND_LABELS = {
     "list.entered": _("Entered on a list"),
     "list.removed": _("Removed from a list"),
     "credit.level_changed": _("Credit level changed"),
-    "record.repaired": _("Record repaired (信用修复)"),
+    "record.repaired": _("Record repaired (credit repair)"),
     "record.revoked": _("Record revoked"),
     "record.corrected": _("Record corrected"),
     "record.expired": _("Record no longer published (publicity period over)"),
-    "ban.created": _("New ban on a person (从业禁止, 任职限制)"),
+    "ban.created": _("New ban on a person (barred from a post or an activity)"),
 }
 """The change kinds in the page's language (records.outbox.KINDS holds the Chinese names)."""
 LIST_LABELS = {
@@ -32,7 +32,7 @@ LIST_LABELS = {
 class SubscriptionForm(FieldErrorsMixin, forms.Form):
     department = forms.ModelChoiceField(label=_("Department"), queryset=None)
     name = forms.CharField(label=_("Name"), max_length=100,
-                           help_text=_("What the subscription is for, e.g. “财政补助前核查”."))  # fmt: skip
+                           help_text=_("What the subscription is for, e.g. “checks before granting subsidies”."))  # fmt: skip
     organizations = forms.CharField(
         label=_("Organizations"), required=False, widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Unified social credit codes, separated by spaces, commas or new lines."),
