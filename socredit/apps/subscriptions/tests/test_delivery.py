@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import json
 import time
+from io import StringIO
 
 import pytest
+from django.core.management import call_command
 
 from socredit.apps.subscriptions import sender, services, signing
 from socredit.apps.subscriptions.models import Delivery, DeliveryAttempt, Subscription
@@ -173,3 +175,14 @@ def test_backoff_grows_and_jitters(settings):
     assert all(5 <= w <= 10 for w in waits[0]) and all(10 <= w <= 20 for w in waits[1])
     assert all(20 <= w <= 40 for w in waits[2]) and all(50 <= w <= 100 for w in waits[3])  # capped
     assert len({round(w, 6) for w in waits[0]}) > 40  # jittered
+
+
+def test_the_command_sends_one_pass(personas, dept, jinshui, emit, webhook_settings):
+    with receiving(Receiver()) as rx:
+        _, secret = subscribe(personas, dept, rx.url)
+        rx.secret = secret
+        emit("record.revoked", jinshui)
+        out = StringIO()
+        call_command("webhooks", "--once", stdout=out)
+    assert "fanned out 1, sent 1, delivered 1" in out.getvalue()
+    assert [r.verified for r in rx.received] == [True]
