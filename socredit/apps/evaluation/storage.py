@@ -359,9 +359,12 @@ def _emit_level_changes(cursor: Any, evaluation: Evaluation, at: dt.datetime) ->
         f"SELECT %s, 'credit.level_changed', n.org_id, r.path, NULL, {build}('organization', o.code, "
         f"'from_level', s.level, 'to_level', n.level, 'from_score', s.score, 'to_score', n.score, "
         f"'as_of', %s{cast}, 'model_version', %s{cast}) "
-        f"FROM {_INCOMING} n JOIN {CreditScore._meta.db_table} s ON s.organization_id = n.org_id "
-        f"JOIN {Organization._meta.db_table} o ON o.id = n.org_id JOIN {Region._meta.db_table} r ON r.id = o.region_id "
-        "WHERE s.level <> n.level ORDER BY n.org_id",
+        # CROSS JOIN: SQLite then walks the few incoming rows and looks the others up by key, instead of
+        # scanning every stored score (PostgreSQL's planner orders the joins itself either way)
+        f"FROM {_INCOMING} n CROSS JOIN {CreditScore._meta.db_table} s CROSS JOIN {Organization._meta.db_table} o "
+        f"CROSS JOIN {Region._meta.db_table} r "
+        "WHERE s.organization_id = n.org_id AND o.id = n.org_id AND r.id = o.region_id AND s.level <> n.level "
+        "ORDER BY n.org_id",
         [at, evaluation.as_of.isoformat(), evaluation.model.version],
     )
 
