@@ -27,6 +27,7 @@ from socredit.apps.records.api import router as records_router
 from socredit.apps.registry.api import router as registry_router
 from socredit.apps.registry.api_registration import router as registration_router
 from socredit.apps.registry.services import record_api_id_numbers_read
+from socredit.apps.subscriptions.api import router as subscriptions_router
 from socredit.common.api import (
     INPUT_ERROR,
     InputParser,
@@ -144,3 +145,4 @@ api.add_router("", lists_router, tags=["lists"])
 api.add_router("", commitments_router, tags=["commitments"])
 api.add_router("", cases_router, tags=["cases"])
 api.add_router("", bans_router, tags=["bans"])
+api.add_router("", subscriptions_router, tags=["subscriptions"])

@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "socredit.apps.workdays",
     "socredit.apps.accounts",
     "socredit.apps.records",
+    "socredit.apps.subscriptions",
     "socredit.apps.commitments",
     "socredit.apps.evaluation",
     "socredit.apps.lists",
@@ -261,6 +262,15 @@ SOCREDIT_IMPORT_MAX_ERRORS_KEPT = int(os.environ.get("SOCREDIT_IMPORT_MAX_ERRORS
 SOCREDIT_IMPORT_UPLOAD_DIR = Path(os.environ.get("SOCREDIT_IMPORT_UPLOAD_DIR", str(VAR_DIR / "imports")))
 # A run still waiting after this many seconds is shown with "the background worker is not running".
 SOCREDIT_IMPORT_WORKER_WAIT_SECONDS = int(os.environ.get("SOCREDIT_IMPORT_WORKER_WAIT_SECONDS", "20"))
+
+# Webhooks of subscriptions (docs/subscriptions.md): the sender `socredit webhooks`.
+SOCREDIT_WEBHOOK_TIMEOUT_SECONDS = float(os.environ.get("SOCREDIT_WEBHOOK_TIMEOUT_SECONDS", "10"))
+SOCREDIT_WEBHOOK_MAX_ATTEMPTS = int(os.environ.get("SOCREDIT_WEBHOOK_MAX_ATTEMPTS", "8"))
+SOCREDIT_WEBHOOK_BACKOFF_SECONDS = float(os.environ.get("SOCREDIT_WEBHOOK_BACKOFF_SECONDS", "30"))
+SOCREDIT_WEBHOOK_BACKOFF_MAX_SECONDS = float(os.environ.get("SOCREDIT_WEBHOOK_BACKOFF_MAX_SECONDS", "3600"))
+SOCREDIT_WEBHOOK_SECRET_GRACE_HOURS = float(os.environ.get("SOCREDIT_WEBHOOK_SECRET_GRACE_HOURS", "24"))
+# Loopback webhook URLs (127.0.0.1, ::1, localhost): refused unless "1", for tests and development.
+SOCREDIT_WEBHOOK_ALLOW_LOOPBACK = os.environ.get("SOCREDIT_WEBHOOK_ALLOW_LOOPBACK", "0") == "1"
 # Background tasks (django-tasks): queued in the database, run by `socredit db_worker`.
 TASKS = {
     "default": {

@@ -29,6 +29,7 @@ urlpatterns = [
     path("public/", include("socredit.apps.cases.urls_public")),
     path("audit/", include("socredit.apps.audit.urls")),
     path("office/", include("socredit.apps.accounts.urls_office")),
+    path("subscriptions/", include("socredit.apps.subscriptions.urls")),
     path("admin/", admin.site.urls),
     # the public portal last: its home is "/", its other pages have prefixes of their own
     path("", include("socredit.apps.portal.urls")),

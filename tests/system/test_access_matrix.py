@@ -105,6 +105,14 @@ def _open_data_release():
     return "SHA256SUMS"
 
 
+def _subscription():
+    """A subscription of the 郑州市 department (the city administrator's region) to 金水区."""
+    from socredit.apps.subscriptions.services import create_subscription
+
+    return create_subscription(actor=None, channel="system", department=factories.department(),
+                               data={"name": "矩阵订阅", "regions": ["410105"], "kinds": ["list.entered"]})[0]  # fmt: skip
+
+
 # route name → (kwargs builder over the world, expected code per persona)
 MATRIX = {
     "accounts:login": (lambda w: {}, LOGIN_PAGE),
@@ -279,6 +287,16 @@ MATRIX = {
     "office:token_list": (lambda w: {}, ADMIN_PAGE),
     "office:token_issue": (lambda w: {}, ADMIN_PAGE),
     "office:token_revoke": (lambda w: {"pk": factories.token(["records:read"])[0].pk}, ADMIN_PAGE),
+    # 订阅管理: administrators, the subscriptions of their region's departments
+    "subscriptions:subscription_list": (lambda w: {}, ADMIN_PAGE),
+    "subscriptions:subscription_create": (lambda w: {}, ADMIN_PAGE),
+    "subscriptions:subscription_detail": (lambda w: {"pk": _subscription().pk}, ADMIN_PAGE),
+    "subscriptions:subscription_edit": (lambda w: {"pk": _subscription().pk}, ADMIN_PAGE),
+    **{
+        f"subscriptions:subscription_{a}": (lambda w: {"pk": _subscription().pk}, POST_ONLY)
+        for a in ("rotate", "delete", "replay")
+    },  # fmt: skip
+    "subscriptions:delivery_replay": (lambda w: {"pk": _subscription().pk, "delivery_pk": 1}, POST_ONLY),
 }
 NAMESPACES = {
     "accounts",
@@ -297,6 +315,7 @@ NAMESPACES = {
     "my",
     "public",
     "office",
+    "subscriptions",
     "reports",
     "portal",
 }
@@ -345,7 +364,7 @@ def test_every_api_operation_refuses_anonymous_callers(client, world):
     assert len(schema["paths"]) >= 10
     params = {"code": world["org"].code, "id": world["record"].pk, "record_id": world["record"].pk,
               "person_id": world["person"].pk, "pk": world["record"].pk, "version": "reference-2026.1",
-              "list": "serious", "number": world["objection"].number}  # fmt: skip
+              "list": "serious", "number": world["objection"].number, "delivery_id": 1}  # fmt: skip
     checked = 0
     for path, operations in schema["paths"].items():
         url = path

@@ -78,6 +78,22 @@ class Row:
     trace: frozenset[str] = frozenset()  # what a refused post may write: its own trace, never the object
 
 
+def _subscription(w: W) -> W:
+    """The 郑州市 department's subscription to 金水区's list entries, with a webhook, and the delivery
+    of the world's list entry (made by replaying from that event)."""
+    from socredit.apps.records.models import ChangeEvent
+    from socredit.apps.subscriptions import services as subscriptions
+
+    subscription, _ = subscriptions.create_subscription(
+        actor=None, channel="system", department=factories.department(),
+        data={"name": "矩阵订阅", "regions": ["410105"], "kinds": ["list.entered"], "webhook_url": "https://10.0.0.1/hook"},
+    )  # fmt: skip
+    event = ChangeEvent.objects.filter(kind="list.entered").order_by("id").first()
+    subscriptions.replay_from(actor=None, channel="system", subscription=subscription, event_id=event.pk)
+    subscriptions.fan_out()
+    return {"subscription": subscription, "delivery": subscription.deliveries.get(event=event)}
+
+
 # --- objects in the state a route acts on (built with the services, as users would) -------------------
 
 
@@ -660,6 +676,52 @@ WRITES: dict[str, Row] = {
         owner="city_admin",
         prepare=lambda w: {"token": factories.token(["records:read"])[0]},
     ),
+    # 订阅管理: the region's administrators, for its departments
+    "subscriptions:subscription_create": Row(
+        lambda w: {},
+        lambda w: {
+            "department": factories.department().pk,
+            "name": "矩阵订阅",
+            "regions": "410105",
+            "kinds": ["record.revoked"],
+        },  # fmt: skip
+        refused=REFUSED_ADMIN,
+        owner="city_admin",
+    ),
+    "subscriptions:subscription_edit": Row(
+        lambda w: {"pk": w["subscription"].pk},
+        lambda w: {
+            "name": "矩阵订阅（改）",
+            "regions": "410105",
+            "kinds": ["list.entered"],
+            "active": "on",
+            "webhook_url": "https://10.0.0.1/hook",
+        },  # fmt: skip
+        refused=REFUSED_ADMIN,
+        owner="city_admin",
+        prepare=_subscription,
+    ),
+    **{
+        f"subscriptions:subscription_{a}": Row(
+            lambda w: {"pk": w["subscription"].pk},
+            data,
+            refused=REFUSED_ADMIN,
+            owner="city_admin",
+            prepare=_subscription,
+        )
+        for a, data in (
+            ("rotate", lambda w: {}),
+            ("delete", lambda w: {}),
+            ("replay", lambda w: {"from_event": w["delivery"].event_id}),
+        )
+    },  # fmt: skip
+    "subscriptions:delivery_replay": Row(
+        lambda w: {"pk": w["subscription"].pk, "delivery_pk": w["delivery"].pk},
+        lambda w: {},
+        refused=REFUSED_ADMIN,
+        owner="city_admin",
+        prepare=_subscription,
+    ),
 }
 # Write routes outside region scoping, each with the reason it has no row above.
 UNSCOPED = {
@@ -952,6 +1014,40 @@ API_WRITES: dict[tuple[str, str], ApiRow] = {
         refused=422,
         ok=201,
         says='"region_code"',
+    ),
+    # subscriptions: another department's are not found; 金水区 is outside 新郑市's region (422 naming it)
+    ("POST", "/subscriptions"): ApiRow(
+        lambda w: {},
+        lambda w: {"name": "接口矩阵订阅", "organizations": [w["org"].code], "kinds": ["list.entered"]},
+        refused=422,
+        ok=201,
+        says='"organizations"',
+    ),
+    ("PATCH", "/subscriptions/{pk}"): ApiRow(
+        lambda w: {"pk": w["subscription"].pk},
+        lambda w: {"name": "接口矩阵订阅（改）"},
+        prepare=_subscription,
+    ),
+    ("DELETE", "/subscriptions/{pk}"): ApiRow(
+        lambda w: {"pk": w["subscription"].pk}, lambda w: {}, ok=204, prepare=_subscription
+    ),
+    ("POST", "/subscriptions/{pk}/rotate-secret"): ApiRow(
+        lambda w: {"pk": w["subscription"].pk}, lambda w: {}, prepare=_subscription
+    ),
+    ("POST", "/subscriptions/{pk}/changes/ack"): ApiRow(
+        lambda w: {"pk": w["subscription"].pk},
+        lambda w: {"cursor": w["delivery"].event_id},
+        prepare=_subscription,
+    ),
+    ("POST", "/subscriptions/{pk}/replay"): ApiRow(
+        lambda w: {"pk": w["subscription"].pk},
+        lambda w: {"from_event": w["delivery"].event_id},
+        prepare=_subscription,
+    ),
+    ("POST", "/subscriptions/{pk}/deliveries/{delivery_id}/replay"): ApiRow(
+        lambda w: {"pk": w["subscription"].pk, "delivery_id": w["delivery"].pk},
+        lambda w: {},
+        prepare=_subscription,
     ),
 }
 

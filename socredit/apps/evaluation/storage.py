@@ -24,7 +24,9 @@ from django.db import connection
 
 from socredit.apps.evaluation import counts
 from socredit.apps.evaluation.models import BLOCK_SIZE, CreditScore, FactBlock, LevelChange, ResultBlock
-from socredit.apps.records.models import CreditRecord
+from socredit.apps.records import outbox
+from socredit.apps.records.models import ChangeEvent, CreditRecord
+from socredit.apps.registry.models import Organization, Region
 from socredit.core.scoring.evaluate import NO_RULE, Evaluation
 from socredit.core.scoring.facts import (
     COUNTED_STATUSES,
@@ -133,7 +135,6 @@ def rebuild_blocks(lo_org: int = 0, hi_org: int | None = None, *, progress: Any 
 
     Whole blocks only: the bounds widen to block boundaries, so a block is never half rewritten.
     """
-    from socredit.apps.registry.models import Organization
 
     top = (
         hi_org
@@ -345,6 +346,29 @@ def _changed(evaluation: Evaluation) -> np.ndarray[Any, np.dtype[np.bool_]]:
     return changed
 
 
+def _emit_level_changes(cursor: Any, evaluation: Evaluation, at: dt.datetime) -> None:
+    """One ``credit.level_changed`` change event (records.outbox) per organization whose stored level
+    differs from the new one, in one set-based statement inside the caller's transaction; run before
+    the scores are overwritten. A first score (nothing stored yet) is not a change and has no event.
+    Payload: organization, from_level, to_level, from_score, to_score, as_of, model_version."""
+    build = "jsonb_build_object" if connection.vendor == "postgresql" else "json_object"
+    cast = "::text" if connection.vendor == "postgresql" else ""
+    outbox.order_lock()
+    cursor.execute(
+        f"INSERT INTO {ChangeEvent._meta.db_table} (at, kind, organization_id, region_path, record_id, payload) "
+        f"SELECT %s, 'credit.level_changed', n.org_id, r.path, NULL, {build}('organization', o.code, "
+        f"'from_level', s.level, 'to_level', n.level, 'from_score', s.score, 'to_score', n.score, "
+        f"'as_of', %s{cast}, 'model_version', %s{cast}) "
+        # CROSS JOIN: SQLite then walks the few incoming rows and looks the others up by key, instead of
+        # scanning every stored score (PostgreSQL's planner orders the joins itself either way)
+        f"FROM {_INCOMING} n CROSS JOIN {CreditScore._meta.db_table} s CROSS JOIN {Organization._meta.db_table} o "
+        f"CROSS JOIN {Region._meta.db_table} r "
+        "WHERE s.organization_id = n.org_id AND o.id = n.org_id AND r.id = o.region_id AND s.level <> n.level "
+        "ORDER BY n.org_id",
+        [at, evaluation.as_of.isoformat(), evaluation.model.version],
+    )
+
+
 def write_results(evaluation: Evaluation, *, trigger: str, at: dt.datetime, run_id: int | None = None) -> int:
     """Store the evaluation as current scores; add a LevelChange for every level that changed.
 
@@ -382,6 +406,8 @@ def write_results(evaluation: Evaluation, *, trigger: str, at: dt.datetime, run_
             [evaluation.as_of, at, trigger[:300], version, run_id],
         )
         changed = max(cursor.rowcount, 0)
+        if changed:
+            _emit_level_changes(cursor, evaluation, at)
         with counts.counted_by_writer(cursor, _INCOMING):  # the per-region level counts, in bulk
             cursor.execute(
                 f"INSERT INTO {score_table} (organization_id, score, level, cause, model_version, as_of, breakdown, "

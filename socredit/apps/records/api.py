@@ -322,7 +322,8 @@ class ChangeEventOut(Schema):
     id: int = Field(description="事件编号（游标），按提交顺序递增")
     at: dt.datetime
     kind: str = Field(description="record.corrected / record.revoked / record.repaired / record.expired / "
-                                  "list.entered / list.removed")  # fmt: skip
+                                  "list.entered / list.removed / credit.level_changed (credit:read) / "
+                                  "ban.created (persons:read)")  # fmt: skip
     kind_label: str
     organization: str = Field(alias="organization.code")
     organization_name: str = Field(alias="organization.name")

@@ -40,6 +40,8 @@ KINDS = {
     "record.expired": "公示期届满停止公示",
     "list.entered": "列入名录",
     "list.removed": "移出名录",
+    "credit.level_changed": "信用等级变化",
+    "ban.created": "新增人员从业禁止或任职限制",
 }
 """The event kinds and their Chinese names."""
 
@@ -48,6 +50,12 @@ def _lock() -> None:
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [OUTBOX_LOCK])
+
+
+def order_lock() -> None:
+    """Take the outbox's order lock for a writer that inserts events with its own set-based SQL
+    (the evaluation's level changes), as ``emit`` does; held until the writer's transaction ends."""
+    _lock()
 
 
 def emit(
@@ -72,12 +80,21 @@ def emit(
     )
 
 
+KIND_SCOPES = {"credit.level_changed": "credit:read", "ban.created": "persons:read"}
+"""Kinds a department token reads only with one more scope: a level is read with credit:read, a
+person's ban with persons:read, as through their own endpoints."""
+
+
 def events(principal: Any) -> Any:
     """The events the principal may read: its region and below; a department token never sees
-    events about records marked 内部使用 (as in ``access_records``)."""
+    events about records marked 内部使用 (as in ``access_records``), nor the kinds of
+    ``KIND_SCOPES`` without their scope."""
     qs = ChangeEvent.objects.select_related("organization")
     if callable(getattr(principal, "has_scope", None)):
         qs = qs.filter(Q(record__isnull=True) | ~Q(record__visibility=Visibility.INTERNAL.value))
+        hidden = [kind for kind, scope in KIND_SCOPES.items() if not principal.has_scope(scope)]
+        if hidden:
+            qs = qs.exclude(kind__in=hidden)
     return restrict(qs, principal, "region_path")
 
 

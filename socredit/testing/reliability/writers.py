@@ -270,7 +270,13 @@ def concurrent_writers(writers: int, per_writer: int, folder: Path) -> WriterRep
         require(n > 0 or what != "create", "no record was written at all")
 
     # the cursor reader saw every event once, in id order, and the ids have no gap
-    stored = list(ChangeEvent.objects.filter(id__gt=first_event).order_by("id").values_list("id", flat=True))
+    # (the feed of a token without credit:read leaves out the level changes the writes caused)
+    every = list(ChangeEvent.objects.filter(id__gt=first_event).order_by("id").values_list("id", flat=True))
+    stored = list(
+        ChangeEvent.objects.filter(id__gt=first_event, kind__in=["record.revoked", "record.corrected"])
+        .order_by("id")
+        .values_list("id", flat=True)
+    )
     expected = sum(1 for a in answers if a.what in ("revoke", "correct") and a.status in (200, 201))
     require(
         len(stored) == expected,
@@ -278,6 +284,6 @@ def concurrent_writers(writers: int, per_writer: int, folder: Path) -> WriterRep
     )
     require(seen == sorted(set(seen)), "the cursor reader saw an event twice or out of order")
     require(seen == stored, f"the cursor reader missed events: {sorted(set(stored) - set(seen))[:10]}")
-    require(not stored or stored[-1] - stored[0] + 1 == len(stored), "the change event ids have gaps")
+    require(not every or every[-1] - every[0] + 1 == len(every), "the change event ids have gaps")
     check_database("after the concurrent writers")
     return report
