@@ -27,6 +27,7 @@ from socredit.apps.bans.models import Ban, BanSource, BanState
 from socredit.apps.bans.validation import clean_ban
 from socredit.apps.registry.models import CONFIRMED_ROLE, Department, Organization, Region, Role
 from socredit.apps.registry.services import authority_region, get_or_create_person, registering_department
+from socredit.apps.subscriptions.outbox import ban_created
 from socredit.common.api import is_token, token_department
 from socredit.common.clock import today
 from socredit.common.errors import FieldErrors
@@ -57,6 +58,17 @@ def actor_region(actor: Any) -> Region | None:
         # a national account (a superuser) decides for the nation
         region = Region.objects.filter(parent__isnull=True).order_by("code").first()
     return region
+
+
+def _announce(ban: Ban) -> None:
+    """新增人员从业禁止或任职限制: the change event departments subscribe to (docs/subscriptions.md),
+    in the transaction that puts the ban in force. Its subject is the organization the ban arose from;
+    a ban naming none has no subject to follow and writes no event."""
+    if ban.organization_id is None:
+        return
+    ban_created(organization=ban.organization, ban_id=ban.pk, person_name=ban.person_name,
+                id_number=ban.person.id_number, ground=ban.ground, decision=ban.document_number,
+                starts_on=ban.start_on, ends_on=ban.until, scope=ban.scope)  # fmt: skip
 
 
 def _in_scope(actor: Any, region: Region) -> bool:
@@ -106,6 +118,7 @@ def record_ban(*, actor: Any, channel: str, data: Mapping[str, Any]) -> tuple[Ba
     )  # fmt: skip
     record_event(actor=actor, channel=channel, action="ban.record", target=ban,
                  summary=_summary(ban, "记录从业禁止、任职限制"), data=_data(ban))  # fmt: skip
+    _announce(ban)
     return ban, True
 
 
@@ -207,6 +220,7 @@ def confirm_ban(*, actor: Any, channel: str, ban: Ban, reason: str = "") -> Ban:
     ban.save(update_fields=["state", "state_reason", "decided_by_label"])
     record_event(actor=actor, channel=channel, action="ban.confirm", target=ban,
                  summary=_summary(ban, "确认从业禁止、任职限制"), data={**_data(ban), "reason": ban.state_reason})  # fmt: skip
+    _announce(ban)
     return ban
 
 
