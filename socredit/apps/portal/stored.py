@@ -316,36 +316,45 @@ def answer_body(org: Organization, day: dt.date, *, store: bool = True) -> bytes
     return body.encode()
 
 
-_STALE = (
-    f"SELECT o.id FROM {ORGS} o LEFT JOIN {STORED} s ON s.organization_id = o.id "
-    f"LEFT JOIN {STAMPS} c ON c.organization_id = o.id WHERE o.id > %s AND (s.organization_id IS NULL "
-    f"OR s.as_of <> %s OR s.build <> %s OR s.generation <> %s OR s.stamp <> COALESCE(c.stamp, 0)) "
-    f"ORDER BY o.id LIMIT %s"
+_NEXT = (
+    f"SELECT o.id FROM {ORGS} o {{join}} WHERE o.id > %s AND o.id %% %s = %s {{stale}} ORDER BY o.id LIMIT %s"
+)
+_STALE_JOIN = (
+    f"LEFT JOIN {STORED} s ON s.organization_id = o.id LEFT JOIN {STAMPS} c ON c.organization_id = o.id"
+)
+_STALE_WHERE = (
+    "AND (s.organization_id IS NULL OR s.as_of <> %s OR s.build <> %s OR s.generation <> %s "
+    "OR s.stamp <> COALESCE(c.stamp, 0))"
 )
 
 
-def _next_ids(last: int, chunk: int, day: dt.date, stale_only: bool) -> list[int]:
-    if not stale_only:
-        return list(
-            Organization.objects.filter(pk__gt=last).order_by("pk").values_list("pk", flat=True)[:chunk]
-        )
-    _none, generation = _stamps([])
+def _next_ids(last: int, chunk: int, day: dt.date, stale_only: bool, part: tuple[int, int]) -> list[int]:
+    """The next ``chunk`` organization ids after ``last`` (those of ``part`` (i, n): id % n = i),
+    only the stale ones if asked."""
+    index, parts = part
     with connection.cursor() as cursor:
-        adapted = connection.ops.adapt_datefield_value(day)
-        cursor.execute(_STALE, [last, adapted, current_build(), generation, chunk])
+        if stale_only:
+            _none, generation = _stamps([])
+            day_value = connection.ops.adapt_datefield_value(day)
+            sql = _NEXT.format(join=_STALE_JOIN, stale=_STALE_WHERE)
+            params = [last, parts, index, day_value, current_build(), generation, chunk]
+        else:
+            sql, params = _NEXT.format(join="", stale=""), [last, parts, index, chunk]
+        cursor.execute(sql, params)
         return [pk for (pk,) in cursor.fetchall()]
 
 
 def built_in_chunks(
-    day: dt.date, chunk: int = CHUNK, *, stale_only: bool = False
+    day: dt.date, chunk: int = CHUNK, *, stale_only: bool = False, part: tuple[int, int] = (0, 1)
 ) -> Iterator[list[dict[str, Any]]]:
     """Every organization's public profile on ``day`` (or only those whose stored answer is not
     fresh), ``chunk`` at a time in primary-key order (keyset paging), each chunk stored as it is
     yielded (one transaction per chunk; rerunning is safe). The open-data build reads its
-    profiles from here, so they are computed once for both."""
+    profiles from here, so they are computed once for both. ``part`` (i, n): only the organizations
+    with id % n = i, for n processes filling side by side."""
     last = 0
     while True:
-        ids = _next_ids(last, chunk, day, stale_only)
+        ids = _next_ids(last, chunk, day, stale_only, part)
         if not ids:
             return
         last = ids[-1]
@@ -361,12 +370,13 @@ def refresh_stored_profiles(
     *,
     stale_only: bool = False,
     chunk: int = CHUNK,
+    part: tuple[int, int] = (0, 1),
     progress: Callable[[int], None] | None = None,
 ) -> int:
     """Build and store the answers of every organization (or only the stale ones) for ``day``;
     returns how many were stored. Idempotent; chunked by primary key, one transaction per chunk."""
     done = 0
-    for profiles in built_in_chunks(day, chunk, stale_only=stale_only):
+    for profiles in built_in_chunks(day, chunk, stale_only=stale_only, part=part):
         done += len(profiles)
         if progress is not None:
             progress(done)

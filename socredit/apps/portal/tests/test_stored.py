@@ -212,6 +212,15 @@ def test_refresh_stale_only_rebuilds_the_stale(world):
     assert stored.stored_answer(world["other"].code, TODAY) == fresh(world["other"])
 
 
+def test_parts_together_fill_everything(world):
+    assert (
+        stored.refresh_stored_profiles(TODAY, part=(0, 2))
+        + stored.refresh_stored_profiles(TODAY, part=(1, 2))
+        == Organization.objects.count()
+    )
+    assert stored.refresh_stored_profiles(TODAY, stale_only=True) == 0
+
+
 def test_deleted_organization_leaves_nothing(client, world):
     stored.refresh_stored_profiles(TODAY)
     other = world["other"]
