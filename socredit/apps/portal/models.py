@@ -39,7 +39,7 @@ class StoredProfile(models.Model):
         db_constraint=False,  # the triggers delete it with the organization; no FK order to honour on a flush
         verbose_name=_("organization"),
     )  # fmt: skip
-    as_of = models.DateField(_("as of"))
+    as_of = models.DateField(_("day built for"))
     stamp = models.BigIntegerField(_("change stamp"))
     generation = models.BigIntegerField(_("shared change stamp"))
     build = models.CharField(_("build"), max_length=16)

@@ -59,7 +59,7 @@ class Migration(migrations.Migration):
                         verbose_name="organization",
                     ),
                 ),
-                ("as_of", models.DateField(verbose_name="as of")),
+                ("as_of", models.DateField(verbose_name="day built for")),
                 ("stamp", models.BigIntegerField(verbose_name="change stamp")),
                 ("generation", models.BigIntegerField(verbose_name="shared change stamp")),
                 ("build", models.CharField(max_length=16, verbose_name="build")),
