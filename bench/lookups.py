@@ -311,7 +311,9 @@ def wrk(
         for name, value in headers.items():
             script.write(f"wrk.headers[{json.dumps(name)}] = {json.dumps(value)}\n")
         script.write(
-            "math.randomseed(os.time())\n"
+            # each wrk thread runs its own copy of the script: seeded with the time alone, every thread
+            # asked the same codes in the same order (a table's address differs per thread)
+            "math.randomseed(os.time() + tonumber(tostring({}):match('0x(%x+)') or '0', 16) % 100000)\n"
             "request = function() return wrk.format('GET', paths[math.random(#paths)]) end\n"
             "done = function(summary, latency, requests)\n"
             "  io.write(string.format('BENCH %d %d %d %d %d\\n', summary.requests, summary.errors.status,"

@@ -289,16 +289,7 @@ SOCREDIT_COMPLAINT_LOOKUPS_PER_IP_HOUR = int(os.environ.get("SOCREDIT_COMPLAINT_
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
     "ratelimit": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "ratelimit"},
-    # the public API's answers by code, per server process (socredit/apps/reports/api.py)
-    "public": {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-        "LOCATION": "public",
-        "OPTIONS": {"MAX_ENTRIES": int(os.environ.get("SOCREDIT_PUBLIC_API_CACHE_ENTRIES", "20000"))},
-    },
 }
-# How long a public API answer by code is kept (seconds; 0: never kept): a change of an organization's
-# public information reaches that answer within this time.
-SOCREDIT_PUBLIC_API_CACHE_SECONDS = int(os.environ.get("SOCREDIT_PUBLIC_API_CACHE_SECONDS", "60"))
 RATELIMIT_USE_CACHE = "ratelimit"
 # Credit reports (信用报告): the key their signatures are made with (generated once, mode 600; keep a
 # copy with the backups: without it no issued report verifies) — docs/reports.md.

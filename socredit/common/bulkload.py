@@ -13,6 +13,12 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from django.db import connection
+from django.dispatch import Signal
+
+resumed = Signal()
+"""Sent (``tables=``) when ``triggers_suspended`` has put the triggers back: what they keep in step
+and is not rebuilt by the caller is invalidated by its receivers (the stored public answers: their
+change stamps were not raised during the load)."""
 
 
 @contextmanager
@@ -36,6 +42,7 @@ def triggers_suspended(*tables: str) -> Iterator[None]:
                     again.execute("SET CONSTRAINTS ALL IMMEDIATE")
                     for table in tables:
                         again.execute(f"ALTER TABLE {connection.ops.quote_name(table)} ENABLE TRIGGER USER")
+                resumed.send(sender=None, tables=tables)
             return
         marks = ", ".join(["%s"] * len(tables))
         cursor.execute(
@@ -51,3 +58,4 @@ def triggers_suspended(*tables: str) -> Iterator[None]:
         with connection.cursor() as cursor:
             for _name, sql in saved:
                 cursor.execute(sql)
+        resumed.send(sender=None, tables=tables)

@@ -4,12 +4,9 @@ separate from the departments' API (/api/v1/)."""
 
 from __future__ import annotations
 
-import json
 import re
 from typing import Any, Literal
 
-from django.conf import settings
-from django.core.cache import caches
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
@@ -17,6 +14,7 @@ from ninja import Field, Query, Router, Schema, Status
 
 from socredit.apps.lists.models import RED
 from socredit.apps.portal.public import listing, public_entries, public_search
+from socredit.apps.portal.stored import answer_body, stored_answer
 from socredit.apps.registry.regions import resolve_region
 from socredit.apps.reports import content
 from socredit.apps.reports.services import find_by_code, verify
@@ -90,23 +88,18 @@ class VerificationOut(Schema):
 
 
 def _profile_json(code: str) -> bytes | None:
-    """The profile's JSON answer, kept ``SOCREDIT_PUBLIC_API_CACHE_SECONDS`` in the server process's
-    "public" cache (the code lookup is the call other systems make most; a change reaches the answer
-    within that time). None for an unknown code (never kept)."""
+    """The profile's JSON answer: the stored answer when it is fresh (one indexed query,
+    ``portal.stored``), else built now (and stored for the next caller). None for an unknown code."""
     folded = code.strip().upper()
     if not _CODE.fullmatch(folded):
-        return None  # never a code (and never a cache key made of what a client sent)
-    key = f"profile:{folded}:{today().isoformat()}"
-    seconds = int(getattr(settings, "SOCREDIT_PUBLIC_API_CACHE_SECONDS", 60))
-    store = caches["public"] if "public" in settings.CACHES else None
-    body = store.get(key) if store is not None and seconds > 0 else None
+        return None
+    day = today()
+    body = stored_answer(folded, day)
     if body is None:
         org = content.organization(folded)
         if org is None:
             return None
-        body = json.dumps(content.profile(org, today()), ensure_ascii=False, separators=(",", ":")).encode()
-        if store is not None and seconds > 0:
-            store.set(key, body, seconds)
+        body = answer_body(org, day)
     return body
 
 

@@ -15,9 +15,12 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from socredit.apps.portal.public import public_organization, public_profile
+from socredit.apps.portal.stored import LANGUAGE as STORED_LANGUAGE
+from socredit.apps.portal.stored import built_in_chunks
 from socredit.apps.registry.models import Organization
+from socredit.common.clock import today
 
-LANGUAGE = "zh-hans"
+LANGUAGE = STORED_LANGUAGE
 
 STATUS_PARTS: list[tuple[Any, Any]] = [
     (_("Credit level"), lambda p: p.get("credit_level")),
@@ -69,7 +72,11 @@ def profile_path(code: str) -> str:
 
 def profiles_in_chunks(as_of: dt.date, chunk: int) -> Iterator[list[dict[str, Any]]]:
     """Every organization's public profile on ``as_of``, a chunk at a time, in primary-key order
-    (keyset paging: each chunk is one indexed range read, never an OFFSET and never the whole table)."""
+    (keyset paging: each chunk is one indexed range read, never an OFFSET and never the whole table).
+    For today they are also stored as the public API's answers (``portal.stored``): built once for both."""
+    if as_of == today():
+        yield from built_in_chunks(as_of, chunk)
+        return
     last = 0
     while True:
         orgs = list(Organization.objects.select_related("region").filter(pk__gt=last).order_by("pk")[:chunk])

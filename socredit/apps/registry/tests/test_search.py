@@ -212,7 +212,8 @@ def test_a_raw_update_is_indexed_by_the_triggers(orgs):
 
 def test_index_tables_and_triggers_survive_the_migrations():
     """A later migration that rebuilds the organization table on SQLite would drop its triggers: the
-    search index's and the maintained level counts' (evaluation) must all be there."""
+    search index's, the maintained level counts' (evaluation) and the stored public answers' change
+    stamps (portal) must all be there."""
     with connection.cursor() as cursor:
         if connection.vendor == "sqlite":
             cursor.execute(
@@ -223,8 +224,10 @@ def test_index_tables_and_triggers_survive_the_migrations():
                            "AND NOT tgisinternal")  # fmt: skip
         names = [row[0] for row in cursor.fetchall()]
     search_triggers = 3 if connection.vendor == "sqlite" else 6  # PostgreSQL: grams and codes apart
-    assert sum(not n.startswith("levelcount") for n in names) == search_triggers, names  # the search index's
+    others = ("levelcount", "profile_stamp")
+    assert sum(not n.startswith(others) for n in names) == search_triggers, names  # the search index's
     assert sum(n.startswith("levelcount") for n in names) == 3, names  # the level counts' (evaluation)
+    assert sum(n.startswith("profile_stamp") for n in names) == 3, names  # the stored answers' (portal)
 
 
 def _code_rows(org_id):
