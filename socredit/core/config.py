@@ -33,7 +33,7 @@ from dataclasses import dataclass, field
 from importlib import resources
 from typing import Any, Generic, TypeVar
 
-DOCUMENT_KINDS = ("indicator-model", "policy-profile")
+DOCUMENT_KINDS = ("indicator-model", "policy-profile", "measures-catalogue")
 
 
 class ConfigError(ValueError):
