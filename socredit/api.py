@@ -22,6 +22,7 @@ from socredit.apps.cases.api import router as cases_router
 from socredit.apps.commitments.api import router as commitments_router
 from socredit.apps.evaluation.api import router as evaluation_router
 from socredit.apps.lists.api import router as lists_router
+from socredit.apps.measures.api import router as measures_router
 from socredit.apps.records.api import router as records_router
 from socredit.apps.registry.api import router as registry_router
 from socredit.apps.registry.api_registration import router as registration_router
@@ -142,3 +143,4 @@ api.add_router("", evaluation_router, tags=["credit"])
 api.add_router("", lists_router, tags=["lists"])
 api.add_router("", commitments_router, tags=["commitments"])
 api.add_router("", cases_router, tags=["cases"])
+api.add_router("", measures_router, tags=["checks"])

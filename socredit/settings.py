@@ -89,6 +89,7 @@ INSTALLED_APPS = [
     "socredit.apps.evaluation",
     "socredit.apps.lists",
     "socredit.apps.cases",
+    "socredit.apps.measures",
     "socredit.apps.imports",
     "socredit.apps.portal",
     "socredit.apps.reports",

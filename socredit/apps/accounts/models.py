@@ -99,6 +99,11 @@ class TokenScope(models.TextChoices):
         "changes:read",
         _("Read the change events (repairs, corrections, revocations, list changes)"),
     )
+    CHECKS_WRITE = (
+        "checks:write",
+        _("Make credit checks (信用核查), read them and give feedback on the measures applied"),
+    )
+    BLACKLISTS_WRITE = "blacklists:write", _("Push the department's own domain blacklist (领域黑名单)")
 
 
 def hash_token(raw: str) -> str:

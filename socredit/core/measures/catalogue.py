@@ -198,7 +198,7 @@ class Measure:
 
     @property
     def mandatory(self) -> bool:
-        return self.force == MeasureForce.MANDATORY.code
+        return self.force == str(MeasureForce.MANDATORY.code)
 
     def text_in(self, language: str) -> str:
         return self.text_en if language.startswith("en") and self.text_en else self.text
@@ -250,7 +250,9 @@ def _date(doc: Document, row: Mapping[str, Any], key: str, i: int) -> dt.date | 
     return value
 
 
-def _choices(doc: Document, row: Mapping[str, Any], key: str, i: int, allowed: tuple[str, ...]) -> tuple[str, ...]:
+def _choices(
+    doc: Document, row: Mapping[str, Any], key: str, i: int, allowed: tuple[str, ...]
+) -> tuple[str, ...]:
     value = row.get(key)
     if not isinstance(value, list) or not value or not all(isinstance(v, str) for v in value):
         raise doc.error(f"第{i + 1}项措施的 {key} 必须是非空的列表", "measure", i, key)
@@ -273,7 +275,10 @@ def _condition(doc: Document, raw: Any, i: int) -> Condition:
     unknown = set(raw) - set(CONDITION_KEYS)
     if unknown:
         raise doc.error(
-            f"第{i + 1}项措施的 condition 中有未知的键：{'、'.join(sorted(unknown))}", "measure", i, "condition"
+            f"第{i + 1}项措施的 condition 中有未知的键：{'、'.join(sorted(unknown))}",
+            "measure",
+            i,
+            "condition",
         )
 
     def fail(message: str) -> ConfigError:
@@ -289,7 +294,9 @@ def _condition(doc: Document, raw: Any, i: int) -> Condition:
         if key in raw and not isinstance(raw[key], bool):
             raise fail(f"{key} 应为 true 或 false")
     for key, low in (("clean_years", 1), ("domains_at_least", 1)):
-        if key in raw and (not isinstance(raw[key], int) or isinstance(raw[key], bool) or not low <= raw[key] <= 50):
+        if key in raw and (
+            not isinstance(raw[key], int) or isinstance(raw[key], bool) or not low <= raw[key] <= 50
+        ):
             raise fail(f"{key} 应为 {low}–50 的整数")
     return Condition(
         list=listed, red_list=bool(raw.get("red_list", False)), levels=tuple(levels),
@@ -304,11 +311,17 @@ def _basis(doc: Document, raw: Any, i: int) -> tuple[Basis, ...]:
         raise doc.error(f"第{i + 1}项措施缺少依据 basis（至少一项）", "measure", i, "basis")
     out = []
     for entry in raw:
-        if not isinstance(entry, dict) or not isinstance(entry.get("title"), str) or not entry["title"].strip():
+        if (
+            not isinstance(entry, dict)
+            or not isinstance(entry.get("title"), str)
+            or not entry["title"].strip()
+        ):
             raise doc.error(f"第{i + 1}项措施的依据须写明 title（文件名称）", "measure", i, "basis")
         unknown = set(entry) - _BASIS_KEYS
         if unknown:
-            raise doc.error(f"第{i + 1}项措施的依据中有未知的键：{'、'.join(sorted(unknown))}", "measure", i, "basis")
+            raise doc.error(
+                f"第{i + 1}项措施的依据中有未知的键：{'、'.join(sorted(unknown))}", "measure", i, "basis"
+            )
         tag = str(entry.get("tag", ""))
         if tag and tag not in _TAGS:
             raise doc.error(f"第{i + 1}项措施的依据 tag 应为 {'、'.join(_TAGS)} 之一", "measure", i, "basis")
@@ -332,7 +345,9 @@ def build_catalogue(doc: Document) -> MeasureCatalogue:
     for i, row in enumerate(rows):
         unknown = set(row) - _MEASURE_KEYS
         if unknown:
-            raise doc.error(f"第{i + 1}项措施中有未知的键：{'、'.join(sorted(unknown))}", "measure", i, sorted(unknown)[0])
+            raise doc.error(
+                f"第{i + 1}项措施中有未知的键：{'、'.join(sorted(unknown))}", "measure", i, sorted(unknown)[0]
+            )
         code = _text(doc, row, "code", i)
         if code in seen:
             raise doc.error(f"措施代码 “{code}” 重复", "measure", i, "code")
@@ -353,7 +368,9 @@ def build_catalogue(doc: Document) -> MeasureCatalogue:
         condition = _condition(doc, row.get("condition"), i)
         targets = _choices(doc, row, "targets", i, tuple(t.code for t in Target))
         if (condition.person_ban or condition.person_listed) and not set(targets) & PERSON_TARGETS:
-            raise doc.error(f"第{i + 1}项措施的条件针对个人，targets 须包含法定代表人或负责人", "measure", i, "targets")
+            raise doc.error(
+                f"第{i + 1}项措施的条件针对个人，targets 须包含法定代表人或负责人", "measure", i, "targets"
+            )
         measures.append(Measure(
             code=code, kind=kind, force=force, group=group, targets=targets,
             scenarios=_choices(doc, row, "scenarios", i, SCENARIO_CODES), condition=condition,

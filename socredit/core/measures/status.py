@@ -21,7 +21,9 @@ def clean_years_frame(frame: pl.DataFrame, as_of: dt.date, rule: GreenChannelRul
     (Int32, null when unknown) and ``green_channel`` (bool)."""
     since = pl.col("clean_since")
     # 29 February anniversaries fall on 28 February in other years (as full_years does)
-    anniversary_day = pl.when((since.dt.month() == 2) & (since.dt.day() == 29)).then(28).otherwise(since.dt.day())
+    anniversary_day = (
+        pl.when((since.dt.month() == 2) & (since.dt.day() == 29)).then(28).otherwise(since.dt.day())
+    )
     before_anniversary = (pl.lit(as_of.month) < since.dt.month()) | (
         (pl.lit(as_of.month) == since.dt.month()) & (pl.lit(as_of.day) < anniversary_day)
     )

@@ -77,12 +77,18 @@ CASES = [
 
 
 @pytest.mark.parametrize(("status", "scenario", "expected"), CASES)
-def test_the_measures_of_a_status_in_a_scenario(status: SubjectStatus, scenario: str, expected: list[str]) -> None:
+def test_the_measures_of_a_status_in_a_scenario(
+    status: SubjectStatus, scenario: str, expected: list[str]
+) -> None:
     assert codes(status, scenario) == expected
 
 
-@pytest.mark.parametrize("status", [CLEAN, GREEN, RED_A, ABNORMAL, SERIOUS, TWO_DOMAINS, BANNED, LISTED_PERSON])
-@pytest.mark.parametrize("scenario", [s for s in ("licensing", "honours", "registration", "spot_check", "other")])
+@pytest.mark.parametrize(
+    "status", [CLEAN, GREEN, RED_A, ABNORMAL, SERIOUS, TWO_DOMAINS, BANNED, LISTED_PERSON]
+)
+@pytest.mark.parametrize(
+    "scenario", [s for s in ("licensing", "honours", "registration", "spot_check", "other")]
+)
 def test_mandatory_measures_come_before_recommended_ones(status: SubjectStatus, scenario: str) -> None:
     forces = [a.measure.mandatory for a in applicable_measures(status, scenario, CATALOGUE, DAY)]
     assert forces == sorted(forces, reverse=True)
@@ -139,10 +145,20 @@ basis = [{ title = "某办法" }]
         (('levels = ["A"]', 'levels = ["E"]'), "levels 应为", 15),
         (('condition = { levels = ["A"] }', "condition = { colour = 1 }"), "未知的键：colour", 15),
         (('basis = [{ title = "某办法" }]', "basis = []"), "缺少依据", 18),
-        (('group = 2', 'group = 4'), "group 应为 1、2 或 3", 12),
-        (('targets = ["organization"]', 'targets = ["organization"]\nvalid_from = 2021-01-01\nvalid_until = 2020-06-01'),
-         "valid_until 早于 valid_from", 15),
-        (('condition = { levels = ["A"] }', "condition = { person_ban = true }"), "须包含法定代表人或负责人", 13),
+        (("group = 2", "group = 4"), "group 应为 1、2 或 3", 12),
+        (
+            (
+                'targets = ["organization"]',
+                'targets = ["organization"]\nvalid_from = 2021-01-01\nvalid_until = 2020-06-01',
+            ),
+            "valid_until 早于 valid_from",
+            15,
+        ),
+        (
+            ('condition = { levels = ["A"] }', "condition = { person_ban = true }"),
+            "须包含法定代表人或负责人",
+            13,
+        ),
     ],
 )
 def test_a_wrong_catalogue_is_refused_with_its_line(change: tuple[str, str], message: str, line: int) -> None:
@@ -154,7 +170,7 @@ def test_a_wrong_catalogue_is_refused_with_its_line(change: tuple[str, str], mes
 
 
 def test_a_duplicate_code_is_refused() -> None:
-    text = BASE + BASE[BASE.index("[[measure]]"):]
+    text = BASE + BASE[BASE.index("[[measure]]") :]
     with pytest.raises(ConfigError, match="重复"):
         catalogue_library().check_text(text, source="upload")
 
@@ -176,7 +192,11 @@ def test_full_years_counts_whole_years_only() -> None:
 
 
 @given(
-    st.lists(st.tuples(st.dates(dt.date(2000, 1, 1), dt.date(2030, 12, 31)), st.booleans()), min_size=1, max_size=40),
+    st.lists(
+        st.tuples(st.dates(dt.date(2000, 1, 1), dt.date(2030, 12, 31)), st.booleans()),
+        min_size=1,
+        max_size=40,
+    ),
     st.dates(dt.date(2001, 1, 1), dt.date(2030, 12, 31)),
     st.integers(1, 10),
 )
@@ -191,5 +211,7 @@ def test_the_vectorised_years_and_eligibility_equal_the_scalar_ones(
     ):
         expected = full_years(since, day)
         assert got_years == expected
-        status = SubjectStatus(ORG, clean_years=expected, lists=frozenset({"abnormal"}) if listed else frozenset())
+        status = SubjectStatus(
+            ORG, clean_years=expected, lists=frozenset({"abnormal"}) if listed else frozenset()
+        )
         assert got_green == green_channel_eligible(status, rule)
