@@ -166,6 +166,8 @@ def parse_document(
     allowed = {"kind", "version", "title", "effective_from", "description", "extends"}
     if kind == "policy-profile":
         allowed |= {"parent", "regions"}
+    if kind == "measures-catalogue":
+        allowed |= {"title_en"}
     unknown = set(meta) - allowed
     if unknown:
         raise fail(f"[meta] 中有未知的键：{', '.join(sorted(unknown))}", "meta", sorted(unknown)[0])

@@ -151,8 +151,8 @@ class CreditCheck(models.Model):
 
 
 class FeedbackOutcome(models.TextChoices):
-    APPLIED = "applied", _("Measure applied")
-    NOT_APPLIED = "not_applied", _("Not applied")
+    APPLIED = "applied", _("Carried out")
+    NOT_APPLIED = "not_applied", _("Not carried out")
     EXEMPTED = "exempted", _("Exemption")
 
 

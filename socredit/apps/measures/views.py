@@ -100,14 +100,23 @@ def check_new(request: HttpRequest) -> HttpResponse:
 
 
 def _answer_context(check: Any) -> dict[str, Any]:
+    """The stored answer, its words in the reader's language: the measures, conditions and list names
+    are read again from the catalogue version the check used (the stored answer and its digest stay as
+    they were given)."""
     answer = services.stored_answer(check)
     results = answer["results"]
     language = get_language() or ""
+    catalogue = catalogues.library().get(check.catalogue_version)
+    by_code = catalogue.by_code()
     for r in results:
         for d in r.get("domains", ()):
             d["list_name"] = domain_list_name(d["domain"], language)
+        for m in r.get("measures", ()):
+            if m["code"] in by_code:
+                m["reason"] = by_code[m["code"]].condition.describe(language)
     return {
-        "check": check, "answer": answer, "measures": answer["measures"],
+        "check": check, "answer": answer, "catalogue_title": catalogue.title_in(language),
+        "measures": services.catalogue_details(catalogue, set(check.measure_counts), language),
         "with_measures": sum(1 for r in results if r.get("measures")),
         "errors": sum(1 for r in results if r.get("error")),
         "kinds": {k.code: k.label(language) for k in MeasureKind},
@@ -250,7 +259,9 @@ def catalogue_list(request: HttpRequest) -> HttpResponse:
     lib = catalogues.library()
     current = catalogues.catalogue_on(today()).version
     saved = {row.version: row for row in CatalogueVersion.objects.all()}
-    versions = [{"meta": m, "saved": saved.get(m.version), "current": m.version == current}
+    language = get_language() or ""
+    versions = [{"meta": m, "saved": saved.get(m.version), "current": m.version == current,
+                 "title": lib.get(m.version).title_in(language)}
                 for m in reversed(lib.versions())]  # fmt: skip
     return render(request, "measures/catalogue_list.html",
                   {"versions": versions, "can_edit": can_administer(request.user)})  # fmt: skip

@@ -221,6 +221,10 @@ class MeasureCatalogue:
     effective_from: dt.date
     description: str
     measures: tuple[Measure, ...]
+    title_en: str = ""
+
+    def title_in(self, language: str) -> str:
+        return self.title_en if language.startswith("en") and self.title_en else self.title
 
     def by_code(self) -> dict[str, Measure]:
         return {m.code: m for m in self.measures}
@@ -382,6 +386,7 @@ def build_catalogue(doc: Document) -> MeasureCatalogue:
     return MeasureCatalogue(
         version=doc.meta.version, title=doc.meta.title, effective_from=doc.meta.effective_from,
         description=doc.meta.description, measures=tuple(measures),
+        title_en=str(doc.data["meta"].get("title_en", "")).strip(),
     )  # fmt: skip
 
 
