@@ -15,8 +15,8 @@ from socredit.apps.measures import statuses
 def green_channel_of(organization: Any, day: dt.date) -> dict[str, Any]:
     """The organization's green-channel standing on ``day``: the profile's rule, its clean years, and
     whether it qualifies (``applies`` is false where the profile states no green channel)."""
-    rule = statuses.green_channel_rules([organization.pk], day)[organization.pk]
-    found = {organization.code: (organization.pk, organization.name, organization.registered_on)}
+    found = statuses.organizations_in_scope([organization.code], "")
+    rule = statuses.green_channel_rules(found.values(), day)[organization.pk]
     status = statuses.organization_statuses(found, day)[organization.code].status
     return {
         "applies": rule.enabled and rule.clean_years is not None, "required_years": rule.clean_years,

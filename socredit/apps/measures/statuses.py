@@ -30,7 +30,7 @@ from socredit.apps.lists.models import ListEntry, PersonListing
 from socredit.apps.measures.models import DomainListing
 from socredit.apps.records.models import CreditRecord, RecordKind
 from socredit.apps.registry.models import Organization, Person, Region
-from socredit.apps.registry.services import authority_region_paths
+from socredit.apps.registry.services import authority_paths_of_rows, authority_region_paths
 from socredit.common import policy
 from socredit.core.measures.evaluate import CIVIL_AFFAIRS_DOMAIN, GreenChannelRule, SubjectStatus
 from socredit.core.measures.status import clean_years_frame
@@ -62,6 +62,12 @@ def _day(value: Any) -> dt.date | None:
     return dt.date.fromisoformat(str(value)[:10])
 
 
+def _text(column: str) -> str:
+    """A date column read as its ISO text: SQLite's date converter costs more than the query at 10,000
+    rows, and ``date.fromisoformat`` is quick (the same text on PostgreSQL)."""
+    return f"CAST({column} AS TEXT)"
+
+
 @dataclass
 class OrgRow:
     id: int
@@ -73,29 +79,43 @@ class OrgRow:
     domains: list[dict[str, Any]] = field(default_factory=list)
 
 
-def organizations_in_scope(codes: Iterable[str], scope_path: str) -> dict[str, tuple[int, str, dt.date]]:
-    """Code → (id, name, registered_on) of the organizations among ``codes`` within ``scope_path``."""
+@dataclass(frozen=True)
+class FoundOrganization:
+    id: int
+    name: str
+    registered_on: dt.date
+    region_path: str = ""
+    registration_authority: str = ""
+
+
+def organizations_in_scope(codes: Iterable[str], scope_path: str) -> dict[str, FoundOrganization]:
+    """Code → the organization among ``codes`` within ``scope_path`` (id, name, registration, the
+    region and authority its rules follow)."""
     wanted = sorted(set(codes))
     if not wanted:
         return {}
     where, params = _in("o.code", wanted)
     sql = (
-        f"SELECT o.id, o.code, o.name, o.registered_on FROM {_table(Organization)} o "
-        f"JOIN {_table(Region)} r ON r.id = o.region_id WHERE {where} AND r.path LIKE %s"
+        f"SELECT o.id, o.code, o.name, {_text('o.registered_on')}, r.path, o.registration_authority "
+        f"FROM {_table(Organization)} o JOIN {_table(Region)} r ON r.id = o.region_id "
+        f"WHERE {where} AND r.path LIKE %s"
     )
     rows = _rows(sql, [*params, scope_path.replace("%", "") + "%"])
-    return {code: (pk, name, _day(reg) or dt.date.min) for pk, code, name, reg in rows}
+    return {
+        code: FoundOrganization(pk, name, _day(reg) or dt.date.min, path, authority)
+        for pk, code, name, reg, path, authority in rows
+    }
 
 
 def _levels(ids: list[int], day: dt.date) -> dict[int, str]:
     where, params = _in("organization_id", ids)
-    stored = {
-        org: (level, _day(as_of))
-        for org, level, as_of in _rows(
-            f"SELECT organization_id, level, as_of FROM {_table(CreditScore)} WHERE {where}", params
-        )
-    }
-    out = {org: level for org, (level, as_of) in stored.items() if as_of is not None and as_of <= day}
+    # the stored level, where it was computed for the day or before (else the history says)
+    out = dict(
+        _rows(
+            f"SELECT organization_id, level FROM {_table(CreditScore)} WHERE {where} AND as_of <= %s",
+            [*params, day],
+        )  # fmt: skip
+    )
     earlier = [org for org in ids if org not in out]
     if earlier:
         # a past day: the level the history says was in force then (the last change on or before it)
@@ -113,11 +133,11 @@ def _levels(ids: list[int], day: dt.date) -> dict[int, str]:
 def _list_stays(ids: list[int], day: dt.date) -> list[tuple[int, str, dt.date, dt.date | None]]:
     where, params = _in("organization_id", ids)
     rows = _rows(
-        f"SELECT organization_id, list, entered_on, left_on FROM {_table(ListEntry)} "
+        f"SELECT organization_id, list, {_text('entered_on')}, {_text('left_on')} FROM {_table(ListEntry)} "
         f"WHERE {where} AND entered_on <= %s",
         [*params, day],
     )
-    return [(org, lst, _day(entered), _day(left)) for org, lst, entered, left in rows]  # type: ignore[misc]
+    return [(org, lst, _day(entered), _day(left)) for org, lst, entered, left in rows]
 
 
 def _last_negative(ids: list[int], day: dt.date) -> dict[int, dt.date]:
@@ -142,7 +162,7 @@ def domain_listings(keys: Sequence[str], day: dt.date) -> dict[str, list[dict[st
         return out
     where, params = _in("subject_key", sorted(set(keys)))
     sql = (
-        f"SELECT subject_key, domain, entered_on, document_number FROM {_table(DomainListing)} "
+        f"SELECT subject_key, domain, {_text('entered_on')}, document_number FROM {_table(DomainListing)} "
         f"WHERE {where} AND entered_on <= %s AND (left_on IS NULL OR left_on > %s) ORDER BY entered_on, id"
     )
     for key, domain, entered, number in _rows(sql, [*params, day, day]):
@@ -150,26 +170,35 @@ def domain_listings(keys: Sequence[str], day: dt.date) -> dict[str, list[dict[st
     return out
 
 
-def green_channel_rules(org_ids: Iterable[int], day: dt.date) -> dict[int, GreenChannelRule]:
+_rules: dict[tuple[dt.date, str], GreenChannelRule] = {}
+"""The green-channel rule per (day, authority region path), kept in the process: the shipped profiles
+do not change while it runs, and a national check meets some 3,000 county paths."""
+
+
+def green_channel_rule(day: dt.date, path: str) -> GreenChannelRule:
+    rule = _rules.get((day, path))
+    if rule is None:
+        if len(_rules) > 50_000:
+            _rules.clear()
+        profile = policy.policy_profile(day, path)
+        years = profile.get("green_channel.clean_years")
+        rule = _rules[(day, path)] = GreenChannelRule(
+            enabled=bool(profile.get("green_channel.enabled", False)),
+            clean_years=int(years) if years is not None else None,
+        )
+    return rule
+
+
+def green_channel_rules(found: Iterable[FoundOrganization], day: dt.date) -> dict[int, GreenChannelRule]:
     """Each organization's green-channel rule: the profile of its registering authority's region."""
-    by_path: dict[str, GreenChannelRule] = {}
-    out: dict[int, GreenChannelRule] = {}
-    for org_id, path in authority_region_paths(org_ids).items():
-        if path not in by_path:
-            profile = policy.policy_profile(day, path)
-            years = profile.get("green_channel.clean_years")
-            by_path[path] = GreenChannelRule(
-                enabled=bool(profile.get("green_channel.enabled", False)),
-                clean_years=int(years) if years is not None else None,
-            )
-        out[org_id] = by_path[path]
-    return out
+    paths = authority_paths_of_rows([(o.id, o.region_path, o.registration_authority) for o in found])
+    return {org_id: green_channel_rule(day, path) for org_id, path in paths.items()}
 
 
-def organization_statuses(found: dict[str, tuple[int, str, dt.date]], day: dt.date) -> dict[str, OrgRow]:
+def organization_statuses(found: dict[str, FoundOrganization], day: dt.date) -> dict[str, OrgRow]:
     """Code → the organization's status on ``day`` (level, lists, red list, domains, clean years,
     green channel), for the organizations ``organizations_in_scope`` found."""
-    rows = {code: OrgRow(pk, code, name, reg) for code, (pk, name, reg) in found.items()}
+    rows = {code: OrgRow(o.id, code, o.name, o.registered_on) for code, o in found.items()}
     if not rows:
         return rows
     by_id = {r.id: r for r in rows.values()}
@@ -198,7 +227,7 @@ def organization_statuses(found: dict[str, tuple[int, str, dt.date]], day: dt.da
             candidates.append(last_listed[pk])
         since.append(max(candidates))
     listed = [bool(in_force[pk] & set(LISTS)) for pk in ids]
-    rules = green_channel_rules(ids, day)
+    rules = green_channel_rules(found.values(), day)
     frames = []
     for rule in set(rules.values()):
         picked = [i for i, pk in enumerate(ids) if rules[pk] == rule]

@@ -6,9 +6,10 @@ import datetime as dt
 
 import polars as pl
 import pytest
-from hypothesis import given
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from socredit.core.codes import CodeError, is_social_org_code, make_social_org_code, validate_social_org_code
 from socredit.core.config import ConfigError
 from socredit.core.measures.catalogue import catalogue_library, shipped_catalogues
 from socredit.core.measures.evaluate import (
@@ -19,6 +20,7 @@ from socredit.core.measures.evaluate import (
     green_channel_eligible,
 )
 from socredit.core.measures.status import clean_years_frame
+from socredit.core.types import OrgType
 
 DAY = dt.date(2026, 6, 1)
 CATALOGUE = shipped_catalogues().get("measures-2019.1")
@@ -191,6 +193,7 @@ def test_full_years_counts_whole_years_only() -> None:
     assert full_years(dt.date(2027, 1, 1), DAY) == 0
 
 
+@settings(deadline=None, max_examples=80, suppress_health_check=[HealthCheck.too_slow])
 @given(
     st.lists(
         st.tuples(st.dates(dt.date(2000, 1, 1), dt.date(2030, 12, 31)), st.booleans()),
@@ -215,3 +218,27 @@ def test_the_vectorised_years_and_eligibility_equal_the_scalar_ones(
             ORG, clean_years=expected, lists=frozenset({"abnormal"}) if listed else frozenset()
         )
         assert got_green == green_channel_eligible(status, rule)
+
+
+_USCC_CHARS = "0123456789ABCDEFGHJKLMNPQRTUWXYZIOSV -"
+
+
+@settings(deadline=None, max_examples=300)
+@given(
+    st.one_of(
+        st.builds(
+            lambda region, kind, serial: make_social_org_code(region, kind, serial),
+            st.sampled_from(["410105", "410184", "110101"]),
+            st.sampled_from(list(OrgType)),
+            st.integers(0, 999_999),
+        ),
+        st.text(alphabet=_USCC_CHARS, min_size=16, max_size=20),
+        st.builds(lambda s: "5" + s, st.text(alphabet=_USCC_CHARS, min_size=17, max_size=17)),
+    )
+)
+def test_the_fast_code_check_agrees_with_the_validation(text: str) -> None:
+    try:
+        expected = validate_social_org_code(text).code == text
+    except CodeError:
+        expected = False
+    assert is_social_org_code(text) == expected
