@@ -7,6 +7,7 @@ social-organization rule of rules.md R8.2 and the secondary organization-code ch
 from __future__ import annotations
 
 import datetime as dt
+import operator
 import re
 from dataclasses import dataclass
 
@@ -97,7 +98,7 @@ def is_social_org_code(text: str) -> bool:
     property test proves the two agree)."""
     if _SOCIAL_ORG_SHAPE.fullmatch(text) is None:
         return False
-    total = sum(_USCC_VALUES[c] * w for c, w in zip(text[:17], _USCC_WEIGHTS, strict=True))
+    total = sum(map(operator.mul, map(_USCC_VALUES.__getitem__, text[:17]), _USCC_WEIGHTS))
     return text[17] == _USCC_ALPHABET[(31 - total) % 31]
 
 

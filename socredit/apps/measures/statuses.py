@@ -68,13 +68,16 @@ def _text(column: str) -> str:
     return f"CAST({column} AS TEXT)"
 
 
+_CLEAN_ORGANIZATION = SubjectStatus("organization")
+
+
 @dataclass
 class OrgRow:
     id: int
     code: str
     name: str
     registered_on: dt.date
-    status: SubjectStatus = field(default_factory=lambda: SubjectStatus("organization"))
+    status: SubjectStatus = _CLEAN_ORGANIZATION
     lists: list[dict[str, Any]] = field(default_factory=list)
     domains: list[dict[str, Any]] = field(default_factory=list)
 
@@ -230,9 +233,11 @@ def organization_statuses(found: dict[str, FoundOrganization], day: dt.date) -> 
         since.append(max(candidates))
     listed = [bool(in_force[pk] & set(LISTS)) for pk in ids]
     rules = green_channel_rules(found.values(), day)
+    by_rule: dict[GreenChannelRule, list[int]] = defaultdict(list)
+    for i, pk in enumerate(ids):
+        by_rule[rules[pk]].append(i)
     frames = []
-    for rule in set(rules.values()):
-        picked = [i for i, pk in enumerate(ids) if rules[pk] == rule]
+    for rule, picked in by_rule.items():
         frame = pl.DataFrame({
             "org": [ids[i] for i in picked], "clean_since": [since[i] for i in picked],
             "listed": [listed[i] for i in picked],

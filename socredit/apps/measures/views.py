@@ -143,8 +143,11 @@ def check_detail(request: HttpRequest, number: str) -> HttpResponse:
 def check_report(request: HttpRequest, number: str) -> HttpResponse:
     """核查报告: the check as an A4 page to print; ``?format=pdf`` the PDF (ID numbers only in part)."""
     check = access_check(request.user, number)
-    context = {**_answer_context(check), "for_pdf": request.GET.get("format") == "pdf",
-               "made_by": check.department.name if check.department else check.made_by_label}  # fmt: skip
+    for_pdf = request.GET.get("format") == "pdf"
+    context = {**_answer_context(check), "for_pdf": for_pdf,
+               "made_by": check.department.name if check.department else check.made_by_label,
+               # the style element applies under the Content-Security-Policy through the response's nonce
+               "csp_nonce": "" if for_pdf else str(getattr(request, "csp_nonce", ""))}  # fmt: skip
     if context["for_pdf"]:
         pdf = html_to_pdf(render_to_string("measures/check_report.html", context, request=request))
         response = HttpResponse(pdf, content_type="application/pdf")
