@@ -78,7 +78,11 @@ def prepare(subjects: int) -> dict[str, Any]:
     system = SystemPrincipal("bench")
     nation = Region.objects.get(code="100000")
     tokens = {}
-    for kind, scopes in (("finance", ["checks:write"]), ("court", ["blacklists:write"]), ("tax", ["blacklists:write"])):
+    for kind, scopes in (
+        ("finance", ["checks:write"]),
+        ("court", ["blacklists:write"]),
+        ("tax", ["blacklists:write"]),
+    ):
         dept, _ = Department.objects.get_or_create(
             code=f"bench-{kind}", defaults={"name": f"基准测试{kind}部门", "kind": kind, "region": nation}
         )
@@ -155,7 +159,9 @@ def main() -> int:
     parser.add_argument("--subjects", type=int, default=10_000)
     parser.add_argument("--repeats", type=int, default=5)
     parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--smoke", action="store_true", help="a small, quick run that fails only on wrong answers")
+    parser.add_argument(
+        "--smoke", action="store_true", help="a small, quick run that fails only on wrong answers"
+    )
     args = parser.parse_args()
     if args.smoke:
         args.orgs, args.subjects, args.repeats = min(args.orgs, 3000), min(args.subjects, 1000), 2

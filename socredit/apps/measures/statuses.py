@@ -157,7 +157,12 @@ def _last_negative(ids: list[int], day: dt.date) -> dict[int, dt.date]:
         f"WHERE {where} AND +kind_id IN ({kinds}) AND +status IN ({statuses}) "
         "AND COALESCE(decided_on, occurred_on) <= %s GROUP BY organization_id"
     )
-    return {org: _day(last) for org, last in _rows(sql, [*params, day]) if last is not None}  # type: ignore[misc]
+    out: dict[int, dt.date] = {}
+    for org, last in _rows(sql, [*params, day]):
+        day_of = _day(last)
+        if day_of is not None:
+            out[org] = day_of
+    return out
 
 
 def domain_listings(keys: Sequence[str], day: dt.date) -> dict[str, list[dict[str, Any]]]:
@@ -268,7 +273,9 @@ def bans_in_force(id_numbers: Sequence[str], day: dt.date) -> dict[str, list[dic
     installed, nobody has a ban and persons are checked on their serious listings and domain
     blacklists alone."""
     try:
-        from socredit.apps.bans.access import bans_in_force as register  # type: ignore[import-not-found]
+        from socredit.apps.bans.access import (  # type: ignore[import-not-found]  # the register may not be installed yet
+            bans_in_force as register,
+        )
     except ImportError:
         return {}
     found: dict[str, list[Any]] = register(list(id_numbers), day)
