@@ -16,18 +16,9 @@ from socredit.apps.lists.models import ListProposal
 from socredit.apps.lists.tests.conftest import ago, confirm
 from socredit.apps.measures.models import CheckFeedback, CreditCheck
 from socredit.testing import factories
+from tests.browser.test_listing_journey import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def sign_in(page, base, username):
-    from playwright.sync_api import expect
-
-    page.goto(base + "/accounts/login/")
-    page.get_by_label("用户名").fill(username)
-    page.get_by_label("密码").fill(factories.PASSWORD)
-    page.get_by_role("button", name="登录").click()
-    expect(page.get_by_role("button", name="退出")).to_be_visible()
 
 
 def test_a_check_from_the_staff_ui_prints_its_report_and_takes_feedback(

@@ -3,18 +3,8 @@ written by the services alone (audited); the catalogue page saves a version afte
 
 from django.contrib import admin
 
+from socredit.apps.evaluation.admin import ReadOnlyAdmin
 from socredit.apps.measures.models import CatalogueVersion, CreditCheck, DomainListing
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(CatalogueVersion)
