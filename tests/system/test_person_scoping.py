@@ -42,7 +42,7 @@ ALL_SCOPES = ["records:read", "records:write", "persons:read", "persons:pii", "o
 
 # method + path of every API operation that takes an ID number, and the page forms that do
 API_CASES = {("post", "/records"), ("post", "/records/batch"), ("post", "/records/{record_id}/correct"),
-             ("get", "/persons/screening")}  # fmt: skip
+             ("get", "/persons/screening"), ("post", "/blacklists")}  # fmt: skip
 FORM_CASES = {RecordForm, CorrectForm}
 IMPORT_CASES = {"records", "roles"}
 # a correction's `changes` is free-form (RecordIn's fields), so the schema does not show its persons
@@ -112,6 +112,33 @@ def test_api_routes_answer_a_foreign_id_number_like_an_unknown_one(client, world
     assert status == 200
     # nothing was written that names the foreign person
     assert not world["record"].persons.exists() and not Person.objects.get(name=FOREIGN_NAME).records.exists()
+
+
+def test_checks_and_blacklists_answer_a_foreign_id_number_like_an_unknown_one(client, world):
+    """A credit check of persons (``id_numbers``) and a domain blacklist push answer a person registered
+    in another region as an unregistered one: no name, the same status and measures."""
+    from socredit.core.types import DepartmentKind
+
+    tax = factories.department("xz-sw", "新郑市税务局", "410184", kind=DepartmentKind.TAX)
+    headers = {
+        "HTTP_AUTHORIZATION": f"Bearer {factories.token(['checks:write', 'blacklists:write'], tax)[1]}"
+    }
+
+    def check(number):
+        r = client.post(f"{API}/checks", json.dumps({"scenario": "registration", "id_numbers": [number]}),
+                        content_type="application/json", **headers)  # fmt: skip
+        results = [{k: v for k, v in x.items() if k != "subject"} for x in r.json()["results"]]
+        return r.status_code, json.dumps(results, ensure_ascii=False, sort_keys=True)
+
+    def push(number):
+        item = {"subject_kind": "person", "id_number": number, "name": "某人", "entered_on": "2026-01-05",
+                "document_number": "新税稽〔2026〕1号"}  # fmt: skip
+        r = client.post(f"{API}/blacklists", json.dumps({"items": [item]}), content_type="application/json",
+                        **headers)  # fmt: skip
+        return r.status_code, json.dumps(r.json(), ensure_ascii=False, sort_keys=True)
+
+    assert same_answer(world, check)[0] == 200
+    assert same_answer(world, push)[0] == 200
 
 
 def test_page_forms_refuse_a_foreign_person_like_an_unknown_one(client, world):

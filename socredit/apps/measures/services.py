@@ -319,7 +319,8 @@ def run_check(
         row = person_rows[number]
         applied = measures_of(row.status)
         results[n] = {
-            "n": n, "kind": "person", "subject": policy.masked_id_number(number), "name": row.name,
+            # no name: a person registered in another region is answered like an unregistered one
+            "n": n, "kind": "person", "subject": policy.masked_id_number(number),
             "bans": [_jsonable(b) for b in row.bans],
             "listings": [_jsonable(x) for x in row.listings],
             "domains": [_domain_out(d, language) for d in row.domains], "domains_count": len(row.status.domains),

@@ -15,6 +15,7 @@ the bans on persons in force (the bans register: see ``bans_in_force`` below).
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 from collections import defaultdict
@@ -283,9 +284,15 @@ def bans_in_force(id_numbers: Sequence[str], day: dt.date) -> dict[str, list[dic
 
 
 def _ban_dict(ban: Any) -> dict[str, Any]:
+    """A ban as the answer carries it (the register's ``BanView``: kind, ground, authority, document
+    number, decided_on, start_on, until, scope …)."""
     if isinstance(ban, dict):
         return ban
-    return {k: getattr(ban, k, None) for k in ("ground", "from_date", "until", "decision", "scope")}
+    if dataclasses.is_dataclass(ban) and not isinstance(ban, type):
+        return dataclasses.asdict(ban)
+    return {
+        k: getattr(ban, k, None) for k in ("kind", "ground", "document_number", "start_on", "until", "scope")
+    }
 
 
 @dataclass

@@ -181,7 +181,7 @@ def check_feedback(request: HttpRequest, number: str) -> HttpResponse:
         try:
             recorded = services.record_feedback(request.user, check, items, channel="form")
         except FieldErrors as exc:
-            error = exc
+            error = [message for field_messages in exc.errors.values() for message in field_messages]
         else:
             messages.success(request, _("Feedback recorded for %(n)s measures.") % {"n": recorded})
             return redirect("measures:check_detail", number=check.number)

@@ -282,3 +282,37 @@ def test_the_catalogue_in_force_is_served(client, finance_token):
     response = client.get("/api/v1/measures", **bearer(finance_token[1]))
     assert response.status_code == 200
     assert any(m["code"] == "R-GREEN-CHANNEL" for m in response.json())
+
+
+def test_a_ban_from_the_bans_register_reaches_the_check(client, finance_token, monkeypatch):
+    """The integration point: whatever ``bans.access.bans_in_force`` answers for a number is the
+    person's bans (here a stand-in register: the bans app is built separately)."""
+    import sys
+    import types
+    from dataclasses import dataclass
+
+    @dataclass(frozen=True)
+    class Ban:
+        kind: str
+        ground: str
+        document_number: str
+        start_on: dt.date
+        until: dt.date | None
+
+    number = make_id_number("410105", dt.date(1988, 8, 8), 11)
+    register = types.ModuleType("socredit.apps.bans.access")
+    register.bans_in_force = lambda numbers, day: {  # type: ignore[attr-defined]  # a stand-in module
+        n: [Ban("post_restriction", "慈善法第十六条", "郑民禁〔2026〕1号", dt.date(2026, 1, 1), None)]
+        for n in numbers
+        if n == number
+    }
+    monkeypatch.setitem(sys.modules, "socredit.apps.bans", types.ModuleType("socredit.apps.bans"))
+    monkeypatch.setitem(sys.modules, "socredit.apps.bans.access", register)
+    _t, raw = finance_token
+    other = make_id_number("410105", dt.date(1988, 8, 9), 13)
+    banned, free = post(client, raw, {"scenario": "registration", "id_numbers": [number, other]}).json()[
+        "results"
+    ]
+    assert banned["bans"] == [{"kind": "post_restriction", "ground": "慈善法第十六条", "document_number": "郑民禁〔2026〕1号",
+                               "start_on": "2026-01-01", "until": None}]  # fmt: skip
+    assert codes_of(banned) == ["P-PERSON-BAN-POST"] and codes_of(free) == []
