@@ -23,6 +23,7 @@ from socredit.apps.cases.api import router as cases_router
 from socredit.apps.commitments.api import router as commitments_router
 from socredit.apps.evaluation.api import router as evaluation_router
 from socredit.apps.lists.api import router as lists_router
+from socredit.apps.measures.api import router as measures_router
 from socredit.apps.records.api import router as records_router
 from socredit.apps.registry.api import router as registry_router
 from socredit.apps.registry.api_registration import router as registration_router
@@ -146,3 +147,4 @@ api.add_router("", commitments_router, tags=["commitments"])
 api.add_router("", cases_router, tags=["cases"])
 api.add_router("", bans_router, tags=["bans"])
 api.add_router("", subscriptions_router, tags=["subscriptions"])
+api.add_router("", measures_router, tags=["checks"])

@@ -24,6 +24,7 @@ urlpatterns = [
     path("my/lists/", include("socredit.apps.lists.urls_org")),
     path("cases/", include("socredit.apps.cases.urls")),
     path("bans/", include("socredit.apps.bans.urls")),
+    path("checks/", include("socredit.apps.measures.urls")),
     path("", include("socredit.apps.reports.urls")),  # /reports/, /qr/, /open-data/, /my/qr/
     path("my/", include("socredit.apps.cases.urls_org")),
     path("public/", include("socredit.apps.cases.urls_public")),

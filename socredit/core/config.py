@@ -33,7 +33,7 @@ from dataclasses import dataclass, field
 from importlib import resources
 from typing import Any, Generic, TypeVar
 
-DOCUMENT_KINDS = ("indicator-model", "policy-profile")
+DOCUMENT_KINDS = ("indicator-model", "policy-profile", "measures-catalogue")
 
 
 class ConfigError(ValueError):
@@ -166,6 +166,8 @@ def parse_document(
     allowed = {"kind", "version", "title", "effective_from", "description", "extends"}
     if kind == "policy-profile":
         allowed |= {"parent", "regions"}
+    if kind == "measures-catalogue":
+        allowed |= {"title_en"}
     unknown = set(meta) - allowed
     if unknown:
         raise fail(f"[meta] 中有未知的键：{', '.join(sorted(unknown))}", "meta", sorted(unknown)[0])

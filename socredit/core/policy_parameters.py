@@ -253,6 +253,10 @@ PARAMETERS: Mapping[str, ParameterSpec] = MappingProxyType(
         "green_channel.clean_years": _p(
             "int", 1, 10, "适用绿色通道须连续无不良信用记录的年数", required=False
         ),
+        # --- 信用核查反馈 --------------------------------------------------------------------------
+        "checks.feedback_working_days": _p(
+            "int", 1, 60, "核查部门在信用核查后反馈措施实施情况的期限（工作日）"
+        ),
     }
 )
 """Every parameter a profile may state: dotted key → (type, min, max, description, required, choices)."""
@@ -277,7 +281,6 @@ _ORDERED: tuple[tuple[str, str], ...] = (
 RESERVED: Mapping[str, str] = MappingProxyType(
     {
         "spot_check.": "抽查（“双随机”）模块：按登记管理机关层级确定最低抽查比例、现场检查人数和频次",
-        "green_channel.": "行政审批“绿色通道”“容缺受理”：审批模块",
         "evaluation.": "评估等级管理（等级有效期、申请条件、降级和证书退回）：评估模块",
         "publicity.list_fields": "名录、名单的社会公示页面：公示的字段",
         "publicity.publish_internal_class": "社会公开的信用信息页面：是否公开 A/B/C/D 内部分类",

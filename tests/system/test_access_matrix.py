@@ -97,6 +97,23 @@ def _issued_report(world):
     return issue_report(world["org"], actor="public").report
 
 
+def _check_number(world):
+    """A credit check made by the 金水区 officer (its maker; supervisors above read it)."""
+    from socredit.apps.accounts.models import User
+    from socredit.apps.measures.services import run_check
+
+    if "check" not in world:
+        maker = User.objects.get(username="staff_jinshui")
+        world["check"] = run_check(maker, scenario="honours", codes=[world["org"].code],
+                                   id_numbers=[], channel="form")[0]  # fmt: skip
+    return world["check"].number
+
+
+# Feedback on a check: only the account that made it; others who read the check are refused.
+CHECK_MAKER = {"anonymous": 302, "viewer_jinshui": 403, "staff_jinshui": 200, "staff_xinzheng": 404,
+               "city_admin": 403, ORG: 403}  # fmt: skip
+
+
 def _open_data_release():
     from socredit.apps.reports import opendata
     from socredit.common.clock import today
@@ -284,6 +301,19 @@ MATRIX = {
         f"office:account_{a}": (lambda w: {"pk": w["org_account"].pk}, POST_ONLY)
         for a in ("post", "disable", "enable", "password_reset", "unlock")
     },  # fmt: skip
+    # 联合奖惩: checks (any staff reads within its region, writers check, only the maker gives
+    # feedback), the measures catalogue (everyone reads, administrators save versions), blacklists
+    "measures:check_list": (lambda w: {}, OWN_REGION_PAGE),
+    "measures:check_new": (lambda w: {}, WRITER_PAGE),
+    "measures:check_statistics": (lambda w: {}, OWN_REGION_PAGE),
+    "measures:check_detail": (lambda w: {"number": _check_number(w)}, READ),
+    "measures:check_report": (lambda w: {"number": _check_number(w)}, READ),
+    "measures:check_feedback": (lambda w: {"number": _check_number(w)}, CHECK_MAKER),
+    "measures:listing_list": (lambda w: {}, OWN_REGION_PAGE),
+    "measures:catalogue_list": (lambda w: {}, SIGNED_IN),
+    "measures:catalogue_detail": (lambda w: {"version": "measures-2019.1"}, SIGNED_IN),
+    "measures:catalogue_new": (lambda w: {}, ADMIN_PAGE),
+    "measures:organization_green_channel": (lambda w: {"code": w["org"].code}, READ),
     "office:token_list": (lambda w: {}, ADMIN_PAGE),
     "office:token_issue": (lambda w: {}, ADMIN_PAGE),
     "office:token_revoke": (lambda w: {"pk": factories.token(["records:read"])[0].pk}, ADMIN_PAGE),
@@ -318,6 +348,7 @@ NAMESPACES = {
     "subscriptions",
     "reports",
     "portal",
+    "measures",
 }
 
 

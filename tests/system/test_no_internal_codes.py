@@ -44,6 +44,10 @@ EXEMPT = {
     # The indicator model in full: each indicator with the rules.md item it implements (the page where
     # the model is maintained and reviewed).
     "evaluation:model_detail",
+    # The measures catalogue in full: each measure's basis with its rules.md item and tag (shown to the
+    # administrators who maintain it) and the catalogue's version names.
+    "measures:catalogue_detail",
+    "measures:catalogue_new",
 }
 # Documents as the office issues them (告知书, 决定书, 回执): printed in Chinese in either language.
 DOCUMENTS = {"cases:document_print", "my:document_print", "cases:complaint_document"}
@@ -165,7 +169,17 @@ PRODUCT_TEXT_FIELDS = {("cases", "casestep", "title"), ("cases", "casestep", "ba
                        ("cases", "casenotice", "text"), ("cases", "caseevent", "params")}  # fmt: skip
 # Chinese an English text quotes on purpose: the term it explains (调休) or an example of what the
 # user types in Chinese (a document number pattern, a system's name, a reason).
-QUOTED_TERMS = ("调休", "告知承诺", "容缺受理", "金民告", "税务局信用核查系统", "系统停用", "令牌可能泄露")
+QUOTED_TERMS = (
+    "调休",
+    "告知承诺",
+    "容缺受理",
+    "信用核查",
+    "领域黑名单",
+    "金民告",
+    "税务局信用核查系统",
+    "系统停用",
+    "令牌可能泄露",
+)
 
 
 def _documents() -> list[str]:
@@ -190,6 +204,7 @@ def _documents() -> list[str]:
     root = Path(socredit.__file__).parent / "core"
     texts += [p.read_text(encoding="utf-8") for p in (root / "policies").glob("*.toml")]
     texts += [p.read_text(encoding="utf-8") for p in (root / "scoring" / "models").glob("*.toml")]
+    texts += [p.read_text(encoding="utf-8") for p in (root / "measures" / "catalogues").glob("*.toml")]
     for value in vars(import_columns).values():
         if isinstance(value, tuple):
             texts += [c.header for c in value if hasattr(c, "header")]

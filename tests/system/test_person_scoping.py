@@ -44,7 +44,7 @@ ALL_SCOPES = ["records:read", "records:write", "persons:read", "persons:pii", "o
 
 # method + path of every API operation that takes an ID number, and the page forms that do
 API_CASES = {("post", "/records"), ("post", "/records/batch"), ("post", "/records/{record_id}/correct"),
-             ("get", "/persons/screening"), ("get", "/bans"), ("post", "/bans")}  # fmt: skip
+             ("get", "/persons/screening"), ("get", "/bans"), ("post", "/bans"), ("post", "/blacklists")}  # fmt: skip
 FORM_CASES = {RecordForm, CorrectForm, BanForm}
 IMPORT_CASES = {"records", "roles"}
 # a correction's `changes` is free-form (RecordIn's fields), so the schema does not show its persons
@@ -135,6 +135,33 @@ def test_the_ban_form_answers_a_foreign_id_number_like_an_unknown_one(client, wo
         assert response.status_code == 302, response.content.decode()[:500]
         page = client.get(response["Location"]).content.decode()
         assert FOREIGN_NAME not in page and "受限者" in page and "/organizations/persons/" not in page
+
+
+def test_checks_and_blacklists_answer_a_foreign_id_number_like_an_unknown_one(client, world):
+    """A credit check of persons (``id_numbers``) and a domain blacklist push answer a person registered
+    in another region as an unregistered one: no name, the same status and measures."""
+    from socredit.core.types import DepartmentKind
+
+    tax = factories.department("xz-sw", "新郑市税务局", "410184", kind=DepartmentKind.TAX)
+    headers = {
+        "HTTP_AUTHORIZATION": f"Bearer {factories.token(['checks:write', 'blacklists:write'], tax)[1]}"
+    }
+
+    def check(number):
+        r = client.post(f"{API}/checks", json.dumps({"scenario": "registration", "id_numbers": [number]}),
+                        content_type="application/json", **headers)  # fmt: skip
+        results = [{k: v for k, v in x.items() if k != "subject"} for x in r.json()["results"]]
+        return r.status_code, json.dumps(results, ensure_ascii=False, sort_keys=True)
+
+    def push(number):
+        item = {"subject_kind": "person", "id_number": number, "name": "某人", "entered_on": "2026-01-05",
+                "document_number": "新税稽〔2026〕1号"}  # fmt: skip
+        r = client.post(f"{API}/blacklists", json.dumps({"items": [item]}), content_type="application/json",
+                        **headers)  # fmt: skip
+        return r.status_code, json.dumps(r.json(), ensure_ascii=False, sort_keys=True)
+
+    assert same_answer(world, check)[0] == 200
+    assert same_answer(world, push)[0] == 200
 
 
 def test_page_forms_refuse_a_foreign_person_like_an_unknown_one(client, world):

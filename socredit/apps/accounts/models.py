@@ -101,6 +101,11 @@ class TokenScope(models.TextChoices):
     )
     BANS_READ = "bans:read", _("Read the bans on persons in force (从业禁止、任职限制)")
     BANS_WRITE = "bans:write", _("Push the department's bans on persons")
+    CHECKS_WRITE = (
+        "checks:write",
+        _("Make credit checks (信用核查), read them and give feedback on the measures applied"),
+    )
+    BLACKLISTS_WRITE = "blacklists:write", _("Push the department's own domain blacklist (领域黑名单)")
 
 
 def hash_token(raw: str) -> str:

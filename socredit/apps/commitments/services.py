@@ -17,6 +17,7 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext, pgettext, pgettext_lazy
 
 from socredit.apps.audit.services import actor_label, record_event, staff_user_of
+from socredit.apps.commitments import eligibility
 from socredit.apps.commitments.models import (
     Commitment,
     CommitmentMatter,
@@ -203,6 +204,17 @@ def sign_commitment(
             )
     elif due_on is not None:
         errors.add("due_on", gettext("This commitment has no date to fulfil it; leave it empty"))
+    standing = None
+    if template.matter == CommitmentMatter.TOLERANCE:
+        # 容缺受理 is granted to the organizations of the green channel (seed 004 §四(三)): an
+        # organization cannot sign it for itself without qualifying; staff entering one signed on
+        # paper (the licensing department accepted it "根据实际情况") are warned by their page.
+        standing = eligibility.tolerance_eligibility(organization, signed_on)
+        if standing.applies and not standing.eligible and channel == ORGANIZATION_CHANNEL:
+            errors.add("template", gettext(
+                "Acceptance with missing documents (容缺受理) is for organizations that qualify for the green "
+                "channel: %(reason)s"
+            ) % {"reason": standing.reason})  # fmt: skip
     department = registration_authority(organization)
     if department is None:
         errors.add(
@@ -236,7 +248,8 @@ def sign_commitment(
                  summary=f"{organization.name}：{summary}",
                  data={"organization": organization.code, "template": template.code, "signed_on": signed_on,
                        "due_on": due_on, "subject": subject, "channel": channel,
-                       "record": commitment.signed_record_id})  # fmt: skip
+                       "record": commitment.signed_record_id,
+                       **({"green_channel": standing.eligible} if standing and standing.applies else {})})  # fmt: skip
     return commitment
 
 

@@ -23,8 +23,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from socredit.apps.commitments import services
 from socredit.apps.commitments.access import access_commitment, access_commitments, commitment_templates
+from socredit.apps.commitments.eligibility import tolerance_eligibility
 from socredit.apps.commitments.forms import DecideForm, FilterForm, SignForm
-from socredit.apps.commitments.models import Commitment, CommitmentStatus
+from socredit.apps.commitments.models import Commitment, CommitmentMatter, CommitmentStatus
 from socredit.apps.records.access import access_records
 from socredit.apps.registry.access import access_organization
 from socredit.common.access import scope_path_of
@@ -147,6 +148,13 @@ def commitment_sign(request: HttpRequest, code: str) -> HttpResponse:
             form.add_service_errors(exc)
         else:
             messages.success(request, _("Commitment recorded and published."))
+            if commitment.matter == CommitmentMatter.TOLERANCE:
+                standing = tolerance_eligibility(org, commitment.signed_on)
+                if standing.applies and not standing.eligible:
+                    messages.warning(request, _(
+                        "The organization does not qualify for the green channel, to which acceptance with "
+                        "missing documents (容缺受理) belongs: %(reason)s"
+                    ) % {"reason": standing.reason})  # fmt: skip
             return redirect("commitments:commitment_detail", pk=commitment.pk)
     context = {"form": form, "org": org, "templates": commitment_templates(active_only=True)}
     return render(request, "commitments/commitment_sign.html", context, status=400 if form.errors else 200)

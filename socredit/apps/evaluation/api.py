@@ -8,6 +8,11 @@ model, a score not yet brought to today — it is computed on the fly by the sam
 credit file page (``services.explain_organization``; ``services.evaluate_organizations`` for many).
 Either way the answer is the same. ``stored`` shows what the last live update or batch run wrote.
 Token callers need the scope ``credit:read``; staff sessions read within their region.
+
+``/credit/batch`` computes scores with their explanation and logs nothing; a department deciding a
+matter (a subsidy, a purchase, an honour, a registration) uses the logged credit check
+``POST /checks`` instead, which answers the status and the measures that apply for up to 10,000
+subjects and takes the department's feedback (``measures/api.py``; docs/measures.md says why both).
 """
 
 import datetime as dt

@@ -40,26 +40,29 @@ def test_registration_reports_a_ban_in_force_and_needs_confirmation(actor, banne
             actor=actor, channel="form", data=registration(banned), screening_confirmed=True
         )
     event = AuditEvent.objects.get(action="organization.register")
-    [ban_text, post_text] = event.data["screening"]
+    # the ban, the post held elsewhere, and the measure of the appointment scenario (the measures app)
+    [ban_text, post_text, measure_text] = event.data["screening"]
     assert (
         "任职限制" in ban_text
         and "《社会团体登记管理条例》第三十条" in ban_text
         and "金民禁〔2026〕1号" in ban_text
     )
     assert "金水区原任职协会" in post_text
+    assert "不予办理其任职登记" in measure_text and "强制" in measure_text and "《中华人民共和国慈善法》" in measure_text
     assert banned.id_number not in str(event.data)
 
 
 def test_an_expired_or_lifted_ban_is_not_reported(actor, banned):
     record(actor, banned, start_on=ago(400), until=ago(1))
     assert hooks.screen_person(banned.id_number, actor, ago(0)) == []
-    assert len(hooks.screen_person(banned.id_number, actor, ago(2))) == 1  # as of a past day it was
+    then = hooks.screen_person(banned.id_number, actor, ago(2))  # as of a past day it was
+    assert len(then) == 2 and "金民禁〔2026〕1号" in then[0].text and "不予办理其任职登记" in then[1].text
 
 
 def test_a_ban_decided_in_another_region_is_reported_too(actor, personas, banned):
     record(actor, banned)
     found = hooks.screen_person(banned.id_number, personas["staff_xinzheng"], ago(0))
-    assert len(found) == 1 and not found[0].blocking
+    assert len(found) == 2 and not any(f.blocking for f in found) and "金民禁〔2026〕1号" in found[0].text
 
 
 def test_the_measures_of_the_appointment_scenario_come_from_the_registered_provider(actor, banned):
