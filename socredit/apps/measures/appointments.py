@@ -43,7 +43,11 @@ def appointment_measures(id_number: str, day: dt.date, bans: list[Any]) -> list[
         force = _("mandatory") if m.mandatory else _("recommended")
         found.append(
             _("%(text)s (%(force)s; by %(department)s; basis: %(basis)s)")
-            % {"text": m.text_in(language), "force": force, "department": m.department_in(language),
-               "basis": m.citations}  # fmt: skip
+            % {
+                "text": m.text_in(language),
+                "force": force,
+                "department": m.department_in(language),
+                "basis": m.citations,
+            }  # fmt: skip
         )
     return found

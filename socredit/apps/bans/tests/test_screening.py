@@ -48,7 +48,11 @@ def test_registration_reports_a_ban_in_force_and_needs_confirmation(actor, banne
         and "金民禁〔2026〕1号" in ban_text
     )
     assert "金水区原任职协会" in post_text
-    assert "不予办理其任职登记" in measure_text and "强制" in measure_text and "《中华人民共和国慈善法》" in measure_text
+    assert (
+        "不予办理其任职登记" in measure_text
+        and "强制" in measure_text
+        and "《中华人民共和国慈善法》" in measure_text
+    )
     assert banned.id_number not in str(event.data)
 
 

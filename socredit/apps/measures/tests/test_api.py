@@ -301,9 +301,9 @@ def test_a_ban_from_the_bans_register_reaches_the_check(client, finance_token, p
     })  # fmt: skip
     _t, raw = finance_token
     other = make_id_number("410105", dt.date(1988, 8, 9), 13)
-    banned, free = post(client, raw, {"scenario": "registration", "id_numbers": [person.id_number, other]}).json()[
-        "results"
-    ]
+    banned, free = post(
+        client, raw, {"scenario": "registration", "id_numbers": [person.id_number, other]}
+    ).json()["results"]
     [ban] = banned["bans"]
     assert (ban["kind"], ban["document_number"], ban["start_on"], ban["until"]) == (
         "post_restriction", "金民禁〔2026〕7号", start.isoformat(), None)  # fmt: skip
