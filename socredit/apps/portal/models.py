@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class PublicationSetting(models.Model):
@@ -43,7 +44,7 @@ class StoredProfile(models.Model):
     stamp = models.BigIntegerField(_("change stamp"))
     generation = models.BigIntegerField(_("shared change stamp"))
     build = models.CharField(_("build"), max_length=16)
-    body = models.TextField(_("answer"))
+    body = models.TextField(pgettext_lazy("stored public profile", "answer"))
 
     class Meta:
         verbose_name = _("stored public profile")

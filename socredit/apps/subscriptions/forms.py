@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from socredit.apps.accounts.forms import FieldErrorsMixin
 from socredit.apps.subscriptions.access import managed_departments
@@ -42,7 +43,7 @@ class SubscriptionForm(FieldErrorsMixin, forms.Form):
         help_text=_("Region codes (e.g. 410105); each includes the regions below it."),
     )  # fmt: skip
     lists = forms.MultipleChoiceField(
-        label=_("Lists"), required=False, choices=list(LIST_LABELS.items()), widget=forms.CheckboxSelectMultiple,
+        label=pgettext_lazy("subscribed", "Lists"), required=False, choices=list(LIST_LABELS.items()), widget=forms.CheckboxSelectMultiple,
         help_text=_("Entries on and removals from these lists, for any organization of the department's region."),
     )  # fmt: skip
     kinds = forms.MultipleChoiceField(label=_("Changes"), choices=list(KIND_LABELS.items()),

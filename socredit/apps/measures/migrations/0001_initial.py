@@ -72,7 +72,7 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('subject_index', models.PositiveIntegerField(verbose_name='subject')),
                 ('measure_code', models.CharField(max_length=60, verbose_name='measure')),
-                ('outcome', models.CharField(choices=[('applied', 'Measure applied'), ('not_applied', 'Not applied'), ('exempted', 'Exemption')], max_length=12, verbose_name='outcome')),
+                ('outcome', models.CharField(choices=[('applied', 'Carried out'), ('not_applied', 'Not carried out'), ('exempted', 'Exemption')], max_length=12, verbose_name='outcome')),
                 ('reason', models.TextField(blank=True, verbose_name='reason')),
                 ('recorded_at', models.DateTimeField(auto_now=True, verbose_name='recorded at')),
                 ('recorded_by_label', models.CharField(max_length=150, verbose_name='recorded by')),
