@@ -390,7 +390,7 @@ def _log_check(principal: Any, channel: str, scenario: str, day: dt.date, versio
         n = feedback_working_days(today(), region_path)
         due = working_calendar().add_working_days(timezone.localdate(now), n)
     check = CreditCheck.objects.create(
-        number=f"pending-{uuid.uuid4().hex}", scenario=scenario, as_of=day, catalogue_version=version,
+        number=f"pending-{uuid.uuid4().hex[:21]}", scenario=scenario, as_of=day, catalogue_version=version,
         made_at=now, made_by=staff_user_of(principal), made_by_label=actor_label(principal),
         department=getattr(principal, "department", None) if is_token(principal) else None,
         channel=channel, region_path=region_path, subjects_count=len(subjects), answered_count=answered,
