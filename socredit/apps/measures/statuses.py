@@ -17,16 +17,13 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import json
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 import polars as pl
-from django.db import connection
 
-from socredit.apps.bans.access import BanView
 from socredit.apps.bans.access import bans_in_force as register_bans_in_force
 from socredit.apps.evaluation.models import CreditScore, LevelChange
 from socredit.apps.lists.models import ListEntry, PersonListing
@@ -35,6 +32,7 @@ from socredit.apps.records.models import CreditRecord, RecordKind
 from socredit.apps.registry.models import Organization, Person, Region
 from socredit.apps.registry.services import authority_paths_of_rows, authority_region_paths
 from socredit.common import policy
+from socredit.common.sql import column_in, fetch_rows
 from socredit.core.measures.evaluate import CIVIL_AFFAIRS_DOMAIN, GreenChannelRule, SubjectStatus
 from socredit.core.measures.status import clean_years_frame
 from socredit.core.scoring.facts import COUNTED_STATUSES
@@ -44,19 +42,6 @@ LISTS = ("abnormal", "serious")
 
 def _table(model: Any) -> str:
     return str(model._meta.db_table)
-
-
-def _in(column: str, values: Sequence[Any]) -> tuple[str, list[Any]]:
-    """``column`` among ``values`` as one bound parameter (a JSON array on SQLite, an array on PostgreSQL)."""
-    if connection.vendor == "postgresql":
-        return f"{column} = ANY(%s)", [list(values)]
-    return f"{column} IN (SELECT value FROM json_each(%s))", [json.dumps(list(values))]
-
-
-def _rows(sql: str, params: Sequence[Any]) -> list[tuple[Any, ...]]:
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return list(cursor.fetchall())
 
 
 def _day(value: Any) -> dt.date | None:
@@ -100,13 +85,13 @@ def organizations_in_scope(codes: Iterable[str], scope_path: str) -> dict[str, F
     wanted = sorted(set(codes))
     if not wanted:
         return {}
-    where, params = _in("o.code", wanted)
+    where, params = column_in("o.code", wanted)
     sql = (
         f"SELECT o.id, o.code, o.name, {_text('o.registered_on')}, r.path, o.registration_authority "
         f"FROM {_table(Organization)} o JOIN {_table(Region)} r ON r.id = o.region_id "
         f"WHERE {where} AND r.path LIKE %s"
     )
-    rows = _rows(sql, [*params, scope_path.replace("%", "") + "%"])
+    rows = fetch_rows(sql, [*params, scope_path.replace("%", "") + "%"])
     return {
         code: FoundOrganization(pk, name, _day(reg) or dt.date.min, path, authority)
         for pk, code, name, reg, path, authority in rows
@@ -114,10 +99,10 @@ def organizations_in_scope(codes: Iterable[str], scope_path: str) -> dict[str, F
 
 
 def _levels(ids: list[int], day: dt.date) -> dict[int, str]:
-    where, params = _in("organization_id", ids)
+    where, params = column_in("organization_id", ids)
     # the stored level, where it was computed for the day or before (else the history says)
     out = dict(
-        _rows(
+        fetch_rows(
             f"SELECT organization_id, level FROM {_table(CreditScore)} WHERE {where} AND as_of <= %s",
             [*params, day],
         )  # fmt: skip
@@ -125,8 +110,8 @@ def _levels(ids: list[int], day: dt.date) -> dict[int, str]:
     earlier = [org for org in ids if org not in out]
     if earlier:
         # a past day: the level the history says was in force then (the last change on or before it)
-        where, params = _in("organization_id", earlier)
-        rows = _rows(
+        where, params = column_in("organization_id", earlier)
+        rows = fetch_rows(
             f"SELECT organization_id, to_level FROM {_table(LevelChange)} WHERE {where} AND as_of <= %s "
             "ORDER BY organization_id, as_of, id",
             [*params, day],
@@ -137,8 +122,8 @@ def _levels(ids: list[int], day: dt.date) -> dict[int, str]:
 
 
 def _list_stays(ids: list[int], day: dt.date) -> list[tuple[int, str, dt.date, dt.date | None]]:
-    where, params = _in("organization_id", ids)
-    rows = _rows(
+    where, params = column_in("organization_id", ids)
+    rows = fetch_rows(
         f"SELECT organization_id, list, {_text('entered_on')}, {_text('left_on')} FROM {_table(ListEntry)} "
         f"WHERE {where} AND entered_on <= %s",
         [*params, day],
@@ -150,7 +135,7 @@ def _last_negative(ids: list[int], day: dt.date) -> dict[int, dt.date]:
     negative = list(RecordKind.objects.filter(polarity="negative").values_list("id", flat=True))
     if not negative:
         return {}
-    where, params = _in("organization_id", ids)
+    where, params = column_in("organization_id", ids)
     kinds = ",".join(str(int(k)) for k in negative)
     statuses = ",".join(str(int(s)) for s in COUNTED_STATUSES)
     sql = (
@@ -161,7 +146,7 @@ def _last_negative(ids: list[int], day: dt.date) -> dict[int, dt.date]:
         "AND COALESCE(decided_on, occurred_on) <= %s GROUP BY organization_id"
     )
     out: dict[int, dt.date] = {}
-    for org, last in _rows(sql, [*params, day]):
+    for org, last in fetch_rows(sql, [*params, day]):
         day_of = _day(last)
         if day_of is not None:
             out[org] = day_of
@@ -173,12 +158,12 @@ def domain_listings(keys: Sequence[str], day: dt.date) -> dict[str, list[dict[st
     out: dict[str, list[dict[str, Any]]] = defaultdict(list)
     if not keys:
         return out
-    where, params = _in("subject_key", sorted(set(keys)))
+    where, params = column_in("subject_key", sorted(set(keys)))
     sql = (
         f"SELECT subject_key, domain, {_text('entered_on')}, document_number FROM {_table(DomainListing)} "
         f"WHERE {where} AND entered_on <= %s AND (left_on IS NULL OR left_on > %s) ORDER BY entered_on, id"
     )
-    for key, domain, entered, number in _rows(sql, [*params, day, day]):
+    for key, domain, entered, number in fetch_rows(sql, [*params, day, day]):
         out[key].append({"domain": domain, "entered_on": _day(entered), "document_number": number})
     return out
 
@@ -272,12 +257,7 @@ def bans_in_force(id_numbers: Sequence[str], day: dt.date) -> dict[str, list[dic
     """ID number → the bans on the person in force on ``day`` (从业禁止、任职限制: the bans register,
     ``bans.access.bans_in_force``), each as the answer carries it."""
     found = register_bans_in_force(list(id_numbers), day)
-    return {number: [_ban_dict(b) for b in bans] for number, bans in found.items()}
-
-
-def _ban_dict(ban: BanView) -> dict[str, Any]:
-    """A ban as the answer carries it: kind, ground, authority, document number, dates, scope, basis."""
-    return dataclasses.asdict(ban)
+    return {number: [dataclasses.asdict(b) for b in bans] for number, bans in found.items()}
 
 
 @dataclass

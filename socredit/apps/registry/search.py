@@ -35,7 +35,6 @@ says "more than `CANDIDATE_CAP`" when the search is its only filter, and shows n
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from django.db import connection, transaction
@@ -43,6 +42,7 @@ from django.db.models import Case, F, Func, IntegerField, Q, QuerySet, Value, Wh
 from django.db.models.expressions import RawSQL
 
 from socredit.apps.registry.models import Organization
+from socredit.common.sql import values_subquery
 from socredit.core.search import (
     CODE_END,
     MAX_QUERY,
@@ -152,9 +152,8 @@ def candidate_count(query: str, cap: int | None = None) -> int:
 
 def _ids(ids: list[int]) -> RawSQL:
     """A list of ids as one parameter (a subquery), not thousands of them."""
-    if connection.vendor == "postgresql":
-        return RawSQL("SELECT unnest(%s::bigint[])", [ids])
-    return RawSQL("SELECT value FROM json_each(%s)", [json.dumps(ids)])
+    sql, params = values_subquery(ids, pg_type="bigint")
+    return RawSQL(sql, params)  # noqa: S611 - the SQL is fixed text; the ids are one bound parameter
 
 
 def matching(query: str) -> Q:
