@@ -447,3 +447,23 @@ def conclude_report(actor: Any, channel: str, report: AnnualReport, *, result: s
 
 def attachment_kinds(report: AnnualReport) -> Iterable[str]:
     return report.attachments.values_list("kind", flat=True)
+
+
+@transaction.atomic
+def enter_paper_report(actor: Any, channel: str, organization: Organization, year: int, *,
+                       content: Mapping[str, Any], figures: Mapping[str, Any], submit: bool = False,
+                       declared_by_name: str = "", received_on: dt.date | None = None) -> AnnualReport:  # fmt: skip
+    """录入纸质报告: staff type in a report the organization filed on paper (channel ``paper``), as a
+    draft, or submitted at once with the day it was received and who signed it — all or nothing."""
+    existing = AnnualReport.objects.filter(organization=organization, year=year).first()
+    if existing is not None and existing.channel != Channel.PAPER.value and existing.editable:
+        raise FieldErrors({"year": [gettext(
+            "The organization is filing its report on %(year)s online; it corrects that report itself"
+        ) % {"year": year}]})  # fmt: skip
+    report = save_draft(actor, channel, organization, year, content=content, figures=figures,
+                        report_channel=Channel.PAPER.value)  # fmt: skip
+    if submit:
+        report = submit_report(
+            actor, channel, report, declared_by_name=declared_by_name, received_on=received_on
+        )
+    return report
