@@ -111,8 +111,8 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return _detail_page(request, access_report(request.user, pk))
 
 
-@login_required
 @require_POST
+@login_required
 def report_return(request: HttpRequest, pk: int) -> HttpResponse:
     _require_write(request.user)
     report = access_report(request.user, pk)
@@ -128,8 +128,8 @@ def report_return(request: HttpRequest, pk: int) -> HttpResponse:
     return _detail_page(request, access_report(request.user, pk), {"return": form})
 
 
-@login_required
 @require_POST
+@login_required
 def report_conclude(request: HttpRequest, pk: int) -> HttpResponse:
     _require_write(request.user)
     report = access_report(request.user, pk)
@@ -185,7 +185,11 @@ def paper_new(request: HttpRequest, code: str) -> HttpResponse:
 def paper_start(request: HttpRequest) -> HttpResponse:
     """The queue's "enter a paper report" box: the organization by its code, then its paper form."""
     _require_write(request.user)
-    org = access_organization(request.user, (request.GET.get("code") or "").strip().upper())
+    code = (request.GET.get("code") or "").strip().upper()
+    if not code:
+        messages.error(request, _("Enter the organization's unified social credit code."))
+        return redirect("annualreports:report_list")
+    org = access_organization(request.user, code)
     return redirect("annualreports:paper_new", code=org.code)
 
 

@@ -106,8 +106,8 @@ def report_detail(request: HttpRequest, year: int) -> HttpResponse:
     return _detail_page(request, own_report(request.user, year))
 
 
-@organization_account_required
 @require_POST
+@organization_account_required
 def report_submit(request: HttpRequest, year: int) -> HttpResponse:
     report = own_report(request.user, year)
     form = SubmitForm(request.POST)
@@ -124,8 +124,8 @@ def report_submit(request: HttpRequest, year: int) -> HttpResponse:
     return _detail_page(request, own_report(request.user, year), submit_form=form)
 
 
-@organization_account_required
 @require_POST
+@organization_account_required
 def attachment_add(request: HttpRequest, year: int) -> HttpResponse:
     report = own_report(request.user, year)
     form = AttachmentForm(request.POST, request.FILES)
@@ -141,8 +141,8 @@ def attachment_add(request: HttpRequest, year: int) -> HttpResponse:
     return _detail_page(request, report, attachment_form=form)
 
 
-@organization_account_required
 @require_POST
+@organization_account_required
 def attachment_remove(request: HttpRequest, year: int, pk: int) -> HttpResponse:
     attachment = own_attachment(request.user, year, pk)
     try:

@@ -230,6 +230,7 @@ _FILES_ZH = {
     "export_cases": "案件导出",
     "export_scores": "信用评分与等级导出",
     "export_level_changes": "评价批次等级变动导出",
+    "annual_report_attachment": "年度工作报告附件",
 }
 
 
