@@ -350,6 +350,8 @@ def submit_report(actor: Any, channel: str, report: AnnualReport, *, declared_by
     before = report.state
     first = report.submitted_on is None
     now = timezone.now()
+    if timezone.localdate(now) != day:  # a paper report received earlier, or a replay: that day, at noon
+        now = timezone.make_aware(dt.datetime.combine(day, dt.time(12)))
     report.state = ReportState.SUBMITTED.value
     report.submitted_on = report.submitted_on or day
     report.last_submitted_at = now
