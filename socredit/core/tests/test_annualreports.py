@@ -8,6 +8,8 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from socredit.core.annualreports import schema, validation
 from socredit.core.annualreports.schema import AttachmentKind, InspectionResult, ReportState
@@ -111,3 +113,28 @@ def test_disclosure_per_type():
     assert "第60号" in assoc.basis[0]
     charity = schema.disclosure(OrgType.ASSOCIATION, charity=True)
     assert charity.whole_report and "第81号" in " ".join(charity.basis)
+
+
+amounts = st.decimals(min_value=0, max_value=10**9, places=2, allow_nan=False, allow_infinity=False)
+
+
+@given(current=amounts, fixed=amounts, liabilities=amounts, restricted=amounts, income=amounts, spent=amounts)
+def test_statements_built_from_their_lines_always_hold_together(current, fixed, liabilities, restricted, income,
+                                                                 spent):  # fmt: skip
+    """Totals computed from their lines never raise a problem; moving any one total by a cent does."""
+    assets = current + fixed
+    net = assets - liabilities
+    figures = {
+        "bs_current_assets": current, "bs_fixed_assets": fixed, "bs_total_assets": assets,
+        "bs_current_liabilities": liabilities, "bs_total_liabilities": liabilities,
+        "bs_unrestricted_net_assets": net - restricted, "bs_restricted_net_assets": restricted,
+        "bs_total_net_assets": net, "bs_total_liabilities_and_net_assets": assets, "ia_other_income": income,
+        "ia_total_income": income, "ia_program_costs": spent, "ia_total_expenses": spent,
+        "ia_net_asset_change": income - spent,
+    }  # fmt: skip
+    assert validation.check_figures(figures) == []
+    for total in schema.TOTALS:
+        moved = {**figures, total.total: figures[total.total] + D("0.01")}
+        if moved[total.total] > schema.MAX_AMOUNT:
+            continue
+        assert validation.check_figures(moved), total.total
