@@ -37,6 +37,7 @@ from socredit.apps.annualreports.forms import (
     ReturnForm,
 )
 from socredit.apps.annualreports.models import AnnualReport
+from socredit.apps.annualreports.uploads import attach_from_request
 from socredit.apps.audit.services import record_download
 from socredit.apps.registry.access import access_organization
 from socredit.common.access import scope_path_of
@@ -164,16 +165,9 @@ def attachment_add(request: HttpRequest, pk: int) -> HttpResponse:
     report = access_report(request.user, pk)
     if report.channel != Channel.PAPER.value:
         raise PermissionDenied
-    form = AttachmentForm(request.POST, request.FILES)
-    if form.is_valid():
-        try:
-            services.add_attachments(request.user, "form", report, form.cleaned_data["kind"],
-                                     request.FILES.getlist("files"))  # fmt: skip
-        except FieldErrors as exc:
-            form.add_service_errors(exc)
-        else:
-            messages.success(request, _("The file was attached."))
-            return redirect("annualreports:report_detail", pk=report.pk)
+    form = attach_from_request(request, report)
+    if form is None:
+        return redirect("annualreports:report_detail", pk=report.pk)
     return _detail_page(request, access_report(request.user, pk), {"attach": form})
 
 

@@ -42,6 +42,12 @@ from decimal import Decimal
 
 from socredit.core.types import Labelled, OrgType
 
+
+def pick(zh: str, en: str, language: str | None) -> str:
+    """The Chinese or the English text, by the active language (Chinese unless English)."""
+    return en if (language or "").startswith("en") else zh
+
+
 # --- states, results, channels ------------------------------------------------------------------
 
 
@@ -106,7 +112,7 @@ class Figure:
     and expense lines cannot (a loss is an expense, a refund lowers an income)."""
 
     def label(self, language: str | None = "zh-hans") -> str:
-        return self.en if (language or "").startswith("en") else self.zh
+        return pick(self.zh, self.en, language)
 
 
 _BS, _IA, _OT = Statement.BALANCE_SHEET, Statement.ACTIVITIES, Statement.OTHER
@@ -254,7 +260,7 @@ class Choice:
     en: str
 
     def label(self, language: str | None = "zh-hans") -> str:
-        return self.en if (language or "").startswith("en") else self.zh
+        return pick(self.zh, self.en, language)
 
 
 @dataclass(frozen=True)
@@ -275,10 +281,10 @@ class ReportField:
     help_en: str = ""
 
     def label(self, language: str | None = "zh-hans") -> str:
-        return self.en if (language or "").startswith("en") else self.zh
+        return pick(self.zh, self.en, language)
 
     def help(self, language: str | None = "zh-hans") -> str:
-        return self.help_en if (language or "").startswith("en") else self.help_zh
+        return pick(self.help_zh, self.help_en, language)
 
     def applies_to(self, org_type: OrgType) -> bool:
         return self.types is None or org_type in self.types
