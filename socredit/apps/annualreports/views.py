@@ -28,6 +28,7 @@ from socredit.apps.annualreports.display import (
     report_disclosure,
     report_parts,
 )
+from socredit.apps.annualreports.flags import risk_flags
 from socredit.apps.annualreports.forms import (
     AttachmentForm,
     ConcludeForm,
@@ -51,12 +52,6 @@ PER_PAGE = 50
 def _require_write(user: Any) -> None:
     if not user.can_write:
         raise PermissionDenied
-
-
-def risk_flags(reports: list[AnnualReport]) -> dict[int, list[str]]:
-    """RISK FLAGS — the spot for the automatic review checks (helper ar-checks): report id → the
-    short labels of the checks that flag it, shown in the queue and on the report. None yet."""
-    return {}
 
 
 @login_required
