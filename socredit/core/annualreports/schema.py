@@ -25,7 +25,7 @@ What of a report is public (``disclosure``) depends on the organization:
   rules.md has no item for it (UNVERIFIED).
 
 Whoever the organization is, the contact person's name and telephone number are never published
-(personal information: 60号令 第五条, rules.md R1.2).
+(personal information, which the authority keeps confidential: 60号令 第四条、第五条, rules.md R1.2).
 
 The audit report is a required attachment for foundations (《基金会年度检查办法》第四条: the annual
 work report includes the certified public accountant's audit report) and for charities qualified for
@@ -411,7 +411,7 @@ def audit_requirement(org_type: OrgType, *, charity: bool, public_fundraising: b
 
 
 NEVER_PUBLIC_FIELDS = frozenset({"contact_person", "contact_phone"})
-"""Personal information (60号令 第五条; rules.md R1.2): never published, whoever files."""
+"""Personal information (60号令 第四条、第五条; rules.md R1.2): never published, whoever files."""
 
 SUMMARY_PUBLIC_FIELDS = frozenset({
     "legal_representative", "residence", "charity_organization", "changes", "activities_summary", "projects",
