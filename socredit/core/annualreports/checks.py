@@ -193,10 +193,11 @@ _ACCOUNTING = (
 def _sum_check(
     code: str, statement: Statement, total: str, parts: tuple[str, ...], params: CheckParameters
 ) -> list[Flag]:
-    values = _all(statement, total, *parts)
-    if values is None:
+    stated = statement.get(total)
+    if stated is None or not any(code in statement for code in parts):
         return []
-    stated, computed = values[0], sum(values[1:], Decimal(0))
+    # a line left empty counts as 0 once any line of the total is filled in (as the form does)
+    computed = sum((statement.get(code, Decimal(0)) for code in parts), Decimal(0))
     if abs(stated - computed) <= params.tolerance:
         return []
     zh, en = _NAMES[total]
@@ -241,7 +242,8 @@ def check_balance(statement: Statement, previous: Statement | None, facts: OrgFa
 
 def check_subtotals(statement: Statement, previous: Statement | None, facts: OrgFacts,
                     params: CheckParameters) -> list[Flag]:  # fmt: skip
-    """资产总计, 负债合计, 净资产合计, 收入合计 and 费用合计 are the sums of their items."""
+    """资产总计, 负债合计, 净资产合计, 收入合计 and 费用合计 are the sums of their items (an empty item
+    counts as 0 once any item of the total is filled in; a total without any item is not checked)."""
     return [
         *_sum_check(
             "total_assets_sum", statement, "bs_total_assets",
