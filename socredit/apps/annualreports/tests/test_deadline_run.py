@@ -172,3 +172,17 @@ def test_daily_duties_include_the_deadline_run(orgs, today_is, capsys):
     call_command("cases", "daily")
     assert len(records("annual_report_missing")) == 2
     assert "年度工作报告" in capsys.readouterr().out
+
+
+def test_reminder_shown_in_my_home(orgs, today_is, client):
+    today_is(dt.date(2026, 5, 20))
+    account = factories.org_account(orgs["association"])
+    client.force_login(account)
+    page = client.get("/my/").content.decode()
+    assert "2025年度工作报告" in page and "2026-06-01" in page and "还剩 12 天" in page
+    assert "民法典》第二百零三条" in page
+    today_is(dt.date(2026, 6, 3))
+    page = client.get("/my/").content.decode()
+    assert "已逾期" in page and "活动异常名录" in page
+    report(orgs["association"], submitted_on=dt.date(2026, 6, 3))
+    assert "2025年度工作报告" not in client.get("/my/").content.decode()
