@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import polars as pl
+from django.db import transaction
 from django.db.models import Q
 
 from socredit.apps.annualreports.models import AnnualReport
@@ -364,15 +365,16 @@ def run_deadlines(actor: Any, *, as_of: dt.date, year: int | None = None) -> Dea
     before = len(result.errors)
     ids = _write(actor, items, result)
     result.written_late = len(items) - (len(result.errors) - before)
-    for (_code, _dept, _due, report, _submitted), rid in zip(todo, ids, strict=True):
-        if rid is not None:
-            AnnualReport.objects.filter(pk=report, timeliness_record__isnull=True).update(
-                timeliness_record_id=rid
-            )
-    record_event(actor=actor, channel="system", action="annualreport.deadline_run",
-                 summary=f"{year}年度工作报告报送期限检查（截至{as_of:%Y-%m-%d}）：应报送 {result.obliged}，"
-                         f"未报送新记 {result.written_missing}，逾期新记 {result.written_late}",
-                 data={"year": year, "as_of": as_of, "obliged": result.obliged, "missing": result.missing,
-                       "late": result.late, "written_missing": result.written_missing,
-                       "written_late": result.written_late, "errors": result.errors[:100]})  # fmt: skip
+    with transaction.atomic():  # the reports point at their late records; the run is one audit event
+        for (_code, _dept, _due, report, _submitted), rid in zip(todo, ids, strict=True):
+            if rid is not None:
+                AnnualReport.objects.filter(pk=report, timeliness_record__isnull=True).update(
+                    timeliness_record_id=rid
+                )
+        record_event(actor=actor, channel="system", action="annualreport.deadline_run",
+                     summary=f"{year}年度工作报告报送期限检查（截至{as_of:%Y-%m-%d}）：应报送 {result.obliged}，"
+                             f"未报送新记 {result.written_missing}，逾期新记 {result.written_late}",
+                     data={"year": year, "as_of": as_of, "obliged": result.obliged, "missing": result.missing,
+                           "late": result.late, "written_missing": result.written_missing,
+                           "written_late": result.written_late, "errors": result.errors[:100]})  # fmt: skip
     return result

@@ -150,3 +150,16 @@ def filter_by_risk(reports: QuerySet[AnnualReport], value: str) -> QuerySet[Annu
     if value in FLAG_CODES:
         return reports.filter(Exists(ReportFlag.objects.filter(report=OuterRef("pk"), code=value)))
     return reports
+
+
+def flag_labels_for(reports: list[AnnualReport]) -> dict[int, list[str]]:
+    """Short labels of each report's stored findings, worst first, for a page of the queue (one query):
+    report id → labels (in the current language); reports without findings are absent."""
+    out: dict[int, list[tuple[int, str]]] = {}
+    rows = ReportFlag.objects.filter(report_id__in=[r.pk for r in reports]).values_list("report_id", "code", "severity")
+    for report_id, code, severity in rows.order_by("report_id", "id"):
+        out.setdefault(report_id, []).append((SEVERITIES.index(severity), flag_title(code)))
+    return {
+        rid: list(dict.fromkeys(label for _rank, label in sorted(items, key=lambda x: -x[0])))
+        for rid, items in out.items()
+    }

@@ -99,3 +99,12 @@ def test_queue_filter(org, personas):
     assert set(risk.filter_by_risk(reports, "bogus")) == {flagged, clean, unchecked}
     values = [v for v, _label in risk.risk_filter_choices()]
     assert "sev:high" in values and "related_party" in values
+
+
+def test_labels_for_a_page(org, personas):
+    other = factories.organization("410105", name="金水区标签审核协会")
+    a = filed(org, related_party_amount="100000", overseas_income="1")
+    b = filed(other)
+    risk.store_flags(a)
+    risk.store_flags(b)
+    assert risk.flag_labels_for([a, b]) == {a.pk: ["关联交易", "境外资金收入"]}
