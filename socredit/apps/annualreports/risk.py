@@ -156,7 +156,9 @@ def flag_labels_for(reports: list[AnnualReport]) -> dict[int, list[str]]:
     """Short labels of each report's stored findings, worst first, for a page of the queue (one query):
     report id → labels (in the current language); reports without findings are absent."""
     out: dict[int, list[tuple[int, str]]] = {}
-    rows = ReportFlag.objects.filter(report_id__in=[r.pk for r in reports]).values_list("report_id", "code", "severity")
+    rows = ReportFlag.objects.filter(report_id__in=[r.pk for r in reports]).values_list(
+        "report_id", "code", "severity"
+    )
     for report_id, code, severity in rows.order_by("report_id", "id"):
         out.setdefault(report_id, []).append((SEVERITIES.index(severity), flag_title(code)))
     return {
