@@ -16,7 +16,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import QuerySet
 from django.utils.translation import get_language
 
 from socredit.apps.annualreports.models import AnnualReport, ReportFigure
@@ -148,7 +148,9 @@ def filter_by_risk(reports: QuerySet[AnnualReport], value: str) -> QuerySet[Annu
     if value == "none":
         return reports.filter(check_summary__flag_count=0)
     if value in FLAG_CODES:
-        return reports.filter(Exists(ReportFlag.objects.filter(report=OuterRef("pk"), code=value)))
+        # the reports with the finding read from the (code, report) index first; a correlated EXISTS
+        # per report walked every report of the queue (bench/annual_queue.py)
+        return reports.filter(pk__in=ReportFlag.objects.filter(code=value).values("report_id"))
     return reports
 
 
