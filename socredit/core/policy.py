@@ -31,6 +31,7 @@ from functools import cache
 from types import MappingProxyType
 from typing import Any
 
+from socredit.core.annualreports import formats
 from socredit.core.config import ConfigError, Document, Library
 from socredit.core.policy_parameters import (  # noqa: F401 — re-exported
     _DAYS,
@@ -290,11 +291,29 @@ def _cross_check(parameters: Mapping[str, Parameter], fail: Callable[[str, str],
                 f"异议转交、核实、通知期限之和（{total}）超过总期限 objection.total_working_days",
                 "objection.total_working_days",
             )
+    for key, parameter in parameters.items():
+        problem = _annual_report_format(key, parameter.value)
+        if problem:
+            raise fail(f"{key} 的值{problem}", key)
     if "dishonesty.tiers" in parameters:
         tiers = parameters["dishonesty.tiers"].value
         assert isinstance(tiers, tuple)  # noqa: S101 — guaranteed by the registry
         if list(tiers) != sorted(tiers, key=DISHONESTY_CODES.index):
             raise fail("dishonesty.tiers 须由轻到重排列", "dishonesty.tiers")
+
+
+def _annual_report_format(key: str, value: ParamValue) -> str:
+    """'' when an annual-report parameter written as text is well formed, else the problem."""
+    try:
+        if key.startswith("annual_report.deadline_") and isinstance(value, str):
+            formats.parse_month_day(value)
+        elif key.startswith("annual_report_checks.charity_public_") and isinstance(value, str):
+            formats.parse_ratio_pair(value)
+        elif key.startswith("annual_report_checks.charity_bands_") and isinstance(value, tuple):
+            formats.parse_bands(value)
+    except ValueError as exc:
+        return f"有误：{exc}"
+    return ""
 
 
 def _walk(doc: Document, table: Mapping[str, Any], prefix: tuple[str, ...]) -> Iterable[tuple[str, Any]]:

@@ -38,6 +38,14 @@ LEVELS = ("A", "B", "C", "D")
 GRADE_KINDS = ("grade_5a", "grade_4a", "grade_3a", "grade_2a", "grade_1a")
 RETENTION_END_ACTIONS = ("erase", "archive")
 """What happens to a person's listing when its retention ends (``persons.retention_end_action``)."""
+ANNUAL_REPORT_FILERS = {
+    "association": "社会团体",
+    "service_institution": "社会服务机构",
+    "foundation": "基金会",
+    "charity": "慈善组织",
+}
+"""Who files an annual work report on which schedule (``annual_report.deadline_<kind>``): the three
+types of organization, and the charities (登记或者认定为慈善组织的), which follow their own."""
 LIST_FIELDS = ("name", "uscc", "listed_on", "reason", "authority", "removed_on", "removal_reason")
 
 
@@ -252,6 +260,82 @@ PARAMETERS: Mapping[str, ParameterSpec] = MappingProxyType(
         ),
         "green_channel.clean_years": _p(
             "int", 1, 10, "适用绿色通道须连续无不良信用记录的年数", required=False
+        ),
+        # --- 年度工作报告：报送期限 ----------------------------------------------------------------
+        **{
+            f"annual_report.deadline_{kind}": _p(
+                "str", None, None, f"{name}报送上一年度工作报告的截止日（MM-DD，次年）"
+            )
+            for kind, name in ANNUAL_REPORT_FILERS.items()
+        },
+        **{
+            f"annual_report.new_org_months_{kind}": _p(
+                "int",
+                0,
+                12,
+                f"{name}截至当年12月31日成立登记未超过该月数的，不报送当年度工作报告（0：当年登记的均须报送）",
+            )
+            for kind, name in ANNUAL_REPORT_FILERS.items()
+        },
+        "annual_report.reminder_days": _p("int", 1, 120, "截止日前该日数起，在组织自助页面提醒报送"),
+        "annual_report.roll_to_working_day": _p(
+            "bool", None, None, "截止日为法定休假日（含周末）的，顺延至其后第一个工作日"
+        ),
+        # --- 年度工作报告：自动审核 -----------------------------------------------------------------
+        "annual_report_checks.tolerance_yuan": _p("float", 0, 10_000, "勾稽关系允许的差额（元）"),
+        "annual_report_checks.yoy_change_ratio": _p(
+            "float", 0, 100, "收入或费用较上年增减超过该比例的提示（0.5 即 ±50%）"
+        ),
+        "annual_report_checks.yoy_min_base_yuan": _p(
+            "int", 0, 10_000_000_000, "上年数额低于该金额（元）时不作同比提示"
+        ),
+        "annual_report_checks.related_party_ratio": _p(
+            "float", 0, 100, "关联交易金额超过当年收入合计（或费用合计，取大者）该比例的提示"
+        ),
+        "annual_report_checks.overseas_min_yuan": _p(
+            "int", 0, 10_000_000_000, "境外资金收入或境外支出达到该金额（元）的提示（0：任何金额）"
+        ),
+        "annual_report_checks.large_transaction_ratio": _p(
+            "float", 0, 100, "单笔最大交易超过当年收入合计（或费用合计，取大者）该比例的提示"
+        ),
+        "annual_report_checks.large_transaction_min_yuan": _p(
+            "int", 0, 10_000_000_000, "单笔交易低于该金额（元）时不作提示"
+        ),
+        "annual_report_checks.foundation_public_min_ratio": _p(
+            "float", 0, 1, "公募基金会公益事业支出不得低于上一年总收入的比例"
+        ),
+        "annual_report_checks.foundation_nonpublic_min_ratio": _p(
+            "float", 0, 1, "非公募基金会公益事业支出不得低于上一年基金余额的比例"
+        ),
+        "annual_report_checks.foundation_admin_max_ratio": _p(
+            "float", 0, 1, "基金会工作人员工资福利和行政办公支出不得超过当年总支出的比例"
+        ),
+        "annual_report_checks.charity_public_foundation": _p(
+            "str",
+            None,
+            None,
+            "具有公开募捐资格的基金会：慈善活动支出下限（占上年总收入）:管理费用上限（占当年总支出）",
+        ),
+        "annual_report_checks.charity_public_other": _p(
+            "str",
+            None,
+            None,
+            "具有公开募捐资格的社会团体、社会服务机构：慈善活动支出下限（占上年总收入）:管理费用上限（占当年总支出）",
+        ),
+        "annual_report_checks.charity_bands_foundation": _p(
+            "list[str]",
+            None,
+            None,
+            "不具有公开募捐资格的基金会，按上年末净资产分档（由高到低）：净资产下限（元）:慈善活动支出下限（占上年末净资产）:管理费用上限[:占上年总收入下限]",
+        ),
+        "annual_report_checks.charity_bands_other": _p(
+            "list[str]",
+            None,
+            None,
+            "不具有公开募捐资格的社会团体、社会服务机构，按上年末净资产分档（由高到低）：格式同上",
+        ),
+        "annual_report_checks.charity_management_exempt_yuan": _p(
+            "int", 0, 100_000_000, "慈善组织年度管理费用低于该金额（元）的，不受管理费用比例限制"
         ),
         # --- 信用核查反馈 --------------------------------------------------------------------------
         "checks.feedback_working_days": _p(

@@ -180,3 +180,7 @@ class ReportStateChange(models.Model):
     @property
     def to_label(self) -> str:
         return label_for(ReportState, self.to_state)
+
+
+# The automatic checks' findings (models_checks.py, helper ar-checks): imported so Django registers them.
+from socredit.apps.annualreports.models_checks import ReportCheck, ReportFlag  # noqa: E402, F401

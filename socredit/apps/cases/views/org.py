@@ -12,6 +12,7 @@ from django.shortcuts import render
 from django.urls import URLPattern, path
 from django.utils.translation import gettext
 
+from socredit.apps.annualreports.deadlines import reminder_for
 from socredit.apps.cases.access import own_cases, own_records
 from socredit.apps.cases.documents import case_letterhead
 from socredit.apps.cases.models import CaseKind, CaseRecord, CaseStatus
@@ -63,6 +64,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "entries": entries,
         "cases": list(own_cases(request.user).order_by("-received_on", "-id")[:50]),
         "today": common.today(),
+        "annual_report_reminder": reminder_for(org, common.today()),
     }
     try:
         ctx.update(_credit(org))

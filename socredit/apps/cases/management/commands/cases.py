@@ -3,7 +3,10 @@
 1. 督办: escalate every step and case whose working-day deadline has passed (once each);
 2. publicity: records whose maximum publicity period ended leave public view (rules.md R2.8);
 3. the audit chain's head is anchored (``socredit audit anchor``, docs/audit.md);
-4. batch evaluations whose process died are continued where that is safe, or closed with the reason
+4. annual work reports: the filing-deadline run for the year before (``annualreports.deadlines``:
+   ``annual_report_missing`` the day after an organization's deadline, ``annual_report_late`` for a
+   late first filing; also ``socredit annualreports deadline``);
+5. batch evaluations whose process died are continued where that is safe, or closed with the reason
    (``evaluation.services.resume_interrupted_runs``).
 """
 
@@ -13,6 +16,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from socredit.apps.annualreports.deadlines import run_deadlines
 from socredit.apps.audit.services import anchor_head
 from socredit.apps.cases.services.common import escalate_overdue, today
 from socredit.apps.evaluation.services import resume_interrupted_runs
@@ -29,8 +33,8 @@ class Command(BaseCommand):
         sub = parser.add_subparsers(dest="action", required=True)
         daily = sub.add_parser(
             "daily",
-            help="escalate overdue steps; end expired publicity; anchor the audit chain; continue "
-            "interrupted evaluation runs (idempotent)",
+            help="escalate overdue steps; end expired publicity; record missing and late annual reports; "
+            "anchor the audit chain; continue interrupted evaluation runs (idempotent)",
         )
         daily.add_argument("--as-of", help="as of this date (YYYY-MM-DD; default today)")
 
@@ -47,10 +51,17 @@ class Command(BaseCommand):
         try:
             escalated = escalate_overdue(actor, as_of)
             expired = expire_publicity(actor, as_of)
+            reports = run_deadlines(actor, as_of=as_of)
         except FieldErrors as exc:
             raise CommandError(str(exc)) from None
-        anchored = anchor_head()
         self.stdout.write(f"超期督办 {escalated} 项；公示期届满停止公示 {expired} 条记录")
+        self.stdout.write(
+            f"{reports.year}年度工作报告：逾期未报送新记录 {reports.written_missing} 条，逾期报送新记录 "
+            f"{reports.written_late} 条"
+        )
+        for error in reports.errors[:20]:
+            self.stderr.write(error)
+        anchored = anchor_head()
         if anchored:
             self.stdout.write(f"审计链头已锚定：事件 {anchored['id']}，{anchored['hash']}")
         # last: a resumed national evaluation takes a minute, and the duties above must not wait on it
