@@ -30,6 +30,7 @@ from socredit.apps.annualreports.display import (
 )
 from socredit.apps.annualreports.forms import ConcludeForm, PaperForm, QueueFilterForm, ReportForm, ReturnForm
 from socredit.apps.annualreports.models import AnnualReport
+from socredit.apps.annualreports.risk import filter_by_risk, flag_labels_for
 from socredit.apps.audit.services import record_download
 from socredit.apps.registry.access import access_organization
 from socredit.common.access import scope_path_of
@@ -46,9 +47,8 @@ def _require_write(user: Any) -> None:
 
 
 def risk_flags(reports: list[AnnualReport]) -> dict[int, list[str]]:
-    """RISK FLAGS — the spot for the automatic review checks (helper ar-checks): report id → the
-    short labels of the checks that flag it, shown in the queue and on the report. None yet."""
-    return {}
+    """The automatic review checks' findings (annualreports.risk): report id → short labels, worst first."""
+    return flag_labels_for(reports)
 
 
 @login_required
@@ -69,6 +69,8 @@ def report_list(request: HttpRequest) -> HttpResponse:
             qs = qs.filter(organization__field=data["field"])
         if data["region"]:
             qs = qs.filter(organization__region__path__startswith=data["region"].path)
+        if data["risk"]:
+            qs = filter_by_risk(qs, data["risk"])
         if data["q"]:
             text = data["q"].strip()
             qs = qs.filter(
