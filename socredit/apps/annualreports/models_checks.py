@@ -42,7 +42,7 @@ class ReportFlag(models.Model):
     """One finding of the automatic checks on a report (code, severity, messages, figures)."""
 
     report = models.ForeignKey(
-        "annualreports.AnnualReport", on_delete=models.CASCADE, related_name="risk_flags"
+        "annualreports.AnnualReport", on_delete=models.CASCADE, related_name="findings"
     )
     code = models.CharField(_("code"), max_length=40)
     severity = models.CharField(_("severity"), max_length=8, choices=SEVERITY_CHOICES)

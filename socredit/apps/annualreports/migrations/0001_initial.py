@@ -7,122 +7,269 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('records', '0007_merge_legal_basis_publicity_indexes'),
-        ('registry', '0014_branch_head_person'),
+        ("records", "0007_merge_legal_basis_publicity_indexes"),
+        ("registry", "0014_branch_head_person"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='AnnualReport',
+            name="AnnualReport",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('year', models.PositiveSmallIntegerField(verbose_name='year reported')),
-                ('state', models.CharField(choices=[('draft', '草稿'), ('submitted', '已提交，待审核'), ('returned', '已退回'), ('concluded', '已办结')], default='draft', max_length=10, verbose_name='state')),
-                ('channel', models.CharField(choices=[('online', '网上报送'), ('paper', '纸质报送')], default='online', max_length=8, verbose_name='channel')),
-                ('content', models.JSONField(blank=True, default=dict, verbose_name='content')),
-                ('submitted_on', models.DateField(blank=True, null=True, verbose_name='first submitted on')),
-                ('last_submitted_at', models.DateTimeField(blank=True, null=True, verbose_name='last submitted at')),
-                ('declared_by_name', models.CharField(blank=True, max_length=50, verbose_name='declared by')),
-                ('declaration_text', models.TextField(blank=True, verbose_name='declaration')),
-                ('declared_at', models.DateTimeField(blank=True, null=True, verbose_name='declared at')),
-                ('return_reasons', models.TextField(blank=True, verbose_name='reasons for return')),
-                ('result', models.CharField(blank=True, choices=[('pass', '合格'), ('basic', '基本合格'), ('fail', '不合格')], max_length=6, null=True, verbose_name='result')),
-                ('concluded_on', models.DateField(blank=True, null=True, verbose_name='concluded on')),
-                ('conclusion_note', models.TextField(blank=True, verbose_name='note')),
-                ('entered_by_label', models.CharField(blank=True, max_length=150, verbose_name='entered by')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
-                ('concluded_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('declared_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('inspection_record', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='records.creditrecord')),
-                ('organization', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='annual_reports', to='registry.organization', verbose_name='organization')),
-                ('timeliness_record', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='records.creditrecord')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("year", models.PositiveSmallIntegerField(verbose_name="year reported")),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("draft", "草稿"),
+                            ("submitted", "已提交，待审核"),
+                            ("returned", "已退回"),
+                            ("concluded", "已办结"),
+                        ],
+                        default="draft",
+                        max_length=10,
+                        verbose_name="state",
+                    ),
+                ),
+                (
+                    "channel",
+                    models.CharField(
+                        choices=[("online", "网上报送"), ("paper", "纸质报送")],
+                        default="online",
+                        max_length=8,
+                        verbose_name="channel",
+                    ),
+                ),
+                ("content", models.JSONField(blank=True, default=dict, verbose_name="content")),
+                ("submitted_on", models.DateField(blank=True, null=True, verbose_name="first submitted on")),
+                (
+                    "last_submitted_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="last submitted at"),
+                ),
+                ("declared_by_name", models.CharField(blank=True, max_length=50, verbose_name="declared by")),
+                ("declaration_text", models.TextField(blank=True, verbose_name="declaration")),
+                ("declared_at", models.DateTimeField(blank=True, null=True, verbose_name="declared at")),
+                ("return_reasons", models.TextField(blank=True, verbose_name="reasons for return")),
+                (
+                    "result",
+                    models.CharField(
+                        blank=True,
+                        choices=[("pass", "合格"), ("basic", "基本合格"), ("fail", "不合格")],
+                        max_length=6,
+                        null=True,
+                        verbose_name="result",
+                    ),
+                ),
+                ("concluded_on", models.DateField(blank=True, null=True, verbose_name="concluded on")),
+                ("conclusion_note", models.TextField(blank=True, verbose_name="note")),
+                ("entered_by_label", models.CharField(blank=True, max_length=150, verbose_name="entered by")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created at")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated at")),
+                (
+                    "concluded_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "declared_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "inspection_record",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="records.creditrecord",
+                    ),
+                ),
+                (
+                    "organization",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="annual_reports",
+                        to="registry.organization",
+                        verbose_name="organization",
+                    ),
+                ),
+                (
+                    "timeliness_record",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="records.creditrecord",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'annual work report',
-                'verbose_name_plural': 'annual work reports',
-                'ordering': ['-year', 'organization__name'],
+                "verbose_name": "annual work report",
+                "verbose_name_plural": "annual work reports",
+                "ordering": ["-year", "organization__name"],
             },
         ),
         migrations.CreateModel(
-            name='ReportAttachment',
+            name="ReportAttachment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('audit_report', '审计报告'), ('statements', '财务报表（盖章扫描件）'), ('other', '其他材料')], max_length=16, verbose_name='kind')),
-                ('file', models.FileField(max_length=200, upload_to=socredit.apps.annualreports.models.attachment_path)),
-                ('original_name', models.CharField(max_length=200, verbose_name='file name')),
-                ('content_type', models.CharField(max_length=60, verbose_name='type')),
-                ('size', models.PositiveIntegerField(verbose_name='size')),
-                ('sha256', models.CharField(max_length=64)),
-                ('uploaded_by_label', models.CharField(max_length=150, verbose_name='uploaded by')),
-                ('uploaded_at', models.DateTimeField(auto_now_add=True, verbose_name='uploaded at')),
-                ('report', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='attachments', to='annualreports.annualreport')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("audit_report", "审计报告"),
+                            ("statements", "财务报表（盖章扫描件）"),
+                            ("other", "其他材料"),
+                        ],
+                        max_length=16,
+                        verbose_name="kind",
+                    ),
+                ),
+                (
+                    "file",
+                    models.FileField(
+                        max_length=200, upload_to=socredit.apps.annualreports.models.attachment_path
+                    ),
+                ),
+                ("original_name", models.CharField(max_length=200, verbose_name="file name")),
+                ("content_type", models.CharField(max_length=60, verbose_name="type")),
+                ("size", models.PositiveIntegerField(verbose_name="size")),
+                ("sha256", models.CharField(max_length=64)),
+                ("uploaded_by_label", models.CharField(max_length=150, verbose_name="uploaded by")),
+                ("uploaded_at", models.DateTimeField(auto_now_add=True, verbose_name="uploaded at")),
+                (
+                    "report",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="attachments",
+                        to="annualreports.annualreport",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'report attachment',
-                'verbose_name_plural': 'report attachments',
-                'ordering': ['uploaded_at', 'id'],
+                "verbose_name": "report attachment",
+                "verbose_name_plural": "report attachments",
+                "ordering": ["uploaded_at", "id"],
             },
         ),
         migrations.CreateModel(
-            name='ReportFigure',
+            name="ReportFigure",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=48, verbose_name='code')),
-                ('value', models.DecimalField(decimal_places=2, max_digits=14, verbose_name='amount (yuan)')),
-                ('report', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='figures', to='annualreports.annualreport')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.CharField(max_length=48, verbose_name="code")),
+                ("value", models.DecimalField(decimal_places=2, max_digits=14, verbose_name="amount (yuan)")),
+                (
+                    "report",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="figures",
+                        to="annualreports.annualreport",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'report figure',
-                'verbose_name_plural': 'report figures',
-                'ordering': ['report', 'code'],
+                "verbose_name": "report figure",
+                "verbose_name_plural": "report figures",
+                "ordering": ["report", "code"],
             },
         ),
         migrations.CreateModel(
-            name='ReportStateChange',
+            name="ReportStateChange",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('from_state', models.CharField(blank=True, max_length=10, verbose_name='from')),
-                ('to_state', models.CharField(max_length=10, verbose_name='to')),
-                ('at', models.DateTimeField(auto_now_add=True, verbose_name='at')),
-                ('actor_label', models.CharField(max_length=150, verbose_name='by')),
-                ('reason', models.TextField(blank=True, verbose_name='reason')),
-                ('actor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('report', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='history', to='annualreports.annualreport')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("from_state", models.CharField(blank=True, max_length=10, verbose_name="from")),
+                ("to_state", models.CharField(max_length=10, verbose_name="to")),
+                ("at", models.DateTimeField(auto_now_add=True, verbose_name="at")),
+                ("actor_label", models.CharField(max_length=150, verbose_name="by")),
+                ("reason", models.TextField(blank=True, verbose_name="reason")),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "report",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="history",
+                        to="annualreports.annualreport",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'report state change',
-                'verbose_name_plural': 'report state changes',
-                'ordering': ['at', 'id'],
+                "verbose_name": "report state change",
+                "verbose_name_plural": "report state changes",
+                "ordering": ["at", "id"],
             },
         ),
         migrations.AddIndex(
-            model_name='annualreport',
-            index=models.Index(fields=['state', 'year'], name='annualrepor_state_1b5d87_idx'),
+            model_name="annualreport",
+            index=models.Index(fields=["state", "year"], name="annualrepor_state_1b5d87_idx"),
         ),
         migrations.AddIndex(
-            model_name='annualreport',
-            index=models.Index(fields=['year', 'state', 'organization'], name='annualrepor_year_97412c_idx'),
+            model_name="annualreport",
+            index=models.Index(fields=["year", "state", "organization"], name="annualrepor_year_97412c_idx"),
         ),
         migrations.AddConstraint(
-            model_name='annualreport',
-            constraint=models.UniqueConstraint(fields=('organization', 'year'), name='annualreport_one_per_year'),
+            model_name="annualreport",
+            constraint=models.UniqueConstraint(
+                fields=("organization", "year"), name="annualreport_one_per_year"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='annualreport',
-            constraint=models.CheckConstraint(condition=models.Q(('result__isnull', True), ('state', 'concluded'), _connector='OR'), name='annualreport_result_only_concluded'),
+            model_name="annualreport",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("result__isnull", True), ("state", "concluded"), _connector="OR"),
+                name="annualreport_result_only_concluded",
+            ),
         ),
         migrations.AddIndex(
-            model_name='reportfigure',
-            index=models.Index(fields=['code', 'report'], name='annualrepor_code_40a896_idx'),
+            model_name="reportfigure",
+            index=models.Index(fields=["code", "report"], name="annualrepor_code_40a896_idx"),
         ),
         migrations.AddConstraint(
-            model_name='reportfigure',
-            constraint=models.UniqueConstraint(fields=('report', 'code'), name='reportfigure_one_per_code'),
+            model_name="reportfigure",
+            constraint=models.UniqueConstraint(fields=("report", "code"), name="reportfigure_one_per_code"),
         ),
     ]
