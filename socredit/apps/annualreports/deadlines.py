@@ -34,7 +34,8 @@ from socredit.apps.registry.models import Department, Organization
 from socredit.apps.registry.services import authority_region
 from socredit.apps.workdays.services import working_calendar
 from socredit.common.clock import today
-from socredit.common.policy import policy_profile
+from socredit.common.errors import FieldErrors
+from socredit.common.policy import NoProfile, policy_profile
 from socredit.core.annualreports import deadlines as core
 from socredit.core.annualreports.schema import yes
 from socredit.core.calendar import Deadline, WorkingCalendar
@@ -49,8 +50,12 @@ READ_CHUNK = 20_000
 
 def profile_for_year(region: Any, year: int) -> PolicyProfile:
     """The profile that fixes the deadlines of the report on ``year``: in force on 1 January of
-    ``year + 1`` for an authority of ``region``."""
-    return policy_profile(dt.date(year + 1, 1, 1), region)
+    ``year + 1`` for an authority of ``region``. FieldErrors naming the date when none is (no
+    guessed deadline: docs/policy-profiles.md "No silent fallback")."""
+    try:
+        return policy_profile(dt.date(year + 1, 1, 1), region)
+    except NoProfile as exc:
+        raise FieldErrors({"__all__": [f"无法确定{year}年度工作报告的报送期限：{exc}"]}) from None
 
 
 def is_charity(organization: Organization, year: int) -> bool:

@@ -24,7 +24,7 @@ from socredit.apps.annualreports.models_checks import ReportCheck, ReportFlag
 from socredit.apps.audit.services import record_event
 from socredit.apps.registry.services import authority_region
 from socredit.common.clock import today
-from socredit.common.policy import policy_profile
+from socredit.common.policy import NoProfile, policy_profile
 from socredit.core.annualreports.checks import (
     FLAG_CODES,
     FLAG_TITLES,
@@ -71,7 +71,11 @@ def facts_of(report: AnnualReport) -> OrgFacts:
 def compute_flags(report: AnnualReport, *, day: dt.date | None = None) -> tuple[list[Flag], str]:
     """The checks' findings on ``report`` and the version of the profile they used."""
     day = day or report.submitted_on or today()
-    profile = policy_profile(day, authority_region(report.organization))
+    region = authority_region(report.organization)
+    try:
+        profile = policy_profile(day, region)
+    except NoProfile:  # a paper report received before the oldest profile: today's thresholds (recorded)
+        profile = policy_profile(today(), region)
     flags = run_checks(statement_of(report), previous_statement(report), facts_of(report),
                        CheckParameters.from_profile(profile))  # fmt: skip
     return flags, profile.version

@@ -186,3 +186,13 @@ def test_reminder_shown_in_my_home(orgs, today_is, client):
     assert "已逾期" in page and "活动异常名录" in page
     report(orgs["association"], submitted_on=dt.date(2026, 6, 3))
     assert "2025年度工作报告" not in client.get("/my/").content.decode()
+
+
+def test_no_profile_for_the_year_is_a_clear_error(orgs, today_is):
+    from socredit.common.errors import FieldErrors
+
+    today_is(dt.date(2026, 6, 10))
+    with pytest.raises(FieldErrors, match="2021年度工作报告"):
+        deadlines.run_deadlines(ACTOR, as_of=dt.date(2026, 6, 10), year=2021)
+    with pytest.raises(CommandError, match="2021年度工作报告"):
+        call_command("annualreports", "deadline", "--year", "2021")

@@ -108,3 +108,11 @@ def test_labels_for_a_page(org, personas):
     risk.store_flags(a)
     risk.store_flags(b)
     assert risk.flag_labels_for([a, b]) == {a.pk: ["关联交易", "境外资金收入"]}
+
+
+def test_a_report_received_before_the_oldest_profile_is_checked_with_todays(org):
+    report = filed(org, 2022, overseas_income="1")
+    report.submitted_on = dt.date(2023, 3, 1)  # no national profile before 2023-05-01
+    report.save(update_fields=["submitted_on"])
+    assert [f.code for f in risk.store_flags(report)] == ["overseas_income"]
+    assert ReportCheck.objects.get(report=report).profile_version.startswith("national-")
