@@ -376,6 +376,8 @@ def run_deadlines(actor: Any, *, as_of: dt.date, year: int | None = None) -> Dea
                 AnnualReport.objects.filter(pk=report, timeliness_record__isnull=True).update(
                     timeliness_record_id=rid
                 )
+        if not (result.written_missing or result.written_late or result.errors):
+            return result  # a day with nothing new leaves no trace in the audit chain
         record_event(actor=actor, channel="system", action="annualreport.deadline_run",
                      summary=f"{year}年度工作报告报送期限检查（截至{as_of:%Y-%m-%d}）：应报送 {result.obliged}，"
                              f"未报送新记 {result.written_missing}，逾期新记 {result.written_late}",

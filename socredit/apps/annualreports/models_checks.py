@@ -11,11 +11,9 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-SEVERITY_CHOICES = [
-    ("info", _("For attention")),
-    ("warning", _("Inconsistency")),
-    ("high", _("Over a legal limit")),
-]
+SEVERITY_LABELS = {"info": _("For attention"), "warning": _("Inconsistency"), "high": _("Over a legal limit")}
+"""The severities (``core.annualreports.checks.SEVERITIES``) as pages name them. Not field choices:
+the codes are English words ("warning") that the pages' raw-value check would find in plain text."""
 
 
 class ReportCheck(models.Model):
@@ -24,7 +22,7 @@ class ReportCheck(models.Model):
     report = models.OneToOneField(
         "annualreports.AnnualReport", on_delete=models.CASCADE, related_name="check_summary"
     )
-    worst = models.CharField(_("worst finding"), max_length=8, choices=SEVERITY_CHOICES, blank=True)
+    worst = models.CharField(_("worst finding"), max_length=8, blank=True)
     flag_count = models.PositiveSmallIntegerField(_("findings"), default=0)
     checked_on = models.DateField(_("checked on"))
     profile_version = models.CharField(_("policy version"), max_length=120)
@@ -45,7 +43,7 @@ class ReportFlag(models.Model):
         "annualreports.AnnualReport", on_delete=models.CASCADE, related_name="findings"
     )
     code = models.CharField(_("code"), max_length=40)
-    severity = models.CharField(_("severity"), max_length=8, choices=SEVERITY_CHOICES)
+    severity = models.CharField(_("severity"), max_length=8)
     message_zh = models.TextField(_("message (Chinese)"))
     message_en = models.TextField(_("message (English)"))
     figures = models.JSONField(_("figures"), default=dict)

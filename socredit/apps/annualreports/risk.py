@@ -113,7 +113,7 @@ def flags_for(report: AnnualReport) -> list[Flag]:
         return [
             Flag(
                 r.code, r.severity, r.message_zh, r.message_en, {k: Decimal(v) for k, v in r.figures.items()}
-            )  # type: ignore[arg-type] # severity is one of SEVERITIES by the column's choices
+            )  # type: ignore[arg-type] # severity is one of SEVERITIES: only store_flags writes it
             for r in ReportFlag.objects.filter(report=report).order_by("id")
         ]
     return compute_flags(report)[0]
@@ -171,3 +171,10 @@ def flag_labels_for(reports: list[AnnualReport]) -> dict[int, list[str]]:
         rid: list(dict.fromkeys(label for _rank, label in sorted(items, key=lambda x: -x[0])))
         for rid, items in out.items()
     }
+
+
+def severity_label(severity: str) -> str:
+    """A severity as pages name it (提示关注 / 数据不符 / 超出法定比例)."""
+    from socredit.apps.annualreports.models_checks import SEVERITY_LABELS
+
+    return str(SEVERITY_LABELS.get(severity, severity))

@@ -12,6 +12,7 @@ from django.core.management.base import CommandError
 
 from socredit.apps.annualreports import deadlines
 from socredit.apps.annualreports.models import AnnualReport
+from socredit.apps.audit.models import AuditEvent
 from socredit.apps.lists.models import ListProposal
 from socredit.apps.records.models import CreditRecord
 from socredit.apps.workdays.services import enter_year, year_schedule
@@ -93,8 +94,11 @@ def test_idempotent_and_a_proposal_follows(orgs, today_is):
     count = CreditRecord.objects.count()
     proposals = ListProposal.objects.filter(ground="R1.6(1)")
     assert {p.organization for p in proposals} == set(orgs.values())
+    assert AuditEvent.objects.filter(action="annualreport.deadline_run").count() == 1
+    events = AuditEvent.objects.count()
     again = deadlines.run_deadlines(ACTOR, as_of=dt.date(2026, 6, 10), year=2025)
     assert again.missing == 2 and again.written_missing == 0 and again.written_late == 0
+    assert AuditEvent.objects.count() == events  # nothing new: no audit event
     assert CreditRecord.objects.count() == count
     assert ListProposal.objects.filter(ground="R1.6(1)").count() == 2
 
