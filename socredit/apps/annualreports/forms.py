@@ -12,6 +12,7 @@ from django import forms
 from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
+from socredit.apps.annualreports.risk import risk_filter_choices
 from socredit.apps.records.forms import ServiceErrorsMixin, date_input
 from socredit.apps.registry.fields import RegionField
 from socredit.common.choices import enum_choices
@@ -141,7 +142,7 @@ class ConcludeForm(ServiceErrorsMixin, forms.Form):
 
 
 class QueueFilterForm(forms.Form):
-    """The review queue's filters: year, state, type, field, region, name or code."""
+    """The review queue's filters: year, state, type, field, region, name or code, automatic checks."""
 
     year = forms.IntegerField(label=_("Year reported"), required=False, min_value=1990, max_value=2100)
     state = forms.ChoiceField(label=_("State"), required=False)
@@ -149,9 +150,11 @@ class QueueFilterForm(forms.Form):
     field = forms.ChoiceField(label=_("Field"), required=False)
     region = RegionField()
     q = forms.CharField(label=_("Name or code"), required=False, max_length=100)
+    risk = forms.ChoiceField(label=_("Automatic checks"), required=False)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.fields["risk"].choices = [("", _("Any result")), *risk_filter_choices()]
         self.fields["state"].choices = [("", _("Any state")), *enum_choices(ReportState)]
         self.fields["org_type"].choices = [("", _("Any type")), *enum_choices(OrgType)]
         self.fields["field"].choices = [("", _("Any field")), *enum_choices(OrgField)]

@@ -84,6 +84,8 @@ class AnnualReport(models.Model):
         indexes = [
             models.Index(fields=["state", "year"]),
             models.Index(fields=["year", "state", "organization"]),
+            # the review queue: one year's reports in one state, oldest submission first
+            models.Index(fields=["state", "year", "submitted_on", "id"], name="annualreport_queue_order"),
         ]
 
     def __str__(self) -> str:

@@ -26,16 +26,17 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import get_language, gettext
 
+from socredit.apps.annualreports.deadlines import due_date_for
 from socredit.apps.annualreports.models import AnnualReport, ReportAttachment, ReportFigure, ReportStateChange
+from socredit.apps.annualreports.risk import store_flags
 from socredit.apps.audit.services import actor_label, record_event, staff_user_of
 from socredit.apps.records.models import CreditRecord
 from socredit.apps.records.services import create_record
 from socredit.apps.records.validation import RecordLookups
 from socredit.apps.registry.models import Department, Organization
-from socredit.apps.registry.services import authority_region, registering_department
+from socredit.apps.registry.services import registering_department
 from socredit.common.clock import today
 from socredit.common.errors import FieldErrors
-from socredit.common.policy import NoProfile, policy_profile
 from socredit.common.uploads import check_evidence
 from socredit.core.annualreports import validation
 from socredit.core.annualreports.schema import (
@@ -62,44 +63,16 @@ CLOSED_STATUSES = (OrgStatus.DEREGISTERED.value, OrgStatus.REVOKED.value)
 # --- the filing deadline ------------------------------------------------------------------------
 
 DEFAULT_DEADLINE = (5, 31)
-"""报送截止日 when the policy profile states none: 31 May of the year after the reported year (the
-date 《慈善组织信息公开办法》（民政部令第81号） sets for charities' annual reports; a design default
-for the other types until the profile parameter ``annual_report.deadline_<type>`` is wired in)."""
-
-TYPE_KEYS = {OrgType.ASSOCIATION: "association", OrgType.SERVICE_INSTITUTION: "service_institution",
-             OrgType.FOUNDATION: "foundation", OrgType.OTHER: "other"}  # fmt: skip
-
-
-def _month_day(value: Any) -> tuple[int, int] | None:
-    """A deadline as the profile may state it: "MM-DD", a date, or (month, day)."""
-    if isinstance(value, dt.date):
-        return value.month, value.day
-    if isinstance(value, tuple | list) and len(value) == 2:
-        return int(value[0]), int(value[1])
-    if isinstance(value, str) and "-" in value:
-        month, day = value.strip().split("-")[-2:]
-        return int(month), int(day)
-    return None
+"""报送截止日 of a type that files no report under the profile (``OrgType.OTHER``): the associations'."""
 
 
 def filing_deadline(organization: Organization, year: int) -> dt.date:
-    """报送截止日 of the report on ``year``: the day of year N+1 that the policy profile in force (on
-    1 January of N+1) for the organization's registration authority states as ``annual_report.deadline_<type>`` (type:
-    association, service_institution, foundation), else ``DEFAULT_DEADLINE``.
-
-    The one place that reads it: when the deadline parameter lands (helper ar-checks), only this
-    function changes if its form differs.
-    """
-    month, day = DEFAULT_DEADLINE
-    key = f"annual_report.deadline_{TYPE_KEYS.get(OrgType(organization.org_type), 'other')}"
-    try:
-        profile = policy_profile(dt.date(year + 1, 1, 1), authority_region(organization))
-        stated = _month_day(profile.get(key))
-    except (KeyError, NoProfile, ValueError, TypeError):  # parameter not registered yet, or no profile
-        stated = None
-    if stated is not None:
-        month, day = stated
-    return dt.date(year + 1, month, day)
+    """报送截止日 of the report on ``year``: the profile's day for the organization's kind of filer
+    (charities their own), moved past rest days and holidays (annualreports.deadlines)."""
+    due = due_date_for(organization, year)
+    if due is None:  # a type that files no report here: the associations' rule
+        return dt.date(year + 1, *DEFAULT_DEADLINE)
+    return due.due
 
 
 # --- helpers ------------------------------------------------------------------------------------
@@ -361,6 +334,7 @@ def submit_report(actor: Any, channel: str, report: AnnualReport, *, declared_by
     report.declared_by = staff_user_of(actor)
     report.save()
     _history(report, before, report.state, actor)
+    store_flags(report)  # the automatic review checks' findings, in this transaction
     deadline = filing_deadline(org, report.year)
     if first and day <= deadline:
         report.timeliness_record = _write_record(actor, channel, report, ON_TIME_KIND, "on-time", day,

@@ -38,6 +38,7 @@ from socredit.apps.annualreports.forms import (
     ReturnForm,
 )
 from socredit.apps.annualreports.models import AnnualReport
+from socredit.apps.annualreports.risk import filter_by_risk
 from socredit.apps.annualreports.uploads import attach_from_request
 from socredit.apps.audit.services import record_download
 from socredit.apps.registry.access import access_organization
@@ -73,6 +74,8 @@ def report_list(request: HttpRequest) -> HttpResponse:
             qs = qs.filter(organization__field=data["field"])
         if data["region"]:
             qs = qs.filter(organization__region__path__startswith=data["region"].path)
+        if data["risk"]:
+            qs = filter_by_risk(qs, data["risk"])
         if data["q"]:
             text = data["q"].strip()
             qs = qs.filter(

@@ -83,15 +83,15 @@ def test_full_cycle_draft_submit_return_resubmit_pass_writes_each_record_once(
 
 
 def test_late_first_submission_writes_no_on_time_record(org, org_self, today_is):
-    today_is(dt.date(2026, 6, 1))
+    today_is(dt.date(2026, 6, 2))  # 2026-05-31 is a Sunday: the deadline moves to Monday 06-01
     report = services.submit_report(org_self, "form", draft(org_self, org), declared_by_name="王立新")
     assert report.state == "submitted" and report.timeliness_record is None
     assert kinds(org) == []
 
 
 def test_deadline_day_itself_is_on_time(org, org_self, today_is):
-    today_is(dt.date(2026, 5, 31))
-    assert services.filing_deadline(org, YEAR) == dt.date(2026, 5, 31)
+    today_is(dt.date(2026, 6, 1))  # 05-31 is a Sunday: the last day is Monday 06-01 (民法典 第二百零三条)
+    assert services.filing_deadline(org, YEAR) == dt.date(2026, 6, 1)
     services.submit_report(org_self, "form", draft(org_self, org), declared_by_name="王立新")
     assert kinds(org) == ["annual_report_on_time"]
 
