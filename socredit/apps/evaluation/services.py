@@ -43,7 +43,9 @@ def _evaluate_orgs(
     ids = np.asarray(sorted(set(org_ids)), dtype=np.int64)
     lo, hi = (int(ids[0]), int(ids[-1]) + 1) if len(ids) else (0, 0)
     members = hooks.memberships(lo, hi, ids if len(ids) <= 4096 else None)
-    return evaluate(ids, facts, as_of, model, kinds, members, explain=explain)
+    # report figures are read only for a model that has an indicator reading one
+    figures = hooks.figures(lo, hi, ids if len(ids) <= 4096 else None) if model.figures else None
+    return evaluate(ids, facts, as_of, model, kinds, members, explain=explain, figures=figures)
 
 
 # --- live -------------------------------------------------------------------------------------

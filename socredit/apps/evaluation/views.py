@@ -263,6 +263,7 @@ def model_detail(request: HttpRequest, version: str) -> HttpResponse:
                     "indicator": i,
                     "kinds": [(k, kinds.get(k, k), (i.by_kind or {}).get(k)) for k in i.kinds],
                     "by_class": [(label_for(DishonestyClass, c), p) for c, p in (i.by_class or {}).items()],
+                    "figure": figure_label(i.figure) if i.figure else "",
                 }
                 for i in model.indicators
                 if i.group == g.id

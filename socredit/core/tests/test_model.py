@@ -57,7 +57,11 @@ def check(text: str, **kwargs):
 
 def test_shipped_models_load():
     library = shipped_models()
-    assert [m.version for m in library.versions()] == ["status-classes-2023.1", "reference-2026.1"]
+    assert [m.version for m in library.versions()] == [
+        "status-classes-2023.1",
+        "annual-reports-2026.1",
+        "reference-2026.1",
+    ]
     for meta in library.versions():
         model = library.get(meta.version)
         assert model.version == meta.version
