@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     "socredit.apps.records",
     "socredit.apps.subscriptions",
     "socredit.apps.commitments",
+    "socredit.apps.annualreports",
     "socredit.apps.evaluation",
     "socredit.apps.lists",
     "socredit.apps.cases",
