@@ -12,7 +12,6 @@ an unknown one are the same 404. Amounts are decimal strings in yuan with two pl
 is absent was not reported.
 """
 
-
 import datetime as dt
 from typing import Any
 

@@ -1,4 +1,4 @@
-"""Where list memberships (and report figures) come from: the hooks the apps above plug into.
+"""Where list memberships come from: the hook the list module plugs into.
 
 The evaluation needs to know who is on the 严重违法失信名单 (→ D) and the 活动异常名录 (→ at most C)
 on the evaluation date. The lists live in an app above this one, so this app keeps a registry of
@@ -16,7 +16,6 @@ import numpy as np
 import polars as pl
 
 from socredit.core.scoring.facts import MEMBERSHIP_SCHEMA, empty_memberships
-from socredit.core.scoring.figures import FIGURE_SCHEMA, empty_figures
 
 MembershipSource = Callable[[int, int, "np.ndarray[Any, Any] | None"], pl.DataFrame]
 _sources: dict[str, MembershipSource] = {}
@@ -37,30 +36,3 @@ def memberships(lo: int, hi: int, ids: np.ndarray[Any, Any] | None = None) -> pl
     # most organizations are on no list: skip the frame work for empty answers (the credit API per call)
     frames = [f.select(list(MEMBERSHIP_SCHEMA)).cast(MEMBERSHIP_SCHEMA) for f in found if f.height]
     return pl.concat(frames) if frames else empty_memberships()
-
-
-# --- report figures ---------------------------------------------------------------------------
-# An indicator may read a figure of the annual work report (core.scoring.figures). The reports live
-# in an app above this one, which registers its source of figures in its AppConfig.ready(): a
-# function (lo, hi, ids) → frame in ``FIGURE_SCHEMA`` for the organizations with lo <= id < hi (or
-# exactly ``ids`` when given), holding the reports the evaluation may read. With no source
-# registered no organization has figures, and an indicator reading one gives nothing.
-
-FigureSource = Callable[[int, int, "np.ndarray[Any, Any] | None"], pl.DataFrame]
-_figure_sources: dict[str, FigureSource] = {}
-
-
-def register_figure_source(name: str, source: FigureSource) -> None:
-    """Add (or replace) a source of report figures."""
-    _figure_sources[name] = source
-
-
-def unregister_figure_source(name: str) -> None:
-    _figure_sources.pop(name, None)
-
-
-def figures(lo: int, hi: int, ids: np.ndarray[Any, Any] | None = None) -> pl.DataFrame:
-    """Report figures of organizations lo <= id < hi from every registered source."""
-    found = [source(lo, hi, ids) for source in _figure_sources.values()]
-    frames = [f.select(list(FIGURE_SCHEMA)).cast(FIGURE_SCHEMA) for f in found if f.height]
-    return pl.concat(frames) if frames else empty_figures()

@@ -113,7 +113,12 @@ TABLES: dict[str, list[Column]] = {
         _c("result", "string", "年检结论", "合格 / 基本合格 / 不合格."),
         _c("submitted_on", "date", "报送日期", "Date the report was first submitted."),
         _c("concluded_on", "date", "办结日期", "Date the registration authority concluded its review."),
-        _c("whole_report", "boolean", "全文公开", "true where the whole report is published (foundations, charities)."),
+        _c(
+            "whole_report",
+            "boolean",
+            "全文公开",
+            "true where the whole report is published (foundations, charities).",
+        ),
         _c("basis", "string", "公开依据", "Instruments under which it is published, separated by '；'."),
     ],
     "annual_report_fields": [
@@ -194,7 +199,9 @@ def rows_of(profile: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
     }
 
 
-def _annual_report_rows(code: dict[str, Any], reports: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
+def _annual_report_rows(
+    code: dict[str, Any], reports: list[dict[str, Any]]
+) -> dict[str, list[dict[str, Any]]]:
     return {
         "annual_reports": [
             {**code, "year": r["year"], "result": r["result"], "submitted_on": r["submitted_on"],

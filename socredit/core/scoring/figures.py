@@ -25,6 +25,8 @@ from functools import cache
 
 import polars as pl
 
+from socredit.core.annualreports.schema import FIGURE_BY_CODE
+
 FIGURE_SCHEMA: dict[str, pl.DataType] = {
     "org_id": pl.Int32(),
     "year": pl.Int32(),
@@ -48,47 +50,13 @@ def figures_from_rows(rows: list[tuple[int, int, int, str, float]]) -> pl.DataFr
     return pl.DataFrame(rows, schema=FIGURE_SCHEMA, orient="row")
 
 
-_CONTRACT_CODES = [
-    "bs_cash",
-    "bs_current_assets",
-    "bs_long_term_investments",
-    "bs_fixed_assets",
-    "bs_intangible_assets",
-    "bs_entrusted_assets",
-    "bs_total_assets",
-    "bs_current_liabilities",
-    "bs_long_term_liabilities",
-    "bs_entrusted_liabilities",
-    "bs_total_liabilities",
-    "bs_unrestricted_net_assets",
-    "bs_restricted_net_assets",
-    "bs_total_net_assets",
-    "bs_total_liabilities_and_net_assets",
-    "ia_donation",
-    "ia_membership_fees",
-    "ia_service",
-    "ia_sales",
-    "ia_government_grants",
-    "ia_investment",
-    "ia_other_income",
-    "ia_total_income",
-    "ia_program_costs",
-    "ia_management_expenses",
-    "ia_fundraising_expenses",
-    "ia_other_expenses",
-    "ia_total_expenses",
-    "ia_net_asset_change",
-    "staff_compensation",
-    "charitable_expenditure",
-    "related_party_amount",
-    "overseas_income",
-    "overseas_expenditure",
-    "largest_transaction",
-    "public_fundraising_income",
-]
-
-
 @cache
 def contract_figure_codes() -> frozenset[str]:
     """The figure codes an indicator may read: those of the annual-report contract."""
-    return frozenset(_CONTRACT_CODES)
+    return frozenset(FIGURE_BY_CODE)
+
+
+def figure_label(code: str, language: str | None = "zh-hans") -> str:
+    """The name of a figure as a reader reads it (资产总计 / Total assets); the code if unknown."""
+    figure = FIGURE_BY_CODE.get(code)
+    return figure.label(language) if figure else code

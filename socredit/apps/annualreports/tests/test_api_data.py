@@ -57,7 +57,9 @@ def test_drafts_are_not_answered(client, orgs, reports, civil_affairs):
 
 def test_scope_is_required(client, orgs, reports, civil_affairs):
     raw = token(["records:read", "credit:read"], civil_affairs)
-    assert client.get(f"/api/v1/organizations/{orgs[0].code}/annual-reports", **bearer(raw)).status_code == 403
+    assert (
+        client.get(f"/api/v1/organizations/{orgs[0].code}/annual-reports", **bearer(raw)).status_code == 403
+    )
     assert client.get("/api/v1/annual-reports/figures?year=2024", **bearer(raw)).status_code == 403
     assert client.get("/api/v1/annual-reports/figures?year=2024").status_code == 401
 
@@ -65,22 +67,30 @@ def test_scope_is_required(client, orgs, reports, civil_affairs):
 def test_region_scoping_for_tokens_and_staff(client, orgs, reports, personas):
     jinshui_dept = factories.department("js-mzj", "郑州市金水区民政局", "410105")
     raw = token(["annualreports:read"], jinshui_dept)
-    assert client.get(f"/api/v1/organizations/{orgs[2].code}/annual-reports", **bearer(raw)).status_code == 404
+    assert (
+        client.get(f"/api/v1/organizations/{orgs[2].code}/annual-reports", **bearer(raw)).status_code == 404
+    )
     page = client.get("/api/v1/annual-reports/figures?year=2024", **bearer(raw)).json()
     assert sorted(r["organization_code"] for r in page["items"]) == sorted([orgs[0].code, orgs[1].code])
     # a region outside the token's: the same 404 as an unknown one
-    assert client.get("/api/v1/annual-reports/figures?year=2024&region=410184", **bearer(raw)).status_code == 404
-    assert client.get("/api/v1/annual-reports/figures?year=2024&region=999999", **bearer(raw)).status_code == 404
+    assert (
+        client.get("/api/v1/annual-reports/figures?year=2024&region=410184", **bearer(raw)).status_code == 404
+    )
+    assert (
+        client.get("/api/v1/annual-reports/figures?year=2024&region=999999", **bearer(raw)).status_code == 404
+    )
     client.force_login(personas["staff_xinzheng"])
-    assert [r["organization_code"] for r in client.get("/api/v1/annual-reports/figures?year=2024").json()["items"]] == [
-        orgs[2].code
-    ]
+    assert [
+        r["organization_code"] for r in client.get("/api/v1/annual-reports/figures?year=2024").json()["items"]
+    ] == [orgs[2].code]
     assert client.get(f"/api/v1/organizations/{orgs[0].code}/annual-reports").status_code == 404
 
 
 def test_region_figures_are_paged_in_code_order(client, orgs, reports, civil_affairs):
     raw = token(["annualreports:read"], civil_affairs)
-    first = client.get("/api/v1/annual-reports/figures?year=2024&page_size=2&count=true", **bearer(raw)).json()
+    first = client.get(
+        "/api/v1/annual-reports/figures?year=2024&page_size=2&count=true", **bearer(raw)
+    ).json()
     assert first["count"] == 3 and first["next"] is True and len(first["items"]) == 2
     second = client.get("/api/v1/annual-reports/figures?year=2024&page_size=2&page=2", **bearer(raw)).json()
     codes = [r["organization_code"] for r in first["items"] + second["items"]]

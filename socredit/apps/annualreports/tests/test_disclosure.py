@@ -9,13 +9,13 @@ import gzip
 import pytest
 from django.urls import reverse
 
-from socredit.apps.annualreports.published import published_reports
 from socredit.apps.annualreports.models import ReportFigure
+from socredit.apps.annualreports.published import published_reports
 from socredit.apps.annualreports.tests.figures_helpers import BALANCED, filed_report
 from socredit.apps.portal import stored
-from socredit.common.clock import today as stored_today
 from socredit.apps.portal.models import StoredProfile
 from socredit.apps.reports import opendata
+from socredit.common.clock import today as stored_today
 from socredit.core.types import OrgType
 from socredit.testing import factories
 
@@ -54,7 +54,11 @@ def test_the_public_part_follows_the_rules_for_the_type(association, foundation)
     assert figures["bs_total_assets"] == "1000000.00" and "staff_compensation" not in figures
     assert "related_party_amount" not in figures and "ia_donation" not in figures
     fields = {f["code"]: f["value"] for f in report["fields"]}
-    assert fields == {"activities_summary": "开展助老服务 12 次", "general_meetings": "1", "charity_organization": "否"}
+    assert fields == {
+        "activities_summary": "开展助老服务 12 次",
+        "general_meetings": "1",
+        "charity_organization": "否",
+    }
     (whole,) = published_reports(foundation)
     figures = {f["code"]: f["value"] for f in whole["figures"]}
     assert whole["whole_report"] and figures["staff_compensation"] == "55555.55"
@@ -90,7 +94,9 @@ def test_open_data_holds_the_public_part_only(association, foundation, today_is)
     text = everything.decode("utf-8-sig", errors="replace")
     assert "开展助老服务 12 次" in text and "资助困难学生" in text
     assert "55555.55" in text  # the foundation's, published whole
-    rows = list(opendata.iter_lines(built.folder / opendata.table_file("annual_report_figures", day, "jsonl.gz")))
+    rows = list(
+        opendata.iter_lines(built.folder / opendata.table_file("annual_report_figures", day, "jsonl.gz"))
+    )
     mine = [r for r in rows if r["organization_code"] == association.code]
     assert {r["item"] for r in mine} == {"bs_total_assets", "bs_total_liabilities", "bs_total_net_assets",
                                          "ia_total_income", "ia_total_expenses", "ia_net_asset_change"}  # fmt: skip
@@ -102,9 +108,9 @@ def test_open_data_holds_the_public_part_only(association, foundation, today_is)
 def test_stored_answer_is_rebuilt_after_a_figure_changes(client, association):
     client.get(f"/api/public/v1/organizations/{association.code}")
     assert StoredProfile.objects.filter(organization=association).exists()
-    ReportFigure.objects.filter(report__organization=association, code="bs_total_assets", report__year=2024).update(
-        value="2000000.00"
-    )
+    ReportFigure.objects.filter(
+        report__organization=association, code="bs_total_assets", report__year=2024
+    ).update(value="2000000.00")
     assert stored.stored_answer(association.code, stored_today()) is None  # the trigger made it stale
     answer = client.get(f"/api/public/v1/organizations/{association.code}").content.decode()
     assert '"value":"2000000.00"' in answer and '"value":"1000000.00"' not in answer

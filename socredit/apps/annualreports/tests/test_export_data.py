@@ -103,7 +103,9 @@ def test_command_writes_csv_and_xlsx(tmp_path, reports):
     lines = list(csv.reader(io.StringIO(target.read_text("utf-8-sig"))))
     assert [line[1] for line in lines[2:]] == ["新郑市导出测试协会"]
     xlsx = tmp_path / "f.xlsx"
-    call_command("annualreport_figures", "--year", "2024", "--format", "xlsx", "--output", str(xlsx), "--lang", "en")
+    call_command(
+        "annualreport_figures", "--year", "2024", "--format", "xlsx", "--output", str(xlsx), "--lang", "en"
+    )
     sheet = openpyxl.load_workbook(xlsx, read_only=True).active
     rows = list(sheet.iter_rows(values_only=True))
     assert "Total assets (yuan)" in rows[1] and len(rows) == 4

@@ -26,8 +26,12 @@ class Command(BaseCommand):
         parser.add_argument("--year", type=int, required=True, help="the reported year")
         parser.add_argument("--region", default="", help="GB/T 2260 region code (default: every region)")
         parser.add_argument("--format", choices=("csv", "xlsx"), default="csv")
-        parser.add_argument("--output", default="-", help="file to write (default: standard output, CSV only)")
-        parser.add_argument("--lang", choices=("zh-hans", "en"), default="zh-hans", help="language of the headers")
+        parser.add_argument(
+            "--output", default="-", help="file to write (default: standard output, CSV only)"
+        )
+        parser.add_argument(
+            "--lang", choices=("zh-hans", "en"), default="zh-hans", help="language of the headers"
+        )
 
     def handle(self, *args: Any, **opts: Any) -> None:
         principal = SystemPrincipal("cli")
@@ -41,7 +45,9 @@ class Command(BaseCommand):
         if opts["format"] == "xlsx" and reports.order_by()[: XLSX_MAX_ROWS + 1].count() > XLSX_MAX_ROWS:
             raise CommandError("行数超过一个 Excel 工作表的上限，请导出 CSV 或指定区划")
         with translation.override(opts["lang"]):
-            title = translation.gettext("Figures of the annual work reports on %(year)s") % {"year": opts["year"]}
+            title = translation.gettext("Figures of the annual work reports on %(year)s") % {
+                "year": opts["year"]
+            }
             record_download(principal, file="export_annual_report_figures", target=None, name=title,
                             channel="cli", query=f"year={opts['year']}&region={opts['region']}")  # fmt: skip
             lines = [[title_line(title)], export_headers(opts["lang"])]
