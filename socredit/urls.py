@@ -21,6 +21,8 @@ urlpatterns = [
     path("calendar/", include("socredit.apps.workdays.urls")),
     path("commitments/", include("socredit.apps.commitments.urls")),
     path("my/commitments/", include("socredit.apps.commitments.urls_org")),
+    path("annual-reports/", include("socredit.apps.annualreports.urls")),
+    path("my/annual-reports/", include("socredit.apps.annualreports.urls_org")),
     path("my/lists/", include("socredit.apps.lists.urls_org")),
     path("cases/", include("socredit.apps.cases.urls")),
     path("bans/", include("socredit.apps.bans.urls")),

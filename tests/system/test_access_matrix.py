@@ -97,6 +97,30 @@ def _issued_report(world):
     return issue_report(world["org"], actor="public").report
 
 
+def _annual_report(world):
+    """The world organization's report on last year, submitted, with an attachment (made once)."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from socredit.apps.annualreports import services as ar
+    from socredit.apps.annualreports.tests.conftest import facts, figures
+
+    if "annual_report" not in world:
+        account = world["org_account"]
+        report = ar.save_draft(
+            account, "form", world["org"], ar.today().year - 1, content=facts(), figures=figures()
+        )
+        ar.add_attachments(
+            account, "form", report, "other", [SimpleUploadedFile("a.pdf", b"%PDF-1.4 matrix")]
+        )
+        world["annual_report"] = ar.submit_report(account, "form", report, declared_by_name="李娜")
+    return world["annual_report"]
+
+
+# The queue's "enter a paper report" box without a code goes back to the queue; a viewer may not enter.
+PAPER_START = {"anonymous": 302, "viewer_jinshui": 403, "staff_jinshui": 302, "staff_xinzheng": 302,
+               "city_admin": 302, ORG: 403}  # fmt: skip
+
+
 def _check_number(world):
     """A credit check made by the 金水区 officer (its maker; supervisors above read it)."""
     from socredit.apps.accounts.models import User
@@ -231,6 +255,30 @@ MATRIX = {
     "bans:ban_dismiss": (lambda w: {"pk": w["ban"].pk}, POST_ONLY),
     "bans:ban_lift": (lambda w: {"pk": w["ban"].pk}, POST_ONLY),
     "bans:person_bans": (lambda w: {"pk": w["person"].pk}, READ),
+    # 年度工作报告: staff of the region (and above) read and review; the organization files its own
+    "annualreports:report_list": (lambda w: {}, OWN_REGION_PAGE),
+    "annualreports:report_detail": (lambda w: {"pk": _annual_report(w).pk}, READ),
+    "annualreports:report_return": (lambda w: {"pk": _annual_report(w).pk}, POST_ONLY),
+    "annualreports:report_conclude": (lambda w: {"pk": _annual_report(w).pk}, POST_ONLY),
+    "annualreports:attachment_file": (
+        lambda w: {"pk": _annual_report(w).pk, "att": _annual_report(w).attachments.get().pk},
+        READ,
+    ),
+    "annualreports:paper_start": (lambda w: {}, PAPER_START),
+    "annualreports:paper_new": (lambda w: {"code": w["org"].code}, WRITE),
+    "my_annualreports:report_list": (lambda w: {}, ORGANIZATION_ONLY),
+    "my_annualreports:report_detail": (lambda w: {"year": _annual_report(w).year}, ORGANIZATION_ONLY),
+    "my_annualreports:report_edit": (lambda w: {"year": _annual_report(w).year - 1}, ORGANIZATION_ONLY),
+    "my_annualreports:report_submit": (lambda w: {"year": _annual_report(w).year}, ORGANIZATION_POST_ONLY),
+    "my_annualreports:attachment_add": (lambda w: {"year": _annual_report(w).year}, ORGANIZATION_POST_ONLY),
+    "my_annualreports:attachment_file": (
+        lambda w: {"year": _annual_report(w).year, "pk": _annual_report(w).attachments.get().pk},
+        ORGANIZATION_ONLY,
+    ),
+    "my_annualreports:attachment_remove": (
+        lambda w: {"year": _annual_report(w).year, "pk": _annual_report(w).attachments.get().pk},
+        ORGANIZATION_POST_ONLY,
+    ),
     "my_commitments:commitment_list": (lambda w: {}, ORGANIZATION_ONLY),
     "my_commitments:commitment_sign": (lambda w: {}, ORGANIZATION_ONLY),
     "my_commitments:commitment_detail": (lambda w: {"pk": w["commitment"].pk}, ORGANIZATION_ONLY),
@@ -338,6 +386,8 @@ NAMESPACES = {
     "workdays",
     "audit",
     "commitments",
+    "annualreports",
+    "my_annualreports",
     "bans",
     "my_commitments",
     "my_lists",

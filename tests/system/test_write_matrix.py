@@ -254,6 +254,30 @@ def _records_csv(w: W) -> SimpleUploadedFile:
 CONTENT = "矩阵测试：该协会以评比表彰名义向会员收取费用，有收据为证。"
 HOLIDAYS = "2027-01-01 元旦\n2027-02-06~2027-02-12 春节\n2027-10-01~2027-10-07 国庆节"
 
+# --- annual work reports ----------------------------------------------------------------------------
+
+
+def _ar_facts() -> dict[str, str]:
+    from socredit.apps.annualreports.tests.conftest import facts, figures
+
+    return {**{k: str(v) for k, v in facts().items()}, **figures()}
+
+
+def _ar_report(w: W, *, submit: bool, attach: bool = False) -> W:
+    """The world organization's report on last year: a draft (with an attachment) or submitted."""
+    from socredit.apps.annualreports import services as ar
+    from socredit.apps.annualreports.tests.conftest import facts, figures
+
+    account = w["org_account"]
+    report = ar.save_draft(account, "form", w["org"], today().year - 1, content=facts(), figures=figures())
+    out: W = {"ar_report": report}
+    if attach:
+        out["ar_attachment"] = ar.add_attachments(account, "form", report, "other", [pdf()])[0]
+    if submit:
+        out["ar_report"] = ar.submit_report(account, "form", report, declared_by_name="李娜")
+    return out
+
+
 # route name → its row. Pairs of a date field and "today" are valid for the owner; reasons are filled.
 WRITES: dict[str, Row] = {
     "records:record_create": Row(
@@ -443,6 +467,55 @@ WRITES: dict[str, Row] = {
         refused={k: v for k, v in REFUSED_ORG.items() if k != "other_org"},
         owner="org_jinshui",
     ),
+    "annualreports:report_return": Row(
+        lambda w: {"pk": w["ar_report"].pk},
+        lambda w: {"reasons": "矩阵：请补充附注。"},
+        prepare=lambda w: _ar_report(w, submit=True),
+    ),  # fmt: skip
+    "annualreports:report_conclude": Row(
+        lambda w: {"pk": w["ar_report"].pk},
+        lambda w: {"result": "pass", "note": ""},
+        prepare=lambda w: _ar_report(w, submit=True),
+    ),  # fmt: skip
+    "annualreports:paper_new": Row(
+        lambda w: {"code": w["org"].code},
+        lambda w: {
+            **_ar_facts(),
+            "year": today().year - 1,
+            "received_on": day(),
+            "declared_by_name": "李娜",
+            "submit": "0",
+        },
+    ),  # fmt: skip
+    # the year is in the path, the organization is always the account's own: another organization's
+    # account files its own report (so it is not a refusal)
+    "my_annualreports:report_edit": Row(
+        lambda w: {"year": today().year - 1},
+        lambda w: _ar_facts(),
+        refused={k: v for k, v in REFUSED_ORG.items() if k != "other_org"},
+        owner="org_jinshui",
+    ),  # fmt: skip
+    "my_annualreports:report_submit": Row(
+        lambda w: {"year": today().year - 1},
+        lambda w: {"declared_by_name": "李娜", "confirm": "on"},
+        prepare=lambda w: _ar_report(w, submit=False),
+        refused=REFUSED_ORG,
+        owner="org_jinshui",
+    ),  # fmt: skip
+    "my_annualreports:attachment_add": Row(
+        lambda w: {"year": today().year - 1},
+        lambda w: {"kind": "audit_report", "files": pdf("审计报告.pdf")},
+        prepare=lambda w: _ar_report(w, submit=False),
+        refused=REFUSED_ORG,
+        owner="org_jinshui",
+    ),  # fmt: skip
+    "my_annualreports:attachment_remove": Row(
+        lambda w: {"year": today().year - 1, "pk": w["ar_attachment"].pk},
+        lambda w: {},
+        prepare=lambda w: _ar_report(w, submit=False, attach=True),
+        refused=REFUSED_ORG,
+        owner="org_jinshui",
+    ),  # fmt: skip
     "my_lists:notice_detail": Row(
         lambda w: {"pk": w["new_notice"].pk},
         lambda w: {"text": "矩阵：本会已按期纠正。"},
