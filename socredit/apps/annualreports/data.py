@@ -3,7 +3,7 @@ department API (``api_data``), the staff export and ``socredit annualreport_figu
 
 Only filed reports are read here (已提交 and 已办结): a draft, and a report returned for correction,
 is the organization's work in progress. Everything goes through ``access_filed_reports`` (region
-scoping by ``common.access.restrict``, the same for a staff account and a department token); an
+scoping by ``access.access_reports``, the same for a staff account and a department token); an
 organization out of scope and one without a report give the same 404.
 
 A region's figures for a year are a table with one row per report and one column per figure code
@@ -20,9 +20,10 @@ from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
+from socredit.apps.annualreports.access import access_reports
 from socredit.apps.annualreports.models import AnnualReport, ReportFigure
 from socredit.apps.registry.models import Region
-from socredit.common.access import restrict, scope_path_of
+from socredit.common.access import scope_path_of
 from socredit.core.annualreports.schema import FIGURES, ReportState
 
 FILED_STATES = (ReportState.SUBMITTED.value, ReportState.CONCLUDED.value)
@@ -32,10 +33,6 @@ CHUNK = 2000
 """Reports read per query by the export (keyset paging by id)."""
 
 
-def _filed() -> QuerySet[AnnualReport]:
-    return AnnualReport.objects.filter(state__in=FILED_STATES).select_related("organization__region")
-
-
 def with_figures(queryset: QuerySet[AnnualReport]) -> QuerySet[AnnualReport]:
     """The reports with their figures read in one more query per page (``report.figures.all()``)."""
     return queryset.prefetch_related(Prefetch("figures", queryset=ReportFigure.objects.order_by("code")))
@@ -43,7 +40,7 @@ def with_figures(queryset: QuerySet[AnnualReport]) -> QuerySet[AnnualReport]:
 
 def access_filed_reports(principal: Any) -> QuerySet[AnnualReport]:
     """Filed and concluded reports of organizations within the principal's region."""
-    return restrict(_filed(), principal, "organization__region__path")
+    return access_reports(principal).filter(state__in=FILED_STATES)
 
 
 def region_in_scope(principal: Any, code: str | None) -> Region | None:

@@ -30,6 +30,7 @@ from typing import Any
 
 from django.db.models import Prefetch
 
+from socredit.apps.annualreports.display import report_disclosure
 from socredit.apps.annualreports.models import AnnualReport, ReportFigure
 from socredit.apps.registry.models import Organization
 from socredit.core.annualreports.schema import (
@@ -38,7 +39,6 @@ from socredit.core.annualreports.schema import (
     InspectionResult,
     ReportField,
     ReportState,
-    disclosure,
     fields_for,
     yes,
 )
@@ -81,7 +81,8 @@ def published_reports(org: Organization, language: str = "zh-hans") -> list[dict
     out = []
     for report in reports:
         content = report.content or {}
-        rules = disclosure(org_type, charity=yes(content.get("charity_organization")))
+        report.organization = org
+        rules = report_disclosure(report)
         values = {fig.code: fig.value for fig in report.figures.all()}
         fields = [
             {"code": f.code, "label": f.label(language), "value": text}

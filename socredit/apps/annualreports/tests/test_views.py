@@ -35,11 +35,16 @@ def filed(org, account, submit=True):
 def test_organization_files_keeps_input_on_error_previews_and_submits(client, org, org_self, on_day):
     client.force_login(org_self)
     page = client.get(reverse("my_annualreports:report_list"))
-    assert page.status_code == 200 and reverse("my_annualreports:report_edit", args=[YEAR]) in page.content.decode()
+    assert (
+        page.status_code == 200
+        and reverse("my_annualreports:report_edit", args=[YEAR]) in page.content.decode()
+    )
     edit = reverse("my_annualreports:report_edit", args=[YEAR])
     assert client.get(edit).status_code == 200
 
-    bad = client.post(edit, post_data(bs_fixed_assets="401000", bs_total_assets="1001000", activities_summary="办了培训"))
+    bad = client.post(
+        edit, post_data(bs_fixed_assets="401000", bs_total_assets="1001000", activities_summary="办了培训")
+    )
     body = bad.content.decode()
     assert bad.status_code == 400 and "资产负债表不平衡" in body
     assert 'value="1001000"' in body and "办了培训" in body  # nothing typed is lost
@@ -54,7 +59,9 @@ def test_organization_files_keeps_input_on_error_previews_and_submits(client, or
     assert "王立新" in public_part and "0371-66660000" not in public_part  # the phone is never published
     assert "1,000,000.00" in public_part and "300,000.00" not in public_part  # totals only for an association
 
-    refused = client.post(reverse("my_annualreports:report_submit", args=[YEAR]), {"declared_by_name": "王立新"})
+    refused = client.post(
+        reverse("my_annualreports:report_submit", args=[YEAR]), {"declared_by_name": "王立新"}
+    )
     assert refused.status_code == 400 and AnnualReport.objects.get(organization=org).state == "draft"
     done = client.post(reverse("my_annualreports:report_submit", args=[YEAR]),
                        {"declared_by_name": "王立新", "confirm": "on"})  # fmt: skip
@@ -81,7 +88,9 @@ def test_another_organizations_account_sees_and_files_nothing(client, org, org_s
     report = filed(org, org_self, submit=False)
     client.force_login(other_self)
     assert client.get(reverse("my_annualreports:report_detail", args=[YEAR])).status_code == 404
-    client.post(reverse("my_annualreports:report_submit", args=[YEAR]), {"declared_by_name": "x", "confirm": "on"})
+    client.post(
+        reverse("my_annualreports:report_submit", args=[YEAR]), {"declared_by_name": "x", "confirm": "on"}
+    )
     report.refresh_from_db()
     assert report.state == "draft"
     # filing "for year N" from its own account files its own organization's report, never org's
@@ -95,12 +104,22 @@ def test_staff_of_region_return_and_conclude_others_cannot(client, org, org_self
     report = filed(org, org_self)
     client.force_login(personas["staff_xinzheng"])  # another county
     assert client.get(reverse("annualreports:report_detail", args=[report.pk])).status_code == 404
-    assert client.post(reverse("annualreports:report_conclude", args=[report.pk]), {"result": "pass"}).status_code == 404
-    assert report.pk not in [r.pk for r in client.get(reverse("annualreports:report_list")).context["reports"]]
+    assert (
+        client.post(
+            reverse("annualreports:report_conclude", args=[report.pk]), {"result": "pass"}
+        ).status_code
+        == 404
+    )
+    assert report.pk not in [
+        r.pk for r in client.get(reverse("annualreports:report_list")).context["reports"]
+    ]
 
     client.force_login(personas["viewer_jinshui"])
     assert client.get(reverse("annualreports:report_detail", args=[report.pk])).status_code == 200
-    assert client.post(reverse("annualreports:report_return", args=[report.pk]), {"reasons": "x"}).status_code == 403
+    assert (
+        client.post(reverse("annualreports:report_return", args=[report.pk]), {"reasons": "x"}).status_code
+        == 403
+    )
 
     client.force_login(personas["staff_jinshui"])
     queue = client.get(reverse("annualreports:report_list"), {"state": "submitted", "org_type": "1"})
@@ -111,8 +130,14 @@ def test_staff_of_region_return_and_conclude_others_cannot(client, org, org_self
     assert r.status_code == 400
     client.post(reverse("annualreports:report_return", args=[report.pk]), {"reasons": "请补充理事会会议纪要"})
     client.force_login(org_self)
-    assert "请补充理事会会议纪要" in client.get(reverse("my_annualreports:report_detail", args=[YEAR])).content.decode()
-    client.post(reverse("my_annualreports:report_submit", args=[YEAR]), {"declared_by_name": "王立新", "confirm": "on"})
+    assert (
+        "请补充理事会会议纪要"
+        in client.get(reverse("my_annualreports:report_detail", args=[YEAR])).content.decode()
+    )
+    client.post(
+        reverse("my_annualreports:report_submit", args=[YEAR]),
+        {"declared_by_name": "王立新", "confirm": "on"},
+    )
     client.force_login(personas["city_admin"])  # the city above may review too
     r = client.post(reverse("annualreports:report_conclude", args=[report.pk]), {"result": "pass"})
     assert r.status_code == 302
@@ -129,6 +154,8 @@ def test_staff_enter_a_paper_report(client, org, personas, on_day):
                           "submit": "1"})  # fmt: skip
     assert r.status_code == 302
     report = AnnualReport.objects.get(organization=org)
-    assert report.channel == "paper" and report.state == "submitted" and str(report.submitted_on) == "2026-03-10"
+    assert (
+        report.channel == "paper" and report.state == "submitted" and str(report.submitted_on) == "2026-03-10"
+    )
     client.force_login(personas["staff_xinzheng"])
     assert client.get(url).status_code == 404
