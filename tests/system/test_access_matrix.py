@@ -265,6 +265,8 @@ MATRIX = {
         READ,
     ),
     "annualreports:paper_start": (lambda w: {}, PAPER_START),
+    "annualreport_data:figure_page": (lambda w: {}, OWN_REGION_PAGE),
+    "annualreport_data:figure_export": (lambda w: {"fmt": "xlsx"}, OWN_REGION_PAGE),
     "annualreports:paper_new": (lambda w: {"code": w["org"].code}, WRITE),
     "my_annualreports:report_list": (lambda w: {}, ORGANIZATION_ONLY),
     "my_annualreports:report_detail": (lambda w: {"year": _annual_report(w).year}, ORGANIZATION_ONLY),

@@ -25,11 +25,14 @@ EXPORT_NAME = "annual-report-figures"
 class FigureExportForm(forms.Form):
     """``?year=&region=`` of the figures' page and export."""
 
-    year = forms.IntegerField(label=gettext_lazy("Year reported"), min_value=2000, max_value=2100)
+    year = forms.IntegerField(
+        label=gettext_lazy("Year reported"), min_value=2000, max_value=2100, required=False
+    )
     region = forms.RegexField(label=gettext_lazy("Region code"), required=False, regex=r"^\d{6}$")
 
 
 def _default_year() -> int:
+    """The last year that has ended: the year whose reports are being filed now."""
     return clock.today().year - 1
 
 
@@ -38,8 +41,7 @@ def figure_page(request: HttpRequest) -> HttpResponse:
     """The year and region to export, and the two export links."""
     if getattr(request.user, "is_org_account", False) or scope_path_of(request.user) is None:
         raise PermissionDenied
-    data = request.GET if "year" in request.GET else {"year": _default_year()}
-    form = FigureExportForm(data)
+    form = FigureExportForm(request.GET)
     count = None
     query = ""
     if form.is_valid():
@@ -48,8 +50,9 @@ def figure_page(request: HttpRequest) -> HttpResponse:
         except Http404:  # an unknown or out-of-scope region is a form error on this page
             form.add_error("region", _("No such region in your jurisdiction"))
         else:
-            count = region_reports(request.user, form.cleaned_data["year"], region).count()
-            query = f"year={form.cleaned_data['year']}" + (
+            year = form.cleaned_data["year"] or _default_year()
+            count = region_reports(request.user, year, region).count()
+            query = f"year={year}" + (
                 f"&region={form.cleaned_data['region']}" if form.cleaned_data["region"] else ""
             )
     return render(request, "annualreports/figure_export.html", {"form": form, "count": count, "query": query})
@@ -65,7 +68,7 @@ def figure_export(request: HttpRequest, fmt: str) -> HttpResponse:
         region = region_in_scope(request.user, form.cleaned_data["region"])
     except Http404:  # an unknown or out-of-scope region: say so on the refusal page
         return refused(request, _("No such region in your jurisdiction"), back)
-    year = form.cleaned_data["year"]
+    year = form.cleaned_data["year"] or _default_year()
     reports = region_reports(request.user, year, region)
     if refusal := export_refusal(request, fmt, reports, back):
         return refusal
