@@ -390,6 +390,7 @@ NAMESPACES = {
     "commitments",
     "annualreports",
     "my_annualreports",
+    "annualreport_data",
     "bans",
     "my_commitments",
     "my_lists",
