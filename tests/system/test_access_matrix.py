@@ -260,6 +260,7 @@ MATRIX = {
     "annualreports:report_detail": (lambda w: {"pk": _annual_report(w).pk}, READ),
     "annualreports:report_return": (lambda w: {"pk": _annual_report(w).pk}, POST_ONLY),
     "annualreports:report_conclude": (lambda w: {"pk": _annual_report(w).pk}, POST_ONLY),
+    "annualreports:attachment_add": (lambda w: {"pk": _annual_report(w).pk}, POST_ONLY),
     "annualreports:attachment_file": (
         lambda w: {"pk": _annual_report(w).pk, "att": _annual_report(w).attachments.get().pk},
         READ,

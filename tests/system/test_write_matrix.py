@@ -278,6 +278,17 @@ def _ar_report(w: W, *, submit: bool, attach: bool = False) -> W:
     return out
 
 
+def _ar_paper_draft(w: W) -> W:
+    """A paper report of the world organization on last year, entered by the 金水区 officer as a draft."""
+    from socredit.apps.annualreports import services as ar
+    from socredit.apps.annualreports.tests.conftest import facts, figures
+
+    report = ar.enter_paper_report(
+        _staff(w), "form", w["org"], today().year - 1, content=facts(), figures=figures()
+    )
+    return {"ar_report": report}
+
+
 # route name → its row. Pairs of a date field and "today" are valid for the owner; reasons are filled.
 WRITES: dict[str, Row] = {
     "records:record_create": Row(
@@ -476,6 +487,11 @@ WRITES: dict[str, Row] = {
         lambda w: {"pk": w["ar_report"].pk},
         lambda w: {"result": "pass", "note": ""},
         prepare=lambda w: _ar_report(w, submit=True),
+    ),  # fmt: skip
+    "annualreports:attachment_add": Row(
+        lambda w: {"pk": w["ar_report"].pk},
+        lambda w: {"kind": "audit_report", "files": pdf("审计报告.pdf")},
+        prepare=lambda w: _ar_paper_draft(w),
     ),  # fmt: skip
     "annualreports:paper_new": Row(
         lambda w: {"code": w["org"].code},

@@ -32,7 +32,7 @@ from socredit.apps.records.models import CreditRecord
 from socredit.apps.records.services import create_record
 from socredit.apps.records.validation import RecordLookups
 from socredit.apps.registry.models import Department, Organization
-from socredit.apps.registry.services import registering_department
+from socredit.apps.registry.services import authority_region, registering_department
 from socredit.common.clock import today
 from socredit.common.errors import FieldErrors
 from socredit.common.policy import NoProfile, policy_profile
@@ -83,8 +83,8 @@ def _month_day(value: Any) -> tuple[int, int] | None:
 
 
 def filing_deadline(organization: Organization, year: int) -> dt.date:
-    """报送截止日 of the report on ``year``: the day of year N+1 that the policy profile in force for
-    the organization's registration authority states as ``annual_report.deadline_<type>`` (type:
+    """报送截止日 of the report on ``year``: the day of year N+1 that the policy profile in force (on
+    1 January of N+1) for the organization's registration authority states as ``annual_report.deadline_<type>`` (type:
     association, service_institution, foundation), else ``DEFAULT_DEADLINE``.
 
     The one place that reads it: when the deadline parameter lands (helper ar-checks), only this
@@ -93,7 +93,7 @@ def filing_deadline(organization: Organization, year: int) -> dt.date:
     month, day = DEFAULT_DEADLINE
     key = f"annual_report.deadline_{TYPE_KEYS.get(OrgType(organization.org_type), 'other')}"
     try:
-        profile = policy_profile(dt.date(year + 1, 1, 1), organization.region)
+        profile = policy_profile(dt.date(year + 1, 1, 1), authority_region(organization))
         stated = _month_day(profile.get(key))
     except (KeyError, NoProfile, ValueError, TypeError):  # parameter not registered yet, or no profile
         stated = None
@@ -350,6 +350,8 @@ def submit_report(actor: Any, channel: str, report: AnnualReport, *, declared_by
     before = report.state
     first = report.submitted_on is None
     now = timezone.now()
+    if timezone.localdate(now) != day:  # a paper report received earlier, or a replay: that day, at noon
+        now = timezone.make_aware(dt.datetime.combine(day, dt.time(12)))
     report.state = ReportState.SUBMITTED.value
     report.submitted_on = report.submitted_on or day
     report.last_submitted_at = now

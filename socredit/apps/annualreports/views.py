@@ -28,13 +28,22 @@ from socredit.apps.annualreports.display import (
     report_disclosure,
     report_parts,
 )
-from socredit.apps.annualreports.forms import ConcludeForm, PaperForm, QueueFilterForm, ReportForm, ReturnForm
+from socredit.apps.annualreports.flags import risk_flags
+from socredit.apps.annualreports.forms import (
+    AttachmentForm,
+    ConcludeForm,
+    PaperForm,
+    QueueFilterForm,
+    ReportForm,
+    ReturnForm,
+)
 from socredit.apps.annualreports.models import AnnualReport
+from socredit.apps.annualreports.uploads import attach_from_request
 from socredit.apps.audit.services import record_download
 from socredit.apps.registry.access import access_organization
 from socredit.common.access import scope_path_of
 from socredit.common.errors import FieldErrors
-from socredit.core.annualreports.schema import ReportState
+from socredit.core.annualreports.schema import Channel, ReportState
 from socredit.core.types import OrgType
 
 PER_PAGE = 50
@@ -45,18 +54,13 @@ def _require_write(user: Any) -> None:
         raise PermissionDenied
 
 
-def risk_flags(reports: list[AnnualReport]) -> dict[int, list[str]]:
-    """RISK FLAGS — the spot for the automatic review checks (helper ar-checks): report id → the
-    short labels of the checks that flag it, shown in the queue and on the report. None yet."""
-    return {}
-
-
 @login_required
 def report_list(request: HttpRequest) -> HttpResponse:
     """审核队列: reports of the account's region, submitted ones first (oldest submission first)."""
     form = QueueFilterForm(request.GET)
     form.fields["region"].scope_path = scope_path_of(request.user)
-    qs = access_reports(request.user)
+    # an organization's online draft is its own work in progress: not in the queue until submitted
+    qs = access_reports(request.user).exclude(state=ReportState.DRAFT.value, channel=Channel.ONLINE.value)
     if form.is_valid():
         data = form.cleaned_data
         if data["year"]:
@@ -101,6 +105,8 @@ def _detail_page(
         "return_form": forms.get("return") or ReturnForm(),
         "conclude_form": forms.get("conclude") or ConcludeForm(),
         "open": next(iter(forms), None), "risk_flags": risk_flags([report]).get(report.pk, []),
+        "can_attach": request.user.can_write and report.channel == Channel.PAPER.value and report.editable,
+        "attachment_form": forms.get("attach") or AttachmentForm(),
         "deadline": services.filing_deadline(report.organization, report.year),
     }  # fmt: skip
     return render(request, "annualreports/report_detail.html", context, status=400 if forms else 200)
@@ -144,6 +150,20 @@ def report_conclude(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("The inspection was concluded and written to the credit file."))
             return redirect("annualreports:report_detail", pk=report.pk)
     return _detail_page(request, access_report(request.user, pk), {"conclude": form})
+
+
+@require_POST
+@login_required
+def attachment_add(request: HttpRequest, pk: int) -> HttpResponse:
+    """上传附件 of a paper report (the organization uploads its own online report's files itself)."""
+    _require_write(request.user)
+    report = access_report(request.user, pk)
+    if report.channel != Channel.PAPER.value:
+        raise PermissionDenied
+    form = attach_from_request(request, report)
+    if form is None:
+        return redirect("annualreports:report_detail", pk=report.pk)
+    return _detail_page(request, access_report(request.user, pk), {"attach": form})
 
 
 @login_required

@@ -24,6 +24,7 @@ from socredit.apps.annualreports.display import (
 )
 from socredit.apps.annualreports.forms import AttachmentForm, ReportForm, SubmitForm
 from socredit.apps.annualreports.models import AnnualReport
+from socredit.apps.annualreports.uploads import attach_from_request
 from socredit.common.access import organization_account_required
 from socredit.common.errors import FieldErrors
 from socredit.core.types import OrgType
@@ -128,16 +129,9 @@ def report_submit(request: HttpRequest, year: int) -> HttpResponse:
 @organization_account_required
 def attachment_add(request: HttpRequest, year: int) -> HttpResponse:
     report = own_report(request.user, year)
-    form = AttachmentForm(request.POST, request.FILES)
-    if form.is_valid():
-        try:
-            services.add_attachments(request.user, "form", report, form.cleaned_data["kind"],
-                                     request.FILES.getlist("files"))  # fmt: skip
-        except FieldErrors as exc:
-            form.add_service_errors(exc)
-        else:
-            messages.success(request, _("The file was attached."))
-            return redirect("my_annualreports:report_detail", year=year)
+    form = attach_from_request(request, report)
+    if form is None:
+        return redirect("my_annualreports:report_detail", year=year)
     return _detail_page(request, report, attachment_form=form)
 
 

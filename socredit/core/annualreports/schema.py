@@ -25,7 +25,7 @@ What of a report is public (``disclosure``) depends on the organization:
   rules.md has no item for it (UNVERIFIED).
 
 Whoever the organization is, the contact person's name and telephone number are never published
-(personal information: 60号令 第五条, rules.md R1.2).
+(personal information, which the authority keeps confidential: 60号令 第四条、第五条, rules.md R1.2).
 
 The audit report is a required attachment for foundations (《基金会年度检查办法》第四条: the annual
 work report includes the certified public accountant's audit report) and for charities qualified for
@@ -41,6 +41,12 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from socredit.core.types import Labelled, OrgType
+
+
+def pick(zh: str, en: str, language: str | None) -> str:
+    """The Chinese or the English text, by the active language (Chinese unless English)."""
+    return en if (language or "").startswith("en") else zh
+
 
 # --- states, results, channels ------------------------------------------------------------------
 
@@ -106,7 +112,7 @@ class Figure:
     and expense lines cannot (a loss is an expense, a refund lowers an income)."""
 
     def label(self, language: str | None = "zh-hans") -> str:
-        return self.en if (language or "").startswith("en") else self.zh
+        return pick(self.zh, self.en, language)
 
 
 _BS, _IA, _OT = Statement.BALANCE_SHEET, Statement.ACTIVITIES, Statement.OTHER
@@ -254,7 +260,7 @@ class Choice:
     en: str
 
     def label(self, language: str | None = "zh-hans") -> str:
-        return self.en if (language or "").startswith("en") else self.zh
+        return pick(self.zh, self.en, language)
 
 
 @dataclass(frozen=True)
@@ -275,10 +281,10 @@ class ReportField:
     help_en: str = ""
 
     def label(self, language: str | None = "zh-hans") -> str:
-        return self.en if (language or "").startswith("en") else self.zh
+        return pick(self.zh, self.en, language)
 
     def help(self, language: str | None = "zh-hans") -> str:
-        return self.help_en if (language or "").startswith("en") else self.help_zh
+        return pick(self.help_zh, self.help_en, language)
 
     def applies_to(self, org_type: OrgType) -> bool:
         return self.types is None or org_type in self.types
@@ -405,7 +411,7 @@ def audit_requirement(org_type: OrgType, *, charity: bool, public_fundraising: b
 
 
 NEVER_PUBLIC_FIELDS = frozenset({"contact_person", "contact_phone"})
-"""Personal information (60号令 第五条; rules.md R1.2): never published, whoever files."""
+"""Personal information (60号令 第四条、第五条; rules.md R1.2): never published, whoever files."""
 
 SUMMARY_PUBLIC_FIELDS = frozenset({
     "legal_representative", "residence", "charity_organization", "changes", "activities_summary", "projects",

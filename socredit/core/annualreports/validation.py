@@ -31,6 +31,7 @@ from socredit.core.annualreports.schema import (
     ReportState,
     audit_requirement,
     fields_for,
+    pick,
     yes,
 )
 from socredit.core.types import OrgType
@@ -48,7 +49,7 @@ class Problem:
     en: str
 
     def text(self, language: str | None = "zh-hans") -> str:
-        return self.en if (language or "").startswith("en") else self.zh
+        return pick(self.zh, self.en, language)
 
 
 def _yuan(value: Decimal) -> str:

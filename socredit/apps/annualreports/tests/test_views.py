@@ -159,3 +159,22 @@ def test_staff_enter_a_paper_report(client, org, personas, on_day):
     )
     client.force_login(personas["staff_xinzheng"])
     assert client.get(url).status_code == 404
+
+
+def test_queue_leaves_out_online_drafts_and_staff_attach_to_paper_reports_only(client, org, org_self, personas,
+                                                                                 other_org, on_day):  # fmt: skip
+    draft = filed(org, org_self, submit=False)
+    paper = services.enter_paper_report(personas["staff_jinshui"], "form", other_org, YEAR, content=facts(),
+                                        figures=figures())  # fmt: skip
+    client.force_login(personas["staff_jinshui"])
+    assert [r.pk for r in client.get(reverse("annualreports:report_list")).context["reports"]] == [paper.pk]
+    url = reverse("annualreports:attachment_add", args=[draft.pk])
+    assert client.post(url, {"kind": "other", "files": SimpleUploadedFile("a.pdf", PDF)}).status_code == 403
+    url = reverse("annualreports:attachment_add", args=[paper.pk])
+    assert (
+        client.post(
+            url, {"kind": "audit_report", "files": SimpleUploadedFile("审计报告.pdf", PDF)}
+        ).status_code
+        == 302
+    )
+    assert paper.attachments.get().kind == "audit_report" and not draft.attachments.exists()

@@ -5,6 +5,7 @@ same seed gives the same office."""
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from io import StringIO
 
 from django.core.management import call_command
@@ -36,6 +37,7 @@ def test_the_demo_office(db, settings, tmp_path):
     lists_are_not_empty_and_each_decision_has_its_documents()
     every_case_document_is_dated_on_its_steps_day()
     some_organizations_changed_their_registration()
+    annual_reports_fill_the_queue_and_the_accounts_pages()
 
 
 def every_case_kind_is_there_open_and_closed():
@@ -104,3 +106,18 @@ def test_the_same_seed_gives_the_same_office(db, settings, tmp_path):
     assert not Organization.objects.exists()
     _load(settings, tmp_path)
     assert _snapshot() == first and first["cases"] and first["decisions"]
+
+
+def annual_reports_fill_the_queue_and_the_accounts_pages():
+    from socredit.apps.annualreports.models import AnnualReport
+    from socredit.apps.records.models import CreditRecord
+
+    states = Counter(AnnualReport.objects.values_list("state", flat=True))
+    assert states["submitted"] >= 3 and states["returned"] >= 1 and states["concluded"] >= 2, states
+    mine = AnnualReport.objects.filter(organization__accounts__username="zuzhi")
+    assert sorted(mine.values_list("state", flat=True)) == ["concluded", "returned"]
+    assert all(r.submitted_on <= TODAY for r in AnnualReport.objects.all())
+    kinds = Counter(CreditRecord.objects.filter(external_id__startswith="annualreport-")
+                    .values_list("kind__code", flat=True))  # fmt: skip
+    assert kinds["annual_report_on_time"] == AnnualReport.objects.count()
+    assert kinds["annual_inspection_pass"] >= 2 and kinds["annual_inspection_basic"] == 1

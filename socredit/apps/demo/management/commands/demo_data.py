@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from socredit.apps.demo import generator as gen
+from socredit.apps.demo.annualreports import create_demo_annual_reports
 from socredit.apps.demo.cases import create_demo_cases
 from socredit.apps.demo.loader import DEMO_PASSWORD, DemoDataExists, create_demo_accounts, load_demo
 from socredit.apps.evaluation.models import CreditScore
@@ -66,6 +67,10 @@ class Command(BaseCommand):
         users, token_file = create_demo_accounts(city=city, var_dir=settings.VAR_DIR)
         if city == gen.DEFAULT_CITY:
             cases = create_demo_cases(password=DEMO_PASSWORD, today=today)
+            reports = create_demo_annual_reports(today=today)
+            self.stdout.write(f"年度工作报告：提交 {reports.get('submitted', 0) + reports.get('own_pass', 0) + reports.get('own_returned', 0)} 份，"
+                              f"退回 {reports.get('returned', 0) + reports.get('own_returned', 0)} 份，"
+                              f"办结 {reports.get('concluded', 0) + reports.get('own_pass', 0)} 份")  # fmt: skip
             self.stdout.write(f"案件：{'、'.join(v for k, v in cases.items() if k in ('objection', 'overdue', 'complaint'))}"
                               f"（超期督办 {cases.get('escalated', 0)} 项）")  # fmt: skip
             done = cases.get("office", {})
