@@ -4,6 +4,7 @@ width; a staff member exports a year's figures of the region as Excel and opens 
 
 from __future__ import annotations
 
+import io
 import os
 
 import openpyxl
@@ -72,6 +73,7 @@ def test_staff_exports_the_figures_as_excel(live_server, page, reported, login, 
         no_sideways_scroll(page)
     with page.expect_download() as download:
         page.get_by_role("link", name="导出 Excel").click()
-    book = openpyxl.load_workbook(download.value.path(), read_only=True)
+    with open(download.value.path(), "rb") as f:
+        book = openpyxl.load_workbook(io.BytesIO(f.read()), read_only=True)
     rows = list(book.active.iter_rows(values_only=True))
     assert rows[2][1] == reported.name and "资产总计（元）" in rows[1]
