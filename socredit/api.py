@@ -18,6 +18,7 @@ from ninja.errors import AuthenticationError, ValidationError
 from ninja.security import HttpBearer, SessionAuth
 
 from socredit.apps.accounts.services import authenticate_token
+from socredit.apps.annualreports.api_data import router as annualreports_router
 from socredit.apps.bans.api import router as bans_router
 from socredit.apps.cases.api import router as cases_router
 from socredit.apps.commitments.api import router as commitments_router
@@ -148,3 +149,4 @@ api.add_router("", cases_router, tags=["cases"])
 api.add_router("", bans_router, tags=["bans"])
 api.add_router("", subscriptions_router, tags=["subscriptions"])
 api.add_router("", measures_router, tags=["checks"])
+api.add_router("", annualreports_router, tags=["annual reports"])

@@ -27,6 +27,7 @@ urlpatterns = [
     path("cases/", include("socredit.apps.cases.urls")),
     path("bans/", include("socredit.apps.bans.urls")),
     path("checks/", include("socredit.apps.measures.urls")),
+    path("annual-reports/figures/", include("socredit.apps.annualreports.urls_data")),
     path("", include("socredit.apps.reports.urls")),  # /reports/, /qr/, /open-data/, /my/qr/
     path("my/", include("socredit.apps.cases.urls_org")),
     path("public/", include("socredit.apps.cases.urls_public")),

@@ -18,6 +18,7 @@ from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import response_schema_conformance
 
 from socredit.apps.accounts.models import TokenScope
+from socredit.apps.annualreports.tests.figures_helpers import filed_report
 from socredit.testing import factories
 
 EXAMPLES_PER_OPERATION = int(os.environ.get("SOCREDIT_FUZZ_EXAMPLES", "200"))
@@ -35,6 +36,7 @@ def bearer(db, in_test_transaction):
     org = factories.organization(name="模糊测试协会")
     factories.role(org, factories.person())
     factories.record(org)
+    filed_report(org, 2024)  # the annual-report figures' operations find a filed report
     _, raw = factories.token([scope.value for scope in TokenScope], department)
     return {"Authorization": f"Bearer {raw}"}
 

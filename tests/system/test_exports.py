@@ -13,6 +13,7 @@ from django.urls import reverse
 
 from socredit.apps.audit.models import AuditEvent
 from tests.system.matrix_world import build_world
+from tests.system.test_access_matrix import _annual_report
 
 pytestmark = pytest.mark.django_db
 
@@ -51,6 +52,14 @@ EXPORTS = {
     ),
     "cases": ("cases:case_export", {}, {"status": ""}, "export_cases", lambda w: w["org"]),
     "scores": ("evaluation:score_export", {}, {}, "export_scores", lambda w: w["org"]),
+    # the region's annual work reports on the last year that has ended (the page's default)
+    "annual_report_figures": (
+        "annualreport_data:figure_export",
+        {},
+        {},
+        "export_annual_report_figures",
+        lambda w: _annual_report(w).organization,
+    ),
 }
 
 
@@ -118,6 +127,7 @@ def test_pages_link_to_their_exports(world, personas, client):
         reverse("lists:proposal_list"): reverse("lists:proposal_export", args=["xlsx"]),
         reverse("cases:case_list") + "?status=": reverse("cases:case_export", args=["csv"]),
         reverse("evaluation:run_list"): reverse("evaluation:score_export", args=["xlsx"]),
+        reverse("annualreport_data:figure_page"): reverse("annualreport_data:figure_export", args=["csv"]),
     }
     for page, export in pages.items():
         assert f'href="{export}' in client.get(page).content.decode(), page

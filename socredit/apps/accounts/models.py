@@ -106,6 +106,10 @@ class TokenScope(models.TextChoices):
         _("Make credit checks (信用核查), read them and give feedback on the measures applied"),
     )
     BLACKLISTS_WRITE = "blacklists:write", _("Push the department's own domain blacklist (领域黑名单)")
+    ANNUALREPORTS_READ = (
+        "annualreports:read",
+        _("Read the figures of filed annual work reports (年度工作报告)"),
+    )
 
 
 def hash_token(raw: str) -> str:

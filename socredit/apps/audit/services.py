@@ -214,6 +214,7 @@ DOWNLOADED_FILES: dict[str, Any] = {
     "export_cases": _("Export of the cases"),
     "export_scores": _("Export of credit scores and levels"),
     "export_level_changes": _("Export of an evaluation run's level changes"),
+    "export_annual_report_figures": _("Export of the figures of annual work reports"),
     "annual_report_attachment": _("Attachment of an annual work report"),
 }
 """The kinds of non-public file whose every download is recorded (``record_download``); the
@@ -230,6 +231,7 @@ _FILES_ZH = {
     "export_cases": "案件导出",
     "export_scores": "信用评分与等级导出",
     "export_level_changes": "评价批次等级变动导出",
+    "export_annual_report_figures": "年度工作报告财务数据导出",
     "annual_report_attachment": "年度工作报告附件",
 }
 

@@ -184,6 +184,11 @@ class IndicatorOut(Schema):
     mode: str = Field(description="sum：累加并封顶；max：取最高的一条")
     reason: str
     basis: str
+    figure: str | None = Field(
+        None, description="读取的年度工作报告数据项代码（如 bs_total_net_assets；读取记录的指标为空）"
+    )
+    below: float | None = Field(None, description="数据项低于此金额（元）时计分")
+    at_least: float | None = Field(None, description="数据项不低于此金额（元）时计分")
 
 
 class LevelRuleOut(Schema):

@@ -23,6 +23,7 @@ from django.utils import timezone
 
 from socredit.apps.audit.services import actor_label, record_event, staff_user_of
 from socredit.apps.evaluation import counts, hooks, storage
+from socredit.apps.evaluation.figures import report_figures
 from socredit.apps.evaluation.indicators import UnknownModel, get_model, kind_ids
 from socredit.apps.evaluation.models import BLOCK_SIZE, CreditScore, EvaluationRun
 from socredit.apps.registry.models import Organization, Region
@@ -43,7 +44,11 @@ def _evaluate_orgs(
     ids = np.asarray(sorted(set(org_ids)), dtype=np.int64)
     lo, hi = (int(ids[0]), int(ids[-1]) + 1) if len(ids) else (0, 0)
     members = hooks.memberships(lo, hi, ids if len(ids) <= 4096 else None)
-    return evaluate(ids, facts, as_of, model, kinds, members, explain=explain)
+    # report figures are read only for a model that has an indicator reading one
+    figures = (
+        report_figures(lo, hi, ids if len(ids) <= 4096 else None, model.figures) if model.figures else None
+    )
+    return evaluate(ids, facts, as_of, model, kinds, members, explain=explain, figures=figures)
 
 
 # --- live -------------------------------------------------------------------------------------

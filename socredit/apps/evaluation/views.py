@@ -16,6 +16,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -37,6 +38,7 @@ from socredit.common.choices import label_for
 from socredit.common.htmx import render_page_or_partial
 from socredit.core.scoring.evaluate import EvaluationInputError, Explanation
 from socredit.core.scoring.facts import from_day_number
+from socredit.core.scoring.figures import figure_label
 from socredit.core.scoring.model import IndicatorModel
 from socredit.core.types import DishonestyClass, Polarity, RecordStatus
 
@@ -263,6 +265,7 @@ def model_detail(request: HttpRequest, version: str) -> HttpResponse:
                     "indicator": i,
                     "kinds": [(k, kinds.get(k, k), (i.by_kind or {}).get(k)) for k in i.kinds],
                     "by_class": [(label_for(DishonestyClass, c), p) for c, p in (i.by_class or {}).items()],
+                    "figure": figure_label(i.figure, get_language()) if i.figure else "",
                 }
                 for i in model.indicators
                 if i.group == g.id

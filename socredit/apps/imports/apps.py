@@ -6,3 +6,7 @@ class ImportsConfig(AppConfig):
     name = "socredit.apps.imports"
     label = "imports"
     verbose_name = _("Imports")
+
+    def ready(self) -> None:
+        # the importer of past years' annual work reports registers itself (it builds on services.Importer)
+        from socredit.apps.imports import annualreports  # noqa: F401

@@ -14,6 +14,7 @@ from socredit.apps.records.models import RecordKind
 from socredit.apps.registry.models import Department, Region
 from socredit.common.access import scope_path_of
 from socredit.common.imports import Column, write_csv, write_xlsx
+from socredit.core.annualreports.schema import FIGURES, InspectionResult
 from socredit.core.types import DishonestyClass, OrgField, OrgStatus, OrgType, RoleKind, Visibility
 
 ORGANIZATION_COLUMNS = (
@@ -55,10 +56,29 @@ RECORD_COLUMNS = (
     Column("external_id", "外部编号", False, ""),
 )
 
+_EXAMPLE = {
+    "bs_current_assets": "800000.00", "bs_fixed_assets": "200000.00", "bs_total_assets": "1000000.00",
+    "bs_current_liabilities": "300000.00", "bs_total_liabilities": "300000.00",
+    "bs_unrestricted_net_assets": "700000.00", "bs_total_net_assets": "700000.00",
+    "bs_total_liabilities_and_net_assets": "1000000.00", "ia_donation": "400000.00", "ia_total_income": "400000.00",
+    "ia_program_costs": "300000.00", "ia_total_expenses": "300000.00", "ia_net_asset_change": "100000.00",
+}  # fmt: skip
+ANNUAL_REPORT_COLUMNS = (
+    Column("organization", "统一社会信用代码", True, "51410105MJ0000018H"),
+    Column("year", "报告年度", True, "2024"),
+    Column("result", "年检结论", False, "合格"),
+    Column("submitted_on", "报送日期", False, "2025-03-20"),
+    Column("concluded_on", "办结日期", False, "2025-05-10"),
+    *(Column(f.code, f.zh, False, _EXAMPLE.get(f.code, "")) for f in FIGURES),
+)
+"""One row per organization and year: the result and its dates, then every figure of the
+annual-report contract (core.annualreports.schema.FIGURES), in yuan."""
+
 COLUMNS: dict[str, tuple[Column, ...]] = {
     ImportKind.ORGANIZATIONS: ORGANIZATION_COLUMNS,
     ImportKind.ROLES: ROLE_COLUMNS,
     ImportKind.RECORDS: RECORD_COLUMNS,
+    ImportKind.ANNUAL_REPORTS: ANNUAL_REPORT_COLUMNS,
 }
 
 REPORT_ROW = "行号（row）"
@@ -98,6 +118,8 @@ def valid_values(kind: str, principal: Any) -> list[tuple[str, str, str]]:
         out.extend((title, r.code, r.name) for r in access_regions(principal))
     elif kind == ImportKind.ROLES:
         enum_rows("kind", RoleKind)
+    elif kind == ImportKind.ANNUAL_REPORTS:
+        enum_rows("result", InspectionResult)
     else:
         title = column_title(kind, "kind")
         kinds = RecordKind.objects.filter(active=True).order_by("category", "code")

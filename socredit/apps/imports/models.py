@@ -16,6 +16,7 @@ class ImportKind(models.TextChoices):
     ORGANIZATIONS = "organizations", _("Organizations")
     ROLES = "roles", _("Persons and posts")
     RECORDS = "records", _("Credit records")
+    ANNUAL_REPORTS = "annual_reports", _("Annual work reports of past years")
 
 
 class ImportStatus(models.TextChoices):

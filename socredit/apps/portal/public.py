@@ -52,6 +52,7 @@ publicity period, not 轻微 unless published, never repaired, expired, revoked 
                            "signed_by": "…", "signed_on": "…", "due_on": None | "…",
                            "status": "有效"}, …],                               # 诚信承诺专栏
           "credit_level": None | {"level": "A", "name": "诚信", "as_of": "…"},  # only where published
+          "annual_work_reports": [ANNUAL_REPORT, …],                     # concluded reports, newest year first
         }
 
     RECORD = ``{"kind": "行政处罚：罚款", "category": "penalty", "negative": true, "document_number":
@@ -64,6 +65,13 @@ publicity period, not 轻微 unless published, never repaired, expired, revoked 
     "…", "ground": "未按照规定时限和要求报送年度工作报告", "legal_basis": "…", "authority": "…",
     "document_number": "…", "left_on": None | "…", "exit_ground": "" | "…", "exit_document_number":
     "" | "…", "under_objection": false}``.
+
+    ANNUAL_REPORT = the public part of a concluded 年度工作报告 (``annualreports.published``): ``{"year":
+    2025, "result": "合格", "concluded_on": "…", "submitted_on": "…", "whole_report": false, "basis":
+    ["《…》第六条、第七条"], "fields": [{"code": "activities_summary", "label": "本年度业务活动情况",
+    "value": "…"}, …], "figures": [{"code": "bs_total_assets", "label": "资产总计", "statement":
+    "资产负债表", "value": "1000000.00"}, …]}``: only the fields and figures the rules for the
+    organization's type publish (never the contact person's name and telephone).
 
 What is left out, on purpose: records not public (政务共享, 内部使用), outside their publicity period,
 轻微 where not published, repaired, expired, revoked or corrected; a listing whose publicity is
@@ -87,6 +95,7 @@ from django.db.models import Q
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from socredit.apps.annualreports.published import published_reports
 from socredit.apps.cases.models import Case, CaseKind, CaseStatus
 from socredit.apps.commitments.models import Commitment, CommitmentStatus
 from socredit.apps.lists.models import LIST_LABELS, RED, ListEntry
@@ -427,7 +436,17 @@ def public_profile(
             "lists": _lists(org, as_of),
             "commitments": _commitments(org, as_of, language),
             "credit_level": _credit_level(org),
+            "annual_work_reports": _annual_work_reports(org, language),
         }
+
+
+def _annual_work_reports(org: Organization, language: str) -> list[dict[str, Any]]:
+    """The public part of the concluded annual work reports, texts scrubbed like every stored text."""
+    reports = published_reports(org, language)
+    for report in reports:
+        for item in report["fields"]:
+            item["value"] = scrub(item["value"])
+    return reports
 
 
 # --- search ---------------------------------------------------------------------------------------

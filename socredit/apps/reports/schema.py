@@ -15,7 +15,7 @@ VERSION = "socredit.open-data/1"
 @dataclass(frozen=True)
 class Column:
     name: str
-    type: str  # string | date | decimal | boolean
+    type: str  # string | integer | date | decimal | boolean
     title: str  # Chinese column title
     description: str
 
@@ -107,7 +107,38 @@ TABLES: dict[str, list[Column]] = {
         _c("due_on", "date", "履约期限", "Due date, if any."),
         _c("status", "string", "状态", "State of the commitment."),
     ],
+    "annual_reports": [
+        ORG,
+        _c("year", "integer", "报告年度", "Year the annual work report is about (filed the year after)."),
+        _c("result", "string", "年检结论", "合格 / 基本合格 / 不合格."),
+        _c("submitted_on", "date", "报送日期", "Date the report was first submitted."),
+        _c("concluded_on", "date", "办结日期", "Date the registration authority concluded its review."),
+        _c(
+            "whole_report",
+            "boolean",
+            "全文公开",
+            "true where the whole report is published (foundations, charities).",
+        ),
+        _c("basis", "string", "公开依据", "Instruments under which it is published, separated by '；'."),
+    ],
+    "annual_report_fields": [
+        ORG,
+        _c("year", "integer", "报告年度", "Year of the report."),
+        _c("item", "string", "项目代码", "Stable key of the item (e.g. activities_summary)."),
+        _c("title", "string", "项目", "Item of the report, in Chinese."),
+        _c("value", "string", "内容", "What the report states (yes/no and choices as words)."),
+    ],
+    "annual_report_figures": [
+        ORG,
+        _c("year", "integer", "报告年度", "Year of the report."),
+        _c("statement", "string", "报表", "资产负债表 / 业务活动表 / 其他财务数据."),
+        _c("item", "string", "项目代码", "Stable key of the figure (e.g. bs_total_assets)."),
+        _c("title", "string", "项目", "Line of the statement, in Chinese."),
+        _c("value", "decimal", "金额（元）", "Amount in yuan, two decimal places."),
+    ],
 }
+"""Only the public part of concluded annual work reports is in the annual_report_* tables: the
+fields and figures the rules for the organization's type publish, never the contact person."""
 SECTION_TITLES = {
     "licences": "行政许可",
     "penalties": "行政处罚",
@@ -164,7 +195,31 @@ def rows_of(profile: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
             for e in lists[key]
         ],
         "commitments": [{**code, **c} for c in profile["commitments"]],
+        **_annual_report_rows(code, profile.get("annual_work_reports") or []),
     }
+
+
+def _annual_report_rows(
+    code: dict[str, Any], reports: list[dict[str, Any]]
+) -> dict[str, list[dict[str, Any]]]:
+    return {
+        "annual_reports": [
+            {**code, "year": r["year"], "result": r["result"], "submitted_on": r["submitted_on"],
+             "concluded_on": r["concluded_on"], "whole_report": r["whole_report"], "basis": "；".join(r["basis"])}
+            for r in reports
+        ],
+        "annual_report_fields": [
+            {**code, "year": r["year"], "item": f["code"], "title": f["label"], "value": f["value"]}
+            for r in reports
+            for f in r["fields"]
+        ],
+        "annual_report_figures": [
+            {**code, "year": r["year"], "statement": f["statement"], "item": f["code"], "title": f["label"],
+             "value": f["value"]}
+            for r in reports
+            for f in r["figures"]
+        ],
+    }  # fmt: skip
 
 
 def schema_document() -> dict[str, Any]:

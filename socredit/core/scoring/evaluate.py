@@ -11,7 +11,9 @@ How a score is made, for each organization, on the evaluation date ``as_of``:
    on or before ``as_of``, its publicity period (if any) has not ended, it belongs to an indicator,
    and it falls within that indicator's window (``window_months`` back from ``as_of``).
 2. Each counted record gives points: by amount step, else by dishonesty class, else by kind, else
-   the indicator's points.
+   the indicator's points. An indicator that reads a report figure instead (``figure``) looks at the
+   organization's latest report known on or before ``as_of`` (and within its window) that has the
+   figure, and counts once, with its points, when the value meets its condition.
 3. Per indicator: ``sum`` mode adds the records' points and clips the sum to ±cap; ``max`` mode
    takes the best single record (e.g. the highest evaluation grade in force).
 4. Score = base + the indicators' points, clipped to the scale. The thresholds give a level.
@@ -187,12 +189,14 @@ def evaluate(
     memberships: pl.DataFrame | None = None,
     *,
     explain: bool = False,
+    figures: pl.DataFrame | None = None,
 ) -> Evaluation:
     """Evaluate ``org_ids`` on ``as_of`` with ``model``; see the module docstring.
 
     ``facts`` follow ``FACT_SCHEMA`` (facts of other organizations are ignored), ``kind_ids``
     maps record-kind codes to the ids used in ``facts.kind``, ``memberships`` follow
-    ``MEMBERSHIP_SCHEMA``. With ``explain``, the result keeps each counted record's points.
+    ``MEMBERSHIP_SCHEMA``, ``figures`` follow ``FIGURE_SCHEMA`` (read only by indicators with a
+    ``figure``). With ``explain``, the result keeps each counted record's points.
     """
     orgs = np.asarray(org_ids, dtype=np.int64)
     if len(orgs) > 1 and not bool(np.all(orgs[1:] > orgs[:-1])):
@@ -265,6 +269,7 @@ def evaluate(
         bpos, bind = best["pos"].to_numpy(), best["ind"].to_numpy()
         raw[bpos, bind] = best["points"].to_numpy()
         counts[bpos, bind] = best["len"].to_numpy()
+    figure_negative = _figure_points(model, orgs, figures, as_of, raw, counts)
     caps = np.array([i.cap if i.cap is not None else np.iinfo(np.int32).max for i in model.indicators])
     points = np.clip(raw, -caps, caps).astype(np.int32) if k else raw
 
@@ -278,6 +283,7 @@ def evaluate(
     # 5. level rules
     negative = np.zeros(n, dtype=bool)
     negative[counted.filter(pl.col("points") < 0)["pos"].to_numpy()] = True
+    negative |= figure_negative
     members = memberships if memberships is not None else empty_memberships()
     active = members.filter((pl.col("since") <= day) & (pl.col("until") > day))
     order = {"at_least": 0, "at_most": 1, "set": 2}
@@ -326,6 +332,42 @@ def evaluate(
         counts=counts,
         contributions=contributions,
     )
+
+
+def _figure_points(
+    model: IndicatorModel,
+    orgs: np.ndarray[Any, Any],
+    figures: pl.DataFrame | None,
+    as_of: dt.date,
+    raw: np.ndarray[Any, Any],
+    counts: np.ndarray[Any, Any],
+) -> np.ndarray[Any, Any]:
+    """Add the points of the indicators that read a report figure into ``raw`` and ``counts`` (in
+    place); the organizations to whom one of them took points off."""
+    negative = np.zeros(len(orgs), dtype=bool)
+    wanted = [(j, ind) for j, ind in enumerate(model.indicators) if ind.figure is not None]
+    if not wanted or figures is None or not figures.height or not len(orgs):
+        return negative
+    day = day_number(as_of)
+    known = figures.filter((pl.col("day") <= day) & pl.col("code").is_in([ind.figure for _, ind in wanted]))
+    for j, ind in wanted:
+        rows = known.filter(pl.col("code") == ind.figure)
+        if ind.window_months:
+            rows = rows.filter(pl.col("day") > day_number(add_months(as_of, -ind.window_months)))
+        # the latest report: the highest year, and of one year's (should there be two) the latest known
+        latest = rows.sort(["org_id", "year", "day"]).unique(subset=["org_id"], keep="last")
+        ids = latest["org_id"].to_numpy().astype(np.int64)
+        pos = np.searchsorted(orgs, ids)
+        inside = pos < len(orgs)
+        inside[inside] = orgs[pos[inside]] == ids[inside]
+        values = latest["value"].to_numpy()
+        hit = values < ind.below if ind.below is not None else values >= (ind.at_least or 0.0)
+        chosen = pos[inside & hit]
+        raw[chosen, j] += ind.points
+        counts[chosen, j] += 1
+        if ind.points < 0:
+            negative[chosen] = True
+    return negative
 
 
 def _column_max(frame: pl.DataFrame, column: str) -> int:

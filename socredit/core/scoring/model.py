@@ -7,7 +7,10 @@ A model is a TOML document of kind ``indicator-model`` (see ``socredit.core.conf
   bottom of the scale, so every score has exactly one level;
 - ``[[group]]``: display groups of indicators (基础合规, 评估等级, …);
 - ``[[indicator]]``: which record kinds count, how many points each counted record gives (by
-  kind, by dishonesty class, by amount), the cap, the time window and a one-line reason;
+  kind, by dishonesty class, by amount), the cap, the time window and a one-line reason; or,
+  instead of record kinds, a figure of the annual work report (``figure`` with ``below`` or
+  ``at_least``: the points are given once when the latest report's figure meets the condition,
+  see ``socredit.core.scoring.figures``);
 - ``[[level_rule]]``: rules that map statuses to levels (rules.md R5.4–R5.5), e.g. on the
   严重违法失信名单 → D, on the 活动异常名录 → at most C, 5A/4A without negatives → at least A.
 
@@ -25,6 +28,7 @@ from typing import Any
 
 from socredit.core.catalogue import reference_kind_codes
 from socredit.core.config import Document, Library
+from socredit.core.scoring.figures import FIGURE_CODE, contract_figure_codes
 from socredit.core.types import DishonestyClass
 
 LEVEL_CODES = ("A", "B", "C", "D")
@@ -78,6 +82,20 @@ class Indicator:
     amount_steps: tuple[AmountStep, ...] = ()
     name_en: str = ""
     reason_en: str = ""
+    figure: str | None = None
+    below: float | None = None
+    at_least: float | None = None
+
+    @property
+    def reads_figure(self) -> bool:
+        """True for an indicator that reads a report figure instead of counting records."""
+        return self.figure is not None
+
+    def figure_hit(self, value: float) -> bool:
+        """Whether a figure's value meets this indicator's condition (``below`` or ``at_least``)."""
+        if self.below is not None:
+            return value < self.below
+        return self.at_least is not None and value >= self.at_least
 
     def points_for(self, kind: str, dishonesty_class: str | None, amount: float | None) -> int:
         """Points one counted record of ``kind`` gives (before the cap): amount, then class, then kind."""
@@ -160,6 +178,11 @@ class IndicatorModel:
             k for r in self.level_rules for k in r.kinds
         )
 
+    @property
+    def figures(self) -> frozenset[str]:
+        """Every report figure code the model reads (empty for a model of records only)."""
+        return frozenset(i.figure for i in self.indicators if i.figure is not None)
+
     def in_english(self) -> IndicatorModel:
         """The model as an English reader reads it: each level, group and indicator name and each
         reason replaced by its English text where the file gives one (``name_en``, ``reason_en``), the
@@ -178,8 +201,10 @@ class IndicatorModel:
 _TOP_KEYS = {"meta", "scale", "level", "group", "indicator", "level_rule"}
 _INDICATOR_KEYS = {
     "id", "group", "name", "name_en", "kinds", "points", "cap", "window_months", "mode", "reason",
-    "reason_en", "basis", "by_kind", "by_class", "amount_steps",
+    "reason_en", "basis", "by_kind", "by_class", "amount_steps", "figure", "below", "at_least",
 }  # fmt: skip
+_RECORD_ONLY_KEYS = ("kinds", "by_kind", "by_class", "amount_steps")
+"""Keys an indicator reading a report figure cannot have: it counts no records."""
 _RULE_KEYS = {
     "id", "when", "list", "kinds", "without_negative", "window_months", "set", "at_most", "at_least",
     "reason", "reason_en", "basis",
@@ -224,13 +249,40 @@ def _check_keys(doc: Document, table: Mapping[str, Any], allowed: set[str], what
         raise doc.error(f"{what} 中有未知的键 “{unknown[0]}”", *path, unknown[0])
 
 
-def build_model(doc: Document, *, known_kinds: Collection[str] | None = None) -> IndicatorModel:
+def _figure_indicator(doc: Document, ind: Mapping[str, Any], what: str, at: tuple[Any, ...],
+                      figures_known: frozenset[str] | None) -> tuple[str, float | None, float | None]:  # fmt: skip
+    """The figure, ``below`` and ``at_least`` of an indicator that reads a report figure."""
+    figure = ind["figure"]
+    if not isinstance(figure, str) or not FIGURE_CODE.match(figure):
+        raise doc.error(f"{what} 的 figure 应为年度工作报告的数据项代码", *at, "figure")
+    if figures_known is not None and figure not in figures_known:
+        raise doc.error(f"{what} 引用了未知的年度工作报告数据项 “{figure}”", *at, "figure")
+    for key in _RECORD_ONLY_KEYS:
+        if key in ind:
+            raise doc.error(f"{what} 读取年报数据项（figure），不能同时有 {key}", *at, key)
+    conditions = [k for k in ("below", "at_least") if k in ind]
+    if len(conditions) != 1:
+        raise doc.error(f"{what} 必须且只能有 below、at_least 之一（数据项满足的条件）", *at, "figure")
+    bound = ind[conditions[0]]
+    if isinstance(bound, bool) or not isinstance(bound, int | float) or abs(bound) > 1e15:
+        raise doc.error(f"{what} 的 {conditions[0]} 应为金额（元）", *at, conditions[0])
+    if ind.get("mode", "sum") != "sum":
+        raise doc.error(f"{what} 读取年报数据项，mode 只能为 sum", *at, "mode")
+    return (figure, float(bound), None) if conditions[0] == "below" else (figure, None, float(bound))
+
+
+def build_model(
+    doc: Document, *, known_kinds: Collection[str] | None = None, known_figures: Collection[str] | None = None
+) -> IndicatorModel:
     """Check a parsed document and build the model; ConfigError with the line on any mistake.
 
-    ``known_kinds`` are the record-kind codes that exist (the reference catalogue when omitted).
+    ``known_kinds`` are the record-kind codes that exist (the reference catalogue when omitted);
+    ``known_figures`` the report figure codes an indicator may read (the annual-report contract's
+    codes when omitted).
     """
     data = doc.data
     kinds_known = frozenset(known_kinds) if known_kinds is not None else reference_kind_codes()
+    figures_known = frozenset(known_figures) if known_figures is not None else contract_figure_codes()
     _check_keys(doc, data, _TOP_KEYS, "文件")
 
     scale = data.get("scale")
@@ -288,6 +340,26 @@ def build_model(doc: Document, *, known_kinds: Collection[str] | None = None) ->
         group = _text(doc, ind, "group", what, *at)
         if group not in group_ids:
             raise doc.error(f"{what} 的分组 “{group}” 未定义", *at, "group")
+        if "figure" in ind:
+            figure, below, at_least = _figure_indicator(doc, ind, what, at, figures_known)
+            if "points" not in ind:
+                raise doc.error(f"{what} 缺少分值 points", *at)
+            cap = ind.get("cap")
+            window = ind.get("window_months")
+            indicators.append(
+                Indicator(
+                    id=iid, group=group, name=_text(doc, ind, "name", what, *at), kinds=(),
+                    points=_int(doc, ind["points"], f"{what} 的 points", *at, "points"),
+                    reason=_text(doc, ind, "reason", what, *at), basis=_text(doc, ind, "basis", what, *at),
+                    cap=None if cap is None else _int(doc, cap, f"{what} 的 cap", *at, "cap", positive=True),
+                    window_months=None if window is None
+                    else _months(doc, window, f"{what} 的 window_months", *at, "window_months"),
+                    name_en=_english(doc, ind, "name_en", what, *at),
+                    reason_en=_english(doc, ind, "reason_en", what, *at),
+                    figure=figure, below=below, at_least=at_least,
+                )
+            )  # fmt: skip
+            continue
         kinds = ind.get("kinds")
         if not isinstance(kinds, list) or not kinds or not all(isinstance(k, str) for k in kinds):
             raise doc.error(f"{what} 缺少 kinds（计入的信用信息事项）", *at, "kinds")

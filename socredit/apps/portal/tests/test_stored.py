@@ -14,6 +14,8 @@ from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from socredit.apps.annualreports.models import AnnualReport, ReportFigure
+from socredit.apps.annualreports.tests.figures_helpers import filed_report
 from socredit.apps.cases.models import Case, CaseKind, CaseStatus
 from socredit.apps.commitments.models import Commitment, CommitmentTemplate
 from socredit.apps.evaluation.models import CreditScore
@@ -116,10 +118,28 @@ CHANGES: dict[str, Callable[[dict[str, Any]], Any]] = {
         name_zh="罚款（改）"
     ),
     "commitment template retitled": lambda w: CommitmentTemplate.objects.update(title="信用承诺书（新）"),
+    "annual report concluded": lambda w: AnnualReport.objects.filter(organization=w["org"]).update(
+        state="concluded", result="pass", concluded_on=dt.date(2026, 4, 1)
+    ),
+    "annual report figure corrected": lambda w: ReportFigure.objects.filter(
+        report__organization=w["org"], code="bs_total_assets"
+    ).update(value="1000001.00"),
 }
 
 
-BEFORE = {"objection filed on a listing": lambda w: Case.objects.filter(kind=CaseKind.OBJECTION).delete()}
+def _submitted_report(w: dict[str, Any]) -> None:
+    filed_report(w["org"], 2025, state="submitted")
+
+
+def _concluded_report(w: dict[str, Any]) -> None:
+    filed_report(w["org"], 2025)
+
+
+BEFORE = {
+    "objection filed on a listing": lambda w: Case.objects.filter(kind=CaseKind.OBJECTION).delete(),
+    "annual report concluded": _submitted_report,
+    "annual report figure corrected": _concluded_report,
+}
 """What a change needs first (not yet under objection)."""
 
 

@@ -1,4 +1,4 @@
-"""`socredit import organizations|roles|records FILE [--dry-run] [--report errors.csv] [--as USERNAME]`."""
+"""`socredit import organizations|roles|records|annual_reports FILE [--dry-run] [--report errors.csv] [--as USERNAME]`."""
 
 from __future__ import annotations
 
