@@ -258,9 +258,10 @@ def registration_authority(organization: Organization) -> Department | None:
     return registering_department(organization.region, organization.registration_authority)
 
 
-def _write_record(actor: Any, channel: str, report: AnnualReport, kind: str, suffix: str, day: dt.date,
-                  summary: str) -> CreditRecord:  # fmt: skip
-    """The report's credit record of ``kind``, written once (an existing one with its id is reused)."""
+def write_report_record(actor: Any, channel: str, report: AnnualReport, kind: str, suffix: str, day: dt.date,
+                        summary: str) -> CreditRecord:  # fmt: skip
+    """The report's credit record of ``kind``, written once (an existing one with its id is reused): the
+    on-time filing, the inspection result; also what the import of past years writes."""
     org = report.organization
     department = registration_authority(org)
     if department is None:
@@ -337,7 +338,7 @@ def submit_report(actor: Any, channel: str, report: AnnualReport, *, declared_by
     store_flags(report)  # the automatic review checks' findings, in this transaction
     deadline = filing_deadline(org, report.year)
     if first and day <= deadline:
-        report.timeliness_record = _write_record(actor, channel, report, ON_TIME_KIND, "on-time", day,
+        report.timeliness_record = write_report_record(actor, channel, report, ON_TIME_KIND, "on-time", day,
                                                  f"{report.year}年度工作报告于{day:%Y-%m-%d}报送（截止日{deadline:%Y-%m-%d}）")  # fmt: skip
         report.save(update_fields=["timeliness_record"])
     record_event(actor=actor, channel=channel, action="annualreport.submit", target=report,
@@ -412,7 +413,7 @@ def conclude_report(actor: Any, channel: str, report: AnnualReport, *, result: s
     report.save()
     _history(report, ReportState.SUBMITTED.value, report.state, actor, note)
     summary = f"{report.year}年度检查结论：{outcome.zh}" + (f"（{note}）" if note else "")
-    report.inspection_record = _write_record(actor, channel, report, outcome.record_kind, "inspection", day,
+    report.inspection_record = write_report_record(actor, channel, report, outcome.record_kind, "inspection", day,
                                              summary[:500])  # fmt: skip
     report.save(update_fields=["inspection_record"])
     record_event(actor=actor, channel=channel, action="annualreport.conclude", target=report,

@@ -26,7 +26,7 @@ from typing import Any
 from django.utils.translation import get_language, gettext
 
 from socredit.apps.annualreports.models import AnnualReport, ReportFigure, ReportStateChange
-from socredit.apps.annualreports.services import _write_record
+from socredit.apps.annualreports.services import write_report_record
 from socredit.apps.audit.services import actor_label
 from socredit.apps.imports.models import ImportKind
 from socredit.apps.imports.services import CHUNK, IMPORTERS, Importer, PreloadedLookups
@@ -197,7 +197,7 @@ class AnnualReportImporter(Importer):
                                                  actor_label=by, reason=label)  # fmt: skip
                 if result is not None:
                     summary = f"{report.year}年度检查结论：{result.zh}（{label}）"
-                    report.inspection_record = _write_record(
+                    report.inspection_record = write_report_record(
                         self.actor, self.run.channel, report, result.record_kind, "inspection",
                         values["concluded_on"], summary[:500],
                     )  # fmt: skip
