@@ -23,6 +23,7 @@ from socredit.core.sampling.draw import (
     Subject,
     draw,
     frame_digest,
+    frame_from_text,
     frame_text,
     seed_key,
 )
@@ -50,6 +51,7 @@ __all__ = [
     "draw",
     "floors",
     "frame_digest",
+    "frame_from_text",
     "frame_text",
     "max_load",
     "replacement_inspector",

@@ -131,6 +131,18 @@ def frame_text(frame: Iterable[Subject]) -> str:
     return "\n".join(lines) + ("\n" if lines else "")
 
 
+def frame_from_text(text: str) -> list[Subject]:
+    """The frame back from ``frame_text`` (what the audit reads); ValueError on a malformed line."""
+    out: list[Subject] = []
+    for n, line in enumerate(text.splitlines(), 1):
+        parts = line.split("|")
+        if len(parts) != 5 or parts[4] not in {"0", "1"}:
+            raise ValueError(f"名录库第{n}行格式不正确：{line!r}")
+        code, level, field_, lists, recent = parts
+        out.append(Subject(code, level, field_, frozenset(x for x in lists.split("+") if x), recent == "1"))
+    return out
+
+
 def frame_digest(frame: Iterable[Subject]) -> str:
     """SHA-256 (hex) of ``frame_text``: published before the draw, recomputed by the audit."""
     return hashlib.sha256(frame_text(frame).encode()).hexdigest()

@@ -20,6 +20,8 @@ from socredit.core.sampling import (
     draw,
     floors,
     frame_digest,
+    frame_from_text,
+    frame_text,
     max_load,
     replacement_inspector,
     seed_key,
@@ -95,6 +97,10 @@ def test_same_seed_same_draw_different_seed_different_draw():
     assert set(a.codes) != set(c.codes)
     assert frame_digest(frame) == frame_digest(reversed(frame))
     assert frame_digest(frame) != frame_digest(frame[1:])
+    listed = [Subject("X1", "C", "education", frozenset({"abnormal", "serious"}), True), Subject("X2")]
+    assert sorted(frame_from_text(frame_text(listed)), key=lambda s: s.code) == listed
+    with pytest.raises(ValueError, match="第1行"):
+        frame_from_text("X1|A|other|-\n")
 
 
 def test_observed_rates_per_stratum_match_the_configured_ones():
