@@ -41,7 +41,9 @@ def make_plan(actor: Any, **extra: Any):
 
 def inspectors(n: int, region_code: str = "410105") -> list[Inspector]:
     return [
-        Inspector.objects.create(name=f"检查员{i}", badge_number=f"豫金执{i:04d}", region=factories.region(region_code))
+        Inspector.objects.create(
+            name=f"检查员{i}", badge_number=f"豫金执{i:04d}", region=factories.region(region_code)
+        )
         for i in range(n)
     ]
 

@@ -84,7 +84,9 @@ def test_same_seed_same_draw_across_plans(actor, orgs):
     a = drawn(actor, kind="special")
     b = drawn(actor, kind="special", title="第二次")
     c = drawn(actor, kind="special", title="第三次", seed="other")
-    codes = [set(SpotCheck.objects.filter(plan=p).values_list("organization__code", flat=True)) for p in (a, b, c)]
+    codes = [
+        set(SpotCheck.objects.filter(plan=p).values_list("organization__code", flat=True)) for p in (a, b, c)
+    ]
     assert codes[0] == codes[1] and codes[0] != codes[2]
 
 
@@ -116,7 +118,9 @@ def test_inspectors_are_conflict_free_and_redraws_are_logged(actor, orgs):
                              reason="配偶任该会秘书长")  # fmt: skip
     total = services.assign_plan(actor=actor, channel="form", plan=plan)
     assert total == sum(2 if c.onsite else 1 for c in checks)
-    team = set(Assignment.objects.filter(check_item=checks[0], active=True).values_list("inspector_id", flat=True))
+    team = set(
+        Assignment.objects.filter(check_item=checks[0], active=True).values_list("inspector_id", flat=True)
+    )
     assert not team & {pool[0].pk, pool[1].pk}
     on = Assignment.objects.filter(check_item=checks[1], active=True).first().inspector
     new = services.redraw_inspector(actor=actor, channel="form", check=checks[1], inspector=on, reason="病假")
@@ -167,7 +171,12 @@ def test_results_become_credit_records_and_follow_ups(actor, orgs, today_is):
     today_is(day + dt.timedelta(days=31))
     assert services.record_overdue(actor=actor, channel="cli") == 1
     assert services.record_overdue(actor=actor, channel="cli") == 0
-    assert CreditRecord.objects.filter(kind__code="rectification_overdue", organization=checks[1].organization).count() == 1
+    assert (
+        CreditRecord.objects.filter(
+            kind__code="rectification_overdue", organization=checks[1].organization
+        ).count()
+        == 1
+    )
 
 
 def test_unreachable_then_two_unsigned_letters_write_the_record(actor, orgs, today_is):
@@ -180,7 +189,9 @@ def test_unreachable_then_two_unsigned_letters_write_the_record(actor, orgs, tod
     check.refresh_from_db()
     assert check.follow_up_record is None
     today_is(day + dt.timedelta(days=20))
-    services.add_letter(actor=actor, channel="form", check=check, mailed_on=day + dt.timedelta(days=20), unsigned=True)
+    services.add_letter(
+        actor=actor, channel="form", check=check, mailed_on=day + dt.timedelta(days=20), unsigned=True
+    )
     check.refresh_from_db()
     assert check.follow_up_record.kind.code == "address_unreachable"
 
