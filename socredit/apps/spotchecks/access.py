@@ -21,7 +21,7 @@ def access_plans(principal: Any) -> QuerySet[SpotCheckPlan]:
         n_checks=Count("checks", distinct=True),
         n_done=Count("checks", filter=~Q(checks__result=""), distinct=True),
     )
-    return restrict(qs, principal, "authority__path")
+    return restrict(qs, principal, "authority__path").order_by("-year", "-id")
 
 
 def access_plan(principal: Any, pk: Any) -> SpotCheckPlan:
