@@ -71,6 +71,8 @@ class SpotCheckPlan(models.Model):
     announced_at = models.DateTimeField(_("seed published at"), null=True, blank=True)
     announced_by = models.CharField(_("seed published by"), max_length=150, blank=True)
     drawn_at = models.DateTimeField(_("drawn at"), null=True, blank=True)
+    drawn_on = models.DateField(_("drawn on"), null=True, blank=True)
+    """The day of the draw (the product's clock): no check of the plan is dated before it."""
     drawn_by = models.CharField(_("drawn by"), max_length=150, blank=True)
     published_at = models.DateTimeField(_("results published at"), null=True, blank=True)
     created_by = models.ForeignKey(

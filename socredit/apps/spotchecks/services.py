@@ -166,7 +166,8 @@ def draw_plan(*, actor: Any, channel: str, plan: SpotCheckPlan) -> SpotCheckPlan
         for s in result.selections
     )  # fmt: skip
     plan.state, plan.drawn_at, plan.drawn_by = PlanState.DRAWN, timezone.now(), actor_label(actor)[:150]
-    plan.save(update_fields=["state", "drawn_at", "drawn_by"])
+    plan.drawn_on = today()
+    plan.save(update_fields=["state", "drawn_at", "drawn_on", "drawn_by"])
     record_event(actor=actor, channel=channel, action="spotchecks.plan_draw", target=plan,
                  summary=f"随机抽取：{plan}（{len(result.selections)}/{result.frame_size}）",
                  data={"drawn": len(result.selections), "onsite": result.onsite_count, "required": result.required})  # fmt: skip
@@ -438,11 +439,7 @@ def record_result(*, actor: Any, channel: str, plan: SpotCheckPlan, organization
     checked_on = _date(errors, data, "checked_on", True)
     if checked_on is not None and checked_on > today():
         errors.add("checked_on", gettext("The date of the check cannot be later than today"))
-    if (
-        checked_on is not None
-        and plan.drawn_at is not None
-        and checked_on < timezone.localdate(plan.drawn_at)
-    ):
+    if checked_on is not None and plan.drawn_on is not None and checked_on < plan.drawn_on:
         errors.add("checked_on", gettext("The date of the check cannot be earlier than the draw"))
     findings = str(data.get("findings") or "").strip()
     rectify_by = _date(errors, data, "rectify_by", result == CheckResult.PROBLEMS)
