@@ -10,8 +10,8 @@ day, like the rest of the demo office (``demo.office``).
 from __future__ import annotations
 
 import datetime as dt
-import math
 import hashlib
+import math
 from collections import Counter
 from typing import Any
 
