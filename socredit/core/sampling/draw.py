@@ -171,31 +171,36 @@ def draw(
             raise DrawError(f"名录库中统一社会信用代码重复：{s.code}")
         seen.add(s.code)
 
-    keys = dict(zip((s.code for s in frame), seed_keys(seed, "draw", (s.code for s in frame)), strict=True))
-    strata: dict[tuple[str, frozenset[str], str], list[Subject]] = defaultdict(list)
-    for s in frame:
-        strata[(s.level, s.lists, s.field)].append(s)
+    keyed = seed_keys(seed, "draw", [s.code for s in frame])
+    strata: dict[tuple[str, frozenset[str], str], list[tuple[int, str, Subject]]] = defaultdict(list)
+    for s, k in zip(frame, keyed, strict=True):
+        strata[(s.level, s.lists, s.field)].append((k, s.code, s))
     named = {stratum_key(level, field_, lists): k for k in strata for level, lists, field_ in (k,)}
 
     chosen: dict[str, Selection] = {}
     outcomes: list[StratumOutcome] = []
     order = 0
     for key in sorted(named):
-        members = sorted(strata[named[key]], key=lambda s: (keys[s.code], s.code))
-        first = members[0]
-        rate = subject_rate(first.level, first.field, first.lists, rates)
+        level, lists, field_ = named[key]
+        members = strata[named[key]]
+        members.sort()  # by H("draw", code), then code (codes are unique: subjects are never compared)
+        rate = subject_rate(level, field_, lists, rates)
         expected = rate * len(members)
         whole = math.floor(expected + _EPS)
         fraction = expected - whole
         n = whole + (1 if fraction > _EPS and seed_key(seed, "round", key) / _SCALE < fraction else 0)
-        eligible = [s for s in members if not s.exempt]
-        taken = eligible[:n]
-        for s in taken:
+        listed = bool(lists & {"abnormal", "serious"})  # the same for the whole stratum
+        exempt = 0 if listed else sum(1 for _, _, s in members if s.recently_checked)
+        taken = 0
+        for _, code, s in members:
+            if taken >= n:
+                break
+            if s.recently_checked and not listed:
+                continue
             order += 1
-            chosen[s.code] = Selection(s.code, key, False, "stratum", order)
-        outcomes.append(
-            StratumOutcome(key, rate, len(members), expected, len(taken), len(members) - len(eligible))
-        )
+            taken += 1
+            chosen[code] = Selection(code, key, False, "stratum", order)
+        outcomes.append(StratumOutcome(key, rate, len(members), expected, taken, exempt))
 
     required = _at_least(min_ratio, len(frame))
     if len(chosen) < required:
