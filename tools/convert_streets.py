@@ -29,7 +29,9 @@ SOURCE = (
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("source", type=Path)
     parser.add_argument("--out", type=Path, default=Path("socredit/core/data/streets-2023.csv.gz"))
     args = parser.parse_args(argv)
