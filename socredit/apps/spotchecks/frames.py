@@ -40,7 +40,8 @@ def scope_organizations(plan: SpotCheckPlan) -> QuerySet[Organization]:
 def build_frame(plan: SpotCheckPlan, day: dt.date, exempt_years: int) -> list[Subject]:
     """The frame of ``plan`` on ``day`` (recently checked: drawn in a regular plan of the
     ``exempt_years`` years before the plan's year, for a regular plan)."""
-    orgs = list(scope_organizations(plan).values_list("id", "code", "field"))
+    # registered by that day: an organization registered later is not yet the authority's to check
+    orgs = list(scope_organizations(plan).filter(registered_on__lte=day).values_list("id", "code", "field"))
     ids = [pk for pk, _, _ in orgs]
     levels: dict[int, str] = {}
     lists: dict[int, set[str]] = {}
