@@ -60,6 +60,14 @@ CLEAR_KIND, RECTIFY_KIND = "spot_check_clear", "spot_check_rectify"
 OVERDUE_KIND, UNREACHABLE_KIND = "rectification_overdue", "address_unreachable"
 
 
+def _moment() -> dt.datetime:
+    """Now, on the product's day (``common.clock``): a replay with the clock set back (the demo's
+    past weeks) stamps the day it replays, not the day it runs."""
+    now = timezone.localtime()
+    day = today()
+    return now if day == now.date() else now.replace(year=day.year, month=day.month, day=day.day)
+
+
 def rates_of(plan: SpotCheckPlan) -> SamplingRates:
     return SamplingRates(plan.base_rate, plan.level_factors, plan.field_factors, plan.list_factors,
                          plan.fixed_field_rates)  # fmt: skip
@@ -122,7 +130,7 @@ def announce_plan(*, actor: Any, channel: str, plan: SpotCheckPlan, seed: str = 
     plan.seed, plan.method, plan.policy_version = seed, METHOD, version
     plan.state, plan.announced_at, plan.announced_by = (
         PlanState.ANNOUNCED,
-        timezone.now(),
+        _moment(),
         actor_label(actor)[:150],
     )
     plan.save()
@@ -165,7 +173,7 @@ def draw_plan(*, actor: Any, channel: str, plan: SpotCheckPlan) -> SpotCheckPlan
                   reason=s.reason, order=s.order, onsite=s.onsite)
         for s in result.selections
     )  # fmt: skip
-    plan.state, plan.drawn_at, plan.drawn_by = PlanState.DRAWN, timezone.now(), actor_label(actor)[:150]
+    plan.state, plan.drawn_at, plan.drawn_by = PlanState.DRAWN, _moment(), actor_label(actor)[:150]
     plan.drawn_on = today()
     plan.save(update_fields=["state", "drawn_at", "drawn_on", "drawn_by"])
     record_event(actor=actor, channel=channel, action="spotchecks.plan_draw", target=plan,
@@ -456,7 +464,7 @@ def record_result(*, actor: Any, channel: str, plan: SpotCheckPlan, organization
     assert checked_on is not None
     check.result, check.checked_on, check.findings = result, checked_on, findings
     check.rectify_by = rectify_by if result == CheckResult.PROBLEMS else None
-    check.recorded_by, check.recorded_at = actor_label(actor)[:150], timezone.now()
+    check.recorded_by, check.recorded_at = actor_label(actor)[:150], _moment()
     if result == CheckResult.NO_PROBLEM:
         check.result_record = _write(
             actor, channel, check, CLEAR_KIND, "", checked_on, f"{plan.year}年{plan.title}：未发现问题"
@@ -561,7 +569,7 @@ def publish_results(*, actor: Any, channel: str, plan: SpotCheckPlan) -> SpotChe
     open_ = SpotCheck.objects.filter(plan=plan, result="").count()
     if open_:
         raise FieldErrors(__all__=gettext("%(n)s check(s) have no result yet") % {"n": open_})
-    plan.state, plan.published_at = PlanState.PUBLISHED, timezone.now()
+    plan.state, plan.published_at = PlanState.PUBLISHED, _moment()
     plan.save(update_fields=["state", "published_at"])
     record_event(
         actor=actor,
