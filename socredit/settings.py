@@ -92,6 +92,7 @@ INSTALLED_APPS = [
     "socredit.apps.lists",
     "socredit.apps.cases",
     "socredit.apps.bans",
+    "socredit.apps.spotchecks",
     "socredit.apps.measures",
     "socredit.apps.imports",
     "socredit.apps.portal",

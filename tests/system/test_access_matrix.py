@@ -154,8 +154,51 @@ def _subscription():
                                data={"name": "矩阵订阅", "regions": ["410105"], "kinds": ["list.entered"]})[0]  # fmt: skip
 
 
+def _spot(world):
+    """A 金水区 spot-check plan, drawn, with every result recorded and published (its pages: staff and public)."""
+    if "spot_plan" not in world:
+        from socredit.apps.accounts.models import User
+        from socredit.apps.spotchecks import services
+        from socredit.common.clock import today
+
+        actor = User.objects.get(username="staff_jinshui")
+        plan = services.create_plan(actor=actor, channel="form", data={
+            "title": "矩阵抽查", "year": 2026, "kind": "special", "authority": "410105", "base_rate": 1.0})  # fmt: skip
+        services.announce_plan(actor=actor, channel="form", plan=plan, seed="matrix")
+        services.draw_plan(actor=actor, channel="form", plan=plan)
+        for check in plan.checks.select_related("organization"):
+            services.record_result(actor=actor, channel="form", plan=plan, organization=check.organization,
+                                   data={"result": "no_problem", "checked_on": today()})  # fmt: skip
+        services.publish_results(actor=actor, channel="form", plan=plan)
+        world["spot_plan"] = plan
+        world["spot_check"] = plan.checks.get(organization=world["org"])
+    return world
+
+
+# A drawn plan's edit page sends writers back to the plan (it can no longer change).
+PLAN_EDIT_DRAWN = {**WRITE, "staff_jinshui": 302, "city_admin": 302}
+
+
 # route name → (kwargs builder over the world, expected code per persona)
 MATRIX = {
+    "spotchecks:plan_list": (lambda w: {}, OWN_REGION_PAGE),
+    "spotchecks:plan_create": (lambda w: {}, WRITER_PAGE),
+    "spotchecks:plan_detail": (lambda w: {"pk": _spot(w)["spot_plan"].pk}, READ),
+    "spotchecks:plan_edit": (lambda w: {"pk": _spot(w)["spot_plan"].pk}, PLAN_EDIT_DRAWN),
+    **{
+        f"spotchecks:plan_{a}": (lambda w: {"pk": _spot(w)["spot_plan"].pk}, POST_ONLY)
+        for a in ("announce", "draw", "assign", "publish")
+    },
+    "spotchecks:check_detail": (lambda w: {"pk": _spot(w)["spot_check"].pk}, READ),
+    **{
+        f"spotchecks:check_{a}": (lambda w: {"pk": _spot(w)["spot_check"].pk}, POST_ONLY)
+        for a in ("result", "letter", "rectified", "redraw")
+    },
+    "spotchecks:my_checks": (lambda w: {}, OWN_REGION_PAGE),
+    "spotchecks:inspector_list": (lambda w: {}, OWN_REGION_PAGE),
+    "spotchecks:organization_checks": (lambda w: {"code": w["org"].code}, READ),
+    "spotchecks_public:plan_list": (lambda w: {}, PUBLIC),
+    "spotchecks_public:plan_detail": (lambda w: {"pk": _spot(w)["spot_plan"].pk}, PUBLIC),
     "accounts:login": (lambda w: {}, LOGIN_PAGE),
     "accounts:logout": (lambda w: {}, LOGOUT),
     "registry:organization_list": (lambda w: {}, OWN_REGION_PAGE),
@@ -403,6 +446,8 @@ NAMESPACES = {
     "reports",
     "portal",
     "measures",
+    "spotchecks",
+    "spotchecks_public",
 }
 
 

@@ -155,6 +155,40 @@ def _listed_check(w: W) -> W:
     return {"listed_check": check}
 
 
+def _spot_plan(w: W, stage: str = "draft", result: str = "", inspectors: int = 0) -> W:
+    """A 金水区 ad hoc spot-check plan (every organization of 金水区 drawn) brought to ``stage``."""
+    from socredit.apps.spotchecks import services as spot
+    from socredit.apps.spotchecks.models import Inspector
+
+    for i in range(inspectors):
+        Inspector.objects.get_or_create(badge_number=f"矩阵执{i}", defaults={"name": f"矩阵检查员{i}",
+                                        "region": factories.region("410105")})  # fmt: skip
+    plan = spot.create_plan(actor=_staff(w), channel="form", data={
+        "title": f"矩阵抽查{stage}{result}", "year": today().year, "kind": "special", "authority": "410105",
+        "base_rate": 1.0, "inspectors_written": 1})  # fmt: skip
+    if stage != "draft":
+        spot.announce_plan(actor=_staff(w), channel="form", plan=plan, seed="matrix")
+    if stage in ("drawn", "assigned", "complete"):
+        spot.draw_plan(actor=_staff(w), channel="form", plan=plan)
+    if stage == "assigned":
+        spot.assign_plan(actor=_staff(w), channel="form", plan=plan)
+    check = plan.checks.filter(organization=w["org"]).first()  # none before the draw
+    if result:
+        data = {"result": result, "checked_on": today(), "findings": "矩阵：发现问题。",
+                "rectify_by": today() + dt.timedelta(days=30)}  # fmt: skip
+        spot.record_result(actor=_staff(w), channel="form", plan=plan, organization=w["org"], data=data)
+    if stage == "complete":
+        for other in plan.checks.filter(result="").select_related("organization"):
+            spot.record_result(actor=_staff(w), channel="form", plan=plan, organization=other.organization,
+                               data={"result": "no_problem", "checked_on": today()})  # fmt: skip
+    return {"spot_plan": plan, "spot_check": check}
+
+
+def _spot_form(w: W) -> dict[str, Any]:
+    return {"title": "矩阵抽查计划", "year": str(today().year), "kind": "special", "authority": "410105",
+            "base_rate": "100", "onsite_ratio": "0", "inspectors_onsite": "2", "inspectors_written": "1"}  # fmt: skip
+
+
 def _catalogue_text() -> str:
     from socredit.apps.measures import catalogues
 
@@ -466,6 +500,51 @@ WRITES: dict[str, Row] = {
     "bans:ban_lift": Row(
         lambda w: {"pk": w["ban"].pk}, lambda w: {"lifted_on": day(), "reason": "矩阵：复议撤销。"}
     ),
+    # 双随机抽查: a plan in each state its button acts on; the plan's authority is named in the form's body
+    "spotchecks:plan_create": Row(lambda w: {}, _spot_form, refused=REFUSED_BODY),
+    "spotchecks:plan_edit": Row(lambda w: {"pk": w["spot_plan"].pk}, _spot_form, prepare=_spot_plan),
+    "spotchecks:plan_announce": Row(
+        lambda w: {"pk": w["spot_plan"].pk}, lambda w: {"seed": "矩阵"}, prepare=_spot_plan
+    ),
+    "spotchecks:plan_draw": Row(
+        lambda w: {"pk": w["spot_plan"].pk}, lambda w: {}, prepare=lambda w: _spot_plan(w, "announced")
+    ),
+    "spotchecks:plan_assign": Row(
+        lambda w: {"pk": w["spot_plan"].pk},
+        lambda w: {},
+        prepare=lambda w: _spot_plan(w, "drawn", inspectors=3),
+    ),
+    "spotchecks:plan_publish": Row(
+        lambda w: {"pk": w["spot_plan"].pk}, lambda w: {}, prepare=lambda w: _spot_plan(w, "complete")
+    ),
+    "spotchecks:check_result": Row(
+        lambda w: {"pk": w["spot_check"].pk},
+        lambda w: {"result": "no_problem", "checked_on": day()},
+        prepare=lambda w: _spot_plan(w, "drawn"),
+    ),  # fmt: skip
+    "spotchecks:check_letter": Row(
+        lambda w: {"pk": w["spot_check"].pk},
+        lambda w: {"mailed_on": day(), "unsigned": "on"},
+        prepare=lambda w: _spot_plan(w, "drawn", "unreachable"),
+    ),  # fmt: skip
+    "spotchecks:check_rectified": Row(
+        lambda w: {"pk": w["spot_check"].pk},
+        lambda w: {"rectified_on": day()},
+        prepare=lambda w: _spot_plan(w, "drawn", "problems"),
+    ),  # fmt: skip
+    "spotchecks:check_redraw": Row(
+        lambda w: {"pk": w["spot_check"].pk},
+        lambda w: {
+            "inspector": w["spot_check"].assignments.filter(active=True).first().inspector_id,
+            "reason": "矩阵：病假。",
+        },
+        prepare=lambda w: _spot_plan(w, "assigned", inspectors=4),
+    ),  # fmt: skip
+    "spotchecks:inspector_list": Row(
+        lambda w: {},
+        lambda w: {"add-name": "矩阵新检查员", "add-badge_number": "矩阵新执1", "add-region": "410105"},
+        refused=REFUSED_BODY,
+    ),  # fmt: skip
     "my_commitments:commitment_sign": Row(
         lambda w: {},
         lambda w: {

@@ -28,6 +28,7 @@ from socredit.apps.accounts.models import StaffRole, TokenScope, User
 from socredit.apps.accounts.services import create_staff_user, issue_token
 from socredit.apps.audit.services import record_event
 from socredit.apps.demo import generator as gen
+from socredit.apps.demo.spotchecks import assign_streets
 from socredit.apps.evaluation.bulkload import loading_in_bulk
 from socredit.apps.records.models import CreditRecord, RecordKind, RecordStateChange
 from socredit.apps.records.validation import publicity_end
@@ -94,6 +95,11 @@ def demo_accounts(city: str = gen.DEFAULT_CITY) -> list[DemoAccount]:
         DemoAccount("jinshui", first, StaffRole.OFFICER, "李娜"),
         DemoAccount("xinzheng", second, StaffRole.OFFICER, "张伟"),
         DemoAccount("viewer", first, StaffRole.VIEWER, "刘洋"),
+        *(
+            [DemoAccount("jingbalu", "410105001", StaffRole.VIEWER, "陈静")]
+            if city == gen.DEFAULT_CITY
+            else []
+        ),
         DemoAccount("admin", None, StaffRole.ADMIN, "赵磊", superuser=True),
     ]
 
@@ -296,6 +302,8 @@ def load_demo(
                 result.record_persons += len(link_rows)
                 if progress:
                     progress(result.organizations, orgs)
+            with transaction.atomic():  # 乡镇、街道 and each organization's street (its address's)
+                assign_streets(city)
         _reset_sequences()
         result.seconds = time.perf_counter() - started
         with transaction.atomic():

@@ -34,6 +34,7 @@ from django.db import transaction
 
 from socredit.apps.accounts.models import User
 from socredit.apps.cases.services import complaints, objections, repairs
+from socredit.apps.demo.spotchecks import demo_spot_checks
 from socredit.apps.lists import services as lists
 from socredit.apps.lists.models import ListNotice, ListProposal
 from socredit.apps.records.models import CreditRecord
@@ -265,4 +266,5 @@ def create_demo_office(*, today: dt.date, officer: str = "jinshui", county: str 
     overdue_objection(staff[county], today, out)
     repair_cases(staff[officer], today, out)
     complaint_cases(staff[officer], today, out)
+    demo_spot_checks(staff[officer], today, out)
     return out

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from socredit.apps.evaluation.indicators import available_models, default_version
 from socredit.apps.registry.models import Region
+from socredit.core.types import RegionLevel
 from socredit.core.values import parse_date
 
 
@@ -84,7 +85,7 @@ class RunForm(forms.Form):
         self.fields["model"].choices = model_choices()
         self.fields["model"].initial = default_version()
         region = self.fields["region"]
-        regions = Region.objects.filter(active=True).order_by("path")
+        regions = Region.objects.filter(active=True).exclude(level=RegionLevel.STREET.value).order_by("path")
         if scope_path:
             # A regional account evaluates its own region or one below it, never the whole country.
             regions = regions.filter(path__startswith=scope_path)

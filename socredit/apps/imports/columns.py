@@ -15,7 +15,15 @@ from socredit.apps.registry.models import Department, Region
 from socredit.common.access import scope_path_of
 from socredit.common.imports import Column, write_csv, write_xlsx
 from socredit.core.annualreports.schema import FIGURES, InspectionResult
-from socredit.core.types import DishonestyClass, OrgField, OrgStatus, OrgType, RoleKind, Visibility
+from socredit.core.types import (
+    DishonestyClass,
+    OrgField,
+    OrgStatus,
+    OrgType,
+    RegionLevel,
+    RoleKind,
+    Visibility,
+)
 
 ORGANIZATION_COLUMNS = (
     Column("code", "统一社会信用代码", True, "51410105MJ0000018H"),
@@ -147,7 +155,10 @@ def access_regions(principal: Any) -> list[Region]:
     scope = scope_path_of(principal)
     if scope is None:
         return []
-    return list(Region.objects.filter(active=True, path__startswith=scope).order_by("code"))
+    regions = Region.objects.filter(active=True, path__startswith=scope).exclude(
+        level=RegionLevel.STREET.value
+    )
+    return list(regions.order_by("code"))
 
 
 def template_file(kind: str, fmt: str, principal: Any = None) -> bytes:

@@ -10,7 +10,8 @@ from django.http import Http404
 
 from socredit.apps.registry.models import CONFIRMED_ROLE, Branch, Organization, Person, Region, Role
 from socredit.apps.registry.regions import region_ids_under, whole_country
-from socredit.common.access import get_or_404, restrict, scope_path_of
+from socredit.common.access import get_or_404, is_street_scope, restrict, scope_path_of
+from socredit.core.types import RegionLevel
 
 
 def access_organizations(principal: Any) -> QuerySet[Organization]:
@@ -22,6 +23,8 @@ def access_organizations(principal: Any) -> QuerySet[Organization]:
         return queryset.none()
     if whole_country(path):  # the national account: every row, no list of every region's id
         return queryset
+    if is_street_scope(path):  # a street account (乡镇/街道): the organizations of its street
+        return queryset.filter(street__path__startswith=path)
     return queryset.filter(region_id__in=region_ids_under(path))
 
 
@@ -105,7 +108,14 @@ def access_organization(principal: Any, code: str, *, related: tuple[str, ...] =
     key = (connection.vendor, related)
     prepared = _prepared.get(key) or _prepared.setdefault(key, _Prepared(related))
     org = prepared.get(str(code).strip().upper())
-    if org is None or not org.region.path.startswith(path):
+    if org is None:
+        raise Http404
+    if is_street_scope(path):
+        # a street account (乡镇/街道): the organization's street, read only for such accounts
+        street = org.street.path if org.street_id is not None else ""
+        if not street.startswith(path):
+            raise Http404
+    elif not org.region.path.startswith(path):
         raise Http404
     return org
 
@@ -140,7 +150,10 @@ def access_roles(principal: Any) -> QuerySet[Role]:
 
 def access_regions(principal: Any) -> QuerySet[Region]:
     """The current regions a principal may register organizations in: its own and those below."""
-    return restrict(Region.objects.filter(active=True), principal, "path").order_by("path")
+    regions = Region.objects.filter(active=True).exclude(
+        level=RegionLevel.STREET.value
+    )  # none registers in a street
+    return restrict(regions, principal, "path").order_by("path")
 
 
 def access_branch(principal: Any, code: str, pk: Any) -> Branch:

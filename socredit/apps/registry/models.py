@@ -18,7 +18,8 @@ class Region(models.Model):
     """行政区划 (GB/T 2260). `path` is the chain of codes from the nation down, e.g.
     "/100000/410000/410100/410184/", so that "this region or below" is one prefix match."""
 
-    code = models.CharField(_("code"), max_length=6, unique=True)
+    code = models.CharField(_("code"), max_length=9, unique=True)
+    """6 digits (GB/T 2260) down to the county; 9 for a 乡镇/街道 (the statistical division code's first 9)."""
     name = models.CharField(_("name"), max_length=64)
     level = models.PositiveSmallIntegerField(_("level"), choices=enum_choices(RegionLevel))
     parent = models.ForeignKey(
@@ -95,6 +96,12 @@ class Organization(TimeStamped):
         _("status"), max_length=16, choices=enum_choices(OrgStatus), default=OrgStatus.NORMAL.value
     )
     address = models.CharField(_("address"), max_length=200, blank=True)
+    street = models.ForeignKey(
+        Region, on_delete=models.PROTECT, null=True, blank=True, related_name="street_organizations",
+        verbose_name=_("township / street"),
+    )  # fmt: skip
+    """乡镇/街道 of the address (nullable: a nullable column is added without rebuilding the table on
+    SQLite, which would drop its search triggers); a street account sees the organizations of its street."""
     # 业务范围. Nullable on purpose: a NOT NULL column makes SQLite rebuild the organization table,
     # which drops its search triggers (docs/architecture.md); None and "" both mean "not recorded".
     business_scope = models.TextField(_("business scope"), null=True, blank=True)  # noqa: DJ001

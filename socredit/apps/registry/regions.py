@@ -44,7 +44,9 @@ def _clean(text: str) -> str:
 
 
 def _in_scope(scope_path: str | None):
-    regions = Region.objects.filter(active=True)  # a code no longer in use is still found by its code
+    regions = Region.objects.filter(active=True).exclude(
+        level=RegionLevel.STREET.value
+    )  # a code no longer in use is still found by its code
     return regions.filter(path__startswith=scope_path) if scope_path else regions
 
 

@@ -12,7 +12,7 @@ from socredit.apps.registry.models import Region
 from socredit.common.choices import label_of
 from socredit.common.errors import FieldErrors
 from socredit.core.codes import CodeError, validate_id_number, validate_social_org_code
-from socredit.core.types import OrgField, OrgStatus, OrgType, RoleKind
+from socredit.core.types import OrgField, OrgStatus, OrgType, RegionLevel, RoleKind
 from socredit.core.values import clean_text, parse_date
 
 BUSINESS_SCOPE_MAX = 2000
@@ -131,8 +131,24 @@ def clean_organization(
             out["registered_on"] = parse_date(data.get("registered_on"), today=today)
         except ValueError as exc:
             errors.add("registered_on", str(exc))
+    if "street" in data:  # only when given: a door without the field leaves the street as it is
+        out["street"] = _street(errors, str(data.get("street") or "").strip(), out.get("region"))
     errors.raise_if_any()
     return out
+
+
+def _street(errors: FieldErrors, code: str, region: Region | None) -> Region | None:
+    """乡镇/街道 of the address: a street region (9 digits) within the registration region, or none."""
+    if not code:
+        return None
+    street = Region.objects.filter(code=code, level=RegionLevel.STREET.value).first()
+    if street is None:
+        errors.add("street", gettext("Unknown township or street code “%(code)s”") % {"code": code})
+        return None
+    if region is not None and not street.path.startswith(region.path):
+        errors.add("street", gettext("The township or street is not within the registration region"))
+        return None
+    return street
 
 
 def clean_person(data: Mapping[str, Any], *, today: dt.date) -> dict[str, Any]:

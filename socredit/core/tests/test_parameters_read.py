@@ -3,7 +3,7 @@
 A parameter stated in the profiles but read by no code would look like a rule the platform applies
 while it applies nothing. This test scans the product code (not tests, migrations, or the profile
 machinery that only declares and loads parameters) for each key of ``PARAMETERS`` written as a string
-literal. Parameters reserved for work not yet built (``RESERVED``: ``spot_check.*``,
+literal. Parameters reserved for work not yet built (``RESERVED``:
 ``evaluation.*``) are exempt; the profile pages mark them 预留：尚未启用.
 """
 
@@ -67,9 +67,8 @@ def test_every_declared_parameter_is_read_by_the_product(key):
 def test_reserved_parameters_are_only_those_for_work_not_yet_built():
     reserved = sorted(k for k in PARAMETERS if reserved_for(k))
     assert reserved and all(k.startswith(tuple(RESERVED)) for k in reserved)
-    # work not yet built: spot checks, grade management, the public list page
+    # work not yet built: grade management, the public list page
     assert set(RESERVED) == {
-        "spot_check.",
         "evaluation.",
         "publicity.list_fields",
         "publicity.publish_internal_class",

@@ -73,9 +73,11 @@ def test_load_counts_match_the_generator(loaded):
     assert Organization.objects.count() == expected["orgs"] == ORGS
     assert Person.objects.count() == expected["persons"]
     assert Role.objects.count() == expected["roles"]
-    # besides the generator's records, the demo's annual reports wrote their on-time and inspection
-    # records through the records service, as in use (demo.annualreports)
-    generated = CreditRecord.objects.exclude(external_id__startswith="annualreport-")
+    # besides the generator's records, the demo's annual reports (demo.annualreports) and the demo office's
+    # spot-check results (demo.spotchecks) wrote records through the records service, as in use
+    generated = CreditRecord.objects.exclude(external_id__startswith="annualreport-").exclude(
+        external_id__startswith="spotcheck-"
+    )
     assert generated.count() == expected["records"]
     assert CreditRecord.persons.through.objects.count() == expected["links"]
     assert (
@@ -215,3 +217,24 @@ def test_demo_bureaus_have_letterheads_and_number_patterns(loaded):
     # the demo office's listing decisions took the first numbers of the bureau's pattern
     assert next_number(jinshui, DocumentType.LIST_DECISION, 2099) == "金民信列〔2099〕1号"
     assert not Letterhead.objects.filter(department__kind="tax").exists()
+
+
+def test_the_street_account_sees_the_organizations_of_its_street(loaded):
+    """金水区's organizations carry the streets of their addresses; 经八路街道's account sees only its own."""
+    street = User.objects.get(username="jingbalu")
+    visible = restrict(Organization.objects.all(), street, "region__path")
+    assert visible.exists()
+    assert set(visible.values_list("street__code", flat=True)) == {"410105001"}
+    on_road = Organization.objects.filter(region__code="410105", address__contains="文化路").first()
+    if on_road is not None:
+        assert on_road.street.name == "文化路街道"
+
+
+def test_the_demo_office_has_spot_checks(loaded):
+    from socredit.apps.spotchecks.models import PlanState, SpotCheckPlan
+
+    states = set(SpotCheckPlan.objects.values_list("state", flat=True))
+    assert states == {PlanState.PUBLISHED, PlanState.DRAWN}
+    current = SpotCheckPlan.objects.get(state=PlanState.DRAWN)
+    assert current.checks.exclude(result="").exists()  # about half recorded (one of one in a small city)
+    assert current.checks.filter(assignments__inspector__user__username="jinshui").exists()

@@ -56,6 +56,7 @@ from socredit.core.lists.engine import REMOVE, TRANSFER, ListingHistory, by_org
 from socredit.core.lists.red import LEVEL_ORDER
 from socredit.core.lists.schedule import next_check_on, next_red_check_on
 from socredit.core.policy import PolicyProfile
+from socredit.core.types import RegionLevel
 
 # --- the daily run -------------------------------------------------------------------------------
 
@@ -109,7 +110,10 @@ def _settle_others(ids: list[int], day: dt.date) -> None:
 def _profiles_changed(since: dt.date, day: dt.date) -> bool:
     """Whether any region applies another policy profile on ``day`` than on ``since`` (every
     organization's parameters may have changed: the run reads them all)."""
-    paths: set[str | None] = {None, *Region.objects.values_list("path", flat=True)}
+    paths: set[str | None] = {
+        None,
+        *Region.objects.exclude(level=RegionLevel.STREET.value).values_list("path", flat=True),
+    }
     try:
         return any(
             policy.policy_profile(since, p).version != policy.policy_profile(day, p).version for p in paths

@@ -28,8 +28,10 @@ def test_the_profile_list_shows_regions_periods_and_reserved_parameters(client, 
     assert 'data-version="xinzheng-2019.1"' in html and "410184" in html and "2019-07-15" in html
     assert 'data-version="quzhou-2018.1"' in html and "330800" in html and "2018-05-09" in html
     assert 'data-version="national-2023.1"' in html and "2026-02-28" in html
-    # green_channel.* is read by the measures app (绿色通道、容缺受理), spot_check.* is still reserved
-    assert 'data-reserved="spot_check."' in html and 'data-reserved="green_channel."' not in html
+    # green_channel.* is read by the measures app (绿色通道、容缺受理), spot_check.* by the spot checks;
+    # evaluation.* is still reserved
+    assert 'data-reserved="evaluation."' in html and 'data-reserved="green_channel."' not in html
+    assert 'data-reserved="spot_check."' not in html
     assert "预留：尚未启用" in html
 
 
@@ -39,8 +41,10 @@ def test_a_version_page_shows_the_combined_profile_on_a_day(client, personas):
     assert "data-combined>xinzheng-2019.1+national-2023.1<" in html
     row = html[html.index('data-key="objection.total_working_days"') :]
     assert "12" in row[: row.index("</tr>")] and "data-own" in row[: row.index("</tr>")]
-    reserved = html[html.index('data-key="spot_check.min_ratio_city"') :]
+    reserved = html[html.index('data-key="evaluation.validity_years"') :]
     assert "预留：尚未启用" in reserved[: reserved.index("</tr>")]
+    in_use = html[html.index('data-key="spot_check.min_ratio_city"') :]
+    assert "预留：尚未启用" not in in_use[: in_use.index("</tr>")]
     early = client.get("/lists/policy/xinzheng-2019.1/", {"on": "2020-01-01"}).content.decode()
     assert "data-error" in early and "2020-01-01" in early  # no national profile beneath: said so
     assert client.get("/lists/policy/hangzhou-2026.1/").status_code == 404

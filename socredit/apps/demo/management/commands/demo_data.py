@@ -79,6 +79,11 @@ class Command(BaseCommand):
                 f"红名单公布 {done.get('red_published', 0)} 个，变更登记 {done.get('registration_changes', 0)} 项，"
                 f"异议、修复、举报案件 {done.get('objections', 0) + done.get('repairs', 0) + done.get('complaints', 0)} 件"
             )
+            self.stdout.write(
+                f"双随机抽查：计划 {done.get('spot_check_plans', 0)} 个，检查结果 {done.get('spot_check_results', 0)} 项"
+                f"（未能录入 {done.get('spot_check_results_skipped', 0)} 项），结果公开 {done.get('spot_check_published', 0)} 个"
+                f"（未能公开 {done.get('spot_check_published_skipped', 0)} 个）"
+            )
         self.stdout.write(self.style.SUCCESS(
             f"已载入 {result.organizations} 个社会组织、{result.persons} 名人员、{result.roles} 条任职、"
             f"{result.records} 条信用记录，用时 {result.seconds:.1f} 秒。"
