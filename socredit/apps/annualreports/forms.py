@@ -135,7 +135,7 @@ class ReturnForm(ServiceErrorsMixin, forms.Form):
 
 
 class ConcludeForm(ServiceErrorsMixin, forms.Form):
-    result = forms.ChoiceField(label=_("Result"), choices=enum_choices(InspectionResult), widget=forms.RadioSelect,
+    result = forms.ChoiceField(label=pgettext_lazy("annual report", "Result"), choices=enum_choices(InspectionResult), widget=forms.RadioSelect,
                                required=False)  # fmt: skip
     note = forms.CharField(label=_("Note (required unless passed)"), required=False,
                            widget=forms.Textarea(attrs={"rows": 2}))  # fmt: skip

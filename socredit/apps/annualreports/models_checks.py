@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 SEVERITY_LABELS = {"info": _("For attention"), "warning": _("Inconsistency"), "high": _("Over a legal limit")}
 """The severities (``core.annualreports.checks.SEVERITIES``) as pages name them. Not field choices:
@@ -23,8 +24,8 @@ class ReportCheck(models.Model):
         "annualreports.AnnualReport", on_delete=models.CASCADE, related_name="check_summary"
     )
     worst = models.CharField(_("worst finding"), max_length=8, blank=True)
-    flag_count = models.PositiveSmallIntegerField(_("findings"), default=0)
-    checked_on = models.DateField(_("checked on"))
+    flag_count = models.PositiveSmallIntegerField(pgettext_lazy("review checks", "findings"), default=0)
+    checked_on = models.DateField(pgettext_lazy("review checks", "checked on"))
     profile_version = models.CharField(_("policy version"), max_length=120)
 
     class Meta:
