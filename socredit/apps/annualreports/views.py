@@ -28,7 +28,6 @@ from socredit.apps.annualreports.display import (
     report_disclosure,
     report_parts,
 )
-from socredit.apps.annualreports.flags import risk_flags
 from socredit.apps.annualreports.forms import (
     AttachmentForm,
     ConcludeForm,
@@ -38,7 +37,7 @@ from socredit.apps.annualreports.forms import (
     ReturnForm,
 )
 from socredit.apps.annualreports.models import AnnualReport
-from socredit.apps.annualreports.risk import filter_by_risk
+from socredit.apps.annualreports.risk import filter_by_risk, flag_labels_for
 from socredit.apps.annualreports.uploads import attach_from_request
 from socredit.apps.audit.services import record_download
 from socredit.apps.registry.access import access_organization
@@ -87,7 +86,7 @@ def report_list(request: HttpRequest) -> HttpResponse:
     query = request.GET.copy()
     query.pop("page", None)
     reports = list(page.object_list)
-    flags = risk_flags(reports)
+    flags = flag_labels_for(reports)
     for r in reports:
         r.risk_flags = flags.get(r.pk, [])
     waiting = access_reports(request.user).filter(state=ReportState.SUBMITTED.value).count()
@@ -107,7 +106,7 @@ def _detail_page(
         "can_review": request.user.can_write and submitted,
         "return_form": forms.get("return") or ReturnForm(),
         "conclude_form": forms.get("conclude") or ConcludeForm(),
-        "open": next(iter(forms), None), "risk_flags": risk_flags([report]).get(report.pk, []),
+        "open": next(iter(forms), None), "risk_flags": flag_labels_for([report]).get(report.pk, []),
         "can_attach": request.user.can_write and report.channel == Channel.PAPER.value and report.editable,
         "attachment_form": forms.get("attach") or AttachmentForm(),
         "deadline": services.filing_deadline(report.organization, report.year),
