@@ -8,7 +8,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import ValidationError
 
-from socredit.apps.reports.api import RateLimited
+from socredit.apps.reports.api import RateLimited, rate_limited_body
 from socredit.apps.reports.api import router as public_router
 from socredit.common.api import validation_errors_by_field
 
@@ -29,8 +29,7 @@ public_api = NinjaAPI(
 
 @public_api.exception_handler(RateLimited)
 def _rate_limited(request: HttpRequest, exc: RateLimited) -> HttpResponse:
-    body = {"detail": f"请求过于频繁，请 {exc.seconds} 秒后再试（每个客户端的调用次数有限制）"}
-    response = public_api.create_response(request, body, status=429)
+    response = public_api.create_response(request, rate_limited_body(exc.seconds), status=429)
     response["Retry-After"] = str(exc.seconds)
     return response
 

@@ -4,11 +4,13 @@ from django.contrib import admin
 from django.urls import include, path
 
 from socredit.api import api
+from socredit.apps.reports.api import organization_lookup
 from socredit.public_api import public_api
 
 urlpatterns = [
     # first: other departments' systems call the API far more often than people open pages, and
     # Django tries the patterns in order
+    path("api/public/v1/organizations/<str:code>", organization_lookup),  # before the API's routes: see the view
     path("api/v1/", api.urls),
     path("api/public/v1/", public_api.urls),
     path("accounts/", include("socredit.apps.accounts.urls")),

@@ -9,7 +9,7 @@ from typing import Any, Literal
 
 from django.core.exceptions import ValidationError
 from django.db.models import Q
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from ninja import Field, Query, Router, Schema, Status
 
 from socredit.apps.lists.models import RED
@@ -36,6 +36,13 @@ class RateLimited(Exception):
     def __init__(self, seconds: int) -> None:
         super().__init__(seconds)
         self.seconds = seconds
+
+
+NOT_FOUND = {"detail": "未找到该统一社会信用代码的社会组织"}
+
+
+def rate_limited_body(seconds: int) -> dict[str, str]:
+    return {"detail": f"请求过于频繁，请 {seconds} 秒后再试（每个客户端的调用次数有限制）"}
 
 
 def _limit(request: HttpRequest) -> None:
@@ -103,13 +110,30 @@ def _profile_json(code: str) -> bytes | None:
     return body
 
 
+def organization_lookup(request: HttpRequest, code: str) -> HttpResponse:
+    """The profile lookup as a plain view, matched before the API's own routes (``socredit/urls.py``):
+    the public call made most often, so it skips the resolver's walk through the API's patterns and
+    the framework's per-operation work (parameter models, a response object made and discarded). The
+    operation below documents it in the OpenAPI schema and answers the same."""
+    if request.method != "GET":
+        return JsonResponse({"detail": "Method not allowed"}, status=405, headers={"Allow": "GET"})
+    if over_limit(request, "api"):
+        seconds = retry_after("api")
+        return JsonResponse(rate_limited_body(seconds), status=429, headers={"Retry-After": str(seconds)},
+                            json_dumps_params={"ensure_ascii": False})  # fmt: skip
+    body = _profile_json(code)
+    if body is None:
+        return JsonResponse(NOT_FOUND, status=404, json_dumps_params={"ensure_ascii": False})
+    return HttpResponse(body, content_type="application/json; charset=utf-8")
+
+
 @router.get("/organizations/{code}", response={200: dict[str, Any], 404: Problem, 429: Problem},
             url_name="organization", summary="Public credit profile by 统一社会信用代码")  # fmt: skip
 def organization(request: HttpRequest, code: str) -> Any:
     _limit(request)
     body = _profile_json(code)
     if body is None:
-        return Status(404, {"detail": "未找到该统一社会信用代码的社会组织"})
+        return Status(404, NOT_FOUND)
     return HttpResponse(body, content_type="application/json; charset=utf-8")
 
 

@@ -98,3 +98,31 @@ def test_a_change_is_answered_at_once(client, org):
     )
     fresh = client.get(f"{BASE}/organizations/{org.code}").json()
     assert len(fresh["records"]["penalties"]) == 2
+
+
+def test_the_lookup_route_answers_as_the_documented_operation(client, org, rf):
+    # the lookup is served by a plain view placed before the API's routes (socredit/urls.py); the
+    # operation that documents it in the schema must answer the same bytes
+    from socredit.apps.reports.api import organization
+
+    served = client.get(f"{BASE}/organizations/{org.code}")
+    documented = organization(rf.get(f"{BASE}/organizations/{org.code}"), org.code)
+    assert served["Content-Type"] == documented["Content-Type"] == "application/json; charset=utf-8"
+    assert served.content == documented.content
+
+
+@pytest.mark.parametrize("method", ["post", "put", "delete"])
+def test_the_lookup_refuses_other_methods(client, org, method):
+    response = getattr(client, method)(f"{BASE}/organizations/{org.code}")
+    assert response.status_code == 405
+    assert response["Allow"] == "GET"
+    assert response.json()["detail"]
+
+
+def test_the_limit_answers_alike_on_every_route(client, org, settings):
+    settings.SOCREDIT_PUBLIC_RATES = {"api": "1/m"}
+    client.get(f"{BASE}/organizations/{org.code}")
+    lookup = client.get(f"{BASE}/organizations/{org.code}")
+    search = client.get(f"{BASE}/organizations", {"q": "养老"})
+    assert lookup.status_code == search.status_code == 429
+    assert lookup.json() == search.json() and lookup["Retry-After"] == search["Retry-After"] == "60"
