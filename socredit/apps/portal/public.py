@@ -479,6 +479,11 @@ class SearchResult:
         return _("more than %(n)s") % {"n": registry_search.CANDIDATE_CAP if self.query else COUNT_CAP}
 
 
+def levels_published() -> bool:
+    """Whether any authority publishes credit levels (the search page offers the level filter)."""
+    return PublicationSetting.objects.filter(publish_credit_level=True).exists()
+
+
 def published_level_scope() -> Q | None:
     """Organizations whose authority publishes credit levels, approximately as ``level_published``
     decides it (the named authority, or a publishing civil-affairs department of a region above);
@@ -506,12 +511,14 @@ def public_search(
     page: int = 1,
     per_page: int = PER_PAGE,
     language: str | None = None,
+    any_levels_published: bool | None = None,
 ) -> SearchResult:
     """The portal's search: ``query`` is any part of a name or former name (two characters such as
     养老 included), or the whole or part of a 统一社会信用代码 (``registry.search``); filters by type,
     field, region (by name or code: that region and below) and credit level (only among the
     organizations whose authority publishes levels). Bad input never raises: ``errors`` says, by
-    field, what cannot be searched (too long, unknown region, unknown value)."""
+    field, what cannot be searched (too long, unknown region, unknown value). ``any_levels_published``:
+    `levels_published` when the caller has read it already."""
     language = _lang(language)
     q = normalise(query)
     result = SearchResult(query=q, page=max(1, min(page, MAX_PAGE)))
@@ -550,7 +557,10 @@ def public_search(
     if q:
         cache: dict[Any, list[int]] = {}
         found_qs = registry_search.search(qs, q, cache=cache)
-        result.total = registry_search.match_count(found_qs, q, cache=cache)
+        if org_type or org_field or region or level:
+            result.total = registry_search.match_count(found_qs, q, cache=cache)
+        else:  # the search alone: counted without a statement where the index answers the rule exactly
+            result.total = registry_search.count_among_all(q, cache=cache)
         result.more = result.total is None
     else:
         found_qs = qs.order_by("name_sort", "name", "pk")
@@ -561,7 +571,7 @@ def public_search(
     result.has_next = len(rows) > per_page
     rows = rows[:per_page]
     names = region_names(sorted({o.region.path for o in rows}), language)
-    scope_known = PublicationSetting.objects.filter(publish_credit_level=True).exists()
+    scope_known = levels_published() if any_levels_published is None else any_levels_published
     levels: dict[int, str] = {}
     if scope_known and rows:
         published = [o for o in rows if level_published(o)]
