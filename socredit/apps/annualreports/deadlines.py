@@ -90,10 +90,14 @@ def due_date_for(
     *,
     charity: bool | None = None,
     calendar: WorkingCalendar | None = None,
+    otherwise: str | None = None,
 ) -> Deadline | None:
     """The last day for the report on ``year`` (moved past rest days and holidays), provisional when
-    it rests on a year without a holiday schedule; None for a type that files no report."""
+    it rests on a year without a holiday schedule; None for a type that files no report, unless
+    ``otherwise`` names the kind of filer whose rule is then shown (a paper report of such a type)."""
     rule = filing_rule(organization, year, charity=charity)
+    if rule is None and otherwise is not None:
+        rule = core.FilingRule.from_profile(profile_for_year(authority_region(organization), year), otherwise)
     if rule is None:
         return None
     return core.due_date(year, rule, calendar or working_calendar())

@@ -86,6 +86,10 @@ class AnnualReport(models.Model):
             models.Index(fields=["year", "state", "organization"]),
             # the review queue: one year's reports in one state, oldest submission first
             models.Index(fields=["state", "year", "submitted_on", "id"], name="annualreport_queue_order"),
+            # the queue of every state (its landing page): walked in its order, and counted without
+            # reading the rows (the online drafts it leaves out are known by state and channel)
+            models.Index(fields=["-year", "submitted_on", "id"], name="annualreport_queue_all"),
+            models.Index(fields=["year", "state", "channel"], name="annualreport_queue_count"),
         ]
 
     def __str__(self) -> str:

@@ -62,16 +62,13 @@ CLOSED_STATUSES = (OrgStatus.DEREGISTERED.value, OrgStatus.REVOKED.value)
 
 # --- the filing deadline ------------------------------------------------------------------------
 
-DEFAULT_DEADLINE = (5, 31)
-"""报送截止日 of a type that files no report under the profile (``OrgType.OTHER``): the associations'."""
-
 
 def filing_deadline(organization: Organization, year: int) -> dt.date:
     """报送截止日 of the report on ``year``: the profile's day for the organization's kind of filer
-    (charities their own), moved past rest days and holidays (annualreports.deadlines)."""
-    due = due_date_for(organization, year)
-    if due is None:  # a type that files no report here: the associations' rule
-        return dt.date(year + 1, *DEFAULT_DEADLINE)
+    (charities their own), moved past rest days and holidays (annualreports.deadlines). A type that
+    files no report under the profile (``OrgType.OTHER``) is shown the associations' day."""
+    due = due_date_for(organization, year, otherwise="association")
+    assert due is not None  # noqa: S101 — a kind was named
     return due.due
 
 

@@ -59,14 +59,20 @@ def report_list(request: HttpRequest) -> HttpResponse:
     """审核队列: reports of the account's region, submitted ones first (oldest submission first)."""
     form = QueueFilterForm(request.GET)
     form.fields["region"].scope_path = scope_path_of(request.user)
-    # an organization's online draft is its own work in progress: not in the queue until submitted
-    qs = access_reports(request.user).exclude(state=ReportState.DRAFT.value, channel=Channel.ONLINE.value)
+    qs = access_reports(request.user)
     if form.is_valid():
         data = form.cleaned_data
         if data["year"]:
             qs = qs.filter(year=data["year"])
-        if data["state"]:
+        # an organization's online draft is its own work in progress: not in the queue until submitted.
+        # Said per state, so that a queue of one state is counted on the (state, year, …) index alone
+        # (the exclusion reads every row's channel: 1.3 s for 930,000 reports)
+        if data["state"] == ReportState.DRAFT.value:
+            qs = qs.filter(state=ReportState.DRAFT.value, channel=Channel.PAPER.value)
+        elif data["state"]:
             qs = qs.filter(state=data["state"])
+        else:
+            qs = qs.exclude(state=ReportState.DRAFT.value, channel=Channel.ONLINE.value)
         if data["org_type"]:
             qs = qs.filter(organization__org_type=data["org_type"])
         if data["field"]:

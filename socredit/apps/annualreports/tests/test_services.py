@@ -192,3 +192,17 @@ def test_return_needs_reasons_and_a_submitted_report(org, org_self, personas, on
     assert "reasons" in exc.value.errors
     report.refresh_from_db()
     assert report.state == "submitted"
+
+
+def test_a_type_that_files_no_report_is_shown_the_associations_day_of_its_profile(org, monkeypatch):
+    from socredit.apps.annualreports import deadlines
+    from socredit.core.types import OrgType
+
+    other = factories.organization(name="金水区其他类型组织", org_type=OrgType.OTHER)
+    assert deadlines.due_date_for(other, YEAR) is None
+    national = deadlines.profile_for_year(None, YEAR)
+    local = national.with_overrides({"annual_report.deadline_association": "04-30"}, authority="测试")
+    monkeypatch.setattr(deadlines, "profile_for_year", lambda region, year: local)
+    assert (
+        services.filing_deadline(other, YEAR) == services.filing_deadline(org, YEAR) == dt.date(2026, 4, 30)
+    )

@@ -167,7 +167,12 @@ def test_queue_leaves_out_online_drafts_and_staff_attach_to_paper_reports_only(c
     paper = services.enter_paper_report(personas["staff_jinshui"], "form", other_org, YEAR, content=facts(),
                                         figures=figures())  # fmt: skip
     client.force_login(personas["staff_jinshui"])
-    assert [r.pk for r in client.get(reverse("annualreports:report_list")).context["reports"]] == [paper.pk]
+    queue = reverse("annualreports:report_list")
+    assert [r.pk for r in client.get(queue).context["reports"]] == [paper.pk]
+    # the filter by state says it per state: drafts in the queue are paper drafts only
+    for state, shown in (("draft", [paper.pk]), ("submitted", [])):
+        page = client.get(queue, {"state": state}).context
+        assert [r.pk for r in page["reports"]] == shown and page["page"].paginator.count == len(shown), state
     url = reverse("annualreports:attachment_add", args=[draft.pk])
     assert client.post(url, {"kind": "other", "files": SimpleUploadedFile("a.pdf", PDF)}).status_code == 403
     url = reverse("annualreports:attachment_add", args=[paper.pk])
