@@ -557,10 +557,7 @@ def public_search(
     if q:
         cache: dict[Any, list[int]] = {}
         found_qs = registry_search.search(qs, q, cache=cache)
-        if org_type or org_field or region or level:
-            result.total = registry_search.match_count(found_qs, q, cache=cache)
-        else:  # the search alone: counted without a statement where the index answers the rule exactly
-            result.total = registry_search.count_among_all(q, cache=cache)
+        result.total = registry_search.match_count(found_qs, q, cache=cache)
         result.more = result.total is None
     else:
         found_qs = qs.order_by("name_sort", "name", "pk")

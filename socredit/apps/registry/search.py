@@ -290,24 +290,6 @@ def match_count(
     return searched.count()
 
 
-def count_among_all(
-    query: str | None, *, cap: int | None = None, cache: dict[Any, list[int]] | None = None
-) -> int | None:
-    """`match_count` of every organization narrowed by the search alone (no other filter): on SQLite
-    the candidates are exactly the matches (the module docstring), so their number is the count and
-    no statement is run; elsewhere they are counted under the rule. None when the search is broad."""
-    cap = CANDIDATE_CAP if cap is None else cap
-    q = normalise(query)
-    if not q or len(q) > MAX_QUERY:
-        return None if not q else 0
-    if is_broad(q, cap=cap, cache=cache):
-        return None
-    ids = _cached(q, cap, cache)
-    if connection.vendor == "sqlite" or not ids:
-        return len(ids)
-    return Organization.objects.filter(pk__in=_ids(ids)).filter(matching(q)).count()
-
-
 def rebuild_index() -> None:
     """Rebuild the search index from the organization table in a few set-based statements: after a
     bulk load that ran with its triggers suspended (`socredit.common.bulkload`), or to repair it.

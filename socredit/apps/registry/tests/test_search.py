@@ -266,11 +266,8 @@ def test_match_count_is_exact_among_few_candidates_and_none_when_broad(orgs):
         assert registry_search.match_count(searched, query) == len(_scan(query)), query
         narrowed = searched.filter(name__contains="郑州")
         assert registry_search.match_count(narrowed, query) == narrowed.count()
-        assert registry_search.count_among_all(query) == len(_scan(query)), query
     searched = registry_search.search(Organization.objects.all(), "会", cap=3)
     assert len(_scan("会")) > 3 and registry_search.match_count(searched, "会", cap=3) is None
-    assert registry_search.count_among_all("会", cap=3) is None
-    assert registry_search.count_among_all("无此名称的组织") == 0
     assert registry_search.is_broad("会", cap=3) and not registry_search.is_broad("", cap=3)
 
 
