@@ -70,7 +70,7 @@ def test_the_public_part_follows_the_rules_for_the_type(association, foundation)
 
 def test_profile_page_shows_the_public_part_and_nothing_else(client, association):
     html = client.get(reverse("portal:profile", args=[association.code])).content.decode()
-    assert "2024年度工作报告" in html and "开展助老服务 12 次" in html and "1000000.00" in html
+    assert "2024年度工作报告" in html and "开展助老服务 12 次" in html and "1,000,000.00" in html
     for secret in (*SECRETS, SUBMITTED_ONLY):
         assert secret not in html
 
