@@ -115,6 +115,11 @@ class AnnualReport(models.Model):
     def editable(self) -> bool:
         return ReportState(self.state) in EDITABLE_STATES
 
+    @property
+    def editable_by_organization(self) -> bool:
+        """A paper report is the registration authority's to enter and correct, not the organization's."""
+        return self.editable and self.channel == Channel.ONLINE.value
+
     def figure_values(self) -> dict[str, Any]:
         return {f.code: f.value for f in self.figures.all()}
 

@@ -75,6 +75,15 @@ def filing_deadline(organization: Organization, year: int) -> dt.date:
 # --- helpers ------------------------------------------------------------------------------------
 
 
+def _refuse_paper_to_organization(actor: Any, report: AnnualReport) -> None:
+    """An organization's account may not change a report filed on paper: the authority enters it."""
+    if getattr(actor, "is_org_account", False) and report.channel == Channel.PAPER.value:
+        raise FieldErrors({"__all__": [gettext(
+            "This report was filed on paper and is entered by the registration authority; "
+            "ask the registration authority to change it"
+        )]})  # fmt: skip
+
+
 def _raise(problems: Sequence[validation.Problem]) -> None:
     if problems:
         errors = FieldErrors()
@@ -181,6 +190,8 @@ def save_draft(actor: Any, channel: str, organization: Organization, year: int, 
     )
     if report is not None and ReportState(report.state) not in EDITABLE_STATES:
         raise _state_error(report, gettext("changed"))
+    if report is not None:
+        _refuse_paper_to_organization(actor, report)
     clean = clean_content(organization, content)
     amounts, problems = parse_figures(figures)
     _raise(problems + validation.check_draft(clean, amounts, OrgType(organization.org_type)))
@@ -208,6 +219,7 @@ def add_attachments(actor: Any, channel: str, report: AnnualReport, kind: str, f
     report = _locked(report)
     if not report.editable:
         raise _state_error(report, gettext("changed"))
+    _refuse_paper_to_organization(actor, report)
     try:
         kind_enum = AttachmentKind(kind)
     except ValueError:
@@ -232,6 +244,7 @@ def remove_attachment(actor: Any, channel: str, attachment: ReportAttachment) ->
     report = _locked(attachment.report)
     if not report.editable:
         raise _state_error(report, gettext("changed"))
+    _refuse_paper_to_organization(actor, report)
     name = attachment.original_name
     attachment.file.delete(save=False)
     attachment.delete()
@@ -296,6 +309,7 @@ def submit_report(actor: Any, channel: str, report: AnnualReport, *, declared_by
     org = report.organization
     if ReportState(report.state) not in EDITABLE_STATES:
         raise _state_error(report, gettext("submitted"))
+    _refuse_paper_to_organization(actor, report)
     errors = FieldErrors()
     name = (declared_by_name or "").strip()
     if not name:

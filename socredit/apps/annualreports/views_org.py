@@ -65,7 +65,7 @@ def report_edit(request: HttpRequest, year: int) -> HttpResponse:
     shows the public part and the statement to sign."""
     org = request.user.organization
     report = own_reports(request.user).filter(year=year).first()
-    if report is not None and not report.editable:
+    if report is not None and not report.editable_by_organization:
         return redirect("my_annualreports:report_detail", year=year)
     if request.method == "GET":
         initial = ReportForm.initial_from(report) if report else {}

@@ -12,6 +12,7 @@ from socredit.apps.annualreports import services
 from socredit.apps.annualreports.models import AnnualReport
 from socredit.apps.annualreports.tests.conftest import YEAR, facts, figures
 from socredit.apps.records.models import CreditRecord
+from socredit.common.errors import FieldErrors
 
 pytestmark = pytest.mark.django_db
 
@@ -183,3 +184,33 @@ def test_queue_leaves_out_online_drafts_and_staff_attach_to_paper_reports_only(c
         == 302
     )
     assert paper.attachments.get().kind == "audit_report" and not draft.attachments.exists()
+
+
+def test_a_paper_draft_is_the_authoritys_to_change_not_the_organizations(
+    client, org, org_self, personas, on_day
+):
+    paper = services.enter_paper_report(personas["staff_jinshui"], "form", org, YEAR, content=facts(),
+                                        figures=figures())  # fmt: skip
+    assert paper.channel == "paper" and paper.editable and not paper.editable_by_organization
+    client.force_login(org_self)
+    page = client.get(reverse("my_annualreports:report_detail", args=[YEAR])).content.decode()
+    assert "由登记管理机关录入" in page and reverse("my_annualreports:report_edit", args=[YEAR]) not in page
+    assert client.get(reverse("my_annualreports:report_edit", args=[YEAR])).status_code == 302
+    for attempt in (
+        lambda: services.save_draft(
+            org_self, "form", org, YEAR, content=facts(activities_summary="改"), figures=figures()
+        ),
+        lambda: services.submit_report(org_self, "form", paper, declared_by_name="王立新"),
+        lambda: services.add_attachments(
+            org_self, "form", paper, "other", [SimpleUploadedFile("a.pdf", PDF)]
+        ),
+    ):
+        with pytest.raises(FieldErrors, match="登记管理机关"):
+            attempt()
+    paper.refresh_from_db()
+    assert paper.state == "draft" and paper.content == facts() and not paper.attachments.exists()
+    # the authority still corrects it
+    services.save_draft(personas["staff_jinshui"], "form", org, YEAR, content=facts(activities_summary="改"),
+                        figures=figures(), report_channel="paper")  # fmt: skip
+    paper.refresh_from_db()
+    assert paper.content["activities_summary"] == "改"
