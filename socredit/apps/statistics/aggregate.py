@@ -33,7 +33,7 @@ from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone
 
 from socredit.apps.annualreports.models import AnnualReport
-from socredit.apps.audit.services import record_event
+from socredit.apps.audit.services import actor_label, record_event
 from socredit.apps.cases.models import Case, CaseStatus
 from socredit.apps.evaluation.models import LevelChange
 from socredit.apps.lists.models import ListEntry
@@ -384,7 +384,7 @@ def aggregate_day(actor: Any, day: dt.date | None = None, *, channel: str = "cli
         AggregationRun.objects.update_or_create(
             day=day,
             defaults={"finished_at": timezone.now(), "seconds": seconds, "figures": figures.height,
-                      "started_by_label": str(actor)},
+                      "started_by_label": actor_label(actor)},
         )  # fmt: skip
         record_event(
             actor=actor, channel=channel, action="statistics.aggregate", target_type="statistics.day",
