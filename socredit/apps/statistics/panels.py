@@ -15,6 +15,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.utils.translation import gettext_lazy
 
 from socredit.apps.cases.models import CaseKind
@@ -77,7 +78,7 @@ def targets() -> dict[str, Decimal]:
 
 
 def _level_label(code: str) -> str:
-    return _("Not evaluated") if code == "none" else code
+    return pgettext("statistics", "Not evaluated") if code == "none" else code
 
 
 def _list_label(code: str) -> str:
@@ -97,7 +98,7 @@ def _simple(key: str, title: str, kind: str, values: dict[str, int], label: Call
     return {
         "key": key, "title": title, "kind": kind, "categories": labels,
         "series": [{"name": title, "data": data}],
-        "headers": [header or _("Category"), _("Number")], "rows": [[lab, v] for lab, v in zip(labels, data, strict=True)],
+        "headers": [header or pgettext("statistics", "Category"), pgettext("statistics", "Number")], "rows": [[lab, v] for lab, v in zip(labels, data, strict=True)],
     }  # fmt: skip
 
 
@@ -111,7 +112,7 @@ def level_trend(fig: Figures, day: dt.date) -> dict[str, Any]:
     series = [{"name": lvl, "data": [values.get(f"{m}/{lvl}", 0) for m in months]} for lvl in LEVELS]
     return {
         "key": "level_trend", "title": _("Credit levels by month"), "kind": "line", "categories": months,
-        "series": series, "headers": [_("Month"), *LEVELS],
+        "series": series, "headers": [pgettext("statistics", "Month"), *LEVELS],
         "rows": [[m, *[s["data"][i] for s in series]] for i, m in enumerate(months)],
     }  # fmt: skip
 
@@ -133,9 +134,9 @@ def list_movements(fig: Figures, day: dt.date) -> dict[str, Any]:
     return {
         "key": "list_movements", "title": _("List entries and exits by month"), "kind": "bar",
         "categories": months,
-        "series": [{"name": _("Entries"), "data": [totals[m][0] for m in months]},
-                   {"name": _("Exits"), "data": [totals[m][1] for m in months]}],
-        "headers": [_("Month"), _("List"), _("Ground"), _("Entries"), _("Exits")], "rows": table,
+        "series": [{"name": pgettext("statistics", "Entries"), "data": [totals[m][0] for m in months]},
+                   {"name": pgettext("statistics", "Exits"), "data": [totals[m][1] for m in months]}],
+        "headers": [pgettext("statistics", "Month"), pgettext("statistics", "List"), pgettext("statistics", "Ground"), pgettext("statistics", "Entries"), pgettext("statistics", "Exits")], "rows": table,
     }  # fmt: skip
 
 
@@ -145,9 +146,9 @@ def cases_panel(fig: Figures) -> dict[str, Any]:
     labels = [str(CaseKind(k).label) for k in kinds]
     return {
         "key": "cases", "title": _("Open and overdue cases"), "kind": "bar", "categories": labels,
-        "series": [{"name": _("Open"), "data": [open_.get(k, 0) for k in kinds]},
-                   {"name": _("Overdue"), "data": [overdue.get(k, 0) for k in kinds]}],
-        "headers": [_("Kind"), _("Open"), _("Overdue")],
+        "series": [{"name": pgettext("statistics", "Open"), "data": [open_.get(k, 0) for k in kinds]},
+                   {"name": pgettext("statistics", "Overdue"), "data": [overdue.get(k, 0) for k in kinds]}],
+        "headers": [pgettext("statistics", "Kind"), pgettext("statistics", "Open"), pgettext("statistics", "Overdue")],
         "rows": [[lab, open_.get(k, 0), overdue.get(k, 0)] for lab, k in zip(labels, kinds, strict=True)],
     }  # fmt: skip
 
@@ -157,9 +158,9 @@ def checks_panel(fig: Figures, day: dt.date) -> dict[str, Any]:
     checks, subjects = fig.get("checks", {}), fig.get("check_subjects", {})
     return {
         "key": "checks", "title": _("Credit checks by month"), "kind": "line", "categories": months,
-        "series": [{"name": _("Checks"), "data": [checks.get(m, 0) for m in months]},
+        "series": [{"name": pgettext("statistics", "Checks"), "data": [checks.get(m, 0) for m in months]},
                    {"name": _("Subjects checked"), "data": [subjects.get(m, 0) for m in months]}],
-        "headers": [_("Month"), _("Checks"), _("Subjects checked")],
+        "headers": [pgettext("statistics", "Month"), pgettext("statistics", "Checks"), _("Subjects checked")],
         "rows": [[m, checks.get(m, 0), subjects.get(m, 0)] for m in months],
     }  # fmt: skip
 
@@ -171,7 +172,7 @@ def annual_report_panel(fig: Figures, day: dt.date) -> dict[str, Any]:
     return {
         "key": "annual_reports", "title": _("Annual reports on %(year)s filed") % {"year": day.year - 1},
         "kind": "gauge", "value": rate, "target": None, "categories": [], "series": [],
-        "headers": [_("Obliged to file"), _("Filed"), _("Rate (%)")], "rows": [[due, filed, _shown(rate)]],
+        "headers": [_("Obliged to file"), pgettext("statistics", "Filed"), _("Rate (%)")], "rows": [[due, filed, _shown(rate)]],
     }  # fmt: skip
 
 
@@ -197,7 +198,7 @@ def target_panels(fig: Figures) -> list[dict[str, Any]]:
         out.append({
             "key": f"target_{key}", "title": str(TARGET_TITLES[key]), "kind": "gauge", "value": rate,
             "target": float(goal[str(key)]), "categories": [], "series": [],
-            "headers": [_("Counted"), _("Meeting the target"), _("Rate (%)"), _("Target (%)")],
+            "headers": [pgettext("statistics", "Counted"), _("Meeting the target"), _("Rate (%)"), _("Target (%)")],
             "rows": [[den, num, _shown(rate), f"{goal[str(key)]:.1f}"]],
         })  # fmt: skip
     return out
@@ -214,26 +215,26 @@ def all_panels(fig: Figures, day: dt.date) -> list[dict[str, Any]]:
     return [
         *target_panels(fig),
         _simple("org_type", _("Organizations by type"), "pie", fig.get("org_type", {}),
-                lambda c: label_for(OrgType, c), [t.value for t in OrgType], _("Type")),
+                lambda c: label_for(OrgType, c), [t.value for t in OrgType], pgettext("statistics", "Type")),
         _simple("org_field", _("Organizations by field"), "hbar", fig.get("org_field", {}),
-                lambda c: label_for(OrgField, c), header=_("Field")),
+                lambda c: label_for(OrgField, c), header=pgettext("statistics", "Field")),
         _simple("org_status", _("Organizations by registration status"), "bar", fig.get("org_status", {}),
-                lambda c: label_for(OrgStatus, c), [s.value for s in OrgStatus], _("Status")),
-        _simple("credit_level", _("Credit levels"), "pie", fig.get("credit_level", {}), _level_label,
-                [*LEVELS, "none"], _("Credit level")),
+                lambda c: label_for(OrgStatus, c), [s.value for s in OrgStatus], pgettext("statistics", "Status")),
+        _simple("credit_level", pgettext("statistics", "Credit levels"), "pie", fig.get("credit_level", {}), _level_label,
+                [*LEVELS, "none"], pgettext("statistics", "Credit level")),
         level_trend(fig, day),
         _simple("list_in_force", _("Organizations on the lists"), "bar", fig.get("list_in_force", {}),
-                _list_label, ["abnormal", "serious", "red"], _("List")),
+                _list_label, ["abnormal", "serious", "red"], pgettext("statistics", "List")),
         list_movements(fig, day),
         _simple("records_category", _("Records in force by category"), "hbar", fig.get("records_category", {}),
-                lambda c: label_for(RecordCategory, c), header=_("Category")),
+                lambda c: label_for(RecordCategory, c), header=pgettext("statistics", "Category")),
         _simple("records_department", _("Records in force by issuing department"), "hbar",
-                fig.get("records_department", {}), lambda c: depts.get(c, c), header=_("Department")),
+                fig.get("records_department", {}), lambda c: depts.get(c, c), header=pgettext("statistics", "Department")),
         annual_report_panel(fig, day),
         cases_panel(fig),
         checks_panel(fig, day),
         _simple("measures", _("Measures reported by the departments"), "pie", fig.get("measures", {}),
-                lambda c: outcomes.get(c, c), header=_("Outcome")),
+                lambda c: outcomes.get(c, c), header=pgettext("statistics", "Outcome")),
     ]  # fmt: skip
 
 

@@ -17,6 +17,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_http_methods
 
 from socredit.apps.statistics import services
@@ -129,7 +130,7 @@ def panel_export(request: HttpRequest, key: str, fmt: str) -> HttpResponse:
     panel = next((p for p in all_panels(read_figures(day, scope.path), day) if p["key"] == key), None)
     if panel is None:
         raise Http404
-    place = scope.region.name if scope.region is not None else _("National")
+    place = scope.region.name if scope.region is not None else pgettext("statistics", "National")
     return export_response(
         fmt, name=f"statistics-{key}-{scope.code or 'national'}", title=f"{panel['title']} · {place}",
         headers=panel["headers"], rows=iter(panel["rows"]), day=day,
