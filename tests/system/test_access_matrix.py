@@ -200,6 +200,8 @@ MATRIX = {
     "statistics:panel_export": (lambda w: _statistics(w, key="org_type", fmt="csv"), OWN_REGION_PAGE),
     "statistics:target_edit": (lambda w: {}, ADMIN_PAGE),
     "statistics:publication_edit": (lambda w: {}, ADMIN_PAGE),
+    "statistics:quality_overview": (lambda w: {}, OWN_REGION_PAGE),
+    "statistics:quality_rows": (lambda w: {"check": "no_legal_rep"}, OWN_REGION_PAGE),
     "statistics_public:index": (lambda w: _statistics(w), PUBLIC),
     "statistics_public:region": (lambda w: _statistics(w, code="410105"), PUBLIC),
     "spotchecks:plan_list": (lambda w: {}, OWN_REGION_PAGE),

@@ -15,8 +15,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 
 from socredit.apps.cases.models import CaseKind
 from socredit.apps.lists.models import LIST_LABELS, RED_GROUND

@@ -9,3 +9,7 @@ urlpatterns = [
     path("targets/", views.target_edit, name="target_edit"),
     path("publication/", views.publication_edit, name="publication_edit"),
 ]
+urlpatterns += [
+    path("quality/", views.quality_overview, name="quality_overview"),
+    path("quality/<slug:check>/", views.quality_rows, name="quality_rows"),
+]

@@ -14,13 +14,14 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
+from django.utils.translation import gettext_lazy, pgettext
 from django.views.decorators.http import require_http_methods
 
-from socredit.apps.statistics import services
+from socredit.apps.statistics import quality, services
 from socredit.apps.statistics.access import (
     StatisticsScope,
     access_statistics_scope,
@@ -44,6 +45,7 @@ from socredit.common.errors import FieldErrors
 from socredit.common.exports import FORMATS, export_response
 
 DAYS_OFFERED = 62
+QUALITY_PER_PAGE = 50
 
 
 def stored_days() -> list[dt.date]:
@@ -170,3 +172,53 @@ def publication_edit(request: HttpRequest) -> HttpResponse:
         messages.success(request, _("The published statistics are saved."))
         return redirect("statistics:publication_edit")
     return render(request, "statistics/publication_edit.html", {"form": form, "region": region})
+
+
+QUALITY_TITLES = {
+    "no_legal_rep": gettext_lazy("Organizations without a legal representative"),
+    "missing_fields": gettext_lazy("Organizations with missing or invalid fields"),
+    "late_records": gettext_lazy("Records entered after the time limit (last 12 months)"),
+    "silent_departments": gettext_lazy("Departments that stopped sending records"),
+}
+
+
+def _quality_rows(request: HttpRequest, scope: StatisticsScope, check: str) -> tuple[Any, bool]:
+    """The rows of one check (a queryset or a list) and whether the late-record candidates were cut."""
+    if check == "no_legal_rep":
+        return quality.without_legal_rep(request.user, scope), False
+    if check == "missing_fields":
+        return quality.with_missing_fields(request.user, scope), False
+    if check == "late_records":
+        return quality.late_records(request.user, scope)
+    return quality.silent_departments(request.user, scope), False
+
+
+@login_required
+def quality_overview(request: HttpRequest) -> HttpResponse:
+    """数据质量: how many rows of each check the region has, each a link to the rows."""
+    _staff(request)
+    scope = _scope_or_message(request)
+    counts = []
+    for check in quality.CHECKS:
+        rows, cut = _quality_rows(request, scope, check)
+        counts.append(
+            (check, QUALITY_TITLES[check], len(rows) if isinstance(rows, list) else rows.count(), cut)
+        )
+    return render(request, "statistics/quality.html", {"scope": scope, "counts": counts})
+
+
+@login_required
+def quality_rows(request: HttpRequest, check: str) -> HttpResponse:
+    """The rows of one data-quality check, fifty a page, each a link to its page."""
+    _staff(request)
+    if check not in quality.CHECKS:
+        raise Http404
+    scope = _scope_or_message(request)
+    rows, cut = _quality_rows(request, scope, check)
+    page = Paginator(rows, QUALITY_PER_PAGE).get_page(request.GET.get("page"))
+    if check == "missing_fields":
+        for org in page.object_list:
+            org.missing = quality.missing_labels(org)
+    context = {"scope": scope, "check": check, "title": QUALITY_TITLES[check], "page": page, "cut": cut,
+               "working_days_note": check == "late_records", "silent_days": quality.SILENT_DAYS}  # fmt: skip
+    return render(request, "statistics/quality_rows.html", context)
