@@ -31,7 +31,7 @@
     return {
       tooltip: { trigger: "item", formatter: "{b}: {c} ({d}%)" },
       legend: { bottom: 0, type: "scroll" },
-      series: [{ type: "pie", radius: ["35%", "65%"], center: ["50%", "45%"], data: data,
+      series: [{ type: "pie", radius: ["30%", "55%"], center: ["50%", "45%"], data: data,
                  label: { formatter: "{d}%" } }]
     };
   }
