@@ -56,7 +56,7 @@ def _change(org: Any, level: str, day: dt.date) -> None:
 
 def _case(kind: str, region: str, org: Any, due: dt.date, status: str = "open") -> None:
     Case.objects.create(
-        number=f"{kind}-{region}-{due}", kind=kind, status=status, stage="review", organization=org,
+        number=f"{kind[:2]}{region}{due:%m%d}", kind=kind, status=status, stage="review", organization=org,
         region=factories.region(region), channel="counter", reasons="测试", received_on=dt.date(2026, 3, 1),
         filed_by_label="staff", profile_version="t", due_on=due,
     )  # fmt: skip
