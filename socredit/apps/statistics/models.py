@@ -28,8 +28,8 @@ class Figure(models.Model):
     value = models.BigIntegerField(_("value"))
 
     class Meta:
-        verbose_name = _("figure")
-        verbose_name_plural = _("figures")
+        verbose_name = _("statistical figure")
+        verbose_name_plural = _("statistical figures")
         constraints = [
             models.UniqueConstraint(fields=["day", "path", "metric", "dimension"], name="one_figure_per_key")
         ]
@@ -45,7 +45,7 @@ class AggregationRun(models.Model):
     day = models.DateField(_("data date"), unique=True)
     finished_at = models.DateTimeField(_("finished"))
     seconds = models.FloatField(_("seconds"))
-    figures = models.PositiveIntegerField(_("figures"))
+    figures = models.PositiveIntegerField(_("figures stored"))
     started_by_label = models.CharField(_("started by"), max_length=150)
 
     class Meta:
