@@ -11,8 +11,8 @@ a prepared database (the national one of ``bench/evaluate.py --keep``; copy it f
 the figures). DEBUG off as in production. The machine is shared: timings are indicative. The last
 line is a ``BENCH-RESULT`` (``bench/_common.py``).
 
-    .venv/bin/python bench/statistics.py [--orgs 20000] [--smoke] [--runs 10] [--keep]
-    cp /tmp/n1m.sqlite3 /tmp/n1m-st.sqlite3 && .venv/bin/python bench/statistics.py --db /tmp/n1m-st.sqlite3
+    .venv/bin/python bench/statistics_daily.py [--orgs 20000] [--smoke] [--runs 10] [--keep]
+    cp /tmp/n1m.sqlite3 /tmp/n1m-st.sqlite3 && .venv/bin/python bench/statistics_daily.py --db /tmp/n1m-st.sqlite3
 """
 
 from __future__ import annotations
@@ -25,12 +25,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-# Run as a script, this file's directory comes first on the path, and this file's name would hide the
-# standard library's ``statistics`` (which Django's SQLite backend imports): the root replaces it.
-if sys.path and Path(sys.path[0] or ".").resolve() == Path(__file__).resolve().parent:
-    sys.path[0] = str(ROOT)
-else:
-    sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT))
 
 TARGET_AGGREGATE_PER_MILLION_S = 60
 """Issue 18: the aggregation runs in under a minute at national scale."""
