@@ -97,6 +97,7 @@ INSTALLED_APPS = [
     "socredit.apps.imports",
     "socredit.apps.portal",
     "socredit.apps.reports",
+    "socredit.apps.statistics",
     "socredit.apps.demo",
 ]
 

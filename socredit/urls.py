@@ -32,6 +32,8 @@ urlpatterns = [
     path("annual-reports/figures/", include("socredit.apps.annualreports.urls_data")),
     path("spot-checks/", include("socredit.apps.spotchecks.urls")),
     path("public/spot-checks/", include("socredit.apps.spotchecks.urls_public")),
+    path("statistics/", include("socredit.apps.statistics.urls")),
+    path("public/statistics/", include("socredit.apps.statistics.urls_public")),
     path("", include("socredit.apps.reports.urls")),  # /reports/, /qr/, /open-data/, /my/qr/
     path("my/", include("socredit.apps.cases.urls_org")),
     path("public/", include("socredit.apps.cases.urls_public")),

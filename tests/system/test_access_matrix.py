@@ -179,8 +179,31 @@ def _spot(world):
 PLAN_EDIT_DRAWN = {**WRITE, "staff_jinshui": 302, "city_admin": 302}
 
 
+def _statistics(world, **kwargs):
+    """The day's figures aggregated once, and 金水区 publishing its organizations by type."""
+    from socredit.apps.statistics.aggregate import aggregate_day
+    from socredit.apps.statistics.services import set_publication
+    from socredit.common.access import SystemPrincipal
+
+    if "statistics" not in world:
+        aggregate_day(SystemPrincipal())
+        set_publication(
+            actor=SystemPrincipal(), channel="cli", region=factories.region("410105"), panels=["org_type"]
+        )
+        world["statistics"] = True
+    return kwargs
+
+
 # route name → (kwargs builder over the world, expected code per persona)
 MATRIX = {
+    "statistics:dashboard": (lambda w: _statistics(w), OWN_REGION_PAGE),
+    "statistics:panel_export": (lambda w: _statistics(w, key="org_type", fmt="csv"), OWN_REGION_PAGE),
+    "statistics:target_edit": (lambda w: {}, ADMIN_PAGE),
+    "statistics:publication_edit": (lambda w: {}, ADMIN_PAGE),
+    "statistics:quality_overview": (lambda w: {}, OWN_REGION_PAGE),
+    "statistics:quality_rows": (lambda w: {"check": "no_legal_rep"}, OWN_REGION_PAGE),
+    "statistics_public:index": (lambda w: _statistics(w), PUBLIC),
+    "statistics_public:region": (lambda w: _statistics(w, code="410105"), PUBLIC),
     "spotchecks:plan_list": (lambda w: {}, OWN_REGION_PAGE),
     "spotchecks:plan_create": (lambda w: {}, WRITER_PAGE),
     "spotchecks:plan_detail": (lambda w: {"pk": _spot(w)["spot_plan"].pk}, READ),
@@ -448,6 +471,8 @@ NAMESPACES = {
     "measures",
     "spotchecks",
     "spotchecks_public",
+    "statistics",
+    "statistics_public",
 }
 
 

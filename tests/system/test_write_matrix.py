@@ -415,6 +415,18 @@ WRITES: dict[str, Row] = {
         prepare=_new_entry,
     ),
     "lists:run_start": Row(lambda w: {}, lambda w: {}, refused=REFUSED_ADMIN, owner="city_admin"),
+    "statistics:target_edit": Row(
+        lambda w: {},
+        lambda w: {"party_charter": "100", "clean": "95", "evaluated": "90", "spotcheck": "100"},
+        refused=REFUSED_ADMIN,
+        owner="city_admin",
+    ),
+    "statistics:publication_edit": Row(
+        lambda w: {},
+        lambda w: {"panels": ["org_type", "credit_level"]},
+        refused=REFUSED_ADMIN,
+        owner="city_admin",
+    ),
     "lists:proposal_raise": Row(
         lambda w: {},
         lambda w: {

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
@@ -12,7 +14,9 @@ from socredit.apps.demo.loader import DEMO_PASSWORD, DemoDataExists, create_demo
 from socredit.apps.evaluation.models import CreditScore
 from socredit.apps.evaluation.services import rebuild_facts, run_evaluation
 from socredit.apps.lists.services import daily_run
-from socredit.apps.registry.models import Organization
+from socredit.apps.registry.models import Organization, Region
+from socredit.apps.statistics.aggregate import aggregate_day
+from socredit.apps.statistics.services import set_publication
 from socredit.common import clock
 from socredit.common.access import SystemPrincipal
 
@@ -84,6 +88,7 @@ class Command(BaseCommand):
                 f"（未能录入 {done.get('spot_check_results_skipped', 0)} 项），结果公开 {done.get('spot_check_published', 0)} 个"
                 f"（未能公开 {done.get('spot_check_published_skipped', 0)} 个）"
             )
+        self._statistics(city, today)
         self.stdout.write(self.style.SUCCESS(
             f"已载入 {result.organizations} 个社会组织、{result.persons} 名人员、{result.roles} 条任职、"
             f"{result.records} 条信用记录，用时 {result.seconds:.1f} 秒。"
@@ -91,6 +96,15 @@ class Command(BaseCommand):
         if users:
             self.stdout.write(f"演示账号：{'、'.join(users)}（密码 {DEMO_PASSWORD}，仅供演示）")
         self.stdout.write(f"演示接口令牌已写入 {token_file}")
+
+    def _statistics(self, city: str, today: Any) -> None:
+        # the night's aggregation, so that the dashboards have figures; the city publishes some of them
+        outcome = aggregate_day(SystemPrincipal("demo"), min(today, clock.today()), channel="system")
+        region = Region.objects.filter(code=city).first()
+        if region is not None:
+            set_publication(actor=SystemPrincipal("demo"), channel="system", region=region,
+                            panels=["org_type", "org_field", "credit_level", "list_in_force", "annual_reports"])  # fmt: skip
+        self.stdout.write(f"统计汇总：{outcome.figures} 项数字（{outcome.day.isoformat()}）")
 
     def _evaluate(self, today):
         # The loader writes rows directly, so the live update did not see them: pack and evaluate once.

@@ -1,0 +1,15 @@
+from django.urls import path
+
+from socredit.apps.statistics import views
+
+app_name = "statistics"
+urlpatterns = [
+    path("", views.dashboard, name="dashboard"),
+    path("export/<slug:key>.<str:fmt>", views.panel_export, name="panel_export"),
+    path("targets/", views.target_edit, name="target_edit"),
+    path("publication/", views.publication_edit, name="publication_edit"),
+]
+urlpatterns += [
+    path("quality/", views.quality_overview, name="quality_overview"),
+    path("quality/<slug:check>/", views.quality_rows, name="quality_rows"),
+]
