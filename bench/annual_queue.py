@@ -151,7 +151,7 @@ def main() -> int:
             # both workers warm (their first page loads templates and catalogues): requests side by side,
             # since one after another may all reach the same worker
             with ThreadPoolExecutor(4) as pool:
-                list(pool.map(lambda _i: fetch(port, query, cookie), range(8)))
+                list(pool.map(fetch, [port] * 8, [query] * 8, [cookie] * 8))
             text = body.decode()
             if status != 200:
                 wrong.append(f"{label}: status {status}")
