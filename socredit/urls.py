@@ -10,9 +10,8 @@ from socredit.public_api import public_api
 urlpatterns = [
     # first: other departments' systems call the API far more often than people open pages, and
     # Django tries the patterns in order
-    path(
-        "api/public/v1/organizations/<str:code>", organization_lookup
-    ),  # before the API's routes: see the view
+    # the public lookup by code, before the API's routes (see the view)
+    path("api/public/v1/organizations/<str:code>", organization_lookup),
     path("api/v1/", api.urls),
     path("api/public/v1/", public_api.urls),
     path("accounts/", include("socredit.apps.accounts.urls")),
