@@ -30,6 +30,7 @@ urlpatterns = [
     path("annual-reports/figures/", include("socredit.apps.annualreports.urls_data")),
     path("spot-checks/", include("socredit.apps.spotchecks.urls")),
     path("public/spot-checks/", include("socredit.apps.spotchecks.urls_public")),
+    path("warnings/", include("socredit.apps.riskwarnings.urls")),
     path("", include("socredit.apps.reports.urls")),  # /reports/, /qr/, /open-data/, /my/qr/
     path("my/", include("socredit.apps.cases.urls_org")),
     path("public/", include("socredit.apps.cases.urls_public")),
