@@ -116,8 +116,8 @@ ACTIONS = {
 }
 
 
-@login_required
 @require_POST
+@login_required
 def warning_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     warning = access_warning(request.user, pk)
     service, done = ACTIONS[action]
