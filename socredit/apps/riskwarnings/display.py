@@ -38,7 +38,10 @@ def facts_in_words(kind: str, facts: dict[str, Any]) -> list[str]:
         return [_("The work report on %(year)s is overdue since %(since)s (%(days)s days).")
                 % {"year": f.get("year"), "since": f.get("since"), "days": f.get("days_overdue")}]  # fmt: skip
     if kind == RuleKind.DORMANT.value:
-        out = [_("No annual work report filed on any of the last %(n)s report years.") % {"n": f.get("report_years")}]
+        out = [
+            _("No annual work report filed on any of the last %(n)s report years.")
+            % {"n": f.get("report_years")}
+        ]
         out.append(_("Last activity: %(day)s.") % {"day": f["last_activity"]} if f.get("last_activity")
                    else _("No activity on record."))  # fmt: skip
         if f.get("last_report_year"):
@@ -55,7 +58,11 @@ def facts_in_words(kind: str, facts: dict[str, Any]) -> list[str]:
     if kind == RuleKind.BANNED_PERSON.value:
         out = []
         for p in f.get("persons", []):
-            cause = _("a ban on holding posts in force") if p.get("cause") == "ban" else _("named in a serious-list decision")
+            cause = (
+                _("a ban on holding posts in force")
+                if p.get("cause") == "ban"
+                else _("named in a serious-list decision")
+            )
             until = _(" until %(day)s") % {"day": p["until"]} if p.get("until") else ""
             out.append(_("%(name)s, %(post)s: %(cause)s%(until)s.")
                        % {"name": p.get("name"), "post": label_for(RoleKind, p.get("post")), "cause": cause, "until": until})  # fmt: skip

@@ -25,8 +25,12 @@ class FilterForm(forms.Form):
     rule = forms.ChoiceField(label=_("Rule"), required=False)
     state = forms.ChoiceField(label=_("State"), required=False)
     region = forms.ChoiceField(label=_("Region or street"), required=False)
-    since = forms.DateField(label=_("First seen from"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    until = forms.DateField(label=_("First seen until"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    since = forms.DateField(
+        label=_("First seen from"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    until = forms.DateField(
+        label=_("First seen until"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
     held = forms.BooleanField(label=_("Held by my office"), required=False)
 
     def __init__(self, *args: Any, regions: list[tuple[str, str]], **kwargs: Any) -> None:
@@ -39,7 +43,9 @@ class FilterForm(forms.Form):
 
 
 class NoteForm(ServiceErrorsMixin, forms.Form):
-    note = forms.CharField(label=_("Note"), required=False, max_length=NOTE_MAX, widget=forms.Textarea(attrs={"rows": 3}))
+    note = forms.CharField(
+        label=_("Note"), required=False, max_length=NOTE_MAX, widget=forms.Textarea(attrs={"rows": 3})
+    )
 
 
 class SelfReportForm(ServiceErrorsMixin, forms.Form):
@@ -50,7 +56,9 @@ class SelfReportForm(ServiceErrorsMixin, forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["rule"].choices = _rule_choices(WarningRule.objects.filter(enabled=True).order_by("-kind", "code"))
+        self.fields["rule"].choices = _rule_choices(
+            WarningRule.objects.filter(enabled=True).order_by("-kind", "code")
+        )
 
 
 class RuleForm(ServiceErrorsMixin, forms.Form):
@@ -59,8 +67,12 @@ class RuleForm(ServiceErrorsMixin, forms.Form):
     enabled = forms.BooleanField(label=_("Enabled"), required=False)
     level = forms.ChoiceField(label=_("Level"))
     handling_days = forms.CharField(label=_("Working days to handle before escalation"))
-    effective_from = forms.CharField(label=_("Effective from"), widget=forms.DateInput(attrs={"type": "date"}))
-    effective_until = forms.CharField(label=_("Effective until"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    effective_from = forms.CharField(
+        label=_("Effective from"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    effective_until = forms.CharField(
+        label=_("Effective until"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
 
     def __init__(self, *args: Any, rule: WarningRule, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -89,7 +101,9 @@ class RuleForm(ServiceErrorsMixin, forms.Form):
 
     def service_data(self) -> dict[str, Any]:
         d = self.cleaned_data
-        thresholds = {spec.name: d.get(f"{THRESHOLD_PREFIX}{spec.name}") for spec in KIND_THRESHOLDS[self.rule.kind]}
+        thresholds = {
+            spec.name: d.get(f"{THRESHOLD_PREFIX}{spec.name}") for spec in KIND_THRESHOLDS[self.rule.kind]
+        }
         return {"enabled": d.get("enabled"), "level": d.get("level"), "handling_days": d.get("handling_days"),
                 "effective_from": d.get("effective_from"), "effective_until": d.get("effective_until"),
                 "thresholds": thresholds}  # fmt: skip

@@ -74,27 +74,40 @@ def read_orgs(region_path: str | None) -> pl.DataFrame:
     )  # fmt: skip
 
 
-def read_facts(actor: Any, kinds: set[str], as_of: dt.date, orgs: pl.DataFrame, spans: dict[str, int]) -> Facts:
+def read_facts(
+    actor: Any, kinds: set[str], as_of: dt.date, orgs: pl.DataFrame, spans: dict[str, int]
+) -> Facts:
     """The frames the rules of ``kinds`` read, as of ``as_of``. ``spans`` holds the longest look-back
     in days each kind needs (address, complaints)."""
     facts = Facts(orgs=orgs.select("org", "registered_on"))
-    need_reports = kinds & {RuleKind.ANNUAL_REPORT_OVERDUE.value, RuleKind.DORMANT.value, RuleKind.ELECTION_OVERDUE.value}
+    need_reports = kinds & {
+        RuleKind.ANNUAL_REPORT_OVERDUE.value,
+        RuleKind.DORMANT.value,
+        RuleKind.ELECTION_OVERDUE.value,
+    }
     if need_reports:
         rows = (
             access_filed_reports(actor).filter(year__gte=as_of.year - HISTORY_YEARS, submitted_on__lte=as_of)
             .order_by().values_list("organization_id", "year", "submitted_on", "content__election_held")
             .iterator(chunk_size=READ_CHUNK)
         )  # fmt: skip
-        facts.reports = frame(((o, y, s, None if e is None else yes(e)) for o, y, s, e in rows), SCHEMAS["reports"])
+        facts.reports = frame(
+            ((o, y, s, None if e is None else yes(e)) for o, y, s, e in rows), SCHEMAS["reports"]
+        )
     if RuleKind.ANNUAL_REPORT_OVERDUE.value in kinds:
         rows = _records(("annual_report_missing",), dt.date(as_of.year - 3, 1, 1), as_of).values_list(
             "organization_id", "external_id", "occurred_on"
         )
-        raw = frame(rows.iterator(chunk_size=READ_CHUNK), {"org": pl.Int64, "external_id": pl.String, "since": pl.Date})
+        raw = frame(
+            rows.iterator(chunk_size=READ_CHUNK),
+            {"org": pl.Int64, "external_id": pl.String, "since": pl.Date},
+        )
         facts.missing = raw.select(
             "org",
             pl.coalesce(
-                pl.col("external_id").str.extract(r"^annualreport-missing-(\d{4})-", 1).cast(pl.Int32, strict=False),
+                pl.col("external_id")
+                .str.extract(r"^annualreport-missing-(\d{4})-", 1)
+                .cast(pl.Int32, strict=False),
                 (pl.col("since").dt.year() - 1).cast(pl.Int32),
             ).alias("year"),
             "since",
@@ -116,7 +129,9 @@ def read_facts(actor: Any, kinds: set[str], as_of: dt.date, orgs: pl.DataFrame, 
         ])  # fmt: skip
     if RuleKind.ADDRESS_UNREACHABLE.value in kinds:
         since = as_of - dt.timedelta(days=spans.get(RuleKind.ADDRESS_UNREACHABLE.value, 365))
-        checks = SpotCheck.objects.filter(result=CheckResult.UNREACHABLE, checked_on__gte=since, checked_on__lte=as_of)
+        checks = SpotCheck.objects.filter(
+            result=CheckResult.UNREACHABLE, checked_on__gte=since, checked_on__lte=as_of
+        )
         letters = _records(("address_unreachable",), since, as_of)
         facts.unreachable = pl.concat([
             frame(((o, d, "spot_check") for o, d in checks.order_by().values_list("organization_id", "checked_on")), SCHEMAS["unreachable"]),
@@ -150,7 +165,11 @@ def _flagged_posts(as_of: dt.date) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Persons with a ban in force (``ban``) or a serious-list listing in force (``serious``: public,
     not erased or archived, within its retention period) on ``as_of``, and the confirmed posts they
     hold that day."""
-    bans = Ban.objects.filter(binding_on(as_of), person__isnull=False).order_by().values_list("person_id", "until")
+    bans = (
+        Ban.objects.filter(binding_on(as_of), person__isnull=False)
+        .order_by()
+        .values_list("person_id", "until")
+    )
     listings = (
         PersonListing.objects.filter(person__isnull=False, public=True, erased=False, archived_on__isnull=True,
                                      from_date__lte=as_of, retention_until__gte=as_of)

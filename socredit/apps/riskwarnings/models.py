@@ -77,10 +77,14 @@ class RiskWarning(models.Model):
         "registry.Organization", on_delete=models.PROTECT, related_name="risk_warnings",
         verbose_name=_("organization"),
     )  # fmt: skip
-    rule = models.ForeignKey(WarningRule, on_delete=models.PROTECT, related_name="warnings", verbose_name=_("rule"))
+    rule = models.ForeignKey(
+        WarningRule, on_delete=models.PROTECT, related_name="warnings", verbose_name=_("rule")
+    )
     rule_version = models.PositiveIntegerField(_("rule version"), default=1)
     level = models.CharField(_("level"), max_length=8, choices=enum_choices(Level))
-    state = models.CharField(_("state"), max_length=12, choices=WarningState.choices, default=WarningState.OPEN)
+    state = models.CharField(
+        _("state"), max_length=12, choices=WarningState.choices, default=WarningState.OPEN
+    )
     facts = models.JSONField(_("facts"), default=dict, blank=True)
     self_reported = models.BooleanField(
         _("raised by staff"), default=False,

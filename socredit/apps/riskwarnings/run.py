@@ -72,7 +72,9 @@ def _spans(rules: list[tuple[WarningRule, dict[str, Any]]]) -> dict[str, int]:
     return spans
 
 
-def find(actor: Any, as_of: dt.date, region_path: str | None = None) -> tuple[pl.DataFrame, pl.DataFrame, RunResult]:
+def find(
+    actor: Any, as_of: dt.date, region_path: str | None = None
+) -> tuple[pl.DataFrame, pl.DataFrame, RunResult]:
     """What the rules find on ``as_of``: (hits: rule, org, facts; orgs: org, region, street; result)."""
     result = RunResult(as_of)
     rules: list[tuple[WarningRule, dict[str, Any]]] = []
@@ -92,7 +94,11 @@ def find(actor: Any, as_of: dt.date, region_path: str | None = None) -> tuple[pl
         hits = evaluate(rule.kind, facts, t, as_of)
         result.by_rule[rule.code] = hits.height
         found.append(hits.with_columns(pl.lit(rule.pk, dtype=pl.Int64).alias("rule")))
-    hits = pl.concat(found) if found else pl.DataFrame(schema={"org": pl.Int64, "facts": pl.String, "rule": pl.Int64})
+    hits = (
+        pl.concat(found)
+        if found
+        else pl.DataFrame(schema={"org": pl.Int64, "facts": pl.String, "rule": pl.Int64})
+    )
     result.found = hits.height
     return hits.select("rule", "org", "facts"), orgs.select("org", "region", "street"), result
 
@@ -120,25 +126,38 @@ def run_daily(actor: Any, *, as_of: dt.date, region_path: str | None = None) -> 
         existing = existing.join(orgs.select("org"), on="org", how="semi")
     calendar = working_calendar()
     # new: no open warning of the rule on the organization
-    new = hits.join(existing.select("rule", "org"), on=["rule", "org"], how="anti").join(orgs, on="org", how="left")
+    new = hits.join(existing.select("rule", "org"), on=["rule", "org"], how="anti").join(
+        orgs, on="org", how="left"
+    )
     items = [
         {"rule": rules[rule], "organization_id": org, "facts": json.loads(facts), "holder_id": street or region,
          "due_on": calendar.add_working_days(as_of, rules[rule].handling_days)}
         for rule, org, facts, region, street in new.select("rule", "org", "facts", "region", "street").iter_rows()
     ]  # fmt: skip
     for start in range(0, len(items), WRITE_CHUNK):
-        result.raised += services.raise_found(actor=actor, as_of=as_of, items=items[start : start + WRITE_CHUNK])
+        result.raised += services.raise_found(
+            actor=actor, as_of=as_of, items=items[start : start + WRITE_CHUNK]
+        )
     # still met: last seen today, level and facts brought up to date
     still = existing.join(hits, on=["rule", "org"], how="inner").filter(pl.col("last_seen") < as_of)
     rows = list(still.select("id", "rule", "level", "facts").iter_rows())
     for start in range(0, len(rows), WRITE_CHUNK):
-        part = [(pk, rules[rule].level, json.loads(facts)) for pk, rule, _level, facts in rows[start : start + WRITE_CHUNK]]
+        part = [
+            (pk, rules[rule].level, json.loads(facts))
+            for pk, rule, _level, facts in rows[start : start + WRITE_CHUNK]
+        ]
         result.updated += services.refresh_found(actor=actor, as_of=as_of, items=part)
     # no longer met: cleared (not those raised by staff)
-    gone = existing.filter(~pl.col("self_reported")).join(hits, on=["rule", "org"], how="anti")["id"].to_list()
+    gone = (
+        existing.filter(~pl.col("self_reported")).join(hits, on=["rule", "org"], how="anti")["id"].to_list()
+    )
     for start in range(0, len(gone), WRITE_CHUNK):
-        result.cleared += services.clear_warnings(actor=actor, as_of=as_of, ids=gone[start : start + WRITE_CHUNK])
-    result.escalated = services.escalate_overdue(actor=actor, as_of=as_of, calendar=calendar, region_path=region_path)
+        result.cleared += services.clear_warnings(
+            actor=actor, as_of=as_of, ids=gone[start : start + WRITE_CHUNK]
+        )
+    result.escalated = services.escalate_overdue(
+        actor=actor, as_of=as_of, calendar=calendar, region_path=region_path
+    )
     if result.wrote or result.errors:
         services.record_run(actor=actor, result=result)
     return result

@@ -37,8 +37,12 @@ from socredit.core.calendar import WorkingCalendar
 Action = WarningEvent.Action
 
 
-def _event(warning: RiskWarning, action: str, actor: Any, on: dt.date, note: str = "", **data: Any) -> WarningEvent:
-    return WarningEvent(warning=warning, action=action, on=on, actor_label=actor_label(actor), note=note, data=data)
+def _event(
+    warning: RiskWarning, action: str, actor: Any, on: dt.date, note: str = "", **data: Any
+) -> WarningEvent:
+    return WarningEvent(
+        warning=warning, action=action, on=on, actor_label=actor_label(actor), note=note, data=data
+    )
 
 
 # --- rules ------------------------------------------------------------------------------------------
@@ -199,7 +203,9 @@ def refresh_found(*, actor: Any, as_of: dt.date, items: list[tuple[int, str, dic
         return 0
     wanted = {pk: (level, facts) for pk, level, facts in items}
     with transaction.atomic():
-        rows = list(RiskWarning.objects.select_for_update().filter(pk__in=list(wanted), state__in=OPEN_STATES))
+        rows = list(
+            RiskWarning.objects.select_for_update().filter(pk__in=list(wanted), state__in=OPEN_STATES)
+        )
         events = []
         for w in rows:
             level, facts = wanted[w.pk]
@@ -216,11 +222,17 @@ def clear_warnings(*, actor: Any, as_of: dt.date, ids: list[int]) -> int:
     if not ids:
         return 0
     with transaction.atomic():
-        rows = list(RiskWarning.objects.select_for_update().filter(pk__in=ids, state__in=OPEN_STATES, self_reported=False))
+        rows = list(
+            RiskWarning.objects.select_for_update().filter(
+                pk__in=ids, state__in=OPEN_STATES, self_reported=False
+            )
+        )
         for w in rows:
             w.state, w.cleared_on = WarningState.CLEARED, as_of
         RiskWarning.objects.bulk_update(rows, ["state", "cleared_on"])
-        WarningEvent.objects.bulk_create([_event(w, Action.CLEARED, actor, as_of, source="run") for w in rows])
+        WarningEvent.objects.bulk_create(
+            [_event(w, Action.CLEARED, actor, as_of, source="run") for w in rows]
+        )
         if rows:
             record_event(actor=actor, channel="system", action="riskwarnings.cleared", target_type="riskwarnings.riskwarning",
                          summary=f"每日风险预警：条件已消除，解除 {len(rows)} 条（{as_of:%Y-%m-%d}）",
@@ -244,7 +256,9 @@ def escalate_overdue(*, actor: Any, as_of: dt.date, calendar: WorkingCalendar, r
                 RiskWarning.objects.select_for_update().select_related("rule", "holder")
                 .filter(pk__in=ids[start : start + chunk], state__in=UNHANDLED_STATES, due_on__lt=as_of)
             )  # fmt: skip
-            parents = dict(Region.objects.filter(pk__in={w.holder_id for w in rows}).values_list("pk", "parent_id"))
+            parents = dict(
+                Region.objects.filter(pk__in={w.holder_id for w in rows}).values_list("pk", "parent_id")
+            )
             moved, events = [], []
             for w in rows:
                 parent = parents.get(w.holder_id)

@@ -70,7 +70,11 @@ def clean_rule_edit(kind: str, data: dict[str, Any]) -> dict[str, Any]:
         errors.add("handling_days", _("Enter a whole number of working days from 1 to 250."))
     clean["effective_from"] = _date(errors, data.get("effective_from"), "effective_from", required=True)
     clean["effective_until"] = _date(errors, data.get("effective_until"), "effective_until", required=False)
-    if clean["effective_from"] and clean["effective_until"] and clean["effective_until"] < clean["effective_from"]:
+    if (
+        clean["effective_from"]
+        and clean["effective_until"]
+        and clean["effective_until"] < clean["effective_from"]
+    ):
         errors.add("effective_until", _("The end cannot come before the start."))
     errors.raise_if_any()
     return clean

@@ -33,6 +33,8 @@ from socredit.common.htmx import render_page_or_partial
 from socredit.core.riskwarnings.rules import KIND_THRESHOLDS, LEVEL_RANK, Level
 
 PER_PAGE = 50
+
+
 def _levels() -> list[tuple[str, str]]:
     return [(lv.value, lv.label(get_language())) for lv in Level]
 
@@ -62,7 +64,10 @@ def _filtered(request: HttpRequest, form: FilterForm) -> tuple[QuerySet[RiskWarn
     if d.get("region"):
         region = Region.objects.filter(code=d["region"]).first()
         if region is not None:
-            qs = qs.filter(Q(organization__region__path__startswith=region.path) | Q(organization__street__path__startswith=region.path))
+            qs = qs.filter(
+                Q(organization__region__path__startswith=region.path)
+                | Q(organization__street__path__startswith=region.path)
+            )
     if d.get("since"):
         qs = qs.filter(first_seen__gte=d["since"])
     if d.get("until"):
@@ -92,7 +97,9 @@ def warning_list(request: HttpRequest) -> HttpResponse:
     })  # fmt: skip
 
 
-def _detail(request: HttpRequest, warning: RiskWarning, form: NoteForm | None = None, status: int = 200) -> HttpResponse:
+def _detail(
+    request: HttpRequest, warning: RiskWarning, form: NoteForm | None = None, status: int = 200
+) -> HttpResponse:
     en = (get_language() or "").startswith("en")
     return render(request, "riskwarnings/warning_detail.html", {
         "w": warning, "facts": facts_in_words(warning.rule.kind, warning.facts),
@@ -149,7 +156,12 @@ def warning_create(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("The warning is raised."))
             return redirect("riskwarnings:warning_detail", pk=warning.pk)
-    return render(request, "riskwarnings/warning_form.html", {"form": form}, status=400 if request.method == "POST" else 200)
+    return render(
+        request,
+        "riskwarnings/warning_form.html",
+        {"form": form},
+        status=400 if request.method == "POST" else 200,
+    )
 
 
 @login_required
@@ -171,7 +183,9 @@ def street_summary(request: HttpRequest) -> HttpResponse:
               "total": sum(by.values())} for (c, code, name), by in sorted(rows.items())]  # fmt: skip
     totals = [{"county": c, "cells": [by.get(lv, 0) for lv, _l in _levels()], "total": sum(by.values())}
               for c, by in sorted(counties.items())]  # fmt: skip
-    return render(request, "riskwarnings/street_summary.html", {"table": table, "totals": totals, "levels": _levels()})
+    return render(
+        request, "riskwarnings/street_summary.html", {"table": table, "totals": totals, "levels": _levels()}
+    )
 
 
 @login_required
@@ -218,4 +232,6 @@ def rule_edit(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         form, status = RuleForm(initial=RuleForm.initial_for(rule), rule=rule), 200
     specs = KIND_THRESHOLDS[rule.kind]
-    return render(request, "riskwarnings/rule_form.html", {"form": form, "rule": rule, "specs": specs}, status=status)
+    return render(
+        request, "riskwarnings/rule_form.html", {"form": form, "rule": rule, "specs": specs}, status=status
+    )

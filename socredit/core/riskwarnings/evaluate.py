@@ -130,7 +130,9 @@ def dormant_selection(
     filed = reports.filter(pl.col("submitted_on").is_not_null() & (pl.col("submitted_on") <= as_of))
     recent = filed.filter(pl.col("year") >= first_year).select("org").unique()
     last_report = filed.group_by("org").agg(pl.col("year").max().alias("last_report_year"))
-    last = activity.filter(pl.col("on") <= as_of).group_by("org").agg(pl.col("on").max().alias("last_activity"))
+    last = (
+        activity.filter(pl.col("on") <= as_of).group_by("org").agg(pl.col("on").max().alias("last_activity"))
+    )
     return (
         orgs.filter(pl.col("registered_on") < dt.date(first_year, 1, 1))
         .select("org")
@@ -236,7 +238,9 @@ def complaint_burst(facts: Facts, t: dict[str, Any], as_of: dt.date) -> pl.DataF
 
 
 def _recent_figures(facts: Facts, codes: list[str], as_of: dt.date) -> pl.DataFrame:
-    return facts.figures.filter(pl.col("code").is_in(codes) & (pl.col("year") >= as_of.year - 2) & (pl.col("year") < as_of.year))
+    return facts.figures.filter(
+        pl.col("code").is_in(codes) & (pl.col("year") >= as_of.year - 2) & (pl.col("year") < as_of.year)
+    )
 
 
 def figure_change(facts: Facts, t: dict[str, Any], as_of: dt.date) -> pl.DataFrame:

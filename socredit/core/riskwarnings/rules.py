@@ -32,7 +32,11 @@ class RuleKind(Labelled):
     """预警规则类型 — which evaluator a rule runs."""
 
     ANNUAL_REPORT_OVERDUE = ("annual_report_overdue", "年度工作报告逾期未报", "Annual report overdue")
-    DORMANT = ("dormant", "连续未报年报且无活动（疑似僵尸型）", "No report for years and no activity (dormant)")
+    DORMANT = (
+        "dormant",
+        "连续未报年报且无活动（疑似僵尸型）",
+        "No report for years and no activity (dormant)",
+    )
     ADDRESS_UNREACHABLE = ("address_unreachable", "登记住所无法联系", "Unreachable at the registered address")
     ELECTION_OVERDUE = ("election_overdue", "逾期未换届", "Term election overdue")
     BANNED_PERSON = ("banned_person", "受限人员担任负责人", "Banned or listed person in a responsible post")
@@ -90,16 +94,19 @@ KIND_THRESHOLDS: dict[str, tuple[Threshold, ...]] = {
         _int("report_years", "连续未报送年度工作报告的年数", "Report years without a filed report", 1),
         _int("quiet_days", "无任何活动的天数", "Days without any activity", 1),
     ),
-    RuleKind.ADDRESS_UNREACHABLE.value: (
-        _int("lookback_days", "回看天数", "Look back (days)", 1),
-    ),
+    RuleKind.ADDRESS_UNREACHABLE.value: (_int("lookback_days", "回看天数", "Look back (days)", 1),),
     RuleKind.ELECTION_OVERDUE.value: (
         _int("term_years", "每届任期（年）", "Term of office (years)", 1),
         _int("grace_days", "届满后宽限天数", "Days of grace after the term ends", 0),
     ),
     RuleKind.BANNED_PERSON.value: (
         Threshold("posts", "codes", "所涉职务", "Posts concerned", options=POST_CODES),
-        Threshold("include_serious_list", "bool", "含严重违法失信名单所涉负责人", "Include persons on the serious list"),
+        Threshold(
+            "include_serious_list",
+            "bool",
+            "含严重违法失信名单所涉负责人",
+            "Include persons on the serious list",
+        ),
     ),
     RuleKind.COMPLAINT_BURST.value: (
         _int("count", "查实举报件数（不少于）", "Founded complaints (at least)", 1),
@@ -108,7 +115,12 @@ KIND_THRESHOLDS: dict[str, tuple[Threshold, ...]] = {
     RuleKind.FIGURE_CHANGE.value: (
         Threshold("figure", "codes", "监测项目", "Figure watched", options=CHANGE_FIGURES, single=True),
         Threshold("ratio", "ratio", "同比变动比例（如 0.5 即 50%）", "Year-over-year change (0.5 = 50 %)"),
-        Threshold("min_amount", "amount", "金额下限（元，两年中较大者）", "Minimum amount (yuan, larger of the two years)"),
+        Threshold(
+            "min_amount",
+            "amount",
+            "金额下限（元，两年中较大者）",
+            "Minimum amount (yuan, larger of the two years)",
+        ),
     ),
     RuleKind.FIGURE_AMOUNT.value: (
         Threshold("figures", "codes", "合计的项目", "Figures added up", options=AMOUNT_FIGURES),

@@ -27,8 +27,14 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def world(personas, civil_affairs):
     load_streets(street_regions(under="410105"))
-    streets = list(Region.objects.filter(level=RegionLevel.STREET.value, parent__code="410105").order_by("code")[:2])
-    a, b, other = factories.organization(), factories.organization(), factories.organization(region_code="410184")
+    streets = list(
+        Region.objects.filter(level=RegionLevel.STREET.value, parent__code="410105").order_by("code")[:2]
+    )
+    a, b, other = (
+        factories.organization(),
+        factories.organization(),
+        factories.organization(region_code="410184"),
+    )
     Organization.objects.filter(pk=a.pk).update(street=streets[0])
     Organization.objects.filter(pk=b.pk).update(street=streets[1])
     for org in (a, b, other):  # three founded complaints each, within 90 days of 2026-06-01
@@ -96,7 +102,12 @@ def test_each_office_sees_its_own_street_county_or_city(world):
     seen = {u: set(access_warnings(world[u]).values_list("organization_id", flat=True))
             for u in ("street_user", "staff_jinshui", "staff_xinzheng", "city_admin")}  # fmt: skip
     a, b, other = world["a"].pk, world["b"].pk, world["other"].pk
-    assert seen == {"street_user": {a}, "staff_jinshui": {a, b}, "staff_xinzheng": {other}, "city_admin": {a, b, other}}
+    assert seen == {
+        "street_user": {a},
+        "staff_jinshui": {a, b},
+        "staff_xinzheng": {other},
+        "city_admin": {a, b, other},
+    }
 
 
 def test_self_report_merges_with_the_open_warning_and_is_never_cleared_by_the_run(world):
