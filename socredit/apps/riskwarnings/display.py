@@ -35,8 +35,10 @@ def facts_in_words(kind: str, facts: dict[str, Any]) -> list[str]:
     if "reason" in f and "reported_by" in f:
         return [_("Raised by %(who)s: %(reason)s") % {"who": f["reported_by"], "reason": f["reason"]}]
     if kind == RuleKind.ANNUAL_REPORT_OVERDUE.value:
-        return [_("The work report on %(year)s is overdue since %(since)s (%(days)s days).")
-                % {"year": f.get("year"), "since": f.get("since"), "days": f.get("days_overdue")}]  # fmt: skip
+        return [
+            _("The work report on %(year)s is overdue since %(since)s.")
+            % {"year": f.get("year"), "since": f.get("since")}
+        ]
     if kind == RuleKind.DORMANT.value:
         out = [
             _("No annual work report filed on any of the last %(n)s report years.")
@@ -52,6 +54,7 @@ def facts_in_words(kind: str, facts: dict[str, Any]) -> list[str]:
                 % {"n": f.get("times"), "day": f.get("last"), "how": _sources(f.get("sources") or [])}]  # fmt: skip
     if kind == RuleKind.ELECTION_OVERDUE.value:
         basis = {"report": _("the last election an annual report names"), "record": _("the last recorded election"),
+                 "registry": _("the start of the current legal representative's or chair's post"),
                  "registration": _("registration (no election on record)")}.get(f.get("basis", ""), "")  # fmt: skip
         return [_("Term counted from %(basis)s (%(start)s); it ended on %(end)s.")
                 % {"basis": basis, "start": f.get("start"), "end": f.get("term_end")}]  # fmt: skip

@@ -66,7 +66,7 @@ def rules_in_force(as_of: dt.date) -> list[WarningRule]:
 def _spans(rules: list[tuple[WarningRule, dict[str, Any]]]) -> dict[str, int]:
     spans: dict[str, int] = {}
     for rule, t in rules:
-        days = t.get("lookback_days") or t.get("days")
+        days = t.get("lookback_days") or t.get("days") or t.get("report_years")
         if days:
             spans[rule.kind] = max(spans.get(rule.kind, 0), int(days))
     return spans
@@ -138,15 +138,21 @@ def run_daily(actor: Any, *, as_of: dt.date, region_path: str | None = None) -> 
         result.raised += services.raise_found(
             actor=actor, as_of=as_of, items=items[start : start + WRITE_CHUNK]
         )
-    # still met: last seen today, level and facts brought up to date
+    # still met: last seen today, level and facts brought up to date (facts compared as stored)
     still = existing.join(hits, on=["rule", "org"], how="inner").filter(pl.col("last_seen") < as_of)
-    rows = list(still.select("id", "rule", "level", "facts").iter_rows())
+    rows = list(still.select("id", "rule", "facts").iter_rows())
     for start in range(0, len(rows), WRITE_CHUNK):
-        part = [
-            (pk, rules[rule].level, json.loads(facts))
-            for pk, rule, _level, facts in rows[start : start + WRITE_CHUNK]
-        ]
-        result.updated += services.refresh_found(actor=actor, as_of=as_of, items=part)
+        part = rows[start : start + WRITE_CHUNK]
+        stored = dict(RiskWarning.objects.filter(pk__in=[r[0] for r in part]).values_list("pk", "facts"))
+        changed, same = [], []
+        for pk, rule, facts in part:
+            found = json.loads(facts)
+            if found != stored.get(pk):
+                changed.append((pk, rules[rule].level, found))
+            else:
+                same.append((pk, rules[rule].level))
+        result.updated += services.refresh_found(actor=actor, as_of=as_of, items=changed)
+        result.updated += services.touch_found(as_of=as_of, items=same)
     # no longer met: cleared (not those raised by staff)
     gone = (
         existing.filter(~pl.col("self_reported")).join(hits, on=["rule", "org"], how="anti")["id"].to_list()

@@ -10,11 +10,13 @@ per chunk.
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Sequence
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.db import connection, transaction
+from django.db.models import F
 from django.utils.translation import gettext as _
 
 from socredit.apps.audit.services import actor_label, record_event
@@ -197,24 +199,41 @@ def raise_found(*, actor: Any, as_of: dt.date, items: list[dict[str, Any]]) -> i
 
 
 def refresh_found(*, actor: Any, as_of: dt.date, items: list[tuple[int, str, dict[str, Any]]]) -> int:
-    """Open warnings met again: last seen ``as_of``; level (the rule's) and facts brought up to date,
-    with a history entry when the facts changed. Items: (id, level, facts)."""
+    """Open warnings met again with other facts: last seen ``as_of``, the rule's level and the new
+    facts, with a history entry keeping the facts before. Items: (id, level, facts)."""
     if not items:
         return 0
     wanted = {pk: (level, facts) for pk, level, facts in items}
     with transaction.atomic():
-        rows = list(
+        before = dict(
             RiskWarning.objects.select_for_update().filter(pk__in=list(wanted), state__in=OPEN_STATES)
+            .values_list("pk", "facts")
+        )  # fmt: skip
+        cast = "::jsonb" if connection.vendor == "postgresql" else ""
+        with connection.cursor() as cursor:
+            cursor.executemany(
+                f"UPDATE {RiskWarning._meta.db_table} SET level = %s, facts = %s{cast}, last_seen = %s WHERE id = %s",  # noqa: S608 # the table name is the model's; values are bound
+                [(wanted[pk][0], json.dumps(wanted[pk][1], ensure_ascii=False), as_of, pk) for pk in before],
+            )
+        WarningEvent.objects.bulk_create([
+            WarningEvent(warning_id=pk, action=Action.UPDATED, on=as_of, actor_label=actor_label(actor),
+                         data={"source": "run", "before": facts})
+            for pk, facts in before.items()
+        ])  # fmt: skip
+    return len(before)
+
+
+def touch_found(*, as_of: dt.date, items: list[tuple[int, str]]) -> int:
+    """Open warnings met again with the same facts: last seen ``as_of`` and the rule's level, one
+    statement per level (no history entry: nothing about them changed but the day)."""
+    by_level: dict[str, list[int]] = {}
+    for pk, level in items:
+        by_level.setdefault(level, []).append(pk)
+    with transaction.atomic():
+        return sum(
+            RiskWarning.objects.filter(pk__in=ids, state__in=OPEN_STATES).update(last_seen=as_of, level=level)
+            for level, ids in by_level.items()
         )
-        events = []
-        for w in rows:
-            level, facts = wanted[w.pk]
-            if facts != w.facts:
-                events.append(_event(w, Action.UPDATED, actor, as_of, source="run", before=w.facts))
-            w.level, w.facts, w.last_seen = level, facts, as_of
-        RiskWarning.objects.bulk_update(rows, ["level", "facts", "last_seen"])
-        WarningEvent.objects.bulk_create(events)
-    return len(rows)
 
 
 def clear_warnings(*, actor: Any, as_of: dt.date, ids: list[int]) -> int:
@@ -223,20 +242,19 @@ def clear_warnings(*, actor: Any, as_of: dt.date, ids: list[int]) -> int:
         return 0
     with transaction.atomic():
         rows = list(
-            RiskWarning.objects.select_for_update().filter(
-                pk__in=ids, state__in=OPEN_STATES, self_reported=False
-            )
-        )
-        for w in rows:
-            w.state, w.cleared_on = WarningState.CLEARED, as_of
-        RiskWarning.objects.bulk_update(rows, ["state", "cleared_on"])
-        WarningEvent.objects.bulk_create(
-            [_event(w, Action.CLEARED, actor, as_of, source="run") for w in rows]
-        )
+            RiskWarning.objects.select_for_update()
+            .filter(pk__in=ids, state__in=OPEN_STATES, self_reported=False).values_list("pk", flat=True)
+        )  # fmt: skip
+        RiskWarning.objects.filter(pk__in=rows).update(state=WarningState.CLEARED, cleared_on=as_of)
+        label = actor_label(actor)
+        WarningEvent.objects.bulk_create([
+            WarningEvent(warning_id=pk, action=Action.CLEARED, on=as_of, actor_label=label, data={"source": "run"})
+            for pk in rows
+        ])  # fmt: skip
         if rows:
             record_event(actor=actor, channel="system", action="riskwarnings.cleared", target_type="riskwarnings.riskwarning",
                          summary=f"每日风险预警：条件已消除，解除 {len(rows)} 条（{as_of:%Y-%m-%d}）",
-                         data={"as_of": as_of, "ids": [w.pk for w in rows[:200]], "count": len(rows)})  # fmt: skip
+                         data={"as_of": as_of, "ids": rows[:200], "count": len(rows)})  # fmt: skip
     return len(rows)
 
 
@@ -249,34 +267,38 @@ def escalate_overdue(*, actor: Any, as_of: dt.date, calendar: WorkingCalendar, r
     if region_path:
         qs = qs.filter(organization__region__path__startswith=region_path)
     ids = list(qs.order_by("pk").values_list("pk", flat=True))
+    label = actor_label(actor)
     done = 0
     for start in range(0, len(ids), chunk):
         with transaction.atomic():
             rows = list(
-                RiskWarning.objects.select_for_update().select_related("rule", "holder")
+                RiskWarning.objects.select_for_update()
                 .filter(pk__in=ids[start : start + chunk], state__in=UNHANDLED_STATES, due_on__lt=as_of)
+                .values_list("pk", "holder_id", "due_on", "rule__handling_days")
             )  # fmt: skip
-            parents = dict(
-                Region.objects.filter(pk__in={w.holder_id for w in rows}).values_list("pk", "parent_id")
-            )
-            moved, events = [], []
-            for w in rows:
-                parent = parents.get(w.holder_id)
+            parents = dict(Region.objects.filter(pk__in={r[1] for r in rows}).values_list("pk", "parent_id"))
+            groups: dict[tuple[int, dt.date], list[int]] = {}
+            events = []
+            for pk, holder, due, days in rows:
+                parent = parents.get(holder)
                 if parent is None:
                     continue
-                events.append(_event(w, Action.ESCALATED, actor, as_of, source="run", from_region=w.holder_id,
-                                     to_region=parent, was_due=w.due_on.isoformat()))  # fmt: skip
-                w.holder_id, w.escalations = parent, w.escalations + 1
-                w.due_on = calendar.add_working_days(as_of, w.rule.handling_days)
-                moved.append(w)
-            RiskWarning.objects.bulk_update(moved, ["holder_id", "escalations", "due_on"])
+                new_due = calendar.add_working_days(as_of, days)
+                groups.setdefault((parent, new_due), []).append(pk)
+                events.append(WarningEvent(warning_id=pk, action=Action.ESCALATED, on=as_of, actor_label=label,
+                                           data={"source": "run", "from_region": holder, "to_region": parent,
+                                                 "was_due": due.isoformat()}))  # fmt: skip
+            for (parent, new_due), pks in groups.items():
+                RiskWarning.objects.filter(pk__in=pks).update(
+                    holder_id=parent, due_on=new_due, escalations=F("escalations") + 1
+                )
             WarningEvent.objects.bulk_create(events)
-            if moved:
+            if events:
                 record_event(actor=actor, channel="system", action="riskwarnings.escalated",
                              target_type="riskwarnings.riskwarning",
-                             summary=f"风险预警逾期未处置，升级至上一级 {len(moved)} 条（{as_of:%Y-%m-%d}）",
-                             data={"as_of": as_of, "ids": [w.pk for w in moved[:200]], "count": len(moved)})  # fmt: skip
-            done += len(moved)
+                             summary=f"风险预警逾期未处置，升级至上一级 {len(events)} 条（{as_of:%Y-%m-%d}）",
+                             data={"as_of": as_of, "ids": [e.warning_id for e in events[:200]], "count": len(events)})  # fmt: skip
+            done += len(events)
     return done
 
 

@@ -6,10 +6,23 @@ import datetime as dt
 from typing import Any
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from socredit.common.errors import FieldErrors
 from socredit.core.riskwarnings.rules import Level, ThresholdErrors, validate_thresholds
 from socredit.core.values import parse_date
+
+CORE_MESSAGES = (
+    gettext_noop("Enter yes or no."), gettext_noop("Choose at least one."), gettext_noop("Not an option: %(items)s."),
+    gettext_noop("Choose exactly one."), gettext_noop("Enter a number."), gettext_noop("Enter a whole number."),
+    gettext_noop("Must be at least %(minimum)s."), gettext_noop("A ratio must be greater than 0."),
+    gettext_noop("An amount cannot be negative."), gettext_noop("Unknown rule kind: %(kind)s."),
+    gettext_noop("A rule of this kind takes no such threshold."),
+    # the organization page's section (registry/organization_detail.html) names this app's page
+    gettext_noop("Open the risk warnings"),
+)  # fmt: skip
+"""The messages of ``core.riskwarnings.rules.validate_thresholds`` (English msgids the core cannot
+mark: it imports no Django), listed here so that the catalogue extraction finds them."""
 
 NOTE_MAX = 2000
 THRESHOLD_PREFIX = "threshold_"

@@ -24,7 +24,7 @@ SCHEMAS: dict[str, dict[str, Any]] = {
     "missing": {"org": pl.Int64, "year": pl.Int32, "since": pl.Date},
     "activity": {"org": pl.Int64, "on": pl.Date},
     "unreachable": {"org": pl.Int64, "on": pl.Date, "source": pl.String},
-    "elections": {"org": pl.Int64, "on": pl.Date},
+    "elections": {"org": pl.Int64, "on": pl.Date, "source": pl.String},
     "posts": {"org": pl.Int64, "person": pl.Int64, "person_name": pl.String, "post": pl.String,
               "start_on": pl.Date, "end_on": pl.Date},
     "flagged": {"person": pl.Int64, "cause": pl.String, "until": pl.Date},
@@ -57,7 +57,8 @@ class Facts:
       other than those that record an absence) — one row per event, or the latest per source;
     - ``unreachable``: days an organization was found unreachable at its address (spot-check result
       ``unreachable``, ``address_unreachable`` record after two unsigned letters);
-    - ``elections``: days of recorded term elections (``election_on_time`` records);
+    - ``elections``: days a term began: ``record`` (an ``election_on_time`` record), ``registry`` (the
+      start of the current legal representative's or chair's post, which each election renews);
     - ``posts``: posts held (confirmed ones), ``flagged``: persons with a ban in force (``ban``) or a
       serious-list listing in force (``serious``), with its end if known;
     - ``complaints``: days complaints were found true (``complaint_verified`` records);
@@ -99,7 +100,8 @@ def _filed(facts: Facts, as_of: dt.date) -> pl.DataFrame:
 def annual_report_overdue(facts: Facts, t: dict[str, Any], as_of: dt.date) -> pl.DataFrame:
     """年度工作报告逾期未报: an ``annual_report_missing`` record on one of the last two report years
     dated at least ``grace_days`` before ``as_of`` (0: from the day after the due date), and still no
-    filed report on that year. Facts: the latest such year, the day after its due date, days overdue."""
+    filed report on that year. Facts: the latest such year and the day after its due date (nothing
+    that changes by the day: an open warning's facts change only when what was found changes)."""
     filed = _filed(facts, as_of).select("org", "year").unique()
     rows = (
         facts.missing.filter(pl.col("year") >= as_of.year - 2)
@@ -108,12 +110,7 @@ def annual_report_overdue(facts: Facts, t: dict[str, Any], as_of: dt.date) -> pl
         .sort("org", "year", descending=[False, True])
         .unique("org", keep="first")
     )
-    return _out(
-        rows,
-        pl.col("year"),
-        pl.col("since").dt.to_string("%Y-%m-%d"),
-        (pl.lit(as_of) - pl.col("since")).dt.total_days().alias("days_overdue"),
-    )
+    return _out(rows, pl.col("year"), pl.col("since").dt.to_string("%Y-%m-%d"))
 
 
 def dormant_selection(
@@ -171,15 +168,17 @@ def address_unreachable(facts: Facts, t: dict[str, Any], as_of: dt.date) -> pl.D
 
 def election_overdue(facts: Facts, t: dict[str, Any], as_of: dt.date) -> pl.DataFrame:
     """逾期未换届: the current term began at the latest of — the end of the last year a filed report says
-    the leadership was elected (治理情况 "本年度是否换届"), the day of an ``election_on_time`` record,
-    the registration day — and ran ``term_years``; the warning comes once ``as_of`` is more than
-    ``grace_days`` after its end. Facts: what the term was counted from, that day, the term's end."""
+    the leadership was elected (治理情况 "本年度是否换届"), a day in ``elections`` (an election record,
+    the start of the current legal representative's or chair's post), the registration day — and ran
+    ``term_years``; the warning comes once ``as_of`` is more than ``grace_days`` after its end.
+    Facts: what the term was counted from (report, record, registry, registration), that day, the
+    term's end."""
     years = t["term_years"]
     offset = f"{years}y"
     starts = pl.concat([
         _filed(facts, as_of).filter(pl.col("election_held").fill_null(False))
         .select("org", pl.date(pl.col("year"), 12, 31).alias("start"), pl.lit("report").alias("basis")),
-        facts.elections.filter(pl.col("on") <= as_of).select("org", pl.col("on").alias("start"), pl.lit("record").alias("basis")),
+        facts.elections.filter(pl.col("on") <= as_of).select("org", pl.col("on").alias("start"), pl.col("source").alias("basis")),
         facts.orgs.select("org", pl.col("registered_on").alias("start"), pl.lit("registration").alias("basis")),
     ])  # fmt: skip
     rows = (
