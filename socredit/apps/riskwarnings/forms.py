@@ -12,7 +12,21 @@ from socredit.apps.records.forms import ServiceErrorsMixin
 from socredit.apps.riskwarnings.models import WarningRule, WarningState
 from socredit.apps.riskwarnings.validation import NOTE_MAX, THRESHOLD_PREFIX
 from socredit.common.choices import enum_choices
+from socredit.apps.riskwarnings.display import FIGURE_BY_CODE
 from socredit.core.riskwarnings.rules import KIND_THRESHOLDS, Level
+from socredit.core.types import RoleKind
+
+
+def option_label(code: str, language: str | None) -> str:
+    """A threshold option in words (a report figure or a post), its code after it (administrators'
+    page: the codes are what the rule stores)."""
+    figure = FIGURE_BY_CODE.get(code)
+    if figure is not None:
+        return f"{figure.label(language)} ({code})"
+    try:
+        return f"{RoleKind.by_code(code).label(language)} ({code})"
+    except ValueError:
+        return code
 
 
 def _rule_choices(qs: Any) -> list[tuple[str, str]]:
@@ -82,9 +96,13 @@ class RuleForm(ServiceErrorsMixin, forms.Form):
         for spec in KIND_THRESHOLDS[rule.kind]:
             name = f"{THRESHOLD_PREFIX}{spec.name}"
             if spec.type == "codes":
-                field: forms.Field = forms.MultipleChoiceField(
-                    label=spec.label(language), required=False, choices=[(o, o) for o in spec.options],
-                    widget=forms.CheckboxSelectMultiple)  # fmt: skip
+                choices = [(o, option_label(o, language)) for o in spec.options]
+                if spec.single:
+                    field: forms.Field = forms.ChoiceField(label=spec.label(language), required=False, choices=choices,
+                                                           widget=forms.RadioSelect)  # fmt: skip
+                else:
+                    field = forms.MultipleChoiceField(label=spec.label(language), required=False, choices=choices,
+                                                      widget=forms.CheckboxSelectMultiple)  # fmt: skip
             elif spec.type == "bool":
                 field = forms.BooleanField(label=spec.label(language), required=False)
             else:
@@ -96,7 +114,11 @@ class RuleForm(ServiceErrorsMixin, forms.Form):
         data: dict[str, Any] = {"enabled": rule.enabled, "level": rule.level, "handling_days": rule.handling_days,
                                 "effective_from": rule.effective_from.isoformat(),
                                 "effective_until": rule.effective_until.isoformat() if rule.effective_until else ""}  # fmt: skip
-        data.update({f"{THRESHOLD_PREFIX}{k}": v for k, v in rule.thresholds.items()})
+        for spec in KIND_THRESHOLDS[rule.kind]:
+            value = rule.thresholds.get(spec.name)
+            if spec.single and isinstance(value, list):
+                value = value[0] if value else ""
+            data[f"{THRESHOLD_PREFIX}{spec.name}"] = value
         return data
 
     def service_data(self) -> dict[str, Any]:
