@@ -5,8 +5,9 @@ ones marked — then the same run again, which must write nothing (idempotent).
 The demo generator's organizations come with their records (late and missing reports, unreachable
 addresses, verified complaints…). On top, as plain rows (bulk insert, not timed): filed annual
 reports on the last two years for most organizations, some naming an election, with income and
-abroad figures for a share of them, and bans in force on some legal representatives. The
-complaint rule is set to 1 in 365 days so that it fires at this size.
+abroad figures for a share of them, and bans in force on some legal representatives. Three rules get
+thresholds that make them fire at this size (complaints: 1 in 365 days; dormant: 120 quiet days;
+terms of 3 years), so that the recount checks positives of every rule.
 
 The answers are checked against a per-organization recount on a sample (``--sample``): the same
 conditions asked of the database one organization at a time with the ORM, compared with the
@@ -270,7 +271,10 @@ def main() -> int:
     t = time.perf_counter()
     made = _prepare(args.seed, as_of)
     run_deadlines(actor, as_of=as_of)  # the annual_report_missing records the overdue rule reads
+    # thresholds that make every rule fire at this size (the recount then checks positives too)
     WarningRule.objects.filter(code="complaint-burst").update(thresholds={"count": 1, "days": 365})
+    WarningRule.objects.filter(code="dormant").update(thresholds={"report_years": 2, "quiet_days": 120})
+    WarningRule.objects.filter(code="election-overdue").update(thresholds={"term_years": 3, "grace_days": 0})
     print(
         f"prepared: {made['reports']:,} reports, {made['figures']:,} figures, {made['bans']:,} bans in {time.perf_counter() - t:.1f}s"
     )

@@ -9,10 +9,10 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from socredit.apps.records.forms import ServiceErrorsMixin
+from socredit.apps.riskwarnings.display import FIGURE_BY_CODE
 from socredit.apps.riskwarnings.models import WarningRule, WarningState
 from socredit.apps.riskwarnings.validation import NOTE_MAX, THRESHOLD_PREFIX
 from socredit.common.choices import enum_choices
-from socredit.apps.riskwarnings.display import FIGURE_BY_CODE
 from socredit.core.riskwarnings.rules import KIND_THRESHOLDS, Level
 from socredit.core.types import RoleKind
 

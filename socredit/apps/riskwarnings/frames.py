@@ -132,14 +132,27 @@ def read_facts(
             "since",
         )
     if RuleKind.DORMANT.value in kinds:
+        # only an organization without a recent report can be dormant: its activity is all the rule
+        # needs, so the activity aggregates are asked for those organizations alone
+        first = as_of.year - spans.get(RuleKind.DORMANT.value, 2)
+        recent = facts.reports.filter(
+            (pl.col("year") >= first) & pl.col("submitted_on").is_not_null()
+        ).select("org")
+        candidates = (
+            facts.orgs.filter(pl.col("registered_on") < dt.date(first, 1, 1)).select("org")
+            .join(recent, on="org", how="anti")["org"].to_list()
+        )  # fmt: skip
+        subquery, params = values_subquery(candidates, pg_type="bigint")
+        among = RawSQL(subquery, params)  # noqa: S611 # one bound parameter (common.sql)
         records = (
-            CreditRecord.objects.filter(is_current=True, status=RecordStatus.EFFECTIVE.value, occurred_on__lte=as_of)
+            CreditRecord.objects.filter(is_current=True, status=RecordStatus.EFFECTIVE.value, occurred_on__lte=as_of,
+                                        organization_id__in=among)
             .exclude(kind__code__in=ABSENCE_KINDS).order_by().values("organization_id")
             .annotate(on=Max("occurred_on")).values_list("organization_id", "on")
         )  # fmt: skip
         changes = (
-            RegistrationChange.objects.filter(effective_on__lte=as_of).order_by().values("organization_id")
-            .annotate(on=Max("effective_on")).values_list("organization_id", "on")
+            RegistrationChange.objects.filter(effective_on__lte=as_of, organization_id__in=among).order_by()
+            .values("organization_id").annotate(on=Max("effective_on")).values_list("organization_id", "on")
         )  # fmt: skip
         facts.activity = pl.concat([
             read(records, SCHEMAS["activity"]),
