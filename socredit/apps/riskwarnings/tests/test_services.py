@@ -166,3 +166,18 @@ def test_a_rule_with_impossible_thresholds_is_not_saved(world):
     services.update_rule(actor=world["city_admin"], channel="form", rule=rule, data=data)
     rule.refresh_from_db()
     assert (rule.level, rule.version, rule.thresholds) == ("red", 2, {"count": 4, "days": 60})
+
+
+def test_the_nightly_duties_run_the_warnings_and_the_command_alone_does_too(world, today_is):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    today_is(D(2026, 6, 2))
+    out = StringIO()
+    call_command("cases", "daily", "--as-of", "2026-06-01", stdout=out)
+    assert "风险预警（2026-06-01）" in out.getvalue()
+    assert burst(world["a"]).get().first_seen == D(2026, 6, 1)
+    out = StringIO()
+    call_command("riskwarnings", "daily", "--as-of", "2026-06-01", stdout=out)
+    assert "新预警 0" in out.getvalue()  # the same day again: nothing new
