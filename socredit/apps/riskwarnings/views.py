@@ -25,7 +25,7 @@ from socredit.apps.registry.models import Region
 from socredit.apps.riskwarnings import services
 from socredit.apps.riskwarnings.access import access_warning, access_warnings, rules
 from socredit.apps.riskwarnings.display import facts_in_words
-from socredit.apps.riskwarnings.forms import FilterForm, NoteForm, RuleForm, SelfReportForm
+from socredit.apps.riskwarnings.forms import FilterForm, NoteForm, RuleForm, SelfReportForm, option_label
 from socredit.apps.riskwarnings.models import OPEN_STATES, RiskWarning, WarningRule
 from socredit.common.access import get_or_404, is_administrator, restrict, scope_path_of
 from socredit.common.errors import FieldErrors
@@ -210,7 +210,19 @@ def _admin(user: Any) -> None:
 def rule_list(request: HttpRequest) -> HttpResponse:
     """预警规则维护 (administrators): every rule with its kind, level, thresholds and version."""
     _admin(request.user)
-    return render(request, "riskwarnings/rule_list.html", {"rules": rules()})
+    language = get_language()
+    rows = []
+    for rule in rules():
+        parts = []
+        for spec in KIND_THRESHOLDS[rule.kind]:
+            value = rule.thresholds.get(spec.name)
+            if isinstance(value, list):
+                value = _("; ").join(option_label(v, language) for v in value)
+            elif isinstance(value, bool):
+                value = _("Yes") if value else _("No")
+            parts.append(f"{spec.label(language)}: {value}")
+        rows.append({"rule": rule, "thresholds": parts})
+    return render(request, "riskwarnings/rule_list.html", {"rows": rows})
 
 
 @login_required
