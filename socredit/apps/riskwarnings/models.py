@@ -85,7 +85,7 @@ class RiskWarning(models.Model):
     state = models.CharField(
         _("state"), max_length=12, choices=WarningState.choices, default=WarningState.OPEN
     )
-    facts = models.JSONField(_("facts"), default=dict, blank=True)
+    facts = models.JSONField(_("facts found"), default=dict, blank=True)
     self_reported = models.BooleanField(
         _("raised by staff"), default=False,
         help_text=_("Raised by street staff (self-report, visit): only staff close it, the daily run never clears it."),

@@ -14,7 +14,8 @@ from socredit.core.values import parse_date
 
 CORE_MESSAGES = (
     gettext_noop("Enter yes or no."), gettext_noop("Choose at least one."), gettext_noop("Not an option: %(items)s."),
-    gettext_noop("Choose exactly one."), gettext_noop("Enter a number."), gettext_noop("Enter a whole number."),
+    gettext_noop("Choose exactly one."), gettext_noop("A threshold must be a number."), gettext_noop("A threshold must be a whole number."),
+    gettext_noop("Enter this threshold."),
     gettext_noop("Must be at least %(minimum)s."), gettext_noop("A ratio must be greater than 0."),
     gettext_noop("An amount cannot be negative."), gettext_noop("Unknown rule kind: %(kind)s."),
     gettext_noop("A rule of this kind takes no such threshold."),
@@ -49,7 +50,7 @@ def threshold_errors(exc: ThresholdErrors) -> FieldErrors:
 def _date(errors: FieldErrors, raw: Any, field: str, *, required: bool) -> dt.date | None:
     if raw in (None, ""):
         if required:
-            errors.add(field, _("This field is required."))
+            errors.add(field, _("Enter the date."))
         return None
     if isinstance(raw, dt.date):
         return raw

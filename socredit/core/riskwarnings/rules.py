@@ -166,16 +166,16 @@ def _parse(spec: Threshold, raw: Any) -> Any:
             raise _Bad("Choose exactly one.")
         return sorted(set(codes), key=spec.options.index)
     if isinstance(raw, bool) or raw is None or str(raw).strip() == "":
-        raise _Bad("Enter a number.")
+        raise _Bad("A threshold must be a number.")
     try:
         number = Decimal(str(raw).strip())
     except InvalidOperation:
-        raise _Bad("Enter a number.") from None
+        raise _Bad("A threshold must be a number.") from None
     if not number.is_finite():
-        raise _Bad("Enter a number.")
+        raise _Bad("A threshold must be a number.")
     if spec.type == "int":
         if number != number.to_integral_value():
-            raise _Bad("Enter a whole number.")
+            raise _Bad("A threshold must be a whole number.")
         if number < spec.minimum:
             raise _Bad("Must be at least %(minimum)s.", minimum=spec.minimum)
         return int(number)
@@ -198,7 +198,7 @@ def validate_thresholds(kind: str, raw: dict[str, Any]) -> dict[str, Any]:
     clean: dict[str, Any] = {}
     for spec in specs:
         if spec.name not in raw:
-            errors[spec.name] = ("This field is required.", {})
+            errors[spec.name] = ("Enter this threshold.", {})
             continue
         try:
             clean[spec.name] = _parse(spec, raw[spec.name])
