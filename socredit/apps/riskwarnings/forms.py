@@ -18,13 +18,12 @@ from socredit.core.types import RoleKind
 
 
 def option_label(code: str, language: str | None) -> str:
-    """A threshold option in words (a report figure or a post), its code after it (administrators'
-    page: the codes are what the rule stores)."""
+    """A threshold option in words: a report figure or a post."""
     figure = FIGURE_BY_CODE.get(code)
     if figure is not None:
-        return f"{figure.label(language)} ({code})"
+        return figure.label(language)
     try:
-        return f"{RoleKind.by_code(code).label(language)} ({code})"
+        return RoleKind.by_code(code).label(language)
     except ValueError:
         return code
 

@@ -35,7 +35,7 @@ class RuleKind(Labelled):
     DORMANT = (
         "dormant",
         "连续未报年报且无活动（疑似僵尸型）",
-        "No report for years and no activity (dormant)",
+        "No annual report for years and no activity",
     )
     ADDRESS_UNREACHABLE = ("address_unreachable", "登记住所无法联系", "Unreachable at the registered address")
     ELECTION_OVERDUE = ("election_overdue", "逾期未换届", "Term election overdue")
