@@ -94,6 +94,7 @@ INSTALLED_APPS = [
     "socredit.apps.bans",
     "socredit.apps.spotchecks",
     "socredit.apps.measures",
+    "socredit.apps.riskwarnings",
     "socredit.apps.imports",
     "socredit.apps.portal",
     "socredit.apps.reports",

@@ -35,6 +35,7 @@ urlpatterns = [
     path("public/spot-checks/", include("socredit.apps.spotchecks.urls_public")),
     path("statistics/", include("socredit.apps.statistics.urls")),
     path("public/statistics/", include("socredit.apps.statistics.urls_public")),
+    path("warnings/", include("socredit.apps.riskwarnings.urls")),
     path("", include("socredit.apps.reports.urls")),  # /reports/, /qr/, /open-data/, /my/qr/
     path("my/", include("socredit.apps.cases.urls_org")),
     path("public/", include("socredit.apps.cases.urls_public")),

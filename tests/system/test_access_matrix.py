@@ -175,6 +175,24 @@ def _spot(world):
     return world
 
 
+def _warning(world):
+    """A 金水区 risk warning raised by a street visit (its pages: staff of the region)."""
+    if "risk_warning" not in world:
+        from socredit.apps.accounts.models import User
+        from socredit.apps.riskwarnings import services
+
+        actor = User.objects.get(username="staff_jinshui")
+        world["risk_warning"] = services.self_report(actor=actor, channel="form", code=world["org"].code,
+                                                     rule_code="street-visit", reason="走访发现")  # fmt: skip
+    return world
+
+
+def _rule_pk(world):
+    from socredit.apps.riskwarnings.models import WarningRule
+
+    return WarningRule.objects.get(code="complaint-burst").pk
+
+
 # A drawn plan's edit page sends writers back to the plan (it can no longer change).
 PLAN_EDIT_DRAWN = {**WRITE, "staff_jinshui": 302, "city_admin": 302}
 
@@ -220,6 +238,17 @@ MATRIX = {
     "spotchecks:my_checks": (lambda w: {}, OWN_REGION_PAGE),
     "spotchecks:inspector_list": (lambda w: {}, OWN_REGION_PAGE),
     "spotchecks:organization_checks": (lambda w: {"code": w["org"].code}, READ),
+    "riskwarnings:warning_list": (lambda w: {}, OWN_REGION_PAGE),
+    "riskwarnings:warning_create": (lambda w: {}, WRITER_PAGE),
+    "riskwarnings:street_summary": (lambda w: {}, OWN_REGION_PAGE),
+    "riskwarnings:warning_detail": (lambda w: {"pk": _warning(w)["risk_warning"].pk}, READ),
+    **{
+        f"riskwarnings:warning_{a}": (lambda w: {"pk": _warning(w)["risk_warning"].pk}, POST_ONLY)
+        for a in ("acknowledge", "handle", "close")
+    },
+    "riskwarnings:organization_warnings": (lambda w: {"code": w["org"].code}, READ),
+    "riskwarnings:rule_list": (lambda w: {}, ADMIN_PAGE),
+    "riskwarnings:rule_edit": (lambda w: {"pk": _rule_pk(w)}, ADMIN_PAGE),
     "spotchecks_public:plan_list": (lambda w: {}, PUBLIC),
     "spotchecks_public:plan_detail": (lambda w: {"pk": _spot(w)["spot_plan"].pk}, PUBLIC),
     "accounts:login": (lambda w: {}, LOGIN_PAGE),
@@ -473,6 +502,7 @@ NAMESPACES = {
     "spotchecks_public",
     "statistics",
     "statistics_public",
+    "riskwarnings",
 }
 
 

@@ -121,6 +121,22 @@ def _new_entry(w: W) -> W:
     return {**made, "new_entry": decision.entry, "new_account": factories.org_account(made["new_org"])}
 
 
+def _risk_warning(w: W) -> W:
+    """A new 金水区 organization with an open risk warning raised on a street visit (风险预警)."""
+    from socredit.apps.riskwarnings import services as warnings
+
+    org = factories.organization(region_code="410105", name="郑州市金水区矩阵预警协会")
+    warning = warnings.self_report(actor=_staff(w), channel="form", code=org.code, rule_code="street-visit",
+                                   reason="矩阵：走访发现住所空置。")  # fmt: skip
+    return {"risk_warning": warning}
+
+
+def _warning_rule(w: W) -> W:
+    from socredit.apps.riskwarnings.models import WarningRule
+
+    return {"warning_rule": WarningRule.objects.get(code="complaint-burst")}
+
+
 def _fresh_org(w: W) -> W:
     """A 金水区 organization with nothing open: it can be deregistered or revoked."""
     return {"fresh_org": factories.organization(region_code="410105", name="郑州市金水区矩阵注销协会")}
@@ -512,6 +528,35 @@ WRITES: dict[str, Row] = {
     "bans:ban_lift": Row(
         lambda w: {"pk": w["ban"].pk}, lambda w: {"lifted_on": day(), "reason": "矩阵：复议撤销。"}
     ),
+    # 风险预警: a street visit reported (the organization named in the body), a fresh open warning for
+    # each step, and a rule's thresholds (administrators)
+    "riskwarnings:warning_create": Row(
+        lambda w: {},
+        lambda w: {"organization": w["org"].code, "rule": "street-visit", "reason": "矩阵：走访发现。"},
+        refused=REFUSED_BODY,
+    ),
+    **{
+        f"riskwarnings:warning_{step}": Row(
+            lambda w: {"pk": w["risk_warning"].pk},
+            lambda w: {"note": "矩阵：已核实。"},
+            prepare=_risk_warning,
+        )
+        for step in ("acknowledge", "handle", "close")
+    },
+    "riskwarnings:rule_edit": Row(
+        lambda w: {"pk": w["warning_rule"].pk},
+        lambda w: {
+            "enabled": "on",
+            "level": "red",
+            "handling_days": "10",
+            "effective_from": "2024-01-01",
+            "threshold_count": "3",
+            "threshold_days": "90",
+        },
+        refused=REFUSED_ADMIN,
+        owner="city_admin",
+        prepare=_warning_rule,
+    ),  # fmt: skip
     # 双随机抽查: a plan in each state its button acts on; the plan's authority is named in the form's body
     "spotchecks:plan_create": Row(lambda w: {}, _spot_form, refused=REFUSED_BODY),
     "spotchecks:plan_edit": Row(lambda w: {"pk": w["spot_plan"].pk}, _spot_form, prepare=_spot_plan),

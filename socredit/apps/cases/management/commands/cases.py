@@ -6,7 +6,8 @@
 4. annual work reports: the filing-deadline run for the year before (``annualreports.deadlines``:
    ``annual_report_missing`` the day after an organization's deadline, ``annual_report_late`` for a
    late first filing; also ``socredit annualreports deadline``);
-5. batch evaluations whose process died are continued where that is safe, or closed with the reason
+5. the daily duties of the apps above (``cases.daily.daily_duties``: the risk-warning run);
+6. batch evaluations whose process died are continued where that is safe, or closed with the reason
    (``evaluation.services.resume_interrupted_runs``).
 """
 
@@ -18,6 +19,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from socredit.apps.annualreports.deadlines import run_deadlines
 from socredit.apps.audit.services import anchor_head
+from socredit.apps.cases.daily import daily_duties
 from socredit.apps.cases.services.common import escalate_overdue, today
 from socredit.apps.evaluation.services import resume_interrupted_runs
 from socredit.apps.records.publicity import expire_publicity
@@ -61,6 +63,12 @@ class Command(BaseCommand):
         )
         for error in reports.errors[:20]:
             self.stderr.write(error)
+        try:
+            for _receiver, line in daily_duties.send(sender=self.__class__, as_of=as_of, actor=actor):
+                if line:
+                    self.stdout.write(str(line))
+        except FieldErrors as exc:
+            raise CommandError(str(exc)) from None
         anchored = anchor_head()
         if anchored:
             self.stdout.write(f"审计链头已锚定：事件 {anchored['id']}，{anchored['hash']}")

@@ -11,6 +11,7 @@ from socredit.apps.demo import generator as gen
 from socredit.apps.demo.annualreports import create_demo_annual_reports
 from socredit.apps.demo.cases import create_demo_cases
 from socredit.apps.demo.loader import DEMO_PASSWORD, DemoDataExists, create_demo_accounts, load_demo
+from socredit.apps.demo.riskwarnings import create_demo_warnings
 from socredit.apps.evaluation.models import CreditScore
 from socredit.apps.evaluation.services import rebuild_facts, run_evaluation
 from socredit.apps.lists.services import daily_run
@@ -83,6 +84,9 @@ class Command(BaseCommand):
                 f"红名单公布 {done.get('red_published', 0)} 个，变更登记 {done.get('registration_changes', 0)} 项，"
                 f"异议、修复、举报案件 {done.get('objections', 0) + done.get('repairs', 0) + done.get('complaints', 0)} 件"
             )
+            warned = create_demo_warnings(today=today)
+            self.stdout.write(f"风险预警：未办结 {warned.get('open', 0)} 条（街镇走访申报 {warned.get('visits', 0)} 条，"
+                              f"逾期升级 {warned.get('escalated', 0)} 条）")  # fmt: skip
             self.stdout.write(
                 f"双随机抽查：计划 {done.get('spot_check_plans', 0)} 个，检查结果 {done.get('spot_check_results', 0)} 项"
                 f"（未能录入 {done.get('spot_check_results_skipped', 0)} 项），结果公开 {done.get('spot_check_published', 0)} 个"
