@@ -23,6 +23,7 @@ import re
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -122,16 +123,19 @@ def main() -> int:
             wrong.append(f"{city.name} levels: {stored_levels} stored, {counted} counted")
 
     # the dashboard through the test client (DEBUG off)
-    users = {
-        "national": create_staff_user(actor=None, channel="system", username="bench_national",
-                                      password=secrets.token_urlsafe(16), region=None, staff_role=StaffRole.ADMIN,
-                                      superuser=True),
-    }  # fmt: skip
+    from socredit.apps.accounts.models import User
+
+    def account(name: str, region: Any, role: StaffRole, superuser: bool = False) -> Any:
+        """The bench account (kept from an earlier run on the same database, or made now)."""
+        return User.objects.filter(username=name).first() or create_staff_user(
+            actor=None, channel="system", username=name, password=secrets.token_urlsafe(16), region=region,
+            staff_role=role, superuser=superuser,
+        )  # fmt: skip
+
+    users = {"national": account("bench_stats_national", None, StaffRole.ADMIN, superuser=True)}
     for key, region in (("city", city), ("county", county)):
         if region is not None:
-            users[key] = create_staff_user(actor=None, channel="system", username=f"bench_{key}",
-                                           password=secrets.token_urlsafe(16), region=region,
-                                           staff_role=StaffRole.VIEWER)  # fmt: skip
+            users[key] = account(f"bench_stats_{key}_{region.code}", region, StaffRole.VIEWER)
     timings: dict[str, list[float]] = {}
     for key, user in users.items():
         client = Client(HTTP_ACCEPT_LANGUAGE="zh-hans")
