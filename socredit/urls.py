@@ -29,6 +29,7 @@ urlpatterns = [
     path("checks/", include("socredit.apps.measures.urls")),
     path("annual-reports/figures/", include("socredit.apps.annualreports.urls_data")),
     path("spot-checks/", include("socredit.apps.spotchecks.urls")),
+    path("dormancy/", include("socredit.apps.dormancy.urls")),
     path("public/spot-checks/", include("socredit.apps.spotchecks.urls_public")),
     path("", include("socredit.apps.reports.urls")),  # /reports/, /qr/, /open-data/, /my/qr/
     path("my/", include("socredit.apps.cases.urls_org")),
