@@ -107,7 +107,7 @@ class DormancyParameters:
             report_years=profile.int_value("dormancy.report_years"),
             inactive_months=profile.int_value("dormancy.inactive_months"),
             activity_kinds=profile.list_value("dormancy.activity_record_kinds"),
-            unreachable_required=profile.bool_value("dormancy.unreachable_required"),
+            unreachable_required=profile.bool_value("dormancy.require_unreachable"),
             notice_days=profile.int_value("dormancy.notice_days"),
             response_days=profile.int_value("dormancy.response_days"),
             decision_days=profile.int_value("dormancy.decision_days"),

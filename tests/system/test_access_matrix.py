@@ -175,6 +175,20 @@ def _spot(world):
     return world
 
 
+def _dormancy(world):
+    """A 金水区 clean-up case of the world's organization with its notice served."""
+    if "dormancy_case" not in world:
+        from socredit.apps.dormancy.models import DormancyCase
+        from socredit.common.clock import today
+
+        world["dormancy_case"] = DormancyCase.objects.create(
+            organization=world["org"], identified_on=today(), state_since=today(), state="notified",
+            missing_years=[2024, 2025], policy_version="national-2026.1", notice_number="金民督〔2026〕9号",
+            notice_served_on=today(), notice_method="mail", notice_text="测试通知\n（印章）\n2026年1月1日\n",
+        )  # fmt: skip
+    return world
+
+
 # A drawn plan's edit page sends writers back to the plan (it can no longer change).
 PLAN_EDIT_DRAWN = {**WRITE, "staff_jinshui": 302, "city_admin": 302}
 
@@ -198,6 +212,11 @@ MATRIX = {
     "spotchecks:inspector_list": (lambda w: {}, OWN_REGION_PAGE),
     "spotchecks:organization_checks": (lambda w: {"code": w["org"].code}, READ),
     "spotchecks_public:plan_list": (lambda w: {}, PUBLIC),
+    "dormancy:case_list": (lambda w: {}, OWN_REGION_PAGE),
+    "dormancy:case_detail": (lambda w: {"pk": _dormancy(w)["dormancy_case"].pk}, READ),
+    "dormancy:case_step": (lambda w: {"pk": _dormancy(w)["dormancy_case"].pk, "step": "resume"}, POST_ONLY),
+    "dormancy:case_document": (lambda w: {"pk": _dormancy(w)["dormancy_case"].pk, "doc": "notice"}, READ),
+    "dormancy:organization_cases": (lambda w: {"code": w["org"].code}, READ),
     "spotchecks_public:plan_detail": (lambda w: {"pk": _spot(w)["spot_plan"].pk}, PUBLIC),
     "accounts:login": (lambda w: {}, LOGIN_PAGE),
     "accounts:logout": (lambda w: {}, LOGOUT),
@@ -448,6 +467,7 @@ NAMESPACES = {
     "measures",
     "spotchecks",
     "spotchecks_public",
+    "dormancy",
 }
 
 

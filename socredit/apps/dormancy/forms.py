@@ -23,13 +23,17 @@ class FilterForm(forms.Form):
     view = forms.ChoiceField(label=_("Show"), choices=VIEWS, required=False)
     region = forms.ChoiceField(label=_("Region"), required=False)
     street = forms.ChoiceField(label=_("Street or town"), required=False)
-    unreachable = forms.BooleanField(label=_("Only those not reachable at the registered address"), required=False)
+    unreachable = forms.BooleanField(
+        label=_("Only those not reachable at the registered address"), required=False
+    )
     q = forms.CharField(label=_("Name or code"), required=False, max_length=60)
 
     def __init__(self, *args: Any, regions: list[Any], streets: list[Any], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["region"].choices = [("", _("All regions"))] + [(r.code, r.name) for r in regions]
-        self.fields["street"].choices = [("", _("All streets and towns"))] + [(s.code, s.name) for s in streets]
+        self.fields["street"].choices = [("", _("All streets and towns"))] + [
+            (s.code, s.name) for s in streets
+        ]
 
 
 class NoticeForm(ServiceErrorsMixin, forms.Form):

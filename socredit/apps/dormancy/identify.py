@@ -81,13 +81,17 @@ def reports_missing(as_of: dt.date, profiles: Profiles) -> pl.DataFrame:
     """Organizations missing the annual reports of the whole window: org, code, path, missing_years."""
     orgs = _organizations(profiles)
     if orgs.is_empty():
-        return orgs.select("org", "code", "path").with_columns(missing_years=pl.lit([], dtype=pl.List(pl.Int64)))
-    top = int(orgs["k"].max() or 0)  # type: ignore[arg-type]
+        return orgs.select("org", "code", "path").with_columns(
+            missing_years=pl.lit([], dtype=pl.List(pl.Int64))
+        )
+    top = int(orgs["k"].max() or 0)  # type: ignore[arg-type]  # polars types max() as a broad scalar
     years = [as_of.year - 1 - i for i in range(top + 1)]
     frame = orgs
     for i, year in enumerate(years):
         try:
-            due = obligations(year, as_of).select("org", pl.col("due").alias(f"due{i}"), pl.col("missing").alias(f"m{i}"))
+            due = obligations(year, as_of).select(
+                "org", pl.col("due").alias(f"due{i}"), pl.col("missing").alias(f"m{i}")
+            )
         except FieldErrors:  # no profile fixes that year's deadline: the year cannot count as missing
             due = pl.DataFrame(schema={"org": pl.Int64, f"due{i}": pl.Date, f"m{i}": pl.Boolean})
         frame = frame.join(due, on="org", how="left").with_columns(pl.col(f"m{i}").fill_null(False))
@@ -97,7 +101,9 @@ def reports_missing(as_of: dt.date, profiles: Profiles) -> pl.DataFrame:
     for k in sorted(set(orgs["k"].to_list())):
         late = pl.all_horizontal([pl.col(f"m{i}") for i in range(k)])
         early = pl.all_horizontal([pl.col(f"m{i}") for i in range(1, k + 1)])
-        missing = pl.when(pl.col("k") == k).then(pl.when(shifted).then(early).otherwise(late)).otherwise(missing)
+        missing = (
+            pl.when(pl.col("k") == k).then(pl.when(shifted).then(early).otherwise(late)).otherwise(missing)
+        )
         listed = (
             pl.when(pl.col("k") == k)
             .then(pl.when(shifted).then(pl.lit(years[1 : k + 1])).otherwise(pl.lit(years[:k])))
@@ -127,7 +133,10 @@ def activity_and_reach(ids: list[int], profiles: Profiles, paths: dict[int, str]
             .annotate(last=Max("occurred_on"))
             .order_by()
         )
-        _latest(((org, day) for org, kind, day in rows if kind in profiles.get(paths[org])[1].activity_kinds), active)
+        _latest(
+            ((org, day) for org, kind, day in rows if kind in profiles.get(paths[org])[1].activity_kinds),
+            active,
+        )
         _latest(AnnualReport.objects.filter(organization_id__in=part, submitted_on__isnull=False)
                 .values_list("organization_id").annotate(last=Max("submitted_on")).order_by(), active)  # fmt: skip
         _latest(RegistrationChange.objects.filter(organization_id__in=part)
@@ -153,7 +162,9 @@ def candidates(as_of: dt.date, exclude: set[int] | None = None) -> list[Candidat
     if exclude:
         missing = missing.filter(~pl.col("org").is_in(sorted(exclude)))
     rows = missing.sort("code").iter_rows()
-    found = {org: Candidate(org, code, path, profiles.get(path)[0], list(years)) for org, code, path, years in rows}
+    found = {
+        org: Candidate(org, code, path, profiles.get(path)[0], list(years)) for org, code, path, years in rows
+    }
     paths = {c.org: c.path for c in found.values()}
     active, reach = activity_and_reach(list(found), profiles, paths)
     out = []
@@ -163,6 +174,8 @@ def candidates(as_of: dt.date, exclude: set[int] | None = None) -> list[Candidat
         if c.org in reach:
             c.unreachable_on, c.unreachable_source = reach[c.org]
         is_active = c.last_activity_on is not None and c.last_activity_on >= params.inactive_since(as_of)
-        if dormant(reports_missing=True, active=is_active, unreachable=c.unreachable_on is not None, params=params):
+        if dormant(
+            reports_missing=True, active=is_active, unreachable=c.unreachable_on is not None, params=params
+        ):
             out.append(c)
     return out

@@ -52,7 +52,9 @@ class DormancyCase(models.Model):
         "registry.Organization", on_delete=models.PROTECT, related_name="dormancy_cases",
         verbose_name=_("organization"),
     )  # fmt: skip
-    state = models.CharField(_("state"), max_length=12, choices=CaseState.choices, default=CaseState.IDENTIFIED)
+    state = models.CharField(
+        _("state"), max_length=12, choices=CaseState.choices, default=CaseState.IDENTIFIED
+    )
     outcome = models.CharField(_("outcome"), max_length=12, choices=CaseOutcome.choices, blank=True)
     identified_on = models.DateField(_("identified on"))
     missing_years = models.JSONField(_("report years not filed"), default=list)
@@ -65,7 +67,9 @@ class DormancyCase(models.Model):
     due_on = models.DateField(_("next step due by"), null=True, blank=True, db_index=True)
     notice_number = models.CharField(_("notice number"), max_length=100, blank=True)
     notice_served_on = models.DateField(_("notice served on"), null=True, blank=True)
-    notice_method = models.CharField(_("way of notice"), max_length=12, choices=NoticeMethod.choices, blank=True)
+    notice_method = models.CharField(
+        _("way of notice"), max_length=12, choices=NoticeMethod.choices, blank=True
+    )
     notice_text = models.TextField(_("notice"), blank=True)
     proposal = models.ForeignKey(
         "lists.ListProposal", on_delete=models.PROTECT, null=True, blank=True, related_name="+",

@@ -15,8 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import transaction
-from django.utils.translation import gettext
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext, gettext_lazy
 
 from socredit.apps.audit.services import actor_label, record_event
 from socredit.apps.dormancy import identify as finder
@@ -78,7 +77,10 @@ class IdentifyResult:
 
 def _close_ended(actor: Any, day: dt.date, result: IdentifyResult) -> None:
     """Open cases of organizations the registry has deregistered or revoked since: closed."""
-    outcome = {OrgStatus.DEREGISTERED.value: CaseOutcome.DEREGISTERED, OrgStatus.REVOKED.value: CaseOutcome.REVOKED}
+    outcome = {
+        OrgStatus.DEREGISTERED.value: CaseOutcome.DEREGISTERED,
+        OrgStatus.REVOKED.value: CaseOutcome.REVOKED,
+    }
     for case in DormancyCase.objects.exclude(state=CaseState.CLOSED).filter(
         organization__status__in=list(outcome)
     ).select_related("organization"):  # fmt: skip
@@ -101,7 +103,9 @@ def identify(*, actor: Any, channel: str = "cli", as_of: dt.date | None = None) 
         raise FieldErrors(as_of=gettext("The date of the identification cannot be later than today"))
     result = IdentifyResult(day)
     _close_ended(actor, day, result)
-    open_ids = set(DormancyCase.objects.exclude(state=CaseState.CLOSED).values_list("organization_id", flat=True))
+    open_ids = set(
+        DormancyCase.objects.exclude(state=CaseState.CLOSED).values_list("organization_id", flat=True)
+    )
     resumed = dict(
         DormancyCase.objects.filter(outcome=CaseOutcome.RESUMED).values_list("organization_id", "closed_on")
     )
@@ -127,8 +131,9 @@ def identify(*, actor: Any, channel: str = "cli", as_of: dt.date | None = None) 
     for part in chunks(new):
         DormancyCase.objects.bulk_create(part)
     ids = list(
-        DormancyCase.objects.filter(identified_on=day, steps__isnull=True, state=CaseState.IDENTIFIED)
-        .values_list("pk", flat=True)
+        DormancyCase.objects.filter(
+            identified_on=day, steps__isnull=True, state=CaseState.IDENTIFIED
+        ).values_list("pk", flat=True)
     )
     for part in chunks(ids):
         CaseStep.objects.bulk_create(
@@ -152,12 +157,12 @@ def _locked(case: DormancyCase) -> DormancyCase:
 
 
 STATE_LABELS_FOR_ERRORS = {
-    Step.NOTIFY: _lazy("The notice is served on a case just identified"),
-    Step.PROPOSE: _lazy("A listing is proposed after the notice was served"),
-    Step.GUIDE: _lazy("Deregistration guidance is served after the notice"),
-    Step.REVOKE: _lazy("Registration is revoked after a listing was proposed or guidance served"),
-    Step.DEREGISTERED: _lazy("Deregistration is confirmed on a case with a notice served"),
-    Step.RESUME: _lazy("Only an open case can be closed"),
+    Step.NOTIFY: gettext_lazy("The notice is served on a case just identified"),
+    Step.PROPOSE: gettext_lazy("A listing is proposed after the notice was served"),
+    Step.GUIDE: gettext_lazy("Deregistration guidance is served after the notice"),
+    Step.REVOKE: gettext_lazy("Registration is revoked after a listing was proposed or guidance served"),
+    Step.DEREGISTERED: gettext_lazy("Deregistration is confirmed on a case with a notice served"),
+    Step.RESUME: gettext_lazy("Only an open case can be closed"),
 }
 
 
@@ -293,7 +298,9 @@ def _handover(actor: Any, channel: str, case: DormancyCase, on: dt.date, note: s
                                 left_on__isnull=True).exists():  # fmt: skip
         return None
     records = list(
-        CreditRecord.objects.filter(organization=org, is_current=True, kind__code=MISSING_KIND).order_by("occurred_on")
+        CreditRecord.objects.filter(organization=org, is_current=True, kind__code=MISSING_KIND).order_by(
+            "occurred_on"
+        )
     )
     ground = "R1.6(1)" if records or not case.unreachable else "R1.6(6)"
     arose = max((r.occurred_on for r in records), default=case.identified_on)
@@ -363,7 +370,9 @@ def revoke(*, actor: Any, channel: str, case: DormancyCase, data: dict[str, Any]
 
 
 @transaction.atomic
-def confirm_deregistered(*, actor: Any, channel: str, case: DormancyCase, data: dict[str, Any]) -> DormancyCase:
+def confirm_deregistered(
+    *, actor: Any, channel: str, case: DormancyCase, data: dict[str, Any]
+) -> DormancyCase:
     """The organization deregistered (注销登记, recorded in the registry): the case closes."""
     case = _locked(case)
     _transition(case, Step.DEREGISTERED)

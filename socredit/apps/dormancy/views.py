@@ -138,8 +138,8 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return _detail(request, access_case(request.user, pk))
 
 
-@login_required
 @require_POST
+@login_required
 def case_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
     if not getattr(request.user, "can_write", False):
         raise PermissionDenied
@@ -150,11 +150,15 @@ def case_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
     form = form_class(request.POST)
     if form.is_valid():
         data = dict(form.cleaned_data)
-        extra = {"warnings_confirmed": bool(data.pop("warnings_confirmed", False))} if step == Step.REVOKE.value else {}
+        extra = (
+            {"warnings_confirmed": bool(data.pop("warnings_confirmed", False))}
+            if step == Step.REVOKE.value
+            else {}
+        )
         try:
             service(actor=request.user, channel="form", case=case, data=data, **extra)
         except FieldErrors as exc:
-            form.add_service_errors(exc)  # type: ignore[attr-defined]
+            form.add_service_errors(exc)  # type: ignore[attr-defined]  # every step form has ServiceErrorsMixin
         else:
             messages.success(request, _("The step is recorded."))
             return redirect("dormancy:case_detail", pk=case.pk)
@@ -172,7 +176,9 @@ def case_document(request: HttpRequest, pk: int, doc: str) -> HttpResponse:
         title, number, text = services.STEP_TITLES[Step.GUIDE], case.guidance_number, case.guidance_text
     else:
         raise Http404
-    return document_response(request, title=title, number=number, text=text, letterhead=services.letterhead(case))
+    return document_response(
+        request, title=title, number=number, text=text, letterhead=services.letterhead(case)
+    )
 
 
 @login_required

@@ -94,7 +94,9 @@ def test_identify_is_idempotent(dormant_org):
 def test_a_case_closed_as_resumed_is_not_reopened_at_once(dormant_org):
     services.identify(actor=ACTOR, as_of=AS_OF)
     case = DormancyCase.objects.get()
-    services.resume(actor=ACTOR, channel="form", case=case, data={"on": AS_OF, "note": "已恢复活动，补报年报中"})
+    services.resume(
+        actor=ACTOR, channel="form", case=case, data={"on": AS_OF, "note": "已恢复活动，补报年报中"}
+    )
     result = services.identify(actor=ACTOR, as_of=AS_OF)
     assert (result.opened, result.recently_resumed) == (0, 1)
 

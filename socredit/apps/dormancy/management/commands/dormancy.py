@@ -20,7 +20,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         sub = parser.add_subparsers(dest="action", required=True)
-        p = sub.add_parser("identify", help="open a case for every dormant organization without one (idempotent)")
+        p = sub.add_parser(
+            "identify", help="open a case for every dormant organization without one (idempotent)"
+        )
         p.add_argument("--as-of", dest="as_of", help="the day of the identification (default: today)")
         p.add_argument("--as", dest="username", help="act as this staff account")
 
