@@ -30,12 +30,16 @@ DORMANT = (
 )
 
 
+def demo_codes() -> list[str]:
+    """The codes of the demo's dormant organizations (not the generator's: it makes none)."""
+    return [make_social_org_code(DISTRICT, OrgType.ASSOCIATION, 990_001 + i) for i in range(len(DORMANT))]
+
+
 def demo_dormancy(officer: Any, today: dt.date, out: Counter[str]) -> None:
     if DormancyCase.objects.exists():
         return
     orgs = []
-    for i, (name, address) in enumerate(DORMANT):
-        code = make_social_org_code(DISTRICT, OrgType.ASSOCIATION, 990_001 + i)
+    for i, ((name, address), code) in enumerate(zip(DORMANT, demo_codes(), strict=True)):
         org = Organization.objects.filter(code=code).first() or create_organization(
             actor=officer, channel="system",
             data={"code": code, "name": name, "region": DISTRICT, "registered_on": dt.date(2016 + i % 2, 4, 8),

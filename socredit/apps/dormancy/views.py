@@ -129,7 +129,7 @@ def _detail(request: HttpRequest, case: Any, bound: tuple[str, forms.Form] | Non
             status: int = 200) -> HttpResponse:  # fmt: skip
     return render(request, "dormancy/case_detail.html", {
         "case": case, "steps": case.steps.all(), "forms": _step_forms(case, bound) if request.user.can_write else [],
-        "facts": services.facts(case), "today": today(),
+        "today": today(),
     }, status=status)  # fmt: skip
 
 
