@@ -24,9 +24,9 @@ from socredit.core.policy import PolicyProfile
 
 class State(StrEnum):
     IDENTIFIED = "identified"
-    NOTIFIED = "notified"
-    PROPOSED = "proposed"
-    GUIDED = "guided"
+    NOTIFIED = "notice_served"
+    PROPOSED = "listing_proposed"
+    GUIDED = "guidance_served"
     CLOSED = "closed"
 
 
@@ -34,19 +34,19 @@ OPEN_STATES = (State.IDENTIFIED, State.NOTIFIED, State.PROPOSED, State.GUIDED)
 
 
 class Outcome(StrEnum):
-    REVOKED = "revoked"
+    REVOKED = "registration_revoked"
     DEREGISTERED = "deregistered"
-    RESUMED = "resumed"
+    RESUMED = "activities_resumed"
 
 
 class Step(StrEnum):
     IDENTIFY = "identify"
     NOTIFY = "notify"
-    PROPOSE = "propose"
-    GUIDE = "guide"
-    REVOKE = "revoke"
-    DEREGISTERED = "deregistered"
-    RESUME = "resume"
+    PROPOSE = "propose_listing"
+    GUIDE = "serve_guidance"
+    REVOKE = "revoke_registration"
+    DEREGISTERED = "confirm_deregistration"
+    RESUME = "resume_activities"
 
 
 TRANSITIONS: dict[Step, tuple[frozenset[State], State]] = {

@@ -182,9 +182,9 @@ def _dormancy(world):
         from socredit.common.clock import today
 
         world["dormancy_case"] = DormancyCase.objects.create(
-            organization=world["org"], identified_on=today(), state_since=today(), state="notified",
+            organization=world["org"], identified_on=today(), state_since=today(), state="notice_served",
             missing_years=[2024, 2025], policy_version="national-2026.1", notice_number="金民督〔2026〕9号",
-            notice_served_on=today(), notice_method="mail", notice_text="测试通知\n（印章）\n2026年1月1日\n",
+            notice_served_on=today(), notice_method="by_post", notice_text="测试通知\n（印章）\n2026年1月1日\n",
         )  # fmt: skip
     return world
 
@@ -213,8 +213,12 @@ MATRIX = {
     "spotchecks:organization_checks": (lambda w: {"code": w["org"].code}, READ),
     "spotchecks_public:plan_list": (lambda w: {}, PUBLIC),
     "dormancy:case_list": (lambda w: {}, OWN_REGION_PAGE),
+    "registry:street_list": (lambda w: {}, ADMIN_PAGE),
     "dormancy:case_detail": (lambda w: {"pk": _dormancy(w)["dormancy_case"].pk}, READ),
-    "dormancy:case_step": (lambda w: {"pk": _dormancy(w)["dormancy_case"].pk, "step": "resume"}, POST_ONLY),
+    "dormancy:case_step": (
+        lambda w: {"pk": _dormancy(w)["dormancy_case"].pk, "step": "resume_activities"},
+        POST_ONLY,
+    ),
     "dormancy:case_document": (lambda w: {"pk": _dormancy(w)["dormancy_case"].pk, "doc": "notice"}, READ),
     "dormancy:organization_cases": (lambda w: {"code": w["org"].code}, READ),
     "spotchecks_public:plan_detail": (lambda w: {"pk": _spot(w)["spot_plan"].pk}, PUBLIC),

@@ -71,7 +71,7 @@ def demo_dormancy(officer: Any, today: dt.date, out: Counter[str]) -> None:
             continue
         data = {
             "served_on": notice_day,
-            "method": "mail",
+            "method": "by_post",
             "document_number": f"金民督〔{notice_day.year}〕{i + 1}号",
         }
         _step(out, "dormancy_notified", notice_day, lambda c=cases[org.pk], d=data: services.notify(

@@ -40,9 +40,9 @@ class StepKind(models.TextChoices):
 
 
 class NoticeMethod(models.TextChoices):
-    MAIL = "mail", _("By post")
-    HAND = "hand", _("Handed over")
-    ANNOUNCEMENT = "announcement", _("Internet announcement")
+    MAIL = "by_post", _("By post")
+    HAND = "by_hand", _("Handed over")
+    ANNOUNCEMENT = "internet_announcement", _("Internet announcement")
 
 
 class DormancyCase(models.Model):
@@ -53,9 +53,9 @@ class DormancyCase(models.Model):
         verbose_name=_("organization"),
     )  # fmt: skip
     state = models.CharField(
-        _("state"), max_length=12, choices=CaseState.choices, default=CaseState.IDENTIFIED
+        _("state"), max_length=20, choices=CaseState.choices, default=CaseState.IDENTIFIED
     )
-    outcome = models.CharField(_("outcome"), max_length=12, choices=CaseOutcome.choices, blank=True)
+    outcome = models.CharField(_("outcome"), max_length=24, choices=CaseOutcome.choices, blank=True)
     identified_on = models.DateField(_("identified on"))
     missing_years = models.JSONField(_("report years not filed"), default=list)
     last_activity_on = models.DateField(_("last activity on"), null=True, blank=True)
@@ -68,9 +68,9 @@ class DormancyCase(models.Model):
     notice_number = models.CharField(_("notice number"), max_length=100, blank=True)
     notice_served_on = models.DateField(_("notice served on"), null=True, blank=True)
     notice_method = models.CharField(
-        _("way of notice"), max_length=12, choices=NoticeMethod.choices, blank=True
+        _("way of notice"), max_length=24, choices=NoticeMethod.choices, blank=True
     )
-    notice_text = models.TextField(_("notice"), blank=True)
+    notice_text = models.TextField(_("reminder notice"), blank=True)
     proposal = models.ForeignKey(
         "lists.ListProposal", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
         verbose_name=_("listing proposal"),
@@ -104,7 +104,7 @@ class CaseStep(models.Model):
     """清理步骤 — one step taken on a case: what, on which day, the document, a note and who."""
 
     case = models.ForeignKey(DormancyCase, on_delete=models.CASCADE, related_name="steps")
-    step = models.CharField(_("step"), max_length=14, choices=StepKind.choices)
+    step = models.CharField(_("step"), max_length=30, choices=StepKind.choices)
     on = models.DateField(_("date"))
     document_number = models.CharField(_("document number"), max_length=100, blank=True)
     note = models.TextField(_("note"), blank=True)

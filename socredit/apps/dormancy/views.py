@@ -109,7 +109,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
 
 def _step_forms(case: Any, bound: tuple[str, forms.Form] | None = None) -> list[tuple[str, str, forms.Form]]:
     labels = {
-        Step.NOTIFY.value: _("Serve the notice"),
+        Step.NOTIFY.value: _("Serve the reminder notice"),
         Step.PROPOSE.value: _("Propose the listing"),
         Step.GUIDE.value: _("Serve deregistration guidance"),
         Step.REVOKE.value: _("Revoke the registration"),

@@ -15,7 +15,7 @@ from socredit.common.errors import FieldErrors
 from socredit.testing import factories
 
 pytestmark = pytest.mark.django_db
-NOTICE = {"served_on": AS_OF, "method": "mail", "document_number": "金民督〔2026〕1号"}
+NOTICE = {"served_on": AS_OF, "method": "by_post", "document_number": "金民督〔2026〕1号"}
 
 
 @pytest.fixture
@@ -30,7 +30,7 @@ def notified(case):
 
 def test_notice_writes_the_document_and_the_response_period(case):
     case = notified(case)
-    assert case.state == "notified" and case.notice_number == "金民督〔2026〕1号"
+    assert case.state == "notice_served" and case.notice_number == "金民督〔2026〕1号"
     assert case.due_on == AS_OF + dt.timedelta(days=30)
     assert "未按规定报送2024、2025年度工作报告" in case.notice_text
     assert "《社会团体登记管理条例》" in case.notice_text and "2026年7月31日" in case.notice_text
@@ -42,7 +42,7 @@ def test_notice_writes_the_document_and_the_response_period(case):
 def test_notice_errors_name_the_field(case):
     with pytest.raises(FieldErrors) as exc:
         services.notify(actor=ACTOR, channel="form", case=case,
-                        data={"served_on": AS_OF + dt.timedelta(days=1), "method": "announcement"})  # fmt: skip
+                        data={"served_on": AS_OF + dt.timedelta(days=1), "method": "internet_announcement"})  # fmt: skip
     errors = exc.value.errors
     assert set(errors) == {"served_on", "method", "document_number"}
     assert DormancyCase.objects.get().state == "identified"
@@ -50,7 +50,9 @@ def test_notice_errors_name_the_field(case):
 
 def test_announcement_needs_an_unreachable_address(case):
     with pytest.raises(FieldErrors) as exc:
-        services.notify(actor=ACTOR, channel="form", case=case, data={**NOTICE, "method": "announcement"})
+        services.notify(
+            actor=ACTOR, channel="form", case=case, data={**NOTICE, "method": "internet_announcement"}
+        )
     assert "method" in exc.value.errors
 
 
@@ -64,7 +66,7 @@ def test_listing_waits_for_the_response_period_then_hands_over(case, today_is):
     assert "2026-07-31" in exc.value.errors["on"][0]
     today_is(dt.date(2026, 8, 3))
     case = services.propose_listing(actor=ACTOR, channel="form", case=case, data={"on": dt.date(2026, 8, 3)})
-    assert case.state == "proposed" and case.due_on == dt.date(2026, 8, 3) + dt.timedelta(days=90)
+    assert case.state == "listing_proposed" and case.due_on == dt.date(2026, 8, 3) + dt.timedelta(days=90)
     proposal = case.proposal
     assert (proposal.ground, proposal.status, proposal.organization_id) == (
         "R1.6(1)",
@@ -87,12 +89,12 @@ def test_guidance_then_deregistration(case, today_is):
     today_is(dt.date(2026, 8, 3))
     case = services.guide(actor=ACTOR, channel="form", case=case,
                           data={"served_on": dt.date(2026, 8, 3), "document_number": "金民指〔2026〕1号"})  # fmt: skip
-    assert case.state == "guided" and "清算" in case.guidance_text
+    assert case.state == "guidance_served" and "清算" in case.guidance_text
     with pytest.raises(FieldErrors) as exc:
         services.confirm_deregistered(
             actor=ACTOR, channel="form", case=case, data={"on": dt.date(2026, 8, 3)}
         )
-    assert "__all__" in exc.value.errors and DormancyCase.objects.get().state == "guided"
+    assert "__all__" in exc.value.errors and DormancyCase.objects.get().state == "guidance_served"
     type(case.organization).objects.filter(pk=case.organization_id).update(status="deregistered")
     case = services.confirm_deregistered(
         actor=ACTOR, channel="form", case=case, data={"on": dt.date(2026, 8, 3)}
@@ -114,7 +116,7 @@ def test_revocation_goes_through_the_registry(case, today_is):
     case = services.revoke(actor=ACTOR, channel="form", case=case, data=data, warnings_confirmed=True)
     case.organization.refresh_from_db()
     assert case.organization.status == "revoked"
-    assert (case.state, case.outcome) == ("closed", "revoked")
+    assert (case.state, case.outcome) == ("closed", "registration_revoked")
 
 
 def test_steps_out_of_order_are_refused(case):
@@ -139,5 +141,5 @@ def test_unreachable_case_may_be_notified_by_announcement(dormant_org):
     factories.record(dormant_org, "address_unreachable", occurred_on=dt.date(2026, 2, 1))
     services.identify(actor=ACTOR, as_of=AS_OF)
     case = services.notify(actor=ACTOR, channel="form", case=DormancyCase.objects.get(),
-                           data={**NOTICE, "method": "announcement"})  # fmt: skip
+                           data={**NOTICE, "method": "internet_announcement"})  # fmt: skip
     assert "互联网公告方式送达" in case.notice_text

@@ -62,12 +62,14 @@ def test_step_form_and_errors(cases, personas, login):
     client = login(personas["staff_jinshui"])
     case = cases["plain"]
     url = reverse("dormancy:case_step", args=[case.pk, "notify"])
-    bad = client.post(url, {"served_on": AS_OF.isoformat(), "method": "mail", "document_number": ""})
+    bad = client.post(url, {"served_on": AS_OF.isoformat(), "method": "by_post", "document_number": ""})
     assert bad.status_code == 400 and DormancyCase.objects.get(pk=case.pk).state == "identified"
-    wrong = client.post(reverse("dormancy:case_step", args=[case.pk, "propose"]), {"on": AS_OF.isoformat()})
+    wrong = client.post(
+        reverse("dormancy:case_step", args=[case.pk, "propose_listing"]), {"on": AS_OF.isoformat()}
+    )
     assert wrong.status_code == 400 and DormancyCase.objects.get(pk=case.pk).state == "identified"
     ok = client.post(
-        url, {"served_on": AS_OF.isoformat(), "method": "mail", "document_number": "金民督〔2026〕3号"}
+        url, {"served_on": AS_OF.isoformat(), "method": "by_post", "document_number": "金民督〔2026〕3号"}
     )
     assert ok.status_code == 302
     doc = client.get(reverse("dormancy:case_document", args=[case.pk, "notice"]))
