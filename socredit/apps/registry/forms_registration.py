@@ -94,7 +94,9 @@ class RegisterForm(ServiceForm):
         f["address"] = _text(_("Address"), max_length=200)
         f["street"] = _text(_("Township or street code"), max_length=12, list="street-options",
                             inputmode="numeric", autocomplete="off")  # fmt: skip
-        f["street"].help_text = _("Optional: the township or street of the address, within the region (9 digits).")
+        f["street"].help_text = _(
+            "Optional: the township or street of the address, within the region (9 digits)."
+        )
         f["business_scope"] = _area(_("Business scope"))
         f["supervisory_unit"] = _text(_("Business supervisory unit"), max_length=100)
         f["field"] = forms.ChoiceField(
@@ -155,9 +157,6 @@ class BranchForm(ServiceForm):
             f["head_id_number"].help_text = _("Needed when the person in charge changes.")
         _screening_confirmation(self)
         f["address"] = _text(_("Address"), max_length=200)
-        f["street"] = _text(_("Township or street code"), max_length=12, list="street-options",
-                            inputmode="numeric", autocomplete="off")  # fmt: skip
-        f["street"].help_text = _("Optional: the township or street of the address, within the region (9 digits).")
         f["business_scope"] = _area(_("Business scope"))
         if adding:
             f["established_on"] = _date(_("Established on"))
