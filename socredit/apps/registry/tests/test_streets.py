@@ -146,3 +146,16 @@ def test_the_registration_form_takes_the_street(jinshui_streets, personas, login
     ok = client.post("/organizations/register/", {**data, "street": "410105001"})
     assert ok.status_code == 302, ok.content.decode()[:2000]
     assert Organization.objects.get(code=code).street.code == "410105001"
+
+
+def test_the_registration_api_takes_the_street(client, jinshui_streets, personas, civil_affairs):
+    from socredit.apps.registry.tests.test_api_registration import establishment, post
+
+    _, raw = factories.token(
+        ["registrations:write"], factories.department("js-mzj", "金水区民政局", "410105")
+    )
+    bad = post(client, "/registrations", establishment(street="410184001"), raw)
+    assert bad.status_code == 422 and "street" in bad.json()["errors"]
+    ok = post(client, "/registrations", establishment(street="410105001000"), raw)
+    assert ok.status_code == 201, ok.content
+    assert Organization.objects.get(code=ok.json()["organization"]).street.code == "410105001"
