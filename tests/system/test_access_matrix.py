@@ -518,7 +518,8 @@ def test_every_api_operation_refuses_anonymous_callers(client, world):
     assert len(schema["paths"]) >= 10
     params = {"code": world["org"].code, "id": world["record"].pk, "record_id": world["record"].pk,
               "person_id": world["person"].pk, "pk": world["record"].pk, "version": "reference-2026.1",
-              "list": "serious", "number": world["objection"].number, "delivery_id": 1}  # fmt: skip
+              "list": "serious", "number": world["objection"].number, "delivery_id": 1,
+              "plan_id": 1}  # fmt: skip
     checked = 0
     for path, operations in schema["paths"].items():
         url = path
