@@ -31,11 +31,15 @@ TARGET_PER_MILLION_S = 600
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--orgs", type=int, default=20_000)
     parser.add_argument("--dormant", type=float, default=0.03, help="share of organizations made dormant")
     parser.add_argument("--seed", type=int, default=2026)
-    parser.add_argument("--smoke", action="store_true", help="2,000 organizations; fail only on a wrong answer")
+    parser.add_argument(
+        "--smoke", action="store_true", help="2,000 organizations; fail only on a wrong answer"
+    )
     parser.add_argument("--keep", action="store_true", help="keep the scratch directory")
     parser.add_argument("--db", help="run on this prepared database in place (copy it first: the run writes)")
     args = parser.parse_args()
