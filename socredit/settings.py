@@ -93,6 +93,7 @@ INSTALLED_APPS = [
     "socredit.apps.cases",
     "socredit.apps.bans",
     "socredit.apps.spotchecks",
+    "socredit.apps.dormancy",
     "socredit.apps.measures",
     "socredit.apps.riskwarnings",
     "socredit.apps.imports",

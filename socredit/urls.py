@@ -32,6 +32,7 @@ urlpatterns = [
     path("checks/", include("socredit.apps.measures.urls")),
     path("annual-reports/figures/", include("socredit.apps.annualreports.urls_data")),
     path("spot-checks/", include("socredit.apps.spotchecks.urls")),
+    path("dormancy/", include("socredit.apps.dormancy.urls")),
     path("public/spot-checks/", include("socredit.apps.spotchecks.urls_public")),
     path("statistics/", include("socredit.apps.statistics.urls")),
     path("public/statistics/", include("socredit.apps.statistics.urls_public")),

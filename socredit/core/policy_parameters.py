@@ -369,6 +369,21 @@ PARAMETERS: Mapping[str, ParameterSpec] = MappingProxyType(
         "checks.feedback_working_days": _p(
             "int", 1, 60, "核查部门在信用核查后反馈措施实施情况的期限（工作日）"
         ),
+        # --- 僵尸型社会组织清理 ----------------------------------------------------------------------
+        "dormancy.report_years": _p("int", 1, 10, "连续未报送年度工作报告的年数（最近的已届报送期限的年度）"),
+        "dormancy.inactive_months": _p(
+            "int", 1, 120, "在该月数内没有任何活动记录（信用记录、年报报送、登记变更）"
+        ),
+        "dormancy.activity_record_kinds": _p("list[str]", None, None, "表明组织仍在活动的信用记录种类"),
+        "dormancy.require_unreachable": _p(
+            "bool", None, None, "识别为僵尸型社会组织还须通过登记的住所无法取得联系"
+        ),
+        "dormancy.notice_days": _p("int", 1, _DAYS, "识别后送达督促通知书的期限（日）"),
+        "dormancy.response_days": _p("int", 1, _DAYS, "督促通知书送达后组织报送年报、说明情况的期限（日）"),
+        "dormancy.decision_days": _p(
+            "int", 1, _DAYS, "提出列入建议后作出处理（撤销登记或注销指引）的期限（日）"
+        ),
+        "dormancy.guidance_days": _p("int", 1, _DAYS, "注销指引送达后组织办理注销登记的期限（日）"),
     }
 )
 """Every parameter a profile may state: dotted key → (type, min, max, description, required, choices)."""

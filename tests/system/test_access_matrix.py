@@ -193,6 +193,20 @@ def _rule_pk(world):
     return WarningRule.objects.get(code="complaint-burst").pk
 
 
+def _dormancy(world):
+    """A 金水区 clean-up case of the world's organization with its notice served."""
+    if "dormancy_case" not in world:
+        from socredit.apps.dormancy.models import DormancyCase
+        from socredit.common.clock import today
+
+        world["dormancy_case"] = DormancyCase.objects.create(
+            organization=world["org"], identified_on=today(), state_since=today(), state="notice_served",
+            missing_years=[2024, 2025], policy_version="national-2026.1", notice_number="金民督〔2026〕9号",
+            notice_served_on=today(), notice_method="by_post", notice_text="测试通知\n（印章）\n2026年1月1日\n",
+        )  # fmt: skip
+    return world
+
+
 # A drawn plan's edit page sends writers back to the plan (it can no longer change).
 PLAN_EDIT_DRAWN = {**WRITE, "staff_jinshui": 302, "city_admin": 302}
 
@@ -250,6 +264,15 @@ MATRIX = {
     "riskwarnings:rule_list": (lambda w: {}, ADMIN_PAGE),
     "riskwarnings:rule_edit": (lambda w: {"pk": _rule_pk(w)}, ADMIN_PAGE),
     "spotchecks_public:plan_list": (lambda w: {}, PUBLIC),
+    "dormancy:case_list": (lambda w: {}, OWN_REGION_PAGE),
+    "registry:street_list": (lambda w: {}, ADMIN_PAGE),
+    "dormancy:case_detail": (lambda w: {"pk": _dormancy(w)["dormancy_case"].pk}, READ),
+    "dormancy:case_step": (
+        lambda w: {"pk": _dormancy(w)["dormancy_case"].pk, "step": "resume_activities"},
+        POST_ONLY,
+    ),
+    "dormancy:case_document": (lambda w: {"pk": _dormancy(w)["dormancy_case"].pk, "doc": "notice"}, READ),
+    "dormancy:organization_cases": (lambda w: {"code": w["org"].code}, READ),
     "spotchecks_public:plan_detail": (lambda w: {"pk": _spot(w)["spot_plan"].pk}, PUBLIC),
     "accounts:login": (lambda w: {}, LOGIN_PAGE),
     "accounts:logout": (lambda w: {}, LOGOUT),
@@ -503,6 +526,7 @@ NAMESPACES = {
     "statistics",
     "statistics_public",
     "riskwarnings",
+    "dormancy",
 }
 
 
@@ -549,7 +573,8 @@ def test_every_api_operation_refuses_anonymous_callers(client, world):
     assert len(schema["paths"]) >= 10
     params = {"code": world["org"].code, "id": world["record"].pk, "record_id": world["record"].pk,
               "person_id": world["person"].pk, "pk": world["record"].pk, "version": "reference-2026.1",
-              "list": "serious", "number": world["objection"].number, "delivery_id": 1}  # fmt: skip
+              "list": "serious", "number": world["objection"].number, "delivery_id": 1,
+              "plan_id": 1}  # fmt: skip
     checked = 0
     for path, operations in schema["paths"].items():
         url = path

@@ -50,7 +50,12 @@ EXEMPT = {
     "measures:catalogue_new",
 }
 # Documents as the office issues them (告知书, 决定书, 回执): printed in Chinese in either language.
-DOCUMENTS = {"cases:document_print", "my:document_print", "cases:complaint_document"}
+DOCUMENTS = {
+    "cases:document_print",
+    "my:document_print",
+    "cases:complaint_document",
+    "dormancy:case_document",
+}
 # The Django admin (/admin/) and the audit log are not named routes of the product's namespaces: the
 # sweep never opens them, and they keep the codes.
 
@@ -214,6 +219,9 @@ def _documents() -> list[str]:
 
     texts += [g.title for g in grounds.GROUNDS] + [e.title for e in grounds.EXITS_BY_CODE.values()]
     texts += [*list_documents.DECISION_TITLES.values(), list_documents.PRIOR_NOTICE_TITLE]  # documents' names
+    from socredit.apps.dormancy.services import STEP_TITLES
+
+    texts += list(STEP_TITLES.values())
     return [*texts, *QUOTED_TERMS]
 
 

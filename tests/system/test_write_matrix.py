@@ -200,6 +200,18 @@ def _spot_plan(w: W, stage: str = "draft", result: str = "", inspectors: int = 0
     return {"spot_plan": plan, "spot_check": check}
 
 
+def _dormancy_case(w: W) -> W:
+    """A fresh open clean-up case of the world's 金水区 organization."""
+    from socredit.apps.dormancy.models import DormancyCase
+
+    DormancyCase.objects.filter(organization=w["org"]).exclude(state="closed").update(state="closed")
+    case = DormancyCase.objects.create(
+        organization=w["org"], identified_on=today(), state_since=today(), missing_years=[2024, 2025],
+        policy_version="national-2026.1",
+    )  # fmt: skip
+    return {"dormancy_case": case}
+
+
 def _spot_form(w: W) -> dict[str, Any]:
     return {"title": "矩阵抽查计划", "year": str(today().year), "kind": "special", "authority": "410105",
             "base_rate": "100", "onsite_ratio": "0", "inspectors_onsite": "2", "inspectors_written": "1"}  # fmt: skip
@@ -597,6 +609,19 @@ WRITES: dict[str, Row] = {
         },
         prepare=lambda w: _spot_plan(w, "assigned", inspectors=4),
     ),  # fmt: skip
+    # 乡镇、街道: an administrator adds one under a county of their region
+    "registry:street_list": Row(
+        lambda w: {},
+        lambda w: {"county": "410105", "code": "410105950", "name": "矩阵街道"},
+        refused=REFUSED_ADMIN,
+        owner="city_admin",
+    ),
+    # 僵尸型社会组织清理: an open case of the 金水区 organization closed as resumed
+    "dormancy:case_step": Row(
+        lambda w: {"pk": w["dormancy_case"].pk, "step": "resume_activities"},
+        lambda w: {"on": day(), "note": "矩阵：已补报年度工作报告。"},
+        prepare=lambda w: _dormancy_case(w),
+    ),
     "spotchecks:inspector_list": Row(
         lambda w: {},
         lambda w: {"add-name": "矩阵新检查员", "add-badge_number": "矩阵新执1", "add-region": "410105"},
@@ -1123,7 +1148,8 @@ def test_write_route_for_each_persona(route, world, client):
 API = "/api/v1"
 ALL_SCOPES = ["organizations:read", "organizations:write", "records:read", "records:write", "persons:read",
               "credit:read", "lists:read", "objections:verify", "complaints:write", "changes:read",
-              "registrations:write", "bans:read", "bans:write", "checks:write", "blacklists:write"]  # fmt: skip
+              "registrations:write", "bans:read", "bans:write", "checks:write", "blacklists:write",
+              "spotchecks:read", "spotchecks:write"]  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -1168,6 +1194,11 @@ API_WRITES: dict[tuple[str, str], ApiRow] = {
         refused=422,
         ok=201,
         says='"region"',
+    ),
+    ("POST", "/spot-checks/plans/{plan_id}/results"): ApiRow(
+        lambda w: {"plan_id": w["spot_plan"].pk},
+        lambda w: {"organization": w["org"].code, "result": "no_problem", "checked_on": day()},
+        prepare=lambda w: _spot_plan(w, "drawn"),
     ),
     ("PATCH", "/organizations/{code}"): ApiRow(
         lambda w: {"code": w["org"].code}, lambda w: {"supervisory_unit": "郑州市金水区矩阵主管单位"}

@@ -110,6 +110,8 @@ class TokenScope(models.TextChoices):
         "annualreports:read",
         _("Read the figures of filed annual work reports (年度工作报告)"),
     )
+    SPOTCHECKS_READ = "spotchecks:read", _("Read spot-check plans, the organizations drawn and their results")
+    SPOTCHECKS_WRITE = "spotchecks:write", _("Record the results of spot checks")
 
 
 def hash_token(raw: str) -> str:

@@ -34,6 +34,7 @@ from django.db import transaction
 
 from socredit.apps.accounts.models import User
 from socredit.apps.cases.services import complaints, objections, repairs
+from socredit.apps.demo.dormancy import demo_dormancy
 from socredit.apps.demo.spotchecks import demo_spot_checks
 from socredit.apps.lists import services as lists
 from socredit.apps.lists.models import ListNotice, ListProposal
@@ -267,4 +268,5 @@ def create_demo_office(*, today: dt.date, officer: str = "jinshui", county: str 
     repair_cases(staff[officer], today, out)
     complaint_cases(staff[officer], today, out)
     demo_spot_checks(staff[officer], today, out)
+    demo_dormancy(staff[officer], today, out)
     return out

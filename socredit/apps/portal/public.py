@@ -53,7 +53,9 @@ publicity period, not 轻微 unless published, never repaired, expired, revoked 
                            "status": "有效"}, …],                               # 诚信承诺专栏
           "credit_level": None | {"level": "A", "name": "诚信", "as_of": "…"},  # only where published
           "annual_work_reports": [ANNUAL_REPORT, …],                     # concluded reports, newest year first
-        }
+          "spot_checks": [{"year": 2025, "plan": "…", "authority": "…", "result": "未发现问题",
+                           "checked_on": "…", "rectify_by": None | "…", "published_on": "…"}, …],
+        }                                                # results of published spot-check plans, newest first
 
     RECORD = ``{"kind": "行政处罚：罚款", "category": "penalty", "negative": true, "document_number":
     "…", "decided_on": "…" | None, "occurred_on": "…", "authority": "…", "amount": "30000.00" | None,
@@ -108,6 +110,7 @@ from socredit.apps.registry.access import registered_organization
 from socredit.apps.registry.models import CONFIRMED_ROLE, Organization, Region, RegistrationAct
 from socredit.apps.registry.regions import resolve_region
 from socredit.apps.registry.services import registering_department
+from socredit.apps.spotchecks.access import published_checks
 from socredit.common import clock
 from socredit.common.policy import policy_profile
 from socredit.core.citations import public_basis, public_text
@@ -437,7 +440,19 @@ def public_profile(
             "commitments": _commitments(org, as_of, language),
             "credit_level": _credit_level(org),
             "annual_work_reports": _annual_work_reports(org, language),
+            "spot_checks": _spot_checks(org),
         }
+
+
+def _spot_checks(org: Organization) -> list[dict[str, Any]]:
+    """The organization's results in published spot-check plans (双随机、一公开), newest first: what the
+    plan's public results page shows (no findings, no inspectors)."""
+    return [
+        {"year": c.plan.year, "plan": c.plan.title, "authority": c.plan.authority.name,
+         "result": str(c.get_result_display()), "checked_on": _day(c.checked_on), "rectify_by": _day(c.rectify_by),
+         "published_on": _day(c.plan.published_at.date()) if c.plan.published_at else None}
+        for c in published_checks(org)
+    ]  # fmt: skip
 
 
 def _annual_work_reports(org: Organization, language: str) -> list[dict[str, Any]]:

@@ -72,6 +72,9 @@ ORGANIZATION_SOURCES: dict[str, str] = {
     # a report's figure: the report's organization (a migration that rebuilds annualreports_annualreport
     # on SQLite drops these triggers first and installs them after, as for registry_role)
     "annualreports_reportfigure": "SELECT organization_id AS id FROM annualreports_annualreport WHERE id = {row}.report_id",
+    "spotchecks_spotcheck": "SELECT {row}.organization_id AS id",  # results of published spot checks
+    # a plan published (or renamed): the organizations it checked
+    "spotchecks_spotcheckplan": "SELECT organization_id AS id FROM spotchecks_spotcheck WHERE plan_id = {row}.id",
 }
 """Each table a profile reads rows of its own organization from → the organizations a row concerns
 (``{row}``: NEW or OLD)."""

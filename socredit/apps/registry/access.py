@@ -17,7 +17,7 @@ from socredit.core.types import RegionLevel
 def access_organizations(principal: Any) -> QuerySet[Organization]:
     """Organizations registered in the principal's region or below, scoped by the ids of those regions
     (`regions.region_ids_under`: the index on the region, no join per row)."""
-    queryset = Organization.objects.select_related("region")
+    queryset = Organization.objects.select_related("region", "street")
     path = scope_path_of(principal)
     if path is None:
         return queryset.none()

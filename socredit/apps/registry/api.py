@@ -48,6 +48,8 @@ class OrganizationOut(Schema):
     status: str
     status_label: str
     address: str
+    street: str | None = Field(None, description="乡镇（街道）代码（9位），未登记为空")
+    street_name: str | None = None
     contact_person: str
     contact_phone: str
     created_at: dt.datetime
@@ -56,6 +58,14 @@ class OrganizationOut(Schema):
     @staticmethod
     def resolve_former_names(obj: Organization) -> list[str]:
         return obj.former_names.splitlines()
+
+    @staticmethod
+    def resolve_street(obj: Organization) -> str | None:
+        return obj.street.code if obj.street_id is not None else None
+
+    @staticmethod
+    def resolve_street_name(obj: Organization) -> str | None:
+        return obj.street.name if obj.street_id is not None else None
 
 
 class RegisteredFacts(Schema):
@@ -79,6 +89,9 @@ class OrganizationIn(RegisteredFacts):
     )
     status: str | None = Field(None, max_length=20)
     address: str = Field("", max_length=200)
+    street: str | None = Field(
+        None, max_length=12, description="乡镇（街道）代码：9位，或12位统计用区划代码；须在登记的行政区划内"
+    )
     contact_person: str = Field("", max_length=50)
     contact_phone: str = Field("", max_length=30)
 
@@ -95,6 +108,7 @@ class OrganizationPatch(Schema):
     registered_on: dt.date | Annotated[str, Field(max_length=40)] | None = None
     status: str | None = Field(None, max_length=20)
     address: str | None = Field(None, max_length=200)
+    street: str | None = Field(None, max_length=12, description="乡镇（街道）代码；空字符串清除")
     contact_person: str | None = Field(None, max_length=50)
     contact_phone: str | None = Field(None, max_length=30)
 

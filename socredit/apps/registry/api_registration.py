@@ -49,6 +49,11 @@ class EstablishmentIn(RegisteredFacts, DocumentIn):
 
     registered_on: Day = Field(description="成立登记日期 YYYY-MM-DD，不晚于今天")
     address: str = Field("", max_length=200)
+    street: str | None = Field(
+        None,
+        max_length=12,
+        description="住所所在乡镇（街道）代码：9位，或12位统计用区划代码；须在登记的行政区划内",
+    )
     business_scope: str = Field("", max_length=BUSINESS_SCOPE_MAX)
     legal_rep_name: str = Field(max_length=50, description="法定代表人姓名")
     legal_rep_id_number: str = Field(max_length=18, description="法定代表人身份证号码（登记前核查）")

@@ -92,6 +92,11 @@ class RegisterForm(ServiceForm):
         f["registered_on"] = _date(_("Founding date"))
         _legal_rep_fields(self, screen_url)
         f["address"] = _text(_("Address"), max_length=200)
+        f["street"] = _text(_("Township or street code"), max_length=12, list="street-options",
+                            inputmode="numeric", autocomplete="off")  # fmt: skip
+        f["street"].help_text = _(
+            "Optional: the township or street of the address, within the region (9 digits)."
+        )
         f["business_scope"] = _area(_("Business scope"))
         f["supervisory_unit"] = _text(_("Business supervisory unit"), max_length=100)
         f["field"] = forms.ChoiceField(
@@ -166,3 +171,20 @@ class BranchCloseForm(ServiceForm):
         self.fields["closed_on"] = _date(_("Closed on"))
         self.fields["reason"] = _area(_("Reason"), required=True)
         _document_fields(self)
+
+
+class StreetForm(ServiceForm):
+    """A township or street the published list lacks, under a county."""
+
+    def __init__(self, *args: Any, counties: list[Region], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["county"] = forms.ChoiceField(
+            label=_("County"), choices=[(r.code, f"{r.name}（{r.code}）") for r in counties]
+        )
+        self.fields["code"] = _text(
+            _("Code"), required=True, max_length=12, inputmode="numeric", autocomplete="off"
+        )
+        self.fields["code"].help_text = _(
+            "9 digits, or the 12 of the statistical division code ending in 000; it begins with the county's code."
+        )
+        self.fields["name"] = _text(_("Name"), required=True, max_length=64)

@@ -1,11 +1,12 @@
 from django.urls import path
 
-from socredit.apps.registry import views, views_export, views_registration
+from socredit.apps.registry import views, views_export, views_registration, views_streets
 
 app_name = "registry"
 urlpatterns = [
     path("", views.organization_list, name="organization_list"),
     path("regions/", views.region_suggest, name="region_suggest"),
+    path("streets/", views_streets.street_list, name="street_list"),
     path("export.<str:fmt>", views_export.organization_export, name="organization_export"),
     path("persons/<int:pk>/", views.person_detail, name="person_detail"),
     path(

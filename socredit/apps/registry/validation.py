@@ -61,7 +61,12 @@ def _text(
 
 
 def clean_organization(
-    data: Mapping[str, Any], *, today: dt.date, region_lookup: RegionLookup, partial: bool = False
+    data: Mapping[str, Any],
+    *,
+    today: dt.date,
+    region_lookup: RegionLookup,
+    partial: bool = False,
+    current_region: Region | None = None,
 ) -> dict[str, Any]:
     """Validate organization input; return model field values or raise FieldErrors.
 
@@ -132,15 +137,20 @@ def clean_organization(
         except ValueError as exc:
             errors.add("registered_on", str(exc))
     if "street" in data:  # only when given: a door without the field leaves the street as it is
-        out["street"] = _street(errors, str(data.get("street") or "").strip(), out.get("region"))
+        out["street"] = _street(
+            errors, str(data.get("street") or "").strip(), out.get("region") or current_region
+        )
     errors.raise_if_any()
     return out
 
 
 def _street(errors: FieldErrors, code: str, region: Region | None) -> Region | None:
-    """乡镇/街道 of the address: a street region (9 digits) within the registration region, or none."""
+    """乡镇/街道 of the address: a street region within the registration region, or none. The code
+    has 9 digits, or the 12 of the statistical division code (统计用区划代码) ending in 000."""
     if not code:
         return None
+    if len(code) == 12 and code.isdigit() and code.endswith("000"):
+        code = code[:9]
     street = Region.objects.filter(code=code, level=RegionLevel.STREET.value).first()
     if street is None:
         errors.add("street", gettext("Unknown township or street code “%(code)s”") % {"code": code})

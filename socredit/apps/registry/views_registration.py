@@ -28,7 +28,7 @@ from socredit.apps.registry.forms_registration import (
     RegisterForm,
     ServiceForm,
 )
-from socredit.apps.registry.models import ChangedItem, Organization, RegistrationAct
+from socredit.apps.registry.models import ChangedItem, Organization, Region, RegistrationAct
 from socredit.apps.registry.services import (
     add_branch,
     change_branch,
@@ -38,10 +38,11 @@ from socredit.apps.registry.services import (
     register_organization,
 )
 from socredit.apps.registry.services.registration import current_legal_representatives
-from socredit.common.access import get_or_404
+from socredit.common.access import get_or_404, restrict
 from socredit.common.clock import today
 from socredit.common.errors import FieldErrors
 from socredit.core.codes import CodeError, validate_id_number
+from socredit.core.types import RegionLevel
 
 
 def _require_write(user: Any) -> None:
@@ -119,6 +120,17 @@ def person_screen(request: HttpRequest) -> HttpResponse:
     return render(request, "registry/partials/_screening.html", context)
 
 
+STREET_OPTIONS = 600
+
+
+def street_options(user: Any) -> list[Region]:
+    """The streets offered on the registration form: those within the user's region, when they are
+    few enough to list (a county's; a city's or the nation's are typed as codes)."""
+    qs = restrict(Region.objects.filter(level=RegionLevel.STREET.value, active=True), user, "path")
+    rows = list(qs.select_related("parent").order_by("code")[: STREET_OPTIONS + 1])
+    return rows if len(rows) <= STREET_OPTIONS else []
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def organization_register(request: HttpRequest) -> HttpResponse:
@@ -141,7 +153,8 @@ def organization_register(request: HttpRequest) -> HttpResponse:
     if done:
         return done
     return _form_page(request, "registry/registration/register.html",
-                      {"form": form, "findings": findings, "screened": findings is not None})  # fmt: skip
+                      {"form": form, "findings": findings, "screened": findings is not None,
+                       "streets": street_options(request.user)})  # fmt: skip
 
 
 # lazy: the titles are read per request, in the reader's language (not at import)

@@ -65,3 +65,14 @@ def published_plans() -> QuerySet[SpotCheckPlan]:
 
 def published_plan(pk: Any) -> SpotCheckPlan:
     return get_or_404(published_plans(), pk=pk)
+
+
+def published_checks(organization: Any) -> QuerySet[SpotCheck]:
+    """The checks of ``organization`` in plans whose results are published (一公开), newest first:
+    readable by anyone. Only what the public results page shows is meant to be read from them."""
+    return (
+        SpotCheck.objects.filter(organization=organization, plan__state=PlanState.PUBLISHED)
+        .exclude(result="")
+        .select_related("plan__authority")
+        .order_by("-plan__year", "-checked_on", "-id")
+    )

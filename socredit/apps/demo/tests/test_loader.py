@@ -14,6 +14,7 @@ from socredit.apps.accounts.models import ApiToken, User
 from socredit.apps.accounts.services import authenticate_token
 from socredit.apps.audit.models import AuditEvent
 from socredit.apps.audit.services import verify_chain
+from socredit.apps.demo.dormancy import demo_codes
 from socredit.apps.demo.generator import generate
 from socredit.apps.demo.loader import DEMO_PASSWORD, DemoDataExists, load_demo
 from socredit.apps.records.models import CreditRecord, RecordStateChange
@@ -70,13 +71,17 @@ def _expected(today):
 
 def test_load_counts_match_the_generator(loaded):
     expected = _expected(timezone.localdate())
-    assert Organization.objects.count() == expected["orgs"] == ORGS
+    # besides the generator's organizations, the demo office registered its dormant ones (demo.dormancy)
+    assert Organization.objects.exclude(code__in=demo_codes()).count() == expected["orgs"] == ORGS
+    assert Organization.objects.filter(code__in=demo_codes()).count() == len(demo_codes())
     assert Person.objects.count() == expected["persons"]
     assert Role.objects.count() == expected["roles"]
     # besides the generator's records, the demo's annual reports (demo.annualreports) and the demo office's
     # spot-check results (demo.spotchecks) wrote records through the records service, as in use
-    generated = CreditRecord.objects.exclude(external_id__startswith="annualreport-").exclude(
-        external_id__startswith="spotcheck-"
+    generated = (
+        CreditRecord.objects.exclude(external_id__startswith="annualreport-")
+        .exclude(external_id__startswith="spotcheck-")
+        .exclude(external_id__startswith="demo-dormancy-")
     )
     assert generated.count() == expected["records"]
     assert CreditRecord.persons.through.objects.count() == expected["links"]
@@ -135,7 +140,7 @@ def test_second_load_without_if_empty_is_refused(loaded):
         call_command("demo_data", orgs=ORGS, seed=SEED, stdout=StringIO())
     with pytest.raises(DemoDataExists):
         load_demo(orgs=10, seed=1)
-    assert Organization.objects.count() == ORGS
+    assert Organization.objects.exclude(code__in=demo_codes()).count() == ORGS
 
 
 def _signs_in(client, username):
@@ -165,7 +170,8 @@ def test_superuser_admin_sees_everything(loaded, client):
     admin = User.objects.get(username="admin")
     assert admin.is_superuser
     assert _signs_in(client, "admin")
-    assert restrict(Organization.objects.all(), admin, "region__path").count() == ORGS
+    assert restrict(Organization.objects.all(), admin, "region__path").count() == Organization.objects.count()
+    assert Organization.objects.count() == ORGS + len(demo_codes())
 
 
 def test_demo_token_file_holds_a_working_tax_token(loaded, settings):

@@ -116,7 +116,7 @@ def write_proposals(
         record_events(
             actor=actor, channel=channel,
             events=[{"action": "lists.propose", "target_type": ListProposal._meta.label_lower, "target_id": str(pk),
-                     "summary": f"列入建议：{LIST_TITLES[row['list']]} {row['ground']}",
+                     "summary": f"列入建议：{LIST_TITLES[row['list']]} {GROUNDS_BY_CODE[row['ground']].title}",
                      "data": {"organization": p.org_id, "ground": row["ground"], "records": sorted(p.record_ids),
                               "policy": versions.get(p.org_id, "")}}
                     for pk, p, row in zip(ids, fresh, rows, strict=True)],

@@ -100,11 +100,13 @@ national deployment: 100 ms on each record written)."""
 
 
 def _snapshot(org: Organization) -> dict[str, Any]:
-    return {
+    out = {
         f: (getattr(org, f).code if f == "region" else getattr(org, f))
         for f in ("code", "name", "org_type", "region", "registration_authority", "supervisory_unit", "field",
                   "registered_on", "status", "address", "business_scope", "contact_person", "contact_phone")
     }  # fmt: skip
+    out["street"] = org.street.code if org.street_id is not None else None
+    return out
 
 
 @transaction.atomic
@@ -130,7 +132,17 @@ def update_organization(
     if "code" in data and str(data["code"]).strip().upper() != organization.code:
         raise FieldErrors(code=gettext("The unified social credit code cannot be changed"))
     values = clean_organization({k: v for k, v in data.items() if k != "code"}, today=today(),
-                                region_lookup=region_by_code, partial=True)  # fmt: skip
+                                region_lookup=region_by_code, partial=True,
+                                current_region=organization.region)  # fmt: skip
+    region = values.get("region")
+    street = organization.street if organization.street_id is not None else None
+    if (
+        region is not None
+        and "street" not in values
+        and street is not None
+        and not street.path.startswith(region.path)
+    ):
+        raise FieldErrors(street=gettext("The organization's township or street is not within the new region: give its street too (or an empty one)"))  # fmt: skip
     before = _snapshot(organization)
     changed = [k for k, v in values.items() if getattr(organization, k) != v]
     if not changed:

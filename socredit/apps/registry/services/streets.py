@@ -67,12 +67,14 @@ def load_streets(entries: Iterable[RegionEntry], *, actor: Any = None, channel: 
 def add_street(*, actor: Any, channel: str, code: str, name: str, county: str) -> Region:
     """One 乡镇/街道 the published list lacks (a new street, a renamed one): audited."""
     code, name, county = (code or "").strip(), (name or "").strip(), (county or "").strip()
+    if len(code) == 12 and code.isdigit() and code.endswith("000"):
+        code = code[:9]  # the 12-digit 统计用区划代码 of a township or street: its first 9 digits
     errors = FieldErrors()
     parent = Region.objects.filter(code=county, level=RegionLevel.DISTRICT.value).first()
     if parent is None:
         errors.add("county", gettext("Enter the code of a county-level region"))
     if not (len(code) == 9 and code.isdigit()):
-        errors.add("code", gettext("A township or street code has 9 digits"))
+        errors.add("code", gettext("A township or street code has 9 digits (or 12 ending in 000)"))
     elif parent is not None and not code.startswith(parent.code):
         errors.add(
             "code", gettext("The code must begin with the county's code %(county)s") % {"county": parent.code}

@@ -9,7 +9,7 @@ from django.http import Http404
 
 from socredit.apps.audit.models import AuditEvent
 from socredit.apps.registry.access import access_organization, access_organizations, access_regions
-from socredit.apps.registry.models import Region
+from socredit.apps.registry.models import Organization, Region
 from socredit.apps.registry.services.streets import add_street, load_streets
 from socredit.common.errors import FieldErrors
 from socredit.core.regions import street_regions
@@ -74,3 +74,88 @@ def test_a_street_account_sees_only_its_streets_organizations(jinshui_streets, p
     district = set(access_organizations(personas["staff_jinshui"]).values_list("pk", flat=True))
     assert {mine.pk, other.pk, unset.pk} <= district
     assert not access_regions(personas["staff_jinshui"]).filter(level=RegionLevel.STREET.value).exists()
+
+
+# --- the street page, the registration form and the API ---------------------------------------------
+
+from socredit.apps.registry.tests.test_api import get, org_body, send  # noqa: E402
+
+
+def test_a_twelve_digit_statistical_code_is_taken(jinshui_streets):
+    street = add_street(
+        actor=None, channel="cli", code="410105900000", name="金水区新设街道", county="410105"
+    )
+    assert street.code == "410105900"
+    with pytest.raises(FieldErrors) as exc:
+        add_street(actor=None, channel="cli", code="410105900123", name="x", county="410105")
+    assert "code" in exc.value.errors
+
+
+def test_the_street_page_is_for_administrators(jinshui_streets, personas, login):
+    url = "/organizations/streets/"
+    assert login(personas["staff_jinshui"]).get(url).status_code == 403
+    client = login(personas["city_admin"])
+    page = client.get(url, {"county": "410105"})
+    assert page.status_code == 200 and "经八路街道" in page.content.decode()
+    bad = client.post(url, {"county": "410105", "code": "410184901", "name": "错区街道"})
+    assert bad.status_code == 400 and not Region.objects.filter(code="410184901").exists()
+    dup = client.post(url, {"county": "410105", "code": "410105001", "name": "重复"})
+    assert dup.status_code == 400
+    ok = client.post(url, {"county": "410105", "code": "410105901000", "name": "金水区新街道"})
+    assert ok.status_code == 302 and Region.objects.get(code="410105901").parent.code == "410105"
+    assert AuditEvent.objects.filter(action="region.street_add", channel="form").exists()
+    # a county outside the administrator's region is not offered
+    assert (
+        login(personas["city_admin"])
+        .post(url, {"county": "330802", "code": "330802901", "name": "x"})
+        .status_code
+        == 400
+    )
+
+
+def test_the_api_reads_and_writes_the_street(client, jinshui_streets, personas, civil_affairs):
+    _, raw = factories.token(["organizations:write", "organizations:read"], civil_affairs)
+    created = send(client, "post", "/organizations", org_body(street="410105001"), raw)
+    assert created.status_code == 201, created.content
+    assert (created.json()["street"], created.json()["street_name"]) == ("410105001", "经八路街道")
+    code = created.json()["code"]
+    wrong = send(client, "patch", f"/organizations/{code}", {"street": "410184001"}, raw)
+    assert wrong.status_code == 422 and "street" in wrong.json()["errors"]
+    unknown = send(client, "patch", f"/organizations/{code}", {"street": "410105999"}, raw)
+    assert unknown.status_code == 422
+    moved = send(client, "patch", f"/organizations/{code}", {"region": "410184"}, raw)
+    assert moved.status_code == 422 and "street" in moved.json()["errors"], moved.json()
+    cleared = send(client, "patch", f"/organizations/{code}", {"street": ""}, raw)
+    assert cleared.status_code == 200 and cleared.json()["street"] is None
+    assert get(client, f"/organizations/{code}", raw).json()["street"] is None
+
+
+def test_the_registration_form_takes_the_street(jinshui_streets, personas, login):
+    from socredit.core.codes import make_social_org_code
+    from socredit.core.types import OrgType
+
+    client = login(personas["staff_jinshui"])
+    form = client.get("/organizations/register/")
+    assert 'list="street-options"' in form.content.decode() and "410105001" in form.content.decode()
+    code = make_social_org_code("410105", OrgType.ASSOCIATION, 777_001)
+    data = {"name": "金水区街道测试协会", "org_type": "1", "code": code, "region": "410105",
+            "registered_on": "2024-01-02", "legal_rep_name": "王芳", "legal_rep_id_number": "11010519491231002X",
+            "field": "other", "document_number": "金民登〔2024〕1号", "street": "410184001"}  # fmt: skip
+    bad = client.post("/organizations/register/", data)
+    assert bad.status_code == 400 and not Organization.objects.filter(code=code).exists()
+    ok = client.post("/organizations/register/", {**data, "street": "410105001"})
+    assert ok.status_code == 302, ok.content.decode()[:2000]
+    assert Organization.objects.get(code=code).street.code == "410105001"
+
+
+def test_the_registration_api_takes_the_street(client, jinshui_streets, personas, civil_affairs):
+    from socredit.apps.registry.tests.test_api_registration import establishment, post
+
+    _, raw = factories.token(
+        ["registrations:write"], factories.department("js-mzj", "金水区民政局", "410105")
+    )
+    bad = post(client, "/registrations", establishment(street="410184001"), raw)
+    assert bad.status_code == 422 and "street" in bad.json()["errors"]
+    ok = post(client, "/registrations", establishment(street="410105001000"), raw)
+    assert ok.status_code == 201, ok.content
+    assert Organization.objects.get(code=ok.json()["organization"]).street.code == "410105001"
