@@ -72,6 +72,19 @@ def add_database_arguments(parser: argparse.ArgumentParser, *, db_help: str) -> 
     )
 
 
+def add_in_place_arguments(parser: argparse.ArgumentParser) -> None:
+    """The arguments of a benchmark that loads a scratch demo database or runs in place on a prepared
+    one: ``--orgs N``, ``--seed``, ``--smoke`` (2,000 organizations, wrong answers only), ``--keep``,
+    ``--db PATH``."""
+    parser.add_argument("--orgs", type=int, default=20_000)
+    parser.add_argument("--seed", type=int, default=2026)
+    parser.add_argument(
+        "--smoke", action="store_true", help="2,000 organizations; fail only on a wrong answer"
+    )
+    parser.add_argument("--keep", action="store_true", help="keep the scratch directory")
+    parser.add_argument("--db", help="run on this prepared database in place (copy it first: the run writes)")
+
+
 def start_django(
     db: str | None = None, *, prefix: str = "socredit-bench-", migrate: bool = True
 ) -> tuple[Path, str]:

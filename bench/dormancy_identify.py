@@ -26,6 +26,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench._common import add_in_place_arguments  # noqa: E402
+
 TARGET_PER_MILLION_S = 600
 """Design target at 1,000,000 organizations (a nightly duty): ten minutes."""
 
@@ -34,14 +36,8 @@ def main() -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--orgs", type=int, default=20_000)
+    add_in_place_arguments(parser)
     parser.add_argument("--dormant", type=float, default=0.03, help="share of organizations made dormant")
-    parser.add_argument("--seed", type=int, default=2026)
-    parser.add_argument(
-        "--smoke", action="store_true", help="2,000 organizations; fail only on a wrong answer"
-    )
-    parser.add_argument("--keep", action="store_true", help="keep the scratch directory")
-    parser.add_argument("--db", help="run on this prepared database in place (copy it first: the run writes)")
     args = parser.parse_args()
 
     from bench._common import Results, finish_scratch, start_django

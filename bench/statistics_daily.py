@@ -28,6 +28,8 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench._common import add_in_place_arguments  # noqa: E402
+
 TARGET_AGGREGATE_PER_MILLION_S = 60
 """Issue 18: the aggregation runs in under a minute at national scale."""
 TARGET_DASHBOARD_S = 1.0
@@ -38,14 +40,8 @@ def main() -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--orgs", type=int, default=20_000)
-    parser.add_argument("--seed", type=int, default=2026)
+    add_in_place_arguments(parser)
     parser.add_argument("--runs", type=int, default=10, help="dashboard requests timed per region")
-    parser.add_argument(
-        "--smoke", action="store_true", help="2,000 organizations; fail only on a wrong answer"
-    )
-    parser.add_argument("--keep", action="store_true", help="keep the scratch directory")
-    parser.add_argument("--db", help="run on this prepared database in place (copy it first: the run writes)")
     args = parser.parse_args()
 
     from bench._common import Results, finish_scratch, percentile, start_django

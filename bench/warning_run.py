@@ -34,6 +34,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench._common import add_in_place_arguments  # noqa: E402
+
 TARGET_PER_MILLION_S = 120
 """Issue 17: the daily warning run over 1,000,000 organizations in under two minutes."""
 
@@ -238,14 +240,8 @@ def main() -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--orgs", type=int, default=20_000)
-    parser.add_argument("--seed", type=int, default=2026)
+    add_in_place_arguments(parser)
     parser.add_argument("--sample", type=int, default=300, help="organizations recounted one by one")
-    parser.add_argument(
-        "--smoke", action="store_true", help="2,000 organizations; fail only on a wrong answer"
-    )
-    parser.add_argument("--keep", action="store_true", help="keep the scratch directory")
-    parser.add_argument("--db", help="run on this prepared database in place (copy it first: the run writes)")
     args = parser.parse_args()
 
     from bench._common import Results, finish_scratch, start_django
