@@ -114,10 +114,37 @@ def annual_reports_fill_the_queue_and_the_accounts_pages():
 
     states = Counter(AnnualReport.objects.values_list("state", flat=True))
     assert states["submitted"] >= 3 and states["returned"] >= 1 and states["concluded"] >= 2, states
-    mine = AnnualReport.objects.filter(organization__accounts__username="zuzhi")
+    mine = AnnualReport.objects.filter(organization__accounts__username="zuzhi", year__gte=TODAY.year - 2)
     assert sorted(mine.values_list("state", flat=True)) == ["concluded", "returned"]
     assert all(r.submitted_on <= TODAY for r in AnnualReport.objects.all())
     kinds = Counter(CreditRecord.objects.filter(external_id__startswith="annualreport-")
                     .values_list("kind__code", flat=True))  # fmt: skip
-    assert kinds["annual_report_on_time"] == AnnualReport.objects.count()
+    filed_by_hand = AnnualReport.objects.filter(timeliness_record__external_id__startswith="annualreport-")
+    assert kinds["annual_report_on_time"] == filed_by_hand.count() >= 8
     assert kinds["annual_inspection_pass"] >= 2 and kinds["annual_inspection_basic"] == 1
+    past_years_match_the_records()
+
+
+def past_years_match_the_records():
+    """Every on-time or late record of the generator has the report it speaks of, filed that day, and
+    an organization recorded as not filing a year has no report on it."""
+    from socredit.apps.annualreports.models import AnnualReport
+    from socredit.apps.records.models import CreditRecord
+
+    reports = {
+        (r.organization_id, r.year): r for r in AnnualReport.objects.select_related("timeliness_record")
+    }
+    timeliness = CreditRecord.objects.filter(kind__code__in=["annual_report_on_time", "annual_report_late"],
+                                             external_id="")  # fmt: skip
+    assert timeliness.count() > ORGS
+    for record in timeliness:
+        report = reports[(record.organization_id, record.occurred_on.year - 1)]
+        assert report.submitted_on == record.occurred_on or report.timeliness_record.external_id
+    for org, day in CreditRecord.objects.filter(kind__code="annual_report_missing").values_list(
+        "organization_id", "occurred_on"
+    ):
+        report = reports.get((org, day.year - 1))
+        assert report is None or report.timeliness_record.external_id.startswith("annualreport-")
+    concluded = [r for r in reports.values() if r.state == "concluded" and not r.conclusion_note]
+    assert concluded and all(r.inspection_record_id and r.concluded_on >= r.submitted_on for r in concluded)
+    assert all(r.figures.exists() for r in concluded[:20])

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from socredit.apps.demo import generator as gen
+from socredit.apps.demo.annualhistory import create_report_history
 from socredit.apps.demo.annualreports import create_demo_annual_reports
 from socredit.apps.demo.cases import create_demo_cases
 from socredit.apps.demo.loader import DEMO_PASSWORD, DemoDataExists, create_demo_accounts, load_demo
@@ -73,6 +74,7 @@ class Command(BaseCommand):
         if city == gen.DEFAULT_CITY:
             cases = create_demo_cases(password=DEMO_PASSWORD, today=today)
             reports = create_demo_annual_reports(today=today)
+            self._report_history(today)
             self.stdout.write(f"年度工作报告：提交 {reports.get('submitted', 0) + reports.get('own_pass', 0) + reports.get('own_returned', 0)} 份，"
                               f"退回 {reports.get('returned', 0) + reports.get('own_returned', 0)} 份，"
                               f"办结 {reports.get('concluded', 0) + reports.get('own_pass', 0)} 份")  # fmt: skip
@@ -92,6 +94,8 @@ class Command(BaseCommand):
                 f"（未能录入 {done.get('spot_check_results_skipped', 0)} 项），结果公开 {done.get('spot_check_published', 0)} 个"
                 f"（未能公开 {done.get('spot_check_published_skipped', 0)} 个）"
             )
+        else:
+            self._report_history(today)
         self._statistics(city, today)
         self.stdout.write(self.style.SUCCESS(
             f"已载入 {result.organizations} 个社会组织、{result.persons} 名人员、{result.roles} 条任职、"
@@ -100,6 +104,12 @@ class Command(BaseCommand):
         if users:
             self.stdout.write(f"演示账号：{'、'.join(users)}（密码 {DEMO_PASSWORD}，仅供演示）")
         self.stdout.write(f"演示接口令牌已写入 {token_file}")
+
+    def _report_history(self, today: Any) -> None:
+        # before the warnings and the statistics, which read the reports
+        history = create_report_history(today=today)
+        self.stdout.write(f"历年年度工作报告：{history.get('submitted', 0) + history.get('concluded', 0)} 份"
+                          f"（已办结 {history.get('concluded', 0)} 份）")  # fmt: skip
 
     def _statistics(self, city: str, today: Any) -> None:
         # the night's aggregation, so that the dashboards have figures; the city publishes some of them
