@@ -26,8 +26,8 @@ from dataclasses import dataclass
 from typing import Any
 
 import polars as pl
-from django.db import transaction
-from django.db.models import Count, Exists, OuterRef, Q, Sum, Value
+from django.db import connection, transaction
+from django.db.models import Count, Q, Sum, Value
 from django.db.models.fields.json import KT
 from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone
@@ -38,7 +38,7 @@ from socredit.apps.cases.models import Case, CaseStatus
 from socredit.apps.evaluation.models import LevelChange
 from socredit.apps.lists.models import ListEntry
 from socredit.apps.measures.models import CheckFeedback, CreditCheck
-from socredit.apps.records.models import CreditRecord
+from socredit.apps.records.models import CreditRecord, RecordKind
 from socredit.apps.registry.models import Department, Organization, Region
 from socredit.apps.spotchecks.models import SpotCheck
 from socredit.apps.statistics.models import AggregationRun, Figure
@@ -102,38 +102,47 @@ def _leaf(rows: Iterable[tuple[Any, Any, str, str, int]]) -> pl.DataFrame:
 def organization_leaves(day: dt.date) -> list[pl.DataFrame]:
     """Organizations by status (all), by type, field and credit level (existing ones), evaluation
     coverage, and the share without a negative record in force."""
-    rows = list(
-        Organization.objects.order_by()
-        .values_list("region_id", "street_id", "org_type", "field", "status")
-        .annotate(level=Coalesce("credit__level", Value("")), n=Count("id"))
-    )
-    out = []
-    for region_id, street_id, org_type, field, status, level, n in rows:
-        out.append((region_id, street_id, "org_status", status, n))
-        if status not in EXISTING:
-            continue
-        out.append((region_id, street_id, "org_type", org_type, n))
-        out.append((region_id, street_id, "org_field", field, n))
-        out.append((region_id, street_id, "credit_level", level or "none", n))
-        out.append((region_id, street_id, "target_evaluated", "den", n))
-        if level:
-            out.append((region_id, street_id, "target_evaluated", "num", n))
-        out.append((region_id, street_id, "target_clean", "den", n))
-        out.append((region_id, street_id, "target_clean", "num", n))
-    negative = CreditRecord.objects.filter(
-        organization=OuterRef("pk"), is_current=True, status=RecordStatus.EFFECTIVE.value,
-        kind__polarity=Polarity.NEGATIVE.value, occurred_on__lte=day,
+    groups = pl.DataFrame(
+        list(
+            Organization.objects.order_by()
+            .values_list("region_id", "street_id", "org_type", "field", "status")
+            .annotate(level=Coalesce("credit__level", Value("")), n=Count("id"))
+        ),
+        schema={"region_id": pl.Int64, "street_id": pl.Int64, "org_type": pl.String, "field": pl.String,
+                "status": pl.String, "level": pl.String, "value": pl.Int64},
+        orient="row",
     )  # fmt: skip
-    with_negative = (
-        Organization.objects.filter(status__in=EXISTING)
-        .filter(Exists(negative))
-        .order_by()
-        .values_list("region_id", "street_id")
-        .annotate(n=Count("id"))
-    )
+    existing = groups.filter(pl.col("status").is_in(EXISTING))
+    evaluated = existing.filter(pl.col("level") != "")
+
+    def leaf(frame: pl.DataFrame, metric: str, dimension: pl.Expr) -> pl.DataFrame:
+        return frame.select(
+            "region_id", "street_id", pl.lit(metric).alias("metric"), dimension.alias("dimension"), "value"
+        )
+
+    out = [
+        leaf(groups, "org_status", pl.col("status")),
+        leaf(existing, "org_type", pl.col("org_type")),
+        leaf(existing, "org_field", pl.col("field")),
+        leaf(
+            existing, "credit_level", pl.when(pl.col("level") == "").then(pl.lit("none")).otherwise("level")
+        ),
+        leaf(existing, "target_evaluated", pl.lit("den")),
+        leaf(evaluated, "target_evaluated", pl.lit("num")),
+        leaf(existing, "target_clean", pl.lit("den")),
+        leaf(existing, "target_clean", pl.lit("num")),
+    ]
     # the organizations with a negative record leave the numerator: the sums over regions subtract them
-    out += [(r, s, "target_clean", "num", -n) for r, s, n in with_negative]
-    return [_leaf(out)]
+    with_negative = _rows(
+        f"""SELECT o.region_id, o.street_id, COUNT(*) FROM {_table(Organization)} o
+        WHERE o.status IN (%s, %s) AND EXISTS (
+            SELECT 1 FROM {_in_force("r")} JOIN {_table(RecordKind)} k ON k.id = r.kind_id
+            WHERE r.organization_id = o.id AND {_IN_FORCE} AND r.occurred_on <= %s AND k.polarity = %s)
+        GROUP BY o.region_id, o.street_id""",  # noqa: S608 — names from _meta, values bound
+        [*EXISTING, connection.ops.adapt_datefield_value(day), Polarity.NEGATIVE.value],
+    )  # fmt: skip
+    out.append(_leaf((r, st, "target_clean", "num", -n) for r, st, n in with_negative))
+    return out
 
 
 def level_trend_leaves(day: dt.date) -> list[pl.DataFrame]:
@@ -196,27 +205,59 @@ def list_leaves(day: dt.date) -> list[pl.DataFrame]:
     return [_leaf(out)]
 
 
+def _table(model: Any) -> str:
+    return str(connection.ops.quote_name(model._meta.db_table))
+
+
+def _in_force(alias: str) -> str:
+    """The records table in a FROM clause, read through the covering index of the records in force.
+    Named on SQLite: without the statistics of ``ANALYZE`` its planner takes the narrower
+    (organization, occurred_on) index and reads every row from the table, three times slower."""
+    hint = " INDEXED BY record_in_force_cover_idx" if connection.vendor == "sqlite" else ""
+    return f"{_table(CreditRecord)} {alias}{hint}"
+
+
+_IN_FORCE = f"r.is_current AND r.status = {int(RecordStatus.EFFECTIVE.value)}"
+"""The index's condition, written as in the index (a literal, so SQLite can match it)."""
+
+
+def _rows(sql: str, params: list[Any]) -> list[tuple[Any, ...]]:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return list(cursor.fetchall())
+
+
 def record_leaves(day: dt.date) -> list[pl.DataFrame]:
-    """Records in force (current version, effective) by category and by issuing department: one scan
-    of the records grouped by both, summed each way in Polars."""
-    rows = list(
-        CreditRecord.objects.filter(
-            is_current=True, status=RecordStatus.EFFECTIVE.value, occurred_on__lte=day
-        )
-        .order_by()
-        .values_list("organization__region_id", "organization__street_id", "kind__category", "department_id")
-        .annotate(n=Count("id"))
-    )
+    """Records in force (current version, effective) by category and by issuing department. One scan
+    of the covering index: counted per organization, kind and department in the index's own order
+    (no sort of the 20 million rows), then per region and street; Polars names the kinds' categories
+    and the departments' codes and sums each way."""
+    rows = _rows(
+        f"""SELECT region_id, street_id, kind_id, department_id, SUM(n) FROM (
+            SELECT o.region_id AS region_id, o.street_id AS street_id, r.kind_id AS kind_id,
+                   r.department_id AS department_id, COUNT(*) AS n
+            FROM {_table(Organization)} o JOIN {_in_force("r")} ON r.organization_id = o.id
+            WHERE {_IN_FORCE} AND r.occurred_on <= %s
+            GROUP BY o.id, r.kind_id, r.department_id
+        ) per_organization GROUP BY region_id, street_id, kind_id, department_id""",  # noqa: S608 — names from _meta, values bound
+        [connection.ops.adapt_datefield_value(day)],
+    )  # fmt: skip
     frame = pl.DataFrame(
         rows, orient="row",
-        schema={"region_id": pl.Int64, "street_id": pl.Int64, "category": pl.String, "dept": pl.Int64, "value": pl.Int64},
+        schema={"region_id": pl.Int64, "street_id": pl.Int64, "kind": pl.Int64, "dept": pl.Int64, "value": pl.Int64},
+    )  # fmt: skip
+    categories = pl.DataFrame(
+        list(RecordKind.objects.order_by().values_list("id", "category")),
+        schema={"kind": pl.Int64, "category": pl.String}, orient="row",
     )  # fmt: skip
     codes = pl.DataFrame(
         list(Department.objects.order_by().values_list("id", "code")),
         schema={"dept": pl.Int64, "code": pl.String}, orient="row",
     )  # fmt: skip
     keys = ["region_id", "street_id"]
-    by_category = frame.group_by(*keys, "category").agg(pl.col("value").sum())
+    by_category = (
+        frame.join(categories, on="kind", how="left").group_by(*keys, "category").agg(pl.col("value").sum())
+    )
     by_department = (
         frame.join(codes, on="dept", how="left").group_by(*keys, "code").agg(pl.col("value").sum())
     )
