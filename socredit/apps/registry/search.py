@@ -35,6 +35,7 @@ says "more than `CANDIDATE_CAP`" when the search is its only filter, and shows n
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from django.db import connection, transaction
@@ -180,20 +181,20 @@ class _SqliteRelevance(Func):
         (code_sql, code_params), (name_sql, name_params) = (
             compiler.compile(e) for e in self.source_expressions
         )
-        code, name = fold(self.query), like_literal(self.query)
-        sql = (f"CASE WHEN {code_sql} = %s THEN 0 WHEN {name_sql} LIKE %s ESCAPE '\\' THEN 1 "
-               f"WHEN {name_sql} LIKE %s ESCAPE '\\' OR substr({code_sql}, 1, %s) = %s THEN 2 ELSE 3 END")  # fmt: skip
-        return sql, [
-            *code_params,
-            code,
-            *name_params,
-            name,
-            *name_params,
-            name + "%",
-            *code_params,
-            len(code),
-            code,
-        ]
+        return sqlite_relevance_sql(code_sql, name_sql, self.query, code_params, name_params)
+
+
+def sqlite_relevance_sql(
+    code_sql: str, name_sql: str, query: str, code_params: Sequence[Any] = (), name_params: Sequence[Any] = ()
+) -> tuple[str, list[Any]]:
+    """The relevance tiers over SQLite columns (or column expressions with their parameters) as one
+    ``CASE``: the ORM's ``relevance`` and the portal's one-statement page share it."""
+    code, name = fold(query), like_literal(query)
+    sql = (f"CASE WHEN {code_sql} = %s THEN 0 WHEN {name_sql} LIKE %s ESCAPE '\\' THEN 1 "
+           f"WHEN {name_sql} LIKE %s ESCAPE '\\' OR substr({code_sql}, 1, %s) = %s THEN 2 ELSE 3 END")  # fmt: skip
+    return sql, [
+        *code_params, code, *name_params, name, *name_params, name + "%", *code_params, len(code), code,
+    ]  # fmt: skip
 
 
 def relevance(query: str) -> Case | Func:
@@ -216,6 +217,11 @@ def _cached(q: str, cap: int, cache: dict[Any, list[int]] | None) -> list[int]:
     if (q, cap) not in cache:
         cache[q, cap] = candidates(q, cap)
     return cache[q, cap]
+
+
+def cached_candidates(query: str, cache: dict[Any, list[int]], cap: int | None = None) -> list[int]:
+    """``candidates`` of ``query`` (normalised), kept in ``cache`` for ``search`` and ``match_count``."""
+    return _cached(query, CANDIDATE_CAP if cap is None else cap, cache)
 
 
 def is_broad(query: str | None, *, cap: int | None = None, cache: dict[Any, list[int]] | None = None) -> bool:

@@ -162,6 +162,39 @@ class TestSearch:
         assert first.rows[0]["code"] != second.rows[0]["code"]
 
 
+def test_the_one_statement_page_answers_as_the_orm(world, monkeypatch):
+    """On SQLite a page of a text search comes from one plain statement (rows and total together);
+    it must give the ORM's page, order and total for every query, filter and page, published levels
+    included."""
+    from django.db import connection
+
+    from socredit.apps.portal import public
+    from socredit.testing import factories
+
+    if connection.vendor != "sqlite":
+        pytest.skip("the one-statement page is SQLite's")
+    names = ["金水区养老服务协会", "金水区老年服务中心", "郑州市金水区慈善基金会", "二七区养老服务中心",
+             "金水区文化艺术协会", "金水区金水养老院", "中原区金水路商会"]  # fmt: skip
+    for i, name in enumerate(names * 3):
+        factories.organization(region_code=("410105", "410103", "410102")[i % 3], name=f"{name}{i}")
+    from socredit.apps.portal.tests.test_stored import _publish_levels
+
+    _publish_levels(world)
+    cases = [("金水区", {}), ("养老服务", {}), ("服务中心", {"region": "金水区"}), ("协会", {"org_type": "1"}),
+             ("金水", {"org_field": "other"}), (world["org"].code, {}), (world["org"].code[:8], {}), ("养老", {}),
+             ("没有这个名字", {}), ("金水区", {"region": "二七区"})]  # fmt: skip
+    for q, filters in cases:
+        for page in (1, 2, 3, 9):
+            fast = public.public_search(q, page=page, per_page=4, **filters)
+            monkeypatch.setattr(public, "ONE_STATEMENT", False)
+            orm = public.public_search(q, page=page, per_page=4, **filters)
+            monkeypatch.setattr(public, "ONE_STATEMENT", True)
+            assert (fast.rows, fast.total, fast.has_next, fast.errors) == (
+                orm.rows, orm.total, orm.has_next, orm.errors,
+            ), (q, filters, page)  # fmt: skip
+    assert public.public_search("金水区", per_page=4).total >= 12
+
+
 def test_one_organizations_published_records_follow_the_rule(world, today_is):
     """``published_records_of`` (the profile page's statement) answers as ``published_records``."""
     from socredit.apps.records.models import CreditRecord

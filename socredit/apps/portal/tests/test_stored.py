@@ -300,7 +300,8 @@ def test_every_table_a_profile_reads_is_watched(world):
     with CaptureQueriesContext(connection) as queries:
         for org in Organization.objects.all():
             public_profile(org, TODAY, language="zh-hans")
-    read = {t for q in queries for t in _TABLE.findall(q["sql"])}
+    # json_each is SQLite's table-valued function over a bound list of values, not a table
+    read = {t for q in queries for t in _TABLE.findall(q["sql"])} - {"json_each"}
     watched = {*stored.ORGANIZATION_SOURCES, *stored.SHARED_SOURCES}
     assert read - watched == set()
     assert stored.missing_triggers() == []
