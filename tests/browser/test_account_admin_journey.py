@@ -26,6 +26,7 @@ def test_city_admin_creates_an_officer_who_then_signs_in(live_server, page, pers
     page.get_by_label("用户名").fill("city_admin")
     page.get_by_label("密码").fill(PASSWORD)
     page.get_by_role("button", name="登录").click()
+    page.locator("nav.mainnav summary", has_text="系统").click()  # the menu's group of system pages
     page.get_by_role("link", name="账号管理").click()
     expect(page.get_by_role("heading", name="账号管理")).to_be_visible()
     expect(page.get_by_role("link", name="staff_jinshui")).to_be_visible()

@@ -34,6 +34,7 @@ def test_a_check_from_the_staff_ui_prints_its_report_and_takes_feedback(
     clean = factories.organization("410105", name="金水区核查旅程清白协会")
 
     sign_in(page, live_server.url, "staff_jinshui")
+    page.locator("nav.mainnav summary", has_text="信用管理").click()  # the menu's group of credit pages
     page.get_by_role("link", name="信用核查").first.click()
     page.get_by_role("link", name="新建信用核查").click()
     page.get_by_label("业务事项").select_option(label="财政资金补助")

@@ -31,3 +31,32 @@ document.addEventListener("click", function (event) {
     });
   }
 });
+
+// The staff menu's groups (details elements): one open at a time; a click elsewhere or Escape closes.
+document.addEventListener("toggle", function (event) {
+  var opened = event.target;
+  if (!opened.matches || !opened.matches("[data-navgroup]") || !opened.open) {
+    return;
+  }
+  document.querySelectorAll("[data-navgroup][open]").forEach(function (group) {
+    if (group !== opened) {
+      group.open = false;
+    }
+  });
+}, true);
+document.addEventListener("click", function (event) {
+  document.querySelectorAll("[data-navgroup][open]").forEach(function (group) {
+    if (!group.contains(event.target)) {
+      group.open = false;
+    }
+  });
+});
+document.addEventListener("keydown", function (event) {
+  if (event.key !== "Escape") {
+    return;
+  }
+  document.querySelectorAll("[data-navgroup][open]").forEach(function (group) {
+    group.open = false;
+    group.querySelector("summary").focus();
+  });
+});
