@@ -645,8 +645,13 @@ _FOUND_FIELDS = ("pk", "code", "name", "former_names", "org_type", "field", "sta
 
 
 _PAGE_SQL = (
-    "SELECT o.id, o.code, o.name, o.former_names, o.org_type, o.field, o.status, r.path, COUNT(*) OVER () "
-    "FROM {tables} WHERE {where} ORDER BY {order}, o.name_sort, o.name, o.id LIMIT %s OFFSET %s"
+    # the candidates are ordered and counted on narrow rows (id and sort keys), and only the page's rows
+    # are read whole: sorting every candidate's whole row was a third of the statement at 2,000
+    "SELECT o.id, o.code, o.name, o.former_names, o.org_type, o.field, o.status, r.path, page.total FROM ("
+    " SELECT o.id AS id, {order} AS rank, o.name_sort AS name_sort, o.name AS name, COUNT(*) OVER () AS total"
+    " FROM {organizations} o WHERE {where} ORDER BY rank, name_sort, name, id LIMIT %s OFFSET %s) page"
+    " JOIN {organizations} o ON o.id = page.id JOIN {regions} r ON r.id = o.region_id"
+    " ORDER BY page.rank, page.name_sort, page.name, page.id"
 )
 
 
@@ -671,22 +676,23 @@ def _page_in_one_statement(
         return None
     if not ids:
         return [], 0
-    ids_sql, params = values_subquery(ids)
-    where = [f"o.id IN ({ids_sql})"]
+    organizations, regions = Organization._meta.db_table, Region._meta.db_table
+    order, params = registry_search.sqlite_relevance_sql("o.code", "o.name", q)
+    ids_sql, ids_params = values_subquery(ids)
+    where, where_params = [f"o.id IN ({ids_sql})"], [*ids_params]
     for column, value in (("o.org_type", org_type), ("o.field", org_field)):
         if value:
             where.append(f"{column} = %s")
-            params.append(value)
+            where_params.append(value)
     if region_path:
-        where.append("substr(r.path, 1, %s) = %s")
-        params += [len(region_path), region_path]
-    order, order_params = registry_search.sqlite_relevance_sql("o.code", "o.name", q)
-    tables = f"{Organization._meta.db_table} o JOIN {Region._meta.db_table} r ON r.id = o.region_id"
-    sql = _PAGE_SQL.format(tables=tables, where=" AND ".join(where), order=order)  # noqa: S608 — fixed names and SQL, values bound
-    found = fetch_rows(sql, [*params, *order_params, limit, start])
+        where.append(f"o.region_id IN (SELECT id FROM {regions} WHERE substr(path, 1, %s) = %s)")  # noqa: S608 — a fixed name
+        where_params += [len(region_path), region_path]
+    condition = " AND ".join(where)
+    sql = _PAGE_SQL.format(order=order, organizations=organizations, regions=regions, where=condition)  # noqa: S608 — fixed names and SQL, values bound
+    found = fetch_rows(sql, [*params, *where_params, limit, start])
     if found:
         return [_Found(*r[:8]) for r in found], int(found[0][8])
     if start == 0:
         return [], 0
-    count = fetch_rows(f"SELECT COUNT(*) FROM {tables} WHERE {' AND '.join(where)}", params)  # noqa: S608 — as above
+    count = fetch_rows(f"SELECT COUNT(*) FROM {organizations} o WHERE {condition}", where_params)  # noqa: S608 — as above
     return [], int(count[0][0])
