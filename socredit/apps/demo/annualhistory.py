@@ -6,8 +6,8 @@ no report behind them: the review queue, the filing rate of the statistics and t
 annual report would then show next to nothing. This step files, for every on-time or late record,
 the report it speaks of — submitted on the record's day, concluded with the inspection's result on
 its day where there is one, linked to both records — with statements that hold together (in
-proportion to a size drawn per organization, growing a little from year to year; a few show a
-loss) and the contents a report carries. Organizations recorded as not filing get no report, so the
+proportion to a size drawn per organization, each year's net assets following from the last; a
+few show a loss) and the contents a report carries. Organizations recorded as not filing get no report, so the
 figures and the records agree.
 
 Reports already there (the hand-made ones of ``demo.annualreports``) are left as they are. The
@@ -23,6 +23,7 @@ import datetime as dt
 import random
 import zlib
 from collections import Counter
+from decimal import Decimal
 
 from django.db import transaction
 
@@ -66,6 +67,19 @@ def _inspections() -> dict[tuple[int, int], tuple[int, dt.date, InspectionResult
     return out
 
 
+def _scale(scales: dict[int, tuple[int, Decimal]], org: int, year: int, seed: int, loss: bool) -> Decimal:
+    """The size of an organization's statements in ``year``, chained to its previous report so that
+    last year's closing net assets plus this year's change give this year's (``demo.annualreports._figures``:
+    net assets 8 s, change +s, or -s in a year with a loss), as a real organization's statements do."""
+    previous = scales.get(org)
+    if previous is not None and previous[0] == year - 1:
+        scale = (previous[1] * 8 / (9 if loss else 7)).quantize(Decimal("0.01"))
+    else:
+        scale = Decimal(5_000 + seed % 60_000)
+    scales[org] = (year, scale)
+    return scale
+
+
 def create_report_history(*, today: dt.date) -> Counter[str]:
     """File the reports the demo's timeliness records speak of; a second call adds nothing."""
     out: Counter[str] = Counter()
@@ -75,6 +89,7 @@ def create_report_history(*, today: dt.date) -> Counter[str]:
     wanted = sorted(key for key in filed if key not in have and key[1] < today.year)
     orgs = Organization.objects.in_bulk({org for org, _year in wanted})
     queue: list[AnnualReport] = []
+    scales: dict[int, tuple[int, Decimal]] = {}
     for start in range(0, len(wanted), BATCH):
         reports, statements = [], []
         for org_id, year in wanted[start : start + BATCH]:
@@ -82,7 +97,8 @@ def create_report_history(*, today: dt.date) -> Counter[str]:
             record, submitted_on = filed[(org_id, year)]
             seed = zlib.crc32(org.code.encode())
             rng = random.Random(seed * 10_000 + year)
-            scale = (5_000 + seed % 60_000) * (100 + 4 * (year - 2015)) // 100
+            loss = rng.random() < 0.05
+            scale = _scale(scales, org_id, year, seed, loss)
             facts = _facts(org, seed % 97)
             # most, not all, have written Party building into their charter (the target is 100 %)
             facts["party_building_in_charter"] = "yes" if seed % 100 < 93 else "no"
@@ -102,7 +118,7 @@ def create_report_history(*, today: dt.date) -> Counter[str]:
                 report.result = result.value
                 report.state = ReportState.CONCLUDED.value
             reports.append(report)
-            statements.append(_figures(scale, loss=rng.random() < 0.05))
+            statements.append(_figures(scale, loss=loss))
         with transaction.atomic():
             AnnualReport.objects.bulk_create(reports)
             ReportFigure.objects.bulk_create(

@@ -27,7 +27,7 @@ from socredit.core.types import OrgStatus, OrgType
 DEMO_PDF = b"%PDF-1.4\n% demo audit report\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
-def _figures(scale: int, *, loss: bool = False) -> dict[str, Decimal]:
+def _figures(scale: int | Decimal, *, loss: bool = False) -> dict[str, Decimal]:
     """Statements that hold together, in proportion to ``scale`` (yuan)."""
     s = Decimal(scale)
     current, fixed, investments = s * 5, s * 3, s * 2
