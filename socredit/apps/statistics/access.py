@@ -6,7 +6,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import QuerySet
-
 from django.http import Http404
 
 from socredit.apps.registry.models import Region

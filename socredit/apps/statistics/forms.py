@@ -7,6 +7,7 @@ from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from socredit.apps.statistics.assessment.periods import parse_preset
 from socredit.apps.statistics.models import TargetKey
@@ -44,9 +45,15 @@ class AssessmentForm(forms.Form):
         widget=forms.TextInput(attrs={"list": "assessment-quarters", "placeholder": "2026Q3"}),
         help_text=_("A quarter (2026Q3), a month (2026-07) or a year (2026); or leave empty and give the dates."),
     )  # fmt: skip
-    start = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    end = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    language = forms.ChoiceField(label=_("Language of the report"), choices=[("zh-hans", "中文"), ("en", "English")])
+    start = forms.DateField(
+        label=pgettext_lazy("period", "From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    end = forms.DateField(
+        label=pgettext_lazy("period", "To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    language = forms.ChoiceField(
+        label=_("Language of the report"), choices=[("zh-hans", "中文"), ("en", "English")]
+    )
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -57,7 +64,6 @@ class AssessmentForm(forms.Form):
                 self.add_error("period", exc.errors["period"])
                 return data
             data["start"], data["end"] = preset.start, preset.end
-        elif not (data.get("start") and data.get("end")):
-            if not self.errors:
-                self.add_error("period", _("Choose a quarter, a month or a year, or give both dates."))
+        elif not (data.get("start") and data.get("end")) and not self.errors:
+            self.add_error("period", _("Choose a quarter, a month or a year, or give both dates."))
         return data

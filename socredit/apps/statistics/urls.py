@@ -16,5 +16,9 @@ urlpatterns += [
 urlpatterns += [
     path("assessment/", views_assessment.assessment_list, name="assessment_list"),
     path("assessment/<int:pk>/", views_assessment.assessment_detail, name="assessment_detail"),
-    path("assessment/<int:pk>/report.<str:fmt>", views_assessment.assessment_download, name="assessment_download"),
+    path(
+        "assessment/<int:pk>/report.<str:fmt>",
+        views_assessment.assessment_download,
+        name="assessment_download",
+    ),
 ]

@@ -27,7 +27,10 @@ from socredit.common.errors import FieldErrors
 from socredit.common.exports import content_disposition
 
 PER_PAGE = 30
-CONTENT_TYPES = {"pdf": "application/pdf", "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+CONTENT_TYPES = {
+    "pdf": "application/pdf",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
 
 
 def _language() -> str:
@@ -40,7 +43,9 @@ def assessment_list(request: HttpRequest) -> HttpResponse:
     """The reports of the user's area, newest first, and the form (officers and administrators)."""
     _staff(request)
     may_generate = bool(getattr(request.user, "can_write", False))
-    form = AssessmentForm(request.POST or None, initial={"language": _language(), "region": request.GET.get("region", "")})
+    form = AssessmentForm(
+        request.POST or None, initial={"language": _language(), "region": request.GET.get("region", "")}
+    )
     status = 200
     if request.method == "POST":
         if not may_generate:
@@ -60,6 +65,8 @@ def assessment_list(request: HttpRequest) -> HttpResponse:
                                                     data["language"], channel="form")  # fmt: skip
             except FieldErrors as exc:
                 for field, texts in exc.errors.items():
+                    if field == "end" and data.get("period"):
+                        field = "period"  # the dates came from the period asked for
                     form.add_error(field if field in form.fields else None, texts)
             else:
                 messages.success(request, _("The assessment report is generated."))
@@ -78,7 +85,9 @@ def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
     _staff(request)
     report = _report_or_message(request, pk)
     sections = [{**s, "shown": display_rows(s)} for s in report.content.get("sections", [])]
-    versions = access_assessment_reports(request.user).filter(path=report.path, start=report.start, end=report.end)
+    versions = access_assessment_reports(request.user).filter(
+        path=report.path, start=report.start, end=report.end
+    )
     return render(request, "statistics/assessment_detail.html",
                   {"report": report, "c": report.content, "sections": sections, "versions": versions})  # fmt: skip
 

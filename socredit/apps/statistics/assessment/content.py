@@ -67,23 +67,31 @@ def _rate(metric: str, num: str, den: str) -> Callable[[Figures], float | None]:
     return lambda fig: percent(fig.get(metric, {}).get(num, 0), fig.get(metric, {}).get(den, 0))
 
 
+def _item(group: str, item: str) -> str:
+    return _("%(group)s: %(item)s") % {"group": group, "item": item}
+
+
 def indicators() -> list[Indicator]:
     """The dashboard's figures compared in the report, in the dashboard's order."""
     out: list[Indicator] = [
         (_("Existing organizations"), "count", lambda f: _sum(f, "org_status", ("normal", "suspended"))),
     ]
     for t in OrgType:
-        out.append((f"{_('Organizations by type')}：{label_for(OrgType, t.value)}", "count",
+        out.append((_item(_("Organizations by type"), label_for(OrgType, t.value)), "count",
                     lambda f, t=t.value: f.get("org_type", {}).get(t, 0)))  # fmt: skip
     for level in [*LEVELS, "none"]:
-        out.append((f"{pgettext('statistics', 'Credit level')}：{_level_label(level)}", "count",
+        out.append((_item(pgettext("statistics", "Credit level"), _level_label(level)), "count",
                     lambda f, lv=level: f.get("credit_level", {}).get(lv, 0)))  # fmt: skip
     for lst in ("abnormal", "serious", "red"):
-        out.append((f"{_('Organizations on the lists')}：{_list_label(lst)}", "count",
+        out.append((_item(_("Organizations on the lists"), _list_label(lst)), "count",
                     lambda f, lst=lst: f.get("list_in_force", {}).get(lst, 0)))  # fmt: skip
     out += [
         (_("Records in force"), "count", lambda f: _sum(f, "records_category")),
-        (_("Obliged to file the annual report"), "count", lambda f: f.get("annual_reports", {}).get("due", 0)),
+        (
+            _("Obliged to file the annual report"),
+            "count",
+            lambda f: f.get("annual_reports", {}).get("due", 0),
+        ),
         (_("Annual reports filed"), "count", lambda f: f.get("annual_reports", {}).get("filed", 0)),
         (_("Annual report filing rate (%)"), "rate", _rate("annual_reports", "filed", "due")),
     ]
@@ -195,7 +203,9 @@ def case_section(path: str, period: Period) -> dict[str, Any]:
     kinds = [k.value for k in CaseKind]
     rows: list[list[Any]] = [
         [names.get(r, ""), str(CaseKind(k).label), *v]
-        for (r, k), v in sorted(counts.items(), key=lambda kv: (names.get(kv[0][0], ""), kinds.index(kv[0][1])))
+        for (r, k), v in sorted(
+            counts.items(), key=lambda kv: (names.get(kv[0][0], ""), kinds.index(kv[0][1]))
+        )
     ]
     if rows:
         rows.append([pgettext("statistics", "Total"), "", *[sum(r[i] for r in rows) for i in range(2, 7)]])
@@ -223,7 +233,9 @@ def feedback_section(path: str, period: Period) -> dict[str, Any]:
     if path:
         checks = checks.filter(region_path__startswith=path)
     counts: dict[int | None, list[int]] = defaultdict(lambda: [0, 0, 0, 0, 0])
-    for dept, n, subjects in checks.values_list("department_id").annotate(n=Count("id"), s=Sum("subjects_count")):
+    for dept, n, subjects in checks.values_list("department_id").annotate(
+        n=Count("id"), s=Sum("subjects_count")
+    ):
         counts[dept][0] += n
         counts[dept][1] += subjects or 0
     outcomes = [o.value for o in FeedbackOutcome]
@@ -235,7 +247,8 @@ def feedback_section(path: str, period: Period) -> dict[str, Any]:
     names = dict(Department.objects.filter(pk__in=[d for d in counts if d]).values_list("pk", "name"))
     staff = _("Registration authority staff")
     rows: list[list[Any]] = [
-        [names.get(d, staff) if d else staff, *v] for d, v in sorted(counts.items(), key=lambda kv: names.get(kv[0] or 0, ""))
+        [names.get(d, staff) if d else staff, *v]
+        for d, v in sorted(counts.items(), key=lambda kv: names.get(kv[0] or 0, ""))
     ]
     if rows:
         rows.append([pgettext("statistics", "Total"), *[sum(r[i] for r in rows) for i in range(1, 6)]])

@@ -39,7 +39,10 @@ class Period:
     @property
     def label(self) -> str:
         if self.kind == "quarter":
-            return _("%(year)s, quarter %(q)s") % {"year": self.start.year, "q": (self.start.month - 1) // 3 + 1}
+            return _("%(year)s, quarter %(q)s") % {
+                "year": self.start.year,
+                "q": (self.start.month - 1) // 3 + 1,
+            }
         if self.kind == "month":
             return _("%(year)s, month %(m)s") % {"year": self.start.year, "m": self.start.month}
         if self.kind == "year":

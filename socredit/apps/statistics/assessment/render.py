@@ -32,7 +32,10 @@ def display_rows(section: dict[str, Any]) -> list[list[tuple[str, bool, str]]]:
     (— where there is nothing to compare)."""
     headers = section["headers"]
     return [
-        [(_shown(v), not isinstance(v, str), headers[i] if i < len(headers) else "") for i, v in enumerate(row)]
+        [
+            (_shown(v), not isinstance(v, str), headers[i] if i < len(headers) else "")
+            for i, v in enumerate(row)
+        ]
         for row in section["rows"]
     ]
 

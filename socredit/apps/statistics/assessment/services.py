@@ -104,10 +104,14 @@ def generate_assessment_report(
     )  # fmt: skip
     try:
         with transaction.atomic():
-            same = AssessmentReport.objects.select_for_update().filter(path=path, start=period.start, end=period.end)
+            same = AssessmentReport.objects.select_for_update().filter(
+                path=path, start=period.start, end=period.end
+            )
             report.version = (same.aggregate(v=Max("version"))["v"] or 0) + 1
             report.pdf.save(_file_name(region, period, report.version, "pdf"), ContentFile(pdf), save=False)
-            report.xlsx.save(_file_name(region, period, report.version, "xlsx"), ContentFile(xlsx), save=False)
+            report.xlsx.save(
+                _file_name(region, period, report.version, "xlsx"), ContentFile(xlsx), save=False
+            )
             report.save()
             record_event(
                 actor=actor, channel=channel, action="statistics.assessment", target_type="statistics.assessment",

@@ -46,11 +46,6 @@ pytestmark = pytest.mark.django_db
 Q1 = (dt.date(2026, 1, 1), dt.date(2026, 3, 31))
 
 
-@pytest.fixture(autouse=True)
-def _media(settings, tmp_path):
-    settings.MEDIA_ROOT = str(tmp_path)
-
-
 def _case(number: str, kind: str, region: str, status: str, due: dt.date | None, closed: dt.date | None,
           received: dt.date = dt.date(2026, 1, 5)) -> None:  # fmt: skip
     Case.objects.create(
@@ -192,7 +187,10 @@ def test_cases_concluded_within_and_after_their_deadline(quarter):
 
 
 def test_departments_feedback_on_checks(quarter):
-    assert section(report(), "feedback")["rows"] == [["金水区市场监管局", 1, 4, 2, 0, 1], ["合计", 1, 4, 2, 0, 1]]
+    assert section(report(), "feedback")["rows"] == [
+        ["金水区市场监管局", 1, 4, 2, 0, 1],
+        ["合计", 1, 4, 2, 0, 1],
+    ]
     city = section(report("410100"), "feedback")["rows"]
     assert ["登记管理机关工作人员", 1, 2, 0, 1, 0] in city and city[-1] == ["合计", 2, 6, 2, 1, 1]
 
@@ -201,7 +199,9 @@ def test_feedback_agrees_with_the_measures_figure(quarter):
     """Over the dashboard's window (12 months to the data date) the report counts what the figure does."""
     rep = report(start=window_start(DAY), end=DAY)
     total = section(rep, "feedback")["rows"][-1]
-    figure = dict(Figure.objects.filter(day=DAY, path=JINSHUI, metric="measures").values_list("dimension", "value"))
+    figure = dict(
+        Figure.objects.filter(day=DAY, path=JINSHUI, metric="measures").values_list("dimension", "value")
+    )
     assert figure == {"applied": 3, "exempted": 1}  # the world's April check and HC-Q1
     assert total[3:] == [figure.get("applied", 0), figure.get("not_applied", 0), figure.get("exempted", 0)]
 
@@ -337,7 +337,7 @@ def test_a_viewer_reads_but_does_not_generate(quarter, personas, login):
     report()
     client = login(personas["viewer_jinshui"])
     page = client.get(URL)
-    assert page.status_code == 200 and "<form method=\"post\"" not in page.content.decode()
+    assert page.status_code == 200 and '<form method="post"' not in page.content.decode()
     assert client.post(URL, {"period": "2026Q1", "language": "zh-hans"}).status_code == 403
 
 
