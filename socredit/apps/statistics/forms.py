@@ -55,6 +55,13 @@ class AssessmentForm(forms.Form):
         label=_("Language of the report"), choices=[("zh-hans", "中文"), ("en", "English")]
     )
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # in the reader's language (built per form: a list made at import would keep that language)
+        language = self.fields["language"]
+        assert isinstance(language, forms.ChoiceField)
+        language.choices = [("zh-hans", _("Chinese")), ("en", _("English"))]
+
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         if data.get("period"):

@@ -146,3 +146,10 @@ class AssessmentReport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.path or '-'} {self.start}–{self.end} v{self.version}"
+
+    @property
+    def generated_by_shown(self) -> str:
+        """Who generated it as a reader sees it: a console or daily run by its channel's name."""
+        from socredit.apps.audit.models import channel_label
+
+        return channel_label(self.generated_by_label) or self.generated_by_label
