@@ -134,3 +134,18 @@ def _default_language(request):
     translation.activate(settings.LANGUAGE_CODE)
     yield
     translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
+def _own_media_root(request, _anchor_dir):
+    """Stored files (generated reports, uploads) go to a directory of the test's own, never var/media.
+    Through override_settings, so the storages that cached the old location are reset."""
+    if not request.config.pluginmanager.hasplugin("django"):
+        yield
+        return
+    from django.test import override_settings
+
+    with override_settings(
+        MEDIA_ROOT=str(_anchor_dir.parent / "media" / request.node.nodeid.replace("/", "_")[-150:])
+    ):
+        yield

@@ -226,6 +226,20 @@ def _statistics(world, **kwargs):
     return kwargs
 
 
+def _assessment(world, **kwargs):
+    """An assessment report of 金水区 for today (made once, on the day's figures)."""
+    from socredit.apps.statistics.assessment.services import generate_assessment_report
+    from socredit.common.access import SystemPrincipal
+    from socredit.common.clock import today
+
+    _statistics(world)
+    if "assessment" not in world:
+        world["assessment"] = generate_assessment_report(
+            SystemPrincipal(), factories.region("410105"), today(), today(), "zh-hans", channel="cli"
+        )
+    return {"pk": world["assessment"].pk, **kwargs}
+
+
 # route name → (kwargs builder over the world, expected code per persona)
 MATRIX = {
     "statistics:dashboard": (lambda w: _statistics(w), OWN_REGION_PAGE),
@@ -234,6 +248,9 @@ MATRIX = {
     "statistics:publication_edit": (lambda w: {}, ADMIN_PAGE),
     "statistics:quality_overview": (lambda w: {}, OWN_REGION_PAGE),
     "statistics:quality_rows": (lambda w: {"check": "no_legal_rep"}, OWN_REGION_PAGE),
+    "statistics:assessment_list": (lambda w: {}, OWN_REGION_PAGE),
+    "statistics:assessment_detail": (lambda w: _assessment(w), READ),
+    "statistics:assessment_download": (lambda w: _assessment(w, fmt="pdf"), READ),
     "statistics_public:index": (lambda w: _statistics(w), PUBLIC),
     "statistics_public:region": (lambda w: _statistics(w, code="410105"), PUBLIC),
     "spotchecks:plan_list": (lambda w: {}, OWN_REGION_PAGE),

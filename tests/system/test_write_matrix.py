@@ -63,6 +63,15 @@ def pdf(name: str = "材料.pdf") -> SimpleUploadedFile:
     return SimpleUploadedFile(name, b"%PDF-1.4 matrix", content_type="application/pdf")
 
 
+def _aggregated(w: W) -> W:
+    """The day's figures, which an assessment report is built from."""
+    from socredit.apps.statistics.aggregate import aggregate_day
+    from socredit.common.access import SystemPrincipal
+
+    aggregate_day(SystemPrincipal())
+    return {}
+
+
 @dataclass(frozen=True)
 class Row:
     """url: the route's kwargs; data: the POST body (built per request: files are read once);
@@ -448,6 +457,12 @@ WRITES: dict[str, Row] = {
         lambda w: {"party_charter": "100", "clean": "95", "evaluated": "90", "spotcheck": "100"},
         refused=REFUSED_ADMIN,
         owner="city_admin",
+    ),
+    # 考核报告: the region is named in the body; another region's officer gets the dashboard's 404
+    "statistics:assessment_list": Row(
+        lambda w: {},
+        lambda w: {"region": "410105", "start": day(), "end": day(), "language": "zh-hans"},
+        prepare=_aggregated,
     ),
     "statistics:publication_edit": Row(
         lambda w: {},

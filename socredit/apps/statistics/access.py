@@ -5,10 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.db.models import QuerySet
 from django.http import Http404
 
 from socredit.apps.registry.models import Region
-from socredit.apps.statistics.models import Publication
+from socredit.apps.statistics.models import AssessmentReport, Publication
 from socredit.common.access import scope_path_of
 from socredit.core.regions import ancestor_paths
 
@@ -87,3 +88,20 @@ def public_publication(code: str) -> Publication:
     if publication is None or not publication.panels:
         raise Http404
     return publication
+
+
+def access_assessment_reports(principal: Any) -> QuerySet[AssessmentReport]:
+    """The assessment reports of regions at or below the principal's own (none for organization
+    accounts and principals without a region)."""
+    own = scope_path_of(principal)
+    if own is None or getattr(principal, "is_org_account", False):
+        return AssessmentReport.objects.none()
+    return AssessmentReport.objects.filter(path__startswith=own).select_related("region")
+
+
+def access_assessment_report(principal: Any, pk: Any) -> AssessmentReport:
+    """One report within the principal's region; the same 404 for another region's and a missing one."""
+    report = access_assessment_reports(principal).filter(pk=pk).first()
+    if report is None:
+        raise Http404
+    return report

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from socredit.apps.statistics import views
+from socredit.apps.statistics import views, views_assessment
 
 app_name = "statistics"
 urlpatterns = [
@@ -12,4 +12,13 @@ urlpatterns = [
 urlpatterns += [
     path("quality/", views.quality_overview, name="quality_overview"),
     path("quality/<slug:check>/", views.quality_rows, name="quality_rows"),
+]
+urlpatterns += [
+    path("assessment/", views_assessment.assessment_list, name="assessment_list"),
+    path("assessment/<int:pk>/", views_assessment.assessment_detail, name="assessment_detail"),
+    path(
+        "assessment/<int:pk>/report.<str:fmt>",
+        views_assessment.assessment_download,
+        name="assessment_download",
+    ),
 ]
