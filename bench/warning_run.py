@@ -6,8 +6,10 @@ The demo generator's organizations come with their records (late and missing rep
 addresses, verified complaints…). On top, as plain rows (bulk insert, not timed): filed annual
 reports on the last two years for most organizations, some naming an election, with income and
 abroad figures for a share of them, and bans in force on some legal representatives. Three rules get
-thresholds that make them fire at this size (complaints: 1 in 365 days; dormant: 120 quiet days;
-terms of 3 years), so that the recount checks positives of every rule.
+thresholds that make them fire at this size (complaints: 1 in 365 days; terms of 3 years), so that
+the recount checks positives of every rule. The dormant rule has no thresholds of its own (the one
+definition of ``core.dormancy``, with the profile's parameters): its recount is the dormancy
+clean-up's identification (``dormancy.identify.candidates``, recounted in ``bench/dormancy_identify.py``).
 
 The answers are checked against a per-organization recount on a sample (``--sample``): the same
 conditions asked of the database one organization at a time with the ORM, compared with the
@@ -122,18 +124,28 @@ def _prepare(seed: int, as_of: dt.date) -> dict[str, int]:
     return made
 
 
+_DORMANT: dict[dt.date, set[int]] = {}
+
+
+def _dormant(as_of: dt.date) -> set[int]:
+    from socredit.apps.dormancy.identify import candidates
+
+    if as_of not in _DORMANT:
+        _DORMANT[as_of] = {c.org for c in candidates(as_of)}
+    return _DORMANT[as_of]
+
+
 def recount(org_id: int, rule, t: dict, as_of: dt.date) -> bool:  # noqa: ANN001 - a model instance
     """Whether ``rule`` holds for one organization, asked of the database one query at a time (the
     independent check of the set-based run)."""
-    from django.db.models import Max, Q
+    from django.db.models import Q
 
     from socredit.apps.annualreports.models import AnnualReport, ReportFigure
     from socredit.apps.bans.access import binding_on
     from socredit.apps.bans.models import Ban
     from socredit.apps.lists.models import PersonListing
     from socredit.apps.records.models import CreditRecord
-    from socredit.apps.registry.models import Organization, RegistrationChange, Role
-    from socredit.apps.riskwarnings.frames import ABSENCE_KINDS
+    from socredit.apps.registry.models import Organization, Role
     from socredit.apps.spotchecks.models import SpotCheck
 
     org = Organization.objects.get(pk=org_id)
@@ -157,14 +169,7 @@ def recount(org_id: int, rule, t: dict, as_of: dt.date) -> bool:  # noqa: ANN001
                 return True
         return False
     if kind == "dormant":
-        first = as_of.year - t["report_years"]
-        if org.registered_on >= dt.date(first, 1, 1) or filed.filter(year__gte=first).exists():
-            return False
-        days = [recs.exclude(kind__code__in=ABSENCE_KINDS).aggregate(m=Max("occurred_on"))["m"],
-                RegistrationChange.objects.filter(organization_id=org_id, effective_on__lte=as_of).aggregate(m=Max("effective_on"))["m"],
-                filed.filter(year__gte=as_of.year - 10).aggregate(m=Max("submitted_on"))["m"]]  # fmt: skip
-        last = max((d for d in days if d), default=None)
-        return last is None or last <= as_of - dt.timedelta(days=t["quiet_days"])
+        return org_id in _dormant(as_of)
     if kind == "address_unreachable":
         since = as_of - dt.timedelta(days=t["lookback_days"])
         return SpotCheck.objects.filter(organization_id=org_id, result="unreachable", checked_on__gte=since,
@@ -269,7 +274,6 @@ def main() -> int:
     run_deadlines(actor, as_of=as_of)  # the annual_report_missing records the overdue rule reads
     # thresholds that make every rule fire at this size (the recount then checks positives too)
     WarningRule.objects.filter(code="complaint-burst").update(thresholds={"count": 1, "days": 365})
-    WarningRule.objects.filter(code="dormant").update(thresholds={"report_years": 2, "quiet_days": 120})
     WarningRule.objects.filter(code="election-overdue").update(thresholds={"term_years": 3, "grace_days": 0})
     print(
         f"prepared: {made['reports']:,} reports, {made['figures']:,} figures, {made['bans']:,} bans in {time.perf_counter() - t:.1f}s"

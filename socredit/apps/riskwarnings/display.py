@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext
 from django.utils.translation import gettext as _
 
 from socredit.common.choices import label_for
@@ -40,14 +40,15 @@ def facts_in_words(kind: str, facts: dict[str, Any]) -> list[str]:
             % {"year": f.get("year"), "since": f.get("since")}
         ]
     if kind == RuleKind.DORMANT.value:
-        out = [
-            _("No annual work report filed on any of the last %(n)s report years.")
-            % {"n": f.get("report_years")}
-        ]
+        years = pgettext("list separator", ", ").join(str(y) for y in f.get("missing_years") or [])
+        out = [_("No annual work report filed on the report years %(years)s.") % {"years": years}]
         out.append(_("Last activity: %(day)s.") % {"day": f["last_activity"]} if f.get("last_activity")
                    else _("No activity on record."))  # fmt: skip
-        if f.get("last_report_year"):
-            out.append(_("Last report filed: on %(year)s.") % {"year": f["last_report_year"]})
+        if f.get("unreachable_on"):
+            out.append(
+                _("Found unreachable at the registered address, last on %(day)s.")
+                % {"day": f["unreachable_on"]}
+            )
         return out
     if kind == RuleKind.ADDRESS_UNREACHABLE.value:
         return [_("Unreachable at the registered address %(n)s time(s), last on %(day)s: %(how)s.")

@@ -24,6 +24,7 @@ from typing import Any
 import polars as pl
 
 from socredit.apps.riskwarnings import services
+from socredit.apps.riskwarnings.dormant import find_dormant
 from socredit.apps.riskwarnings.frames import read_facts, read_figures, read_orgs
 from socredit.apps.riskwarnings.models import OPEN_STATES, RiskWarning, WarningRule
 from socredit.apps.workdays.services import working_calendar
@@ -66,7 +67,7 @@ def rules_in_force(as_of: dt.date) -> list[WarningRule]:
 def _spans(rules: list[tuple[WarningRule, dict[str, Any]]]) -> dict[str, int]:
     spans: dict[str, int] = {}
     for rule, t in rules:
-        days = t.get("lookback_days") or t.get("days") or t.get("report_years")
+        days = t.get("lookback_days") or t.get("days")
         if days:
             spans[rule.kind] = max(spans.get(rule.kind, 0), int(days))
     return spans
@@ -89,6 +90,8 @@ def find(
     codes = sorted({c for r, t in rules if r.kind in (RuleKind.FIGURE_CHANGE.value, RuleKind.FIGURE_AMOUNT.value)
                     for c in t.get("figures", t.get("figure", []))})  # fmt: skip
     facts.figures = read_figures(actor, codes, as_of)
+    if any(r.kind == RuleKind.DORMANT.value for r, _t in rules):
+        facts.dormant = find_dormant(as_of).join(orgs.select("org"), on="org", how="semi")
     found = []
     for rule, t in rules:
         hits = evaluate(rule.kind, facts, t, as_of)

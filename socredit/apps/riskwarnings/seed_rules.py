@@ -18,6 +18,14 @@ FUNDS = "参照平阳县民政局清廉社会组织建设实施方案（平民�
 FUNDS_EN = ("After the Pingyang County civil-affairs bureau's plan (平民〔2023〕3号): precise analysis and smart "
             "warnings on large flows of funds and cooperation abroad")  # fmt: skip
 
+DORMANT_REASON = ("连续未报送年度工作报告（最近已届报送期限的年度），且在规定期间内没有登记变更、信用记录或报送报告等活动"
+                  "（本地政策要求时，还须登记住所无法联系），疑似“僵尸型”社会组织。认定标准与僵尸型社会组织清理相同，"
+                  "年数和期间由本地政策参数确定。请核实是否仍在活动。")  # fmt: skip
+DORMANT_REASON_EN = ("No annual work report on the last report years due and no activity (registration change, credit "
+                     "record, report) within the period, and, where local policy asks it, unreachable at the registered "
+                     "address: possibly an organization that exists in name only. The same test as the clean-up of "
+                     "dormant organizations; local policy sets the years and the period. Check whether it still operates.")  # fmt: skip
+
 RULES: list[dict[str, Any]] = [
     {"code": "annual-report-overdue", "kind": "annual_report_overdue", "level": "yellow",
      "name": "年度工作报告逾期未报", "name_en": "Annual work report overdue",
@@ -27,10 +35,9 @@ RULES: list[dict[str, Any]] = [
      "basis": "《社会组织信用信息管理办法》（民政部令第60号）：未按照规定时限和要求向登记管理机关报送年度工作报告的，列入活动异常名录；《基金会年度检查办法》（民政部令第30号）第三条",
      "basis_en": "Measures for the Management of Credit Information of Social Organizations (MCA Order No. 60): failing to file the annual work report in time leads to the abnormal-activity list; Measures for the Annual Inspection of Foundations (MCA Order No. 30), Article 3"},
     {"code": "dormant", "kind": "dormant", "level": "orange",
-     "name": "连续两年未报年报且无活动", "name_en": "No annual report for two years and no activity",
-     "thresholds": {"report_years": 2, "quiet_days": 730},
-     "reason": "连续两年未报送年度工作报告，且两年内没有任何登记变更、信用记录或报告等活动，疑似“僵尸型”社会组织。请核实是否仍在活动。",
-     "reason_en": "No annual report for two years and no activity at all (registration change, credit record, report) in two years: possibly an organization that exists in name only. Check whether it still operates.",
+     "name": "疑似僵尸型社会组织", "name_en": "Possibly dormant organization",
+     "thresholds": {},
+     "reason": DORMANT_REASON, "reason_en": DORMANT_REASON_EN,
      "basis": f"{DESIGN}；参照各地“僵尸型”社会组织清理整治工作",
      "basis_en": f"{DESIGN_EN}; after local clean-ups of organizations that exist in name only"},
     {"code": "address-unreachable", "kind": "address_unreachable", "level": "orange",

@@ -11,7 +11,6 @@ import pytest
 from socredit.core.riskwarnings import (
     Facts,
     ThresholdErrors,
-    dormant_selection,
     evaluate,
     validate_thresholds,
 )
@@ -54,21 +53,13 @@ def test_an_organization_outside_the_watched_ones_gives_no_warning():
     assert hits("annual_report_overdue", Facts(orgs=orgs(1), missing=missing), {"grace_days": 0}) == {}
 
 
-def test_dormant_needs_both_no_report_and_a_quiet_period_of_at_least_the_threshold():
-    reports = pl.DataFrame(
-        {"org": [2], "year": [2024], "submitted_on": [D(2025, 3, 1)], "election_held": [False]}
-    )
-    activity = pl.DataFrame({"org": [3, 4], "on": [D(2025, 6, 1), D(2025, 6, 2)]})
-    f = Facts(orgs=orgs(1, 2, 3, 4), reports=reports, activity=activity)
-    # org 3's last activity is exactly 365 days old: quiet enough; org 4's is 364 days old
-    assert set(hits("dormant", f, {"report_years": 2, "quiet_days": 365})) == {1, 3}
-    assert set(hits("dormant", f, {"report_years": 1, "quiet_days": 365})) == {1, 2, 3}
-
-
-def test_dormant_leaves_out_organizations_too_young_for_the_years():
-    young = pl.DataFrame({"org": [1, 2], "registered_on": [D(2023, 12, 31), D(2024, 1, 1)]})
-    sel = dormant_selection(young, Facts().reports, Facts().activity, AS_OF, report_years=2, quiet_days=1)
-    assert sel["org"].to_list() == [1]
+def test_dormant_names_the_organizations_of_the_dormancy_frame_with_its_facts():
+    frame = pl.DataFrame({"org": [1, 9], "missing_years": [[2025, 2024], [2025, 2024]],
+                          "last_activity": [D(2023, 5, 1), None], "unreachable_on": [None, None]})  # fmt: skip
+    found = hits("dormant", Facts(orgs=orgs(1, 2), dormant=frame), {})
+    assert found == {
+        1: {"missing_years": [2025, 2024], "last_activity": "2023-05-01", "unreachable_on": None}
+    }
 
 
 def test_address_unreachable_within_the_look_back_including_its_first_day():
@@ -173,8 +164,7 @@ def test_figure_amount_adds_the_figures_of_the_latest_year():
     ("figure_amount", {"figures": ["overseas_income"], "amount": -1}, "amount"),
     ("figure_amount", {"figures": [], "amount": 1}, "figures"),
     ("figure_amount", {"figures": ["nonsense"], "amount": 1}, "figures"),
-    ("dormant", {"report_years": 2}, "quiet_days"),
-    ("dormant", {"report_years": 2, "quiet_days": 1, "extra": 1}, "extra"),
+    ("dormant", {"report_years": 2, "quiet_days": 1}, "report_years"),
     ("address_unreachable", {"lookback_days": "abc"}, "lookback_days"),
 ])  # fmt: skip
 def test_impossible_thresholds_are_refused_by_field(kind, raw, field):
