@@ -5,225 +5,100 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     initial = True
 
     dependencies = [
-        ("registry", "0015_streets"),
+        ('registry', '0015_streets'),
     ]
 
     operations = [
         migrations.CreateModel(
-            name="WarningRule",
+            name='WarningRule',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("code", models.SlugField(max_length=40, unique=True, verbose_name="code")),
-                (
-                    "kind",
-                    models.CharField(
-                        choices=[
-                            ("annual_report_overdue", "年度工作报告逾期未报"),
-                            ("dormant", "连续未报年报且无活动（疑似僵尸型）"),
-                            ("address_unreachable", "登记住所无法联系"),
-                            ("election_overdue", "逾期未换届"),
-                            ("banned_person", "受限人员担任负责人"),
-                            ("complaint_burst", "举报查实集中发生"),
-                            ("figure_change", "收支同比异常变动"),
-                            ("figure_amount", "资金金额达到预警线"),
-                            ("self_report", "街镇自主申报、走访发现"),
-                        ],
-                        max_length=24,
-                        verbose_name="kind",
-                    ),
-                ),
-                ("name", models.CharField(max_length=100, verbose_name="name")),
-                ("name_en", models.CharField(max_length=100, verbose_name="name (English)")),
-                ("enabled", models.BooleanField(default=True, verbose_name="enabled")),
-                (
-                    "level",
-                    models.CharField(
-                        choices=[("red", "红色"), ("orange", "橙色"), ("yellow", "黄色"), ("blue", "蓝色")],
-                        max_length=8,
-                        verbose_name="level",
-                    ),
-                ),
-                ("thresholds", models.JSONField(blank=True, default=dict, verbose_name="thresholds")),
-                ("reason", models.TextField(verbose_name="reason shown to staff")),
-                ("reason_en", models.TextField(verbose_name="reason shown to staff (English)")),
-                ("basis", models.TextField(verbose_name="legal or policy basis")),
-                ("basis_en", models.TextField(verbose_name="legal or policy basis (English)")),
-                (
-                    "handling_days",
-                    models.PositiveSmallIntegerField(
-                        default=10,
-                        help_text="An open warning not taken into handling within these working days goes to the office one level up.",
-                        verbose_name="working days to handle",
-                    ),
-                ),
-                ("version", models.PositiveIntegerField(default=1, verbose_name="version")),
-                ("effective_from", models.DateField(verbose_name="effective from")),
-                ("effective_until", models.DateField(blank=True, null=True, verbose_name="effective until")),
-                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated at")),
-                ("updated_by_label", models.CharField(blank=True, max_length=150, verbose_name="updated by")),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('code', models.SlugField(max_length=40, unique=True, verbose_name='code')),
+                ('kind', models.CharField(choices=[('annual_report_overdue', '年度工作报告逾期未报'), ('dormant', '连续未报年报且无活动（疑似僵尸型）'), ('address_unreachable', '登记住所无法联系'), ('election_overdue', '逾期未换届'), ('banned_person', '受限人员担任负责人'), ('complaint_burst', '举报查实集中发生'), ('figure_change', '收支同比异常变动'), ('figure_amount', '资金金额达到预警线'), ('self_report', '街镇自主申报、走访发现')], max_length=24, verbose_name='kind')),
+                ('name', models.CharField(max_length=100, verbose_name='name')),
+                ('name_en', models.CharField(max_length=100, verbose_name='name (English)')),
+                ('enabled', models.BooleanField(default=True, verbose_name='enabled')),
+                ('level', models.CharField(choices=[('red', '红色'), ('orange', '橙色'), ('yellow', '黄色'), ('blue', '蓝色')], max_length=8, verbose_name='level')),
+                ('thresholds', models.JSONField(blank=True, default=dict, verbose_name='thresholds')),
+                ('reason', models.TextField(verbose_name='reason shown to staff')),
+                ('reason_en', models.TextField(verbose_name='reason shown to staff (English)')),
+                ('basis', models.TextField(verbose_name='legal or policy basis')),
+                ('basis_en', models.TextField(verbose_name='legal or policy basis (English)')),
+                ('handling_days', models.PositiveSmallIntegerField(default=10, help_text='An open warning not taken into handling within these working days goes to the office one level up.', verbose_name='working days to handle')),
+                ('version', models.PositiveIntegerField(default=1, verbose_name='version')),
+                ('effective_from', models.DateField(verbose_name='effective from')),
+                ('effective_until', models.DateField(blank=True, null=True, verbose_name='effective until')),
+                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
+                ('updated_by_label', models.CharField(blank=True, max_length=150, verbose_name='updated by')),
             ],
             options={
-                "verbose_name": "warning rule",
-                "verbose_name_plural": "warning rules",
-                "ordering": ["code"],
+                'verbose_name': 'warning rule',
+                'verbose_name_plural': 'warning rules',
+                'ordering': ['code'],
             },
         ),
         migrations.CreateModel(
-            name="RiskWarning",
+            name='RiskWarning',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("rule_version", models.PositiveIntegerField(default=1, verbose_name="rule version")),
-                (
-                    "level",
-                    models.CharField(
-                        choices=[("red", "红色"), ("orange", "橙色"), ("yellow", "黄色"), ("blue", "蓝色")],
-                        max_length=8,
-                        verbose_name="level",
-                    ),
-                ),
-                (
-                    "state",
-                    models.CharField(
-                        choices=[
-                            ("open", "New"),
-                            ("acknowledged", "Acknowledged"),
-                            ("handled", "Being handled"),
-                            ("closed", "Closed"),
-                            ("cleared", "Cleared (condition no longer met)"),
-                        ],
-                        default="open",
-                        max_length=12,
-                        verbose_name="state",
-                    ),
-                ),
-                ("facts", models.JSONField(blank=True, default=dict, verbose_name="facts found")),
-                (
-                    "self_reported",
-                    models.BooleanField(
-                        default=False,
-                        help_text="Raised by street staff (self-report, visit): only staff close it, the daily run never clears it.",
-                        verbose_name="raised by staff",
-                    ),
-                ),
-                ("first_seen", models.DateField(verbose_name="first seen")),
-                ("last_seen", models.DateField(verbose_name="last seen")),
-                ("due_on", models.DateField(verbose_name="handle by")),
-                ("escalations", models.PositiveSmallIntegerField(default=0, verbose_name="escalations")),
-                ("closed_on", models.DateField(blank=True, null=True, verbose_name="closed on")),
-                ("cleared_on", models.DateField(blank=True, null=True, verbose_name="cleared on")),
-                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created at")),
-                (
-                    "holder",
-                    models.ForeignKey(
-                        help_text="The office that holds the warning: the organization's street (or its registering region), one level up after each escalation.",
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="+",
-                        to="registry.region",
-                        verbose_name="held by",
-                    ),
-                ),
-                (
-                    "organization",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="risk_warnings",
-                        to="registry.organization",
-                        verbose_name="organization",
-                    ),
-                ),
-                (
-                    "rule",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="warnings",
-                        to="riskwarnings.warningrule",
-                        verbose_name="rule",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('rule_version', models.PositiveIntegerField(default=1, verbose_name='rule version')),
+                ('level', models.CharField(choices=[('red', '红色'), ('orange', '橙色'), ('yellow', '黄色'), ('blue', '蓝色')], max_length=8, verbose_name='level')),
+                ('state', models.CharField(choices=[('open', 'New'), ('acknowledged', 'Acknowledged'), ('handled', 'Being handled'), ('closed', 'Closed'), ('cleared', 'Cleared (condition no longer met)')], default='open', max_length=12, verbose_name='state')),
+                ('facts', models.JSONField(blank=True, default=dict, verbose_name='facts found')),
+                ('self_reported', models.BooleanField(default=False, help_text='Raised by street staff (self-report, visit): only staff close it, the daily run never clears it.', verbose_name='raised by staff')),
+                ('first_seen', models.DateField(verbose_name='first seen')),
+                ('last_seen', models.DateField(verbose_name='last seen')),
+                ('due_on', models.DateField(verbose_name='handle by')),
+                ('escalations', models.PositiveSmallIntegerField(default=0, verbose_name='escalations')),
+                ('closed_on', models.DateField(blank=True, null=True, verbose_name='closed on')),
+                ('cleared_on', models.DateField(blank=True, null=True, verbose_name='cleared on')),
+                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
+                ('holder', models.ForeignKey(help_text="The office that holds the warning: the organization's street (or its registering region), one level up after each escalation.", on_delete=django.db.models.deletion.PROTECT, related_name='+', to='registry.region', verbose_name='held by')),
+                ('organization', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='risk_warnings', to='registry.organization', verbose_name='organization')),
+                ('rule', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='warnings', to='riskwarnings.warningrule', verbose_name='rule')),
             ],
             options={
-                "verbose_name": "risk warning",
-                "verbose_name_plural": "risk warnings",
-                "ordering": ["-first_seen", "-id"],
+                'verbose_name': 'risk warning',
+                'verbose_name_plural': 'risk warnings',
+                'ordering': ['-first_seen', '-id'],
             },
         ),
         migrations.CreateModel(
-            name="WarningEvent",
+            name='WarningEvent',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                (
-                    "action",
-                    models.CharField(
-                        choices=[
-                            ("raised", "Raised"),
-                            ("merged", "Raised again (merged)"),
-                            ("updated", "Facts updated"),
-                            ("acknowledged", "Acknowledged"),
-                            ("handled", "Taken into handling"),
-                            ("closed", "Closed"),
-                            ("cleared", "Cleared: condition no longer met"),
-                            ("escalated", "Escalated one level up"),
-                        ],
-                        max_length=12,
-                        verbose_name="action",
-                    ),
-                ),
-                ("on", models.DateField(verbose_name="day")),
-                ("at", models.DateTimeField(auto_now_add=True, verbose_name="at")),
-                ("actor_label", models.CharField(max_length=150, verbose_name="by")),
-                ("note", models.TextField(blank=True, verbose_name="note")),
-                ("data", models.JSONField(blank=True, default=dict, verbose_name="details")),
-                (
-                    "warning",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="events",
-                        to="riskwarnings.riskwarning",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('action', models.CharField(choices=[('raised', 'Raised'), ('merged', 'Raised again (merged)'), ('updated', 'Facts updated'), ('acknowledged', 'Acknowledged'), ('handled', 'Taken into handling'), ('closed', 'Closed'), ('cleared', 'Cleared: condition no longer met'), ('escalated', 'Escalated one level up')], max_length=12, verbose_name='action')),
+                ('on', models.DateField(verbose_name='day')),
+                ('at', models.DateTimeField(auto_now_add=True, verbose_name='at')),
+                ('actor_label', models.CharField(max_length=150, verbose_name='by')),
+                ('note', models.TextField(blank=True, verbose_name='note')),
+                ('data', models.JSONField(blank=True, default=dict, verbose_name='details')),
+                ('warning', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='events', to='riskwarnings.riskwarning')),
             ],
             options={
-                "verbose_name": "warning event",
-                "verbose_name_plural": "warning events",
-                "ordering": ["at", "id"],
+                'verbose_name': 'warning event',
+                'verbose_name_plural': 'warning events',
+                'ordering': ['at', 'id'],
             },
         ),
         migrations.AddIndex(
-            model_name="riskwarning",
-            index=models.Index(fields=["state", "level"], name="warning_state_level_idx"),
+            model_name='riskwarning',
+            index=models.Index(fields=['state', 'level'], name='warning_state_level_idx'),
         ),
         migrations.AddIndex(
-            model_name="riskwarning",
-            index=models.Index(fields=["rule", "state"], name="warning_rule_state_idx"),
+            model_name='riskwarning',
+            index=models.Index(fields=['rule', 'state'], name='warning_rule_state_idx'),
         ),
         migrations.AddIndex(
-            model_name="riskwarning",
-            index=models.Index(fields=["state", "due_on"], name="warning_state_due_idx"),
+            model_name='riskwarning',
+            index=models.Index(fields=['state', 'due_on'], name='warning_state_due_idx'),
         ),
         migrations.AddConstraint(
-            model_name="riskwarning",
-            constraint=models.UniqueConstraint(
-                condition=models.Q(("state__in", ("open", "acknowledged", "handled"))),
-                fields=("organization", "rule"),
-                name="one_open_warning_per_organization_and_rule",
-            ),
+            model_name='riskwarning',
+            constraint=models.UniqueConstraint(condition=models.Q(('state__in', ('open', 'acknowledged', 'handled'))), fields=('organization', 'rule'), name='one_open_warning_per_organization_and_rule'),
         ),
     ]
