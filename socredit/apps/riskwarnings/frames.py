@@ -24,6 +24,7 @@ from socredit.apps.bans.models import Ban
 from socredit.apps.lists.models import PersonListing
 from socredit.apps.records.models import CreditRecord
 from socredit.apps.registry.models import CONFIRMED_ROLE, Organization, Role
+from socredit.apps.riskwarnings.models import FinancialTransaction
 from socredit.apps.spotchecks.models import CheckResult, SpotCheck
 from socredit.common.sql import values_subquery
 from socredit.core.riskwarnings.evaluate import SCHEMAS, Facts
@@ -160,6 +161,19 @@ def read_figures(actor: Any, codes: list[str], as_of: dt.date) -> pl.DataFrame:
         .order_by().values_list("organization_id", "year", "figures__code", "figures__value")
     )  # fmt: skip
     return read(qs, SCHEMAS["figures"])
+
+
+def read_transactions(lookback_days: int, as_of: dt.date) -> pl.DataFrame:
+    """Transactions finance and banking departments reported (``FinancialTransaction``) on the
+    ``lookback_days`` days up to ``as_of``: one set-based read."""
+    if lookback_days <= 0:
+        return pl.DataFrame(schema=SCHEMAS["transactions"])
+    qs = (
+        FinancialTransaction.objects.filter(occurred_on__gte=as_of - dt.timedelta(days=lookback_days), occurred_on__lte=as_of)
+        .order_by().values_list("organization_id", "occurred_on", "amount", "direction", "counterparty",
+                                "department__name", "related_party", "overseas")
+    )  # fmt: skip
+    return read(qs, SCHEMAS["transactions"])
 
 
 def _flagged_posts(as_of: dt.date) -> tuple[pl.DataFrame, pl.DataFrame]:

@@ -29,6 +29,9 @@ SCHEMAS: dict[str, dict[str, Any]] = {
     "flagged": {"person": pl.Int64, "cause": pl.String, "until": pl.Date},
     "complaints": {"org": pl.Int64, "on": pl.Date},
     "figures": {"org": pl.Int64, "year": pl.Int32, "code": pl.String, "value": pl.Float64},
+    "transactions": {"org": pl.Int64, "on": pl.Date, "amount": pl.Float64, "direction": pl.String,
+                     "counterparty": pl.String, "department": pl.String, "related_party": pl.Boolean,
+                     "overseas": pl.Boolean},
     "dormant": {"org": pl.Int64, "missing_years": pl.List(pl.Int64), "last_activity": pl.Date,
                 "unreachable_on": pl.Date},
 }  # fmt: skip
@@ -62,6 +65,8 @@ class Facts:
       serious-list listing in force (``serious``), with its end if known;
     - ``complaints``: days complaints were found true (``complaint_verified`` records);
     - ``figures``: figures of filed annual reports (code, amount in yuan);
+    - ``transactions``: transactions finance and banking departments reported (资金往来: day, amount in
+      yuan, direction, counterparty, the department's name, related-party and cross-border flags);
     - ``dormant``: the dormant organizations (``core.dormancy.select_dormant``, read by the app).
     """
 
@@ -74,6 +79,7 @@ class Facts:
     flagged: pl.DataFrame = _frame("flagged")
     complaints: pl.DataFrame = _frame("complaints")
     figures: pl.DataFrame = _frame("figures")
+    transactions: pl.DataFrame = _frame("transactions")
     dormant: pl.DataFrame = _frame("dormant")
 
     def __post_init__(self) -> None:
@@ -243,20 +249,57 @@ def figure_change(facts: Facts, t: dict[str, Any], as_of: dt.date) -> pl.DataFra
     )
 
 
+def _transactions_met(facts: Facts, t: dict[str, Any], as_of: dt.date) -> pl.DataFrame:
+    """The transactions part of ``figure_amount``: org, transactions (a struct: count, total, first
+    and last day, the three largest)."""
+    mode = t["transactions"][0]
+    rows = facts.transactions.filter(
+        (pl.col("on") <= as_of) & (pl.col("on") >= as_of - dt.timedelta(days=t["lookback_days"]))
+    )
+    if mode == "single":
+        rows = rows.filter((pl.col("amount") > 0) & (pl.col("amount") >= t["amount"]))
+    else:
+        rows = rows.filter(pl.col(mode))
+    largest = pl.struct(pl.col("on").dt.to_string("%Y-%m-%d"), "amount", "direction", "counterparty", "department",
+                        "related_party", "overseas")  # fmt: skip
+    grouped = (
+        rows.sort("org", "amount", "on", "counterparty", descending=[False, True, True, False])
+        .group_by("org", maintain_order=True)
+        .agg(pl.len().alias("count"), pl.col("amount").sum().alias("total"),
+             pl.col("on").min().dt.to_string("%Y-%m-%d").alias("first"),
+             pl.col("on").max().dt.to_string("%Y-%m-%d").alias("last"), largest.head(3).alias("largest"))
+        .filter((pl.col("total") > 0) & (pl.col("total") >= t["amount"]))
+    )  # fmt: skip
+    return grouped.select(
+        "org",
+        pl.struct(pl.lit(mode).alias("mode"), pl.lit(t["lookback_days"]).alias("days"), "count", "total", "first",
+                  "last", "largest").alias("transactions"),
+    )  # fmt: skip
+
+
 def figure_amount(facts: Facts, t: dict[str, Any], as_of: dt.date) -> pl.DataFrame:
-    """资金金额达到预警线 (大额、关联交易、境外资金): on the latest of the last two report years reporting
-    any of ``figures``, their sum is above 0 and at least ``amount``. Facts: the year, the sum and
-    each figure's amount."""
+    """资金金额达到预警线 (大额、关联交易、境外资金), from two sources: the annual reports — on the
+    latest of the last two report years reporting any of ``figures``, their sum is above 0 and at
+    least ``amount`` — and the transactions finance and banking departments reported within
+    ``lookback_days`` (that day included), as ``transactions`` says: ``single`` a transaction of at
+    least ``amount``; ``related_party`` / ``overseas`` the transactions so flagged, together above 0
+    and at least ``amount``; ``off`` none. Facts: the report's year, sum and each figure (null when
+    the reports do not meet it) and the transactions' count, total, days and three largest (null
+    when they do not)."""
     recent = _recent_figures(facts, t["figures"], as_of)
     latest = recent.group_by("org").agg(pl.col("year").max())
-    rows = (
+    reports = (
         recent.join(latest, on=["org", "year"], how="semi")
         .sort("org", "code")
         .group_by("org", "year", maintain_order=True)
         .agg(pl.col("value").sum().alias("total"), pl.struct("code", "value").alias("parts"))
         .filter((pl.col("total") > 0) & (pl.col("total") >= t["amount"]))
     )
-    return _out(rows, pl.col("year"), pl.col("total"), pl.col("parts"))
+    if t["transactions"][0] == "off":
+        return _out(reports, pl.col("year"), pl.col("total"), pl.col("parts"))
+    moved = _transactions_met(facts, t, as_of)
+    rows = reports.join(moved, on="org", how="full", coalesce=True)
+    return _out(rows, pl.col("year"), pl.col("total"), pl.col("parts"), pl.col("transactions"))
 
 
 Evaluator = Callable[[Facts, dict[str, Any], dt.date], pl.DataFrame]

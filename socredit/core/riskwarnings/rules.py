@@ -58,6 +58,11 @@ AMOUNT_FIGURES = (
 
 POST_CODES = tuple(k.value for k in RoleKind)
 
+TRANSACTION_MODES = ("off", "single", "related_party", "overseas")
+"""How an amount rule reads the transactions departments report (资金往来): ``off`` not at all;
+``single`` one transaction at or above the amount; ``related_party`` / ``overseas`` the transactions
+so flagged within the look-back, together at or above the amount."""
+
 
 @dataclass(frozen=True)
 class Threshold:
@@ -118,6 +123,15 @@ KIND_THRESHOLDS: dict[str, tuple[Threshold, ...]] = {
     RuleKind.FIGURE_AMOUNT.value: (
         Threshold("figures", "codes", "合计的项目", "Figures added up", options=AMOUNT_FIGURES),
         Threshold("amount", "amount", "预警金额（元，达到即预警）", "Warning amount (yuan, at or above)"),
+        Threshold(
+            "transactions",
+            "codes",
+            "部门报送的资金往来（off 不读；single 单笔达到金额；related_party 关联交易合计；overseas 境外往来合计）",
+            "Transactions reported by departments (off; single; related_party total; overseas total)",
+            options=TRANSACTION_MODES,
+            single=True,
+        ),
+        _int("lookback_days", "资金往来回看天数", "Look back over transactions (days)", 1),
     ),
     RuleKind.SELF_REPORT.value: (),
 }
