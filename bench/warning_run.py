@@ -5,7 +5,9 @@ ones marked — then the same run again, which must write nothing (idempotent).
 The demo generator's organizations come with their records (late and missing reports, unreachable
 addresses, verified complaints…). On top, as plain rows (bulk insert, not timed): filed annual
 reports on the last two years for most organizations, some naming an election, with income and
-abroad figures for a share of them, and bans in force on some legal representatives. Three rules get
+abroad figures for a share of them, bans in force on some legal representatives, and transactions
+a finance department reported (资金往来, about 3 % of the organizations, some related-party or
+cross-border) that the amount rules read besides the figures. Three rules get
 thresholds that make them fire at this size (complaints: 1 in 365 days; terms of 3 years), so that
 the recount checks positives of every rule. The dormant rule has no thresholds of its own (the one
 definition of ``core.dormancy``, with the profile's parameters): its recount is the dormancy
@@ -31,6 +33,7 @@ import datetime as dt
 import random
 import sys
 import time
+from decimal import Decimal
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -121,6 +124,26 @@ def _prepare(seed: int, as_of: dt.date) -> dict[str, int]:
             rows,
         )
     made["bans"] = len(rows)
+    # transactions a finance department reported (资金往来) for about 3 % of the organizations
+    from socredit.apps.registry.models import Department
+    from socredit.apps.riskwarnings.models import FinancialTransaction
+
+    dept = (
+        Department.objects.filter(kind="finance").order_by("pk").first()
+        or Department.objects.order_by("pk").first()
+    )
+    moves = [
+        FinancialTransaction(
+            organization_id=pk, department=dept, reference=f"bench-{pk}-{i}", channel="system", batch="bench",
+            occurred_on=as_of - dt.timedelta(days=rng.randint(0, 500)),
+            amount=Decimal(rng.choice([50_000, 400_000, 900_000, 3_000_000, 6_000_000])),
+            direction=rng.choice(["in", "out"]), counterparty=f"对方单位{rng.randint(1, 300)}",
+            related_party=rng.random() < 0.3, overseas=rng.random() < 0.15,
+        )
+        for pk in pks if rng.random() < 0.03 for i in range(rng.randint(1, 4))
+    ]  # fmt: skip
+    FinancialTransaction.objects.bulk_create(moves, batch_size=5_000)
+    made["transactions"] = len(moves)
     return made
 
 
@@ -233,10 +256,23 @@ def recount(org_id: int, rule, t: dict, as_of: dt.date) -> bool:  # noqa: ANN001
                 "report__year", "value"
             )
         )
-        if not rows:
+        if rows:
+            y = max(r[0] for r in rows)
+            total = sum(float(v) for yr, v in rows if yr == y)
+            if total > 0 and total >= t["amount"]:
+                return True
+        mode = t["transactions"][0]
+        if mode == "off":
             return False
-        y = max(r[0] for r in rows)
-        total = sum(float(v) for yr, v in rows if yr == y)
+        from socredit.apps.riskwarnings.models import FinancialTransaction
+
+        moves = FinancialTransaction.objects.filter(
+            organization_id=org_id, occurred_on__lte=as_of,
+            occurred_on__gte=as_of - dt.timedelta(days=t["lookback_days"]),
+        )  # fmt: skip
+        if mode == "single":
+            return moves.filter(amount__gt=0, amount__gte=t["amount"]).exists()
+        total = sum(float(m.amount) for m in moves.filter(**{mode: True}))
         return total > 0 and total >= t["amount"]
     raise ValueError(kind)
 
@@ -276,7 +312,7 @@ def main() -> int:
     WarningRule.objects.filter(code="complaint-burst").update(thresholds={"count": 1, "days": 365})
     WarningRule.objects.filter(code="election-overdue").update(thresholds={"term_years": 3, "grace_days": 0})
     print(
-        f"prepared: {made['reports']:,} reports, {made['figures']:,} figures, {made['bans']:,} bans in {time.perf_counter() - t:.1f}s"
+        f"prepared: {made['reports']:,} reports, {made['figures']:,} figures, {made['bans']:,} bans, {made['transactions']:,} transactions in {time.perf_counter() - t:.1f}s"
     )
     orgs = Organization.objects.count()
 

@@ -90,12 +90,20 @@ def _organizations(profiles: Profiles) -> pl.DataFrame:
 
 
 def _obliged(as_of: dt.date, k: int) -> pl.DataFrame:
+    """The obligations of the report years of the windows (``core.dormancy.window_years``). The
+    oldest year is read only when some organization's report on last year is not yet due (the
+    only case its window moves back to it): after the deadlines, one year less to read."""
     frames = [pl.DataFrame(schema=OBLIGED_SCHEMA)]
-    for year in window_years(as_of, k):
+    shifted = False
+    for i, year in enumerate(window_years(as_of, k)):
+        if i == k and not shifted:
+            break
         try:
             frame = obligations(year, as_of)
         except FieldErrors:  # no profile fixes that year's deadline: the year cannot count as missing
             continue
+        if i == 0:
+            shifted = not frame.filter(pl.col("due") >= as_of).is_empty()
         frames.append(frame.select("org", pl.lit(year, dtype=pl.Int32).alias("year"), "due", "missing"))
     return pl.concat(frames)
 
