@@ -157,6 +157,10 @@ def test_reported_transactions_raise_the_amount_warnings_with_the_source_named(c
         words = " ".join(facts_in_words("figure_amount", facts))
     assert "中国人民银行郑州市分行" in words and "郑州慈济物业管理有限公司" in words and "关联" in words
     assert "related_party" not in words and "out" not in words
+    # the organization page's section says it in words too, to its region's staff
+    client.force_login(world["user"])
+    section = client.get(f"/warnings/organizations/{org.code}/", HTTP_HX_REQUEST="true").content.decode()
+    assert "郑州慈济物业管理有限公司" in section and "related_party" not in section
     # the next run on the same day writes nothing new
     again = run_daily(SystemPrincipal("test"), as_of=TODAY)
     assert (again.raised, again.updated) == (0, 0)
