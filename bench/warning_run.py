@@ -5,9 +5,13 @@ ones marked — then the same run again, which must write nothing (idempotent).
 The demo generator's organizations come with their records (late and missing reports, unreachable
 addresses, verified complaints…). On top, as plain rows (bulk insert, not timed): filed annual
 reports on the last two years for most organizations, some naming an election, with income and
-abroad figures for a share of them, and bans in force on some legal representatives. Three rules get
-thresholds that make them fire at this size (complaints: 1 in 365 days; dormant: 120 quiet days;
-terms of 3 years), so that the recount checks positives of every rule.
+abroad figures for a share of them, bans in force on some legal representatives, and transactions
+a finance department reported (资金往来, about 3 % of the organizations, some related-party or
+cross-border) that the amount rules read besides the figures. Three rules get
+thresholds that make them fire at this size (complaints: 1 in 365 days; terms of 3 years), so that
+the recount checks positives of every rule. The dormant rule has no thresholds of its own (the one
+definition of ``core.dormancy``, with the profile's parameters): its recount is the dormancy
+clean-up's identification (``dormancy.identify.candidates``, recounted in ``bench/dormancy_identify.py``).
 
 The answers are checked against a per-organization recount on a sample (``--sample``): the same
 conditions asked of the database one organization at a time with the ORM, compared with the
@@ -29,6 +33,7 @@ import datetime as dt
 import random
 import sys
 import time
+from decimal import Decimal
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -119,21 +124,51 @@ def _prepare(seed: int, as_of: dt.date) -> dict[str, int]:
             rows,
         )
     made["bans"] = len(rows)
+    # transactions a finance department reported (资金往来) for about 3 % of the organizations
+    from socredit.apps.registry.models import Department
+    from socredit.apps.riskwarnings.models import FinancialTransaction
+
+    dept = (
+        Department.objects.filter(kind="finance").order_by("pk").first()
+        or Department.objects.order_by("pk").first()
+    )
+    moves = [
+        FinancialTransaction(
+            organization_id=pk, department=dept, reference=f"bench-{pk}-{i}", channel="system", batch="bench",
+            occurred_on=as_of - dt.timedelta(days=rng.randint(0, 500)),
+            amount=Decimal(rng.choice([50_000, 400_000, 900_000, 3_000_000, 6_000_000])),
+            direction=rng.choice(["in", "out"]), counterparty=f"对方单位{rng.randint(1, 300)}",
+            related_party=rng.random() < 0.3, overseas=rng.random() < 0.15,
+        )
+        for pk in pks if rng.random() < 0.03 for i in range(rng.randint(1, 4))
+    ]  # fmt: skip
+    FinancialTransaction.objects.bulk_create(moves, batch_size=5_000)
+    made["transactions"] = len(moves)
     return made
+
+
+_DORMANT: dict[dt.date, set[int]] = {}
+
+
+def _dormant(as_of: dt.date) -> set[int]:
+    from socredit.apps.dormancy.identify import candidates
+
+    if as_of not in _DORMANT:
+        _DORMANT[as_of] = {c.org for c in candidates(as_of)}
+    return _DORMANT[as_of]
 
 
 def recount(org_id: int, rule, t: dict, as_of: dt.date) -> bool:  # noqa: ANN001 - a model instance
     """Whether ``rule`` holds for one organization, asked of the database one query at a time (the
     independent check of the set-based run)."""
-    from django.db.models import Max, Q
+    from django.db.models import Q
 
     from socredit.apps.annualreports.models import AnnualReport, ReportFigure
     from socredit.apps.bans.access import binding_on
     from socredit.apps.bans.models import Ban
     from socredit.apps.lists.models import PersonListing
     from socredit.apps.records.models import CreditRecord
-    from socredit.apps.registry.models import Organization, RegistrationChange, Role
-    from socredit.apps.riskwarnings.frames import ABSENCE_KINDS
+    from socredit.apps.registry.models import Organization, Role
     from socredit.apps.spotchecks.models import SpotCheck
 
     org = Organization.objects.get(pk=org_id)
@@ -157,14 +192,7 @@ def recount(org_id: int, rule, t: dict, as_of: dt.date) -> bool:  # noqa: ANN001
                 return True
         return False
     if kind == "dormant":
-        first = as_of.year - t["report_years"]
-        if org.registered_on >= dt.date(first, 1, 1) or filed.filter(year__gte=first).exists():
-            return False
-        days = [recs.exclude(kind__code__in=ABSENCE_KINDS).aggregate(m=Max("occurred_on"))["m"],
-                RegistrationChange.objects.filter(organization_id=org_id, effective_on__lte=as_of).aggregate(m=Max("effective_on"))["m"],
-                filed.filter(year__gte=as_of.year - 10).aggregate(m=Max("submitted_on"))["m"]]  # fmt: skip
-        last = max((d for d in days if d), default=None)
-        return last is None or last <= as_of - dt.timedelta(days=t["quiet_days"])
+        return org_id in _dormant(as_of)
     if kind == "address_unreachable":
         since = as_of - dt.timedelta(days=t["lookback_days"])
         return SpotCheck.objects.filter(organization_id=org_id, result="unreachable", checked_on__gte=since,
@@ -228,10 +256,23 @@ def recount(org_id: int, rule, t: dict, as_of: dt.date) -> bool:  # noqa: ANN001
                 "report__year", "value"
             )
         )
-        if not rows:
+        if rows:
+            y = max(r[0] for r in rows)
+            total = sum(float(v) for yr, v in rows if yr == y)
+            if total > 0 and total >= t["amount"]:
+                return True
+        mode = t["transactions"][0]
+        if mode == "off":
             return False
-        y = max(r[0] for r in rows)
-        total = sum(float(v) for yr, v in rows if yr == y)
+        from socredit.apps.riskwarnings.models import FinancialTransaction
+
+        moves = FinancialTransaction.objects.filter(
+            organization_id=org_id, occurred_on__lte=as_of,
+            occurred_on__gte=as_of - dt.timedelta(days=t["lookback_days"]),
+        )  # fmt: skip
+        if mode == "single":
+            return moves.filter(amount__gt=0, amount__gte=t["amount"]).exists()
+        total = sum(float(m.amount) for m in moves.filter(**{mode: True}))
         return total > 0 and total >= t["amount"]
     raise ValueError(kind)
 
@@ -269,10 +310,9 @@ def main() -> int:
     run_deadlines(actor, as_of=as_of)  # the annual_report_missing records the overdue rule reads
     # thresholds that make every rule fire at this size (the recount then checks positives too)
     WarningRule.objects.filter(code="complaint-burst").update(thresholds={"count": 1, "days": 365})
-    WarningRule.objects.filter(code="dormant").update(thresholds={"report_years": 2, "quiet_days": 120})
     WarningRule.objects.filter(code="election-overdue").update(thresholds={"term_years": 3, "grace_days": 0})
     print(
-        f"prepared: {made['reports']:,} reports, {made['figures']:,} figures, {made['bans']:,} bans in {time.perf_counter() - t:.1f}s"
+        f"prepared: {made['reports']:,} reports, {made['figures']:,} figures, {made['bans']:,} bans, {made['transactions']:,} transactions in {time.perf_counter() - t:.1f}s"
     )
     orgs = Organization.objects.count()
 

@@ -29,6 +29,7 @@ from socredit.apps.records.api import router as records_router
 from socredit.apps.registry.api import router as registry_router
 from socredit.apps.registry.api_registration import router as registration_router
 from socredit.apps.registry.services import record_api_id_numbers_read
+from socredit.apps.riskwarnings.api import router as riskwarnings_router
 from socredit.apps.spotchecks.api import router as spotchecks_router
 from socredit.apps.subscriptions.api import router as subscriptions_router
 from socredit.common.api import (
@@ -152,3 +153,4 @@ api.add_router("", subscriptions_router, tags=["subscriptions"])
 api.add_router("", measures_router, tags=["checks"])
 api.add_router("", annualreports_router, tags=["annual reports"])
 api.add_router("", spotchecks_router, tags=["spot checks"])
+api.add_router("", riskwarnings_router, tags=["finance"])

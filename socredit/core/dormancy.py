@@ -18,6 +18,8 @@ import datetime as dt
 from dataclasses import dataclass
 from enum import StrEnum
 
+import polars as pl
+
 from socredit.core.annualreports.deadlines import add_months
 from socredit.core.policy import PolicyProfile
 
@@ -140,3 +142,94 @@ def dormant(*, reports_missing: bool, active: bool, unreachable: bool, params: D
     due, no activity in ``inactive_months``, and, where the profile asks it, not reachable at its
     registered address. The scalar statement of the rule the set-based identification applies."""
     return reports_missing and not active and (unreachable or not params.unreachable_required)
+
+
+# --- the one set-based definition (used by the identification and by the warning rule) ----------
+
+OBLIGED_SCHEMA = {"org": pl.Int64, "year": pl.Int32, "due": pl.Date, "missing": pl.Boolean}
+"""``reports_missing``'s obligations: per organization and report year, its due date and whether
+nothing was submitted by the day of the run after that date (``annualreports.deadlines.obligations``)."""
+PARAMS_SCHEMA = {
+    "org": pl.Int64,
+    "k": pl.Int64,
+    "inactive_since": pl.Date,
+    "unreachable_required": pl.Boolean,
+}
+"""Per organization, the parameters of its region's profile: ``report_years`` (k), the first day of
+the period without activity (``DormancyParameters.inactive_since``), ``require_unreachable``."""
+SIGN_SCHEMA = {"org": pl.Int64, "on": pl.Date, "source": pl.String}
+"""Activity (source: what it was) and signs of an unreachable address (source: how it was found)."""
+
+
+def window_years(as_of: dt.date, k: int) -> list[int]:
+    """The report years read for a window of ``k``: last year and the ``k`` before it (the window
+    is the first ``k`` of them, or the last ``k`` while last year's report is not yet due)."""
+    return [as_of.year - 1 - i for i in range(k + 1)]
+
+
+def reports_missing(params: pl.DataFrame, obliged: pl.DataFrame, as_of: dt.date) -> pl.DataFrame:
+    """The organizations of ``params`` (PARAMS_SCHEMA) that filed nothing on every report year of
+    their window: the last ``k`` report years whose due date has passed for the organization — while
+    the report on last year is not yet due (its due date is ``as_of`` or later), the window is the
+    ``k`` years before it. A year on which the organization was not obliged (registered later, no
+    due date) is not missing. Columns: org, missing_years (list, newest first)."""
+    if params.is_empty():
+        return pl.DataFrame(schema={"org": pl.Int64, "missing_years": pl.List(pl.Int64)})
+    top = int(params["k"].max() or 0)  # type: ignore[arg-type]  # polars types max() as a broad scalar
+    years = window_years(as_of, top)
+    frame = params.select("org", "k")
+    for i, year in enumerate(years):
+        due = obliged.filter(pl.col("year") == year).select(
+            "org", pl.col("due").alias(f"due{i}"), pl.col("missing").alias(f"m{i}")
+        )
+        frame = frame.join(due, on="org", how="left").with_columns(pl.col(f"m{i}").fill_null(False))
+    shifted = pl.col("due0").is_not_null() & (pl.col("due0") >= pl.lit(as_of))
+    missing = pl.lit(False)
+    listed = pl.lit([], dtype=pl.List(pl.Int64))
+    for k in sorted(set(params["k"].to_list())):
+        late = pl.all_horizontal([pl.col(f"m{i}") for i in range(k)])
+        early = pl.all_horizontal([pl.col(f"m{i}") for i in range(1, k + 1)])
+        missing = (
+            pl.when(pl.col("k") == k).then(pl.when(shifted).then(early).otherwise(late)).otherwise(missing)
+        )
+        listed = (
+            pl.when(pl.col("k") == k)
+            .then(pl.when(shifted).then(pl.lit(years[1 : k + 1])).otherwise(pl.lit(years[:k])))
+            .otherwise(listed)
+        )
+    return (
+        frame.with_columns(missing=missing, missing_years=listed)
+        .filter(pl.col("missing"))
+        .select("org", pl.col("missing_years").cast(pl.List(pl.Int64)))
+    )
+
+
+def _latest(frame: pl.DataFrame, day: str, how: str | None) -> pl.DataFrame:
+    agg = [pl.col("on").max().alias(day)]
+    if how:
+        agg.append(pl.col("source").sort_by("on").last().alias(how))
+    return frame.sort("org", "on", "source").group_by("org").agg(agg)
+
+
+def select_dormant(
+    missing: pl.DataFrame, params: pl.DataFrame, activity: pl.DataFrame, unreachable: pl.DataFrame,
+    as_of: dt.date,
+) -> pl.DataFrame:  # fmt: skip
+    """疑似僵尸型社会组织 — THE set-based statement of ``dormant``: of the organizations that filed
+    nothing in their window (``reports_missing``), those with no activity (SIGN_SCHEMA; only days up
+    to ``as_of`` count) on or after their ``inactive_since`` and, where their profile requires it,
+    a sign of an unreachable address (any day up to ``as_of``).
+
+    Columns: org, missing_years, last_activity (Date or null), unreachable_on (Date or null),
+    unreachable_source (String or null), in ``org`` order."""
+    last = _latest(activity.filter(pl.col("on") <= as_of), "last_activity", None)
+    reach = _latest(unreachable.filter(pl.col("on") <= as_of), "unreachable_on", "unreachable_source")
+    return (
+        missing.join(params.select("org", "inactive_since", "unreachable_required"), on="org", how="inner")
+        .join(last, on="org", how="left")
+        .join(reach, on="org", how="left")
+        .filter(pl.col("last_activity").is_null() | (pl.col("last_activity") < pl.col("inactive_since")))
+        .filter(~pl.col("unreachable_required") | pl.col("unreachable_on").is_not_null())
+        .select("org", "missing_years", "last_activity", "unreachable_on", "unreachable_source")
+        .sort("org")
+    )

@@ -1164,7 +1164,7 @@ API = "/api/v1"
 ALL_SCOPES = ["organizations:read", "organizations:write", "records:read", "records:write", "persons:read",
               "credit:read", "lists:read", "objections:verify", "complaints:write", "changes:read",
               "registrations:write", "bans:read", "bans:write", "checks:write", "blacklists:write",
-              "spotchecks:read", "spotchecks:write"]  # fmt: skip
+              "spotchecks:read", "spotchecks:write", "finance:write"]  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -1304,6 +1304,24 @@ API_WRITES: dict[tuple[str, str], ApiRow] = {
             "warnings_confirmed": True,
         },  # fmt: skip
         ok=201,
+    ),
+    # a department's transactions (资金往来): an organization it names must be of its region (per item, 200)
+    ("POST", "/finance/transactions"): ApiRow(
+        lambda w: {},
+        lambda w: {
+            "items": [
+                {
+                    "organization": w["org"].code,
+                    "reference": "矩阵-ZJ-1",
+                    "occurred_on": day(3),
+                    "amount": "120000",
+                    "direction": "out",
+                    "counterparty": "郑州某某商贸有限公司",
+                }
+            ]
+        },  # fmt: skip
+        refused=200,
+        says='"organization"',
     ),
     # a department's own bans: an organization it names must be of its region (per item, 200)
     ("POST", "/bans"): ApiRow(

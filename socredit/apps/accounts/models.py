@@ -106,6 +106,10 @@ class TokenScope(models.TextChoices):
         _("Make credit checks (信用核查), read them and give feedback on the measures applied"),
     )
     BLACKLISTS_WRITE = "blacklists:write", _("Push the department's own domain blacklist (领域黑名单)")
+    FINANCE_WRITE = (
+        "finance:write",
+        _("Report organizations' financial transactions (资金往来: large, related-party, cross-border)"),
+    )
     ANNUALREPORTS_READ = (
         "annualreports:read",
         _("Read the figures of filed annual work reports (年度工作报告)"),

@@ -149,6 +149,17 @@ def identify(*, actor: Any, channel: str = "cli", as_of: dt.date | None = None) 
     return result
 
 
+def result_line(r: IdentifyResult) -> str:
+    return (f"僵尸型社会组织识别（截至{r.as_of:%Y-%m-%d}）：符合条件 {r.found}，新立案 {r.opened}，"
+            f"已在清理 {r.already_open}，近期恢复活动 {r.recently_resumed}，登记状态已变更结案 {r.closed_by_registry}")  # fmt: skip
+
+
+def on_daily_duties(sender: Any, *, as_of: dt.date, actor: Any, **kwargs: Any) -> str:
+    """The receiver of ``cases.daily.daily_duties``: the identification of the day, its summary line.
+    Idempotent like ``identify`` itself: a second run on the same day opens nothing."""
+    return result_line(identify(actor=actor, channel="cli", as_of=as_of))
+
+
 # --- steps --------------------------------------------------------------------------------------
 
 

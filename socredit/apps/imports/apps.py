@@ -9,4 +9,4 @@ class ImportsConfig(AppConfig):
 
     def ready(self) -> None:
         # the importer of past years' annual work reports registers itself (it builds on services.Importer)
-        from socredit.apps.imports import annualreports  # noqa: F401
+        from socredit.apps.imports import annualreports, transactions  # noqa: F401

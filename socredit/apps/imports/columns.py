@@ -15,6 +15,7 @@ from socredit.apps.registry.models import Department, Region
 from socredit.common.access import scope_path_of
 from socredit.common.imports import Column, write_csv, write_xlsx
 from socredit.core.annualreports.schema import FIGURES, InspectionResult
+from socredit.core.riskwarnings.transactions import Direction
 from socredit.core.types import (
     DishonestyClass,
     OrgField,
@@ -82,11 +83,26 @@ ANNUAL_REPORT_COLUMNS = (
 """One row per organization and year: the result and its dates, then every figure of the
 annual-report contract (core.annualreports.schema.FIGURES), in yuan."""
 
+TRANSACTION_COLUMNS = (
+    Column("organization", "统一社会信用代码", True, "51410105MJ0000018H"),
+    Column("department", "报送部门", True, "郑州市财政局"),
+    Column("reference", "交易编号", True, "ZZCZ-2026-000123"),
+    Column("occurred_on", "交易日期", True, "2026-03-18"),
+    Column("amount", "金额（元）", True, "1200000.00"),
+    Column("direction", "资金方向", True, "支出"),
+    Column("counterparty", "交易对方", True, "郑州市某某建设工程有限公司"),
+    Column("related_party", "关联交易", False, "否"),
+    Column("overseas", "境外资金", False, "否"),
+    Column("purpose", "用途", False, "养老服务中心改造工程款"),
+)
+"""One row per transaction a finance or banking department reports (``riskwarnings.transactions``)."""
+
 COLUMNS: dict[str, tuple[Column, ...]] = {
     ImportKind.ORGANIZATIONS: ORGANIZATION_COLUMNS,
     ImportKind.ROLES: ROLE_COLUMNS,
     ImportKind.RECORDS: RECORD_COLUMNS,
     ImportKind.ANNUAL_REPORTS: ANNUAL_REPORT_COLUMNS,
+    ImportKind.TRANSACTIONS: TRANSACTION_COLUMNS,
 }
 
 REPORT_ROW = "行号（row）"
@@ -128,6 +144,12 @@ def valid_values(kind: str, principal: Any) -> list[tuple[str, str, str]]:
         enum_rows("kind", RoleKind)
     elif kind == ImportKind.ANNUAL_REPORTS:
         enum_rows("result", InspectionResult)
+    elif kind == ImportKind.TRANSACTIONS:
+        enum_rows("direction", Direction)
+        title = column_title(kind, "department")
+        out.extend((title, d.name, d.region.name) for d in departments_of(principal))
+        for field in ("related_party", "overseas"):
+            out.extend((column_title(kind, field), v, "") for v in ("是", "否"))
     else:
         title = column_title(kind, "kind")
         kinds = RecordKind.objects.filter(active=True).order_by("category", "code")

@@ -17,6 +17,7 @@ class ImportKind(models.TextChoices):
     ROLES = "roles", _("Persons and posts")
     RECORDS = "records", _("Credit records")
     ANNUAL_REPORTS = "annual_reports", _("Annual work reports of past years")
+    TRANSACTIONS = "transactions", _("Financial transactions from finance and banking departments")
 
 
 class ImportStatus(models.TextChoices):

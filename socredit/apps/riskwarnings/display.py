@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext
 from django.utils.translation import gettext as _
 
 from socredit.common.choices import label_for
@@ -30,6 +30,31 @@ def _sources(sources: list[str]) -> str:
     return _("; ").join(names.get(s, s) for s in sources)
 
 
+def _transactions(t: dict[str, Any]) -> list[str]:
+    """Transactions reported by finance and banking departments, in words (the source named)."""
+    what = {"single": _("single transactions at or above the line"), "related_party": _("related-party transactions"),
+            "overseas": _("cross-border transactions")}.get(t.get("mode", ""), "")  # fmt: skip
+    out = [_("Reported by finance and banking departments: %(n)s %(what)s within %(days)s days (%(first)s to "
+             "%(last)s), together %(total)s.")
+           % {"n": t.get("count"), "what": what, "days": t.get("days"), "first": t.get("first"), "last": t.get("last"),
+              "total": _yuan(t.get("total", 0))}]  # fmt: skip
+    for m in t.get("largest") or []:
+        flags = [
+            label
+            for on, label in (
+                (m.get("related_party"), _("related party")),
+                (m.get("overseas"), _("cross-border")),
+            )
+            if on
+        ]
+        direction = _("received from") if m.get("direction") == "in" else _("paid to")
+        out.append(_("%(day)s: %(amount)s %(direction)s %(counterparty)s%(flags)s (reported by %(department)s).")
+                   % {"day": m.get("on"), "amount": _yuan(m.get("amount", 0)), "direction": direction,
+                      "counterparty": m.get("counterparty"), "department": m.get("department"),
+                      "flags": _(" (%(flags)s)") % {"flags": pgettext("list separator", ", ").join(flags)} if flags else ""})  # fmt: skip
+    return out
+
+
 def facts_in_words(kind: str, facts: dict[str, Any]) -> list[str]:
     f = facts or {}
     if "reason" in f and "reported_by" in f:
@@ -40,14 +65,15 @@ def facts_in_words(kind: str, facts: dict[str, Any]) -> list[str]:
             % {"year": f.get("year"), "since": f.get("since")}
         ]
     if kind == RuleKind.DORMANT.value:
-        out = [
-            _("No annual work report filed on any of the last %(n)s report years.")
-            % {"n": f.get("report_years")}
-        ]
+        years = pgettext("list separator", ", ").join(str(y) for y in f.get("missing_years") or [])
+        out = [_("No annual work report filed on the report years %(years)s.") % {"years": years}]
         out.append(_("Last activity: %(day)s.") % {"day": f["last_activity"]} if f.get("last_activity")
                    else _("No activity on record."))  # fmt: skip
-        if f.get("last_report_year"):
-            out.append(_("Last report filed: on %(year)s.") % {"year": f["last_report_year"]})
+        if f.get("unreachable_on"):
+            out.append(
+                _("Found unreachable at the registered address, last on %(day)s.")
+                % {"day": f["unreachable_on"]}
+            )
         return out
     if kind == RuleKind.ADDRESS_UNREACHABLE.value:
         return [_("Unreachable at the registered address %(n)s time(s), last on %(day)s: %(how)s.")
@@ -78,7 +104,12 @@ def facts_in_words(kind: str, facts: dict[str, Any]) -> list[str]:
                 % {"figure": _figure(f.get("figure", "")), "year": f.get("year"), "value": _yuan(f.get("value", 0)),
                    "previous": _yuan(f.get("previous", 0)), "change": float(f.get("change", 0)) * 100}]  # fmt: skip
     if kind == RuleKind.FIGURE_AMOUNT.value:
-        parts = _("; ").join(f"{_figure(p['code'])} {_yuan(p['value'])}" for p in f.get("parts", []))
-        return [_("Annual report on %(year)s: %(parts)s (together %(total)s).")
-                % {"year": f.get("year"), "parts": parts, "total": _yuan(f.get("total", 0))}]  # fmt: skip
+        out = []
+        if f.get("year"):
+            parts = _("; ").join(f"{_figure(p['code'])} {_yuan(p['value'])}" for p in f.get("parts") or [])
+            out.append(_("Annual report on %(year)s: %(parts)s (together %(total)s).")
+                       % {"year": f.get("year"), "parts": parts, "total": _yuan(f.get("total", 0))})  # fmt: skip
+        if f.get("transactions"):
+            out.extend(_transactions(f["transactions"]))
+        return out
     return []

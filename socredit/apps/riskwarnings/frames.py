@@ -23,7 +23,8 @@ from socredit.apps.bans.access import binding_on
 from socredit.apps.bans.models import Ban
 from socredit.apps.lists.models import PersonListing
 from socredit.apps.records.models import CreditRecord
-from socredit.apps.registry.models import CONFIRMED_ROLE, Organization, RegistrationChange, Role
+from socredit.apps.registry.models import CONFIRMED_ROLE, Organization, Role
+from socredit.apps.riskwarnings.models import FinancialTransaction
 from socredit.apps.spotchecks.models import CheckResult, SpotCheck
 from socredit.common.sql import values_subquery
 from socredit.core.riskwarnings.evaluate import SCHEMAS, Facts
@@ -34,18 +35,12 @@ READ_CHUNK = 50_000
 WATCHED_STATUSES = (OrgStatus.NORMAL.value, OrgStatus.SUSPENDED.value)
 """Organizations the warnings watch: registered and not deregistered or revoked."""
 
-ABSENCE_KINDS = (
-    "annual_report_missing", "address_unreachable", "rectification_overdue", "election_overdue",
-    "public_fundraising_lapsed",
-)  # fmt: skip
-"""Credit records that record an absence or a failure to act: not activity for the dormant rule."""
-
 TERM_POSTS = (RoleKind.LEGAL_REPRESENTATIVE.value, RoleKind.CHAIR.value)
 """Posts an election renews: the start of the current one is the registry's day of the last election."""
 
 RECENT_YEARS = 3
-"""Report years read one by one (the overdue rule looks at two, the dormant rule at ``report_years``);
-older years only as each organization's last report year and last election year."""
+"""Report years read one by one (the overdue rule looks at two); older years only as each
+organization's last report year and last election year."""
 
 
 def read(queryset: QuerySet[Any], schema: dict[str, Any], **constants: Any) -> pl.DataFrame:
@@ -107,15 +102,10 @@ def read_facts(
     actor: Any, kinds: set[str], as_of: dt.date, orgs: pl.DataFrame, spans: dict[str, int]
 ) -> Facts:
     """The frames the rules of ``kinds`` read, as of ``as_of``. ``spans`` holds the longest look-back
-    in days (address, complaints) and report years (dormant) each kind needs."""
+    in days (address, complaints) each kind needs. The dormant rule's frame is ``dormant.find_dormant``'s."""
     facts = Facts(orgs=orgs.select("org", "registered_on"))
-    if kinds & {
-        RuleKind.ANNUAL_REPORT_OVERDUE.value,
-        RuleKind.DORMANT.value,
-        RuleKind.ELECTION_OVERDUE.value,
-    }:
-        years = max(RECENT_YEARS, spans.get(RuleKind.DORMANT.value, 0))
-        facts.reports = _reports(actor, as_of, as_of.year - years)
+    if kinds & {RuleKind.ANNUAL_REPORT_OVERDUE.value, RuleKind.ELECTION_OVERDUE.value}:
+        facts.reports = _reports(actor, as_of, as_of.year - RECENT_YEARS)
     if RuleKind.ANNUAL_REPORT_OVERDUE.value in kinds:
         raw = read(
             _records(("annual_report_missing",), dt.date(as_of.year - 3, 1, 1), as_of).values_list("organization_id", "external_id", "occurred_on"),
@@ -131,34 +121,6 @@ def read_facts(
             ).alias("year"),
             "since",
         )
-    if RuleKind.DORMANT.value in kinds:
-        # only an organization without a recent report can be dormant: its activity is all the rule
-        # needs, so the activity aggregates are asked for those organizations alone
-        first = as_of.year - spans.get(RuleKind.DORMANT.value, 2)
-        recent = facts.reports.filter(
-            (pl.col("year") >= first) & pl.col("submitted_on").is_not_null()
-        ).select("org")
-        candidates = (
-            facts.orgs.filter(pl.col("registered_on") < dt.date(first, 1, 1)).select("org")
-            .join(recent, on="org", how="anti")["org"].to_list()
-        )  # fmt: skip
-        subquery, params = values_subquery(candidates, pg_type="bigint")
-        among = RawSQL(subquery, params)  # noqa: S611 # one bound parameter (common.sql)
-        records = (
-            CreditRecord.objects.filter(is_current=True, status=RecordStatus.EFFECTIVE.value, occurred_on__lte=as_of,
-                                        organization_id__in=among)
-            .exclude(kind__code__in=ABSENCE_KINDS).order_by().values("organization_id")
-            .annotate(on=Max("occurred_on")).values_list("organization_id", "on")
-        )  # fmt: skip
-        changes = (
-            RegistrationChange.objects.filter(effective_on__lte=as_of, organization_id__in=among).order_by()
-            .values("organization_id").annotate(on=Max("effective_on")).values_list("organization_id", "on")
-        )  # fmt: skip
-        facts.activity = pl.concat([
-            read(records, SCHEMAS["activity"]),
-            read(changes, SCHEMAS["activity"]),
-            facts.reports.select("org", pl.col("submitted_on").alias("on")),
-        ])  # fmt: skip
     if RuleKind.ADDRESS_UNREACHABLE.value in kinds:
         since = as_of - dt.timedelta(days=spans.get(RuleKind.ADDRESS_UNREACHABLE.value, 365))
         checks = SpotCheck.objects.filter(
@@ -199,6 +161,19 @@ def read_figures(actor: Any, codes: list[str], as_of: dt.date) -> pl.DataFrame:
         .order_by().values_list("organization_id", "year", "figures__code", "figures__value")
     )  # fmt: skip
     return read(qs, SCHEMAS["figures"])
+
+
+def read_transactions(lookback_days: int, as_of: dt.date) -> pl.DataFrame:
+    """Transactions finance and banking departments reported (``FinancialTransaction``) on the
+    ``lookback_days`` days up to ``as_of``: one set-based read."""
+    if lookback_days <= 0:
+        return pl.DataFrame(schema=SCHEMAS["transactions"])
+    qs = (
+        FinancialTransaction.objects.filter(occurred_on__gte=as_of - dt.timedelta(days=lookback_days), occurred_on__lte=as_of)
+        .order_by().values_list("organization_id", "occurred_on", "amount", "direction", "counterparty",
+                                "department__name", "related_party", "overseas")
+    )  # fmt: skip
+    return read(qs, SCHEMAS["transactions"])
 
 
 def _flagged_posts(as_of: dt.date) -> tuple[pl.DataFrame, pl.DataFrame]:

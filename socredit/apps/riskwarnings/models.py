@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from socredit.common.choices import enum_choices, label_for
 from socredit.core.riskwarnings.rules import Level, RuleKind
+from socredit.core.riskwarnings.transactions import Direction
 
 
 class WarningState(models.TextChoices):
@@ -159,3 +160,50 @@ class WarningEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.warning_id} {self.action} {self.on}"
+
+
+class FinancialTransaction(models.Model):
+    """资金往来 — one transaction of an organization as a finance or banking department reported it
+    (by file import or through the API). The department's own reference is unique within the
+    department: the same transaction sent again is recognised, never stored twice."""
+
+    organization = models.ForeignKey(
+        "registry.Organization", on_delete=models.PROTECT, related_name="financial_transactions",
+        verbose_name=_("organization"),
+    )  # fmt: skip
+    department = models.ForeignKey(
+        "registry.Department",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("reporting department"),
+    )
+    reference = models.CharField(_("department's reference"), max_length=100)
+    occurred_on = models.DateField(_("transaction date"))
+    amount = models.DecimalField(_("amount (yuan)"), max_digits=14, decimal_places=2)
+    direction = models.CharField(_("direction"), max_length=3, choices=enum_choices(Direction))
+    counterparty = models.CharField(_("counterparty"), max_length=200)
+    related_party = models.BooleanField(_("related-party transaction"), default=False)
+    overseas = models.BooleanField(_("cross-border transaction"), default=False)
+    purpose = models.CharField(_("purpose"), max_length=500, blank=True)
+    channel = models.CharField(_("channel"), max_length=12)
+    batch = models.CharField(_("batch"), max_length=100)
+    imported_at = models.DateTimeField(_("imported at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("financial transaction")
+        verbose_name_plural = _("financial transactions")
+        ordering = ["-occurred_on", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["department", "reference"], name="one_transaction_per_department_reference"
+            ),
+            models.CheckConstraint(condition=models.Q(amount__gt=0), name="transaction_amount_positive"),
+        ]
+        indexes = [models.Index(fields=["occurred_on", "organization"], name="transaction_day_org_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.department_id}:{self.reference}"
+
+    @property
+    def direction_label(self) -> str:
+        return label_for(Direction, self.direction)

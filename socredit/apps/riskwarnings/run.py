@@ -24,7 +24,8 @@ from typing import Any
 import polars as pl
 
 from socredit.apps.riskwarnings import services
-from socredit.apps.riskwarnings.frames import read_facts, read_figures, read_orgs
+from socredit.apps.riskwarnings.dormant import find_dormant
+from socredit.apps.riskwarnings.frames import read_facts, read_figures, read_orgs, read_transactions
 from socredit.apps.riskwarnings.models import OPEN_STATES, RiskWarning, WarningRule
 from socredit.apps.workdays.services import working_calendar
 from socredit.core.riskwarnings.evaluate import EVALUATORS, evaluate
@@ -66,7 +67,9 @@ def rules_in_force(as_of: dt.date) -> list[WarningRule]:
 def _spans(rules: list[tuple[WarningRule, dict[str, Any]]]) -> dict[str, int]:
     spans: dict[str, int] = {}
     for rule, t in rules:
-        days = t.get("lookback_days") or t.get("days") or t.get("report_years")
+        if rule.kind == RuleKind.FIGURE_AMOUNT.value:
+            continue  # its look-back is over transactions (read apart)
+        days = t.get("lookback_days") or t.get("days")
         if days:
             spans[rule.kind] = max(spans.get(rule.kind, 0), int(days))
     return spans
@@ -89,6 +92,11 @@ def find(
     codes = sorted({c for r, t in rules if r.kind in (RuleKind.FIGURE_CHANGE.value, RuleKind.FIGURE_AMOUNT.value)
                     for c in t.get("figures", t.get("figure", []))})  # fmt: skip
     facts.figures = read_figures(actor, codes, as_of)
+    lookback = max((t["lookback_days"] for r, t in rules if r.kind == RuleKind.FIGURE_AMOUNT.value
+                    and t["transactions"][0] != "off"), default=0)  # fmt: skip
+    facts.transactions = read_transactions(lookback, as_of)
+    if any(r.kind == RuleKind.DORMANT.value for r, _t in rules):
+        facts.dormant = find_dormant(as_of).join(orgs.select("org"), on="org", how="semi")
     found = []
     for rule, t in rules:
         hits = evaluate(rule.kind, facts, t, as_of)

@@ -18,6 +18,41 @@ FUNDS = "参照平阳县民政局清廉社会组织建设实施方案（平民�
 FUNDS_EN = ("After the Pingyang County civil-affairs bureau's plan (平民〔2023〕3号): precise analysis and smart "
             "warnings on large flows of funds and cooperation abroad")  # fmt: skip
 
+DORMANT_REASON = ("连续未报送年度工作报告（最近已届报送期限的年度），且在规定期间内没有登记变更、信用记录或报送报告等活动"
+                  "（本地政策要求时，还须登记住所无法联系），疑似“僵尸型”社会组织。认定标准与僵尸型社会组织清理相同，"
+                  "年数和期间由本地政策参数确定。请核实是否仍在活动。")  # fmt: skip
+DORMANT_REASON_EN = ("No annual work report on the last report years due and no activity (registration change, credit "
+                     "record, report) within the period, and, where local policy asks it, unreachable at the registered "
+                     "address: possibly an organization that exists in name only. The same test as the clean-up of "
+                     "dormant organizations; local policy sets the years and the period. Check whether it still operates.")  # fmt: skip
+
+LARGE_REASON = ("年度工作报告所填单笔最大交易金额达500万元，或财政、金融等部门报送的一年内单笔资金往来达500万元。"
+                "请核实交易内容与决策程序。")  # fmt: skip
+LARGE_REASON_EN = ("The largest single transaction in the annual report, or a single transaction reported by a finance or "
+                   "banking department within a year, is 5,000,000 yuan or more. Check the transaction and how it was decided.")  # fmt: skip
+RELATED_REASON = "年度关联交易金额达100万元，或财政、金融等部门报送的一年内关联交易合计达100万元。请核实是否依章程决策并公开。"
+RELATED_REASON_EN = ("Related-party transactions of 1,000,000 yuan or more in the annual report, or reported by finance and "
+                     "banking departments within a year. Check they were decided under the charter and disclosed.")  # fmt: skip
+OVERSEAS_REASON = ("年度工作报告填有境外资金收入或境外支出，或财政、金融等部门报送了一年内的境外资金往来。"
+                   "请核实资金来源、用途和报告情况。")  # fmt: skip
+OVERSEAS_REASON_EN = ("The annual report shows income from or spending abroad, or a finance or banking department reported "
+                      "cross-border transactions within a year. Check where the money came from, what it was for and how it "
+                      "was reported.")  # fmt: skip
+TRANSACTION_THRESHOLDS = {
+    "large-transaction": ({"transactions": ["single"], "lookback_days": 365}, LARGE_REASON, LARGE_REASON_EN),
+    "related-party": (
+        {"transactions": ["related_party"], "lookback_days": 365},
+        RELATED_REASON,
+        RELATED_REASON_EN,
+    ),
+    "overseas-funds": (
+        {"transactions": ["overseas"], "lookback_days": 365},
+        OVERSEAS_REASON,
+        OVERSEAS_REASON_EN,
+    ),
+}
+"""What migration 0006 adds to the amount rules seeded before transactions were read (the others: off)."""
+
 RULES: list[dict[str, Any]] = [
     {"code": "annual-report-overdue", "kind": "annual_report_overdue", "level": "yellow",
      "name": "年度工作报告逾期未报", "name_en": "Annual work report overdue",
@@ -27,10 +62,9 @@ RULES: list[dict[str, Any]] = [
      "basis": "《社会组织信用信息管理办法》（民政部令第60号）：未按照规定时限和要求向登记管理机关报送年度工作报告的，列入活动异常名录；《基金会年度检查办法》（民政部令第30号）第三条",
      "basis_en": "Measures for the Management of Credit Information of Social Organizations (MCA Order No. 60): failing to file the annual work report in time leads to the abnormal-activity list; Measures for the Annual Inspection of Foundations (MCA Order No. 30), Article 3"},
     {"code": "dormant", "kind": "dormant", "level": "orange",
-     "name": "连续两年未报年报且无活动", "name_en": "No annual report for two years and no activity",
-     "thresholds": {"report_years": 2, "quiet_days": 730},
-     "reason": "连续两年未报送年度工作报告，且两年内没有任何登记变更、信用记录或报告等活动，疑似“僵尸型”社会组织。请核实是否仍在活动。",
-     "reason_en": "No annual report for two years and no activity at all (registration change, credit record, report) in two years: possibly an organization that exists in name only. Check whether it still operates.",
+     "name": "疑似僵尸型社会组织", "name_en": "Possibly dormant organization",
+     "thresholds": {},
+     "reason": DORMANT_REASON, "reason_en": DORMANT_REASON_EN,
      "basis": f"{DESIGN}；参照各地“僵尸型”社会组织清理整治工作",
      "basis_en": f"{DESIGN_EN}; after local clean-ups of organizations that exist in name only"},
     {"code": "address-unreachable", "kind": "address_unreachable", "level": "orange",
@@ -74,21 +108,18 @@ RULES: list[dict[str, Any]] = [
      "basis": f"{DESIGN}；{FUNDS}", "basis_en": f"{DESIGN_EN}; {FUNDS_EN}"},
     {"code": "large-transaction", "kind": "figure_amount", "level": "yellow",
      "name": "大额单笔交易", "name_en": "Large single transaction",
-     "thresholds": {"figures": ["largest_transaction"], "amount": 5000000},
-     "reason": "年度工作报告所填单笔最大交易金额达500万元。请核实交易内容与决策程序。",
-     "reason_en": "The largest single transaction in the annual report is 5,000,000 yuan or more. Check the transaction and how it was decided.",
+     "thresholds": {"figures": ["largest_transaction"], "amount": 5000000, "transactions": ["single"], "lookback_days": 365},
+     "reason": LARGE_REASON, "reason_en": LARGE_REASON_EN,
      "basis": f"{DESIGN}；{FUNDS}", "basis_en": f"{DESIGN_EN}; {FUNDS_EN}"},
     {"code": "related-party", "kind": "figure_amount", "level": "orange",
      "name": "关联交易金额较大", "name_en": "Large related-party transactions",
-     "thresholds": {"figures": ["related_party_amount"], "amount": 1000000},
-     "reason": "年度关联交易金额达100万元。请核实是否依章程决策并公开。",
-     "reason_en": "Related-party transactions of 1,000,000 yuan or more in the year. Check they were decided under the charter and disclosed.",
+     "thresholds": {"figures": ["related_party_amount"], "amount": 1000000, "transactions": ["related_party"], "lookback_days": 365},
+     "reason": RELATED_REASON, "reason_en": RELATED_REASON_EN,
      "basis": f"{DESIGN}；{FUNDS}", "basis_en": f"{DESIGN_EN}; {FUNDS_EN}"},
     {"code": "overseas-funds", "kind": "figure_amount", "level": "orange",
      "name": "境外资金往来", "name_en": "Money from or to abroad",
-     "thresholds": {"figures": ["overseas_income", "overseas_expenditure"], "amount": 0},
-     "reason": "年度工作报告填有境外资金收入或境外支出。请核实资金来源、用途和报告情况。",
-     "reason_en": "The annual report shows income from or spending abroad. Check where it came from, what it was for and how it was reported.",
+     "thresholds": {"figures": ["overseas_income", "overseas_expenditure"], "amount": 0, "transactions": ["overseas"], "lookback_days": 365},
+     "reason": OVERSEAS_REASON, "reason_en": OVERSEAS_REASON_EN,
      "basis": f"{DESIGN}；{FUNDS}", "basis_en": f"{DESIGN_EN}; {FUNDS_EN}"},
     {"code": "street-visit", "kind": "self_report", "level": "blue",
      "name": "街镇走访发现", "name_en": "Found on a street visit",

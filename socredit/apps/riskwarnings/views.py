@@ -193,7 +193,10 @@ def organization_warnings(request: HttpRequest, code: str) -> HttpResponse:
     """The organization page's section: its open warnings and the recent closed or cleared ones."""
     org = access_organization(request.user, code)
     qs = access_warnings(request.user).filter(organization=org)
-    open_ = sorted(qs.filter(state__in=OPEN_STATES), key=lambda w: (LEVEL_RANK.get(w.level, 9), -w.pk))
+    open_ = sorted(qs.filter(state__in=OPEN_STATES).select_related("rule"),
+                   key=lambda w: (LEVEL_RANK.get(w.level, 9), -w.pk))  # fmt: skip
+    for w in open_:
+        w.found = facts_in_words(w.rule.kind, w.facts)  # type: ignore[attr-defined]  # shown in the section
     recent = qs.exclude(state__in=OPEN_STATES).order_by("-last_seen", "-id")[:5]
     return render_page_or_partial(request, "riskwarnings/organization_warnings.html",
                                   "riskwarnings/partials/_organization_warnings.html",

@@ -8,7 +8,7 @@ database into the frames of ``evaluate.Facts``, runs the enabled rules and merge
 warnings.
 """
 
-from socredit.core.riskwarnings.evaluate import EVALUATORS, Facts, dormant_selection, evaluate
+from socredit.core.riskwarnings.evaluate import EVALUATORS, Facts, evaluate
 from socredit.core.riskwarnings.rules import Level, RuleKind, ThresholdErrors, validate_thresholds
 
 __all__ = [
@@ -17,7 +17,6 @@ __all__ = [
     "Level",
     "RuleKind",
     "ThresholdErrors",
-    "dormant_selection",
     "evaluate",
     "validate_thresholds",
 ]

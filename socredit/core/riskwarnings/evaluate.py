@@ -22,7 +22,6 @@ SCHEMAS: dict[str, dict[str, Any]] = {
     "orgs": {"org": pl.Int64, "registered_on": pl.Date},
     "reports": {"org": pl.Int64, "year": pl.Int32, "submitted_on": pl.Date, "election_held": pl.Boolean},
     "missing": {"org": pl.Int64, "year": pl.Int32, "since": pl.Date},
-    "activity": {"org": pl.Int64, "on": pl.Date},
     "unreachable": {"org": pl.Int64, "on": pl.Date, "source": pl.String},
     "elections": {"org": pl.Int64, "on": pl.Date, "source": pl.String},
     "posts": {"org": pl.Int64, "person": pl.Int64, "person_name": pl.String, "post": pl.String,
@@ -30,6 +29,11 @@ SCHEMAS: dict[str, dict[str, Any]] = {
     "flagged": {"person": pl.Int64, "cause": pl.String, "until": pl.Date},
     "complaints": {"org": pl.Int64, "on": pl.Date},
     "figures": {"org": pl.Int64, "year": pl.Int32, "code": pl.String, "value": pl.Float64},
+    "transactions": {"org": pl.Int64, "on": pl.Date, "amount": pl.Float64, "direction": pl.String,
+                     "counterparty": pl.String, "department": pl.String, "related_party": pl.Boolean,
+                     "overseas": pl.Boolean},
+    "dormant": {"org": pl.Int64, "missing_years": pl.List(pl.Int64), "last_activity": pl.Date,
+                "unreachable_on": pl.Date},
 }  # fmt: skip
 """The columns and types of each frame of ``Facts``."""
 
@@ -53,8 +57,6 @@ class Facts:
     - ``orgs``: the organizations under evaluation (active ones), with their registration day;
     - ``reports``: filed annual work reports (year, first submitted on, "leadership elected this year");
     - ``missing``: ``annual_report_missing`` records (report year, day after the due date);
-    - ``activity``: days something happened (a filed report, a registration change, a credit record
-      other than those that record an absence) — one row per event, or the latest per source;
     - ``unreachable``: days an organization was found unreachable at its address (spot-check result
       ``unreachable``, ``address_unreachable`` record after two unsigned letters);
     - ``elections``: days a term began: ``record`` (an ``election_on_time`` record), ``registry`` (the
@@ -62,19 +64,23 @@ class Facts:
     - ``posts``: posts held (confirmed ones), ``flagged``: persons with a ban in force (``ban``) or a
       serious-list listing in force (``serious``), with its end if known;
     - ``complaints``: days complaints were found true (``complaint_verified`` records);
-    - ``figures``: figures of filed annual reports (code, amount in yuan).
+    - ``figures``: figures of filed annual reports (code, amount in yuan);
+    - ``transactions``: transactions finance and banking departments reported (资金往来: day, amount in
+      yuan, direction, counterparty, the department's name, related-party and cross-border flags);
+    - ``dormant``: the dormant organizations (``core.dormancy.select_dormant``, read by the app).
     """
 
     orgs: pl.DataFrame = _frame("orgs")
     reports: pl.DataFrame = _frame("reports")
     missing: pl.DataFrame = _frame("missing")
-    activity: pl.DataFrame = _frame("activity")
     unreachable: pl.DataFrame = _frame("unreachable")
     elections: pl.DataFrame = _frame("elections")
     posts: pl.DataFrame = _frame("posts")
     flagged: pl.DataFrame = _frame("flagged")
     complaints: pl.DataFrame = _frame("complaints")
     figures: pl.DataFrame = _frame("figures")
+    transactions: pl.DataFrame = _frame("transactions")
+    dormant: pl.DataFrame = _frame("dormant")
 
     def __post_init__(self) -> None:
         for name, schema in SCHEMAS.items():
@@ -113,44 +119,16 @@ def annual_report_overdue(facts: Facts, t: dict[str, Any], as_of: dt.date) -> pl
     return _out(rows, pl.col("year"), pl.col("since").dt.to_string("%Y-%m-%d"))
 
 
-def dormant_selection(
-    orgs: pl.DataFrame, reports: pl.DataFrame, activity: pl.DataFrame, as_of: dt.date,
-    *, report_years: int, quiet_days: int,
-) -> pl.DataFrame:  # fmt: skip
-    """疑似僵尸型社会组织 — THE selection of "dormant" organizations (one place to unify with other users
-    of the notion): registered before 1 January of the first of the last ``report_years`` report
-    years, no report filed (by ``as_of``) on any of them, and no activity in the ``quiet_days`` before
-    ``as_of`` (the last activity is at least ``quiet_days`` old, or there is none).
-
-    Columns: org, last_activity (Date or null), last_report_year (Int32 or null)."""
-    first_year = as_of.year - report_years
-    filed = reports.filter(pl.col("submitted_on").is_not_null() & (pl.col("submitted_on") <= as_of))
-    recent = filed.filter(pl.col("year") >= first_year).select("org").unique()
-    last_report = filed.group_by("org").agg(pl.col("year").max().alias("last_report_year"))
-    last = (
-        activity.filter(pl.col("on") <= as_of).group_by("org").agg(pl.col("on").max().alias("last_activity"))
-    )
-    return (
-        orgs.filter(pl.col("registered_on") < dt.date(first_year, 1, 1))
-        .select("org")
-        .join(recent, on="org", how="anti")
-        .join(last, on="org", how="left")
-        .filter(pl.col("last_activity").is_null() | (pl.col("last_activity") <= as_of - dt.timedelta(days=quiet_days)))
-        .join(last_report, on="org", how="left")
-        .select("org", "last_activity", "last_report_year")
-    )  # fmt: skip
-
-
 def dormant(facts: Facts, t: dict[str, Any], as_of: dt.date) -> pl.DataFrame:
-    """连续未报年报且无活动: ``dormant_selection`` with the rule's ``report_years`` and ``quiet_days``.
-    Facts: the number of report years, the last activity and the last report year (null: none)."""
-    rows = dormant_selection(facts.orgs, facts.reports, facts.activity, as_of,
-                             report_years=t["report_years"], quiet_days=t["quiet_days"])  # fmt: skip
+    """疑似僵尸型社会组织: the organizations ``facts.dormant`` names — the one definition of
+    ``core.dormancy.select_dormant``, with the region's profile parameters (``dormancy.*``); the rule
+    itself takes no thresholds. Facts: the report years missing, the last activity, the day an
+    unreachable address was last found (each null when there is none)."""
     return _out(
-        rows,
-        pl.lit(t["report_years"]).alias("report_years"),
+        facts.dormant,
+        pl.col("missing_years"),
         pl.col("last_activity").dt.to_string("%Y-%m-%d"),
-        pl.col("last_report_year"),
+        pl.col("unreachable_on").dt.to_string("%Y-%m-%d"),
     )
 
 
@@ -271,20 +249,57 @@ def figure_change(facts: Facts, t: dict[str, Any], as_of: dt.date) -> pl.DataFra
     )
 
 
+def _transactions_met(facts: Facts, t: dict[str, Any], as_of: dt.date) -> pl.DataFrame:
+    """The transactions part of ``figure_amount``: org, transactions (a struct: count, total, first
+    and last day, the three largest)."""
+    mode = t["transactions"][0]
+    rows = facts.transactions.filter(
+        (pl.col("on") <= as_of) & (pl.col("on") >= as_of - dt.timedelta(days=t["lookback_days"]))
+    )
+    if mode == "single":
+        rows = rows.filter((pl.col("amount") > 0) & (pl.col("amount") >= t["amount"]))
+    else:
+        rows = rows.filter(pl.col(mode))
+    largest = pl.struct(pl.col("on").dt.to_string("%Y-%m-%d"), "amount", "direction", "counterparty", "department",
+                        "related_party", "overseas")  # fmt: skip
+    grouped = (
+        rows.sort("org", "amount", "on", "counterparty", descending=[False, True, True, False])
+        .group_by("org", maintain_order=True)
+        .agg(pl.len().alias("count"), pl.col("amount").sum().alias("total"),
+             pl.col("on").min().dt.to_string("%Y-%m-%d").alias("first"),
+             pl.col("on").max().dt.to_string("%Y-%m-%d").alias("last"), largest.head(3).alias("largest"))
+        .filter((pl.col("total") > 0) & (pl.col("total") >= t["amount"]))
+    )  # fmt: skip
+    return grouped.select(
+        "org",
+        pl.struct(pl.lit(mode).alias("mode"), pl.lit(t["lookback_days"]).alias("days"), "count", "total", "first",
+                  "last", "largest").alias("transactions"),
+    )  # fmt: skip
+
+
 def figure_amount(facts: Facts, t: dict[str, Any], as_of: dt.date) -> pl.DataFrame:
-    """资金金额达到预警线 (大额、关联交易、境外资金): on the latest of the last two report years reporting
-    any of ``figures``, their sum is above 0 and at least ``amount``. Facts: the year, the sum and
-    each figure's amount."""
+    """资金金额达到预警线 (大额、关联交易、境外资金), from two sources: the annual reports — on the
+    latest of the last two report years reporting any of ``figures``, their sum is above 0 and at
+    least ``amount`` — and the transactions finance and banking departments reported within
+    ``lookback_days`` (that day included), as ``transactions`` says: ``single`` a transaction of at
+    least ``amount``; ``related_party`` / ``overseas`` the transactions so flagged, together above 0
+    and at least ``amount``; ``off`` none. Facts: the report's year, sum and each figure (null when
+    the reports do not meet it) and the transactions' count, total, days and three largest (null
+    when they do not)."""
     recent = _recent_figures(facts, t["figures"], as_of)
     latest = recent.group_by("org").agg(pl.col("year").max())
-    rows = (
+    reports = (
         recent.join(latest, on=["org", "year"], how="semi")
         .sort("org", "code")
         .group_by("org", "year", maintain_order=True)
         .agg(pl.col("value").sum().alias("total"), pl.struct("code", "value").alias("parts"))
         .filter((pl.col("total") > 0) & (pl.col("total") >= t["amount"]))
     )
-    return _out(rows, pl.col("year"), pl.col("total"), pl.col("parts"))
+    if t["transactions"][0] == "off":
+        return _out(reports, pl.col("year"), pl.col("total"), pl.col("parts"))
+    moved = _transactions_met(facts, t, as_of)
+    rows = reports.join(moved, on="org", how="full", coalesce=True)
+    return _out(rows, pl.col("year"), pl.col("total"), pl.col("parts"), pl.col("transactions"))
 
 
 Evaluator = Callable[[Facts, dict[str, Any], dt.date], pl.DataFrame]

@@ -32,11 +32,7 @@ class RuleKind(Labelled):
     """预警规则类型 — which evaluator a rule runs."""
 
     ANNUAL_REPORT_OVERDUE = ("annual_report_overdue", "年度工作报告逾期未报", "Annual report overdue")
-    DORMANT = (
-        "dormant",
-        "连续未报年报且无活动（疑似僵尸型）",
-        "No annual report for years and no activity",
-    )
+    DORMANT = ("dormant", "疑似僵尸型社会组织", "Possibly dormant organization")
     ADDRESS_UNREACHABLE = ("address_unreachable", "登记住所无法联系", "Unreachable at the registered address")
     ELECTION_OVERDUE = ("election_overdue", "逾期未换届", "Term election overdue")
     BANNED_PERSON = ("banned_person", "受限人员担任负责人", "Banned or listed person in a responsible post")
@@ -61,6 +57,11 @@ AMOUNT_FIGURES = (
 """Figures an amount rule may add up (annual report codes, ``core.annualreports.schema.FIGURES``)."""
 
 POST_CODES = tuple(k.value for k in RoleKind)
+
+TRANSACTION_MODES = ("off", "single", "related_party", "overseas")
+"""How an amount rule reads the transactions departments report (资金往来): ``off`` not at all;
+``single`` one transaction at or above the amount; ``related_party`` / ``overseas`` the transactions
+so flagged within the look-back, together at or above the amount."""
 
 
 @dataclass(frozen=True)
@@ -90,10 +91,7 @@ KIND_THRESHOLDS: dict[str, tuple[Threshold, ...]] = {
     RuleKind.ANNUAL_REPORT_OVERDUE.value: (
         _int("grace_days", "逾期宽限天数", "Days overdue before warning", 0),
     ),
-    RuleKind.DORMANT.value: (
-        _int("report_years", "连续未报送年度工作报告的年数", "Report years without a filed report", 1),
-        _int("quiet_days", "无任何活动的天数", "Days without any activity", 1),
-    ),
+    RuleKind.DORMANT.value: (),  # the region's profile (dormancy.*) sets them: one definition
     RuleKind.ADDRESS_UNREACHABLE.value: (_int("lookback_days", "回看天数", "Look back (days)", 1),),
     RuleKind.ELECTION_OVERDUE.value: (
         _int("term_years", "每届任期（年）", "Term of office (years)", 1),
@@ -125,6 +123,15 @@ KIND_THRESHOLDS: dict[str, tuple[Threshold, ...]] = {
     RuleKind.FIGURE_AMOUNT.value: (
         Threshold("figures", "codes", "合计的项目", "Figures added up", options=AMOUNT_FIGURES),
         Threshold("amount", "amount", "预警金额（元，达到即预警）", "Warning amount (yuan, at or above)"),
+        Threshold(
+            "transactions",
+            "codes",
+            "部门报送的资金往来（off 不读；single 单笔达到金额；related_party 关联交易合计；overseas 境外往来合计）",
+            "Transactions reported by departments (off; single; related_party total; overseas total)",
+            options=TRANSACTION_MODES,
+            single=True,
+        ),
+        _int("lookback_days", "资金往来回看天数", "Look back over transactions (days)", 1),
     ),
     RuleKind.SELF_REPORT.value: (),
 }

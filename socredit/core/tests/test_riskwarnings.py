@@ -11,7 +11,6 @@ import pytest
 from socredit.core.riskwarnings import (
     Facts,
     ThresholdErrors,
-    dormant_selection,
     evaluate,
     validate_thresholds,
 )
@@ -54,21 +53,13 @@ def test_an_organization_outside_the_watched_ones_gives_no_warning():
     assert hits("annual_report_overdue", Facts(orgs=orgs(1), missing=missing), {"grace_days": 0}) == {}
 
 
-def test_dormant_needs_both_no_report_and_a_quiet_period_of_at_least_the_threshold():
-    reports = pl.DataFrame(
-        {"org": [2], "year": [2024], "submitted_on": [D(2025, 3, 1)], "election_held": [False]}
-    )
-    activity = pl.DataFrame({"org": [3, 4], "on": [D(2025, 6, 1), D(2025, 6, 2)]})
-    f = Facts(orgs=orgs(1, 2, 3, 4), reports=reports, activity=activity)
-    # org 3's last activity is exactly 365 days old: quiet enough; org 4's is 364 days old
-    assert set(hits("dormant", f, {"report_years": 2, "quiet_days": 365})) == {1, 3}
-    assert set(hits("dormant", f, {"report_years": 1, "quiet_days": 365})) == {1, 2, 3}
-
-
-def test_dormant_leaves_out_organizations_too_young_for_the_years():
-    young = pl.DataFrame({"org": [1, 2], "registered_on": [D(2023, 12, 31), D(2024, 1, 1)]})
-    sel = dormant_selection(young, Facts().reports, Facts().activity, AS_OF, report_years=2, quiet_days=1)
-    assert sel["org"].to_list() == [1]
+def test_dormant_names_the_organizations_of_the_dormancy_frame_with_its_facts():
+    frame = pl.DataFrame({"org": [1, 9], "missing_years": [[2025, 2024], [2025, 2024]],
+                          "last_activity": [D(2023, 5, 1), None], "unreachable_on": [None, None]})  # fmt: skip
+    found = hits("dormant", Facts(orgs=orgs(1, 2), dormant=frame), {})
+    assert found == {
+        1: {"missing_years": [2025, 2024], "last_activity": "2023-05-01", "unreachable_on": None}
+    }
 
 
 def test_address_unreachable_within_the_look_back_including_its_first_day():
@@ -157,7 +148,12 @@ def test_figure_amount_adds_the_figures_of_the_latest_year():
                     (2, 2024, "overseas_income", 9.0), (2, 2025, "overseas_expenditure", 4.0),
                     (3, 2025, "overseas_income", 0.0), (4, 2022, "overseas_income", 99.0)])  # fmt: skip
     f = Facts(orgs=orgs(1, 2, 3, 4), figures=fig)
-    t = {"figures": ["overseas_income", "overseas_expenditure"], "amount": 5}
+    t = {
+        "figures": ["overseas_income", "overseas_expenditure"],
+        "amount": 5,
+        "transactions": ["off"],
+        "lookback_days": 365,
+    }
     found = hits("figure_amount", f, t)
     assert set(found) == {1} and found[1]["total"] == 5.0
     assert set(hits("figure_amount", f, {**t, "amount": 0})) == {1, 2}  # 0: any amount above nothing
@@ -173,11 +169,76 @@ def test_figure_amount_adds_the_figures_of_the_latest_year():
     ("figure_amount", {"figures": ["overseas_income"], "amount": -1}, "amount"),
     ("figure_amount", {"figures": [], "amount": 1}, "figures"),
     ("figure_amount", {"figures": ["nonsense"], "amount": 1}, "figures"),
-    ("dormant", {"report_years": 2}, "quiet_days"),
-    ("dormant", {"report_years": 2, "quiet_days": 1, "extra": 1}, "extra"),
+    ("figure_amount", {"figures": ["overseas_income"], "amount": 1, "transactions": ["all"], "lookback_days": 9}, "transactions"),
+    ("figure_amount", {"figures": ["overseas_income"], "amount": 1, "transactions": ["single"], "lookback_days": 0}, "lookback_days"),
+    ("dormant", {"report_years": 2, "quiet_days": 1}, "report_years"),
     ("address_unreachable", {"lookback_days": "abc"}, "lookback_days"),
 ])  # fmt: skip
 def test_impossible_thresholds_are_refused_by_field(kind, raw, field):
     with pytest.raises(ThresholdErrors) as exc:
         validate_thresholds(kind, raw)
     assert field in exc.value.errors
+
+
+def _moves(*rows: tuple) -> pl.DataFrame:
+    """Transactions: (org, day, amount, related_party, overseas), paid to 某某公司 by 郑州市财政局."""
+    return pl.DataFrame(
+        [(org, day, amount, "out", f"对方{org}", "郑州市财政局", rel, abroad) for org, day, amount, rel, abroad in rows],
+        orient="row", schema=list(Facts().transactions.schema),
+    )  # fmt: skip
+
+
+AMOUNT = {
+    "figures": ["largest_transaction"],
+    "amount": 5_000_000,
+    "transactions": ["single"],
+    "lookback_days": 365,
+}
+
+
+def test_a_single_reported_transaction_at_the_line_within_the_look_back_meets_the_rule():
+    moves = _moves(
+        (1, D(2025, 6, 1), 5_000_000.0, False, False),  # exactly the line, on the look-back's first day
+        (2, D(2025, 5, 31), 9_000_000.0, False, False),  # one day too old
+        (3, D(2026, 5, 1), 4_999_999.99, False, False),  # under the line
+        (4, D(2026, 6, 2), 9_000_000.0, False, False),  # after the day of the run
+    )  # fmt: skip
+    found = hits("figure_amount", Facts(orgs=orgs(1, 2, 3, 4), transactions=moves), AMOUNT)
+    assert set(found) == {1}
+    moved = found[1]["transactions"]
+    assert (found[1]["year"], moved["mode"], moved["count"], moved["total"]) == (
+        None,
+        "single",
+        1,
+        5_000_000.0,
+    )
+    assert moved["largest"][0]["department"] == "郑州市财政局" and moved["largest"][0]["on"] == "2025-06-01"
+
+
+def test_related_party_and_overseas_transactions_add_up_within_the_look_back():
+    moves = _moves(
+        (1, D(2026, 1, 1), 600_000.0, True, False), (1, D(2026, 3, 1), 400_000.0, True, False),
+        (2, D(2026, 1, 1), 900_000.0, True, False), (2, D(2026, 2, 1), 900_000.0, False, False),
+        (3, D(2026, 4, 1), 10.0, False, True),
+    )  # fmt: skip
+    f = Facts(orgs=orgs(1, 2, 3), transactions=moves)
+    related = hits("figure_amount", f, {**AMOUNT, "figures": ["related_party_amount"], "amount": 1_000_000,
+                                        "transactions": ["related_party"]})  # fmt: skip
+    assert set(related) == {1} and related[1]["transactions"]["count"] == 2
+    overseas = hits(
+        "figure_amount",
+        f,
+        {**AMOUNT, "figures": ["overseas_income"], "amount": 0, "transactions": ["overseas"]},
+    )
+    assert set(overseas) == {3}
+
+
+def test_both_sources_on_one_organization_make_one_warning_naming_both():
+    figures = pl.DataFrame(
+        {"org": [1], "year": [2025], "code": ["largest_transaction"], "value": [6_000_000.0]}
+    )
+    moves = _moves((1, D(2026, 2, 1), 7_000_000.0, False, False))
+    found = hits("figure_amount", Facts(orgs=orgs(1), figures=figures, transactions=moves), AMOUNT)
+    assert found[1]["year"] == 2025 and found[1]["transactions"]["count"] == 1
+    off = hits("figure_amount", Facts(orgs=orgs(1), transactions=moves), {**AMOUNT, "transactions": ["off"]})
+    assert off == {}

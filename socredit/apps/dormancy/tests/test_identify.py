@@ -114,5 +114,62 @@ def test_command(dormant_org, capsys):
     call_command("dormancy", "identify", "--as-of", AS_OF.isoformat())
     call_command("dormancy", "identify", "--as-of", AS_OF.isoformat())
     out = capsys.readouterr().out
-    assert "新立案 1" in out and "新立案 0" in out
+    assert "新立案 1，" in out and "新立案 0，" in out
     assert DormancyCase.objects.count() == 1
+
+
+# --- one definition: the warning rule and the identification find the same organizations ---------
+
+
+def _crafted(org_factory):
+    """Organizations at each criterion's edge: which are dormant is for both runs to say."""
+    made = {"dormant": org_factory("金水区沉睡甲协会"), "unreachable": org_factory("金水区沉睡乙协会")}
+    factories.record(made["unreachable"], "address_unreachable", occurred_on=dt.date(2026, 2, 1))
+    made["penalized"] = org_factory("金水区受罚协会")  # a failure is not activity
+    factories.record(made["penalized"], "penalty_warning", occurred_on=dt.date(2026, 3, 1))
+    made["complained"] = org_factory("金水区被举报协会")  # nor a complaint found true
+    factories.record(made["complained"], "complaint_verified", occurred_on=dt.date(2026, 4, 1))
+    made["quiet_since"] = org_factory("金水区窗口外活动协会")
+    factories.record(made["quiet_since"], "commendation_municipal", occurred_on=dt.date(2024, 6, 30))
+    made["active"] = org_factory("金水区窗口内活动协会")
+    factories.record(made["active"], "commendation_municipal", occurred_on=dt.date(2024, 7, 1))
+    made["filed"] = org_factory("金水区有年报协会")
+    report(made["filed"], 2024, dt.date(2025, 5, 1))
+    made["young"] = org_factory("金水区新成立协会", registered_on=dt.date(2025, 3, 1))
+    return made
+
+
+@pytest.mark.parametrize(("day", "quiet"), [
+    (AS_OF, {"dormant", "unreachable", "penalized", "complained", "quiet_since"}),
+    # before the 2025 deadline: the window is 2024 and 2023, the quiet period starts 2024-05-15
+    (dt.date(2026, 5, 15), {"dormant", "unreachable", "penalized", "complained"}),
+])  # fmt: skip
+def test_the_warning_rule_and_the_identification_find_the_same_organizations(
+    dormant_org, org_factory, day, quiet
+):
+    from socredit.apps.riskwarnings.models import RiskWarning
+    from socredit.apps.riskwarnings.run import run_daily
+
+    made = _crafted(org_factory)
+    run_daily(ACTOR, as_of=day)
+    warned = set(RiskWarning.objects.filter(rule__code="dormant").values_list("organization_id", flat=True))
+    identified = {c.org for c in candidates(day)}
+    services.identify(actor=ACTOR, as_of=day)
+    opened = set(DormancyCase.objects.values_list("organization_id", flat=True))
+    assert warned == identified == opened
+    assert identified == {dormant_org.pk} | {made[k].pk for k in quiet}
+
+
+def test_the_nightly_duties_identify_once_a_day(dormant_org, org_factory, capsys):
+    made = _crafted(org_factory)
+    services.identify(actor=ACTOR, as_of=AS_OF - dt.timedelta(days=1))  # one already in an open case
+    before = DormancyCase.objects.count()
+    call_command("cases", "daily", "--as-of", AS_OF.isoformat())
+    out = capsys.readouterr().out
+    assert "僵尸型社会组织识别（截至2026-07-01）" in out and f"已在清理 {before}" in out
+    cases = list(DormancyCase.objects.values_list("organization_id", flat=True))
+    assert len(cases) == len(set(cases)) and made["dormant"].pk in cases
+    after = DormancyCase.objects.count()
+    call_command("cases", "daily", "--as-of", AS_OF.isoformat())
+    assert DormancyCase.objects.count() == after
+    assert "新立案 0，" in capsys.readouterr().out

@@ -32,6 +32,7 @@ def world(personas, civil_affairs, today_is):
     a, b = factories.organization(name="经八路养老服务中心"), factories.organization(name="花园路读书会")
     Organization.objects.filter(pk=a.pk).update(street=street)
     for org in (a, b):
+        factories.record(org, "filing", occurred_on=D(2026, 1, 10))  # activity: neither is dormant
         for day in (D(2026, 4, 20), D(2026, 5, 10), D(2026, 5, 20)):
             factories.record(org, "complaint_verified", occurred_on=day)
     factories.record(a, "address_unreachable", occurred_on=D(2026, 5, 1))

@@ -6,7 +6,7 @@
 4. annual work reports: the filing-deadline run for the year before (``annualreports.deadlines``:
    ``annual_report_missing`` the day after an organization's deadline, ``annual_report_late`` for a
    late first filing; also ``socredit annualreports deadline``);
-5. the daily duties of the apps above (``cases.daily.daily_duties``: the risk-warning run);
+5. the daily duties of the apps above (``cases.daily.daily_duties``: the risk-warning run, the dormancy identification);
 6. batch evaluations whose process died are continued where that is safe, or closed with the reason
    (``evaluation.services.resume_interrupted_runs``).
 """

@@ -42,7 +42,4 @@ class Command(BaseCommand):
             r = services.identify(actor=actor, channel="cli", as_of=as_of)
         except FieldErrors as exc:
             raise CommandError(exc.as_text()) from None
-        self.stdout.write(
-            f"截至{r.as_of:%Y-%m-%d}：符合条件 {r.found}，新立案 {r.opened}，已在清理 {r.already_open}，"
-            f"近期恢复活动 {r.recently_resumed}，登记状态已变更结案 {r.closed_by_registry}"
-        )
+        self.stdout.write(services.result_line(r))
