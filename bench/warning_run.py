@@ -116,6 +116,7 @@ def _prepare(seed: int, as_of: dt.date) -> dict[str, int]:
              f"郑民禁〔{as_of.year}〕{p}号", as_of - dt.timedelta(days=30), as_of - dt.timedelta(days=30), None, "decision",
              f"bench-rw|{p}", region, "in_force", "", None, "", "bench", "", now) for p in chosen]  # fmt: skip
     with transaction.atomic(), connection.cursor() as cur:
+        cur.execute("DELETE FROM bans_ban WHERE natural_key LIKE 'bench-rw|%'")  # a second run in place
         cur.executemany(
             "INSERT INTO bans_ban (person_id, person_name, kind, ground, ground_text, legal_basis, scope, post,"
             " authority_name, document_number, decided_on, start_on, until, source, natural_key, region_id,"
@@ -142,6 +143,7 @@ def _prepare(seed: int, as_of: dt.date) -> dict[str, int]:
         )
         for pk in pks if rng.random() < 0.03 for i in range(rng.randint(1, 4))
     ]  # fmt: skip
+    FinancialTransaction.objects.filter(batch="bench").delete()  # a second run in place starts again
     FinancialTransaction.objects.bulk_create(moves, batch_size=5_000)
     made["transactions"] = len(moves)
     return made
