@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from typing import Any
 
 from django.conf import settings
@@ -112,8 +114,12 @@ class Command(BaseCommand):
                           f"（已办结 {history.get('concluded', 0)} 份）")  # fmt: skip
 
     def _statistics(self, city: str, today: Any) -> None:
-        # the night's aggregation, so that the dashboards have figures; the city publishes some of them
-        outcome = aggregate_day(SystemPrincipal("demo"), min(today, clock.today()), channel="system")
+        # the night's aggregation, so that the dashboards have figures; the city publishes some of them.
+        # The last day of the previous quarter too: a quarter's assessment report compares with it.
+        day = min(today, clock.today())
+        quarter_start = dt.date(day.year, 3 * ((day.month - 1) // 3) + 1, 1)
+        aggregate_day(SystemPrincipal("demo"), quarter_start - dt.timedelta(days=1), channel="system")
+        outcome = aggregate_day(SystemPrincipal("demo"), day, channel="system")
         region = Region.objects.filter(code=city).first()
         if region is not None:
             set_publication(actor=SystemPrincipal("demo"), channel="system", region=region,
