@@ -34,8 +34,8 @@ def _transactions(t: dict[str, Any]) -> list[str]:
     """Transactions reported by finance and banking departments, in words (the source named)."""
     what = {"single": _("single transactions at or above the line"), "related_party": _("related-party transactions"),
             "overseas": _("cross-border transactions")}.get(t.get("mode", ""), "")  # fmt: skip
-    out = [_("Reported by finance and banking departments: %(n)s %(what)s within %(days)s days (%(first)s to "
-             "%(last)s), together %(total)s.")
+    out = [_("Reported by finance and banking departments within %(days)s days (%(first)s to %(last)s): "
+             "%(what)s, %(n)s in all, together %(total)s.")
            % {"n": t.get("count"), "what": what, "days": t.get("days"), "first": t.get("first"), "last": t.get("last"),
               "total": _yuan(t.get("total", 0))}]  # fmt: skip
     for m in t.get("largest") or []:
