@@ -21,6 +21,8 @@ from socredit.testing.reliability.__main__ import RESULT_PREFIX
 pytestmark = pytest.mark.slow
 ROOT = Path(__file__).resolve().parents[2]
 SEED = int(os.environ.get("SOCREDIT_RELIABILITY_SEED", "20261203"))
+ROUNDS = int(os.environ.get("SOCREDIT_RELIABILITY_ROUNDS", "2"))
+"""Kill rounds per scenario: two; the PostgreSQL tier of tools/test makes one."""
 
 
 @pytest.fixture(scope="module")
@@ -40,8 +42,7 @@ def result(tmp_path_factory):
 
 
 def _run_the_suite():
-    rounds = os.environ.get("SOCREDIT_RELIABILITY_ROUNDS", "2")  # the PostgreSQL tier makes one
-    argv = [sys.executable, "-m", "socredit.testing.reliability", "--seed", str(SEED), "--rounds", rounds,
+    argv = [sys.executable, "-m", "socredit.testing.reliability", "--seed", str(SEED), "--rounds", str(ROUNDS),
             "--writers", "50", "--per-writer", "2"]  # fmt: skip
     url = os.environ.get("DATABASE_URL", "")
     if url.startswith(("postgres://", "postgresql://")):
@@ -65,7 +66,7 @@ def test_kills_at_random_moments_leave_a_whole_database_and_a_rerun_finishes_the
     the uninterrupted run's end state (socredit.testing.reliability.kills; a failure stops the run)."""
     kills = result["kills"].get(scenario)
     assert kills is not None, f"seed {result['seed']}: the {scenario} scenario did not run: {result['wrong']}"
-    assert len(kills["rounds"]) == 2 and all(r["checked"] for r in kills["rounds"])
+    assert len(kills["rounds"]) == ROUNDS and all(r["checked"] for r in kills["rounds"])
 
 
 def test_the_kills_land_while_the_work_runs(result):
