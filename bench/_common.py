@@ -18,6 +18,7 @@ import os
 import tempfile
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULT_PREFIX = "BENCH-RESULT "
@@ -102,6 +103,28 @@ def start_django(
 
         migrate_scratch_database()
     return scratch, url
+
+
+def load_demo_unless_in_place(args: argparse.Namespace, day: Any, *, evaluate: bool) -> None:
+    """The scratch database's demo city (``--orgs``, 2,000 with ``--smoke``, ``--seed``), evaluated
+    when ``evaluate`` (the benchmark reads credit levels); nothing when ``--db`` names a prepared
+    database. Prints the setup's time. Call it after ``start_django``."""
+    if args.db:
+        return
+    import time
+
+    from socredit.apps.demo.loader import load_demo
+    from socredit.common.access import SystemPrincipal
+
+    t0 = time.perf_counter()
+    loaded = load_demo(orgs=2_000 if args.smoke else args.orgs, seed=args.seed, today=day)
+    if evaluate:
+        from socredit.apps.evaluation.services import rebuild_facts, run_evaluation
+
+        actor = SystemPrincipal("bench")
+        rebuild_facts(actor=actor, channel="system")
+        run_evaluation(actor=actor, channel="system", as_of=day)
+    print(f"setup: {loaded.organizations:,} organizations in {time.perf_counter() - t0:.1f}s")
 
 
 def finish_scratch(scratch: Path, keep: bool) -> None:

@@ -27,6 +27,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench._common import add_in_place_arguments, load_demo_unless_in_place  # noqa: E402
+
 LATE_SHARE, MISSING_SHARE = 0.05, 0.07
 TARGET_PER_MILLION_S = 600
 """The first run at 1,000,000 organizations (design target: well within the nightly window)."""
@@ -36,13 +38,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--orgs", type=int, default=20_000)
-    parser.add_argument("--seed", type=int, default=2026)
-    parser.add_argument(
-        "--smoke", action="store_true", help="2,000 organizations; fail only on a wrong answer"
-    )
-    parser.add_argument("--keep", action="store_true", help="keep the scratch directory")
-    parser.add_argument("--db", help="run on this prepared database in place (copy it first: the run writes)")
+    add_in_place_arguments(parser)
     args = parser.parse_args()
 
     from bench._common import Results, finish_scratch, start_django
@@ -67,15 +63,7 @@ def main() -> int:
     actor = SystemPrincipal("bench")
     as_of = today()
     year = as_of.year - 1
-    t0 = time.perf_counter()
-    if not args.db:
-        from socredit.apps.demo.loader import load_demo
-        from socredit.apps.evaluation.services import rebuild_facts, run_evaluation
-
-        loaded = load_demo(orgs=2_000 if args.smoke else args.orgs, seed=args.seed, today=as_of)
-        rebuild_facts(actor=actor, channel="system")
-        run_evaluation(actor=actor, channel="system", as_of=as_of)
-        print(f"setup: {loaded.organizations:,} organizations in {time.perf_counter() - t0:.1f}s")
+    load_demo_unless_in_place(args, as_of, evaluate=True)
     orgs = Organization.objects.count()
 
     # reports on the year: on time for most, late for some, none for the rest (plain rows, not timed)

@@ -23,7 +23,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench._common import add_in_place_arguments  # noqa: E402
+from bench._common import add_in_place_arguments, load_demo_unless_in_place  # noqa: E402
 
 TARGET_REPORT_S = 30.0
 """Design target: a national report (PDF and XLSX included) within half a minute."""
@@ -48,15 +48,7 @@ def main() -> int:
 
     actor = SystemPrincipal("bench")
     day = today()
-    t0 = time.perf_counter()
-    if not args.db:
-        from socredit.apps.demo.loader import load_demo
-        from socredit.apps.evaluation.services import rebuild_facts, run_evaluation
-
-        loaded = load_demo(orgs=2_000 if args.smoke else args.orgs, seed=args.seed, today=day)
-        rebuild_facts(actor=actor, channel="system")
-        run_evaluation(actor=actor, channel="system", as_of=day)
-        print(f"setup: {loaded.organizations:,} organizations in {time.perf_counter() - t0:.1f}s")
+    load_demo_unless_in_place(args, day, evaluate=True)
     aggregate_day(actor, day)
     orgs = Organization.objects.count()
     results = Results("assessment_report")

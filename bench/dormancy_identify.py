@@ -26,7 +26,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench._common import add_in_place_arguments  # noqa: E402
+from bench._common import add_in_place_arguments, load_demo_unless_in_place  # noqa: E402
 
 TARGET_PER_MILLION_S = 600
 """Design target at 1,000,000 organizations (a nightly duty): ten minutes."""
@@ -55,12 +55,7 @@ def main() -> int:
 
     actor = SystemPrincipal("bench")
     as_of = today()
-    t0 = time.perf_counter()
-    if not args.db:
-        from socredit.apps.demo.loader import load_demo
-
-        loaded = load_demo(orgs=2_000 if args.smoke else args.orgs, seed=args.seed, today=as_of)
-        print(f"setup: {loaded.organizations:,} organizations in {time.perf_counter() - t0:.1f}s")
+    load_demo_unless_in_place(args, as_of, evaluate=False)
     orgs = Organization.objects.count()
 
     # make a share dormant: their records moved back before the period without activity (not timed)

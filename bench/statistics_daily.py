@@ -28,7 +28,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench._common import add_in_place_arguments  # noqa: E402
+from bench._common import add_in_place_arguments, load_demo_unless_in_place  # noqa: E402
 
 TARGET_AGGREGATE_PER_MILLION_S = 60
 """Issue 18: the aggregation runs in under a minute at national scale."""
@@ -62,15 +62,7 @@ def main() -> int:
 
     actor = SystemPrincipal("bench")
     day = today()
-    t0 = time.perf_counter()
-    if not args.db:
-        from socredit.apps.demo.loader import load_demo
-        from socredit.apps.evaluation.services import rebuild_facts, run_evaluation
-
-        loaded = load_demo(orgs=2_000 if args.smoke else args.orgs, seed=args.seed, today=day)
-        rebuild_facts(actor=actor, channel="system")
-        run_evaluation(actor=actor, channel="system", as_of=day)
-        print(f"setup: {loaded.organizations:,} organizations in {time.perf_counter() - t0:.1f}s")
+    load_demo_unless_in_place(args, day, evaluate=True)
     orgs = Organization.objects.count()
     results = Results("statistics")
     wrong = results.wrong

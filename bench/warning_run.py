@@ -39,7 +39,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench._common import add_in_place_arguments  # noqa: E402
+from bench._common import add_in_place_arguments, load_demo_unless_in_place  # noqa: E402
 
 TARGET_PER_MILLION_S = 120
 """Issue 17: the daily warning run over 1,000,000 organizations in under two minutes."""
@@ -301,12 +301,7 @@ def main() -> int:
 
     actor = SystemPrincipal("bench")
     as_of = today()
-    t0 = time.perf_counter()
-    if not args.db:
-        from socredit.apps.demo.loader import load_demo
-
-        loaded = load_demo(orgs=2_000 if args.smoke else args.orgs, seed=args.seed, today=as_of)
-        print(f"setup: {loaded.organizations:,} organizations in {time.perf_counter() - t0:.1f}s")
+    load_demo_unless_in_place(args, as_of, evaluate=False)
     t = time.perf_counter()
     made = _prepare(args.seed, as_of)
     run_deadlines(actor, as_of=as_of)  # the annual_report_missing records the overdue rule reads
