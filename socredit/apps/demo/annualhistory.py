@@ -42,28 +42,17 @@ PAPER_LABEL = "登记管理机关录入（纸质年报）"
 BATCH = 2_000
 
 
-def _timeliness() -> dict[tuple[int, int], tuple[int, dt.date]]:
-    """(org, year reported) → (record id, day filed), from the on-time and late records."""
-    out: dict[tuple[int, int], tuple[int, dt.date]] = {}
+def _first_records(kinds: list[str]) -> dict[tuple[int, int], tuple[int, dt.date, str]]:
+    """(org, year reported) → (record id, day, kind) of the first record of ``kinds`` about that year's
+    report (written in the year after it)."""
+    out: dict[tuple[int, int], tuple[int, dt.date, str]] = {}
     rows = (
-        CreditRecord.objects.filter(kind__code__in=[ON_TIME_KIND, LATE_KIND])
-        .order_by("occurred_on", "pk")
-        .values_list("pk", "organization_id", "occurred_on")
-    )
-    for pk, org, day in rows.iterator(chunk_size=10_000):
-        out.setdefault((org, day.year - 1), (pk, day))
-    return out
-
-
-def _inspections() -> dict[tuple[int, int], tuple[int, dt.date, InspectionResult]]:
-    out: dict[tuple[int, int], tuple[int, dt.date, InspectionResult]] = {}
-    rows = (
-        CreditRecord.objects.filter(kind__code__in=list(INSPECTION))
+        CreditRecord.objects.filter(kind__code__in=kinds)
         .order_by("occurred_on", "pk")
         .values_list("pk", "organization_id", "occurred_on", "kind__code")
     )
     for pk, org, day, kind in rows.iterator(chunk_size=10_000):
-        out.setdefault((org, day.year - 1), (pk, day, INSPECTION[kind]))
+        out.setdefault((org, day.year - 1), (pk, day, kind))
     return out
 
 
@@ -83,8 +72,8 @@ def _scale(scales: dict[int, tuple[int, Decimal]], org: int, year: int, seed: in
 def create_report_history(*, today: dt.date) -> Counter[str]:
     """File the reports the demo's timeliness records speak of; a second call adds nothing."""
     out: Counter[str] = Counter()
-    filed = _timeliness()
-    inspected = _inspections()
+    filed = _first_records([ON_TIME_KIND, LATE_KIND])
+    inspected = _first_records(list(INSPECTION))
     have = set(AnnualReport.objects.values_list("organization_id", "year"))
     wanted = sorted(key for key in filed if key not in have and key[1] < today.year)
     orgs = Organization.objects.in_bulk({org for org, _year in wanted})
@@ -94,7 +83,7 @@ def create_report_history(*, today: dt.date) -> Counter[str]:
         reports, statements = [], []
         for org_id, year in wanted[start : start + BATCH]:
             org = orgs[org_id]
-            record, submitted_on = filed[(org_id, year)]
+            record, submitted_on, _kind = filed[(org_id, year)]
             seed = zlib.crc32(org.code.encode())
             rng = random.Random(seed * 10_000 + year)
             loss = rng.random() < 0.05
@@ -114,8 +103,8 @@ def create_report_history(*, today: dt.date) -> Counter[str]:
                 report.entered_by_label = PAPER_LABEL
             conclusion = inspected.get((org_id, year))
             if conclusion is not None and conclusion[1] >= submitted_on:
-                report.inspection_record_id, report.concluded_on, result = conclusion
-                report.result = result.value
+                report.inspection_record_id, report.concluded_on, kind = conclusion
+                report.result = INSPECTION[kind].value
                 report.state = ReportState.CONCLUDED.value
             reports.append(report)
             statements.append(_figures(scale, loss=loss))

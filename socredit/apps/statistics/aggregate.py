@@ -44,6 +44,7 @@ from socredit.apps.spotchecks.models import SpotCheck
 from socredit.apps.statistics.models import AggregationRun, Figure
 from socredit.common.clock import today
 from socredit.common.errors import FieldErrors
+from socredit.common.sql import fetch_rows
 from socredit.core.annualreports.deadlines import filer_kind
 from socredit.core.annualreports.schema import yes
 from socredit.core.regions import ancestor_paths
@@ -133,7 +134,7 @@ def organization_leaves(day: dt.date) -> list[pl.DataFrame]:
         leaf(existing, "target_clean", pl.lit("num")),
     ]
     # the organizations with a negative record leave the numerator: the sums over regions subtract them
-    with_negative = _rows(
+    with_negative = fetch_rows(
         f"""SELECT o.region_id, o.street_id, COUNT(*) FROM {_table(Organization)} o
         WHERE o.status IN (%s, %s) AND EXISTS (
             SELECT 1 FROM {_in_force("r")} JOIN {_table(RecordKind)} k ON k.id = r.kind_id
@@ -221,18 +222,12 @@ _IN_FORCE = f"r.is_current AND r.status = {int(RecordStatus.EFFECTIVE.value)}"
 """The index's condition, written as in the index (a literal, so SQLite can match it)."""
 
 
-def _rows(sql: str, params: list[Any]) -> list[tuple[Any, ...]]:
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return list(cursor.fetchall())
-
-
 def record_leaves(day: dt.date) -> list[pl.DataFrame]:
     """Records in force (current version, effective) by category and by issuing department. One scan
     of the covering index: counted per organization, kind and department in the index's own order
     (no sort of the 20 million rows), then per region and street; Polars names the kinds' categories
     and the departments' codes and sums each way."""
-    rows = _rows(
+    rows = fetch_rows(
         f"""SELECT region_id, street_id, kind_id, department_id, SUM(n) FROM (
             SELECT o.region_id AS region_id, o.street_id AS street_id, r.kind_id AS kind_id,
                    r.department_id AS department_id, COUNT(*) AS n
