@@ -174,7 +174,7 @@ def test_the_one_statement_page_answers_as_the_orm(world, monkeypatch):
     if connection.vendor != "sqlite":
         pytest.skip("the one-statement page is SQLite's")
     names = ["金水区养老服务协会", "金水区老年服务中心", "郑州市金水区慈善基金会", "二七区养老服务中心",
-             "金水区文化艺术协会", "金水区金水养老院", "中原区金水路商会"]  # fmt: skip
+             "金水区文化艺术协会", "金水区金水养老院", "中原区金水路商会", "金水区IT服务协会", "金水区it培训中心"]  # fmt: skip
     for i, name in enumerate(names * 3):
         factories.organization(region_code=("410105", "410103", "410102")[i % 3], name=f"{name}{i}")
     from socredit.apps.portal.tests.test_stored import _publish_levels
@@ -182,7 +182,10 @@ def test_the_one_statement_page_answers_as_the_orm(world, monkeypatch):
     _publish_levels(world)
     cases = [("金水区", {}), ("养老服务", {}), ("服务中心", {"region": "金水区"}), ("协会", {"org_type": "1"}),
              ("金水", {"org_field": "other"}), (world["org"].code, {}), (world["org"].code[:8], {}), ("养老", {}),
-             ("没有这个名字", {}), ("金水区", {"region": "二七区"})]  # fmt: skip
+             ("没有这个名字", {}), ("金水区", {"region": "二七区"}),
+             # the plain comparisons of a query without letters against LIKE's folding of one with them,
+             # an exact name and its prefix (relevance 1 and 2)
+             ("it服务", {}), ("金水区IT", {}), ("金水区养老服务协会0", {}), ("金水区养老服务协会1", {"org_type": "1"})]  # fmt: skip
     for q, filters in cases:
         for page in (1, 2, 3, 9):
             fast = public.public_search(q, page=page, per_page=4, **filters)
@@ -193,6 +196,18 @@ def test_the_one_statement_page_answers_as_the_orm(world, monkeypatch):
                 orm.rows, orm.total, orm.has_next, orm.errors,
             ), (q, filters, page)  # fmt: skip
     assert public.public_search("金水区", per_page=4).total >= 12
+    # a broad search (more candidates than are sorted) is walked by the ORM, from the candidates the
+    # statement's path read once: the same pages, no total
+    from socredit.apps.registry import search as registry_search
+
+    monkeypatch.setattr(registry_search, "CANDIDATE_CAP", 3)
+    for q in ("金水区", "养老", "服务中心"):
+        fast = public.public_search(q, per_page=4)
+        monkeypatch.setattr(public, "ONE_STATEMENT", False)
+        orm = public.public_search(q, per_page=4)
+        monkeypatch.setattr(public, "ONE_STATEMENT", True)
+        assert fast.more and fast.total is None and len(fast.rows) == 4, q
+        assert (fast.rows, fast.has_next) == (orm.rows, orm.has_next), q
 
 
 def test_one_organizations_published_records_follow_the_rule(world, today_is):
