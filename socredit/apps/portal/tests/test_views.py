@@ -63,6 +63,26 @@ def test_search_page(client, world):
     assert "1" in html
 
 
+def test_search_rows_render_stored_markup_inert(client, world):
+    """The result rows are written by a tag, not the template: names and former names still reach the
+    page escaped (text stored before any validation, or by a raw write, included)."""
+    from socredit.apps.registry.models import Organization
+    from socredit.testing import factories
+
+    org = factories.organization(name="金水区标记测试协会")
+    Organization.objects.filter(pk=org.pk).update(
+        name='金水区<b>标记</b>测试"协会"&', former_names="<script>alert(2)</script>标记测试旧名\n"
+    )
+    for language in ("zh-hans", "en"):
+        client.cookies["django_language"] = language
+        html = client.get("/search/", {"q": "标记"}).content.decode()
+        assert "<b>标记</b>" not in html and "<script>alert(2)" not in html
+        assert "金水区&lt;b&gt;标记&lt;/b&gt;测试&quot;协会&quot;&amp;" in html
+        assert "&lt;script&gt;alert(2)&lt;/script&gt;标记测试旧名" in html
+        assert f'href="{reverse("portal:profile", args=[org.code])}"' in html
+    assert "Former names" in html and "曾用名" not in html
+
+
 @pytest.mark.parametrize(
     ("params", "message"),
     [
