@@ -6,6 +6,8 @@ import socket
 
 import pytest
 
+pytest_plugins = ["socredit.testing.vendor"]  # which tests run again on PostgreSQL, and its check
+
 _real_connect = socket.socket.connect
 
 

@@ -19,6 +19,7 @@ from tests.system.test_access_matrix import (
     MATRIX,
     ORG,
     PERSONAS,
+    _world_once,  # noqa: F401  (a fixture)
     world,  # noqa: F401  (a fixture)
 )
 
