@@ -5,7 +5,7 @@ Every test runs on SQLite. The postgres tier of ``tools/test`` runs again every 
 outcome cannot depend on the database vendor; when in doubt it is not marked.
 
 The mark is checked on every SQLite run: a test marked ``vendor_neutral`` fails if, while it runs
-(its own steps; the data its fixtures make is not looked at), anything happens whose result can differ between SQLite and PostgreSQL
+(its fixtures included), anything happens whose result can differ between SQLite and PostgreSQL
 (``signals_of`` names it):
 
 - SQL that does not come from the ORM's compiler (raw SQL: the prepared lookups, the maintained
@@ -18,8 +18,8 @@ The mark is checked on every SQLite run: a test marked ``vendor_neutral`` fails 
 - a write to a table with triggers (the maintained counts are triggers of each vendor's own);
 - a database error (an integrity error: PostgreSQL aborts the transaction, SQLite does not);
 - ``select_for_update``, ``bulk_create``, ``bulk_update`` (locks; batch sizes and conflict handling);
-- a transactional test, a live server, or a test marked ``slow`` (real processes, connections and
-  transactions of their own).
+- a transactional test, a live server, or a process started (the product run in processes of its
+  own, on databases that follow ``DATABASE_URL``).
 
 ``SOCREDIT_VENDOR_REPORT=DIR`` records the signals of every test (marked or not) on SQLite, one JSON
 line per test in ``DIR/<worker>.jsonl``: how a module's marking was chosen and can be reviewed.
@@ -33,6 +33,7 @@ import re
 import sys
 import threading
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -105,7 +106,9 @@ def _from_orm() -> tuple[bool, str]:
 def _tables_with_triggers(connection: Any) -> set[str]:
     global _trigger_tables
     if _trigger_tables is None:
-        rows = connection.connection.execute("SELECT DISTINCT tbl_name FROM sqlite_master WHERE type = 'trigger'")
+        rows = connection.connection.execute(
+            "SELECT DISTINCT tbl_name FROM sqlite_master WHERE type = 'trigger'"
+        )
         _trigger_tables = {row[0].lower() for row in rows}
     return _trigger_tables
 
@@ -177,10 +180,21 @@ def _patch_once() -> None:
     if isinstance(DatabaseWrapper.__dict__.get("vendor"), _VendorRead):
         return
     DatabaseWrapper.vendor = _VendorRead(DatabaseWrapper.vendor)  # type: ignore[assignment]
+    import subprocess
+
+    popen_init = subprocess.Popen.__init__
+
+    def started(self: Any, args: Any, *rest: Any, **kwargs: Any) -> None:
+        _note("a process of its own", str(args)[:200])
+        popen_init(self, args, *rest, **kwargs)
+
+    subprocess.Popen.__init__ = started  # type: ignore[method-assign]
     for method in ("select_for_update", "bulk_create", "bulk_update"):
         original = getattr(QuerySet, method)
 
-        def noted(self: Any, *args: Any, _original: Any = original, _method: str = method, **kwargs: Any) -> Any:
+        def noted(
+            self: Any, *args: Any, _original: Any = original, _method: str = method, **kwargs: Any
+        ) -> Any:
             _note(_method, f"{self.model.__name__}")
             return _original(self, *args, **kwargs)
 
@@ -196,41 +210,65 @@ def _test_signals(item: pytest.Item) -> dict[str, str]:
         fixtures.add("django_db(transaction=True)")
     if fixtures:
         signals["transactional test or live server"] = ", ".join(sorted(fixtures))
-    if item.get_closest_marker("slow"):
-        signals["slow (real processes)"] = "marked slow"
     return signals
+
+
+_STASH = pytest.StashKey[dict[str, str]]()
+
+
+@contextmanager
+def _recording(item: pytest.Item) -> Iterator[None]:
+    from django.db import connection
+
+    _patch_once()
+    signals = item.stash.setdefault(_STASH, _test_signals(item))
+    _recorder.signals = signals
+    try:
+        with connection.execute_wrapper(_wrapper(connection)):
+            yield
+    finally:
+        _recorder.signals = None
+
+
+def _watched(item: pytest.Item) -> bool:
+    if item.get_closest_marker(MARKER) is None and not os.environ.get("SOCREDIT_VENDOR_REPORT"):
+        return False
+    if not item.config.pluginmanager.hasplugin("django"):
+        return False
+    from django.db import connection
+
+    return connection.vendor == "sqlite"
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_setup(item: pytest.Item) -> Iterator[None]:
+    """The test's fixtures are watched too: what they make is what the test reads."""
+    if not _watched(item):
+        return (yield)
+    with _recording(item):
+        return (yield)
 
 
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_call(item: pytest.Item) -> Iterator[None]:
-    """On SQLite, records what a test's own steps do that could differ on PostgreSQL; fails a test
-    marked ``vendor_neutral`` that does any of it (module docstring). The data its fixtures make is
-    not looked at: it is made through the services, which the tests that stay prove on PostgreSQL."""
-    marked = item.get_closest_marker(MARKER) is not None
+    """On SQLite, records what a test and its fixtures do that could differ on PostgreSQL; fails a
+    test marked ``vendor_neutral`` that does any of it (module docstring)."""
+    if not _watched(item):
+        return (yield)
+    with _recording(item):
+        outcome = yield
+    signals = item.stash[_STASH]
     report_dir = os.environ.get("SOCREDIT_VENDOR_REPORT")
-    if not (marked or report_dir) or not item.config.pluginmanager.hasplugin("django"):
-        return (yield)
-    from django.db import connection
-
-    if connection.vendor != "sqlite":
-        return (yield)
-    _patch_once()
-    signals = _test_signals(item)
-    _recorder.signals = signals
-    try:
-        with connection.execute_wrapper(_wrapper(connection)):
-            outcome = yield
-    finally:
-        _recorder.signals = None
     if report_dir:
         worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
         with (Path(report_dir) / f"{worker}.jsonl").open("a", encoding="utf-8") as out:
             out.write(json.dumps({"test": item.nodeid, "signals": signals}, ensure_ascii=False) + "\n")
-    if marked and signals:
+    if item.get_closest_marker(MARKER) is not None and signals:
         listed = "\n".join(f"  {kind}: {example}" for kind, example in sorted(signals.items()))
         pytest.fail(
-            f"{item.nodeid} is marked {MARKER} (it does not run again on PostgreSQL) but did what can "
-            f"differ between the vendors:\n{listed}\nRemove the mark from its module (socredit/testing/vendor.py).",
+            f"{item.nodeid} is marked {MARKER} (it does not run again on PostgreSQL) but it or its "
+            f"fixtures did what can differ between the vendors:\n{listed}\n"
+            "Remove the mark from its module (socredit/testing/vendor.py).",
             pytrace=False,
         )
     return outcome

@@ -86,6 +86,7 @@ def _listing_basis(objects):
     )
 
 
+@pytest.mark.slow
 def test_no_visible_control_answers_403_404_or_500(world, personas, client):  # noqa: F811
     problems: list[str] = []
     for persona in PERSONAS:

@@ -377,6 +377,7 @@ def _report(found: dict[str, list[str]]) -> str:
     return "\n".join(f"{where}: {f}" for where, fs in sorted(found.items()) for f in dict.fromkeys(fs))
 
 
+@pytest.mark.slow
 def test_no_page_outside_the_rule_pages_shows_an_internal_code(client, world, personas):
     """Every route, every persona it lets in, in Chinese and in English: no internal code, no template
     syntax, no raw value of the product's choices; in English, no Chinese outside the world's data."""

@@ -8,6 +8,7 @@ import datetime as dt
 from collections import Counter
 from io import StringIO
 
+import pytest
 from django.core.management import call_command
 from django.db import transaction
 
@@ -30,6 +31,7 @@ def _load(settings, tmp_path) -> str:
     return out.getvalue()
 
 
+@pytest.mark.slow
 def test_the_demo_office(db, settings, tmp_path):
     """One load (half a minute) checked for each property below."""
     _load(settings, tmp_path)
@@ -98,6 +100,7 @@ def _snapshot():
     }  # fmt: skip
 
 
+@pytest.mark.slow
 def test_the_same_seed_gives_the_same_office(db, settings, tmp_path):
     point = transaction.savepoint()
     _load(settings, tmp_path)
