@@ -35,6 +35,7 @@ import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from types import FrameType
 from typing import Any
 
 import pytest
@@ -46,6 +47,7 @@ _DJANGO_DB = os.sep + os.path.join("django", "db") + os.sep
 _COMPILER = os.path.join("django", "db", "models", "sql", "compiler.py")
 _BACKENDS = os.path.join("django", "db", "backends") + os.sep
 _TRANSACTION = os.path.join("django", "db", "transaction.py")
+_SETUP = os.path.join("django", "test", "utils.py")
 _PASSING = (os.path.join("django", "utils", "asyncio.py"), "contextlib.py")  # decorators on the way
 
 SQL_SIGNALS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
@@ -75,27 +77,37 @@ _trigger_tables: set[str] | None = None
 
 
 def _note(kind: str, example: str) -> None:
-    if _recorder.signals is not None:
-        _recorder.signals.setdefault(kind, example[:200])
+    if _recorder.signals is not None and kind not in _recorder.signals and not _creating_test_database():
+        _recorder.signals[kind] = example[:200]
+
+
+def _creating_test_database() -> bool:
+    """Whether the session's test database is being made (the first test of a worker sets it up)."""
+    frame: FrameType | None = sys._getframe(2)
+    while frame is not None:
+        if frame.f_code.co_name == "setup_databases" and frame.f_code.co_filename.endswith(_SETUP):
+            return True
+        frame = frame.f_back
+    return False
 
 
 def _caller_outside(skip: Callable[[str], bool]) -> tuple[str, int]:
-    frame = sys._getframe(2)
+    frame: FrameType | None = sys._getframe(2)
     while frame is not None and skip(frame.f_code.co_filename):
-        frame = frame.f_back  # type: ignore[assignment]
+        frame = frame.f_back
     return (frame.f_code.co_filename, frame.f_lineno) if frame is not None else ("?", 0)
 
 
 def _from_orm() -> tuple[bool, str]:
     """Whether the statement being executed was built by the ORM (or is Django's own transaction
     handling), and otherwise where the raw SQL comes from."""
-    frame = sys._getframe(3)
+    frame: FrameType | None = sys._getframe(3)
     while frame is not None:
         name = frame.f_code.co_filename
         if name.endswith(_COMPILER) or name.endswith(_TRANSACTION):
             return True, ""
         if _BACKENDS in name or name == __file__ or name.endswith(_PASSING):
-            frame = frame.f_back  # type: ignore[assignment]
+            frame = frame.f_back
             continue
         if _DJANGO_DB in name:  # the ORM's other modules (deletion, fields' pre-saves) build through it
             return True, ""
@@ -179,7 +191,7 @@ def _patch_once() -> None:
 
     if isinstance(DatabaseWrapper.__dict__.get("vendor"), _VendorRead):
         return
-    DatabaseWrapper.vendor = _VendorRead(DatabaseWrapper.vendor)  # type: ignore[assignment]
+    DatabaseWrapper.vendor = _VendorRead(DatabaseWrapper.vendor)  # type: ignore[assignment]  # a descriptor in the str's place
     import subprocess
 
     popen_init = subprocess.Popen.__init__
@@ -188,7 +200,7 @@ def _patch_once() -> None:
         _note("a process of its own", str(args)[:200])
         popen_init(self, args, *rest, **kwargs)
 
-    subprocess.Popen.__init__ = started  # type: ignore[method-assign]
+    subprocess.Popen.__init__ = started  # type: ignore[method-assign]  # noted, then started as before
     for method in ("select_for_update", "bulk_create", "bulk_update"):
         original = getattr(QuerySet, method)
 

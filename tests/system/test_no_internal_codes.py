@@ -31,8 +31,12 @@ from socredit.apps.lists import services as lists
 from socredit.core.citations import internal_codes_in
 from socredit.core.types import DepartmentKind
 from socredit.testing import factories
-from tests.system.test_access_matrix import MATRIX, ORG, PERSONAS
-from tests.system.test_access_matrix import _world_once  # noqa: F401  (a fixture)
+from tests.system.test_access_matrix import (
+    MATRIX,
+    ORG,
+    PERSONAS,
+    _world_once,  # noqa: F401  (a fixture)
+)
 from tests.system.test_access_matrix import world as matrix_world  # noqa: F401  (a fixture)
 
 pytestmark = pytest.mark.django_db

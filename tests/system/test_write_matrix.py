@@ -26,8 +26,8 @@ from typing import Any
 
 import pytest
 from django.apps import apps
-from django.db import connection
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from socredit.apps.cases.models import Verification
