@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import os
 import socket
+from pathlib import Path
 
 import pytest
+
+pytest_plugins = ["socredit.testing.vendor"]  # which tests run again on PostgreSQL, and its check
 
 _real_connect = socket.socket.connect
 
@@ -20,20 +24,65 @@ def _guarded_connect(self, address):
 
 @pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(items):
-    """The slow tests that use no test database (real processes on scratch databases of their own: the
-    reliability suite, the killed background worker) run first, not last as pytest-django orders
-    tests without a database. Under xdist one worker then runs them while the other goes through
-    the rest, instead of both waiting on them at the end of the session. They only move ahead of
-    the database tests; transactional tests stay last."""
-    first = [item for item in items if item.get_closest_marker("slow") and not _uses_database(item)]
+    """The slow tests (marked ``slow``: the reliability suite, the killed background worker, the
+    crawls of every page, the demo office) run first, not where pytest-django's order puts them
+    (tests without a database last, the others in file order). Under xdist the two workers take
+    them in turn while the short tests fill in around them, instead of a long test starting near the
+    end and leaving a core idle. Transactional tests (which empty the database) stay last."""
+    first = [item for item in items if item.get_closest_marker("slow") and not _transactional(item)]
     if first:
         ids = {id(item) for item in first}
         items[:] = first + [item for item in items if id(item) not in ids]
 
 
-def _uses_database(item) -> bool:
+def _transactional(item) -> bool:
     names = set(getattr(item, "fixturenames", ()))
-    return bool(item.get_closest_marker("django_db") or names & {"db", "transactional_db", "live_server"})
+    marker = item.get_closest_marker("django_db")
+    wants = marker is not None and bool(marker.kwargs.get("transaction") or (marker.args and marker.args[0]))
+    return wants or bool(names & {"transactional_db", "live_server", "django_db_serialized_rollback"})
+
+
+@pytest.fixture(scope="session")
+def _test_database_from_template(django_db_modify_db_settings_parallel_suffix, tmp_path_factory) -> bool:
+    """On SQLite, when ``tools/test`` has migrated a template (``SOCREDIT_MIGRATED_SQLITE``), each
+    worker's test database starts as a file copy of it instead of being migrated from nothing in
+    memory (some 20 s of CPU per worker, on every session). Django still runs ``migrate`` on the
+    copy (kept, not re-created): a template that is not current is brought up to date. On
+    PostgreSQL, ``SOCREDIT_PG_TEST_TEMPLATE`` names a migrated database to create it from."""
+    import shutil
+
+    from django.conf import settings
+
+    from socredit.testing.scratch import TEMPLATE_ENV
+
+    template = os.environ.get(TEMPLATE_ENV, "")
+    database = settings.DATABASES["default"]
+    pg_template = os.environ.get("SOCREDIT_PG_TEST_TEMPLATE", "")
+    if pg_template and database["ENGINE"] == "django.db.backends.postgresql":
+        # PostgreSQL: each worker's test database is CREATE DATABASE … TEMPLATE a database migrated
+        # once (the postgres tier of tools/test makes it), then migrated (nothing to do)
+        database.setdefault("TEST", {})["TEMPLATE"] = pg_template
+        return False
+    if not template or not Path(template).is_file() or database["ENGINE"] != "django.db.backends.sqlite3":
+        return False
+    if database.get("TEST", {}).get("NAME"):  # a name of its own (tools/mutants' shared database)
+        return False
+    copy = tmp_path_factory.mktemp("test-database") / "test.sqlite3"  # one directory per xdist worker
+    shutil.copyfile(template, copy)
+    database.setdefault("TEST", {})["NAME"] = str(copy)
+    return True
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(_test_database_from_template):
+    """pytest-django's hook, after the worker's suffix: the template's copy (above) where there is one."""
+
+
+@pytest.fixture(scope="session")
+def django_db_keepdb(request, _test_database_from_template) -> bool:
+    """The template's copy is kept (Django migrates it instead of creating a database); the copy lives
+    in the session's temporary directory, which pytest removes in turn."""
+    return _test_database_from_template or bool(request.config.getvalue("reuse_db"))
 
 
 @pytest.fixture(autouse=True, scope="session")

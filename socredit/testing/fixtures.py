@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
 import pytest
 
 from socredit.testing import factories
@@ -98,3 +103,43 @@ def run_worker():
         return ran
 
     return run
+
+
+@contextmanager
+def rolled_back_module_data(django_db_blocker: Any, files_dir: Path) -> Iterator[Path]:
+    """For data a module's tests share: made once inside a transaction that is rolled back at the
+    module's end; each test runs in a savepoint inside it (pytest-django's ``db``), so no test sees
+    another's writes. What it stores in files (documents, uploads, audit anchors) goes under
+    ``files_dir``, which it yields: a test that reads those files points ``MEDIA_ROOT`` there."""
+    from django.db import transaction
+    from django.test import override_settings
+
+    media = files_dir / "media"
+    with (
+        django_db_blocker.unblock(),
+        override_settings(
+            MEDIA_ROOT=str(media),
+            SOCREDIT_AUDIT_ANCHOR_FILE=str(files_dir / "anchors.jsonl"),
+            SOCREDIT_IMPORT_UPLOAD_DIR=files_dir / "uploads",
+            SOCREDIT_OPENDATA_DIR=files_dir / "opendata",
+        ),
+    ):
+        outer = transaction.atomic()
+        outer._from_testcase = True  # as a TestCase's class-wide atomic: durable blocks may open inside
+        outer.__enter__()
+        try:
+            yield media
+        finally:
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
+
+
+def fresh(objects: dict[str, Any]) -> dict[str, Any]:
+    """A copy of ``objects`` with each model instance read again from the database: a test sees the
+    shared rows as they are inside its savepoint, never an instance another test changed in memory."""
+    from django.db.models import Model
+
+    return {
+        name: type(value)._base_manager.get(pk=value.pk) if isinstance(value, Model) else value
+        for name, value in objects.items()
+    }

@@ -62,6 +62,7 @@ from socredit.apps.registry.services import reveal_id_number
 from socredit.apps.workdays.access import can_edit_calendar
 from socredit.core.types import Visibility
 from socredit.testing import factories
+from socredit.testing.fixtures import fresh, rolled_back_module_data
 from tests.system.matrix_world import build_world
 
 pytestmark = pytest.mark.django_db
@@ -69,8 +70,21 @@ pytestmark = pytest.mark.django_db
 XINZHENG = "410184"
 
 
+@pytest.fixture(scope="module")
+def _layer_once(django_db_setup: Any, django_db_blocker: Any, tmp_path_factory: Any) -> Any:
+    """The layer's world built once for the module, rolled back at its end (each test reads it
+    inside a savepoint of its own)."""
+    with rolled_back_module_data(django_db_blocker, tmp_path_factory.mktemp("layer-world")):
+        yield _build_layer(factories.personas())
+
+
 @pytest.fixture
-def layer(personas: dict[str, User]) -> dict[str, Any]:
+def layer(_layer_once: dict[str, Any], db: None) -> dict[str, Any]:
+    return {name: fresh(value) if isinstance(value, dict) else fresh({name: value})[name]
+            for name, value in _layer_once.items()}  # fmt: skip
+
+
+def _build_layer(personas: dict[str, User]) -> dict[str, Any]:
     world = build_world(personas)
     # 新郑市: an organization with a post, a record (and so a proposal), a commitment and a complaint
     xz_org = factories.organization(region_code=XINZHENG, name="新郑市访问层测试协会")

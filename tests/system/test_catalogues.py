@@ -14,8 +14,11 @@ from collections import defaultdict
 from pathlib import Path
 
 import polib
+import pytest
 
 import socredit
+
+pytestmark = pytest.mark.vendor_neutral  # the message catalogues: no database (socredit/testing/vendor.py)
 
 ROOT = Path(socredit.__file__).parent
 

@@ -19,6 +19,7 @@ from tests.system.test_access_matrix import (
     MATRIX,
     ORG,
     PERSONAS,
+    _world_once,  # noqa: F401  (a fixture)
     world,  # noqa: F401  (a fixture)
 )
 
@@ -85,6 +86,7 @@ def _listing_basis(objects):
     )
 
 
+@pytest.mark.slow
 def test_no_visible_control_answers_403_404_or_500(world, personas, client):  # noqa: F811
     problems: list[str] = []
     for persona in PERSONAS:

@@ -31,7 +31,12 @@ from socredit.apps.lists import services as lists
 from socredit.core.citations import internal_codes_in
 from socredit.core.types import DepartmentKind
 from socredit.testing import factories
-from tests.system.test_access_matrix import MATRIX, ORG, PERSONAS
+from tests.system.test_access_matrix import (
+    MATRIX,
+    ORG,
+    PERSONAS,
+    _world_once,  # noqa: F401  (a fixture)
+)
 from tests.system.test_access_matrix import world as matrix_world  # noqa: F401  (a fixture)
 
 pytestmark = pytest.mark.django_db
@@ -376,6 +381,7 @@ def _report(found: dict[str, list[str]]) -> str:
     return "\n".join(f"{where}: {f}" for where, fs in sorted(found.items()) for f in dict.fromkeys(fs))
 
 
+@pytest.mark.slow
 def test_no_page_outside_the_rule_pages_shows_an_internal_code(client, world, personas):
     """Every route, every persona it lets in, in Chinese and in English: no internal code, no template
     syntax, no raw value of the product's choices; in English, no Chinese outside the world's data."""

@@ -31,6 +31,7 @@ def _socredit(db: Path, *args: str) -> subprocess.CompletedProcess[str]:
                           timeout=600, check=False)  # fmt: skip
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(
     os.environ.get("DATABASE_URL", "").startswith("postgres"), reason="SQLite's table rebuild"
 )

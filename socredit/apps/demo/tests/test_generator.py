@@ -13,6 +13,9 @@ from socredit.apps.demo.generator import DemoGenerator, city_layout, generate
 from socredit.core.codes import validate_id_number, validate_social_org_code
 from socredit.core.types import OrgStatus, OrgType, RoleKind
 
+# the generator is pure Python, without a database (socredit/testing/vendor.py)
+pytestmark = pytest.mark.vendor_neutral
+
 TODAY = dt.date(2026, 11, 23)
 KINDS_CSV = Path(__file__).resolve().parents[3] / "core" / "data" / "record_kinds.csv"
 

@@ -148,6 +148,7 @@ class CountsMachine(RuleBasedStateMachine):
                 assert maintained_level_counts(path, **kind) == recount_under(path, **kind), (path, kind)
 
 
+@pytest.mark.slow
 def test_maintained_counts_equal_a_full_recount(personas):
     run_state_machine_as_test(
         CountsMachine,

@@ -8,6 +8,8 @@ import pytest
 from socredit.apps.imports.columns import RECORD_COLUMNS
 from socredit.common.imports import Column, ImportFileError, read_table, write_csv, write_xlsx
 
+pytestmark = pytest.mark.vendor_neutral  # reading files: no database (socredit/testing/vendor.py)
+
 COLS = (Column("code", "统一社会信用代码", True), Column("name", "名称", True), Column("note", "备注"))
 
 

@@ -8,6 +8,8 @@ import pytest
 
 from socredit.apps.reports import signing
 
+pytestmark = pytest.mark.vendor_neutral  # codes and signatures: no database (socredit/testing/vendor.py)
+
 
 @pytest.mark.parametrize(
     ("typed", "stored"),
