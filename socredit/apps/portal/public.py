@@ -671,9 +671,8 @@ def _page_in_one_statement(
     """A page of the search for ``q`` (normalised) on SQLite and the number of matches, in one
     statement: the candidates the index offers (exact on SQLite), the filters, the relevance order
     of ``registry.search``; the total is the candidates' number, or ``COUNT(*) OVER ()`` under a
-    filter. It replaces two ORM queries (the
-    page and its count), whose compilation cost more than their reads (about 2.5 of 4 ms at
-    1,000,000 organizations). None for a broad query (more candidates than are sorted): the ORM's
+    filter. It replaces two ORM queries (the page and its count), whose compilation cost more than
+    their reads (about 2.5 of 4 ms at 1,000,000 organizations). None for a broad query (more candidates than are sorted): the ORM's
     walk answers it."""
     n, ids = registry_search.candidates_json(q, cache)
     if n > registry_search.CANDIDATE_CAP:

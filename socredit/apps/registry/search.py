@@ -152,8 +152,8 @@ def candidates_json(query: str, cache: dict[Any, list[int]], cap: int | None = N
     ``cap`` of them never become Python objects (about a millisecond at 2,000); others, and a broad
     result (kept in ``cache`` for `search` and `match_count`), go through ``candidates``."""
     cap = CANDIDATE_CAP if cap is None else cap
-    parts = _parts(query, cap + 1)
-    if (query, cap) not in cache and len(parts) == 1:
+    parts = [] if (query, cap) in cache else _parts(query, cap + 1)
+    if len(parts) == 1:
         sql, params = parts[0]
         with connection.cursor() as cursor:
             cursor.execute(f"SELECT count(*), group_concat(id) FROM ({sql})", params)  # noqa: S608 — fixed SQL
@@ -243,11 +243,6 @@ def _cached(q: str, cap: int, cache: dict[Any, list[int]] | None) -> list[int]:
     if (q, cap) not in cache:
         cache[q, cap] = candidates(q, cap)
     return cache[q, cap]
-
-
-def cached_candidates(query: str, cache: dict[Any, list[int]], cap: int | None = None) -> list[int]:
-    """``candidates`` of ``query`` (normalised), kept in ``cache`` for ``search`` and ``match_count``."""
-    return _cached(query, CANDIDATE_CAP if cap is None else cap, cache)
 
 
 def is_broad(query: str | None, *, cap: int | None = None, cache: dict[Any, list[int]] | None = None) -> bool:
