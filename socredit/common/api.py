@@ -182,6 +182,14 @@ class FieldErrorsOut(Schema):
     errors: dict[str, list[str]]
 
 
+class ItemErrorsOut(Schema):
+    """One refused item of a batch (records, bans, financial transactions): its position in the
+    request and, by field, why."""
+
+    index: int
+    errors: dict[str, list[str]]
+
+
 INPUT_ERROR = "输入有误"
 
 _PYDANTIC_MESSAGES = {

@@ -30,7 +30,7 @@ from socredit.apps.accounts.models import TokenScope
 from socredit.apps.bans import services
 from socredit.apps.bans.access import bans_in_force
 from socredit.apps.bans.models import Ban
-from socredit.common.api import FieldErrorsOut, is_token, require, token_department
+from socredit.common.api import FieldErrorsOut, ItemErrorsOut, is_token, require, token_department
 from socredit.common.clock import today
 from socredit.common.errors import FieldErrors
 from socredit.core.codes import CodeError, validate_id_number
@@ -105,15 +105,10 @@ class BanWritten(Schema):
     ban: BanOut
 
 
-class BanError(Schema):
-    index: int
-    errors: dict[str, list[str]]
-
-
 class BanBatchOut(Schema):
     created: list[BanWritten]
     existing: list[BanWritten] = Field(description="已记录的同一决定（未重复写入）")
-    errors: list[BanError]
+    errors: list[ItemErrorsOut]
 
 
 def ban_out(ban: Ban) -> dict[str, Any]:

@@ -22,6 +22,7 @@ from socredit.apps.records.models import CreditRecord
 from socredit.apps.registry.access import access_organization
 from socredit.common.api import (
     FieldErrorsOut,
+    ItemErrorsOut,
     PageNumber,
     id_number_for,
     request_allows,
@@ -83,15 +84,10 @@ class BatchDuplicate(Schema):
     id: int
 
 
-class BatchError(Schema):
-    index: int
-    errors: dict[str, list[str]]
-
-
 class RecordBatchOut(Schema):
     created: list[int] = Field(description="新写入记录的 id（按条目顺序）")
     duplicates: list[BatchDuplicate] = Field(description="已存在且内容相同的条目（未重复写入）")
-    errors: list[BatchError]
+    errors: list[ItemErrorsOut]
 
 
 class ReasonIn(Schema):

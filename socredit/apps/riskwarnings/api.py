@@ -23,7 +23,7 @@ from ninja import Field, Router, Schema
 from socredit.apps.accounts.models import TokenScope
 from socredit.apps.riskwarnings.models import FinancialTransaction
 from socredit.apps.riskwarnings.transactions import BATCH_MAX, record_transactions
-from socredit.common.api import FieldErrorsOut, require, token_department
+from socredit.common.api import FieldErrorsOut, ItemErrorsOut, require, token_department
 from socredit.common.errors import FieldErrors
 
 router = Router()
@@ -68,15 +68,10 @@ class TransactionWritten(Schema):
     transaction: TransactionOut
 
 
-class TransactionError(Schema):
-    index: int
-    errors: dict[str, list[str]]
-
-
 class TransactionBatchOut(Schema):
     created: list[TransactionWritten]
     existing: list[TransactionWritten] = Field(description="已报送的同一笔交易（未重复写入）")
-    errors: list[TransactionError]
+    errors: list[ItemErrorsOut]
 
 
 def _out(t: FinancialTransaction) -> dict[str, Any]:
