@@ -94,7 +94,7 @@ from typing import Any, NamedTuple
 
 from django.core.exceptions import ValidationError
 from django.db import connection
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import translation
 from django.utils.translation import gettext as _
 
@@ -494,15 +494,22 @@ class SearchResult:
     """False when nothing was asked (no query, no filter): the page shows only the form."""
 
     @property
+    def cap(self) -> int:
+        """What "more than" counts up to (``more``): a text search's sorted candidates, or a filter's count."""
+        return SEARCH_CAP if self.query else COUNT_CAP
+
+    @property
     def total_text(self) -> str:
         if self.total is not None:
             return str(self.total)
-        return _("more than %(n)s") % {"n": registry_search.CANDIDATE_CAP if self.query else COUNT_CAP}
+        return _("more than %(n)s") % {"n": self.cap}
 
 
 def levels_published() -> bool:
     """Whether any authority publishes credit levels (the search page offers the level filter)."""
-    return PublicationSetting.objects.filter(publish_credit_level=True).exists()
+    # a plain statement: the ORM's compilation of this one-row question was a tenth of a search page
+    table = PublicationSetting._meta.db_table
+    return bool(fetch_rows(f"SELECT 1 FROM {table} WHERE publish_credit_level LIMIT 1", []))  # noqa: S608 — a fixed name
 
 
 def published_level_scope() -> Q | None:
@@ -586,8 +593,10 @@ def public_search(
             if found_page is not None:
                 rows, result.total = found_page
         if rows is None:
-            found_qs = registry_search.search(qs, q, cache=cache)
-            result.total = registry_search.match_count(found_qs, q, cache=cache)
+            found_qs = registry_search.search(qs, q, cap=SEARCH_CAP, cache=cache)
+            result.total = registry_search.match_count(found_qs, q, cap=SEARCH_CAP, cache=cache)
+            if result.total is None:
+                rows = _exact_names_first(qs, found_qs, q, start, per_page + 1)
         result.more = result.total is None
     else:
         found_qs = qs.order_by("name_sort", "name", "pk")
@@ -623,6 +632,37 @@ def public_search(
         for o in rows
     ]
     return result
+
+
+SEARCH_CAP = 1000
+"""A text search with at most this many candidates is sorted (relevance, then name) and counted
+exactly; a broader one ("more than 1,000", as `COUNT_CAP` says of a filter alone) shows the
+organizations named exactly as the query first, then the other matches in the order they were
+registered (`registry.search`'s walk). The staff list sorts up to `registry.search.CANDIDATE_CAP`:
+on the portal, the busiest page, sorting 1,000–2,000 candidates was most of the slowest searches'
+time at a million organizations (docs/architecture.md)."""
+
+EXACT_NAMES_MAX = 100
+"""At most this many organizations of one exact name come first in a broad search (the rest are in
+the walk, each once)."""
+
+
+def _exact_names_first(
+    scoped: QuerySet[Organization], walked: QuerySet[Organization], q: str, start: int, limit: int
+) -> list[_Found]:
+    """A page of a broad search (``walked``: `registry.search`'s walk of ``scoped`` under ``q``): the
+    organizations of ``scoped`` named exactly ``q`` first, as a sorted search ranks them, then the
+    walk without them. The exact names come from the name's index (a few rows), so the page costs
+    the walk's few rows still."""
+    # sorted here, not by ORDER BY: SQLite would walk the whole sort-key index to avoid sorting a few rows
+    named = scoped.filter(name=q).order_by().values_list(*_FOUND_FIELDS, "name_sort")[:EXACT_NAMES_MAX]
+    exact = [_Found(*r[:-1]) for r in sorted(named, key=lambda r: (r[-1], r[2], r[0]))]
+    head = exact[start : start + limit]
+    if len(head) == limit:
+        return head
+    rest = walked.exclude(pk__in=[o.pk for o in exact]) if exact else walked
+    offset = max(0, start - len(exact))
+    return head + [_Found(*r) for r in rest.values_list(*_FOUND_FIELDS)[offset : offset + limit - len(head)]]
 
 
 ONE_STATEMENT = True
@@ -674,8 +714,8 @@ def _page_in_one_statement(
     filter. It replaces two ORM queries (the page and its count), whose compilation cost more than
     their reads (about 2.5 of 4 ms at 1,000,000 organizations). None for a broad query (more candidates than are sorted): the ORM's
     walk answers it."""
-    n, ids = registry_search.candidates_json(q, cache)
-    if n > registry_search.CANDIDATE_CAP:
+    n, ids = registry_search.candidates_json(q, cache, SEARCH_CAP)
+    if n > SEARCH_CAP:
         return None
     if not n:
         return [], 0

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
+from functools import lru_cache
 from typing import Any
 from urllib.parse import urlencode
 
@@ -15,8 +16,8 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.html import format_html_join
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
 from socredit.apps.lists.models import LIST_LABELS, RED
@@ -54,10 +55,10 @@ class SearchForm(forms.Form):
 
     def __init__(self, *args: Any, levels: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["org_type"].choices = [("", _("Any")), *enum_choices(OrgType)]
-        self.fields["field"].choices = [("", _("Any")), *enum_choices(OrgField)]
+        self.fields["org_type"].choices = _select_choices("org_type")
+        self.fields["field"].choices = _select_choices("field")
         if levels:
-            self.fields["level"].choices = _level_choices()
+            self.fields["level"].choices = _select_choices("level")
         else:
             del self.fields["level"]
 
@@ -90,6 +91,20 @@ def _options(choices: Any, chosen: Any) -> str:
     )
 
 
+def _select_choices(name: str) -> list[tuple[str, Any]]:
+    """The choices of the search form's select ``name``, in the active language."""
+    if name == "level":
+        return _level_choices()
+    return [("", _("Any")), *enum_choices(OrgType if name == "org_type" else OrgField)]
+
+
+@lru_cache(maxsize=128)
+def _select_options(name: str, chosen: str, language: str) -> str:
+    """The ``<option>`` list of the select ``name`` with ``chosen`` selected, written once per process
+    and language: the same few dozen options on every search page."""
+    return _options(_select_choices(name), chosen)
+
+
 @require_GET
 @limited("search")
 def search(request: HttpRequest) -> HttpResponse:
@@ -114,8 +129,14 @@ def search(request: HttpRequest) -> HttpResponse:
     query = urlencode([(k, v) for k, v in request.GET.items() if k != "page" and v])
     # the options written here, not by a loop of the template: the loop over the fields' twenty-odd
     # options was a fifth of the page's rendering
-    selects = [{"name": n, "label": form.fields[n].label, "options": _options(form.fields[n].choices, form[n].value())}
-               for n in ("org_type", "field", "level") if n in form.fields]  # fmt: skip
+    language = get_language()
+    selects = []
+    for name in ("org_type", "field", "level"):
+        if name in form.fields:
+            chosen = request.GET.get(name, "")
+            valid = chosen in {str(v) for v, _label in form.fields[name].choices}
+            selects.append({"name": name, "label": form.fields[name].label,
+                            "options": _select_options(name, chosen if valid else "", language)})  # fmt: skip
     # the profile address of each row is this prefix and its code: one reverse() per page, not per row
     # (25 reverses were about a tenth of a search page's time)
     profile_prefix = reverse("portal:profile", args=["0"])[:-2]

@@ -21,11 +21,14 @@ The ids are gathered once (``cache`` keeps them for a caller that applies the sa
   the gram and code tables are exact), so no row is filtered again; PostgreSQL's ``ILIKE`` folds
   every alphabet, and its candidates are filtered by the rule;
 - more ("broad"): sorting them all would cost more than the page is worth: the result is the exact
-  rule walked in id order (the order organizations were entered). At least `CANDIDATE_CAP` of N
-  organizations match, so a page of 25 is found after reading about 25·N/CAP rows (12,500 at a
-  million) wherever the matches lie. Name order would not do: names begin with their place, so the
-  matches of "郑州" sit together in name order and a walk would read most of the table before
-  them. Relevance tiers are then not applied.
+  rule walked in id order (the order organizations were entered). On SQLite a name query's walk
+  follows its index (the trigram index, or the gram table for one or two characters), which gives
+  the ids in that order: a page reads about its own rows. Elsewhere the table is walked: at least
+  `CANDIDATE_CAP` of N organizations match, so a page of 25 is found after reading about 25·N/CAP
+  rows (12,500 at a million) wherever the matches lie. Name order would not do: names begin with
+  their place, so the matches of "郑州" sit together in name order and a walk would read most of the
+  table before them. Relevance tiers are then not applied (the portal puts exact names first).
+  Callers may sort fewer (``cap``): the public portal sorts up to 1,000 (`portal.public.SEARCH_CAP`).
 
 Counting (`match_count`, a product decision): a search with at most `CANDIDATE_CAP` candidates is
 counted exactly among them (a few thousand rows at most); a broad one is not counted, since
@@ -287,17 +290,29 @@ def _walk_in_id_order(queryset: QuerySet[Organization], q: str) -> QuerySet[Orga
     part of a code is answered by the trigram index alone, and the index gives its ids in ascending
     order: the walk joins the index to the organizations in that order, so a page of 25 reads about
     25 matches whatever their number (0.1 ms for 166,000 matches of 服务中心 at a million, where the
-    walk over the table read about 25·N/CAP rows, 5–10 ms). Elsewhere the table is walked in id
-    order under the rule."""
-    if connection.vendor == "sqlite" and len(q) >= SHORT_QUERY and not is_code_text(fold(q)):
-        # a join to the virtual table has no ORM expression; extra() keeps the result a queryset that
+    walk over the table read about 25·N/CAP rows, 5–10 ms). A one- or two-character name query is
+    answered by the gram table alone, whose key orders each gram's organizations by id: the same
+    walk. Elsewhere the table is walked in id order under the rule."""
+    if connection.vendor == "sqlite" and not is_code_text(fold(q)):
+        # a join to the index tables has no ORM expression; extra() keeps the result a queryset that
         # callers can filter and page like any other (the condition values are parameters)
-        return queryset.extra(  # noqa: S610 — fixed SQL, the query is a parameter
-            tables=["registry_org_search"],
-            where=["registry_org_search.rowid = registry_organization.id", "registry_org_search MATCH %s"],
-            params=[fts_literal(fold(q))],
-            order_by=["registry_org_search.rowid"],
-        )
+        if len(q) >= SHORT_QUERY:
+            return queryset.extra(  # noqa: S610 — fixed SQL, the query is a parameter
+                tables=["registry_org_search"],
+                where=[
+                    "registry_org_search.rowid = registry_organization.id",
+                    "registry_org_search MATCH %s",
+                ],
+                params=[fts_literal(fold(q))],
+                order_by=["registry_org_search.rowid"],
+            )
+        return queryset.extra(  # noqa: S610 — as above
+            tables=["registry_org_gram"],
+            where=["registry_org_gram.organization_id = registry_organization.id",
+                   "registry_org_gram.gram = upper(%s)"],
+            params=[q],
+            order_by=["registry_org_gram.organization_id"],
+        )  # fmt: skip
     return queryset.filter(matching(q)).order_by("pk")
 
 

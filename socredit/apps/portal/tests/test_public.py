@@ -198,9 +198,7 @@ def test_the_one_statement_page_answers_as_the_orm(world, monkeypatch):
     assert public.public_search("金水区", per_page=4).total >= 12
     # a broad search (more candidates than are sorted) is walked by the ORM, from the candidates the
     # statement's path read once: the same pages, no total
-    from socredit.apps.registry import search as registry_search
-
-    monkeypatch.setattr(registry_search, "CANDIDATE_CAP", 3)
+    monkeypatch.setattr(public, "SEARCH_CAP", 3)
     for q in ("金水区", "养老", "服务中心"):
         fast = public.public_search(q, per_page=4)
         monkeypatch.setattr(public, "ONE_STATEMENT", False)
@@ -208,6 +206,42 @@ def test_the_one_statement_page_answers_as_the_orm(world, monkeypatch):
         monkeypatch.setattr(public, "ONE_STATEMENT", True)
         assert fast.more and fast.total is None and len(fast.rows) == 4, q
         assert (fast.rows, fast.has_next) == (orm.rows, orm.has_next), q
+
+
+def test_a_broad_search_shows_exact_names_first_then_every_match_once(world, monkeypatch):
+    """Above ``SEARCH_CAP`` candidates the page is not sorted: the organizations named exactly as the
+    query come first (as a sorted search ranks them), then the other matches in the order they were
+    registered; paging through gives every match once, on both paths."""
+    from socredit.apps.portal import public
+    from socredit.apps.registry.models import Organization
+    from socredit.testing import factories
+
+    others = [factories.organization(region_code="410105", name=f"金水区{i}号养老服务中心") for i in range(5)]
+    exact = [factories.organization(region_code=code, name="养老服务中心") for code in ("410103", "410105")]
+    monkeypatch.setattr(public, "SEARCH_CAP", 3)
+    matches = set(Organization.objects.filter(name__contains="养老服务中心").values_list("code", flat=True))
+    for one_statement in (True, False):
+        monkeypatch.setattr(public, "ONE_STATEMENT", one_statement)
+        seen: list[str] = []
+        for page in range(1, 10):
+            found = public.public_search("养老服务中心", page=page, per_page=2)
+            assert found.total is None and found.more and found.total_text == "超过 3"
+            seen += [r["code"] for r in found.rows]
+            if not found.has_next:
+                break
+        assert seen[:2] == [o.code for o in sorted(exact, key=lambda o: (o.name_sort, o.pk))], one_statement
+        rest = [c for c in seen[2:]]
+        ids = dict(Organization.objects.filter(code__in=rest).values_list("code", "pk"))
+        assert rest == sorted(rest, key=ids.__getitem__), "the others in the order they were registered"
+        assert len(seen) == len(set(seen)) and set(seen) == matches, one_statement
+        assert {o.code for o in others} <= set(rest)
+        # a filter narrows both parts; a sorted search (under the cap) still ranks the exact names first
+        narrowed = public.public_search("养老服务中心", region="二七区", per_page=5)
+        assert [r["code"] for r in narrowed.rows] == [exact[0].code]
+    monkeypatch.setattr(public, "SEARCH_CAP", 1000)
+    assert [r["code"] for r in public.public_search("养老服务中心", per_page=2).rows][:2] == [
+        o.code for o in sorted(exact, key=lambda o: (o.name_sort, o.pk))
+    ]
 
 
 def test_one_organizations_published_records_follow_the_rule(world, today_is):

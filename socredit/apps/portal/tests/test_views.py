@@ -63,6 +63,17 @@ def test_search_page(client, world):
     assert "1" in html
 
 
+def test_a_broad_search_says_more_than_its_cap(client, world, monkeypatch):
+    from socredit.apps.portal import public
+
+    monkeypatch.setattr(public, "SEARCH_CAP", 1)
+    for language, text in (("zh-hans", "找到超过 1 个社会组织"), ("en", "More than 1 organizations found")):
+        client.cookies["django_language"] = language
+        html = client.get("/search/", {"q": "金水区"}).content.decode()
+        assert text in html, language
+        assert client.get("/search/", {"q": world["org"].code}).content.decode().count(text) == 0
+
+
 def test_search_rows_render_stored_markup_inert(client, world):
     """The result rows are written by a tag, not the template: names and former names still reach the
     page escaped (text stored before any validation, or by a raw write, included)."""
