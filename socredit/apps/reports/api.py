@@ -13,7 +13,7 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from ninja import Field, Query, Router, Schema, Status
 
 from socredit.apps.lists.models import RED
-from socredit.apps.portal.public import listing, public_entries, public_search
+from socredit.apps.portal.public import SEARCH_CAP, listing, public_entries, public_search
 from socredit.apps.portal.stored import answer_body, stored_answer
 from socredit.apps.registry.regions import resolve_region
 from socredit.apps.reports import content
@@ -64,7 +64,10 @@ class SearchQuery(Schema):
 class SearchOut(Schema):
     query: str
     page: int
-    total: int | None = Field(description="匹配总数；超过可精确统计的数量时为 null（more 为 true）")
+    total: int | None = Field(
+        description=f"匹配总数；超过 {SEARCH_CAP} 个时为 null（more 为 true）。有查询内容时按相关度（代码或名称"
+        f"完全相同、开头相同、其他）和名称排列；匹配超过 {SEARCH_CAP} 个时名称完全相同的在前，其余按登记先后排列"
+    )
     more: bool
     has_next: bool
     items: list[dict[str, Any]]
