@@ -640,7 +640,7 @@ exactly; a broader one ("more than 1,000", as `COUNT_CAP` says of a filter alone
 organizations named exactly as the query first, then the other matches in the order they were
 registered (`registry.search`'s walk). The staff list sorts up to `registry.search.CANDIDATE_CAP`:
 on the portal, the busiest page, sorting 1,000–2,000 candidates was most of the slowest searches'
-time at a million organizations (docs/architecture.md)."""
+time at a million organizations (bench/README.md, the portal's section)."""
 
 EXACT_NAMES_MAX = 100
 """At most this many organizations of one exact name come first in a broad search (the rest are in
