@@ -1,8 +1,11 @@
-"""Schemathesis over the whole OpenAPI (/api/v1/openapi.json), in-process through Django's WSGI app.
+"""Schemathesis over both OpenAPI documents, in-process through Django's WSGI app: the departments'
+API (/api/v1/openapi.json) and the public read-only API (/api/public/v1/openapi.json).
 
-Every operation is called with generated inputs (valid and invalid) by a department token holding
+Every departments' operation is called with generated inputs (valid and invalid) by a department token holding
 every scope; the suite fails on any 5xx and on any answer that does not match the documented
-response schema. Fixed seed, derandomized, up to 100 examples per operation (``SOCREDIT_FUZZ_EXAMPLES``;
+response schema. Every public operation is called the same way with no credentials, its per-client
+limit switched off (else the fuzz would mostly read 429s; the limit has tests of its own in
+``reports/tests/test_api.py``). Fixed seed, derandomized, up to 100 examples per operation (``SOCREDIT_FUZZ_EXAMPLES``;
 Hypothesis stops earlier for an operation whose inputs are few; a few minutes on one core). A 5xx found here gets its own regression test in the owning app.
 """
 
@@ -53,3 +56,29 @@ def bearer(db, in_test_transaction):
 @seed(SEED)
 def test_no_operation_answers_a_server_error(case, bearer):
     case.call_and_validate(headers=bearer, checks=[not_a_server_error, response_schema_conformance])
+
+
+public_schema = schemathesis.openapi.from_wsgi("/api/public/v1/openapi.json", get_wsgi_application())
+
+
+@pytest.fixture
+def public_data(db, in_test_transaction, settings):
+    """An organization with a record and a role for the public operations to find, and no limit."""
+    settings.SOCREDIT_PUBLIC_RATES = dict.fromkeys(settings.PUBLIC_RATE_GROUPS, "")
+    org = factories.organization(name="公开接口模糊测试协会")
+    factories.role(org, factories.person())
+    factories.record(org)
+    return org
+
+
+@public_schema.parametrize()
+@settings(
+    max_examples=EXAMPLES_PER_OPERATION,
+    derandomize=True,
+    database=None,
+    deadline=None,
+    suppress_health_check=list(HealthCheck),
+)
+@seed(SEED)
+def test_no_public_operation_answers_a_server_error(case, public_data):
+    case.call_and_validate(checks=[not_a_server_error, response_schema_conformance])
