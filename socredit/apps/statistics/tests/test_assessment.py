@@ -302,7 +302,7 @@ def test_the_page_generates_a_report_and_shows_it(quarter, personas, login):
     assert "异议" in html and "2026-03-31" in html and "金水区市场监管局" in html
     pdf = client.get(f"{URL}{rep.pk}/report.pdf")
     assert pdf.status_code == 200 and b"".join(pdf.streaming_content).startswith(b"%PDF")
-    assert rep.generated_at.strftime("%Y-%m-%d") in client.get(URL).content.decode()
+    assert timezone.localtime(rep.generated_at).strftime("%Y-%m-%d %H:%M") in client.get(URL).content.decode()
 
 
 def test_the_page_explains_bad_input(quarter, personas, login):
