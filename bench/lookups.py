@@ -302,6 +302,13 @@ def check_answers(port: int, ctx: dict[str, Any], n: int) -> list[str]:
     return wrong
 
 
+def require_wrk() -> None:
+    """Stop at once, before any database is built, when wrk is missing: the small runs of the test
+    command drive load too, so that their load path is exercised."""
+    if shutil.which("wrk") is None:
+        raise SystemExit("wrk is not installed (Debian: apt-get install wrk; tools/setup --dev installs it)")
+
+
 def wrk(
     port: int, paths: list[str], headers: dict[str, str], seconds: float, connections: int
 ) -> dict[str, float]:
@@ -358,6 +365,7 @@ def main() -> int:
         "--smoke", action="store_true", help="a small, quick run that fails only on wrong answers"
     )
     args = parser.parse_args()
+    require_wrk()
     if args.smoke:
         args.seconds, args.list_requests = min(args.seconds, 2.0), min(args.list_requests, 20)
     if args.database_url and not args.database_url.startswith(("postgres://", "postgresql://")):
@@ -379,10 +387,6 @@ def main() -> int:
         for message in wrong:
             _say(f"WRONG: {message}")
         auth = {"Authorization": f"Bearer {ctx['token']}"}
-        if shutil.which("wrk") is None:  # the smoke run drives load too, so that its path is exercised
-            raise SystemExit(
-                "wrk is not installed (Debian: apt-get install wrk; tools/setup --dev installs it)"
-            )
         cpu = server_cpu(server)
         lookup = wrk(
             port, [f"/api/v1/organizations/{c}" for c in ctx["codes"]], auth, args.seconds, args.connections

@@ -40,7 +40,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench._common import Results, add_database_arguments, database_url, production_environment  # noqa: E402
-from bench.lookups import _free_port, fetch, start_server, stop_server, wrk  # noqa: E402
+from bench.lookups import _free_port, fetch, require_wrk, start_server, stop_server, wrk  # noqa: E402
 
 TARGET_PROFILE_P99_MS = 50.0
 TARGET_SEARCH_P99_MS = 10.0
@@ -133,6 +133,7 @@ def main() -> int:
         "--smoke", action="store_true", help="a small, quick run that fails only on wrong answers"
     )
     args = parser.parse_args()
+    require_wrk()
     if args.smoke:
         args.seconds = min(args.seconds, 2.0)
     connections = args.connections or args.workers
@@ -154,10 +155,6 @@ def main() -> int:
         wrong = check_answers(port, ctx)
         for message in wrong:
             _say(f"WRONG: {message}")
-        if shutil.which("wrk") is None:  # the smoke run drives load too, so that its path is exercised
-            raise SystemExit(
-                "wrk is not installed (Debian: apt-get install wrk; tools/setup --dev installs it)"
-            )
         paths = {
             "profile": [f"/o/{c}/" for c, _n in ctx["rows"]],
             "search": [f"/search/?q={quote(q)}" for q in ctx["queries"]],

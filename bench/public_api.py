@@ -47,6 +47,7 @@ from bench.lookups import (  # noqa: E402
     build,
     cpu_per_request,
     fetch,
+    require_wrk,
     server_cpu,
     start_server,
     stop_server,
@@ -154,8 +155,7 @@ def main() -> int:
         "--smoke", action="store_true", help="a small, quick run that fails only on wrong answers"
     )
     args = parser.parse_args()
-    if shutil.which("wrk") is None:  # the smoke run drives load too, so that its path is exercised
-        raise SystemExit("wrk is not installed (Debian: apt-get install wrk; tools/setup --dev installs it)")
+    require_wrk()
     if args.smoke:
         args.seconds = min(args.seconds, 2.0)
     scratch = Path(tempfile.mkdtemp(prefix="bench-public-api-"))
