@@ -33,6 +33,19 @@ SEED = 20261203
 schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", get_wsgi_application())
 
 
+def fuzzing(test):
+    """Both APIs' fuzz settings: the examples per operation, derandomized from one seed."""
+    return seed(SEED)(
+        settings(
+            max_examples=EXAMPLES_PER_OPERATION,
+            derandomize=True,
+            database=None,
+            deadline=None,
+            suppress_health_check=list(HealthCheck),
+        )(test)
+    )
+
+
 @pytest.fixture
 def bearer(db, in_test_transaction):
     """A token of 郑州市民政局 with every scope, and a little data for the paths to find."""
@@ -46,14 +59,7 @@ def bearer(db, in_test_transaction):
 
 
 @schema.parametrize()
-@settings(
-    max_examples=EXAMPLES_PER_OPERATION,
-    derandomize=True,
-    database=None,
-    deadline=None,
-    suppress_health_check=list(HealthCheck),
-)
-@seed(SEED)
+@fuzzing
 def test_no_operation_answers_a_server_error(case, bearer):
     case.call_and_validate(headers=bearer, checks=[not_a_server_error, response_schema_conformance])
 
@@ -72,13 +78,6 @@ def public_data(db, in_test_transaction, settings):
 
 
 @public_schema.parametrize()
-@settings(
-    max_examples=EXAMPLES_PER_OPERATION,
-    derandomize=True,
-    database=None,
-    deadline=None,
-    suppress_health_check=list(HealthCheck),
-)
-@seed(SEED)
+@fuzzing
 def test_no_public_operation_answers_a_server_error(case, public_data):
     case.call_and_validate(checks=[not_a_server_error, response_schema_conformance])
